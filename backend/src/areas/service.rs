@@ -1,0 +1,75 @@
+//! Importing area files: shared by `POST /api/v1/areas/import` and `jiuzai areas import`.
+
+use std::collections::HashSet;
+
+use h3o::Resolution;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{Crs, Level, PreparedArea, import};
+use crate::audit::AuditEntry;
+use crate::db::SharedStore;
+use crate::error::{AppError, AppResult, FieldError};
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ImportSummary {
+    pub imported: usize,
+    pub counties: usize,
+    pub townships: usize,
+    pub codes: Vec<String>,
+}
+
+/// Validates the document, checks every parent exists (in the database or the same file), and
+/// stores all areas in one transaction, or none.
+pub async fn import_document(
+    store: &SharedStore,
+    document: &Value,
+    crs: Crs,
+    resolution: Resolution,
+    audit: AuditEntry,
+) -> AppResult<ImportSummary> {
+    let areas = import::prepare_areas(document, crs, resolution)
+        .map_err(|details| AppError::invalid("the area file is invalid", details))?;
+    store_areas(store, areas, audit).await
+}
+
+/// Stores prepared areas after checking their parents; used for files and for the demo seed.
+pub async fn store_areas(store: &SharedStore, mut areas: Vec<PreparedArea>, audit: AuditEntry) -> AppResult<ImportSummary> {
+    if areas.is_empty() {
+        return Err(AppError::invalid_field("features", "the file contains no areas"));
+    }
+    let mut known = store.area_codes().await?;
+    known.extend(areas.iter().map(|a| a.code.clone()));
+    check_parents(&areas, &known)?;
+    areas.sort_by(|a, b| a.level.cmp(&b.level).then_with(|| a.code.cmp(&b.code)));
+    let count_level = |level| areas.iter().filter(|a| a.level == level).count();
+    let summary = ImportSummary {
+        imported: areas.len(),
+        counties: count_level(Level::County),
+        townships: count_level(Level::Township),
+        codes: areas.iter().map(|a| a.code.clone()).collect(),
+    };
+    let audit = audit.with_after(serde_json::json!({ "imported": summary.imported, "codes": summary.codes }));
+    store.upsert_areas(&areas, &audit).await?;
+    Ok(summary)
+}
+
+fn check_parents(areas: &[PreparedArea], known: &HashSet<String>) -> AppResult<()> {
+    let problems: Vec<FieldError> = areas
+        .iter()
+        .filter_map(|area| match &area.parent_code {
+            None if area.level != Level::Province => {
+                Some(FieldError::new(format!("{}.parent_code", area.code), "only a province may have no parent"))
+            }
+            Some(parent) if !known.contains(parent) => {
+                Some(FieldError::new(format!("{}.parent_code", area.code), format!("unknown parent area {parent}")))
+            }
+            Some(parent) if !super::code::within(parent, &area.code) || parent == &area.code => Some(FieldError::new(
+                format!("{}.parent_code", area.code),
+                format!("{parent} cannot be the parent of {}", area.code),
+            )),
+            _ => None,
+        })
+        .collect();
+    if problems.is_empty() { Ok(()) } else { Err(AppError::invalid("unknown or impossible parent areas", problems)) }
+}

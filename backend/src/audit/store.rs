@@ -1,0 +1,56 @@
+use sqlx::Transaction;
+
+use super::{AuditEntry, AuditQuery, AuditRecord};
+use crate::db::Backend;
+use crate::impl_for_backends;
+
+#[async_trait::async_trait]
+pub trait AuditStore {
+    async fn list_audit(&self, query: &AuditQuery) -> sqlx::Result<Vec<AuditRecord>>;
+}
+
+impl_for_backends!(impl AuditStore {
+    async fn list_audit(&self, query: &AuditQuery) -> sqlx::Result<Vec<AuditRecord>> {
+        sqlx::query_as::<_, AuditRecord>(
+            "SELECT id, at, actor_id, actor_name, action, entity_type, entity_id, before, after, request_id
+             FROM audit_log
+             WHERE ($1 IS NULL OR entity_type = $1) AND ($2 IS NULL OR entity_id = $2)
+               AND ($3 IS NULL OR action = $3) AND ($4 IS NULL OR actor_name = $4)
+               AND ($5 IS NULL OR id < $5)
+             ORDER BY id DESC LIMIT $6",
+        )
+        .bind(&query.entity_type)
+        .bind(&query.entity_id)
+        .bind(&query.action)
+        .bind(&query.actor_name)
+        .bind(query.before_id)
+        .bind(query.page_size())
+        .fetch_all(self.reader())
+        .await
+    }
+});
+
+impl_for_backends!(impl {
+    /// Writes `entry` inside the caller's transaction, so the change and its record commit together.
+    pub(crate) async fn write_audit(
+        tx: &mut Transaction<'static, <Self as Backend>::Db>,
+        entry: &AuditEntry,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor_id, actor_name, action, entity_type, entity_id, before, after, request_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(chrono::Utc::now())
+        .bind(entry.actor_id)
+        .bind(&entry.actor_name)
+        .bind(&entry.action)
+        .bind(&entry.entity_type)
+        .bind(&entry.entity_id)
+        .bind(entry.before.as_ref().map(sqlx::types::Json))
+        .bind(entry.after.as_ref().map(sqlx::types::Json))
+        .bind(&entry.request_id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+    }
+});

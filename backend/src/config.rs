@@ -1,0 +1,52 @@
+//! Runtime settings. Every number a deployment might want to change lives here, with the
+//! command-line flag or environment variable that sets it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use h3o::Resolution;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    /// Hours a login token stays valid.
+    #[arg(long, env = "JIUZAI_TOKEN_TTL_HOURS", default_value_t = 12)]
+    pub token_ttl_hours: u32,
+    /// Failed logins allowed per username within the throttle window (an address gets 4×).
+    #[arg(long, env = "JIUZAI_LOGIN_MAX_FAILURES", default_value_t = 5)]
+    pub login_max_failures: u32,
+    /// Length of the login throttle window, in minutes.
+    #[arg(long, env = "JIUZAI_LOGIN_WINDOW_MINUTES", default_value_t = 15)]
+    pub login_window_minutes: u64,
+    /// Largest accepted request body, in bytes (larger requests get 413).
+    #[arg(long, env = "JIUZAI_MAX_BODY_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// H3 resolution of area coverages (7 ≈ 5 km² cells).
+    #[arg(long, env = "JIUZAI_COVERAGE_RESOLUTION", default_value_t = 7, value_parser = clap::value_parser!(u8).range(0..=15))]
+    pub coverage_resolution: u8,
+    /// Directory of the built dashboard, served at `/`.
+    #[arg(long, env = "JIUZAI_STATIC_DIR", default_value = "frontend/dist")]
+    pub static_dir: PathBuf,
+}
+
+impl Settings {
+    pub fn token_ttl(&self) -> chrono::Duration {
+        chrono::Duration::hours(i64::from(self.token_ttl_hours))
+    }
+
+    pub fn login_window(&self) -> Duration {
+        Duration::from_secs(self.login_window_minutes * 60)
+    }
+
+    pub fn coverage_resolution(&self) -> Resolution {
+        Resolution::try_from(self.coverage_resolution).expect("range checked by clap")
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        <Self as clap::FromArgMatches>::from_arg_matches(
+            &<Self as clap::Args>::augment_args(clap::Command::new("defaults")).get_matches_from(["defaults"]),
+        )
+        .expect("defaults parse")
+    }
+}

@@ -1,0 +1,170 @@
+//! Storage: one set of store traits (one per domain, in each domain's `store.rs`), implemented for
+//! SQLite (embedded default) and PostgreSQL (production) from a single body of SQL each, through
+//! [`impl_for_backends!`]. Both backends accept `$1`-style parameters, `RETURNING` and `ON CONFLICT`,
+//! so the SQL is shared; schema differences live in the per-backend migrations.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+
+use crate::areas::store::AreaStore;
+use crate::audit::store::AuditStore;
+use crate::auth::store::AuthStore;
+
+/// Everything the application needs from storage.
+#[async_trait::async_trait]
+pub trait Store: AreaStore + AuthStore + AuditStore + Send + Sync + 'static {
+    fn backend_name(&self) -> &'static str;
+    /// Liveness of the database, for `/api/v1/health`.
+    async fn ping(&self) -> sqlx::Result<()>;
+    /// Closes the pools once in-flight queries finish (graceful shutdown).
+    async fn close(&self);
+}
+
+pub type SharedStore = Arc<dyn Store>;
+
+/// Names the sqlx database type of a concrete store, so shared SQL bodies can spell their types.
+pub trait Backend {
+    type Db: sqlx::Database;
+}
+
+/// SQLite in WAL mode. Writes go through a single connection (SQLite allows one writer at a time;
+/// queueing in the pool is cheaper and fairer than retrying on SQLITE_BUSY); reads use a pool.
+pub struct SqliteStore {
+    writer: SqlitePool,
+    readers: SqlitePool,
+}
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl Backend for SqliteStore {
+    type Db = Sqlite;
+}
+impl Backend for PgStore {
+    type Db = Postgres;
+}
+
+impl SqliteStore {
+    pub(crate) fn reader(&self) -> &SqlitePool {
+        &self.readers
+    }
+    /// `BEGIN IMMEDIATE` takes the write lock up front, so a transaction never fails half-way
+    /// when it upgrades from reading to writing.
+    pub(crate) async fn begin(&self) -> sqlx::Result<Transaction<'static, Sqlite>> {
+        self.writer.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl PgStore {
+    pub(crate) fn reader(&self) -> &PgPool {
+        &self.pool
+    }
+    pub(crate) async fn begin(&self) -> sqlx::Result<Transaction<'static, Postgres>> {
+        self.pool.begin().await
+    }
+}
+
+#[async_trait::async_trait]
+impl Store for SqliteStore {
+    fn backend_name(&self) -> &'static str {
+        "sqlite"
+    }
+    async fn ping(&self) -> sqlx::Result<()> {
+        sqlx::query("SELECT 1").execute(&self.readers).await.map(|_| ())
+    }
+    async fn close(&self) {
+        self.writer.close().await;
+        self.readers.close().await;
+    }
+}
+
+#[async_trait::async_trait]
+impl Store for PgStore {
+    fn backend_name(&self) -> &'static str {
+        "postgres"
+    }
+    async fn ping(&self) -> sqlx::Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+    }
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Implements a store trait for both backends from one body. Inside the body, `self.reader()` is a
+/// pool for reads and `self.begin()` starts a write transaction; `<Self as Backend>::Db` names the
+/// database type where a signature needs it.
+#[macro_export]
+macro_rules! impl_for_backends {
+    (impl $trait_:ident { $($body:tt)* }) => {
+        #[async_trait::async_trait]
+        impl $trait_ for $crate::db::SqliteStore { $($body)* }
+        #[async_trait::async_trait]
+        impl $trait_ for $crate::db::PgStore { $($body)* }
+    };
+    (impl { $($body:tt)* }) => {
+        impl $crate::db::SqliteStore { $($body)* }
+        impl $crate::db::PgStore { $($body)* }
+    };
+}
+
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Opens the store named by `url` and applies its migrations.
+pub async fn connect(url: &str) -> anyhow::Result<SharedStore> {
+    if is_postgres_url(url) {
+        let options = PgConnectOptions::from_str(url).context("invalid PostgreSQL URL")?;
+        let pool = PgPoolOptions::new()
+            .max_connections(32)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .context("connecting to PostgreSQL")?;
+        sqlx::migrate!("../migrations/postgres").run(&pool).await.context("migrating PostgreSQL")?;
+        Ok(Arc::new(PgStore { pool }))
+    } else {
+        let options = sqlite_options(url)?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.clone())
+            .await
+            .context("opening SQLite database")?;
+        sqlx::migrate!("../migrations/sqlite").run(&writer).await.context("migrating SQLite")?;
+        let readers = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.read_only(true))
+            .await
+            .context("opening SQLite readers")?;
+        Ok(Arc::new(SqliteStore { writer, readers }))
+    }
+}
+
+fn sqlite_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
+    let options = SqliteConnectOptions::from_str(url).context("invalid SQLite URL")?;
+    if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    Ok(options
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10)))
+}
+
+/// The default database: a SQLite file under `data/`, created on first run.
+pub fn default_url() -> String {
+    format!("sqlite://{}", Path::new("data").join("jiuzai.db").display())
+}

@@ -1,0 +1,154 @@
+//! One error type for the whole API: each variant maps to one HTTP status and a JSON body
+//! `{"error": {"code", "message", "details"}}` (DESIGN.md, API).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400: the request could not be parsed at all (malformed JSON, bad query string).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 401: no token, an invalid/expired/revoked one, or failed login. One message for all login failures.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403: the caller's role or area scope does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// 409: the request conflicts with the current state (workflow state, stock).
+    #[error("{message}")]
+    Conflict { message: String, details: Option<Value> },
+    #[error("request body too large")]
+    PayloadTooLarge,
+    /// 422: well-formed but semantically invalid; `details` names each offending field or feature.
+    #[error("{message}")]
+    Invalid { message: String, details: Vec<FieldError> },
+    /// 429: login throttling and other rate limits.
+    #[error("{0}")]
+    TooManyRequests(String),
+    /// 503: the database is unreachable.
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+/// One reason why a request is invalid, pointing at the field (and the row or feature) at fault.
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct FieldError {
+    /// Dotted path of the offending field, e.g. `features[3].geometry`.
+    pub field: String,
+    pub reason: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self { field: field.into(), reason: reason.into() }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn invalid(message: impl Into<String>, details: Vec<FieldError>) -> Self {
+        Self::Invalid { message: message.into(), details }
+    }
+
+    pub fn invalid_field(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        let reason = reason.into();
+        Self::Invalid { message: reason.clone(), details: vec![FieldError::new(field, reason)] }
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::Conflict { message: message.into(), details: None }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Stable machine-readable code for clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "bad_request",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
+            Self::NotFound(_) => "not_found",
+            Self::Conflict { .. } => "conflict",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::Invalid { .. } => "invalid",
+            Self::TooManyRequests(_) => "too_many_requests",
+            Self::Unavailable(_) => "unavailable",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    fn details(&self) -> Option<Value> {
+        match self {
+            Self::Conflict { details, .. } => details.clone(),
+            Self::Invalid { details, .. } => serde_json::to_value(details).ok(),
+            _ => None,
+        }
+    }
+}
+
+/// The JSON error envelope, also used for errors produced outside handlers (404 fallback, 413, 405).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<Value>,
+}
+
+pub fn error_response(status: StatusCode, code: &str, message: &str, details: Option<Value>) -> Response {
+    let body = ErrorBody { error: ErrorDetail { code: code.to_owned(), message: message.to_owned(), details } };
+    (status, axum::Json(body)).into_response()
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(err) = &self {
+            tracing::error!(error = %format!("{err:#}"), "internal error");
+        }
+        error_response(self.status(), self.code(), &self.to_string(), self.details())
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                Self::Unavailable("database unavailable".into())
+            }
+            _ => Self::Internal(err.into()),
+        }
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(err: anyhow::Error) -> Self {
+        Self::Internal(err)
+    }
+}

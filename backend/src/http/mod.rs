@@ -1,0 +1,128 @@
+//! The HTTP surface: application state, the router with its middleware, and the few endpoints
+//! that belong to no domain (health, metrics, OpenAPI). Domain endpoints live in `<domain>/http.rs`.
+
+mod middleware;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use metrics_exporter_prometheus::PrometheusHandle;
+use serde::Serialize;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::throttle::LoginThrottle;
+use crate::config::Settings;
+use crate::db::SharedStore;
+use crate::error::{AppError, AppResult};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: SharedStore,
+    pub settings: Arc<Settings>,
+    pub throttle: Arc<LoginThrottle>,
+}
+
+impl AppState {
+    pub fn new(store: SharedStore, settings: Settings) -> Self {
+        let throttle = Arc::new(LoginThrottle::new(settings.login_max_failures, settings.login_window()));
+        Self { store, settings: Arc::new(settings), throttle }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "jiuzai (救灾) API", description = "Disaster relief logistics and reserve management. \
+        All endpoints except health, login and public disclosure need a bearer token from /api/v1/auth/login."),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "system", description = "Health, metrics and this document"),
+        (name = "auth", description = "Login, tokens and users"),
+        (name = "areas", description = "Administrative areas and the map"),
+        (name = "audit", description = "The audit trail"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// The API's routes and their OpenAPI description, collected from every domain.
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health))
+        .merge(crate::auth::http::routes())
+        .merge(crate::areas::http::routes())
+        .merge(crate::audit::http::routes())
+}
+
+/// The OpenAPI document, as served at `/api/v1/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().into_openapi()
+}
+
+pub fn router(state: AppState, metrics: PrometheusHandle) -> Router {
+    let (api, openapi) = api().split_for_parts();
+    let static_dir = state.settings.static_dir.clone();
+    let dashboard = ServeDir::new(&static_dir).fallback(ServeFile::new(static_dir.join("index.html")));
+    let request_id = axum::http::HeaderName::from_static("x-request-id");
+    Router::new()
+        .merge(api.with_state(state.clone()))
+        .route("/api/{*rest}", axum::routing::any(unknown_api_path))
+        .merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", openapi))
+        .route("/metrics", get(move || std::future::ready(metrics.render())))
+        .fallback_service(dashboard)
+        .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(middleware::request_span))
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(axum::middleware::from_fn(middleware::security_headers))
+                .layer(axum::middleware::from_fn(middleware::record_metrics))
+                .layer(axum::middleware::from_fn(middleware::json_errors)),
+        )
+}
+
+async fn unknown_api_path() -> AppError {
+    AppError::NotFound("no such API endpoint".into())
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct Health {
+    status: &'static str,
+    database: &'static str,
+    backend: &'static str,
+    version: &'static str,
+}
+
+/// Liveness and database check.
+#[utoipa::path(get, path = "/api/v1/health", tag = "system",
+    responses((status = 200, body = Health), (status = 503, description = "database unreachable")))]
+async fn health(State(state): State<AppState>) -> AppResult<impl IntoResponse> {
+    state.store.ping().await.map_err(|_| AppError::Unavailable("database unreachable".into()))?;
+    let body = Health {
+        status: "ok",
+        database: "ok",
+        backend: state.store.backend_name(),
+        version: env!("CARGO_PKG_VERSION"),
+    };
+    Ok((StatusCode::OK, axum::Json(body)))
+}

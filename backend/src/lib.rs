@@ -1,0 +1,14 @@
+//! jiuzai (救灾): disaster relief logistics and reserve management.
+//!
+//! One module per domain (`areas`, `auth`, `audit`, ...), each with its model, rules, storage
+//! (`store.rs`, one SQL body for SQLite and PostgreSQL) and HTTP handlers (`http.rs`).
+
+pub mod areas;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod server;

@@ -1,0 +1,154 @@
+//! The `jiuzai` command: serve the API and dashboard, migrate, import areas, seed the demo, add users.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use jiuzai::areas::Crs;
+use jiuzai::audit::AuditEntry;
+use jiuzai::auth::Role;
+use jiuzai::auth::http::{CreateUser, add_user};
+use jiuzai::config::Settings;
+use jiuzai::demo::{self, DemoSources};
+use jiuzai::http::AppState;
+use jiuzai::server::{self, LogFormat};
+use jiuzai::{areas, db};
+
+#[derive(Parser)]
+#[command(name = "jiuzai", version, about = "Disaster relief logistics and reserve management (救灾)")]
+struct Cli {
+    /// sqlite://PATH (default data/jiuzai.db, created on first run) or postgres://...
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    #[arg(long, env = "JIUZAI_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    log_format: LogFormat,
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API and the dashboard.
+    Serve {
+        #[arg(long, env = "JIUZAI_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Seed the demo region and users if the database is empty.
+        #[arg(long)]
+        demo: bool,
+        #[command(flatten)]
+        sources: DemoSources,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Administrative areas.
+    Areas {
+        #[command(subcommand)]
+        command: AreasCommand,
+    },
+    /// The demo region and users.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
+    /// Users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AreasCommand {
+    /// Import areas from a GeoJSON file (all or nothing).
+    Import {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "wgs84")]
+        crs: Crs,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Seed the demo region and users (idempotent for users; areas are replaced).
+    Seed {
+        #[command(flatten)]
+        sources: DemoSources,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from JIUZAI_PASSWORD or the first line of standard input.
+    Add {
+        username: String,
+        #[arg(long, value_enum)]
+        role: Role,
+        /// Root of the user's area scope (required except for admin and auditor).
+        #[arg(long)]
+        area_code: Option<String>,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    server::init_logging(cli.log_format);
+    let url = cli.database_url.clone().unwrap_or_else(db::default_url);
+    let store = db::connect(&url).await?;
+    let state = AppState::new(store, cli.settings);
+    match cli.command {
+        Command::Serve { addr, demo, sources } => {
+            if demo && !demo::seed_if_empty(&state, &sources).await? {
+                demo::warn_demo_credentials();
+            }
+            server::serve(state, &addr).await?;
+        }
+        Command::Migrate => {
+            tracing::info!("migrations applied");
+            state.store.close().await;
+        }
+        Command::Areas { command: AreasCommand::Import { file, crs } } => {
+            let text = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let document = serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", file.display()))?;
+            let audit = AuditEntry::system("areas.import", "areas", file.display().to_string());
+            let summary = areas::service::import_document(&state.store, &document, crs, state.settings.coverage_resolution(), audit)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}: {}", error_details(&e)))?;
+            println!("imported {} areas ({} counties, {} townships)", summary.imported, summary.counties, summary.townships);
+            state.store.close().await;
+        }
+        Command::Demo { command: DemoCommand::Seed { sources } } => {
+            demo::seed(&state, &sources).await?;
+            state.store.close().await;
+        }
+        Command::User { command: UserCommand::Add { username, role, area_code, display_name } } => {
+            let password = match std::env::var("JIUZAI_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let audit = AuditEntry::system("user.create", "user", &username);
+            let request = CreateUser { username, display_name, password, role, area_code };
+            let user = add_user(&state, request, audit).await.map_err(|e| anyhow::anyhow!("{e}: {}", error_details(&e)))?;
+            println!("created user {} ({})", user.username, user.role.as_str());
+            state.store.close().await;
+        }
+    }
+    Ok(())
+}
+
+fn error_details(error: &jiuzai::error::AppError) -> String {
+    match error {
+        jiuzai::error::AppError::Invalid { details, .. } => {
+            details.iter().map(|d| format!("{}: {}", d.field, d.reason)).collect::<Vec<_>>().join("; ")
+        }
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,104 @@
+// Fetch wrapper for the JSON API at /api/v1 (same origin as the app).
+// - sends the bearer token when there is a session;
+// - turns any non-2xx answer into an ApiError {status, code, message, details}
+//   read from the server's `{"error": {code, message, details}}` body;
+// - a 401 on a request that carried a token means the session is gone: the
+//   registered handler sends the user back to the login screen.
+import { getToken } from './session';
+
+export const API_BASE = '/api/v1';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Read the server's error envelope; falls back to a generic code per status. */
+export function parseErrorBody(status: number, body: unknown, statusText = ''): ApiError {
+  const err = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
+  const code = typeof err?.code === 'string' && err.code ? err.code : `http_${status}`;
+  const message = typeof err?.message === 'string' && err.message ? err.message : statusText || `HTTP ${status}`;
+  return new ApiError(status, code, message, err?.details);
+}
+
+/** Build `/api/v1/path?query`, skipping undefined/null/empty query values. */
+export function apiUrl(path: string, query?: Record<string, string | number | boolean | null | undefined>): string {
+  const p = path.startsWith('/') ? path : `/${path}`;
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
+  }
+  const s = qs.toString();
+  return `${API_BASE}${p}${s ? `?${s}` : ''}`;
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  query?: Record<string, string | number | boolean | null | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Send the bearer token (default true). */
+  auth?: boolean;
+}
+
+let unauthorizedHandler: ((err: ApiError) => void) | null = null;
+
+/** Called on a 401 for a request that carried a token (session expired or revoked). */
+export function onUnauthorized(handler: (err: ApiError) => void): void {
+  unauthorizedHandler = handler;
+}
+
+export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json, application/geo+json', ...opts.headers };
+  const token = opts.auth === false ? null : getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let body: BodyInit | undefined;
+  if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+
+  let res: Response;
+  try {
+    res = await fetch(apiUrl(path, opts.query), { method: opts.method ?? 'GET', headers, body, signal: opts.signal });
+  } catch (e) {
+    if ((e as Error)?.name === 'AbortError') throw e;
+    throw new ApiError(0, 'network', (e as Error)?.message ?? 'network error');
+  }
+
+  const text = await res.text();
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+
+  if (!res.ok) {
+    const err = parseErrorBody(res.status, data, res.statusText);
+    if (res.status === 401 && token && unauthorizedHandler) unauthorizedHandler(err);
+    throw err;
+  }
+  return data as T;
+}
+
+export const api = {
+  get: <T>(path: string, opts?: Omit<RequestOptions, 'method' | 'body'>) => request<T>(path, { ...opts, method: 'GET' }),
+  post: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'method' | 'body'>) =>
+    request<T>(path, { ...opts, method: 'POST', body }),
+  patch: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'method' | 'body'>) =>
+    request<T>(path, { ...opts, method: 'PATCH', body }),
+  del: <T>(path: string, opts?: Omit<RequestOptions, 'method' | 'body'>) => request<T>(path, { ...opts, method: 'DELETE' }),
+};

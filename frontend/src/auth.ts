@@ -1,0 +1,24 @@
+// Sign in / out and the current user.
+import { api } from './api';
+import { clearSession, saveSession, type Session, type User } from './session';
+
+export async function login(username: string, password: string): Promise<Session> {
+  const session = await api.post<Session>('/auth/login', { username, password }, { auth: false });
+  saveSession(session);
+  return session;
+}
+
+/** Tell the server, then forget the token whatever it answered. */
+export async function logout(): Promise<void> {
+  try {
+    await api.post('/auth/logout');
+  } catch {
+    // already expired or offline: the local session is cleared anyway
+  } finally {
+    clearSession();
+  }
+}
+
+export function fetchMe(): Promise<User> {
+  return api.get<User>('/me');
+}

@@ -1,0 +1,45 @@
+// Tiny DOM builder. Text from the server is always set as text, never as HTML.
+import type { MsgKey } from './i18n';
+import { t } from './i18n';
+
+type Child = Node | string | null | undefined | false;
+export interface Attrs {
+  [name: string]: string | number | boolean | null | undefined | EventListener | MsgKey;
+}
+
+/**
+ * h('button', {class: 'btn', onclick: fn, i18n: 'login.submit'}, ...children)
+ * - `on*` attributes become event listeners;
+ * - `i18n` sets the text from the table and marks the node for re-translation;
+ * - `i18nTitle` / `i18nPlaceholder` / `i18nAriaLabel` do the same for attributes;
+ * - `false`/`null`/`undefined` attributes are skipped, `true` sets an empty attribute.
+ */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on') && typeof value === 'function') {
+      node.addEventListener(name.slice(2), value as EventListener);
+    } else if (name === 'i18n') {
+      node.dataset.i18n = String(value);
+      node.textContent = t(value as MsgKey);
+    } else if (name === 'i18nTitle' || name === 'i18nPlaceholder' || name === 'i18nAriaLabel') {
+      node.dataset[name] = String(value);
+      const attr = name === 'i18nTitle' ? 'title' : name === 'i18nPlaceholder' ? 'placeholder' : 'aria-label';
+      node.setAttribute(attr, t(value as MsgKey));
+    } else if (value === true) {
+      node.setAttribute(name, '');
+    } else {
+      node.setAttribute(name, String(value));
+    }
+  }
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    node.append(c);
+  }
+  return node;
+}
+
+export function clear(node: Element): void {
+  node.replaceChildren();
+}

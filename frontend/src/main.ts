@@ -1,0 +1,136 @@
+// App bootstrap: language, session, and the hash router that mounts one screen at a time.
+import './styles.css';
+import { onUnauthorized } from './api';
+import { fetchMe, logout } from './auth';
+import { clear, h } from './dom';
+import { applyTranslations, getLang, locale, onLangChange, t, type MsgKey } from './i18n';
+import { matchPath, navigate, parseHash } from './router';
+import { canOpen, HOME_PATH, LOGIN_PATH, routes, type Cleanup, type Route } from './routes';
+import { clearSession, getSession, updateUser } from './session';
+import { createShell, type Shell } from './shell';
+import { setNotice } from './notice';
+
+const app = document.getElementById('app')!;
+
+let shell: Shell | null = null;
+let cleanup: Cleanup | null = null;
+let abort: AbortController | null = null;
+let renderSeq = 0;
+let currentTitle: MsgKey | null = null;
+
+
+function updateDocumentTitle(): void {
+  document.documentElement.lang = locale(getLang());
+  document.title = currentTitle ? `${t(currentTitle)} · ${t('app.title')}` : t('app.title');
+}
+
+function unmountScreen(): void {
+  abort?.abort();
+  abort = null;
+  try {
+    cleanup?.();
+  } finally {
+    cleanup = null;
+  }
+}
+
+function dropShell(): void {
+  shell?.root.remove();
+  shell = null;
+}
+
+function findRoute(path: string): { route: Route; args: Record<string, string> } | null {
+  for (const route of routes) {
+    const args = matchPath(route.path, path);
+    if (args) return { route, args };
+  }
+  return null;
+}
+
+function message(key: MsgKey): HTMLElement {
+  return h('div', { class: 'empty-state' }, h('p', { i18n: key }));
+}
+
+async function signOut(): Promise<void> {
+  await logout();
+  unmountScreen();
+  dropShell();
+  navigate(LOGIN_PATH);
+}
+
+async function render(): Promise<void> {
+  const seq = ++renderSeq;
+  const { path, params } = parseHash(location.hash);
+  const session = getSession();
+
+  if (!path) return navigate(session ? HOME_PATH : LOGIN_PATH, undefined, true);
+  if (path === LOGIN_PATH && session) return navigate(params.get('next') || HOME_PATH, undefined, true);
+
+  const found = findRoute(path);
+  if (found && !found.route.public && !session) {
+    return navigate(LOGIN_PATH, { next: path }, true);
+  }
+  if (!found && !session) return navigate(LOGIN_PATH, undefined, true);
+
+  unmountScreen();
+
+  // Public screens take the whole page; the others render inside the shell.
+  let container: HTMLElement;
+  if (found?.route.public) {
+    dropShell();
+    clear(app);
+    container = app;
+  } else {
+    if (!shell || shell.username !== session!.user.username) {
+      dropShell();
+      clear(app);
+      shell = createShell(session!, () => void signOut());
+      app.append(shell.root);
+      // Refresh the user from the server; a 401 here sends us to the login screen.
+      fetchMe()
+        .then((user) => {
+          updateUser(user);
+          shell?.setUser(user);
+        })
+        .catch(() => undefined);
+    }
+    shell.setActive(found?.route.path ?? '');
+    clear(shell.workspace);
+    container = shell.workspace;
+  }
+
+  currentTitle = found?.route.titleKey ?? 'route.notFound';
+  updateDocumentTitle();
+
+  if (!found) return void container.append(message('route.notFound'));
+  if (!canOpen(found.route, session)) return void container.append(message('route.forbidden'));
+
+  const controller = new AbortController();
+  abort = controller;
+  const mod = await found.route.load();
+  if (seq !== renderSeq || controller.signal.aborted) return;
+  const result = await mod.mount(container, { session, args: found.args, params, signal: controller.signal });
+  if (seq !== renderSeq || controller.signal.aborted) {
+    if (typeof result === 'function') result();
+    return;
+  }
+  cleanup = typeof result === 'function' ? result : null;
+}
+
+onUnauthorized(() => {
+  clearSession();
+  setNotice('error.sessionExpired');
+  unmountScreen();
+  dropShell();
+  const { path } = parseHash(location.hash);
+  navigate(LOGIN_PATH, path && path !== LOGIN_PATH ? { next: path } : undefined, true);
+});
+
+onLangChange(() => {
+  applyTranslations(document.body);
+  updateDocumentTitle();
+});
+
+window.addEventListener('hashchange', () => void render());
+updateDocumentTitle();
+void render();

@@ -1,0 +1,50 @@
+// A small hash router: `#/map`, `#/login?next=/map`, `#/depots/12` ...
+// Screens are looked up in routes.ts; this file only parses and navigates.
+
+export interface Location {
+  /** Path without the leading '#', always starting with '/', no trailing slash ('' when the hash is empty). */
+  path: string;
+  params: URLSearchParams;
+}
+
+export function parseHash(hash: string): Location {
+  let h = hash.startsWith('#') ? hash.slice(1) : hash;
+  const q = h.indexOf('?');
+  const query = q >= 0 ? h.slice(q + 1) : '';
+  h = q >= 0 ? h.slice(0, q) : h;
+  if (h && !h.startsWith('/')) h = `/${h}`;
+  if (h.length > 1 && h.endsWith('/')) h = h.replace(/\/+$/, '');
+  return { path: h === '/' ? '' : h, params: new URLSearchParams(query) };
+}
+
+export function formatHash(path: string, params?: Record<string, string | undefined>): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(params ?? {})) if (v !== undefined && v !== '') qs.set(k, v);
+  const s = qs.toString();
+  return `#${path}${s ? `?${s}` : ''}`;
+}
+
+/** Match a pattern like '/depots/:id' against a path; returns the captured segments or null. */
+export function matchPath(pattern: string, path: string): Record<string, string> | null {
+  const ps = pattern.split('/').filter(Boolean);
+  const xs = path.split('/').filter(Boolean);
+  if (ps.length !== xs.length) return null;
+  const out: Record<string, string> = {};
+  for (let i = 0; i < ps.length; i++) {
+    if (ps[i].startsWith(':')) out[ps[i].slice(1)] = decodeURIComponent(xs[i]);
+    else if (ps[i] !== xs[i]) return null;
+  }
+  return out;
+}
+
+export function navigate(path: string, params?: Record<string, string | undefined>, replace = false): void {
+  const hash = formatHash(path, params);
+  if (location.hash === hash) {
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  } else if (replace) {
+    history.replaceState(null, '', hash);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  } else {
+    location.hash = hash;
+  }
+}

@@ -1,0 +1,127 @@
+// Sign-in screen: POST /api/v1/auth/login, then on to the requested workspace.
+import { ApiError } from '../api';
+import { login } from '../auth';
+import { h } from '../dom';
+import { onLangChange, t, type MsgKey } from '../i18n';
+import { takeNotice } from '../notice';
+import { navigate } from '../router';
+import { HOME_PATH, type ScreenContext } from '../routes';
+import { langSwitch, logo } from '../widgets';
+
+function errorText(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.code === 'network' || err.status === 0) return t('error.network');
+    if (err.status === 429) return err.message && !err.message.startsWith('HTTP ') ? err.message : t('login.throttled');
+    // The server's own words (401: "invalid username or password", ...).
+    return err.message || t('error.unknown', { status: err.status });
+  }
+  return t('error.network');
+}
+
+export function mount(root: HTMLElement, ctx: ScreenContext) {
+  const username = h('input', {
+    id: 'login-username',
+    'data-testid': 'login-username',
+    name: 'username',
+    type: 'text',
+    autocomplete: 'username',
+    autocapitalize: 'off',
+    spellcheck: 'false',
+    required: true,
+  });
+  const password = h('input', {
+    id: 'login-password',
+    'data-testid': 'login-password',
+    name: 'password',
+    type: 'password',
+    autocomplete: 'current-password',
+    required: true,
+  });
+  const error = h('div', { id: 'login-error', 'data-testid': 'login-error', class: 'form-error', role: 'alert', hidden: true });
+  const submit = h('button', { id: 'login-submit', 'data-testid': 'login-submit', type: 'submit', class: 'btn btn-primary btn-block', i18n: 'login.submit' });
+
+  // The shown message is either a table key (re-translated on a language switch) or server text.
+  let shown: { key: MsgKey } | { text: string } | null = null;
+  const show = (m: typeof shown) => {
+    shown = m;
+    error.hidden = !m;
+    error.textContent = !m ? '' : 'key' in m ? t(m.key) : m.text;
+  };
+  const offLang = onLangChange(() => show(shown));
+
+  const notice = takeNotice();
+  if (notice) show({ key: notice });
+
+  let busy = false;
+  const form = h(
+    'form',
+    { id: 'login-form', 'data-testid': 'login-form', class: 'login-form', novalidate: true },
+    h('h2', { i18n: 'login.title' }),
+    h('label', { for: 'login-username', i18n: 'login.username' }),
+    username,
+    h('label', { for: 'login-password', i18n: 'login.password' }),
+    password,
+    error,
+    submit,
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (busy) return;
+    const u = username.value.trim();
+    const p = password.value;
+    if (!u || !p) {
+      show({ key: 'login.required' });
+      (u ? password : username).focus();
+      return;
+    }
+    busy = true;
+    submit.disabled = true;
+    submit.dataset.i18n = 'login.submitting';
+    submit.textContent = t('login.submitting');
+    form.setAttribute('aria-busy', 'true');
+    try {
+      await login(u, p);
+      if (ctx.signal.aborted) return;
+      show(null);
+      const next = ctx.params.get('next');
+      navigate(next && next.startsWith('/') && next !== '/login' ? next : HOME_PATH, undefined, true);
+    } catch (err) {
+      if (ctx.signal.aborted) return;
+      show({ text: errorText(err) });
+      password.select();
+      password.focus();
+    } finally {
+      busy = false;
+      submit.disabled = false;
+      submit.dataset.i18n = 'login.submit';
+      submit.textContent = t('login.submit');
+      form.removeAttribute('aria-busy');
+    }
+  });
+
+  const page = h(
+    'div',
+    { class: 'login-page', 'data-testid': 'login-screen' },
+    h('div', { class: 'login-topbar' }, langSwitch()),
+    h(
+      'div',
+      { class: 'login-card' },
+      h(
+        'div',
+        { class: 'login-brand' },
+        logo(44),
+        h('h1', { i18n: 'app.title' }),
+        h('p', { class: 'muted', i18n: 'app.tagline' }),
+      ),
+      form,
+      h('p', { class: 'login-footer muted', i18n: 'login.footer' }),
+    ),
+  );
+  root.append(page);
+  username.focus();
+
+  return () => {
+    offLang();
+    page.remove();
+  };
+}

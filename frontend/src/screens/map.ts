@@ -1,0 +1,272 @@
+// Map workspace: county boundaries and township points of Jiujiang, with a
+// side panel listing the counties and the legend.
+import { api, ApiError } from '../api';
+import { h } from '../dom';
+import { formatInteger, formatPopulation } from '../format';
+import { bboxOfCollection, bboxOfGeometry, distinctProperty, sortByCode, type AreaCollection, type AreaFeature, type AreaProperties, type BBox } from '../geo';
+import { getLang, onLangChange, t } from '../i18n';
+import type { ScreenContext } from '../routes';
+import { addAreaLayers, COLORS, COUNTY_PALETTE, LAYERS, SRC_COUNTIES, SRC_TOWNSHIPS, TOWNSHIP_LAYERS } from '../map/layers';
+import { areaPopup } from '../map/popup';
+import { ATTRIBUTION, createMap, maplibregl } from '../map/setup';
+
+const FIT_PADDING = 36;
+
+function loadAreas(level: 'county' | 'township', signal: AbortSignal): Promise<AreaCollection> {
+  return api.get<AreaCollection>('/map/areas.geojson', { query: { level }, signal });
+}
+
+function legendItem(swatch: HTMLElement, key: Parameters<typeof t>[0]): HTMLElement {
+  return h('li', {}, swatch, h('span', { i18n: key }));
+}
+
+function legend(): HTMLElement {
+  const fills = h('span', { class: 'swatch swatch-fills' }, ...COUNTY_PALETTE.slice(0, 3).map((c) => h('i', { style: `background:${c}` })));
+  fills.style.borderColor = COLORS.countyLine;
+  return h(
+    'section',
+    { class: 'panel-section', 'data-testid': 'map-legend' },
+    h('h3', { class: 'panel-heading', i18n: 'map.legend' }),
+    h(
+      'ul',
+      { class: 'legend' },
+      legendItem(fills, 'map.legendCounty'),
+      legendItem(h('span', { class: 'swatch swatch-outline', style: `border-color:${COLORS.highlight}` }), 'map.legendCountyHover'),
+      legendItem(h('span', { class: 'swatch swatch-dot', style: `background:${COLORS.township}` }), 'map.legendTownship'),
+      legendItem(
+        h('span', { class: 'swatch swatch-ring', 'data-testid': 'legend-approximate', style: `border-color:${COLORS.approxStroke}` }),
+        'map.legendApprox',
+      ),
+    ),
+  );
+}
+
+export function mount(root: HTMLElement, ctx: ScreenContext) {
+  const { signal } = ctx;
+
+  // ---- layout -------------------------------------------------------------
+  const stats = h('p', { class: 'stats muted', 'data-testid': 'map-stats' });
+  const countyList = h('ul', { class: 'county-list', id: 'county-list', 'data-testid': 'county-list' });
+  const panel = h(
+    'aside',
+    { class: 'side-panel', 'data-testid': 'side-panel' },
+    h('section', { class: 'panel-section' }, h('h2', { class: 'panel-title', i18n: 'map.region' }), stats),
+    h(
+      'section',
+      { class: 'panel-section panel-grow' },
+      h('h3', { class: 'panel-heading' }, h('span', { i18n: 'map.counties' }), h('small', { class: 'muted', i18n: 'map.countiesHint' })),
+      countyList,
+    ),
+    legend(),
+    h('section', { class: 'panel-section sources' }, h('h3', { class: 'panel-heading', i18n: 'map.sources' }), h('p', { class: 'muted' }, ATTRIBUTION)),
+  );
+  const mapEl = h('div', { class: 'map', id: 'map', 'data-testid': 'map' });
+  const status = h('div', { class: 'map-status', role: 'status', 'data-testid': 'map-status' });
+  const resetBtn = h('button', { type: 'button', class: 'btn btn-floating map-reset', 'data-testid': 'map-reset', i18n: 'map.resetView', hidden: true });
+  const screen = h('div', { class: 'map-screen' }, panel, h('div', { class: 'map-wrap' }, mapEl, status, resetBtn));
+  root.append(screen);
+
+  const setStatus = (text: string | null, isError = false, retry?: () => void) => {
+    status.replaceChildren();
+    status.hidden = !text;
+    status.classList.toggle('error', isError);
+    if (text) status.append(h('span', {}, text));
+    if (retry) status.append(h('button', { type: 'button', class: 'btn btn-outline btn-small', i18n: 'map.retry', onclick: retry }));
+  };
+  setStatus(t('map.loading'));
+
+  // ---- map ----------------------------------------------------------------
+  const map = createMap(mapEl);
+  window.jiuzaiMap = map;
+  const mapLoaded = new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
+
+  let counties: AreaCollection | null = null;
+  let townships: AreaCollection | null = null;
+  let cityBox: BBox | null = null;
+  let selected: string | null = null;
+  let hoveredCounty: string | null = null;
+  let hoveredTownship: string | null = null;
+  let popup: maplibregl.Popup | null = null;
+
+  const fit = (box: BBox | null, animate: boolean) => {
+    if (!box) return;
+    map.fitBounds(
+      [
+        [box[0], box[1]],
+        [box[2], box[3]],
+      ],
+      { padding: FIT_PADDING, duration: animate ? 900 : 0, maxZoom: 12 },
+    );
+  };
+
+  const setState = (source: string, code: string | null, key: string, value: boolean) => {
+    if (code !== null) map.setFeatureState({ source, id: code }, { [key]: value });
+  };
+
+  const select = (code: string | null) => {
+    setState(SRC_COUNTIES, selected, 'selected', false);
+    selected = code;
+    setState(SRC_COUNTIES, selected, 'selected', true);
+    countyList.querySelectorAll<HTMLElement>('[data-code]').forEach((li) => {
+      const on = li.dataset.code === code;
+      li.classList.toggle('active', on);
+      li.querySelector('button')?.setAttribute('aria-pressed', String(on));
+    });
+    resetBtn.hidden = code === null;
+  };
+
+  const openPopup = (lngLat: maplibregl.LngLatLike, props: AreaProperties) => {
+    popup?.remove();
+    popup = new maplibregl.Popup({ closeButton: true, maxWidth: '300px', offset: 8 }).setLngLat(lngLat).setDOMContent(areaPopup(props)).addTo(map);
+  };
+
+  const townshipCountByCounty = () => {
+    const counts = new Map<string, number>();
+    for (const f of townships?.features ?? []) {
+      const parent = String(f.properties.parent_code ?? '');
+      counts.set(parent, (counts.get(parent) ?? 0) + 1);
+    }
+    return counts;
+  };
+
+  const renderPanel = () => {
+    const lang = getLang();
+    if (counties && townships) {
+      const approx = townships.features.filter((f) => f.properties.approximate === true).length;
+      stats.replaceChildren(
+        h('span', {}, t('map.stats', { counties: formatInteger(distinctProperty(counties.features, 'code').length, lang), townships: formatInteger(townships.features.length, lang) })),
+        approx ? h('span', { class: 'stats-approx' }, t('map.statsApprox', { n: formatInteger(approx, lang) })) : '',
+      );
+    }
+    const perCounty = townshipCountByCounty();
+    countyList.replaceChildren(
+      ...sortByCode(counties?.features ?? []).map((f: AreaFeature, i) => {
+        const p = f.properties;
+        const known = p.population !== null && p.population !== undefined;
+        const pop = known ? formatPopulation(p.population, lang) : '—';
+        const n = perCounty.get(p.code);
+        return h(
+          'li',
+          { 'data-code': p.code, class: p.code === selected ? 'active' : undefined },
+          h(
+            'button',
+            { type: 'button', class: 'county-item', 'data-testid': `county-${p.code}`, 'aria-pressed': String(p.code === selected), onclick: () => flyToCounty(f) },
+            h('span', { class: 'county-swatch', style: `background:${COUNTY_PALETTE[i % COUNTY_PALETTE.length]}` }),
+            h('span', { class: 'county-name' }, p.name),
+            h('small', { class: 'county-code mono muted' }, p.code),
+            h('small', { class: 'county-towns muted' }, n ? t('map.townshipCount', { n: formatInteger(n, lang) }) : ''),
+            h('span', { class: 'county-pop', title: known ? t('map.population') : t('map.populationUnknown') }, pop),
+          ),
+        );
+      }),
+    );
+  };
+
+  const flyToCounty = (f: AreaFeature) => {
+    popup?.remove();
+    select(f.properties.code);
+    fit(bboxOfGeometry(f.geometry), true);
+  };
+
+  resetBtn.addEventListener('click', () => {
+    popup?.remove();
+    select(null);
+    fit(cityBox, true);
+  });
+
+  // Hover: highlight the county / township under the pointer.
+  map.on('mousemove', (e) => {
+    const hits = map.queryRenderedFeatures(
+      [
+        [e.point.x - 4, e.point.y - 4],
+        [e.point.x + 4, e.point.y + 4],
+      ],
+      { layers: [...TOWNSHIP_LAYERS, LAYERS.countyFill].filter((id) => map.getLayer(id)) },
+    );
+    const town = hits.find((f) => TOWNSHIP_LAYERS.includes(f.layer.id as (typeof TOWNSHIP_LAYERS)[number]));
+    const county = map.queryRenderedFeatures(e.point, { layers: map.getLayer(LAYERS.countyFill) ? [LAYERS.countyFill] : [] })[0];
+    const townCode = town ? String(town.properties.code) : null;
+    const countyCode = county ? String(county.properties.code) : null;
+    if (townCode !== hoveredTownship) {
+      setState(SRC_TOWNSHIPS, hoveredTownship, 'hover', false);
+      hoveredTownship = townCode;
+      setState(SRC_TOWNSHIPS, hoveredTownship, 'hover', true);
+    }
+    if (countyCode !== hoveredCounty) {
+      setState(SRC_COUNTIES, hoveredCounty, 'hover', false);
+      hoveredCounty = countyCode;
+      setState(SRC_COUNTIES, hoveredCounty, 'hover', true);
+    }
+    map.getCanvas().style.cursor = townCode || countyCode ? 'pointer' : '';
+  });
+  map.on('mouseout', () => {
+    setState(SRC_COUNTIES, hoveredCounty, 'hover', false);
+    setState(SRC_TOWNSHIPS, hoveredTownship, 'hover', false);
+    hoveredCounty = hoveredTownship = null;
+    map.getCanvas().style.cursor = '';
+  });
+
+  // Click: a township (small target, so a few pixels of slack) wins over its county.
+  map.on('click', (e) => {
+    if (!map.getLayer(LAYERS.countyFill)) return;
+    const box: [maplibregl.PointLike, maplibregl.PointLike] = [
+      [e.point.x - 5, e.point.y - 5],
+      [e.point.x + 5, e.point.y + 5],
+    ];
+    const town = map.queryRenderedFeatures(box, { layers: TOWNSHIP_LAYERS })[0];
+    if (town) {
+      const coords = town.geometry.type === 'Point' ? (town.geometry.coordinates as [number, number]) : e.lngLat;
+      openPopup(coords, town.properties as AreaProperties);
+      return;
+    }
+    const county = map.queryRenderedFeatures(e.point, { layers: [LAYERS.countyFill] })[0];
+    if (county) {
+      openPopup(e.lngLat, county.properties as AreaProperties);
+      select(String(county.properties.code));
+    } else {
+      popup?.remove();
+      select(null);
+    }
+  });
+
+  const load = async () => {
+    setStatus(t('map.loading'));
+    try {
+      const [c, tw] = await Promise.all([loadAreas('county', signal), loadAreas('township', signal), mapLoaded]);
+      if (signal.aborted) return;
+      counties = c;
+      townships = tw;
+      if (!map.getSource(SRC_COUNTIES)) addAreaLayers(map, counties, townships);
+      cityBox = bboxOfCollection(counties) ?? bboxOfCollection(townships);
+      fit(cityBox, false);
+      renderPanel();
+      setStatus(null);
+      // Test hook: once both sources are drawn, report how many counties are on screen.
+      map.once('idle', () => {
+        if (signal.aborted) return;
+        const drawn = map.queryRenderedFeatures({ layers: [LAYERS.countyFill] });
+        document.body.dataset.countiesLoaded = String(distinctProperty(drawn, 'code').length);
+      });
+    } catch (err) {
+      if (signal.aborted || (err as Error)?.name === 'AbortError') return;
+      if (err instanceof ApiError && err.status === 401) return; // handled globally: back to login
+      const message = err instanceof ApiError ? (err.status === 0 ? t('error.network') : err.message) : String(err);
+      setStatus(t('map.loadError', { message }), true, () => void load());
+    }
+  };
+  void load();
+
+  const offLang = onLangChange(() => {
+    popup?.remove();
+    renderPanel();
+  });
+
+  return () => {
+    offLang();
+    popup?.remove();
+    map.remove();
+    if (window.jiuzaiMap === map) delete window.jiuzaiMap;
+    delete document.body.dataset.countiesLoaded;
+    screen.remove();
+  };
+}
