@@ -108,10 +108,8 @@ fn prepare(
     {
         errors.push(FieldError::new(format!("{path}.properties.parent_code"), format!("malformed parent code {parent:?}")));
     }
+    // Bare geometry files carry no name: an existing area keeps its own (checked when storing).
     let name = text_property(&properties, &["name"]).unwrap_or_default();
-    if name.is_empty() {
-        errors.push(FieldError::new(format!("{path}.properties.name"), "missing name"));
-    }
     let population = match properties.get("population") {
         None | Some(Value::Null) => None,
         Some(v) => match v.as_i64().filter(|p| *p >= 0) {

@@ -41,6 +41,7 @@ pub async fn store_areas(store: &SharedStore, mut areas: Vec<PreparedArea>, audi
     let mut known = store.area_codes().await?;
     known.extend(areas.iter().map(|a| a.code.clone()));
     check_parents(&areas, &known)?;
+    keep_stored_names(store, &mut areas).await?;
     areas.sort_by(|a, b| a.level.cmp(&b.level).then_with(|| a.code.cmp(&b.code)));
     let count_level = |level| areas.iter().filter(|a| a.level == level).count();
     let summary = ImportSummary {
@@ -52,6 +53,18 @@ pub async fn store_areas(store: &SharedStore, mut areas: Vec<PreparedArea>, audi
     let audit = audit.with_after(serde_json::json!({ "imported": summary.imported, "codes": summary.codes }));
     store.upsert_areas(&areas, &audit).await?;
     Ok(summary)
+}
+
+/// Areas imported without a name keep the one already stored; new areas must bring one.
+async fn keep_stored_names(store: &SharedStore, areas: &mut [PreparedArea]) -> AppResult<()> {
+    let mut problems = Vec::new();
+    for area in areas.iter_mut().filter(|a| a.name.is_empty()) {
+        match store.get_area(&area.code).await? {
+            Some(stored) => area.name = stored.name,
+            None => problems.push(FieldError::new(format!("{}.properties.name", area.code), "missing name for a new area")),
+        }
+    }
+    if problems.is_empty() { Ok(()) } else { Err(AppError::invalid("areas without a name", problems)) }
 }
 
 fn check_parents(areas: &[PreparedArea], known: &HashSet<String>) -> AppResult<()> {

@@ -1,0 +1,42 @@
+# jiuzai — `make run` serves the demo; `make test` runs every test. Both start from a fresh clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
+
+.PHONY: setup geodata frontend run test test-rust test-frontend test-browser
+
+## setup: fetch the county polygons and build the dashboard (cached; repeated runs do nothing)
+setup: geodata frontend
+
+geodata: geodata/build/counties-gcj02.geojson
+
+geodata/build/counties-gcj02.geojson: geodata/fetch-counties.sh geodata/extract-counties.py geodata/jiujiang_divisions.json
+	geodata/fetch-counties.sh
+
+frontend: frontend/dist/index.html
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+
+## run: set up, then serve the demo at http://127.0.0.1:8080 (users admin, manager, ... with password demo)
+run: setup
+	cargo run --release --bin jiuzai -- serve --demo
+
+## test: unit, contract and API tests on SQLite and PostgreSQL, frontend unit tests, browser tests
+test: setup test-rust test-frontend test-browser
+
+test-rust:
+	cargo build --bin jiuzai
+	JIUZAI_REQUIRE_GEODATA=1 cargo test --workspace
+
+test-frontend: frontend
+	cd frontend && npm test
+
+test-browser: frontend
+	cargo build --bin jiuzai
+	tests/browser/run.sh

@@ -1,0 +1,266 @@
+//! Starts the real `jiuzai` binary on a free port against a fresh SQLite file or a fresh
+//! PostgreSQL database, with the demo seeded from the synthetic county fixture, and talks HTTP to it.
+#![allow(dead_code)] // each test binary uses a different part of this harness
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Store {
+    Sqlite,
+    Postgres,
+}
+
+/// Admin connection for creating and dropping the per-test PostgreSQL databases.
+pub const POSTGRES_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// The binary under test: `JIUZAI_BIN`, or the debug build in the workspace target directory
+/// (the Makefile builds it before running the tests).
+pub fn binary() -> PathBuf {
+    std::env::var_os("JIUZAI_BIN").map(PathBuf::from).unwrap_or_else(|| {
+        let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"));
+        target.join("debug/jiuzai")
+    })
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn unique_name(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    format!("{prefix}_{}_{}", std::process::id(), nanos % 1_000_000_000_000)
+}
+
+/// A fresh, empty database for one test; dropped (PostgreSQL) or deleted (SQLite) afterwards.
+pub struct Database {
+    pub url: String,
+    store: Store,
+    dir: PathBuf,
+    pg_name: Option<String>,
+}
+
+impl Database {
+    pub async fn create(store: Store) -> Self {
+        let dir = std::env::temp_dir().join(unique_name("jiuzai_test"));
+        std::fs::create_dir_all(&dir).unwrap();
+        match store {
+            Store::Sqlite => Database { url: format!("sqlite://{}/jiuzai.db", dir.display()), store, dir, pg_name: None },
+            Store::Postgres => {
+                let name = unique_name("jiuzai_test");
+                let admin = sqlx::PgPool::connect(POSTGRES_ADMIN_URL).await.expect("PostgreSQL at 127.0.0.1:5432 is required");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
+                admin.close().await;
+                Database { url: format!("postgres://postgres@127.0.0.1:5432/{name}"), store, dir, pg_name: Some(name) }
+            }
+        }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some(name) = self.pg_name.take() {
+            // Dropping needs no runtime: psql is on every machine with the server.
+            let _ = Command::new("psql")
+                .args(["-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-qc"])
+                .arg(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+    }
+}
+
+/// Runs a `jiuzai` command to completion against `db` and returns (success, stdout + stderr).
+pub fn run_cli(db: &Database, args: &[&str], envs: &[(&str, &str)]) -> (bool, String) {
+    let output = Command::new(binary())
+        .current_dir(repo_root())
+        .env("DATABASE_URL", &db.url)
+        .env("JIUZAI_DEMO_COUNTIES", "tests/fixtures/counties-synthetic.geojson")
+        .envs(envs.iter().copied())
+        .args(args)
+        .output()
+        .expect("run jiuzai");
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}
+
+pub struct Server {
+    pub base: String,
+    pub store: Store,
+    pub db: Database,
+    child: Option<Child>,
+    pub http: reqwest::Client,
+    log: PathBuf,
+}
+
+impl Server {
+    /// Starts a server with the demo seeded from the synthetic fixture.
+    pub async fn start(store: Store) -> Self {
+        Self::start_with(store, &[]).await
+    }
+
+    pub async fn start_with(store: Store, envs: &[(&str, &str)]) -> Self {
+        let db = Database::create(store).await;
+        Self::start_on(db, envs).await
+    }
+
+    pub async fn start_on(db: Database, envs: &[(&str, &str)]) -> Self {
+        let port = free_port();
+        let log = db.dir.join("server.log");
+        let child = Command::new(binary())
+            .current_dir(repo_root())
+            .env("DATABASE_URL", &db.url)
+            .env("JIUZAI_DEMO_COUNTIES", "tests/fixtures/counties-synthetic.geojson")
+            .env("RUST_LOG", "info,sqlx=warn")
+            .envs(envs.iter().copied())
+            .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("start jiuzai (build it first: cargo build --bin jiuzai)");
+        let server = Server {
+            base: format!("http://127.0.0.1:{port}"),
+            store: db.store,
+            db,
+            child: Some(child),
+            http: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap(),
+            log,
+        };
+        server.wait_ready().await;
+        server
+    }
+
+    async fn wait_ready(&self) {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(60) {
+            if let Ok(r) = self.http.get(self.url("/api/v1/health")).send().await
+                && r.status() == StatusCode::OK
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("server did not become ready; log:\n{}", self.log_text());
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Sends SIGTERM and waits for the process to exit; returns whether it exited cleanly.
+    pub fn terminate(&mut self) -> bool {
+        let Some(mut child) = self.child.take() else { return false };
+        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(20) {
+            if let Ok(Some(status)) = child.try_wait() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        false
+    }
+
+    pub async fn login(&self, username: &str) -> String {
+        let (status, body) = self.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": username, "password": "demo"}))).await;
+        assert_eq!(status, StatusCode::OK, "login {username}: {body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// One JSON request; returns the status and the parsed body (Null when empty or not JSON).
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    /// Posts raw bytes (files, malformed bodies) with the given content type.
+    pub async fn post_raw(&self, path: &str, token: &str, content_type: &str, body: Vec<u8>) -> (StatusCode, Value) {
+        let response = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// The newest audit records (read as admin).
+    pub async fn audit(&self, query: &str) -> Vec<Value> {
+        let token = self.login("admin").await;
+        let (status, body) = self.get(&format!("/api/v1/audit?{query}"), &token).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["records"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+pub fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(repo_root().join("tests/fixtures").join(name)).unwrap()
+}
+
+/// Writes one test per store from a single async body: `store_tests!(name, |server| async { .. })`
+/// expands to `name::sqlite` and `name::postgres`, each against its own fresh server.
+#[macro_export]
+macro_rules! store_tests {
+    ($($name:ident => $body:expr;)+) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn sqlite() {
+                    ($body)($crate::common::Store::Sqlite).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn postgres() {
+                    ($body)($crate::common::Store::Postgres).await;
+                }
+            }
+        )+
+    };
+}
