@@ -30,13 +30,14 @@ run: setup
 ## test: unit, contract and API tests on SQLite and PostgreSQL, frontend unit tests, browser tests
 test: setup test-rust test-frontend test-browser
 
+# `cargo test --workspace` also builds the jiuzai binary that the API tests start (with the
+# workspace's unified features, so nothing is compiled twice).
 test-rust:
-	cargo build --bin jiuzai
 	JIUZAI_REQUIRE_GEODATA=1 cargo test --workspace
 
 test-frontend: frontend
 	cd frontend && npm test
 
 test-browser: frontend
-	cargo build --bin jiuzai
+	cargo test --workspace --no-run
 	tests/browser/run.sh

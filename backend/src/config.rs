@@ -23,6 +23,12 @@ pub struct Settings {
     /// H3 resolution of area coverages (7 ≈ 5 km² cells).
     #[arg(long, env = "JIUZAI_COVERAGE_RESOLUTION", default_value_t = 7, value_parser = clap::value_parser!(u8).range(0..=15))]
     pub coverage_resolution: u8,
+    /// Stock lots expiring within this many days are flagged (GET /api/v1/stock/alerts).
+    #[arg(long, env = "JIUZAI_EXPIRY_ALERT_DAYS", default_value_t = 90)]
+    pub expiry_alert_days: i64,
+    /// Average persons per household, to turn per-household norms into people (Jiujiang 2022: 3.15).
+    #[arg(long, env = "JIUZAI_PERSONS_PER_HOUSEHOLD", default_value_t = 3.15)]
+    pub persons_per_household: f64,
     /// Directory of the built dashboard, served at `/`.
     #[arg(long, env = "JIUZAI_STATIC_DIR", default_value = "frontend/dist")]
     pub static_dir: PathBuf,

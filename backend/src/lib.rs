@@ -9,6 +9,8 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod depots;
+pub mod export;
 pub mod error;
 pub mod http;
 pub mod server;

@@ -5,6 +5,7 @@
 // - a 401 on a request that carried a token means the session is gone: the
 //   registered handler sends the user back to the login screen.
 import { getToken } from './session';
+import { filenameFromDisposition } from './stockrules';
 
 export const API_BASE = '/api/v1';
 
@@ -102,3 +103,44 @@ export const api = {
     request<T>(path, { ...opts, method: 'PATCH', body }),
   del: <T>(path: string, opts?: Omit<RequestOptions, 'method' | 'body'>) => request<T>(path, { ...opts, method: 'DELETE' }),
 };
+
+/**
+ * Download a file answer (CSV, XLSX) with the bearer token: fetch → blob → object URL →
+ * a temporary <a download>. Returns the file name used.
+ */
+export async function download(path: string, query: RequestOptions['query'], fallbackName: string, signal?: AbortSignal): Promise<string> {
+  const headers: Record<string, string> = { Accept: '*/*' };
+  const token = getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetch(apiUrl(path, query), { headers, signal });
+  } catch (e) {
+    if ((e as Error)?.name === 'AbortError') throw e;
+    throw new ApiError(0, 'network', (e as Error)?.message ?? 'network error');
+  }
+  if (!res.ok) {
+    let data: unknown = null;
+    try {
+      data = JSON.parse(await res.text());
+    } catch {
+      data = null;
+    }
+    const err = parseErrorBody(res.status, data, res.statusText);
+    if (res.status === 401 && token && unauthorizedHandler) unauthorizedHandler(err);
+    throw err;
+  }
+  const blob = await res.blob();
+  const name = filenameFromDisposition(res.headers.get('Content-Disposition'), fallbackName);
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Give the browser time to start the download before the URL goes.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return name;
+}

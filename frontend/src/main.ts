@@ -5,8 +5,8 @@ import { fetchMe, logout } from './auth';
 import { clear, h } from './dom';
 import { applyTranslations, getLang, locale, onLangChange, t, type MsgKey } from './i18n';
 import { matchPath, navigate, parseHash } from './router';
-import { canOpen, HOME_PATH, LOGIN_PATH, routes, type Cleanup, type Route } from './routes';
-import { clearSession, getSession, updateUser } from './session';
+import { canOpen, homePath, LOGIN_PATH, routes, type Cleanup, type Route } from './routes';
+import { clearSession, getSession, updateUser, type Session, type User } from './session';
 import { createShell, type Shell } from './shell';
 import { setNotice } from './notice';
 
@@ -58,13 +58,31 @@ async function signOut(): Promise<void> {
   navigate(LOGIN_PATH);
 }
 
+/** The user with the fields that pick the home screen (a depot keeper's depots come from /me). */
+async function userForHome(session: Session): Promise<User> {
+  if (session.user.role !== 'depot_staff' || Array.isArray(session.user.depot_ids)) return session.user;
+  try {
+    const user = await fetchMe();
+    updateUser(user);
+    shell?.setUser(user);
+    return user;
+  } catch {
+    return session.user;
+  }
+}
+
 async function render(): Promise<void> {
   const seq = ++renderSeq;
   const { path, params } = parseHash(location.hash);
   const session = getSession();
 
-  if (!path) return navigate(session ? HOME_PATH : LOGIN_PATH, undefined, true);
-  if (path === LOGIN_PATH && session) return navigate(params.get('next') || HOME_PATH, undefined, true);
+  if (!path && !session) return navigate(LOGIN_PATH, undefined, true);
+  if (!path || (path === LOGIN_PATH && session)) {
+    const next = path ? params.get('next') : null;
+    const home = next || homePath(await userForHome(session!));
+    if (seq !== renderSeq) return;
+    return navigate(home, undefined, true);
+  }
 
   const found = findRoute(path);
   if (found && !found.route.public && !session) {
@@ -94,7 +112,7 @@ async function render(): Promise<void> {
         })
         .catch(() => undefined);
     }
-    shell.setActive(found?.route.path ?? '');
+    shell.setActive(found?.route.path ?? '', found?.route.tab);
     clear(shell.workspace);
     container = shell.workspace;
   }

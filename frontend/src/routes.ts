@@ -1,6 +1,6 @@
 // The route table. A new workspace = one module under screens/ + one entry here.
 import type { MsgKey } from './i18n';
-import type { Session, Role } from './session';
+import type { Session, Role, User } from './session';
 
 export type Cleanup = () => void;
 
@@ -25,8 +25,15 @@ export interface Route {
   titleKey: MsgKey;
   /** Rendered without the signed-in shell, reachable without a session. */
   public?: boolean;
-  /** Shown as a workspace tab in the header. */
-  nav?: boolean;
+  /**
+   * Shown as a workspace tab in the header: `true` links to `path`; a function returns the
+   * tab's link for this user (e.g. the depot keeper's own depot), or null for no tab.
+   */
+  nav?: boolean | ((user: User) => string | null);
+  /** Tab label when it differs from the title. */
+  navKey?: MsgKey;
+  /** The tab to highlight while this route is open, when it is not the route's own tab. */
+  tab?: string;
   /** Roles that may open it; all signed-in roles when absent. */
   roles?: Role[];
   load: () => Promise<ScreenModule>;
@@ -35,16 +42,45 @@ export interface Route {
 export const LOGIN_PATH = '/login';
 export const HOME_PATH = '/map';
 
+const STOCK_READERS: Role[] = ['manager', 'admin', 'auditor'];
+
 export const routes: Route[] = [
   { path: LOGIN_PATH, titleKey: 'login.title', public: true, load: () => import('./screens/login') },
-  { path: '/map', titleKey: 'nav.map', nav: true, load: () => import('./screens/map') },
+  { path: '/map', titleKey: 'nav.map', nav: (u) => (u.role === 'depot_staff' ? null : '/map'), load: () => import('./screens/map') },
+  { path: '/depots', titleKey: 'nav.depots', nav: true, roles: STOCK_READERS, load: () => import('./screens/depots') },
+  {
+    path: '/depots/:id',
+    titleKey: 'nav.depot',
+    navKey: 'nav.myDepot',
+    nav: (u) => (u.role === 'depot_staff' && u.depot_ids?.length ? `/depots/${u.depot_ids[0]}` : null),
+    tab: '/depots',
+    roles: ['depot_staff', ...STOCK_READERS],
+    load: () => import('./screens/depot'),
+  },
+  { path: '/reserves', titleKey: 'nav.reserves', nav: true, roles: STOCK_READERS, load: () => import('./screens/reserves') },
   // Planned workspaces (one module each under screens/):
-  //   /stock (depot_staff), /events (manager), /planner (manager),
-  //   /reviews (reviewer), /public/disclosures (public)
+  //   /events (manager), /planner (manager), /reviews (reviewer), /public/disclosures (public)
 ];
 
 export function canOpen(route: Route, session: Session | null): boolean {
   if (route.public) return true;
   if (!session) return false;
   return !route.roles || route.roles.includes(session.user.role as Role);
+}
+
+/** Where a user lands after signing in: a depot keeper on their (first) depot, everyone else on the map. */
+export function homePath(user: Pick<User, 'role' | 'depot_ids'> | null | undefined): string {
+  if (user?.role === 'depot_staff' && user.depot_ids?.length) return `/depots/${user.depot_ids[0]}`;
+  return HOME_PATH;
+}
+
+/** The header tabs for a user: [route, link]. */
+export function navTabs(session: Session): Array<{ route: Route; href: string }> {
+  const out: Array<{ route: Route; href: string }> = [];
+  for (const r of routes) {
+    if (!r.nav || !canOpen(r, session)) continue;
+    const href = typeof r.nav === 'function' ? r.nav(session.user) : r.path;
+    if (href) out.push({ route: r, href });
+  }
+  return out;
 }

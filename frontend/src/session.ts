@@ -8,6 +8,9 @@ export interface User {
   role: Role | string;
   area_code: string | null;
   display_name: string;
+  active?: boolean;
+  /** The depots a depot_staff user is bound to (from GET /me; the login answer may omit it). */
+  depot_ids?: number[];
 }
 
 export interface Session {

@@ -2,7 +2,7 @@
 // and the workspace area that screens render into.
 import { h } from './dom';
 import { t, type MsgKey } from './i18n';
-import { canOpen, routes } from './routes';
+import { navTabs } from './routes';
 import type { Session, User } from './session';
 import { langSwitch, logo } from './widgets';
 
@@ -10,7 +10,8 @@ export interface Shell {
   root: HTMLElement;
   workspace: HTMLElement;
   username: string;
-  setActive(path: string): void;
+  /** Highlight the tab of `path` (a route pattern), or of `tab` when given. */
+  setActive(path: string, tab?: string): void;
   setUser(user: User): void;
 }
 
@@ -20,9 +21,27 @@ function roleKey(role: string): MsgKey | null {
 }
 
 export function createShell(session: Session, onLogout: () => void): Shell {
-  const tabs = routes
-    .filter((r) => r.nav && canOpen(r, session))
-    .map((r) => h('a', { href: `#${r.path}`, class: 'nav-tab', 'data-path': r.path, 'data-testid': `nav-${r.path.slice(1)}`, i18n: r.titleKey }));
+  const nav = h('nav', { class: 'nav', i18nAriaLabel: 'header.workspaces' });
+  let tabs: HTMLAnchorElement[] = [];
+  let active: [string, string | undefined] = ['', undefined];
+  const highlight = () => {
+    for (const a of tabs) a.classList.toggle('active', a.dataset.path === active[0] || (!!active[1] && a.dataset.path === active[1]));
+  };
+  const renderTabs = (s: Session) => {
+    tabs = navTabs(s).map(({ route, href }) =>
+      h('a', {
+        href: `#${href}`,
+        class: 'nav-tab',
+        'data-path': route.path,
+        // '/depots/:id' -> 'nav-depots-id'
+        'data-testid': `nav-${route.path.slice(1).replace(/[/:]+/g, '-')}`,
+        i18n: route.navKey ?? route.titleKey,
+      }),
+    );
+    nav.replaceChildren(...tabs);
+    highlight();
+  };
+  renderTabs(session);
 
   const userName = h('span', { class: 'user-name', 'data-testid': 'user-name' });
   const userRole = h('span', { class: 'user-role', 'data-testid': 'user-role' });
@@ -31,7 +50,7 @@ export function createShell(session: Session, onLogout: () => void): Shell {
     'header',
     { class: 'app-header' },
     h('div', { class: 'brand' }, logo(28), h('span', { class: 'brand-title', i18n: 'app.title' })),
-    h('nav', { class: 'nav', i18nAriaLabel: 'header.workspaces' }, ...tabs),
+    nav,
     h('div', { class: 'header-spacer' }),
     langSwitch(),
     h('div', { class: 'user-chip' }, userName, userRole),
@@ -52,10 +71,12 @@ export function createShell(session: Session, onLogout: () => void): Shell {
     root,
     workspace,
     username: session.user.username,
-    setActive(path) {
-      for (const a of tabs) a.classList.toggle('active', a.dataset.path === path);
+    setActive(path, tab) {
+      active = [path, tab];
+      highlight();
     },
     setUser(user) {
+      renderTabs({ ...session, user });
       userName.textContent = user.display_name || user.username;
       const key = roleKey(String(user.role));
       if (key) {

@@ -62,12 +62,13 @@ async fn login(
         _ => (None, None),
     };
     let verified = password::verify(request.password, stored).await?;
-    let Some(user) = user.filter(|_| verified) else {
+    let Some(mut user) = user.filter(|_| verified) else {
         state.throttle.record_failure(&request.username, client);
         tracing::info!(client = ?client, "failed login");
         return Err(AppError::Unauthorized(LOGIN_FAILED.into()));
     };
     state.throttle.record_success(&request.username);
+    super::load_depots(&state, &mut user).await?;
     let token = new_token();
     let expires_at = Utc::now() + state.settings.token_ttl();
     let actor = Actor { user: user.clone(), request_id: super::request_id_from(&headers) };

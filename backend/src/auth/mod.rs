@@ -70,6 +70,9 @@ pub struct User {
     /// Root of the user's area scope (None only for admin and auditor).
     pub area_code: Option<String>,
     pub active: bool,
+    /// The depots a depot keeper works in (empty for other roles).
+    #[sqlx(skip)]
+    pub depot_ids: Vec<i64>,
 }
 
 impl User {
@@ -164,8 +167,18 @@ impl FromRequestParts<AppState> for Actor {
         if session.revoked_at.is_some() || session.expires_at <= Utc::now() || !session.user.active {
             return Err(invalid());
         }
-        Ok(Actor { user: session.user, request_id: request_id_from(&parts.headers) })
+        let mut user = session.user;
+        load_depots(state, &mut user).await?;
+        Ok(Actor { user, request_id: request_id_from(&parts.headers) })
     }
+}
+
+/// Fills in the depots a depot keeper is bound to.
+pub async fn load_depots(state: &AppState, user: &mut User) -> Result<(), AppError> {
+    if user.role == Role::DepotStaff {
+        user.depot_ids = state.store.user_depot_ids(user.id).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -173,7 +186,15 @@ mod tests {
     use super::*;
 
     fn user(role: Role, area: Option<&str>) -> User {
-        User { id: 1, username: "u".into(), display_name: "u".into(), role, area_code: area.map(Into::into), active: true }
+        User {
+            id: 1,
+            username: "u".into(),
+            display_name: "u".into(),
+            role,
+            area_code: area.map(Into::into),
+            active: true,
+            depot_ids: vec![],
+        }
     }
 
     #[test]

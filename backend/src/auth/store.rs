@@ -109,6 +109,7 @@ impl_for_backends!(impl AuthStore {
             role: user.role,
             area_code: user.area_code.clone(),
             active: true,
+            depot_ids: Vec::new(),
         };
         let mut audit = audit.clone();
         audit.entity_id = id.to_string();

@@ -87,6 +87,7 @@ pub async fn seed(state: &AppState, sources: &DemoSources) -> anyhow::Result<()>
     let audit = AuditEntry::system("demo.seed", "areas", CITY_CODE);
     let summary = store_areas(&state.store, areas, audit).await.map_err(|e| anyhow::anyhow!("storing demo areas: {e}"))?;
     tracing::info!(areas = summary.imported, counties = summary.counties, townships = summary.townships, "demo region seeded");
+    seed_depots(state).await?;
     for role in Role::ALL {
         let username = demo_username(role);
         if state.store.find_credentials(username).await?.is_some() {
@@ -99,9 +100,17 @@ pub async fn seed(state: &AppState, sources: &DemoSources) -> anyhow::Result<()>
             role,
             area_code: (!role.has_global_scope()).then(|| CITY_CODE.to_owned()),
         };
-        add_user(state, request, AuditEntry::system("user.create", "user", username))
+        let user = add_user(state, request, AuditEntry::system("user.create", "user", username))
             .await
             .map_err(|e| anyhow::anyhow!("creating demo user {username}: {e}"))?;
+        if role == Role::DepotStaff {
+            // The demo keeper works in the city depot (created first).
+            let city_depot = state.store.list_depots().await?.into_iter().find(|d| d.area_code == CITY_CODE);
+            if let Some(depot) = city_depot {
+                let audit = AuditEntry::system("user.assign_depots", "user", user.id.to_string());
+                state.store.assign_depots(user.id, &[depot.id], &audit).await?;
+            }
+        }
     }
     warn_demo_credentials();
     Ok(())
@@ -196,4 +205,121 @@ fn demo_areas(state: &AppState, sources: &DemoSources) -> anyhow::Result<Vec<Pre
     }
     areas.extend(counties);
     Ok(areas)
+}
+
+/// Demo stock per county depot, scaled by population: (item, base quantity, base reserve target).
+/// Loosely after Jiangxi's 2016 figures (DOMAIN.md §3.3): city and county depots held 90,000 quilts,
+/// 22,000 cotton coats and 9,000 tents across the province's ~100 counties.
+const COUNTY_STOCK: &[(&str, i64, i64)] = &[
+    ("tent-12m2", 80, 100),
+    ("tent-36m2", 6, 8),
+    ("tent-12m2-insulated", 20, 30),
+    ("quilt", 600, 700),
+    ("towel-quilt", 400, 400),
+    ("blanket", 200, 200),
+    ("cotton-coat", 150, 220),
+    ("folding-bed", 200, 260),
+    ("emergency-lamp", 60, 80),
+    ("first-aid-kit", 50, 60),
+    ("drinking-water", 500, 600),
+    ("instant-food", 800, 900),
+    ("hygiene-kit", 100, 100),
+    ("sleeping-bag", 50, 50),
+    ("bamboo-mat", 150, 150),
+];
+
+/// The city depot holds this many times a county's base stock.
+const CITY_DEPOT_FACTOR: i64 = 6;
+
+/// Jiujiang's urban centre (WGS84), where the city depot stands in the demo.
+const CITY_DEPOT_POINT: (f64, f64) = (115.993, 29.712);
+
+/// A city depot and one depot at each county seat, stocked through the ledger (receipts with lots,
+/// some expiring soon so alerts show), with reserve targets. Does nothing if depots exist.
+pub async fn seed_depots(state: &AppState) -> anyhow::Result<()> {
+    use crate::depots::rules::StockOperation;
+    use crate::depots::store::DepotFields;
+    use crate::depots::{MovementKind, Target};
+
+    if !state.store.list_depots().await?.is_empty() {
+        return Ok(());
+    }
+    let resolution = state.settings.coverage_resolution();
+    let counties = state
+        .store
+        .list_areas(&crate::areas::store::AreaFilter { level: Some("county".into()), ..Default::default() })
+        .await?;
+    let townships = state
+        .store
+        .list_areas(&crate::areas::store::AreaFilter { level: Some("township".into()), ..Default::default() })
+        .await?;
+    let today = chrono::Utc::now().date_naive();
+    let mut depots = vec![(
+        "九江市救灾物资储备库".to_owned(),
+        "city",
+        CITY_CODE.to_owned(),
+        CITY_DEPOT_POINT,
+        12_000,
+        CITY_DEPOT_FACTOR as f64,
+    )];
+    for county in &counties {
+        // The seat is usually the county's first town (镇, codes 100–199) with a known point.
+        let seat = townships
+            .iter()
+            .filter(|t| t.parent_code.as_deref() == Some(county.code.as_str()) && !t.point_approximate)
+            .min_by_key(|t| (!t.code[6..].starts_with('1'), t.code.clone()))
+            .map_or((county.lon, county.lat), |t| (t.lon, t.lat));
+        let scale = (county.population.unwrap_or(350_000) as f64 / 350_000.0).clamp(0.5, 2.0);
+        depots.push((format!("{}救灾物资储备库", county.name), "county", county.code.clone(), seat, 3_000, scale));
+    }
+    for (index, (name, tier, area_code, (lon, lat), capacity_m3, scale)) in depots.into_iter().enumerate() {
+        let scaled = |n: i64| ((n as f64) * scale).round() as i64;
+        let fields = DepotFields {
+            name: name.clone(),
+            tier: tier.into(),
+            area_code,
+            lon,
+            lat,
+            cell: cell_of(lon, lat, resolution).map_err(anyhow::Error::msg)?,
+            capacity_m3,
+            contact_name: Some("值班室".into()),
+            contact_phone: Some(format!("0792-82{:05}", 10_000 + index * 37)),
+            status: "active".into(),
+            targets: COUNTY_STOCK.iter().map(|(item, _, target)| Target { item: (*item).into(), quantity: scaled(*target) }).collect(),
+        };
+        let depot_id = state.store.create_depot(&fields, &AuditEntry::system("depot.create", "depot", "")).await?;
+        for (item_index, (item, base, _)) in COUNTY_STOCK.iter().enumerate() {
+            // Vary the stock a little between depots, and give every third depot a lot about to expire.
+            let quantity = scaled(*base) * (90 + ((index * 7 + item_index * 3) % 25) as i64) / 100;
+            let expiring_soon = index % 3 == 0 && matches!(*item, "drinking-water" | "instant-food");
+            let shelf_life = match *item {
+                "drinking-water" => Some(if expiring_soon { 40 } else { 300 }),
+                "instant-food" => Some(if expiring_soon { 60 } else { 240 }),
+                "first-aid-kit" => Some(900),
+                "hygiene-kit" => Some(600),
+                _ => None,
+            };
+            let receipt = StockOperation {
+                depot_id,
+                kind: MovementKind::Receipt,
+                item_code: (*item).into(),
+                delta: quantity,
+                lot: Some(format!("{}-{:02}{:02}", today.format("%Y"), index + 1, item_index + 1)),
+                expires_on: shelf_life.map(|days| today + chrono::Duration::days(days)),
+                source: Some(if item_index % 5 == 4 { "donated" } else { "procured" }.into()),
+                donor: (item_index % 5 == 4).then(|| "九江市红十字会".to_owned()),
+                reason: None,
+                note: Some("演示数据 demo stock".into()),
+                to_depot: None,
+                reference: None,
+            };
+            state
+                .store
+                .apply_movement(&receipt, None, &AuditEntry::system("stock.movement", "stock_movement", ""))
+                .await
+                .map_err(|e| anyhow::anyhow!("demo receipt at {name}: {e}"))?;
+        }
+    }
+    tracing::info!(depots = counties.len() + 1, "demo depots seeded");
+    Ok(())
 }

@@ -51,6 +51,7 @@ impl AppState {
         (name = "auth", description = "Login, tokens and users"),
         (name = "areas", description = "Administrative areas and the map"),
         (name = "audit", description = "The audit trail"),
+        (name = "depots", description = "Items, reserve depots, the stock ledger, alerts and exports"),
     )
 )]
 struct ApiDoc;
@@ -71,6 +72,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::auth::http::routes())
         .merge(crate::areas::http::routes())
         .merge(crate::audit::http::routes())
+        .merge(crate::depots::http::routes())
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.

@@ -1,11 +1,12 @@
 // Sign-in screen: POST /api/v1/auth/login, then on to the requested workspace.
 import { ApiError } from '../api';
-import { login } from '../auth';
+import { fetchMe, login } from '../auth';
 import { h } from '../dom';
 import { onLangChange, t, type MsgKey } from '../i18n';
 import { takeNotice } from '../notice';
 import { navigate } from '../router';
-import { HOME_PATH, type ScreenContext } from '../routes';
+import { homePath, type ScreenContext } from '../routes';
+import { updateUser } from '../session';
 import { langSwitch, logo } from '../widgets';
 
 function errorText(err: unknown): string {
@@ -80,11 +81,20 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     submit.textContent = t('login.submitting');
     form.setAttribute('aria-busy', 'true');
     try {
-      await login(u, p);
+      const session = await login(u, p);
+      if (ctx.signal.aborted) return;
+      // The login answer may not carry depot_ids; /me does, and it picks a depot keeper's home.
+      let user = session.user;
+      try {
+        user = await fetchMe();
+        updateUser(user);
+      } catch {
+        // the shell fetches /me again; land on the default screen meanwhile
+      }
       if (ctx.signal.aborted) return;
       show(null);
       const next = ctx.params.get('next');
-      navigate(next && next.startsWith('/') && next !== '/login' ? next : HOME_PATH, undefined, true);
+      navigate(next && next.startsWith('/') && next !== '/login' ? next : homePath(user), undefined, true);
     } catch (err) {
       if (ctx.signal.aborted) return;
       show({ text: errorText(err) });

@@ -7,7 +7,9 @@ import { bboxOfCollection, bboxOfGeometry, distinctProperty, sortByCode, type Ar
 import { getLang, onLangChange, t } from '../i18n';
 import type { ScreenContext } from '../routes';
 import { addAreaLayers, COLORS, COUNTY_PALETTE, LAYERS, SRC_COUNTIES, SRC_TOWNSHIPS, TOWNSHIP_LAYERS } from '../map/layers';
+import { addDepotLayer, DEPOT_LAYER, depotPopup, SRC_DEPOTS, type DepotCollection, type DepotProperties } from '../map/depots';
 import { areaPopup } from '../map/popup';
+import { READINESS_COLORS } from '../stockrules';
 import { ATTRIBUTION, createMap, maplibregl } from '../map/setup';
 
 const FIT_PADDING = 36;
@@ -20,7 +22,30 @@ function legendItem(swatch: HTMLElement, key: Parameters<typeof t>[0]): HTMLElem
   return h('li', {}, swatch, h('span', { i18n: key }));
 }
 
-function legend(): HTMLElement {
+function loadDepots(signal: AbortSignal): Promise<DepotCollection> {
+  return api.get<DepotCollection>('/map/depots.geojson', { signal });
+}
+
+/** Legend entries of the depot layer, with the switch that shows or hides it. */
+function depotLegend(toggle: HTMLInputElement): HTMLElement {
+  const dot = (color: string, testid: string) => h('span', { class: 'swatch swatch-depot', 'data-testid': testid, style: `background:${color}` });
+  return h(
+    'div',
+    { class: 'legend-group', 'data-testid': 'legend-depots' },
+    h('label', { class: 'legend-toggle' }, toggle, h('span', { class: 'legend-subhead', i18n: 'map.depots' })),
+    h(
+      'ul',
+      { class: 'legend' },
+      legendItem(dot(READINESS_COLORS.high, 'legend-depot-high'), 'map.legendDepotHigh'),
+      legendItem(dot(READINESS_COLORS.mid, 'legend-depot-mid'), 'map.legendDepotMid'),
+      legendItem(dot(READINESS_COLORS.low, 'legend-depot-low'), 'map.legendDepotLow'),
+      legendItem(dot(READINESS_COLORS.unknown, 'legend-depot-inactive'), 'map.legendDepotInactive'),
+      legendItem(h('span', { class: 'swatch swatch-sizes' }, h('i'), h('i'), h('i')), 'map.legendDepotSize'),
+    ),
+  );
+}
+
+function legend(depotToggle: HTMLInputElement): HTMLElement {
   const fills = h('span', { class: 'swatch swatch-fills' }, ...COUNTY_PALETTE.slice(0, 3).map((c) => h('i', { style: `background:${c}` })));
   fills.style.borderColor = COLORS.countyLine;
   return h(
@@ -38,6 +63,7 @@ function legend(): HTMLElement {
         'map.legendApprox',
       ),
     ),
+    depotLegend(depotToggle),
   );
 }
 
@@ -47,6 +73,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   // ---- layout -------------------------------------------------------------
   const stats = h('p', { class: 'stats muted', 'data-testid': 'map-stats' });
   const countyList = h('ul', { class: 'county-list', id: 'county-list', 'data-testid': 'county-list' });
+  const depotToggle = h('input', { type: 'checkbox', checked: true, 'data-testid': 'depot-layer-toggle', i18nAriaLabel: 'map.depotToggle' });
   const panel = h(
     'aside',
     { class: 'side-panel', 'data-testid': 'side-panel' },
@@ -57,7 +84,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       h('h3', { class: 'panel-heading' }, h('span', { i18n: 'map.counties' }), h('small', { class: 'muted', i18n: 'map.countiesHint' })),
       countyList,
     ),
-    legend(),
+    legend(depotToggle),
     h('section', { class: 'panel-section sources' }, h('h3', { class: 'panel-heading', i18n: 'map.sources' }), h('p', { class: 'muted' }, ATTRIBUTION)),
   );
   const mapEl = h('div', { class: 'map', id: 'map', 'data-testid': 'map' });
@@ -86,6 +113,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   let selected: string | null = null;
   let hoveredCounty: string | null = null;
   let hoveredTownship: string | null = null;
+  let hoveredDepot: string | number | null = null;
   let popup: maplibregl.Popup | null = null;
 
   const fit = (box: BBox | null, animate: boolean) => {
@@ -176,6 +204,13 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 
   // Hover: highlight the county / township under the pointer.
   map.on('mousemove', (e) => {
+    const depotHit = map.getLayer(DEPOT_LAYER) ? map.queryRenderedFeatures(e.point, { layers: [DEPOT_LAYER] })[0] : undefined;
+    const depotId = depotHit ? (depotHit.properties.id as number) : null;
+    if (depotId !== hoveredDepot) {
+      if (hoveredDepot !== null) map.setFeatureState({ source: SRC_DEPOTS, id: hoveredDepot }, { hover: false });
+      hoveredDepot = depotId;
+      if (hoveredDepot !== null) map.setFeatureState({ source: SRC_DEPOTS, id: hoveredDepot }, { hover: true });
+    }
     const hits = map.queryRenderedFeatures(
       [
         [e.point.x - 4, e.point.y - 4],
@@ -197,18 +232,31 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       hoveredCounty = countyCode;
       setState(SRC_COUNTIES, hoveredCounty, 'hover', true);
     }
-    map.getCanvas().style.cursor = townCode || countyCode ? 'pointer' : '';
+    map.getCanvas().style.cursor = depotId !== null || townCode || countyCode ? 'pointer' : '';
   });
   map.on('mouseout', () => {
     setState(SRC_COUNTIES, hoveredCounty, 'hover', false);
     setState(SRC_TOWNSHIPS, hoveredTownship, 'hover', false);
-    hoveredCounty = hoveredTownship = null;
+    if (hoveredDepot !== null && map.getSource(SRC_DEPOTS)) map.setFeatureState({ source: SRC_DEPOTS, id: hoveredDepot }, { hover: false });
+    hoveredCounty = hoveredTownship = hoveredDepot = null;
     map.getCanvas().style.cursor = '';
   });
 
   // Click: a township (small target, so a few pixels of slack) wins over its county.
   map.on('click', (e) => {
     if (!map.getLayer(LAYERS.countyFill)) return;
+    // A depot wins over townships and counties.
+    if (map.getLayer(DEPOT_LAYER)) {
+      const depot = map.queryRenderedFeatures(e.point, { layers: [DEPOT_LAYER] })[0];
+      if (depot && depot.geometry.type === 'Point') {
+        popup?.remove();
+        popup = new maplibregl.Popup({ closeButton: true, maxWidth: '300px', offset: 12 })
+          .setLngLat(depot.geometry.coordinates as [number, number])
+          .setDOMContent(depotPopup(depot.properties as DepotProperties))
+          .addTo(map);
+        return;
+      }
+    }
     const box: [maplibregl.PointLike, maplibregl.PointLike] = [
       [e.point.x - 5, e.point.y - 5],
       [e.point.x + 5, e.point.y + 5],
@@ -229,8 +277,26 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     }
   });
 
+  depotToggle.addEventListener('change', () => {
+    if (map.getLayer(DEPOT_LAYER)) map.setLayoutProperty(DEPOT_LAYER, 'visibility', depotToggle.checked ? 'visible' : 'none');
+    if (!depotToggle.checked) popup?.remove();
+  });
+
+  // The depot layer is extra: when it cannot be loaded (no permission, older server) the map still works.
+  const showDepots = async (pending: Promise<DepotCollection | null>) => {
+    const fc = await pending;
+    if (signal.aborted || !fc || !Array.isArray(fc.features)) return;
+    if (!map.getSource(SRC_DEPOTS)) addDepotLayer(map, fc);
+    if (!depotToggle.checked) map.setLayoutProperty(DEPOT_LAYER, 'visibility', 'none');
+    // Test hook: the number of depots in the layer, once it is drawn.
+    map.once('idle', () => {
+      if (!signal.aborted) document.body.dataset.depotsLoaded = String(fc.features.length);
+    });
+  };
+
   const load = async () => {
     setStatus(t('map.loading'));
+    const depotsPending = loadDepots(signal).catch(() => null);
     try {
       const [c, tw] = await Promise.all([loadAreas('county', signal), loadAreas('township', signal), mapLoaded]);
       if (signal.aborted) return;
@@ -241,6 +307,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       fit(cityBox, false);
       renderPanel();
       setStatus(null);
+      void showDepots(depotsPending);
       // Test hook: once both sources are drawn, report how many counties are on screen.
       map.once('idle', () => {
         if (signal.aborted) return;
@@ -267,6 +334,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     map.remove();
     if (window.jiuzaiMap === map) delete window.jiuzaiMap;
     delete document.body.dataset.countiesLoaded;
+    delete document.body.dataset.depotsLoaded;
     screen.remove();
   };
 }

@@ -1,0 +1,311 @@
+//! Reserve depots (储备库, five tiers) and their stock: the item catalogue, reserve targets, and a
+//! ledger of movements with lots, expiry, reservations and transfers.
+//!
+//! - `rules.rs`: pure rules — validating movement requests, FEFO lot picking, alerts, readiness;
+//! - `store.rs`: the ledger in SQL, every change with its balance update and audit record in one
+//!   transaction;
+//! - `http.rs`: the API, including stock cards and ledgers as CSV/XLSX.
+
+pub mod http;
+pub mod rules;
+pub mod store;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::types::Json;
+use utoipa::ToSchema;
+
+use crate::auth::{Role, User};
+
+/// The aid types whose material needs are planned from item norms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialAidType {
+    Emergency,
+    Transitional,
+    WinterSpring,
+}
+
+impl MaterialAidType {
+    pub const ALL: [Self; 3] = [Self::Emergency, Self::Transitional, Self::WinterSpring];
+}
+
+/// What a norm is counted per.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NormBasis {
+    Person,
+    Household,
+}
+
+/// Planning norm: `per_thousand` items per 1,000 persons or households (integers, no floats).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Norm {
+    pub basis: NormBasis,
+    pub per_thousand: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Shelter,
+    BeddingClothing,
+    Equipment,
+    Food,
+    Water,
+    Hygiene,
+    Other,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
+pub struct Item {
+    /// Stable code, e.g. `tent-12m2`.
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    #[sqlx(try_from = "String")]
+    pub category: Category,
+    /// Counting unit (顶, 床, 件, ...): quantities are whole units.
+    pub unit: String,
+    pub unit_volume_dm3: i64,
+    pub unit_weight_g: i64,
+    pub shelf_life_days: Option<i64>,
+    #[schema(value_type = Object)]
+    pub norms: Json<BTreeMap<MaterialAidType, Norm>>,
+}
+
+impl TryFrom<String> for Category {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|_| format!("unknown category {text:?}"))
+    }
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Shelter => "shelter",
+            Self::BeddingClothing => "bedding_clothing",
+            Self::Equipment => "equipment",
+            Self::Food => "food",
+            Self::Water => "water",
+            Self::Hygiene => "hygiene",
+            Self::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    Central,
+    Provincial,
+    City,
+    County,
+    Township,
+}
+
+impl Tier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Central => "central",
+            Self::Provincial => "provincial",
+            Self::City => "city",
+            Self::County => "county",
+            Self::Township => "township",
+        }
+    }
+}
+
+impl TryFrom<String> for Tier {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|_| format!("unknown tier {text:?}"))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Depot {
+    pub id: i64,
+    pub name: String,
+    #[sqlx(try_from = "String")]
+    pub tier: Tier,
+    pub area_code: String,
+    pub area_name: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub capacity_m3: i64,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub status: String,
+}
+
+/// A depot with its current load, as listed and mapped.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DepotSummary {
+    #[serde(flatten)]
+    pub depot: Depot,
+    /// Volume of the stock on hand, in m³.
+    pub used_m3: f64,
+    /// Share of the reserve targets met (Σ min(on hand, target) / Σ target); None without targets.
+    pub readiness: Option<f64>,
+    /// Units on hand, all items together.
+    pub stock_units: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
+pub struct Target {
+    #[sqlx(rename = "item_code")]
+    pub item: String,
+    pub quantity: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DepotDetail {
+    #[serde(flatten)]
+    pub summary: DepotSummary,
+    pub targets: Vec<Target>,
+}
+
+/// One row of `stock_balances`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Balance {
+    pub depot_id: i64,
+    pub item_code: String,
+    pub on_hand: i64,
+    pub reserved: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
+pub struct Lot {
+    pub lot: String,
+    pub quantity: i64,
+    pub expires_on: Option<NaiveDate>,
+}
+
+/// A lot row with its depot and item, for alerts and the stock view.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LotRow {
+    pub depot_id: i64,
+    pub item_code: String,
+    pub lot: String,
+    pub quantity: i64,
+    pub expires_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StockLine {
+    pub item: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub unit: String,
+    pub on_hand: i64,
+    pub reserved: i64,
+    pub available: i64,
+    pub target: Option<i64>,
+    pub lots: Vec<Lot>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MovementKind {
+    Receipt,
+    Issue,
+    TransferOut,
+    TransferIn,
+    Adjustment,
+    Reservation,
+    Release,
+    Dispatch,
+}
+
+impl MovementKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Receipt => "receipt",
+            Self::Issue => "issue",
+            Self::TransferOut => "transfer_out",
+            Self::TransferIn => "transfer_in",
+            Self::Adjustment => "adjustment",
+            Self::Reservation => "reservation",
+            Self::Release => "release",
+            Self::Dispatch => "dispatch",
+        }
+    }
+}
+
+impl TryFrom<String> for MovementKind {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|_| format!("unknown movement kind {text:?}"))
+    }
+}
+
+/// The effect of a movement on one lot (or on the reservation, which has no lot).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
+pub struct MovementLine {
+    pub lot: Option<String>,
+    pub expires_on: Option<NaiveDate>,
+    pub on_hand_delta: i64,
+    pub reserved_delta: i64,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Movement {
+    pub id: i64,
+    pub depot_id: i64,
+    #[sqlx(try_from = "String")]
+    pub kind: MovementKind,
+    #[sqlx(rename = "item_code")]
+    pub item: String,
+    pub quantity: i64,
+    pub source: Option<String>,
+    pub donor: Option<String>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    #[sqlx(rename = "to_depot_id")]
+    pub to_depot: Option<i64>,
+    pub transfer_id: Option<i64>,
+    pub reference: Option<String>,
+    pub actor_name: String,
+    pub created_at: DateTime<Utc>,
+    #[sqlx(skip)]
+    pub lines: Vec<MovementLine>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Transfer {
+    pub id: i64,
+    pub from_depot_id: i64,
+    pub from_depot_name: String,
+    pub to_depot_id: i64,
+    pub to_depot_name: String,
+    #[sqlx(rename = "item_code")]
+    pub item: String,
+    pub quantity: i64,
+    #[schema(value_type = Vec<Lot>)]
+    pub lots: Json<Vec<Lot>>,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub received_at: Option<DateTime<Utc>>,
+}
+
+/// Who may see a depot: global roles, its keepers, and users whose scope contains it.
+pub fn can_read(user: &User, depot: &Depot) -> bool {
+    match user.role {
+        Role::DepotStaff => user.depot_ids.contains(&depot.id),
+        _ => user.can_reach(&depot.area_code),
+    }
+}
+
+/// Who may move a depot's stock: its keepers, and managers whose scope contains it.
+pub fn can_operate(user: &User, depot: &Depot) -> bool {
+    match user.role {
+        Role::DepotStaff => user.depot_ids.contains(&depot.id),
+        Role::Manager => user.can_reach(&depot.area_code),
+        _ => false,
+    }
+}
