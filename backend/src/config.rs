@@ -29,6 +29,15 @@ pub struct Settings {
     /// Average persons per household, to turn per-household norms into people (Jiujiang 2022: 3.15).
     #[arg(long, env = "JIUZAI_PERSONS_PER_HOUSEHOLD", default_value_t = 3.15)]
     pub persons_per_household: f64,
+    /// A reported figure that rises more than this many times over the previous report needs an explanation.
+    #[arg(long, env = "JIUZAI_REPORT_JUMP_FACTOR", default_value_t = 3.0)]
+    pub report_jump_factor: f64,
+    /// Hours after onset within which each affected county's initial report is due.
+    #[arg(long, env = "JIUZAI_INITIAL_REPORT_HOURS", default_value_t = 2)]
+    pub initial_report_hours: i64,
+    /// Beijing-time hour by which the daily update is due during a response.
+    #[arg(long, env = "JIUZAI_DAILY_UPDATE_HOUR", default_value_t = 9, value_parser = clap::value_parser!(u32).range(0..=23))]
+    pub daily_update_hour: u32,
     /// Directory of the built dashboard, served at `/`.
     #[arg(long, env = "JIUZAI_STATIC_DIR", default_value = "frontend/dist")]
     pub static_dir: PathBuf,

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -30,6 +32,8 @@ pub struct AreaQuery {
     pub level: Option<String>,
     /// Only the children of this area.
     pub parent: Option<String>,
+    /// Add this event's figures, response level and overdue marker to each area (map only).
+    pub event: Option<i64>,
 }
 
 impl AreaQuery {
@@ -66,14 +70,20 @@ async fn get_area(State(state): State<AppState>, actor: Actor, Path(code): Path<
 #[utoipa::path(get, path = "/api/v1/map/areas.geojson", tag = "areas", params(AreaQuery), security(("bearer" = [])),
     responses((status = 200, content_type = "application/geo+json", body = Object), (status = 401)))]
 async fn map_areas(State(state): State<AppState>, actor: Actor, Query(query): Query<AreaQuery>) -> AppResult<Response> {
+    let event = query.event;
     let filter = query.filter(&actor)?;
     let rows = state.store.map_areas(&filter).await?;
-    let body = feature_collection(&rows).map_err(|e| AppError::Internal(e.into()))?;
+    let extra = match event {
+        Some(id) => crate::disasters::http::map_properties(&state, id).await?,
+        None => Default::default(),
+    };
+    let body = feature_collection(&rows, &extra).map_err(|e| AppError::Internal(e.into()))?;
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
 }
 
-/// Serialises stored geometries without re-parsing them (they were validated on import).
-fn feature_collection(rows: &[MapAreaRow]) -> serde_json::Result<String> {
+/// Serialises stored geometries without re-parsing them (they were validated on import), with
+/// `extra` properties (an event's figures) per area code.
+fn feature_collection(rows: &[MapAreaRow], extra: &HashMap<String, serde_json::Value>) -> serde_json::Result<String> {
     #[derive(serde::Serialize)]
     struct Feature<'a> {
         r#type: &'static str,
@@ -89,6 +99,8 @@ fn feature_collection(rows: &[MapAreaRow]) -> serde_json::Result<String> {
         parent_code: Option<&'a str>,
         population: Option<i64>,
         approximate: bool,
+        #[serde(flatten, skip_serializing_if = "Option::is_none")]
+        event: Option<&'a serde_json::Value>,
     }
     let points: Vec<String> = rows
         .iter()
@@ -108,6 +120,7 @@ fn feature_collection(rows: &[MapAreaRow]) -> serde_json::Result<String> {
                 parent_code: row.parent_code.as_deref(),
                 population: row.population,
                 approximate: row.point_approximate,
+                event: extra.get(&row.code),
             },
         });
     }

@@ -88,6 +88,7 @@ pub async fn seed(state: &AppState, sources: &DemoSources) -> anyhow::Result<()>
     let summary = store_areas(&state.store, areas, audit).await.map_err(|e| anyhow::anyhow!("storing demo areas: {e}"))?;
     tracing::info!(areas = summary.imported, counties = summary.counties, townships = summary.townships, "demo region seeded");
     seed_depots(state).await?;
+    seed_flood(state).await?;
     for role in Role::ALL {
         let username = demo_username(role);
         if state.store.find_credentials(username).await?.is_some() {
@@ -321,5 +322,133 @@ pub async fn seed_depots(state: &AppState) -> anyhow::Result<()> {
         }
     }
     tracing::info!(depots = counties.len() + 1, "demo depots seeded");
+    Ok(())
+}
+
+/// The fictional flood of DOMAIN.md §5.2, modelled on July 2020 around Poyang Lake: which counties
+/// it hit and their share of the city-wide figures (about 600,000 affected, 80,000 relocated,
+/// 30,000 needing emergency aid, 150 households / 350 rooms collapsed, 60,000 ha of crops).
+const FLOOD_COUNTIES: &[(&str, f64)] = &[
+    ("360425", 0.30), // 永修: the polder breach
+    ("360428", 0.20), // 都昌
+    ("360483", 0.12), // 庐山市
+    ("360429", 0.12), // 湖口
+    ("360404", 0.13), // 柴桑 (江洲镇)
+    ("360430", 0.13), // 彭泽
+];
+
+/// City-wide totals of the fictional flood (indicator, total in stored units).
+fn flood_totals() -> Vec<(crate::disasters::Indicator, i64)> {
+    use crate::disasters::Indicator::*;
+    vec![
+        (Affected, 600_000),
+        (PreEvacuated, 20_000),
+        (Relocated, 80_000),
+        (NeedingEmergencyAid, 30_000),
+        (NeedingTransitionalAid, 2_400),
+        (CollapsedRooms, 350),
+        (CollapsedHouseholds, 150),
+        (SevereRooms, 700),
+        (SevereHouseholds, 300),
+        (GeneralRooms, 3_500),
+        (GeneralHouseholds, 1_600),
+        (CropsAffectedHa, 60_000 * 100),
+        (CropsDamagedHa, 35_000 * 100),
+        (CropsLostHa, 9_000 * 100),
+        (DirectLossWan, 150_000 * 100),
+    ]
+}
+
+/// Opens the fictional flood (onset 30 hours ago) with initial and update reports from the
+/// lake-shore townships, some verified figures and one accepted township. Does nothing if events exist.
+pub async fn seed_flood(state: &AppState) -> anyhow::Result<()> {
+    use crate::disasters::Indicator;
+    use crate::disasters::store::{EventFields, NewAssessment, NewReport};
+
+    if !state.store.list_events().await?.is_empty() {
+        return Ok(());
+    }
+    let manager = AuditEntry::system("event.create", "event", "");
+    let fields = EventFields {
+        name: "鄱阳湖区洪涝灾害（虚构演示）".into(),
+        hazard: "flood".into(),
+        onset_at: chrono::Utc::now() - chrono::Duration::hours(30),
+        status: "active".into(),
+        description: Some(
+            "虚构的演示场景，参照2020年7月鄱阳湖洪水；所有数字均为虚构。\
+             Fictional demo scenario modelled on the July 2020 Poyang Lake flood; every figure is made up."
+                .into(),
+        ),
+        // 瑞昌 is expected to report too but has not: it shows as overdue.
+        affected_areas: FLOOD_COUNTIES.iter().map(|(code, _)| *code).chain(["360481"]).map(str::to_owned).collect(),
+    };
+    let event_id = state.store.create_event(&fields, &manager).await?;
+    let townships = state
+        .store
+        .list_areas(&crate::areas::store::AreaFilter { level: Some("township".into()), ..Default::default() })
+        .await?;
+    let totals = flood_totals();
+    let mut verified_one = None;
+    for (county_index, (county, share)) in FLOOD_COUNTIES.iter().enumerate() {
+        let hit: Vec<&crate::areas::Area> =
+            townships.iter().filter(|t| t.parent_code.as_deref() == Some(*county) && !t.point_approximate).take(4).collect();
+        for (rank, township) in hit.iter().enumerate() {
+            let weight = share * [0.4, 0.3, 0.2, 0.1][rank];
+            let figures_at = |progress: f64| -> crate::disasters::Figures {
+                let mut figures: crate::disasters::Figures =
+                    totals.iter().map(|(i, total)| (*i, (*total as f64 * weight * progress).round() as i64)).collect();
+                // keep the parts consistent with their totals after rounding
+                let relocated = figures[&Indicator::Relocated];
+                let central = relocated * 7 / 100;
+                figures.insert(Indicator::RelocatedCentral, central);
+                figures.insert(Indicator::RelocatedDispersed, relocated - central);
+                if county_index == 0 && rank == 0 && progress >= 1.0 {
+                    figures.insert(Indicator::Missing, 1);
+                }
+                figures
+            };
+            for (stage, progress) in [("initial", 0.6), ("update", 1.0)] {
+                // 彭泽 has not sent its update yet, so it shows as overdue once the daily deadline passes
+                if stage == "update" && *county == "360430" {
+                    continue;
+                }
+                let report = NewReport {
+                    event_id,
+                    area_code: township.code.clone(),
+                    stage: stage.into(),
+                    indicators: figures_at(progress),
+                    description: Some(format!("{}：圩堤漫顶，村庄进水，群众已转移。（虚构）", township.name)),
+                    explanation: None,
+                };
+                let mut audit = AuditEntry::system("loss_report.create", "loss_report", "");
+                audit.actor_name = "reporter".into();
+                state.store.insert_report(&report, None, &audit).await.map_err(|e| anyhow::anyhow!("demo report: {e}"))?;
+            }
+            if county_index == 0 && rank < 2 {
+                // The assessor's household survey found more collapsed rooms in the breach townships.
+                let reported = figures_at(1.0);
+                let rooms = reported[&Indicator::CollapsedRooms] + 6 + rank as i64;
+                let assessment = NewAssessment {
+                    event_id,
+                    area_code: township.code.clone(),
+                    indicators: [(Indicator::CollapsedRooms, rooms)].into_iter().collect(),
+                    reasons: [(Indicator::CollapsedRooms, "逐户核查：另有偏房倒塌计入（虚构）".to_owned())].into_iter().collect(),
+                    report_id: None,
+                };
+                let mut audit = AuditEntry::system("assessment.create", "assessment", "");
+                audit.actor_name = "assessor".into();
+                state.store.insert_assessment(&assessment, &audit).await.map_err(|e| anyhow::anyhow!("demo assessment: {e}"))?;
+                verified_one.get_or_insert(township.code.clone());
+            }
+        }
+    }
+    if let Some(code) = verified_one {
+        let mut audit = AuditEntry::system("figures.accept", "event_area", format!("{event_id}/{code}"));
+        audit.actor_name = "manager".into();
+        state.store.accept_area(event_id, &code, &audit).await?;
+    }
+    let event = state.store.get_event(event_id).await?.expect("just created");
+    crate::disasters::http::record_level_changes(state, &event).await.map_err(|e| anyhow::anyhow!("demo levels: {e}"))?;
+    tracing::info!(event_id, "demo flood seeded (fictional)");
     Ok(())
 }

@@ -4,13 +4,12 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::rules::{Alerts, CountyReadiness, MovementRequest, Snapshot, validate};
-use super::store::{Applied, DepotFields, IdempotencyClaim, MovementFilter, StockError};
+use super::store::{Applied, DepotFields, MovementFilter, StockError};
 use super::{Depot, DepotDetail, DepotSummary, Item, Movement, StockLine, Target, Tier, Transfer, can_operate, can_read};
 use crate::areas::import::cell_of;
 use crate::auth::{Actor, Role};
@@ -332,16 +331,6 @@ async fn list_movements(
     Ok(Json(MovementPage { movements, next_before_id }))
 }
 
-/// The Idempotency-Key header, if any, as a claim on this request body.
-fn idempotency_claim(headers: &HeaderMap, scope: String, body: &Value) -> AppResult<Option<IdempotencyClaim>> {
-    let Some(value) = headers.get("idempotency-key") else { return Ok(None) };
-    let key = value.to_str().ok().map(str::trim).filter(|k| !k.is_empty() && k.len() <= 200);
-    let key = key.ok_or_else(|| AppError::BadRequest("Idempotency-Key must be 1–200 visible characters".into()))?;
-    // serde_json sorts object keys, so the same body always hashes the same.
-    let request_hash = hex::encode(Sha256::digest(body.to_string().as_bytes()));
-    Ok(Some(IdempotencyClaim { scope, key: key.to_owned(), request_hash }))
-}
-
 /// Records a receipt, issue, transfer or adjustment. With an `Idempotency-Key`, a retried
 /// request applies once and returns the first result; the same key with another body is a 422.
 #[utoipa::path(post, path = "/api/v1/depots/{id}/movements", tag = "depots", security(("bearer" = [])),
@@ -357,7 +346,7 @@ async fn post_movement(
     Json(body): Json<Value>,
 ) -> AppResult<(StatusCode, Json<Movement>)> {
     operable_depot(&state, &actor, id).await?;
-    let claim = idempotency_claim(&headers, format!("{}:depot-movement:{id}", actor.user.id), &body)?;
+    let claim = crate::idempotency::claim_from(&headers, format!("{}:depot-movement:{id}", actor.user.id), &body)?;
     let request: MovementRequest = serde_json::from_value(body).map_err(|e| AppError::invalid_field("body", e.to_string()))?;
     let items = state.store.list_items().await?;
     let item = items.iter().find(|i| i.code == request.item);
@@ -372,7 +361,7 @@ async fn post_movement(
     let audit = actor.audit("stock.movement", "stock_movement", "");
     let applied = match state.store.apply_movement(&operation, claim.as_ref(), &audit).await {
         // Two retries raced with the same key: the loser finds the winner's result.
-        Err(StockError::Db(sqlx::Error::Database(e))) if e.is_unique_violation() && claim.is_some() => {
+        Err(StockError::Db(e)) if claim.is_some() && crate::idempotency::is_key_race(&e) => {
             state.store.apply_movement(&operation, claim.as_ref(), &audit).await?
         }
         other => other?,

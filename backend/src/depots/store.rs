@@ -10,15 +10,8 @@ use super::rules::{StockOperation, pick_lots};
 use super::{Balance, Depot, Item, Lot, LotRow, Movement, MovementKind, MovementLine, Target, Transfer};
 use crate::audit::AuditEntry;
 use crate::db::Backend;
+use crate::idempotency::{Earlier, IdempotencyClaim};
 use crate::impl_for_backends;
-
-/// A retried write is recognised by (scope, key); the hash tells a true retry from a reused key.
-#[derive(Debug, Clone)]
-pub struct IdempotencyClaim {
-    pub scope: String,
-    pub key: String,
-    pub request_hash: String,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applied {
@@ -37,7 +30,7 @@ pub enum StockError {
     LotShort { lot: String, available: i64 },
     #[error("lot {lot} already expires on {expires_on:?}")]
     LotExpiryMismatch { lot: String, expires_on: Option<NaiveDate> },
-    #[error("this Idempotency-Key was used with a different request")]
+    #[error("{}", crate::idempotency::KEY_REUSED)]
     KeyReused,
     #[error("the transfer was already received")]
     AlreadyReceived,
@@ -233,20 +226,10 @@ impl_for_backends!(impl DepotStore {
         audit: &AuditEntry,
     ) -> Result<Applied, StockError> {
         let mut tx = self.begin().await?;
-        if let Some(claim) = claim {
-            let earlier: Option<(String, String)> =
-                sqlx::query_as("SELECT request_hash, entity_id FROM idempotency_keys WHERE scope = $1 AND key = $2")
-                    .bind(&claim.scope)
-                    .bind(&claim.key)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if let Some((hash, entity)) = earlier {
-                return if hash == claim.request_hash {
-                    Ok(Applied::Replayed(entity.parse().unwrap_or_default()))
-                } else {
-                    Err(StockError::KeyReused)
-                };
-            }
+        match Self::earlier_use(&mut tx, claim).await? {
+            Earlier::None => {}
+            Earlier::Replay(entity) => return Ok(Applied::Replayed(entity.parse().unwrap_or_default())),
+            Earlier::Conflict => return Err(StockError::KeyReused),
         }
         let lines = Self::change_stock(&mut tx, operation).await?;
         let transfer_id = match (operation.kind, operation.to_depot) {
@@ -273,16 +256,7 @@ impl_for_backends!(impl DepotStore {
             _ => None,
         };
         let id = Self::insert_movement(&mut tx, operation, transfer_id, &lines, audit).await?;
-        if let Some(claim) = claim {
-            sqlx::query("INSERT INTO idempotency_keys (scope, key, request_hash, entity_id, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(&claim.scope)
-                .bind(&claim.key)
-                .bind(&claim.request_hash)
-                .bind(id.to_string())
-                .bind(Utc::now())
-                .execute(&mut *tx)
-                .await?;
-        }
+        Self::record_use(&mut tx, claim, &id.to_string()).await?;
         tx.commit().await?;
         Ok(Applied::New(id))
     }

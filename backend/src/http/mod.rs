@@ -52,6 +52,7 @@ impl AppState {
         (name = "areas", description = "Administrative areas and the map"),
         (name = "audit", description = "The audit trail"),
         (name = "depots", description = "Items, reserve depots, the stock ledger, alerts and exports"),
+        (name = "disasters", description = "Events, loss reports, verification, summaries and response levels"),
     )
 )]
 struct ApiDoc;
@@ -73,6 +74,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::areas::http::routes())
         .merge(crate::audit::http::routes())
         .merge(crate::depots::http::routes())
+        .merge(crate::disasters::http::routes())
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.

@@ -1,0 +1,758 @@
+use std::collections::{BTreeMap, HashMap};
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::indicators::{Figures, Indicator, as_decimals, parse_figures};
+use super::rules::{self, Deadlines, Overdue};
+use super::store::{Acceptance, EventFields, FiguresError, NewAssessment, NewReport};
+use super::{Assessment, Event, EventStatus, Hazard, LevelChange, LossReport, Stage, Threshold, enum_text};
+use crate::areas::{Area, Level, code};
+use crate::auth::{Actor, Role};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::export::{Cell, Format, Table};
+use crate::http::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_events, create_event))
+        .routes(routes!(get_event, update_event))
+        .routes(routes!(list_reports, post_report))
+        .routes(routes!(list_assessments, post_assessment))
+        .routes(routes!(event_summary))
+        .routes(routes!(accept_area))
+        .routes(routes!(return_area))
+        .routes(routes!(level_history, override_level))
+        .routes(routes!(list_thresholds))
+        .routes(routes!(replace_thresholds))
+        .routes(routes!(export_event_summary))
+}
+
+impl From<FiguresError> for AppError {
+    fn from(error: FiguresError) -> Self {
+        match error {
+            FiguresError::Locked(_) => AppError::conflict(error.to_string()),
+            FiguresError::KeyReused => AppError::invalid_field("Idempotency-Key", error.to_string()),
+            FiguresError::Db(e) => e.into(),
+        }
+    }
+}
+
+async fn event_or_404(state: &AppState, id: i64) -> AppResult<Event> {
+    state.store.get_event(id).await?.ok_or_else(|| AppError::NotFound(format!("no event {id}")))
+}
+
+fn parse_body<T: serde::de::DeserializeOwned>(body: Value) -> AppResult<T> {
+    serde_json::from_value(body).map_err(|e| AppError::invalid_field("body", e.to_string()))
+}
+
+// ---- events ----------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventInput {
+    pub name: Option<String>,
+    pub hazard: Option<Hazard>,
+    pub onset_at: Option<DateTime<Utc>>,
+    pub status: Option<EventStatus>,
+    pub description: Option<String>,
+    /// County codes expected to report.
+    pub affected_areas: Option<Vec<String>>,
+}
+
+async fn event_fields(state: &AppState, input: EventInput, current: Option<&Event>) -> AppResult<EventFields> {
+    let mut problems = Vec::new();
+    let name = input.name.or_else(|| current.map(|e| e.name.clone())).unwrap_or_default().trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        problems.push(FieldError::new("name", "required, at most 200 characters"));
+    }
+    let hazard = input.hazard.or(current.map(|e| e.hazard.0));
+    let onset_at = input.onset_at.or(current.map(|e| e.onset_at));
+    if hazard.is_none() {
+        problems.push(FieldError::new("hazard", "required"));
+    }
+    match onset_at {
+        None => problems.push(FieldError::new("onset_at", "required (RFC 3339, UTC)")),
+        Some(t) if t > Utc::now() + chrono::Duration::hours(1) => problems.push(FieldError::new("onset_at", "cannot be in the future")),
+        _ => {}
+    }
+    let affected = input.affected_areas.or_else(|| current.map(|e| e.affected_areas.0.clone())).unwrap_or_default();
+    for area in &affected {
+        match state.store.get_area(area).await? {
+            Some(a) if a.level == "county" => {}
+            Some(_) => problems.push(FieldError::new("affected_areas", format!("{area} is not a county"))),
+            None => problems.push(FieldError::new("affected_areas", format!("unknown area {area}"))),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::invalid("invalid event", problems));
+    }
+    Ok(EventFields {
+        name,
+        hazard: enum_text(hazard.expect("checked")),
+        onset_at: onset_at.expect("checked"),
+        status: enum_text(input.status.or(current.map(|e| e.status.0)).unwrap_or(EventStatus::Active)),
+        description: input.description.or_else(|| current.and_then(|e| e.description.clone())),
+        affected_areas: affected,
+    })
+}
+
+/// Disaster events, newest first.
+#[utoipa::path(get, path = "/api/v1/events", tag = "disasters", security(("bearer" = [])), responses((status = 200, body = [Event])))]
+async fn list_events(State(state): State<AppState>, _actor: Actor) -> AppResult<Json<Vec<Event>>> {
+    Ok(Json(state.store.list_events().await?))
+}
+
+/// Opens an event (manager).
+#[utoipa::path(post, path = "/api/v1/events", tag = "disasters", security(("bearer" = [])), request_body = EventInput,
+    responses((status = 201, body = Event), (status = 403), (status = 422)))]
+async fn create_event(State(state): State<AppState>, actor: Actor, Json(input): Json<EventInput>) -> AppResult<(StatusCode, Json<Event>)> {
+    actor.require_role(&[Role::Manager])?;
+    let fields = event_fields(&state, input, None).await?;
+    let audit = actor.audit("event.create", "event", "").with_after(serde_json::json!({"name": fields.name, "hazard": fields.hazard}));
+    let id = state.store.create_event(&fields, &audit).await?;
+    Ok((StatusCode::CREATED, Json(event_or_404(&state, id).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{id}", tag = "disasters", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Event), (status = 404)))]
+async fn get_event(State(state): State<AppState>, _actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Event>> {
+    Ok(Json(event_or_404(&state, id).await?))
+}
+
+/// Edits an event: status (active → stabilised → closed), affected counties, description (manager).
+#[utoipa::path(patch, path = "/api/v1/events/{id}", tag = "disasters", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = EventInput, responses((status = 200, body = Event), (status = 403), (status = 404), (status = 409), (status = 422)))]
+async fn update_event(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(input): Json<EventInput>,
+) -> AppResult<Json<Event>> {
+    actor.require_role(&[Role::Manager])?;
+    let event = event_or_404(&state, id).await?;
+    if event.status.0 == EventStatus::Closed && input.status != Some(EventStatus::Active) {
+        return Err(AppError::conflict("the event is closed; reopen it (status active) to change it"));
+    }
+    let fields = event_fields(&state, input, Some(&event)).await?;
+    let audit = actor
+        .audit("event.update", "event", id.to_string())
+        .with_before(&event)
+        .with_after(serde_json::json!({"name": fields.name, "status": fields.status, "affected_areas": fields.affected_areas}));
+    state.store.update_event(id, &fields, &audit).await?;
+    Ok(Json(event_or_404(&state, id).await?))
+}
+
+// ---- reports and assessments -----------------------------------------------------------------
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AreaFilterQuery {
+    /// Only this area's versions.
+    pub area_code: Option<String>,
+}
+
+/// Loss reports of the event in the caller's scope, every version, by area.
+#[utoipa::path(get, path = "/api/v1/events/{id}/reports", tag = "disasters", security(("bearer" = [])),
+    params(("id" = i64, Path), AreaFilterQuery), responses((status = 200, body = [LossReport])))]
+async fn list_reports(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Query(query): Query<AreaFilterQuery>,
+) -> AppResult<Json<Vec<LossReport>>> {
+    event_or_404(&state, id).await?;
+    let reports = state.store.reports(id).await?;
+    Ok(Json(
+        reports
+            .into_iter()
+            .filter(|r| actor.user.can_reach(&r.area_code) && query.area_code.as_ref().is_none_or(|a| *a == r.area_code))
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportInput {
+    pub area_code: String,
+    pub stage: Stage,
+    /// Any subset of the indicators (snake_case); missing = not reported.
+    #[schema(value_type = Object)]
+    pub indicators: Value,
+    pub description: Option<String>,
+    /// Required when a figure falls, or jumps by more than the configured factor.
+    pub explanation: Option<String>,
+}
+
+/// The area must exist, be a county or below, and lie in the caller's scope.
+async fn reportable_area(state: &AppState, actor: &Actor, area_code: &str) -> AppResult<Area> {
+    let area = state.store.get_area(area_code).await?.ok_or_else(|| AppError::invalid_field("area_code", format!("unknown area {area_code}")))?;
+    if !matches!(Level::parse(&area.level), Some(Level::County | Level::Township | Level::Village)) {
+        return Err(AppError::invalid_field("area_code", "figures are reported for counties, townships and villages"));
+    }
+    actor.require_area(area_code)?;
+    Ok(area)
+}
+
+fn latest_by_area<T: Clone>(rows: &[T], area: impl Fn(&T) -> &str) -> HashMap<String, T> {
+    // rows come ordered by area and version, so the last one per area wins
+    rows.iter().map(|r| (area(r).to_owned(), r.clone())).collect()
+}
+
+/// Files a loss report (reporters and managers, for areas in scope). Reports are versioned: a new
+/// one supersedes the previous one of the same area and never overwrites it.
+#[utoipa::path(post, path = "/api/v1/events/{id}/reports", tag = "disasters", security(("bearer" = [])),
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = ReportInput,
+    responses((status = 201, body = LossReport), (status = 200, description = "duplicate of the latest version", body = LossReport),
+              (status = 403), (status = 404), (status = 409), (status = 422)))]
+async fn post_report(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> AppResult<(StatusCode, Json<LossReport>)> {
+    actor.require_role(&[Role::Reporter, Role::Manager])?;
+    let event = event_or_404(&state, id).await?;
+    let claim = crate::idempotency::claim_from(&headers, format!("{}:loss-report:{id}", actor.user.id), &body)?;
+    let input: ReportInput = parse_body(body)?;
+    reportable_area(&state, &actor, &input.area_code).await?;
+    let figures = parse_figures(&input.indicators).map_err(|p| AppError::invalid("invalid figures", p))?;
+    let problems = rules::check_consistency(&figures);
+    if !problems.is_empty() {
+        return Err(AppError::invalid("inconsistent figures", problems));
+    }
+    if event.status.0 == EventStatus::Closed {
+        return Err(AppError::conflict("the event is closed"));
+    }
+    if input.stage == Stage::DroughtFollowup && event.hazard.0 != Hazard::Drought {
+        return Err(AppError::invalid_field("stage", "drought follow-ups are for drought events"));
+    }
+    let reports = state.store.reports(id).await?;
+    let previous: Vec<&LossReport> = reports.iter().filter(|r| r.area_code == input.area_code).collect();
+    if input.stage != Stage::Initial && !previous.iter().any(|r| r.stage.0 == Stage::Initial) {
+        return Err(AppError::conflict(format!("{} has no initial report yet; file the initial report (初报) first", input.area_code)));
+    }
+    let description = input.description.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
+    let explanation = input.explanation.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
+    if let Some(latest) = previous.last() {
+        if latest.stage.0 == input.stage && latest.indicators.0 == figures && latest.description == description {
+            return Ok((StatusCode::OK, Json((*latest).clone()))); // a resubmission of the same report
+        }
+        let changed = rules::changes_needing_explanation(&figures, &latest.indicators.0, state.settings.report_jump_factor);
+        if !changed.is_empty() && explanation.is_none() {
+            let names: Vec<String> = changed.iter().map(|i| i.name()).collect();
+            return Err(AppError::invalid_field(
+                "explanation",
+                format!("these figures fell or jumped sharply since version {}: {}; explain why", latest.version, names.join(", ")),
+            ));
+        }
+    }
+    let report = NewReport { event_id: id, area_code: input.area_code, stage: enum_text(input.stage), indicators: figures, description, explanation };
+    let audit = actor.audit("loss_report.create", "loss_report", "");
+    let (report_id, replayed) = match state.store.insert_report(&report, claim.as_ref(), &audit).await {
+        Err(FiguresError::Db(e)) if claim.is_some() && crate::idempotency::is_key_race(&e) => {
+            state.store.insert_report(&report, claim.as_ref(), &audit).await?
+        }
+        other => other?,
+    };
+    if !replayed {
+        record_level_changes(&state, &event).await?;
+    }
+    let stored = state.store.reports(id).await?.into_iter().find(|r| r.id == report_id).ok_or_else(|| AppError::NotFound("report vanished".into()))?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// Verification assessments of the event in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/events/{id}/assessments", tag = "disasters", security(("bearer" = [])),
+    params(("id" = i64, Path), AreaFilterQuery), responses((status = 200, body = [Assessment])))]
+async fn list_assessments(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Query(query): Query<AreaFilterQuery>,
+) -> AppResult<Json<Vec<Assessment>>> {
+    event_or_404(&state, id).await?;
+    let assessments = state.store.assessments(id).await?;
+    Ok(Json(
+        assessments
+            .into_iter()
+            .filter(|a| actor.user.can_reach(&a.area_code) && query.area_code.as_ref().is_none_or(|c| *c == a.area_code))
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentInput {
+    pub area_code: String,
+    /// Verified values (any subset).
+    #[schema(value_type = Object)]
+    pub indicators: Value,
+    /// Why each verified value differs from the reported one: {indicator: reason}.
+    #[serde(default)]
+    pub reasons: BTreeMap<String, String>,
+}
+
+/// Records verified figures (assessors, for areas in scope); every value that differs from the
+/// latest report needs a reason.
+#[utoipa::path(post, path = "/api/v1/events/{id}/assessments", tag = "disasters", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = AssessmentInput,
+    responses((status = 201, body = Assessment), (status = 403), (status = 404), (status = 409), (status = 422)))]
+async fn post_assessment(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(body): Json<Value>,
+) -> AppResult<(StatusCode, Json<Assessment>)> {
+    actor.require_role(&[Role::Assessor])?;
+    let event = event_or_404(&state, id).await?;
+    let input: AssessmentInput = parse_body(body)?;
+    reportable_area(&state, &actor, &input.area_code).await?;
+    let figures = parse_figures(&input.indicators).map_err(|p| AppError::invalid("invalid figures", p))?;
+    if event.status.0 == EventStatus::Closed {
+        return Err(AppError::conflict("the event is closed"));
+    }
+    let reports = state.store.reports(id).await?;
+    let latest = reports.iter().rfind(|r| r.area_code == input.area_code);
+    let reported = latest.map(|r| r.indicators.0.clone()).unwrap_or_default();
+    let mut problems = Vec::new();
+    let mut reasons = BTreeMap::new();
+    for (key, reason) in input.reasons {
+        match super::parse_enum::<Indicator>(key.clone()) {
+            Ok(indicator) if !reason.trim().is_empty() => {
+                reasons.insert(indicator, reason.trim().to_owned());
+            }
+            Ok(_) => {}
+            Err(_) => problems.push(FieldError::new(format!("reasons.{key}"), "unknown indicator")),
+        }
+    }
+    for (indicator, value) in &figures {
+        if reported.get(indicator) != Some(value) && !reasons.contains_key(indicator) {
+            problems.push(FieldError::new(
+                format!("reasons.{}", indicator.name()),
+                format!("verified {} differs from the reported {}; give a reason", indicator.display(*value),
+                    reported.get(indicator).map_or("(not reported)".into(), |v| indicator.display(*v))),
+            ));
+        }
+    }
+    problems.extend(rules::check_consistency(&rules::best_figures(Some(&reported), Some(&figures))));
+    if !problems.is_empty() {
+        return Err(AppError::invalid("invalid assessment", problems));
+    }
+    let assessment = NewAssessment { event_id: id, area_code: input.area_code, indicators: figures, reasons, report_id: latest.map(|r| r.id) };
+    let assessment_id = state.store.insert_assessment(&assessment, &actor.audit("assessment.create", "assessment", "")).await?;
+    record_level_changes(&state, &event).await?;
+    let stored = state.store.assessments(id).await?.into_iter().find(|a| a.id == assessment_id).ok_or_else(|| AppError::NotFound("assessment vanished".into()))?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+// ---- acceptance (DHIS2-style locking) -------------------------------------------------------
+
+/// Only the next level up accepts or returns an area's figures: the caller's scope must contain
+/// the area without being the area itself.
+fn require_upper_level(actor: &Actor, area_code: &str) -> AppResult<()> {
+    actor.require_role(&[Role::Assessor, Role::Manager])?;
+    actor.require_area(area_code)?;
+    if actor.user.area_code.as_deref() == Some(area_code) {
+        return Err(AppError::Forbidden("an area's own staff cannot accept its figures; the next level up does".into()));
+    }
+    Ok(())
+}
+
+/// Accepts an area's figures at the next level up, which locks them.
+#[utoipa::path(post, path = "/api/v1/events/{id}/areas/{code}/accept", tag = "disasters", security(("bearer" = [])),
+    params(("id" = i64, Path), ("code" = String, Path)), responses((status = 200, body = [Acceptance]), (status = 403), (status = 409)))]
+async fn accept_area(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((id, area_code)): Path<(i64, String)>,
+) -> AppResult<Json<Vec<Acceptance>>> {
+    event_or_404(&state, id).await?;
+    reportable_area(&state, &actor, &area_code).await?;
+    require_upper_level(&actor, &area_code)?;
+    let audit = actor.audit("figures.accept", "event_area", format!("{id}/{area_code}"));
+    if !state.store.accept_area(id, &area_code, &audit).await? {
+        return Err(AppError::conflict(format!("{area_code} is already accepted")));
+    }
+    Ok(Json(state.store.acceptances(id).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReturnInput {
+    pub reason: String,
+}
+
+/// Sends an area's figures back down for correction, which reopens them.
+#[utoipa::path(post, path = "/api/v1/events/{id}/areas/{code}/return", tag = "disasters", security(("bearer" = [])),
+    params(("id" = i64, Path), ("code" = String, Path)), request_body = ReturnInput,
+    responses((status = 200, body = [Acceptance]), (status = 403), (status = 409), (status = 422)))]
+async fn return_area(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((id, area_code)): Path<(i64, String)>,
+    Json(input): Json<ReturnInput>,
+) -> AppResult<Json<Vec<Acceptance>>> {
+    event_or_404(&state, id).await?;
+    reportable_area(&state, &actor, &area_code).await?;
+    require_upper_level(&actor, &area_code)?;
+    if input.reason.trim().is_empty() {
+        return Err(AppError::invalid_field("reason", "say why the figures go back"));
+    }
+    let audit = actor.audit("figures.return", "event_area", format!("{id}/{area_code}")).with_after(serde_json::json!({"reason": input.reason}));
+    if !state.store.return_area(id, &area_code, &audit).await? {
+        return Err(AppError::conflict(format!("{area_code} was not accepted")));
+    }
+    Ok(Json(state.store.acceptances(id).await?))
+}
+
+// ---- summary and response levels -------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AreaSummary {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub parent_code: Option<String>,
+    /// Best figures: verified where present, else reported; aggregated bottom-up.
+    #[serde(serialize_with = "as_decimals::plain::serialize")]
+    #[schema(value_type = Object)]
+    pub figures: Figures,
+    #[serde(serialize_with = "as_decimals::plain::serialize")]
+    #[schema(value_type = Object)]
+    pub reported: Figures,
+    #[serde(serialize_with = "as_decimals::plain::serialize")]
+    #[schema(value_type = Object)]
+    pub verified: Figures,
+    /// Indicators whose verified value differs from the reported one.
+    pub discrepancies: Vec<Indicator>,
+    /// 1 (I, most severe) … 4 (IV); None: no response. A manager's override wins over the computed level.
+    pub response_level: Option<i64>,
+    pub computed_level: Option<i64>,
+    pub overridden: bool,
+    pub overdue: Option<Overdue>,
+    pub accepted: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EventSummary {
+    pub event: Event,
+    pub level: String,
+    /// The most severe of the city's and the province's levels.
+    pub overall_response_level: Option<i64>,
+    pub areas: Vec<AreaSummary>,
+    /// Affected counties late with a report.
+    pub overdue: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SummaryQuery {
+    /// county (default), township or city
+    pub level: Option<String>,
+}
+
+fn thresholds_for(all: &[Threshold], level: &str) -> Vec<Threshold> {
+    all.iter().filter(|t| t.admin_level == level).cloned().collect()
+}
+
+/// Computes the figures and levels of every area for an event (pure over the stored data).
+pub async fn summarize(state: &AppState, event: &Event) -> AppResult<(Vec<Area>, HashMap<String, AreaSummary>)> {
+    let areas = state.store.list_areas(&Default::default()).await?;
+    let reports = state.store.reports(event.id).await?;
+    let assessments = state.store.assessments(event.id).await?;
+    let thresholds = state.store.thresholds().await?;
+    let history = state.store.level_history(event.id).await?;
+    let accepted: Vec<String> = state.store.acceptances(event.id).await?.into_iter().map(|a| a.area_code).collect();
+
+    let reported_own: HashMap<String, Figures> =
+        latest_by_area(&reports, |r| &r.area_code).into_iter().map(|(k, r)| (k, r.indicators.0)).collect();
+    let verified_own: HashMap<String, Figures> =
+        latest_by_area(&assessments, |a| &a.area_code).into_iter().map(|(k, a)| (k, a.indicators.0)).collect();
+    let best_own: HashMap<String, Figures> = reported_own
+        .keys()
+        .chain(verified_own.keys())
+        .map(|code| (code.clone(), rules::best_figures(reported_own.get(code), verified_own.get(code))))
+        .collect();
+    let parents = areas.iter().map(|a| (a.code.clone(), a.parent_code.clone())).collect();
+    let best = rules::aggregate(&parents, &best_own);
+    let reported = rules::aggregate(&parents, &reported_own);
+    let verified = rules::aggregate(&parents, &verified_own);
+
+    let response_on_levels: HashMap<&str, Vec<Threshold>> =
+        ["province", "city", "county"].into_iter().map(|l| (l, thresholds_for(&thresholds, l))).collect();
+    let deadlines = Deadlines { initial_within_hours: state.settings.initial_report_hours, daily_update_hour: state.settings.daily_update_hour };
+    let now = Utc::now();
+    let mut summaries = HashMap::new();
+    for area in &areas {
+        let figures = best.get(&area.code).cloned().unwrap_or_default();
+        let computed = response_on_levels.get(area.level.as_str()).and_then(|t| rules::response_level(&figures, t));
+        let last_override = history.iter().rev().find(|h| h.area_code == area.code && h.source != "computed");
+        let (response_level, overridden) = match last_override {
+            Some(h) if h.source == "override" => (h.level, true),
+            _ => (computed, false),
+        };
+        summaries.insert(area.code.clone(), AreaSummary {
+            code: area.code.clone(),
+            name: area.name.clone(),
+            level: area.level.clone(),
+            parent_code: area.parent_code.clone(),
+            reported: reported.get(&area.code).cloned().unwrap_or_default(),
+            verified: verified.get(&area.code).cloned().unwrap_or_default(),
+            discrepancies: Vec::new(),
+            figures,
+            response_level,
+            computed_level: computed,
+            overridden,
+            overdue: None,
+            accepted: accepted.contains(&area.code),
+        });
+    }
+    let response_on = summaries.values().any(|s| s.response_level.is_some());
+    for county in &event.affected_areas.0 {
+        let times: Vec<DateTime<Utc>> = reports.iter().filter(|r| code::within(county, &r.area_code)).map(|r| r.reported_at).collect();
+        if let Some(summary) = summaries.get_mut(county) {
+            summary.overdue = rules::overdue(now, event.onset_at, event.status.0, &times, response_on, deadlines);
+        }
+    }
+    for summary in summaries.values_mut() {
+        summary.discrepancies =
+            summary.verified.iter().filter(|(i, v)| summary.reported.get(i).is_some_and(|r| r != *v)).map(|(i, _)| *i).collect();
+    }
+    Ok((areas, summaries))
+}
+
+/// Appends a history row for every area whose computed level changed.
+pub(crate) async fn record_level_changes(state: &AppState, event: &Event) -> AppResult<()> {
+    let (_, summaries) = summarize(state, event).await?;
+    let history = state.store.level_history(event.id).await?;
+    let mut codes: Vec<&String> = summaries.keys().collect();
+    codes.sort();
+    for code in codes {
+        let summary = &summaries[code];
+        let last = history.iter().rev().find(|h| &h.area_code == code && h.source == "computed").and_then(|h| h.level);
+        if last != summary.computed_level {
+            let audit = crate::audit::AuditEntry::system("response_level.computed", "event_area", format!("{}/{code}", event.id))
+                .with_before(serde_json::json!({ "level": last }))
+                .with_after(serde_json::json!({ "level": summary.computed_level }));
+            state.store.append_level(event.id, code, summary.computed_level, "computed", None, &audit).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn build_summary(state: &AppState, actor: &Actor, event: Event, level: &str) -> AppResult<EventSummary> {
+    if !matches!(level, "county" | "township" | "city") {
+        return Err(AppError::invalid_field("level", "county, township or city"));
+    }
+    let (areas, summaries) = summarize(state, &event).await?;
+    let overall = areas
+        .iter()
+        .filter(|a| a.level == "city" || a.level == "province")
+        .filter_map(|a| summaries.get(&a.code).and_then(|s| s.response_level))
+        .min();
+    let mut overdue: Vec<String> = summaries.values().filter(|s| s.overdue.is_some() && actor.user.can_reach(&s.code)).map(|s| s.code.clone()).collect();
+    overdue.sort();
+    let mut rows: Vec<AreaSummary> = areas
+        .iter()
+        .filter(|a| a.level == level && actor.user.can_reach(&a.code))
+        .filter_map(|a| summaries.get(&a.code).cloned())
+        .collect();
+    rows.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(EventSummary { event, level: level.into(), overall_response_level: overall, areas: rows, overdue })
+}
+
+/// Figures per area (best, reported, verified), aggregated bottom-up, with response levels,
+/// overdue markers and acceptance, and the event's overall response level.
+#[utoipa::path(get, path = "/api/v1/events/{id}/summary", tag = "disasters", security(("bearer" = [])),
+    params(("id" = i64, Path), SummaryQuery), responses((status = 200, body = EventSummary), (status = 404), (status = 422)))]
+async fn event_summary(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Query(query): Query<SummaryQuery>,
+) -> AppResult<Json<EventSummary>> {
+    let event = event_or_404(&state, id).await?;
+    Ok(Json(build_summary(&state, &actor, event, query.level.as_deref().unwrap_or("county")).await?))
+}
+
+/// Per area, the properties an event adds on the map (`/api/v1/map/areas.geojson?event=`):
+/// best figures, response level, overdue and accepted markers, discrepancy count.
+pub async fn map_properties(state: &AppState, event_id: i64) -> AppResult<HashMap<String, Value>> {
+    #[derive(Serialize)]
+    struct MapProperties<'a> {
+        #[serde(serialize_with = "as_decimals::plain::serialize")]
+        figures: &'a Figures,
+        response_level: Option<i64>,
+        overdue: Option<&'static str>,
+        accepted: bool,
+        discrepancies: usize,
+    }
+    let event = event_or_404(state, event_id).await?;
+    let (_, summaries) = summarize(state, &event).await?;
+    summaries
+        .iter()
+        .map(|(code, s)| {
+            let properties = MapProperties {
+                figures: &s.figures,
+                response_level: s.response_level,
+                overdue: s.overdue.as_ref().map(|o| o.kind),
+                accepted: s.accepted,
+                discrepancies: s.discrepancies.len(),
+            };
+            Ok((code.clone(), serde_json::to_value(properties).map_err(|e| AppError::Internal(e.into()))?))
+        })
+        .collect()
+}
+
+/// The history of response levels: computed changes and managers' overrides.
+#[utoipa::path(get, path = "/api/v1/events/{id}/response-levels", tag = "disasters", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = [LevelChange])))]
+async fn level_history(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Vec<LevelChange>>> {
+    event_or_404(&state, id).await?;
+    let history = state.store.level_history(id).await?;
+    Ok(Json(history.into_iter().filter(|h| actor.user.can_reach(&h.area_code)).collect()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideInput {
+    pub area_code: String,
+    /// 1 (I) … 4 (IV); null clears the override and the computed level applies again.
+    pub level: Option<i64>,
+    pub reason: String,
+}
+
+/// Overrides an area's response level (manager), with a reason (启动条件调整).
+#[utoipa::path(post, path = "/api/v1/events/{id}/response-levels", tag = "disasters", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = OverrideInput,
+    responses((status = 201, body = [LevelChange]), (status = 403), (status = 404), (status = 422)))]
+async fn override_level(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(input): Json<OverrideInput>,
+) -> AppResult<(StatusCode, Json<Vec<LevelChange>>)> {
+    actor.require_role(&[Role::Manager])?;
+    event_or_404(&state, id).await?;
+    let area = state.store.get_area(&input.area_code).await?.ok_or_else(|| AppError::invalid_field("area_code", "unknown area"))?;
+    actor.require_area(&area.code)?;
+    if input.level.is_some_and(|l| !(1..=4).contains(&l)) {
+        return Err(AppError::invalid_field("level", "1 (I) to 4 (IV), or null to clear"));
+    }
+    if input.reason.trim().is_empty() {
+        return Err(AppError::invalid_field("reason", "an override needs a reason"));
+    }
+    let source = if input.level.is_some() { "override" } else { "override_cleared" };
+    let audit = actor.audit("response_level.override", "event_area", format!("{id}/{}", area.code)).with_after(serde_json::json!({"level": input.level, "reason": input.reason}));
+    state.store.append_level(id, &area.code, input.level, source, Some(input.reason.trim()), &audit).await?;
+    let history = state.store.level_history(id).await?;
+    Ok((StatusCode::CREATED, Json(history.into_iter().filter(|h| h.area_code == area.code).collect())))
+}
+
+/// Response-level thresholds per administrative level and criterion (lower bounds, inclusive).
+#[utoipa::path(get, path = "/api/v1/response-thresholds", tag = "disasters", security(("bearer" = [])),
+    responses((status = 200, body = [Threshold])))]
+async fn list_thresholds(State(state): State<AppState>, _actor: Actor) -> AppResult<Json<Vec<Threshold>>> {
+    Ok(Json(state.store.thresholds().await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ThresholdInput {
+    pub response_level: i64,
+    pub criterion: String,
+    pub lower_bound: i64,
+}
+
+/// Replaces the thresholds of one administrative level (admin).
+#[utoipa::path(put, path = "/api/v1/response-thresholds/{admin_level}", tag = "disasters", security(("bearer" = [])),
+    params(("admin_level" = String, Path, description = "province, city or county")), request_body = [ThresholdInput],
+    responses((status = 200, body = [Threshold]), (status = 403), (status = 422)))]
+async fn replace_thresholds(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(admin_level): Path<String>,
+    Json(input): Json<Vec<ThresholdInput>>,
+) -> AppResult<Json<Vec<Threshold>>> {
+    actor.require_role(&[Role::Admin])?;
+    if !matches!(admin_level.as_str(), "province" | "city" | "county") {
+        return Err(AppError::invalid_field("admin_level", "province, city or county"));
+    }
+    let known = rules::criteria(&Figures::new());
+    let mut problems = Vec::new();
+    for (i, t) in input.iter().enumerate() {
+        if !(1..=4).contains(&t.response_level) {
+            problems.push(FieldError::new(format!("[{i}].response_level"), "1 to 4"));
+        }
+        if !known.contains_key(t.criterion.as_str()) {
+            problems.push(FieldError::new(format!("[{i}].criterion"), format!("one of {:?}", known.keys().collect::<Vec<_>>())));
+        }
+        if t.lower_bound < 0 {
+            problems.push(FieldError::new(format!("[{i}].lower_bound"), "cannot be negative"));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::invalid("invalid thresholds", problems));
+    }
+    let thresholds: Vec<Threshold> = input
+        .into_iter()
+        .map(|t| Threshold { admin_level: admin_level.clone(), response_level: t.response_level, criterion: t.criterion, lower_bound: t.lower_bound })
+        .collect();
+    let before = thresholds_for(&state.store.thresholds().await?, &admin_level);
+    let audit = actor.audit("response_thresholds.replace", "response_thresholds", &admin_level).with_before(&before).with_after(&thresholds);
+    state.store.replace_thresholds(&admin_level, &thresholds, &audit).await?;
+    Ok(Json(thresholds_for(&state.store.thresholds().await?, &admin_level)))
+}
+
+// ---- publication -----------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SummaryExportQuery {
+    pub event_id: i64,
+    pub level: Option<String>,
+    #[serde(default)]
+    #[param(value_type = Option<String>)]
+    pub format: Format,
+}
+
+/// The event summary (灾情统计表) as CSV or XLSX with Chinese headers.
+#[utoipa::path(get, path = "/api/v1/exports/event-summary", tag = "disasters", security(("bearer" = [])), params(SummaryExportQuery),
+    responses((status = 200, description = "CSV or XLSX file"), (status = 404)))]
+async fn export_event_summary(State(state): State<AppState>, actor: Actor, Query(query): Query<SummaryExportQuery>) -> AppResult<Response> {
+    let event = event_or_404(&state, query.event_id).await?;
+    let summary = build_summary(&state, &actor, event, query.level.as_deref().unwrap_or("county")).await?;
+    let mut headers = vec!["区划代码", "区划名称", "响应等级", "逾期未报", "已审核"];
+    headers.extend(Indicator::ALL.iter().map(|i| i.label_zh()));
+    let rows = summary
+        .areas
+        .iter()
+        .map(|area| {
+            let mut row: Vec<Cell> = vec![
+                area.code.as_str().into(),
+                area.name.as_str().into(),
+                area.response_level.map(level_name).into(),
+                area.overdue.as_ref().map(|o| if o.kind == "initial" { "初报逾期" } else { "续报逾期" }).into(),
+                (if area.accepted { "是" } else { "否" }).into(),
+            ];
+            row.extend(Indicator::ALL.iter().map(|i| area.figures.get(i).map(|v| i.display(*v)).into()));
+            row
+        })
+        .collect();
+    Table { name: format!("event-{}-summary", summary.event.id), title: "灾情统计".into(), headers, rows }.into_response(query.format)
+}
+
+/// I … IV, as the plans write them.
+pub fn level_name(level: i64) -> &'static str {
+    match level {
+        1 => "Ⅰ级",
+        2 => "Ⅱ级",
+        3 => "Ⅲ级",
+        _ => "Ⅳ级",
+    }
+}

@@ -1,0 +1,380 @@
+//! Events, reports, assessments, acceptances, thresholds and level history in SQL. Reports and
+//! assessments are appended with the next version number; nothing is overwritten.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use sqlx::types::Json;
+
+use super::{Assessment, Event, Figures, Indicator, LevelChange, LossReport, Threshold};
+use crate::audit::AuditEntry;
+use crate::idempotency::{Earlier, IdempotencyClaim};
+use crate::impl_for_backends;
+
+#[derive(Debug, Clone)]
+pub struct EventFields {
+    pub name: String,
+    pub hazard: String,
+    pub onset_at: DateTime<Utc>,
+    pub status: String,
+    pub description: Option<String>,
+    pub affected_areas: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub event_id: i64,
+    pub area_code: String,
+    pub stage: String,
+    pub indicators: Figures,
+    pub description: Option<String>,
+    pub explanation: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAssessment {
+    pub event_id: i64,
+    pub area_code: String,
+    pub indicators: Figures,
+    pub reasons: BTreeMap<Indicator, String>,
+    pub report_id: Option<i64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FiguresError {
+    #[error("the figures of {0} are locked: the next level accepted them")]
+    Locked(String),
+    #[error("{}", crate::idempotency::KEY_REUSED)]
+    KeyReused,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Acceptance {
+    pub area_code: String,
+    pub accepted_by: String,
+    pub accepted_at: DateTime<Utc>,
+}
+
+#[async_trait::async_trait]
+pub trait DisasterStore {
+    async fn create_event(&self, fields: &EventFields, audit: &AuditEntry) -> sqlx::Result<i64>;
+    async fn update_event(&self, id: i64, fields: &EventFields, audit: &AuditEntry) -> sqlx::Result<()>;
+    async fn list_events(&self) -> sqlx::Result<Vec<Event>>;
+    async fn get_event(&self, id: i64) -> sqlx::Result<Option<Event>>;
+    /// Appends a report as the next version for its area; returns (id, replayed).
+    async fn insert_report(
+        &self,
+        report: &NewReport,
+        claim: Option<&IdempotencyClaim>,
+        audit: &AuditEntry,
+    ) -> Result<(i64, bool), FiguresError>;
+    async fn reports(&self, event_id: i64) -> sqlx::Result<Vec<LossReport>>;
+    async fn insert_assessment(&self, assessment: &NewAssessment, audit: &AuditEntry) -> Result<i64, FiguresError>;
+    async fn assessments(&self, event_id: i64) -> sqlx::Result<Vec<Assessment>>;
+    /// Locks an area's figures; false if they were already accepted.
+    async fn accept_area(&self, event_id: i64, area_code: &str, audit: &AuditEntry) -> sqlx::Result<bool>;
+    /// Reopens an area's figures; false if they were not accepted.
+    async fn return_area(&self, event_id: i64, area_code: &str, audit: &AuditEntry) -> sqlx::Result<bool>;
+    async fn acceptances(&self, event_id: i64) -> sqlx::Result<Vec<Acceptance>>;
+    async fn thresholds(&self) -> sqlx::Result<Vec<Threshold>>;
+    async fn replace_thresholds(&self, admin_level: &str, thresholds: &[Threshold], audit: &AuditEntry) -> sqlx::Result<()>;
+    async fn level_history(&self, event_id: i64) -> sqlx::Result<Vec<LevelChange>>;
+    async fn append_level(
+        &self,
+        event_id: i64,
+        area_code: &str,
+        level: Option<i64>,
+        source: &str,
+        reason: Option<&str>,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<()>;
+}
+
+const EVENT_COLUMNS: &str = "id, name, hazard, onset_at, status, description, affected_areas, created_by, created_at, updated_at";
+
+impl_for_backends!(impl DisasterStore {
+    async fn create_event(&self, fields: &EventFields, audit: &AuditEntry) -> sqlx::Result<i64> {
+        let mut tx = self.begin().await?;
+        let now = Utc::now();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO events (name, hazard, onset_at, status, description, affected_areas, created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        )
+        .bind(&fields.name)
+        .bind(&fields.hazard)
+        .bind(fields.onset_at)
+        .bind(&fields.status)
+        .bind(&fields.description)
+        .bind(Json(&fields.affected_areas))
+        .bind(&audit.actor_name)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut audit = audit.clone();
+        audit.entity_id = id.to_string();
+        Self::write_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn update_event(&self, id: i64, fields: &EventFields, audit: &AuditEntry) -> sqlx::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE events SET name = $1, hazard = $2, onset_at = $3, status = $4, description = $5, affected_areas = $6,
+               updated_at = $7 WHERE id = $8",
+        )
+        .bind(&fields.name)
+        .bind(&fields.hazard)
+        .bind(fields.onset_at)
+        .bind(&fields.status)
+        .bind(&fields.description)
+        .bind(Json(&fields.affected_areas))
+        .bind(Utc::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        Self::write_audit(&mut tx, audit).await?;
+        tx.commit().await
+    }
+
+    async fn list_events(&self) -> sqlx::Result<Vec<Event>> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY onset_at DESC, id DESC");
+        sqlx::query_as::<_, Event>(sqlx::AssertSqlSafe(sql)).fetch_all(self.reader()).await
+    }
+
+    async fn get_event(&self, id: i64) -> sqlx::Result<Option<Event>> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = $1");
+        sqlx::query_as::<_, Event>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.reader()).await
+    }
+
+    async fn insert_report(
+        &self,
+        report: &NewReport,
+        claim: Option<&IdempotencyClaim>,
+        audit: &AuditEntry,
+    ) -> Result<(i64, bool), FiguresError> {
+        let mut tx = self.begin().await?;
+        match Self::earlier_use(&mut tx, claim).await? {
+            Earlier::None => {}
+            Earlier::Replay(id) => return Ok((id.parse().unwrap_or_default(), true)),
+            Earlier::Conflict => return Err(FiguresError::KeyReused),
+        }
+        Self::ensure_open(&mut tx, report.event_id, &report.area_code).await?;
+        let version: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM loss_reports WHERE event_id = $1 AND area_code = $2",
+        )
+        .bind(report.event_id)
+        .bind(&report.area_code)
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO loss_reports (event_id, area_code, version, stage, indicators, description, explanation, reported_by, reported_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(report.event_id)
+        .bind(&report.area_code)
+        .bind(version)
+        .bind(&report.stage)
+        .bind(Json(&report.indicators))
+        .bind(&report.description)
+        .bind(&report.explanation)
+        .bind(&audit.actor_name)
+        .bind(Utc::now())
+        .fetch_one(&mut *tx)
+        .await?;
+        Self::record_use(&mut tx, claim, &id.to_string()).await?;
+        let mut audit = audit.clone();
+        audit.entity_id = id.to_string();
+        audit.after = serde_json::to_value(serde_json::json!({
+            "event_id": report.event_id, "area_code": report.area_code, "version": version, "stage": report.stage,
+            "indicators": report.indicators,
+        }))
+        .ok();
+        Self::write_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok((id, false))
+    }
+
+    async fn reports(&self, event_id: i64) -> sqlx::Result<Vec<LossReport>> {
+        sqlx::query_as::<_, LossReport>(
+            "SELECT id, event_id, area_code, version, stage, indicators, description, explanation, reported_by, reported_at
+             FROM loss_reports WHERE event_id = $1 ORDER BY area_code, version",
+        )
+        .bind(event_id)
+        .fetch_all(self.reader())
+        .await
+    }
+
+    async fn insert_assessment(&self, assessment: &NewAssessment, audit: &AuditEntry) -> Result<i64, FiguresError> {
+        let mut tx = self.begin().await?;
+        Self::ensure_open(&mut tx, assessment.event_id, &assessment.area_code).await?;
+        let version: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM assessments WHERE event_id = $1 AND area_code = $2")
+                .bind(assessment.event_id)
+                .bind(&assessment.area_code)
+                .fetch_one(&mut *tx)
+                .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO assessments (event_id, area_code, version, indicators, reasons, report_id, assessed_by, assessed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(assessment.event_id)
+        .bind(&assessment.area_code)
+        .bind(version)
+        .bind(Json(&assessment.indicators))
+        .bind(Json(&assessment.reasons))
+        .bind(assessment.report_id)
+        .bind(&audit.actor_name)
+        .bind(Utc::now())
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut audit = audit.clone();
+        audit.entity_id = id.to_string();
+        audit.after = serde_json::to_value(serde_json::json!({
+            "event_id": assessment.event_id, "area_code": assessment.area_code, "version": version,
+            "indicators": assessment.indicators, "reasons": assessment.reasons,
+        }))
+        .ok();
+        Self::write_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn assessments(&self, event_id: i64) -> sqlx::Result<Vec<Assessment>> {
+        sqlx::query_as::<_, Assessment>(
+            "SELECT id, event_id, area_code, version, indicators, reasons, report_id, assessed_by, assessed_at
+             FROM assessments WHERE event_id = $1 ORDER BY area_code, version",
+        )
+        .bind(event_id)
+        .fetch_all(self.reader())
+        .await
+    }
+
+    async fn accept_area(&self, event_id: i64, area_code: &str, audit: &AuditEntry) -> sqlx::Result<bool> {
+        let mut tx = self.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO area_acceptances (event_id, area_code, accepted_by, accepted_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (event_id, area_code) DO NOTHING",
+        )
+        .bind(event_id)
+        .bind(area_code)
+        .bind(&audit.actor_name)
+        .bind(Utc::now())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if inserted {
+            Self::write_audit(&mut tx, audit).await?;
+        }
+        tx.commit().await?;
+        Ok(inserted)
+    }
+
+    async fn return_area(&self, event_id: i64, area_code: &str, audit: &AuditEntry) -> sqlx::Result<bool> {
+        let mut tx = self.begin().await?;
+        let deleted = sqlx::query("DELETE FROM area_acceptances WHERE event_id = $1 AND area_code = $2")
+            .bind(event_id)
+            .bind(area_code)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        if deleted {
+            Self::write_audit(&mut tx, audit).await?;
+        }
+        tx.commit().await?;
+        Ok(deleted)
+    }
+
+    async fn acceptances(&self, event_id: i64) -> sqlx::Result<Vec<Acceptance>> {
+        sqlx::query_as::<_, Acceptance>(
+            "SELECT area_code, accepted_by, accepted_at FROM area_acceptances WHERE event_id = $1 ORDER BY area_code",
+        )
+        .bind(event_id)
+        .fetch_all(self.reader())
+        .await
+    }
+
+    async fn thresholds(&self) -> sqlx::Result<Vec<Threshold>> {
+        sqlx::query_as::<_, Threshold>(
+            "SELECT admin_level, response_level, criterion, lower_bound FROM response_thresholds
+             ORDER BY admin_level, response_level, criterion",
+        )
+        .fetch_all(self.reader())
+        .await
+    }
+
+    async fn replace_thresholds(&self, admin_level: &str, thresholds: &[Threshold], audit: &AuditEntry) -> sqlx::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM response_thresholds WHERE admin_level = $1").bind(admin_level).execute(&mut *tx).await?;
+        for t in thresholds {
+            sqlx::query("INSERT INTO response_thresholds (admin_level, response_level, criterion, lower_bound) VALUES ($1, $2, $3, $4)")
+                .bind(admin_level)
+                .bind(t.response_level)
+                .bind(&t.criterion)
+                .bind(t.lower_bound)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Self::write_audit(&mut tx, audit).await?;
+        tx.commit().await
+    }
+
+    async fn level_history(&self, event_id: i64) -> sqlx::Result<Vec<LevelChange>> {
+        sqlx::query_as::<_, LevelChange>(
+            "SELECT id, event_id, area_code, level, source, reason, actor_name, at FROM response_level_history
+             WHERE event_id = $1 ORDER BY id",
+        )
+        .bind(event_id)
+        .fetch_all(self.reader())
+        .await
+    }
+
+    async fn append_level(
+        &self,
+        event_id: i64,
+        area_code: &str,
+        level: Option<i64>,
+        source: &str,
+        reason: Option<&str>,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO response_level_history (event_id, area_code, level, source, reason, actor_name, at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(event_id)
+        .bind(area_code)
+        .bind(level)
+        .bind(source)
+        .bind(reason)
+        .bind(&audit.actor_name)
+        .bind(Utc::now())
+        .execute(&mut *tx)
+        .await?;
+        Self::write_audit(&mut tx, audit).await?;
+        tx.commit().await
+    }
+});
+
+impl_for_backends!(impl {
+    /// Refuses changes to figures that the next level has accepted (the area or one above it).
+    async fn ensure_open(
+        tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>,
+        event_id: i64,
+        area_code: &str,
+    ) -> Result<(), FiguresError> {
+        let locked: Vec<String> = sqlx::query_scalar("SELECT area_code FROM area_acceptances WHERE event_id = $1")
+            .bind(event_id)
+            .fetch_all(&mut **tx)
+            .await?;
+        match locked.into_iter().find(|code| crate::areas::code::within(code, area_code)) {
+            Some(code) => Err(FiguresError::Locked(code)),
+            None => Ok(()),
+        }
+    }
+});
