@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatFen, formatInteger, formatPopulation } from './format';
+import { formatDate, formatDateTime, formatFen, formatInteger, formatPercent, formatPopulation, formatQuantity, formatSigned, formatVolume, unitLabel } from './format';
 
 describe('formatPopulation', () => {
   it('uses 万 in Chinese for large numbers', () => {
@@ -38,5 +38,37 @@ describe('formatDateTime', () => {
   it('tolerates bad input', () => {
     expect(formatDateTime('not a date', 'zh')).toBe('—');
     expect(formatDateTime(null, 'zh')).toBe('—');
+  });
+});
+
+describe('stock formatting', () => {
+  it('percentages: whole, one decimal below 10 %, tiny shares not shown as 0', () => {
+    expect(formatPercent(0.856, 'zh')).toBe('86%');
+    expect(formatPercent(1, 'en')).toBe('100%');
+    expect(formatPercent(0.0056, 'zh')).toBe('0.6%');
+    expect(formatPercent(0.05, 'zh')).toBe('5%');
+    expect(formatPercent(0.0004, 'zh')).toBe('<0.1%');
+    expect(formatPercent(0, 'zh')).toBe('0%');
+    expect(formatPercent(null, 'zh')).toBe('—');
+  });
+  it('signed changes use a real minus sign', () => {
+    expect(formatSigned(10, 'zh')).toBe('+10');
+    expect(formatSigned(-1234, 'en')).toBe('\u22121,234');
+    expect(formatSigned(0, 'en')).toBe('0');
+  });
+  it('volumes, units and quantities', () => {
+    expect(formatVolume(699.14, 'zh')).toBe('699.1 m³');
+    expect(formatVolume(2500, 'en')).toBe('2,500 m³');
+    expect(unitLabel('顶', 'zh')).toBe('顶');
+    expect(unitLabel('顶', 'en')).toBe('pcs');
+    expect(unitLabel('箱', 'en')).toBe('cases');
+    expect(unitLabel('坨', 'en')).toBe('坨');
+    expect(formatQuantity(1234, '床', 'zh')).toBe('1,234 床');
+    expect(formatQuantity(null, '床', 'zh')).toBe('—');
+  });
+  it('calendar dates pass through', () => {
+    expect(formatDate('2026-12-24')).toBe('2026-12-24');
+    expect(formatDate(null)).toBe('—');
+    expect(formatDate('24/12/2026')).toBe('—');
   });
 });

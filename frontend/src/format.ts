@@ -80,8 +80,8 @@ export function formatVolume(m3: number | null | undefined, lang: Lang): string 
 // Chinese measure words of the item catalogue, shown in English.
 const UNIT_EN: Record<string, string> = {
   顶: 'pcs', 床: 'pcs', 件: 'pcs', 张: 'pcs', 个: 'pcs', 把: 'pcs', 台: 'units', 套: 'sets', 箱: 'cases', 袋: 'bags',
-  包: 'packs', 瓶: 'bottles', 桶: 'barrels', 双: 'pairs', 条: 'pcs', 盏: 'pcs', 块: 'pcs', 卷: 'rolls', 吨: 't',
-  千克: 'kg', 公斤: 'kg', 升: 'L',
+  包: 'packs', 瓶: 'bottles', 桶: 'bottles', 双: 'pairs', 条: 'pcs', 盏: 'pcs', 块: 'pcs', 卷: 'rolls', 吨: 't',
+  份: 'packs', 千克: 'kg', 公斤: 'kg', 升: 'L',
 };
 
 /** The item's unit word: as is in Chinese, an English word where one is known. */

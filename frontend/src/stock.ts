@@ -40,6 +40,15 @@ export interface Depot {
   stock_units: number;
 }
 
+/** An entry of GET /depots/directory: every depot's name and place, for any signed-in user. */
+export interface DepotEntry {
+  id: number;
+  name: string;
+  tier: Tier | string;
+  area_code: string;
+  status: 'active' | 'inactive' | string;
+}
+
 export interface DepotDetail extends Depot {
   targets: Array<{ item: string; quantity: number }>;
 }
@@ -63,7 +72,8 @@ export interface StockRow {
 }
 
 export interface MovementLine {
-  lot: string;
+  /** Null for reservation lines, which have no lot. */
+  lot: string | null;
   expires_on: string | null;
   on_hand_delta: number;
   reserved_delta: number;
@@ -83,6 +93,8 @@ export interface Movement {
   transfer_id: number | null;
   actor_name: string | null;
   created_at: string;
+  /** Free reference (e.g. the plan or shipment), when the server sets one. */
+  reference?: string | null;
   lines: MovementLine[];
 }
 
@@ -130,6 +142,7 @@ type Opt = { signal?: AbortSignal };
 export const stockApi = {
   items: (o: Opt = {}) => api.get<Item[]>('/items', o),
   depots: (o: Opt = {}) => api.get<Depot[]>('/depots', o),
+  directory: (o: Opt = {}) => api.get<DepotEntry[]>('/depots/directory', o),
   depot: (id: number, o: Opt = {}) => api.get<DepotDetail>(`/depots/${id}`, o),
   stock: (id: number, o: Opt = {}) => api.get<StockRow[]>(`/depots/${id}/stock`, o),
   movements: (id: number, query: { kind?: string; item?: string; limit?: number; before_id?: number | null }, o: Opt = {}) =>
@@ -152,3 +165,14 @@ export function itemName(x: { name_zh?: string | null; name_en?: string | null; 
 
 /** Order of tiers, top down. */
 export const TIER_ORDER: Record<string, number> = { central: 0, provincial: 1, city: 2, county: 3, township: 4 };
+
+/** Order of item categories in tables and pickers: shelter first, as in the central catalogue. */
+export const CATEGORY_ORDER: Record<string, number> = { shelter: 0, bedding_clothing: 1, equipment: 2, food: 3, water: 4, hygiene: 5, other: 6 };
+
+/** Catalogue items sorted by category, then as listed. */
+export function sortItems(items: readonly Item[]): Item[] {
+  return items
+    .map((it, i) => ({ it, i }))
+    .sort((a, b) => (CATEGORY_ORDER[a.it.category] ?? 9) - (CATEGORY_ORDER[b.it.category] ?? 9) || a.i - b.i)
+    .map((x) => x.it);
+}

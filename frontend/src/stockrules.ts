@@ -321,7 +321,8 @@ export function newUuid(): string {
 /** Net on-hand change of a movement: the sum of its lines, else derived from kind and quantity. */
 export function netChange(m: { kind: string; quantity: number; lines?: { on_hand_delta: number }[] | null }): number {
   if (m.lines && m.lines.length) return m.lines.reduce((s, l) => s + (Number(l.on_hand_delta) || 0), 0);
-  if (m.kind === 'issue' || m.kind === 'transfer' || m.kind === 'dispatch') return -Math.abs(m.quantity);
+  if (m.kind === 'issue' || m.kind === 'transfer' || m.kind === 'transfer_out' || m.kind === 'dispatch') return -Math.abs(m.quantity);
+  if (m.kind === 'reservation' || m.kind === 'release') return 0;
   if (m.kind === 'adjustment') return m.quantity;
   return Math.abs(m.quantity);
 }

@@ -166,6 +166,9 @@ store_tests! {
         assert_eq!(me["depot_ids"], json!([CITY_DEPOT]));
         let (_, depots) = server.get("/api/v1/depots", &keeper).await;
         assert_eq!(depots.as_array().unwrap().len(), 1);
+        let (_, directory) = server.get("/api/v1/depots/directory", &keeper).await;
+        assert_eq!(directory.as_array().unwrap().len(), 14, "keepers choose transfer destinations among all depots");
+        assert!(directory[0].get("stock_units").is_none(), "the directory shows no stock");
         assert_eq!(server.get("/api/v1/depots/2/stock", &keeper).await.0, StatusCode::FORBIDDEN);
         let (status, _) = post_movement(&server, &keeper, 2, None, json!({"kind": "issue", "item": "quilt", "quantity": 1})).await;
         assert_eq!(status, StatusCode::FORBIDDEN);

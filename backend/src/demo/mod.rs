@@ -254,7 +254,7 @@ pub async fn seed_depots(state: &AppState) -> anyhow::Result<()> {
         .store
         .list_areas(&crate::areas::store::AreaFilter { level: Some("township".into()), ..Default::default() })
         .await?;
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::clock::today();
     let mut depots = vec![(
         "九江市救灾物资储备库".to_owned(),
         "city",

@@ -21,6 +21,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_items, upsert_item))
         .routes(routes!(list_depots, create_depot))
+        .routes(routes!(depot_directory))
         .routes(routes!(get_depot, update_depot))
         .routes(routes!(depot_stock))
         .routes(routes!(list_movements, post_movement))
@@ -122,6 +123,28 @@ async fn operable_depot(state: &AppState, actor: &Actor, id: i64) -> AppResult<D
 #[utoipa::path(get, path = "/api/v1/depots", tag = "depots", security(("bearer" = [])), responses((status = 200, body = [DepotSummary])))]
 async fn list_depots(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Vec<DepotSummary>>> {
     Ok(Json(snapshot(&state, &actor).await?.summaries()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DepotEntry {
+    pub id: i64,
+    pub name: String,
+    pub tier: Tier,
+    pub area_code: String,
+    pub status: String,
+}
+
+/// Every depot's name and place, for choosing where to send a transfer (no stock figures).
+#[utoipa::path(get, path = "/api/v1/depots/directory", tag = "depots", security(("bearer" = [])),
+    responses((status = 200, body = [DepotEntry])))]
+async fn depot_directory(State(state): State<AppState>, _actor: Actor) -> AppResult<Json<Vec<DepotEntry>>> {
+    let depots = state.store.list_depots().await?;
+    Ok(Json(
+        depots
+            .into_iter()
+            .map(|d| DepotEntry { id: d.id, name: d.name, tier: d.tier, area_code: d.area_code, status: d.status })
+            .collect(),
+    ))
 }
 
 /// One depot with its reserve targets.
@@ -354,7 +377,7 @@ async fn post_movement(
         Some(to) => state.store.get_depot(to).await?.is_some_and(|d| d.status == "active"),
         None => false,
     };
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::clock::today();
     let default_lot = format!("R{}-{}", today.format("%Y%m%d"), &uuid::Uuid::new_v4().simple().to_string()[..6]);
     let operation = validate(&request, id, item, to_depot_exists, today, &default_lot)
         .map_err(|problems| AppError::invalid("invalid stock movement", problems))?;
@@ -415,7 +438,7 @@ async fn stock_alerts(State(state): State<AppState>, actor: Actor, Query(query):
     if !(0..=3650).contains(&days) {
         return Err(AppError::invalid_field("expiring_within_days", "0–3650"));
     }
-    Ok(Json(snapshot(&state, &actor).await?.alerts(chrono::Utc::now().date_naive(), days)))
+    Ok(Json(snapshot(&state, &actor).await?.alerts(crate::clock::today(), days)))
 }
 
 /// Reserve readiness per county: people the stock within reach can serve under each aid type's norms.
@@ -529,7 +552,7 @@ async fn export_ledger(State(state): State<AppState>, actor: Actor, Query(query)
             m.lines.iter().map(move |line| {
                 vec![
                     m.id.into(),
-                    m.created_at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%Y-%m-%d %H:%M").to_string().into(),
+                    m.created_at.with_timezone(&crate::clock::beijing()).format("%Y-%m-%d %H:%M").to_string().into(),
                     kind_zh(m.kind).into(),
                     m.item.as_str().into(),
                     line.lot.clone().into(),

@@ -185,7 +185,7 @@ pub fn overdue(
     if !response_on {
         return None;
     }
-    let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8");
+    let beijing = crate::clock::beijing();
     let local_now = now.with_timezone(&beijing);
     let hour = NaiveTime::from_hms_opt(deadlines.daily_update_hour, 0, 0).expect("hour 0–23");
     let today_due = beijing.from_local_datetime(&local_now.date_naive().and_time(hour)).single()?.with_timezone(&Utc);

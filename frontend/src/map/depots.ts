@@ -34,17 +34,19 @@ export function depotColorExpression(): ExpressionSpecification {
 }
 
 /**
- * Circle area proportional to units on hand: radius = min + (max − min)·√(units / largest).
- * Pure, for the legend and the tests; the layer uses the same formula as an expression.
+ * Circle size grows with √(units on hand): radius = min + (max − min)·√(units / largest).
+ * The layer uses the same formula as an expression (scaled by zoom).
  */
-export function depotRadius(units: number, largest: number, min = 5, max = 20): number {
+export const DEPOT_RADIUS = { min: 6.5, max: 21 } as const;
+
+export function depotRadius(units: number, largest: number, min: number = DEPOT_RADIUS.min, max: number = DEPOT_RADIUS.max): number {
   if (!(largest > 0) || !(units > 0)) return min;
   return min + (max - min) * Math.sqrt(Math.min(units, largest) / largest);
 }
 
 function radiusExpression(largest: number, scale: number): ExpressionSpecification {
-  const min = 5 * scale;
-  const max = 20 * scale;
+  const min = DEPOT_RADIUS.min * scale;
+  const max = DEPOT_RADIUS.max * scale;
   const k = largest > 0 ? (max - min) / Math.sqrt(largest) : 0;
   return ['+', min, ['*', k, ['sqrt', ['max', 0, ['to-number', ['get', 'stock_units'], 0]]]]] as unknown as ExpressionSpecification;
 }

@@ -7,7 +7,7 @@ import { formatDate, formatDateTime, formatInteger, formatPercent, formatQuantit
 import { getLang, onLangChange, t, type MsgKey, type Params } from '../i18n';
 import { navigate } from '../router';
 import type { ScreenContext } from '../routes';
-import { itemName, stockApi, TIER_ORDER, type Depot, type DepotDetail, type Item, type Movement, type StockRow, type Transfer } from '../stock';
+import { itemName, sortItems, stockApi, TIER_ORDER, type DepotDetail, type DepotEntry, type Item, type Movement, type StockRow, type Transfer } from '../stock';
 import {
   ADJUST_REASONS,
   capacityShare,
@@ -37,6 +37,8 @@ import { toast } from '../toast';
 import { badge, dataTable, shareBar, statusBlock } from '../widgets';
 
 const HISTORY_PAGE = 20;
+/** Kinds of ledger entries (a posted transfer is recorded as transfer_out, its receipt as transfer_in). */
+const LEDGER_KINDS = ['receipt', 'issue', 'transfer_out', 'transfer_in', 'adjustment', 'dispatch', 'reservation', 'release'] as const;
 
 /** A message shown in the UI: a table key (re-translated on a language switch) or server text. */
 type Msg = { key: MsgKey; params?: Params } | { text: string };
@@ -57,14 +59,16 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const page = h('div', { class: 'page depot-page', 'data-testid': 'depot-screen', 'data-depot-id': String(depotId) }, inner);
   root.append(page);
 
-  const canWrite = (user.role === 'depot_staff' && (user.depot_ids ?? []).includes(depotId)) || user.role === 'manager' || user.role === 'admin';
+  // Mirrors the server: a depot's keepers and managers (within their area) move stock; admins and auditors read.
+  const canWrite = (user.role === 'depot_staff' && (user.depot_ids ?? []).includes(depotId)) || user.role === 'manager';
 
   // ---- state ---------------------------------------------------------------
   let depot: DepotDetail | null = null;
   let stock: StockRow[] = [];
   let items: Item[] = [];
   let itemByCode = new Map<string, Item>();
-  let depots: Depot[] = [];
+  /** Every depot (the directory): names in the ledger and the transfer destinations. */
+  let depots: DepotEntry[] = [];
   let transfers: Transfer[] = [];
   let history: Movement[] = [];
   let nextBefore: number | null = null;
@@ -78,7 +82,16 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     const lang = getLang();
     return itemName(itemByCode.get(code) ?? stock.find((r) => r.item === code) ?? { code }, lang) || code;
   };
-  const depotName = (depotIdOf: number | null) => depots.find((d) => d.id === depotIdOf)?.name ?? (depotIdOf === null ? '' : `#${depotIdOf}`);
+  const depotName = (depotIdOf: number | null) => {
+    if (depotIdOf === null) return '';
+    const fromList = depots.find((d) => d.id === depotIdOf)?.name;
+    if (fromList) return fromList;
+    for (const x of transfers) {
+      if (x.to_depot_id === depotIdOf) return x.to_depot_name;
+      if (x.from_depot_id === depotIdOf) return x.from_depot_name;
+    }
+    return `#${depotIdOf}`;
+  };
 
   // ---- header ----------------------------------------------------------------
   const header = h('header', { class: 'card depot-header', 'data-testid': 'depot-header' });
@@ -135,13 +148,14 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
           h('h1', { 'data-testid': 'depot-name' }, d.name),
           badge(TIER_ORDER[d.tier] !== undefined ? t(tierKey) : d.tier, `tier tier-${d.tier}`, { 'data-testid': 'depot-tier' }),
           d.status !== 'active' ? badge(t('status.inactive'), 'badge-muted') : '',
+          canWrite ? '' : badge(t('common.readOnly'), 'badge-muted', { 'data-testid': 'depot-readonly', title: t('ops.readOnly') }),
           switcher,
         ),
         h(
           'div',
           { class: 'depot-meta muted' },
-          h('span', {}, `${t('depot.area')}：${d.area_name || ''}`, h('span', { class: 'mono' }, ` ${d.area_code}`)),
-          d.contact_name || d.contact_phone ? h('span', {}, `${t('depot.contact')}：${[d.contact_name, d.contact_phone].filter(Boolean).join(' ')}`) : '',
+          h('span', {}, t('common.labelled', { label: t('depot.area'), value: d.area_name || '' }), h('span', { class: 'mono' }, ` ${d.area_code}`)),
+          d.contact_name || d.contact_phone ? h('span', {}, t('common.labelled', { label: t('depot.contact'), value: [d.contact_name, d.contact_phone].filter(Boolean).join(' ') })) : '',
         ),
       ),
       h(
@@ -326,6 +340,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       );
     } else if (kind === 'issue' || kind === 'transfer') {
       if (kind === 'transfer') {
+        // Destinations come from the depot directory, which every role may read.
         toDepot = h('select', { class: 'select' });
         fields.push(field('to_depot', 'form.toDepot', toDepot));
       }
@@ -399,7 +414,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       const lang = getLang();
       // Receipts and adjustments may name any catalogue item; issues and transfers only what is held.
       const codes = kind === 'receipt' || kind === 'adjustment' ? items.map((i) => i.code) : stock.filter((r) => r.on_hand > 0).map((r) => r.item);
-      const label = (code: string) => `${nameOf(code)}（${unitLabel(unitOf(code), lang)}）`;
+      const label = (code: string) => t('form.itemOption', { name: nameOf(code), unit: unitLabel(unitOf(code), lang) });
       const byCat = new Map<string, string[]>();
       for (const code of codes) {
         const cat = itemByCode.get(code)?.category ?? 'other';
@@ -419,7 +434,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       const others = depots.filter((d) => d.id !== depotId && d.status === 'active').sort((a, b) => (TIER_ORDER[a.tier] ?? 9) - (TIER_ORDER[b.tier] ?? 9) || a.id - b.id);
       toDepot.replaceChildren(
         h('option', { value: '', i18n: 'form.toDepotPlaceholder' }),
-        ...others.map((d) => h('option', { value: String(d.id) }, `${d.name}（${TIER_ORDER[d.tier] !== undefined ? t(`tier.${d.tier}` as MsgKey) : d.tier}）`)),
+        ...others.map((d) => h('option', { value: String(d.id) }, t('form.itemOption', { name: d.name, unit: TIER_ORDER[d.tier] !== undefined ? t(`tier.${d.tier}` as MsgKey) : d.tier }))),
       );
       toDepot.value = others.some((d) => String(d.id) === keep) ? keep : '';
     };
@@ -508,9 +523,14 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         const m = await stockApi.postMovement(depotId, body, pending.key, { signal });
         pending = null;
         if (signal.aborted) return;
-        toast(toastFor(m));
         resetAfterSuccess();
-        await refreshAfterChange(kind === 'transfer');
+        if (kind === 'transfer') {
+          await refreshAfterChange(true);
+          if (!signal.aborted) toast(toastFor(m));
+        } else {
+          toast(toastFor(m));
+          await refreshAfterChange(false);
+        }
       } catch (err) {
         if (isAbort(err) || signal.aborted) return;
         const status = err instanceof ApiError ? err.status : 0;
@@ -522,11 +542,16 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
             if (d.field && fieldNodes.has(d.field) && !fieldNodes.get(d.field)!.wrap.hidden) errors.set(d.field, { text: d.reason });
             else leftovers.push(d.reason);
           }
-          formMsg = { text: leftovers.length ? leftovers.join('; ') : err.message };
+          // Reasons shown beside their fields are not repeated above the button.
+          formMsg = leftovers.length ? { text: leftovers.join('; ') } : errors.size ? { key: 'form.fixErrors' } : { text: err.message };
         } else if (err instanceof ApiError && err.status === 409) {
-          formMsg = { text: err.message };
+          // A stock conflict ({available}) is about the quantity: say so beside that field.
           const available = conflictAvailable(err.details);
-          if (available !== null) errors.set('quantity', { key: 'form.availableNow', params: { n: formatQuantity(available, unitOf(body.item), getLang()) } });
+          if (available !== null) {
+            errors.set('quantity', { text: `${err.message}（${t('form.availableNow', { n: formatQuantity(available, unitOf(body.item), getLang()) })}）` });
+          } else {
+            formMsg = { text: err.message };
+          }
           // the stock moved under us: show the current figures
           void refreshAfterChange(false);
         } else if (status === 0 || status >= 500) {
@@ -620,7 +645,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         h('td', { class: 'mono small' }, x.lots.map((l) => `${l.lot}×${formatInteger(l.quantity, lang)}`).join('  ')),
         h('td', { class: 'nowrap' }, formatDateTime(x.created_at, lang)),
         h('td', {}, x.created_by ?? ''),
-        h('td', { class: 'actions' }, btn ?? ''),
+        btn ? h('td', { class: 'actions' }, btn) : '',
       );
     };
     const table = (list: Transfer[], dir: 'in' | 'out', titleKey: MsgKey) => {
@@ -633,7 +658,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
           { key: 'history.lots' },
           { key: 'transfers.sent' },
           { key: 'transfers.by' },
-          { key: 'common.actions', cls: 'actions' },
+          ...(canReceive && dir === 'in' ? [{ key: 'common.actions' as MsgKey, cls: 'actions' }] : []),
         ],
         dir === 'in' ? 'transfers-incoming' : 'transfers-outgoing',
       );
@@ -654,7 +679,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     'select',
     { class: 'select select-small', 'data-testid': 'history-kind', 'aria-label': t('history.kind') },
     h('option', { value: '', i18n: 'common.all' }),
-    ...MOVEMENT_KINDS.map((k) => h('option', { value: k, i18n: `kind.${k}` as MsgKey })),
+    ...LEDGER_KINDS.map((k) => h('option', { value: k, i18n: `kind.${k}` as MsgKey })),
   );
   const itemFilter = h('select', { class: 'select select-small', 'data-testid': 'history-item', 'aria-label': t('history.itemFilter') });
   const historyTable = dataTable(
@@ -703,6 +728,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     if (m.donor) parts.push(t('history.donor', { donor: m.donor }));
     if (m.to_depot !== null && m.to_depot !== undefined) parts.push(t('history.to', { depot: depotName(m.to_depot) }));
     if (m.transfer_id) parts.push(t('history.transferNo', { id: m.transfer_id }));
+    if (m.reference) parts.push(m.reference);
     if (m.reason) parts.push(t(`reason.${m.reason}` as MsgKey));
     if (m.note) parts.push(m.note);
     return parts.join(' · ');
@@ -728,7 +754,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
             h('td', {}, badge(kindLabel(m.kind), `kind kind-${m.kind}`)),
             h('td', {}, nameOf(m.item)),
             h('td', { class: `num strong ${net > 0 ? 'pos' : net < 0 ? 'neg' : ''}` }, `${formatSigned(net, lang)} ${unitLabel(unitOf(m.item), lang)}`),
-            h('td', { class: 'mono small' }, (m.lines ?? []).map((l) => l.lot).filter((v, i, a) => a.indexOf(v) === i).join(', ')),
+            h('td', { class: 'mono small' }, (m.lines ?? []).map((l) => l.lot).filter((v, i, a) => !!v && a.indexOf(v) === i).join(', ')),
             h('td', { class: 'details-cell' }, details(m)),
             h('td', { class: 'nowrap' }, m.actor_name ?? ''),
           );
@@ -812,7 +838,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       if (signal.aborted) return;
       depot = d;
       stock = s;
-      items = its;
+      items = sortItems(its);
       itemByCode = new Map(items.map((i) => [i.code, i]));
     } catch (err) {
       if (isAbort(err) || signal.aborted) return;
@@ -822,16 +848,18 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       }
       return showProblem(statusBlock(t('common.loadError', { message: errorMessage(err) }), true, () => void load(), t('common.retry')));
     }
-    // The depot list names transfer targets; without it the transfer form has no choices.
+    // The depot directory names transfer targets; without it the transfer form has no choices.
     try {
-      depots = await stockApi.depots({ signal });
+      depots = await stockApi.directory({ signal });
     } catch (err) {
       if (isAbort(err) || signal.aborted) return;
       depots = [];
     }
     if (signal.aborted) return;
 
-    inner.replaceChildren(header, h('div', { class: 'depot-grid' }, stockSection, opsCard), transfersSection, historySection);
+    // Managers and auditors come from the depot list; keepers have only their own depots.
+    const crumb = user.role === 'depot_staff' ? '' : h('a', { href: '#/depots', class: 'crumb link', 'data-testid': 'back-to-depots' }, h('span', { 'aria-hidden': 'true' }, '← '), h('span', { i18n: 'depots.title' }));
+    inner.replaceChildren(crumb, header, h('div', { class: `depot-grid${canWrite ? '' : ' read-only-grid'}` }, stockSection, canWrite ? opsCard : ''), transfersSection, historySection);
     renderHeader();
     renderStock();
     buildOps();

@@ -10,7 +10,7 @@ import { AID_TYPES, readinessColor, readinessLevel, sortByNumber, type AidType, 
 import { badge, dataTable, shareBar, statusBlock } from '../widgets';
 
 const WITHIN_CHOICES = [30, 90, 180, 365];
-const LIST_LIMIT = 12;
+const LIST_LIMIT = 10;
 
 export function mount(root: HTMLElement, ctx: ScreenContext) {
   const { signal } = ctx;
@@ -28,7 +28,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 
   const nameOf = (code: string, fallbackZh?: string) => itemName(itemByCode.get(code) ?? { name_zh: fallbackZh, code }, getLang()) || code;
   const unitOf = (code: string) => itemByCode.get(code)?.unit ?? '';
-  const depotLink = (id: number, name: string) => h('a', { href: `#/depots/${id}`, class: 'link' }, name);
+  const depotLink = (id: number, name: string) => h('a', { href: `#/depots/${id}`, class: 'link clip', title: name }, name);
 
   // ---- summary tiles -----------------------------------------------------------
   const tile = (key: MsgKey, testid: string, cls: string) => {
@@ -65,8 +65,12 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     'div',
     { class: 'alert-grid' },
     card('reserves.belowTarget', belowTbl.table, undefined, belowMore, 'card-below'),
-    card('reserves.expiring', expTbl.table, h('label', { class: 'filter' }, h('span', { class: 'muted', i18n: 'reserves.within' }), withinSel), expMore, 'card-expiring'),
-    card('reserves.overCapacity', overTbl.table, undefined, undefined, 'card-over'),
+    h(
+      'div',
+      { class: 'alert-col' },
+      card('reserves.expiring', expTbl.table, h('label', { class: 'filter' }, h('span', { class: 'muted', i18n: 'reserves.within' }), withinSel), expMore, 'card-expiring'),
+      card('reserves.overCapacity', overTbl.table, undefined, undefined, 'card-over'),
+    ),
   );
 
   // ---- readiness table -------------------------------------------------------------
@@ -183,7 +187,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       (btn.parentElement as HTMLElement).setAttribute('aria-sort', on ? (sortDir === 'asc' ? 'ascending' : 'descending') : 'none');
       (btn.querySelector('.sort-arrow') as HTMLElement).textContent = on ? (sortDir === 'asc' ? '▲' : '▼') : '↕';
     }
-    const rows = sortByNumber(readiness, (r) => r.aid_types[sortAid]?.share ?? null, sortDir);
+    const rows = sortByNumber(readiness, (r) => (r.population ? (r.aid_types[sortAid]?.share ?? null) : null), sortDir);
     readinessBody.replaceChildren(
       ...rows.map((r) =>
         h(

@@ -1,0 +1,211 @@
+//! Issue 4: events, loss reports, verification, aggregation and response levels through the real
+//! binary, on both stores.
+
+mod common;
+
+use common::Server;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// A fresh event hitting 永修 (360425), opened by the manager.
+async fn open_event(server: &Server, manager: &str) -> i64 {
+    let (status, event) = server
+        .post("/api/v1/events", manager, json!({"name": "测试洪涝", "hazard": "flood", "onset_at": "2026-07-12T11:40:00Z", "affected_areas": ["360425"]}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{event}");
+    event["id"].as_i64().unwrap()
+}
+
+async fn report(server: &Server, token: &str, event: i64, body: Value) -> (StatusCode, Value) {
+    server.post(&format!("/api/v1/events/{event}/reports"), token, body).await
+}
+
+async fn summary(server: &Server, token: &str, event: i64, level: &str) -> Value {
+    let (status, body) = server.get(&format!("/api/v1/events/{event}/summary?level={level}"), token).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+fn area<'a>(summary: &'a Value, code: &str) -> &'a Value {
+    summary["areas"].as_array().unwrap().iter().find(|a| a["code"] == code).unwrap()
+}
+
+store_tests! {
+    reporter_to_assessor_to_summary => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let reporter = server.login("reporter").await;
+        let assessor = server.login("assessor").await;
+        let event = open_event(&server, &manager).await;
+        // two townships of 永修 and one village below one of them
+        for (code, affected, relocated, rooms) in [("360425100", 3000, 900, 10), ("360425101", 2000, 150, 4)] {
+            let (status, body) = report(&server, &reporter, event, json!({"area_code": code, "stage": "initial",
+                "indicators": {"affected": affected, "relocated": relocated, "collapsed_rooms": rooms, "collapsed_households": rooms / 2, "crops_affected_ha": 12.5}})).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            assert_eq!(body["version"], 1);
+        }
+        let county = summary(&server, &manager, event, "county").await;
+        let yongxiu = area(&county, "360425");
+        assert_eq!(yongxiu["figures"]["affected"], 5000);
+        assert_eq!(yongxiu["figures"]["crops_affected_ha"], 25.0);
+        // 1,050 relocated reaches the illustrative county IV threshold (1,000) exactly as summed
+        assert_eq!(yongxiu["response_level"], 4);
+
+        // an update supersedes, never overwrites
+        let (status, update) = report(&server, &reporter, event, json!({"area_code": "360425100", "stage": "update",
+            "indicators": {"affected": 3500, "relocated": 950, "collapsed_rooms": 12, "collapsed_households": 5}})).await;
+        assert_eq!(status, StatusCode::CREATED, "{update}");
+        assert_eq!(update["version"], 2);
+        let (_, versions) = server.get(&format!("/api/v1/events/{event}/reports?area_code=360425100"), &manager).await;
+        assert_eq!(versions.as_array().unwrap().len(), 2);
+        assert_eq!(versions[0]["indicators"]["affected"], 3000);
+
+        // verification: a changed figure needs its reason
+        let (status, body) = server.post(&format!("/api/v1/events/{event}/assessments"), &assessor,
+            json!({"area_code": "360425100", "indicators": {"collapsed_rooms": 15}})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["details"][0]["field"], "reasons.collapsed_rooms");
+        let (status, body) = server.post(&format!("/api/v1/events/{event}/assessments"), &assessor,
+            json!({"area_code": "360425100", "indicators": {"collapsed_rooms": 15, "affected": 3500}, "reasons": {"collapsed_rooms": "逐户核查"}})).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let county = summary(&server, &manager, event, "county").await;
+        let yongxiu = area(&county, "360425");
+        assert_eq!(yongxiu["figures"]["collapsed_rooms"], 19, "best = verified 15 + reported 4");
+        assert_eq!(yongxiu["reported"]["collapsed_rooms"], 16);
+        assert_eq!(yongxiu["verified"]["collapsed_rooms"], 15);
+        let township = summary(&server, &manager, event, "township").await;
+        assert_eq!(area(&township, "360425100")["discrepancies"], json!(["collapsed_rooms"]));
+        let city = summary(&server, &manager, event, "city").await;
+        assert_eq!(area(&city, "360400")["figures"]["affected"], 5500);
+
+        // acceptance by the next level up locks the figures; returning them reopens them
+        let path = format!("/api/v1/events/{event}/areas/360425100");
+        let (status, _) = server.call(Method::POST, &format!("{path}/accept"), Some(&assessor), None).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, body) = report(&server, &reporter, event, json!({"area_code": "360425100", "stage": "update", "indicators": {"affected": 3600}})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        let (status, _) = server.post(&format!("{path}/return"), &assessor, json!({"reason": "请补充农作物数据"})).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, body) = report(&server, &reporter, event, json!({"area_code": "360425100", "stage": "update", "indicators": {"affected": 3600}})).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let audit = server.audit("entity_type=event_area").await;
+        let actions: Vec<&str> = audit.iter().map(|r| r["action"].as_str().unwrap()).collect();
+        assert!(actions.contains(&"figures.accept") && actions.contains(&"figures.return"), "{actions:?}");
+    };
+
+    bad_reports_are_refused_and_write_nothing => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let reporter = server.login("reporter").await;
+        let event = open_event(&server, &manager).await;
+        let cases = [
+            (json!({"area_code": "360499", "stage": "initial", "indicators": {"affected": 1}}), StatusCode::UNPROCESSABLE_ENTITY, "area_code"),
+            (json!({"area_code": "360425100", "stage": "initial", "indicators": {"affected": -1}}), StatusCode::UNPROCESSABLE_ENTITY, "indicators.affected"),
+            (json!({"area_code": "360425100", "stage": "initial", "indicators": {"relocated": 10, "relocated_central": 3, "relocated_dispersed": 3}}), StatusCode::UNPROCESSABLE_ENTITY, "indicators.relocated"),
+            (json!({"area_code": "360425100", "stage": "initial", "indicators": {"crops_lost_ha": 5, "crops_damaged_ha": 4}}), StatusCode::UNPROCESSABLE_ENTITY, "indicators.crops_lost_ha"),
+            (json!({"area_code": "360425100", "stage": "initial", "indicators": {"affected": 2, "dead": 2, "missing": 1}}), StatusCode::UNPROCESSABLE_ENTITY, "indicators.dead"),
+            (json!({"area_code": "360425100", "stage": "initial", "indicators": {"severe_rooms": 2, "severe_households": 3}}), StatusCode::UNPROCESSABLE_ENTITY, "indicators.severe_households"),
+            (json!({"area_code": "360425100", "stage": "initial", "indicators": {"direct_loss_wan": 10, "loss_housing_wan": 6, "loss_agriculture_wan": 5}}), StatusCode::UNPROCESSABLE_ENTITY, "indicators.direct_loss_wan"),
+            (json!({"area_code": "360425100", "stage": "final", "indicators": {"affected": 10}}), StatusCode::CONFLICT, ""),
+            (json!({"area_code": "360425100", "stage": "sometime", "indicators": {"affected": 10}}), StatusCode::UNPROCESSABLE_ENTITY, "body"),
+        ];
+        for (body, expected, field) in cases {
+            let (status, response) = report(&server, &reporter, event, body.clone()).await;
+            assert_eq!(status, expected, "{body}: {response}");
+            if !field.is_empty() {
+                let fields: Vec<&str> = response["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+                assert!(fields.contains(&field), "{body}: {response}");
+            }
+        }
+        // out of scope: a reporter of 都昌 files for 永修
+        let admin = server.login("admin").await;
+        server.post("/api/v1/users", &admin, json!({"username": "duchang", "password": "demo", "role": "reporter", "area_code": "360428"})).await;
+        let duchang = server.login("duchang").await;
+        let (status, _) = report(&server, &duchang, event, json!({"area_code": "360425100", "stage": "initial", "indicators": {"affected": 1}})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (_, reports) = server.get(&format!("/api/v1/events/{event}/reports"), &manager).await;
+        assert!(reports.as_array().unwrap().is_empty(), "nothing may be written: {reports}");
+
+        // a fall needs an explanation; a duplicate is idempotent; a closed event takes no reports
+        let first = json!({"area_code": "360425100", "stage": "initial", "indicators": {"affected": 100, "dead": 1}});
+        assert_eq!(report(&server, &reporter, event, first.clone()).await.0, StatusCode::CREATED);
+        let (status, again) = report(&server, &reporter, event, first.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{again}");
+        assert_eq!(again["version"], 1);
+        let (status, body) = report(&server, &reporter, event, json!({"area_code": "360425100", "stage": "update", "indicators": {"affected": 90, "dead": 1}})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"]["details"][0]["reason"].as_str().unwrap().contains("affected"));
+        let (status, _) = report(&server, &reporter, event, json!({"area_code": "360425100", "stage": "update", "indicators": {"affected": 90, "dead": 1}, "explanation": "重复统计已剔除"})).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (status, _) = server.call(Method::PATCH, &format!("/api/v1/events/{event}"), Some(&manager), Some(json!({"status": "closed"}))).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = report(&server, &reporter, event, json!({"area_code": "360425100", "stage": "update", "indicators": {"affected": 95, "dead": 1}})).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        let (_, reports) = server.get(&format!("/api/v1/events/{event}/reports"), &manager).await;
+        assert_eq!(reports.as_array().unwrap().len(), 2);
+    };
+
+    response_levels_thresholds_overrides_and_overdue => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let reporter = server.login("reporter").await;
+        let event = open_event(&server, &manager).await;
+        let county = summary(&server, &manager, event, "county").await;
+        assert_eq!(county["overdue"], json!(["360425"]), "the initial report was due two hours after onset");
+        assert_eq!(area(&county, "360425")["overdue"]["kind"], "initial");
+        // one below the county IV threshold of 1,000 relocated + needing emergency aid, then exactly at it
+        report(&server, &reporter, event, json!({"area_code": "360425", "stage": "initial", "indicators": {"relocated": 600, "needing_emergency_aid": 399}})).await;
+        assert_eq!(area(&summary(&server, &manager, event, "county").await, "360425")["response_level"], Value::Null);
+        report(&server, &reporter, event, json!({"area_code": "360425", "stage": "update", "indicators": {"relocated": 600, "needing_emergency_aid": 400}})).await;
+        let county = summary(&server, &manager, event, "county").await;
+        assert_eq!(area(&county, "360425")["response_level"], 4);
+        assert!(area(&county, "360425")["overdue"].is_null());
+        // admins edit thresholds
+        let admin = server.login("admin").await;
+        let (status, _) = server.call(Method::PUT, "/api/v1/response-thresholds/county", Some(&admin), Some(json!([
+            {"response_level": 3, "criterion": "relocated_and_emergency", "lower_bound": 1000},
+            {"response_level": 4, "criterion": "dead_missing", "lower_bound": 1}
+        ]))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(area(&summary(&server, &manager, event, "county").await, "360425")["response_level"], 3);
+        let (status, _) = server.call(Method::PUT, "/api/v1/response-thresholds/county", Some(&manager), Some(json!([]))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        // a manager overrides with a reason, and clears it again
+        let path = format!("/api/v1/events/{event}/response-levels");
+        let (status, _) = server.post(&path, &manager, json!({"area_code": "360425", "level": 2, "reason": ""})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, _) = server.post(&path, &manager, json!({"area_code": "360425", "level": 2, "reason": "敏感时期，提级响应"})).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let county = summary(&server, &manager, event, "county").await;
+        assert_eq!((area(&county, "360425")["response_level"].as_i64(), area(&county, "360425")["overridden"].as_bool()), (Some(2), Some(true)));
+        server.post(&path, &manager, json!({"area_code": "360425", "level": null, "reason": "恢复计算等级"})).await;
+        assert_eq!(area(&summary(&server, &manager, event, "county").await, "360425")["response_level"], 3);
+        let (_, history) = server.get(&path, &manager).await;
+        let sources: Vec<&str> = history.as_array().unwrap().iter().filter(|h| h["area_code"] == "360425").map(|h| h["source"].as_str().unwrap()).collect();
+        assert_eq!(sources, ["computed", "override", "override_cleared"], "{history}");
+    };
+
+    the_demo_flood_reaches_a_response_level_and_publishes => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let (_, events) = server.get("/api/v1/events", &manager).await;
+        let event = &events[0];
+        assert!(event["name"].as_str().unwrap().contains("虚构"), "the demo event is labelled fictional");
+        let id = event["id"].as_i64().unwrap();
+        let city = summary(&server, &manager, id, "city").await;
+        assert!(city["overall_response_level"].as_i64().is_some());
+        assert!(area(&city, "360400")["figures"]["relocated"].as_i64().unwrap() > 50_000);
+        assert!(city["overdue"].as_array().unwrap().contains(&json!("360481")));
+        let (_, map) = server.get(&format!("/api/v1/map/areas.geojson?level=county&event={id}"), &manager).await;
+        let yongxiu = map["features"].as_array().unwrap().iter().find(|f| f["properties"]["code"] == "360425").unwrap();
+        assert!(yongxiu["properties"]["response_level"].is_number());
+        assert!(yongxiu["properties"]["figures"]["affected"].as_i64().unwrap() > 0);
+        let response = server.http.get(server.url(&format!("/api/v1/exports/event-summary?event_id={id}&format=csv"))).bearer_auth(&manager).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let text = String::from_utf8(response.bytes().await.unwrap()[3..].to_vec()).unwrap();
+        assert!(text.starts_with("区划代码,区划名称,响应等级"), "{text}");
+        assert!(text.contains("永修县"));
+        let xlsx = server.http.get(server.url(&format!("/api/v1/exports/event-summary?event_id={id}&format=xlsx"))).bearer_auth(&manager).send().await.unwrap();
+        assert_eq!(&xlsx.bytes().await.unwrap()[..2], b"PK");
+    };
+}
