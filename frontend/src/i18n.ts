@@ -1,5 +1,7 @@
 // All UI strings live here, in one table per language. Chinese is the default
-// and the fallback; a key missing in both shows the key itself.
+// and the fallback; a key missing in both shows the key itself. The disaster screens'
+// strings are kept in i18n.disaster.ts and merged in.
+import { DISASTER_EN, DISASTER_ZH } from './i18n.disaster';
 
 export type Lang = 'zh' | 'en';
 export const LANGS: readonly Lang[] = ['zh', 'en'];
@@ -319,6 +321,7 @@ const zh = {
 
   'route.notFound': '页面不存在',
   'route.forbidden': '当前角色无权访问此页面',
+  ...DISASTER_ZH,
 } as const;
 
 export type MsgKey = keyof typeof zh;
@@ -637,6 +640,7 @@ const en: Messages = {
 
   'route.notFound': 'Page not found',
   'route.forbidden': 'Your role cannot open this page',
+  ...DISASTER_EN,
 };
 
 export type Table = Record<Lang, Partial<Record<string, string>>>;

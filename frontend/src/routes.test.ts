@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { homePath, navTabs, routes } from './routes';
+import { canOpen, homePath, navTabs, routes } from './routes';
 import type { Role, Session } from './session';
 
 const session = (role: Role, depot_ids?: number[]): Session => ({
@@ -20,15 +20,28 @@ describe('homePath', () => {
 
 describe('navTabs', () => {
   const hrefs = (s: Session) => navTabs(s).map((x) => x.href);
-  it('managers, admins and auditors see the map, the depots and the reserves', () => {
-    for (const role of ['manager', 'admin', 'auditor'] as Role[]) expect(hrefs(session(role))).toEqual(['/map', '/depots', '/reserves']);
+  it('managers, admins and auditors see the map, the events, the depots and the reserves', () => {
+    for (const role of ['manager', 'admin', 'auditor'] as Role[]) expect(hrefs(session(role))).toEqual(['/map', '/events', '/depots', '/reserves']);
   });
   it('a depot keeper sees their own depot only', () => {
     expect(hrefs(session('depot_staff', [4]))).toEqual(['/depots/4']);
     expect(hrefs(session('depot_staff'))).toEqual([]);
   });
-  it('other roles keep the map', () => {
-    expect(hrefs(session('reporter'))).toEqual(['/map']);
+  it('reporters get the report form, assessors the verification queue, reviewers the events', () => {
+    expect(hrefs(session('reporter'))).toEqual(['/map', '/report']);
+    expect(hrefs(session('assessor'))).toEqual(['/map', '/verify']);
+    expect(hrefs(session('reviewer'))).toEqual(['/map', '/events']);
+  });
+  it('event sub-screens open for the right roles and highlight a tab the user has', () => {
+    const byPath = (p: string) => routes.find((r) => r.path === p)!;
+    expect(canOpen(byPath('/events/:id/report'), session('reporter'))).toBe(true);
+    expect(canOpen(byPath('/events/:id/report'), session('assessor'))).toBe(false);
+    expect(canOpen(byPath('/events/:id/verify'), session('assessor'))).toBe(true);
+    expect(canOpen(byPath('/events/:id/verify'), session('manager'))).toBe(true);
+    expect(canOpen(byPath('/events/:id'), session('reviewer'))).toBe(true);
+    expect(canOpen(byPath('/events/:id'), session('reporter'))).toBe(false);
+    expect(canOpen(byPath('/events/:id/print'), session('auditor'))).toBe(true);
+    expect(byPath('/events/:id/report').tab).toEqual(['/report', '/events']);
   });
   it('the depot screen highlights the depot list tab', () => {
     expect(routes.find((r) => r.path === '/depots/:id')?.tab).toBe('/depots');

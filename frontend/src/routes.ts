@@ -32,8 +32,8 @@ export interface Route {
   nav?: boolean | ((user: User) => string | null);
   /** Tab label when it differs from the title. */
   navKey?: MsgKey;
-  /** The tab to highlight while this route is open, when it is not the route's own tab. */
-  tab?: string;
+  /** The tab(s) to highlight while this route is open, when it is not the route's own tab. */
+  tab?: string | string[];
   /** Roles that may open it; all signed-in roles when absent. */
   roles?: Role[];
   load: () => Promise<ScreenModule>;
@@ -43,10 +43,22 @@ export const LOGIN_PATH = '/login';
 export const HOME_PATH = '/map';
 
 const STOCK_READERS: Role[] = ['manager', 'admin', 'auditor'];
+/** Roles that read the event summaries (managers act on them; the others read). */
+export const EVENT_READERS: Role[] = ['manager', 'reviewer', 'auditor', 'admin'];
+export const REPORTERS: Role[] = ['reporter', 'manager'];
+export const VERIFIERS: Role[] = ['assessor', 'manager'];
 
 export const routes: Route[] = [
   { path: LOGIN_PATH, titleKey: 'login.title', public: true, load: () => import('./screens/login') },
   { path: '/map', titleKey: 'nav.map', nav: (u) => (u.role === 'depot_staff' ? null : '/map'), load: () => import('./screens/map') },
+  { path: '/events', titleKey: 'nav.events', nav: true, roles: EVENT_READERS, load: () => import('./screens/events') },
+  { path: '/events/:id', titleKey: 'nav.event', tab: '/events', roles: EVENT_READERS, load: () => import('./screens/event') },
+  { path: '/events/:id/print', titleKey: 'nav.eventPrint', tab: '/events', roles: EVENT_READERS, load: () => import('./screens/eventprint') },
+  // The reporter's and the assessor's tabs open the current event (or a choice of events).
+  { path: '/report', titleKey: 'nav.report', nav: (u) => (u.role === 'reporter' ? '/report' : null), roles: REPORTERS, load: () => import('./screens/report') },
+  { path: '/events/:id/report', titleKey: 'nav.report', tab: ['/report', '/events'], roles: REPORTERS, load: () => import('./screens/report') },
+  { path: '/verify', titleKey: 'nav.verify', nav: (u) => (u.role === 'assessor' ? '/verify' : null), roles: VERIFIERS, load: () => import('./screens/verify') },
+  { path: '/events/:id/verify', titleKey: 'nav.verify', tab: ['/verify', '/events'], roles: VERIFIERS, load: () => import('./screens/verify') },
   { path: '/depots', titleKey: 'nav.depots', nav: true, roles: STOCK_READERS, load: () => import('./screens/depots') },
   {
     path: '/depots/:id',
@@ -59,7 +71,7 @@ export const routes: Route[] = [
   },
   { path: '/reserves', titleKey: 'nav.reserves', nav: true, roles: STOCK_READERS, load: () => import('./screens/reserves') },
   // Planned workspaces (one module each under screens/):
-  //   /events (manager), /planner (manager), /reviews (reviewer), /public/disclosures (public)
+  //   /planner (manager), /reviews (reviewer), /public/disclosures (public)
 ];
 
 export function canOpen(route: Route, session: Session | null): boolean {

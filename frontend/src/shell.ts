@@ -11,7 +11,7 @@ export interface Shell {
   workspace: HTMLElement;
   username: string;
   /** Highlight the tab of `path` (a route pattern), or of `tab` when given. */
-  setActive(path: string, tab?: string): void;
+  setActive(path: string, tab?: string | string[]): void;
   setUser(user: User): void;
 }
 
@@ -23,9 +23,12 @@ function roleKey(role: string): MsgKey | null {
 export function createShell(session: Session, onLogout: () => void): Shell {
   const nav = h('nav', { class: 'nav', i18nAriaLabel: 'header.workspaces' });
   let tabs: HTMLAnchorElement[] = [];
-  let active: [string, string | undefined] = ['', undefined];
+  let active: [string, string[]] = ['', []];
   const highlight = () => {
-    for (const a of tabs) a.classList.toggle('active', a.dataset.path === active[0] || (!!active[1] && a.dataset.path === active[1]));
+    // The first of the route's tabs that this user has wins.
+    const own = tabs.some((a) => a.dataset.path === active[0]);
+    const alt = own ? undefined : active[1].find((p) => tabs.some((a) => a.dataset.path === p));
+    for (const a of tabs) a.classList.toggle('active', a.dataset.path === active[0] || (!!alt && a.dataset.path === alt));
   };
   const renderTabs = (s: Session) => {
     tabs = navTabs(s).map(({ route, href }) =>
@@ -72,7 +75,7 @@ export function createShell(session: Session, onLogout: () => void): Shell {
     workspace,
     username: session.user.username,
     setActive(path, tab) {
-      active = [path, tab];
+      active = [path, tab === undefined ? [] : Array.isArray(tab) ? tab : [tab]];
       highlight();
     },
     setUser(user) {

@@ -1,5 +1,7 @@
 // Map workspace: county boundaries and township points of Jiujiang, with a
-// side panel listing the counties and the legend.
+// side panel listing the counties and the legend. With a disaster event chosen, the counties
+// are coloured by response level or an indicator, townships sized by an indicator, and overdue
+// and discrepancy badges are drawn (map/event.ts; the event panel is in map/eventpanel.ts).
 import { api, ApiError } from '../api';
 import { h } from '../dom';
 import { formatInteger, formatPopulation } from '../format';
@@ -9,6 +11,7 @@ import type { ScreenContext } from '../routes';
 import { addAreaLayers, COLORS, COUNTY_PALETTE, LAYERS, SRC_COUNTIES, SRC_TOWNSHIPS, TOWNSHIP_LAYERS } from '../map/layers';
 import { addDepotLayer, DEPOT_LAYER, depotPopup, SRC_DEPOTS, type DepotCollection, type DepotProperties } from '../map/depots';
 import { areaPopup } from '../map/popup';
+import { createEventPanel } from '../map/eventpanel';
 import { READINESS_COLORS } from '../stockrules';
 import { ATTRIBUTION, createMap, maplibregl } from '../map/setup';
 
@@ -48,6 +51,8 @@ function depotLegend(toggle: HTMLInputElement): HTMLElement {
 function legend(depotToggle: HTMLInputElement): HTMLElement {
   const fills = h('span', { class: 'swatch swatch-fills' }, ...COUNTY_PALETTE.slice(0, 3).map((c) => h('i', { style: `background:${c}` })));
   fills.style.borderColor = COLORS.countyLine;
+  const countyItem = legendItem(fills, 'map.legendCounty');
+  countyItem.dataset.testid = 'legend-county-palette';
   return h(
     'section',
     { class: 'panel-section', 'data-testid': 'map-legend' },
@@ -55,7 +60,7 @@ function legend(depotToggle: HTMLInputElement): HTMLElement {
     h(
       'ul',
       { class: 'legend' },
-      legendItem(fills, 'map.legendCounty'),
+      countyItem,
       legendItem(h('span', { class: 'swatch swatch-outline', style: `border-color:${COLORS.highlight}` }), 'map.legendCountyHover'),
       legendItem(h('span', { class: 'swatch swatch-dot', style: `background:${COLORS.township}` }), 'map.legendTownship'),
       legendItem(
@@ -69,6 +74,7 @@ function legend(depotToggle: HTMLInputElement): HTMLElement {
 
 export function mount(root: HTMLElement, ctx: ScreenContext) {
   const { signal } = ctx;
+  const wantedEvent = Number(ctx.params.get('event'));
 
   // ---- layout -------------------------------------------------------------
   const stats = h('p', { class: 'stats muted', 'data-testid': 'map-stats' });
@@ -78,6 +84,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     'aside',
     { class: 'side-panel', 'data-testid': 'side-panel' },
     h('section', { class: 'panel-section' }, h('h2', { class: 'panel-title', i18n: 'map.region' }), stats),
+    // the event section goes here (below)
     h(
       'section',
       { class: 'panel-section panel-grow' },
@@ -90,7 +97,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const mapEl = h('div', { class: 'map', id: 'map', 'data-testid': 'map' });
   const status = h('div', { class: 'map-status', role: 'status', 'data-testid': 'map-status' });
   const resetBtn = h('button', { type: 'button', class: 'btn btn-floating map-reset', 'data-testid': 'map-reset', i18n: 'map.resetView', hidden: true });
-  const screen = h('div', { class: 'map-screen' }, panel, h('div', { class: 'map-wrap' }, mapEl, status, resetBtn));
+  const topLeft = h('div', { class: 'map-top-left' }, resetBtn);
+  const screen = h('div', { class: 'map-screen' }, panel, h('div', { class: 'map-wrap' }, mapEl, status, topLeft));
   root.append(screen);
 
   const setStatus = (text: string | null, isError = false, retry?: () => void) => {
@@ -105,6 +113,23 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   // ---- map ----------------------------------------------------------------
   const map = createMap(mapEl);
   window.jiuzaiMap = map;
+
+  // ---- event (choropleth, badges, lists) --------------------------------------------------------
+  const eventPanel = createEventPanel(map, {
+    signal,
+    user: ctx.session!.user,
+    initialEvent: Number.isInteger(wantedEvent) && wantedEvent > 0 ? wantedEvent : null,
+    onChange: () => {
+      popup?.remove();
+      renderPanel();
+    },
+    focus: (code) => {
+      const f = counties?.features.find((x) => x.properties.code === code);
+      if (f) flyToCounty(f);
+    },
+  });
+  panel.children[0].after(eventPanel.section);
+  topLeft.prepend(eventPanel.overlay);
   const mapLoaded = new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
 
   let counties: AreaCollection | null = null;
@@ -145,7 +170,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 
   const openPopup = (lngLat: maplibregl.LngLatLike, props: AreaProperties) => {
     popup?.remove();
-    popup = new maplibregl.Popup({ closeButton: true, maxWidth: '300px', offset: 8 }).setLngLat(lngLat).setDOMContent(areaPopup(props)).addTo(map);
+    popup = new maplibregl.Popup({ closeButton: true, maxWidth: '300px', offset: 8 }).setLngLat(lngLat).setDOMContent(areaPopup(props, eventPanel.info(props.code))).addTo(map);
   };
 
   const townshipCountByCounty = () => {
@@ -159,6 +184,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 
   const renderPanel = () => {
     const lang = getLang();
+    const palette = panel.querySelector<HTMLElement>('[data-testid="legend-county-palette"]');
+    if (palette) palette.hidden = !!eventPanel.countyStyle(counties?.features[0]?.properties.code ?? '');
     if (counties && townships) {
       const approx = townships.features.filter((f) => f.properties.approximate === true).length;
       stats.replaceChildren(
@@ -173,17 +200,20 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         const known = p.population !== null && p.population !== undefined;
         const pop = known ? formatPopulation(p.population, lang) : '—';
         const n = perCounty.get(p.code);
+        const ev = eventPanel.countyStyle(p.code);
         return h(
           'li',
           { 'data-code': p.code, class: p.code === selected ? 'active' : undefined },
           h(
             'button',
             { type: 'button', class: 'county-item', 'data-testid': `county-${p.code}`, 'aria-pressed': String(p.code === selected), onclick: () => flyToCounty(f) },
-            h('span', { class: 'county-swatch', style: `background:${COUNTY_PALETTE[i % COUNTY_PALETTE.length]}` }),
+            h('span', { class: 'county-swatch', style: `background:${ev ? ev.color : COUNTY_PALETTE[i % COUNTY_PALETTE.length]}` }),
             h('span', { class: 'county-name' }, p.name),
             h('small', { class: 'county-code mono muted' }, p.code),
             h('small', { class: 'county-towns muted' }, n ? t('map.townshipCount', { n: formatInteger(n, lang) }) : ''),
-            h('span', { class: 'county-pop', title: known ? t('map.population') : t('map.populationUnknown') }, pop),
+            ev
+              ? h('span', { class: 'county-pop county-value', title: ev.title, 'data-testid': `county-value-${p.code}` }, ev.text)
+              : h('span', { class: 'county-pop', title: known ? t('map.population') : t('map.populationUnknown') }, pop),
           ),
         );
       }),
@@ -308,6 +338,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       renderPanel();
       setStatus(null);
       void showDepots(depotsPending);
+      eventPanel.start(counties, townships);
       // Test hook: once both sources are drawn, report how many counties are on screen.
       map.once('idle', () => {
         if (signal.aborted) return;
@@ -325,11 +356,13 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 
   const offLang = onLangChange(() => {
     popup?.remove();
+    eventPanel.relabel();
     renderPanel();
   });
 
   return () => {
     offLang();
+    eventPanel.destroy();
     popup?.remove();
     map.remove();
     if (window.jiuzaiMap === map) delete window.jiuzaiMap;
