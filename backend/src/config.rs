@@ -38,6 +38,29 @@ pub struct Settings {
     /// Beijing-time hour by which the daily update is due during a response.
     #[arg(long, env = "JIUZAI_DAILY_UPDATE_HOUR", default_value_t = 9, value_parser = clap::value_parser!(u32).range(0..=23))]
     pub daily_update_hour: u32,
+    /// H3 resolution of the travel-time grid (8 ≈ 0.74 km² cells).
+    #[arg(long, env = "JIUZAI_ROUTING_RESOLUTION", default_value_t = 8, value_parser = clap::value_parser!(u8).range(0..=15))]
+    pub routing_resolution: u8,
+    /// Travel speed over open ground, km/h, for the grid model.
+    #[arg(long, env = "JIUZAI_TRAVEL_SPEED_KMH", default_value_t = 30.0)]
+    pub travel_speed_kmh: f64,
+    /// Plan lines arriving later than this many minutes are flagged late (basic relief within 12 h).
+    #[arg(long, env = "JIUZAI_PLAN_DEADLINE_MINUTES", default_value_t = 720)]
+    pub plan_deadline_minutes: u32,
+    /// Key of the keyed hash (HMAC-SHA256) under which household ID numbers are matched and
+    /// deduplicated. Changing it orphans the stored hashes. The default is for development only.
+    #[arg(long, env = "JIUZAI_ID_HASH_KEY", default_value = crate::households::pii::DEV_HASH_KEY, hide_default_value = true)]
+    pub id_hash_key: String,
+    /// Key (32 bytes as 64 hex digits; other text is stretched with SHA-256) encrypting full ID
+    /// numbers and bank accounts for the payment file. The default is for development only.
+    #[arg(long, env = "JIUZAI_ID_ENCRYPTION_KEY", default_value = crate::households::pii::DEV_ENCRYPTION_KEY, hide_default_value = true)]
+    pub id_encryption_key: String,
+    /// Minimum length of a grant list's public disclosure (公示), in days ("至少一周").
+    #[arg(long, env = "JIUZAI_DISCLOSURE_DAYS", default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=60))]
+    pub disclosure_days: i64,
+    /// Objections one client address may file per hour on the public disclosure pages.
+    #[arg(long, env = "JIUZAI_OBJECTIONS_PER_HOUR", default_value_t = 5)]
+    pub objections_per_hour: u32,
     /// Directory of the built dashboard, served at `/`.
     #[arg(long, env = "JIUZAI_STATIC_DIR", default_value = "frontend/dist")]
     pub static_dir: PathBuf,
@@ -50,6 +73,10 @@ impl Settings {
 
     pub fn login_window(&self) -> Duration {
         Duration::from_secs(self.login_window_minutes * 60)
+    }
+
+    pub fn routing_resolution(&self) -> Resolution {
+        Resolution::try_from(self.routing_resolution).expect("range checked by clap")
     }
 
     pub fn coverage_resolution(&self) -> Resolution {

@@ -57,6 +57,31 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Household records.
+    Households {
+        #[command(subcommand)]
+        command: HouseholdsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum HouseholdsCommand {
+    /// Import households from a CSV (UTF-8 or GBK) or XLSX file; duplicates of registered ID numbers are refused.
+    Import {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "all-or-nothing")]
+        mode: HouseholdImportMode,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum HouseholdImportMode {
+    /// Any bad row refuses the whole file.
+    #[value(name = "all_or_nothing", alias = "all-or-nothing")]
+    AllOrNothing,
+    /// Import the good rows, report and skip the bad ones.
+    #[value(name = "skip_invalid", alias = "skip-invalid")]
+    SkipInvalid,
 }
 
 #[derive(Subcommand)]
@@ -100,6 +125,7 @@ async fn main() -> anyhow::Result<()> {
     let url = cli.database_url.clone().unwrap_or_else(db::default_url);
     let store = db::connect(&url).await?;
     let state = AppState::new(store, cli.settings);
+    jiuzai::households::warn_if_default_keys(&state.settings);
     match cli.command {
         Command::Serve { addr, demo, sources } => {
             if demo && !demo::seed_if_empty(&state, &sources).await? {
@@ -125,6 +151,10 @@ async fn main() -> anyhow::Result<()> {
             demo::seed(&state, &sources).await?;
             state.store.close().await;
         }
+        Command::Households { command: HouseholdsCommand::Import { file, mode } } => {
+            import_households(&state, &file, mode).await?;
+            state.store.close().await;
+        }
         Command::User { command: UserCommand::Add { username, role, area_code, display_name } } => {
             let password = match std::env::var("JIUZAI_PASSWORD") {
                 Ok(p) => p,
@@ -141,6 +171,41 @@ async fn main() -> anyhow::Result<()> {
             state.store.close().await;
         }
     }
+    Ok(())
+}
+
+async fn import_households(state: &AppState, file: &std::path::Path, mode: HouseholdImportMode) -> anyhow::Result<()> {
+    use jiuzai::households::http::{ImportFailure, ImportMode, import_file};
+    use jiuzai::households::import::FileKind;
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let is_xlsx = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) || bytes.starts_with(b"PK\x03\x04");
+    let kind = if is_xlsx { FileKind::Xlsx } else { FileKind::Csv };
+    let mode = match mode {
+        HouseholdImportMode::AllOrNothing => ImportMode::AllOrNothing,
+        HouseholdImportMode::SkipInvalid => ImportMode::SkipInvalid,
+    };
+    let audit = AuditEntry::system("households.import", "households", file.display().to_string());
+    let started = std::time::Instant::now();
+    let progress = |done: usize| {
+        if done % 100_000 < 1_000 {
+            eprintln!("  {done} rows stored");
+        }
+    };
+    let report = match import_file(state, bytes, kind, mode, None, audit, Some(&progress)).await {
+        Ok(report) => report,
+        Err(ImportFailure::File(e)) => anyhow::bail!("{}: {}", e.field, e.reason),
+        Err(ImportFailure::Rows(report)) => {
+            for e in report.errors.iter().take(50) {
+                eprintln!("row {}: {}: {}", e.row, e.field, e.reason);
+            }
+            anyhow::bail!("{} error(s); nothing was imported (use --mode skip_invalid to import the good rows)", report.errors.len());
+        }
+        Err(ImportFailure::Other(e)) => anyhow::bail!("{e}: {}", error_details(&e)),
+    };
+    for e in report.errors.iter().take(50) {
+        eprintln!("row {}: {}: {}", e.row, e.field, e.reason);
+    }
+    println!("imported {} households, skipped {} rows in {:.1} s", report.imported, report.skipped, started.elapsed().as_secs_f64());
     Ok(())
 }
 

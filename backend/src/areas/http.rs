@@ -150,5 +150,6 @@ async fn import_areas(
         serde_json::from_slice(&body).map_err(|e| AppError::BadRequest(format!("malformed JSON: {e}")))?;
     let audit = actor.audit("areas.import", "areas", "import");
     let summary = import_document(&state.store, &document, query.crs, state.settings.coverage_resolution(), audit).await?;
+    state.travel.reset().await; // the travel grid covers the counties: rebuild it
     Ok(Json(summary))
 }

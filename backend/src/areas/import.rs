@@ -130,7 +130,7 @@ fn prepare(
             errors.push(FieldError::new(format!("{path}.geometry"), "missing geometry (a point or polygon is needed)"));
             None
         }
-        Some(value) => match read_geometry(&path, value, level, crs) {
+        Some(value) => match read_geometry(&format!("{path}.geometry"), value, level, crs) {
             Ok(g) => Some(g),
             Err(mut errs) => {
                 errors.append(&mut errs);
@@ -167,10 +167,9 @@ fn prepare(
 
 /// Reads one geometry: checks type, ranges, closed rings and validity; converts from GCJ-02 if
 /// asked; orients rings as RFC 7946 wants (exterior counter-clockwise).
-fn read_geometry(path: &str, value: &Value, level: Level, crs: Crs) -> Result<Geometry, Vec<FieldError>> {
-    let field = format!("{path}.geometry");
+fn read_geometry(field: &str, value: &Value, level: Level, crs: Crs) -> Result<Geometry, Vec<FieldError>> {
     let mut parsed: geojson::Geometry = serde_json::from_value(value.clone())
-        .map_err(|e| vec![FieldError::new(&field, format!("invalid GeoJSON geometry: {e}"))])?;
+        .map_err(|e| vec![FieldError::new(field, format!("invalid GeoJSON geometry: {e}"))])?;
     let type_name = parsed.value.type_name();
     let polygons: Vec<&mut Vec<Vec<geojson::Position>>> = match &mut parsed.value {
         GeometryValue::Polygon { coordinates } => vec![coordinates],
@@ -178,23 +177,23 @@ fn read_geometry(path: &str, value: &Value, level: Level, crs: Crs) -> Result<Ge
         GeometryValue::Point { .. } if !level.needs_polygon() => vec![],
         _ => {
             let expected = if level.needs_polygon() { "a Polygon or MultiPolygon" } else { "a Point, Polygon or MultiPolygon" };
-            return Err(vec![FieldError::new(&field, format!("a {} needs {expected}, got {type_name}", level.as_str()))]);
+            return Err(vec![FieldError::new(field, format!("a {} needs {expected}, got {type_name}", level.as_str()))]);
         }
     };
     let mut errors = Vec::new();
     for (p, polygon) in polygons.into_iter().enumerate() {
         if polygon.is_empty() {
-            errors.push(FieldError::new(&field, format!("polygon {p} has no rings")));
+            errors.push(FieldError::new(field, format!("polygon {p} has no rings")));
         }
         for (r, ring) in polygon.iter_mut().enumerate() {
             if ring.len() < 4 {
-                errors.push(FieldError::new(&field, format!("polygon {p} ring {r} has {} positions; at least 4 are needed", ring.len())));
+                errors.push(FieldError::new(field, format!("polygon {p} ring {r} has {} positions; at least 4 are needed", ring.len())));
             } else if ring.first() != ring.last() {
-                errors.push(FieldError::new(&field, format!("polygon {p} ring {r} is not closed (first and last positions differ)")));
+                errors.push(FieldError::new(field, format!("polygon {p} ring {r} is not closed (first and last positions differ)")));
             }
             for position in ring.iter_mut() {
                 if let Err(reason) = check_and_convert(position, crs) {
-                    errors.push(FieldError::new(&field, format!("polygon {p} ring {r}: {reason}")));
+                    errors.push(FieldError::new(field, format!("polygon {p} ring {r}: {reason}")));
                     break;
                 }
             }
@@ -203,24 +202,32 @@ fn read_geometry(path: &str, value: &Value, level: Level, crs: Crs) -> Result<Ge
     if let GeometryValue::Point { coordinates } = &mut parsed.value
         && let Err(reason) = check_and_convert(coordinates, crs)
     {
-        errors.push(FieldError::new(&field, reason));
+        errors.push(FieldError::new(field, reason));
     }
     if !errors.is_empty() {
         return Err(errors);
     }
     let geometry: Geometry = Geometry::try_from(&parsed.value)
-        .map_err(|e| vec![FieldError::new(&field, format!("invalid geometry: {e}"))])?;
+        .map_err(|e| vec![FieldError::new(field, format!("invalid geometry: {e}"))])?;
     let geometry = match geometry {
         Geometry::Polygon(p) => Geometry::MultiPolygon(geo::MultiPolygon::new(vec![p])),
         other => other,
     };
     if let Geometry::MultiPolygon(mp) = &geometry {
         if let Err(problem) = mp.check_validation() {
-            return Err(vec![FieldError::new(&field, format!("invalid polygon: {problem}"))]);
+            return Err(vec![FieldError::new(field, format!("invalid polygon: {problem}"))]);
         }
         return Ok(Geometry::MultiPolygon(mp.orient(Direction::Default)));
     }
     Ok(geometry)
+}
+
+/// A polygon drawn by a user (e.g. a blocked zone): same checks as area polygons, WGS84.
+pub fn read_polygon(field: &str, value: &Value) -> Result<geo::MultiPolygon, Vec<FieldError>> {
+    match read_geometry(field, value, Level::County, Crs::Wgs84)? {
+        Geometry::MultiPolygon(mp) => Ok(mp),
+        _ => Err(vec![FieldError::new(field, "a Polygon or MultiPolygon is needed")]),
+    }
 }
 
 fn check_and_convert(position: &mut geojson::Position, crs: Crs) -> Result<(), String> {

@@ -18,10 +18,12 @@ use crate::audit::store::AuditStore;
 use crate::auth::store::AuthStore;
 use crate::depots::store::DepotStore;
 use crate::disasters::store::DisasterStore;
+use crate::households::store::HouseholdStore;
+use crate::plans::store::PlanStore;
 
 /// Everything the application needs from storage.
 #[async_trait::async_trait]
-pub trait Store: AreaStore + AuthStore + AuditStore + DepotStore + DisasterStore + Send + Sync + 'static {
+pub trait Store: AreaStore + AuthStore + AuditStore + DepotStore + DisasterStore + HouseholdStore + PlanStore + Send + Sync + 'static {
     fn backend_name(&self) -> &'static str;
     /// Liveness of the database, for `/api/v1/health`.
     async fn ping(&self) -> sqlx::Result<()>;

@@ -89,6 +89,7 @@ pub async fn seed(state: &AppState, sources: &DemoSources) -> anyhow::Result<()>
     tracing::info!(areas = summary.imported, counties = summary.counties, townships = summary.townships, "demo region seeded");
     seed_depots(state).await?;
     seed_flood(state).await?;
+    crate::households::demo::seed_households(state).await?;
     for role in Role::ALL {
         let username = demo_username(role);
         if state.store.find_credentials(username).await?.is_some() {

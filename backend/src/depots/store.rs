@@ -426,7 +426,7 @@ impl_for_backends!(impl {
 
     /// Changes the balance and lots for one operation and returns its ledger lines. The guarded
     /// UPDATE both checks and takes the stock, so concurrent requests cannot oversell.
-    async fn change_stock(
+    pub(crate) async fn change_stock(
         tx: &mut Transaction<'static, <Self as Backend>::Db>,
         op: &StockOperation,
     ) -> Result<Vec<MovementLine>, StockError> {
@@ -550,7 +550,7 @@ impl_for_backends!(impl {
         Ok(available.unwrap_or(0))
     }
 
-    async fn insert_movement(
+    pub(crate) async fn insert_movement(
         tx: &mut Transaction<'static, <Self as Backend>::Db>,
         op: &StockOperation,
         transfer_id: Option<i64>,

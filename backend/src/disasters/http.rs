@@ -34,6 +34,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_thresholds))
         .routes(routes!(replace_thresholds))
         .routes(routes!(export_event_summary))
+        .routes(routes!(list_blockages, add_blockage))
+        .routes(routes!(delete_blockage))
 }
 
 impl From<FiguresError> for AppError {
@@ -46,7 +48,7 @@ impl From<FiguresError> for AppError {
     }
 }
 
-async fn event_or_404(state: &AppState, id: i64) -> AppResult<Event> {
+pub async fn event_or_404(state: &AppState, id: i64) -> AppResult<Event> {
     state.store.get_event(id).await?.ok_or_else(|| AppError::NotFound(format!("no event {id}")))
 }
 
@@ -462,8 +464,16 @@ fn thresholds_for(all: &[Threshold], level: &str) -> Vec<Threshold> {
     all.iter().filter(|t| t.admin_level == level).cloned().collect()
 }
 
+/// Every area's figures and levels for an event.
+pub struct Summarized {
+    pub areas: Vec<Area>,
+    /// Each area's own best figures (not aggregated): what planning distributes to.
+    pub own_best: HashMap<String, Figures>,
+    pub summaries: HashMap<String, AreaSummary>,
+}
+
 /// Computes the figures and levels of every area for an event (pure over the stored data).
-pub async fn summarize(state: &AppState, event: &Event) -> AppResult<(Vec<Area>, HashMap<String, AreaSummary>)> {
+pub async fn summarize(state: &AppState, event: &Event) -> AppResult<Summarized> {
     let areas = state.store.list_areas(&Default::default()).await?;
     let reports = state.store.reports(event.id).await?;
     let assessments = state.store.assessments(event.id).await?;
@@ -475,13 +485,13 @@ pub async fn summarize(state: &AppState, event: &Event) -> AppResult<(Vec<Area>,
         latest_by_area(&reports, |r| &r.area_code).into_iter().map(|(k, r)| (k, r.indicators.0)).collect();
     let verified_own: HashMap<String, Figures> =
         latest_by_area(&assessments, |a| &a.area_code).into_iter().map(|(k, a)| (k, a.indicators.0)).collect();
-    let best_own: HashMap<String, Figures> = reported_own
+    let own_best: HashMap<String, Figures> = reported_own
         .keys()
         .chain(verified_own.keys())
         .map(|code| (code.clone(), rules::best_figures(reported_own.get(code), verified_own.get(code))))
         .collect();
     let parents = areas.iter().map(|a| (a.code.clone(), a.parent_code.clone())).collect();
-    let best = rules::aggregate(&parents, &best_own);
+    let best = rules::aggregate(&parents, &own_best);
     let reported = rules::aggregate(&parents, &reported_own);
     let verified = rules::aggregate(&parents, &verified_own);
 
@@ -525,12 +535,12 @@ pub async fn summarize(state: &AppState, event: &Event) -> AppResult<(Vec<Area>,
         summary.discrepancies =
             summary.verified.iter().filter(|(i, v)| summary.reported.get(i).is_some_and(|r| r != *v)).map(|(i, _)| *i).collect();
     }
-    Ok((areas, summaries))
+    Ok(Summarized { areas, own_best, summaries })
 }
 
 /// Appends a history row for every area whose computed level changed.
 pub(crate) async fn record_level_changes(state: &AppState, event: &Event) -> AppResult<()> {
-    let (_, summaries) = summarize(state, event).await?;
+    let summaries = summarize(state, event).await?.summaries;
     let history = state.store.level_history(event.id).await?;
     let mut codes: Vec<&String> = summaries.keys().collect();
     codes.sort();
@@ -551,7 +561,7 @@ async fn build_summary(state: &AppState, actor: &Actor, event: Event, level: &st
     if !matches!(level, "county" | "township" | "city") {
         return Err(AppError::invalid_field("level", "county, township or city"));
     }
-    let (areas, summaries) = summarize(state, &event).await?;
+    let Summarized { areas, summaries, .. } = summarize(state, &event).await?;
     let overall = areas
         .iter()
         .filter(|a| a.level == "city" || a.level == "province")
@@ -595,7 +605,7 @@ pub async fn map_properties(state: &AppState, event_id: i64) -> AppResult<HashMa
         discrepancies: usize,
     }
     let event = event_or_404(state, event_id).await?;
-    let (_, summaries) = summarize(state, &event).await?;
+    let summaries = summarize(state, &event).await?.summaries;
     summaries
         .iter()
         .map(|(code, s)| {
@@ -755,4 +765,73 @@ pub fn level_name(level: i64) -> &'static str {
         3 => "Ⅲ级",
         _ => "Ⅳ级",
     }
+}
+
+// ---- blocked zones ---------------------------------------------------------------------------
+
+/// The event's blocked zones (impassable for travel-time planning) as a GeoJSON FeatureCollection.
+#[utoipa::path(get, path = "/api/v1/events/{id}/blockages", tag = "disasters", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, content_type = "application/geo+json", body = Object), (status = 404)))]
+async fn list_blockages(State(state): State<AppState>, _actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Value>> {
+    event_or_404(&state, id).await?;
+    let features: Vec<Value> = state
+        .store
+        .blockages(id)
+        .await?
+        .into_iter()
+        .map(|b| {
+            let geometry: Value = serde_json::from_str(&b.geometry).unwrap_or(Value::Null);
+            serde_json::json!({"type": "Feature", "id": b.id, "geometry": geometry,
+                "properties": {"id": b.id, "name": b.name, "created_by": b.created_by, "created_at": b.created_at}})
+        })
+        .collect();
+    Ok(Json(serde_json::json!({"type": "FeatureCollection", "features": features})))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BlockageInput {
+    pub name: Option<String>,
+    /// GeoJSON Polygon or MultiPolygon in WGS84 (or a Feature carrying one).
+    #[schema(value_type = Object)]
+    pub geometry: Value,
+}
+
+/// Draws a blocked zone (manager): travel plans route around it.
+#[utoipa::path(post, path = "/api/v1/events/{id}/blockages", tag = "disasters", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = BlockageInput,
+    responses((status = 201, body = Object), (status = 403), (status = 404), (status = 422)))]
+async fn add_blockage(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(input): Json<BlockageInput>,
+) -> AppResult<(StatusCode, Json<Value>)> {
+    actor.require_role(&[Role::Manager])?;
+    event_or_404(&state, id).await?;
+    let geometry = match input.geometry.get("type").and_then(Value::as_str) {
+        Some("Feature") => input.geometry.get("geometry").cloned().unwrap_or(Value::Null),
+        _ => input.geometry,
+    };
+    let polygon = crate::areas::import::read_polygon("geometry", &geometry).map_err(|p| AppError::invalid("invalid blocked zone", p))?;
+    let stored = geojson::Geometry::from(&geo::Geometry::MultiPolygon(polygon)).to_string();
+    let name = input.name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).unwrap_or_else(|| "封闭区域".into());
+    let audit = actor.audit("blockage.create", "blockage", "").with_after(serde_json::json!({"event_id": id, "name": name}));
+    let blockage_id = state.store.add_blockage(id, &name, &stored, &audit).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({"id": blockage_id, "name": name}))))
+}
+
+/// Removes a blocked zone (manager).
+#[utoipa::path(delete, path = "/api/v1/events/{id}/blockages/{blockage_id}", tag = "disasters", security(("bearer" = [])),
+    params(("id" = i64, Path), ("blockage_id" = i64, Path)), responses((status = 204), (status = 403), (status = 404)))]
+async fn delete_blockage(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((id, blockage_id)): Path<(i64, i64)>,
+) -> AppResult<StatusCode> {
+    actor.require_role(&[Role::Manager])?;
+    let audit = actor.audit("blockage.delete", "blockage", blockage_id.to_string());
+    if !state.store.delete_blockage(id, blockage_id, &audit).await? {
+        return Err(AppError::NotFound(format!("no blocked zone {blockage_id} in event {id}")));
+    }
+    Ok(StatusCode::NO_CONTENT)
 }

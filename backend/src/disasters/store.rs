@@ -57,8 +57,23 @@ pub struct Acceptance {
     pub accepted_at: DateTime<Utc>,
 }
 
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Blockage {
+    pub id: i64,
+    pub event_id: i64,
+    pub name: String,
+    /// GeoJSON Polygon or MultiPolygon (WGS84), as text.
+    #[serde(skip)]
+    pub geometry: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
 #[async_trait::async_trait]
 pub trait DisasterStore {
+    async fn blockages(&self, event_id: i64) -> sqlx::Result<Vec<Blockage>>;
+    async fn add_blockage(&self, event_id: i64, name: &str, geometry: &str, audit: &AuditEntry) -> sqlx::Result<i64>;
+    async fn delete_blockage(&self, event_id: i64, id: i64, audit: &AuditEntry) -> sqlx::Result<bool>;
     async fn create_event(&self, fields: &EventFields, audit: &AuditEntry) -> sqlx::Result<i64>;
     async fn update_event(&self, id: i64, fields: &EventFields, audit: &AuditEntry) -> sqlx::Result<()>;
     async fn list_events(&self) -> sqlx::Result<Vec<Event>>;
@@ -95,6 +110,50 @@ pub trait DisasterStore {
 const EVENT_COLUMNS: &str = "id, name, hazard, onset_at, status, description, affected_areas, created_by, created_at, updated_at";
 
 impl_for_backends!(impl DisasterStore {
+    async fn blockages(&self, event_id: i64) -> sqlx::Result<Vec<Blockage>> {
+        sqlx::query_as::<_, Blockage>(
+            "SELECT id, event_id, name, geometry, created_by, created_at FROM blockages WHERE event_id = $1 ORDER BY id",
+        )
+        .bind(event_id)
+        .fetch_all(self.reader())
+        .await
+    }
+
+    async fn add_blockage(&self, event_id: i64, name: &str, geometry: &str, audit: &AuditEntry) -> sqlx::Result<i64> {
+        let mut tx = self.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO blockages (event_id, name, geometry, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(event_id)
+        .bind(name)
+        .bind(geometry)
+        .bind(&audit.actor_name)
+        .bind(Utc::now())
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut audit = audit.clone();
+        audit.entity_id = id.to_string();
+        Self::write_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn delete_blockage(&self, event_id: i64, id: i64, audit: &AuditEntry) -> sqlx::Result<bool> {
+        let mut tx = self.begin().await?;
+        let deleted = sqlx::query("DELETE FROM blockages WHERE id = $1 AND event_id = $2")
+            .bind(id)
+            .bind(event_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        if deleted {
+            Self::write_audit(&mut tx, audit).await?;
+        }
+        tx.commit().await?;
+        Ok(deleted)
+    }
+
     async fn create_event(&self, fields: &EventFields, audit: &AuditEntry) -> sqlx::Result<i64> {
         let mut tx = self.begin().await?;
         let now = Utc::now();

@@ -32,12 +32,13 @@ pub struct AppState {
     pub store: SharedStore,
     pub settings: Arc<Settings>,
     pub throttle: Arc<LoginThrottle>,
+    pub travel: Arc<crate::plans::travel::TravelCache>,
 }
 
 impl AppState {
     pub fn new(store: SharedStore, settings: Settings) -> Self {
         let throttle = Arc::new(LoginThrottle::new(settings.login_max_failures, settings.login_window()));
-        Self { store, settings: Arc::new(settings), throttle }
+        Self { store, settings: Arc::new(settings), throttle, travel: Default::default() }
     }
 }
 
@@ -52,7 +53,9 @@ impl AppState {
         (name = "areas", description = "Administrative areas and the map"),
         (name = "audit", description = "The audit trail"),
         (name = "depots", description = "Items, reserve depots, the stock ledger, alerts and exports"),
-        (name = "disasters", description = "Events, loss reports, verification, summaries and response levels"),
+        (name = "households", description = "Household records, damage, grant lists, public disclosure (公示) and hand-offs"),
+        (name = "disasters", description = "Events, loss reports, verification, summaries, response levels, blocked zones"),
+        (name = "plans", description = "Allocation plans, approval, dispatch, shipments and receipt"),
     )
 )]
 struct ApiDoc;
@@ -75,6 +78,8 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::audit::http::routes())
         .merge(crate::depots::http::routes())
         .merge(crate::disasters::http::routes())
+        .merge(crate::households::http::routes())
+        .merge(crate::plans::http::routes())
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.

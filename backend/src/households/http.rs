@@ -1,0 +1,850 @@
+//! The household registry, bulk import and per-event damage records.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::Json;
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::import::{Checker, FileError, FileKind, HouseholdInput, NewHousehold, RowError, read_rows};
+use super::pii::Pii;
+use super::store::{HouseholdFilter, NewDamage};
+use super::{DamageRecord, Enrolment, Exclusion, HouseDamage, Household, HouseholdRow, HouseholdType, Member, enum_text, idnumber};
+use crate::areas::code;
+use crate::audit::AuditEntry;
+use crate::auth::{Actor, Role, User};
+use crate::disasters::Indicator;
+use crate::disasters::http::event_or_404;
+use crate::error::{AppError, AppResult, FieldError, error_response};
+use crate::http::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_households, create_household))
+        .routes(routes!(import_households))
+        .routes(routes!(household_cells))
+        .routes(routes!(get_household, update_household))
+        .routes(routes!(list_damage, record_damage))
+        .routes(routes!(damage_summary))
+        .merge(super::grants::routes())
+}
+
+const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Reporter, Role::Assessor, Role::Reviewer, Role::Auditor];
+const REGISTRARS: &[Role] = &[Role::Admin, Role::Manager, Role::Reporter];
+
+/// Full names are for the managers and admins of the household's area; everyone else sees 张*明.
+pub fn sees_names(user: &User, area_code: &str) -> bool {
+    matches!(user.role, Role::Admin | Role::Manager) && user.can_reach(area_code)
+}
+
+pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(body: Value) -> AppResult<T> {
+    serde_json::from_value(body).map_err(|e| AppError::invalid_field("body", e.to_string()))
+}
+
+/// Area code → level, for the field checks.
+pub(crate) async fn area_levels(state: &AppState) -> AppResult<HashMap<String, String>> {
+    Ok(state.store.list_areas(&Default::default()).await?.into_iter().map(|a| (a.code, a.level)).collect())
+}
+
+pub(crate) async fn household_or_404(state: &AppState, actor: &Actor, id: i64) -> AppResult<HouseholdRow> {
+    let row = state.store.get_household(id).await?.ok_or_else(|| AppError::NotFound(format!("no household {id}")))?;
+    actor.require_area(&row.area_code)?;
+    Ok(row)
+}
+
+// ---- registry --------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct HouseholdQuery {
+    /// Households in this area's subtree.
+    pub area_code: Option<String>,
+    pub household_type: Option<HouseholdType>,
+    /// Part of the head's name: of the full name for readers who see names, of the masked name (张*明) for others.
+    pub q: Option<String>,
+    /// An exact ID number, matched through its keyed hash (never stored or logged in clear).
+    pub id_number: Option<String>,
+    /// Only households with an id below this one (the `next_before_id` of the previous page).
+    pub before_id: Option<i64>,
+    /// Page size, 1–500 (default 50).
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HouseholdPage {
+    pub households: Vec<Household>,
+    /// Households matching the filters (all pages).
+    pub total: i64,
+    pub next_before_id: Option<i64>,
+}
+
+/// Households in the caller's scope, newest first, searchable by (masked) name, area and type.
+#[utoipa::path(get, path = "/api/v1/households", tag = "households", security(("bearer" = [])), params(HouseholdQuery),
+    responses((status = 200, body = HouseholdPage), (status = 403), (status = 422)))]
+async fn list_households(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<HouseholdQuery>,
+) -> AppResult<Json<HouseholdPage>> {
+    actor.require_role(READERS)?;
+    let limit = query.limit.unwrap_or(50).clamp(1, 500);
+    let id_hash = match query.id_number.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) => {
+            let id = idnumber::normalize(text).map_err(|e| AppError::invalid_field("id_number", e.to_string()))?;
+            Some(Pii::from_settings(&state.settings).id_hash(&id))
+        }
+        None => None,
+    };
+    let full_names_anywhere = matches!(actor.user.role, Role::Admin | Role::Manager);
+    let q = query.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
+    let filter = HouseholdFilter {
+        scope: actor.user.scope_pattern(),
+        area: query.area_code.as_deref().map(code::subtree_pattern),
+        household_type: query.household_type.map(enum_text),
+        name: q.clone().filter(|_| full_names_anywhere),
+        name_masked: q.filter(|_| !full_names_anywhere),
+        id_hash,
+        before_id: query.before_id,
+        limit,
+    };
+    if actor.user.scope_pattern().is_none() && !actor.user.role.has_global_scope() {
+        return Ok(Json(HouseholdPage { households: vec![], total: 0, next_before_id: None }));
+    }
+    let rows = state.store.list_households(&filter).await?;
+    let total = state.store.count_households(&filter).await?;
+    let next_before_id = (rows.len() as i64 == limit).then(|| rows.last().map(|r| r.id)).flatten();
+    let households = rows.iter().map(|r| Household::view(r, sees_names(&actor.user, &r.area_code))).collect();
+    Ok(Json(HouseholdPage { households, total, next_before_id }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdInputJson {
+    pub head_name: Option<String>,
+    /// 18 characters with a valid GB 11643 check digit. Stored only as hash, mask and ciphertext.
+    pub head_id_number: Option<String>,
+    pub members: Option<i64>,
+    pub member_list: Option<Vec<Member>>,
+    pub address: Option<String>,
+    /// A township or village in the caller's scope.
+    pub area_code: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub household_type: Option<HouseholdType>,
+    pub programmes: Option<Vec<Enrolment>>,
+    /// 一卡通 account (digits); an empty string removes it.
+    pub bank_account: Option<String>,
+}
+
+fn checker<'a>(state: &AppState, areas: &'a HashMap<String, String>, reach: &'a (dyn Fn(&str) -> bool + Sync)) -> Checker<'a> {
+    Checker { areas, can_reach: reach, resolution: state.settings.coverage_resolution(), today: crate::clock::today() }
+}
+
+/// Registers one household (managers and reporters, in their scope).
+#[utoipa::path(post, path = "/api/v1/households", tag = "households", security(("bearer" = [])), request_body = HouseholdInputJson,
+    responses((status = 201, body = Household), (status = 403), (status = 409, description = "the ID number is already registered"), (status = 422)))]
+async fn create_household(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(body): Json<Value>,
+) -> AppResult<(StatusCode, Json<Household>)> {
+    actor.require_role(REGISTRARS)?;
+    let input: HouseholdInputJson = parse_body(body)?;
+    let areas = area_levels(&state).await?;
+    let user = actor.user.clone();
+    let reach = move |code: &str| user.can_reach(code);
+    let checker = checker(&state, &areas, &reach);
+    let mut problems = Vec::new();
+    let head_name = checker.name(input.head_name.as_deref().unwrap_or(""), &mut problems);
+    let id_number = checker.id_number(input.head_id_number.as_deref().unwrap_or(""), &mut problems);
+    let members = input.members.unwrap_or(0);
+    checker.members(members, &mut problems);
+    let member_list = input.member_list.unwrap_or_default();
+    checker.member_list(&member_list, members, &mut problems);
+    let address = checker.address(input.address.as_deref().unwrap_or(""), &mut problems);
+    let area_code = checker.area(input.area_code.as_deref().unwrap_or(""), &mut problems);
+    let cell = checker.location(input.lon, input.lat, &mut problems);
+    let programmes = input.programmes.unwrap_or_default();
+    checker.programmes(&programmes, &mut problems);
+    let bank_account = checker.bank_account(input.bank_account.as_deref(), &mut problems);
+    if !problems.is_empty() {
+        return Err(AppError::invalid("invalid household", problems));
+    }
+    let household = HouseholdInput {
+        head_name,
+        id_number,
+        members,
+        member_list,
+        address,
+        area_code: area_code.clone(),
+        lon: input.lon,
+        lat: input.lat,
+        cell,
+        household_type: input.household_type.unwrap_or(HouseholdType::General),
+        programmes,
+        bank_account,
+    };
+    let sealed = household.seal(&Pii::from_settings(&state.settings));
+    let audit = actor.audit("household.create", "household", "").with_after(json!({"area_code": area_code, "id_number": sealed.id_masked}));
+    let outcome = state.store.insert_households(std::slice::from_ref(&sealed), true, None, &audit).await?;
+    if !outcome.duplicates.is_empty() {
+        return Err(AppError::conflict("a household with this ID number is already registered"));
+    }
+    let filter = HouseholdFilter { id_hash: Some(sealed.id_hash.clone()), limit: 1, ..Default::default() };
+    let row = state.store.list_households(&filter).await?.pop().ok_or_else(|| AppError::NotFound("household vanished".into()))?;
+    Ok((StatusCode::CREATED, Json(Household::view(&row, sees_names(&actor.user, &row.area_code)))))
+}
+
+#[utoipa::path(get, path = "/api/v1/households/{id}", tag = "households", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Household), (status = 403), (status = 404)))]
+async fn get_household(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Household>> {
+    actor.require_role(READERS)?;
+    let row = household_or_404(&state, &actor, id).await?;
+    Ok(Json(Household::view(&row, sees_names(&actor.user, &row.area_code))))
+}
+
+fn sealed_from_row(row: &HouseholdRow) -> NewHousehold {
+    NewHousehold {
+        head_name: row.head_name.clone(),
+        name_masked: row.name_masked.clone(),
+        id_hash: row.id_hash.clone(),
+        id_masked: row.id_masked.clone(),
+        id_encrypted: row.id_encrypted.clone(),
+        members: row.members,
+        member_list: row.member_list.0.clone(),
+        address: row.address.clone(),
+        area_code: row.area_code.clone(),
+        lon: row.lon,
+        lat: row.lat,
+        cell: row.cell,
+        household_type: row.household_type.clone(),
+        programmes: row.programmes.0.clone(),
+        bank_masked: row.bank_masked.clone(),
+        bank_encrypted: row.bank_encrypted.clone(),
+    }
+}
+
+/// Edits a household (managers and reporters of its area); only the fields given change.
+#[utoipa::path(patch, path = "/api/v1/households/{id}", tag = "households", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = HouseholdInputJson,
+    responses((status = 200, body = Household), (status = 403), (status = 404), (status = 409), (status = 422)))]
+async fn update_household(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(body): Json<Value>,
+) -> AppResult<Json<Household>> {
+    actor.require_role(REGISTRARS)?;
+    let current = household_or_404(&state, &actor, id).await?;
+    let input: HouseholdInputJson = parse_body(body)?;
+    let areas = area_levels(&state).await?;
+    let user = actor.user.clone();
+    let reach = move |code: &str| user.can_reach(code);
+    let checker = checker(&state, &areas, &reach);
+    let pii = Pii::from_settings(&state.settings);
+    let mut next = sealed_from_row(&current);
+    let mut problems = Vec::new();
+    if let Some(name) = &input.head_name {
+        next.head_name = checker.name(name, &mut problems);
+        next.name_masked = idnumber::mask_name(&next.head_name);
+    }
+    if let Some(text) = &input.head_id_number {
+        let id_number = checker.id_number(text, &mut problems);
+        if problems.is_empty() {
+            next.id_hash = pii.id_hash(&id_number);
+            next.id_masked = idnumber::mask_id(&id_number);
+            next.id_encrypted = pii.encrypt(&id_number);
+        }
+    }
+    if let Some(members) = input.members {
+        checker.members(members, &mut problems);
+        next.members = members;
+    }
+    if let Some(list) = input.member_list {
+        next.member_list = list;
+    }
+    checker.member_list(&next.member_list, next.members, &mut problems);
+    if let Some(address) = &input.address {
+        next.address = checker.address(address, &mut problems);
+    }
+    if let Some(area) = &input.area_code {
+        next.area_code = checker.area(area, &mut problems);
+    }
+    if input.lon.is_some() || input.lat.is_some() {
+        next.cell = checker.location(input.lon, input.lat, &mut problems);
+        (next.lon, next.lat) = (input.lon, input.lat);
+    }
+    if let Some(kind) = input.household_type {
+        next.household_type = enum_text(kind);
+    }
+    if let Some(programmes) = input.programmes {
+        checker.programmes(&programmes, &mut problems);
+        next.programmes = programmes;
+    }
+    if let Some(text) = &input.bank_account {
+        let account = checker.bank_account(Some(text), &mut problems);
+        next.bank_masked = account.as_deref().map(idnumber::mask_account);
+        next.bank_encrypted = account.as_deref().map(|a| pii.encrypt(a));
+    }
+    if !problems.is_empty() {
+        return Err(AppError::invalid("invalid household", problems));
+    }
+    let audit = actor
+        .audit("household.update", "household", id.to_string())
+        .with_before(json!({"area_code": current.area_code, "members": current.members, "household_type": current.household_type,
+            "id_number": current.id_masked, "address": current.address}))
+        .with_after(json!({"area_code": next.area_code, "members": next.members, "household_type": next.household_type,
+            "id_number": next.id_masked, "address": next.address}));
+    if !state.store.update_household(id, &next, &audit).await? {
+        return Err(AppError::conflict("another household is registered with this ID number"));
+    }
+    let row = household_or_404(&state, &actor, id).await?;
+    Ok(Json(Household::view(&row, sees_names(&actor.user, &row.area_code))))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct CellQuery {
+    /// Households in this area's subtree (default: the caller's scope).
+    pub area_code: Option<String>,
+    /// Count the households with a damage record in this event as affected.
+    pub event_id: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HouseholdCell {
+    /// H3 cell (hex) at the coverage resolution.
+    pub cell: String,
+    pub households: i64,
+    pub affected: i64,
+}
+
+/// Located households per H3 hexagon (for the map layer), in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/households/hexagons", tag = "households", security(("bearer" = [])), params(CellQuery),
+    responses((status = 200, body = [HouseholdCell]), (status = 403)))]
+async fn household_cells(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<CellQuery>,
+) -> AppResult<Json<Vec<HouseholdCell>>> {
+    actor.require_role(READERS)?;
+    let area = match (&query.area_code, &actor.user.area_code) {
+        (Some(area), _) => {
+            actor.require_area(area)?;
+            code::subtree_pattern(area)
+        }
+        (None, Some(scope)) => code::subtree_pattern(scope),
+        (None, None) if actor.user.role.has_global_scope() => "%".into(),
+        (None, None) => return Ok(Json(vec![])),
+    };
+    let cells = state.store.household_cells(&area, query.event_id).await?;
+    Ok(Json(
+        cells
+            .into_iter()
+            .map(|(cell, households, affected)| HouseholdCell { cell: format!("{:x}", cell as u64), households, affected })
+            .collect(),
+    ))
+}
+
+// ---- bulk import -----------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportMode {
+    /// Any bad row refuses the whole file (nothing is written).
+    #[default]
+    AllOrNothing,
+    /// Good rows are imported; bad rows are reported and skipped.
+    SkipInvalid,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ImportQuery {
+    #[serde(default)]
+    #[param(value_type = Option<String>)]
+    pub mode: ImportMode,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportReport {
+    pub imported: usize,
+    pub skipped: usize,
+    pub errors: Vec<RowError>,
+}
+
+/// Why an import wrote nothing.
+#[derive(Debug)]
+pub enum ImportFailure {
+    /// The file as a whole is unreadable (encoding, columns, format).
+    File(FileError),
+    /// All-or-nothing and some rows are bad.
+    Rows(ImportReport),
+    Other(AppError),
+}
+
+impl From<AppError> for ImportFailure {
+    fn from(error: AppError) -> Self {
+        Self::Other(error)
+    }
+}
+
+impl From<sqlx::Error> for ImportFailure {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Other(error.into())
+    }
+}
+
+impl ImportFailure {
+    pub fn into_response(self) -> Response {
+        match self {
+            Self::File(e) => AppError::invalid_field(e.field, e.reason).into_response(),
+            Self::Rows(report) => {
+                let details: Vec<FieldError> =
+                    report.errors.iter().map(|e| FieldError::new(format!("rows[{}].{}", e.row, e.field), e.reason.clone())).collect();
+                let body = json!({
+                    "error": {"code": "invalid", "message": format!("{} row(s) are invalid; nothing was imported", report.errors.len()), "details": details},
+                    "imported": 0, "skipped": report.skipped, "errors": report.errors,
+                });
+                (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+            }
+            Self::Other(e) => e.into_response(),
+        }
+    }
+}
+
+/// Rows read, row errors, and the good rows (row number, sealed household).
+type Checked = (usize, Vec<RowError>, Vec<(usize, NewHousehold)>);
+
+/// Reads, checks and stores a household file (the API and the CLI). `user` is None for the system.
+pub async fn import_file(
+    state: &AppState,
+    bytes: Vec<u8>,
+    kind: FileKind,
+    mode: ImportMode,
+    user: Option<User>,
+    audit: AuditEntry,
+    progress: Option<&(dyn Fn(usize) + Sync)>,
+) -> Result<ImportReport, ImportFailure> {
+    let areas = area_levels(state).await?;
+    let resolution = state.settings.coverage_resolution();
+    let pii = Pii::from_settings(&state.settings);
+    // Parsing, checking and sealing are CPU work: keep them off the async workers.
+    let checked = tokio::task::spawn_blocking(move || -> Result<Checked, FileError> {
+        let rows = read_rows(&bytes, kind)?;
+        if rows.is_empty() {
+            return Err(FileError { field: "file", reason: "the file has headers but no rows".into() });
+        }
+        let reach = move |code: &str| user.as_ref().is_none_or(|u| u.can_reach(code));
+        let checker = Checker { areas: &areas, can_reach: &reach, resolution, today: crate::clock::today() };
+        let mut errors = Vec::new();
+        let mut good = Vec::with_capacity(rows.len());
+        let mut first_row_of: HashMap<String, usize> = HashMap::new();
+        for raw in &rows {
+            match checker.row(raw) {
+                Ok(input) => {
+                    if let Some(first) = first_row_of.get(&input.id_number) {
+                        errors.push(RowError {
+                            row: raw.row,
+                            field: "head_id_number".into(),
+                            reason: format!("the same ID number as row {first}"),
+                        });
+                        continue;
+                    }
+                    first_row_of.insert(input.id_number.clone(), raw.row);
+                    good.push((raw.row, input.seal(&pii)));
+                }
+                Err(problems) => {
+                    errors.extend(problems.into_iter().map(|p| RowError { row: raw.row, field: p.field, reason: p.reason }));
+                }
+            }
+        }
+        Ok((rows.len(), errors, good))
+    })
+    .await
+    .map_err(|e| ImportFailure::Other(AppError::Internal(e.into())))?;
+    let (total, mut errors, good) = checked.map_err(ImportFailure::File)?;
+    let all_or_nothing = mode == ImportMode::AllOrNothing;
+    let bad_rows = |errors: &[RowError]| errors.iter().map(|e| e.row).collect::<std::collections::BTreeSet<_>>().len();
+    if all_or_nothing && !errors.is_empty() {
+        errors.sort_by_key(|e| e.row);
+        return Err(ImportFailure::Rows(ImportReport { imported: 0, skipped: total, errors }));
+    }
+    let (row_numbers, sealed): (Vec<usize>, Vec<NewHousehold>) = good.into_iter().unzip();
+    let mut audit = audit;
+    audit.after = Some(
+        json!({"mode": if all_or_nothing { "all_or_nothing" } else { "skip_invalid" }, "rows": total, "invalid_rows": bad_rows(&errors)}),
+    );
+    let outcome = state.store.insert_households(&sealed, all_or_nothing, progress, &audit).await?;
+    for index in &outcome.duplicates {
+        errors.push(RowError {
+            row: row_numbers[*index],
+            field: "head_id_number".into(),
+            reason: "a household with this ID number is already registered".into(),
+        });
+    }
+    errors.sort_by_key(|e| e.row);
+    if all_or_nothing && !outcome.duplicates.is_empty() {
+        return Err(ImportFailure::Rows(ImportReport { imported: 0, skipped: total, errors }));
+    }
+    Ok(ImportReport { imported: outcome.inserted, skipped: total - outcome.inserted, errors })
+}
+
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The file kind from a content type or file name; XLSX files are also recognised by their zip signature.
+fn file_kind(content_type: &str, file_name: Option<&str>, bytes: &[u8]) -> Option<FileKind> {
+    let content_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let name = file_name.unwrap_or("").to_ascii_lowercase();
+    match content_type.as_str() {
+        "text/csv" | "application/csv" | "text/plain" | "application/vnd.ms-excel" => Some(FileKind::Csv),
+        XLSX_TYPE => Some(FileKind::Xlsx),
+        _ if name.ends_with(".xlsx") || bytes.starts_with(b"PK\x03\x04") => Some(FileKind::Xlsx),
+        _ if name.ends_with(".csv") => Some(FileKind::Csv),
+        _ => None,
+    }
+}
+
+/// Imports households from a CSV (UTF-8 or GBK) or XLSX file sent as the request body with its
+/// content type, or as the `file` part of a multipart form. Headers in English (head_name,
+/// head_id_number, members, area_code, address, household_type, programmes, bank_account, lon,
+/// lat) or Chinese (户主姓名, 身份证号, 家庭人口, 区划代码, 家庭住址, 家庭类型, 救助项目, 一卡通账号,
+/// 经度, 纬度). ID numbers already registered are refused as duplicates. All or nothing by default.
+#[utoipa::path(post, path = "/api/v1/households/import", tag = "households", security(("bearer" = [])), params(ImportQuery),
+    request_body(content = String, description = "the file", content_type = "text/csv"),
+    responses((status = 200, body = ImportReport), (status = 403), (status = 413),
+              (status = 415, description = "not CSV, XLSX or multipart"),
+              (status = 422, description = "unreadable file, or invalid rows in all-or-nothing mode (the report is in the body)")))]
+async fn import_households(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<ImportQuery>,
+    request: Request,
+) -> AppResult<Response> {
+    actor.require_role(REGISTRARS)?;
+    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let (bytes, kind) = if content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
+        let mut form = Multipart::from_request(request, &state).await.map_err(|e| AppError::BadRequest(e.body_text()))?;
+        let mut found = None;
+        while let Some(field) = form.next_field().await.map_err(|e| AppError::BadRequest(e.body_text()))? {
+            if field.name() == Some("file") || field.file_name().is_some() {
+                let part_type = field.content_type().unwrap_or("").to_owned();
+                let name = field.file_name().map(str::to_owned);
+                let bytes = field.bytes().await.map_err(|e| AppError::BadRequest(e.body_text()))?.to_vec();
+                found = Some((file_kind(&part_type, name.as_deref(), &bytes), bytes));
+                break;
+            }
+        }
+        match found {
+            Some((Some(kind), bytes)) => (bytes, kind),
+            Some((None, _)) => return Ok(unsupported()),
+            None => return Err(AppError::invalid_field("file", "the form has no file part")),
+        }
+    } else {
+        let bytes = axum::body::Bytes::from_request(request, &state).await.map_err(IntoResponse::into_response);
+        let bytes = match bytes {
+            Ok(bytes) => bytes.to_vec(),
+            Err(response) => return Ok(response),
+        };
+        match file_kind(&content_type, None, &bytes) {
+            Some(kind) => (bytes, kind),
+            None => return Ok(unsupported()),
+        }
+    };
+    let audit = actor.audit("households.import", "households", "");
+    match import_file(&state, bytes, kind, query.mode, Some(actor.user.clone()), audit, None).await {
+        Ok(report) => Ok(Json(report).into_response()),
+        Err(failure) => Ok(failure.into_response()),
+    }
+}
+
+fn unsupported() -> Response {
+    error_response(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        &format!("send the file as text/csv, {XLSX_TYPE} or multipart/form-data"),
+        None,
+    )
+}
+
+// ---- damage records --------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DamageInput {
+    pub household_id: i64,
+    pub house_damage: HouseDamage,
+    /// Natural rooms (自然间) damaged to that grade.
+    #[serde(default)]
+    pub damaged_rooms: i64,
+    /// People needing transitional aid (无房可住、无生活来源、无自救能力).
+    #[serde(default)]
+    pub transitional_persons: i64,
+    /// The household's crops were a total loss (绝收, ≥ 80%).
+    #[serde(default)]
+    pub crop_total_loss: bool,
+    #[serde(default)]
+    pub dead: i64,
+    #[serde(default)]
+    pub missing: i64,
+    /// The household has another home to live in.
+    #[serde(default)]
+    pub has_other_home: bool,
+    /// Why the damaged house does not qualify for rebuild aid (DOMAIN.md §3.1).
+    #[serde(default)]
+    pub exclusions: Vec<Exclusion>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DamageQuery {
+    pub area_code: Option<String>,
+}
+
+/// The event's household damage records in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/events/{id}/household-damage", tag = "households", security(("bearer" = [])),
+    params(("id" = i64, Path), DamageQuery), responses((status = 200, body = [DamageRecord]), (status = 404)))]
+async fn list_damage(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Query(query): Query<DamageQuery>,
+) -> AppResult<Json<Vec<DamageRecord>>> {
+    actor.require_role(READERS)?;
+    event_or_404(&state, id).await?;
+    let area = query.area_code.as_deref().map(code::subtree_pattern);
+    let records = state.store.damage_records(id, area.as_deref()).await?;
+    Ok(Json(records.into_iter().filter(|r| actor.user.can_reach(&r.area_code)).collect()))
+}
+
+/// Records (or replaces) a household's losses in the event: reporters, assessors and managers of its area.
+#[utoipa::path(post, path = "/api/v1/events/{id}/household-damage", tag = "households", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = DamageInput,
+    responses((status = 201, body = DamageRecord), (status = 200, description = "replaced", body = DamageRecord), (status = 403),
+              (status = 404), (status = 409), (status = 422)))]
+async fn record_damage(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(body): Json<Value>,
+) -> AppResult<(StatusCode, Json<DamageRecord>)> {
+    actor.require_role(&[Role::Reporter, Role::Assessor, Role::Manager])?;
+    let event = event_or_404(&state, id).await?;
+    let input: DamageInput = parse_body(body)?;
+    let household = match state.store.get_household(input.household_id).await? {
+        Some(h) => h,
+        None => return Err(AppError::invalid_field("household_id", format!("no household {}", input.household_id))),
+    };
+    actor.require_area(&household.area_code)?;
+    if event.status.0 == crate::disasters::EventStatus::Closed {
+        return Err(AppError::conflict("the event is closed"));
+    }
+    let mut problems = Vec::new();
+    for (field, value) in [
+        ("damaged_rooms", input.damaged_rooms),
+        ("transitional_persons", input.transitional_persons),
+        ("dead", input.dead),
+        ("missing", input.missing),
+    ] {
+        if value < 0 {
+            problems.push(FieldError::new(field, "cannot be negative"));
+        }
+    }
+    if input.damaged_rooms > 100 {
+        problems.push(FieldError::new("damaged_rooms", "at most 100 rooms"));
+    }
+    match input.house_damage {
+        HouseDamage::None if input.damaged_rooms > 0 => {
+            problems.push(FieldError::new("damaged_rooms", "no rooms are damaged when the house is not"))
+        }
+        HouseDamage::None if !input.exclusions.is_empty() => {
+            problems.push(FieldError::new("exclusions", "exclusions apply to damaged houses"))
+        }
+        HouseDamage::Collapsed | HouseDamage::Severe | HouseDamage::General if input.damaged_rooms == 0 => {
+            problems.push(FieldError::new("damaged_rooms", "a damaged house has at least one damaged room"))
+        }
+        _ => {}
+    }
+    if input.transitional_persons > household.members {
+        problems.push(FieldError::new("transitional_persons", format!("the household has {} members", household.members)));
+    }
+    if input.dead + input.missing > household.members {
+        problems.push(FieldError::new("dead", format!("dead and missing exceed the household's {} members", household.members)));
+    }
+    let mut exclusions = input.exclusions.clone();
+    exclusions.sort();
+    exclusions.dedup();
+    if !problems.is_empty() {
+        return Err(AppError::invalid("invalid damage record", problems));
+    }
+    let existed = state.store.damage_records(id, Some(&household.area_code)).await?.into_iter().find(|r| r.household_id == household.id);
+    let damage = NewDamage {
+        event_id: id,
+        household_id: household.id,
+        house_damage: enum_text(input.house_damage),
+        damaged_rooms: input.damaged_rooms,
+        transitional_persons: input.transitional_persons,
+        crop_total_loss: input.crop_total_loss,
+        dead: input.dead,
+        missing: input.missing,
+        has_other_home: input.has_other_home,
+        exclusions,
+    };
+    let mut audit = actor.audit("household_damage.record", "household_damage", "").with_after(json!({
+        "event_id": id, "household_id": household.id, "house_damage": damage.house_damage, "damaged_rooms": damage.damaged_rooms,
+        "transitional_persons": damage.transitional_persons, "crop_total_loss": damage.crop_total_loss, "dead": damage.dead,
+        "missing": damage.missing, "has_other_home": damage.has_other_home, "exclusions": damage.exclusions,
+    }));
+    if let Some(before) = &existed {
+        audit = audit.with_before(before);
+    }
+    let record_id = state.store.upsert_damage(&damage, &audit).await?;
+    let stored = state.store.damage_records(id, Some(&household.area_code)).await?.into_iter().find(|r| r.id == record_id);
+    let stored = stored.ok_or_else(|| AppError::NotFound("damage record vanished".into()))?;
+    Ok((if existed.is_some() { StatusCode::OK } else { StatusCode::CREATED }, Json(stored)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DamageSummaryQuery {
+    /// township (default), county or city
+    pub level: Option<String>,
+}
+
+/// One figure compared: the area's best reported figure against the household records.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Discrepancy {
+    pub indicator: Indicator,
+    /// The best figure (verified over reported); None when the area reported none.
+    pub reported: Option<i64>,
+    pub from_households: i64,
+    pub difference: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DamageRollup {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    /// Households with a damage record.
+    pub households: i64,
+    #[schema(value_type = Object)]
+    pub from_households: BTreeMap<Indicator, i64>,
+    #[schema(value_type = Object)]
+    pub reported: BTreeMap<Indicator, i64>,
+    pub crop_total_loss_households: i64,
+    /// The indicators where the two disagree.
+    pub discrepancies: Vec<Discrepancy>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DamageSummary {
+    pub event_id: i64,
+    pub level: String,
+    pub areas: Vec<DamageRollup>,
+}
+
+/// The indicators household records can be compared on.
+const COMPARED: [Indicator; 9] = [
+    Indicator::CollapsedHouseholds,
+    Indicator::CollapsedRooms,
+    Indicator::SevereHouseholds,
+    Indicator::SevereRooms,
+    Indicator::GeneralHouseholds,
+    Indicator::GeneralRooms,
+    Indicator::NeedingTransitionalAid,
+    Indicator::Dead,
+    Indicator::Missing,
+];
+
+/// A damage record's contribution to the area figures.
+fn record_figures(record: &DamageRecord) -> BTreeMap<Indicator, i64> {
+    let mut figures: BTreeMap<Indicator, i64> = COMPARED.iter().map(|i| (*i, 0)).collect();
+    let (households, rooms) = match record.house_damage.0 {
+        HouseDamage::Collapsed => (Indicator::CollapsedHouseholds, Indicator::CollapsedRooms),
+        HouseDamage::Severe => (Indicator::SevereHouseholds, Indicator::SevereRooms),
+        HouseDamage::General => (Indicator::GeneralHouseholds, Indicator::GeneralRooms),
+        HouseDamage::None => (Indicator::Affected, Indicator::Affected),
+    };
+    if households != Indicator::Affected {
+        figures.insert(households, 1);
+        figures.insert(rooms, record.damaged_rooms);
+    }
+    figures.insert(Indicator::NeedingTransitionalAid, record.transitional_persons);
+    figures.insert(Indicator::Dead, record.dead);
+    figures.insert(Indicator::Missing, record.missing);
+    figures
+}
+
+/// Household damage rolled up by area and compared with the areas' loss reports.
+#[utoipa::path(get, path = "/api/v1/events/{id}/household-damage/summary", tag = "households", security(("bearer" = [])),
+    params(("id" = i64, Path), DamageSummaryQuery), responses((status = 200, body = DamageSummary), (status = 404), (status = 422)))]
+async fn damage_summary(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Query(query): Query<DamageSummaryQuery>,
+) -> AppResult<Json<DamageSummary>> {
+    actor.require_role(READERS)?;
+    let level = query.level.unwrap_or_else(|| "township".into());
+    if !matches!(level.as_str(), "township" | "county" | "city") {
+        return Err(AppError::invalid_field("level", "township, county or city"));
+    }
+    let event = event_or_404(&state, id).await?;
+    let summarized = crate::disasters::http::summarize(&state, &event).await?;
+    let parents: HashMap<&str, Option<&str>> = summarized.areas.iter().map(|a| (a.code.as_str(), a.parent_code.as_deref())).collect();
+    let mut rollup: HashMap<String, (i64, i64, BTreeMap<Indicator, i64>)> = HashMap::new();
+    for record in state.store.damage_records(id, None).await? {
+        let figures = record_figures(&record);
+        let mut area = Some(record.area_code.as_str());
+        while let Some(code) = area {
+            let entry = rollup.entry(code.to_owned()).or_default();
+            entry.0 += 1;
+            entry.1 += i64::from(record.crop_total_loss);
+            for (indicator, value) in &figures {
+                *entry.2.entry(*indicator).or_default() += value;
+            }
+            area = parents.get(code).copied().flatten();
+        }
+    }
+    let mut areas: Vec<DamageRollup> = summarized
+        .areas
+        .iter()
+        .filter(|a| a.level == level && actor.user.can_reach(&a.code))
+        .filter_map(|area| {
+            let best = summarized.summaries.get(&area.code).map(|s| &s.figures);
+            let reported: BTreeMap<Indicator, i64> =
+                COMPARED.iter().filter_map(|i| best.and_then(|f| f.get(i)).map(|v| (*i, *v))).collect();
+            let (households, crops, from_households) = rollup.get(&area.code).cloned().unwrap_or_default();
+            if households == 0 && reported.is_empty() {
+                return None;
+            }
+            let discrepancies = COMPARED
+                .iter()
+                .filter_map(|i| {
+                    let counted = from_households.get(i).copied().unwrap_or(0);
+                    let figure = reported.get(i).copied();
+                    (figure.unwrap_or(0) != counted).then(|| Discrepancy {
+                        indicator: *i,
+                        reported: figure,
+                        from_households: counted,
+                        difference: counted - figure.unwrap_or(0),
+                    })
+                })
+                .collect();
+            Some(DamageRollup {
+                code: area.code.clone(),
+                name: area.name.clone(),
+                level: area.level.clone(),
+                households,
+                from_households,
+                reported,
+                crop_total_loss_households: crops,
+                discrepancies,
+            })
+        })
+        .collect();
+    areas.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(Json(DamageSummary { event_id: id, level, areas }))
+}

@@ -1,0 +1,341 @@
+//! Relief standards, eligibility, amounts and priority for household grants — pure functions.
+//!
+//! The standards are the central allocation bases of DOMAIN.md §3.1 (财建〔2020〕245号 era, as
+//! quoted by Suzhou and Anhui 2024): every amount the product pays comes from [`STANDARDS`], in
+//! integer fen.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{AidType, Exclusion, HouseDamage, HouseholdType, Programme};
+
+/// One relief standard, with where it comes from.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct Standard {
+    pub key: &'static str,
+    pub amount_fen: i64,
+    /// per person, per person-day, per household
+    pub basis: &'static str,
+    pub source: &'static str,
+}
+
+/// The relief standards (DOMAIN.md §3.1). Change them here; nowhere else holds an amount.
+pub const STANDARDS: Standards = Standards {
+    emergency_per_person: Standard {
+        key: "emergency_per_person",
+        amount_fen: 300 * 100,
+        basis: "person",
+        source: "DOMAIN.md §3.1 灾害应急救助: ¥300 per person (central allocation basis; Suzhou, Anhui 2024)",
+    },
+    transitional_per_person_day: Standard {
+        key: "transitional_per_person_day",
+        amount_fen: 20 * 100,
+        basis: "person-day",
+        source: "DOMAIN.md §3.1 过渡期生活救助: ¥20 per person per day for 3 months, house collapsed or severely damaged, \
+                 无房可住、无生活来源、无自救能力",
+    },
+    transitional_days: 90,
+    reconstruction_collapsed_or_severe: Standard {
+        key: "reconstruction_collapsed_or_severe",
+        amount_fen: 20_000 * 100,
+        basis: "household",
+        source: "DOMAIN.md §3.1 倒损住房恢复重建: ¥20,000 per household collapsed or severely damaged (Suzhou)",
+    },
+    reconstruction_general: Standard {
+        key: "reconstruction_general",
+        amount_fen: 2_000 * 100,
+        basis: "household",
+        source: "DOMAIN.md §3.1 倒损住房恢复重建: ¥2,000 per household with general damage (Suzhou)",
+    },
+    winter_spring_per_person: Standard {
+        key: "winter_spring_per_person",
+        amount_fen: 130 * 100,
+        basis: "person",
+        source: "DOMAIN.md §3.1 冬春临时生活困难救助: ¥130 per person (Suzhou; Fengxin, Jiangxi minimum)",
+    },
+};
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct Standards {
+    pub emergency_per_person: Standard,
+    pub transitional_per_person_day: Standard,
+    /// Length of transitional aid: 3 months.
+    pub transitional_days: i64,
+    pub reconstruction_collapsed_or_severe: Standard,
+    pub reconstruction_general: Standard,
+    pub winter_spring_per_person: Standard,
+}
+
+/// What eligibility needs to know about a household.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HouseholdFacts {
+    pub kind: HouseholdType,
+    pub members: i64,
+    pub disabled_member: bool,
+    /// Programmes the household is enrolled in today.
+    pub programmes: BTreeSet<Programme>,
+}
+
+/// What eligibility needs to know about a household's losses in the event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DamageFacts {
+    pub house: HouseDamage,
+    pub rooms: i64,
+    pub transitional_persons: i64,
+    pub crop_total_loss: bool,
+    pub dead: i64,
+    pub missing: i64,
+    pub has_other_home: bool,
+    pub exclusions: Vec<Exclusion>,
+}
+
+impl DamageFacts {
+    /// Any loss at all: the household counts as affected (受灾).
+    pub fn affected(&self) -> bool {
+        self.house != HouseDamage::None || self.crop_total_loss || self.transitional_persons > 0 || self.dead + self.missing > 0
+    }
+
+    pub fn house_lost(&self) -> bool {
+        matches!(self.house, HouseDamage::Collapsed | HouseDamage::Severe)
+    }
+}
+
+/// Priority groups (DOMAIN.md §3.1): 低保, 特困 (五保), 优抚 and disabled households.
+pub fn is_priority(household: &HouseholdFacts) -> bool {
+    matches!(household.kind, HouseholdType::Dibao | HouseholdType::Tekun | HouseholdType::Youfu | HouseholdType::Disabled)
+        || household.disabled_member
+        || household.programmes.contains(&Programme::Dibao)
+        || household.programmes.contains(&Programme::Tekun)
+}
+
+/// A household's entitlement under one aid type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entitlement {
+    pub amount_fen: i64,
+    /// How the amount was reached, in words, e.g. `3人 × ¥300`.
+    pub reason: String,
+    pub priority: bool,
+}
+
+/// Why a household is not eligible: a stable rule id and an explanation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Ineligible {
+    pub rule: &'static str,
+    pub message: String,
+}
+
+fn ineligible(rule: &'static str, message: impl Into<String>) -> Ineligible {
+    Ineligible { rule, message: message.into() }
+}
+
+pub fn yuan(fen: i64) -> String {
+    if fen % 100 == 0 { format!("¥{}", fen / 100) } else { format!("¥{}.{:02}", fen / 100, fen % 100) }
+}
+
+/// The amount and reason for `aid`, or the rule that excludes the household.
+pub fn assess(aid: AidType, household: &HouseholdFacts, damage: Option<&DamageFacts>) -> Result<Entitlement, Ineligible> {
+    let s = &STANDARDS;
+    let priority = is_priority(household);
+    let Some(damage) = damage else {
+        return Err(ineligible("damage.no_record", "the household has no damage record for this event"));
+    };
+    if !damage.affected() {
+        return Err(ineligible("damage.not_affected", "the damage record shows no loss"));
+    }
+    let (amount_fen, reason) = match aid {
+        AidType::Emergency => {
+            let per = s.emergency_per_person.amount_fen;
+            (household.members * per, format!("{}人 × {}", household.members, yuan(per)))
+        }
+        AidType::Transitional => {
+            if !damage.house_lost() {
+                return Err(ineligible(
+                    "transitional.house_not_lost",
+                    "transitional aid is for households whose house collapsed or was severely damaged",
+                ));
+            }
+            if damage.has_other_home {
+                return Err(ineligible("transitional.has_other_home", "the household has another home to live in"));
+            }
+            if damage.transitional_persons <= 0 {
+                return Err(ineligible("transitional.no_persons", "no member needs transitional aid"));
+            }
+            let (per, days) = (s.transitional_per_person_day.amount_fen, s.transitional_days);
+            (
+                damage.transitional_persons * per * days,
+                format!("{}人 × {}/天 × {days}天（{}）", damage.transitional_persons, yuan(per), damage.house.label_zh()),
+            )
+        }
+        AidType::Reconstruction => {
+            if let Some(exclusion) = damage.exclusions.first() {
+                return Err(Ineligible {
+                    rule: match exclusion {
+                        Exclusion::AuxiliaryRoom => "reconstruction.excluded.auxiliary_room",
+                        Exclusion::TemporaryBuilding => "reconstruction.excluded.temporary_building",
+                        Exclusion::LongVacant => "reconstruction.excluded.long_vacant",
+                        Exclusion::SecondHome => "reconstruction.excluded.second_home",
+                        Exclusion::RebuiltOrBoughtElsewhere => "reconstruction.excluded.rebuilt_or_bought_elsewhere",
+                    },
+                    message: format!("rebuild aid excludes {} (DOMAIN.md §3.1)", exclusion.label_zh()),
+                });
+            }
+            let standard = match damage.house {
+                HouseDamage::Collapsed | HouseDamage::Severe => s.reconstruction_collapsed_or_severe,
+                HouseDamage::General => s.reconstruction_general,
+                HouseDamage::None => {
+                    return Err(ineligible("reconstruction.no_house_damage", "the house is not damaged"));
+                }
+            };
+            (standard.amount_fen, format!("{}{}间，每户{}", damage.house.label_zh(), damage.rooms, yuan(standard.amount_fen)))
+        }
+        AidType::WinterSpring => {
+            let in_need = priority || damage.house_lost() || damage.crop_total_loss || damage.dead + damage.missing > 0;
+            if !in_need {
+                return Err(ineligible(
+                    "winter_spring.not_in_need",
+                    "winter-spring aid is for affected households in need: a priority group, a lost house, \
+                     a total crop loss or a dead or missing member",
+                ));
+            }
+            let per = s.winter_spring_per_person.amount_fen;
+            (household.members * per, format!("{}人 × {}", household.members, yuan(per)))
+        }
+    };
+    if amount_fen <= 0 {
+        return Err(ineligible("amount.zero", "the entitlement comes to nothing"));
+    }
+    Ok(Entitlement { amount_fen, reason, priority })
+}
+
+/// Orders grant lines: priority groups first, then by area and household.
+pub fn order_key(priority: bool, area_code: &str, household_id: i64) -> (bool, String, i64) {
+    (!priority, area_code.to_owned(), household_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn household(kind: HouseholdType, members: i64) -> HouseholdFacts {
+        HouseholdFacts { kind, members, disabled_member: false, programmes: BTreeSet::new() }
+    }
+
+    fn damage(house: HouseDamage) -> DamageFacts {
+        DamageFacts {
+            house,
+            rooms: 3,
+            transitional_persons: 0,
+            crop_total_loss: false,
+            dead: 0,
+            missing: 0,
+            has_other_home: false,
+            exclusions: vec![],
+        }
+    }
+
+    #[test]
+    fn emergency_aid_is_per_person() {
+        let got = assess(AidType::Emergency, &household(HouseholdType::General, 4), Some(&damage(HouseDamage::General))).unwrap();
+        assert_eq!(got.amount_fen, 4 * 30_000);
+        assert_eq!(got.reason, "4人 × ¥300");
+        assert!(!got.priority);
+    }
+
+    #[test]
+    fn no_record_or_no_loss_means_no_aid() {
+        let h = household(HouseholdType::Dibao, 2);
+        assert_eq!(assess(AidType::Emergency, &h, None).unwrap_err().rule, "damage.no_record");
+        assert_eq!(assess(AidType::Emergency, &h, Some(&damage(HouseDamage::None))).unwrap_err().rule, "damage.not_affected");
+        let crops = DamageFacts { crop_total_loss: true, ..damage(HouseDamage::None) };
+        assert!(assess(AidType::Emergency, &h, Some(&crops)).is_ok(), "a total crop loss is a loss");
+    }
+
+    #[test]
+    fn transitional_aid_is_persons_times_20_yuan_times_90_days() {
+        let h = household(HouseholdType::General, 5);
+        let lost = DamageFacts { transitional_persons: 3, ..damage(HouseDamage::Collapsed) };
+        let got = assess(AidType::Transitional, &h, Some(&lost)).unwrap();
+        assert_eq!(got.amount_fen, 3 * 2_000 * 90);
+        assert_eq!(got.amount_fen, 540_000, "¥5,400");
+        let severe = DamageFacts { house: HouseDamage::Severe, ..lost.clone() };
+        assert!(assess(AidType::Transitional, &h, Some(&severe)).is_ok());
+        let general = DamageFacts { house: HouseDamage::General, ..lost.clone() };
+        assert_eq!(assess(AidType::Transitional, &h, Some(&general)).unwrap_err().rule, "transitional.house_not_lost");
+        let elsewhere = DamageFacts { has_other_home: true, ..lost.clone() };
+        assert_eq!(assess(AidType::Transitional, &h, Some(&elsewhere)).unwrap_err().rule, "transitional.has_other_home");
+        let nobody = DamageFacts { transitional_persons: 0, ..lost };
+        assert_eq!(assess(AidType::Transitional, &h, Some(&nobody)).unwrap_err().rule, "transitional.no_persons");
+    }
+
+    #[test]
+    fn reconstruction_goes_by_damage_grade_with_the_exclusions() {
+        let h = household(HouseholdType::General, 3);
+        for (house, fen) in [(HouseDamage::Collapsed, 2_000_000), (HouseDamage::Severe, 2_000_000), (HouseDamage::General, 200_000)] {
+            assert_eq!(assess(AidType::Reconstruction, &h, Some(&damage(house))).unwrap().amount_fen, fen, "{house:?}");
+        }
+        assert_eq!(assess(AidType::Reconstruction, &h, Some(&damage(HouseDamage::Collapsed))).unwrap().reason, "倒塌3间，每户¥20000");
+        let cases = [
+            (Exclusion::AuxiliaryRoom, "reconstruction.excluded.auxiliary_room"),
+            (Exclusion::TemporaryBuilding, "reconstruction.excluded.temporary_building"),
+            (Exclusion::LongVacant, "reconstruction.excluded.long_vacant"),
+            (Exclusion::SecondHome, "reconstruction.excluded.second_home"),
+            (Exclusion::RebuiltOrBoughtElsewhere, "reconstruction.excluded.rebuilt_or_bought_elsewhere"),
+        ];
+        for (exclusion, rule) in cases {
+            let excluded = DamageFacts { exclusions: vec![exclusion], ..damage(HouseDamage::Collapsed) };
+            assert_eq!(assess(AidType::Reconstruction, &h, Some(&excluded)).unwrap_err().rule, rule);
+        }
+        let crops_only = DamageFacts { crop_total_loss: true, ..damage(HouseDamage::None) };
+        assert_eq!(assess(AidType::Reconstruction, &h, Some(&crops_only)).unwrap_err().rule, "reconstruction.no_house_damage");
+    }
+
+    #[test]
+    fn winter_spring_aid_needs_need() {
+        let general = household(HouseholdType::General, 3);
+        let hit = damage(HouseDamage::General);
+        assert_eq!(assess(AidType::WinterSpring, &general, Some(&hit)).unwrap_err().rule, "winter_spring.not_in_need");
+        let poor = household(HouseholdType::Dibao, 3);
+        let got = assess(AidType::WinterSpring, &poor, Some(&hit)).unwrap();
+        assert_eq!(got.amount_fen, 3 * 13_000);
+        assert!(got.priority);
+        let crops = DamageFacts { crop_total_loss: true, ..hit.clone() };
+        assert!(assess(AidType::WinterSpring, &general, Some(&crops)).is_ok());
+        let missing = DamageFacts { missing: 1, ..hit };
+        assert!(assess(AidType::WinterSpring, &general, Some(&missing)).is_ok());
+    }
+
+    #[test]
+    fn priority_groups() {
+        assert!(!is_priority(&household(HouseholdType::General, 1)));
+        for kind in [HouseholdType::Dibao, HouseholdType::Tekun, HouseholdType::Youfu, HouseholdType::Disabled] {
+            assert!(is_priority(&household(kind, 1)), "{kind:?}");
+        }
+        let disabled_member = HouseholdFacts { disabled_member: true, ..household(HouseholdType::General, 2) };
+        assert!(is_priority(&disabled_member));
+        let enrolled = HouseholdFacts { programmes: [Programme::Dibao].into(), ..household(HouseholdType::General, 2) };
+        assert!(is_priority(&enrolled));
+        let medical = HouseholdFacts { programmes: [Programme::Medical].into(), ..household(HouseholdType::General, 2) };
+        assert!(!is_priority(&medical));
+        let mut keys = [order_key(false, "360425100", 1), order_key(true, "360425200", 9), order_key(true, "360425100", 5)];
+        keys.sort();
+        assert_eq!(keys.map(|k| k.2), [5, 9, 1], "priority first, then area, then household");
+    }
+
+    #[test]
+    fn standards_are_whole_fen_and_sourced() {
+        let s = STANDARDS;
+        for standard in [
+            s.emergency_per_person,
+            s.transitional_per_person_day,
+            s.reconstruction_collapsed_or_severe,
+            s.reconstruction_general,
+            s.winter_spring_per_person,
+        ] {
+            assert!(standard.amount_fen > 0 && standard.source.contains("DOMAIN.md §3.1"), "{}", standard.key);
+        }
+        assert_eq!(yuan(13_000), "¥130");
+        assert_eq!(yuan(12_345), "¥123.45");
+    }
+}

@@ -1,0 +1,484 @@
+//! Primal network simplex for minimum-cost flow with exact node balances, after the LEMON
+//! implementation (Király & Kovács): a spanning tree kept as parent/thread lists, block-search
+//! pivoting, and strongly feasible trees so degenerate pivots cannot cycle. The start is the
+//! all-artificial tree through an extra root, with artificial costs high enough that any
+//! feasible flow beats them. Integer arithmetic throughout, so the optimum is exact.
+
+/// An arc with unlimited capacity; high enough that no flow reaches it, low enough not to overflow.
+pub(super) const UNBOUNDED: i64 = i64::MAX / 4;
+
+const NONE: usize = usize::MAX;
+const STATE_UPPER: i8 = -1;
+const STATE_TREE: i8 = 0;
+const STATE_LOWER: i8 = 1;
+const DIR_UP: i8 = 1;
+const DIR_DOWN: i8 = -1;
+
+#[derive(Debug, Clone)]
+pub(super) struct Arc {
+    pub tail: usize,
+    pub head: usize,
+    pub capacity: i64,
+    pub cost: i64,
+}
+
+/// A cheapest flow with `balance[u]` leaving node `u` (negative: arriving), given that one exists.
+/// Costs must be non-negative. Returns the flow on each arc.
+///
+/// # Panics
+/// If the balances sum to non-zero or cannot be met.
+pub(super) fn min_cost_flow(balance: &[i64], arcs: &[Arc]) -> Vec<i64> {
+    assert_eq!(balance.iter().sum::<i64>(), 0, "balances must sum to zero");
+    // Interleave the arcs (as LEMON does) so each search block sees arcs from all over the network.
+    let skip = (arcs.len() / balance.len().max(1)).max(3);
+    let mut order = Vec::with_capacity(arcs.len());
+    for first in 0..skip.min(arcs.len()) {
+        order.extend((first..arcs.len()).step_by(skip));
+    }
+    let mut simplex = Simplex::new(balance, order.iter().map(|&i| &arcs[i]));
+    simplex.run();
+    assert!(simplex.flow[arcs.len()..].iter().all(|&f| f == 0), "the balances cannot be met");
+    let mut flow = vec![0; arcs.len()];
+    for (position, &i) in order.iter().enumerate() {
+        flow[i] = simplex.flow[position];
+    }
+    flow
+}
+
+struct Simplex {
+    // Arcs: the real ones, then one artificial arc per node to or from the root.
+    source: Vec<usize>,
+    target: Vec<usize>,
+    capacity: Vec<i64>,
+    cost: Vec<i64>,
+    flow: Vec<i64>,
+    state: Vec<i8>,
+    real_arcs: usize,
+    // Nodes: the real ones, then the root. The tree: each node's parent and the arc to it
+    // (`pred`, `pred_dir` telling whether it points up or down), a preorder `thread` (circular,
+    // with its reverse), subtree sizes and each subtree's last node in thread order.
+    parent: Vec<usize>,
+    pred: Vec<usize>,
+    pred_dir: Vec<i8>,
+    thread: Vec<usize>,
+    rev_thread: Vec<usize>,
+    succ_num: Vec<usize>,
+    last_succ: Vec<usize>,
+    potential: Vec<i64>,
+    // The current pivot.
+    in_arc: usize,
+    join: usize,
+    u_in: usize,
+    v_in: usize,
+    u_out: usize,
+    delta: i64,
+    // Block search.
+    next_arc: usize,
+    block_size: usize,
+    dirty_revs: Vec<usize>,
+}
+
+impl Simplex {
+    fn new<'a>(balance: &[i64], arcs: impl ExactSizeIterator<Item = &'a Arc> + Clone) -> Self {
+        let nodes = balance.len();
+        let root = nodes;
+        let real_arcs = arcs.len();
+        let all_arcs = real_arcs + nodes;
+        let max_cost = arcs.clone().map(|a| a.cost).max().unwrap_or(0);
+        debug_assert!(arcs.clone().all(|a| a.cost >= 0 && a.capacity >= 0));
+        // Dearer than any path of real arcs, so flow leaves the artificial arcs when it can.
+        let artificial_cost = (max_cost + 1).checked_mul(nodes as i64 + 1).expect("costs too large");
+        let mut simplex = Self {
+            source: Vec::with_capacity(all_arcs),
+            target: Vec::with_capacity(all_arcs),
+            capacity: Vec::with_capacity(all_arcs),
+            cost: Vec::with_capacity(all_arcs),
+            flow: vec![0; all_arcs],
+            state: vec![STATE_LOWER; all_arcs],
+            real_arcs,
+            parent: vec![NONE; nodes + 1],
+            pred: vec![NONE; nodes + 1],
+            pred_dir: vec![DIR_UP; nodes + 1],
+            thread: vec![0; nodes + 1],
+            rev_thread: vec![0; nodes + 1],
+            succ_num: vec![1; nodes + 1],
+            last_succ: vec![0; nodes + 1],
+            potential: vec![0; nodes + 1],
+            in_arc: 0,
+            join: 0,
+            u_in: 0,
+            v_in: 0,
+            u_out: 0,
+            delta: 0,
+            next_arc: 0,
+            block_size: ((real_arcs as f64).sqrt() as usize).max(10),
+            dirty_revs: Vec::new(),
+        };
+        for arc in arcs {
+            simplex.source.push(arc.tail);
+            simplex.target.push(arc.head);
+            simplex.capacity.push(arc.capacity);
+            simplex.cost.push(arc.cost);
+        }
+        simplex.thread[root] = 0;
+        simplex.rev_thread[0] = root;
+        simplex.succ_num[root] = nodes + 1;
+        simplex.last_succ[root] = if nodes == 0 { root } else { root - 1 };
+        for (u, &node_balance) in balance.iter().enumerate() {
+            let e = real_arcs + u;
+            simplex.parent[u] = root;
+            simplex.pred[u] = e;
+            simplex.thread[u] = u + 1;
+            simplex.rev_thread[u + 1] = u;
+            simplex.last_succ[u] = u;
+            simplex.capacity.push(UNBOUNDED);
+            simplex.state[e] = STATE_TREE;
+            if node_balance >= 0 {
+                simplex.pred_dir[u] = DIR_UP;
+                simplex.source.push(u);
+                simplex.target.push(root);
+                simplex.flow[e] = node_balance;
+                simplex.cost.push(0);
+            } else {
+                simplex.pred_dir[u] = DIR_DOWN;
+                simplex.potential[u] = artificial_cost;
+                simplex.source.push(root);
+                simplex.target.push(u);
+                simplex.flow[e] = -node_balance;
+                simplex.cost.push(artificial_cost);
+            }
+        }
+        simplex
+    }
+
+    fn run(&mut self) {
+        while self.find_entering_arc() {
+            self.find_join_node();
+            let change = self.find_leaving_arc();
+            assert!(self.delta < UNBOUNDED / 2, "unbounded: negative-cost cycle of unlimited arcs");
+            self.change_flow(change);
+            if change {
+                self.update_tree_structure();
+                self.update_potential();
+            }
+        }
+    }
+
+    fn reduced_cost(&self, e: usize) -> i64 {
+        self.cost[e] + self.potential[self.source[e]] - self.potential[self.target[e]]
+    }
+
+    /// Block search: scan arcs in blocks from where the last search stopped and take the most
+    /// violating arc of the first block that has one.
+    fn find_entering_arc(&mut self) -> bool {
+        let mut best = 0;
+        let mut count = self.block_size;
+        let start = self.next_arc;
+        for e in (start..self.real_arcs).chain(0..start) {
+            let violation = i64::from(self.state[e]) * self.reduced_cost(e);
+            if violation < best {
+                best = violation;
+                self.in_arc = e;
+            }
+            count -= 1;
+            if count == 0 {
+                if best < 0 {
+                    self.next_arc = e + 1;
+                    return true;
+                }
+                count = self.block_size;
+            }
+        }
+        if best < 0 {
+            self.next_arc = self.in_arc + 1;
+        }
+        best < 0
+    }
+
+    fn find_join_node(&mut self) {
+        let (mut u, mut v) = (self.source[self.in_arc], self.target[self.in_arc]);
+        while u != v {
+            if self.succ_num[u] < self.succ_num[v] {
+                u = self.parent[u];
+            } else {
+                v = self.parent[v];
+            }
+        }
+        self.join = u;
+    }
+
+    /// The blocking arc of the cycle the entering arc closes; the last such arc in cycle order
+    /// from the join node, which keeps the tree strongly feasible. False if the entering arc
+    /// itself blocks (it then only moves to its other bound).
+    fn find_leaving_arc(&mut self) -> bool {
+        let (first, second) = if self.state[self.in_arc] == STATE_LOWER {
+            (self.source[self.in_arc], self.target[self.in_arc])
+        } else {
+            (self.target[self.in_arc], self.source[self.in_arc])
+        };
+        self.delta = self.capacity[self.in_arc];
+        let mut result = 0;
+        let mut u = first;
+        while u != self.join {
+            let e = self.pred[u];
+            let room = if self.pred_dir[u] == DIR_DOWN { self.capacity[e] - self.flow[e] } else { self.flow[e] };
+            if room < self.delta {
+                self.delta = room;
+                self.u_out = u;
+                result = 1;
+            }
+            u = self.parent[u];
+        }
+        let mut u = second;
+        while u != self.join {
+            let e = self.pred[u];
+            let room = if self.pred_dir[u] == DIR_UP { self.capacity[e] - self.flow[e] } else { self.flow[e] };
+            if room <= self.delta {
+                self.delta = room;
+                self.u_out = u;
+                result = 2;
+            }
+            u = self.parent[u];
+        }
+        if result == 1 {
+            (self.u_in, self.v_in) = (first, second);
+        } else {
+            (self.u_in, self.v_in) = (second, first);
+        }
+        result != 0
+    }
+
+    fn change_flow(&mut self, change: bool) {
+        if self.delta > 0 {
+            let value = i64::from(self.state[self.in_arc]) * self.delta;
+            self.flow[self.in_arc] += value;
+            let mut u = self.source[self.in_arc];
+            while u != self.join {
+                self.flow[self.pred[u]] -= i64::from(self.pred_dir[u]) * value;
+                u = self.parent[u];
+            }
+            let mut u = self.target[self.in_arc];
+            while u != self.join {
+                self.flow[self.pred[u]] += i64::from(self.pred_dir[u]) * value;
+                u = self.parent[u];
+            }
+        }
+        if change {
+            self.state[self.in_arc] = STATE_TREE;
+            let out = self.pred[self.u_out];
+            self.state[out] = if self.flow[out] == 0 { STATE_LOWER } else { STATE_UPPER };
+        } else {
+            self.state[self.in_arc] = -self.state[self.in_arc];
+        }
+    }
+
+    /// Swaps the leaving arc for the entering one: the subtree cut off at `u_out` is re-hung
+    /// from `v_in` by `u_in`, reversing the parent links along the stem from `u_in` to `u_out`.
+    fn update_tree_structure(&mut self) {
+        let (u_in, v_in, u_out, join, in_arc) = (self.u_in, self.v_in, self.u_out, self.join, self.in_arc);
+        let old_rev_thread = self.rev_thread[u_out];
+        let old_succ_num = self.succ_num[u_out];
+        let old_last_succ = self.last_succ[u_out];
+        let v_out = self.parent[u_out];
+
+        if u_in == u_out {
+            self.parent[u_in] = v_in;
+            self.pred[u_in] = in_arc;
+            self.pred_dir[u_in] = if u_in == self.source[in_arc] { DIR_UP } else { DIR_DOWN };
+            if self.thread[v_in] != u_out {
+                let after = self.thread[old_last_succ];
+                self.thread[old_rev_thread] = after;
+                self.rev_thread[after] = old_rev_thread;
+                let after = self.thread[v_in];
+                self.thread[v_in] = u_out;
+                self.rev_thread[u_out] = v_in;
+                self.thread[old_last_succ] = after;
+                self.rev_thread[after] = old_last_succ;
+            }
+        } else {
+            // When the old predecessor in thread order is v_in, join and v_out coincide.
+            let thread_continue =
+                if old_rev_thread == v_in { self.thread[old_last_succ] } else { self.thread[v_in] };
+            let mut stem = u_in;
+            let mut par_stem = v_in;
+            let mut last = self.last_succ[u_in];
+            let mut after = self.thread[last];
+            self.thread[v_in] = u_in;
+            self.dirty_revs.clear();
+            self.dirty_revs.push(v_in);
+            while stem != u_out {
+                let next_stem = self.parent[stem];
+                self.thread[last] = next_stem;
+                self.dirty_revs.push(last);
+                let before = self.rev_thread[stem];
+                self.thread[before] = after;
+                self.rev_thread[after] = before;
+                self.parent[stem] = par_stem;
+                par_stem = stem;
+                stem = next_stem;
+                last = if self.last_succ[stem] == self.last_succ[par_stem] {
+                    self.rev_thread[par_stem]
+                } else {
+                    self.last_succ[stem]
+                };
+                after = self.thread[last];
+            }
+            self.parent[u_out] = par_stem;
+            self.thread[last] = thread_continue;
+            self.rev_thread[thread_continue] = last;
+            self.last_succ[u_out] = last;
+            if old_rev_thread != v_in {
+                self.thread[old_rev_thread] = after;
+                self.rev_thread[after] = old_rev_thread;
+            }
+            for i in 0..self.dirty_revs.len() {
+                let u = self.dirty_revs[i];
+                self.rev_thread[self.thread[u]] = u;
+            }
+            // Along the stem from u_out back to u_in: arcs, directions and subtree figures.
+            let mut subtree_size = 0;
+            let stem_last = self.last_succ[u_out];
+            let mut u = u_out;
+            while u != u_in {
+                let p = self.parent[u];
+                self.pred[u] = self.pred[p];
+                self.pred_dir[u] = -self.pred_dir[p];
+                subtree_size += self.succ_num[u] - self.succ_num[p];
+                self.succ_num[u] = subtree_size;
+                self.last_succ[p] = stem_last;
+                u = p;
+            }
+            self.pred[u_in] = in_arc;
+            self.pred_dir[u_in] = if u_in == self.source[in_arc] { DIR_UP } else { DIR_DOWN };
+            self.succ_num[u_in] = old_succ_num;
+        }
+
+        // last_succ from v_in towards the root
+        let up_limit_out = if self.last_succ[join] == v_in { join } else { NONE };
+        let last_succ_out = self.last_succ[u_out];
+        let mut u = v_in;
+        while u != NONE && self.last_succ[u] == v_in {
+            self.last_succ[u] = last_succ_out;
+            u = self.parent[u];
+        }
+        // last_succ from v_out towards the root
+        if join != old_rev_thread && v_in != old_rev_thread {
+            let mut u = v_out;
+            while u != up_limit_out && self.last_succ[u] == old_last_succ {
+                self.last_succ[u] = old_rev_thread;
+                u = self.parent[u];
+            }
+        } else if last_succ_out != old_last_succ {
+            let mut u = v_out;
+            while u != up_limit_out && self.last_succ[u] == old_last_succ {
+                self.last_succ[u] = last_succ_out;
+                u = self.parent[u];
+            }
+        }
+        // succ_num from v_in and from v_out up to the join node
+        let mut u = v_in;
+        while u != join {
+            self.succ_num[u] += old_succ_num;
+            u = self.parent[u];
+        }
+        let mut u = v_out;
+        while u != join {
+            self.succ_num[u] -= old_succ_num;
+            u = self.parent[u];
+        }
+    }
+
+    /// Shifts the potentials of the re-hung subtree so the entering arc's reduced cost is zero.
+    fn update_potential(&mut self) {
+        let sigma = self.potential[self.v_in]
+            - self.potential[self.u_in]
+            - i64::from(self.pred_dir[self.u_in]) * self.cost[self.in_arc];
+        let end = self.thread[self.last_succ[self.u_in]];
+        let mut u = self.u_in;
+        while u != end {
+            self.potential[u] += sigma;
+            u = self.thread[u];
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Bellman–Ford from a virtual node joined to all: is there a negative cycle of residual arcs?
+    fn has_negative_cycle(nodes: usize, arcs: &[Arc], flow: &[i64]) -> bool {
+        let mut residual = Vec::new();
+        for (arc, &f) in arcs.iter().zip(flow) {
+            if f < arc.capacity {
+                residual.push((arc.tail, arc.head, arc.cost));
+            }
+            if f > 0 {
+                residual.push((arc.head, arc.tail, -arc.cost));
+            }
+        }
+        let mut distance = vec![0i64; nodes];
+        for _ in 0..nodes {
+            let mut changed = false;
+            for &(from, to, cost) in &residual {
+                if distance[from] + cost < distance[to] {
+                    distance[to] = distance[from] + cost;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn problems() -> impl Strategy<Value = (usize, Vec<Arc>, Vec<i64>)> {
+        (2usize..9).prop_flat_map(|nodes| {
+            let arc = (0..nodes, 0..nodes, 0i64..8, 0i64..20, 0i64..8, prop::bool::weighted(0.2));
+            (Just(nodes), prop::collection::vec(arc, 1..30))
+        })
+        .prop_map(|(nodes, raw)| {
+            // A random flow within the capacities defines balances that can surely be met.
+            let mut balance = vec![0; nodes];
+            let mut arcs = Vec::new();
+            for (tail, head, capacity, cost, flow, unlimited) in raw {
+                let flow = flow.min(capacity);
+                balance[tail] += flow;
+                balance[head] -= flow;
+                arcs.push(Arc { tail, head, capacity: if unlimited { UNBOUNDED } else { capacity }, cost });
+            }
+            (nodes, arcs, balance)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn flows_meet_the_balances_and_leave_no_cheaper_cycle((nodes, arcs, balance) in problems()) {
+            let flow = min_cost_flow(&balance, &arcs);
+            let mut net = vec![0; nodes];
+            for (arc, &f) in arcs.iter().zip(&flow) {
+                prop_assert!(0 <= f && f <= arc.capacity);
+                net[arc.tail] += f;
+                net[arc.head] -= f;
+            }
+            prop_assert_eq!(net, balance);
+            prop_assert!(!has_negative_cycle(nodes, &arcs, &flow));
+        }
+    }
+
+    #[test]
+    fn takes_the_cheaper_of_two_paths_until_it_is_full() {
+        // 0 → 1 → 3 costs 2 (capacity 3), 0 → 2 → 3 costs 5.
+        let arcs = [
+            Arc { tail: 0, head: 1, capacity: 3, cost: 1 },
+            Arc { tail: 1, head: 3, capacity: UNBOUNDED, cost: 1 },
+            Arc { tail: 0, head: 2, capacity: UNBOUNDED, cost: 2 },
+            Arc { tail: 2, head: 3, capacity: UNBOUNDED, cost: 3 },
+        ];
+        assert_eq!(min_cost_flow(&[5, 0, 0, -5], &arcs), [3, 3, 2, 2]);
+    }
+}

@@ -1,0 +1,573 @@
+use std::collections::{BTreeMap, HashMap};
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::needs::{DemandPoint, demand_points, item_demand};
+use super::store::{NewPlan, PlanError};
+use super::{AidType, AreaFill, Bottleneck, Plan, PlanKind, PlanLine, PlanResult, PlanStatus, Shipment, TimeToAid, Totals, Unreachable};
+use crate::auth::{Actor, Role};
+use crate::depots::{Depot, can_operate, can_read};
+use crate::disasters::http::{event_or_404, summarize};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::export::{Cell, Format, Table};
+use crate::http::AppState;
+use crate::planner::{AreaDemand, ItemProblem, plan_item};
+use crate::routing::{Point, TravelTimes};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_plans, create_plan))
+        .routes(routes!(get_plan, edit_plan))
+        .routes(routes!(submit_plan))
+        .routes(routes!(approve_plan))
+        .routes(routes!(reject_plan))
+        .routes(routes!(dispatch_plan))
+        .routes(routes!(cancel_plan))
+        .routes(routes!(list_shipments))
+        .routes(routes!(receive_shipment))
+        .routes(routes!(export_time_to_aid))
+}
+
+impl From<PlanError> for AppError {
+    fn from(error: PlanError) -> Self {
+        match error {
+            PlanError::WrongState(_) | PlanError::AlreadyReceived => AppError::conflict(error.to_string()),
+            PlanError::Stock { depot_id, ref item, available } => AppError::Conflict {
+                message: format!("stock changed and the plan no longer fits: {error}"),
+                details: Some(serde_json::json!({"depot_id": depot_id, "item": item, "available": available})),
+            },
+            PlanError::Db(e) => e.into(),
+        }
+    }
+}
+
+async fn plan_or_404(state: &AppState, id: i64) -> AppResult<Plan> {
+    let (row, lines) = state.store.get_plan(id).await?.ok_or_else(|| AppError::NotFound(format!("no plan {id}")))?;
+    let result = row.result.0.clone();
+    let mut plan = Plan { row, lines, result, time_to_aid: Vec::new() };
+    plan.time_to_aid = time_to_aid(state, &plan).await?;
+    Ok(plan)
+}
+
+// ---- computing a plan ------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    pub event_id: i64,
+    /// emergency, transitional, winter_spring (materials) or reconstruction (funds only)
+    pub aid_type: String,
+    /// materials or funds
+    pub kind: String,
+}
+
+/// Everything a materials plan is computed from, read once.
+struct PlanningInput {
+    points: Vec<DemandPoint>,
+    depots: Vec<Depot>,
+    items: Vec<crate::depots::Item>,
+    available: HashMap<(i64, String), i64>,
+    covered: HashMap<(String, String), i64>,
+    minutes: Vec<Vec<Option<u32>>>,
+}
+
+async fn planning_input(state: &AppState, actor: &Actor, event: &crate::disasters::Event, aid: AidType) -> AppResult<PlanningInput> {
+    let material = aid.materials().expect("checked by the caller");
+    let summarized = summarize(state, event).await?;
+    let points_by_area: HashMap<String, (f64, f64)> = summarized.areas.iter().map(|a| (a.code.clone(), (a.lon, a.lat))).collect();
+    let levels: HashMap<String, Option<i64>> = summarized.summaries.iter().map(|(c, s)| (c.clone(), s.response_level)).collect();
+    let points: Vec<DemandPoint> = demand_points(material, &summarized.own_best, &points_by_area, &levels)
+        .into_iter()
+        .filter(|p| actor.user.can_reach(&p.area_code))
+        .collect();
+    if points.is_empty() {
+        let basis: Vec<String> = super::needs::basis_indicators(material).iter().map(|i| i.name()).collect();
+        return Err(AppError::invalid_field(
+            "event_id",
+            format!("no figures to plan from: no area in your scope has reported {} for this event", basis.join(" or ")),
+        ));
+    }
+    let depots: Vec<Depot> =
+        state.store.list_depots().await?.into_iter().filter(|d| d.status == "active" && can_read(&actor.user, d)).collect();
+    let available = state
+        .store
+        .balances()
+        .await?
+        .into_iter()
+        .map(|b| ((b.depot_id, b.item_code), b.on_hand - b.reserved))
+        .collect();
+    let covered_lines =
+        state.store.lines_in_states(event.id, &crate::disasters::enum_text(aid), &[PlanStatus::Approved, PlanStatus::Dispatched, PlanStatus::Completed]).await?;
+    let mut covered: HashMap<(String, String), i64> = HashMap::new();
+    for line in covered_lines {
+        *covered.entry((line.area_code, line.item)).or_default() += line.quantity;
+    }
+    let blocked = state
+        .store
+        .blockages(event.id)
+        .await?
+        .iter()
+        .map(|b| super::travel::parse_multipolygon(&b.geometry).map(|mp| mp.0))
+        .collect::<AppResult<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    let model = state.travel.model(state, blocked).await?;
+    let origins: Vec<Point> = depots.iter().map(|d| Point::new(d.lon, d.lat)).collect();
+    let destinations: Vec<Point> = points.iter().map(|p| Point::new(p.lon, p.lat)).collect();
+    let minutes = tokio::task::spawn_blocking(move || model.minutes(&origins, &destinations))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(PlanningInput { points, depots, items: state.store.list_items().await?, available, covered, minutes })
+}
+
+/// Runs the exact planner item by item.
+fn compute(input: &PlanningInput, aid: crate::depots::MaterialAidType, persons_per_household: f64, deadline: u32) -> (Vec<PlanLine>, PlanResult) {
+    let mut lines = Vec::new();
+    let mut result = PlanResult::default();
+    for item in input.items.iter().filter(|i| i.norms.get(&aid).is_some_and(|n| n.per_thousand > 0)) {
+        let norm = item.norms[&aid];
+        let demands: Vec<i64> = input
+            .points
+            .iter()
+            .map(|p| {
+                let covered = input.covered.get(&(p.area_code.clone(), item.code.clone())).copied().unwrap_or(0);
+                (item_demand(&norm, p.persons, persons_per_household) - covered).max(0)
+            })
+            .collect();
+        if demands.iter().all(|d| *d == 0) {
+            continue;
+        }
+        let problem = ItemProblem {
+            supplies: input.depots.iter().map(|d| input.available.get(&(d.id, item.code.clone())).copied().unwrap_or(0).max(0)).collect(),
+            demands: input
+                .points
+                .iter()
+                .zip(&demands)
+                .map(|(p, quantity)| AreaDemand { quantity: *quantity, tier: p.tier, weight: i64::from(p.tier) + 1 })
+                .collect(),
+            minutes: input.minutes.clone(),
+            deadline_minutes: deadline,
+        };
+        let planned = plan_item(&problem);
+        for line in &planned.lines {
+            lines.push(PlanLine {
+                depot_id: input.depots[line.depot].id,
+                area_code: input.points[line.area].area_code.clone(),
+                item: item.code.clone(),
+                quantity: line.quantity,
+                travel_minutes: i64::from(line.minutes),
+                late: line.late,
+            });
+        }
+        for (index, point) in input.points.iter().enumerate() {
+            if demands[index] == 0 {
+                continue;
+            }
+            result.areas.push(AreaFill {
+                area_code: point.area_code.clone(),
+                item: item.code.clone(),
+                demand: demands[index],
+                allocated: planned.allocated[index],
+                fill_rate: planned.allocated[index] as f64 / demands[index] as f64,
+                tier: point.tier,
+            });
+        }
+        result.unreachable.extend(planned.unreachable.iter().map(|&a| Unreachable {
+            area_code: input.points[a].area_code.clone(),
+            item: item.code.clone(),
+            demand: demands[a],
+        }));
+        result.bottlenecks.extend(planned.bottlenecks.iter().map(|&d| Bottleneck { depot_id: input.depots[d].id, item: item.code.clone() }));
+    }
+    result.totals = totals(&lines, &result);
+    (lines, result)
+}
+
+fn totals(lines: &[PlanLine], result: &PlanResult) -> Totals {
+    let mut unreachable: Vec<&str> = result.unreachable.iter().map(|u| u.area_code.as_str()).collect();
+    unreachable.sort_unstable();
+    unreachable.dedup();
+    Totals {
+        demand: result.areas.iter().map(|a| a.demand).sum(),
+        allocated: lines.iter().map(|l| l.quantity).sum(),
+        lines: lines.len() as i64,
+        late_lines: lines.iter().filter(|l| l.late).count() as i64,
+        unreachable_areas: unreachable.len() as i64,
+    }
+}
+
+/// Plans of an event, newest first.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PlanQuery {
+    pub event_id: Option<i64>,
+    pub status: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/plans", tag = "plans", security(("bearer" = [])), params(PlanQuery),
+    responses((status = 200, body = [super::PlanRow])))]
+async fn list_plans(State(state): State<AppState>, _actor: Actor, Query(query): Query<PlanQuery>) -> AppResult<Json<Vec<super::PlanRow>>> {
+    Ok(Json(state.store.list_plans(query.event_id, query.status.as_deref()).await?))
+}
+
+/// Computes a draft plan (manager): demand per area and item from the best figures and the norms,
+/// minus what approved plans cover; supply from the depots in scope; travel times around blocked
+/// zones; the exact fair allocation per item.
+#[utoipa::path(post, path = "/api/v1/plans", tag = "plans", security(("bearer" = [])), request_body = PlanRequest,
+    responses((status = 201, body = Plan), (status = 403), (status = 404), (status = 422)))]
+async fn create_plan(State(state): State<AppState>, actor: Actor, Json(body): Json<Value>) -> AppResult<(StatusCode, Json<Plan>)> {
+    actor.require_role(&[Role::Manager])?;
+    let request: PlanRequest = serde_json::from_value(body).map_err(|e| AppError::invalid_field("body", e.to_string()))?;
+    let aid: AidType = crate::disasters::parse_enum(request.aid_type.clone())
+        .map_err(|_| AppError::invalid_field("aid_type", "emergency, transitional, winter_spring or reconstruction"))?;
+    let kind: PlanKind = crate::disasters::parse_enum(request.kind.clone()).map_err(|_| AppError::invalid_field("kind", "materials or funds"))?;
+    let event = event_or_404(&state, request.event_id).await?;
+    let material = match (kind, aid.materials()) {
+        (PlanKind::Materials, Some(material)) => material,
+        (PlanKind::Materials, None) => return Err(AppError::invalid_field("kind", "housing reconstruction is funds only")),
+        (PlanKind::Funds, _) => {
+            return Err(AppError::invalid_field("kind", "funds plans are not available in this version; plan materials"));
+        }
+    };
+    let input = planning_input(&state, &actor, &event, aid).await?;
+    let (lines, result) = compute(&input, material, state.settings.persons_per_household, state.settings.plan_deadline_minutes);
+    let plan = NewPlan {
+        event_id: event.id,
+        aid_type: request.aid_type,
+        kind: request.kind,
+        author_id: actor.user.id,
+        author_name: actor.user.username.clone(),
+        result,
+        lines,
+    };
+    let id = state.store.create_plan(&plan, &actor.audit("plan.create", "plan", "")).await?;
+    Ok((StatusCode::CREATED, Json(plan_or_404(&state, id).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Plan), (status = 404)))]
+async fn get_plan(State(state): State<AppState>, _actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Plan>> {
+    Ok(Json(plan_or_404(&state, id).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LineEdit {
+    pub depot_id: i64,
+    pub area_code: String,
+    pub item: String,
+    pub quantity: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanEdit {
+    /// The complete new set of lines.
+    pub lines: Vec<LineEdit>,
+}
+
+/// Replaces a draft's lines (its author or another manager); re-checked against the depots'
+/// available stock and the areas' demand.
+#[utoipa::path(patch, path = "/api/v1/plans/{id}", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = PlanEdit, responses((status = 200, body = Plan), (status = 403), (status = 404), (status = 409), (status = 422)))]
+async fn edit_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>, Json(edit): Json<PlanEdit>) -> AppResult<Json<Plan>> {
+    actor.require_role(&[Role::Manager])?;
+    let plan = plan_or_404(&state, id).await?;
+    if plan.row.status != PlanStatus::Draft {
+        return Err(AppError::conflict(format!("only a draft can be edited; this plan is {}", plan.row.status.as_str())));
+    }
+    let balances = state.store.balances().await?;
+    let depots = state.store.list_depots().await?;
+    let mut problems = Vec::new();
+    let mut per_depot_item: HashMap<(i64, String), i64> = HashMap::new();
+    let mut per_area_item: HashMap<(String, String), i64> = HashMap::new();
+    let mut lines = Vec::new();
+    for (i, line) in edit.lines.iter().enumerate() {
+        let field = |name: &str| format!("lines[{i}].{name}");
+        if line.quantity <= 0 {
+            problems.push(FieldError::new(field("quantity"), "must be a positive whole number"));
+        }
+        if !depots.iter().any(|d| d.id == line.depot_id && d.status == "active") {
+            problems.push(FieldError::new(field("depot_id"), format!("unknown or inactive depot {}", line.depot_id)));
+        }
+        let Some(fill) = plan.result.areas.iter().find(|a| a.area_code == line.area_code && a.item == line.item) else {
+            problems.push(FieldError::new(field("area_code"), format!("{} has no demand for {} in this plan", line.area_code, line.item)));
+            continue;
+        };
+        *per_depot_item.entry((line.depot_id, line.item.clone())).or_default() += line.quantity;
+        *per_area_item.entry((line.area_code.clone(), line.item.clone())).or_default() += line.quantity;
+        let original = plan.lines.iter().find(|l| l.depot_id == line.depot_id && l.area_code == line.area_code && l.item == line.item);
+        let minutes = original.map_or(0, |l| l.travel_minutes);
+        lines.push(PlanLine {
+            depot_id: line.depot_id,
+            area_code: fill.area_code.clone(),
+            item: line.item.clone(),
+            quantity: line.quantity,
+            travel_minutes: minutes,
+            late: minutes > i64::from(state.settings.plan_deadline_minutes),
+        });
+    }
+    for ((depot, item), quantity) in &per_depot_item {
+        let available = balances.iter().find(|b| b.depot_id == *depot && &b.item_code == item).map_or(0, |b| b.on_hand - b.reserved);
+        if *quantity > available {
+            problems.push(FieldError::new("lines", format!("depot {depot} has {available} {item} available, the lines take {quantity}")));
+        }
+    }
+    for ((area, item), quantity) in &per_area_item {
+        let demand = plan.result.areas.iter().find(|a| &a.area_code == area && &a.item == item).map_or(0, |a| a.demand);
+        if *quantity > demand {
+            problems.push(FieldError::new("lines", format!("{area} needs {demand} {item}, the lines send {quantity}")));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::invalid("invalid plan lines", problems));
+    }
+    let mut result = plan.result.clone();
+    for fill in &mut result.areas {
+        fill.allocated = per_area_item.get(&(fill.area_code.clone(), fill.item.clone())).copied().unwrap_or(0);
+        fill.fill_rate = if fill.demand > 0 { fill.allocated as f64 / fill.demand as f64 } else { 1.0 };
+    }
+    result.totals = totals(&lines, &result);
+    let audit = actor.audit("plan.edit", "plan", id.to_string()).with_before(&plan.lines).with_after(&lines);
+    state.store.edit_draft(id, &lines, &result, &audit).await?;
+    Ok(Json(plan_or_404(&state, id).await?))
+}
+
+// ---- workflow --------------------------------------------------------------------------------
+
+/// Submits a draft for approval (manager).
+#[utoipa::path(post, path = "/api/v1/plans/{id}/submit", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Plan), (status = 403), (status = 409)))]
+async fn submit_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Plan>> {
+    actor.require_role(&[Role::Manager])?;
+    let plan = plan_or_404(&state, id).await?;
+    if plan.lines.is_empty() {
+        return Err(AppError::conflict("the plan has no lines to approve"));
+    }
+    let audit = actor.audit("plan.submit", "plan", id.to_string());
+    state.store.transition(id, &[PlanStatus::Draft], PlanStatus::Submitted, None, None, &audit).await?;
+    Ok(Json(plan_or_404(&state, id).await?))
+}
+
+/// Approves a submitted plan (a reviewer other than its author), reserving its stock atomically.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/approve", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Plan), (status = 403), (status = 409, description = "wrong state, or the stock no longer fits")))]
+async fn approve_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Plan>> {
+    actor.require_role(&[Role::Reviewer])?;
+    let plan = plan_or_404(&state, id).await?;
+    if plan.row.author_id == actor.user.id {
+        return Err(AppError::Forbidden("a plan is approved by someone other than its author".into()));
+    }
+    let audit = actor.audit("plan.approve", "plan", id.to_string());
+    state.store.approve(id, &actor.user.username, &audit).await?;
+    Ok(Json(plan_or_404(&state, id).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReasonInput {
+    pub reason: String,
+}
+
+/// Rejects a submitted plan with a reason (reviewer).
+#[utoipa::path(post, path = "/api/v1/plans/{id}/reject", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = ReasonInput, responses((status = 200, body = Plan), (status = 403), (status = 409), (status = 422)))]
+async fn reject_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>, Json(input): Json<ReasonInput>) -> AppResult<Json<Plan>> {
+    actor.require_role(&[Role::Reviewer])?;
+    let plan = plan_or_404(&state, id).await?;
+    if plan.row.author_id == actor.user.id {
+        return Err(AppError::Forbidden("a plan is reviewed by someone other than its author".into()));
+    }
+    if input.reason.trim().is_empty() {
+        return Err(AppError::invalid_field("reason", "a rejection needs a reason"));
+    }
+    let audit = actor.audit("plan.reject", "plan", id.to_string()).with_after(serde_json::json!({"reason": input.reason}));
+    state.store.transition(id, &[PlanStatus::Submitted], PlanStatus::Rejected, Some(&actor.user.username), Some(input.reason.trim()), &audit).await?;
+    Ok(Json(plan_or_404(&state, id).await?))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct DispatchInput {
+    /// Only these depots' parts (depot keepers ship their own); default: every part the caller may ship.
+    pub depot_ids: Option<Vec<i64>>,
+}
+
+/// Ships an approved plan: the reserved stock is issued and shipments are created per depot and
+/// area. Managers ship every part; depot keepers ship their own depots' parts.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/dispatch", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = DispatchInput, responses((status = 200, body = [Shipment]), (status = 403), (status = 409)))]
+async fn dispatch_plan(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    body: Option<Json<DispatchInput>>,
+) -> AppResult<Json<Vec<Shipment>>> {
+    actor.require_role(&[Role::Manager, Role::DepotStaff])?;
+    let plan = plan_or_404(&state, id).await?;
+    if plan.row.status != PlanStatus::Approved {
+        return Err(AppError::conflict(format!("only an approved plan is dispatched; this plan is {}", plan.row.status.as_str())));
+    }
+    let depots = state.store.list_depots().await?;
+    let involved: Vec<i64> = {
+        let mut ids: Vec<i64> = plan.lines.iter().map(|l| l.depot_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let requested = body.and_then(|Json(b)| b.depot_ids).unwrap_or_else(|| involved.clone());
+    let allowed: Vec<i64> = requested
+        .iter()
+        .copied()
+        .filter(|id| involved.contains(id) && depots.iter().any(|d| d.id == *id && can_operate(&actor.user, d)))
+        .collect();
+    if allowed.is_empty() {
+        return Err(AppError::Forbidden("none of this plan's depots is yours to dispatch".into()));
+    }
+    let audit = actor.audit("plan.dispatch", "plan", id.to_string());
+    let created = state.store.dispatch(id, Some(&allowed), &audit).await?;
+    let shipments = state.store.shipments(Some(id), None).await?;
+    Ok(Json(shipments.into_iter().filter(|s| created.contains(&s.id)).collect()))
+}
+
+/// Cancels a plan that has not shipped (manager); an approved plan's reservations are released.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/cancel", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = ReasonInput, responses((status = 200, body = Plan), (status = 403), (status = 409)))]
+async fn cancel_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>, body: Option<Json<ReasonInput>>) -> AppResult<Json<Plan>> {
+    actor.require_role(&[Role::Manager])?;
+    plan_or_404(&state, id).await?;
+    let reason = body.map(|Json(b)| b.reason).unwrap_or_else(|| "cancelled".into());
+    let audit = actor.audit("plan.cancel", "plan", id.to_string()).with_after(serde_json::json!({"reason": reason}));
+    state.store.cancel(id, &reason, &audit).await?;
+    Ok(Json(plan_or_404(&state, id).await?))
+}
+
+// ---- shipments -------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ShipmentQuery {
+    pub plan_id: Option<i64>,
+    pub depot_id: Option<i64>,
+}
+
+/// Shipments with their lines, by plan or depot.
+#[utoipa::path(get, path = "/api/v1/shipments", tag = "plans", security(("bearer" = [])), params(ShipmentQuery),
+    responses((status = 200, body = [Shipment])))]
+async fn list_shipments(State(state): State<AppState>, actor: Actor, Query(query): Query<ShipmentQuery>) -> AppResult<Json<Vec<Shipment>>> {
+    let depots = state.store.list_depots().await?;
+    let shipments = state.store.shipments(query.plan_id, query.depot_id).await?;
+    Ok(Json(
+        shipments
+            .into_iter()
+            .filter(|s| actor.user.can_reach(&s.area_code) || depots.iter().any(|d| d.id == s.depot_id && can_read(&actor.user, d)))
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReceiptLine {
+    pub item: String,
+    pub quantity: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptInput {
+    pub lines: Vec<ReceiptLine>,
+}
+
+/// Confirms what arrived (a manager, or a reporter of the destination area); any shortfall stays
+/// on record. The plan completes when every shipment is received.
+#[utoipa::path(post, path = "/api/v1/shipments/{id}/receive", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = ReceiptInput, responses((status = 200, body = Shipment), (status = 403), (status = 404), (status = 409), (status = 422)))]
+async fn receive_shipment(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>, Json(input): Json<ReceiptInput>) -> AppResult<Json<Shipment>> {
+    actor.require_role(&[Role::Manager, Role::Reporter])?;
+    let shipment = state.store.shipments(None, None).await?.into_iter().find(|s| s.id == id).ok_or_else(|| AppError::NotFound(format!("no shipment {id}")))?;
+    actor.require_area(&shipment.area_code)?;
+    let mut received = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (i, line) in input.lines.iter().enumerate() {
+        match shipment.lines.iter().find(|l| l.item == line.item) {
+            None => problems.push(FieldError::new(format!("lines[{i}].item"), format!("{} was not shipped", line.item))),
+            Some(shipped) if line.quantity < 0 || line.quantity > shipped.quantity => problems.push(FieldError::new(
+                format!("lines[{i}].quantity"),
+                format!("between 0 and the {} shipped", shipped.quantity),
+            )),
+            Some(_) => {
+                received.insert(line.item.clone(), line.quantity);
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::invalid("invalid receipt", problems));
+    }
+    let audit = actor.audit("shipment.receive", "shipment", id.to_string()).with_after(&received);
+    state.store.receive_shipment(id, &received, &audit).await?;
+    let shipment = state.store.shipments(Some(shipment.plan_id), None).await?.into_iter().find(|s| s.id == id).expect("exists");
+    Ok(Json(shipment))
+}
+
+// ---- time to aid -----------------------------------------------------------------------------
+
+async fn time_to_aid(state: &AppState, plan: &Plan) -> AppResult<Vec<TimeToAid>> {
+    let event = event_or_404(state, plan.row.event_id).await?;
+    let since = |t: chrono::DateTime<chrono::Utc>| (t - event.onset_at).num_minutes();
+    let shipments = state.store.shipments(Some(plan.row.id), None).await?;
+    let mut areas: Vec<&str> = plan.lines.iter().map(|l| l.area_code.as_str()).collect();
+    areas.sort_unstable();
+    areas.dedup();
+    Ok(areas
+        .into_iter()
+        .map(|area| {
+            let own: Vec<&Shipment> = shipments.iter().filter(|s| s.area_code == area).collect();
+            let all_received = !own.is_empty() && own.iter().all(|s| s.received_at.is_some());
+            TimeToAid {
+                area_code: area.to_owned(),
+                onset_to_plan_minutes: since(plan.row.created_at),
+                onset_to_approval_minutes: plan.row.approved_at.filter(|_| plan.row.reviewer_name.is_some()).map(since),
+                onset_to_dispatch_minutes: own.iter().map(|s| s.dispatched_at).min().map(since),
+                onset_to_receipt_minutes: all_received.then(|| own.iter().filter_map(|s| s.received_at).max().map(since)).flatten(),
+            }
+        })
+        .collect())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct TimeToAidQuery {
+    pub plan_id: i64,
+    #[serde(default)]
+    #[param(value_type = Option<String>)]
+    pub format: Format,
+}
+
+/// Time to aid per area (onset → plan → approval → dispatch → receipt), as CSV or XLSX.
+#[utoipa::path(get, path = "/api/v1/exports/time-to-aid", tag = "plans", security(("bearer" = [])), params(TimeToAidQuery),
+    responses((status = 200, description = "CSV or XLSX file"), (status = 404)))]
+async fn export_time_to_aid(State(state): State<AppState>, _actor: Actor, Query(query): Query<TimeToAidQuery>) -> AppResult<Response> {
+    let plan = plan_or_404(&state, query.plan_id).await?;
+    let rows = time_to_aid(&state, &plan)
+        .await?
+        .into_iter()
+        .map(|t| {
+            vec![
+                Cell::from(t.area_code),
+                t.onset_to_plan_minutes.into(),
+                t.onset_to_approval_minutes.into(),
+                t.onset_to_dispatch_minutes.into(),
+                t.onset_to_receipt_minutes.into(),
+            ]
+        })
+        .collect();
+    Table {
+        name: format!("plan-{}-time-to-aid", plan.row.id),
+        title: "救助时效".into(),
+        headers: vec!["区划代码", "灾害发生至编制方案(分钟)", "至审批(分钟)", "至发运(分钟)", "至签收(分钟)"],
+        rows,
+    }
+    .into_response(query.format)
+}

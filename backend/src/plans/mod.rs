@@ -1,0 +1,196 @@
+//! Allocation plans: what each affected area needs (`needs.rs`), how long it takes to get there
+//! (`travel.rs`, the H3 grid model with the event's blocked zones), the exact fair plan
+//! (`crate::planner`), and the workflow draft → submitted → approved (stock reserved) →
+//! dispatched (stock issued, shipments) → completed when every shipment is received.
+
+pub mod http;
+pub mod needs;
+pub mod store;
+pub mod travel;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::types::Json;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AidType {
+    Emergency,
+    Transitional,
+    WinterSpring,
+    Reconstruction,
+}
+
+impl AidType {
+    /// The material aid type, or None for reconstruction, which is funds only.
+    pub fn materials(self) -> Option<crate::depots::MaterialAidType> {
+        use crate::depots::MaterialAidType as M;
+        match self {
+            Self::Emergency => Some(M::Emergency),
+            Self::Transitional => Some(M::Transitional),
+            Self::WinterSpring => Some(M::WinterSpring),
+            Self::Reconstruction => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanKind {
+    Materials,
+    Funds,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    Draft,
+    Submitted,
+    Approved,
+    Rejected,
+    Dispatched,
+    Completed,
+    Cancelled,
+}
+
+impl PlanStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Submitted => "submitted",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Dispatched => "dispatched",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl TryFrom<String> for PlanStatus {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        crate::disasters::parse_enum(text)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
+pub struct PlanLine {
+    pub depot_id: i64,
+    pub area_code: String,
+    #[sqlx(rename = "item_code")]
+    pub item: String,
+    pub quantity: i64,
+    pub travel_minutes: i64,
+    pub late: bool,
+}
+
+/// How well one area's need for one item is met.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AreaFill {
+    pub area_code: String,
+    pub item: String,
+    pub demand: i64,
+    pub allocated: i64,
+    pub fill_rate: f64,
+    pub tier: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Unreachable {
+    pub area_code: String,
+    pub item: String,
+    pub demand: i64,
+}
+
+/// A depot whose whole available stock of an item went out while areas it reaches are short.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Bottleneck {
+    pub depot_id: i64,
+    pub item: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Totals {
+    pub demand: i64,
+    pub allocated: i64,
+    pub lines: i64,
+    pub late_lines: i64,
+    pub unreachable_areas: i64,
+}
+
+/// What the planner worked out besides the lines; stored with the plan.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PlanResult {
+    pub areas: Vec<AreaFill>,
+    pub unreachable: Vec<Unreachable>,
+    pub bottlenecks: Vec<Bottleneck>,
+    pub totals: Totals,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct PlanRow {
+    pub id: i64,
+    pub event_id: i64,
+    pub aid_type: String,
+    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub status: PlanStatus,
+    pub author_id: i64,
+    pub author_name: String,
+    pub reviewer_name: Option<String>,
+    pub reason: Option<String>,
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub result: Json<PlanResult>,
+    pub created_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub dispatched_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Plan {
+    #[serde(flatten)]
+    pub row: PlanRow,
+    pub lines: Vec<PlanLine>,
+    #[serde(flatten)]
+    pub result: PlanResult,
+    /// Minutes from the disaster's onset to each step, per destination area.
+    pub time_to_aid: Vec<TimeToAid>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TimeToAid {
+    pub area_code: String,
+    pub onset_to_plan_minutes: i64,
+    pub onset_to_approval_minutes: Option<i64>,
+    pub onset_to_dispatch_minutes: Option<i64>,
+    pub onset_to_receipt_minutes: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
+pub struct ShipmentLine {
+    #[sqlx(rename = "item_code")]
+    pub item: String,
+    pub quantity: i64,
+    /// None until the destination confirms receipt.
+    pub received: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Shipment {
+    pub id: i64,
+    pub plan_id: i64,
+    pub depot_id: i64,
+    pub area_code: String,
+    pub status: String,
+    pub dispatched_at: DateTime<Utc>,
+    pub dispatched_by: String,
+    pub received_at: Option<DateTime<Utc>>,
+    pub received_by: Option<String>,
+    #[sqlx(skip)]
+    pub lines: Vec<ShipmentLine>,
+}

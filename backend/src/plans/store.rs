@@ -1,0 +1,448 @@
+//! Plans, their lines and shipments in SQL. Each workflow step is one transaction with a guarded
+//! status change, so two reviewers approving at once cannot both succeed, and approval reserves
+//! the stock of every line or none of it.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use sqlx::types::Json;
+
+use super::{PlanLine, PlanResult, PlanRow, PlanStatus, Shipment, ShipmentLine};
+use crate::audit::AuditEntry;
+use crate::depots::MovementKind;
+use crate::depots::rules::StockOperation;
+use crate::depots::store::StockError;
+use crate::impl_for_backends;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("the plan is {0}")]
+    WrongState(String),
+    #[error("depot {depot_id} has only {available} of {item} available")]
+    Stock { depot_id: i64, item: String, available: i64 },
+    #[error("the shipment was already received")]
+    AlreadyReceived,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl From<StockError> for PlanError {
+    fn from(error: StockError) -> Self {
+        match error {
+            StockError::Db(e) => Self::Db(e),
+            other => Self::Db(sqlx::Error::Protocol(other.to_string())),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPlan {
+    pub event_id: i64,
+    pub aid_type: String,
+    pub kind: String,
+    pub author_id: i64,
+    pub author_name: String,
+    pub result: PlanResult,
+    pub lines: Vec<PlanLine>,
+}
+
+#[async_trait::async_trait]
+pub trait PlanStore {
+    async fn create_plan(&self, plan: &NewPlan, audit: &AuditEntry) -> sqlx::Result<i64>;
+    async fn get_plan(&self, id: i64) -> sqlx::Result<Option<(PlanRow, Vec<PlanLine>)>>;
+    async fn list_plans(&self, event_id: Option<i64>, status: Option<&str>) -> sqlx::Result<Vec<PlanRow>>;
+    /// Lines of the plans of an event and aid type in the given states (what is already covered).
+    async fn lines_in_states(&self, event_id: i64, aid_type: &str, states: &[PlanStatus]) -> sqlx::Result<Vec<PlanLine>>;
+    /// Replaces a draft's lines and result.
+    async fn edit_draft(&self, id: i64, lines: &[PlanLine], result: &PlanResult, audit: &AuditEntry) -> Result<(), PlanError>;
+    /// Moves the plan from one of `from` to `to`, stamping the step's time and the reviewer or reason.
+    async fn transition(
+        &self,
+        id: i64,
+        from: &[PlanStatus],
+        to: PlanStatus,
+        reviewer: Option<&str>,
+        reason: Option<&str>,
+        audit: &AuditEntry,
+    ) -> Result<(), PlanError>;
+    /// Submitted → approved, reserving the stock of every line, or nothing.
+    async fn approve(&self, id: i64, reviewer: &str, audit: &AuditEntry) -> Result<(), PlanError>;
+    /// Cancels a plan not yet dispatched, releasing its reservations if it was approved.
+    async fn cancel(&self, id: i64, reason: &str, audit: &AuditEntry) -> Result<(), PlanError>;
+    /// Issues the reserved stock of the given depots (all when None) and creates their shipments;
+    /// the plan is dispatched once every depot has shipped. Returns the new shipments' ids.
+    async fn dispatch(&self, id: i64, depots: Option<&[i64]>, audit: &AuditEntry) -> Result<Vec<i64>, PlanError>;
+    async fn shipments(&self, plan_id: Option<i64>, depot_id: Option<i64>) -> sqlx::Result<Vec<Shipment>>;
+    /// Records what arrived; the plan completes when all its shipments are received.
+    async fn receive_shipment(&self, id: i64, received: &BTreeMap<String, i64>, audit: &AuditEntry) -> Result<(), PlanError>;
+}
+
+const PLAN_COLUMNS: &str = "id, event_id, aid_type, kind, status, author_id, author_name, reviewer_name, reason, result, \
+     created_at, submitted_at, approved_at, dispatched_at, completed_at";
+
+impl_for_backends!(impl PlanStore {
+    async fn create_plan(&self, plan: &NewPlan, audit: &AuditEntry) -> sqlx::Result<i64> {
+        let mut tx = self.begin().await?;
+        let now = Utc::now();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO plans (event_id, aid_type, kind, status, author_id, author_name, result, created_at, updated_at)
+             VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $7) RETURNING id",
+        )
+        .bind(plan.event_id)
+        .bind(&plan.aid_type)
+        .bind(&plan.kind)
+        .bind(plan.author_id)
+        .bind(&plan.author_name)
+        .bind(Json(&plan.result))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        Self::insert_lines(&mut tx, id, &plan.lines).await?;
+        let mut audit = audit.clone();
+        audit.entity_id = id.to_string();
+        audit.after = serde_json::to_value(serde_json::json!({"lines": plan.lines.len(), "totals": plan.result.totals})).ok();
+        Self::write_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn get_plan(&self, id: i64) -> sqlx::Result<Option<(PlanRow, Vec<PlanLine>)>> {
+        let sql = format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = $1");
+        let Some(row) = sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.reader()).await? else {
+            return Ok(None);
+        };
+        let lines = sqlx::query_as::<_, PlanLine>(
+            "SELECT depot_id, area_code, item_code, quantity, travel_minutes, late FROM plan_lines
+             WHERE plan_id = $1 ORDER BY item_code, area_code, depot_id",
+        )
+        .bind(id)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(Some((row, lines)))
+    }
+
+    async fn list_plans(&self, event_id: Option<i64>, status: Option<&str>) -> sqlx::Result<Vec<PlanRow>> {
+        let sql = format!(
+            "SELECT {PLAN_COLUMNS} FROM plans WHERE ($1 IS NULL OR event_id = $1) AND ($2 IS NULL OR status = $2) ORDER BY id DESC"
+        );
+        sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql)).bind(event_id).bind(status).fetch_all(self.reader()).await
+    }
+
+    async fn lines_in_states(&self, event_id: i64, aid_type: &str, states: &[PlanStatus]) -> sqlx::Result<Vec<PlanLine>> {
+        let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+        let rows: Vec<(String, i64, String, String, i64, i64, bool)> = sqlx::query_as(
+            "SELECT p.status, l.depot_id, l.area_code, l.item_code, l.quantity, l.travel_minutes, l.late
+             FROM plan_lines l JOIN plans p ON p.id = l.plan_id WHERE p.event_id = $1 AND p.aid_type = $2",
+        )
+        .bind(event_id)
+        .bind(aid_type)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| states.contains(&r.0.as_str()))
+            .map(|(_, depot_id, area_code, item, quantity, travel_minutes, late)| PlanLine { depot_id, area_code, item, quantity, travel_minutes, late })
+            .collect())
+    }
+
+    async fn edit_draft(&self, id: i64, lines: &[PlanLine], result: &PlanResult, audit: &AuditEntry) -> Result<(), PlanError> {
+        let mut tx = self.begin().await?;
+        let changed = sqlx::query("UPDATE plans SET result = $1, updated_at = $2 WHERE id = $3 AND status = 'draft'")
+            .bind(Json(result))
+            .bind(Utc::now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Err(PlanError::WrongState(Self::status_of(&mut tx, id).await?));
+        }
+        sqlx::query("DELETE FROM plan_lines WHERE plan_id = $1").bind(id).execute(&mut *tx).await?;
+        Self::insert_lines(&mut tx, id, lines).await?;
+        Self::write_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn transition(
+        &self,
+        id: i64,
+        from: &[PlanStatus],
+        to: PlanStatus,
+        reviewer: Option<&str>,
+        reason: Option<&str>,
+        audit: &AuditEntry,
+    ) -> Result<(), PlanError> {
+        let mut tx = self.begin().await?;
+        Self::guarded_status(&mut tx, id, from, to, reviewer, reason).await?;
+        Self::write_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn approve(&self, id: i64, reviewer: &str, audit: &AuditEntry) -> Result<(), PlanError> {
+        let mut tx = self.begin().await?;
+        Self::guarded_status(&mut tx, id, &[PlanStatus::Submitted], PlanStatus::Approved, Some(reviewer), None).await?;
+        for ((depot_id, item), quantity) in Self::totals_by_depot_item(&mut tx, id).await? {
+            let reservation = StockOperation::reservation(depot_id, &item, quantity, &format!("plan:{id}"));
+            match Self::change_stock(&mut tx, &reservation).await {
+                Ok(lines) => {
+                    Self::insert_movement(&mut tx, &reservation, None, &lines, audit).await?;
+                }
+                Err(StockError::Insufficient { available }) => return Err(PlanError::Stock { depot_id, item, available }),
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Self::write_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn cancel(&self, id: i64, reason: &str, audit: &AuditEntry) -> Result<(), PlanError> {
+        let mut tx = self.begin().await?;
+        let was = Self::status_of(&mut tx, id).await?;
+        Self::guarded_status(
+            &mut tx,
+            id,
+            &[PlanStatus::Draft, PlanStatus::Submitted, PlanStatus::Approved],
+            PlanStatus::Cancelled,
+            None,
+            Some(reason),
+        )
+        .await?;
+        let shipped: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM shipments WHERE plan_id = $1").bind(id).fetch_one(&mut *tx).await?;
+        if shipped > 0 {
+            return Err(PlanError::WrongState("partly dispatched".into()));
+        }
+        if was == "approved" {
+            for ((depot_id, item), quantity) in Self::totals_by_depot_item(&mut tx, id).await? {
+                let release = StockOperation::reservation(depot_id, &item, -quantity, &format!("plan:{id}"));
+                let lines = Self::change_stock(&mut tx, &release).await?;
+                Self::insert_movement(&mut tx, &release, None, &lines, audit).await?;
+            }
+        }
+        Self::write_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn dispatch(&self, id: i64, depots: Option<&[i64]>, audit: &AuditEntry) -> Result<Vec<i64>, PlanError> {
+        let mut tx = self.begin().await?;
+        let status = Self::status_of(&mut tx, id).await?;
+        if status != "approved" {
+            return Err(PlanError::WrongState(status));
+        }
+        let shipped: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT depot_id FROM shipments WHERE plan_id = $1")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+        let lines = sqlx::query_as::<_, PlanLine>(
+            "SELECT depot_id, area_code, item_code, quantity, travel_minutes, late FROM plan_lines
+             WHERE plan_id = $1 ORDER BY depot_id, area_code, item_code",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let to_ship: Vec<&PlanLine> = lines
+            .iter()
+            .filter(|l| !shipped.contains(&l.depot_id) && depots.is_none_or(|d| d.contains(&l.depot_id)))
+            .collect();
+        let now = Utc::now();
+        let mut by_depot_item: BTreeMap<(i64, String), i64> = BTreeMap::new();
+        let mut by_depot_area: BTreeMap<(i64, String), Vec<&PlanLine>> = BTreeMap::new();
+        for line in &to_ship {
+            *by_depot_item.entry((line.depot_id, line.item.clone())).or_default() += line.quantity;
+            by_depot_area.entry((line.depot_id, line.area_code.clone())).or_default().push(line);
+        }
+        for ((depot_id, item), quantity) in by_depot_item {
+            let dispatch = StockOperation {
+                kind: MovementKind::Dispatch,
+                ..StockOperation::reservation(depot_id, &item, -quantity, &format!("plan:{id}"))
+            };
+            let lines = Self::change_stock(&mut tx, &dispatch).await.map_err(|e| match e {
+                StockError::Insufficient { available } => PlanError::Stock { depot_id, item: item.clone(), available },
+                other => other.into(),
+            })?;
+            Self::insert_movement(&mut tx, &dispatch, None, &lines, audit).await?;
+        }
+        let mut created = Vec::new();
+        for ((depot_id, area_code), lines) in by_depot_area {
+            let shipment: i64 = sqlx::query_scalar(
+                "INSERT INTO shipments (plan_id, depot_id, area_code, status, dispatched_at, dispatched_by)
+                 VALUES ($1, $2, $3, 'in_transit', $4, $5) RETURNING id",
+            )
+            .bind(id)
+            .bind(depot_id)
+            .bind(&area_code)
+            .bind(now)
+            .bind(&audit.actor_name)
+            .fetch_one(&mut *tx)
+            .await?;
+            for line in lines {
+                sqlx::query("INSERT INTO shipment_lines (shipment_id, item_code, quantity) VALUES ($1, $2, $3)")
+                    .bind(shipment)
+                    .bind(&line.item)
+                    .bind(line.quantity)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            created.push(shipment);
+        }
+        let depots_in_plan: std::collections::BTreeSet<i64> = lines.iter().map(|l| l.depot_id).collect();
+        let now_shipped: std::collections::BTreeSet<i64> =
+            shipped.iter().copied().chain(to_ship.iter().map(|l| l.depot_id)).collect();
+        if depots_in_plan == now_shipped {
+            Self::guarded_status(&mut tx, id, &[PlanStatus::Approved], PlanStatus::Dispatched, None, None).await?;
+        }
+        let mut audit = audit.clone();
+        audit.after = serde_json::to_value(serde_json::json!({"shipments": created})).ok();
+        Self::write_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn shipments(&self, plan_id: Option<i64>, depot_id: Option<i64>) -> sqlx::Result<Vec<Shipment>> {
+        let mut shipments = sqlx::query_as::<_, Shipment>(
+            "SELECT id, plan_id, depot_id, area_code, status, dispatched_at, dispatched_by, received_at, received_by FROM shipments
+             WHERE ($1 IS NULL OR plan_id = $1) AND ($2 IS NULL OR depot_id = $2) ORDER BY id",
+        )
+        .bind(plan_id)
+        .bind(depot_id)
+        .fetch_all(self.reader())
+        .await?;
+        let lines: Vec<(i64, String, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT l.shipment_id, l.item_code, l.quantity, l.received FROM shipment_lines l JOIN shipments s ON s.id = l.shipment_id
+             WHERE ($1 IS NULL OR s.plan_id = $1) AND ($2 IS NULL OR s.depot_id = $2) ORDER BY l.shipment_id, l.item_code",
+        )
+        .bind(plan_id)
+        .bind(depot_id)
+        .fetch_all(self.reader())
+        .await?;
+        for shipment in &mut shipments {
+            shipment.lines = lines
+                .iter()
+                .filter(|l| l.0 == shipment.id)
+                .map(|(_, item, quantity, received)| ShipmentLine { item: item.clone(), quantity: *quantity, received: *received })
+                .collect();
+        }
+        Ok(shipments)
+    }
+
+    async fn receive_shipment(&self, id: i64, received: &BTreeMap<String, i64>, audit: &AuditEntry) -> Result<(), PlanError> {
+        let mut tx = self.begin().await?;
+        let plan_id: Option<i64> = sqlx::query_scalar(
+            "UPDATE shipments SET status = 'received', received_at = $1, received_by = $2
+             WHERE id = $3 AND status = 'in_transit' RETURNING plan_id",
+        )
+        .bind(Utc::now())
+        .bind(&audit.actor_name)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(plan_id) = plan_id else { return Err(PlanError::AlreadyReceived) };
+        for (item, quantity) in received {
+            sqlx::query("UPDATE shipment_lines SET received = $1 WHERE shipment_id = $2 AND item_code = $3")
+                .bind(quantity)
+                .bind(id)
+                .bind(item)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("UPDATE shipment_lines SET received = 0 WHERE shipment_id = $1 AND received IS NULL").bind(id).execute(&mut *tx).await?;
+        let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM shipments WHERE plan_id = $1 AND status = 'in_transit'")
+            .bind(plan_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if open == 0 && Self::status_of(&mut tx, plan_id).await? == "dispatched" {
+            Self::guarded_status(&mut tx, plan_id, &[PlanStatus::Dispatched], PlanStatus::Completed, None, None).await?;
+        }
+        Self::write_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+});
+
+impl_for_backends!(impl {
+    async fn insert_lines(
+        tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>,
+        plan_id: i64,
+        lines: &[PlanLine],
+    ) -> sqlx::Result<()> {
+        for line in lines {
+            sqlx::query(
+                "INSERT INTO plan_lines (plan_id, depot_id, area_code, item_code, quantity, travel_minutes, late)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(plan_id)
+            .bind(line.depot_id)
+            .bind(&line.area_code)
+            .bind(&line.item)
+            .bind(line.quantity)
+            .bind(line.travel_minutes)
+            .bind(line.late)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn status_of(tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>, id: i64) -> sqlx::Result<String> {
+        sqlx::query_scalar("SELECT status FROM plans WHERE id = $1").bind(id).fetch_one(&mut **tx).await
+    }
+
+    /// Changes the status only if it is one of `from`; stamps the time column of the new status.
+    async fn guarded_status(
+        tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>,
+        id: i64,
+        from: &[PlanStatus],
+        to: PlanStatus,
+        reviewer: Option<&str>,
+        reason: Option<&str>,
+    ) -> Result<(), PlanError> {
+        // The step's own time column (PostgreSQL refuses to assign updated_at twice).
+        let stamp = match to {
+            PlanStatus::Submitted => "submitted_at = $2, ",
+            PlanStatus::Approved | PlanStatus::Rejected => "approved_at = $2, ",
+            PlanStatus::Dispatched => "dispatched_at = $2, ",
+            PlanStatus::Completed => "completed_at = $2, ",
+            PlanStatus::Draft | PlanStatus::Cancelled => "",
+        };
+        let allowed: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
+        let current = Self::status_of(tx, id).await?;
+        if !allowed.contains(&current.as_str()) {
+            return Err(PlanError::WrongState(current));
+        }
+        let sql = format!(
+            "UPDATE plans SET status = $1, {stamp}updated_at = $2, reviewer_name = COALESCE($3, reviewer_name),
+               reason = COALESCE($4, reason) WHERE id = $5 AND status = $6"
+        );
+        let changed = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(to.as_str())
+            .bind(Utc::now())
+            .bind(reviewer)
+            .bind(reason)
+            .bind(id)
+            .bind(&current)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Err(PlanError::WrongState(Self::status_of(tx, id).await?));
+        }
+        Ok(())
+    }
+
+    async fn totals_by_depot_item(
+        tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>,
+        plan_id: i64,
+    ) -> sqlx::Result<Vec<((i64, String), i64)>> {
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT depot_id, item_code, CAST(SUM(quantity) AS BIGINT) FROM plan_lines WHERE plan_id = $1
+             GROUP BY depot_id, item_code ORDER BY depot_id, item_code",
+        )
+        .bind(plan_id)
+        .fetch_all(&mut **tx)
+        .await?;
+        Ok(rows.into_iter().map(|(d, i, q)| ((d, i), q)).collect())
+    }
+});

@@ -1,0 +1,74 @@
+//! The travel model for planning: one H3 grid over the region's counties, built once and shared;
+//! each plan adds its event's blocked zones (cheap: the grid is reused).
+
+use std::sync::Arc;
+
+use geo::{MultiPolygon, Polygon};
+use tokio::sync::RwLock;
+
+use crate::error::{AppError, AppResult};
+use crate::http::AppState;
+use crate::routing::{GridModel, GridSettings};
+
+#[derive(Default)]
+pub struct TravelCache {
+    base: RwLock<Option<Arc<GridModel>>>,
+}
+
+impl TravelCache {
+    /// Forgets the grid (the areas changed); the next plan rebuilds it.
+    pub async fn reset(&self) {
+        *self.base.write().await = None;
+    }
+
+    /// The grid over every county with a polygon, with `blocked` zones impassable.
+    pub async fn model(&self, state: &AppState, blocked: Vec<Polygon<f64>>) -> AppResult<GridModel> {
+        if let Some(base) = self.base.read().await.as_ref() {
+            return base.with_blocked(blocked).map_err(|e| AppError::Internal(e.into()));
+        }
+        let mut slot = self.base.write().await;
+        let base = match slot.as_ref() {
+            Some(base) => Arc::clone(base),
+            None => {
+                let region = region(state).await?;
+                let settings = GridSettings {
+                    resolution: state.settings.routing_resolution(),
+                    speed_kmh: state.settings.travel_speed_kmh,
+                    ..Default::default()
+                };
+                let model = tokio::task::spawn_blocking(move || GridModel::new(&region, settings))
+                    .await
+                    .map_err(|e| AppError::Internal(e.into()))?
+                    .map_err(|e| AppError::Internal(e.into()))?;
+                let model = Arc::new(model);
+                *slot = Some(Arc::clone(&model));
+                model
+            }
+        };
+        base.with_blocked(blocked).map_err(|e| AppError::Internal(e.into()))
+    }
+}
+
+/// The union of the county polygons (as stored, validated on import).
+async fn region(state: &AppState) -> AppResult<MultiPolygon<f64>> {
+    let filter = crate::areas::store::AreaFilter { level: Some("county".into()), ..Default::default() };
+    let mut polygons = Vec::new();
+    for row in state.store.map_areas(&filter).await? {
+        if let Some(text) = row.geometry {
+            polygons.extend(parse_multipolygon(&text)?.0);
+        }
+    }
+    if polygons.is_empty() {
+        return Err(AppError::conflict("no county polygons are loaded, so travel times cannot be computed"));
+    }
+    Ok(MultiPolygon::new(polygons))
+}
+
+pub fn parse_multipolygon(text: &str) -> AppResult<MultiPolygon<f64>> {
+    let geometry: geojson::Geometry = text.parse().map_err(|e: geojson::Error| AppError::Internal(e.into()))?;
+    match geo::Geometry::<f64>::try_from(&geometry.value).map_err(|e| AppError::Internal(e.into()))? {
+        geo::Geometry::MultiPolygon(mp) => Ok(mp),
+        geo::Geometry::Polygon(p) => Ok(MultiPolygon::new(vec![p])),
+        _ => Err(AppError::Internal(anyhow::anyhow!("stored geometry is not a polygon"))),
+    }
+}

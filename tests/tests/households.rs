@@ -1,0 +1,568 @@
+//! Issue 6: households, damage records, grant lists with 公示 and payment, public disclosure and
+//! hand-offs, through the real binary on both stores. Fixtures: tests/fixtures/households/
+//! (written by `cargo test -p jiuzai --lib households::fixtures -- --ignored`).
+
+mod common;
+
+use common::{Server, fixture};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const CSV: &str = "text/csv";
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const IMPORT: &str = "/api/v1/households/import";
+/// The demo flood.
+const EVENT: i64 = 1;
+/// Townships of 永修 without demo households (the demo flood did not report them).
+const TANXI: &str = "360425105";
+const BAICHA: &str = "360425106";
+
+/// Every fixture household: (name, ID number, masked name).
+const PEOPLE: [(&str, &str, &str); 7] = [
+    ("张测甲", "360425193501010114", "张*甲"),
+    ("李测乙", "360425193501020128", "李*乙"),
+    ("欧阳测丙", "360425193501030131", "欧**丙"),
+    ("王测丁", "360425193501040145", "王*丁"),
+    ("赵测戊", "360425193501050159", "赵*戊"),
+    ("孙测己", "360425193501060162", "孙*己"),
+    ("周测庚", "360425193501070176", "周*庚"),
+];
+
+fn multipart(file_name: &str, content_type: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----jiuzai-test-boundary-7MA4YWxk";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn import(server: &Server, token: &str, query: &str, content_type: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    server.post_raw(&format!("{IMPORT}{query}"), token, content_type, body).await
+}
+
+async fn import_ok(server: &Server, token: &str, file: &str, content_type: &str, expected: i64) {
+    let (status, report) = import(server, token, "", content_type, fixture(&format!("households/{file}"))).await;
+    assert_eq!(status, StatusCode::OK, "{file}: {report}");
+    assert_eq!(report, json!({"imported": expected, "skipped": 0, "errors": []}), "{file}");
+}
+
+/// Households registered in an area (all pages).
+async fn total_in(server: &Server, token: &str, area: &str) -> i64 {
+    let (status, page) = server.get(&format!("/api/v1/households?area_code={area}&limit=1"), token).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    page["total"].as_i64().unwrap()
+}
+
+async fn household_id(server: &Server, manager: &str, name: &str) -> i64 {
+    let (status, page) = server.get(&format!("/api/v1/households?q={name}"), manager).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["total"], 1, "{name}: {page}");
+    page["households"][0]["id"].as_i64().unwrap()
+}
+
+async fn damage(server: &Server, token: &str, household_id: i64, record: Value) -> Value {
+    let mut body = record;
+    body["household_id"] = json!(household_id);
+    let (status, stored) = server.post(&format!("/api/v1/events/{EVENT}/household-damage"), token, body).await;
+    assert!(status == StatusCode::CREATED || status == StatusCode::OK, "{stored}");
+    stored
+}
+
+async fn text(server: &Server, path: &str, token: Option<&str>) -> (StatusCode, String, Vec<u8>) {
+    let mut request = server.http.get(server.url(path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let bytes = response.bytes().await.unwrap().to_vec();
+    (status, String::from_utf8_lossy(&bytes).into_owned(), bytes)
+}
+
+async fn step(server: &Server, token: &str, list: i64, action: &str, body: Value) -> (StatusCode, Value) {
+    server.post(&format!("/api/v1/grant-lists/{list}/{action}"), token, body).await
+}
+
+fn error_fields(body: &Value) -> Vec<String> {
+    body["error"]["details"]
+        .as_array()
+        .map(|d| d.iter().map(|e| e["field"].as_str().unwrap_or("").to_owned()).collect())
+        .unwrap_or_default()
+}
+
+store_tests! {
+    imports_utf8_and_gbk_csv_and_xlsx => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let reviewer = server.login("reviewer").await;
+        import_ok(&server, &manager, "households-utf8.csv", CSV, 3).await;
+        import_ok(&server, &manager, "households-gbk.csv", "text/csv; charset=gbk", 2).await;
+        let (content_type, body) = multipart("households.xlsx", XLSX, &fixture("households/households.xlsx"));
+        let (status, report) = import(&server, &manager, "?mode=all_or_nothing", &content_type, body).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        assert_eq!(report["imported"], 2);
+        assert_eq!(total_in(&server, &manager, TANXI).await, 4);
+        assert_eq!(total_in(&server, &manager, BAICHA).await, 3);
+
+        // managers of the area see full names; ID numbers and accounts are always masked
+        let (_, page) = server.get("/api/v1/households?q=张测", &manager).await;
+        let zhang = &page["households"][0];
+        assert_eq!(zhang["head_name"], "张测甲");
+        assert_eq!(zhang["name_masked"], false);
+        assert_eq!(zhang["id_number_masked"], "3604**********0114");
+        assert_eq!(zhang["bank_account_masked"], "************0001");
+        assert_eq!(zhang["household_type"], "dibao");
+        assert_eq!(zhang["priority"], true);
+        assert_eq!(zhang["programmes"].as_array().unwrap().len(), 2);
+        assert!(zhang["h3_cell"].is_string());
+        let gbk = server.get("/api/v1/households?q=王测丁", &manager).await.1;
+        assert_eq!(gbk["households"][0]["household_type"], "tekun", "GBK text decoded: {gbk}");
+        // other readers see masked names and search by them
+        let (_, page) = server.get(&format!("/api/v1/households?q=张*甲&area_code={TANXI}"), &reviewer).await;
+        assert_eq!(page["total"], 1, "{page}");
+        assert_eq!(page["households"][0]["head_name"], "张*甲");
+        assert_eq!(page["households"][0]["name_masked"], true);
+        assert_eq!(server.get("/api/v1/households?q=张测甲", &reviewer).await.1["total"], 0, "no search by full name without need");
+        let (status, single) = server.get(&format!("/api/v1/households/{}", zhang["id"]), &reviewer).await;
+        assert_eq!((status, single["head_name"].as_str()), (StatusCode::OK, Some("张*甲")));
+        // matching by ID number goes through the keyed hash
+        assert_eq!(server.get("/api/v1/households?id_number=360425193501010114", &reviewer).await.1["total"], 1);
+        assert_eq!(server.get("/api/v1/households?id_number=360425193501010115", &reviewer).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // the same file again: every row is a duplicate; nothing is written
+        let (status, report) = import(&server, &manager, "", CSV, fixture("households/households-utf8.csv")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{report}");
+        assert_eq!(report["imported"], 0);
+        assert_eq!(report["errors"].as_array().unwrap().len(), 3);
+        assert!(report["errors"].as_array().unwrap().iter().all(|e| e["field"] == "head_id_number" && e["reason"].as_str().unwrap().contains("already registered")));
+        let (status, report) = import(&server, &manager, "?mode=skip_invalid", CSV, fixture("households/households-utf8.csv")).await;
+        assert_eq!((status, report["imported"].as_i64(), report["skipped"].as_i64()), (StatusCode::OK, Some(0), Some(3)));
+        assert_eq!(total_in(&server, &manager, TANXI).await, 4);
+
+        // the CLI imports too (into the same database)
+        let (ok, output) = common::run_cli(&server.db, &["households", "import", "tests/fixtures/households/households-mixed.csv", "--mode", "skip_invalid"], &[]);
+        assert!(ok, "{output}");
+        assert!(output.contains("imported 2 households"), "{output}");
+        assert_eq!(total_in(&server, &manager, TANXI).await, 5);
+        assert_eq!(total_in(&server, &manager, BAICHA).await, 4);
+
+        // imports are audited, and no full ID number reaches the audit trail or the log
+        let records = server.audit("action=households.import").await;
+        assert!(records.iter().any(|r| r["after"]["imported"] == 3 && r["actor_name"] == "manager"), "{records:?}");
+        let audit = serde_json::to_string(&server.audit("limit=500").await).unwrap();
+        let log = server.log_text();
+        for (_, id, _) in PEOPLE {
+            assert!(!audit.contains(id) && !log.contains(id), "{id} leaked");
+        }
+    };
+
+    bad_input_is_refused_and_writes_nothing => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let (status, body) = import(&server, &manager, "", CSV, fixture("households/households-wrong-columns.csv")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(error_fields(&body), ["header"]);
+        assert!(body["error"]["message"].as_str().unwrap().contains("head_id_number"), "{body}");
+        let (status, body) = import(&server, &manager, "", CSV, fixture("households/households-bad-encoding.csv")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(error_fields(&body), ["encoding"]);
+        let (status, body) = import(&server, &manager, "", "application/json", b"{}".to_vec()).await;
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{body}");
+        let (status, body) = import(&server, &manager, "", CSV, b"head_name,head_id_number,members,area_code,address\n".to_vec()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (status, body) = import(&server, &manager, "?mode=sometimes", CSV, fixture("households/households-utf8.csv")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+        // all or nothing: one bad row and nothing is written
+        let (status, report) = import(&server, &manager, "", CSV, fixture("households/households-mixed.csv")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{report}");
+        let errors: Vec<(i64, &str)> = report["errors"].as_array().unwrap().iter().map(|e| (e["row"].as_i64().unwrap(), e["field"].as_str().unwrap())).collect();
+        assert_eq!(errors, [(3, "head_id_number"), (5, "area_code"), (6, "members"), (7, "head_id_number")]);
+        let reasons = report["errors"].to_string();
+        assert!(reasons.contains("check digit") && reasons.contains("unknown area 360425999") && reasons.contains("at least 1") && reasons.contains("same ID number as row 2"), "{reasons}");
+        assert_eq!(report["imported"], 0);
+        assert_eq!(report["error"]["code"], "invalid");
+        assert_eq!(total_in(&server, &manager, TANXI).await + total_in(&server, &manager, BAICHA).await, 0);
+        assert!(server.audit("action=households.import").await.is_empty(), "a refused import writes nothing, not even its audit record");
+
+        // one household at a time: the same checks
+        let good = json!({"head_name": "测试户", "head_id_number": "360425193501010114", "members": 2, "area_code": TANXI, "address": "滩溪镇测试村"});
+        let with = |key: &str, value: Value| { let mut body = good.clone(); body[key] = value; body };
+        for (body, field) in [
+            (with("head_id_number", json!("360425193501010115")), "head_id_number"),
+            (with("head_id_number", json!("36042519350101011")), "head_id_number"),
+            (with("members", json!(-1)), "members"),
+            (with("area_code", json!("360425999")), "area_code"),
+            (with("area_code", json!("360425")), "area_code"),
+            (with("lat", json!(29.1)), "lon"),
+            (with("bank_account", json!("12ab")), "bank_account"),
+        ] {
+            let (status, error) = server.post("/api/v1/households", &manager, body).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+            assert_eq!(error_fields(&error), [field], "{error}");
+        }
+        assert_eq!(total_in(&server, &manager, TANXI).await, 0);
+        let (status, created) = server.post("/api/v1/households", &manager, good.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let (status, duplicate) = server.post("/api/v1/households", &manager, with("head_name", json!("另一户"))).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{duplicate}");
+        let depot = server.login("depot").await;
+        assert_eq!(server.post("/api/v1/households", &depot, good.clone()).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(server.get("/api/v1/households", &depot).await.0, StatusCode::FORBIDDEN);
+
+        // editing: the same checks, and an ID number cannot move onto another household
+        let id = created["id"].as_i64().unwrap();
+        let (status, error) = server.call(Method::PATCH, &format!("/api/v1/households/{id}"), Some(&manager), Some(json!({"members": 0}))).await;
+        assert_eq!((status, error_fields(&error)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["members".to_owned()]));
+        let (status, other) = server.post("/api/v1/households", &manager, json!({"head_name": "测试二户", "head_id_number": "360425193501020128", "members": 1, "area_code": TANXI, "address": "滩溪镇测试村"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{other}");
+        let (status, _) = server.call(Method::PATCH, &format!("/api/v1/households/{}", other["id"]), Some(&manager), Some(json!({"head_id_number": "360425193501010114"}))).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        let (status, edited) = server.call(Method::PATCH, &format!("/api/v1/households/{id}"), Some(&manager), Some(json!({"members": 3, "household_type": "youfu"}))).await;
+        assert_eq!(status, StatusCode::OK, "{edited}");
+        assert_eq!((edited["members"].as_i64(), edited["household_type"].as_str(), edited["id_number_masked"].as_str()), (Some(3), Some("youfu"), Some("3604**********0114")));
+
+        // skip-invalid imports the good rows and reports the rest
+        let (status, report) = import(&server, &manager, "?mode=skip_invalid", CSV, fixture("households/households-mixed.csv")).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        assert_eq!((report["imported"].as_i64(), report["skipped"].as_i64(), report["errors"].as_array().unwrap().len()), (Some(2), Some(4), 4));
+    };
+
+    damage_records_roll_up_and_are_compared_with_the_reports => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let reporter = server.login("reporter").await;
+        import_ok(&server, &manager, "households-utf8.csv", CSV, 3).await;
+        let zhang = household_id(&server, &manager, "张测甲").await;
+        let li = household_id(&server, &manager, "李测乙").await;
+        let path = format!("/api/v1/events/{EVENT}/household-damage");
+        let (status, record) = server.post(&path, &reporter, json!({"household_id": zhang, "house_damage": "collapsed", "damaged_rooms": 3, "transitional_persons": 2})).await;
+        assert_eq!(status, StatusCode::CREATED, "{record}");
+        let (status, record) = server.post(&path, &reporter, json!({"household_id": zhang, "house_damage": "collapsed", "damaged_rooms": 3, "transitional_persons": 3})).await;
+        assert_eq!((status, record["transitional_persons"].as_i64()), (StatusCode::OK, Some(3)), "a second record replaces the first");
+        for (body, field) in [
+            (json!({"household_id": li, "house_damage": "general", "damaged_rooms": -1}), "damaged_rooms"),
+            (json!({"household_id": li, "house_damage": "none", "damaged_rooms": 2}), "damaged_rooms"),
+            (json!({"household_id": li, "house_damage": "severe", "damaged_rooms": 1, "transitional_persons": 9}), "transitional_persons"),
+            (json!({"household_id": li, "house_damage": "severe", "damaged_rooms": 1, "dead": 3, "missing": 2}), "dead"),
+            (json!({"household_id": 999999, "house_damage": "severe", "damaged_rooms": 1}), "household_id"),
+        ] {
+            let (status, error) = server.post(&path, &reporter, body).await;
+            assert_eq!((status, error_fields(&error)), (StatusCode::UNPROCESSABLE_ENTITY, vec![field.to_owned()]), "{error}");
+        }
+        let (status, _) = server.post(&path, &reporter, json!({"household_id": li, "house_damage": "flooded"})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        damage(&server, &reporter, li, json!({"house_damage": "general", "damaged_rooms": 1, "crop_total_loss": true})).await;
+        let (_, records) = server.get(&format!("{path}?area_code={TANXI}"), &manager).await;
+        assert_eq!(records.as_array().unwrap().len(), 2);
+
+        let (status, summary) = server.get(&format!("{path}/summary"), &manager).await;
+        assert_eq!(status, StatusCode::OK, "{summary}");
+        let area = |code: &str| summary["areas"].as_array().unwrap().iter().find(|a| a["code"] == code).cloned().unwrap();
+        let tanxi = area(TANXI);
+        assert_eq!(tanxi["households"], 2);
+        assert_eq!(tanxi["from_households"]["collapsed_households"], 1);
+        assert_eq!(tanxi["from_households"]["collapsed_rooms"], 3);
+        assert_eq!(tanxi["from_households"]["general_households"], 1);
+        assert_eq!(tanxi["crop_total_loss_households"], 1);
+        let missing_report = tanxi["discrepancies"].as_array().unwrap().iter().find(|d| d["indicator"] == "collapsed_households").unwrap().clone();
+        assert_eq!(missing_report, json!({"indicator": "collapsed_households", "reported": null, "from_households": 1, "difference": 1}), "no report from 滩溪镇");
+        // the demo's households follow the demo township's reported house damage
+        let tubu = area("360425100");
+        for indicator in ["collapsed_households", "severe_households", "general_households", "collapsed_rooms"] {
+            assert_eq!(tubu["from_households"][indicator], tubu["reported"][indicator], "{indicator}: {tubu}");
+        }
+        let (_, counties) = server.get(&format!("{path}/summary?level=county"), &manager).await;
+        let yongxiu = counties["areas"].as_array().unwrap().iter().find(|a| a["code"] == "360425").unwrap();
+        assert!(yongxiu["households"].as_i64().unwrap() > tubu["households"].as_i64().unwrap(), "townships add up to the county");
+        assert_eq!(server.get(&format!("{path}/summary?level=village"), &manager).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+        let (_, cells) = server.get(&format!("/api/v1/households/hexagons?event_id={EVENT}"), &manager).await;
+        assert!(cells.as_array().unwrap().iter().any(|c| c["affected"].as_i64().unwrap() > 0), "{cells}");
+        assert!(!server.audit("action=household_damage.record").await.is_empty());
+    };
+
+    grant_lists_go_through_review_disclosure_and_payment => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let reviewer = server.login("reviewer").await;
+        let reporter = server.login("reporter").await;
+        import_ok(&server, &manager, "households-utf8.csv", CSV, 3).await;
+        let zhang = household_id(&server, &manager, "张测甲").await; // 低保, 3 members
+        let li = household_id(&server, &manager, "李测乙").await; // 4 members
+        let ouyang = household_id(&server, &manager, "欧阳测丙").await;
+        damage(&server, &reporter, zhang, json!({"house_damage": "collapsed", "damaged_rooms": 3, "transitional_persons": 3})).await;
+        damage(&server, &reporter, li, json!({"house_damage": "general", "damaged_rooms": 1, "crop_total_loss": true})).await;
+        damage(&server, &reporter, ouyang, json!({"house_damage": "collapsed", "damaged_rooms": 2, "has_other_home": true, "exclusions": ["second_home"]})).await;
+
+        // eligibility comes from the damage records; amounts from the standards; priority first
+        let (status, list) = server.post("/api/v1/grant-lists", &manager, json!({"event_id": EVENT, "aid_type": "reconstruction", "area_code": TANXI})).await;
+        assert_eq!(status, StatusCode::CREATED, "{list}");
+        assert_eq!(list["status"], "draft");
+        let lines: Vec<(i64, i64, bool)> = list["grants"].as_array().unwrap().iter().map(|g| (g["household_id"].as_i64().unwrap(), g["amount_fen"].as_i64().unwrap(), g["priority"].as_bool().unwrap())).collect();
+        assert_eq!(lines, [(zhang, 2_000_000, true), (li, 200_000, false)]);
+        assert_eq!(list["total_fen"], 2_200_000);
+        let reconstruction = list["id"].as_i64().unwrap();
+
+        // ineligible households are refused with the rule; a second grant of the same aid too
+        let lists_before = server.get("/api/v1/grant-lists", &manager).await.1.as_array().unwrap().len();
+        let (status, error) = server.post("/api/v1/grant-lists", &manager, json!({"event_id": EVENT, "aid_type": "reconstruction", "area_code": BAICHA, "household_ids": [ouyang]})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+        assert!(error["error"]["details"][0]["reason"].as_str().unwrap().starts_with("reconstruction.excluded.second_home"), "{error}");
+        let (status, error) = server.post("/api/v1/grant-lists", &manager, json!({"event_id": EVENT, "aid_type": "transitional", "area_code": TANXI, "household_ids": [li]})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+        assert!(error["error"]["details"][0]["reason"].as_str().unwrap().starts_with("transitional.house_not_lost"), "{error}");
+        let (status, error) = server.post("/api/v1/grant-lists", &manager, json!({"event_id": EVENT, "aid_type": "reconstruction", "area_code": TANXI, "household_ids": [zhang]})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{error}");
+        let (status, _) = server.post("/api/v1/grant-lists", &manager, json!({"event_id": EVENT, "aid_type": "reconstruction", "area_code": TANXI})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "everyone eligible is already listed");
+        let (status, _) = server.post("/api/v1/grant-lists", &manager, json!({"event_id": EVENT, "aid_type": "emergency", "area_code": TANXI, "budget_fen": 1000})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "over budget");
+        assert_eq!(server.post("/api/v1/grant-lists", &reviewer, json!({"event_id": EVENT, "aid_type": "emergency", "area_code": TANXI})).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(server.get("/api/v1/grant-lists", &manager).await.1.as_array().unwrap().len(), lists_before, "refusals write nothing");
+        let (_, standards) = server.get("/api/v1/grant-lists/standards", &manager).await;
+        assert_eq!(standards["transitional_per_person_day"]["amount_fen"], 2000);
+
+        // draft → submitted → approved (by a reviewer, not the author) → published
+        assert_eq!(step(&server, &manager, reconstruction, "approve", json!({})).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(step(&server, &manager, reconstruction, "pay", json!({})).await.0, StatusCode::CONFLICT);
+        assert_eq!(step(&server, &reviewer, reconstruction, "approve", json!({})).await.0, StatusCode::CONFLICT, "not submitted yet");
+        let (status, submitted) = step(&server, &manager, reconstruction, "submit", json!({})).await;
+        assert_eq!((status, submitted["status"].as_str()), (StatusCode::OK, Some("submitted")));
+        assert_eq!(step(&server, &manager, reconstruction, "approve", json!({})).await.0, StatusCode::FORBIDDEN, "the author's role cannot approve");
+        let (status, approved) = step(&server, &reviewer, reconstruction, "approve", json!({})).await;
+        assert_eq!((status, approved["status"].as_str(), approved["reviewer_name"].as_str()), (StatusCode::OK, Some("approved"), Some("reviewer")));
+        assert_eq!(step(&server, &reviewer, reconstruction, "publish", json!({"days": 3})).await.0, StatusCode::UNPROCESSABLE_ENTITY, "at least 7 days");
+        let (status, published) = step(&server, &reviewer, reconstruction, "publish", json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{published}");
+        let start = published["disclosure_start"].as_str().unwrap().to_owned();
+        let end = published["disclosure_end"].as_str().unwrap().to_owned();
+        assert!(end > start);
+
+        // payment before the disclosure ends is refused
+        let (status, error) = step(&server, &manager, reconstruction, "pay", json!({})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{error}");
+        assert_eq!(error["error"]["details"]["disclosure_end"], end);
+        assert_eq!(text(&server, &format!("/api/v1/grant-lists/{reconstruction}/payment-file"), Some(&manager)).await.0, StatusCode::CONFLICT);
+
+        // an objection puts the line back under review until a reviewer answers
+        let zhang_line = published["grants"][0]["id"].as_i64().unwrap();
+        let (status, receipt) = server.call(Method::POST, &format!("/api/v1/public/disclosures/{reconstruction}/objections"), None,
+            Some(json!({"grant_id": zhang_line, "text": "该户房屋并未倒塌（测试）", "contact": "13800000000"}))).await;
+        assert_eq!(status, StatusCode::CREATED, "{receipt}");
+        let (_, reviewed) = server.get(&format!("/api/v1/grant-lists/{reconstruction}"), &reviewer).await;
+        assert_eq!((reviewed["open_objections"].as_i64(), reviewed["grants"][0]["status"].as_str()), (Some(1), Some("under_review")));
+        let (_, objections) = server.get(&format!("/api/v1/grant-lists/{reconstruction}/objections?status=open"), &reviewer).await;
+        let objection = objections[0]["id"].as_i64().unwrap();
+        assert_eq!(objections[0]["contact"], "13800000000");
+        let answer_path = format!("/api/v1/grant-lists/{reconstruction}/objections/{objection}/answer");
+        assert_eq!(server.post(&answer_path, &manager, json!({"decision": "dismissed", "answer": "x"})).await.0, StatusCode::FORBIDDEN);
+        let (status, answered) = server.post(&answer_path, &reviewer, json!({"decision": "dismissed", "answer": "经核查，房屋确已倒塌。"})).await;
+        assert_eq!((status, answered["status"].as_str()), (StatusCode::OK, Some("answered")), "{answered}");
+        assert_eq!(server.post(&answer_path, &reviewer, json!({"decision": "dismissed", "answer": "again"})).await.0, StatusCode::CONFLICT);
+        assert_eq!(server.get(&format!("/api/v1/grant-lists/{reconstruction}"), &reviewer).await.1["grants"][0]["status"], "listed");
+
+        // a list whose notice was posted 8 days ago can be paid once its objections are answered
+        let (status, emergency) = server.post("/api/v1/grant-lists", &manager, json!({"event_id": EVENT, "aid_type": "emergency", "area_code": TANXI})).await;
+        assert_eq!(status, StatusCode::CREATED, "{emergency}");
+        assert_eq!(emergency["total_fen"], 3 * 30_000 + 4 * 30_000);
+        let emergency_id = emergency["id"].as_i64().unwrap();
+        step(&server, &manager, emergency_id, "submit", json!({})).await;
+        step(&server, &reviewer, emergency_id, "approve", json!({})).await;
+        let posted = (chrono_like_now_minus_days(8)).to_string();
+        let (status, published) = step(&server, &manager, emergency_id, "publish", json!({"start": posted})).await;
+        assert_eq!(status, StatusCode::OK, "{published}");
+        let li_line = published["grants"].as_array().unwrap().iter().find(|g| g["household_id"] == li).unwrap()["id"].as_i64().unwrap();
+        let (status, _) = server.call(Method::POST, &format!("/api/v1/public/disclosures/{emergency_id}/objections"), None, Some(json!({"grant_id": li_line, "text": "该户已外出务工（测试）"}))).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (status, error) = step(&server, &manager, emergency_id, "pay", json!({})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "open objection: {error}");
+        let (_, objections) = server.get(&format!("/api/v1/grant-lists/{emergency_id}/objections"), &reviewer).await;
+        let objection = objections[0]["id"].as_i64().unwrap();
+        let (status, _) = server.post(&format!("/api/v1/grant-lists/{emergency_id}/objections/{objection}/answer"), &reviewer, json!({"decision": "withdrawn", "answer": "核实后撤销。"})).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, paid) = step(&server, &manager, emergency_id, "pay", json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{paid}");
+        assert_eq!((paid["status"].as_str(), paid["total_fen"].as_i64(), paid["households"].as_i64()), (Some("paid"), Some(90_000), Some(1)));
+        assert_eq!(step(&server, &manager, emergency_id, "pay", json!({})).await.0, StatusCode::CONFLICT, "paid once");
+
+        // the payment file is the one place with the full ID number and account
+        let (status, file, _) = text(&server, &format!("/api/v1/grant-lists/{emergency_id}/payment-file"), Some(&manager)).await;
+        assert_eq!(status, StatusCode::OK, "{file}");
+        assert!(file.contains("张测甲") && file.contains("360425193501010114") && file.contains("6217000000000001") && file.contains("900.00"), "{file}");
+        assert!(!file.contains("李测乙"), "the withdrawn line is not paid");
+        let (status, _, xlsx) = text(&server, &format!("/api/v1/grant-lists/{emergency_id}/payment-file?format=xlsx"), Some(&manager)).await;
+        assert_eq!((status, &xlsx[..2]), (StatusCode::OK, &b"PK"[..]));
+        assert_eq!(text(&server, &format!("/api/v1/grant-lists/{emergency_id}/payment-file"), Some(&reviewer)).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(server.audit("action=grant_list.payment_file").await.len(), 2);
+
+        // the withdrawn household is free again; a returned list goes back to draft; cancelling frees it
+        let (status, again) = server.post("/api/v1/grant-lists", &manager, json!({"event_id": EVENT, "aid_type": "emergency", "area_code": TANXI, "household_ids": [li]})).await;
+        assert_eq!(status, StatusCode::CREATED, "{again}");
+        let again_id = again["id"].as_i64().unwrap();
+        step(&server, &manager, again_id, "submit", json!({})).await;
+        assert_eq!(step(&server, &reviewer, again_id, "reject", json!({"reason": ""})).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, returned) = step(&server, &reviewer, again_id, "reject", json!({"reason": "请补充务工证明"})).await;
+        assert_eq!((status, returned["status"].as_str(), returned["return_reason"].as_str()), (StatusCode::OK, Some("draft"), Some("请补充务工证明")));
+        let (status, cancelled) = step(&server, &manager, again_id, "cancel", json!({})).await;
+        assert_eq!((status, cancelled["status"].as_str(), cancelled["grants"].as_array().unwrap().len()), (StatusCode::OK, Some("cancelled"), 0));
+        assert_eq!(server.post("/api/v1/grant-lists", &manager, json!({"event_id": EVENT, "aid_type": "emergency", "area_code": TANXI, "household_ids": [li]})).await.0, StatusCode::CREATED);
+        let actions: Vec<String> = server.audit("entity_type=grant_list").await.iter().map(|r| r["action"].as_str().unwrap().to_owned()).collect();
+        for action in ["grant_list.create", "grant_list.submit", "grant_list.approve", "grant_list.publish", "grant_list.pay", "grant_list.reject", "grant_list.cancel"] {
+            assert!(actions.iter().any(|a| a == action), "{action} audited: {actions:?}");
+        }
+    };
+
+    racing_lists_cannot_grant_a_household_twice => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let reporter = server.login("reporter").await;
+        import_ok(&server, &manager, "households-utf8.csv", CSV, 3).await;
+        for name in ["张测甲", "李测乙"] {
+            let id = household_id(&server, &manager, name).await;
+            damage(&server, &reporter, id, json!({"house_damage": "severe", "damaged_rooms": 2})).await;
+        }
+        let body = json!({"event_id": EVENT, "aid_type": "reconstruction", "area_code": TANXI});
+        let attempts = (0..4).map(|_| server.post("/api/v1/grant-lists", &manager, body.clone()));
+        let results = futures::future::join_all(attempts).await;
+        let created: Vec<&Value> = results.iter().filter(|(s, _)| *s == StatusCode::CREATED).map(|(_, b)| b).collect();
+        assert_eq!(created.len(), 1, "{results:?}");
+        assert!(results.iter().all(|(s, _)| [StatusCode::CREATED, StatusCode::CONFLICT, StatusCode::UNPROCESSABLE_ENTITY].contains(s)), "{results:?}");
+        assert_eq!(created[0]["households"], 2);
+        let (_, lists) = server.get(&format!("/api/v1/grant-lists?event_id={EVENT}&aid_type=reconstruction"), &manager).await;
+        assert_eq!(lists.as_array().unwrap().len(), 1, "the losers wrote nothing: {lists}");
+    };
+
+    public_pages_show_no_full_name_or_id_number => |store| async move {
+        let server = Server::start_with(store, &[("JIUZAI_OBJECTIONS_PER_HOUR", "3")]).await;
+        let manager = server.login("manager").await;
+        let reviewer = server.login("reviewer").await;
+        let reporter = server.login("reporter").await;
+        import_ok(&server, &manager, "households-utf8.csv", CSV, 3).await;
+        import_ok(&server, &manager, "households-gbk.csv", CSV, 2).await;
+        import_ok(&server, &manager, "households.xlsx", XLSX, 2).await;
+        for (name, _, _) in PEOPLE {
+            let id = household_id(&server, &manager, name).await;
+            damage(&server, &reporter, id, json!({"house_damage": "general", "damaged_rooms": 1})).await;
+        }
+        let mut lists = Vec::new();
+        for area in [TANXI, BAICHA] {
+            let (status, list) = server.post("/api/v1/grant-lists", &manager, json!({"event_id": EVENT, "aid_type": "emergency", "area_code": area})).await;
+            assert_eq!(status, StatusCode::CREATED, "{list}");
+            let id = list["id"].as_i64().unwrap();
+            step(&server, &manager, id, "submit", json!({})).await;
+            step(&server, &reviewer, id, "approve", json!({})).await;
+            assert_eq!(step(&server, &reviewer, id, "publish", json!({})).await.0, StatusCode::OK);
+            lists.push(id);
+        }
+        let (status, draft) = server.post("/api/v1/grant-lists", &manager, json!({"event_id": EVENT, "aid_type": "reconstruction", "area_code": TANXI})).await;
+        assert_eq!(status, StatusCode::CREATED);
+
+        // every public page and export, without a token
+        let mut pages = vec!["/api/v1/public/disclosures".to_owned(), format!("/api/v1/public/disclosures?area_code={TANXI}")];
+        for id in &lists {
+            pages.push(format!("/api/v1/public/disclosures/{id}"));
+            pages.push(format!("/api/v1/public/disclosures/{id}/export"));
+            pages.push(format!("/api/v1/public/disclosures/{id}/export?format=csv"));
+        }
+        let mut seen_masked = 0;
+        for page in &pages {
+            let (status, body, _) = text(&server, page, None).await;
+            assert_eq!(status, StatusCode::OK, "{page}: {body}");
+            for (name, id, masked) in PEOPLE {
+                assert!(!body.contains(name), "{page} shows the full name {name}");
+                assert!(!body.contains(id) && !body.contains(&id[6..14]), "{page} shows an ID number");
+                seen_masked += usize::from(body.contains(masked));
+            }
+            assert!(!body.contains("6217000000000"), "{page} shows an account");
+        }
+        assert!(seen_masked >= 14, "masked names are shown on the detail pages and exports");
+        let (_, detail) = server.call(Method::GET, &format!("/api/v1/public/disclosures/{}", lists[0]), None, None).await;
+        assert_eq!(detail["entries"].as_array().unwrap().len(), 4);
+        assert!(detail["entries"].as_array().unwrap().iter().all(|e| e["id_number"].as_str().unwrap().contains("**********")));
+        assert_eq!(detail["accepts_objections"], true);
+        let (status, _, xlsx) = text(&server, &format!("/api/v1/public/disclosures/{}/export?format=xlsx", lists[0]), None).await;
+        assert_eq!((status, &xlsx[..2]), (StatusCode::OK, &b"PK"[..]));
+        // lists not yet published are not public
+        assert_eq!(server.call(Method::GET, &format!("/api/v1/public/disclosures/{}", draft["id"]), None, None).await.0, StatusCode::NOT_FOUND);
+        let (_, all) = server.call(Method::GET, "/api/v1/public/disclosures", None, None).await;
+        assert_eq!(all.as_array().unwrap().len(), 2);
+        // the staff endpoints are not public
+        for path in ["/api/v1/households", "/api/v1/grant-lists", "/api/v1/exports/handoff?programme=housing&event_id=1"] {
+            assert_eq!(server.call(Method::GET, path, None, None).await.0, StatusCode::UNAUTHORIZED, "{path}");
+        }
+
+        // objections: checked, limited per address
+        let objections = format!("/api/v1/public/disclosures/{}/objections", lists[1]);
+        assert_eq!(server.call(Method::POST, &objections, None, Some(json!({"text": ""}))).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(server.call(Method::POST, &objections, None, Some(json!({"text": "x", "grant_id": 999999}))).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(server.call(Method::POST, &format!("/api/v1/public/disclosures/{}/objections", draft["id"]), None, Some(json!({"text": "x"}))).await.0, StatusCode::NOT_FOUND);
+        let mut statuses = Vec::new();
+        for i in 0..4 {
+            statuses.push(server.call(Method::POST, &objections, None, Some(json!({"text": format!("异议{i}（测试）")}))).await.0);
+        }
+        assert_eq!(statuses[..2], [StatusCode::CREATED, StatusCode::CREATED], "one of the three was the refused grant_id above: {statuses:?}");
+        assert_eq!(statuses[3], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+        let (_, stored) = server.get(&format!("/api/v1/grant-lists/{}/objections", lists[1]), &reviewer).await;
+        assert!(!stored.as_array().unwrap().is_empty());
+    };
+
+    hand_offs_go_to_the_other_programmes => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let reviewer = server.login("reviewer").await;
+        let reporter = server.login("reporter").await;
+        import_ok(&server, &manager, "households-utf8.csv", CSV, 3).await;
+        let zhang = household_id(&server, &manager, "张测甲").await; // 低保
+        let li = household_id(&server, &manager, "李测乙").await;
+        let members = json!([{"relation": "户主", "age_group": "adult"}, {"relation": "子女", "age_group": "school_age"}, {"relation": "子女", "age_group": "school_age", "disability": true}]);
+        let (status, edited) = server.call(Method::PATCH, &format!("/api/v1/households/{zhang}"), Some(&manager), Some(json!({"member_list": members}))).await;
+        assert_eq!(status, StatusCode::OK, "{edited}");
+        damage(&server, &reporter, zhang, json!({"house_damage": "collapsed", "damaged_rooms": 2, "transitional_persons": 3})).await;
+        damage(&server, &reporter, li, json!({"house_damage": "general", "damaged_rooms": 1, "crop_total_loss": true})).await;
+
+        let (status, education, _) = handoff(&server, "education", &manager, "csv").await;
+        assert_eq!(status, StatusCode::OK, "{education}");
+        assert!(education.starts_with('\u{feff}') && education.contains("在学年龄人数"), "{education}");
+        assert!(education.contains("张测甲") && education.contains("3604**********0114") && !education.contains("李测乙"), "{education}");
+        assert!(!education.contains("360425193501010114"), "hand-offs mask ID numbers");
+        let (_, temporary, _) = handoff(&server, "temporary_assistance", &manager, "csv").await;
+        assert!(temporary.contains("张测甲") && temporary.contains("李测乙") && temporary.contains("农作物绝收"), "{temporary}");
+        let (_, housing, _) = handoff(&server, "housing", &manager, "csv").await;
+        assert!(housing.contains("张测甲") && !housing.contains("李测乙"), "only collapsed houses: {housing}");
+        let (status, masked, _) = handoff(&server, "housing", &reviewer, "csv").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(masked.contains("张*甲") && !masked.contains("张测甲"), "{masked}");
+        let (status, _, xlsx) = handoff(&server, "education", &manager, "xlsx").await;
+        assert_eq!((status, &xlsx[..2]), (StatusCode::OK, &b"PK"[..]));
+        assert_eq!(handoff(&server, "kindergarten", &manager, "csv").await.0, StatusCode::BAD_REQUEST);
+        assert_eq!(handoff(&server, "housing", &reporter, "csv").await.0, StatusCode::FORBIDDEN);
+        let records = server.audit("action=export.handoff").await;
+        assert_eq!(records.len(), 5, "every hand-off download is audited");
+        assert!(records.iter().any(|r| r["entity_id"] == "education" && r["after"]["rows"] == 1));
+    };
+}
+
+async fn handoff(server: &Server, programme: &str, token: &str, format: &str) -> (StatusCode, String, Vec<u8>) {
+    text(server, &format!("/api/v1/exports/handoff?programme={programme}&event_id={EVENT}&area_code={TANXI}&format={format}"), Some(token))
+        .await
+}
+
+/// RFC 3339 for now minus `days`, without a date library in the test crate.
+fn chrono_like_now_minus_days(days: u64) -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() - days * 86_400;
+    let (days_since_epoch, rem) = (secs / 86_400, secs % 86_400);
+    // civil-from-days (Howard Hinnant)
+    let z = days_since_epoch as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}

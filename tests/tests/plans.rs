@@ -1,0 +1,181 @@
+//! Issue 5: planning, approval, dispatch and receipt through the real binary, on both stores,
+//! using the demo flood and demo depots.
+
+mod common;
+
+use common::Server;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const DEMO_EVENT: i64 = 1;
+
+async fn create_plan(server: &Server, manager: &str, body: Value) -> (StatusCode, Value) {
+    server.post("/api/v1/plans", manager, body).await
+}
+
+async fn emergency_plan(server: &Server, manager: &str) -> Value {
+    let (status, plan) = create_plan(server, manager, json!({"event_id": DEMO_EVENT, "aid_type": "emergency", "kind": "materials"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{plan}");
+    plan
+}
+
+async fn step(server: &Server, token: &str, plan: i64, action: &str, body: Option<Value>) -> (StatusCode, Value) {
+    server.call(Method::POST, &format!("/api/v1/plans/{plan}/{action}"), Some(token), body).await
+}
+
+async fn reserved(server: &Server, token: &str, depot: i64) -> i64 {
+    let (_, stock) = server.get(&format!("/api/v1/depots/{depot}/stock"), token).await;
+    stock.as_array().unwrap().iter().map(|l| l["reserved"].as_i64().unwrap()).sum()
+}
+
+store_tests! {
+    plan_approve_dispatch_receive => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let reviewer = server.login("reviewer").await;
+        let plan = emergency_plan(&server, &manager).await;
+        let id = plan["id"].as_i64().unwrap();
+        assert_eq!(plan["status"], "draft");
+        let lines = plan["lines"].as_array().unwrap();
+        assert!(!lines.is_empty(), "{plan}");
+        for line in lines {
+            assert!(line["quantity"].as_i64().unwrap() > 0 && line["travel_minutes"].as_i64().is_some());
+        }
+        let areas = plan["areas"].as_array().unwrap();
+        assert!(areas.iter().all(|a| a["allocated"].as_i64().unwrap() <= a["demand"].as_i64().unwrap()));
+        assert_eq!(plan["totals"]["allocated"].as_i64().unwrap(), lines.iter().map(|l| l["quantity"].as_i64().unwrap()).sum::<i64>());
+
+        assert_eq!(step(&server, &reviewer, id, "approve", None).await.0, StatusCode::CONFLICT, "a draft is not approved");
+        assert_eq!(step(&server, &manager, id, "dispatch", None).await.0, StatusCode::CONFLICT, "no dispatch before approval");
+        assert_eq!(step(&server, &manager, id, "submit", None).await.0, StatusCode::OK);
+        let (status, _) = server.call(Method::PATCH, &format!("/api/v1/plans/{id}"), Some(&manager), Some(json!({"lines": []}))).await;
+        assert_eq!(status, StatusCode::CONFLICT, "a submitted plan cannot be edited");
+        assert_eq!(step(&server, &manager, id, "approve", None).await.0, StatusCode::FORBIDDEN, "the author's side does not approve");
+        let before = reserved(&server, &manager, 1).await;
+        let (status, approved) = step(&server, &reviewer, id, "approve", None).await;
+        assert_eq!(status, StatusCode::OK, "{approved}");
+        assert_eq!(approved["status"], "approved");
+        assert_eq!(step(&server, &reviewer, id, "approve", None).await.0, StatusCode::CONFLICT, "approving twice");
+        let city_lines: i64 = lines.iter().filter(|l| l["depot_id"] == 1).map(|l| l["quantity"].as_i64().unwrap()).sum();
+        assert_eq!(reserved(&server, &manager, 1).await - before, city_lines, "approval reserves the plan's stock");
+
+        let (status, shipments) = step(&server, &manager, id, "dispatch", None).await;
+        assert_eq!(status, StatusCode::OK, "{shipments}");
+        let (_, plan) = server.get(&format!("/api/v1/plans/{id}"), &manager).await;
+        assert_eq!(plan["status"], "dispatched");
+        assert_eq!(reserved(&server, &manager, 1).await, before, "dispatch turns reservations into issues");
+        let keeper = server.login("depot").await;
+        let (_, own) = server.get("/api/v1/shipments?depot_id=1", &keeper).await;
+        assert!(own.as_array().unwrap().iter().all(|s| s["depot_id"] == 1));
+
+        let reporter = server.login("reporter").await;
+        let (_, shipments) = server.get(&format!("/api/v1/shipments?plan_id={id}"), &manager).await;
+        let shipments = shipments.as_array().unwrap().clone();
+        assert!(!shipments.is_empty());
+        let first = &shipments[0];
+        let line = &first["lines"][0];
+        let too_many = json!({"lines": [{"item": line["item"], "quantity": line["quantity"].as_i64().unwrap() + 1}]});
+        let (status, _) = server.post(&format!("/api/v1/shipments/{}/receive", first["id"]), &reporter, too_many).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "receiving more than shipped");
+        for (index, shipment) in shipments.iter().enumerate() {
+            // the first destination reports one unit short
+            let lines: Vec<Value> = shipment["lines"].as_array().unwrap().iter().enumerate().map(|(i, l)| {
+                let short = if index == 0 && i == 0 { 1 } else { 0 };
+                json!({"item": l["item"], "quantity": l["quantity"].as_i64().unwrap() - short})
+            }).collect();
+            let (status, body) = server.post(&format!("/api/v1/shipments/{}/receive", shipment["id"]), &reporter, json!({"lines": lines})).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+        let (_, plan) = server.get(&format!("/api/v1/plans/{id}"), &manager).await;
+        assert_eq!(plan["status"], "completed");
+        let times = plan["time_to_aid"].as_array().unwrap();
+        assert!(!times.is_empty() && times.iter().all(|t| t["onset_to_receipt_minutes"].as_i64().unwrap() >= 1700), "{times:?}");
+        let (_, shipments) = server.get(&format!("/api/v1/shipments?plan_id={id}"), &manager).await;
+        let first = &shipments[0]["lines"][0];
+        assert_eq!(first["received"].as_i64().unwrap(), first["quantity"].as_i64().unwrap() - 1, "the shortfall is recorded");
+        // what approved plans cover is no longer demanded
+        let (_, second) = create_plan(&server, &manager, json!({"event_id": DEMO_EVENT, "aid_type": "emergency", "kind": "materials"})).await;
+        assert!(second["totals"]["demand"].as_i64().unwrap() < plan["totals"]["demand"].as_i64().unwrap());
+    };
+
+    bad_plan_requests_are_refused => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let (status, event) = server.post("/api/v1/events", &manager, json!({"name": "无数据", "hazard": "flood", "onset_at": "2026-07-01T00:00:00Z"})).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (status, body) = create_plan(&server, &manager, json!({"event_id": event["id"], "aid_type": "emergency", "kind": "materials"})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"]["message"].as_str().unwrap().contains("needing_emergency_aid"), "the 422 says what is missing: {body}");
+        for (body, field) in [
+            (json!({"event_id": DEMO_EVENT, "aid_type": "bribes", "kind": "materials"}), "aid_type"),
+            (json!({"event_id": DEMO_EVENT, "aid_type": "emergency", "kind": "vibes"}), "kind"),
+            (json!({"event_id": DEMO_EVENT, "aid_type": "reconstruction", "kind": "materials"}), "kind"),
+        ] {
+            let (status, response) = create_plan(&server, &manager, body).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{response}");
+            assert_eq!(response["error"]["details"][0]["field"], field);
+        }
+        assert_eq!(create_plan(&server, &manager, json!({"event_id": 999, "aid_type": "emergency", "kind": "materials"})).await.0, StatusCode::NOT_FOUND);
+        let reporter = server.login("reporter").await;
+        assert_eq!(create_plan(&server, &reporter, json!({"event_id": DEMO_EVENT, "aid_type": "emergency", "kind": "materials"})).await.0, StatusCode::FORBIDDEN);
+        let (_, plans) = server.get("/api/v1/plans", &manager).await;
+        assert!(plans.as_array().unwrap().is_empty(), "nothing may be written");
+
+        let (status, body) = server.post(&format!("/api/v1/events/{DEMO_EVENT}/blockages"), &manager,
+            json!({"name": "bad", "geometry": {"type": "Polygon", "coordinates": [[[116.0, 29.0], [116.1, 29.1], [116.1, 29.0], [116.0, 29.1], [116.0, 29.0]]]}})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a bow-tie is not a zone: {body}");
+        let (_, zones) = server.get(&format!("/api/v1/events/{DEMO_EVENT}/blockages"), &manager).await;
+        assert!(zones["features"].as_array().unwrap().is_empty());
+    };
+
+    blocked_zones_make_areas_unreachable_and_stale_stock_blocks_approval => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let plan = emergency_plan(&server, &manager).await;
+        let target = plan["lines"][0]["area_code"].as_str().unwrap().to_owned();
+        let (_, area) = server.get(&format!("/api/v1/areas/{target}"), &manager).await;
+        let (lon, lat) = (area["lon"].as_f64().unwrap(), area["lat"].as_f64().unwrap());
+        let d = 0.03;
+        let (status, zone) = server.post(&format!("/api/v1/events/{DEMO_EVENT}/blockages"), &manager, json!({"name": "决口淹没区",
+            "geometry": {"type": "Polygon", "coordinates": [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]]}})).await;
+        assert_eq!(status, StatusCode::CREATED, "{zone}");
+        let cut_off = emergency_plan(&server, &manager).await;
+        assert!(cut_off["unreachable"].as_array().unwrap().iter().any(|u| u["area_code"] == target), "{}", cut_off["unreachable"]);
+        assert!(cut_off["lines"].as_array().unwrap().iter().all(|l| l["area_code"] != target));
+        let (status, _) = server.call(Method::DELETE, &format!("/api/v1/events/{DEMO_EVENT}/blockages/{}", zone["id"]), Some(&manager), None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+
+        // stock issued after planning: approval no longer fits
+        let id = plan["id"].as_i64().unwrap();
+        step(&server, &manager, id, "submit", None).await;
+        let line = plan["lines"].as_array().unwrap().iter().find(|l| l["depot_id"] == 1).cloned().expect("the city depot supplies something");
+        let (_, stock) = server.get("/api/v1/depots/1/stock", &manager).await;
+        let available = stock.as_array().unwrap().iter().find(|l| l["item"] == line["item"]).unwrap()["available"].as_i64().unwrap();
+        let take = available - line["quantity"].as_i64().unwrap() + 1;
+        let (status, _) = server.post("/api/v1/depots/1/movements", &manager, json!({"kind": "issue", "item": line["item"], "quantity": take})).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let reviewer = server.login("reviewer").await;
+        let before = reserved(&server, &manager, 1).await;
+        let (status, body) = step(&server, &reviewer, id, "approve", None).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(body["error"]["details"]["available"].is_number());
+        assert_eq!(reserved(&server, &manager, 1).await, before, "a failed approval reserves nothing");
+        let (_, plan) = server.get(&format!("/api/v1/plans/{id}"), &manager).await;
+        assert_eq!(plan["status"], "submitted");
+        let (status, _) = step(&server, &reviewer, id, "reject", Some(json!({"reason": ""}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, rejected) = step(&server, &reviewer, id, "reject", Some(json!({"reason": "库存已变化，请重新编制"}))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(rejected["status"], "rejected");
+
+        // an approved plan that is cancelled gives its reservations back
+        let fresh = emergency_plan(&server, &manager).await;
+        let fresh_id = fresh["id"].as_i64().unwrap();
+        step(&server, &manager, fresh_id, "submit", None).await;
+        assert_eq!(step(&server, &reviewer, fresh_id, "approve", None).await.0, StatusCode::OK);
+        assert!(reserved(&server, &manager, 1).await > before);
+        let (status, cancelled) = step(&server, &manager, fresh_id, "cancel", Some(json!({"reason": "灾情变化"}))).await;
+        assert_eq!(status, StatusCode::OK, "{cancelled}");
+        assert_eq!(reserved(&server, &manager, 1).await, before);
+    };
+}
