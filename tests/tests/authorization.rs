@@ -1,0 +1,102 @@
+//! The authorization matrix: every protected endpoint × every role (and no token) → allowed or
+//! denied, kept as one table and checked on both stores. "Allowed" means the request got past
+//! authentication and authorization (any status but 401/403); the bodies are deliberately invalid,
+//! so nothing is written.
+
+mod common;
+
+use common::Server;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// Demo users in column order: admin, manager, depot (keeper of depot 1), reporter, assessor,
+/// reviewer, auditor. All but admin and auditor are scoped to the city (360400).
+const ROLES: [&str; 7] = ["admin", "manager", "depot", "reporter", "assessor", "reviewer", "auditor"];
+
+/// `A` allowed, `D` denied (403), per role in `ROLES` order; a missing token is always 401
+/// unless `public` says otherwise.
+struct Rule {
+    method: Method,
+    path: &'static str,
+    body: Option<Value>,
+    expected: &'static str,
+    public: bool,
+}
+
+fn rule(method: Method, path: &'static str, body: Option<Value>, expected: &'static str) -> Rule {
+    Rule { method, path, body, expected, public: false }
+}
+
+fn matrix() -> Vec<Rule> {
+    use Method as M;
+    let bad_item = json!({"code": "", "name_zh": "", "name_en": "", "category": "other", "unit": "", "unit_volume_dm3": 0,
+        "unit_weight_g": 0, "shelf_life_days": null, "norms": {}});
+    let bad_report = json!({"area_code": "360425100", "stage": "initial", "indicators": {"affected": -1}});
+    vec![
+        rule(M::GET, "/api/v1/me", None, "AAAAAAA"),
+        rule(M::GET, "/api/v1/users", None, "ADDDDDD"),
+        rule(M::POST, "/api/v1/users", Some(json!({"username": "", "password": "x", "role": "admin"})), "ADDDDDD"),
+        rule(M::PUT, "/api/v1/users/1/depots", Some(json!({"depot_ids": [999]})), "ADDDDDD"),
+        rule(M::GET, "/api/v1/audit", None, "ADDDDDA"),
+        rule(M::GET, "/api/v1/areas", None, "AAAAAAA"),
+        rule(M::GET, "/api/v1/areas/360425", None, "AAAAAAA"),
+        rule(M::GET, "/api/v1/map/areas.geojson?level=county", None, "AAAAAAA"),
+        rule(M::POST, "/api/v1/areas/import", Some(json!({"type": "FeatureCollection", "features": []})), "ADDDDDD"),
+        rule(M::GET, "/api/v1/items", None, "AAAAAAA"),
+        rule(M::POST, "/api/v1/items", Some(bad_item), "ADDDDDD"),
+        rule(M::GET, "/api/v1/depots", None, "AAAAAAA"),
+        rule(M::POST, "/api/v1/depots", Some(json!({"name": ""})), "AADDDDD"),
+        rule(M::PATCH, "/api/v1/depots/2", Some(json!({"capacity_m3": -1})), "AADDDDD"),
+        rule(M::GET, "/api/v1/depots/2/stock", None, "AADAAAA"),
+        rule(M::GET, "/api/v1/depots/1/stock", None, "AAAAAAA"),
+        rule(M::POST, "/api/v1/depots/1/movements", Some(json!({"kind": "issue", "item": "quilt", "quantity": 0})), "DAADDDD"),
+        rule(M::POST, "/api/v1/depots/2/movements", Some(json!({"kind": "issue", "item": "quilt", "quantity": 0})), "DADDDDD"),
+        rule(M::GET, "/api/v1/stock/alerts", None, "AAAAAAA"),
+        rule(M::GET, "/api/v1/exports/ledger?depot_id=2", None, "AADAAAA"),
+        rule(M::POST, "/api/v1/events", Some(json!({"name": ""})), "DADDDDD"),
+        rule(M::GET, "/api/v1/events/1/summary", None, "AAAAAAA"),
+        rule(M::POST, "/api/v1/events/1/reports", Some(bad_report.clone()), "DADADDD"),
+        rule(M::POST, "/api/v1/events/1/assessments", Some(bad_report), "DDDDADD"),
+        rule(M::POST, "/api/v1/events/1/response-levels", Some(json!({"area_code": "360425", "level": 9, "reason": "x"})), "DADDDDD"),
+        rule(M::PUT, "/api/v1/response-thresholds/county", Some(json!([{"response_level": 9, "criterion": "x", "lower_bound": 0}])), "ADDDDDD"),
+        rule(M::POST, "/api/v1/events/1/blockages", Some(json!({"geometry": {"type": "Point", "coordinates": [0, 0]}})), "DADDDDD"),
+        rule(M::POST, "/api/v1/plans", Some(json!({"event_id": 1, "aid_type": "bad", "kind": "materials"})), "DADDDDD"),
+        rule(M::POST, "/api/v1/plans/999/approve", None, "DDDDDAD"),
+        rule(M::POST, "/api/v1/plans/999/reject", Some(json!({"reason": ""})), "DDDDDAD"),
+        rule(M::POST, "/api/v1/plans/999/submit", None, "DADDDDD"),
+        rule(M::POST, "/api/v1/plans/999/dispatch", None, "DAADDDD"),
+        rule(M::POST, "/api/v1/shipments/999/receive", Some(json!({"lines": []})), "DADADDD"),
+        Rule { method: M::GET, path: "/api/v1/health", body: None, expected: "AAAAAAA", public: true },
+        Rule { method: M::GET, path: "/api/v1/public/disclosures", body: None, expected: "AAAAAAA", public: true },
+    ]
+}
+
+store_tests! {
+    every_endpoint_allows_exactly_the_roles_in_the_matrix => |store| async move {
+        let server = Server::start(store).await;
+        let mut tokens = Vec::new();
+        for role in ROLES {
+            tokens.push(server.login(role).await);
+        }
+        let newest_before = server.audit("limit=1").await[0]["id"].as_i64().unwrap();
+        let mut failures = Vec::new();
+        for rule in matrix() {
+            for (i, expected) in rule.expected.chars().enumerate() {
+                let (status, body) = server.call(rule.method.clone(), rule.path, Some(&tokens[i]), rule.body.clone()).await;
+                let allowed = status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED;
+                if allowed != (expected == 'A') || status.is_server_error() {
+                    failures.push(format!("{} {} as {}: {status} {body}", rule.method, rule.path, ROLES[i]));
+                }
+            }
+            let (status, _) = server.call(rule.method.clone(), rule.path, None, rule.body.clone()).await;
+            let expected_anonymous = if rule.public { status.is_success() } else { status == StatusCode::UNAUTHORIZED };
+            if !expected_anonymous {
+                failures.push(format!("{} {} without a token: {status}", rule.method, rule.path));
+            }
+        }
+        assert!(failures.is_empty(), "authorization matrix violations:\n{}", failures.join("\n"));
+        // the matrix requests wrote nothing: every audit record since is a login
+        let since: Vec<Value> = server.audit("limit=500").await.into_iter().filter(|r| r["id"].as_i64().unwrap() > newest_before).collect();
+        assert!(since.iter().all(|r| r["action"] == "auth.login"), "the matrix requests wrote: {since:?}");
+    };
+}
