@@ -84,6 +84,9 @@ store_tests! {
         assert_eq!(status, StatusCode::OK);
         let (status, body) = report(&server, &reporter, event, json!({"area_code": "360425100", "stage": "update", "indicators": {"affected": 3600}})).await;
         assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        let (status, body) = server.post(&format!("/api/v1/events/{event}/assessments"), &assessor,
+            json!({"area_code": "360425100", "indicators": {"affected": 3600}, "reasons": {"affected": "复核"}})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "accepted figures are locked for assessors too: {body}");
         let (status, _) = server.post(&format!("{path}/return"), &assessor, json!({"reason": "请补充农作物数据"})).await;
         assert_eq!(status, StatusCode::OK);
         let (status, body) = report(&server, &reporter, event, json!({"area_code": "360425100", "stage": "update", "indicators": {"affected": 3600}})).await;
