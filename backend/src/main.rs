@@ -42,6 +42,11 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Write a consistent copy of the live database (SQLite: a database file; PostgreSQL: a
+    /// pg_dump custom-format archive, restored with `pg_restore --dbname URL FILE`).
+    Backup { file: PathBuf },
+    /// Print row counts and SHA-256 checksums of the key tables (JSON), to verify a restore.
+    Checksum,
     /// Administrative areas.
     Areas {
         #[command(subcommand)]
@@ -135,6 +140,15 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Migrate => {
             tracing::info!("migrations applied");
+            state.store.close().await;
+        }
+        Command::Backup { file } => {
+            state.store.backup(&file.display().to_string()).await?;
+            println!("backup written to {}", file.display());
+            state.store.close().await;
+        }
+        Command::Checksum => {
+            println!("{}", serde_json::to_string_pretty(&state.store.checksums().await?)?);
             state.store.close().await;
         }
         Command::Areas { command: AreasCommand::Import { file, crs } } => {

@@ -29,6 +29,50 @@ pub trait Store: AreaStore + AuthStore + AuditStore + DepotStore + DisasterStore
     async fn ping(&self) -> sqlx::Result<()>;
     /// Closes the pools once in-flight queries finish (graceful shutdown).
     async fn close(&self);
+    /// Writes a consistent copy of the live database to `path`: SQLite `VACUUM INTO`, or
+    /// `pg_dump --format=custom` for PostgreSQL (restore with `pg_restore`).
+    async fn backup(&self, path: &str) -> anyhow::Result<()>;
+    /// Row count and SHA-256 of each key table, to verify a restore against its source.
+    async fn checksums(&self) -> sqlx::Result<Vec<TableChecksum>>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TableChecksum {
+    pub table: &'static str,
+    pub rows: usize,
+    pub sha256: String,
+}
+
+/// The key tables and the columns that identify their content, as one text expression each
+/// (the same SQL on both stores).
+const CHECKSUMMED: &[(&str, &str)] = &[
+    ("areas", "SELECT code || ':' || name || ':' || level FROM areas ORDER BY 1"),
+    ("users", "SELECT username || ':' || role FROM users ORDER BY 1"),
+    ("stock_balances", "SELECT depot_id || ':' || item_code || ':' || on_hand || ':' || reserved FROM stock_balances ORDER BY 1"),
+    ("stock_lots", "SELECT depot_id || ':' || item_code || ':' || lot || ':' || quantity FROM stock_lots ORDER BY 1"),
+    ("stock_movements", "SELECT id || ':' || kind || ':' || item_code || ':' || quantity FROM stock_movements ORDER BY id"),
+    ("loss_reports", "SELECT id || ':' || area_code || ':' || version || ':' || stage FROM loss_reports ORDER BY id"),
+    ("assessments", "SELECT id || ':' || area_code || ':' || version FROM assessments ORDER BY id"),
+    ("plans", "SELECT id || ':' || status FROM plans ORDER BY id"),
+    ("plan_lines", "SELECT plan_id || ':' || depot_id || ':' || area_code || ':' || item_code || ':' || quantity FROM plan_lines ORDER BY 1"),
+    ("audit_log", "SELECT id || ':' || action || ':' || entity_id FROM audit_log ORDER BY id"),
+];
+
+macro_rules! checksums_for {
+    ($pool:expr) => {{
+        use sha2::{Digest, Sha256};
+        let mut result = Vec::new();
+        for (table, sql) in CHECKSUMMED {
+            let rows: Vec<String> = sqlx::query_scalar(*sql).fetch_all($pool).await?;
+            let mut hasher = Sha256::new();
+            for row in &rows {
+                hasher.update(row.as_bytes());
+                hasher.update(b"\n");
+            }
+            result.push(TableChecksum { table, rows: rows.len(), sha256: hex::encode(hasher.finalize()) });
+        }
+        Ok(result)
+    }};
 }
 
 pub type SharedStore = Arc<dyn Store>;
@@ -47,6 +91,8 @@ pub struct SqliteStore {
 
 pub struct PgStore {
     pool: PgPool,
+    /// For `pg_dump`.
+    url: String,
 }
 
 impl Backend for SqliteStore {
@@ -88,6 +134,14 @@ impl Store for SqliteStore {
         self.writer.close().await;
         self.readers.close().await;
     }
+    async fn backup(&self, path: &str) -> anyhow::Result<()> {
+        anyhow::ensure!(!Path::new(path).exists(), "{path} exists; choose a new file");
+        sqlx::query("VACUUM INTO $1").bind(path).execute(&self.writer).await.context("VACUUM INTO")?;
+        Ok(())
+    }
+    async fn checksums(&self) -> sqlx::Result<Vec<TableChecksum>> {
+        checksums_for!(&self.readers)
+    }
 }
 
 #[async_trait::async_trait]
@@ -100,6 +154,18 @@ impl Store for PgStore {
     }
     async fn close(&self) {
         self.pool.close().await;
+    }
+    async fn backup(&self, path: &str) -> anyhow::Result<()> {
+        let status = tokio::process::Command::new("pg_dump")
+            .args(["--format=custom", "--no-owner", "--file", path, "--dbname", &self.url])
+            .status()
+            .await
+            .context("running pg_dump (install the PostgreSQL client)")?;
+        anyhow::ensure!(status.success(), "pg_dump failed: {status}");
+        Ok(())
+    }
+    async fn checksums(&self) -> sqlx::Result<Vec<TableChecksum>> {
+        checksums_for!(&self.pool)
     }
 }
 
@@ -135,7 +201,7 @@ pub async fn connect(url: &str) -> anyhow::Result<SharedStore> {
             .await
             .context("connecting to PostgreSQL")?;
         sqlx::migrate!("../migrations/postgres").run(&pool).await.context("migrating PostgreSQL")?;
-        Ok(Arc::new(PgStore { pool }))
+        Ok(Arc::new(PgStore { pool, url: url.to_owned() }))
     } else {
         let options = sqlite_options(url)?;
         let writer = SqlitePoolOptions::new()

@@ -65,6 +65,18 @@ impl Database {
     }
 }
 
+impl Database {
+    /// An existing SQLite file (e.g. a restored backup); its folder is removed afterwards.
+    pub fn sqlite_file(path: &Path) -> Self {
+        Database {
+            url: format!("sqlite://{}", path.display()),
+            store: Store::Sqlite,
+            dir: path.parent().unwrap().to_path_buf(),
+            pg_name: None,
+        }
+    }
+}
+
 impl Drop for Database {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
