@@ -61,6 +61,12 @@ pub struct Settings {
     /// Objections one client address may file per hour on the public disclosure pages.
     #[arg(long, env = "JIUZAI_OBJECTIONS_PER_HOUR", default_value_t = 5)]
     pub objections_per_hour: u32,
+    /// Where report photos are stored.
+    #[arg(long, env = "JIUZAI_PHOTO_DIR", default_value = "data/photos")]
+    pub photo_dir: PathBuf,
+    /// Largest accepted report photo, in bytes.
+    #[arg(long, env = "JIUZAI_MAX_PHOTO_BYTES", default_value_t = 5 * 1024 * 1024)]
+    pub max_photo_bytes: usize,
     /// Directory of the built dashboard, served at `/`.
     #[arg(long, env = "JIUZAI_STATIC_DIR", default_value = "frontend/dist")]
     pub static_dir: PathBuf,

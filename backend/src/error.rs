@@ -24,6 +24,9 @@ pub enum AppError {
     Conflict { message: String, details: Option<Value> },
     #[error("request body too large")]
     PayloadTooLarge,
+    /// 415: an upload of a type the endpoint does not take.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// 422: well-formed but semantically invalid; `details` names each offending field or feature.
     #[error("{message}")]
     Invalid { message: String, details: Vec<FieldError> },
@@ -75,6 +78,7 @@ impl AppError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -91,6 +95,7 @@ impl AppError {
             Self::NotFound(_) => "not_found",
             Self::Conflict { .. } => "conflict",
             Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::Invalid { .. } => "invalid",
             Self::TooManyRequests(_) => "too_many_requests",
             Self::Unavailable(_) => "unavailable",

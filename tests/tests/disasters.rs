@@ -188,6 +188,34 @@ store_tests! {
         assert_eq!(sources, ["computed", "override", "override_cleared"], "{history}");
     };
 
+    photos_attach_to_reports_with_type_and_size_limits => |store| async move {
+        let server = Server::start(store).await;
+        let reporter = server.login("reporter").await;
+        let (_, reports) = server.get("/api/v1/events/1/reports", &reporter).await;
+        let report = reports[0]["id"].as_i64().unwrap();
+        let path = format!("/api/v1/events/1/reports/{report}/photos");
+        let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        png.extend_from_slice(b"not really pixels, but the signature is what is checked");
+        let (status, photo) = server.post_raw(&path, &reporter, "image/png", png.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{photo}");
+        let (_, listed) = server.get(&path, &reporter).await;
+        assert_eq!(listed.as_array().unwrap().len(), 1);
+        let image = server.http.get(server.url(&format!("/api/v1/photos/{}", photo["id"]))).bearer_auth(&reporter).send().await.unwrap();
+        assert_eq!(image.headers()["content-type"], "image/png");
+        assert_eq!(image.bytes().await.unwrap().to_vec(), png);
+        for (content_type, body) in [("image/jpeg", png.clone()), ("text/plain", b"hello".to_vec()), ("image/png", b"<svg/>".to_vec())] {
+            let (status, _) = server.post_raw(&path, &reporter, content_type, body).await;
+            assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{content_type}");
+        }
+        let mut huge = png.clone();
+        huge.resize(6 * 1024 * 1024, 0);
+        assert_eq!(server.post_raw(&path, &reporter, "image/png", huge).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+        let auditor = server.login("auditor").await;
+        assert_eq!(server.post_raw(&path, &auditor, "image/png", png).await.0, StatusCode::FORBIDDEN);
+        let (_, listed) = server.get(&path, &reporter).await;
+        assert_eq!(listed.as_array().unwrap().len(), 1, "refused uploads write nothing");
+    };
+
     the_demo_flood_reaches_a_response_level_and_publishes => |store| async move {
         let server = Server::start(store).await;
         let manager = server.login("manager").await;

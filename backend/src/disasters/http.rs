@@ -36,6 +36,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(export_event_summary))
         .routes(routes!(list_blockages, add_blockage))
         .routes(routes!(delete_blockage))
+        .routes(routes!(list_photos, upload_photo))
+        .routes(routes!(get_photo))
 }
 
 impl From<FiguresError> for AppError {
@@ -834,4 +836,98 @@ async fn delete_blockage(
         return Err(AppError::NotFound(format!("no blocked zone {blockage_id} in event {id}")));
     }
     Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- report photos ---------------------------------------------------------------------------
+
+/// The image type told by the file's first bytes (the declared Content-Type must agree).
+fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xD8, 0xFF, ..] => Some("image/jpeg"),
+        [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some("image/png"),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some("image/webp"),
+        _ => None,
+    }
+}
+
+async fn report_in_event(state: &AppState, event_id: i64, report_id: i64) -> AppResult<LossReport> {
+    state
+        .store
+        .get_report(report_id)
+        .await?
+        .filter(|r| r.event_id == event_id)
+        .ok_or_else(|| AppError::NotFound(format!("no report {report_id} in event {event_id}")))
+}
+
+/// Photos attached to a report.
+#[utoipa::path(get, path = "/api/v1/events/{id}/reports/{report_id}/photos", tag = "disasters", security(("bearer" = [])),
+    params(("id" = i64, Path), ("report_id" = i64, Path)), responses((status = 200, body = [super::store::Photo]), (status = 404)))]
+async fn list_photos(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((id, report_id)): Path<(i64, i64)>,
+) -> AppResult<Json<Vec<super::store::Photo>>> {
+    let report = report_in_event(&state, id, report_id).await?;
+    actor.require_area(&report.area_code)?;
+    Ok(Json(state.store.photos(report_id).await?))
+}
+
+/// Attaches a photo (JPEG, PNG or WebP, the raw file as the body, up to the configured size;
+/// reporters and managers of the area).
+#[utoipa::path(post, path = "/api/v1/events/{id}/reports/{report_id}/photos", tag = "disasters", security(("bearer" = [])),
+    params(("id" = i64, Path), ("report_id" = i64, Path)), request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 201, body = super::store::Photo), (status = 403), (status = 404), (status = 409), (status = 413), (status = 415)))]
+async fn upload_photo(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((id, report_id)): Path<(i64, i64)>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> AppResult<(StatusCode, Json<super::store::Photo>)> {
+    use sha2::{Digest, Sha256};
+    actor.require_role(&[Role::Reporter, Role::Manager])?;
+    let event = event_or_404(&state, id).await?;
+    let report = report_in_event(&state, id, report_id).await?;
+    actor.require_area(&report.area_code)?;
+    if event.status.0 == EventStatus::Closed {
+        return Err(AppError::conflict("the event is closed"));
+    }
+    if body.len() > state.settings.max_photo_bytes {
+        return Err(AppError::PayloadTooLarge);
+    }
+    let declared = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let Some(content_type) = sniff_image(&body).filter(|sniffed| declared.starts_with(sniffed)) else {
+        return Err(AppError::UnsupportedMediaType("a photo must be a JPEG, PNG or WebP image sent with its own Content-Type".into()));
+    };
+    let sha256 = hex::encode(Sha256::digest(&body));
+    let extension = content_type.trim_start_matches("image/");
+    let dir = state.settings.photo_dir.join(id.to_string()).join(report_id.to_string());
+    let path = dir.join(format!("{sha256}.{extension}"));
+    tokio::fs::create_dir_all(&dir).await.map_err(|e| AppError::Internal(e.into()))?;
+    tokio::fs::write(&path, &body).await.map_err(|e| AppError::Internal(e.into()))?;
+    let mut photo = super::store::Photo {
+        id: 0,
+        report_id,
+        content_type: content_type.into(),
+        bytes: body.len() as i64,
+        sha256,
+        path: path.display().to_string(),
+        uploaded_by: actor.user.username.clone(),
+        uploaded_at: Utc::now(),
+    };
+    let audit = actor.audit("report_photo.upload", "report_photo", "").with_after(serde_json::json!({"report_id": report_id, "sha256": photo.sha256, "bytes": photo.bytes}));
+    photo.id = state.store.add_photo(&photo, &audit).await?;
+    Ok((StatusCode::CREATED, Json(photo)))
+}
+
+/// One photo's image.
+#[utoipa::path(get, path = "/api/v1/photos/{id}", tag = "disasters", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, description = "the image"), (status = 403), (status = 404)))]
+async fn get_photo(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Response> {
+    use axum::response::IntoResponse;
+    let photo = state.store.get_photo(id).await?.ok_or_else(|| AppError::NotFound(format!("no photo {id}")))?;
+    let report = state.store.get_report(photo.report_id).await?.ok_or_else(|| AppError::NotFound("report gone".into()))?;
+    actor.require_area(&report.area_code)?;
+    let bytes = tokio::fs::read(&photo.path).await.map_err(|_| AppError::NotFound("the photo file is missing".into()))?;
+    Ok(([(axum::http::header::CONTENT_TYPE, photo.content_type)], bytes).into_response())
 }

@@ -69,8 +69,25 @@ pub struct Blockage {
     pub created_at: DateTime<Utc>,
 }
 
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Photo {
+    pub id: i64,
+    pub report_id: i64,
+    pub content_type: String,
+    pub bytes: i64,
+    pub sha256: String,
+    #[serde(skip)]
+    pub path: String,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
 #[async_trait::async_trait]
 pub trait DisasterStore {
+    async fn add_photo(&self, photo: &Photo, audit: &AuditEntry) -> sqlx::Result<i64>;
+    async fn photos(&self, report_id: i64) -> sqlx::Result<Vec<Photo>>;
+    async fn get_photo(&self, id: i64) -> sqlx::Result<Option<Photo>>;
+    async fn get_report(&self, id: i64) -> sqlx::Result<Option<LossReport>>;
     async fn blockages(&self, event_id: i64) -> sqlx::Result<Vec<Blockage>>;
     async fn add_blockage(&self, event_id: i64, name: &str, geometry: &str, audit: &AuditEntry) -> sqlx::Result<i64>;
     async fn delete_blockage(&self, event_id: i64, id: i64, audit: &AuditEntry) -> sqlx::Result<bool>;
@@ -109,7 +126,51 @@ pub trait DisasterStore {
 
 const EVENT_COLUMNS: &str = "id, name, hazard, onset_at, status, description, affected_areas, created_by, created_at, updated_at";
 
+const PHOTO_COLUMNS: &str = "id, report_id, content_type, bytes, sha256, path, uploaded_by, uploaded_at";
+
 impl_for_backends!(impl DisasterStore {
+    async fn add_photo(&self, photo: &Photo, audit: &AuditEntry) -> sqlx::Result<i64> {
+        let mut tx = self.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO report_photos (report_id, content_type, bytes, sha256, path, uploaded_by, uploaded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(photo.report_id)
+        .bind(&photo.content_type)
+        .bind(photo.bytes)
+        .bind(&photo.sha256)
+        .bind(&photo.path)
+        .bind(&photo.uploaded_by)
+        .bind(photo.uploaded_at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut audit = audit.clone();
+        audit.entity_id = id.to_string();
+        Self::write_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn get_report(&self, id: i64) -> sqlx::Result<Option<LossReport>> {
+        sqlx::query_as::<_, LossReport>(
+            "SELECT id, event_id, area_code, version, stage, indicators, description, explanation, reported_by, reported_at
+             FROM loss_reports WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.reader())
+        .await
+    }
+
+    async fn photos(&self, report_id: i64) -> sqlx::Result<Vec<Photo>> {
+        let sql = format!("SELECT {PHOTO_COLUMNS} FROM report_photos WHERE report_id = $1 ORDER BY id");
+        sqlx::query_as::<_, Photo>(sqlx::AssertSqlSafe(sql)).bind(report_id).fetch_all(self.reader()).await
+    }
+
+    async fn get_photo(&self, id: i64) -> sqlx::Result<Option<Photo>> {
+        let sql = format!("SELECT {PHOTO_COLUMNS} FROM report_photos WHERE id = $1");
+        sqlx::query_as::<_, Photo>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.reader()).await
+    }
+
     async fn blockages(&self, event_id: i64) -> sqlx::Result<Vec<Blockage>> {
         sqlx::query_as::<_, Blockage>(
             "SELECT id, event_id, name, geometry, created_by, created_at FROM blockages WHERE event_id = $1 ORDER BY id",

@@ -134,6 +134,7 @@ impl Server {
             .env("DATABASE_URL", &db.url)
             .env("JIUZAI_DEMO_COUNTIES", "tests/fixtures/counties-synthetic.geojson")
             .env("RUST_LOG", "info,sqlx=warn")
+            .env("JIUZAI_PHOTO_DIR", db.dir.join("photos"))
             .envs(envs.iter().copied())
             .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
             .stdout(Stdio::null())
