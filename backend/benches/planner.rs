@@ -6,39 +6,26 @@
 use std::time::Instant;
 
 use jiuzai::planner::{AreaDemand, ItemProblem, plan_item};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
-/// SplitMix64: a tiny deterministic generator, so every run plans the same instances.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn between(&mut self, low: u64, high: u64) -> u64 {
-        low + self.next() % (high - low + 1)
-    }
-}
 
 /// Depots and areas scattered over a 300 × 150 km region; travel time follows distance (with a
 /// random detour factor), so nearby depots are contested as in a real city.
 fn city_item(seed: u64, depots: usize, areas: usize) -> ItemProblem {
-    let mut random = Random(seed);
-    let place = |random: &mut Random| (random.between(0, 300_000) as f64, random.between(0, 150_000) as f64);
+    // seeded, so every run plans the same instances
+    let mut random = StdRng::seed_from_u64(seed);
+    let place = |random: &mut StdRng| (random.random_range(0..=300_000) as f64, random.random_range(0..=150_000) as f64);
     let depot_at: Vec<(f64, f64)> = (0..depots).map(|_| place(&mut random)).collect();
     let area_at: Vec<(f64, f64)> = (0..areas).map(|_| place(&mut random)).collect();
     let demands: Vec<AreaDemand> = (0..areas)
         .map(|_| {
-            let tier = u8::from(random.between(0, 4) == 0);
-            AreaDemand { quantity: random.between(10, 500) as i64, tier, weight: i64::from(tier) * 2 + 1 }
+            let tier = u8::from(random.random_range(0..=4) == 0);
+            AreaDemand { quantity: random.random_range(10..=500) as i64, tier, weight: i64::from(tier) * 2 + 1 }
         })
         .collect();
     let wanted: i64 = demands.iter().map(|d| d.quantity).sum();
-    let shares: Vec<u64> = (0..depots).map(|_| random.between(1, 100)).collect();
+    let shares: Vec<u64> = (0..depots).map(|_| random.random_range(1..=100)).collect();
     let share_total: u64 = shares.iter().sum();
     let supplies = shares.iter().map(|&s| (wanted as f64 * 0.7 * s as f64 / share_total as f64) as i64).collect();
     let minutes = depot_at
@@ -48,8 +35,8 @@ fn city_item(seed: u64, depots: usize, areas: usize) -> ItemProblem {
                 .iter()
                 .map(|&(ax, ay)| {
                     let km = ((dx - ax).powi(2) + (dy - ay).powi(2)).sqrt() / 1000.0;
-                    let detour = 1.0 + random.between(0, 50) as f64 / 100.0;
-                    (random.between(0, 9) != 0).then(|| (10.0 + km * detour / 40.0 * 60.0) as u32)
+                    let detour = 1.0 + random.random_range(0..=50) as f64 / 100.0;
+                    (random.random_range(0..=9) != 0).then(|| (10.0 + km * detour / 40.0 * 60.0) as u32)
                 })
                 .collect()
         })

@@ -8,19 +8,9 @@ use std::time::{Duration, Instant};
 use geo::{LineString, MultiPolygon, Polygon, polygon};
 use h3o::LatLng;
 use jiuzai::routing::{GridModel, GridSettings, Point, TravelTimes};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
-/// SplitMix64: a tiny deterministic generator, so every run asks the same questions.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
 
 fn region() -> MultiPolygon<f64> {
     let outline = vec![
@@ -75,12 +65,13 @@ fn main() {
     let (derive, flooded) = fastest(5, || open.with_blocked(floods()).expect("valid zones"));
     println!("  blocked variant: {} cells blocked, derived in {:.2} ms", flooded.blocked_cells().count(), ms(derive));
 
-    let mut random = Random(7);
+    // seeded, so every run asks the same questions
+    let mut random = StdRng::seed_from_u64(7);
     let cells = open.cells();
     let mut points = |count: usize| -> Vec<Point> {
         (0..count)
             .map(|_| {
-                let at = LatLng::from(cells[(random.next() % cells.len() as u64) as usize]);
+                let at = LatLng::from(cells[random.random_range(0..cells.len())]);
                 Point::new(at.lng(), at.lat())
             })
             .collect()

@@ -2,6 +2,8 @@
 // and the fallback; a key missing in both shows the key itself. The disaster screens'
 // strings are kept in i18n.disaster.ts and merged in.
 import { DISASTER_EN, DISASTER_ZH } from './i18n.disaster';
+import { PLANS_EN, PLANS_ZH } from './i18n.plans';
+import { HOUSEHOLDS_EN, HOUSEHOLDS_ZH } from './i18n.households';
 
 export type Lang = 'zh' | 'en';
 export const LANGS: readonly Lang[] = ['zh', 'en'];
@@ -322,6 +324,8 @@ const zh = {
   'route.notFound': '页面不存在',
   'route.forbidden': '当前角色无权访问此页面',
   ...DISASTER_ZH,
+  ...PLANS_ZH,
+  ...HOUSEHOLDS_ZH,
 } as const;
 
 export type MsgKey = keyof typeof zh;
@@ -641,6 +645,8 @@ const en: Messages = {
   'route.notFound': 'Page not found',
   'route.forbidden': 'Your role cannot open this page',
   ...DISASTER_EN,
+  ...PLANS_EN,
+  ...HOUSEHOLDS_EN,
 };
 
 export type Table = Record<Lang, Partial<Record<string, string>>>;

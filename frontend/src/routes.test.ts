@@ -21,16 +21,20 @@ describe('homePath', () => {
 describe('navTabs', () => {
   const hrefs = (s: Session) => navTabs(s).map((x) => x.href);
   it('managers, admins and auditors see the map, the events, the depots and the reserves', () => {
-    for (const role of ['manager', 'admin', 'auditor'] as Role[]) expect(hrefs(session(role))).toEqual(['/map', '/events', '/depots', '/reserves']);
+    for (const role of ['manager', 'admin', 'auditor'] as Role[]) expect(hrefs(session(role)).slice(0, 4)).toEqual(['/map', '/events', '/depots', '/reserves']);
+    // Plans and shipments: managers only among these three.
+    expect(hrefs(session('manager'))).toEqual(expect.arrayContaining(['/plans', '/shipments']));
+    for (const role of ['admin', 'auditor'] as Role[]) expect(hrefs(session(role))).not.toContain('/plans');
   });
   it('a depot keeper sees their own depot only', () => {
-    expect(hrefs(session('depot_staff', [4]))).toEqual(['/depots/4']);
+    expect(hrefs(session('depot_staff', [4]))).toEqual(['/depots/4', '/shipments']);
     expect(hrefs(session('depot_staff'))).toEqual([]);
   });
   it('reporters get the report form, assessors the verification queue, reviewers the events', () => {
-    expect(hrefs(session('reporter'))).toEqual(['/map', '/report']);
+    expect(hrefs(session('reporter'))).toEqual(['/map', '/report', '/shipments']);
     expect(hrefs(session('assessor'))).toEqual(['/map', '/verify']);
-    expect(hrefs(session('reviewer'))).toEqual(['/map', '/events']);
+    // (the households helper's tabs aside)
+    expect(hrefs(session('reviewer')).filter((x) => !['/grants', '/households'].includes(x))).toEqual(['/map', '/events', '/plans']);
   });
   it('event sub-screens open for the right roles and highlight a tab the user has', () => {
     const byPath = (p: string) => routes.find((r) => r.path === p)!;
@@ -45,5 +49,22 @@ describe('navTabs', () => {
   });
   it('the depot screen highlights the depot list tab', () => {
     expect(routes.find((r) => r.path === '/depots/:id')?.tab).toBe('/depots');
+  });
+});
+
+describe('household and grant routes', () => {
+  const byPath = (p: string) => routes.find((r) => r.path === p)!;
+  const tabs = (s: Session) => navTabs(s).map((x) => x.href);
+  it('households for managers and auditors, grants for managers and reviewers, disclosures for everyone', () => {
+    expect(tabs(session('manager'))).toEqual(expect.arrayContaining(['/households', '/grants']));
+    expect(tabs(session('auditor'))).toContain('/households');
+    expect(tabs(session('auditor'))).not.toContain('/grants');
+    expect(tabs(session('reviewer'))).toContain('/grants');
+    expect(tabs(session('reviewer'))).not.toContain('/households');
+    expect(tabs(session('reporter'))).not.toContain('/grants');
+    expect(canOpen(byPath('/public'), null)).toBe(true);
+    expect(canOpen(byPath('/public/:id'), null)).toBe(true);
+    expect(canOpen(byPath('/grants/:id'), session('auditor'))).toBe(false);
+    expect(byPath('/grants/:id').tab).toBe('/grants');
   });
 });

@@ -47,6 +47,9 @@ const STOCK_READERS: Role[] = ['manager', 'admin', 'auditor'];
 export const EVENT_READERS: Role[] = ['manager', 'reviewer', 'auditor', 'admin'];
 export const REPORTERS: Role[] = ['reporter', 'manager'];
 export const VERIFIERS: Role[] = ['assessor', 'manager'];
+/** Household register readers; grant-list users (managers draft, reviewers approve). */
+export const HOUSEHOLD_READERS: Role[] = ['manager', 'auditor', 'admin'];
+export const GRANT_USERS: Role[] = ['manager', 'reviewer', 'admin'];
 
 export const routes: Route[] = [
   { path: LOGIN_PATH, titleKey: 'login.title', public: true, load: () => import('./screens/login') },
@@ -70,6 +73,16 @@ export const routes: Route[] = [
     load: () => import('./screens/depot'),
   },
   { path: '/reserves', titleKey: 'nav.reserves', nav: true, roles: STOCK_READERS, load: () => import('./screens/reserves') },
+  // Households, relief grant lists and the public disclosure page (no login).
+  { path: '/households', titleKey: 'nav.households', nav: true, roles: HOUSEHOLD_READERS, load: () => import('./screens/households') },
+  { path: '/grants', titleKey: 'nav.grants', nav: true, roles: GRANT_USERS, load: () => import('./screens/grants') },
+  { path: '/grants/:id', titleKey: 'nav.grant', tab: '/grants', roles: GRANT_USERS, load: () => import('./screens/grants') },
+  { path: '/public', titleKey: 'nav.public', public: true, load: () => import('./screens/public') },
+  { path: '/public/:id', titleKey: 'nav.public', public: true, load: () => import('./screens/public') },
+  // Allocation plans (managers plan, reviewers approve), shipments (keepers dispatch, managers and reporters receive).
+  { path: '/plans', titleKey: 'nav.plans', nav: true, roles: ['manager', 'reviewer'], load: () => import('./screens/plans') },
+  { path: '/plans/:id', titleKey: 'nav.plan', tab: '/plans', roles: ['manager', 'reviewer', 'depot_staff'], load: () => import('./screens/plan') },
+  { path: '/shipments', titleKey: 'nav.shipments', nav: (u) => (u.role !== 'depot_staff' || u.depot_ids?.length ? '/shipments' : null), roles: ['manager', 'depot_staff', 'reporter'], load: () => import('./screens/planshipments') },
   // Planned workspaces (one module each under screens/):
   //   /planner (manager), /reviews (reviewer), /public/disclosures (public)
 ];

@@ -3,6 +3,7 @@
 //! digits, and damage records that follow each township's reported collapsed, severe and general
 //! damage. Deterministic: the same demo every time.
 
+use rand::Rng;
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
@@ -22,26 +23,13 @@ const SURNAMES: &[&str] = &[
 ];
 const STEMS: &[&str] = &["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"];
 
-/// A small deterministic generator (SplitMix64), so the demo does not depend on a RNG crate's stream.
-struct Mix(u64);
-
-impl Mix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+/// Seeded, so the demo households are the same on every run of this build.
+type Mix = rand::rngs::StdRng;
 
 fn household(index: usize, township: &crate::areas::Area, rng: &mut Mix, today: NaiveDate) -> HouseholdInput {
     let birth = NaiveDate::from_ymd_opt(1940, 1, 1).expect("date") + Duration::days((index as i64 * 37) % 23_000);
     let id_number = idnumber::compose(&township.code[..6], birth, ((index * 7 + 3) % 1000) as u32);
-    let roll = rng.below(100);
+    let roll = rng.random_range(0..100);
     let household_type = match roll {
         0..8 => HouseholdType::Dibao,
         8..11 => HouseholdType::Tekun,
@@ -49,7 +37,7 @@ fn household(index: usize, township: &crate::areas::Area, rng: &mut Mix, today: 
         13..17 => HouseholdType::Disabled,
         _ => HouseholdType::General,
     };
-    let members = if household_type == HouseholdType::Tekun { 1 } else { 1 + rng.below(5) as i64 };
+    let members = if household_type == HouseholdType::Tekun { 1 } else { 1 + rng.random_range(0..5) as i64 };
     let elderly_head = birth < NaiveDate::from_ymd_opt(1966, 1, 1).expect("date");
     let mut member_list = vec![Member {
         relation: "户主".into(),
@@ -59,39 +47,39 @@ fn household(index: usize, township: &crate::areas::Area, rng: &mut Mix, today: 
     for k in 1..members {
         let (relation, age_group) = match k {
             1 => ("配偶", member_list[0].age_group),
-            _ if elderly_head => ("孙子女", if rng.below(3) == 0 { AgeGroup::Preschool } else { AgeGroup::SchoolAge }),
-            _ => ("子女", if rng.below(4) == 0 { AgeGroup::Preschool } else { AgeGroup::SchoolAge }),
+            _ if elderly_head => ("孙子女", if rng.random_range(0..3) == 0 { AgeGroup::Preschool } else { AgeGroup::SchoolAge }),
+            _ => ("子女", if rng.random_range(0..4) == 0 { AgeGroup::Preschool } else { AgeGroup::SchoolAge }),
         };
         member_list.push(Member { relation: relation.into(), age_group, disability: false });
     }
     if household_type == HouseholdType::Disabled {
-        let who = rng.below(member_list.len() as u64) as usize;
+        let who = rng.random_range(0..member_list.len() as u64) as usize;
         member_list[who].disability = true;
     }
-    let since = NaiveDate::from_ymd_opt(2021, 3, 1).expect("date") + Duration::days(rng.below(900) as i64);
+    let since = NaiveDate::from_ymd_opt(2021, 3, 1).expect("date") + Duration::days(rng.random_range(0..900) as i64);
     let mut programmes = Vec::new();
     match household_type {
         HouseholdType::Dibao => programmes.push(Enrolment { programme: Programme::Dibao, since, until: None }),
         HouseholdType::Tekun => programmes.push(Enrolment { programme: Programme::Tekun, since, until: None }),
         _ => {}
     }
-    if rng.below(10) == 0 {
+    if rng.random_range(0..10) == 0 {
         programmes.push(Enrolment { programme: Programme::Medical, since: since.min(today), until: None });
     }
-    let (dx, dy) = (rng.below(4001) as f64 / 100_000.0 - 0.02, rng.below(4001) as f64 / 100_000.0 - 0.02);
+    let (dx, dy) = (rng.random_range(0..4001) as f64 / 100_000.0 - 0.02, rng.random_range(0..4001) as f64 / 100_000.0 - 0.02);
     HouseholdInput {
-        head_name: format!("{}某{}", SURNAMES[rng.below(SURNAMES.len() as u64) as usize], STEMS[rng.below(STEMS.len() as u64) as usize]),
+        head_name: format!("{}某{}", SURNAMES[rng.random_range(0..SURNAMES.len() as u64) as usize], STEMS[rng.random_range(0..STEMS.len() as u64) as usize]),
         id_number,
         members,
         member_list,
-        address: format!("{}某村{}组{}号（虚构）", township.name, 1 + rng.below(12), 1 + rng.below(80)),
+        address: format!("{}某村{}组{}号（虚构）", township.name, 1 + rng.random_range(0..12), 1 + rng.random_range(0..80)),
         area_code: township.code.clone(),
         lon: Some(((township.lon + dx) * 1e5).round() / 1e5),
         lat: Some(((township.lat + dy) * 1e5).round() / 1e5),
         cell: None,
         household_type,
         programmes,
-        bank_account: Some(format!("6217{:012}", rng.next() % 1_000_000_000_000)),
+        bank_account: Some(format!("6217{:012}", rng.random_range(0..1_000_000_000_000u64))),
     }
 }
 
@@ -119,7 +107,7 @@ pub async fn seed_households(state: &AppState) -> anyhow::Result<()> {
     let resolution = state.settings.coverage_resolution();
     let pii = Pii::from_settings(&state.settings);
     let today = crate::clock::today();
-    let mut rng = Mix(20_200_712);
+    let mut rng = <Mix as rand::SeedableRng>::seed_from_u64(20_200_712);
     let mut sealed: Vec<NewHousehold> = Vec::new();
     // per township: (code, figures, number of households generated there)
     let mut plan: Vec<(String, HashMap<Indicator, i64>, usize)> = Vec::new();
@@ -244,7 +232,7 @@ mod tests {
             point_approximate: false,
             has_geometry: false,
         };
-        let mut rng = Mix(1);
+        let mut rng = <Mix as rand::SeedableRng>::seed_from_u64(1);
         let today = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
         let mut ids = std::collections::HashSet::new();
         for i in 0..3000 {

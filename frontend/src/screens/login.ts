@@ -125,6 +125,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       ),
       form,
       h('p', { class: 'login-footer muted', i18n: 'login.footer' }),
+      h('p', { class: 'login-public' }, h('a', { class: 'link', href: '#/public', 'data-testid': 'public-link', i18n: 'public.link' })),
     ),
   );
   root.append(page);

@@ -12,8 +12,12 @@ import { addAreaLayers, COLORS, COUNTY_PALETTE, LAYERS, SRC_COUNTIES, SRC_TOWNSH
 import { addDepotLayer, DEPOT_LAYER, depotPopup, SRC_DEPOTS, type DepotCollection, type DepotProperties } from '../map/depots';
 import { areaPopup } from '../map/popup';
 import { createEventPanel } from '../map/eventpanel';
+import { createHexLayer } from '../map/hex';
+import { HOUSEHOLD_READERS } from '../routes';
 import { READINESS_COLORS } from '../stockrules';
 import { ATTRIBUTION, createMap, maplibregl } from '../map/setup';
+import { createBlockagePanel } from '../map/planblockages';
+import { parseHash } from '../router';
 
 const FIT_PADDING = 36;
 
@@ -115,6 +119,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   window.jiuzaiMap = map;
 
   // ---- event (choropleth, badges, lists) --------------------------------------------------------
+  let blockages: ReturnType<typeof createBlockagePanel> | null = null;
   const eventPanel = createEventPanel(map, {
     signal,
     user: ctx.session!.user,
@@ -122,6 +127,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     onChange: () => {
       popup?.remove();
       renderPanel();
+      blockages?.setEvent(Number(parseHash(location.hash).params.get('event')) || null);
     },
     focus: (code) => {
       const f = counties?.features.find((x) => x.properties.code === code);
@@ -129,8 +135,18 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     },
   });
   panel.children[0].after(eventPanel.section);
+  // Blocked zones of the selected event (managers draw and delete them).
+  blockages = createBlockagePanel(map, { signal, canEdit: ctx.session!.user.role === 'manager' });
+  eventPanel.section.after(blockages.section);
+  blockages.setEvent(Number(parseHash(location.hash).params.get('event')) || null);
+  const drawingBlockage = () => blockages?.drawing === true;
   topLeft.prepend(eventPanel.overlay);
   const mapLoaded = new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
+  // Affected households per H3 cell (household readers only; off until switched on).
+  const hexLayer = HOUSEHOLD_READERS.includes(ctx.session!.user.role as never)
+    ? createHexLayer(map, signal, () => (Number.isInteger(wantedEvent) && wantedEvent > 0 ? wantedEvent : null), mapLoaded)
+    : null;
+  if (hexLayer) panel.querySelector('[data-testid="map-legend"]')?.append(hexLayer.section);
 
   let counties: AreaCollection | null = null;
   let townships: AreaCollection | null = null;
@@ -274,7 +290,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 
   // Click: a township (small target, so a few pixels of slack) wins over its county.
   map.on('click', (e) => {
-    if (!map.getLayer(LAYERS.countyFill)) return;
+    if (!map.getLayer(LAYERS.countyFill) || drawingBlockage()) return;
     // A depot wins over townships and counties.
     if (map.getLayer(DEPOT_LAYER)) {
       const depot = map.queryRenderedFeatures(e.point, { layers: [DEPOT_LAYER] })[0];
@@ -363,6 +379,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   return () => {
     offLang();
     eventPanel.destroy();
+    blockages?.destroy();
+    hexLayer?.destroy();
     popup?.remove();
     map.remove();
     if (window.jiuzaiMap === map) delete window.jiuzaiMap;

@@ -1,0 +1,258 @@
+// Households, grant lists and public disclosures: types and calls of the households API, and
+// the small pure helpers of their screens (unit-tested in households.test.ts).
+import { api, ApiError, download, type RequestOptions } from './api';
+import { t, type MsgKey } from './i18n';
+
+type Opt = { signal?: AbortSignal };
+
+export const HOUSEHOLD_TYPES = ['general', 'dibao', 'tekun', 'youfu', 'disabled'] as const;
+export const AID_TYPES = ['emergency', 'transitional', 'winter_spring', 'reconstruction'] as const;
+export const LIST_STATUSES = ['draft', 'submitted', 'approved', 'published', 'paid', 'cancelled'] as const;
+export const HANDOFF_PROGRAMMES = ['education', 'temporary_assistance', 'housing'] as const;
+export type AidType = (typeof AID_TYPES)[number];
+export type ListStatus = (typeof LIST_STATUSES)[number];
+
+export interface Enrolment {
+  programme: string;
+  since?: string;
+  until?: string | null;
+}
+
+export interface Household {
+  id: number;
+  head_name: string;
+  name_masked: boolean;
+  id_number_masked: string;
+  members: number;
+  address: string;
+  area_code: string;
+  household_type: string;
+  household_type_zh: string;
+  programmes: Array<Enrolment | string>;
+  priority: boolean;
+  lon?: number | null;
+  lat?: number | null;
+  h3_cell?: string | null;
+}
+
+export interface HouseholdPage {
+  households: Household[];
+  total: number;
+  next_before_id?: number | null;
+}
+
+export interface HouseholdCell {
+  cell: string;
+  households: number;
+  affected: number;
+}
+
+export interface Grant {
+  id: number;
+  household_id: number;
+  head_name: string;
+  id_number_masked: string;
+  area_code: string;
+  members: number;
+  amount_fen: number;
+  reason: string;
+  priority: boolean;
+  status: string;
+}
+
+export interface GrantList {
+  id: number;
+  event_id: number;
+  aid_type: AidType;
+  aid_type_zh: string;
+  area_code: string;
+  status: ListStatus;
+  author_name: string;
+  reviewer_name?: string | null;
+  total_fen: number;
+  households: number;
+  created_at: string;
+  updated_at: string;
+  approved_at?: string | null;
+  disclosure_start?: string | null;
+  disclosure_end?: string | null;
+  paid_at?: string | null;
+  paid_by?: string | null;
+  return_reason?: string | null;
+  open_objections: number;
+  grants: Grant[];
+}
+
+export interface Objection {
+  id: number;
+  list_id: number;
+  grant_id?: number | null;
+  text: string;
+  contact?: string | null;
+  status: string;
+  created_at: string;
+  answer?: string | null;
+  answered_at?: string | null;
+  answered_by?: string | null;
+  decision?: string | null;
+}
+
+export interface DisclosureEntry {
+  grant_id: number;
+  name: string;
+  id_number: string;
+  area_name: string;
+  members: number;
+  amount_fen: number;
+  reason: string;
+  under_review: boolean;
+}
+
+export interface Disclosure {
+  id: number;
+  event_id: number;
+  event_name: string;
+  aid_type: AidType;
+  aid_type_zh: string;
+  area_code: string;
+  area_name: string;
+  status: ListStatus;
+  households: number;
+  total_fen: number;
+  accepts_objections: boolean;
+  disclosure_start?: string | null;
+  disclosure_end?: string | null;
+  entries: DisclosureEntry[];
+}
+
+export interface HouseholdQuery {
+  q?: string;
+  area_code?: string;
+  household_type?: string;
+  before_id?: number;
+  limit?: number;
+}
+
+export const householdsApi = {
+  search: (query: HouseholdQuery, o: Opt = {}) => api.get<HouseholdPage>('/households', { query: { ...query }, ...o }),
+  hexagons: (eventId: number | null, o: Opt = {}) => api.get<HouseholdCell[]>('/households/hexagons', { query: { event_id: eventId }, ...o }),
+  lists: (query: { event_id?: number | null; aid_type?: string; status?: string }, o: Opt = {}) =>
+    api.get<GrantList[]>('/grant-lists', { query: { ...query }, ...o }),
+  list: (id: number, o: Opt = {}) => api.get<GrantList>(`/grant-lists/${id}`, o),
+  create: (body: { event_id: number; aid_type: string; area_code?: string; budget_fen?: number }, o: Opt = {}) =>
+    api.post<GrantList>('/grant-lists', body, o),
+  action: (id: number, action: 'submit' | 'approve' | 'reject' | 'publish' | 'pay' | 'cancel', body?: unknown, o: Opt = {}) =>
+    api.post<GrantList>(`/grant-lists/${id}/${action}`, body ?? {}, o),
+  objections: (id: number, o: Opt = {}) => api.get<Objection[]>(`/grant-lists/${id}/objections`, o),
+  answer: (id: number, objectionId: number, body: { decision: string; answer: string }, o: Opt = {}) =>
+    api.post<Objection>(`/grant-lists/${id}/objections/${objectionId}/answer`, body, o),
+  paymentFile: (id: number, format: 'csv' | 'xlsx', signal?: AbortSignal) =>
+    download(`/grant-lists/${id}/payment-file`, { format }, `payment-${id}.${format}`, signal),
+  handoff: (programme: string, eventId: number, format: 'csv' | 'xlsx', signal?: AbortSignal) =>
+    download('/exports/handoff', { programme, event_id: eventId, format }, `handoff-${programme}-${eventId}.${format}`, signal),
+  // Public: no token is sent.
+  disclosures: (o: Opt = {}) => api.get<Disclosure[]>('/public/disclosures', { ...o, auth: false }),
+  disclosure: (id: number, o: Opt = {}) => api.get<Disclosure>(`/public/disclosures/${id}`, { ...o, auth: false }),
+  object: (id: number, body: { text: string; contact?: string; grant_id?: number }, o: Opt = {}) =>
+    api.post<{ id: number; status: string }>(`/public/disclosures/${id}/objections`, body, { ...o, auth: false } as Omit<RequestOptions, 'method' | 'body'>),
+};
+
+/** A translated label with a fallback to the given text (or the raw value). */
+export function labelOr(prefix: string, value: string | null | undefined, fallback?: string): string {
+  if (!value) return fallback ?? '';
+  const key = `${prefix}.${value}` as MsgKey;
+  const s = t(key);
+  return s === key ? (fallback ?? value) : s;
+}
+
+/** Current programme enrolments as short text: "低保、残疾" (ended ones are left out). */
+export function programmeText(list: Household['programmes'], lang: 'zh' | 'en', now: Date = new Date()): string {
+  const today = now.toISOString().slice(0, 10);
+  const names = (list ?? [])
+    .filter((p) => typeof p === 'string' || !p.until || p.until >= today)
+    .map((p) => labelOr('programme', typeof p === 'string' ? p : p.programme));
+  return names.filter(Boolean).join(lang === 'zh' ? '、' : ', ');
+}
+
+/** An unmasked 18-digit resident ID number (17 digits + digit or X) anywhere in the text. */
+export const FULL_ID_RE = /(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])/;
+export function containsFullId(text: string): boolean {
+  return FULL_ID_RE.test(text);
+}
+
+/** The workflow actions a role may try on a list in a status (the server has the last word). */
+export function listActions(role: string, status: string): Array<'submit' | 'approve' | 'reject' | 'publish' | 'pay' | 'cancel'> {
+  const manager = role === 'manager' || role === 'admin';
+  const reviewer = role === 'reviewer' || role === 'admin';
+  const out: Array<'submit' | 'approve' | 'reject' | 'publish' | 'pay' | 'cancel'> = [];
+  if (status === 'draft' && manager) out.push('submit');
+  if (status === 'submitted' && reviewer) out.push('approve', 'reject');
+  if (status === 'approved' && (manager || reviewer)) out.push('publish');
+  if (status === 'published' && manager) out.push('pay');
+  if (['draft', 'submitted', 'approved'].includes(status) && manager) out.push('cancel');
+  return out;
+}
+
+/** Has the disclosure period ended at `now`? */
+export function disclosureEnded(list: Pick<GrantList, 'status' | 'disclosure_end'>, now: Date = new Date()): boolean {
+  if (list.status === 'paid') return true;
+  if (list.status !== 'published' || !list.disclosure_end) return false;
+  const end = new Date(list.disclosure_end).getTime();
+  return Number.isFinite(end) && end <= now.getTime();
+}
+
+/** Error text for a workflow answer: the server's message, with a word on what the status means. */
+export function actionError(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.status === 0) return t('error.network');
+    const prefix = err.status === 409 ? t('hh.err.conflict') : err.status === 422 ? t('hh.err.invalid') : err.status === 403 ? t('hh.err.forbidden') : '';
+    const msg = err.message || t('error.unknown', { status: err.status });
+    return prefix ? `${prefix}${msg}` : msg;
+  }
+  return String((err as Error)?.message ?? err);
+}
+
+/** Hexagon cells with approximate centres (the mean of their located households). */
+export interface CellCentre {
+  cell: string;
+  lon: number;
+  lat: number;
+  n: number;
+}
+
+export function cellCentres(households: ReadonlyArray<Pick<Household, 'h3_cell' | 'lon' | 'lat'>>): Map<string, CellCentre> {
+  const out = new Map<string, CellCentre>();
+  for (const hh of households) {
+    if (!hh.h3_cell || typeof hh.lon !== 'number' || typeof hh.lat !== 'number') continue;
+    const c = out.get(hh.h3_cell) ?? { cell: hh.h3_cell, lon: 0, lat: 0, n: 0 };
+    c.lon = (c.lon * c.n + hh.lon) / (c.n + 1);
+    c.lat = (c.lat * c.n + hh.lat) / (c.n + 1);
+    c.n += 1;
+    out.set(hh.h3_cell, c);
+  }
+  return out;
+}
+
+/** Classes of affected households per cell for the legend (upper bounds, inclusive). */
+export const HEX_BREAKS = [0, 5, 15, 30] as const;
+export const HEX_COLORS = ['#cbd5e1', '#fdd49e', '#fc8d59', '#d7301f', '#7f0000'] as const;
+
+export function hexClass(affected: number): number {
+  for (let i = 0; i < HEX_BREAKS.length; i++) if (affected <= HEX_BREAKS[i]) return i;
+  return HEX_BREAKS.length;
+}
+
+/** GeoJSON points of the cells with a known centre. */
+export function hexFeatures(cells: readonly HouseholdCell[], centres: Map<string, CellCentre>): GeoJSON.FeatureCollection<GeoJSON.Point> {
+  const features: GeoJSON.Feature<GeoJSON.Point>[] = [];
+  for (const c of cells) {
+    const at = centres.get(c.cell);
+    if (!at) continue;
+    features.push({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [at.lon, at.lat] },
+      properties: { cell: c.cell, households: c.households, affected: c.affected, cls: hexClass(c.affected) },
+    });
+  }
+  return { type: 'FeatureCollection', features };
+}

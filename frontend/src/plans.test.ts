@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { fillPercent, flowWidth, formatMinutes, planActions, receiveErrors } from './plans';
+import { draftPolygon } from './map/planblockages';
+
+describe('plans helpers', () => {
+  it('actions follow role and status', () => {
+    expect(planActions({ status: 'draft', author_id: 2 }, { id: 2, role: 'manager' })).toEqual(['submit', 'cancel']);
+    expect(planActions({ status: 'submitted', author_id: 2 }, { id: 5, role: 'reviewer' })).toEqual(['approve', 'reject']);
+    expect(planActions({ status: 'submitted', author_id: 5 }, { id: 5, role: 'reviewer' })).toEqual([]);
+    expect(planActions({ status: 'approved', author_id: 2 }, { id: 3, role: 'depot_staff', depot_ids: [1] }, [1, 2])).toEqual(['dispatch']);
+    expect(planActions({ status: 'approved', author_id: 2 }, { id: 3, role: 'depot_staff', depot_ids: [9] }, [1, 2])).toEqual([]);
+  });
+  it('formats and scales', () => {
+    expect(fillPercent(0.275)).toBe('28%');
+    expect(fillPercent(null)).toBe('—');
+    expect(flowWidth(100, 100)).toBe(8);
+    expect(flowWidth(0, 100)).toBe(1);
+    expect(formatMinutes(1530, 'zh')).toBe('1 天 1 小时');
+    expect(formatMinutes(45, 'en')).toBe('45 min');
+  });
+  it('validates received quantities', () => {
+    expect(receiveErrors([{ quantity: 5, value: '5' }, { quantity: 5, value: '6' }, { quantity: 5, value: '-1' }, { quantity: 5, value: '0' }])).toEqual([1, 2]);
+  });
+  it('closes the draft polygon', () => {
+    expect(draftPolygon([[0, 0], [1, 0]])).toBeNull();
+    expect(draftPolygon([[0, 0], [1, 0], [1, 1]])?.coordinates[0]).toEqual([[0, 0], [1, 0], [1, 1], [0, 0]]);
+  });
+});

@@ -1,0 +1,360 @@
+// One allocation plan: the flows on a map, totals, fill rates, bottlenecks, unreachable areas,
+// time to aid, shipments, and the actions of the user's role (the reviewer's queue view).
+import { download } from '../api';
+import { h } from '../dom';
+import { formatDateTime, formatInteger } from '../format';
+import { getLang, onLangChange, t, type MsgKey } from '../i18n';
+import type { ScreenContext } from '../routes';
+import { createMap, maplibregl } from '../map/setup';
+import { addPlanLayers, PLAN_COLORS, PLAN_LAYERS, planCollections } from '../map/planflows';
+import { apiMessage, fillPercent, formatMinutes, isAbortErr, planActions, plansApi, type AreaRow, type DirDepot, type ItemRow, type Plan, type Shipment } from '../plans';
+import { toast } from '../toast';
+import { dataTable, statusBlock } from '../widgets';
+import { planStatusBadge } from './plans';
+import '../styles.plans.css';
+
+const MAX_ROWS = 400;
+
+export function mount(root: HTMLElement, ctx: ScreenContext) {
+  const { signal } = ctx;
+  const user = ctx.session!.user;
+  const id = Number(ctx.args.id);
+  const inner = h('div', { class: 'page-inner' });
+  const page = h('div', { class: 'page plan-page', 'data-testid': 'plan-screen', 'data-plan-id': String(id) }, inner);
+  root.append(page);
+  inner.append(statusBlock(t('map.loading')));
+
+  let plan: Plan | null = null;
+  let depots = new Map<number, DirDepot>();
+  let areas = new Map<string, AreaRow>();
+  let items = new Map<string, ItemRow>();
+  let shipments: Shipment[] = [];
+  let map: maplibregl.Map | null = null;
+  let popup: maplibregl.Popup | null = null;
+  let version = 0;
+
+  const depotName = (d: number) => depots.get(d)?.name ?? `#${d}`;
+  const areaName = (c: string) => areas.get(c)?.name ?? c;
+  const itemName = (c: string) => {
+    const it = items.get(c);
+    return it ? (getLang() === 'zh' ? it.name_zh : it.name_en) : c;
+  };
+
+  const actionBox = h('div', { class: 'plan-actions', 'data-testid': 'plan-actions' });
+  const actionError = h('div', { class: 'form-error', role: 'alert', hidden: true, 'data-testid': 'plan-error' });
+
+  const act = async (action: 'submit' | 'approve' | 'reject' | 'dispatch' | 'cancel', body: unknown = {}) => {
+    actionError.hidden = true;
+    actionBox.querySelectorAll('button').forEach((b) => (b.disabled = true));
+    try {
+      await plansApi.action(id, action, body, { signal });
+      toast(t(`plan.done.${action}` as MsgKey));
+      await load();
+    } catch (err) {
+      if (isAbortErr(err)) return;
+      actionError.hidden = false;
+      actionError.textContent = apiMessage(err);
+      actionBox.querySelectorAll('button').forEach((b) => (b.disabled = false));
+    }
+  };
+
+  const renderActions = () => {
+    if (!plan) return;
+    const involved = [...new Set((plan.lines ?? []).map((l) => l.depot_id))];
+    const allowed = planActions(plan, user as { id?: number; role: string; depot_ids?: number[] }, involved);
+    const reason = h('input', { type: 'text', class: 'input', maxlength: 500, 'data-testid': 'plan-reason', i18nPlaceholder: 'plan.reason' });
+    const needsReason = allowed.includes('reject') || allowed.includes('cancel');
+    const btn = (a: 'submit' | 'approve' | 'reject' | 'dispatch' | 'cancel', cls: string) =>
+      h('button', {
+        type: 'button',
+        class: `btn ${cls}`,
+        'data-testid': `plan-${a}`,
+        i18n: `plan.action.${a}` as MsgKey,
+        onclick: () => {
+          if (a === 'reject' || a === 'cancel') {
+            if (!reason.value.trim()) {
+              actionError.hidden = false;
+              actionError.textContent = t('plan.reasonRequired');
+              reason.focus();
+              return;
+            }
+            return void act(a, { reason: reason.value.trim() });
+          }
+          if (a === 'dispatch' && user.role === 'depot_staff') return void act(a, { depot_ids: (user.depot_ids ?? []).filter((d) => involved.includes(d)) });
+          return void act(a, {});
+        },
+      });
+    const order: Array<[Parameters<typeof btn>[0], string]> = [
+      ['submit', 'btn-primary'],
+      ['approve', 'btn-primary'],
+      ['dispatch', 'btn-primary'],
+      ['reject', 'btn-outline'],
+      ['cancel', 'btn-outline'],
+    ];
+    actionBox.replaceChildren(...order.filter(([a]) => allowed.includes(a)).map(([a, c]) => btn(a, c)), needsReason ? reason : '');
+  };
+
+  const cell = (text: string | Node, cls?: string) => h('td', { class: cls }, text);
+
+  const section = (titleKey: MsgKey, body: Node, testid?: string, extra?: Node) =>
+    h('section', { class: 'card', 'data-testid': testid }, h('div', { class: 'card-head' }, h('h2', { i18n: titleKey }), extra ?? ''), body);
+
+  const render = () => {
+    if (!plan) return;
+    const lang = getLang();
+    const p = plan;
+    const tt = p.totals;
+    const totals = h(
+      'dl',
+      { class: 'plan-totals', 'data-testid': 'plan-totals' },
+      ...([
+        ['plan.demand', formatInteger(tt?.demand ?? 0, lang), 'demand'],
+        ['plan.allocated', formatInteger(tt?.allocated ?? 0, lang), 'allocated'],
+        ['plan.fill', fillPercent(tt && tt.demand ? tt.allocated / tt.demand : null), 'fill'],
+        ['plan.lines', formatInteger(tt?.lines ?? 0, lang), 'lines'],
+        ['plan.lateLines', formatInteger(tt?.late_lines ?? 0, lang), 'late'],
+        ['plan.unreachableAreas', formatInteger(tt?.unreachable_areas ?? 0, lang), 'unreachable'],
+      ] as Array<[MsgKey, string, string]>).map(([k, v, id]) => h('div', {}, h('dt', { i18n: k }), h('dd', { 'data-testid': `total-${id}` }, v))),
+    );
+
+    const fill = dataTable(
+      [{ key: 'plan.area' }, { key: 'plan.item' }, { key: 'plan.demand', cls: 'num' }, { key: 'plan.allocated', cls: 'num' }, { key: 'plan.fill', cls: 'num' }],
+      'plan-fill-table',
+    );
+    const rows = [...(p.areas ?? [])].sort((a, b) => a.fill_rate - b.fill_rate || a.area_code.localeCompare(b.area_code));
+    fill.body.replaceChildren(
+      ...rows.slice(0, MAX_ROWS).map((a) =>
+        h(
+          'tr',
+          { 'data-testid': `fill-${a.area_code}-${a.item}` },
+          cell(areaName(a.area_code)),
+          cell(itemName(a.item)),
+          cell(formatInteger(a.demand, lang), 'num'),
+          cell(formatInteger(a.allocated, lang), 'num'),
+          cell(fillPercent(a.fill_rate), `num ${a.fill_rate < 0.5 ? 'fill-low' : a.fill_rate < 0.9 ? 'fill-mid' : ''}`),
+        ),
+      ),
+      rows.length > MAX_ROWS ? h('tr', {}, h('td', { colspan: 5, class: 'muted' }, t('plan.moreRows', { n: rows.length - MAX_ROWS }))) : '',
+    );
+
+    const bottlenecks = p.bottlenecks?.length
+      ? h('ul', { class: 'chip-list', 'data-testid': 'plan-bottlenecks' }, ...p.bottlenecks.map((b) => h('li', {}, `${depotName(b.depot_id)} · ${itemName(b.item)}`)))
+      : h('p', { class: 'muted', 'data-testid': 'plan-bottlenecks', i18n: 'plan.noBottlenecks' });
+    const unreachable = p.unreachable?.length
+      ? h('ul', { class: 'chip-list', 'data-testid': 'plan-unreachable' }, ...p.unreachable.map((u) => h('li', {}, `${areaName(u.area_code)} · ${itemName(u.item)} ${formatInteger(u.demand, lang)}`)))
+      : h('p', { class: 'muted', 'data-testid': 'plan-unreachable', i18n: 'plan.noUnreachable' });
+
+    const tta = dataTable(
+      [{ key: 'plan.area' }, { key: 'plan.tta.plan', cls: 'num' }, { key: 'plan.tta.approval', cls: 'num' }, { key: 'plan.tta.dispatch', cls: 'num' }, { key: 'plan.tta.receipt', cls: 'num' }],
+      'plan-tta-table',
+    );
+    tta.body.replaceChildren(
+      ...(p.time_to_aid ?? []).map((r) =>
+        h(
+          'tr',
+          { 'data-testid': `tta-${r.area_code}` },
+          cell(areaName(r.area_code)),
+          cell(formatMinutes(r.onset_to_plan_minutes, lang), 'num'),
+          cell(formatMinutes(r.onset_to_approval_minutes, lang), 'num'),
+          cell(formatMinutes(r.onset_to_dispatch_minutes, lang), 'num'),
+          cell(formatMinutes(r.onset_to_receipt_minutes, lang), 'num'),
+        ),
+      ),
+    );
+    const exportBtns = h(
+      'span',
+      { class: 'plan-actions' },
+      ...(['csv', 'xlsx'] as const).map((f) =>
+        h('button', {
+          type: 'button',
+          class: 'btn btn-outline btn-small',
+          'data-testid': `export-tta-${f}`,
+          onclick: () =>
+            void download('/exports/time-to-aid', { plan_id: id, format: f }, `time-to-aid-${id}.${f}`, signal)
+              .then((n) => toast(t('export.done', { name: n })))
+              .catch((e) => !isAbortErr(e) && toast(t('export.failed', { message: apiMessage(e) }), 'error')),
+        }, f.toUpperCase()),
+      ),
+    );
+
+    const ship = dataTable(
+      [{ key: 'ship.no' }, { key: 'ship.from' }, { key: 'ship.to' }, { key: 'ship.status' }, { key: 'ship.dispatchedAt' }, { key: 'ship.receivedAt' }],
+      'plan-shipments',
+    );
+    ship.body.replaceChildren(
+      ...(shipments.length
+        ? shipments.map((s) =>
+            h(
+              'tr',
+              { 'data-testid': `plan-shipment-${s.id}`, 'data-status': s.status },
+              cell(`#${s.id}`),
+              cell(depotName(s.depot_id)),
+              cell(areaName(s.area_code)),
+              cell(h('span', { class: `badge ${s.status === 'received' ? 'badge-ok' : 'badge-info'}`, i18n: `ship.status.${s.status}` as MsgKey })),
+              cell(formatDateTime(s.dispatched_at, lang), 'nowrap'),
+              cell(formatDateTime(s.received_at, lang), 'nowrap'),
+            ),
+          )
+        : [h('tr', {}, h('td', { colspan: 6, class: 'empty-cell', i18n: 'ship.none' }))]),
+    );
+
+    const meta = h(
+      'div',
+      { class: 'plan-meta' },
+      h('span', {}, `${t('plans.aidType')}: ${t(`plans.aid.${p.aid_type}` as MsgKey)}`),
+      h('span', {}, `${t('plans.author')}: ${p.author_name}`),
+      p.reviewer_name ? h('span', {}, `${t('plans.reviewer')}: ${p.reviewer_name}`) : '',
+      h('span', {}, `${t('plans.created')}: ${formatDateTime(p.created_at, lang)}`),
+      p.reason ? h('span', { 'data-testid': 'plan-reason-text' }, `${t('plan.reason')}: ${p.reason}`) : '',
+    );
+
+    const side = h(
+      'div',
+      {},
+      section('plan.totals', h('div', { class: 'card-body' }, totals, h('div', { class: 'plan-action-row' }, actionBox, actionError)), 'plan-summary'),
+      section('plan.bottlenecks', h('div', { class: 'card-body plan-chips' }, bottlenecks)),
+      section('plan.unreachable', h('div', { class: 'card-body plan-chips' }, unreachable)),
+    );
+    const mapCard = page.querySelector<HTMLElement>('.plan-map-card') ?? buildMapCard();
+    inner.replaceChildren(
+      h(
+        'div',
+        { class: 'page-title' },
+        h('p', {}, h('a', { href: '#/plans', class: 'link', i18n: 'plan.back' })),
+        h('h1', {}, t('plan.heading', { id: p.id }), ' ', h('span', { 'data-testid': 'plan-status', 'data-status': p.status }, planStatusBadge(p.status))),
+        meta,
+      ),
+      h('div', { class: 'plan-layout' }, mapCard, side),
+      section('plan.fillTable', h('div', { class: 'plan-scroll' }, fill.table), 'plan-fill'),
+      section('plan.timeToAid', h('div', { class: 'plan-scroll' }, tta.table), 'plan-tta', exportBtns),
+      section('plan.shipments', h('div', { class: 'plan-scroll' }, ship.table), 'plan-shipments-card'),
+    );
+    renderActions();
+    page.dataset.status = p.status;
+    page.dataset.version = String(++version);
+    page.dataset.ready = 'true';
+  };
+
+  const buildMapCard = () => {
+    const el = h('div', { class: 'plan-map', 'data-testid': 'plan-map' });
+    const sw = (style: string) => h('span', { class: 'lg-dot', style });
+    const lg = h(
+      'ul',
+      { class: 'plan-legend', 'data-testid': 'plan-legend' },
+      h('li', {}, h('span', { class: 'lg-line' }), h('span', { i18n: 'plan.legend.flow' })),
+      h('li', {}, h('span', { class: 'lg-line lg-late' }), h('span', { i18n: 'plan.legend.late' })),
+      h('li', {}, sw(`background:${PLAN_COLORS.depot}`), h('span', { i18n: 'plan.legend.depot' })),
+      h('li', {}, sw(`background:${PLAN_COLORS.area}`), h('span', { i18n: 'plan.legend.area' })),
+      h('li', {}, sw(`background:#fff;border-color:${PLAN_COLORS.unreachable}`), h('span', { i18n: 'plan.legend.unreachable' })),
+    );
+    const card = h('section', { class: 'card plan-map-card' }, h('div', { class: 'plan-map-wrap' }, el, lg));
+    queueMicrotask(() => startMap(el));
+    return card;
+  };
+
+  let pointsPromise: Promise<{ depots: Map<number, [number, number]>; counties: GeoJSON.FeatureCollection | null }> | null = null;
+
+  const startMap = (el: HTMLElement) => {
+    if (!plan || map) return;
+    map = createMap(el);
+    window.jiuzaiMap = map;
+    const m = map;
+    const ready = new Promise<void>((r) => (m.loaded() ? r() : m.once('load', () => r())));
+    void Promise.all([pointsPromise!, ready]).then(([pts]) => {
+      if (signal.aborted || !plan) return;
+      const areaPts = new Map<string, [number, number]>();
+      for (const a of areas.values()) if (typeof a.lon === 'number' && typeof a.lat === 'number') areaPts.set(a.code, [a.lon, a.lat]);
+      // Depots without a point of their own sit at their area.
+      const depotPts = new Map(pts.depots);
+      for (const d of depots.values()) if (!depotPts.has(d.id) && areaPts.has(d.area_code)) depotPts.set(d.id, areaPts.get(d.area_code)!);
+      const data = planCollections(plan, depotPts, areaPts);
+      addPlanLayers(m, pts.counties, data);
+      const coords = [...data.flows.features.flatMap((f) => f.geometry.coordinates), ...data.areas.features.map((f) => f.geometry.coordinates)];
+      if (coords.length) {
+        const xs = coords.map((c) => c[0]);
+        const ys = coords.map((c) => c[1]);
+        m.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { padding: 50, duration: 0, maxZoom: 11 });
+      }
+      m.once('idle', () => {
+        if (!signal.aborted) document.body.dataset.planMapLoaded = String(data.flows.features.length);
+      });
+    });
+    const row = (k: MsgKey, v: string) => h('div', { class: 'popup-row' }, h('dt', { i18n: k }), h('dd', {}, v));
+    m.on('click', (e) => {
+      const lang = getLang();
+      const hit = m.queryRenderedFeatures([[e.point.x - 4, e.point.y - 4], [e.point.x + 4, e.point.y + 4]], {
+        layers: [PLAN_LAYERS.depots, PLAN_LAYERS.areas, PLAN_LAYERS.late, PLAN_LAYERS.flows].filter((l) => m.getLayer(l)),
+      })[0];
+      popup?.remove();
+      if (!hit || !plan) return;
+      const pr = hit.properties as Record<string, unknown>;
+      let body: HTMLElement;
+      if (hit.layer.id === PLAN_LAYERS.depots) {
+        const did = Number(pr.id);
+        const q = (plan.lines ?? []).filter((l) => l.depot_id === did).reduce((s, l) => s + l.quantity, 0);
+        body = h('div', { class: 'area-popup', 'data-testid': 'plan-popup' }, h('h3', {}, depotName(did)), h('dl', {}, row('plan.quantity', formatInteger(q, lang))));
+      } else if (hit.layer.id === PLAN_LAYERS.areas) {
+        const code = String(pr.code);
+        const fills = (plan.areas ?? []).filter((a) => a.area_code === code);
+        const dem = fills.reduce((s, a) => s + a.demand, 0);
+        const al = fills.reduce((s, a) => s + a.allocated, 0);
+        body = h(
+          'div',
+          { class: 'area-popup', 'data-testid': 'plan-popup' },
+          h('h3', {}, areaName(code)),
+          h('dl', {}, row('plan.demand', formatInteger(dem, lang)), row('plan.allocated', formatInteger(al, lang)), row('plan.fill', fillPercent(dem ? al / dem : null))),
+          String(pr.unreachable) === 'true' ? h('p', { class: 'text-danger', i18n: 'plan.unreachable' }) : '',
+        );
+      } else {
+        const did = Number(pr.depot);
+        const code = String(pr.area);
+        const ls = (plan.lines ?? []).filter((l) => l.depot_id === did && l.area_code === code);
+        body = h(
+          'div',
+          { class: 'area-popup', 'data-testid': 'plan-popup' },
+          h('h3', {}, `${depotName(did)} → ${areaName(code)}`),
+          h('dl', {}, ...ls.map((l) => h('div', { class: 'popup-row' }, h('dt', {}, itemName(l.item)), h('dd', { class: l.late ? 'text-danger' : undefined }, `${formatInteger(l.quantity, lang)} · ${formatMinutes(l.travel_minutes, lang)}`)))),
+        );
+      }
+      popup = new maplibregl.Popup({ maxWidth: '320px', offset: 8 }).setLngLat(e.lngLat).setDOMContent(body).addTo(m);
+    });
+  };
+
+  const load = async () => {
+    try {
+      const [p, s] = await Promise.all([plansApi.get(id, { signal }), plansApi.shipments({ plan_id: id }, { signal }).catch(() => [] as Shipment[])]);
+      plan = p;
+      shipments = s;
+      render();
+    } catch (err) {
+      if (isAbortErr(err)) return;
+      inner.replaceChildren(statusBlock(apiMessage(err), true, () => void load(), t('map.retry')));
+    }
+  };
+
+  const boot = async () => {
+    const [dir, ars, its] = await Promise.all([
+      plansApi.directory({ signal }).catch(() => [] as DirDepot[]),
+      plansApi.areas('township', { signal }).catch(() => [] as AreaRow[]),
+      plansApi.items({ signal }).catch(() => [] as ItemRow[]),
+    ]);
+    depots = new Map(dir.map((d) => [d.id, d]));
+    areas = new Map(ars.map((a) => [a.code, a]));
+    items = new Map(its.map((i) => [i.code, i]));
+    pointsPromise = Promise.all([
+      plansApi.depotPoints({ signal }).catch(() => ({ features: [] })),
+      import('../api').then(({ api }) => api.get<GeoJSON.FeatureCollection>('/map/areas.geojson', { query: { level: 'county' }, signal })).catch(() => null),
+    ]).then(([dp, counties]) => ({ depots: new Map(dp.features.map((f) => [Number(f.properties.id), f.geometry.coordinates])), counties }));
+    await load();
+  };
+  void boot();
+
+  const off = onLangChange(() => render());
+  return () => {
+    off();
+    popup?.remove();
+    map?.remove();
+    if (window.jiuzaiMap === map) delete window.jiuzaiMap;
+    delete document.body.dataset.planMapLoaded;
+  };
+}

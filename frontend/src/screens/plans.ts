@@ -1,0 +1,129 @@
+// Allocation plans: the list (the reviewer's queue shows the submitted ones first) and, for managers,
+// "编制方案" for an event and an aid type.
+import type { DisasterEvent } from '../disaster';
+import { api } from '../api';
+import { h } from '../dom';
+import { formatDateTime } from '../format';
+import { getLang, onLangChange, t, type MsgKey } from '../i18n';
+import { navigate } from '../router';
+import type { ScreenContext } from '../routes';
+import { AID_TYPES, apiMessage, isAbortErr, planStatusClass, plansApi, type Plan } from '../plans';
+import { toast } from '../toast';
+import { dataTable, statusBlock } from '../widgets';
+import '../styles.plans.css';
+
+export function planStatusBadge(status: string): HTMLElement {
+  return h('span', { class: `badge ${planStatusClass(status)}`, 'data-status': status, i18n: `plan.status.${status}` as MsgKey });
+}
+
+export function mount(root: HTMLElement, ctx: ScreenContext) {
+  const { signal } = ctx;
+  const user = ctx.session!.user;
+  const isManager = user.role === 'manager';
+  const inner = h('div', { class: 'page-inner' });
+  const page = h('div', { class: 'page plans-page', 'data-testid': 'plans-screen' }, inner);
+  root.append(page);
+
+  let events: DisasterEvent[] = [];
+  let plans: Plan[] = [];
+  const eventName = (id: number) => events.find((e) => e.id === id)?.name ?? `#${id}`;
+
+  const statusFilter = h(
+    'select',
+    { class: 'select', 'data-testid': 'plans-status', i18nAriaLabel: 'plans.filterStatus' },
+    h('option', { value: '', i18n: 'plans.all' }),
+    ...['draft', 'submitted', 'approved', 'dispatched', 'completed', 'rejected', 'cancelled'].map((s) => h('option', { value: s, i18n: `plan.status.${s}` as MsgKey })),
+  );
+  if (user.role === 'reviewer') statusFilter.value = 'submitted';
+  const queue = h('p', { class: 'muted page-sub', 'data-testid': 'plans-queue' });
+  const tbl = dataTable(
+    [{ key: 'plans.no' }, { key: 'plans.event' }, { key: 'plans.aidType' }, { key: 'plans.status' }, { key: 'plans.author' }, { key: 'plans.reviewer' }, { key: 'plans.created' }],
+    'plans-table',
+  );
+  const listBox = h('div', {}, statusBlock(t('map.loading')));
+
+  const render = () => {
+    const lang = getLang();
+    const shown = statusFilter.value ? plans.filter((p) => p.status === statusFilter.value) : plans;
+    queue.textContent = t('plans.queue', { n: plans.filter((p) => p.status === 'submitted').length });
+    listBox.replaceChildren(tbl.table);
+    if (!shown.length) {
+      tbl.body.replaceChildren(h('tr', {}, h('td', { colspan: 7, class: 'empty-cell', i18n: 'plans.none' })));
+      return;
+    }
+    tbl.body.replaceChildren(
+      ...shown.map((p) =>
+        h(
+          'tr',
+          { 'data-testid': `plan-row-${p.id}`, 'data-status': p.status },
+          h('td', {}, h('a', { href: `#/plans/${p.id}`, class: 'link strong', 'data-testid': `plan-link-${p.id}` }, `#${p.id}`)),
+          h('td', {}, eventName(p.event_id)),
+          h('td', { i18n: `plans.aid.${p.aid_type}` as MsgKey }),
+          h('td', {}, planStatusBadge(p.status)),
+          h('td', {}, p.author_name),
+          h('td', {}, p.reviewer_name ?? '—'),
+          h('td', { class: 'nowrap' }, formatDateTime(p.created_at, lang)),
+        ),
+      ),
+    );
+  };
+  statusFilter.addEventListener('change', render);
+
+  const eventSel = h('select', { class: 'select', id: 'plan-event', 'data-testid': 'plan-event' });
+  const aidSel = h('select', { class: 'select', id: 'plan-aid', 'data-testid': 'plan-aid' }, ...AID_TYPES.map((a) => h('option', { value: a, i18n: `plans.aid.${a}` as MsgKey })));
+  const createBtn = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'plan-create', i18n: 'plans.create' });
+  const progress = h('div', { class: 'plan-progress', role: 'status', hidden: true, 'data-testid': 'plan-progress' }, h('span', { class: 'spinner' }), h('span', { i18n: 'plans.creating' }));
+  const error = h('div', { class: 'form-error', role: 'alert', hidden: true, 'data-testid': 'plan-create-error' });
+  const form = h(
+    'form',
+    { class: 'plan-create-form', 'data-testid': 'plan-create-form' },
+    h('div', { class: 'field' }, h('label', { for: 'plan-event', i18n: 'plans.event' }), eventSel),
+    h('div', { class: 'field' }, h('label', { for: 'plan-aid', i18n: 'plans.aidType' }), aidSel),
+    h('div', { class: 'field field-button' }, createBtn),
+    progress,
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const eventId = Number(eventSel.value);
+    if (!eventId) return;
+    createBtn.disabled = true;
+    progress.hidden = false;
+    error.hidden = true;
+    try {
+      const plan = await plansApi.create({ event_id: eventId, aid_type: aidSel.value, kind: 'materials' }, { signal });
+      toast(`${t('plan.heading', { id: plan.id })} · ${t('plan.status.draft')}`);
+      navigate(`/plans/${plan.id}`);
+    } catch (err) {
+      if (isAbortErr(err)) return;
+      error.hidden = false;
+      error.textContent = apiMessage(err);
+    } finally {
+      createBtn.disabled = false;
+      progress.hidden = true;
+    }
+  });
+
+  inner.append(
+    h('div', { class: 'page-title' }, h('h1', { i18n: 'plans.title' }), h('p', { class: 'muted page-sub', i18n: 'plans.sub' })),
+    isManager ? h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { i18n: 'plans.create' })), h('div', { class: 'card-body' }, form, error)) : '',
+    h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { i18n: 'nav.plans' }), queue, statusFilter), listBox),
+  );
+
+  const load = async () => {
+    try {
+      const [ev, pl] = await Promise.all([api.get<DisasterEvent[]>('/events', { signal }), plansApi.list({}, { signal })]);
+      events = ev;
+      plans = [...pl].sort((a, b) => b.id - a.id);
+      const wanted = Number(ctx.params.get('event'));
+      eventSel.replaceChildren(...events.filter((e) => e.status !== 'closed').map((e) => h('option', { value: String(e.id), selected: e.id === wanted }, e.name)));
+      render();
+      page.dataset.ready = 'true';
+    } catch (err) {
+      if (isAbortErr(err)) return;
+      listBox.replaceChildren(statusBlock(apiMessage(err), true, () => void load(), t('map.retry')));
+    }
+  };
+  void load();
+  const off = onLangChange(render);
+  return () => off();
+}

@@ -1,0 +1,200 @@
+// Shipments: a depot keeper's approved plan parts to dispatch ("发运") and outgoing shipments;
+// managers' and reporters' incoming shipments with a receive form (prefilled with the shipped amounts).
+import { h } from '../dom';
+import { formatDateTime, formatInteger } from '../format';
+import { getLang, onLangChange, t, type MsgKey } from '../i18n';
+import type { ScreenContext } from '../routes';
+import { apiMessage, isAbortErr, plansApi, receiveErrors, type AreaRow, type DirDepot, type ItemRow, type Plan, type Shipment } from '../plans';
+import { toast } from '../toast';
+import { statusBlock } from '../widgets';
+import '../styles.plans.css';
+
+export function mount(root: HTMLElement, ctx: ScreenContext) {
+  const { signal } = ctx;
+  const user = ctx.session!.user;
+  const keeper = user.role === 'depot_staff';
+  const myDepots = (user.depot_ids ?? []) as number[];
+  const canReceive = user.role === 'manager' || user.role === 'reporter';
+  const canDispatch = keeper || user.role === 'manager';
+  const inner = h('div', { class: 'page-inner' });
+  const page = h('div', { class: 'page shipments-page', 'data-testid': 'shipments-screen' }, inner);
+  root.append(page);
+  inner.append(statusBlock(t('map.loading')));
+
+  let plans: Plan[] = [];
+  let shipments: Shipment[] = [];
+  let depots = new Map<number, DirDepot>();
+  let areas = new Map<string, AreaRow>();
+  let items = new Map<string, ItemRow>();
+  let version = 0;
+  const depotName = (d: number) => depots.get(d)?.name ?? `#${d}`;
+  const areaName = (c: string) => areas.get(c)?.name ?? c;
+  const itemName = (c: string) => {
+    const it = items.get(c);
+    return it ? (getLang() === 'zh' ? it.name_zh : it.name_en) : c;
+  };
+
+  /** Depots of a plan this user ships from that have not shipped yet. */
+  const pendingParts = (p: Plan) => {
+    const shipped = new Set(shipments.filter((s) => s.plan_id === p.id).map((s) => s.depot_id));
+    const ids = [...new Set((p.lines ?? []).map((l) => l.depot_id))].filter((d) => !shipped.has(d) && (!keeper || myDepots.includes(d)));
+    return ids.map((d) => {
+      const ls = (p.lines ?? []).filter((l) => l.depot_id === d);
+      return { depot: d, lines: ls.length, quantity: ls.reduce((s, l) => s + l.quantity, 0) };
+    });
+  };
+
+  const dispatch = async (p: Plan, depotIds: number[] | null, btn: HTMLButtonElement, err: HTMLElement) => {
+    btn.disabled = true;
+    err.hidden = true;
+    try {
+      await plansApi.action(p.id, 'dispatch', depotIds ? { depot_ids: depotIds } : {}, { signal });
+      toast(t('plan.done.dispatch'));
+      await load();
+    } catch (e) {
+      if (isAbortErr(e)) return;
+      err.hidden = false;
+      err.textContent = apiMessage(e);
+      btn.disabled = false;
+    }
+  };
+
+  const shipmentCard = (s: Shipment, incoming: boolean) => {
+    const lang = getLang();
+    const open = incoming && canReceive && s.status === 'in_transit';
+    const inputs = s.lines.map((l) =>
+      h('input', { type: 'number', class: 'input', min: 0, max: l.quantity, step: 1, value: String(l.quantity), 'data-testid': `receive-${s.id}-${l.item}` }),
+    );
+    const err = h('div', { class: 'form-error', role: 'alert', hidden: true, 'data-testid': `receive-error-${s.id}` });
+    const confirm = h('button', { type: 'submit', class: 'btn btn-primary btn-small', 'data-testid': `receive-submit-${s.id}`, i18n: 'ship.confirm' });
+    const rows = s.lines.map((l, i) =>
+      h(
+        'tr',
+        {},
+        h('td', {}, itemName(l.item)),
+        h('td', { class: 'num' }, formatInteger(l.quantity, lang)),
+        h('td', { class: 'num' }, open ? inputs[i] : l.received === null ? '—' : formatInteger(l.received, lang)),
+      ),
+    );
+    const table = h(
+      'table',
+      { class: 'data-table compact' },
+      h('thead', {}, h('tr', {}, h('th', { i18n: 'plan.item' }), h('th', { class: 'num', i18n: 'ship.shipped' }), h('th', { class: 'num', i18n: 'ship.received' }))),
+      h('tbody', {}, ...rows),
+    );
+    const form = h('form', { class: 'ship-receive', 'data-testid': `receive-form-${s.id}` }, table, open ? h('div', { class: 'form-actions' }, confirm) : '', err);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const bad = receiveErrors(s.lines.map((l, i) => ({ quantity: l.quantity, value: inputs[i].value })));
+      inputs.forEach((inp, i) => inp.classList.toggle('invalid', bad.includes(i)));
+      if (bad.length) {
+        err.hidden = false;
+        err.textContent = t('ship.invalid');
+        return;
+      }
+      confirm.disabled = true;
+      try {
+        await plansApi.receive(s.id, s.lines.map((l, i) => ({ item: l.item, quantity: Number(inputs[i].value) })), { signal });
+        toast(t('ship.done', { id: s.id }));
+        await load();
+      } catch (e) {
+        if (isAbortErr(e)) return;
+        err.hidden = false;
+        err.textContent = apiMessage(e);
+        confirm.disabled = false;
+      }
+    });
+    return h(
+      'article',
+      { class: 'ship-card', 'data-testid': `shipment-${s.id}`, 'data-status': s.status, 'data-plan': String(s.plan_id) },
+      h(
+        'header',
+        {},
+        h('strong', {}, `#${s.id}`),
+        h('span', {}, `${depotName(s.depot_id)} → ${areaName(s.area_code)}`),
+        h('a', { href: `#/plans/${s.plan_id}`, class: 'link' }, t('plan.heading', { id: s.plan_id })),
+        h('span', { class: `badge ${s.status === 'received' ? 'badge-ok' : 'badge-info'}`, 'data-testid': `shipment-status-${s.id}`, i18n: `ship.status.${s.status}` as MsgKey }),
+        h('span', { class: 'muted' }, `${t('ship.dispatchedAt')} ${formatDateTime(s.dispatched_at, lang)}`),
+        s.received_at ? h('span', { class: 'muted' }, `${t('ship.receivedAt')} ${formatDateTime(s.received_at, lang)}`) : '',
+      ),
+      open || s.status === 'received' || !incoming ? form : '',
+    );
+  };
+
+  const card = (titleKey: MsgKey, testid: string, ...body: Node[]) =>
+    h('section', { class: 'card', 'data-testid': testid }, h('div', { class: 'card-head' }, h('h2', { i18n: titleKey })), h('div', { class: 'card-body' }, ...body));
+
+  const render = () => {
+    const lang = getLang();
+    const blocks: Node[] = [h('div', { class: 'page-title' }, h('h1', { i18n: 'ship.title' }))];
+    if (canDispatch) {
+      const parts: Node[] = [];
+      for (const p of plans.filter((x) => x.status === 'approved' || x.status === 'dispatched')) {
+        const pending = pendingParts(p);
+        if (!pending.length) continue;
+        const err = h('div', { class: 'form-error', role: 'alert', hidden: true });
+        const btn = h('button', { type: 'button', class: 'btn btn-primary btn-small', 'data-testid': `dispatch-${p.id}`, i18n: 'plan.action.dispatch' });
+        btn.addEventListener('click', () => void dispatch(p, keeper ? pending.map((x) => x.depot) : null, btn, err));
+        const q = pending.reduce((s, x) => s + x.quantity, 0);
+        const n = pending.reduce((s, x) => s + x.lines, 0);
+        parts.push(
+          h(
+            'div',
+            { class: 'ship-card', 'data-testid': `to-dispatch-${p.id}` },
+            h('header', {}, h('a', { href: `#/plans/${p.id}`, class: 'link strong' }, t('plan.heading', { id: p.id })), h('span', {}, pending.map((x) => depotName(x.depot)).join('、')), h('span', { class: 'muted' }, t('ship.partFor', { id: p.id, n: formatInteger(n, lang), q: formatInteger(q, lang) })), btn),
+            err,
+          ),
+        );
+      }
+      blocks.push(card('ship.toDispatch', 'to-dispatch', ...(parts.length ? parts : [h('p', { class: 'muted', i18n: 'ship.noneToDispatch' })])));
+    }
+    const outgoing = keeper ? shipments.filter((s) => myDepots.includes(s.depot_id)) : [];
+    const incoming = keeper ? [] : shipments;
+    if (keeper) blocks.push(card('ship.outgoing', 'outgoing', ...(outgoing.length ? outgoing.map((s) => shipmentCard(s, false)) : [h('p', { class: 'muted', i18n: 'ship.none' })])));
+    else {
+      const sorted = [...incoming].sort((a, b) => (a.status === b.status ? b.id - a.id : a.status === 'in_transit' ? -1 : 1));
+      blocks.push(card('ship.incoming', 'incoming', ...(sorted.length ? sorted.slice(0, 100).map((s) => shipmentCard(s, true)) : [h('p', { class: 'muted', i18n: 'ship.none' })])));
+    }
+    inner.replaceChildren(...blocks);
+    page.dataset.version = String(++version);
+    page.dataset.ready = 'true';
+  };
+
+  const load = async () => {
+    try {
+      const [pl, sh] = await Promise.all([
+        canDispatch ? plansApi.list({}, { signal }).catch(() => [] as Plan[]) : Promise.resolve([] as Plan[]),
+        keeper ? Promise.all(myDepots.map((d) => plansApi.shipments({ depot_id: d }, { signal }))).then((x) => x.flat()) : plansApi.shipments({}, { signal }),
+      ]);
+      // The list carries no lines: fetch the approved plans in full to know their depots.
+      const open = pl.filter((p) => p.status === 'approved' || p.status === 'dispatched');
+      const full = await Promise.all(open.map((p) => (p.lines ? Promise.resolve(p) : plansApi.get(p.id, { signal }))));
+      plans = full;
+      if (keeper) {
+        // Keepers need all their shipments of these plans to know what is still pending.
+        shipments = sh;
+      } else {
+        shipments = sh;
+      }
+      render();
+    } catch (e) {
+      if (isAbortErr(e)) return;
+      inner.replaceChildren(statusBlock(apiMessage(e), true, () => void load(), t('map.retry')));
+    }
+  };
+
+  void (async () => {
+    const [dir, ars, cs, its] = await Promise.all([
+      plansApi.directory({ signal }).catch(() => [] as DirDepot[]),
+      plansApi.areas('township', { signal }).catch(() => [] as AreaRow[]),
+      plansApi.areas('county', { signal }).catch(() => [] as AreaRow[]),
+      plansApi.items({ signal }).catch(() => [] as ItemRow[]),
+    ]);
+    depots = new Map(dir.map((d) => [d.id, d]));
+    areas = new Map([...cs, ...ars].map((a) => [a.code, a]));
+    items = new Map(its.map((i) => [i.code, i]));
+    await load();
+  })();
+  const off = onLangChange(render);
+  return () => off();
+}

@@ -1,0 +1,235 @@
+// Public disclosure page (#/public, #/public/{id}): no login. The published (公示) and paid
+// grant lists per area with masked names and ID numbers, amounts and the period, and an
+// objection form (name or contact optional, reason required; the server limits it per address).
+import { ApiError } from '../api';
+import { h } from '../dom';
+import { errorText, isAbort } from '../disaster';
+import { formatDateTime, formatFen, formatInteger } from '../format';
+import { getLang, onLangChange, t } from '../i18n';
+import { householdsApi, labelOr, type Disclosure } from '../households';
+import type { ScreenContext } from '../routes';
+import { dataTable, langSwitch, logo, statusBlock } from '../widgets';
+
+const period = (d: Disclosure) =>
+  d.disclosure_start ? `${formatDateTime(d.disclosure_start, getLang())} – ${formatDateTime(d.disclosure_end, getLang())}${t('common.beijing')}` : '—';
+
+export function mount(root: HTMLElement, ctx: ScreenContext) {
+  const { signal } = ctx;
+  const id = ctx.args.id ? Number(ctx.args.id) : null;
+  const body = h('main', { class: 'public-main' });
+  const page = h(
+    'div',
+    { class: 'public-page', 'data-testid': 'public-screen' },
+    h(
+      'header',
+      { class: 'public-header' },
+      h('div', { class: 'brand' }, logo(28), h('span', { class: 'brand-title', i18n: 'app.title' })),
+      h('div', { class: 'header-spacer' }),
+      langSwitch(),
+      h('a', { class: 'btn btn-outline', href: '#/login', 'data-testid': 'public-login-link', i18n: 'public.login' }),
+    ),
+    body,
+  );
+  root.append(page);
+
+  let render: () => void = () => undefined;
+  const fail = (err: unknown, retry: () => void) => {
+    if (isAbort(err)) return;
+    body.replaceChildren(statusBlock(errorText(err), true, retry, t('map.retry')));
+  };
+
+  if (id === null) {
+    let list: Disclosure[] = [];
+    render = () => {
+      const lang = getLang();
+      // Grouped by area, in code order; newest list first within an area.
+      const areas = new Map<string, Disclosure[]>();
+      for (const d of [...list].sort((a, b) => a.area_code.localeCompare(b.area_code) || b.id - a.id)) {
+        const k = `${d.area_code}`;
+        areas.set(k, [...(areas.get(k) ?? []), d]);
+      }
+      body.replaceChildren(
+        h('div', { class: 'page-title' }, h('h1', { i18n: 'public.title' })),
+        h('p', { class: 'muted page-sub', i18n: 'public.sub' }),
+        ...(list.length
+          ? [...areas.values()].map((ds) =>
+              h(
+                'section',
+                { class: 'card', 'data-testid': `public-area-${ds[0].area_code}` },
+                h('div', { class: 'card-head' }, h('h2', {}, ds[0].area_name || ds[0].area_code)),
+                h(
+                  'ul',
+                  { class: 'disclosure-list' },
+                  ...ds.map((d) =>
+                    h(
+                      'li',
+                      { 'data-testid': `disclosure-${d.id}`, 'data-status': d.status },
+                      h(
+                        'div',
+                        {},
+                        h('a', { class: 'link strong', href: `#/public/${d.id}`, 'data-testid': `disclosure-link-${d.id}` }, labelOr('aidType', d.aid_type, d.aid_type_zh)),
+                        ' ',
+                        h('span', { class: `badge list-status list-status-${d.status}` }, labelOr('listStatus', d.status)),
+                        h('div', { class: 'muted small' }, `${d.event_name} · ${t('public.period')}: ${period(d)}`),
+                      ),
+                      h(
+                        'div',
+                        { class: 'disclosure-figures' },
+                        h('span', {}, t('public.households', { n: formatInteger(d.households, lang) })),
+                        h('span', { class: 'strong' }, formatFen(d.total_fen, lang)),
+                      ),
+                    ),
+                  ),
+                ),
+              ),
+            )
+          : [h('section', { class: 'card' }, h('p', { class: 'empty-line muted public-empty', 'data-testid': 'public-empty', i18n: 'public.empty' }))]),
+      );
+      page.dataset.ready = 'true';
+    };
+    const load = async () => {
+      body.replaceChildren(statusBlock(t('hh.loading')));
+      try {
+        list = await householdsApi.disclosures({ signal });
+        render();
+      } catch (err) {
+        fail(err, () => void load());
+      }
+    };
+    void load();
+  } else {
+    let d: Disclosure | null = null;
+    let formBox: HTMLElement | null = null;
+    render = () => {
+      if (!d) return;
+      const lang = getLang();
+      const tbl = dataTable(
+        [
+          { key: 'public.lineNo', cls: 'num' },
+          { key: 'public.name' },
+          { key: 'public.idNumber' },
+          { key: 'public.area' },
+          { key: 'public.members', cls: 'num' },
+          { key: 'public.amount', cls: 'num' },
+          { key: 'public.reason' },
+        ],
+        'disclosure-table',
+      );
+      tbl.body.append(
+        ...d.entries.map((e) =>
+          h(
+            'tr',
+            { 'data-testid': `disclosure-line-${e.grant_id}` },
+            h('td', { class: 'num muted' }, String(e.grant_id)),
+            h('td', {}, e.name, e.under_review ? h('span', { class: 'badge badge-warn' }, t('public.underReview')) : ''),
+            h('td', { class: 'mono' }, e.id_number),
+            h('td', {}, e.area_name),
+            h('td', { class: 'num' }, formatInteger(e.members, lang)),
+            h('td', { class: 'num' }, formatFen(e.amount_fen, lang)),
+            h('td', { class: 'small' }, e.reason),
+          ),
+        ),
+      );
+      // The form keeps what was typed across a language switch.
+      formBox ??= objectionForm(d, signal);
+      body.replaceChildren(
+        h('a', { class: 'link crumb', href: '#/public', i18n: 'public.back' }),
+        h('div', { class: 'page-title' }, h('h1', {}, `${d.area_name || d.area_code} · ${labelOr('aidType', d.aid_type, d.aid_type_zh)}`), h('span', { class: `badge list-status list-status-${d.status}` }, labelOr('listStatus', d.status))),
+        h(
+          'section',
+          { class: 'card' },
+          h(
+            'dl',
+            { class: 'grant-meta card-body' },
+            h('div', { class: 'meta-item' }, h('dt', { class: 'muted' }, t('public.event')), h('dd', {}, d.event_name)),
+            h('div', { class: 'meta-item' }, h('dt', { class: 'muted' }, t('public.period')), h('dd', { 'data-testid': 'disclosure-period' }, period(d))),
+            h('div', { class: 'meta-item' }, h('dt', { class: 'muted' }, t('grants.households')), h('dd', {}, formatInteger(d.households, lang))),
+            h('div', { class: 'meta-item' }, h('dt', { class: 'muted' }, t('grants.total')), h('dd', { class: 'strong' }, formatFen(d.total_fen, lang))),
+          ),
+          h('div', { class: 'table-wrap' }, tbl.table),
+        ),
+        formBox,
+      );
+      page.dataset.ready = 'true';
+    };
+    const load = async () => {
+      body.replaceChildren(statusBlock(t('hh.loading')));
+      try {
+        d = await householdsApi.disclosure(id, { signal });
+        render();
+      } catch (err) {
+        fail(err, () => void load());
+      }
+    };
+    void load();
+  }
+
+  const offLang = onLangChange(() => render());
+  return () => {
+    offLang();
+    page.remove();
+  };
+}
+
+function objectionForm(d: Disclosure, signal: AbortSignal): HTMLElement {
+  if (!d.accepts_objections) {
+    return h('section', { class: 'card' }, h('p', { class: 'empty-line muted', 'data-testid': 'objection-closed', i18n: 'public.objectClosed' }));
+  }
+  const line = h(
+    'select',
+    { class: 'select', 'data-testid': 'objection-line' },
+    h('option', { value: '', i18n: 'public.objectWhole' }),
+    ...d.entries.map((e) => h('option', { value: String(e.grant_id) }, `${e.grant_id} · ${e.name}`)),
+  );
+  const contact = h('input', { type: 'text', class: 'input', maxlength: 100, autocomplete: 'off', 'data-testid': 'objection-contact' });
+  const text = h('textarea', { class: 'input', rows: 3, maxlength: 2000, 'data-testid': 'objection-text' });
+  const msg = h('p', { role: 'alert', 'data-testid': 'objection-message', hidden: true });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'objection-submit', i18n: 'public.objectSubmit' });
+  const show = (s: string, ok: boolean) => {
+    msg.textContent = s;
+    msg.className = ok ? 'form-ok' : 'form-error';
+    msg.dataset.kind = ok ? 'ok' : 'error';
+    msg.hidden = false;
+  };
+  const form = h(
+    'form',
+    { class: 'objection-form', 'data-testid': 'objection-form', novalidate: true },
+    h('label', { class: 'field' }, h('span', { class: 'muted', i18n: 'public.objectLine' }), line),
+    h('label', { class: 'field' }, h('span', { class: 'muted', i18n: 'public.objectName' }), contact),
+    h('label', { class: 'field field-wide' }, h('span', { class: 'muted', i18n: 'public.objectReason' }), text),
+    submit,
+    msg,
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!text.value.trim()) return show(t('public.objectRequired'), false);
+    submit.disabled = true;
+    try {
+      const r = await householdsApi.object(
+        d.id,
+        { text: text.value.trim(), ...(contact.value.trim() ? { contact: contact.value.trim() } : {}), ...(line.value ? { grant_id: Number(line.value) } : {}) },
+        { signal },
+      );
+      text.value = '';
+      show(t('public.objectDone', { id: r.id }), true);
+    } catch (err) {
+      if (isAbort(err)) return;
+      if (err instanceof ApiError && err.status === 429) {
+        // The server's own words on the limit, when it gives them.
+        show(err.message && !err.message.startsWith('HTTP ') ? err.message : t('public.throttled'), false);
+      } else if (err instanceof ApiError && err.status === 409) {
+        show(err.message || t('public.objectClosed'), false);
+      } else {
+        show(errorText(err), false);
+      }
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return h(
+    'section',
+    { class: 'card', 'data-testid': 'objection-card' },
+    h('div', { class: 'card-head' }, h('div', {}, h('h2', { i18n: 'public.objectTitle' }), h('p', { class: 'card-sub muted', i18n: 'public.objectHint' }))),
+    h('div', { class: 'card-body' }, form),
+  );
+}

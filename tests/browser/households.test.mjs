@@ -1,0 +1,189 @@
+// Households, grant lists and the public disclosure page, against a live demo server:
+//   JIUZAI_URL=http://127.0.0.1:18080 node --test households.test.mjs
+// Re-runnable on the same server: a published list is created through the API only when none is
+// on disclosure yet; the objection may meet the server's rate limit (its message is then shown).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.JIUZAI_URL;
+if (!BASE) throw new Error('set JIUZAI_URL to the running server, e.g. JIUZAI_URL=http://127.0.0.1:18080');
+const ORIGIN = new URL(BASE).origin;
+const API = `${ORIGIN}/api/v1`;
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ARTIFACTS = path.join(REPO_ROOT, 'tests/artifacts');
+const PASSWORD = process.env.JIUZAI_PASSWORD || 'demo';
+// An unmasked resident ID number: 17 digits and a digit or X, not inside a longer number.
+const FULL_ID = /(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])/;
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+async function openBrowser() {
+  const userDataDir = await mkdtemp(path.join(tmpdir(), 'jiuzai-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1440, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems = [];
+  const requests = [];
+  context.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  const close = async () => {
+    await context.close().catch(() => {});
+    await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
+  };
+  return { page, problems, requests, close };
+}
+
+async function signIn(page, username) {
+  await page.goto(BASE, { waitUntil: 'domcontentloaded' });
+  await page.getByTestId('login-form').waitFor({ state: 'visible', timeout: 30_000 });
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('logout-button').waitFor({ timeout: 30_000 });
+}
+
+// ---- API set-up (Node's fetch) ---------------------------------------------------------------
+
+async function token(username) {
+  const res = await fetch(`${API}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  assert.equal(res.status, 200, `login ${username}`);
+  return (await res.json()).token;
+}
+
+async function call(tok, method, p, body) {
+  const res = await fetch(`${API}${p}`, {
+    method,
+    headers: { ...(tok ? { authorization: `Bearer ${tok}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/** At least one list on public disclosure: draft → submit → approve → publish through the API. */
+async function ensureDisclosure() {
+  const existing = await call(null, 'GET', '/public/disclosures');
+  assert.equal(existing.status, 200);
+  if (existing.body.some((d) => d.status === 'published')) return;
+  const manager = await token('manager');
+  const reviewer = await token('reviewer');
+  const events = (await call(manager, 'GET', '/events')).body;
+  const event = events.find((e) => e.status === 'active') ?? events[0];
+  assert.ok(event, 'a demo event exists');
+  // Townships with households, in the order the register lists them.
+  const page = (await call(manager, 'GET', '/households?limit=500')).body;
+  const areas = [...new Set(page.households.map((x) => x.area_code))];
+  for (const aid of ['emergency', 'transitional', 'winter_spring', 'reconstruction']) {
+    for (const area of areas) {
+      const made = await call(manager, 'POST', '/grant-lists', { event_id: event.id, aid_type: aid, area_code: area });
+      if (made.status !== 201) continue;
+      const id = made.body.id;
+      assert.equal((await call(manager, 'POST', `/grant-lists/${id}/submit`, {})).status, 200, 'submit');
+      assert.equal((await call(reviewer, 'POST', `/grant-lists/${id}/approve`, {})).status, 200, 'approve');
+      const pub = await call(reviewer, 'POST', `/grant-lists/${id}/publish`, { days: 7 });
+      assert.equal(pub.status, 200, `publish: ${JSON.stringify(pub.body)}`);
+      return;
+    }
+  }
+  assert.fail('no grant list could be drafted for the demo event');
+}
+
+test('the manager searches households and sees masked ID numbers only', { timeout: 120_000 }, async () => {
+  const b = await openBrowser();
+  const { page } = b;
+  try {
+    await signIn(page, 'manager');
+    await page.getByTestId('nav-households').click();
+    await page.locator('[data-testid="households-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('households-q').fill('某');
+    await page.getByTestId('households-type').selectOption('dibao');
+    await page.locator('[data-testid="households-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('households-submit').click();
+    await page.locator('[data-testid="households-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    const ids = await page.locator('[data-testid^="household-id-"]').allInnerTexts();
+    assert.ok(ids.length > 0, 'the search finds households');
+    for (const id of ids) assert.match(id.trim(), /^\d{4}\*+[0-9X]{4}$/, `masked ID number: ${id}`);
+    const text = await page.locator('body').innerText();
+    assert.doesNotMatch(text, FULL_ID, 'no full ID number on the page');
+    // Paging moves on and back.
+    if (await page.getByTestId('households-next').isEnabled()) {
+      await page.getByTestId('households-next').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="households-page"]')?.textContent?.includes('2'), null, { timeout: 30_000 });
+      await page.locator('[data-testid="households-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    }
+    await page.getByTestId('handoff-card').waitFor({ timeout: 10_000 });
+    await page.evaluate(() => document.querySelector('.households-page')?.scrollTo(0, 0));
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'households.png') });
+    assert.deepEqual(b.problems, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test('the public disclosure page opens without signing in and shows no full ID number', { timeout: 120_000 }, async () => {
+  await ensureDisclosure();
+  const b = await openBrowser();
+  const { page } = b;
+  try {
+    await page.goto(BASE, { waitUntil: 'domcontentloaded' });
+    await page.getByTestId('login-form').waitFor({ state: 'visible', timeout: 30_000 });
+    await page.getByTestId('public-link').click();
+    await page.locator('[data-testid="public-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    const links = page.locator('[data-testid^="disclosure-link-"]');
+    assert.ok((await links.count()) > 0, 'a published list is listed');
+    assert.doesNotMatch(await page.locator('body').innerText(), FULL_ID);
+
+    await links.first().click();
+    await page.getByTestId('disclosure-table').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="public-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    const rows = await page.locator('[data-testid^="disclosure-line-"]').count();
+    assert.ok(rows > 0, 'the list has lines');
+    const text = await page.locator('body').innerText();
+    assert.doesNotMatch(text, FULL_ID, 'no 18-digit ID number on the public page');
+    assert.match(text, /\d{4}\*+[0-9X]{4}/, 'masked ID numbers are shown');
+    assert.match(text, /¥[\d,]+\.\d{2}/, 'amounts in yuan');
+    // No token was ever sent: nobody signed in.
+    assert.equal(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => /token|session/i.test(k)).length), 0);
+
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'public-disclosure.png'), fullPage: false });
+
+    // An objection: accepted, or the server's rate-limit message on a re-run.
+    if (await page.getByTestId('objection-form').isVisible().catch(() => false)) {
+      await page.getByTestId('objection-submit').click();
+      await page.getByTestId('objection-message').waitFor({ state: 'visible', timeout: 10_000 });
+      await page.getByTestId('objection-text').fill('浏览器测试：该户家庭人口与实际不符（测试数据）');
+      await page.getByTestId('objection-submit').click();
+      await page.waitForFunction(() => {
+        const m = document.querySelector('[data-testid="objection-message"]');
+        return m && !m.hidden && m.textContent && !/请填写|Give a reason/.test(m.textContent);
+      }, null, { timeout: 15_000 });
+    }
+    assert.ok(!b.requests.some((u) => new URL(u).origin !== ORIGIN && !u.startsWith('data:') && !u.startsWith('blob:')), 'no request left the origin');
+    assert.deepEqual(b.problems, []);
+  } finally {
+    await b.close();
+  }
+});
