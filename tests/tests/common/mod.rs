@@ -113,6 +113,27 @@ pub struct Server {
     child: Option<Child>,
     pub http: reqwest::Client,
     log: PathBuf,
+    envs: Vec<(String, String)>,
+}
+
+/// Starts `jiuzai serve --demo` on a free port against `db`; returns the process, its base URL
+/// and its log file.
+fn spawn(db: &Database, envs: &[(String, String)]) -> (Child, String, PathBuf) {
+    let port = free_port();
+    let log = db.dir.join(format!("server-{port}.log"));
+    let child = Command::new(binary())
+        .current_dir(repo_root())
+        .env("DATABASE_URL", &db.url)
+        .env("JIUZAI_DEMO_COUNTIES", "tests/fixtures/counties-synthetic.geojson")
+        .env("RUST_LOG", "info,sqlx=warn")
+        .env("JIUZAI_PHOTO_DIR", db.dir.join("photos"))
+        .envs(envs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .expect("start jiuzai (build it first: cargo build --bin jiuzai)");
+    (child, format!("http://127.0.0.1:{port}"), log)
 }
 
 impl Server {
@@ -127,30 +148,38 @@ impl Server {
     }
 
     pub async fn start_on(db: Database, envs: &[(&str, &str)]) -> Self {
-        let port = free_port();
-        let log = db.dir.join("server.log");
-        let child = Command::new(binary())
-            .current_dir(repo_root())
-            .env("DATABASE_URL", &db.url)
-            .env("JIUZAI_DEMO_COUNTIES", "tests/fixtures/counties-synthetic.geojson")
-            .env("RUST_LOG", "info,sqlx=warn")
-            .env("JIUZAI_PHOTO_DIR", db.dir.join("photos"))
-            .envs(envs.iter().copied())
-            .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("start jiuzai (build it first: cargo build --bin jiuzai)");
+        let envs: Vec<(String, String)> = envs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let (child, base, log) = spawn(&db, &envs);
         let server = Server {
-            base: format!("http://127.0.0.1:{port}"),
+            base,
             store: db.store,
             db,
             child: Some(child),
             http: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap(),
             log,
+            envs,
         };
         server.wait_ready().await;
         server
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
+    }
+
+    /// Kills the server with SIGKILL (no shutdown at all, as in a crash) and starts a new one on
+    /// the same database.
+    pub async fn crash_and_restart(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let (child, base, log) = spawn(&self.db, &self.envs);
+        self.child = Some(child);
+        self.base = base;
+        self.log = log;
+        self.wait_ready().await;
     }
 
     async fn wait_ready(&self) {
