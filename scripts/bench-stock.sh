@@ -1,26 +1,33 @@
 #!/usr/bin/env bash
 # Benchmarks the stock write path (POST /api/v1/depots/{id}/movements, kind=issue) and the hot stock
-# read (GET /api/v1/depots/1/stock) on SQLite and on PostgreSQL, and measures pgbench TPS for a
-# comparable one-row guarded UPDATE + ledger INSERT transaction on the same PostgreSQL server.
+# read (GET /api/v1/depots/1/stock) on SQLite and on PostgreSQL with wrk, and measures pgbench TPS
+# for a comparable one-row guarded UPDATE + ledger INSERT transaction on the same PostgreSQL server.
+# As diagnostics it also replays, with pgbench, the SQL one issue movement sends (all of it, and the
+# movement transaction alone), and records the CPU each process used per request.
 #
 #   scripts/bench-stock.sh            # builds the release binary, runs everything, prints Markdown
 #
-# Progress goes to stderr; the results (a Markdown table) go to stdout. Every server and database the
-# script creates is removed on exit. Needs: cargo, curl, jq, wrk, psql and pgbench, python3 (free port).
+# Progress goes to stderr; the results (Markdown tables) go to stdout. Every server and database the
+# script creates is removed on exit (also on Ctrl-C). Takes about 3 minutes plus up to
+# BENCH_QUIET_WAIT seconds of waiting before each of the 8 measured runs when the machine is busy.
+# Needs: cargo, curl, jq, wrk (apt-get install -y wrk), psql and pgbench, python3 (free port).
 #
 # Knobs (environment):
-#   BENCH_DURATION=20        seconds of each measured write run (wrk -d)
+#   BENCH_DURATION=20        seconds of each measured write run (wrk -d, pgbench -T)
 #   BENCH_READ_DURATION=10   seconds of each read run
 #   BENCH_WARMUP=3           seconds of unmeasured writes before each measured write run
-#   BENCH_CONNECTIONS=64     wrk -c and pgbench -c
+#   BENCH_CONNECTIONS=64     wrk -c and pgbench -c (the replays use the server's pool size, 32)
 #   BENCH_THREADS=2          wrk -t and pgbench -j
 #   BENCH_STORES="sqlite postgres"
 #   BENCH_ITEMS="quilt blanket towel-quilt folding-bed"   items issued (in every depot)
 #   BENCH_PG=postgres://postgres@127.0.0.1:5432           PostgreSQL server (trust auth)
 #   BENCH_PG_ADMIN_DB=test   existing database used to create and drop the scratch databases
+#   BENCH_QUIET_WAIT=120     seconds to wait, before each run, for other processes to calm down
+#   BENCH_QUIET_LIMIT=15     ... until the machine is at most this % busy
+#   BENCH_APP_SQL=0          skip the SQL replays
 #   BENCH_SKIP_BUILD=1       use target/release/jiuzai as it is
 #   BENCH_BIN=/path/jiuzai   benchmark this binary instead (implies BENCH_SKIP_BUILD=1)
-#   BENCH_KEEP=1             keep the work directory (server logs, pgbench logs)
+#   BENCH_KEEP=1             keep the work directory (server logs, wrk output, pgbench logs)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -294,9 +301,10 @@ measure_end() { # label completed client_cpu_seconds client_name
     -v done="$completed" -v xact="$xact" -v nopg="$([[ $PG_DB == none ]] && echo 1 || echo 0)" 'BEGIN {
       m = 100 * busy / hz / w; s = 100 * srv / hz / w; p = 100 * pg / hz / w; c = 100 * cl / w
       o = m - s - p - c; if (o < 0) o = 0
-      printf "| %s | %d %% | %.0f %% | %s | %s | %.0f %% (%s) | %.0f %% | %s | %s |", label, q * n, m,
+      printf "| %s | %d %% | %.0f %% | %s | %s | %.0f %% (%s) | %.0f %% | %s | %s | %s |", label, q * n, m,
         (srv > 0 ? sprintf("%.0f %%", s) : "–"), (nopg ? "–" : sprintf("%.0f %%", p)), c, client, o,
-        (srv > 0 ? sprintf("%.0f", 1e6 * srv / hz / done) : "–"), (xact == "" ? "–" : xact) }')")
+        (srv > 0 ? sprintf("%.0f", 1e6 * srv / hz / done) : "–"), (nopg ? "–" : sprintf("%.0f", 1e6 * pg / hz / done)),
+        (xact == "" ? "–" : xact) }')")
 }
 
 bench_store() { # store
@@ -389,8 +397,13 @@ replay_app_sql() { # url script label description
   wait_quiet
   log "pgbench replaying $description: -c $clients (the server's pool size) -j $THREADS -T $DURATION"
   rm -rf "$WORK/pgbench-app-$label"; mkdir -p "$WORK/pgbench-app-$label"
-  if ! (cd "$WORK/pgbench-app-$label" && timeout $((DURATION + 60)) pgbench -n -M prepared -c "$clients" -j "$THREADS" \
-      -T "$DURATION" -l -f "$script" "$url") >"$WORK/pgbench-app-$label.txt" 2>&1; then
+  local TIMEFORMAT='%U %S' saved_db=$PG_DB status=0
+  PG_DB=""  # count every PostgreSQL process: pgbench's backends come and go
+  measure_begin
+  { time (cd "$WORK/pgbench-app-$label" && timeout $((DURATION + 60)) pgbench -n -M prepared -c "$clients" -j "$THREADS" \
+      -T "$DURATION" -l -f "$script" "$url") >"$WORK/pgbench-app-$label.txt" 2>&1 ; } 2>"$WORK/pgbench-app-$label.cpu" || status=$?
+  PG_DB=$saved_db
+  if (( status != 0 )); then
     log "WARNING: the SQL replay failed (schema changed?); see below. Leaving it out."
     tail -5 "$WORK/pgbench-app-$label.txt" >&2
     return 1
@@ -398,6 +411,7 @@ replay_app_sql() { # url script label description
   tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$WORK/pgbench-app-$label.txt" | head -1 | awk '{ printf "%.0f", $1 }')
   count=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$WORK/pgbench-app-$label.txt")
   read -r p50 p90 p99 max < <(percentiles "$WORK/pgbench-app-$label"/pgbench_log.*)
+  PG_DB="" measure_end "replay: $label" "$count" "$(awk '{ printf "%.2f", $1 + $2 }' "$WORK/pgbench-app-$label.cpu")" pgbench
   APP_SQL_ROWS+=("| pgbench (PostgreSQL) | $description | $clients | $DURATION s | $count | 0 / 0 | **$tps** | $p50 | $p90 | **$p99** | $max |")
   log "replay ($label): $tps per second, p99 $p99 ms"
 }
@@ -479,8 +493,8 @@ echo "CPU during each measured run, as a share of one core (the machine has $((N
 echo "script waits for the machine to be quiet (\"busy before\"). PostgreSQL: the benchmark database's backends"
 echo "and the server's auxiliary processes (for pgbench: every PostgreSQL process). \"Other\" is everything else."
 echo
-echo "| Run | Busy before | Machine busy | jiuzai | PostgreSQL | Load generator | Other | jiuzai CPU µs per request | PostgreSQL transactions per request |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| Run | Busy before | Machine busy | jiuzai | PostgreSQL | Load generator | Other | jiuzai CPU µs per request | PostgreSQL CPU µs per request | PostgreSQL transactions per request |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${CPU_ROWS[@]}"
 echo
 echo "| Store | Movements/s | Ratio to pgbench ($PGBENCH_TPS tps) | p99 (ms) | Target ≥ 50 % of pgbench (PostgreSQL) | Target p99 < 50 ms |"
