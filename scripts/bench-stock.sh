@@ -38,7 +38,7 @@ READ_DURATION=${BENCH_READ_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-3}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
-STORES=${BENCH_STORES:-sqlite postgres}
+STORES=${BENCH_STORES-sqlite postgres}
 ITEMS=${BENCH_ITEMS:-quilt blanket towel-quilt folding-bed}
 PG_BASE=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 PG_ADMIN_DB=${BENCH_PG_ADMIN_DB:-test}
@@ -290,9 +290,11 @@ measure_end() { # label completed client_cpu_seconds client_name
   local label=$1 completed=$2 client_cpu=$3 client=$4 busy all srv=0 pg xact="" wall
   read -r busy all < <(cpu_busy_total)
   if [[ -n $SERVER_PID ]]; then srv=$(( $(pid_ticks "$SERVER_PID") - M_SRV )); fi
+  # PostgreSQL publishes transaction counts with a short delay, and the postmaster reaps exited
+  # backends (whose CPU time then shows in its children's times) a moment after they exit.
+  if [[ $PG_DB != none ]]; then sleep 1.5; fi
   pg=$(pg_ticks_delta)
   if [[ -n $CURRENT_DB ]]; then
-    sleep 1.5 # PostgreSQL publishes transaction counts with a short delay
     xact=$(awk -v x=$(( $(xact_commits "$CURRENT_DB") - M_XACT )) -v n="$completed" 'BEGIN { printf "%.1f", x / n }')
   fi
   wall=$(awk -v a=$((all - M_ALL)) -v hz="$HZ" -v n="$NPROC" 'BEGIN { print a / hz / n }') # seconds
@@ -400,8 +402,9 @@ replay_app_sql() { # url script label description
   local TIMEFORMAT='%U %S' saved_db=$PG_DB status=0
   PG_DB=""  # count every PostgreSQL process: pgbench's backends come and go
   measure_begin
-  { time (cd "$WORK/pgbench-app-$label" && timeout $((DURATION + 60)) pgbench -n -M prepared -c "$clients" -j "$THREADS" \
-      -T "$DURATION" -l -f "$script" "$url") >"$WORK/pgbench-app-$label.txt" 2>&1 ; } 2>"$WORK/pgbench-app-$label.cpu" || status=$?
+  { time timeout $((DURATION + 60)) pgbench -n -M prepared -c "$clients" -j "$THREADS" -T "$DURATION" \
+      -l --log-prefix="$WORK/pgbench-app-$label/pgbench_log" -f "$script" "$url" \
+      >"$WORK/pgbench-app-$label.txt" 2>&1 ; } 2>"$WORK/pgbench-app-$label.cpu" || status=$?
   PG_DB=$saved_db
   if (( status != 0 )); then
     log "WARNING: the SQL replay failed (schema changed?); see below. Leaving it out."
@@ -451,8 +454,8 @@ SQL
   wait_quiet
   CURRENT_DB=$db
   measure_begin
-  { time (cd "$WORK/pgbench" && timeout $((DURATION + 60)) pgbench -n -M prepared -c "$CONNECTIONS" -j "$THREADS" \
-    -T "$DURATION" -l -f "$script" "$PG_BASE/$db") >"$WORK/pgbench.txt" 2>&1 ; } 2>"$WORK/pgbench.cpu" \
+  { time timeout $((DURATION + 60)) pgbench -n -M prepared -c "$CONNECTIONS" -j "$THREADS" -T "$DURATION" \
+    -l --log-prefix="$WORK/pgbench/pgbench_log" -f "$script" "$PG_BASE/$db" >"$WORK/pgbench.txt" 2>&1 ; } 2>"$WORK/pgbench.cpu" \
     || { cat "$WORK/pgbench.txt" >&2; die "pgbench failed"; }
   PGBENCH_TPS=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$WORK/pgbench.txt" | head -1)
   PGBENCH_TPS=$(awk -v t="$PGBENCH_TPS" 'BEGIN { printf "%.0f", t }')
