@@ -494,7 +494,8 @@ if (( ${#APP_SQL_ROWS[@]} )); then printf '%s\n' "${APP_SQL_ROWS[@]}"; fi
 echo
 echo "CPU during each measured run, as a share of one core (the machine has $((NPROC * 100)) %). Before each run the"
 echo "script waits for the machine to be quiet (\"busy before\"). PostgreSQL: the benchmark database's backends"
-echo "and the server's auxiliary processes (for pgbench: every PostgreSQL process). \"Other\" is everything else."
+echo "and the server's auxiliary processes (for pgbench: every PostgreSQL process). \"Other\" is everything else,"
+echo "mostly kernel time charged to no process (softirq: loopback TCP) unless the machine was busy before the run."
 echo
 echo "| Run | Busy before | Machine busy | jiuzai | PostgreSQL | Load generator | Other | jiuzai CPU µs per request | PostgreSQL CPU µs per request | PostgreSQL transactions per request |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
