@@ -371,15 +371,14 @@ async fn post_movement(
     operable_depot(&state, &actor, id).await?;
     let claim = crate::idempotency::claim_from(&headers, format!("{}:depot-movement:{id}", actor.user.id), &body)?;
     let request: MovementRequest = serde_json::from_value(body).map_err(|e| AppError::invalid_field("body", e.to_string()))?;
-    let items = state.store.list_items().await?;
-    let item = items.iter().find(|i| i.code == request.item);
+    let item = state.store.get_item(&request.item).await?;
     let to_depot_exists = match request.to_depot {
         Some(to) => state.store.get_depot(to).await?.is_some_and(|d| d.status == "active"),
         None => false,
     };
     let today = crate::clock::today();
     let default_lot = format!("R{}-{}", today.format("%Y%m%d"), &uuid::Uuid::new_v4().simple().to_string()[..6]);
-    let operation = validate(&request, id, item, to_depot_exists, today, &default_lot)
+    let operation = validate(&request, id, item.as_ref(), to_depot_exists, today, &default_lot)
         .map_err(|problems| AppError::invalid("invalid stock movement", problems))?;
     let audit = actor.audit("stock.movement", "stock_movement", "");
     let applied = match state.store.apply_movement(&operation, claim.as_ref(), &audit).await {
@@ -389,8 +388,10 @@ async fn post_movement(
         }
         other => other?,
     };
-    let (Applied::New(movement_id) | Applied::Replayed(movement_id)) = applied;
-    let movement = state.store.get_movement(movement_id).await?.ok_or_else(|| AppError::NotFound("movement vanished".into()))?;
+    let movement = match applied {
+        Applied::New(movement) => *movement,
+        Applied::Replayed(id) => state.store.get_movement(id).await?.ok_or_else(|| AppError::NotFound("movement vanished".into()))?,
+    };
     Ok((StatusCode::CREATED, Json(movement)))
 }
 

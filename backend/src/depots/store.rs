@@ -13,10 +13,11 @@ use crate::db::Backend;
 use crate::idempotency::{Earlier, IdempotencyClaim};
 use crate::impl_for_backends;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Applied {
-    New(i64),
-    /// The same key and body were applied before, as this movement.
+    /// Applied now: the movement as recorded (no need to read it back).
+    New(Box<Movement>),
+    /// The same key and body were applied before, as the movement with this id.
     Replayed(i64),
 }
 
@@ -65,6 +66,7 @@ pub struct MovementFilter {
 #[async_trait::async_trait]
 pub trait DepotStore {
     async fn list_items(&self) -> sqlx::Result<Vec<Item>>;
+    async fn get_item(&self, code: &str) -> sqlx::Result<Option<Item>>;
     async fn upsert_item(&self, item: &Item, audit: &AuditEntry) -> sqlx::Result<()>;
     async fn list_depots(&self) -> sqlx::Result<Vec<Depot>>;
     async fn get_depot(&self, id: i64) -> sqlx::Result<Option<Depot>>;
@@ -104,6 +106,16 @@ impl_for_backends!(impl DepotStore {
              FROM items ORDER BY category, code",
         )
         .fetch_all(self.reader())
+        .await
+    }
+
+    async fn get_item(&self, code: &str) -> sqlx::Result<Option<Item>> {
+        sqlx::query_as::<_, Item>(
+            "SELECT code, name_zh, name_en, category, unit, unit_volume_dm3, unit_weight_g, shelf_life_days, norms
+             FROM items WHERE code = $1",
+        )
+        .bind(code)
+        .fetch_optional(self.reader())
         .await
     }
 
@@ -255,10 +267,10 @@ impl_for_backends!(impl DepotStore {
             }
             _ => None,
         };
-        let id = Self::insert_movement(&mut tx, operation, transfer_id, &lines, audit).await?;
-        Self::record_use(&mut tx, claim, &id.to_string()).await?;
+        let movement = Self::insert_movement(&mut tx, operation, transfer_id, lines, audit).await?;
+        Self::record_use(&mut tx, claim, &movement.id.to_string()).await?;
         tx.commit().await?;
-        Ok(Applied::New(id))
+        Ok(Applied::New(Box::new(movement)))
     }
 
     async fn get_movement(&self, id: i64) -> sqlx::Result<Option<Movement>> {
@@ -379,9 +391,9 @@ impl_for_backends!(impl DepotStore {
             to_depot: None,
             reference: None,
         };
-        let movement = Self::insert_movement(&mut tx, &arrival, Some(id), &lines, audit).await?;
+        let movement = Self::insert_movement(&mut tx, &arrival, Some(id), lines, audit).await?;
         tx.commit().await?;
-        Ok(movement)
+        Ok(movement.id)
     }
 
     async fn user_depot_ids(&self, user_id: i64) -> sqlx::Result<Vec<i64>> {
@@ -550,14 +562,17 @@ impl_for_backends!(impl {
         Ok(available.unwrap_or(0))
     }
 
+    /// Appends the movement and its lines with their audit record; returns the movement as stored.
     pub(crate) async fn insert_movement(
         tx: &mut Transaction<'static, <Self as Backend>::Db>,
         op: &StockOperation,
         transfer_id: Option<i64>,
-        lines: &[MovementLine],
+        lines: Vec<MovementLine>,
         audit: &AuditEntry,
-    ) -> sqlx::Result<i64> {
+    ) -> sqlx::Result<Movement> {
         let quantity = if op.kind == MovementKind::Adjustment { op.delta } else { op.delta.abs() };
+        // Microseconds, as PostgreSQL keeps them, so a replay returns the very same time.
+        let created_at = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO stock_movements (depot_id, kind, item_code, quantity, source, donor, reason, note, to_depot_id,
                transfer_id, reference, actor_id, actor_name, request_id, created_at)
@@ -577,10 +592,10 @@ impl_for_backends!(impl {
         .bind(audit.actor_id)
         .bind(&audit.actor_name)
         .bind(&audit.request_id)
-        .bind(Utc::now())
+        .bind(created_at)
         .fetch_one(&mut **tx)
         .await?;
-        for line in lines {
+        for line in &lines {
             sqlx::query(
                 "INSERT INTO stock_movement_lines (movement_id, lot, expires_on, on_hand_delta, reserved_delta) VALUES ($1, $2, $3, $4, $5)",
             )
@@ -601,6 +616,24 @@ impl_for_backends!(impl {
         }))
         .ok();
         Self::write_audit(tx, &audit).await?;
-        Ok(id)
+        let mut lines = lines;
+        lines.sort_by(|a, b| a.lot.cmp(&b.lot)); // the order a stored movement is read back in
+        Ok(Movement {
+            id,
+            depot_id: op.depot_id,
+            kind: op.kind,
+            item: op.item_code.clone(),
+            quantity,
+            source: op.source.clone(),
+            donor: op.donor.clone(),
+            reason: op.reason.clone(),
+            note: op.note.clone(),
+            to_depot: op.to_depot,
+            transfer_id,
+            reference: op.reference.clone(),
+            actor_name: audit.actor_name.clone(),
+            created_at,
+            lines,
+        })
     }
 });

@@ -187,7 +187,7 @@ impl_for_backends!(impl PlanStore {
             let reservation = StockOperation::reservation(depot_id, &item, quantity, &format!("plan:{id}"));
             match Self::change_stock(&mut tx, &reservation).await {
                 Ok(lines) => {
-                    Self::insert_movement(&mut tx, &reservation, None, &lines, audit).await?;
+                    Self::insert_movement(&mut tx, &reservation, None, lines, audit).await?;
                 }
                 Err(StockError::Insufficient { available }) => return Err(PlanError::Stock { depot_id, item, available }),
                 Err(other) => return Err(other.into()),
@@ -218,7 +218,7 @@ impl_for_backends!(impl PlanStore {
             for ((depot_id, item), quantity) in Self::totals_by_depot_item(&mut tx, id).await? {
                 let release = StockOperation::reservation(depot_id, &item, -quantity, &format!("plan:{id}"));
                 let lines = Self::change_stock(&mut tx, &release).await?;
-                Self::insert_movement(&mut tx, &release, None, &lines, audit).await?;
+                Self::insert_movement(&mut tx, &release, None, lines, audit).await?;
             }
         }
         Self::write_audit(&mut tx, audit).await?;
@@ -263,7 +263,7 @@ impl_for_backends!(impl PlanStore {
                 StockError::Insufficient { available } => PlanError::Stock { depot_id, item: item.clone(), available },
                 other => other.into(),
             })?;
-            Self::insert_movement(&mut tx, &dispatch, None, &lines, audit).await?;
+            Self::insert_movement(&mut tx, &dispatch, None, lines, audit).await?;
         }
         let mut created = Vec::new();
         for ((depot_id, area_code), lines) in by_depot_area {
