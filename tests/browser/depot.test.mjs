@@ -4,57 +4,15 @@
 // the API and the UI, never by hard-coded ids.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { BASE, ORIGIN, REPO_ROOT, openBrowser } from './harness.mjs';
 
-const BASE = process.env.JIUZAI_URL;
-if (!BASE) throw new Error('set JIUZAI_URL to the running server, e.g. JIUZAI_URL=http://127.0.0.1:18080');
-const ORIGIN = new URL(BASE).origin;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCREENSHOT = path.join(REPO_ROOT, 'tests/artifacts/depot-keeper.png');
 const USERNAME = process.env.JIUZAI_DEPOT_USER || 'depot';
 const PASSWORD = process.env.JIUZAI_PASSWORD || 'demo';
 
-// Without the network flags Chromium stalls on a closed network.
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
-async function openBrowser() {
-  const userDataDir = await mkdtemp(path.join(tmpdir(), 'jiuzai-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1440, height: 1000 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const requests = [];
-  const problems = [];
-  context.on('request', (r) => requests.push(r));
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  const close = async () => {
-    await context.close().catch(() => {});
-    await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
-  };
-  return { context, page, requests, problems, close };
-}
 
 /** Today + n days as YYYY-MM-DD in Asia/Shanghai. */
 function shanghaiDatePlus(days) {
@@ -87,7 +45,7 @@ async function waitOnHand(page, item, expected) {
 }
 
 test('depot keeper receives, issues, is refused an over-issue and sees the ledger', { timeout: 180_000 }, async () => {
-  const b = await openBrowser();
+  const b = await openBrowser({ height: 1000 });
   const { page } = b;
   try {
     // ---- sign in: a depot keeper lands on their own depot -------------------------------

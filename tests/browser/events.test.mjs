@@ -5,58 +5,16 @@
 // through the API, never hard-coded ids, so the tests can run again on the same server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { BASE, ORIGIN, REPO_ROOT, openBrowser } from './harness.mjs';
 
-const BASE = process.env.JIUZAI_URL;
-if (!BASE) throw new Error('set JIUZAI_URL to the running server, e.g. JIUZAI_URL=http://127.0.0.1:18080');
-const ORIGIN = new URL(BASE).origin;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ARTIFACTS = path.join(REPO_ROOT, 'tests/artifacts');
 const PASSWORD = process.env.JIUZAI_PASSWORD || 'demo';
 const RUICHANG = '360481';
 const YONGXIU = '360425';
 
-// Without the network flags Chromium stalls on a closed network.
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
-async function openBrowser(height = 900) {
-  const userDataDir = await mkdtemp(path.join(tmpdir(), 'jiuzai-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1440, height },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const requests = [];
-  const problems = [];
-  context.on('request', (r) => requests.push(r));
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  const close = async () => {
-    await context.close().catch(() => {});
-    await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
-  };
-  return { context, page, requests, problems, close };
-}
 
 async function signIn(page, username) {
   await page.goto(BASE, { waitUntil: 'domcontentloaded' });
@@ -181,7 +139,7 @@ test('the manager picks the demo event and sees the response-level choropleth', 
 });
 
 test('a reporter files an initial report for a township of 瑞昌市 and sees it listed', { timeout: 180_000 }, async () => {
-  const b = await openBrowser(1100);
+  const b = await openBrowser({ height: 1100 });
   const { page } = b;
   try {
     await signIn(page, 'reporter');
@@ -236,7 +194,7 @@ test('a reporter files an initial report for a township of 瑞昌市 and sees it
 });
 
 test('relocated ≠ central + dispersed is refused in the browser and nothing is written', { timeout: 180_000 }, async () => {
-  const b = await openBrowser(1100);
+  const b = await openBrowser({ height: 1100 });
   const { page } = b;
   try {
     await signIn(page, 'reporter');
@@ -271,7 +229,7 @@ test('relocated ≠ central + dispersed is refused in the browser and nothing is
 });
 
 test('the assessor enters a verified value with a reason for a 永修 township and sees it beside the report', { timeout: 180_000 }, async () => {
-  const b = await openBrowser(1200);
+  const b = await openBrowser({ height: 1200 });
   const { page } = b;
   try {
     await signIn(page, 'assessor');

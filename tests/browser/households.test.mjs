@@ -4,55 +4,17 @@
 // on disclosure yet; the objection may meet the server's rate limit (its message is then shown).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { BASE, ORIGIN, REPO_ROOT, openBrowser } from './harness.mjs';
 
-const BASE = process.env.JIUZAI_URL;
-if (!BASE) throw new Error('set JIUZAI_URL to the running server, e.g. JIUZAI_URL=http://127.0.0.1:18080');
-const ORIGIN = new URL(BASE).origin;
 const API = `${ORIGIN}/api/v1`;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ARTIFACTS = path.join(REPO_ROOT, 'tests/artifacts');
 const PASSWORD = process.env.JIUZAI_PASSWORD || 'demo';
 // An unmasked resident ID number: 17 digits and a digit or X, not inside a longer number.
 const FULL_ID = /(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])/;
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
-async function openBrowser() {
-  const userDataDir = await mkdtemp(path.join(tmpdir(), 'jiuzai-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1440, height: 900 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const problems = [];
-  const requests = [];
-  context.on('request', (r) => requests.push(r.url()));
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  const close = async () => {
-    await context.close().catch(() => {});
-    await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
-  };
-  return { page, problems, requests, close };
-}
 
 async function signIn(page, username) {
   await page.goto(BASE, { waitUntil: 'domcontentloaded' });
@@ -110,7 +72,7 @@ async function ensureDisclosure() {
 }
 
 test('the manager searches households and sees masked ID numbers only', { timeout: 120_000 }, async () => {
-  const b = await openBrowser();
+  const b = await openBrowser({ consoleErrors: false });
   const { page } = b;
   try {
     await signIn(page, 'manager');
@@ -144,7 +106,7 @@ test('the manager searches households and sees masked ID numbers only', { timeou
 
 test('the public disclosure page opens without signing in and shows no full ID number', { timeout: 120_000 }, async () => {
   await ensureDisclosure();
-  const b = await openBrowser();
+  const b = await openBrowser({ consoleErrors: false });
   const { page } = b;
   try {
     await page.goto(BASE, { waitUntil: 'domcontentloaded' });
@@ -181,7 +143,7 @@ test('the public disclosure page opens without signing in and shows no full ID n
         return m && !m.hidden && m.textContent && !/请填写|Give a reason/.test(m.textContent);
       }, null, { timeout: 15_000 });
     }
-    assert.ok(!b.requests.some((u) => new URL(u).origin !== ORIGIN && !u.startsWith('data:') && !u.startsWith('blob:')), 'no request left the origin');
+    assert.ok(!b.requests.map((r) => r.url()).some((u) => new URL(u).origin !== ORIGIN && !u.startsWith('data:') && !u.startsWith('blob:')), 'no request left the origin');
     assert.deepEqual(b.problems, []);
   } finally {
     await b.close();

@@ -5,42 +5,14 @@
 // shipment with a shortfall. Every run makes a new plan, so it can be run again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { BASE, REPO_ROOT, openBrowser } from './harness.mjs';
 
-const BASE = process.env.JIUZAI_URL;
-if (!BASE) throw new Error('set JIUZAI_URL to the running server, e.g. JIUZAI_URL=http://127.0.0.1:18080');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCREENSHOT = path.join(REPO_ROOT, 'tests/artifacts/plan-map.png');
 const PASSWORD = process.env.JIUZAI_PASSWORD || 'demo';
 const EVENT_ID = 1;
 
-// Without the network flags Chromium stalls on a closed network.
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-async function openBrowser() {
-  const userDataDir = await mkdtemp(path.join(tmpdir(), 'jiuzai-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1440, height: 1000 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  const close = async () => {
-    await context.close().catch(() => {});
-    await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
-  };
-  return { page, problems, close };
-}
 
 async function signIn(page, username) {
   if (await page.getByTestId('logout-button').isVisible().catch(() => false)) {
@@ -86,7 +58,7 @@ async function waitStatus(page, status) {
 }
 
 test('plan → submit → approve → dispatch → receive, through the UI', { timeout: 240_000 }, async () => {
-  const { page, problems, close } = await openBrowser();
+  const { page, problems, close } = await openBrowser({ height: 1000, consoleErrors: false });
   try {
     // 1. Manager plans for the demo event (emergency relief) and submits.
     await signIn(page, 'manager');
@@ -165,7 +137,7 @@ test('plan → submit → approve → dispatch → receive, through the UI', { t
 });
 
 test('a manager draws, lists and deletes a blocked zone on the map', { timeout: 120_000 }, async () => {
-  const { page, problems, close } = await openBrowser();
+  const { page, problems, close } = await openBrowser({ height: 1000, consoleErrors: false });
   try {
     await signIn(page, 'manager');
     await page.goto(`${BASE}#/map?event=${EVENT_ID}`);

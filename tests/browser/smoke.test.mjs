@@ -3,59 +3,15 @@
 // Drives Debian's Chromium (/usr/bin/chromium); never downloads a browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { BASE, ORIGIN, REPO_ROOT, openBrowser } from './harness.mjs';
 
-const BASE = process.env.JIUZAI_URL;
-if (!BASE) throw new Error('set JIUZAI_URL to the running server, e.g. JIUZAI_URL=http://127.0.0.1:18080');
-const ORIGIN = new URL(BASE).origin;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCREENSHOT = path.join(REPO_ROOT, 'tests/artifacts/smoke-map.png');
 const USERNAME = process.env.JIUZAI_USER || 'admin';
 const PASSWORD = process.env.JIUZAI_PASSWORD || 'demo';
 
-// Without the network flags Chromium stalls on a closed network.
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
-/** A fresh browser profile (own --user-data-dir) with one page; records requests and problems. */
-async function openBrowser() {
-  const userDataDir = await mkdtemp(path.join(tmpdir(), 'jiuzai-chromium-'));
-  // Playwright passes userDataDir as --user-data-dir.
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1440, height: 900 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const requests = [];
-  const problems = [];
-  context.on('request', (r) => requests.push(r.url()));
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  const close = async () => {
-    await context.close().catch(() => {});
-    await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
-  };
-  return { context, page, requests, problems, close };
-}
 
 /** Requests that left the app's origin (data: URLs stay in the page; blob: URLs carry their creator's origin). */
 function foreignRequests(urls) {
@@ -103,7 +59,7 @@ test('admin signs in and sees the county map, with no request leaving the origin
     await mkdir(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
 
-    const foreign = foreignRequests(b.requests);
+    const foreign = foreignRequests(b.requests.map((r) => r.url()));
     assert.deepEqual(foreign, [], `requests to other hosts: ${foreign.join(', ')}`);
     // Covers CSP violations, style/layer errors reported by MapLibre and uncaught exceptions.
     assert.deepEqual(b.problems, [], 'no console errors or uncaught exceptions');
@@ -125,7 +81,7 @@ test('a wrong password shows the server message and stays on the login screen', 
     assert.match(new URL(page.url()).hash, /^#\/login/);
     assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'no session stored');
     assert.equal(await page.evaluate(() => document.body.dataset.countiesLoaded), undefined);
-    assert.deepEqual(foreignRequests(b.requests), []);
+    assert.deepEqual(foreignRequests(b.requests.map((r) => r.url())), []);
   } finally {
     await b.close();
   }

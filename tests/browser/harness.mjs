@@ -1,0 +1,57 @@
+// What every browser test shares: the server under test, Debian's Chromium started with the flags
+// this closed network needs, and a fresh profile per browser. Never downloads a browser.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const BASE = process.env.JIUZAI_URL;
+if (!BASE) throw new Error('set JIUZAI_URL to the running server, e.g. JIUZAI_URL=http://127.0.0.1:18080');
+export const ORIGIN = new URL(BASE).origin;
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+// Without the network flags Chromium stalls on a closed network.
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * A fresh browser profile (own --user-data-dir) with one page. Records every request and the
+ * page's errors in `problems` (console errors too, unless `consoleErrors` is false: some screens
+ * log the server's expected 4xx answers).
+ */
+export async function openBrowser({ height = 900, consoleErrors = true } = {}) {
+  const userDataDir = await mkdtemp(path.join(tmpdir(), 'jiuzai-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1440, height },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const requests = [];
+  const problems = [];
+  context.on('request', (r) => requests.push(r));
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  if (consoleErrors) {
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+  }
+  const close = async () => {
+    await context.close().catch(() => {});
+    await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
+  };
+  return { context, page, requests, problems, close };
+}
