@@ -13,6 +13,7 @@ pub mod demo;
 pub mod depots;
 pub mod disasters;
 pub mod export;
+pub mod funds;
 pub mod error;
 pub mod households;
 pub mod http;

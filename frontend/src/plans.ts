@@ -1,8 +1,11 @@
 // Types and calls of the planning API (allocation plans, shipments, blocked zones), plus pure helpers.
 import { api, ApiError } from './api';
+import type { FundsPlan } from './funds';
 
 export type PlanStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'dispatched' | 'completed' | 'cancelled';
 export const AID_TYPES = ['emergency', 'transitional', 'winter_spring'] as const;
+/** Money goes to all four aid types; housing reconstruction is funds only. */
+export const FUNDS_AID_TYPES = [...AID_TYPES, 'reconstruction'] as const;
 
 export interface PlanLine { depot_id: number; area_code: string; item: string; quantity: number; travel_minutes: number; late: boolean }
 export interface AreaFill { area_code: string; item: string; demand: number; allocated: number; fill_rate: number; tier?: number }
@@ -34,6 +37,8 @@ export interface Plan {
   bottlenecks?: Array<{ depot_id: number; item: string }>;
   totals?: { demand: number; allocated: number; lines: number; late_lines: number; unreachable_areas: number };
   time_to_aid?: TimeToAid[];
+  /** A funds plan's money per area and level (amounts in fen). */
+  funds?: FundsPlan | null;
 }
 export interface ShipmentLine { item: string; quantity: number; received: number | null }
 export interface Shipment {
@@ -58,7 +63,7 @@ type Opt = { signal?: AbortSignal };
 export const plansApi = {
   list: (q: { event_id?: number; status?: string } = {}, o: Opt = {}) => api.get<Plan[]>('/plans', { query: q, ...o }),
   get: (id: number, o: Opt = {}) => api.get<Plan>(`/plans/${id}`, o),
-  create: (body: { event_id: number; aid_type: string; kind: 'materials' }, o: Opt = {}) => api.post<Plan>('/plans', body, o),
+  create: (body: { event_id: number; aid_type: string; kind: 'materials' | 'funds'; response_scope?: string }, o: Opt = {}) => api.post<Plan>('/plans', body, o),
   action: (id: number, action: 'submit' | 'approve' | 'reject' | 'dispatch' | 'cancel', body: unknown = {}, o: Opt = {}) =>
     api.post<Plan>(`/plans/${id}/${action}`, body, o),
   shipments: (q: { plan_id?: number; depot_id?: number } = {}, o: Opt = {}) => api.get<Shipment[]>('/shipments', { query: q, ...o }),

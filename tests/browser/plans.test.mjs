@@ -168,3 +168,59 @@ test('a manager draws, lists and deletes a blocked zone on the map', { timeout: 
     await close();
   }
 });
+
+test('funds: register money, plan by the cost split with scaling shown, approve, disburse', { timeout: 180_000 }, async () => {
+  const { page, problems, close } = await openBrowser({ height: 1100, consoleErrors: false });
+  try {
+    await signIn(page, 'manager');
+    await page.getByTestId('nav-plans').click();
+    await page.locator('[data-testid="plans-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('plan-event').selectOption(String(EVENT_ID));
+
+    // The pools card lists the demo's money; a bad amount is refused in the form, a good one registered.
+    await page.locator('[data-testid="fund-pools"] tbody tr[data-testid^="fund-pool-"]').first().waitFor({ timeout: 30_000 });
+    const poolsBefore = await page.locator('[data-testid="fund-pools"] tbody tr[data-testid^="fund-pool-"]').count();
+    await page.getByTestId('pool-name').fill('县级倒损住房配套资金（浏览器测试）');
+    await page.getByTestId('pool-level').selectOption('county');
+    await page.getByTestId('pool-aid').selectOption('reconstruction');
+    await page.getByTestId('pool-amount').fill('-3');
+    await page.getByTestId('pool-add').click();
+    assert.equal(await page.getByTestId('pool-error').isVisible(), true, 'a negative amount is refused before sending');
+    await page.getByTestId('pool-amount').fill('300,000');
+    await page.getByTestId('pool-add').click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="fund-pools"] tbody tr[data-testid^="fund-pool-"]').length === n + 1, poolsBefore, { timeout: 30_000 });
+
+    // A funds plan for emergency aid under the national split: the central pool is short and scaled.
+    await page.getByTestId('plan-kind').selectOption('funds');
+    assert.ok(await page.locator('[data-testid="plan-aid"] option[value="reconstruction"]').count(), 'reconstruction is offered for funds');
+    await page.getByTestId('plan-aid').selectOption('emergency');
+    await page.getByTestId('plan-scope').selectOption('national');
+    await page.getByTestId('plan-create').click();
+    await waitStatus(page, 'draft');
+    const planId = Number(await page.getByTestId('plan-screen').getAttribute('data-plan-id'));
+    assert.equal(await page.getByTestId('funds-level-central').getAttribute('data-scaled'), 'true', 'the short central pool is scaled');
+    assert.ok((await page.locator('[data-testid="plan-fill-table"] tbody tr').count()) > 0);
+    assert.match(await page.getByTestId('total-demand').textContent(), /¥/);
+    await page.screenshot({ path: path.join(REPO_ROOT, 'tests/artifacts/plan-funds.png'), fullPage: true });
+    await page.getByTestId('plan-submit').click();
+    await waitStatus(page, 'submitted');
+
+    await signIn(page, 'reviewer');
+    await page.goto(`${BASE}#/plans/${planId}`);
+    await waitStatus(page, 'submitted');
+    await page.getByTestId('plan-approve').click();
+    await waitStatus(page, 'approved');
+
+    await signIn(page, 'manager');
+    await page.goto(`${BASE}#/plans/${planId}`);
+    await waitStatus(page, 'approved');
+    assert.match(await page.getByTestId('plan-dispatch').textContent(), /拨付|Disburse/);
+    await page.getByTestId('plan-dispatch').click();
+    await waitStatus(page, 'completed');
+    const plan = (await apiGet(page, `/plans/${planId}`)).body;
+    assert.ok(plan.time_to_aid.every((t) => t.onset_to_dispatch_minutes !== null), 'disbursement time is recorded per area');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});

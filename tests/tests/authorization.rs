@@ -66,6 +66,10 @@ fn matrix() -> Vec<Rule> {
         rule(M::POST, "/api/v1/plans/999/submit", None, "DADDDDD"),
         rule(M::POST, "/api/v1/plans/999/dispatch", None, "DAADDDD"),
         rule(M::POST, "/api/v1/shipments/999/receive", Some(json!({"lines": []})), "DADADDD"),
+        rule(M::GET, "/api/v1/standards", None, "AAAAAAA"),
+        rule(M::POST, "/api/v1/standards", Some(json!({"changes": [{"key": "no_such", "value": 1}]})), "ADDDDDD"),
+        rule(M::GET, "/api/v1/funds?event_id=1", None, "AAAAAAA"),
+        rule(M::POST, "/api/v1/funds", Some(json!({"name": "", "source_level": "x", "aid_type": "x", "amount_fen": 0})), "AADDDDD"),
         Rule { method: M::GET, path: "/api/v1/health", body: None, expected: "AAAAAAA", public: true },
         Rule { method: M::GET, path: "/api/v1/public/disclosures", body: None, expected: "AAAAAAA", public: true },
     ]

@@ -322,8 +322,9 @@ store_tests! {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "over budget");
         assert_eq!(server.post("/api/v1/grant-lists", &reviewer, json!({"event_id": EVENT, "aid_type": "emergency", "area_code": TANXI})).await.0, StatusCode::FORBIDDEN);
         assert_eq!(server.get("/api/v1/grant-lists", &manager).await.1.as_array().unwrap().len(), lists_before, "refusals write nothing");
-        let (_, standards) = server.get("/api/v1/grant-lists/standards", &manager).await;
-        assert_eq!(standards["transitional_per_person_day"]["amount_fen"], 2000);
+        let (_, standards) = server.get("/api/v1/standards", &manager).await;
+        let per_day = standards.as_array().unwrap().iter().find(|s| s["key"] == "transitional_per_person_day").unwrap();
+        assert_eq!(per_day["value"], 2000);
 
         // draft → submitted → approved (by a reviewer, not the author) → published
         assert_eq!(step(&server, &manager, reconstruction, "approve", json!({})).await.0, StatusCode::FORBIDDEN);

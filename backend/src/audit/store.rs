@@ -31,6 +31,17 @@ impl_for_backends!(impl AuditStore {
 });
 
 impl_for_backends!(impl {
+    /// Writes the record of a row just created, naming its new id.
+    pub(crate) async fn write_audit_created(
+        tx: &mut Transaction<'static, <Self as Backend>::Db>,
+        entry: &AuditEntry,
+        id: i64,
+    ) -> sqlx::Result<()> {
+        let mut entry = entry.clone();
+        entry.entity_id = id.to_string();
+        Self::write_audit(tx, &entry).await
+    }
+
     /// Writes `entry` inside the caller's transaction, so the change and its record commit together.
     pub(crate) async fn write_audit(
         tx: &mut Transaction<'static, <Self as Backend>::Db>,

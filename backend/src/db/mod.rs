@@ -18,12 +18,13 @@ use crate::audit::store::AuditStore;
 use crate::auth::store::AuthStore;
 use crate::depots::store::DepotStore;
 use crate::disasters::store::DisasterStore;
+use crate::funds::store::FundStore;
 use crate::households::store::HouseholdStore;
 use crate::plans::store::PlanStore;
 
 /// Everything the application needs from storage.
 #[async_trait::async_trait]
-pub trait Store: AreaStore + AuthStore + AuditStore + DepotStore + DisasterStore + HouseholdStore + PlanStore + Send + Sync + 'static {
+pub trait Store: AreaStore + AuthStore + AuditStore + DepotStore + DisasterStore + FundStore + HouseholdStore + PlanStore + Send + Sync + 'static {
     fn backend_name(&self) -> &'static str;
     /// Liveness of the database, for `/api/v1/health`.
     async fn ping(&self) -> sqlx::Result<()>;
@@ -54,6 +55,7 @@ const CHECKSUMMED: &[(&str, &str)] = &[
     ("loss_reports", "SELECT id || ':' || area_code || ':' || version || ':' || stage FROM loss_reports ORDER BY id"),
     ("assessments", "SELECT id || ':' || area_code || ':' || version FROM assessments ORDER BY id"),
     ("plans", "SELECT id || ':' || status FROM plans ORDER BY id"),
+    ("fund_pools", "SELECT id || ':' || source_level || ':' || aid_type || ':' || amount_fen || ':' || committed_fen FROM fund_pools ORDER BY id"),
     ("plan_lines", "SELECT plan_id || ':' || depot_id || ':' || area_code || ':' || item_code || ':' || quantity FROM plan_lines ORDER BY 1"),
     ("audit_log", "SELECT id || ':' || action || ':' || entity_id FROM audit_log ORDER BY id"),
 ];

@@ -448,8 +448,32 @@ pub async fn seed_flood(state: &AppState) -> anyhow::Result<()> {
         audit.actor_name = "manager".into();
         state.store.accept_area(event_id, &code, &audit).await?;
     }
+    seed_fund_pools(state, event_id).await?;
     let event = state.store.get_event(event_id).await?.expect("just created");
     crate::disasters::http::record_level_changes(state, &event).await.map_err(|e| anyhow::anyhow!("demo levels: {e}"))?;
     tracing::info!(event_id, "demo flood seeded (fictional)");
+    Ok(())
+}
+
+/// Fund pools for the demo flood's emergency aid and housing reconstruction (fictional amounts,
+/// of the order of Jiangxi's first allocations in DOMAIN.md §3.2). The central emergency money
+/// falls short of its 70% share, so the funds plan shows proportional scaling.
+async fn seed_fund_pools(state: &AppState, event_id: i64) -> anyhow::Result<()> {
+    use crate::funds::SourceLevel as L;
+    use crate::funds::store::NewPool;
+    let pools = [
+        ("中央自然灾害救灾资金（应急，第一批）", L::Central, "emergency", 5_000_000),
+        ("省级自然灾害生活救助资金（应急）", L::Province, "emergency", 1_500_000),
+        ("市级救灾资金（应急）", L::City, "emergency", 500_000),
+        ("县级救灾资金（应急）", L::County, "emergency", 1_000_000),
+        ("中央自然灾害救灾资金（倒损住房恢复重建）", L::Central, "reconstruction", 8_000_000),
+        ("省级倒损住房恢复重建资金", L::Province, "reconstruction", 2_000_000),
+    ];
+    for (name, source_level, aid_type, yuan) in pools {
+        let pool = NewPool { name: name.into(), source_level, aid_type: aid_type.into(), event_id: Some(event_id), amount_fen: yuan * 100 };
+        let mut audit = AuditEntry::system("fund_pool.create", "fund_pool", "");
+        audit.actor_name = "manager".into();
+        state.store.create_pool(&pool, &audit).await?;
+    }
     Ok(())
 }

@@ -176,9 +176,7 @@ impl_for_backends!(impl DepotStore {
         .fetch_one(&mut *tx)
         .await?;
         Self::replace_targets(&mut tx, id, &fields.targets).await?;
-        let mut audit = audit.clone();
-        audit.entity_id = id.to_string();
-        Self::write_audit(&mut tx, &audit).await?;
+        Self::write_audit_created(&mut tx, audit, id).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -458,7 +456,7 @@ impl_for_backends!(impl {
                 if changed == 0 {
                     return Err(StockError::Insufficient { available: Self::available(tx, depot, item).await? });
                 }
-                return Ok(vec![MovementLine { lot: None, expires_on: None, on_hand_delta: 0, reserved_delta: op.delta }]);
+                Ok(vec![MovementLine { lot: None, expires_on: None, on_hand_delta: 0, reserved_delta: op.delta }])
             }
             _ if op.delta > 0 => {
                 let lot = op.lot.clone().unwrap_or_default();

@@ -144,9 +144,7 @@ impl_for_backends!(impl DisasterStore {
         .bind(photo.uploaded_at)
         .fetch_one(&mut *tx)
         .await?;
-        let mut audit = audit.clone();
-        audit.entity_id = id.to_string();
-        Self::write_audit(&mut tx, &audit).await?;
+        Self::write_audit_created(&mut tx, audit, id).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -192,9 +190,7 @@ impl_for_backends!(impl DisasterStore {
         .bind(Utc::now())
         .fetch_one(&mut *tx)
         .await?;
-        let mut audit = audit.clone();
-        audit.entity_id = id.to_string();
-        Self::write_audit(&mut tx, &audit).await?;
+        Self::write_audit_created(&mut tx, audit, id).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -232,9 +228,7 @@ impl_for_backends!(impl DisasterStore {
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-        let mut audit = audit.clone();
-        audit.entity_id = id.to_string();
-        Self::write_audit(&mut tx, &audit).await?;
+        Self::write_audit_created(&mut tx, audit, id).await?;
         tx.commit().await?;
         Ok(id)
     }

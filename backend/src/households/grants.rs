@@ -20,7 +20,8 @@ use utoipa_axum::routes;
 
 use super::http::{parse_body, sees_names};
 use super::pii::Pii;
-use super::rules::{self, Entitlement, Ineligible, STANDARDS, Standards};
+use super::rules::{self, Entitlement, Ineligible};
+use crate::funds::rules::yuan;
 use super::store::{GrantError, NewGrant, NewGrantList, Stamp};
 use super::{AgeGroup, AidType, DamageRecord, GrantListRow, GrantRow, HouseDamage, ListStatus, Objection, Programme, enum_text};
 use crate::areas::code;
@@ -33,7 +34,6 @@ use crate::http::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_grant_lists, create_grant_list))
-        .routes(routes!(grant_standards))
         .routes(routes!(get_grant_list))
         .routes(routes!(submit_list))
         .routes(routes!(approve_list))
@@ -219,10 +219,11 @@ async fn entitlements(
         state.store.damage_records(event_id, Some(&pattern)).await?.into_iter().map(|d| (d.household_id, d)).collect();
     let households = state.store.damaged_households(event_id, &pattern).await?;
     let today = crate::clock::today();
+    let standards = crate::funds::http::standards(state).await?;
     let mut assessed: Vec<_> = households
         .into_iter()
         .map(|h| {
-            let verdict = rules::assess(aid, &h.facts(today), damage.get(&h.id).map(DamageRecord::facts).as_ref());
+            let verdict = rules::assess(&standards, aid, &h.facts(today), damage.get(&h.id).map(DamageRecord::facts).as_ref());
             (h, verdict)
         })
         .collect();
@@ -306,7 +307,7 @@ async fn create_grant_list(
     {
         return Err(AppError::invalid_field(
             "budget_fen",
-            format!("the list needs {} but the budget is {}", rules::yuan(total), rules::yuan(budget)),
+            format!("the list needs {} but the budget is {}", yuan(total), yuan(budget)),
         ));
     }
     let grants: Vec<NewGrant> = chosen
@@ -325,13 +326,6 @@ async fn create_grant_list(
     }));
     let id = state.store.create_grant_list(&list, &grants, &audit).await?;
     Ok((StatusCode::CREATED, Json(detail(&state, &actor, id).await?)))
-}
-
-/// The relief standards the amounts come from (DOMAIN.md §3.1).
-#[utoipa::path(get, path = "/api/v1/grant-lists/standards", tag = "households", security(("bearer" = [])),
-    responses((status = 200, body = Standards)))]
-async fn grant_standards(_actor: Actor) -> Json<Standards> {
-    Json(STANDARDS)
 }
 
 /// A grant list with its lines.

@@ -306,29 +306,7 @@ impl Exclusion {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AidType {
-    /// 灾害应急救助
-    Emergency,
-    /// 过渡期生活救助
-    Transitional,
-    /// 冬春临时生活困难救助
-    WinterSpring,
-    /// 倒损住房恢复重建
-    Reconstruction,
-}
-
-impl AidType {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Self::Emergency => "灾害应急救助",
-            Self::Transitional => "过渡期生活救助",
-            Self::WinterSpring => "冬春临时生活困难救助",
-            Self::Reconstruction => "倒损住房恢复重建补助",
-        }
-    }
-}
+pub use crate::funds::AidType;
 
 /// One household's losses in one event.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]

@@ -1,8 +1,5 @@
-//! Relief standards, eligibility, amounts and priority for household grants — pure functions.
-//!
-//! The standards are the central allocation bases of DOMAIN.md §3.1 (财建〔2020〕245号 era, as
-//! quoted by Suzhou and Anhui 2024): every amount the product pays comes from [`STANDARDS`], in
-//! integer fen.
+//! Eligibility, amounts and priority for household grants — pure functions. The amounts come
+//! from the relief standards in force (`crate::funds::rules::Standards`), in integer fen.
 
 use std::collections::BTreeSet;
 
@@ -10,63 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{AidType, Exclusion, HouseDamage, HouseholdType, Programme};
-
-/// One relief standard, with where it comes from.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-pub struct Standard {
-    pub key: &'static str,
-    pub amount_fen: i64,
-    /// per person, per person-day, per household
-    pub basis: &'static str,
-    pub source: &'static str,
-}
-
-/// The relief standards (DOMAIN.md §3.1). Change them here; nowhere else holds an amount.
-pub const STANDARDS: Standards = Standards {
-    emergency_per_person: Standard {
-        key: "emergency_per_person",
-        amount_fen: 300 * 100,
-        basis: "person",
-        source: "DOMAIN.md §3.1 灾害应急救助: ¥300 per person (central allocation basis; Suzhou, Anhui 2024)",
-    },
-    transitional_per_person_day: Standard {
-        key: "transitional_per_person_day",
-        amount_fen: 20 * 100,
-        basis: "person-day",
-        source: "DOMAIN.md §3.1 过渡期生活救助: ¥20 per person per day for 3 months, house collapsed or severely damaged, \
-                 无房可住、无生活来源、无自救能力",
-    },
-    transitional_days: 90,
-    reconstruction_collapsed_or_severe: Standard {
-        key: "reconstruction_collapsed_or_severe",
-        amount_fen: 20_000 * 100,
-        basis: "household",
-        source: "DOMAIN.md §3.1 倒损住房恢复重建: ¥20,000 per household collapsed or severely damaged (Suzhou)",
-    },
-    reconstruction_general: Standard {
-        key: "reconstruction_general",
-        amount_fen: 2_000 * 100,
-        basis: "household",
-        source: "DOMAIN.md §3.1 倒损住房恢复重建: ¥2,000 per household with general damage (Suzhou)",
-    },
-    winter_spring_per_person: Standard {
-        key: "winter_spring_per_person",
-        amount_fen: 130 * 100,
-        basis: "person",
-        source: "DOMAIN.md §3.1 冬春临时生活困难救助: ¥130 per person (Suzhou; Fengxin, Jiangxi minimum)",
-    },
-};
-
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-pub struct Standards {
-    pub emergency_per_person: Standard,
-    pub transitional_per_person_day: Standard,
-    /// Length of transitional aid: 3 months.
-    pub transitional_days: i64,
-    pub reconstruction_collapsed_or_severe: Standard,
-    pub reconstruction_general: Standard,
-    pub winter_spring_per_person: Standard,
-}
+use crate::funds::rules::{StandardKey, Standards, housing_aid, yuan};
 
 /// What eligibility needs to know about a household.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,13 +71,8 @@ fn ineligible(rule: &'static str, message: impl Into<String>) -> Ineligible {
     Ineligible { rule, message: message.into() }
 }
 
-pub fn yuan(fen: i64) -> String {
-    if fen % 100 == 0 { format!("¥{}", fen / 100) } else { format!("¥{}.{:02}", fen / 100, fen % 100) }
-}
-
 /// The amount and reason for `aid`, or the rule that excludes the household.
-pub fn assess(aid: AidType, household: &HouseholdFacts, damage: Option<&DamageFacts>) -> Result<Entitlement, Ineligible> {
-    let s = &STANDARDS;
+pub fn assess(standards: &Standards, aid: AidType, household: &HouseholdFacts, damage: Option<&DamageFacts>) -> Result<Entitlement, Ineligible> {
     let priority = is_priority(household);
     let Some(damage) = damage else {
         return Err(ineligible("damage.no_record", "the household has no damage record for this event"));
@@ -146,7 +82,7 @@ pub fn assess(aid: AidType, household: &HouseholdFacts, damage: Option<&DamageFa
     }
     let (amount_fen, reason) = match aid {
         AidType::Emergency => {
-            let per = s.emergency_per_person.amount_fen;
+            let per = standards.get(StandardKey::EmergencyPerPerson);
             (household.members * per, format!("{}人 × {}", household.members, yuan(per)))
         }
         AidType::Transitional => {
@@ -162,7 +98,7 @@ pub fn assess(aid: AidType, household: &HouseholdFacts, damage: Option<&DamageFa
             if damage.transitional_persons <= 0 {
                 return Err(ineligible("transitional.no_persons", "no member needs transitional aid"));
             }
-            let (per, days) = (s.transitional_per_person_day.amount_fen, s.transitional_days);
+            let (per, days) = (standards.get(StandardKey::TransitionalPerPersonDay), standards.get(StandardKey::TransitionalDays));
             (
                 damage.transitional_persons * per * days,
                 format!("{}人 × {}/天 × {days}天（{}）", damage.transitional_persons, yuan(per), damage.house.label_zh()),
@@ -181,14 +117,12 @@ pub fn assess(aid: AidType, household: &HouseholdFacts, damage: Option<&DamageFa
                     message: format!("rebuild aid excludes {} (DOMAIN.md §3.1)", exclusion.label_zh()),
                 });
             }
-            let standard = match damage.house {
-                HouseDamage::Collapsed | HouseDamage::Severe => s.reconstruction_collapsed_or_severe,
-                HouseDamage::General => s.reconstruction_general,
-                HouseDamage::None => {
-                    return Err(ineligible("reconstruction.no_house_damage", "the house is not damaged"));
-                }
-            };
-            (standard.amount_fen, format!("{}{}间，每户{}", damage.house.label_zh(), damage.rooms, yuan(standard.amount_fen)))
+            if damage.house == HouseDamage::None {
+                return Err(ineligible("reconstruction.no_house_damage", "the house is not damaged"));
+            }
+            let aid = housing_aid(standards, damage.house_lost(), 1, damage.rooms);
+            let rate = if aid.standard == StandardKey::RebuildPerRoom || aid.standard == StandardKey::RepairPerRoom { "每间" } else { "每户" };
+            (aid.amount_fen, format!("{}{}间，{rate}{}", damage.house.label_zh(), damage.rooms, yuan(aid.rate_fen)))
         }
         AidType::WinterSpring => {
             let in_need = priority || damage.house_lost() || damage.crop_total_loss || damage.dead + damage.missing > 0;
@@ -199,7 +133,7 @@ pub fn assess(aid: AidType, household: &HouseholdFacts, damage: Option<&DamageFa
                      a total crop loss or a dead or missing member",
                 ));
             }
-            let per = s.winter_spring_per_person.amount_fen;
+            let per = standards.get(StandardKey::WinterSpringPerPerson);
             (household.members * per, format!("{}人 × {}", household.members, yuan(per)))
         }
     };
@@ -237,7 +171,7 @@ mod tests {
 
     #[test]
     fn emergency_aid_is_per_person() {
-        let got = assess(AidType::Emergency, &household(HouseholdType::General, 4), Some(&damage(HouseDamage::General))).unwrap();
+        let got = assess(&Standards::default(), AidType::Emergency, &household(HouseholdType::General, 4), Some(&damage(HouseDamage::General))).unwrap();
         assert_eq!(got.amount_fen, 4 * 30_000);
         assert_eq!(got.reason, "4人 × ¥300");
         assert!(!got.priority);
@@ -246,36 +180,36 @@ mod tests {
     #[test]
     fn no_record_or_no_loss_means_no_aid() {
         let h = household(HouseholdType::Dibao, 2);
-        assert_eq!(assess(AidType::Emergency, &h, None).unwrap_err().rule, "damage.no_record");
-        assert_eq!(assess(AidType::Emergency, &h, Some(&damage(HouseDamage::None))).unwrap_err().rule, "damage.not_affected");
+        assert_eq!(assess(&Standards::default(), AidType::Emergency, &h, None).unwrap_err().rule, "damage.no_record");
+        assert_eq!(assess(&Standards::default(), AidType::Emergency, &h, Some(&damage(HouseDamage::None))).unwrap_err().rule, "damage.not_affected");
         let crops = DamageFacts { crop_total_loss: true, ..damage(HouseDamage::None) };
-        assert!(assess(AidType::Emergency, &h, Some(&crops)).is_ok(), "a total crop loss is a loss");
+        assert!(assess(&Standards::default(), AidType::Emergency, &h, Some(&crops)).is_ok(), "a total crop loss is a loss");
     }
 
     #[test]
     fn transitional_aid_is_persons_times_20_yuan_times_90_days() {
         let h = household(HouseholdType::General, 5);
         let lost = DamageFacts { transitional_persons: 3, ..damage(HouseDamage::Collapsed) };
-        let got = assess(AidType::Transitional, &h, Some(&lost)).unwrap();
+        let got = assess(&Standards::default(), AidType::Transitional, &h, Some(&lost)).unwrap();
         assert_eq!(got.amount_fen, 3 * 2_000 * 90);
         assert_eq!(got.amount_fen, 540_000, "¥5,400");
         let severe = DamageFacts { house: HouseDamage::Severe, ..lost.clone() };
-        assert!(assess(AidType::Transitional, &h, Some(&severe)).is_ok());
+        assert!(assess(&Standards::default(), AidType::Transitional, &h, Some(&severe)).is_ok());
         let general = DamageFacts { house: HouseDamage::General, ..lost.clone() };
-        assert_eq!(assess(AidType::Transitional, &h, Some(&general)).unwrap_err().rule, "transitional.house_not_lost");
+        assert_eq!(assess(&Standards::default(), AidType::Transitional, &h, Some(&general)).unwrap_err().rule, "transitional.house_not_lost");
         let elsewhere = DamageFacts { has_other_home: true, ..lost.clone() };
-        assert_eq!(assess(AidType::Transitional, &h, Some(&elsewhere)).unwrap_err().rule, "transitional.has_other_home");
+        assert_eq!(assess(&Standards::default(), AidType::Transitional, &h, Some(&elsewhere)).unwrap_err().rule, "transitional.has_other_home");
         let nobody = DamageFacts { transitional_persons: 0, ..lost };
-        assert_eq!(assess(AidType::Transitional, &h, Some(&nobody)).unwrap_err().rule, "transitional.no_persons");
+        assert_eq!(assess(&Standards::default(), AidType::Transitional, &h, Some(&nobody)).unwrap_err().rule, "transitional.no_persons");
     }
 
     #[test]
     fn reconstruction_goes_by_damage_grade_with_the_exclusions() {
         let h = household(HouseholdType::General, 3);
         for (house, fen) in [(HouseDamage::Collapsed, 2_000_000), (HouseDamage::Severe, 2_000_000), (HouseDamage::General, 200_000)] {
-            assert_eq!(assess(AidType::Reconstruction, &h, Some(&damage(house))).unwrap().amount_fen, fen, "{house:?}");
+            assert_eq!(assess(&Standards::default(), AidType::Reconstruction, &h, Some(&damage(house))).unwrap().amount_fen, fen, "{house:?}");
         }
-        assert_eq!(assess(AidType::Reconstruction, &h, Some(&damage(HouseDamage::Collapsed))).unwrap().reason, "倒塌3间，每户¥20000");
+        assert_eq!(assess(&Standards::default(), AidType::Reconstruction, &h, Some(&damage(HouseDamage::Collapsed))).unwrap().reason, "倒塌3间，每户¥20000");
         let cases = [
             (Exclusion::AuxiliaryRoom, "reconstruction.excluded.auxiliary_room"),
             (Exclusion::TemporaryBuilding, "reconstruction.excluded.temporary_building"),
@@ -285,25 +219,25 @@ mod tests {
         ];
         for (exclusion, rule) in cases {
             let excluded = DamageFacts { exclusions: vec![exclusion], ..damage(HouseDamage::Collapsed) };
-            assert_eq!(assess(AidType::Reconstruction, &h, Some(&excluded)).unwrap_err().rule, rule);
+            assert_eq!(assess(&Standards::default(), AidType::Reconstruction, &h, Some(&excluded)).unwrap_err().rule, rule);
         }
         let crops_only = DamageFacts { crop_total_loss: true, ..damage(HouseDamage::None) };
-        assert_eq!(assess(AidType::Reconstruction, &h, Some(&crops_only)).unwrap_err().rule, "reconstruction.no_house_damage");
+        assert_eq!(assess(&Standards::default(), AidType::Reconstruction, &h, Some(&crops_only)).unwrap_err().rule, "reconstruction.no_house_damage");
     }
 
     #[test]
     fn winter_spring_aid_needs_need() {
         let general = household(HouseholdType::General, 3);
         let hit = damage(HouseDamage::General);
-        assert_eq!(assess(AidType::WinterSpring, &general, Some(&hit)).unwrap_err().rule, "winter_spring.not_in_need");
+        assert_eq!(assess(&Standards::default(), AidType::WinterSpring, &general, Some(&hit)).unwrap_err().rule, "winter_spring.not_in_need");
         let poor = household(HouseholdType::Dibao, 3);
-        let got = assess(AidType::WinterSpring, &poor, Some(&hit)).unwrap();
+        let got = assess(&Standards::default(), AidType::WinterSpring, &poor, Some(&hit)).unwrap();
         assert_eq!(got.amount_fen, 3 * 13_000);
         assert!(got.priority);
         let crops = DamageFacts { crop_total_loss: true, ..hit.clone() };
-        assert!(assess(AidType::WinterSpring, &general, Some(&crops)).is_ok());
+        assert!(assess(&Standards::default(), AidType::WinterSpring, &general, Some(&crops)).is_ok());
         let missing = DamageFacts { missing: 1, ..hit };
-        assert!(assess(AidType::WinterSpring, &general, Some(&missing)).is_ok());
+        assert!(assess(&Standards::default(), AidType::WinterSpring, &general, Some(&missing)).is_ok());
     }
 
     #[test]
@@ -324,18 +258,13 @@ mod tests {
     }
 
     #[test]
-    fn standards_are_whole_fen_and_sourced() {
-        let s = STANDARDS;
-        for standard in [
-            s.emergency_per_person,
-            s.transitional_per_person_day,
-            s.reconstruction_collapsed_or_severe,
-            s.reconstruction_general,
-            s.winter_spring_per_person,
-        ] {
-            assert!(standard.amount_fen > 0 && standard.source.contains("DOMAIN.md §3.1"), "{}", standard.key);
-        }
-        assert_eq!(yuan(13_000), "¥130");
-        assert_eq!(yuan(12_345), "¥123.45");
+    fn changed_standards_change_the_amounts() {
+        let h = household(HouseholdType::General, 2);
+        let raised = Standards::with_stored([("winter_spring_per_person".to_owned(), 150 * 100)]);
+        let hit = DamageFacts { crop_total_loss: true, ..damage(HouseDamage::None) };
+        assert_eq!(assess(&raised, AidType::WinterSpring, &h, Some(&hit)).unwrap().amount_fen, 2 * 15_000);
+        let by_room = Standards::with_stored([("rebuild_per_room".to_owned(), 5_000 * 100)]);
+        let got = assess(&by_room, AidType::Reconstruction, &h, Some(&damage(HouseDamage::Collapsed))).unwrap();
+        assert_eq!((got.amount_fen, got.reason.as_str()), (1_500_000, "倒塌3间，每间¥5000"));
     }
 }

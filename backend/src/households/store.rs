@@ -384,9 +384,7 @@ impl_for_backends!(impl HouseholdStore {
         .bind(Utc::now())
         .fetch_one(&mut *tx)
         .await?;
-        let mut audit = audit.clone();
-        audit.entity_id = id.to_string();
-        Self::write_audit(&mut tx, &audit).await?;
+        Self::write_audit_created(&mut tx, audit, id).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -462,9 +460,7 @@ impl_for_backends!(impl HouseholdStore {
             });
             builder.build().execute(&mut *tx).await?;
         }
-        let mut audit = audit.clone();
-        audit.entity_id = id.to_string();
-        Self::write_audit(&mut tx, &audit).await?;
+        Self::write_audit_created(&mut tx, audit, id).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -609,9 +605,7 @@ impl_for_backends!(impl HouseholdStore {
         .bind(Utc::now())
         .fetch_one(&mut *tx)
         .await?;
-        let mut audit = audit.clone();
-        audit.entity_id = id.to_string();
-        Self::write_audit(&mut tx, &audit).await?;
+        Self::write_audit_created(&mut tx, audit, id).await?;
         tx.commit().await?;
         Ok(id)
     }

@@ -78,6 +78,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::audit::http::routes())
         .merge(crate::depots::http::routes())
         .merge(crate::disasters::http::routes())
+        .merge(crate::funds::http::routes())
         .merge(crate::households::http::routes())
         .merge(crate::plans::http::routes())
 }

@@ -660,11 +660,11 @@ mod tests {
             shipped[line.depot] += line.quantity;
             on_route.insert((line.depot, line.area), line.quantity);
         }
-        for depot in 0..depots {
-            if shipped[depot] < problem.supplies[depot] {
+        for (depot, &sent) in shipped.iter().enumerate() {
+            if sent < problem.supplies[depot] {
                 residual.push((Nodes::SOURCE, nodes.depot(depot), 0));
             }
-            if shipped[depot] > 0 {
+            if sent > 0 {
                 residual.push((nodes.depot(depot), Nodes::SOURCE, 0));
             }
             for area in 0..areas {

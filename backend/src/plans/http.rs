@@ -18,6 +18,7 @@ use crate::depots::{Depot, can_operate, can_read};
 use crate::disasters::http::{event_or_404, summarize};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::export::{Cell, Format, Table};
+use crate::funds::{ResponseScope, SourceLevel};
 use crate::http::AppState;
 use crate::planner::{AreaDemand, ItemProblem, plan_item};
 use crate::routing::{Point, TravelTimes};
@@ -44,6 +45,10 @@ impl From<PlanError> for AppError {
                 message: format!("stock changed and the plan no longer fits: {error}"),
                 details: Some(serde_json::json!({"depot_id": depot_id, "item": item, "available": available})),
             },
+            PlanError::Funds(_, level, available_fen) => AppError::Conflict {
+                message: error.to_string(),
+                details: Some(serde_json::json!({"source_level": level, "available_fen": available_fen})),
+            },
             PlanError::Db(e) => e.into(),
         }
     }
@@ -67,6 +72,10 @@ pub struct PlanRequest {
     pub aid_type: String,
     /// materials or funds
     pub kind: String,
+    /// Funds plans: which cost split applies — national, provincial or local. Default: national
+    /// when the national plan's criteria are met at the province, else local; choose provincial
+    /// when the province has started its own relief response.
+    pub response_scope: Option<String>,
 }
 
 /// Everything a materials plan is computed from, read once.
@@ -192,6 +201,42 @@ fn compute(input: &PlanningInput, aid: crate::depots::MaterialAidType, persons_p
     (lines, result)
 }
 
+/// A funds plan: each lowest reporting area's entitlement under the standards in force, split
+/// between the levels and scaled where a level's pools are short. `areas` carries the money as
+/// item `funds` (amounts in fen), so fill rates read the same as for materials.
+async fn funds_plan(state: &AppState, actor: &Actor, event: &crate::disasters::Event, aid: AidType, scope: Option<ResponseScope>) -> AppResult<PlanResult> {
+    let summarized = summarize(state, event).await?;
+    let basis = crate::funds::rules::basis_indicators(aid);
+    let areas: Vec<(String, crate::disasters::Figures)> =
+        super::needs::lowest_reporting(&summarized.own_best, |f| basis.iter().any(|i| f.get(i).is_some_and(|v| *v > 0)))
+            .into_iter()
+            .filter(|code| actor.user.can_reach(code))
+            .map(|code| (code.clone(), summarized.own_best[code].clone()))
+            .collect();
+    if areas.is_empty() {
+        let names: Vec<String> = basis.iter().map(|i| i.name()).collect();
+        return Err(AppError::invalid_field(
+            "event_id",
+            format!("no figures to plan from: no area in your scope has reported {} for this event", names.join(" or ")),
+        ));
+    }
+    let national = summarized.summaries.values().any(|s| s.level == "province" && s.response_level.is_some());
+    let scope = scope.unwrap_or(if national { ResponseScope::National } else { ResponseScope::Local });
+    let standards = crate::funds::http::standards(state).await?;
+    let mut available: BTreeMap<SourceLevel, i64> = BTreeMap::new();
+    for pool in state.store.fund_pools(Some(event.id), Some(&crate::disasters::enum_text(aid))).await? {
+        *available.entry(pool.source_level).or_default() += pool.available_fen;
+    }
+    let funds = crate::funds::rules::plan_funds(&standards, aid, scope, &areas, &available);
+    let fills: Vec<AreaFill> = funds
+        .areas
+        .iter()
+        .map(|a| AreaFill { area_code: a.area_code.clone(), item: "funds".into(), demand: a.entitled_fen, allocated: a.allocated_fen, fill_rate: a.fill_rate, tier: 0 })
+        .collect();
+    let totals = Totals { demand: funds.entitled_fen, allocated: funds.allocated_fen, ..Totals::default() };
+    Ok(PlanResult { areas: fills, totals, funds: Some(funds), ..PlanResult::default() })
+}
+
 fn totals(lines: &[PlanLine], result: &PlanResult) -> Totals {
     let mut unreachable: Vec<&str> = result.unreachable.iter().map(|u| u.area_code.as_str()).collect();
     unreachable.sort_unstable();
@@ -231,14 +276,24 @@ async fn create_plan(State(state): State<AppState>, actor: Actor, Json(body): Js
     let kind: PlanKind = crate::disasters::parse_enum(request.kind.clone()).map_err(|_| AppError::invalid_field("kind", "materials or funds"))?;
     let event = event_or_404(&state, request.event_id).await?;
     let material = match (kind, aid.materials()) {
-        (PlanKind::Materials, Some(material)) => material,
+        (PlanKind::Materials, Some(material)) => Some(material),
         (PlanKind::Materials, None) => return Err(AppError::invalid_field("kind", "housing reconstruction is funds only")),
-        (PlanKind::Funds, _) => {
-            return Err(AppError::invalid_field("kind", "funds plans are not available in this version; plan materials"));
-        }
+        (PlanKind::Funds, _) => None,
     };
-    let input = planning_input(&state, &actor, &event, aid).await?;
-    let (lines, result) = compute(&input, material, state.settings.persons_per_household, state.settings.plan_deadline_minutes);
+    let scope: Option<ResponseScope> = match &request.response_scope {
+        Some(text) => Some(
+            crate::disasters::parse_enum(text.clone())
+                .map_err(|_| AppError::invalid_field("response_scope", "national, provincial or local"))?,
+        ),
+        None => None,
+    };
+    let (lines, result) = match material {
+        Some(material) => {
+            let input = planning_input(&state, &actor, &event, aid).await?;
+            compute(&input, material, state.settings.persons_per_household, state.settings.plan_deadline_minutes)
+        }
+        None => (Vec::new(), funds_plan(&state, &actor, &event, aid, scope).await?),
+    };
     let plan = NewPlan {
         event_id: event.id,
         aid_type: request.aid_type,
@@ -282,6 +337,9 @@ async fn edit_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i
     let plan = plan_or_404(&state, id).await?;
     if plan.row.status != PlanStatus::Draft {
         return Err(AppError::conflict(format!("only a draft can be edited; this plan is {}", plan.row.status.as_str())));
+    }
+    if plan.result.funds.is_some() {
+        return Err(AppError::invalid_field("lines", "a funds plan follows the standards and the fund pools: change those and plan again"));
     }
     let balances = state.store.balances().await?;
     let depots = state.store.list_depots().await?;
@@ -348,8 +406,8 @@ async fn edit_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i
 async fn submit_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Plan>> {
     actor.require_role(&[Role::Manager])?;
     let plan = plan_or_404(&state, id).await?;
-    if plan.lines.is_empty() {
-        return Err(AppError::conflict("the plan has no lines to approve"));
+    if plan.lines.is_empty() && plan.result.funds.as_ref().is_none_or(|f| f.allocated_fen == 0) {
+        return Err(AppError::conflict("the plan has nothing to approve: no lines, or no money from the fund pools"));
     }
     let audit = actor.audit("plan.submit", "plan", id.to_string());
     state.store.transition(id, &[PlanStatus::Draft], PlanStatus::Submitted, None, None, &audit).await?;
@@ -399,7 +457,8 @@ pub struct DispatchInput {
 }
 
 /// Ships an approved plan: the reserved stock is issued and shipments are created per depot and
-/// area. Managers ship every part; depot keepers ship their own depots' parts.
+/// area. Managers ship every part; depot keepers ship their own depots' parts. A funds plan is
+/// disbursed (拨付) by a manager and completes; it has no shipments.
 #[utoipa::path(post, path = "/api/v1/plans/{id}/dispatch", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = DispatchInput, responses((status = 200, body = [Shipment]), (status = 403), (status = 409)))]
 async fn dispatch_plan(
@@ -412,6 +471,11 @@ async fn dispatch_plan(
     let plan = plan_or_404(&state, id).await?;
     if plan.row.status != PlanStatus::Approved {
         return Err(AppError::conflict(format!("only an approved plan is dispatched; this plan is {}", plan.row.status.as_str())));
+    }
+    if plan.result.funds.is_some() {
+        actor.require_role(&[Role::Manager])?;
+        state.store.dispatch(id, None, &actor.audit("plan.disburse", "plan", id.to_string())).await?;
+        return Ok(Json(Vec::new()));
     }
     let depots = state.store.list_depots().await?;
     let involved: Vec<i64> = {
@@ -518,7 +582,11 @@ async fn time_to_aid(state: &AppState, plan: &Plan) -> AppResult<Vec<TimeToAid>>
     let event = event_or_404(state, plan.row.event_id).await?;
     let since = |t: chrono::DateTime<chrono::Utc>| (t - event.onset_at).num_minutes();
     let shipments = state.store.shipments(Some(plan.row.id), None).await?;
-    let mut areas: Vec<&str> = plan.lines.iter().map(|l| l.area_code.as_str()).collect();
+    let funds = plan.result.funds.as_ref();
+    let mut areas: Vec<&str> = match funds {
+        Some(funds) => funds.areas.iter().map(|a| a.area_code.as_str()).collect(),
+        None => plan.lines.iter().map(|l| l.area_code.as_str()).collect(),
+    };
     areas.sort_unstable();
     areas.dedup();
     Ok(areas
@@ -530,7 +598,10 @@ async fn time_to_aid(state: &AppState, plan: &Plan) -> AppResult<Vec<TimeToAid>>
                 area_code: area.to_owned(),
                 onset_to_plan_minutes: since(plan.row.created_at),
                 onset_to_approval_minutes: plan.row.approved_at.filter(|_| plan.row.reviewer_name.is_some()).map(since),
-                onset_to_dispatch_minutes: own.iter().map(|s| s.dispatched_at).min().map(since),
+                onset_to_dispatch_minutes: match funds {
+                    Some(_) => plan.row.dispatched_at.map(since),
+                    None => own.iter().map(|s| s.dispatched_at).min().map(since),
+                },
                 onset_to_receipt_minutes: all_received.then(|| own.iter().filter_map(|s| s.received_at).max().map(since)).flatten(),
             }
         })

@@ -1,7 +1,9 @@
 //! Allocation plans: what each affected area needs (`needs.rs`), how long it takes to get there
 //! (`travel.rs`, the H3 grid model with the event's blocked zones), the exact fair plan
 //! (`crate::planner`), and the workflow draft → submitted → approved (stock reserved) →
-//! dispatched (stock issued, shipments) → completed when every shipment is received.
+//! dispatched (stock issued, shipments) → completed when every shipment is received. A funds plan
+//! (`crate::funds`) goes the same way, but approval commits money from the fund pools and
+//! disbursement (dispatch) completes it.
 
 pub mod http;
 pub mod needs;
@@ -13,27 +15,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::types::Json;
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AidType {
-    Emergency,
-    Transitional,
-    WinterSpring,
-    Reconstruction,
-}
-
-impl AidType {
-    /// The material aid type, or None for reconstruction, which is funds only.
-    pub fn materials(self) -> Option<crate::depots::MaterialAidType> {
-        use crate::depots::MaterialAidType as M;
-        match self {
-            Self::Emergency => Some(M::Emergency),
-            Self::Transitional => Some(M::Transitional),
-            Self::WinterSpring => Some(M::WinterSpring),
-            Self::Reconstruction => None,
-        }
-    }
-}
+pub use crate::funds::AidType;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -127,6 +109,16 @@ pub struct PlanResult {
     pub unreachable: Vec<Unreachable>,
     pub bottlenecks: Vec<Bottleneck>,
     pub totals: Totals,
+    /// A funds plan's money per area and level (materials plans have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funds: Option<crate::funds::rules::FundsPlan>,
+}
+
+impl PlanResult {
+    /// What approval commits from each level's pools.
+    pub fn funds_needed(&self) -> Vec<(crate::funds::SourceLevel, i64)> {
+        self.funds.iter().flat_map(|f| f.levels.iter().map(|l| (l.level, l.allocated_fen))).collect()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]

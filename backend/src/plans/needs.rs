@@ -42,23 +42,31 @@ pub fn demand_points(
     points: &HashMap<String, (f64, f64)>,
     levels: &HashMap<String, Option<i64>>,
 ) -> Vec<DemandPoint> {
-    let reporting: Vec<(&String, i64)> =
-        own_figures.iter().filter_map(|(code, f)| persons(f, aid).filter(|p| *p > 0).map(|p| (code, p))).collect();
-    let mut result: Vec<DemandPoint> = reporting
-        .iter()
-        .filter(|(area, _)| !reporting.iter().any(|(other, _)| other != area && code::within(area, other)))
-        .filter_map(|(area, persons)| {
-            let (lon, lat) = *points.get(*area)?;
+    let mut result: Vec<DemandPoint> = lowest_reporting(own_figures, |f| persons(f, aid).is_some_and(|p| p > 0))
+        .into_iter()
+        .filter_map(|area| {
+            let persons = persons(&own_figures[area], aid)?;
+            let (lon, lat) = *points.get(area)?;
             let level = levels
                 .iter()
                 .filter(|(c, l)| l.is_some() && code::within(c, area))
                 .filter_map(|(_, l)| *l)
                 .min();
-            Some(DemandPoint { area_code: (*area).clone(), lon, lat, persons: *persons, tier: level.map_or(0, |l| (5 - l) as u8) })
+            Some(DemandPoint { area_code: area.clone(), lon, lat, persons, tier: level.map_or(0, |l| (5 - l) as u8) })
         })
         .collect();
     result.sort_by(|a, b| a.area_code.cmp(&b.area_code));
     result
+}
+
+/// The lowest areas whose own figures `count` (a county's own total does not add to the
+/// townships that report below it), in code order.
+pub fn lowest_reporting(own_figures: &HashMap<String, Figures>, count: impl Fn(&Figures) -> bool) -> Vec<&String> {
+    let reporting: Vec<&String> = own_figures.iter().filter(|(_, f)| count(f)).map(|(code, _)| code).collect();
+    let mut lowest: Vec<&String> =
+        reporting.iter().copied().filter(|area| !reporting.iter().any(|other| other != area && code::within(area, other))).collect();
+    lowest.sort();
+    lowest
 }
 
 /// Units of an item a demand point needs under a norm, rounded up (nobody is left a fraction short).

@@ -12,6 +12,7 @@ use crate::audit::AuditEntry;
 use crate::depots::MovementKind;
 use crate::depots::rules::StockOperation;
 use crate::depots::store::StockError;
+use crate::funds::store::DrawError;
 use crate::impl_for_backends;
 
 #[derive(Debug, thiserror::Error)]
@@ -22,8 +23,19 @@ pub enum PlanError {
     Stock { depot_id: i64, item: String, available: i64 },
     #[error("the shipment was already received")]
     AlreadyReceived,
+    #[error("the funds changed and the plan no longer fits: {0}")]
+    Funds(String, crate::funds::SourceLevel, i64),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
+}
+
+impl From<DrawError> for PlanError {
+    fn from(error: DrawError) -> Self {
+        match error {
+            DrawError::Short { level, available_fen, .. } => Self::Funds(error.to_string(), level, available_fen),
+            DrawError::Db(e) => Self::Db(e),
+        }
+    }
 }
 
 impl From<StockError> for PlanError {
@@ -65,12 +77,14 @@ pub trait PlanStore {
         reason: Option<&str>,
         audit: &AuditEntry,
     ) -> Result<(), PlanError>;
-    /// Submitted → approved, reserving the stock of every line, or nothing.
+    /// Submitted → approved, reserving the stock of every line (a funds plan: committing its money
+    /// from the pools), or nothing.
     async fn approve(&self, id: i64, reviewer: &str, audit: &AuditEntry) -> Result<(), PlanError>;
-    /// Cancels a plan not yet dispatched, releasing its reservations if it was approved.
+    /// Cancels a plan not yet dispatched, releasing its reservations or funds if it was approved.
     async fn cancel(&self, id: i64, reason: &str, audit: &AuditEntry) -> Result<(), PlanError>;
     /// Issues the reserved stock of the given depots (all when None) and creates their shipments;
-    /// the plan is dispatched once every depot has shipped. Returns the new shipments' ids.
+    /// the plan is dispatched once every depot has shipped. Returns the new shipments' ids. A funds
+    /// plan is disbursed at once and completes (no shipments).
     async fn dispatch(&self, id: i64, depots: Option<&[i64]>, audit: &AuditEntry) -> Result<Vec<i64>, PlanError>;
     async fn shipments(&self, plan_id: Option<i64>, depot_id: Option<i64>) -> sqlx::Result<Vec<Shipment>>;
     /// Records what arrived; the plan completes when all its shipments are received.
@@ -183,6 +197,10 @@ impl_for_backends!(impl PlanStore {
     async fn approve(&self, id: i64, reviewer: &str, audit: &AuditEntry) -> Result<(), PlanError> {
         let mut tx = self.begin().await?;
         Self::guarded_status(&mut tx, id, &[PlanStatus::Submitted], PlanStatus::Approved, Some(reviewer), None).await?;
+        let (event_id, aid_type, kind, result) = Self::plan_basics(&mut tx, id).await?;
+        if kind == "funds" {
+            Self::draw_funds(&mut tx, id, event_id, &aid_type, &result.funds_needed()).await?;
+        }
         for ((depot_id, item), quantity) in Self::totals_by_depot_item(&mut tx, id).await? {
             let reservation = StockOperation::reservation(depot_id, &item, quantity, &format!("plan:{id}"));
             match Self::change_stock(&mut tx, &reservation).await {
@@ -215,6 +233,7 @@ impl_for_backends!(impl PlanStore {
             return Err(PlanError::WrongState("partly dispatched".into()));
         }
         if was == "approved" {
+            Self::release_funds(&mut tx, id).await?;
             for ((depot_id, item), quantity) in Self::totals_by_depot_item(&mut tx, id).await? {
                 let release = StockOperation::reservation(depot_id, &item, -quantity, &format!("plan:{id}"));
                 let lines = Self::change_stock(&mut tx, &release).await?;
@@ -231,6 +250,13 @@ impl_for_backends!(impl PlanStore {
         let status = Self::status_of(&mut tx, id).await?;
         if status != "approved" {
             return Err(PlanError::WrongState(status));
+        }
+        if Self::plan_basics(&mut tx, id).await?.2 == "funds" {
+            Self::guarded_status(&mut tx, id, &[PlanStatus::Approved], PlanStatus::Dispatched, None, None).await?;
+            Self::guarded_status(&mut tx, id, &[PlanStatus::Dispatched], PlanStatus::Completed, None, None).await?;
+            Self::write_audit(&mut tx, audit).await?;
+            tx.commit().await?;
+            return Ok(Vec::new());
         }
         let shipped: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT depot_id FROM shipments WHERE plan_id = $1")
             .bind(id)
@@ -384,6 +410,16 @@ impl_for_backends!(impl {
             .await?;
         }
         Ok(())
+    }
+
+    /// Event, aid type, kind and result of a plan, inside a transaction.
+    async fn plan_basics(
+        tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>,
+        id: i64,
+    ) -> sqlx::Result<(i64, String, String, PlanResult)> {
+        let (event_id, aid_type, kind, result): (i64, String, String, Json<PlanResult>) =
+            sqlx::query_as("SELECT event_id, aid_type, kind, result FROM plans WHERE id = $1").bind(id).fetch_one(&mut **tx).await?;
+        Ok((event_id, aid_type, kind, result.0))
     }
 
     async fn status_of(tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>, id: i64) -> sqlx::Result<String> {

@@ -10,6 +10,7 @@ import { addPlanLayers, PLAN_COLORS, PLAN_LAYERS, planCollections } from '../map
 import { apiMessage, fillPercent, formatMinutes, isAbortErr, planActions, plansApi, type AreaRow, type DirDepot, type ItemRow, type Plan, type Shipment } from '../plans';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
+import { fundsAreasTable, fundsLevelsTable, fundsTotals } from './planfunds';
 import { planStatusBadge } from './plans';
 import '../styles.plans.css';
 
@@ -69,7 +70,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         type: 'button',
         class: `btn ${cls}`,
         'data-testid': `plan-${a}`,
-        i18n: `plan.action.${a}` as MsgKey,
+        i18n: (a === 'dispatch' && plan?.funds ? 'plan.action.disburse' : `plan.action.${a}`) as MsgKey,
         onclick: () => {
           if (a === 'reject' || a === 'cancel') {
             if (!reason.value.trim()) {
@@ -201,6 +202,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     const meta = h(
       'div',
       { class: 'plan-meta' },
+      h('span', { 'data-testid': 'plan-kind' }, `${t('plans.kind')}: ${t(`plans.kind.${p.kind}` as MsgKey)}`),
       h('span', {}, `${t('plans.aidType')}: ${t(`plans.aid.${p.aid_type}` as MsgKey)}`),
       h('span', {}, `${t('plans.author')}: ${p.author_name}`),
       p.reviewer_name ? h('span', {}, `${t('plans.reviewer')}: ${p.reviewer_name}`) : '',
@@ -208,27 +210,39 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       p.reason ? h('span', { 'data-testid': 'plan-reason-text' }, `${t('plan.reason')}: ${p.reason}`) : '',
     );
 
-    const side = h(
+    const title = h(
       'div',
-      {},
-      section('plan.totals', h('div', { class: 'card-body' }, totals, h('div', { class: 'plan-action-row' }, actionBox, actionError)), 'plan-summary'),
-      section('plan.bottlenecks', h('div', { class: 'card-body plan-chips' }, bottlenecks)),
-      section('plan.unreachable', h('div', { class: 'card-body plan-chips' }, unreachable)),
+      { class: 'page-title' },
+      h('p', {}, h('a', { href: '#/plans', class: 'link', i18n: 'plan.back' })),
+      h('h1', {}, t('plan.heading', { id: p.id }), ' ', h('span', { 'data-testid': 'plan-status', 'data-status': p.status }, planStatusBadge(p.status))),
+      meta,
     );
-    const mapCard = page.querySelector<HTMLElement>('.plan-map-card') ?? buildMapCard();
-    inner.replaceChildren(
-      h(
+    const ttaSection = section('plan.timeToAid', h('div', { class: 'plan-scroll' }, tta.table), 'plan-tta', exportBtns);
+    if (p.funds) {
+      inner.replaceChildren(
+        title,
+        section('plan.totals', h('div', { class: 'card-body' }, fundsTotals(p.funds, lang), h('div', { class: 'plan-action-row' }, actionBox, actionError)), 'plan-summary'),
+        section('funds.levels', h('div', { class: 'plan-scroll' }, fundsLevelsTable(p.funds, lang)), 'funds-levels-card'),
+        section('funds.areas', h('div', { class: 'plan-scroll' }, fundsAreasTable(p.funds, lang, areaName)), 'plan-fill'),
+        ttaSection,
+      );
+    } else {
+      const side = h(
         'div',
-        { class: 'page-title' },
-        h('p', {}, h('a', { href: '#/plans', class: 'link', i18n: 'plan.back' })),
-        h('h1', {}, t('plan.heading', { id: p.id }), ' ', h('span', { 'data-testid': 'plan-status', 'data-status': p.status }, planStatusBadge(p.status))),
-        meta,
-      ),
-      h('div', { class: 'plan-layout' }, mapCard, side),
-      section('plan.fillTable', h('div', { class: 'plan-scroll' }, fill.table), 'plan-fill'),
-      section('plan.timeToAid', h('div', { class: 'plan-scroll' }, tta.table), 'plan-tta', exportBtns),
-      section('plan.shipments', h('div', { class: 'plan-scroll' }, ship.table), 'plan-shipments-card'),
-    );
+        {},
+        section('plan.totals', h('div', { class: 'card-body' }, totals, h('div', { class: 'plan-action-row' }, actionBox, actionError)), 'plan-summary'),
+        section('plan.bottlenecks', h('div', { class: 'card-body plan-chips' }, bottlenecks)),
+        section('plan.unreachable', h('div', { class: 'card-body plan-chips' }, unreachable)),
+      );
+      const mapCard = page.querySelector<HTMLElement>('.plan-map-card') ?? buildMapCard();
+      inner.replaceChildren(
+        title,
+        h('div', { class: 'plan-layout' }, mapCard, side),
+        section('plan.fillTable', h('div', { class: 'plan-scroll' }, fill.table), 'plan-fill'),
+        ttaSection,
+        section('plan.shipments', h('div', { class: 'plan-scroll' }, ship.table), 'plan-shipments-card'),
+      );
+    }
     renderActions();
     page.dataset.status = p.status;
     page.dataset.version = String(++version);

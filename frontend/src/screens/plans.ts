@@ -7,7 +7,9 @@ import { formatDateTime } from '../format';
 import { getLang, onLangChange, t, type MsgKey } from '../i18n';
 import { navigate } from '../router';
 import type { ScreenContext } from '../routes';
-import { AID_TYPES, apiMessage, isAbortErr, planStatusClass, plansApi, type Plan } from '../plans';
+import { RESPONSE_SCOPES } from '../funds';
+import { AID_TYPES, apiMessage, FUNDS_AID_TYPES, isAbortErr, planStatusClass, plansApi, type Plan } from '../plans';
+import { fundPoolsCard } from './fundpools';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
 import '../styles.plans.css';
@@ -37,7 +39,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   if (user.role === 'reviewer') statusFilter.value = 'submitted';
   const queue = h('p', { class: 'muted page-sub', 'data-testid': 'plans-queue' });
   const tbl = dataTable(
-    [{ key: 'plans.no' }, { key: 'plans.event' }, { key: 'plans.aidType' }, { key: 'plans.status' }, { key: 'plans.author' }, { key: 'plans.reviewer' }, { key: 'plans.created' }],
+    [{ key: 'plans.no' }, { key: 'plans.event' }, { key: 'plans.kind' }, { key: 'plans.aidType' }, { key: 'plans.status' }, { key: 'plans.author' }, { key: 'plans.reviewer' }, { key: 'plans.created' }],
     'plans-table',
   );
   const listBox = h('div', {}, statusBlock(t('map.loading')));
@@ -48,7 +50,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     queue.textContent = t('plans.queue', { n: plans.filter((p) => p.status === 'submitted').length });
     listBox.replaceChildren(tbl.table);
     if (!shown.length) {
-      tbl.body.replaceChildren(h('tr', {}, h('td', { colspan: 7, class: 'empty-cell', i18n: 'plans.none' })));
+      tbl.body.replaceChildren(h('tr', {}, h('td', { colspan: 8, class: 'empty-cell', i18n: 'plans.none' })));
       return;
     }
     tbl.body.replaceChildren(
@@ -58,6 +60,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
           { 'data-testid': `plan-row-${p.id}`, 'data-status': p.status },
           h('td', {}, h('a', { href: `#/plans/${p.id}`, class: 'link strong', 'data-testid': `plan-link-${p.id}` }, `#${p.id}`)),
           h('td', {}, eventName(p.event_id)),
+          h('td', { i18n: `plans.kind.${p.kind}` as MsgKey }),
           h('td', { i18n: `plans.aid.${p.aid_type}` as MsgKey }),
           h('td', {}, planStatusBadge(p.status)),
           h('td', {}, p.author_name),
@@ -70,7 +73,30 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   statusFilter.addEventListener('change', render);
 
   const eventSel = h('select', { class: 'select', id: 'plan-event', 'data-testid': 'plan-event' });
-  const aidSel = h('select', { class: 'select', id: 'plan-aid', 'data-testid': 'plan-aid' }, ...AID_TYPES.map((a) => h('option', { value: a, i18n: `plans.aid.${a}` as MsgKey })));
+  const kindSel = h(
+    'select',
+    { class: 'select', id: 'plan-kind', 'data-testid': 'plan-kind' },
+    h('option', { value: 'materials', i18n: 'plans.kind.materials' }),
+    h('option', { value: 'funds', i18n: 'plans.kind.funds' }),
+  );
+  const aidSel = h('select', { class: 'select', id: 'plan-aid', 'data-testid': 'plan-aid' });
+  const scopeSel = h(
+    'select',
+    { class: 'select', id: 'plan-scope', 'data-testid': 'plan-scope' },
+    h('option', { value: '', i18n: 'funds.scope.auto' }),
+    ...RESPONSE_SCOPES.map((s) => h('option', { value: s, i18n: `funds.scope.${s}` as MsgKey })),
+  );
+  const scopeField = h('div', { class: 'field', hidden: true }, h('label', { for: 'plan-scope', i18n: 'funds.scope' }), scopeSel);
+  // Reconstruction is funds only; the cost split matters only for money.
+  const syncKind = () => {
+    const funds = kindSel.value === 'funds';
+    const chosen = aidSel.value;
+    const aids: readonly string[] = funds ? FUNDS_AID_TYPES : AID_TYPES;
+    aidSel.replaceChildren(...aids.map((a) => h('option', { value: a, selected: a === chosen, i18n: `plans.aid.${a}` as MsgKey })));
+    scopeField.hidden = !funds;
+  };
+  kindSel.addEventListener('change', syncKind);
+  syncKind();
   const createBtn = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'plan-create', i18n: 'plans.create' });
   const progress = h('div', { class: 'plan-progress', role: 'status', hidden: true, 'data-testid': 'plan-progress' }, h('span', { class: 'spinner' }), h('span', { i18n: 'plans.creating' }));
   const error = h('div', { class: 'form-error', role: 'alert', hidden: true, 'data-testid': 'plan-create-error' });
@@ -78,7 +104,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     'form',
     { class: 'plan-create-form', 'data-testid': 'plan-create-form' },
     h('div', { class: 'field' }, h('label', { for: 'plan-event', i18n: 'plans.event' }), eventSel),
+    h('div', { class: 'field' }, h('label', { for: 'plan-kind', i18n: 'plans.kind' }), kindSel),
     h('div', { class: 'field' }, h('label', { for: 'plan-aid', i18n: 'plans.aidType' }), aidSel),
+    scopeField,
     h('div', { class: 'field field-button' }, createBtn),
     progress,
   );
@@ -90,7 +118,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     progress.hidden = false;
     error.hidden = true;
     try {
-      const plan = await plansApi.create({ event_id: eventId, aid_type: aidSel.value, kind: 'materials' }, { signal });
+      const kind = kindSel.value === 'funds' ? 'funds' : 'materials';
+      const scope = kind === 'funds' && scopeSel.value ? { response_scope: scopeSel.value } : {};
+      const plan = await plansApi.create({ event_id: eventId, aid_type: aidSel.value, kind, ...scope }, { signal });
       toast(`${t('plan.heading', { id: plan.id })} · ${t('plan.status.draft')}`);
       navigate(`/plans/${plan.id}`);
     } catch (err) {
@@ -103,10 +133,13 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     }
   });
 
+  const pools = fundPoolsCard(signal, user.role === 'manager' || user.role === 'admin', () => Number(eventSel.value) || undefined);
+  eventSel.addEventListener('change', () => void pools.reload());
   inner.append(
     h('div', { class: 'page-title' }, h('h1', { i18n: 'plans.title' }), h('p', { class: 'muted page-sub', i18n: 'plans.sub' })),
     isManager ? h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { i18n: 'plans.create' })), h('div', { class: 'card-body' }, form, error)) : '',
     h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { i18n: 'nav.plans' }), queue, statusFilter), listBox),
+    pools.card,
   );
 
   const load = async () => {
@@ -117,6 +150,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       const wanted = Number(ctx.params.get('event'));
       eventSel.replaceChildren(...events.filter((e) => e.status !== 'closed').map((e) => h('option', { value: String(e.id), selected: e.id === wanted }, e.name)));
       render();
+      void pools.reload();
       page.dataset.ready = 'true';
     } catch (err) {
       if (isAbortErr(err)) return;
@@ -124,6 +158,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     }
   };
   void load();
-  const off = onLangChange(render);
+  const off = onLangChange(() => {
+    render();
+    pools.render();
+  });
   return () => off();
 }

@@ -1,0 +1,108 @@
+//! Relief funds: the four aid types, the relief standards and the cost split between government
+//! levels (DOMAIN.md §3.1–3.2, editable by an admin, `rules.rs`), the fund pools each level puts
+//! up (`store.rs`), and the funds plan: what each area is entitled to, split by level, scaled
+//! proportionally where a level's pools fall short (`rules::plan_funds`). Household grants take
+//! their amounts from the same standards.
+
+pub mod http;
+pub mod rules;
+pub mod store;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The four aid types of the relief rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AidType {
+    /// 灾害应急救助
+    Emergency,
+    /// 过渡期生活救助
+    Transitional,
+    /// 冬春临时生活困难救助
+    WinterSpring,
+    /// 倒损住房恢复重建
+    Reconstruction,
+}
+
+impl AidType {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Emergency => "灾害应急救助",
+            Self::Transitional => "过渡期生活救助",
+            Self::WinterSpring => "冬春临时生活困难救助",
+            Self::Reconstruction => "倒损住房恢复重建补助",
+        }
+    }
+
+    /// The material aid type, or None for reconstruction, which is funds only.
+    pub fn materials(self) -> Option<crate::depots::MaterialAidType> {
+        use crate::depots::MaterialAidType as M;
+        match self {
+            Self::Emergency => Some(M::Emergency),
+            Self::Transitional => Some(M::Transitional),
+            Self::WinterSpring => Some(M::WinterSpring),
+            Self::Reconstruction => None,
+        }
+    }
+}
+
+/// The government level that puts up a share of the money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceLevel {
+    Central,
+    Province,
+    City,
+    County,
+}
+
+impl SourceLevel {
+    pub const ALL: [SourceLevel; 4] = [Self::Central, Self::Province, Self::City, Self::County];
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Central => "中央",
+            Self::Province => "省级",
+            Self::City => "市级",
+            Self::County => "县级",
+        }
+    }
+}
+
+impl TryFrom<String> for SourceLevel {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        crate::disasters::parse_enum(text)
+    }
+}
+
+/// Which cost split applies (DOMAIN.md §3.2): a national relief response, a provincial one, or an
+/// ordinary disaster paid mainly by local finance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseScope {
+    National,
+    Provincial,
+    Local,
+}
+
+/// Money put up by one level for one aid type, for one event or for any event.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct FundPool {
+    pub id: i64,
+    /// e.g. 中央自然灾害救灾资金（第一批）
+    pub name: String,
+    #[sqlx(try_from = "String")]
+    pub source_level: SourceLevel,
+    pub aid_type: String,
+    /// None: usable for any event.
+    pub event_id: Option<i64>,
+    pub amount_fen: i64,
+    /// Held by approved funds plans (and spent once they are disbursed).
+    pub committed_fen: i64,
+    pub available_fen: i64,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}

@@ -1,0 +1,512 @@
+//! The relief standards, the cost split and the funds plan — pure functions, integer fen.
+//!
+//! Every amount the product pays comes from [`Standards`]: the defaults below are the central
+//! allocation bases of DOMAIN.md §3.1 and the Jiangxi cost split of §3.2; an admin changes them
+//! through `POST /api/v1/standards` and the stored values override the defaults.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{AidType, ResponseScope, SourceLevel};
+use crate::disasters::{Figures, Indicator};
+
+/// One adjustable number of the relief rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StandardKey {
+    EmergencyPerPerson,
+    BereavementPerDeath,
+    TransitionalPerPersonDay,
+    TransitionalDays,
+    ReconstructionCollapsedOrSevere,
+    ReconstructionGeneral,
+    /// 0 = not used; otherwise rebuild money goes by room, capped at the household amount.
+    RebuildPerRoom,
+    /// 0 = not used; otherwise repair money goes by room, capped at the household amount.
+    RepairPerRoom,
+    WinterSpringPerPerson,
+    SplitNationalCentral,
+    SplitNationalProvince,
+    SplitNationalCity,
+    SplitNationalCounty,
+    SplitProvincialProvince,
+    SplitProvincialCity,
+    SplitProvincialCounty,
+    SplitLocalCity,
+    SplitLocalCounty,
+}
+
+/// What a standard's number means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    FenPerPerson,
+    FenPerDeath,
+    FenPerPersonDay,
+    Days,
+    FenPerHousehold,
+    FenPerRoom,
+    /// Hundredths of a percent: 7000 = 70%.
+    BasisPoints,
+}
+
+impl StandardKey {
+    pub const ALL: [StandardKey; 18] = [
+        Self::EmergencyPerPerson,
+        Self::BereavementPerDeath,
+        Self::TransitionalPerPersonDay,
+        Self::TransitionalDays,
+        Self::ReconstructionCollapsedOrSevere,
+        Self::ReconstructionGeneral,
+        Self::RebuildPerRoom,
+        Self::RepairPerRoom,
+        Self::WinterSpringPerPerson,
+        Self::SplitNationalCentral,
+        Self::SplitNationalProvince,
+        Self::SplitNationalCity,
+        Self::SplitNationalCounty,
+        Self::SplitProvincialProvince,
+        Self::SplitProvincialCity,
+        Self::SplitProvincialCounty,
+        Self::SplitLocalCity,
+        Self::SplitLocalCounty,
+    ];
+
+    /// Default value, unit and source.
+    pub fn definition(self) -> (i64, Unit, &'static str) {
+        use StandardKey as K;
+        use Unit as U;
+        match self {
+            K::EmergencyPerPerson => (300 * 100, U::FenPerPerson, "§3.1 灾害应急救助 ¥300 per person (central allocation basis)"),
+            K::BereavementPerDeath => (10_000 * 100, U::FenPerDeath, "§3.1 遇难人员家属抚慰 ¥10,000 per dead or missing person"),
+            K::TransitionalPerPersonDay => (20 * 100, U::FenPerPersonDay, "§3.1 过渡期生活救助 ¥20 per person per day"),
+            K::TransitionalDays => (90, U::Days, "§3.1 过渡期生活救助 for 3 months"),
+            K::ReconstructionCollapsedOrSevere => (20_000 * 100, U::FenPerHousehold, "§3.1 倒损住房恢复重建 ¥20,000 per household collapsed or severely damaged"),
+            K::ReconstructionGeneral => (2_000 * 100, U::FenPerHousehold, "§3.1 一般损坏 ¥2,000 per household"),
+            K::RebuildPerRoom => (0, U::FenPerRoom, "§3.1 by room instead (Chongqing ¥5,000 per room); 0 = by household"),
+            K::RepairPerRoom => (0, U::FenPerRoom, "§3.1 repair by room instead (Ningxia ¥2,000 per room); 0 = by household"),
+            K::WinterSpringPerPerson => (130 * 100, U::FenPerPerson, "§3.1 冬春临时生活困难救助 ¥130 per person"),
+            K::SplitNationalCentral => (7000, U::BasisPoints, "§3.2 national response: central 70%"),
+            K::SplitNationalProvince => (1500, U::BasisPoints, "§3.2 national response: province 15%"),
+            K::SplitNationalCity => (500, U::BasisPoints, "§3.2 national response: city 5%"),
+            K::SplitNationalCounty => (1000, U::BasisPoints, "§3.2 national response: county 10%"),
+            K::SplitProvincialProvince => (5000, U::BasisPoints, "§3.2 provincial response: province 50%"),
+            K::SplitProvincialCity => (2000, U::BasisPoints, "§3.2 provincial response: city 20%"),
+            K::SplitProvincialCounty => (3000, U::BasisPoints, "§3.2 provincial response: county 30%"),
+            K::SplitLocalCity => (3000, U::BasisPoints, "§3.2 ordinary disaster, mainly local finance: city 30% (illustrative)"),
+            K::SplitLocalCounty => (7000, U::BasisPoints, "§3.2 ordinary disaster, mainly local finance: county 70% (illustrative)"),
+        }
+    }
+
+    pub fn as_str(self) -> String {
+        crate::disasters::enum_text(self)
+    }
+}
+
+/// The standards in force: the defaults with the stored values over them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standards(BTreeMap<StandardKey, i64>);
+
+impl Default for Standards {
+    fn default() -> Self {
+        Self(StandardKey::ALL.iter().map(|k| (*k, k.definition().0)).collect())
+    }
+}
+
+/// Why a change to the standards is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandardProblem {
+    pub key: String,
+    pub message: String,
+}
+
+impl Standards {
+    /// The defaults overridden by stored `(key, value)` rows; rows of keys no longer known are ignored.
+    pub fn with_stored(rows: impl IntoIterator<Item = (String, i64)>) -> Self {
+        let mut standards = Self::default();
+        for (key, value) in rows {
+            if let Ok(key) = crate::disasters::parse_enum::<StandardKey>(key) {
+                standards.0.insert(key, value);
+            }
+        }
+        standards
+    }
+
+    pub fn get(&self, key: StandardKey) -> i64 {
+        self.0[&key]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (StandardKey, i64)> + '_ {
+        self.0.iter().map(|(k, v)| (*k, *v))
+    }
+
+    /// Applies changes, all or none: known keys, no negative amounts, and every cost split still
+    /// adding up to 100%.
+    pub fn changed(&self, changes: &[(String, i64)]) -> Result<Standards, Vec<StandardProblem>> {
+        let mut next = self.clone();
+        let mut problems = Vec::new();
+        for (key, value) in changes {
+            match crate::disasters::parse_enum::<StandardKey>(key.clone()) {
+                Err(_) => problems.push(StandardProblem { key: key.clone(), message: "not a relief standard".into() }),
+                Ok(_) if *value < 0 => problems.push(StandardProblem { key: key.clone(), message: "must not be negative".into() }),
+                Ok(k) if k.definition().1 == Unit::BasisPoints && *value > 10_000 => {
+                    problems.push(StandardProblem { key: key.clone(), message: "a share is at most 10000 (100%)".into() })
+                }
+                Ok(k) if k == StandardKey::TransitionalDays && *value > 366 => {
+                    problems.push(StandardProblem { key: key.clone(), message: "at most 366 days".into() })
+                }
+                Ok(k) => {
+                    next.0.insert(k, *value);
+                }
+            }
+        }
+        for scope in [ResponseScope::National, ResponseScope::Provincial, ResponseScope::Local] {
+            let total: i64 = next.split(scope).iter().map(|(_, bp)| bp).sum();
+            if total != 10_000 {
+                problems.push(StandardProblem {
+                    key: format!("split_{}", crate::disasters::enum_text(scope)),
+                    message: format!("the shares of a cost split must add up to 10000 (100%), these add up to {total}"),
+                });
+            }
+        }
+        if problems.is_empty() { Ok(next) } else { Err(problems) }
+    }
+
+    /// Each level's share of the money in basis points, for one response scope (levels without a
+    /// share are left out).
+    pub fn split(&self, scope: ResponseScope) -> Vec<(SourceLevel, i64)> {
+        use SourceLevel as L;
+        use StandardKey as K;
+        let keys: &[(SourceLevel, StandardKey)] = match scope {
+            ResponseScope::National => {
+                &[(L::Central, K::SplitNationalCentral), (L::Province, K::SplitNationalProvince), (L::City, K::SplitNationalCity), (L::County, K::SplitNationalCounty)]
+            }
+            ResponseScope::Provincial => &[(L::Province, K::SplitProvincialProvince), (L::City, K::SplitProvincialCity), (L::County, K::SplitProvincialCounty)],
+            ResponseScope::Local => &[(L::City, K::SplitLocalCity), (L::County, K::SplitLocalCounty)],
+        };
+        keys.iter().map(|(level, key)| (*level, self.get(*key))).filter(|(_, bp)| *bp > 0).collect()
+    }
+}
+
+pub fn yuan(fen: i64) -> String {
+    if fen % 100 == 0 { format!("¥{}", fen / 100) } else { format!("¥{}.{:02}", fen / 100, fen % 100) }
+}
+
+// ---- the funds plan --------------------------------------------------------------------------
+
+/// One term of an area's entitlement: count × rate (× days).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BasisLine {
+    pub standard: StandardKey,
+    /// The figure it counts (people, households, rooms, dead and missing).
+    pub indicator: String,
+    pub count: i64,
+    pub rate_fen: i64,
+    pub amount_fen: i64,
+}
+
+/// One level's part of an area's money.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct LevelShare {
+    pub level: SourceLevel,
+    pub entitled_fen: i64,
+    pub allocated_fen: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AreaFunds {
+    pub area_code: String,
+    pub basis: Vec<BasisLine>,
+    pub entitled_fen: i64,
+    pub allocated_fen: i64,
+    pub fill_rate: f64,
+    pub shares: Vec<LevelShare>,
+}
+
+/// What one level owes in all, what its pools hold, and what it pays; scaled when short.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LevelBudget {
+    pub level: SourceLevel,
+    pub basis_points: i64,
+    pub required_fen: i64,
+    pub available_fen: i64,
+    pub allocated_fen: i64,
+    /// allocated ÷ required: 1 unless the pools are short, then every area's share of this level
+    /// is cut by the same factor.
+    pub scale: f64,
+    pub scaled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FundsPlan {
+    pub response_scope: ResponseScope,
+    pub areas: Vec<AreaFunds>,
+    pub levels: Vec<LevelBudget>,
+    pub entitled_fen: i64,
+    pub allocated_fen: i64,
+}
+
+/// The figures that count an area's entitlement under an aid type (an area that reported none of
+/// them gets nothing). Winter–spring need is surveyed household by household later in the year;
+/// until then the transitional-aid figure stands in for it, as it does for materials.
+pub fn basis_indicators(aid: AidType) -> &'static [Indicator] {
+    match aid {
+        AidType::Emergency => &[Indicator::NeedingEmergencyAid, Indicator::Relocated, Indicator::Dead, Indicator::Missing],
+        AidType::Transitional | AidType::WinterSpring => &[Indicator::NeedingTransitionalAid],
+        AidType::Reconstruction => &[Indicator::CollapsedHouseholds, Indicator::SevereHouseholds, Indicator::GeneralHouseholds],
+    }
+}
+
+/// What an area's figures entitle it to under an aid type, term by term.
+pub fn entitlement(standards: &Standards, aid: AidType, figures: &Figures) -> Vec<BasisLine> {
+    use Indicator as I;
+    use StandardKey as K;
+    let figure = |i: Indicator| figures.get(&i).copied().unwrap_or(0).max(0);
+    let line = |standard: StandardKey, indicator: &str, count: i64, rate_fen: i64, amount_fen: i64| BasisLine {
+        standard,
+        indicator: indicator.to_owned(),
+        count,
+        rate_fen,
+        amount_fen,
+    };
+    let mut lines = Vec::new();
+    match aid {
+        AidType::Emergency => {
+            let (indicator, persons) = match figures.get(&I::NeedingEmergencyAid) {
+                Some(p) => (I::NeedingEmergencyAid, (*p).max(0)),
+                None => (I::Relocated, figure(I::Relocated)),
+            };
+            let rate = standards.get(K::EmergencyPerPerson);
+            lines.push(line(K::EmergencyPerPerson, &indicator.name(), persons, rate, persons * rate));
+            let lost = figure(I::Dead) + figure(I::Missing);
+            let rate = standards.get(K::BereavementPerDeath);
+            lines.push(line(K::BereavementPerDeath, "dead+missing", lost, rate, lost * rate));
+        }
+        AidType::Transitional => {
+            let persons = figure(I::NeedingTransitionalAid);
+            let (rate, days) = (standards.get(K::TransitionalPerPersonDay), standards.get(K::TransitionalDays));
+            lines.push(line(K::TransitionalPerPersonDay, &I::NeedingTransitionalAid.name(), persons, rate * days, persons * rate * days));
+        }
+        AidType::WinterSpring => {
+            let persons = figure(I::NeedingTransitionalAid);
+            let rate = standards.get(K::WinterSpringPerPerson);
+            lines.push(line(K::WinterSpringPerPerson, &I::NeedingTransitionalAid.name(), persons, rate, persons * rate));
+        }
+        AidType::Reconstruction => {
+            lines.push(housing_aid(
+                standards,
+                true,
+                figure(I::CollapsedHouseholds) + figure(I::SevereHouseholds),
+                figure(I::CollapsedRooms) + figure(I::SevereRooms),
+            ));
+            lines.push(housing_aid(standards, false, figure(I::GeneralHouseholds), figure(I::GeneralRooms)));
+        }
+    }
+    lines.retain(|l| l.count > 0);
+    lines
+}
+
+/// Rebuild money (houses collapsed or severely damaged) or repair money (general damage) for
+/// `households` with `rooms` in all: by household, or by room where a per-room standard is set,
+/// never more than the household amount would give.
+pub fn housing_aid(standards: &Standards, rebuild: bool, households: i64, rooms: i64) -> BasisLine {
+    let (household_key, room_key, indicator) = if rebuild {
+        (StandardKey::ReconstructionCollapsedOrSevere, StandardKey::RebuildPerRoom, "collapsed+severe")
+    } else {
+        (StandardKey::ReconstructionGeneral, StandardKey::RepairPerRoom, "general")
+    };
+    let (per_household, per_room) = (standards.get(household_key), standards.get(room_key));
+    let (standard, count, rate_fen, amount_fen) = if per_room > 0 {
+        (room_key, rooms, per_room, (rooms * per_room).min(households * per_household))
+    } else {
+        (household_key, households, per_household, households * per_household)
+    };
+    BasisLine { standard, indicator: indicator.to_owned(), count, rate_fen, amount_fen }
+}
+
+/// Splits `total` over `weights` in proportion, in whole fen, summing exactly to `total`: each
+/// gets the floor of its exact share, and the fen left over go to the largest remainders (ties
+/// to the earlier entry), so the result is deterministic.
+pub fn proportional(total: i64, weights: &[i64]) -> Vec<i64> {
+    let sum: i128 = weights.iter().map(|w| i128::from(*w)).sum();
+    if sum == 0 {
+        return vec![0; weights.len()];
+    }
+    let exact: Vec<(i64, i128)> = weights
+        .iter()
+        .map(|w| {
+            let numerator = i128::from(total) * i128::from(*w);
+            ((numerator / sum) as i64, numerator % sum)
+        })
+        .collect();
+    let mut result: Vec<i64> = exact.iter().map(|(floor, _)| *floor).collect();
+    let left = total - result.iter().sum::<i64>();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|a, b| exact[*b].1.cmp(&exact[*a].1).then(a.cmp(b)));
+    for index in order.into_iter().take(left as usize) {
+        result[index] += 1;
+    }
+    result
+}
+
+/// The funds plan: each area's entitlement, split between the levels of `scope`; a level whose
+/// pools (`available`) hold less than its areas' shares pays all it has, cut in proportion to
+/// the shares. `areas` are (area code, its own best figures), in the order they are shown.
+pub fn plan_funds(
+    standards: &Standards,
+    aid: AidType,
+    scope: ResponseScope,
+    areas: &[(String, Figures)],
+    available: &BTreeMap<SourceLevel, i64>,
+) -> FundsPlan {
+    let split = standards.split(scope);
+    let mut result: Vec<AreaFunds> = areas
+        .iter()
+        .map(|(code, figures)| {
+            let basis = entitlement(standards, aid, figures);
+            let entitled_fen: i64 = basis.iter().map(|b| b.amount_fen).sum();
+            let bps: Vec<i64> = split.iter().map(|(_, bp)| *bp).collect();
+            let shares = proportional(entitled_fen, &bps)
+                .into_iter()
+                .zip(&split)
+                .map(|(fen, (level, _))| LevelShare { level: *level, entitled_fen: fen, allocated_fen: fen })
+                .collect();
+            AreaFunds { area_code: code.clone(), basis, entitled_fen, allocated_fen: entitled_fen, fill_rate: 1.0, shares }
+        })
+        .filter(|a| a.entitled_fen > 0)
+        .collect();
+    let mut levels = Vec::new();
+    for (index, (level, basis_points)) in split.iter().enumerate() {
+        let required_fen: i64 = result.iter().map(|a| a.shares[index].entitled_fen).sum();
+        let available_fen = available.get(level).copied().unwrap_or(0).max(0);
+        let scaled = required_fen > available_fen;
+        if scaled {
+            let weights: Vec<i64> = result.iter().map(|a| a.shares[index].entitled_fen).collect();
+            for (area, fen) in result.iter_mut().zip(proportional(available_fen, &weights)) {
+                area.shares[index].allocated_fen = fen;
+            }
+        }
+        let allocated_fen = required_fen.min(available_fen);
+        let scale = if required_fen > 0 { allocated_fen as f64 / required_fen as f64 } else { 1.0 };
+        levels.push(LevelBudget { level: *level, basis_points: *basis_points, required_fen, available_fen, allocated_fen, scale, scaled });
+    }
+    for area in &mut result {
+        area.allocated_fen = area.shares.iter().map(|s| s.allocated_fen).sum();
+        area.fill_rate = area.allocated_fen as f64 / area.entitled_fen as f64;
+    }
+    FundsPlan {
+        response_scope: scope,
+        entitled_fen: result.iter().map(|a| a.entitled_fen).sum(),
+        allocated_fen: result.iter().map(|a| a.allocated_fen).sum(),
+        areas: result,
+        levels,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figures(pairs: &[(Indicator, i64)]) -> Figures {
+        pairs.iter().copied().collect()
+    }
+
+    #[test]
+    fn the_defaults_are_the_documented_standards_and_splits_add_up() {
+        let s = Standards::default();
+        assert_eq!(s.get(StandardKey::EmergencyPerPerson), 30_000);
+        assert_eq!(s.get(StandardKey::TransitionalDays), 90);
+        for scope in [ResponseScope::National, ResponseScope::Provincial, ResponseScope::Local] {
+            assert_eq!(s.split(scope).iter().map(|(_, bp)| bp).sum::<i64>(), 10_000, "{scope:?}");
+        }
+        assert_eq!(s.changed(&[]), Ok(s.clone()));
+    }
+
+    #[test]
+    fn changes_are_checked_all_or_nothing() {
+        let s = Standards::default();
+        let raised = s.changed(&[("winter_spring_per_person".into(), 150 * 100)]).unwrap();
+        assert_eq!(raised.get(StandardKey::WinterSpringPerPerson), 15_000);
+        let problems = s.changed(&[("winter_spring_per_person".into(), 150 * 100), ("no_such".into(), 1)]).unwrap_err();
+        assert_eq!(problems[0].key, "no_such");
+        assert!(s.changed(&[("emergency_per_person".into(), -1)]).is_err());
+        let unbalanced = s.changed(&[("split_national_central".into(), 8000)]).unwrap_err();
+        assert_eq!(unbalanced[0].key, "split_national");
+        let rebalanced = s.changed(&[("split_national_central".into(), 8000), ("split_national_county".into(), 0)]).unwrap();
+        assert_eq!(rebalanced.split(ResponseScope::National).len(), 3, "a zero share drops the level");
+        assert_eq!(Standards::with_stored([("emergency_per_person".into(), 1), ("gone".into(), 5)]).get(StandardKey::EmergencyPerPerson), 1);
+    }
+
+    #[test]
+    fn entitlements_follow_the_standards() {
+        let s = Standards::default();
+        let f = figures(&[(Indicator::NeedingEmergencyAid, 100), (Indicator::Relocated, 999), (Indicator::Dead, 1), (Indicator::Missing, 1)]);
+        let lines = entitlement(&s, AidType::Emergency, &f);
+        assert_eq!(lines.iter().map(|l| l.amount_fen).collect::<Vec<_>>(), [100 * 30_000, 2 * 1_000_000]);
+        let relocated_only = entitlement(&s, AidType::Emergency, &figures(&[(Indicator::Relocated, 10)]));
+        assert_eq!(relocated_only[0].amount_fen, 300_000, "relocated people stand in for those needing aid");
+        let transitional = entitlement(&s, AidType::Transitional, &figures(&[(Indicator::NeedingTransitionalAid, 3)]));
+        assert_eq!(transitional[0].amount_fen, 3 * 2_000 * 90);
+        let houses = figures(&[
+            (Indicator::CollapsedHouseholds, 2),
+            (Indicator::SevereHouseholds, 1),
+            (Indicator::CollapsedRooms, 7),
+            (Indicator::SevereRooms, 2),
+            (Indicator::GeneralHouseholds, 5),
+        ]);
+        let by_household = entitlement(&s, AidType::Reconstruction, &houses);
+        assert_eq!(by_household.iter().map(|l| l.amount_fen).collect::<Vec<_>>(), [3 * 2_000_000, 5 * 200_000]);
+        let by_room = Standards::with_stored([("rebuild_per_room".into(), 500_000)]);
+        let lines = entitlement(&by_room, AidType::Reconstruction, &houses);
+        assert_eq!(lines[0].amount_fen, 4_500_000, "9 rooms × ¥5,000 under the 3 × ¥20,000 cap");
+        let capped = entitlement(&Standards::with_stored([("rebuild_per_room".into(), 900_000)]), AidType::Reconstruction, &houses);
+        assert_eq!(capped[0].amount_fen, 6_000_000, "9 rooms × ¥9,000 capped at 3 households × ¥20,000");
+        assert!(entitlement(&s, AidType::WinterSpring, &figures(&[(Indicator::Affected, 100)])).is_empty());
+    }
+
+    #[test]
+    fn proportional_shares_sum_exactly_and_favour_larger_remainders() {
+        assert_eq!(proportional(100, &[1, 1, 1]), [34, 33, 33]);
+        assert_eq!(proportional(10, &[7000, 1500, 500, 1000]), [7, 2, 0, 1]);
+        assert_eq!(proportional(0, &[5, 5]), [0, 0]);
+        assert_eq!(proportional(7, &[0, 0]), [0, 0]);
+        assert_eq!(proportional(i64::MAX / 2, &[i64::MAX / 4, i64::MAX / 4]).iter().sum::<i64>(), i64::MAX / 2);
+    }
+
+    #[test]
+    fn a_short_level_is_scaled_in_proportion_and_shown() {
+        let s = Standards::default();
+        let areas = vec![
+            ("360402".to_owned(), figures(&[(Indicator::NeedingEmergencyAid, 1000)])),
+            ("360403".to_owned(), figures(&[(Indicator::NeedingEmergencyAid, 3000)])),
+            ("360404".to_owned(), figures(&[(Indicator::Affected, 3000)])),
+        ];
+        // 4,000 people × ¥300 = ¥1,200,000: province 50% = ¥600,000 but only ¥300,000 in its pools.
+        let available = [(SourceLevel::Province, 300_000 * 100), (SourceLevel::City, 10_000_000 * 100), (SourceLevel::County, 10_000_000 * 100)].into();
+        let plan = plan_funds(&s, AidType::Emergency, ResponseScope::Provincial, &areas, &available);
+        assert_eq!(plan.areas.len(), 2, "an area with nothing to count is left out");
+        assert_eq!(plan.entitled_fen, 1_200_000 * 100);
+        let province = &plan.levels[0];
+        assert_eq!((province.required_fen, province.allocated_fen, province.scaled), (600_000 * 100, 300_000 * 100, true));
+        assert!((province.scale - 0.5).abs() < 1e-12);
+        assert!(!plan.levels[1].scaled && !plan.levels[2].scaled);
+        let first = &plan.areas[0];
+        assert_eq!(first.shares[0], LevelShare { level: SourceLevel::Province, entitled_fen: 150_000 * 100, allocated_fen: 75_000 * 100 });
+        assert_eq!(first.allocated_fen, 300_000 * 100 - 75_000 * 100);
+        assert!((first.fill_rate - 0.75).abs() < 1e-12, "both areas lose the same fraction");
+        assert!((plan.areas[1].fill_rate - 0.75).abs() < 1e-12);
+        assert_eq!(plan.allocated_fen, plan.areas.iter().map(|a| a.allocated_fen).sum::<i64>());
+        assert_eq!(plan.allocated_fen, 900_000 * 100);
+    }
+
+    #[test]
+    fn a_level_without_pools_pays_nothing_and_says_so() {
+        let areas = vec![("360402".to_owned(), figures(&[(Indicator::NeedingTransitionalAid, 10)]))];
+        let plan = plan_funds(&Standards::default(), AidType::Transitional, ResponseScope::Local, &areas, &BTreeMap::new());
+        assert_eq!(plan.allocated_fen, 0);
+        assert!(plan.levels.iter().all(|l| l.scaled && l.available_fen == 0));
+        assert_eq!(plan.areas[0].fill_rate, 0.0);
+    }
+}
