@@ -23,6 +23,11 @@ pub struct Settings {
     /// H3 resolution of area coverages (7 ≈ 5 km² cells).
     #[arg(long, env = "JIUZAI_COVERAGE_RESOLUTION", default_value_t = 7, value_parser = clap::value_parser!(u8).range(0..=15))]
     pub coverage_resolution: u8,
+    /// Seconds a validated session is remembered, sparing each request its session (and depot)
+    /// reads. Logout and depot assignment take effect at once in this process; another server
+    /// process may honour a revoked token for up to this long. 0 turns the cache off.
+    #[arg(long, env = "JIUZAI_SESSION_CACHE_SECONDS", default_value_t = 10)]
+    pub session_cache_seconds: u64,
     /// Stock lots expiring within this many days are flagged (GET /api/v1/stock/alerts).
     #[arg(long, env = "JIUZAI_EXPIRY_ALERT_DAYS", default_value_t = 90)]
     pub expiry_alert_days: i64,

@@ -32,6 +32,20 @@ async fn create_user(server: &Server, admin: &str, username: &str, role: &str, a
 }
 
 store_tests! {
+    remembered_sessions_still_see_logout_and_new_depots_at_once => |store| async move {
+        let server = Server::start(store).await;
+        let keeper = server.login("depot").await;
+        let admin = server.login("admin").await;
+        let (_, me) = server.get("/api/v1/me", &keeper).await;
+        assert_eq!(server.get("/api/v1/depots/2/stock", &keeper).await.0, StatusCode::FORBIDDEN, "not their depot yet");
+        let path = format!("/api/v1/users/{}/depots", me["id"]);
+        let (status, body) = server.call(Method::PUT, &path, Some(&admin), Some(json!({"depot_ids": [1, 2]}))).await;
+        assert!(status.is_success(), "{status} {body}");
+        assert_eq!(server.get("/api/v1/depots/2/stock", &keeper).await.0, StatusCode::OK, "the new depot counts at once");
+        assert_eq!(server.post("/api/v1/auth/logout", &keeper, json!({})).await.0, StatusCode::NO_CONTENT);
+        assert_eq!(server.get("/api/v1/me", &keeper).await.0, StatusCode::UNAUTHORIZED, "a logged-out token is refused at once");
+    };
+
     health_metrics_and_openapi_are_served => |store| async move {
         let server = Server::start(store).await;
         let (status, health) = server.call(Method::GET, "/api/v1/health", None, None).await;

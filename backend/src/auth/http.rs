@@ -82,7 +82,9 @@ async fn login(
 async fn logout(State(state): State<AppState>, actor: Actor, headers: HeaderMap) -> AppResult<StatusCode> {
     let token = bearer_token(&headers).ok_or_else(|| AppError::Unauthorized("missing token".into()))?;
     let audit = actor.audit("auth.logout", "user", actor.user.id.to_string());
-    state.store.revoke_session(&token_hash(token), &audit).await?;
+    let hash = token_hash(token);
+    state.store.revoke_session(&hash, &audit).await?;
+    state.sessions.forget(&hash);
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -163,13 +163,62 @@ impl FromRequestParts<AppState> for Actor {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let invalid = || AppError::Unauthorized("missing, invalid or expired token".into());
         let token = bearer_token(&parts.headers).ok_or_else(invalid)?;
-        let session = state.store.find_session(&token_hash(token)).await?.ok_or_else(invalid)?;
+        let hash = token_hash(token);
+        let request_id = request_id_from(&parts.headers);
+        if let Some(cached) = state.sessions.get(&hash) {
+            if cached.expires_at <= Utc::now() {
+                return Err(invalid());
+            }
+            return Ok(Actor { user: cached.user.clone(), request_id });
+        }
+        let session = state.store.find_session(&hash).await?.ok_or_else(invalid)?;
         if session.revoked_at.is_some() || session.expires_at <= Utc::now() || !session.user.active {
             return Err(invalid());
         }
         let mut user = session.user;
         load_depots(state, &mut user).await?;
-        Ok(Actor { user, request_id: request_id_from(&parts.headers) })
+        state.sessions.insert(hash, ValidSession { user: user.clone(), expires_at: session.expires_at });
+        Ok(Actor { user, request_id })
+    }
+}
+
+/// A session found valid, with its user and depots.
+pub struct ValidSession {
+    pub user: User,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Sessions validated in the last few seconds (`JIUZAI_SESSION_CACHE_SECONDS`), keyed by token
+/// hash, so a request does not read its session and depots every time. Logout drops its entry and
+/// a change of depot assignments drops them all; a cache of zero seconds is no cache.
+#[derive(Clone)]
+pub struct SessionCache(Option<moka::sync::Cache<String, std::sync::Arc<ValidSession>>>);
+
+impl SessionCache {
+    pub fn new(ttl: std::time::Duration) -> Self {
+        Self((!ttl.is_zero()).then(|| moka::sync::Cache::builder().max_capacity(100_000).time_to_live(ttl).build()))
+    }
+
+    fn get(&self, hash: &str) -> Option<std::sync::Arc<ValidSession>> {
+        self.0.as_ref()?.get(hash)
+    }
+
+    fn insert(&self, hash: String, session: ValidSession) {
+        if let Some(cache) = &self.0 {
+            cache.insert(hash, std::sync::Arc::new(session));
+        }
+    }
+
+    pub fn forget(&self, hash: &str) {
+        if let Some(cache) = &self.0 {
+            cache.invalidate(hash);
+        }
+    }
+
+    pub fn forget_all(&self) {
+        if let Some(cache) = &self.0 {
+            cache.invalidate_all();
+        }
     }
 }
 

@@ -628,5 +628,6 @@ async fn assign_user_depots(
         .with_before(serde_json::json!({"depot_ids": state.store.user_depot_ids(user_id).await?}))
         .with_after(serde_json::json!({"depot_ids": assignment.depot_ids}));
     state.store.assign_depots(user_id, &assignment.depot_ids, &audit).await?;
+    state.sessions.forget_all();
     Ok(Json(assignment))
 }

@@ -33,12 +33,14 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub throttle: Arc<LoginThrottle>,
     pub travel: Arc<crate::plans::travel::TravelCache>,
+    pub sessions: crate::auth::SessionCache,
 }
 
 impl AppState {
     pub fn new(store: SharedStore, settings: Settings) -> Self {
         let throttle = Arc::new(LoginThrottle::new(settings.login_max_failures, settings.login_window()));
-        Self { store, settings: Arc::new(settings), throttle, travel: Default::default() }
+        let sessions = crate::auth::SessionCache::new(std::time::Duration::from_secs(settings.session_cache_seconds));
+        Self { store, settings: Arc::new(settings), throttle, travel: Default::default(), sessions }
     }
 }
 
