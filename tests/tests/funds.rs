@@ -207,6 +207,30 @@ store_tests! {
         assert_eq!(committed(&server, &manager, "transitional").await[0].1, city_need * 2);
     };
 
+    grant_lists_are_held_to_the_disbursed_funds => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let reviewer = server.login("reviewer").await;
+        // A token amount of winter–spring money, disbursed.
+        add_pool(&server, &manager, "city", "winter_spring", 100).await;
+        add_pool(&server, &manager, "county", "winter_spring", 100).await;
+        let plan = funds_plan(&server, &manager, "winter_spring", "local").await;
+        let id = plan["id"].as_i64().unwrap();
+        assert_eq!(step(&server, &manager, id, "submit").await.0, StatusCode::OK);
+        assert_eq!(step(&server, &reviewer, id, "approve").await.0, StatusCode::OK);
+        assert_eq!(step(&server, &manager, id, "dispatch").await.0, StatusCode::OK);
+        let list = json!({"event_id": DEMO_EVENT, "aid_type": "winter_spring", "area_code": "360425100"});
+        let lists_before = server.get("/api/v1/grant-lists", &manager).await.1.as_array().unwrap().len();
+        let (status, error) = server.post("/api/v1/grant-lists", &manager, list.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+        assert!(error["error"]["message"].as_str().unwrap().contains("disbursed funds"), "{error}");
+        assert_eq!(server.get("/api/v1/grant-lists", &manager).await.1.as_array().unwrap().len(), lists_before);
+        let mut with_budget = list;
+        with_budget["budget_fen"] = json!(100_000_000);
+        let (status, created) = server.post("/api/v1/grant-lists", &manager, with_budget).await;
+        assert_eq!(status, StatusCode::CREATED, "an explicit budget decides: {created}");
+    };
+
     reconstruction_is_funds_only_and_bad_funds_requests_write_nothing => |store| async move {
         let server = Server::start(store).await;
         let manager = server.login("manager").await;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{AidType, ResponseScope, SourceLevel};
+use crate::areas::code;
 use crate::disasters::{Figures, Indicator};
 
 /// One adjustable number of the relief rules.
@@ -326,6 +327,16 @@ pub fn housing_aid(standards: &Standards, rebuild: bool, households: i64, rooms:
     BasisLine { standard, indicator: indicator.to_owned(), count, rate_fen, amount_fen }
 }
 
+/// The money left for household grants in `area`: what disbursed funds plans gave the areas that
+/// overlap it (within it, or containing it), less what the live grant lists of overlapping areas
+/// already hold. `disbursed` and `held` are (area code, fen).
+pub fn grant_budget(area: &str, disbursed: &[(String, i64)], held: &[(String, i64)]) -> i64 {
+    let overlaps = |other: &str| code::within(area, other) || code::within(other, area);
+    let money: i64 = disbursed.iter().filter(|(a, _)| overlaps(a)).map(|(_, fen)| fen).sum();
+    let taken: i64 = held.iter().filter(|(a, _)| overlaps(a)).map(|(_, fen)| fen).sum();
+    money - taken
+}
+
 /// Splits `total` over `weights` in proportion, in whole fen, summing exactly to `total`: each
 /// gets the floor of its exact share, and the fen left over go to the largest remainders (ties
 /// to the earlier entry), so the result is deterministic.
@@ -499,6 +510,16 @@ mod tests {
         assert!((plan.areas[1].fill_rate - 0.75).abs() < 1e-12);
         assert_eq!(plan.allocated_fen, plan.areas.iter().map(|a| a.allocated_fen).sum::<i64>());
         assert_eq!(plan.allocated_fen, 900_000 * 100);
+    }
+
+    #[test]
+    fn grant_budgets_count_overlapping_areas_only() {
+        let disbursed = vec![("360425100".to_owned(), 500), ("360425101".to_owned(), 300), ("360428".to_owned(), 1000)];
+        let held = vec![("360425100".to_owned(), 200), ("360428100".to_owned(), 50)];
+        assert_eq!(grant_budget("360425", &disbursed, &held), 800 - 200, "a county counts its townships");
+        assert_eq!(grant_budget("360425101", &disbursed, &held), 300);
+        assert_eq!(grant_budget("360428100", &disbursed, &held), 1000 - 50, "a township inside a funded county");
+        assert_eq!(grant_budget("360400", &disbursed, &held), 1800 - 250);
     }
 
     #[test]

@@ -203,8 +203,34 @@ pub struct GrantListInput {
     /// Exactly these households (each must be eligible: 422 names the rule otherwise); default:
     /// every eligible household of the area not yet granted this aid for the event.
     pub household_ids: Option<Vec<i64>>,
-    /// The funds available: a list costing more is refused.
+    /// The funds available: a list costing more is refused. Default: once funds plans for the
+    /// event and aid type are disbursed, what they gave the area less what other lists there hold.
     pub budget_fen: Option<i64>,
+}
+
+/// What disbursed funds plans of the event and aid type leave for grant lists in `area`; None
+/// when no funds plan has been disbursed yet (the list is then held only to an explicit budget).
+async fn disbursed_budget(state: &AppState, event_id: i64, aid: AidType, area: &str) -> AppResult<Option<i64>> {
+    let aid_text = enum_text(aid);
+    let plans = state.store.list_plans(Some(event_id), Some("completed")).await?;
+    let disbursed: Vec<(String, i64)> = plans
+        .iter()
+        .filter(|p| p.aid_type == aid_text)
+        .filter_map(|p| p.result.0.funds.as_ref())
+        .flat_map(|f| f.areas.iter().map(|a| (a.area_code.clone(), a.allocated_fen)))
+        .collect();
+    if disbursed.is_empty() {
+        return Ok(None);
+    }
+    let held: Vec<(String, i64)> = state
+        .store
+        .list_grant_lists(Some(event_id))
+        .await?
+        .into_iter()
+        .filter(|l| l.aid_type == aid_text && l.status() != ListStatus::Cancelled)
+        .map(|l| (l.area_code, l.total_fen))
+        .collect();
+    Ok(Some(crate::funds::rules::grant_budget(area, &disbursed, &held)))
 }
 
 /// Entitlements of the households in an area with damage in the event, in list order.
@@ -302,13 +328,14 @@ async fn create_grant_list(
         return Err(AppError::invalid_field("household_ids", "no eligible household without this aid in the area"));
     }
     let total: i64 = chosen.iter().map(|(_, e)| e.amount_fen).sum();
-    if let Some(budget) = input.budget_fen
+    let budget = match input.budget_fen {
+        Some(budget) => Some((budget, "the budget")),
+        None => disbursed_budget(&state, input.event_id, input.aid_type, &area.code).await?.map(|b| (b, "the disbursed funds left for this area")),
+    };
+    if let Some((budget, what)) = budget
         && total > budget
     {
-        return Err(AppError::invalid_field(
-            "budget_fen",
-            format!("the list needs {} but the budget is {}", yuan(total), yuan(budget)),
-        ));
+        return Err(AppError::invalid_field("budget_fen", format!("the list needs {} but {what} come to {}", yuan(total), yuan(budget))));
     }
     let grants: Vec<NewGrant> = chosen
         .into_iter()
