@@ -227,6 +227,10 @@ store_tests! {
         assert!(city["overall_response_level"].as_i64().is_some());
         assert!(area(&city, "360400")["figures"]["relocated"].as_i64().unwrap() > 50_000);
         assert!(city["overdue"].as_array().unwrap().contains(&json!("360481")));
+        // Found by schemathesis: the blocked zones were documented as GeoJSON but sent as plain JSON.
+        let zones = server.http.get(server.url(&format!("/api/v1/events/{id}/blockages"))).bearer_auth(&manager).send().await.unwrap();
+        assert_eq!(zones.headers()["content-type"], "application/geo+json");
+        assert_eq!(zones.json::<Value>().await.unwrap()["type"], "FeatureCollection");
         let (_, map) = server.get(&format!("/api/v1/map/areas.geojson?level=county&event={id}"), &manager).await;
         let yongxiu = map["features"].as_array().unwrap().iter().find(|f| f["properties"]["code"] == "360425").unwrap();
         assert!(yongxiu["properties"]["response_level"].is_number());
