@@ -20,6 +20,7 @@ use crate::auth::{Actor, Role};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::export::{Cell, Format, Table};
 use crate::http::AppState;
+use crate::idempotency::Earlier;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -226,6 +227,17 @@ async fn post_report(
     actor.require_role(&[Role::Reporter, Role::Manager])?;
     let event = event_or_404(&state, id).await?;
     let claim = crate::idempotency::claim_from(&headers, format!("{}:loss-report:{id}", actor.user.id), &body)?;
+    // A retry of a report that was filed gets the first answer, even if later versions or the
+    // event's closure would refuse the same report now.
+    if let Some(claim) = &claim {
+        match state.store.earlier_report(claim).await? {
+            Earlier::Replay(report_id) => {
+                return Ok((StatusCode::CREATED, Json(stored_report(&state, id, report_id.parse().unwrap_or_default()).await?)));
+            }
+            Earlier::Conflict => return Err(FiguresError::KeyReused.into()),
+            Earlier::None => {}
+        }
+    }
     let input: ReportInput = parse_body(body)?;
     reportable_area(&state, &actor, &input.area_code).await?;
     let figures = parse_figures(&input.indicators).map_err(|p| AppError::invalid("invalid figures", p))?;
@@ -270,8 +282,12 @@ async fn post_report(
     if !replayed {
         record_level_changes(&state, &event).await?;
     }
-    let stored = state.store.reports(id).await?.into_iter().find(|r| r.id == report_id).ok_or_else(|| AppError::NotFound("report vanished".into()))?;
-    Ok((StatusCode::CREATED, Json(stored)))
+    Ok((StatusCode::CREATED, Json(stored_report(&state, id, report_id).await?)))
+}
+
+async fn stored_report(state: &AppState, event_id: i64, report_id: i64) -> AppResult<LossReport> {
+    let reports = state.store.reports(event_id).await?;
+    reports.into_iter().find(|r| r.id == report_id).ok_or_else(|| AppError::NotFound("report vanished".into()))
 }
 
 /// Verification assessments of the event in the caller's scope.
