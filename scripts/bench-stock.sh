@@ -56,28 +56,14 @@ done
 [[ -f $LUA ]] || die "missing $LUA"
 
 WORK=$(mktemp -d "/tmp/jiuzai-bench.XXXXXX")
-SERVER_PID=""
-DATABASES=()
-
-psql_admin() { psql "$PG_BASE/$PG_ADMIN_DB" -X -v ON_ERROR_STOP=1 -qAt "$@"; }
-
-stop_server() {
-  [[ -n $SERVER_PID ]] || return 0
-  if kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-  fi
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=""
-}
+# shellcheck source=scripts/lib/server.sh
+source "$ROOT/scripts/lib/server.sh"
+# shellcheck source=scripts/lib/quiet.sh
+source "$ROOT/scripts/lib/quiet.sh"
 
 cleanup() {
   local status=$?
-  stop_server
-  for db in "${DATABASES[@]+"${DATABASES[@]}"}"; do
-    psql_admin -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || log "could not drop database $db"
-  done
+  server_cleanup
   if [[ ${BENCH_KEEP:-0} == 1 || $status -ne 0 ]]; then
     log "work directory kept: $WORK"
   else
@@ -88,12 +74,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
 # --- CPU accounting (clock ticks) -----------------------------------------------------------------
-cpu_busy_total() { awk '/^cpu / { busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6 }' /proc/stat; }
 pid_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # PostgreSQL processes serving the benchmark: client backends of database $1 plus the server's
 # auxiliary processes (WAL writer, checkpointer, ...), so other users of the server are not counted.
@@ -107,23 +88,6 @@ ticks_of() { # pids... -> summed utime + stime
 }
 xact_commits() { psql_admin -c "SELECT xact_commit FROM pg_stat_database WHERE datname = '$1'"; }
 
-# Waits (up to BENCH_QUIET_WAIT seconds, default 120) until the machine is mostly idle, so other
-# work on a shared machine does not distort the figures. Leaves the busy share seen last in QUIET.
-QUIET=0
-wait_quiet() {
-  local deadline=$((SECONDS + ${BENCH_QUIET_WAIT:-120})) limit=${BENCH_QUIET_LIMIT:-15} b0 a0 b1 a1
-  while :; do
-    read -r b0 a0 < <(cpu_busy_total); sleep 2; read -r b1 a1 < <(cpu_busy_total)
-    QUIET=$(awk -v b=$((b1 - b0)) -v a=$((a1 - a0)) 'BEGIN { printf "%.0f", (a > 0 ? 100 * b / a : 0) }')
-    if (( QUIET <= limit )); then return 0; fi
-    if (( SECONDS >= deadline )); then
-      log "WARNING: machine still ${QUIET}% busy before the run (other processes); measuring anyway"
-      return 0
-    fi
-    log "machine ${QUIET}% busy (other processes); waiting for it to settle below ${limit}%"
-    sleep 3
-  done
-}
 HZ=$(getconf CLK_TCK)
 NPROC=$(nproc)
 
@@ -134,51 +98,8 @@ if [[ ${BENCH_SKIP_BUILD:-0} != 1 && -z ${BENCH_BIN:-} ]]; then
 fi
 [[ -x $BIN ]] || die "$BIN is missing (build it or unset BENCH_SKIP_BUILD)"
 
-# --- server ---------------------------------------------------------------------------------------
-BASE=""
+# --- server (scripts/lib/server.sh) ----------------------------------------------------------------
 TOKEN=""
-CURRENT_DB=""
-
-start_server() { # store
-  local store=$1 url port
-  case $store in
-    sqlite) url="sqlite://$WORK/jiuzai-$store.db" ;;
-    postgres)
-      local db="jiuzai_$TAG"
-      CURRENT_DB=$db
-      DATABASES+=("$db")
-      psql_admin -c "CREATE DATABASE \"$db\"" >/dev/null
-      url="$PG_BASE/$db"
-      ;;
-    *) die "unknown store $store" ;;
-  esac
-  port=$(free_port)
-  BASE="http://127.0.0.1:$port"
-  log "$store: starting $BIN on $BASE"
-  env -u RUST_LOG DATABASE_URL="$url" JIUZAI_DEMO_COUNTIES=tests/fixtures/counties-synthetic.geojson \
-    "$BIN" serve --demo --addr "127.0.0.1:$port" >"$WORK/server-$store.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 600); do
-    if curl -fsS "$BASE/api/v1/health" >/dev/null 2>&1; then return 0; fi
-    kill -0 "$SERVER_PID" 2>/dev/null || { tail -20 "$WORK/server-$store.log" >&2; die "$store: server exited"; }
-    sleep 0.2
-  done
-  tail -20 "$WORK/server-$store.log" >&2
-  die "$store: server did not become healthy in 120 s"
-}
-
-api() { # method path [json body] -> body on stdout; fails on HTTP errors
-  local method=$1 path=$2 body=${3:-}
-  local args=(-sS --fail-with-body --max-time 30 -X "$method" -H "Authorization: Bearer $TOKEN")
-  if [[ -n $body ]]; then args+=(-H 'Content-Type: application/json' --data "$body"); fi
-  curl "${args[@]}" "$BASE$path"
-}
-
-login() {
-  TOKEN=$(curl -sS --fail-with-body --max-time 30 -H 'Content-Type: application/json' \
-    --data '{"username":"manager","password":"demo"}' "$BASE/api/v1/auth/login" | jq -er .token) \
-    || die "login failed"
-}
 
 TARGETS=""
 prime_stock() { # receives PRIME_QUANTITY of every item in every depot the manager may operate
@@ -314,7 +235,7 @@ bench_store() { # store
   CURRENT_DB=""
   PG_DB=""
   start_server "$store"
-  login
+  TOKEN=$(login_token manager)
   log "$store: priming $PRIME_QUANTITY of each of [$ITEMS] in every depot"
   prime_stock
   log "$store: targets: $TARGETS"

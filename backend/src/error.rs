@@ -122,9 +122,17 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     pub code: String,
     pub message: String,
+    /// 422: the list of offending fields; 409: an object (e.g. `available`); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = details_schema)]
     pub details: Option<Value>,
+}
+
+/// `details` is an array of [`FieldError`] (422) or an object (409).
+fn details_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+    let fields = ArrayBuilder::new().items(utoipa::openapi::Ref::from_schema_name("FieldError")).build();
+    OneOfBuilder::new().item(fields).item(ObjectBuilder::new().schema_type(Type::Object).build()).build().into()
 }
 
 pub fn error_response(status: StatusCode, code: &str, message: &str, details: Option<Value>) -> Response {

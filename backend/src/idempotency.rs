@@ -50,16 +50,17 @@ pub fn is_key_race(error: &sqlx::Error) -> bool {
 }
 
 impl_for_backends!(impl {
-    pub(crate) async fn earlier_use(
-        tx: &mut Transaction<'static, <Self as Backend>::Db>,
-        claim: Option<&IdempotencyClaim>,
-    ) -> sqlx::Result<Earlier> {
+    /// Looks the key up in a write's transaction (`&mut *tx`) or, before any work, in a pool.
+    pub(crate) async fn earlier_use<'e, E>(executor: E, claim: Option<&IdempotencyClaim>) -> sqlx::Result<Earlier>
+    where
+        E: sqlx::Executor<'e, Database = <Self as Backend>::Db>,
+    {
         let Some(claim) = claim else { return Ok(Earlier::None) };
         let earlier: Option<(String, String)> =
             sqlx::query_as("SELECT request_hash, entity_id FROM idempotency_keys WHERE scope = $1 AND key = $2")
                 .bind(&claim.scope)
                 .bind(&claim.key)
-                .fetch_optional(&mut **tx)
+                .fetch_optional(executor)
                 .await?;
         Ok(match earlier {
             None => Earlier::None,

@@ -1,35 +1,77 @@
-//! Crash safety: the server is killed with SIGKILL while 64 clients move stock; after a restart,
-//! the clients retry with their Idempotency-Keys. Every acknowledged movement must be there
-//! exactly once, every movement applied once in all, and the ledger must still balance.
+//! Crash safety: the server is killed with SIGKILL while 64 clients move stock, and while clients
+//! file loss reports and approve plans; after a restart, the clients retry (with their
+//! Idempotency-Keys where the endpoint takes one). Every acknowledged write must be there exactly
+//! once, every write applied once in all, and the ledger and the reservations must still balance.
 
 mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::Server;
-use futures::future::join_all;
-use reqwest::StatusCode;
+use futures::future::{BoxFuture, FutureExt, join_all};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 const CLIENTS: usize = 64;
 const CRASHES: usize = 3;
 const STOCK: i64 = 10_000;
 
-/// Sends one issue; `answered` counts the answers, for the killer to wait on.
-async fn issue(server: &Server, token: &str, depot: i64, key: &str, answered: &AtomicUsize) -> Option<(StatusCode, Value)> {
-    let response = server
-        .http
-        .post(server.url(&format!("/api/v1/depots/{depot}/movements")))
-        .bearer_auth(token)
-        .header("Idempotency-Key", key)
-        .json(&json!({"kind": "issue", "item": "quilt", "quantity": 1}))
-        .send()
-        .await
-        .ok()?;
+/// Sends one POST, with an Idempotency-Key if given; `answered` counts the answers, for the killer
+/// to wait on. None when the connection was cut (the server died).
+async fn send(
+    server: &Server,
+    token: &str,
+    path: &str,
+    key: Option<&str>,
+    body: Option<Value>,
+    answered: &AtomicUsize,
+) -> Option<(StatusCode, Value)> {
+    let mut request = server.http.request(Method::POST, server.url(path)).bearer_auth(token);
+    if let Some(key) = key {
+        request = request.header("Idempotency-Key", key);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.ok()?;
     let status = response.status();
     let body = response.json().await.ok()?;
     answered.fetch_add(1, Ordering::SeqCst);
     Some((status, body))
+}
+
+async fn issue(server: &Server, token: &str, depot: i64, key: &str, answered: &AtomicUsize) -> Option<(StatusCode, Value)> {
+    let body = json!({"kind": "issue", "item": "quilt", "quantity": 1});
+    send(server, token, &format!("/api/v1/depots/{depot}/movements"), Some(key), Some(body), answered).await
+}
+
+async fn file_report(server: &Server, token: &str, event: i64, i: usize, body: Value, answered: &AtomicUsize) -> Option<(StatusCode, Value)> {
+    send(server, token, &format!("/api/v1/events/{event}/reports"), Some(&format!("report-{i}")), Some(body), answered).await
+}
+
+async fn approve(server: &Server, token: &str, plan: i64, answered: &AtomicUsize) -> Option<(StatusCode, Value)> {
+    send(server, token, &format!("/api/v1/plans/{plan}/approve"), None, None, answered).await
+}
+
+/// Kills the server process with SIGKILL once `answered` reaches `count` (or after 10 s), so the
+/// requests still in flight are cut off.
+async fn kill_when_answered(pid: u32, answered: &AtomicUsize, count: usize) {
+    let started = std::time::Instant::now();
+    while answered.load(Ordering::SeqCst) < count && started.elapsed().as_secs() < 10 {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    let _ = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+}
+
+/// Sum of `reserved` over every item of every depot.
+async fn total_reserved(server: &Server, token: &str) -> i64 {
+    let (_, depots) = server.get("/api/v1/depots", token).await;
+    let mut total = 0;
+    for depot in depots.as_array().unwrap() {
+        let (_, stock) = server.get(&format!("/api/v1/depots/{}/stock", depot["id"]), token).await;
+        total += stock.as_array().unwrap().iter().map(|l| l["reserved"].as_i64().unwrap()).sum::<i64>();
+    }
+    total
 }
 
 store_tests! {
@@ -47,26 +89,17 @@ store_tests! {
         let mut keys = Vec::new();
         for round in 0..CRASHES {
             let round_keys: Vec<String> = (0..CLIENTS).map(|i| format!("crash-{round}-{i}")).collect();
-            // Fire the round and kill the server while it is busy with it.
+            // Fire the round and kill the server once a quarter of it is answered.
             let answered = AtomicUsize::new(0);
             let requests = join_all(round_keys.iter().map(|k| issue(&server, &manager, depot, k, &answered)));
-            // Kill once a quarter of the round is answered, so the rest is cut off mid-flight.
-            let pid = server.pid().to_string();
-            let killer = async {
-                let started = std::time::Instant::now();
-                while answered.load(Ordering::SeqCst) < CLIENTS / 4 && started.elapsed().as_secs() < 10 {
-                    tokio::time::sleep(std::time::Duration::from_millis(1)).await;
-                }
-                let _ = std::process::Command::new("kill").args(["-KILL", &pid]).status();
-            };
-            let (results, _) = tokio::join!(requests, killer);
+            let (results, _) = tokio::join!(requests, kill_when_answered(server.pid(), &answered, CLIENTS / 4));
+            server.crash_and_restart().await;
             for (key, result) in round_keys.iter().zip(&results) {
                 if let Some((StatusCode::CREATED, movement)) = result {
                     acknowledged.push((key.clone(), movement["id"].as_i64().unwrap()));
                 }
             }
             keys.extend(round_keys);
-            server.crash_and_restart().await;
         }
         let manager = server.login("manager").await;
         // Every client retries until it gets its answer; the acknowledged ones must get the same one back.
@@ -97,5 +130,110 @@ store_tests! {
         assert_eq!(ledger, quilt["on_hand"].as_i64().unwrap(), "the ledger still sums to the balance");
         eprintln!("{} of {} movements were acknowledged before a crash", acknowledged.len(), keys.len());
         assert!(acknowledged.len() < keys.len(), "no request was cut off by a crash: the test proved nothing");
+    };
+
+    reports_and_approvals_survive_sigkill_exactly_once => |store| async move {
+        const REPORTS_PER_ROUND: usize = 48;
+        const PLANS_PER_ROUND: usize = 3;
+        let mut server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let (status, event) = server.post("/api/v1/events", &manager,
+            json!({"name": "崩溃测试", "hazard": "flood", "onset_at": "2026-07-01T00:00:00Z"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{event}");
+        let event = event["id"].as_i64().unwrap();
+        let (_, areas) = server.get("/api/v1/areas", &manager).await;
+        let townships: Vec<String> = areas.as_array().unwrap().iter()
+            .filter(|a| a["level"] == "township").map(|a| a["code"].as_str().unwrap().to_owned()).collect();
+        assert!(townships.len() >= CRASHES * REPORTS_PER_ROUND);
+        // Submitted plans for the demo flood, each drawn up against the same stock: the approvals
+        // race, so some fit and the rest are refused; none may be reserved twice or half.
+        let mut plans = Vec::new();
+        for _ in 0..CRASHES * PLANS_PER_ROUND {
+            let (status, plan) = server.post("/api/v1/plans", &manager, json!({"event_id": 1, "aid_type": "emergency", "kind": "materials"})).await;
+            assert_eq!(status, StatusCode::CREATED, "{plan}");
+            let id = plan["id"].as_i64().unwrap();
+            assert_eq!(server.call(Method::POST, &format!("/api/v1/plans/{id}/submit"), Some(&manager), None).await.0, StatusCode::OK);
+            plans.push(id);
+        }
+        let reserved_before = total_reserved(&server, &manager).await;
+
+        let report_body = |i: usize| json!({"area_code": townships[i], "stage": "initial",
+            "indicators": {"affected": 100 + i, "relocated": 10 + i}});
+        let mut reports_acknowledged: Vec<(usize, i64)> = Vec::new();
+        let mut approvals_acknowledged = Vec::new();
+        for round in 0..CRASHES {
+            let (reporter, reviewer) = (server.login("reporter").await, server.login("reviewer").await);
+            let answered = AtomicUsize::new(0);
+            let mut requests: Vec<BoxFuture<'_, Option<(StatusCode, Value)>>> = Vec::new();
+            // The approvals go out first, so that some are answered before the kill and some not.
+            let round_plans = &plans[round * PLANS_PER_ROUND..(round + 1) * PLANS_PER_ROUND];
+            for &plan in round_plans {
+                requests.push(approve(&server, &reviewer, plan, &answered).boxed());
+            }
+            let round_reports: Vec<usize> = (round * REPORTS_PER_ROUND..(round + 1) * REPORTS_PER_ROUND).collect();
+            for &i in &round_reports {
+                requests.push(file_report(&server, &reporter, event, i, report_body(i), &answered).boxed());
+            }
+            let (results, _) = tokio::join!(join_all(requests), kill_when_answered(server.pid(), &answered, REPORTS_PER_ROUND / 4));
+            server.crash_and_restart().await;
+            for (&plan, result) in round_plans.iter().zip(&results) {
+                if let Some((StatusCode::OK, _)) = result {
+                    approvals_acknowledged.push(plan);
+                }
+            }
+            for (&i, result) in round_reports.iter().zip(&results[PLANS_PER_ROUND..]) {
+                if let Some((StatusCode::CREATED, report)) = result {
+                    reports_acknowledged.push((i, report["id"].as_i64().unwrap()));
+                }
+            }
+        }
+
+        // Every client retries until it has an answer.
+        let (manager, reporter, reviewer) = (server.login("manager").await, server.login("reporter").await, server.login("reviewer").await);
+        let answered = AtomicUsize::new(0);
+        let retries = join_all((0..CRASHES * REPORTS_PER_ROUND).map(|i| file_report(&server, &reporter, event, i, report_body(i), &answered))).await;
+        for (i, result) in retries.into_iter().enumerate() {
+            let (status, report) = result.expect("the restarted server answers");
+            assert_eq!(status, StatusCode::CREATED, "report-{i}: {report}");
+            if let Some((_, first)) = reports_acknowledged.iter().find(|(k, _)| *k == i) {
+                assert_eq!(report["id"].as_i64().unwrap(), *first, "report-{i} was acknowledged as {first}, replayed as {report}");
+            }
+        }
+        let (_, stored) = server.get(&format!("/api/v1/events/{event}/reports"), &manager).await;
+        let stored = stored.as_array().unwrap();
+        assert_eq!(stored.len(), CRASHES * REPORTS_PER_ROUND, "every report filed exactly once");
+        for (i, id) in &reports_acknowledged {
+            let matching: Vec<&Value> = stored.iter().filter(|r| r["area_code"] == townships[*i]).collect();
+            assert_eq!(matching.len(), 1, "{}: {matching:?}", townships[*i]);
+            assert_eq!(matching[0]["id"].as_i64().unwrap(), *id);
+            assert_eq!(matching[0]["indicators"]["affected"].as_i64().unwrap(), 100 + *i as i64);
+        }
+
+        for &plan in &plans {
+            let (status, body) = approve(&server, &reviewer, plan, &answered).await.unwrap();
+            assert!(status == StatusCode::OK || status == StatusCode::CONFLICT, "plan {plan}: {status} {body}");
+        }
+        let auditor = server.login("auditor").await;
+        let (mut approved, mut approved_quantity) = (0, 0);
+        for &plan in &plans {
+            let (_, body) = server.get(&format!("/api/v1/plans/{plan}"), &manager).await;
+            let (_, audit) = server.get(&format!("/api/v1/audit?entity_type=plan&entity_id={plan}&action=plan.approve"), &auditor).await;
+            let approvals = audit["records"].as_array().unwrap().len();
+            if body["status"] == "approved" {
+                approved += 1;
+                approved_quantity += body["lines"].as_array().unwrap().iter().map(|l| l["quantity"].as_i64().unwrap()).sum::<i64>();
+                assert_eq!(approvals, 1, "plan {plan} approved once, audited once");
+            } else {
+                assert_eq!(body["status"], "submitted", "plan {plan}: {body}");
+                assert!(!approvals_acknowledged.contains(&plan), "plan {plan} was acknowledged as approved but is not");
+                assert_eq!(approvals, 0, "plan {plan} is not approved but has an approval audited");
+            }
+        }
+        assert!(approved >= 1, "the first approval always fits");
+        assert_eq!(total_reserved(&server, &manager).await - reserved_before, approved_quantity,
+            "the stock reserves exactly what the approved plans hold");
+        eprintln!("{} of {} reports and {} of {} approvals were acknowledged before a crash; {approved} plans approved in all",
+            reports_acknowledged.len(), CRASHES * REPORTS_PER_ROUND, approvals_acknowledged.len(), plans.len());
+        assert!(reports_acknowledged.len() < CRASHES * REPORTS_PER_ROUND, "no request was cut off by a crash: the test proved nothing");
     };
 }

@@ -148,6 +148,39 @@ store_tests! {
         assert_eq!(reports.as_array().unwrap().len(), 2);
     };
 
+    report_retries_with_an_idempotency_key_get_the_first_answer => |store| async move {
+        // Found by the crash test: a retry was judged as a new report before its key was looked
+        // up, so it got 200 (a duplicate) instead of its 201, a 422 once a later version had lower
+        // figures, and a 409 once the event was closed.
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let reporter = server.login("reporter").await;
+        let event = open_event(&server, &manager).await;
+        let keyed = |key: &'static str, body: Value| {
+            let request = server.http.post(server.url(&format!("/api/v1/events/{event}/reports")))
+                .bearer_auth(&reporter).header("Idempotency-Key", key).json(&body);
+            async move {
+                let response = request.send().await.unwrap();
+                (response.status(), response.json::<Value>().await.unwrap())
+            }
+        };
+        let first = json!({"area_code": "360425100", "stage": "initial", "indicators": {"affected": 100}});
+        let (status, filed) = keyed("first", first.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{filed}");
+        assert_eq!(keyed("first", first.clone()).await, (StatusCode::CREATED, filed.clone()), "an immediate retry");
+        let lower = json!({"area_code": "360425100", "stage": "update", "indicators": {"affected": 50}, "explanation": "重复统计已剔除"});
+        let (status, update) = keyed("second", lower).await;
+        assert_eq!(status, StatusCode::CREATED, "{update}");
+        assert_eq!(keyed("first", first.clone()).await, (StatusCode::CREATED, filed.clone()), "a retry after a later version");
+        let (status, _) = server.call(Method::PATCH, &format!("/api/v1/events/{event}"), Some(&manager), Some(json!({"status": "closed"}))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(keyed("first", first).await, (StatusCode::CREATED, filed), "a retry after the event closed");
+        let (status, body) = keyed("first", json!({"area_code": "360425100", "stage": "initial", "indicators": {"affected": 7}})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the key with another body: {body}");
+        let (_, reports) = server.get(&format!("/api/v1/events/{event}/reports"), &manager).await;
+        assert_eq!(reports.as_array().unwrap().len(), 2, "{reports}");
+    };
+
     response_levels_thresholds_overrides_and_overdue => |store| async move {
         let server = Server::start(store).await;
         let manager = server.login("manager").await;
@@ -227,6 +260,10 @@ store_tests! {
         assert!(city["overall_response_level"].as_i64().is_some());
         assert!(area(&city, "360400")["figures"]["relocated"].as_i64().unwrap() > 50_000);
         assert!(city["overdue"].as_array().unwrap().contains(&json!("360481")));
+        // Found by schemathesis: the blocked zones were documented as GeoJSON but sent as plain JSON.
+        let zones = server.http.get(server.url(&format!("/api/v1/events/{id}/blockages"))).bearer_auth(&manager).send().await.unwrap();
+        assert_eq!(zones.headers()["content-type"], "application/geo+json");
+        assert_eq!(zones.json::<Value>().await.unwrap()["type"], "FeatureCollection");
         let (_, map) = server.get(&format!("/api/v1/map/areas.geojson?level=county&event={id}"), &manager).await;
         let yongxiu = map["features"].as_array().unwrap().iter().find(|f| f["properties"]["code"] == "360425").unwrap();
         assert!(yongxiu["properties"]["response_level"].is_number());

@@ -63,6 +63,37 @@ store_tests! {
         for path in ["/api/v1/auth/login", "/api/v1/areas", "/api/v1/map/areas.geojson", "/api/v1/audit", "/api/v1/health"] {
             assert!(doc["paths"].get(path).is_some(), "{path} missing from the OpenAPI document");
         }
+        // Found by schemathesis: the errors raised outside handlers (401 from the token check,
+        // 400 for a path or query that does not parse, 415/422 for bodies) were undeclared, error
+        // responses had no body schema, and a referenced schema (Crs) was missing.
+        let error_body = json!({"$ref": "#/components/schemas/ErrorBody"});
+        assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+        for (path, operations) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in operations.as_object().unwrap() {
+                let responses = operation["responses"].as_object().unwrap();
+                let has = |status: &str| responses.contains_key(status);
+                let secured = operation["security"].as_array().is_some_and(|s| !s.is_empty());
+                assert!(!secured || has("401"), "{method} {path} does not declare 401");
+                let params = operation["parameters"].as_array().cloned().unwrap_or_default();
+                if params.iter().any(|p| p["in"] == "path" || p["in"] == "query") {
+                    assert!(has("400") && has("404") && has("422"), "{method} {path}: parameter errors undeclared");
+                }
+                if operation.get("requestBody").is_some() {
+                    assert!(has("400") && has("413") && has("415") && has("422"), "{method} {path}: body errors undeclared");
+                }
+                for (status, response) in responses {
+                    assert!(response["description"].as_str().is_some_and(|d| !d.is_empty()), "{method} {path} {status}: no description");
+                    if status.starts_with('4') || status.starts_with('5') {
+                        assert_eq!(response["content"]["application/json"]["schema"], error_body, "{method} {path} {status}");
+                    }
+                }
+            }
+        }
+        let text = serde_json::to_string(&doc).unwrap();
+        for reference in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+            let name = reference.split('"').next().unwrap();
+            assert!(doc["components"]["schemas"].get(name).is_some(), "dangling reference to {name}");
+        }
         let docs = server.http.get(server.url("/api/v1/docs/")).send().await.unwrap();
         assert_eq!(docs.status(), StatusCode::OK);
         assert!(docs.text().await.unwrap().contains("swagger"));

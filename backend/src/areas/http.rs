@@ -131,6 +131,7 @@ fn feature_collection(rows: &[MapAreaRow], extra: &HashMap<String, serde_json::V
 pub struct ImportQuery {
     /// Coordinate system of the file (default wgs84).
     #[serde(default)]
+    #[param(inline)]
     pub crs: Crs,
 }
 

@@ -236,7 +236,7 @@ impl_for_backends!(impl DepotStore {
         audit: &AuditEntry,
     ) -> Result<Applied, StockError> {
         let mut tx = self.begin().await?;
-        match Self::earlier_use(&mut tx, claim).await? {
+        match Self::earlier_use(&mut *tx, claim).await? {
             Earlier::None => {}
             Earlier::Replay(entity) => return Ok(Applied::Replayed(entity.parse().unwrap_or_default())),
             Earlier::Conflict => return Err(StockError::KeyReused),

@@ -2,8 +2,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -20,6 +20,7 @@ use crate::auth::{Actor, Role};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::export::{Cell, Format, Table};
 use crate::http::AppState;
+use crate::idempotency::Earlier;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -226,6 +227,17 @@ async fn post_report(
     actor.require_role(&[Role::Reporter, Role::Manager])?;
     let event = event_or_404(&state, id).await?;
     let claim = crate::idempotency::claim_from(&headers, format!("{}:loss-report:{id}", actor.user.id), &body)?;
+    // A retry of a report that was filed gets the first answer, even if later versions or the
+    // event's closure would refuse the same report now.
+    if let Some(claim) = &claim {
+        match state.store.earlier_report(claim).await? {
+            Earlier::Replay(report_id) => {
+                return Ok((StatusCode::CREATED, Json(stored_report(&state, id, report_id.parse().unwrap_or_default()).await?)));
+            }
+            Earlier::Conflict => return Err(FiguresError::KeyReused.into()),
+            Earlier::None => {}
+        }
+    }
     let input: ReportInput = parse_body(body)?;
     reportable_area(&state, &actor, &input.area_code).await?;
     let figures = parse_figures(&input.indicators).map_err(|p| AppError::invalid("invalid figures", p))?;
@@ -270,8 +282,12 @@ async fn post_report(
     if !replayed {
         record_level_changes(&state, &event).await?;
     }
-    let stored = state.store.reports(id).await?.into_iter().find(|r| r.id == report_id).ok_or_else(|| AppError::NotFound("report vanished".into()))?;
-    Ok((StatusCode::CREATED, Json(stored)))
+    Ok((StatusCode::CREATED, Json(stored_report(&state, id, report_id).await?)))
+}
+
+async fn stored_report(state: &AppState, event_id: i64, report_id: i64) -> AppResult<LossReport> {
+    let reports = state.store.reports(event_id).await?;
+    reports.into_iter().find(|r| r.id == report_id).ok_or_else(|| AppError::NotFound("report vanished".into()))
 }
 
 /// Verification assessments of the event in the caller's scope.
@@ -774,7 +790,7 @@ pub fn level_name(level: i64) -> &'static str {
 /// The event's blocked zones (impassable for travel-time planning) as a GeoJSON FeatureCollection.
 #[utoipa::path(get, path = "/api/v1/events/{id}/blockages", tag = "disasters", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, content_type = "application/geo+json", body = Object), (status = 404)))]
-async fn list_blockages(State(state): State<AppState>, _actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Value>> {
+async fn list_blockages(State(state): State<AppState>, _actor: Actor, Path(id): Path<i64>) -> AppResult<impl IntoResponse> {
     event_or_404(&state, id).await?;
     let features: Vec<Value> = state
         .store
@@ -787,7 +803,8 @@ async fn list_blockages(State(state): State<AppState>, _actor: Actor, Path(id): 
                 "properties": {"id": b.id, "name": b.name, "created_by": b.created_by, "created_at": b.created_at}})
         })
         .collect();
-    Ok(Json(serde_json::json!({"type": "FeatureCollection", "features": features})))
+    let collection = Json(serde_json::json!({"type": "FeatureCollection", "features": features}));
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], collection))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -861,7 +878,7 @@ async fn report_in_event(state: &AppState, event_id: i64, report_id: i64) -> App
 
 /// Photos attached to a report.
 #[utoipa::path(get, path = "/api/v1/events/{id}/reports/{report_id}/photos", tag = "disasters", security(("bearer" = [])),
-    params(("id" = i64, Path), ("report_id" = i64, Path)), responses((status = 200, body = [super::store::Photo]), (status = 404)))]
+    params(("id" = i64, Path), ("report_id" = i64, Path)), responses((status = 200, body = [super::store::Photo]), (status = 403), (status = 404)))]
 async fn list_photos(
     State(state): State<AppState>,
     actor: Actor,
@@ -895,7 +912,7 @@ async fn upload_photo(
     if body.len() > state.settings.max_photo_bytes {
         return Err(AppError::PayloadTooLarge);
     }
-    let declared = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let declared = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let Some(content_type) = sniff_image(&body).filter(|sniffed| declared.starts_with(sniffed)) else {
         return Err(AppError::UnsupportedMediaType("a photo must be a JPEG, PNG or WebP image sent with its own Content-Type".into()));
     };
@@ -924,10 +941,9 @@ async fn upload_photo(
 #[utoipa::path(get, path = "/api/v1/photos/{id}", tag = "disasters", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, description = "the image"), (status = 403), (status = 404)))]
 async fn get_photo(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Response> {
-    use axum::response::IntoResponse;
     let photo = state.store.get_photo(id).await?.ok_or_else(|| AppError::NotFound(format!("no photo {id}")))?;
     let report = state.store.get_report(photo.report_id).await?.ok_or_else(|| AppError::NotFound("report gone".into()))?;
     actor.require_area(&report.area_code)?;
     let bytes = tokio::fs::read(&photo.path).await.map_err(|_| AppError::NotFound("the photo file is missing".into()))?;
-    Ok(([(axum::http::header::CONTENT_TYPE, photo.content_type)], bytes).into_response())
+    Ok(([(header::CONTENT_TYPE, photo.content_type)], bytes).into_response())
 }

@@ -102,6 +102,9 @@ pub trait DisasterStore {
         claim: Option<&IdempotencyClaim>,
         audit: &AuditEntry,
     ) -> Result<(i64, bool), FiguresError>;
+    /// What an earlier use of the key says, looked up before any work: a retry of a report that
+    /// was filed is answered with it, whatever has happened since.
+    async fn earlier_report(&self, claim: &IdempotencyClaim) -> sqlx::Result<Earlier>;
     async fn reports(&self, event_id: i64) -> sqlx::Result<Vec<LossReport>>;
     async fn insert_assessment(&self, assessment: &NewAssessment, audit: &AuditEntry) -> Result<i64, FiguresError>;
     async fn assessments(&self, event_id: i64) -> sqlx::Result<Vec<Assessment>>;
@@ -263,6 +266,10 @@ impl_for_backends!(impl DisasterStore {
         sqlx::query_as::<_, Event>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.reader()).await
     }
 
+    async fn earlier_report(&self, claim: &IdempotencyClaim) -> sqlx::Result<Earlier> {
+        Self::earlier_use(self.reader(), Some(claim)).await
+    }
+
     async fn insert_report(
         &self,
         report: &NewReport,
@@ -270,7 +277,7 @@ impl_for_backends!(impl DisasterStore {
         audit: &AuditEntry,
     ) -> Result<(i64, bool), FiguresError> {
         let mut tx = self.begin().await?;
-        match Self::earlier_use(&mut tx, claim).await? {
+        match Self::earlier_use(&mut *tx, claim).await? {
             Earlier::None => {}
             Earlier::Replay(id) => return Ok((id.parse().unwrap_or_default(), true)),
             Earlier::Conflict => return Err(FiguresError::KeyReused),

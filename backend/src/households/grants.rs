@@ -175,7 +175,7 @@ pub struct ListQuery {
 
 /// Grant lists in the caller's scope, newest first (without their lines).
 #[utoipa::path(get, path = "/api/v1/grant-lists", tag = "households", security(("bearer" = [])), params(ListQuery),
-    responses((status = 200, body = [GrantList])))]
+    responses((status = 200, body = [GrantList]), (status = 403)))]
 async fn list_grant_lists(State(state): State<AppState>, actor: Actor, Query(query): Query<ListQuery>) -> AppResult<Json<Vec<GrantList>>> {
     actor.require_role(&[Role::Admin, Role::Manager, Role::Reviewer, Role::Auditor, Role::Assessor])?;
     let open: HashMap<i64, i64> =

@@ -605,7 +605,7 @@ pub struct DamageQuery {
 
 /// The event's household damage records in the caller's scope.
 #[utoipa::path(get, path = "/api/v1/events/{id}/household-damage", tag = "households", security(("bearer" = [])),
-    params(("id" = i64, Path), DamageQuery), responses((status = 200, body = [DamageRecord]), (status = 404)))]
+    params(("id" = i64, Path), DamageQuery), responses((status = 200, body = [DamageRecord]), (status = 403), (status = 404)))]
 async fn list_damage(
     State(state): State<AppState>,
     actor: Actor,
@@ -779,7 +779,7 @@ fn record_figures(record: &DamageRecord) -> BTreeMap<Indicator, i64> {
 
 /// Household damage rolled up by area and compared with the areas' loss reports.
 #[utoipa::path(get, path = "/api/v1/events/{id}/household-damage/summary", tag = "households", security(("bearer" = [])),
-    params(("id" = i64, Path), DamageSummaryQuery), responses((status = 200, body = DamageSummary), (status = 404), (status = 422)))]
+    params(("id" = i64, Path), DamageSummaryQuery), responses((status = 200, body = DamageSummary), (status = 403), (status = 404), (status = 422)))]
 async fn damage_summary(
     State(state): State<AppState>,
     actor: Actor,

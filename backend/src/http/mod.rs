@@ -49,6 +49,7 @@ impl AppState {
     info(title = "jiuzai (救灾) API", description = "Disaster relief logistics and reserve management. \
         All endpoints except health, login and public disclosure need a bearer token from /api/v1/auth/login."),
     modifiers(&BearerAuth),
+    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldError)),
     tags(
         (name = "system", description = "Health, metrics and this document"),
         (name = "auth", description = "Login, tokens and users"),
@@ -87,11 +88,59 @@ fn api() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().into_openapi()
+    let mut openapi = api().into_openapi();
+    document_common_errors(&mut openapi);
+    openapi
+}
+
+/// Declares, on every operation, the error responses that come from outside its handler: 401 from
+/// the `Actor` extractor on secured operations, 400/404/422 for path and query parameters that do not
+/// parse or name nothing, 400/413/415/422 from the body extractors and the body limit, and 503 when
+/// the database is unreachable. Every error response gets the JSON error envelope as its body (the
+/// `json_errors` middleware guarantees it), and every response a description where its annotation
+/// gave none (OpenAPI requires one).
+fn document_common_errors(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response};
+
+    let error_body = RefOr::T(ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build());
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            let mut statuses = vec!["503"];
+            if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                statuses.push("401");
+            }
+            let has_path_or_query = operation.parameters.iter().flatten().any(|p| {
+                matches!(p, RefOr::T(p) if matches!(p.parameter_in, ParameterIn::Path | ParameterIn::Query))
+            });
+            if has_path_or_query {
+                statuses.extend(["400", "404", "422"]);
+            }
+            if operation.request_body.is_some() {
+                statuses.extend(["400", "413", "415", "422"]);
+            }
+            let responses = &mut operation.responses.responses;
+            for status in statuses {
+                responses.entry(status.to_owned()).or_insert_with(|| RefOr::T(Response::new("")));
+            }
+            for (status, response) in responses.iter_mut() {
+                let RefOr::T(response) = response else { continue };
+                let code = status.parse().ok().and_then(|s| StatusCode::from_u16(s).ok());
+                if code.is_some_and(|c| c.is_client_error() || c.is_server_error()) && response.content.is_empty() {
+                    response.content.insert("application/json".to_owned(), error_body.clone());
+                }
+                if response.description.is_empty() {
+                    response.description = code.and_then(|c| c.canonical_reason()).unwrap_or("response").to_owned();
+                }
+            }
+        }
+    }
 }
 
 pub fn router(state: AppState, metrics: PrometheusHandle) -> Router {
-    let (api, openapi) = api().split_for_parts();
+    let (api, mut openapi) = api().split_for_parts();
+    document_common_errors(&mut openapi);
     let static_dir = state.settings.static_dir.clone();
     let dashboard = ServeDir::new(&static_dir).fallback(ServeFile::new(static_dir.join("index.html")));
     let request_id = axum::http::HeaderName::from_static("x-request-id");
