@@ -284,6 +284,64 @@ store_tests! {
         assert!(!server.audit("action=household_damage.record").await.is_empty());
     };
 
+    hexagons_are_polygons_with_counts_in_the_readers_scope => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let reporter = server.login("reporter").await;
+        // 滩溪镇 has no demo households: two in one place, one 5 km east, one without a location
+        let mut ids = Vec::new();
+        for (i, (members, lon, lat)) in [(3, Some(115.7), Some(29.1)), (4, Some(115.7), Some(29.1)), (2, Some(115.75), Some(29.1)), (5, None, None)].into_iter().enumerate() {
+            let (name, id_number, _) = PEOPLE[i];
+            let body = json!({"head_name": name, "head_id_number": id_number, "members": members, "address": "滩溪镇测试村",
+                "area_code": TANXI, "lon": lon, "lat": lat});
+            let (status, created) = server.post("/api/v1/households", &manager, body).await;
+            assert_eq!(status, StatusCode::CREATED, "{created}");
+            ids.push(created["id"].as_i64().unwrap());
+        }
+        damage(&server, &reporter, ids[1], json!({"house_damage": "severe", "damaged_rooms": 1})).await;
+        damage(&server, &reporter, ids[3], json!({"house_damage": "severe", "damaged_rooms": 1})).await;
+
+        let (status, collection) = server.get(&format!("/api/v1/households/hexagons?event_id={EVENT}&area_code={TANXI}"), &manager).await;
+        assert_eq!(status, StatusCode::OK, "{collection}");
+        assert_eq!(collection["type"], "FeatureCollection");
+        let features = collection["features"].as_array().unwrap();
+        assert_eq!(features.len(), 2, "two cells; the household without a location is on no cell: {collection}");
+        let counts = |f: &Value| ["households", "affected", "people", "affected_people"].map(|k| f["properties"][k].as_i64().unwrap());
+        let mut by_count: Vec<[i64; 4]> = features.iter().map(counts).collect();
+        by_count.sort();
+        assert_eq!(by_count, [[1, 0, 2, 0], [2, 1, 7, 4]]);
+        for feature in features {
+            assert_eq!(feature["geometry"]["type"], "Polygon");
+            let ring = feature["geometry"]["coordinates"][0].as_array().unwrap();
+            assert_eq!(ring.len(), 7, "a hexagon: six vertices and the first again: {feature}");
+            assert_eq!(ring.first(), ring.last(), "the ring is closed");
+            let points: Vec<(f64, f64)> = ring.iter().map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap())).collect();
+            let hexagon = geo::Polygon::new(geo::LineString::from(points), vec![]);
+            let home = if counts(feature)[0] == 2 { geo::point!(x: 115.7, y: 29.1) } else { geo::point!(x: 115.75, y: 29.1) };
+            assert!(geo::Contains::contains(&hexagon, &home), "the cell's polygon holds its households: {feature}");
+            assert_eq!(feature["id"], feature["properties"]["cell"]);
+        }
+        // without an event nobody is affected; the city-wide layer holds the same cells
+        let (_, plain) = server.get(&format!("/api/v1/households/hexagons?area_code={TANXI}"), &manager).await;
+        assert!(plain["features"].as_array().unwrap().iter().all(|f| f["properties"]["affected"] == 0), "{plain}");
+        let cells: Vec<Value> = features.iter().map(|f| f["properties"]["cell"].clone()).collect();
+        let (_, city) = server.get(&format!("/api/v1/households/hexagons?event_id={EVENT}"), &manager).await;
+        let city_cells: Vec<Value> = city["features"].as_array().unwrap().iter().map(|f| f["properties"]["cell"].clone()).collect();
+        assert!(cells.iter().all(|c| city_cells.contains(c)) && city_cells.len() > 2, "the demo's cells too");
+
+        // a reader of another county sees none of them and may not ask for them
+        let admin = server.login("admin").await;
+        let (status, user) = server.post("/api/v1/users", &admin, json!({"username": "xiushui", "password": "demo", "role": "assessor",
+            "display_name": "修水县核查员", "area_code": "360424"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{user}");
+        let xiushui = server.login("xiushui").await;
+        let (status, theirs) = server.get(&format!("/api/v1/households/hexagons?event_id={EVENT}"), &xiushui).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(theirs["features"].as_array().unwrap().iter().all(|f| !cells.contains(&f["properties"]["cell"])), "{theirs}");
+        assert_eq!(server.get(&format!("/api/v1/households/hexagons?area_code={TANXI}"), &xiushui).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(server.get("/api/v1/households/hexagons", &server.login("depot").await).await.0, StatusCode::FORBIDDEN);
+    };
+
     grant_lists_go_through_review_disclosure_and_payment => |store| async move {
         let server = Server::start(store).await;
         let manager = server.login("manager").await;

@@ -40,6 +40,18 @@ pub struct InsertOutcome {
     pub duplicates: Vec<usize>,
 }
 
+/// Located households of one H3 cell, and those of them with a damage record in the event.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CellCount {
+    pub cell: i64,
+    pub households: i64,
+    pub affected: i64,
+    /// Members of the cell's households.
+    pub people: i64,
+    /// Members of its affected households.
+    pub affected_people: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewDamage {
     pub event_id: i64,
@@ -124,8 +136,8 @@ pub trait HouseholdStore {
     /// The households of an area subtree (`LIKE` pattern) with a damage record in the event.
     async fn damaged_households(&self, event_id: i64, area: &str) -> sqlx::Result<Vec<HouseholdRow>>;
     async fn households_by_ids(&self, ids: &[i64]) -> sqlx::Result<Vec<HouseholdRow>>;
-    /// Households per H3 cell in an area subtree: (cell, households, with damage in the event).
-    async fn household_cells(&self, area: &str, event_id: Option<i64>) -> sqlx::Result<Vec<(i64, i64, i64)>>;
+    /// Located households per H3 cell in an area subtree, with those damaged in the event.
+    async fn household_cells(&self, area: &str, event_id: Option<i64>) -> sqlx::Result<Vec<CellCount>>;
 
     async fn upsert_damage(&self, damage: &NewDamage, audit: &AuditEntry) -> sqlx::Result<i64>;
     /// Many new damage records in one transaction with one audit record (survey imports, the demo).
@@ -345,9 +357,11 @@ impl_for_backends!(impl HouseholdStore {
         Ok(rows)
     }
 
-    async fn household_cells(&self, area: &str, event_id: Option<i64>) -> sqlx::Result<Vec<(i64, i64, i64)>> {
+    async fn household_cells(&self, area: &str, event_id: Option<i64>) -> sqlx::Result<Vec<CellCount>> {
         sqlx::query_as(
-            "SELECT h.cell, COUNT(*), COUNT(d.id) FROM households h
+            "SELECT h.cell, COUNT(*) AS households, COUNT(d.id) AS affected, CAST(SUM(h.members) AS BIGINT) AS people,
+                    CAST(COALESCE(SUM(CASE WHEN d.id IS NULL THEN 0 ELSE h.members END), 0) AS BIGINT) AS affected_people
+             FROM households h
              LEFT JOIN household_damage d ON d.household_id = h.id AND d.event_id = $1
              WHERE h.cell IS NOT NULL AND h.area_code LIKE $2 GROUP BY h.cell ORDER BY h.cell",
         )
