@@ -33,6 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_damage, record_damage))
         .routes(routes!(damage_summary))
         .merge(super::grants::routes())
+        .merge(super::handoff::routes())
 }
 
 const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Reporter, Role::Assessor, Role::Reviewer, Role::Auditor];
