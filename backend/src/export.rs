@@ -97,6 +97,16 @@ impl Table {
         workbook.save_to_buffer().map_err(internal)
     }
 
+    /// The rows as JSON arrays (text, numbers, null for empty cells), in the order of `headers`.
+    pub fn json_rows(&self) -> serde_json::Value {
+        let cell = |c: &Cell| match c {
+            Cell::Text(text) => serde_json::Value::from(text.as_str()),
+            Cell::Int(n) => serde_json::Value::from(*n),
+            Cell::Empty => serde_json::Value::Null,
+        };
+        self.rows.iter().map(|row| row.iter().map(cell).collect::<Vec<_>>()).collect()
+    }
+
     /// The table as a download in the requested format.
     pub fn into_response(self, format: Format) -> AppResult<Response> {
         let (bytes, content_type, extension) = match format {
@@ -119,6 +129,11 @@ mod tests {
             headers: vec!["物资", "数量"],
             rows: vec![vec!["棉被".into(), 12.into()], vec!["帐篷, 12㎡".into(), Cell::Empty]],
         }
+    }
+
+    #[test]
+    fn json_rows_keep_numbers_and_empty_cells() {
+        assert_eq!(table().json_rows(), serde_json::json!([["棉被", 12], ["帐篷, 12㎡", null]]));
     }
 
     #[test]

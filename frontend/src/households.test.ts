@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellCentres, containsFullId, disclosureEnded, hexClass, hexFeatures, listActions, programmeText } from './households';
+import { containsFullId, disclosureEnded, hexClass, hexTotals, listActions, programmeText, type HexCollection } from './households';
 
 describe('containsFullId', () => {
   it('finds an unmasked 18-digit ID number, not a masked one', () => {
@@ -35,18 +35,15 @@ describe('hexagons', () => {
   it('classes affected counts by the legend breaks', () => {
     expect([0, 1, 5, 6, 15, 16, 30, 31].map(hexClass)).toEqual([0, 1, 1, 2, 2, 3, 3, 4]);
   });
-  it('places cells at the mean of their located households', () => {
-    const c = cellCentres([
-      { h3_cell: 'a', lon: 116, lat: 29 },
-      { h3_cell: 'a', lon: 116.2, lat: 29.2 },
-      { h3_cell: 'b', lon: null, lat: null },
-    ]);
-    expect(c.get('a')?.lon).toBeCloseTo(116.1);
-    expect(c.get('a')?.n).toBe(2);
-    expect(c.has('b')).toBe(false);
-    const fc = hexFeatures([{ cell: 'a', households: 2, affected: 7 }, { cell: 'b', households: 1, affected: 0 }], c);
-    expect(fc.features).toHaveLength(1);
-    expect(fc.features[0].properties).toMatchObject({ cell: 'a', affected: 7, cls: 2 });
+  it('adds up the cells for the legend note', () => {
+    const hex = (cell: string, households: number, affected: number, people: number, affected_people: number) => ({
+      type: 'Feature' as const,
+      geometry: { type: 'Polygon' as const, coordinates: [] },
+      properties: { cell, households, affected, people, affected_people },
+    });
+    const fc: HexCollection = { type: 'FeatureCollection', features: [hex('a', 2, 1, 7, 4), hex('b', 1, 0, 2, 0)] };
+    expect(hexTotals(fc)).toEqual({ cells: 2, households: 3, affected: 1, affectedPeople: 4 });
+    expect(hexTotals({ type: 'FeatureCollection', features: [] }).cells).toBe(0);
   });
 });
 

@@ -41,11 +41,16 @@ export interface HouseholdPage {
   next_before_id?: number | null;
 }
 
-export interface HouseholdCell {
+/** Properties of one H3 hexagon of GET /households/hexagons (a GeoJSON polygon feature). */
+export interface HexProperties {
   cell: string;
   households: number;
   affected: number;
+  people: number;
+  affected_people: number;
 }
+
+export type HexCollection = GeoJSON.FeatureCollection<GeoJSON.Polygon, HexProperties>;
 
 export interface Grant {
   id: number;
@@ -135,7 +140,7 @@ export interface HouseholdQuery {
 
 export const householdsApi = {
   search: (query: HouseholdQuery, o: Opt = {}) => api.get<HouseholdPage>('/households', { query: { ...query }, ...o }),
-  hexagons: (eventId: number | null, o: Opt = {}) => api.get<HouseholdCell[]>('/households/hexagons', { query: { event_id: eventId }, ...o }),
+  hexagons: (eventId: number | null, o: Opt = {}) => api.get<HexCollection>('/households/hexagons', { query: { event_id: eventId }, ...o }),
   lists: (query: { event_id?: number | null; aid_type?: string; status?: string }, o: Opt = {}) =>
     api.get<GrantList[]>('/grant-lists', { query: { ...query }, ...o }),
   list: (id: number, o: Opt = {}) => api.get<GrantList>(`/grant-lists/${id}`, o),
@@ -212,27 +217,6 @@ export function actionError(err: unknown): string {
   return String((err as Error)?.message ?? err);
 }
 
-/** Hexagon cells with approximate centres (the mean of their located households). */
-export interface CellCentre {
-  cell: string;
-  lon: number;
-  lat: number;
-  n: number;
-}
-
-export function cellCentres(households: ReadonlyArray<Pick<Household, 'h3_cell' | 'lon' | 'lat'>>): Map<string, CellCentre> {
-  const out = new Map<string, CellCentre>();
-  for (const hh of households) {
-    if (!hh.h3_cell || typeof hh.lon !== 'number' || typeof hh.lat !== 'number') continue;
-    const c = out.get(hh.h3_cell) ?? { cell: hh.h3_cell, lon: 0, lat: 0, n: 0 };
-    c.lon = (c.lon * c.n + hh.lon) / (c.n + 1);
-    c.lat = (c.lat * c.n + hh.lat) / (c.n + 1);
-    c.n += 1;
-    out.set(hh.h3_cell, c);
-  }
-  return out;
-}
-
 /** Classes of affected households per cell for the legend (upper bounds, inclusive). */
 export const HEX_BREAKS = [0, 5, 15, 30] as const;
 export const HEX_COLORS = ['#cbd5e1', '#fdd49e', '#fc8d59', '#d7301f', '#7f0000'] as const;
@@ -242,17 +226,13 @@ export function hexClass(affected: number): number {
   return HEX_BREAKS.length;
 }
 
-/** GeoJSON points of the cells with a known centre. */
-export function hexFeatures(cells: readonly HouseholdCell[], centres: Map<string, CellCentre>): GeoJSON.FeatureCollection<GeoJSON.Point> {
-  const features: GeoJSON.Feature<GeoJSON.Point>[] = [];
-  for (const c of cells) {
-    const at = centres.get(c.cell);
-    if (!at) continue;
-    features.push({
-      type: 'Feature',
-      geometry: { type: 'Point', coordinates: [at.lon, at.lat] },
-      properties: { cell: c.cell, households: c.households, affected: c.affected, cls: hexClass(c.affected) },
-    });
+/** Totals over the hexagons, for the legend note. */
+export function hexTotals(fc: HexCollection): { cells: number; households: number; affected: number; affectedPeople: number } {
+  const totals = { cells: fc.features.length, households: 0, affected: 0, affectedPeople: 0 };
+  for (const f of fc.features) {
+    totals.households += f.properties.households;
+    totals.affected += f.properties.affected;
+    totals.affectedPeople += f.properties.affected_people;
   }
-  return { type: 'FeatureCollection', features };
+  return totals;
 }

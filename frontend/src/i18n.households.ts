@@ -162,7 +162,7 @@ export const HOUSEHOLDS_ZH = {
 
   'hex.title': '受灾户分布（H3 网格）',
   'hex.toggle': '显示受灾户网格',
-  'hex.note': '圆点位于网格内已定位家庭的平均位置（近似网格中心）',
+  'hex.note': '按受灾户数着色；仅含已定位家庭',
   'hex.class0': '无受灾户',
   'hex.class1': '1–5 户',
   'hex.class2': '6–15 户',
@@ -171,7 +171,10 @@ export const HOUSEHOLDS_ZH = {
   'hex.popup': '网格 {cell}',
   'hex.popupHouseholds': '家庭数',
   'hex.popupAffected': '受灾户',
+  'hex.popupPeople': '人口',
+  'hex.popupAffectedPeople': '受灾人口',
   'hex.cells': '{n} 个网格',
+  'hex.totals': '{households} 户，其中受灾 {affected} 户、{people} 人',
 };
 
 export const HOUSEHOLDS_EN: Record<keyof typeof HOUSEHOLDS_ZH, string> = {
@@ -335,7 +338,7 @@ export const HOUSEHOLDS_EN: Record<keyof typeof HOUSEHOLDS_ZH, string> = {
 
   'hex.title': 'Affected households (H3 grid)',
   'hex.toggle': 'Show the household grid',
-  'hex.note': 'Dots sit at the mean position of the located households of a cell (about its centre)',
+  'hex.note': 'Coloured by affected households; located households only',
   'hex.class0': 'none affected',
   'hex.class1': '1–5 households',
   'hex.class2': '6–15 households',
@@ -344,5 +347,8 @@ export const HOUSEHOLDS_EN: Record<keyof typeof HOUSEHOLDS_ZH, string> = {
   'hex.popup': 'Cell {cell}',
   'hex.popupHouseholds': 'Households',
   'hex.popupAffected': 'Affected',
+  'hex.popupPeople': 'People',
+  'hex.popupAffectedPeople': 'Affected people',
   'hex.cells': '{n} cells',
+  'hex.totals': '{households} households, {affected} affected ({people} people)',
 };

@@ -104,6 +104,58 @@ test('the manager searches households and sees masked ID numbers only', { timeou
   }
 });
 
+test('the manager switches on the H3 hexagon layer of affected households', { timeout: 180_000 }, async () => {
+  const b = await openBrowser({ consoleErrors: false });
+  const { page } = b;
+  try {
+    await signIn(page, 'manager');
+    await page.waitForFunction(() => document.body.dataset.countiesLoaded === '13', null, { timeout: 60_000 });
+    await page.getByTestId('hex-layer-toggle').check();
+    await page.waitForFunction(() => Number(document.body.dataset.hexLoaded) > 0, null, { timeout: 60_000 });
+    assert.ok(await page.getByTestId('legend-hex-4').isVisible(), 'the legend lists the classes');
+    assert.match(await page.getByTestId('hex-status').innerText(), /网格/);
+    // Zoom to the cells, then read what the fill layer drew.
+    const drawn = await page.evaluate(async () => {
+      const map = window.jiuzaiMap;
+      const fc = await map.getSource('household-hexagons').getData();
+      let [w, s, e, n] = [180, 90, -180, -90];
+      for (const f of fc.features) for (const [x, y] of f.geometry.coordinates[0]) [w, s, e, n] = [Math.min(w, x), Math.min(s, y), Math.max(e, x), Math.max(n, y)];
+      map.fitBounds([[w, s], [e, n]], { padding: 60, animate: false });
+      await new Promise((resolve) => map.once('idle', resolve));
+      const rendered = map.queryRenderedFeatures({ layers: ['household-hex-fill'] });
+      const affected = rendered.find((f) => f.properties.affected > 0) ?? rendered[0];
+      const ring = affected.geometry.coordinates[0];
+      const centre = ring.slice(0, -1).reduce(([x, y], [a, b]) => [x + a / (ring.length - 1), y + b / (ring.length - 1)], [0, 0]);
+      const px = map.project(centre);
+      return {
+        type: map.getLayer('household-hex-fill').type,
+        rendered: rendered.length,
+        sent: fc.features.length,
+        ringLength: ring.length,
+        point: [px.x, px.y],
+        cell: affected.properties.cell,
+        households: affected.properties.households,
+      };
+    });
+    assert.equal(drawn.type, 'fill', 'hexagons are filled polygons, not circles');
+    assert.ok(drawn.rendered > 0, 'the fill layer has features on screen');
+    assert.equal(drawn.ringLength, 7, 'hexagon rings: six corners and the first again');
+    // The tooltip of the cell under the pointer shows its counts.
+    const box = await page.locator('.maplibregl-canvas').boundingBox();
+    await page.mouse.move(box.x + drawn.point[0], box.y + drawn.point[1]);
+    const tip = page.getByTestId('hex-popup');
+    await tip.waitFor({ state: 'visible', timeout: 10_000 });
+    const tipText = await tip.innerText();
+    assert.ok(tipText.includes(drawn.cell) && tipText.includes(String(drawn.households)), tipText);
+    assert.doesNotMatch(await page.locator('body').innerText(), FULL_ID);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'households-hexagons.png') });
+    assert.deepEqual(b.problems, []);
+  } finally {
+    await b.close();
+  }
+});
+
 test('the public disclosure page opens without signing in and shows no full ID number', { timeout: 120_000 }, async () => {
   await ensureDisclosure();
   const b = await openBrowser({ consoleErrors: false });

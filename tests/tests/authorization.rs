@@ -70,6 +70,11 @@ fn matrix() -> Vec<Rule> {
         rule(M::POST, "/api/v1/standards", Some(json!({"changes": [{"key": "no_such", "value": 1}]})), "ADDDDDD"),
         rule(M::GET, "/api/v1/funds?event_id=1", None, "AAAAAAA"),
         rule(M::POST, "/api/v1/funds", Some(json!({"name": "", "source_level": "x", "aid_type": "x", "amount_fen": 0})), "AADDDDD"),
+        rule(M::GET, "/api/v1/handoff-tokens", None, "ADDDDDD"),
+        rule(M::POST, "/api/v1/handoff-tokens", Some(json!({"department": "", "programmes": [], "area_code": ""})), "ADDDDDD"),
+        rule(M::DELETE, "/api/v1/handoff-tokens/999", None, "ADDDDDD"),
+        // only a department token reads it (see the test below); logins are refused
+        rule(M::GET, "/api/v1/department/handoffs?programme=housing&event_id=1", None, "DDDDDDD"),
         Rule { method: M::GET, path: "/api/v1/health", body: None, expected: "AAAAAAA", public: true },
         Rule { method: M::GET, path: "/api/v1/public/disclosures", body: None, expected: "AAAAAAA", public: true },
     ]
@@ -102,5 +107,23 @@ store_tests! {
         // the matrix requests wrote nothing: every audit record since is a login
         let since: Vec<Value> = server.audit("limit=500").await.into_iter().filter(|r| r["id"].as_i64().unwrap() > newest_before).collect();
         assert!(since.iter().all(|r| r["action"] == "auth.login"), "the matrix requests wrote: {since:?}");
+    };
+
+    a_department_token_is_refused_by_every_endpoint_but_its_own => |store| async move {
+        let server = Server::start(store).await;
+        let admin = server.login("admin").await;
+        let (status, issued) = server.post("/api/v1/handoff-tokens", &admin,
+            json!({"department": "九江市教育局", "programmes": ["housing"], "area_code": "360400"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{issued}");
+        let department = issued["token"].as_str().unwrap().to_owned();
+        let mut failures = Vec::new();
+        for rule in matrix().into_iter().filter(|r| !r.public) {
+            let (status, body) = server.call(rule.method.clone(), rule.path, Some(&department), rule.body.clone()).await;
+            let own = rule.path.starts_with("/api/v1/department/");
+            if (own && status != StatusCode::OK) || (!own && status != StatusCode::FORBIDDEN) {
+                failures.push(format!("{} {} with a department token: {status} {body}", rule.method, rule.path));
+            }
+        }
+        assert!(failures.is_empty(), "department token violations:\n{}", failures.join("\n"));
     };
 }

@@ -280,8 +280,66 @@ store_tests! {
         assert!(yongxiu["households"].as_i64().unwrap() > tubu["households"].as_i64().unwrap(), "townships add up to the county");
         assert_eq!(server.get(&format!("{path}/summary?level=village"), &manager).await.0, StatusCode::UNPROCESSABLE_ENTITY);
         let (_, cells) = server.get(&format!("/api/v1/households/hexagons?event_id={EVENT}"), &manager).await;
-        assert!(cells.as_array().unwrap().iter().any(|c| c["affected"].as_i64().unwrap() > 0), "{cells}");
+        assert!(cells["features"].as_array().unwrap().iter().any(|c| c["properties"]["affected"].as_i64().unwrap() > 0), "{cells}");
         assert!(!server.audit("action=household_damage.record").await.is_empty());
+    };
+
+    hexagons_are_polygons_with_counts_in_the_readers_scope => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let reporter = server.login("reporter").await;
+        // 滩溪镇 has no demo households: two in one place, one 5 km east, one without a location
+        let mut ids = Vec::new();
+        for (i, (members, lon, lat)) in [(3, Some(115.7), Some(29.1)), (4, Some(115.7), Some(29.1)), (2, Some(115.75), Some(29.1)), (5, None, None)].into_iter().enumerate() {
+            let (name, id_number, _) = PEOPLE[i];
+            let body = json!({"head_name": name, "head_id_number": id_number, "members": members, "address": "滩溪镇测试村",
+                "area_code": TANXI, "lon": lon, "lat": lat});
+            let (status, created) = server.post("/api/v1/households", &manager, body).await;
+            assert_eq!(status, StatusCode::CREATED, "{created}");
+            ids.push(created["id"].as_i64().unwrap());
+        }
+        damage(&server, &reporter, ids[1], json!({"house_damage": "severe", "damaged_rooms": 1})).await;
+        damage(&server, &reporter, ids[3], json!({"house_damage": "severe", "damaged_rooms": 1})).await;
+
+        let (status, collection) = server.get(&format!("/api/v1/households/hexagons?event_id={EVENT}&area_code={TANXI}"), &manager).await;
+        assert_eq!(status, StatusCode::OK, "{collection}");
+        assert_eq!(collection["type"], "FeatureCollection");
+        let features = collection["features"].as_array().unwrap();
+        assert_eq!(features.len(), 2, "two cells; the household without a location is on no cell: {collection}");
+        let counts = |f: &Value| ["households", "affected", "people", "affected_people"].map(|k| f["properties"][k].as_i64().unwrap());
+        let mut by_count: Vec<[i64; 4]> = features.iter().map(counts).collect();
+        by_count.sort();
+        assert_eq!(by_count, [[1, 0, 2, 0], [2, 1, 7, 4]]);
+        for feature in features {
+            assert_eq!(feature["geometry"]["type"], "Polygon");
+            let ring = feature["geometry"]["coordinates"][0].as_array().unwrap();
+            assert_eq!(ring.len(), 7, "a hexagon: six vertices and the first again: {feature}");
+            assert_eq!(ring.first(), ring.last(), "the ring is closed");
+            let points: Vec<(f64, f64)> = ring.iter().map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap())).collect();
+            let hexagon = geo::Polygon::new(geo::LineString::from(points), vec![]);
+            let home = if counts(feature)[0] == 2 { geo::point!(x: 115.7, y: 29.1) } else { geo::point!(x: 115.75, y: 29.1) };
+            assert!(geo::Contains::contains(&hexagon, &home), "the cell's polygon holds its households: {feature}");
+            assert_eq!(feature["id"], feature["properties"]["cell"]);
+        }
+        // without an event nobody is affected; the city-wide layer holds the same cells
+        let (_, plain) = server.get(&format!("/api/v1/households/hexagons?area_code={TANXI}"), &manager).await;
+        assert!(plain["features"].as_array().unwrap().iter().all(|f| f["properties"]["affected"] == 0), "{plain}");
+        let cells: Vec<Value> = features.iter().map(|f| f["properties"]["cell"].clone()).collect();
+        let (_, city) = server.get(&format!("/api/v1/households/hexagons?event_id={EVENT}"), &manager).await;
+        let city_cells: Vec<Value> = city["features"].as_array().unwrap().iter().map(|f| f["properties"]["cell"].clone()).collect();
+        assert!(cells.iter().all(|c| city_cells.contains(c)) && city_cells.len() > 2, "the demo's cells too");
+
+        // a reader of another county sees none of them and may not ask for them
+        let admin = server.login("admin").await;
+        let (status, user) = server.post("/api/v1/users", &admin, json!({"username": "xiushui", "password": "demo", "role": "assessor",
+            "display_name": "修水县核查员", "area_code": "360424"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{user}");
+        let xiushui = server.login("xiushui").await;
+        let (status, theirs) = server.get(&format!("/api/v1/households/hexagons?event_id={EVENT}"), &xiushui).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(theirs["features"].as_array().unwrap().iter().all(|f| !cells.contains(&f["properties"]["cell"])), "{theirs}");
+        assert_eq!(server.get(&format!("/api/v1/households/hexagons?area_code={TANXI}"), &xiushui).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(server.get("/api/v1/households/hexagons", &server.login("depot").await).await.0, StatusCode::FORBIDDEN);
     };
 
     grant_lists_go_through_review_disclosure_and_payment => |store| async move {
@@ -543,6 +601,87 @@ store_tests! {
         let records = server.audit("action=export.handoff").await;
         assert_eq!(records.len(), 5, "every hand-off download is audited");
         assert!(records.iter().any(|r| r["entity_id"] == "education" && r["after"]["rows"] == 1));
+    };
+
+    department_tokens_read_their_hand_offs_and_nothing_else => |store| async move {
+        let server = Server::start(store).await;
+        let admin = server.login("admin").await;
+        let manager = server.login("manager").await;
+        let reporter = server.login("reporter").await;
+        import_ok(&server, &manager, "households-utf8.csv", CSV, 3).await;
+        let zhang = household_id(&server, &manager, "张测甲").await;
+        let li = household_id(&server, &manager, "李测乙").await;
+        damage(&server, &reporter, zhang, json!({"house_damage": "collapsed", "damaged_rooms": 2, "transitional_persons": 3})).await;
+        damage(&server, &reporter, li, json!({"house_damage": "general", "damaged_rooms": 1, "crop_total_loss": true})).await;
+
+        // issuing: admins only, bad input refused field by field and nothing written
+        let tokens = "/api/v1/handoff-tokens";
+        let request = json!({"department": "永修县住房和城乡建设局", "programmes": ["housing", "temporary_assistance"], "area_code": "360425", "expires_in_days": 30});
+        assert_eq!(server.post(tokens, &manager, request.clone()).await.0, StatusCode::FORBIDDEN);
+        let (status, error) = server.post(tokens, &admin, json!({"department": " ", "programmes": [], "area_code": "999999", "expires_in_days": 0})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+        assert_eq!(error_fields(&error), ["department", "programmes", "area_code", "expires_in_days"]);
+        assert_eq!(server.post(tokens, &admin, json!({"department": "x", "programmes": ["kindergarten"], "area_code": "360425"})).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(server.get(tokens, &admin).await.1, json!([]), "nothing was written");
+        let (status, issued) = server.post(tokens, &admin, request).await;
+        assert_eq!(status, StatusCode::CREATED, "{issued}");
+        let secret = issued["token"].as_str().unwrap().to_owned();
+        assert!(secret.starts_with("jzh_") && secret.len() > 40, "{secret}");
+        assert_eq!((issued["status"].as_str(), issued["programmes"].clone()), (Some("active"), json!(["housing", "temporary_assistance"])));
+        let id = issued["id"].as_i64().unwrap();
+
+        // reading: full name and ID number for the department, only its programmes, only its area
+        let read = |query: String| {
+            let (server, secret) = (&server, secret.clone());
+            async move { text(server, &format!("/api/v1/department/handoffs?event_id={EVENT}&{query}"), Some(&secret)).await }
+        };
+        let (status, body, _) = read("programme=housing".into()).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let housing: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!((housing["department"].as_str(), housing["area_code"].as_str()), (Some("永修县住房和城乡建设局"), Some("360425")));
+        assert_eq!(housing["columns"][1], "户主姓名");
+        let rows = housing["rows"].as_array().unwrap();
+        let ours: Vec<&Value> = rows.iter().filter(|r| r[0] == zhang || r[0] == li).collect();
+        assert_eq!(ours.len(), 1, "only the collapsed house: {housing}");
+        assert_eq!((ours[0][1].as_str(), ours[0][2].as_str()), (Some("张测甲"), Some("360425193501010114")), "full name and ID number to enrol");
+        let (status, csv, _) = read(format!("programme=temporary_assistance&area_code={TANXI}&format=csv")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(csv.starts_with('\u{feff}') && csv.contains("360425193501020128") && csv.contains("李测乙"), "{csv}");
+        let (status, _, xlsx) = read("programme=housing&format=xlsx".into()).await;
+        assert_eq!((status, &xlsx[..2]), (StatusCode::OK, &b"PK"[..]));
+        assert_eq!(read("programme=education".into()).await.0, StatusCode::FORBIDDEN, "not its programme");
+        assert_eq!(read("programme=housing&area_code=360424".into()).await.0, StatusCode::FORBIDDEN, "not its area");
+        assert_eq!(read("programme=housing&area_code=360400".into()).await.0, StatusCode::FORBIDDEN, "not above its area");
+        assert_eq!(text(&server, "/api/v1/department/handoffs?event_id=999&programme=housing", Some(&secret)).await.0, StatusCode::NOT_FOUND);
+
+        // nothing else: every other endpoint refuses the token with 403; logins cannot use the department endpoint
+        for path in ["/api/v1/me", "/api/v1/households", "/api/v1/events", &format!("/api/v1/exports/handoff?programme=housing&event_id={EVENT}"), tokens] {
+            assert_eq!(server.get(path, &secret).await.0, StatusCode::FORBIDDEN, "{path}");
+        }
+        assert_eq!(server.post("/api/v1/households", &secret, json!({})).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(server.call(Method::DELETE, &format!("{tokens}/{id}"), Some(&secret), None).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(text(&server, &format!("/api/v1/department/handoffs?event_id={EVENT}&programme=housing"), Some(&manager)).await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(text(&server, &format!("/api/v1/department/handoffs?event_id={EVENT}&programme=housing"), None).await.0, StatusCode::UNAUTHORIZED);
+
+        // every read is audited under the token; the listing shows its last use and never the secret
+        let reads = server.audit("action=export.handoff").await;
+        assert_eq!(reads.len(), 3, "{reads:?}");
+        assert!(reads.iter().all(|r| r["actor_name"] == format!("handoff-token:{id}") && r["after"]["department"] == "永修县住房和城乡建设局"));
+        assert!(reads.iter().any(|r| r["after"]["format"] == "csv" && r["after"]["programme"] == "temporary-assistance" && r["after"]["rows"] == 2));
+        let (_, listed) = server.get(tokens, &admin).await;
+        assert_eq!(listed.as_array().unwrap().len(), 1);
+        assert!(listed[0]["last_used_at"].is_string() && listed[0].get("token").is_none() && !listed.to_string().contains(&secret), "{listed}");
+
+        // revoked: 401 everywhere, at once
+        let (status, revoked) = server.call(Method::DELETE, &format!("{tokens}/{id}"), Some(&admin), None).await;
+        assert_eq!((status, revoked["status"].as_str(), revoked["revoked_by"].as_str()), (StatusCode::OK, Some("revoked"), Some("admin")));
+        assert_eq!(read("programme=housing".into()).await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(server.get("/api/v1/households", &secret).await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(server.call(Method::DELETE, &format!("{tokens}/{id}"), Some(&admin), None).await.0, StatusCode::OK, "revoking again changes nothing");
+        assert_eq!(server.call(Method::DELETE, &format!("{tokens}/999"), Some(&admin), None).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(server.audit("action=handoff_token.revoke").await.len(), 1);
+        assert_eq!(server.audit("action=handoff_token.create").await.len(), 1);
+        assert_eq!(server.audit("action=export.handoff").await.len(), 3, "refused reads are not hand-offs");
     };
 }
 

@@ -163,6 +163,9 @@ impl FromRequestParts<AppState> for Actor {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let invalid = || AppError::Unauthorized("missing, invalid or expired token".into());
         let token = bearer_token(&parts.headers).ok_or_else(invalid)?;
+        if token.starts_with(crate::households::handoff::TOKEN_PREFIX) {
+            return Err(crate::households::handoff::refuse_elsewhere(state, token).await);
+        }
         let hash = token_hash(token);
         let request_id = request_id_from(&parts.headers);
         if let Some(cached) = state.sessions.get(&hash) {

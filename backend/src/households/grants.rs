@@ -925,7 +925,7 @@ async fn file_objection(
 
 // ---- hand-offs to the other programmes --------------------------------------------------------
 
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HandoffProgramme {
     /// To the education bureau: school-age members of affected 低保 households.
@@ -952,7 +952,9 @@ pub struct HandoffQuery {
 /// `education` — school-age members of affected 低保 households; `temporary_assistance` —
 /// households still in difficulty after disaster aid (house lost, total crop loss, or a dead or
 /// missing member), with the aid they were paid; `housing` — households whose house collapsed.
-/// ID numbers are masked; names are full for managers and admins, masked for others. Audited.
+/// ID numbers are masked; names are full for managers and admins, masked for others (the
+/// receiving departments read full names and ID numbers through their own tokens, see
+/// `/api/v1/department/handoffs`). Audited.
 #[utoipa::path(get, path = "/api/v1/exports/handoff", tag = "households", security(("bearer" = [])), params(HandoffQuery),
     responses((status = 200, description = "CSV or XLSX file"), (status = 403), (status = 404), (status = 422)))]
 async fn export_handoff(State(state): State<AppState>, actor: Actor, Query(query): Query<HandoffQuery>) -> AppResult<Response> {
@@ -966,15 +968,69 @@ async fn export_handoff(State(state): State<AppState>, actor: Actor, Query(query
         None if actor.user.role.has_global_scope() => "%".to_owned(),
         None => return Err(AppError::invalid_field("area_code", "required")),
     };
+    let table = handoff_table(&state, event.id, &area, query.programme, Identify::Staff(&actor.user)).await?;
+    let audit = actor.audit("export.handoff", "export", query.programme.file()).with_after(handoff_audit(&table, query.programme, event.id, &area, if query.format == Format::Xlsx { "xlsx" } else { "csv" }));
+    state.store.record_audit(&audit).await?;
+    table.into_response(query.format)
+}
+
+impl HandoffProgramme {
+    /// The programme in file names and audit records.
+    pub fn file(self) -> &'static str {
+        match self {
+            Self::Education => "education",
+            Self::TemporaryAssistance => "temporary-assistance",
+            Self::Housing => "housing",
+        }
+    }
+}
+
+/// What the audit record of a hand-off read says.
+pub(super) fn handoff_audit(table: &Table, programme: HandoffProgramme, event_id: i64, area: &str, format: &str) -> Value {
+    json!({"programme": programme.file(), "event_id": event_id, "area": area, "rows": table.rows.len(), "format": format})
+}
+
+/// How a hand-off identifies its households, by reader.
+pub(super) enum Identify<'a> {
+    /// Staff: full names for the managers and admins of the area, masked otherwise; ID numbers masked.
+    Staff(&'a crate::auth::User),
+    /// The receiving department enrols the household, so it reads the full name and ID number.
+    Department(&'a Pii),
+}
+
+impl Identify<'_> {
+    fn name_and_id(&self, h: &super::HouseholdRow) -> AppResult<(Cell, Cell)> {
+        Ok(match self {
+            Self::Staff(user) => {
+                let name = if sees_names(user, &h.area_code) { h.head_name.as_str() } else { h.name_masked.as_str() };
+                (name.into(), h.id_masked.as_str().into())
+            }
+            Self::Department(pii) => {
+                let id_number = pii.decrypt(&h.id_encrypted).map_err(|e| AppError::Internal(e.into()))?;
+                (h.head_name.as_str().into(), id_number.into())
+            }
+        })
+    }
+}
+
+/// The hand-off table of a programme for an event within an area subtree (`LIKE` pattern).
+pub(super) async fn handoff_table(
+    state: &AppState,
+    event_id: i64,
+    area: &str,
+    programme: HandoffProgramme,
+    identify: Identify<'_>,
+) -> AppResult<Table> {
     let damage: HashMap<i64, DamageRecord> =
-        state.store.damage_records(event.id, Some(&area)).await?.into_iter().map(|d| (d.household_id, d)).collect();
-    let households = state.store.damaged_households(event.id, &area).await?;
-    let names = area_names(&state).await?;
-    let paid = state.store.paid_by_household(event.id).await?;
+        state.store.damage_records(event_id, Some(area)).await?.into_iter().map(|d| (d.household_id, d)).collect();
+    let households = state.store.damaged_households(event_id, area).await?;
+    let names = area_names(state).await?;
+    let paid = state.store.paid_by_household(event_id).await?;
     let today = crate::clock::today();
-    let name_of = |h: &super::HouseholdRow| if sees_names(&actor.user, &h.area_code) { h.head_name.clone() } else { h.name_masked.clone() };
+    let who: HashMap<i64, (Cell, Cell)> = households.iter().map(|h| Ok((h.id, identify.name_and_id(h)?))).collect::<AppResult<_>>()?;
+    let name_and_id = |h: &super::HouseholdRow| who[&h.id].clone();
     let area_name = |h: &super::HouseholdRow| names.get(&h.area_code).cloned().unwrap_or_default();
-    let (file, title, headers, rows): (&str, &str, Vec<&'static str>, Vec<Vec<Cell>>) = match query.programme {
+    let (title, headers, rows): (&str, Vec<&'static str>, Vec<Vec<Cell>>) = match programme {
         HandoffProgramme::Education => {
             let rows = households
                 .iter()
@@ -988,10 +1044,11 @@ async fn export_handoff(State(state): State<AppState>, actor: Actor, Query(query
                     (pupils > 0).then(|| {
                         let relations: Vec<&str> =
                             h.member_list.0.iter().filter(|m| m.age_group == AgeGroup::SchoolAge).map(|m| m.relation.as_str()).collect();
+                        let (name, id_number) = name_and_id(h);
                         vec![
                             h.id.into(),
-                            name_of(h).into(),
-                            h.id_masked.as_str().into(),
+                            name,
+                            id_number,
                             area_name(h).into(),
                             h.area_code.as_str().into(),
                             h.address.as_str().into(),
@@ -1002,7 +1059,6 @@ async fn export_handoff(State(state): State<AppState>, actor: Actor, Query(query
                 })
                 .collect();
             (
-                "education",
                 "教育救助转介",
                 vec!["户编号", "户主姓名", "身份证号", "所在地", "区划代码", "家庭住址", "在学年龄人数", "与户主关系"],
                 rows,
@@ -1028,10 +1084,11 @@ async fn export_handoff(State(state): State<AppState>, actor: Actor, Query(query
                         let facts = h.facts(today);
                         let covered = facts.programmes.contains(&Programme::Dibao) || facts.programmes.contains(&Programme::Tekun);
                         let paid = paid.get(&h.id).copied().unwrap_or(0);
+                        let (name, id_number) = name_and_id(h);
                         vec![
                             h.id.into(),
-                            name_of(h).into(),
-                            h.id_masked.as_str().into(),
+                            name,
+                            id_number,
                             area_name(h).into(),
                             h.area_code.as_str().into(),
                             h.members.into(),
@@ -1044,7 +1101,6 @@ async fn export_handoff(State(state): State<AppState>, actor: Actor, Query(query
                 })
                 .collect();
             (
-                "temporary-assistance",
                 "临时救助转介",
                 vec![
                     "户编号",
@@ -1068,10 +1124,11 @@ async fn export_handoff(State(state): State<AppState>, actor: Actor, Query(query
                     let d = damage.get(&h.id)?;
                     (d.house_damage.0 == HouseDamage::Collapsed).then(|| {
                         let exclusions: Vec<&str> = d.exclusions.0.iter().map(|e| e.label_zh()).collect();
+                        let (name, id_number) = name_and_id(h);
                         vec![
                             h.id.into(),
-                            name_of(h).into(),
-                            h.id_masked.as_str().into(),
+                            name,
+                            id_number,
                             area_name(h).into(),
                             h.area_code.as_str().into(),
                             h.address.as_str().into(),
@@ -1085,7 +1142,6 @@ async fn export_handoff(State(state): State<AppState>, actor: Actor, Query(query
                 })
                 .collect();
             (
-                "housing",
                 "住房救助转介",
                 vec![
                     "户编号",
@@ -1104,10 +1160,5 @@ async fn export_handoff(State(state): State<AppState>, actor: Actor, Query(query
             )
         }
     };
-    let audit = actor.audit("export.handoff", "export", file).with_after(json!({
-        "programme": file, "event_id": event.id, "area": area, "rows": rows.len(),
-        "format": if query.format == Format::Xlsx { "xlsx" } else { "csv" },
-    }));
-    state.store.record_audit(&audit).await?;
-    Table { name: format!("handoff-{file}-event-{}", event.id), title: title.into(), headers, rows }.into_response(query.format)
+    Ok(Table { name: format!("handoff-{}-event-{event_id}", programme.file()), title: title.into(), headers, rows })
 }

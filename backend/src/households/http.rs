@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 
 use super::import::{Checker, FileError, FileKind, HouseholdInput, NewHousehold, RowError, read_rows};
 use super::pii::Pii;
-use super::store::{HouseholdFilter, NewDamage};
+use super::store::{CellCount, HouseholdFilter, NewDamage};
 use super::{DamageRecord, Enrolment, Exclusion, HouseDamage, Household, HouseholdRow, HouseholdType, Member, enum_text, idnumber};
 use crate::areas::code;
 use crate::audit::AuditEntry;
@@ -33,6 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_damage, record_damage))
         .routes(routes!(damage_summary))
         .merge(super::grants::routes())
+        .merge(super::handoff::routes())
 }
 
 const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Reporter, Role::Assessor, Role::Reviewer, Role::Auditor];
@@ -315,39 +316,57 @@ pub struct CellQuery {
     pub event_id: Option<i64>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HouseholdCell {
-    /// H3 cell (hex) at the coverage resolution.
-    pub cell: String,
-    pub households: i64,
-    pub affected: i64,
+/// Decimal places kept in hexagon vertices (about 0.1 m).
+const VERTEX_DECIMALS: f64 = 1e6;
+
+/// One H3 cell as a GeoJSON polygon feature with its counts in the properties.
+fn hexagon_feature(count: &CellCount) -> Option<geojson::Feature> {
+    let cell = h3o::CellIndex::try_from(count.cell as u64).ok()?;
+    let round = |x: f64| (x * VERTEX_DECIMALS).round() / VERTEX_DECIMALS;
+    let mut ring: Vec<[f64; 2]> = cell.boundary().iter().map(|v| [round(v.lng()), round(v.lat())]).collect();
+    ring.push(*ring.first()?);
+    let mut properties = serde_json::Map::new();
+    properties.insert("cell".into(), json!(cell.to_string()));
+    properties.insert("households".into(), json!(count.households));
+    properties.insert("affected".into(), json!(count.affected));
+    properties.insert("people".into(), json!(count.people));
+    properties.insert("affected_people".into(), json!(count.affected_people));
+    Some(geojson::Feature {
+        bbox: None,
+        geometry: Some(geojson::Geometry::new(geojson::GeometryValue::new_polygon([ring]))),
+        id: Some(geojson::feature::Id::String(cell.to_string())),
+        properties: Some(properties),
+        foreign_members: None,
+    })
 }
 
-/// Located households per H3 hexagon (for the map layer), in the caller's scope.
+/// Located households per H3 hexagon at the coverage resolution, in the caller's scope, as a
+/// GeoJSON FeatureCollection of the cells' polygons (WGS84, closed rings). Each feature's
+/// properties: `cell` (H3 index, hex), `households`, `affected` (with a damage record in the event),
+/// `people` (their members) and `affected_people`.
 #[utoipa::path(get, path = "/api/v1/households/hexagons", tag = "households", security(("bearer" = [])), params(CellQuery),
-    responses((status = 200, body = [HouseholdCell]), (status = 403)))]
+    responses((status = 200, content_type = "application/geo+json", body = Object), (status = 403)))]
 async fn household_cells(
     State(state): State<AppState>,
     actor: Actor,
     Query(query): Query<CellQuery>,
-) -> AppResult<Json<Vec<HouseholdCell>>> {
+) -> AppResult<Json<geojson::FeatureCollection>> {
     actor.require_role(READERS)?;
     let area = match (&query.area_code, &actor.user.area_code) {
         (Some(area), _) => {
             actor.require_area(area)?;
-            code::subtree_pattern(area)
+            Some(code::subtree_pattern(area))
         }
-        (None, Some(scope)) => code::subtree_pattern(scope),
-        (None, None) if actor.user.role.has_global_scope() => "%".into(),
-        (None, None) => return Ok(Json(vec![])),
+        (None, Some(scope)) => Some(code::subtree_pattern(scope)),
+        (None, None) if actor.user.role.has_global_scope() => Some("%".into()),
+        (None, None) => None,
     };
-    let cells = state.store.household_cells(&area, query.event_id).await?;
-    Ok(Json(
-        cells
-            .into_iter()
-            .map(|(cell, households, affected)| HouseholdCell { cell: format!("{:x}", cell as u64), households, affected })
-            .collect(),
-    ))
+    let cells = match area {
+        Some(area) => state.store.household_cells(&area, query.event_id).await?,
+        None => vec![],
+    };
+    let features = cells.iter().filter_map(hexagon_feature).collect();
+    Ok(Json(geojson::FeatureCollection { bbox: None, features, foreign_members: None }))
 }
 
 // ---- bulk import -----------------------------------------------------------------------------

@@ -7,13 +7,15 @@
 //! - `rules.rs`: relief standards, eligibility, amounts and priority — pure;
 //! - `import.rs`: reading CSV (UTF-8 or GBK) and XLSX household files — pure;
 //! - `store.rs`: SQL; `http.rs` (registry, import, damage) and `grants.rs` (grant lists,
-//!   disclosure, objections, payment file, hand-offs): the API;
+//!   disclosure, objections, payment file, hand-offs): the API; `handoff.rs`: the receiving
+//!   departments' read-only tokens and their hand-off endpoint;
 //! - `demo.rs`: synthetic households for the demo flood.
 
 pub mod demo;
 #[cfg(test)]
 mod fixtures;
 pub mod grants;
+pub mod handoff;
 pub mod http;
 pub mod idnumber;
 pub mod import;

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 
+use super::handoff::{HandoffToken, NewHandoffToken};
 use super::import::NewHousehold;
 use super::{DamageRecord, Exclusion, GrantListRow, GrantRow, HouseholdRow, ListStatus, Objection, enum_text};
 use crate::audit::AuditEntry;
@@ -38,6 +39,18 @@ pub struct InsertOutcome {
     pub inserted: usize,
     /// Indexes of the rows refused because their ID number is already registered.
     pub duplicates: Vec<usize>,
+}
+
+/// Located households of one H3 cell, and those of them with a damage record in the event.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CellCount {
+    pub cell: i64,
+    pub households: i64,
+    pub affected: i64,
+    /// Members of the cell's households.
+    pub people: i64,
+    /// Members of its affected households.
+    pub affected_people: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -124,8 +137,8 @@ pub trait HouseholdStore {
     /// The households of an area subtree (`LIKE` pattern) with a damage record in the event.
     async fn damaged_households(&self, event_id: i64, area: &str) -> sqlx::Result<Vec<HouseholdRow>>;
     async fn households_by_ids(&self, ids: &[i64]) -> sqlx::Result<Vec<HouseholdRow>>;
-    /// Households per H3 cell in an area subtree: (cell, households, with damage in the event).
-    async fn household_cells(&self, area: &str, event_id: Option<i64>) -> sqlx::Result<Vec<(i64, i64, i64)>>;
+    /// Located households per H3 cell in an area subtree, with those damaged in the event.
+    async fn household_cells(&self, area: &str, event_id: Option<i64>) -> sqlx::Result<Vec<CellCount>>;
 
     async fn upsert_damage(&self, damage: &NewDamage, audit: &AuditEntry) -> sqlx::Result<i64>;
     /// Many new damage records in one transaction with one audit record (survey imports, the demo).
@@ -165,7 +178,19 @@ pub trait HouseholdStore {
     async fn paid_by_household(&self, event_id: i64) -> sqlx::Result<HashMap<i64, i64>>;
     /// An audit record on its own (exports and downloads of personal data).
     async fn record_audit(&self, audit: &AuditEntry) -> sqlx::Result<()>;
+
+    /// Stores a department's hand-off token (its hash only); returns its id.
+    async fn create_handoff_token(&self, token: &NewHandoffToken, audit: &AuditEntry) -> sqlx::Result<i64>;
+    async fn handoff_tokens(&self) -> sqlx::Result<Vec<HandoffToken>>;
+    async fn handoff_token(&self, id: i64) -> sqlx::Result<Option<HandoffToken>>;
+    async fn find_handoff_token(&self, token_hash: &str) -> sqlx::Result<Option<HandoffToken>>;
+    /// Revokes a token; false when it was revoked already.
+    async fn revoke_handoff_token(&self, id: i64, revoked_by: &str, audit: &AuditEntry) -> sqlx::Result<bool>;
+    /// Records a read through a token: its audit record and the token's last use, together.
+    async fn record_handoff_read(&self, id: i64, audit: &AuditEntry) -> sqlx::Result<()>;
 }
+
+const TOKEN_COLUMNS: &str = "id, department, programmes, area_code, created_by, created_at, expires_at, revoked_at, revoked_by, last_used_at";
 
 const HOUSEHOLD_COLUMNS: &str = "h.id, h.head_name, h.name_masked, h.id_hash, h.id_masked, h.id_encrypted, h.members, h.member_list, h.address, \
      h.area_code, h.lon, h.lat, h.cell, h.household_type, h.programmes, h.bank_masked, h.bank_encrypted, h.created_at, h.updated_at";
@@ -345,9 +370,11 @@ impl_for_backends!(impl HouseholdStore {
         Ok(rows)
     }
 
-    async fn household_cells(&self, area: &str, event_id: Option<i64>) -> sqlx::Result<Vec<(i64, i64, i64)>> {
+    async fn household_cells(&self, area: &str, event_id: Option<i64>) -> sqlx::Result<Vec<CellCount>> {
         sqlx::query_as(
-            "SELECT h.cell, COUNT(*), COUNT(d.id) FROM households h
+            "SELECT h.cell, COUNT(*) AS households, COUNT(d.id) AS affected, CAST(SUM(h.members) AS BIGINT) AS people,
+                    CAST(COALESCE(SUM(CASE WHEN d.id IS NULL THEN 0 ELSE h.members END), 0) AS BIGINT) AS affected_people
+             FROM households h
              LEFT JOIN household_damage d ON d.household_id = h.id AND d.event_id = $1
              WHERE h.cell IS NOT NULL AND h.area_code LIKE $2 GROUP BY h.cell ORDER BY h.cell",
         )
@@ -682,6 +709,67 @@ impl_for_backends!(impl HouseholdStore {
 
     async fn record_audit(&self, audit: &AuditEntry) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
+        Self::write_audit(&mut tx, audit).await?;
+        tx.commit().await
+    }
+
+    async fn create_handoff_token(&self, t: &NewHandoffToken, audit: &AuditEntry) -> sqlx::Result<i64> {
+        let mut tx = self.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO handoff_tokens (token_hash, department, programmes, area_code, created_by, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(&t.token_hash)
+        .bind(&t.department)
+        .bind(Json(&t.programmes))
+        .bind(&t.area_code)
+        .bind(&t.created_by)
+        .bind(Utc::now())
+        .bind(t.expires_at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut audit = audit.clone();
+        audit.entity_id = id.to_string();
+        Self::write_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn handoff_tokens(&self) -> sqlx::Result<Vec<HandoffToken>> {
+        let sql = format!("SELECT {TOKEN_COLUMNS} FROM handoff_tokens ORDER BY id DESC");
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(self.reader()).await
+    }
+
+    async fn handoff_token(&self, id: i64) -> sqlx::Result<Option<HandoffToken>> {
+        let sql = format!("SELECT {TOKEN_COLUMNS} FROM handoff_tokens WHERE id = $1");
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.reader()).await
+    }
+
+    async fn find_handoff_token(&self, token_hash: &str) -> sqlx::Result<Option<HandoffToken>> {
+        let sql = format!("SELECT {TOKEN_COLUMNS} FROM handoff_tokens WHERE token_hash = $1");
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(token_hash).fetch_optional(self.reader()).await
+    }
+
+    async fn revoke_handoff_token(&self, id: i64, revoked_by: &str, audit: &AuditEntry) -> sqlx::Result<bool> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("UPDATE handoff_tokens SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL")
+            .bind(Utc::now())
+            .bind(revoked_by)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        if done {
+            Self::write_audit(&mut tx, audit).await?;
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    async fn record_handoff_read(&self, id: i64, audit: &AuditEntry) -> sqlx::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE handoff_tokens SET last_used_at = $1 WHERE id = $2").bind(Utc::now()).bind(id).execute(&mut *tx).await?;
         Self::write_audit(&mut tx, audit).await?;
         tx.commit().await
     }

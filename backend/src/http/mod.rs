@@ -69,6 +69,11 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        let department = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some("a department's read-only hand-off token (jzh_…) from POST /api/v1/handoff-tokens"))
+            .build();
+        components.add_security_scheme("department_token", SecurityScheme::Http(department));
     }
 }
 
