@@ -603,6 +603,38 @@ store_tests! {
         assert!(records.iter().any(|r| r["entity_id"] == "education" && r["after"]["rows"] == 1));
     };
 
+    large_imports_stream_in_batches_and_stay_all_or_nothing => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let before = total_in(&server, &manager, TANXI).await;
+        // 12,000 rows: more than two batches reach the database before the bad last row is read
+        let rows = 12_000;
+        let file = |last_members: i64| {
+            let mut csv = String::from("head_name,head_id_number,members,area_code,address,lon,lat\n");
+            for i in 0..rows {
+                let members = if i == rows - 1 { last_members } else { 1 + i % 5 };
+                csv.push_str(&format!("批量测{},{},{members},{TANXI},滩溪镇批量村{i}号,115.7,29.1\n", ["甲", "乙", "丙"][i as usize % 3], synthetic_id(i)));
+            }
+            csv.into_bytes()
+        };
+        let (status, report) = import(&server, &manager, "", CSV, file(-1)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", report["error"]);
+        assert_eq!(report["errors"], json!([{"row": rows + 1, "field": "members", "reason": "a household has at least 1 member"}]));
+        assert_eq!(total_in(&server, &manager, TANXI).await, before, "the batches already written were rolled back");
+        let (status, report) = import(&server, &manager, "?mode=skip_invalid", CSV, file(-1)).await;
+        assert_eq!(status, StatusCode::OK, "{}", report["error"]);
+        assert_eq!((report["imported"].as_i64(), report["skipped"].as_i64()), (Some(rows - 1), Some(1)));
+        assert_eq!(total_in(&server, &manager, TANXI).await, before + rows - 1);
+        // again, all or nothing: every row a duplicate now, and the report names each
+        let (status, report) = import(&server, &manager, "", CSV, file(2)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(report["errors"].as_array().unwrap().len(), rows as usize - 1, "the last row was not imported before");
+        assert_eq!(report["errors"][0], json!({"row": 2, "field": "head_id_number", "reason": "a household with this ID number is already registered"}));
+        assert_eq!(total_in(&server, &manager, TANXI).await, before + rows - 1);
+        let (_, cells) = server.get(&format!("/api/v1/households/hexagons?area_code={TANXI}"), &manager).await;
+        assert_eq!(cells["features"][0]["properties"]["households"], rows - 1);
+    };
+
     department_tokens_read_their_hand_offs_and_nothing_else => |store| async move {
         let server = Server::start(store).await;
         let admin = server.login("admin").await;
@@ -683,6 +715,14 @@ store_tests! {
         assert_eq!(server.audit("action=handoff_token.create").await.len(), 1);
         assert_eq!(server.audit("action=export.handoff").await.len(), 3, "refused reads are not hand-offs");
     };
+}
+
+/// A valid, clearly synthetic ID number (address code 360400, born 1931 on), one per `i`.
+fn synthetic_id(i: i64) -> String {
+    let first17 = format!("3604001931{:02}{:02}{:03}", 1 + i / 28_000 % 12, 1 + i / 1000 % 28, i % 1000);
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17.bytes().zip(weights).map(|(b, w)| u32::from(b - b'0') * w).sum();
+    format!("{first17}{}", "10X98765432".as_bytes()[(sum % 11) as usize] as char)
 }
 
 async fn handoff(server: &Server, programme: &str, token: &str, format: &str) -> (StatusCode, String, Vec<u8>) {

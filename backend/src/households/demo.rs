@@ -11,7 +11,7 @@ use chrono::{Duration, NaiveDate};
 use super::idnumber;
 use super::import::{HouseholdInput, NewHousehold};
 use super::pii::Pii;
-use super::store::{HouseholdFilter, NewDamage};
+use super::store::{HouseholdFilter, ImportMessage, NewDamage};
 use super::{AgeGroup, Enrolment, Exclusion, HouseDamage, HouseholdType, Member, Programme, enum_text};
 use crate::audit::AuditEntry;
 use crate::disasters::Indicator;
@@ -131,7 +131,12 @@ pub async fn seed_households(state: &AppState) -> anyhow::Result<()> {
     }
     let mut audit = AuditEntry::system("demo.seed", "households", event.id.to_string());
     audit.after = Some(serde_json::json!({"synthetic": true}));
-    state.store.insert_households(&sealed, true, None, &audit).await?;
+    let (sender, mut messages) = tokio::sync::mpsc::channel(2);
+    for message in [ImportMessage::Batch(sealed.clone()), ImportMessage::Finish(Some(audit))] {
+        sender.try_send(message).expect("room for both messages");
+    }
+    drop(sender);
+    state.store.import_households(&mut messages, true, None).await?;
 
     // Damage records, township by township, in the order the households were generated.
     let ids: HashMap<String, i64> = state

@@ -12,9 +12,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::import::{Checker, FileError, FileKind, HouseholdInput, NewHousehold, RowError, read_rows};
+use super::import::{Checker, FileError, FileKind, HouseholdInput, NewHousehold, RowError, each_row};
 use super::pii::Pii;
-use super::store::{CellCount, HouseholdFilter, NewDamage};
+use super::store::{CellCount, HouseholdFilter, ImportMessage, NewDamage};
 use super::{DamageRecord, Enrolment, Exclusion, HouseDamage, Household, HouseholdRow, HouseholdType, Member, enum_text, idnumber};
 use crate::areas::code;
 use crate::audit::AuditEntry;
@@ -192,8 +192,7 @@ async fn create_household(
     };
     let sealed = household.seal(&Pii::from_settings(&state.settings));
     let audit = actor.audit("household.create", "household", "").with_after(json!({"area_code": area_code, "id_number": sealed.id_masked}));
-    let outcome = state.store.insert_households(std::slice::from_ref(&sealed), true, None, &audit).await?;
-    if !outcome.duplicates.is_empty() {
+    if !state.store.insert_household(&sealed, &audit).await? {
         return Err(AppError::conflict("a household with this ID number is already registered"));
     }
     let filter = HouseholdFilter { id_hash: Some(sealed.id_hash.clone()), limit: 1, ..Default::default() };
@@ -435,10 +434,15 @@ impl ImportFailure {
     }
 }
 
-/// Rows read, row errors, and the good rows (row number, sealed household).
-type Checked = (usize, Vec<RowError>, Vec<(usize, NewHousehold)>);
+/// Rows sent to the store per message (the store inserts them in multi-row statements).
+const IMPORT_BATCH: usize = 5000;
+/// Batches in flight between the reader and the store: bounds the memory of an import.
+const IMPORT_QUEUE: usize = 4;
 
 /// Reads, checks and stores a household file (the API and the CLI). `user` is None for the system.
+/// The file is read, checked and sealed row by row on a blocking thread while the store inserts
+/// the good rows batch by batch in one transaction, so memory stays flat whatever the file's size
+/// (beyond the file itself). All or nothing: any bad row stops the sending and rolls back.
 pub async fn import_file(
     state: &AppState,
     bytes: Vec<u8>,
@@ -451,56 +455,66 @@ pub async fn import_file(
     let areas = area_levels(state).await?;
     let resolution = state.settings.coverage_resolution();
     let pii = Pii::from_settings(&state.settings);
+    let all_or_nothing = mode == ImportMode::AllOrNothing;
+    let (sender, mut messages) = tokio::sync::mpsc::channel(IMPORT_QUEUE);
     // Parsing, checking and sealing are CPU work: keep them off the async workers.
-    let checked = tokio::task::spawn_blocking(move || -> Result<Checked, FileError> {
-        let rows = read_rows(&bytes, kind)?;
-        if rows.is_empty() {
-            return Err(FileError { field: "file", reason: "the file has headers but no rows".into() });
-        }
+    let reader = tokio::task::spawn_blocking(move || -> Result<(usize, Vec<RowError>, Vec<usize>), FileError> {
         let reach = move |code: &str| user.as_ref().is_none_or(|u| u.can_reach(code));
         let checker = Checker { areas: &areas, can_reach: &reach, resolution, today: crate::clock::today() };
         let mut errors = Vec::new();
-        let mut good = Vec::with_capacity(rows.len());
-        let mut first_row_of: HashMap<String, usize> = HashMap::new();
-        for raw in &rows {
-            match checker.row(raw) {
-                Ok(input) => {
-                    if let Some(first) = first_row_of.get(&input.id_number) {
-                        errors.push(RowError {
-                            row: raw.row,
-                            field: "head_id_number".into(),
-                            reason: format!("the same ID number as row {first}"),
-                        });
-                        continue;
-                    }
-                    first_row_of.insert(input.id_number.clone(), raw.row);
-                    good.push((raw.row, input.seal(&pii)));
+        // Row numbers of the rows sent, in order (to place the store's duplicates).
+        let mut sent_rows = Vec::new();
+        // First row of each ID number (its 17 leading digits identify it).
+        let mut first_row_of: HashMap<u64, usize> = HashMap::new();
+        let mut batch = Vec::with_capacity(IMPORT_BATCH);
+        let mut sending = true;
+        let total = each_row(&bytes, kind, &mut |raw| match checker.row(&raw) {
+            Ok(input) => {
+                let key = input.id_number[..17].parse::<u64>().unwrap_or_default();
+                if let Some(first) = first_row_of.get(&key) {
+                    errors.push(RowError { row: raw.row, field: "head_id_number".into(), reason: format!("the same ID number as row {first}") });
+                    return;
                 }
-                Err(problems) => {
-                    errors.extend(problems.into_iter().map(|p| RowError { row: raw.row, field: p.field, reason: p.reason }));
+                first_row_of.insert(key, raw.row);
+                if !sending || (all_or_nothing && !errors.is_empty()) {
+                    return;
+                }
+                sent_rows.push(raw.row);
+                batch.push(input.seal(&pii));
+                if batch.len() == IMPORT_BATCH {
+                    // A closed channel means the store failed; its error is the answer.
+                    sending = sender.blocking_send(ImportMessage::Batch(std::mem::take(&mut batch))).is_ok();
                 }
             }
+            Err(problems) => errors.extend(problems.into_iter().map(|p| RowError { row: raw.row, field: p.field, reason: p.reason })),
+        })?;
+        if total == 0 {
+            return Err(FileError { field: "file", reason: "the file has headers but no rows".into() });
         }
-        Ok((rows.len(), errors, good))
-    })
-    .await
-    .map_err(|e| ImportFailure::Other(AppError::Internal(e.into())))?;
-    let (total, mut errors, good) = checked.map_err(ImportFailure::File)?;
-    let all_or_nothing = mode == ImportMode::AllOrNothing;
-    let bad_rows = |errors: &[RowError]| errors.iter().map(|e| e.row).collect::<std::collections::BTreeSet<_>>().len();
+        let failed = all_or_nothing && !errors.is_empty();
+        if sending && !failed && !batch.is_empty() {
+            sending = sender.blocking_send(ImportMessage::Batch(batch)).is_ok();
+        }
+        if sending {
+            let bad_rows = errors.iter().map(|e| e.row).collect::<std::collections::BTreeSet<_>>().len();
+            let mut audit = audit;
+            audit.after = Some(json!({"mode": if all_or_nothing { "all_or_nothing" } else { "skip_invalid" }, "rows": total, "invalid_rows": bad_rows}));
+            let _ = sender.blocking_send(ImportMessage::Finish((!failed).then_some(audit)));
+        }
+        Ok((total, errors, sent_rows))
+    });
+    let stored = state.store.import_households(&mut messages, all_or_nothing, progress).await;
+    drop(messages);
+    let read = reader.await.map_err(|e| ImportFailure::Other(AppError::Internal(e.into())))?;
+    let (total, mut errors, sent_rows) = read.map_err(ImportFailure::File)?;
+    let outcome = stored?;
     if all_or_nothing && !errors.is_empty() {
         errors.sort_by_key(|e| e.row);
         return Err(ImportFailure::Rows(ImportReport { imported: 0, skipped: total, errors }));
     }
-    let (row_numbers, sealed): (Vec<usize>, Vec<NewHousehold>) = good.into_iter().unzip();
-    let mut audit = audit;
-    audit.after = Some(
-        json!({"mode": if all_or_nothing { "all_or_nothing" } else { "skip_invalid" }, "rows": total, "invalid_rows": bad_rows(&errors)}),
-    );
-    let outcome = state.store.insert_households(&sealed, all_or_nothing, progress, &audit).await?;
     for index in &outcome.duplicates {
         errors.push(RowError {
-            row: row_numbers[*index],
+            row: sent_rows[*index],
             field: "head_id_number".into(),
             reason: "a household with this ID number is already registered".into(),
         });

@@ -5,6 +5,7 @@
 //! row holds the headers, in English or Chinese (see [`COLUMNS`]); unknown columns are ignored.
 //! Rows are numbered as a spreadsheet shows them: the header row is 1.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
 
@@ -72,25 +73,53 @@ pub struct RowError {
 }
 
 /// Decodes CSV bytes: UTF-8 when valid (a BOM is dropped), else GBK; neither → an error.
-pub fn decode_text(bytes: &[u8]) -> Result<String, FileError> {
+pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, FileError> {
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(text.to_owned());
+        return Ok(Cow::Borrowed(text));
     }
     encoding_rs::GBK
         .decode_without_bom_handling_and_without_replacement(bytes)
-        .map(|text| text.into_owned())
+        .map(|text| Cow::Owned(text.into_owned()))
         .ok_or_else(|| file_error("encoding", "the file is neither UTF-8 nor GBK text"))
 }
 
-/// Reads the rows of a household file (CSV or XLSX).
+/// Reads a household file (CSV or XLSX) row by row, handing each data row to `visit` as it is
+/// read, so a large file is never held as a table. Returns the number of data rows. A file error
+/// can come after some rows were visited (a broken line further down); the caller discards them.
+pub fn each_row(bytes: &[u8], kind: FileKind, visit: &mut dyn FnMut(RawRow)) -> Result<usize, FileError> {
+    match kind {
+        FileKind::Csv => {
+            let text = decode_text(bytes)?;
+            let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+            let mut count = 0;
+            let records = reader.records().map(|record| {
+                count += 1;
+                let record = record.map_err(|e| file_error("file", format!("not a readable CSV file: {e}")))?;
+                let line = record.position().map_or(count, |p| p.line() as usize);
+                Ok((line, record.iter().map(str::to_owned).collect()))
+            });
+            visit_table(records, visit)
+        }
+        FileKind::Xlsx => xlsx_rows(bytes, visit),
+    }
+}
+
+/// All rows at once (tests and fixtures).
+#[cfg(test)]
 pub fn read_rows(bytes: &[u8], kind: FileKind) -> Result<Vec<RawRow>, FileError> {
-    let table: Vec<(usize, Vec<String>)> = match kind {
-        FileKind::Csv => csv_table(bytes)?,
-        FileKind::Xlsx => xlsx_table(bytes)?,
-    };
-    let mut rows = table.into_iter().filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
-    let Some((_, headers)) = rows.next() else {
+    let mut rows = Vec::new();
+    each_row(bytes, kind, &mut |row| rows.push(row))?;
+    Ok(rows)
+}
+
+/// Finds the header row, maps its columns, and visits the data rows after it.
+fn visit_table(
+    table: impl Iterator<Item = Result<(usize, Vec<String>), FileError>>,
+    visit: &mut dyn FnMut(RawRow),
+) -> Result<usize, FileError> {
+    let mut rows = table.filter(|r| r.as_ref().map_or(true, |(_, cells)| cells.iter().any(|c| !c.trim().is_empty())));
+    let Some((_, headers)) = rows.next().transpose()? else {
         return Err(file_error("file", "the file is empty"));
     };
     let mut index: Vec<(usize, &'static str)> = Vec::new();
@@ -110,27 +139,17 @@ pub fn read_rows(bytes: &[u8], kind: FileKind) -> Result<Vec<RawRow>, FileError>
         let expected: Vec<String> = COLUMNS.iter().map(|(c, names)| format!("{c} ({})", names[1])).collect();
         return Err(file_error("header", format!("missing column(s): {}; the columns are {}", missing.join(", "), expected.join(", "))));
     }
-    Ok(rows
-        .map(|(row, cells)| RawRow {
-            row,
-            values: index.iter().map(|(i, column)| (*column, cells.get(*i).cloned().unwrap_or_default())).collect(),
-        })
-        .collect())
-}
-
-fn csv_table(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, FileError> {
-    let text = decode_text(bytes)?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| file_error("file", format!("not a readable CSV file: {e}")))?;
-        let line = record.position().map_or(rows.len() + 1, |p| p.line() as usize);
-        rows.push((line, record.iter().map(str::to_owned).collect()));
+    let mut count = 0;
+    for row in rows {
+        let (row, mut cells) = row?;
+        let values = index.iter().map(|(i, column)| (*column, cells.get_mut(*i).map(std::mem::take).unwrap_or_default())).collect();
+        visit(RawRow { row, values });
+        count += 1;
     }
-    Ok(rows)
+    Ok(count)
 }
 
-fn xlsx_table(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, FileError> {
+fn xlsx_rows(bytes: &[u8], visit: &mut dyn FnMut(RawRow)) -> Result<usize, FileError> {
     use calamine::{Data, Reader, Xlsx};
     let mut workbook: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| file_error("file", format!("not a readable XLSX file: {e}")))?;
@@ -151,15 +170,12 @@ fn xlsx_table(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, FileError> {
             Data::Error(_) | Data::Empty => String::new(),
         }
     };
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| {
-            let mut row = vec![String::new(); first_col];
-            row.extend(cells.iter().map(text));
-            (first_row + i + 1, row)
-        })
-        .collect())
+    let rows = range.rows().enumerate().map(|(i, cells)| {
+        let mut row = vec![String::new(); first_col];
+        row.extend(cells.iter().map(text));
+        Ok((first_row + i + 1, row))
+    });
+    visit_table(rows, visit)
 }
 
 /// A household's fields, checked and normalized, before the ID number is sealed.

@@ -37,8 +37,17 @@ pub struct HouseholdFilter {
 #[derive(Debug, Clone, Default)]
 pub struct InsertOutcome {
     pub inserted: usize,
-    /// Indexes of the rows refused because their ID number is already registered.
+    /// Indexes (in the order sent) of the rows refused because their ID number is already registered.
     pub duplicates: Vec<usize>,
+}
+
+/// What an import sends to the store.
+#[derive(Debug)]
+pub enum ImportMessage {
+    Batch(Vec<NewHousehold>),
+    /// The file is read: commit with this audit record (the store adds `imported` and
+    /// `duplicates` to its `after`), or roll back (None).
+    Finish(Option<AuditEntry>),
 }
 
 /// Located households of one H3 cell, and those of them with a damage record in the event.
@@ -120,14 +129,17 @@ impl From<sqlx::Error> for GrantError {
 
 #[async_trait::async_trait]
 pub trait HouseholdStore {
-    /// Inserts households in one transaction. With `all_or_nothing`, a duplicate ID number rolls
-    /// everything back. `progress` hears the number of rows handled so far.
-    async fn insert_households(
+    /// Inserts one household with its audit record; false when its ID number is already registered.
+    async fn insert_household(&self, household: &NewHousehold, audit: &AuditEntry) -> sqlx::Result<bool>;
+    /// Imports households in one transaction as the importer sends them, batch by batch, so a
+    /// large file is never held in memory. Commits on `ImportMessage::Finish(Some(audit))` unless
+    /// `all_or_nothing` and some ID number is already registered; rolls back on `Finish(None)` or
+    /// when the sender goes away. `progress` hears the number of rows handled so far.
+    async fn import_households(
         &self,
-        rows: &[NewHousehold],
+        messages: &mut tokio::sync::mpsc::Receiver<ImportMessage>,
         all_or_nothing: bool,
         progress: Option<&(dyn Fn(usize) + Sync)>,
-        audit: &AuditEntry,
     ) -> sqlx::Result<InsertOutcome>;
     /// Replaces a household's fields; false when the ID number belongs to another household.
     async fn update_household(&self, id: i64, row: &NewHousehold, audit: &AuditEntry) -> sqlx::Result<bool>;
@@ -212,59 +224,50 @@ fn contains(text: &Option<String>) -> Option<String> {
 }
 
 impl_for_backends!(impl HouseholdStore {
-    async fn insert_households(
+    async fn insert_household(&self, household: &NewHousehold, audit: &AuditEntry) -> sqlx::Result<bool> {
+        let mut tx = self.begin().await?;
+        if Self::insert_batch(&mut tx, std::slice::from_ref(household)).await?.is_empty() {
+            return Ok(false);
+        }
+        Self::write_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn import_households(
         &self,
-        rows: &[NewHousehold],
+        messages: &mut tokio::sync::mpsc::Receiver<ImportMessage>,
         all_or_nothing: bool,
         progress: Option<&(dyn Fn(usize) + Sync)>,
-        audit: &AuditEntry,
     ) -> sqlx::Result<InsertOutcome> {
         let mut tx = self.begin().await?;
-        let now = Utc::now();
         let mut outcome = InsertOutcome::default();
-        for (chunk_index, chunk) in rows.chunks(BATCH).enumerate() {
-            let mut builder = sqlx::QueryBuilder::<<Self as Backend>::Db>::new(
-                "INSERT INTO households (head_name, name_masked, id_hash, id_masked, id_encrypted, members, member_list, address, \
-                 area_code, lon, lat, cell, household_type, programmes, bank_masked, bank_encrypted, created_at, updated_at) ",
-            );
-            builder.push_values(chunk, |mut b, h| {
-                b.push_bind(&h.head_name)
-                    .push_bind(&h.name_masked)
-                    .push_bind(&h.id_hash)
-                    .push_bind(&h.id_masked)
-                    .push_bind(&h.id_encrypted)
-                    .push_bind(h.members)
-                    .push_bind(Json(&h.member_list))
-                    .push_bind(&h.address)
-                    .push_bind(&h.area_code)
-                    .push_bind(h.lon)
-                    .push_bind(h.lat)
-                    .push_bind(h.cell)
-                    .push_bind(&h.household_type)
-                    .push_bind(Json(&h.programmes))
-                    .push_bind(&h.bank_masked)
-                    .push_bind(&h.bank_encrypted)
-                    .push_bind(now)
-                    .push_bind(now);
-            });
-            builder.push(" ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash");
-            let inserted: std::collections::HashSet<String> =
-                builder.build_query_scalar::<String>().fetch_all(&mut *tx).await?.into_iter().collect();
-            outcome.inserted += inserted.len();
-            for (i, row) in chunk.iter().enumerate() {
-                if !inserted.contains(&row.id_hash) {
-                    outcome.duplicates.push(chunk_index * BATCH + i);
+        let mut sent = 0;
+        let audit = loop {
+            match messages.recv().await {
+                Some(ImportMessage::Batch(rows)) => {
+                    for chunk in rows.chunks(BATCH) {
+                        let inserted = Self::insert_batch(&mut tx, chunk).await?;
+                        outcome.inserted += inserted.len();
+                        for (i, row) in chunk.iter().enumerate() {
+                            if !inserted.contains(&row.id_hash) {
+                                outcome.duplicates.push(sent + i);
+                            }
+                        }
+                        sent += chunk.len();
+                    }
+                    if let Some(progress) = progress {
+                        progress(sent);
+                    }
                 }
+                Some(ImportMessage::Finish(audit)) => break audit,
+                None => break None,
             }
-            if let Some(progress) = progress {
-                progress(chunk_index * BATCH + chunk.len());
-            }
-        }
-        if all_or_nothing && !outcome.duplicates.is_empty() {
+        };
+        let Some(mut audit) = audit.filter(|_| !(all_or_nothing && !outcome.duplicates.is_empty())) else {
             tx.rollback().await?;
             return Ok(InsertOutcome { inserted: 0, duplicates: outcome.duplicates });
-        }
-        let mut audit = audit.clone();
+        };
         if let Some(serde_json::Value::Object(after)) = audit.after.as_mut() {
             after.insert("imported".into(), outcome.inserted.into());
             after.insert("duplicates".into(), outcome.duplicates.len().into());
@@ -776,6 +779,41 @@ impl_for_backends!(impl HouseholdStore {
 });
 
 impl_for_backends!(impl {
+    /// One multi-row INSERT of at most [`BATCH`] households; answers the ID hashes inserted (the
+    /// others are already registered).
+    async fn insert_batch(
+        tx: &mut sqlx::Transaction<'static, <Self as Backend>::Db>,
+        rows: &[NewHousehold],
+    ) -> sqlx::Result<std::collections::HashSet<String>> {
+        let now = Utc::now();
+        let mut builder = sqlx::QueryBuilder::<<Self as Backend>::Db>::new(
+            "INSERT INTO households (head_name, name_masked, id_hash, id_masked, id_encrypted, members, member_list, address, \
+             area_code, lon, lat, cell, household_type, programmes, bank_masked, bank_encrypted, created_at, updated_at) ",
+        );
+        builder.push_values(rows, |mut b, h| {
+            b.push_bind(&h.head_name)
+                .push_bind(&h.name_masked)
+                .push_bind(&h.id_hash)
+                .push_bind(&h.id_masked)
+                .push_bind(&h.id_encrypted)
+                .push_bind(h.members)
+                .push_bind(Json(&h.member_list))
+                .push_bind(&h.address)
+                .push_bind(&h.area_code)
+                .push_bind(h.lon)
+                .push_bind(h.lat)
+                .push_bind(h.cell)
+                .push_bind(&h.household_type)
+                .push_bind(Json(&h.programmes))
+                .push_bind(&h.bank_masked)
+                .push_bind(&h.bank_encrypted)
+                .push_bind(now)
+                .push_bind(now);
+        });
+        builder.push(" ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash");
+        Ok(builder.build_query_scalar::<String>().fetch_all(&mut **tx).await?.into_iter().collect())
+    }
+
     async fn list_status(tx: &mut sqlx::Transaction<'static, <Self as Backend>::Db>, id: i64) -> Result<String, GrantError> {
         sqlx::query_scalar("SELECT status FROM grant_lists WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?.ok_or(GrantError::NotFound)
     }

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Benchmarks the household import (`jiuzai households import`, the CLI entry point that the HTTP
+# endpoint shares) of N generated households on SQLite and on PostgreSQL with a release build, next
+# to `psql \copy` of the same CSV into a plain table with the file's columns (the baseline) and
+# SQLite's `.import` of it. Then times the H3 hexagon aggregation of the imported households
+# (GET /api/v1/households/hexagons, server time) on each store.
+#
+#   scripts/bench-import.sh            # builds the release binary, runs everything, prints Markdown
+#
+# Progress goes to stderr; the results (a Markdown table) go to stdout. Wall time and peak RSS come
+# from /usr/bin/time -v. Every database the script creates is dropped on exit.
+# Needs: cargo, psql, sqlite3, python3, curl, /usr/bin/time (apt-get install -y time).
+#
+# Knobs (environment):
+#   BENCH_ROWS=1000000        households in the generated CSV
+#   BENCH_STORES="sqlite postgres"
+#   BENCH_PG=postgres://postgres@127.0.0.1:5432    PostgreSQL server (trust auth)
+#   BENCH_PG_ADMIN_DB=test    existing database used to create and drop the scratch databases
+#   BENCH_CSV=/path/file.csv  use this file instead of generating one
+#   BENCH_SKIP_BUILD=1        use the release binary as it is
+#   BENCH_BIN=/path/jiuzai    benchmark this binary (implies BENCH_SKIP_BUILD=1)
+#   BENCH_HEX_RUNS=5          requests of the hexagon layer per store (the median is reported)
+#   BENCH_KEEP=1              keep the work directory (CSV, logs, SQLite files)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+ROWS=${BENCH_ROWS:-1000000}
+STORES=${BENCH_STORES-sqlite postgres}
+PG_BASE=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+PG_ADMIN_DB=${BENCH_PG_ADMIN_DB:-test}
+HEX_RUNS=${BENCH_HEX_RUNS:-5}
+BIN=${BENCH_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/jiuzai}
+TAG="bench_import_$$"
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+for tool in psql sqlite3 python3 curl; do
+  command -v "$tool" >/dev/null || die "$tool is not installed"
+done
+[[ -x /usr/bin/time ]] || die "/usr/bin/time is not installed (apt-get install -y time)"
+
+WORK=$(mktemp -d "/tmp/jiuzai-bench-import.XXXXXX")
+SERVER_PID=""
+DATABASES=()
+cleanup() {
+  [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  for db in "${DATABASES[@]}"; do
+    psql -q "$PG_BASE/$PG_ADMIN_DB" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  done
+  if [[ ${BENCH_KEEP:-0} == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT INT TERM
+
+if [[ -z ${BENCH_BIN:-} && ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+  log "building the release binary"
+  cargo build --release -p jiuzai >&2
+fi
+[[ -x $BIN ]] || die "no binary at $BIN"
+
+# The real county polygons when `make setup` fetched them, else the synthetic fixture.
+if [[ ! -f geodata/build/counties-gcj02.geojson ]]; then
+  export JIUZAI_DEMO_COUNTIES=tests/fixtures/counties-synthetic.geojson
+fi
+
+CSV=${BENCH_CSV:-$WORK/households.csv}
+if [[ -z ${BENCH_CSV:-} ]]; then
+  log "generating $ROWS households"
+  python3 scripts/bench/households-csv.py "$ROWS" >"$CSV"
+fi
+ROWS=$(($(wc -l <"$CSV") - 1))
+SIZE_MB=$(du -m "$CSV" | cut -f1)
+
+# "time -v" output → "seconds peak_rss_MiB"
+measured() {
+  python3 - "$1" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1).split(":")
+seconds = sum(float(part) * 60 ** i for i, part in enumerate(reversed(wall)))
+rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024
+print(f"{seconds:.1f} {rss:.0f}")
+PY
+}
+
+RESULTS=()
+row() { # store what seconds rss
+  local rate
+  rate=$(python3 -c "print(f'{$ROWS / $3:,.0f}')")
+  RESULTS+=("| $1 | $2 | $3 | $rate | $4 |")
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# Median server time of the hexagon layer over the whole city (admin), in ms.
+hexagons() { # database_url
+  local port token times
+  port=$(free_port)
+  DATABASE_URL=$1 "$BIN" serve --addr "127.0.0.1:$port" >"$WORK/serve.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break; sleep 0.2; done
+  token=$(curl -fsS -H 'content-type: application/json' -d '{"username":"admin","password":"demo"}' \
+    "http://127.0.0.1:$port/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  times=()
+  for _ in $(seq 1 "$HEX_RUNS"); do
+    times+=("$(curl -fsS -o "$WORK/hexagons.json" -w '%{time_starttransfer}' -H "authorization: Bearer $token" \
+      "http://127.0.0.1:$port/api/v1/households/hexagons?event_id=1")")
+  done
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+  python3 - "$WORK/hexagons.json" "${times[@]}" <<'PY'
+import json, statistics, sys
+cells = json.load(open(sys.argv[1]))["features"]
+households = sum(f["properties"]["households"] for f in cells)
+print(f"{statistics.median(float(t) for t in sys.argv[2:]) * 1000:.0f} ms for {len(cells):,} cells of {households:,} households")
+PY
+}
+
+HEX=()
+for store in $STORES; do
+  case $store in
+    sqlite) url="sqlite://$WORK/bench.db" ;;
+    postgres)
+      db="${TAG}_app"
+      psql -q "$PG_BASE/$PG_ADMIN_DB" -c "CREATE DATABASE $db" >/dev/null
+      DATABASES+=("$db")
+      url="$PG_BASE/$db"
+      ;;
+    *) die "unknown store $store" ;;
+  esac
+  log "$store: seeding the demo (areas, users, demo households)"
+  DATABASE_URL=$url "$BIN" demo seed >"$WORK/seed-$store.log" 2>&1 || { cat "$WORK/seed-$store.log" >&2; die "seeding failed"; }
+  log "$store: importing $ROWS households"
+  DATABASE_URL=$url /usr/bin/time -v "$BIN" households import "$CSV" >"$WORK/import-$store.out" 2>"$WORK/import-$store.time" \
+    || { tail -n 30 "$WORK/import-$store.time" >&2; die "$store import failed"; }
+  cat "$WORK/import-$store.out" >&2
+  read -r seconds rss < <(measured "$WORK/import-$store.time")
+  row "$store" "jiuzai households import (all or nothing)" "$seconds" "$rss"
+  log "$store: hexagon layer"
+  HEX+=("- $store: $(hexagons "$url")")
+done
+
+log "baseline: psql \\copy into a plain table"
+db="${TAG}_plain"
+psql -q "$PG_BASE/$PG_ADMIN_DB" -c "CREATE DATABASE $db" >/dev/null
+DATABASES+=("$db")
+PLAIN="CREATE TABLE households_plain (head_name TEXT, head_id_number TEXT, members BIGINT, area_code TEXT, address TEXT,
+  household_type TEXT, programmes TEXT, bank_account TEXT, lon DOUBLE PRECISION, lat DOUBLE PRECISION)"
+psql -q "$PG_BASE/$db" -c "$PLAIN" >/dev/null
+/usr/bin/time -v psql -q "$PG_BASE/$db" -c "\\copy households_plain FROM '$CSV' WITH (FORMAT csv, HEADER true)" \
+  >/dev/null 2>"$WORK/copy.time"
+read -r seconds rss < <(measured "$WORK/copy.time")
+row postgres "psql \\copy into a plain table (baseline)" "$seconds" "$rss (psql)"
+
+log "baseline: sqlite3 .import into a plain table"
+sqlite3 "$WORK/plain.db" "$PLAIN"
+/usr/bin/time -v sqlite3 "$WORK/plain.db" ".mode csv" ".import --skip 1 '$CSV' households_plain" 2>"$WORK/sqlite-import.time"
+read -r seconds rss < <(measured "$WORK/sqlite-import.time")
+row sqlite "sqlite3 .import into a plain table (baseline)" "$seconds" "$rss"
+
+echo "### Household import: $ROWS rows ($SIZE_MB MB CSV), $(date -u +%Y-%m-%d)"
+echo
+echo "| store | what | seconds | rows/s | peak RSS (MiB) |"
+echo "|---|---|---:|---:|---:|"
+printf '%s\n' "${RESULTS[@]}"
+echo
+echo "Hexagon layer of the whole city after the import (GET /api/v1/households/hexagons, median of $HEX_RUNS, time to first byte):"
+echo
+printf '%s\n' "${HEX[@]}"
