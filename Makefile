@@ -5,7 +5,7 @@ SHELL := /bin/bash
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
 
-.PHONY: setup geodata frontend run test test-rust test-frontend test-browser
+.PHONY: setup geodata frontend run test test-rust test-frontend test-browser test-fuzz test-deny
 
 ## setup: fetch the county polygons and build the dashboard (cached; repeated runs do nothing)
 setup: geodata frontend
@@ -27,8 +27,9 @@ frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SO
 run: setup
 	cargo run --release --bin jiuzai -- serve --demo
 
-## test: unit, contract and API tests on SQLite and PostgreSQL, frontend unit tests, browser tests
-test: setup test-rust test-frontend test-browser
+## test: unit, contract and API tests on SQLite and PostgreSQL, frontend unit tests, browser tests,
+## a bounded API fuzzing pass and the offline dependency checks
+test: setup test-rust test-frontend test-browser test-fuzz test-deny
 
 # `cargo test --workspace` also builds the jiuzai binary that the API tests start (with the
 # workspace's unified features, so nothing is compiled twice).
@@ -41,3 +42,14 @@ test-frontend: frontend
 test-browser: frontend
 	cargo test --workspace --no-run
 	tests/browser/run.sh
+
+# A bounded schemathesis pass (a few examples per operation, fixed seed) on both stores, every role;
+# scripts/fuzz-api.sh without FUZZ_EXAMPLES runs the full one. Installs schemathesis into .venv-fuzz.
+test-fuzz:
+	cargo build --bin jiuzai
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3} FUZZ_PHASES=$${FUZZ_PHASES:-examples,fuzzing,stateful} scripts/fuzz-api.sh
+
+# Licences, banned and duplicate crates, sources (deny.toml), with a pinned cargo-deny. Advisories
+# need the RustSec database from GitHub, which this network cannot reach: see docs/RELIABILITY.md.
+test-deny:
+	scripts/deny.sh

@@ -5,14 +5,14 @@
 # code documented, content type, response schema). Exits non-zero on any failure.
 #
 #   scripts/fuzz-api.sh                  # full pass: 100 examples per operation and phase
-#   FUZZ_EXAMPLES=5 scripts/fuzz-api.sh  # what `make test-fuzz` (CI) runs: a bounded pass
+#   make test-fuzz                       # CI: FUZZ_EXAMPLES=3 without the coverage phase
 #
 # Knobs (environment):
 #   FUZZ_EXAMPLES=100        schemathesis --max-examples (per operation, per phase)
 #   FUZZ_SEED=7              schemathesis --seed (with --generation-deterministic: reproducible)
 #   FUZZ_STORES="sqlite postgres"
 #   FUZZ_ROLES="anonymous admin manager depot reporter assessor reviewer auditor"
-#   FUZZ_PHASES=examples,coverage,fuzzing   (add stateful for the link-following phase)
+#   FUZZ_PHASES=examples,coverage,fuzzing,stateful   (stateful: follows the links it infers)
 #   FUZZ_WORKERS=2           schemathesis --workers
 #   FUZZ_REPORT_DIR=...      keep each run's JUnit report and the server logs there
 #   JIUZAI_BIN=/path/jiuzai  the server binary (default: $CARGO_TARGET_DIR or target, debug/jiuzai;
@@ -29,7 +29,7 @@ EXAMPLES=${FUZZ_EXAMPLES:-100}
 SEED=${FUZZ_SEED:-7}
 STORES=${FUZZ_STORES:-sqlite postgres}
 ROLES=${FUZZ_ROLES:-anonymous admin manager depot reporter assessor reviewer auditor}
-PHASES=${FUZZ_PHASES:-examples,coverage,fuzzing}
+PHASES=${FUZZ_PHASES:-examples,coverage,fuzzing,stateful}
 WORKERS=${FUZZ_WORKERS:-2}
 PG_BASE=${FUZZ_PG:-postgres://postgres@127.0.0.1:5432}
 PG_ADMIN_DB=${FUZZ_PG_ADMIN_DB:-test}

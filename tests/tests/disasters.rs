@@ -181,6 +181,26 @@ store_tests! {
         assert_eq!(reports.as_array().unwrap().len(), 2, "{reports}");
     };
 
+    concurrent_reports_for_one_area_become_consecutive_versions => |store| async move {
+        // Found by scripts/load.sh: on PostgreSQL two reports for one area computed the same next
+        // version, and the loser's unique violation was a 500.
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let reporter = server.login("reporter").await;
+        let event = open_event(&server, &manager).await;
+        let first = json!({"area_code": "360425100", "stage": "initial", "indicators": {"affected": 1000}});
+        assert_eq!(report(&server, &reporter, event, first).await.0, StatusCode::CREATED);
+        let updates = futures::future::join_all((1..=32).map(|i| report(&server, &reporter, event,
+            json!({"area_code": "360425100", "stage": "update", "indicators": {"affected": 1000 + i}, "explanation": "续报"})))).await;
+        for (status, body) in &updates {
+            assert_eq!(*status, StatusCode::CREATED, "{body}");
+        }
+        let (_, versions) = server.get(&format!("/api/v1/events/{event}/reports?area_code=360425100"), &manager).await;
+        let mut numbers: Vec<i64> = versions.as_array().unwrap().iter().map(|r| r["version"].as_i64().unwrap()).collect();
+        numbers.sort_unstable();
+        assert_eq!(numbers, (1..=33).collect::<Vec<i64>>());
+    };
+
     response_levels_thresholds_overrides_and_overdue => |store| async move {
         let server = Server::start(store).await;
         let manager = server.login("manager").await;

@@ -56,9 +56,11 @@ pub struct AuditRecord {
     pub action: String,
     pub entity_type: String,
     pub entity_id: String,
-    #[schema(value_type = Option<Object>)]
+    /// The entity before the change: any JSON (an object, or a list such as thresholds or plan lines).
+    #[schema(value_type = Option<Value>)]
     pub before: Option<sqlx::types::Json<Value>>,
-    #[schema(value_type = Option<Object>)]
+    /// The entity after the change, as `before`.
+    #[schema(value_type = Option<Value>)]
     pub after: Option<sqlx::types::Json<Value>>,
     pub request_id: Option<String>,
 }
