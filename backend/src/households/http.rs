@@ -349,7 +349,7 @@ async fn household_cells(
     State(state): State<AppState>,
     actor: Actor,
     Query(query): Query<CellQuery>,
-) -> AppResult<Json<geojson::FeatureCollection>> {
+) -> AppResult<([(axum::http::HeaderName, &'static str); 1], Json<geojson::FeatureCollection>)> {
     actor.require_role(READERS)?;
     let area = match (&query.area_code, &actor.user.area_code) {
         (Some(area), _) => {
@@ -365,7 +365,8 @@ async fn household_cells(
         None => vec![],
     };
     let features = cells.iter().filter_map(hexagon_feature).collect();
-    Ok(Json(geojson::FeatureCollection { bbox: None, features, foreign_members: None }))
+    let collection = Json(geojson::FeatureCollection { bbox: None, features, foreign_members: None });
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/geo+json")], collection))
 }
 
 // ---- bulk import -----------------------------------------------------------------------------
