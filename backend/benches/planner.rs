@@ -83,6 +83,20 @@ struct ResultFile<'a> {
     lines: usize,
     /// Every timed run, in milliseconds.
     wall_ms: Vec<f64>,
+    /// Peak resident memory of one plan above what the process held before it (Linux only).
+    extra_peak_mib: Option<f64>,
+}
+
+/// Resets the peak resident size and returns the current one, in KiB (Linux: /proc/self/clear_refs).
+fn reset_peak_memory() -> Option<u64> {
+    fs::write("/proc/self/clear_refs", "5").ok()?;
+    memory_kib("VmRSS")
+}
+
+fn memory_kib(field: &str) -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn write_json(path: &Path, value: &impl Serialize) {
@@ -109,11 +123,13 @@ fn main() {
             // Three runs; the fastest keeps the printed figure steady on a busy machine.
             let mut wall_ms = Vec::new();
             let mut plan = None;
+            let before = reset_peak_memory();
             for _ in 0..3 {
                 let started = Instant::now();
                 plan = Some(plan_item(&problem));
                 wall_ms.push(started.elapsed().as_secs_f64() * 1e3);
             }
+            let extra_peak_mib = before.zip(memory_kib("VmHWM")).map(|(before, peak)| peak.saturating_sub(before) as f64 / 1024.0);
             let plan = plan.expect("planned");
             let fastest = wall_ms.iter().copied().fold(f64::INFINITY, f64::min);
             times.push(fastest);
@@ -139,6 +155,7 @@ fn main() {
                     weighted_minutes: plan.weighted_minutes,
                     lines: plan.lines.len(),
                     wall_ms,
+                    extra_peak_mib,
                 };
                 write_json(&dir.join(format!("{instance}.planner.json")), &result);
             }
