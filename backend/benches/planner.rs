@@ -1,14 +1,18 @@
-//! City-scale planner benchmark: 100 depots × 2,000 areas, travel times that follow distance over
-//! a 300 × 150 km region with ~10% of the routes missing, two priority tiers, supply ≈ 70% of
-//! demand. Target: well under a second per item in release. Run with
-//! `cargo bench -p jiuzai --bench planner`.
+//! Planner benchmark: depots and areas over a 300 × 150 km region with travel times that follow
+//! distance, ~10% of the routes missing, two priority tiers, supply ≈ 70% of demand. City scale
+//! (100 depots × 2,000 areas) by default; target: well under a second per item in release. Run with
+//! `cargo bench -p jiuzai --bench planner`. With `PLANNER_BENCH_OUT=dir` it also writes the
+//! instances it times and its results as JSON for `scripts/bench-solvers.py`.
 
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use jiuzai::planner::{AreaDemand, ItemProblem, plan_item};
+use jiuzai::planner::{AreaDemand, ItemProblem, TierFill, plan_item};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-
+use serde::Serialize;
 
 /// Depots and areas scattered over a 300 × 150 km region; travel time follows distance (with a
 /// random detour factor), so nearby depots are contested as in a real city.
@@ -44,32 +48,119 @@ fn city_item(seed: u64, depots: usize, areas: usize) -> ItemProblem {
     ItemProblem { supplies, demands, minutes, deadline_minutes: 240 }
 }
 
+/// One benchmark size: how many depots, areas and items (seeds) it plans.
+struct Scale {
+    name: &'static str,
+    depots: usize,
+    areas: usize,
+    items: u64,
+}
+
+const SCALES: [Scale; 3] = [
+    Scale { name: "small", depots: 10, areas: 100, items: 3 },
+    Scale { name: "city", depots: 100, areas: 2_000, items: 5 },
+    Scale { name: "province", depots: 300, areas: 20_000, items: 1 },
+];
+
+/// What `scripts/bench-solvers.py` reads: the instance as planned, and the planner's answer.
+#[derive(Serialize)]
+struct InstanceFile<'a> {
+    name: &'a str,
+    seed: u64,
+    #[serde(flatten)]
+    problem: &'a ItemProblem,
+}
+
+#[derive(Serialize)]
+struct ResultFile<'a> {
+    name: &'a str,
+    depots: usize,
+    areas: usize,
+    routes: usize,
+    tier_fill: &'a [TierFill],
+    total_delivered: i64,
+    weighted_minutes: i64,
+    lines: usize,
+    /// Every timed run, in milliseconds.
+    wall_ms: Vec<f64>,
+    /// Peak resident memory of one plan above what the process held before it (Linux only).
+    extra_peak_mib: Option<f64>,
+}
+
+/// Resets the peak resident size and returns the current one, in KiB (Linux: /proc/self/clear_refs).
+fn reset_peak_memory() -> Option<u64> {
+    fs::write("/proc/self/clear_refs", "5").ok()?;
+    memory_kib("VmRSS")
+}
+
+fn memory_kib(field: &str) -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn write_json(path: &Path, value: &impl Serialize) {
+    let file = File::create(path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
+    let mut out = BufWriter::new(file);
+    serde_json::to_writer(&mut out, value).expect("serialisable");
+    out.flush().expect("written");
+}
+
+/// `PLANNER_BENCH_SCALES=small,city,province` picks the sizes (default: city);
+/// `PLANNER_BENCH_OUT=dir` also writes each instance and the planner's result there as JSON.
 fn main() {
-    let (depots, areas, items) = (100, 2_000, 5);
-    println!("planner: {depots} depots × {areas} areas over 300 × 150 km, ~10% routes missing, 2 tiers, supply ≈ 70% of demand");
-    let mut times = Vec::new();
-    for seed in 1..=items {
-        let problem = city_item(seed, depots, areas);
-        // The fastest of three runs, to keep the figure steady on a busy machine.
-        let mut fastest = f64::INFINITY;
-        let mut plan = None;
-        for _ in 0..3 {
-            let started = Instant::now();
-            plan = Some(plan_item(&problem));
-            fastest = fastest.min(started.elapsed().as_secs_f64());
-        }
-        let plan = plan.expect("planned");
-        times.push(fastest);
-        let fills: Vec<String> = plan.tier_fill.iter().map(|t| format!("tier {} ≥ {:.4}", t.tier, t.min_fill.num as f64 / t.min_fill.den as f64)).collect();
-        println!(
-            "  item {seed}: {:>6.1} ms  ({} lines, {} delivered, {}, {} late lines)",
-            fastest * 1e3,
-            plan.lines.len(),
-            plan.total_delivered,
-            fills.join(", "),
-            plan.lines.iter().filter(|l| l.late).count(),
-        );
+    let wanted = std::env::var("PLANNER_BENCH_SCALES").unwrap_or_else(|_| "city".into());
+    let out = std::env::var_os("PLANNER_BENCH_OUT").map(PathBuf::from);
+    if let Some(dir) = &out {
+        fs::create_dir_all(dir).expect("output directory");
     }
-    times.sort_by(f64::total_cmp);
-    println!("  per item: median {:.1} ms, worst {:.1} ms", times[times.len() / 2] * 1e3, times[times.len() - 1] * 1e3);
+    for scale in SCALES.iter().filter(|s| wanted.split(',').any(|w| w.trim() == s.name)) {
+        let Scale { name, depots, areas, items } = *scale;
+        println!("planner {name}: {depots} depots × {areas} areas over 300 × 150 km, ~10% routes missing, 2 tiers, supply ≈ 70% of demand");
+        let mut times = Vec::new();
+        for seed in 1..=items {
+            let problem = city_item(seed, depots, areas);
+            // Three runs; the fastest keeps the printed figure steady on a busy machine.
+            let mut wall_ms = Vec::new();
+            let mut plan = None;
+            let before = reset_peak_memory();
+            for _ in 0..3 {
+                let started = Instant::now();
+                plan = Some(plan_item(&problem));
+                wall_ms.push(started.elapsed().as_secs_f64() * 1e3);
+            }
+            let extra_peak_mib = before.zip(memory_kib("VmHWM")).map(|(before, peak)| peak.saturating_sub(before) as f64 / 1024.0);
+            let plan = plan.expect("planned");
+            let fastest = wall_ms.iter().copied().fold(f64::INFINITY, f64::min);
+            times.push(fastest);
+            let fills: Vec<String> = plan.tier_fill.iter().map(|t| format!("tier {} ≥ {:.4}", t.tier, t.min_fill.num as f64 / t.min_fill.den as f64)).collect();
+            println!(
+                "  item {seed}: {fastest:>8.1} ms  ({} lines, {} delivered, {}, {} late lines)",
+                plan.lines.len(),
+                plan.total_delivered,
+                fills.join(", "),
+                plan.lines.iter().filter(|l| l.late).count(),
+            );
+            if let Some(dir) = &out {
+                let instance = format!("{name}-{seed}");
+                let routes = problem.minutes.iter().flatten().filter(|m| m.is_some()).count();
+                write_json(&dir.join(format!("{instance}.instance.json")), &InstanceFile { name: &instance, seed, problem: &problem });
+                let result = ResultFile {
+                    name: &instance,
+                    depots,
+                    areas,
+                    routes,
+                    tier_fill: &plan.tier_fill,
+                    total_delivered: plan.total_delivered,
+                    weighted_minutes: plan.weighted_minutes,
+                    lines: plan.lines.len(),
+                    wall_ms,
+                    extra_peak_mib,
+                };
+                write_json(&dir.join(format!("{instance}.planner.json")), &result);
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        println!("  per item: median {:.1} ms, worst {:.1} ms", times[times.len() / 2], times[times.len() - 1]);
+    }
 }

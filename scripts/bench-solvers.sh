@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Compares the exact planner with HiGHS and OR-Tools on the same instances (issue 5): the planner
+# bench generates the instances from fixed seeds, times the planner on them and writes them with its
+# results as JSON; scripts/bench-solvers.py solves each again with HiGHS (a sequence of LPs) and with
+# OR-Tools (max flow for the fair targets and the total, min-cost flow for the travel time), checks
+# that the tier fills, the total delivered and the weighted travel time agree, and prints a Markdown
+# table of times and memory.
+#
+#   scripts/bench-solvers.sh          # small, city and province scale; about 10 minutes on 2 cores
+#
+# Makes a virtualenv in .venv-bench (gitignored) with pinned ortools, highspy and numpy from PyPI.
+# The release build of the bench compiles the dependencies once. Progress goes to stderr, the table
+# to stdout; it exits 1 if any solver disagrees with the planner.
+#
+# Knobs (environment):
+#   BENCH_SOLVERS_SCALES=small,city,province   which instance sizes (the province is 300 × 20,000)
+#   BENCH_SOLVERS_RUNS=3          solves per instance and solver on small and city (median reported)
+#   BENCH_SOLVERS_PROVINCE_RUNS=1 ... on the province instance
+#   BENCH_SOLVERS_OUT=dir         write the instances there and keep them (default: a temp dir, removed)
+#   BENCH_SOLVERS_JSON=file       also write every figure as JSON
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+SCALES=${BENCH_SOLVERS_SCALES:-small,city,province}
+RUNS=${BENCH_SOLVERS_RUNS:-3}
+PROVINCE_RUNS=${BENCH_SOLVERS_PROVINCE_RUNS:-1}
+VENV=$ROOT/.venv-bench
+PINS=(ortools==9.15.6755 highspy==1.15.1 numpy==2.4.6)
+
+log() { printf '[bench-solvers %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+if [[ ! -x $VENV/bin/python ]] || ! cmp -s <(printf '%s\n' "${PINS[@]}") "$VENV/.pins"; then
+  log "installing ${PINS[*]} into $VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "${PINS[@]}"
+  printf '%s\n' "${PINS[@]}" > "$VENV/.pins"
+fi
+
+if [[ -n ${BENCH_SOLVERS_OUT:-} ]]; then
+  OUT=$BENCH_SOLVERS_OUT
+  mkdir -p "$OUT"
+else
+  OUT=$(mktemp -d /tmp/jiuzai-solvers.XXXXXX)
+  trap 'rm -rf "$OUT"' EXIT
+fi
+
+log "load before: $(uptime)"
+log "planner bench ($SCALES), writing the instances to $OUT"
+PLANNER_BENCH_OUT=$OUT PLANNER_BENCH_SCALES=$SCALES cargo bench -p jiuzai --bench planner >&2
+log "versions: $(rustc --version); $("$VENV/bin/pip" freeze --disable-pip-version-check | grep -E '^(ortools|highspy|numpy)==' | tr '\n' ' ')"
+args=("$OUT" --runs "$RUNS" --province-runs "$PROVINCE_RUNS")
+[[ -n ${BENCH_SOLVERS_JSON:-} ]] && args+=(--json "$BENCH_SOLVERS_JSON")
+status=0
+"$VENV/bin/python" scripts/bench-solvers.py "${args[@]}" || status=$?
+log "load after: $(uptime)"
+exit $status
