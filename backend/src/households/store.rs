@@ -264,7 +264,7 @@ impl_for_backends!(impl HouseholdStore {
                 None => break None,
             }
         };
-        let Some(mut audit) = audit.filter(|_| !(all_or_nothing && !outcome.duplicates.is_empty())) else {
+        let Some(mut audit) = audit.filter(|_| !all_or_nothing || outcome.duplicates.is_empty()) else {
             tx.rollback().await?;
             return Ok(InsertOutcome { inserted: 0, duplicates: outcome.duplicates });
         };
