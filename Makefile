@@ -46,7 +46,7 @@ test-browser: frontend
 # A bounded schemathesis pass (a few examples per operation, fixed seed) on both stores, every role;
 # scripts/fuzz-api.sh without FUZZ_EXAMPLES runs the full one. Installs schemathesis into .venv-fuzz.
 test-fuzz:
-	cargo build --bin jiuzai
+	cargo test --workspace --no-run
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3} FUZZ_PHASES=$${FUZZ_PHASES:-examples,fuzzing,stateful} scripts/fuzz-api.sh
 
 # Licences, banned and duplicate crates, sources (deny.toml), with a pinned cargo-deny. Advisories
