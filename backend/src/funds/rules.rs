@@ -100,10 +100,6 @@ impl StandardKey {
             K::SplitLocalCounty => (7000, U::BasisPoints, "§3.2 ordinary disaster, mainly local finance: county 70% (illustrative)"),
         }
     }
-
-    pub fn as_str(self) -> String {
-        crate::disasters::enum_text(self)
-    }
 }
 
 /// The standards in force: the defaults with the stored values over them.
