@@ -190,7 +190,7 @@ store_tests! {
         let event = open_event(&server, &manager).await;
         let first = json!({"area_code": "360425100", "stage": "initial", "indicators": {"affected": 1000}});
         assert_eq!(report(&server, &reporter, event, first).await.0, StatusCode::CREATED);
-        let updates = futures::future::join_all((1..=32).map(|i| report(&server, &reporter, event,
+        let updates = futures::future::join_all((1..=64).map(|i| report(&server, &reporter, event,
             json!({"area_code": "360425100", "stage": "update", "indicators": {"affected": 1000 + i}, "explanation": "续报"})))).await;
         for (status, body) in &updates {
             assert_eq!(*status, StatusCode::CREATED, "{body}");
@@ -198,7 +198,7 @@ store_tests! {
         let (_, versions) = server.get(&format!("/api/v1/events/{event}/reports?area_code=360425100"), &manager).await;
         let mut numbers: Vec<i64> = versions.as_array().unwrap().iter().map(|r| r["version"].as_i64().unwrap()).collect();
         numbers.sort_unstable();
-        assert_eq!(numbers, (1..=33).collect::<Vec<i64>>());
+        assert_eq!(numbers, (1..=65).collect::<Vec<i64>>());
     };
 
     response_levels_thresholds_overrides_and_overdue => |store| async move {

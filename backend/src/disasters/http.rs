@@ -211,8 +211,9 @@ fn latest_by_area<T: Clone>(rows: &[T], area: impl Fn(&T) -> &str) -> HashMap<St
     rows.iter().map(|r| (area(r).to_owned(), r.clone())).collect()
 }
 
-/// How often a report is tried when other versions of its area keep committing first.
-const REPORT_ATTEMPTS: usize = 16;
+/// How often a report is tried when a retry with the same Idempotency-Key commits first (the
+/// second try then finds the first one's result).
+const REPORT_ATTEMPTS: usize = 3;
 
 /// Files a loss report (reporters and managers, for areas in scope). Reports are versioned: a new
 /// one supersedes the previous one of the same area and never overwrites it.
@@ -276,16 +277,15 @@ async fn post_report(
     }
     let report = NewReport { event_id: id, area_code: input.area_code, stage: enum_text(input.stage), indicators: figures, description, explanation };
     let audit = actor.audit("loss_report.create", "loss_report", "");
-    // A unique violation means another version of this area's report (or a retry with the same
-    // key) committed first; the next attempt takes the next version number (or finds the key's
-    // result). Without this, concurrent reports for one area were 500s on PostgreSQL.
+    // Versions are serialised by the store; a unique violation here means a retry with the same
+    // key committed first, and the next attempt answers with its result.
     let mut attempts = 0;
     let (report_id, replayed) = loop {
         match state.store.insert_report(&report, claim.as_ref(), &audit).await {
             Err(FiguresError::Db(e)) if crate::idempotency::is_key_race(&e) => {
                 attempts += 1;
                 if attempts == REPORT_ATTEMPTS {
-                    return Err(AppError::conflict("other reports for this area were filed at the same moment; send it again"));
+                    return Err(AppError::conflict("the same report was filed at the same moment; send it again"));
                 }
             }
             other => break other?,

@@ -375,6 +375,7 @@ impl_for_backends!(impl DisasterStore {
 
     async fn accept_area(&self, event_id: i64, area_code: &str, audit: &AuditEntry) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
+        Self::lock_event_figures(&mut tx, event_id).await?;
         let inserted = sqlx::query(
             "INSERT INTO area_acceptances (event_id, area_code, accepted_by, accepted_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (event_id, area_code) DO NOTHING",
@@ -484,11 +485,23 @@ impl_for_backends!(impl DisasterStore {
 
 impl_for_backends!(impl {
     /// Refuses changes to figures that the next level has accepted (the area or one above it).
+    /// Serialises the writers of one event's figures (reports, assessments, acceptances) until
+    /// commit, so the next version number and the acceptance check see every earlier write. On
+    /// PostgreSQL a bare MAX(version) + 1 let concurrent reports take the same number.
+    async fn lock_event_figures(
+        tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>,
+        event_id: i64,
+    ) -> sqlx::Result<()> {
+        sqlx::query("UPDATE events SET updated_at = updated_at WHERE id = $1").bind(event_id).execute(&mut **tx).await?;
+        Ok(())
+    }
+
     async fn ensure_open(
         tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>,
         event_id: i64,
         area_code: &str,
     ) -> Result<(), FiguresError> {
+        Self::lock_event_figures(tx, event_id).await?;
         let locked: Vec<String> = sqlx::query_scalar("SELECT area_code FROM area_acceptances WHERE event_id = $1")
             .bind(event_id)
             .fetch_all(&mut **tx)
