@@ -28,6 +28,10 @@ pub struct Settings {
     /// process may honour a revoked token for up to this long. 0 turns the cache off.
     #[arg(long, env = "JIUZAI_SESSION_CACHE_SECONDS", default_value_t = 10)]
     pub session_cache_seconds: u64,
+    /// Items and depots are remembered this many seconds for the stock endpoints; another server
+    /// process sees an edit to them after at most this long. 0 turns the cache off.
+    #[arg(long, env = "JIUZAI_REFERENCE_CACHE_SECONDS", default_value_t = 10)]
+    pub reference_cache_seconds: u64,
     /// Stock lots expiring within this many days are flagged (GET /api/v1/stock/alerts).
     #[arg(long, env = "JIUZAI_EXPIRY_ALERT_DAYS", default_value_t = 90)]
     pub expiry_alert_days: i64,

@@ -20,6 +20,9 @@ struct Cli {
     /// sqlite://PATH (default data/jiuzai.db, created on first run) or postgres://...
     #[arg(long, env = "DATABASE_URL", global = true)]
     database_url: Option<String>,
+    /// Connections to PostgreSQL (SQLite always has one writer and 8 readers).
+    #[arg(long, env = "JIUZAI_PG_POOL_SIZE", default_value_t = 32, global = true)]
+    pg_pool_size: u32,
     #[arg(long, env = "JIUZAI_LOG_FORMAT", value_enum, default_value = "text", global = true)]
     log_format: LogFormat,
     #[command(flatten)]
@@ -128,7 +131,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     server::init_logging(cli.log_format);
     let url = cli.database_url.clone().unwrap_or_else(db::default_url);
-    let store = db::connect(&url).await?;
+    let store = db::connect(&url, cli.pg_pool_size).await?;
     let state = AppState::new(store, cli.settings);
     jiuzai::households::warn_if_default_keys(&state.settings);
     match cli.command {

@@ -255,6 +255,11 @@ store_tests! {
         assert_eq!(status, StatusCode::CONFLICT);
         assert_ledger_balances(&server, &manager, target).await;
         assert_ledger_balances(&server, &keeper, CITY_DEPOT).await;
+        // Depots are cached for the stock endpoints; closing one must still act at once.
+        let (status, _) = server.call(Method::PATCH, &format!("/api/v1/depots/{target}"), Some(&manager), Some(json!({"status": "inactive"}))).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, out) = post_movement(&server, &keeper, CITY_DEPOT, None, json!({"kind": "transfer", "item": "quilt", "quantity": 1, "to_depot": target})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a transfer to a closed depot: {out}");
     };
 
     alerts_readiness_and_exports => |store| async move {

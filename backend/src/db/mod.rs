@@ -193,11 +193,11 @@ pub fn is_postgres_url(url: &str) -> bool {
 }
 
 /// Opens the store named by `url` and applies its migrations.
-pub async fn connect(url: &str) -> anyhow::Result<SharedStore> {
+pub async fn connect(url: &str, pg_pool_size: u32) -> anyhow::Result<SharedStore> {
     if is_postgres_url(url) {
         let options = PgConnectOptions::from_str(url).context("invalid PostgreSQL URL")?;
         let pool = PgPoolOptions::new()
-            .max_connections(32)
+            .max_connections(pg_pool_size.max(1))
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await

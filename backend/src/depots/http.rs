@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -87,6 +89,7 @@ async fn upsert_item(State(state): State<AppState>, actor: Actor, Json(item): Js
     }
     let audit = actor.audit("item.upsert", "item", &item.code).with_after(&item);
     state.store.upsert_item(&item, &audit).await?;
+    state.references.forget_item(&item.code);
     Ok(Json(item))
 }
 
@@ -105,12 +108,12 @@ async fn snapshot(state: &AppState, actor: &Actor) -> AppResult<Snapshot> {
     })
 }
 
-async fn readable_depot(state: &AppState, actor: &Actor, id: i64) -> AppResult<Depot> {
-    let depot = state.store.get_depot(id).await?.ok_or_else(|| AppError::NotFound(format!("no depot {id}")))?;
+async fn readable_depot(state: &AppState, actor: &Actor, id: i64) -> AppResult<Arc<Depot>> {
+    let depot = state.references.depot(&state.store, id).await?.ok_or_else(|| AppError::NotFound(format!("no depot {id}")))?;
     if can_read(&actor.user, &depot) { Ok(depot) } else { Err(AppError::Forbidden(format!("depot {id} is not yours"))) }
 }
 
-async fn operable_depot(state: &AppState, actor: &Actor, id: i64) -> AppResult<Depot> {
+async fn operable_depot(state: &AppState, actor: &Actor, id: i64) -> AppResult<Arc<Depot>> {
     let depot = readable_depot(state, actor, id).await?;
     if can_operate(&actor.user, &depot) {
         Ok(depot)
@@ -275,6 +278,7 @@ async fn update_depot(
         .with_before(serde_json::json!({"depot": depot, "targets": targets}))
         .with_after(serde_json::json!({"name": fields.name, "status": fields.status, "capacity_m3": fields.capacity_m3, "targets": fields.targets}));
     state.store.update_depot(id, &fields, &audit).await?;
+    state.references.forget_depot(id);
     get_depot(State(state), actor, Path(id)).await
 }
 
@@ -371,14 +375,14 @@ async fn post_movement(
     operable_depot(&state, &actor, id).await?;
     let claim = crate::idempotency::claim_from(&headers, format!("{}:depot-movement:{id}", actor.user.id), &body)?;
     let request: MovementRequest = serde_json::from_value(body).map_err(|e| AppError::invalid_field("body", e.to_string()))?;
-    let item = state.store.get_item(&request.item).await?;
+    let item = state.references.item(&state.store, &request.item).await?;
     let to_depot_exists = match request.to_depot {
-        Some(to) => state.store.get_depot(to).await?.is_some_and(|d| d.status == "active"),
+        Some(to) => state.references.depot(&state.store, to).await?.is_some_and(|d| d.status == "active"),
         None => false,
     };
     let today = crate::clock::today();
     let default_lot = format!("R{}-{}", today.format("%Y%m%d"), &uuid::Uuid::new_v4().simple().to_string()[..6]);
-    let operation = validate(&request, id, item.as_ref(), to_depot_exists, today, &default_lot)
+    let operation = validate(&request, id, item.as_deref(), to_depot_exists, today, &default_lot)
         .map_err(|problems| AppError::invalid("invalid stock movement", problems))?;
     let audit = actor.audit("stock.movement", "stock_movement", "");
     let applied = match state.store.apply_movement(&operation, claim.as_ref(), &audit).await {

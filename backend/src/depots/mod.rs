@@ -6,6 +6,7 @@
 //!   transaction;
 //! - `http.rs`: the API, including stock cards and ledgers as CSV/XLSX.
 
+pub mod cache;
 pub mod http;
 pub mod rules;
 pub mod store;

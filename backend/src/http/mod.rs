@@ -34,13 +34,15 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     pub travel: Arc<crate::plans::travel::TravelCache>,
     pub sessions: crate::auth::SessionCache,
+    pub references: crate::depots::cache::ReferenceCache,
 }
 
 impl AppState {
     pub fn new(store: SharedStore, settings: Settings) -> Self {
         let throttle = Arc::new(LoginThrottle::new(settings.login_max_failures, settings.login_window()));
         let sessions = crate::auth::SessionCache::new(std::time::Duration::from_secs(settings.session_cache_seconds));
-        Self { store, settings: Arc::new(settings), throttle, travel: Default::default(), sessions }
+        let references = crate::depots::cache::ReferenceCache::new(std::time::Duration::from_secs(settings.reference_cache_seconds));
+        Self { store, settings: Arc::new(settings), throttle, travel: Default::default(), sessions, references }
     }
 }
 
