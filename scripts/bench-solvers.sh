@@ -6,14 +6,14 @@
 # that the tier fills, the total delivered and the weighted travel time agree, and prints a Markdown
 # table of times and memory.
 #
-#   scripts/bench-solvers.sh          # small, city and province scale; about 10 minutes on 2 cores
+#   scripts/bench-solvers.sh          # small, city and province scale; about an hour on 2 cores
 #
 # Makes a virtualenv in .venv-bench (gitignored) with pinned ortools, highspy and numpy from PyPI.
 # The release build of the bench compiles the dependencies once. Progress goes to stderr, the table
 # to stdout; it exits 1 if any solver disagrees with the planner.
 #
 # Knobs (environment):
-#   BENCH_SOLVERS_SCALES=small,city,province   which instance sizes (the province is 300 × 20,000)
+#   BENCH_SOLVERS_SCALES=small,city,province   which instance sizes (city 100 × 2,000, province 1,000 × 20,000; 10 items each)
 #   BENCH_SOLVERS_RUNS=3          solves per instance and solver on small and city (median reported)
 #   BENCH_SOLVERS_PROVINCE_RUNS=1 ... on the province instance
 #   BENCH_SOLVERS_OUT=dir         write the instances there and keep them (default: a temp dir, removed)

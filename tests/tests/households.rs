@@ -328,6 +328,14 @@ store_tests! {
         let (_, city) = server.get(&format!("/api/v1/households/hexagons?event_id={EVENT}"), &manager).await;
         let city_cells: Vec<Value> = city["features"].as_array().unwrap().iter().map(|f| f["properties"]["cell"].clone()).collect();
         assert!(cells.iter().all(|c| city_cells.contains(c)) && city_cells.len() > 2, "the demo's cells too");
+        // The counts per cell are kept as households change: move the lone one next to the others
+        // with more members, and its old cell empties.
+        let (status, moved) = server.call(Method::PATCH, &format!("/api/v1/households/{}", ids[2]), Some(&manager),
+            Some(json!({"lon": 115.7, "lat": 29.1, "members": 6}))).await;
+        assert_eq!(status, StatusCode::OK, "{moved}");
+        let (_, after) = server.get(&format!("/api/v1/households/hexagons?event_id={EVENT}&area_code={TANXI}"), &manager).await;
+        let after: Vec<[i64; 4]> = after["features"].as_array().unwrap().iter().map(counts).collect();
+        assert_eq!(after, [[3, 1, 13, 4]], "one cell left, with all three located households");
 
         // a reader of another county sees none of them and may not ask for them
         let admin = server.login("admin").await;

@@ -3,7 +3,7 @@
 //! database even when two imports race; a household is granted an aid type once per event
 //! (UNIQUE (event_id, aid_type, household_id)).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
@@ -50,8 +50,24 @@ pub enum ImportMessage {
     Finish(Option<AuditEntry>),
 }
 
+/// Changes to `household_cells`, (area, cell) → (households, people). Applied in key order, so
+/// concurrent writers lock the rows in the same order; an import applies its tally once, just
+/// before it commits, so it holds those rows for a moment rather than for the whole file.
+#[derive(Debug, Default)]
+struct CellTally(BTreeMap<(String, i64), (i64, i64)>);
+
+impl CellTally {
+    fn add(&mut self, area_code: &str, cell: Option<i64>, members: i64, sign: i64) {
+        if let Some(cell) = cell {
+            let (households, people) = self.0.entry((area_code.to_owned(), cell)).or_default();
+            *households += sign;
+            *people += sign * members;
+        }
+    }
+}
+
 /// Located households of one H3 cell, and those of them with a damage record in the event.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellCount {
     pub cell: i64,
     pub households: i64,
@@ -226,9 +242,11 @@ fn contains(text: &Option<String>) -> Option<String> {
 impl_for_backends!(impl HouseholdStore {
     async fn insert_household(&self, household: &NewHousehold, audit: &AuditEntry) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
-        if Self::insert_batch(&mut tx, std::slice::from_ref(household)).await?.is_empty() {
+        let mut tally = CellTally::default();
+        if Self::insert_batch(&mut tx, std::slice::from_ref(household), &mut tally).await?.is_empty() {
             return Ok(false);
         }
+        Self::apply_tally(&mut tx, &tally).await?;
         Self::write_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(true)
@@ -242,12 +260,13 @@ impl_for_backends!(impl HouseholdStore {
     ) -> sqlx::Result<InsertOutcome> {
         let mut tx = self.begin().await?;
         let mut outcome = InsertOutcome::default();
+        let mut tally = CellTally::default();
         let mut sent = 0;
         let audit = loop {
             match messages.recv().await {
                 Some(ImportMessage::Batch(rows)) => {
                     for chunk in rows.chunks(BATCH) {
-                        let inserted = Self::insert_batch(&mut tx, chunk).await?;
+                        let inserted = Self::insert_batch(&mut tx, chunk, &mut tally).await?;
                         outcome.inserted += inserted.len();
                         for (i, row) in chunk.iter().enumerate() {
                             if !inserted.contains(&row.id_hash) {
@@ -272,6 +291,7 @@ impl_for_backends!(impl HouseholdStore {
             after.insert("imported".into(), outcome.inserted.into());
             after.insert("duplicates".into(), outcome.duplicates.len().into());
         }
+        Self::apply_tally(&mut tx, &tally).await?;
         Self::write_audit(&mut tx, &audit).await?;
         tx.commit().await?;
         Ok(outcome)
@@ -287,6 +307,15 @@ impl_for_backends!(impl HouseholdStore {
         if taken.is_some() {
             return Ok(false);
         }
+        // Lock the row before reading what it counted for, so a concurrent edit cannot make both
+        // take the same figures off the tally.
+        sqlx::query("UPDATE households SET updated_at = updated_at WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        let (area_code, cell, members): (String, Option<i64>, i64) =
+            sqlx::query_as("SELECT area_code, cell, members FROM households WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+        let mut tally = CellTally::default();
+        tally.add(&area_code, cell, members, -1);
+        tally.add(&h.area_code, h.cell, h.members, 1);
+        Self::apply_tally(&mut tx, &tally).await?;
         sqlx::query(
             "UPDATE households SET head_name = $1, name_masked = $2, id_hash = $3, id_masked = $4, id_encrypted = $5, members = $6,
                member_list = $7, address = $8, area_code = $9, lon = $10, lat = $11, cell = $12, household_type = $13,
@@ -374,17 +403,36 @@ impl_for_backends!(impl HouseholdStore {
     }
 
     async fn household_cells(&self, area: &str, event_id: Option<i64>) -> sqlx::Result<Vec<CellCount>> {
-        sqlx::query_as(
-            "SELECT h.cell, COUNT(*) AS households, COUNT(d.id) AS affected, CAST(SUM(h.members) AS BIGINT) AS people,
-                    CAST(COALESCE(SUM(CASE WHEN d.id IS NULL THEN 0 ELSE h.members END), 0) AS BIGINT) AS affected_people
-             FROM households h
-             LEFT JOIN household_damage d ON d.household_id = h.id AND d.event_id = $1
-             WHERE h.cell IS NOT NULL AND h.area_code LIKE $2 GROUP BY h.cell ORDER BY h.cell",
+        let located: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT cell, CAST(SUM(households) AS BIGINT), CAST(SUM(people) AS BIGINT) FROM household_cells
+             WHERE area_code LIKE $1 GROUP BY cell HAVING SUM(households) > 0 ORDER BY cell",
         )
-        .bind(event_id.unwrap_or(-1))
         .bind(area)
         .fetch_all(self.reader())
-        .await
+        .await?;
+        // Damage records are few next to households: join only those of the event.
+        let affected: HashMap<i64, (i64, i64)> = match event_id {
+            None => HashMap::new(),
+            Some(event_id) => sqlx::query_as::<_, (i64, i64, i64)>(
+                "SELECT h.cell, COUNT(*), CAST(SUM(h.members) AS BIGINT) FROM household_damage d
+                 JOIN households h ON h.id = d.household_id
+                 WHERE d.event_id = $1 AND h.cell IS NOT NULL AND h.area_code LIKE $2 GROUP BY h.cell",
+            )
+            .bind(event_id)
+            .bind(area)
+            .fetch_all(self.reader())
+            .await?
+            .into_iter()
+            .map(|(cell, households, people)| (cell, (households, people)))
+            .collect(),
+        };
+        Ok(located
+            .into_iter()
+            .map(|(cell, households, people)| {
+                let (affected, affected_people) = affected.get(&cell).copied().unwrap_or_default();
+                CellCount { cell, households, affected, people, affected_people }
+            })
+            .collect())
     }
 
     async fn upsert_damage(&self, d: &NewDamage, audit: &AuditEntry) -> sqlx::Result<i64> {
@@ -784,6 +832,7 @@ impl_for_backends!(impl {
     async fn insert_batch(
         tx: &mut sqlx::Transaction<'static, <Self as Backend>::Db>,
         rows: &[NewHousehold],
+        tally: &mut CellTally,
     ) -> sqlx::Result<std::collections::HashSet<String>> {
         let now = Utc::now();
         let mut builder = sqlx::QueryBuilder::<<Self as Backend>::Db>::new(
@@ -811,7 +860,27 @@ impl_for_backends!(impl {
                 .push_bind(now);
         });
         builder.push(" ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash");
-        Ok(builder.build_query_scalar::<String>().fetch_all(&mut **tx).await?.into_iter().collect())
+        let inserted: std::collections::HashSet<String> = builder.build_query_scalar::<String>().fetch_all(&mut **tx).await?.into_iter().collect();
+        for h in rows.iter().filter(|h| inserted.contains(&h.id_hash)) {
+            tally.add(&h.area_code, h.cell, h.members, 1);
+        }
+        Ok(inserted)
+    }
+
+    async fn apply_tally(tx: &mut sqlx::Transaction<'static, <Self as Backend>::Db>, tally: &CellTally) -> sqlx::Result<()> {
+        let changes: Vec<_> = tally.0.iter().filter(|(_, counts)| **counts != (0, 0)).collect();
+        for chunk in changes.chunks(BATCH) {
+            let mut builder = sqlx::QueryBuilder::<<Self as Backend>::Db>::new("INSERT INTO household_cells (area_code, cell, households, people) ");
+            builder.push_values(chunk, |mut b, ((area_code, cell), (households, people))| {
+                b.push_bind(area_code).push_bind(*cell).push_bind(*households).push_bind(*people);
+            });
+            builder.push(
+                " ON CONFLICT (area_code, cell) DO UPDATE SET households = household_cells.households + excluded.households, \
+                 people = household_cells.people + excluded.people",
+            );
+            builder.build().execute(&mut **tx).await?;
+        }
+        Ok(())
     }
 
     async fn list_status(tx: &mut sqlx::Transaction<'static, <Self as Backend>::Db>, id: i64) -> Result<String, GrantError> {
