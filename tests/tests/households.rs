@@ -149,6 +149,16 @@ store_tests! {
         assert_eq!(total_in(&server, &manager, TANXI).await, 5);
         assert_eq!(total_in(&server, &manager, BAICHA).await, 4);
 
+        // quotes, commas and absent optional fields arrive as they were (PostgreSQL imports by COPY)
+        let csv = format!("head_name,head_id_number,members,area_code,address,bank_account,lon,lat\n\
+            引号测,{},2,{TANXI},\"滩溪镇\"\"新\"\"村, 5号\",,,\n", synthetic_id(900_001));
+        let (status, report) = import(&server, &manager, "", CSV, csv.into_bytes()).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let (_, page) = server.get("/api/v1/households?q=引号测", &manager).await;
+        let quoted = &page["households"][0];
+        assert_eq!(quoted["address"], "滩溪镇\"新\"村, 5号", "{page}");
+        assert_eq!((&quoted["bank_account_masked"], &quoted["h3_cell"], &quoted["lon"]), (&Value::Null, &Value::Null, &Value::Null), "{page}");
+
         // imports are audited, and no full ID number reaches the audit trail or the log
         let records = server.audit("action=households.import").await;
         assert!(records.iter().any(|r| r["after"]["imported"] == 3 && r["actor_name"] == "manager"), "{records:?}");
