@@ -188,16 +188,22 @@ macro_rules! impl_for_backends {
     };
 }
 
+fn default_pg_pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    u32::try_from(cores * 4).unwrap_or(u32::MAX)
+}
+
 pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 /// Opens the store named by `url` and applies its migrations.
-pub async fn connect(url: &str, pg_pool_size: u32) -> anyhow::Result<SharedStore> {
+/// `pg_pool_size` defaults to 4 connections per CPU core.
+pub async fn connect(url: &str, pg_pool_size: Option<u32>) -> anyhow::Result<SharedStore> {
     if is_postgres_url(url) {
         let options = PgConnectOptions::from_str(url).context("invalid PostgreSQL URL")?;
         let pool = PgPoolOptions::new()
-            .max_connections(pg_pool_size.max(1))
+            .max_connections(pg_pool_size.unwrap_or_else(default_pg_pool_size).max(1))
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await
