@@ -57,6 +57,13 @@ pub enum ImportMessage {
 struct CellTally(BTreeMap<(String, i64), (i64, i64)>);
 
 impl CellTally {
+    /// Counts the rows of a batch that the database took (by ID hash).
+    fn add_inserted(&mut self, rows: &[NewHousehold], inserted: &std::collections::HashSet<String>) {
+        for h in rows.iter().filter(|h| inserted.contains(&h.id_hash)) {
+            self.add(&h.area_code, h.cell, h.members, 1);
+        }
+    }
+
     fn add(&mut self, area_code: &str, cell: Option<i64>, members: i64, sign: i64) {
         if let Some(cell) = cell {
             let (households, people) = self.0.entry((area_code.to_owned(), cell)).or_default();
@@ -864,10 +871,8 @@ impl crate::db::SqliteStore {
         tally: &mut CellTally,
     ) -> sqlx::Result<std::collections::HashSet<String>> {
         let now = Utc::now();
-        let mut builder = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO households (head_name, name_masked, id_hash, id_masked, id_encrypted, members, member_list, address, \
-             area_code, lon, lat, cell, household_type, programmes, bank_masked, bank_encrypted, created_at, updated_at) ",
-        );
+        let mut builder =
+            sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("INSERT INTO households ({IMPORT_COLUMNS}, created_at, updated_at) "));
         builder.push_values(rows, |mut b, h| {
             b.push_bind(&h.head_name)
                 .push_bind(&h.name_masked)
@@ -890,12 +895,9 @@ impl crate::db::SqliteStore {
         });
         builder.push(" ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash");
         let inserted: std::collections::HashSet<String> = builder.build_query_scalar::<String>().fetch_all(&mut **tx).await?.into_iter().collect();
-        for h in rows.iter().filter(|h| inserted.contains(&h.id_hash)) {
-            tally.add(&h.area_code, h.cell, h.members, 1);
-        }
+        tally.add_inserted(rows, &inserted);
         Ok(inserted)
     }
-
 }
 
 impl crate::db::PgStore {
@@ -942,9 +944,7 @@ impl crate::db::PgStore {
         .into_iter()
         .collect();
         sqlx::query("TRUNCATE household_import").execute(&mut **tx).await?;
-        for h in rows.iter().filter(|h| inserted.contains(&h.id_hash)) {
-            tally.add(&h.area_code, h.cell, h.members, 1);
-        }
+        tally.add_inserted(rows, &inserted);
         Ok(inserted)
     }
 }
