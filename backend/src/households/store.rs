@@ -15,7 +15,7 @@ use crate::audit::AuditEntry;
 use crate::db::Backend;
 use crate::impl_for_backends;
 
-/// Rows per multi-row statement (a few bound parameters each: well under both databases' limits).
+/// Rows per multi-row INSERT (17 parameters each: well under both databases' limits).
 const BATCH: usize = 1000;
 
 #[derive(Debug, Default, Clone)]
@@ -272,7 +272,7 @@ impl_for_backends!(impl HouseholdStore {
         let audit = loop {
             match messages.recv().await {
                 Some(ImportMessage::Batch(rows)) => {
-                    for chunk in rows.chunks(Self::IMPORT_ROWS) {
+                    for chunk in rows.chunks(BATCH) {
                         let inserted = Self::insert_batch(&mut tx, chunk, &mut tally).await?;
                         outcome.inserted += inserted.len();
                         for (i, row) in chunk.iter().enumerate() {
@@ -834,45 +834,18 @@ impl_for_backends!(impl HouseholdStore {
 });
 
 impl_for_backends!(impl {
-    async fn apply_tally(tx: &mut sqlx::Transaction<'static, <Self as Backend>::Db>, tally: &CellTally) -> sqlx::Result<()> {
-        let changes: Vec<_> = tally.0.iter().filter(|(_, counts)| **counts != (0, 0)).collect();
-        for chunk in changes.chunks(BATCH) {
-            let mut builder = sqlx::QueryBuilder::<<Self as Backend>::Db>::new("INSERT INTO household_cells (area_code, cell, households, people) ");
-            builder.push_values(chunk, |mut b, ((area_code, cell), (households, people))| {
-                b.push_bind(area_code).push_bind(*cell).push_bind(*households).push_bind(*people);
-            });
-            builder.push(
-                " ON CONFLICT (area_code, cell) DO UPDATE SET households = household_cells.households + excluded.households, \
-                 people = household_cells.people + excluded.people",
-            );
-            builder.build().execute(&mut **tx).await?;
-        }
-        Ok(())
-    }
-
-    async fn list_status(tx: &mut sqlx::Transaction<'static, <Self as Backend>::Db>, id: i64) -> Result<String, GrantError> {
-        sqlx::query_scalar("SELECT status FROM grant_lists WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?.ok_or(GrantError::NotFound)
-    }
-});
-
-/// The columns an import writes, in the order of the PostgreSQL staging table.
-const IMPORT_COLUMNS: &str = "head_name, name_masked, id_hash, id_masked, id_encrypted, members, member_list, address, \
-     area_code, lon, lat, cell, household_type, programmes, bank_masked, bank_encrypted";
-
-impl crate::db::SqliteStore {
-    /// Rows per multi-row INSERT (17 parameters each: well under SQLite's limit).
-    const IMPORT_ROWS: usize = 1000;
-
-    /// One multi-row INSERT of at most [`Self::IMPORT_ROWS`] households; answers the ID hashes
-    /// inserted (the others are already registered) and tallies them.
+    /// One multi-row INSERT of at most [`BATCH`] households; answers the ID hashes inserted (the
+    /// others are already registered) and tallies them.
     async fn insert_batch(
-        tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+        tx: &mut sqlx::Transaction<'static, <Self as Backend>::Db>,
         rows: &[NewHousehold],
         tally: &mut CellTally,
     ) -> sqlx::Result<std::collections::HashSet<String>> {
         let now = Utc::now();
-        let mut builder =
-            sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("INSERT INTO households ({IMPORT_COLUMNS}, created_at, updated_at) "));
+        let mut builder = sqlx::QueryBuilder::<<Self as Backend>::Db>::new(
+            "INSERT INTO households (head_name, name_masked, id_hash, id_masked, id_encrypted, members, member_list, address, \
+             area_code, lon, lat, cell, household_type, programmes, bank_masked, bank_encrypted, created_at, updated_at) ",
+        );
         builder.push_values(rows, |mut b, h| {
             b.push_bind(&h.head_name)
                 .push_bind(&h.name_masked)
@@ -898,82 +871,24 @@ impl crate::db::SqliteStore {
         tally.add_inserted(rows, &inserted);
         Ok(inserted)
     }
-}
 
-impl crate::db::PgStore {
-    /// A whole import batch per COPY: no parameter limit, and far less to parse than INSERT.
-    const IMPORT_ROWS: usize = 5000;
-
-    /// COPYs the rows (CSV) into a temporary staging table, then moves them with one
-    /// `INSERT … SELECT … ON CONFLICT DO NOTHING`; answers the ID hashes inserted and tallies them.
-    async fn insert_batch(
-        tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
-        rows: &[NewHousehold],
-        tally: &mut CellTally,
-    ) -> sqlx::Result<std::collections::HashSet<String>> {
-        sqlx::query(
-            "CREATE TEMP TABLE IF NOT EXISTS household_import (head_name TEXT, name_masked TEXT, id_hash TEXT, id_masked TEXT,
-               id_encrypted TEXT, members BIGINT, member_list JSONB, address TEXT, area_code TEXT, lon DOUBLE PRECISION,
-               lat DOUBLE PRECISION, cell BIGINT, household_type TEXT, programmes JSONB, bank_masked TEXT, bank_encrypted TEXT)
-             ON COMMIT DROP",
-        )
-        .execute(&mut **tx)
-        .await?;
-        let mut copy = tx
-            .copy_in_raw(&format!(
-                "COPY household_import ({IMPORT_COLUMNS}) FROM STDIN WITH (FORMAT csv, FORCE_NULL (lon, lat, cell, bank_masked, bank_encrypted))"
-            ))
-            .await?;
-        match staging_csv(rows) {
-            Ok(csv) => {
-                copy.send(csv).await?;
-                copy.finish().await?;
-            }
-            Err(e) => {
-                copy.abort(e.to_string()).await?;
-                return Err(sqlx::Error::Encode(e.into()));
-            }
+    async fn apply_tally(tx: &mut sqlx::Transaction<'static, <Self as Backend>::Db>, tally: &CellTally) -> sqlx::Result<()> {
+        let changes: Vec<_> = tally.0.iter().filter(|(_, counts)| **counts != (0, 0)).collect();
+        for chunk in changes.chunks(BATCH) {
+            let mut builder = sqlx::QueryBuilder::<<Self as Backend>::Db>::new("INSERT INTO household_cells (area_code, cell, households, people) ");
+            builder.push_values(chunk, |mut b, ((area_code, cell), (households, people))| {
+                b.push_bind(area_code).push_bind(*cell).push_bind(*households).push_bind(*people);
+            });
+            builder.push(
+                " ON CONFLICT (area_code, cell) DO UPDATE SET households = household_cells.households + excluded.households, \
+                 people = household_cells.people + excluded.people",
+            );
+            builder.build().execute(&mut **tx).await?;
         }
-        let inserted: std::collections::HashSet<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO households ({IMPORT_COLUMNS}, created_at, updated_at) SELECT {IMPORT_COLUMNS}, $1, $1 FROM household_import
-             ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash"
-        )))
-        .bind(Utc::now())
-        .fetch_all(&mut **tx)
-        .await?
-        .into_iter()
-        .collect();
-        sqlx::query("TRUNCATE household_import").execute(&mut **tx).await?;
-        tally.add_inserted(rows, &inserted);
-        Ok(inserted)
+        Ok(())
     }
-}
 
-/// The rows as CSV in [`IMPORT_COLUMNS`] order. Every non-numeric field is quoted, so an empty
-/// text stays an empty text; an absent optional is an empty field, which FORCE_NULL reads as NULL.
-fn staging_csv(rows: &[NewHousehold]) -> Result<Vec<u8>, csv::Error> {
-    let mut out = csv::WriterBuilder::new().has_headers(false).quote_style(csv::QuoteStyle::NonNumeric).from_writer(Vec::new());
-    let text = |value: &Option<String>| value.clone().unwrap_or_default();
-    let number = |value: Option<String>| value.unwrap_or_default();
-    for h in rows {
-        out.write_record([
-            h.head_name.clone(),
-            h.name_masked.clone(),
-            h.id_hash.clone(),
-            h.id_masked.clone(),
-            h.id_encrypted.clone(),
-            h.members.to_string(),
-            serde_json::to_string(&h.member_list).expect("member lists serialise"),
-            h.address.clone(),
-            h.area_code.clone(),
-            number(h.lon.map(|v| v.to_string())),
-            number(h.lat.map(|v| v.to_string())),
-            number(h.cell.map(|v| v.to_string())),
-            h.household_type.clone(),
-            serde_json::to_string(&h.programmes).expect("programmes serialise"),
-            text(&h.bank_masked),
-            text(&h.bank_encrypted),
-        ])?;
+    async fn list_status(tx: &mut sqlx::Transaction<'static, <Self as Backend>::Db>, id: i64) -> Result<String, GrantError> {
+        sqlx::query_scalar("SELECT status FROM grant_lists WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?.ok_or(GrantError::NotFound)
     }
-    out.into_inner().map_err(|e| e.into_error().into())
-}
+});
