@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 
 use super::indicators::{Figures, Indicator, as_decimals, parse_figures};
 use super::rules::{self, Deadlines, Overdue};
-use super::store::{Acceptance, EventFields, FiguresError, NewAssessment, NewReport};
+use super::store::{Acceptance, EventFields, FiguresError, NewAssessment, NewReport, Versions};
 use super::{Assessment, Event, EventStatus, Hazard, LevelChange, LossReport, Stage, Threshold, enum_text};
 use crate::areas::{Area, Level, code};
 use crate::auth::{Actor, Role};
@@ -174,13 +174,8 @@ async fn list_reports(
     Query(query): Query<AreaFilterQuery>,
 ) -> AppResult<Json<Vec<LossReport>>> {
     event_or_404(&state, id).await?;
-    let reports = state.store.reports(id).await?;
-    Ok(Json(
-        reports
-            .into_iter()
-            .filter(|r| actor.user.can_reach(&r.area_code) && query.area_code.as_ref().is_none_or(|a| *a == r.area_code))
-            .collect(),
-    ))
+    let reports = state.store.reports(id, Versions { area_code: query.area_code.as_deref(), latest_only: false }).await?;
+    Ok(Json(reports.into_iter().filter(|r| actor.user.can_reach(&r.area_code)).collect()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -236,7 +231,7 @@ async fn post_report(
     if let Some(claim) = &claim {
         match state.store.earlier_report(claim).await? {
             Earlier::Replay(report_id) => {
-                return Ok((StatusCode::CREATED, Json(stored_report(&state, id, report_id.parse().unwrap_or_default()).await?)));
+                return Ok((StatusCode::CREATED, Json(stored_report(&state, report_id.parse().unwrap_or_default()).await?)));
             }
             Earlier::Conflict => return Err(FiguresError::KeyReused.into()),
             Earlier::None => {}
@@ -255,8 +250,7 @@ async fn post_report(
     if input.stage == Stage::DroughtFollowup && event.hazard.0 != Hazard::Drought {
         return Err(AppError::invalid_field("stage", "drought follow-ups are for drought events"));
     }
-    let reports = state.store.reports(id).await?;
-    let previous: Vec<&LossReport> = reports.iter().filter(|r| r.area_code == input.area_code).collect();
+    let previous = state.store.reports(id, Versions { area_code: Some(&input.area_code), latest_only: false }).await?;
     if input.stage != Stage::Initial && !previous.iter().any(|r| r.stage.0 == Stage::Initial) {
         return Err(AppError::conflict(format!("{} has no initial report yet; file the initial report (初报) first", input.area_code)));
     }
@@ -294,12 +288,11 @@ async fn post_report(
     if !replayed {
         record_level_changes(&state, &event).await?;
     }
-    Ok((StatusCode::CREATED, Json(stored_report(&state, id, report_id).await?)))
+    Ok((StatusCode::CREATED, Json(stored_report(&state, report_id).await?)))
 }
 
-async fn stored_report(state: &AppState, event_id: i64, report_id: i64) -> AppResult<LossReport> {
-    let reports = state.store.reports(event_id).await?;
-    reports.into_iter().find(|r| r.id == report_id).ok_or_else(|| AppError::NotFound("report vanished".into()))
+async fn stored_report(state: &AppState, report_id: i64) -> AppResult<LossReport> {
+    state.store.get_report(report_id).await?.ok_or_else(|| AppError::NotFound("report vanished".into()))
 }
 
 /// Verification assessments of the event in the caller's scope.
@@ -312,13 +305,8 @@ async fn list_assessments(
     Query(query): Query<AreaFilterQuery>,
 ) -> AppResult<Json<Vec<Assessment>>> {
     event_or_404(&state, id).await?;
-    let assessments = state.store.assessments(id).await?;
-    Ok(Json(
-        assessments
-            .into_iter()
-            .filter(|a| actor.user.can_reach(&a.area_code) && query.area_code.as_ref().is_none_or(|c| *c == a.area_code))
-            .collect(),
-    ))
+    let assessments = state.store.assessments(id, Versions { area_code: query.area_code.as_deref(), latest_only: false }).await?;
+    Ok(Json(assessments.into_iter().filter(|a| actor.user.can_reach(&a.area_code)).collect()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -352,8 +340,8 @@ async fn post_assessment(
     if event.status.0 == EventStatus::Closed {
         return Err(AppError::conflict("the event is closed"));
     }
-    let reports = state.store.reports(id).await?;
-    let latest = reports.iter().rfind(|r| r.area_code == input.area_code);
+    let reports = state.store.reports(id, Versions { area_code: Some(&input.area_code), latest_only: true }).await?;
+    let latest = reports.last();
     let reported = latest.map(|r| r.indicators.0.clone()).unwrap_or_default();
     let mut problems = Vec::new();
     let mut reasons = BTreeMap::new();
@@ -382,7 +370,13 @@ async fn post_assessment(
     let assessment = NewAssessment { event_id: id, area_code: input.area_code, indicators: figures, reasons, report_id: latest.map(|r| r.id) };
     let assessment_id = state.store.insert_assessment(&assessment, &actor.audit("assessment.create", "assessment", "")).await?;
     record_level_changes(&state, &event).await?;
-    let stored = state.store.assessments(id).await?.into_iter().find(|a| a.id == assessment_id).ok_or_else(|| AppError::NotFound("assessment vanished".into()))?;
+    let stored = state
+        .store
+        .assessments(id, Versions { area_code: Some(&assessment.area_code), latest_only: false })
+        .await?
+        .into_iter()
+        .find(|a| a.id == assessment_id)
+        .ok_or_else(|| AppError::NotFound("assessment vanished".into()))?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
@@ -505,8 +499,9 @@ pub struct Summarized {
 /// Computes the figures and levels of every area for an event (pure over the stored data).
 pub async fn summarize(state: &AppState, event: &Event) -> AppResult<Summarized> {
     let areas = state.store.list_areas(&Default::default()).await?;
-    let reports = state.store.reports(event.id).await?;
-    let assessments = state.store.assessments(event.id).await?;
+    // Only each area's latest version counts, and its time is the area's latest report time.
+    let reports = state.store.reports(event.id, Versions::LATEST).await?;
+    let assessments = state.store.assessments(event.id, Versions::LATEST).await?;
     let thresholds = state.store.thresholds().await?;
     let history = state.store.level_history(event.id).await?;
     let accepted: Vec<String> = state.store.acceptances(event.id).await?.into_iter().map(|a| a.area_code).collect();

@@ -40,6 +40,33 @@ pub struct NewAssessment {
     pub report_id: Option<i64>,
 }
 
+/// Which of an event's reports or assessments to read: one area's or all, every version or only
+/// each area's latest (what the figures, levels and the map use, however long the history grows).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Versions<'a> {
+    pub area_code: Option<&'a str>,
+    pub latest_only: bool,
+}
+
+impl Versions<'_> {
+    pub const LATEST: Self = Self { area_code: None, latest_only: true };
+
+    /// The query over `table` (loss_reports or assessments): $1 the event, $2 the area or NULL.
+    fn sql(&self, table: &str, columns: &str) -> String {
+        // The unique (event_id, area_code, version) index answers the inner MAX per area.
+        let latest = if self.latest_only {
+            format!("JOIN (SELECT area_code AS latest_area, MAX(version) AS latest_version FROM {table} WHERE event_id = $1 GROUP BY area_code) latest \
+                     ON latest.latest_area = t.area_code AND latest.latest_version = t.version")
+        } else {
+            String::new()
+        };
+        format!("SELECT {columns} FROM {table} t {latest} WHERE t.event_id = $1 AND ($2 IS NULL OR t.area_code = $2) ORDER BY t.area_code, t.version")
+    }
+}
+
+const REPORT_COLUMNS: &str = "t.id, t.event_id, t.area_code, t.version, t.stage, t.indicators, t.description, t.explanation, t.reported_by, t.reported_at";
+const ASSESSMENT_COLUMNS: &str = "t.id, t.event_id, t.area_code, t.version, t.indicators, t.reasons, t.report_id, t.assessed_by, t.assessed_at";
+
 #[derive(Debug, thiserror::Error)]
 pub enum FiguresError {
     #[error("the figures of {0} are locked: the next level accepted them")]
@@ -105,9 +132,9 @@ pub trait DisasterStore {
     /// What an earlier use of the key says, looked up before any work: a retry of a report that
     /// was filed is answered with it, whatever has happened since.
     async fn earlier_report(&self, claim: &IdempotencyClaim) -> sqlx::Result<Earlier>;
-    async fn reports(&self, event_id: i64) -> sqlx::Result<Vec<LossReport>>;
+    async fn reports(&self, event_id: i64, versions: Versions<'_>) -> sqlx::Result<Vec<LossReport>>;
     async fn insert_assessment(&self, assessment: &NewAssessment, audit: &AuditEntry) -> Result<i64, FiguresError>;
-    async fn assessments(&self, event_id: i64) -> sqlx::Result<Vec<Assessment>>;
+    async fn assessments(&self, event_id: i64, versions: Versions<'_>) -> sqlx::Result<Vec<Assessment>>;
     /// Locks an area's figures; false if they were already accepted.
     async fn accept_area(&self, event_id: i64, area_code: &str, audit: &AuditEntry) -> sqlx::Result<bool>;
     /// Reopens an area's figures; false if they were not accepted.
@@ -318,14 +345,12 @@ impl_for_backends!(impl DisasterStore {
         Ok((id, false))
     }
 
-    async fn reports(&self, event_id: i64) -> sqlx::Result<Vec<LossReport>> {
-        sqlx::query_as::<_, LossReport>(
-            "SELECT id, event_id, area_code, version, stage, indicators, description, explanation, reported_by, reported_at
-             FROM loss_reports WHERE event_id = $1 ORDER BY area_code, version",
-        )
-        .bind(event_id)
-        .fetch_all(self.reader())
-        .await
+    async fn reports(&self, event_id: i64, versions: Versions<'_>) -> sqlx::Result<Vec<LossReport>> {
+        sqlx::query_as::<_, LossReport>(sqlx::AssertSqlSafe(versions.sql("loss_reports", REPORT_COLUMNS)))
+            .bind(event_id)
+            .bind(versions.area_code)
+            .fetch_all(self.reader())
+            .await
     }
 
     async fn insert_assessment(&self, assessment: &NewAssessment, audit: &AuditEntry) -> Result<i64, FiguresError> {
@@ -363,14 +388,12 @@ impl_for_backends!(impl DisasterStore {
         Ok(id)
     }
 
-    async fn assessments(&self, event_id: i64) -> sqlx::Result<Vec<Assessment>> {
-        sqlx::query_as::<_, Assessment>(
-            "SELECT id, event_id, area_code, version, indicators, reasons, report_id, assessed_by, assessed_at
-             FROM assessments WHERE event_id = $1 ORDER BY area_code, version",
-        )
-        .bind(event_id)
-        .fetch_all(self.reader())
-        .await
+    async fn assessments(&self, event_id: i64, versions: Versions<'_>) -> sqlx::Result<Vec<Assessment>> {
+        sqlx::query_as::<_, Assessment>(sqlx::AssertSqlSafe(versions.sql("assessments", ASSESSMENT_COLUMNS)))
+            .bind(event_id)
+            .bind(versions.area_code)
+            .fetch_all(self.reader())
+            .await
     }
 
     async fn accept_area(&self, event_id: i64, area_code: &str, audit: &AuditEntry) -> sqlx::Result<bool> {
