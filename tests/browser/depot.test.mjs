@@ -126,7 +126,7 @@ test('depot keeper receives, issues, is refused an over-issue and sees the ledge
     assert.notEqual(issued.request().headers()['idempotency-key'], key, 'a new key for a new submission');
     await waitOnHand(page, item, before + 7);
 
-    // ---- issue far more than available: the server's conflict message is shown ------------------
+    // ---- issue far more than available: the conflict is explained with the amount available ------
     const available = Number((await page.getByTestId(`stock-${item}-available`).textContent())?.replace(/[^\d]/g, ''));
     assert.ok(Number.isFinite(available));
     await page.getByTestId('issue-item').selectOption(item);
@@ -138,11 +138,12 @@ test('depot keeper receives, issues, is refused an over-issue and sees the ledge
     assert.equal(conflict.status(), 409);
     const conflictBody = await conflict.json();
     assert.equal(conflictBody.error.code, 'conflict');
-    // Shown beside the quantity when the server says how much is available, else above the button.
-    const where = typeof conflictBody.error.details?.available === 'number' ? 'issue-error-quantity' : 'issue-form-error';
-    const shown = page.getByTestId(where);
+    // The server says how much is available; the form says so in the user's language beside the quantity.
+    assert.equal(conflictBody.error.details?.available, available);
+    const shown = page.getByTestId('issue-error-quantity');
     await shown.waitFor({ state: 'visible', timeout: 10_000 });
-    assert.ok(((await shown.textContent()) ?? '').includes(conflictBody.error.message), `the server message is shown in ${where}`);
+    const text = (await shown.textContent()) ?? '';
+    assert.ok(text.includes('可用数量不足') && text.replace(/[^\d]/g, '').includes(String(available)), `the amount available is shown: ${text}`);
     assert.equal(await onHand(page, item), before + 7, 'nothing was issued');
 
     // ---- the history shows both movements, newest first ---------------------------------------------

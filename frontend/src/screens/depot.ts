@@ -548,7 +548,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
           // A stock conflict ({available}) is about the quantity: say so beside that field.
           const available = conflictAvailable(err.details);
           if (available !== null) {
-            errors.set('quantity', { text: `${err.message}（${t('form.availableNow', { n: formatQuantity(available, unitOf(body.item), getLang()) })}）` });
+            errors.set('quantity', { key: 'form.notEnough', params: { n: formatQuantity(available, unitOf(body.item), getLang()) } });
           } else {
             formMsg = { text: err.message };
           }
