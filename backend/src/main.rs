@@ -205,12 +205,20 @@ async fn import_households(state: &AppState, file: &std::path::Path, mode: House
     };
     let audit = AuditEntry::system("households.import", "households", file.display().to_string());
     let started = std::time::Instant::now();
-    let progress = |done: usize| {
-        if done % 100_000 < 1_000 {
-            eprintln!("  {done} rows stored");
+    let progress = std::sync::Arc::<jiuzai::households::progress::ImportProgress>::default();
+    let watched = progress.clone();
+    let ticker = tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(2));
+        every.tick().await;
+        loop {
+            every.tick().await;
+            let now = watched.view();
+            eprintln!("  {:.0}% of the file read: {} rows read, {} stored", now.fraction_read * 100.0, now.rows_read, now.rows_stored);
         }
-    };
-    let report = match import_file(state, bytes, kind, mode, None, audit, Some(&progress)).await {
+    });
+    let outcome = import_file(state, bytes, kind, mode, None, audit, progress).await;
+    ticker.abort();
+    let report = match outcome {
         Ok(report) => report,
         Err(ImportFailure::File(e)) => anyhow::bail!("{}: {}", e.field, e.reason),
         Err(ImportFailure::Rows(report)) => {

@@ -13,13 +13,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: unknown;
+  /** The whole answer (some carry more than the envelope, e.g. an import's row errors). */
+  readonly body: unknown;
 
-  constructor(status: number, code: string, message: string, details?: unknown) {
+  constructor(status: number, code: string, message: string, details?: unknown, body?: unknown) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.details = details;
+    this.body = body;
   }
 }
 
@@ -28,7 +31,7 @@ export function parseErrorBody(status: number, body: unknown, statusText = ''): 
   const err = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
   const code = typeof err?.code === 'string' && err.code ? err.code : `http_${status}`;
   const message = typeof err?.message === 'string' && err.message ? err.message : statusText || `HTTP ${status}`;
-  return new ApiError(status, code, message, err?.details);
+  return new ApiError(status, code, message, err?.details, body);
 }
 
 /** Build `/api/v1/path?query`, skipping undefined/null/empty query values. */
@@ -64,7 +67,11 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   const token = opts.auth === false ? null : getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   let body: BodyInit | undefined;
-  if (opts.body !== undefined) {
+  if (opts.body instanceof Blob) {
+    // A file, sent as it is with its own type.
+    headers['Content-Type'] = opts.body.type || 'application/octet-stream';
+    body = opts.body;
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { containsFullId, disclosureEnded, hexClass, hexTotals, listActions, programmeText, type HexCollection } from './households';
+import {
+  XLSX_TYPE,
+  containsFullId,
+  disclosureEnded,
+  hexClass,
+  hexTotals,
+  importContentType,
+  importFieldLabel,
+  listActions,
+  newProgressId,
+  programmeText,
+  rejectedImport,
+  type HexCollection,
+} from './households';
 
 describe('containsFullId', () => {
   it('finds an unmasked 18-digit ID number, not a masked one', () => {
@@ -51,5 +64,32 @@ describe('programmeText', () => {
   it('lists current enrolments only', () => {
     const now = new Date('2026-07-10T00:00:00Z');
     expect(programmeText([{ programme: 'dibao', since: '2022-01-01' }, { programme: 'medical', since: '2020-01-01', until: '2021-01-01' }], 'zh', now)).toBe('低保');
+  });
+});
+
+describe('household import', () => {
+  it('sends XLSX by its extension and anything else as CSV', () => {
+    expect(importContentType('名单.XLSX')).toBe(XLSX_TYPE);
+    expect(importContentType('households.csv')).toBe('text/csv');
+    expect(importContentType('export.txt')).toBe('text/csv');
+  });
+
+  it('makes progress ids the server accepts, different each time', () => {
+    const a = newProgressId();
+    expect(a).toMatch(/^[0-9a-f]{32}$/);
+    expect(newProgressId()).not.toBe(a);
+  });
+
+  it('finds the row report in an all-or-nothing rejection, and nothing in other errors', () => {
+    const body = { error: { code: 'invalid', message: '1 row(s) are invalid' }, imported: 0, skipped: 3, errors: [{ row: 3, field: 'members', reason: 'at least 1' }] };
+    expect(rejectedImport(body)).toEqual({ imported: 0, skipped: 3, errors: [{ row: 3, field: 'members', reason: 'at least 1' }] });
+    expect(rejectedImport({ error: { code: 'invalid', message: 'missing column(s)' } })).toBeNull();
+    expect(rejectedImport(null)).toBeNull();
+  });
+
+  it('names columns by their Chinese headers for Chinese readers', () => {
+    expect(importFieldLabel('head_id_number', 'zh')).toBe('身份证号');
+    expect(importFieldLabel('head_id_number', 'en')).toBe('head_id_number');
+    expect(importFieldLabel('file', 'zh')).toBe('file');
   });
 });

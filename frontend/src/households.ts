@@ -138,7 +138,79 @@ export interface HouseholdQuery {
   limit?: number;
 }
 
+/** A row an import refused, as the server numbers it (the header row is 1). */
+export interface ImportRowError {
+  row: number;
+  field: string;
+  reason: string;
+}
+
+export interface ImportReport {
+  imported: number;
+  skipped: number;
+  errors: ImportRowError[];
+}
+
+export interface ImportProgress {
+  rows_read: number;
+  fraction_read: number;
+  rows_stored: number;
+  finished: boolean;
+}
+
+export type ImportMode = 'all_or_nothing' | 'skip_invalid';
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** The content type to send a household file with: XLSX by its extension, anything else as CSV. */
+export function importContentType(fileName: string): string {
+  return /\.xlsx$/i.test(fileName) ? XLSX_TYPE : 'text/csv';
+}
+
+/**
+ * An id to follow an import's progress by. crypto.randomUUID exists only on secure origins, and
+ * the dashboard is often reached over plain HTTP inside an office network: getRandomValues is
+ * available everywhere.
+ */
+export function newProgressId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The Chinese header of an import column (the server names columns in English). */
+const IMPORT_FIELDS_ZH: Record<string, string> = {
+  head_name: '户主姓名',
+  head_id_number: '身份证号',
+  members: '家庭人口',
+  member_list: '家庭成员',
+  area_code: '区划代码',
+  address: '家庭住址',
+  household_type: '家庭类型',
+  programmes: '救助项目',
+  bank_account: '一卡通账号',
+  lon: '经度',
+  lat: '纬度',
+};
+
+/** A column named as the user's language names it: Chinese headers for Chinese readers. */
+export function importFieldLabel(field: string, lang: 'zh' | 'en'): string {
+  const zh = IMPORT_FIELDS_ZH[field];
+  return lang === 'zh' && zh ? zh : field;
+}
+
+/** The report inside an all-or-nothing import's 422 answer, if it is one. */
+export function rejectedImport(body: unknown): ImportReport | null {
+  const b = body as Partial<ImportReport> | null;
+  return b && Array.isArray(b.errors) && typeof b.skipped === 'number' ? { imported: 0, skipped: b.skipped, errors: b.errors } : null;
+}
+
 export const householdsApi = {
+  import: (file: Blob, fileName: string, mode: ImportMode, progressId: string, o: Opt = {}) =>
+    api.post<ImportReport>('/households/import', file.slice(0, file.size, importContentType(fileName)), {
+      query: { mode, progress_id: progressId },
+      ...o,
+    }),
+  importProgress: (progressId: string, o: Opt = {}) => api.get<ImportProgress>(`/households/imports/${progressId}`, o),
   search: (query: HouseholdQuery, o: Opt = {}) => api.get<HouseholdPage>('/households', { query: { ...query }, ...o }),
   hexagons: (eventId: number | null, o: Opt = {}) => api.get<HexCollection>('/households/hexagons', { query: { event_id: eventId }, ...o }),
   lists: (query: { event_id?: number | null; aid_type?: string; status?: string }, o: Opt = {}) =>

@@ -30,8 +30,8 @@ describe('navTabs', () => {
     expect(hrefs(session('depot_staff', [4]))).toEqual(['/depots/4', '/shipments']);
     expect(hrefs(session('depot_staff'))).toEqual([]);
   });
-  it('reporters get the report form, assessors the verification queue, reviewers the events', () => {
-    expect(hrefs(session('reporter'))).toEqual(['/map', '/report', '/shipments']);
+  it('reporters get the report form and the household register, assessors the verification queue, reviewers the events', () => {
+    expect(hrefs(session('reporter'))).toEqual(['/map', '/report', '/households', '/shipments']);
     expect(hrefs(session('assessor'))).toEqual(['/map', '/verify']);
     // (the households helper's tabs aside)
     expect(hrefs(session('reviewer')).filter((x) => !['/grants', '/households'].includes(x))).toEqual(['/map', '/events', '/plans']);
@@ -55,9 +55,10 @@ describe('navTabs', () => {
 describe('household and grant routes', () => {
   const byPath = (p: string) => routes.find((r) => r.path === p)!;
   const tabs = (s: Session) => navTabs(s).map((x) => x.href);
-  it('households for managers and auditors, grants for managers and reviewers, disclosures for everyone', () => {
+  it('households for managers, reporters and auditors, grants for managers and reviewers, disclosures for everyone', () => {
     expect(tabs(session('manager'))).toEqual(expect.arrayContaining(['/households', '/grants']));
     expect(tabs(session('auditor'))).toContain('/households');
+    expect(tabs(session('reporter'))).toContain('/households');
     expect(tabs(session('auditor'))).not.toContain('/grants');
     expect(tabs(session('reviewer'))).toContain('/grants');
     expect(tabs(session('reviewer'))).not.toContain('/households');

@@ -47,8 +47,9 @@ const STOCK_READERS: Role[] = ['manager', 'admin', 'auditor'];
 export const EVENT_READERS: Role[] = ['manager', 'reviewer', 'auditor', 'admin'];
 export const REPORTERS: Role[] = ['reporter', 'manager'];
 export const VERIFIERS: Role[] = ['assessor', 'manager'];
-/** Household register readers; grant-list users (managers draft, reviewers approve). */
-export const HOUSEHOLD_READERS: Role[] = ['manager', 'auditor', 'admin'];
+/** The household register: managers and auditors read it, reporters register households in
+ *  their townships (the import card); grant-list users (managers draft, reviewers approve). */
+export const HOUSEHOLD_READERS: Role[] = ['manager', 'reporter', 'auditor', 'admin'];
 export const GRANT_USERS: Role[] = ['manager', 'reviewer', 'admin'];
 
 export const routes: Route[] = [

@@ -104,6 +104,61 @@ test('the manager searches households and sees masked ID numbers only', { timeou
   }
 });
 
+/** A valid resident ID number (GB 11643 check digit) that no earlier run used. */
+function freshIdNumber() {
+  const day = new Date(Date.UTC(1950, 0, 1) + Math.floor(Math.random() * 60 * 365) * 86_400_000);
+  const birth = day.toISOString().slice(0, 10).replaceAll('-', '');
+  const body = `360402${birth}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * weights[i], 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+test('the reporter imports a household file: a bad row stops it, skipping imports the rest', { timeout: 120_000 }, async () => {
+  const b = await openBrowser({ consoleErrors: false });
+  const { page } = b;
+  try {
+    const name = `测${String.fromCharCode(0x4e00 + Math.floor(Math.random() * 2000))}户`;
+    const csv = [
+      '户主姓名,身份证号,家庭人口,区划代码,家庭住址',
+      `${name},${freshIdNumber()},3,360402001,十里街道某村9组1号（虚构）`,
+      `${name},360402199001011230,2,360402001,十里街道某村9组2号（虚构）`,
+      `${name},${freshIdNumber()},4,360402001,十里街道某村9组3号（虚构）`,
+    ].join('\n');
+    const file = { name: '住户名单.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') };
+    await signIn(page, 'reporter');
+    await page.getByTestId('nav-households').click();
+    await page.getByTestId('import-card').waitFor({ timeout: 30_000 });
+
+    // All or nothing (the default): the wrong check digit on row 3 stops the whole file.
+    await page.getByTestId('import-file').setInputFiles(file);
+    await page.getByTestId('import-start').click();
+    await page.locator('[data-testid="import-card"][data-state="failed"]').waitFor({ timeout: 60_000 });
+    assert.match(await page.getByTestId('import-status').innerText(), /未导入任何住户/);
+    const refused = await page.getByTestId('import-error-table').locator('tbody tr').allInnerTexts();
+    assert.equal(refused.length, 1, refused.join('\n'));
+    assert.match(refused[0], /^3\s+身份证号/);
+
+    // Skipping invalid rows imports the two good ones, and the register shows them.
+    await page.getByTestId('import-mode').selectOption('skip_invalid');
+    await page.getByTestId('import-start').click();
+    await page.locator('[data-testid="import-card"][data-state="done"]').waitFor({ timeout: 60_000 });
+    assert.match(await page.getByTestId('import-status').innerText(), /已导入 2 户，跳过 1 行/);
+    await page.getByTestId('households-q').fill('测');
+    await page.getByTestId('households-submit').click();
+    await page.locator('[data-testid="households-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    assert.ok((await page.locator('[data-testid^="household-id-"]').count()) >= 2, 'the imported households are listed');
+    const text = await page.locator('body').innerText();
+    assert.doesNotMatch(text, FULL_ID, 'no full ID number on the page');
+    await page.getByTestId('import-card').scrollIntoViewIfNeeded();
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'household-import.png') });
+    assert.deepEqual(b.problems, []);
+  } finally {
+    await b.close();
+  }
+});
+
 test('the manager switches on the H3 hexagon layer of affected households', { timeout: 180_000 }, async () => {
   const b = await openBrowser({ consoleErrors: false });
   const { page } = b;

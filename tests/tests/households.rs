@@ -94,6 +94,30 @@ fn error_fields(body: &Value) -> Vec<String> {
 }
 
 store_tests! {
+    an_import_reports_its_progress_to_its_importer_only => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let progress = "/api/v1/households/imports/0f3c5a7e-test-progress";
+        assert_eq!(server.get(progress, &manager).await.0, StatusCode::NOT_FOUND, "nothing started yet");
+        let file = fixture("households/households-utf8.csv");
+
+        // a malformed progress id is refused before the file is read
+        let (status, body) = import(&server, &manager, "?progress_id=../x", CSV, file.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(error_fields(&body), ["progress_id"]);
+        assert_eq!(total_in(&server, &manager, TANXI).await, 0, "nothing imported");
+
+        let (status, report) = import(&server, &manager, "?progress_id=0f3c5a7e-test-progress", CSV, file).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let (status, seen) = server.get(progress, &manager).await;
+        assert_eq!(status, StatusCode::OK, "{seen}");
+        assert_eq!(seen, json!({"rows_read": 3, "fraction_read": 1.0, "rows_stored": 3, "finished": true}));
+
+        // another registrar does not see it; a depot keeper may not import at all
+        assert_eq!(server.get(progress, &server.login("reporter").await).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(server.get(progress, &server.login("depot").await).await.0, StatusCode::FORBIDDEN);
+    };
+
     imports_utf8_and_gbk_csv_and_xlsx => |store| async move {
         let server = Server::start(store).await;
         let manager = server.login("manager").await;

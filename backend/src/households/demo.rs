@@ -136,7 +136,7 @@ pub async fn seed_households(state: &AppState) -> anyhow::Result<()> {
         sender.try_send(message).expect("room for both messages");
     }
     drop(sender);
-    state.store.import_households(&mut messages, true, None).await?;
+    state.store.import_households(&mut messages, true, &Default::default()).await?;
 
     // Damage records, township by township, in the order the households were generated.
     let ids: HashMap<String, i64> = state

@@ -1,6 +1,7 @@
 //! The household registry, bulk import and per-event damage records.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
@@ -14,6 +15,7 @@ use utoipa_axum::routes;
 
 use super::import::{Checker, FileError, FileKind, HouseholdInput, NewHousehold, RowError, each_row};
 use super::pii::Pii;
+use super::progress::{ImportProgress, ProgressView, valid_progress_id};
 use super::store::{CellCount, HouseholdFilter, ImportMessage, NewDamage};
 use super::{DamageRecord, Enrolment, Exclusion, HouseDamage, Household, HouseholdRow, HouseholdType, Member, enum_text, idnumber};
 use crate::areas::code;
@@ -28,6 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_households, create_household))
         .routes(routes!(import_households))
+        .routes(routes!(import_progress))
         .routes(routes!(household_cells))
         .routes(routes!(get_household, update_household))
         .routes(routes!(list_damage, record_damage))
@@ -116,8 +119,10 @@ async fn list_households(
     if actor.user.scope_pattern().is_none() && !actor.user.role.has_global_scope() {
         return Ok(Json(HouseholdPage { households: vec![], total: 0, next_before_id: None }));
     }
-    let rows = state.store.list_households(&filter).await?;
     let total = state.store.count_households(&filter).await?;
+    // Counted first: with nothing to find, PostgreSQL's planner may walk the whole table newest
+    // first looking for a page it expects (an empty village of a million households took 280 ms).
+    let rows = if total == 0 { Vec::new() } else { state.store.list_households(&filter).await? };
     let next_before_id = (rows.len() as i64 == limit).then(|| rows.last().map(|r| r.id)).flatten();
     let households = rows.iter().map(|r| Household::view(r, sees_names(&actor.user, &r.area_code))).collect();
     Ok(Json(HouseholdPage { households, total, next_before_id }))
@@ -386,6 +391,9 @@ pub struct ImportQuery {
     #[serde(default)]
     #[param(value_type = Option<String>)]
     pub mode: ImportMode,
+    /// An id of the client's choosing (8–64 letters, digits, '-' or '_', e.g. a UUID) under which
+    /// GET /api/v1/households/imports/{progress_id} reports the import's progress while it runs.
+    pub progress_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -451,13 +459,14 @@ pub async fn import_file(
     mode: ImportMode,
     user: Option<User>,
     audit: AuditEntry,
-    progress: Option<&(dyn Fn(usize) + Sync)>,
+    progress: Arc<ImportProgress>,
 ) -> Result<ImportReport, ImportFailure> {
     let areas = area_levels(state).await?;
     let resolution = state.settings.coverage_resolution();
     let pii = Pii::from_settings(&state.settings);
     let all_or_nothing = mode == ImportMode::AllOrNothing;
     let (sender, mut messages) = tokio::sync::mpsc::channel(IMPORT_QUEUE);
+    let reading = progress.clone();
     // Parsing, checking and sealing are CPU work: keep them off the async workers.
     let reader = tokio::task::spawn_blocking(move || -> Result<(usize, Vec<RowError>, Vec<usize>), FileError> {
         let reach = move |code: &str| user.as_ref().is_none_or(|u| u.can_reach(code));
@@ -469,7 +478,11 @@ pub async fn import_file(
         let mut first_row_of: HashMap<u64, usize> = HashMap::new();
         let mut batch = Vec::with_capacity(IMPORT_BATCH);
         let mut sending = true;
-        let total = each_row(&bytes, kind, &mut |raw| match checker.row(&raw) {
+        let mut read = 0;
+        let total = each_row(&bytes, kind, &mut |raw| {
+            read += 1;
+            reading.read(read, raw.read_fraction);
+            match checker.row(&raw) {
             Ok(input) => {
                 let key = input.id_number[..17].parse::<u64>().unwrap_or_default();
                 if let Some(first) = first_row_of.get(&key) {
@@ -488,7 +501,9 @@ pub async fn import_file(
                 }
             }
             Err(problems) => errors.extend(problems.into_iter().map(|p| RowError { row: raw.row, field: p.field, reason: p.reason })),
+            }
         })?;
+        reading.read(total, 1.0);
         if total == 0 {
             return Err(FileError { field: "file", reason: "the file has headers but no rows".into() });
         }
@@ -504,7 +519,7 @@ pub async fn import_file(
         }
         Ok((total, errors, sent_rows))
     });
-    let stored = state.store.import_households(&mut messages, all_or_nothing, progress).await;
+    let stored = state.store.import_households(&mut messages, all_or_nothing, &progress).await;
     drop(messages);
     let read = reader.await.map_err(|e| ImportFailure::Other(AppError::Internal(e.into())))?;
     let (total, mut errors, sent_rows) = read.map_err(ImportFailure::File)?;
@@ -559,6 +574,9 @@ async fn import_households(
     request: Request,
 ) -> AppResult<Response> {
     actor.require_role(REGISTRARS)?;
+    if let Some(id) = query.progress_id.as_deref().filter(|id| !valid_progress_id(id)) {
+        return Err(AppError::invalid_field("progress_id", format!("{id:?} is not 8–64 letters, digits, '-' or '_'")));
+    }
     let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let (bytes, kind) = if content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
         let mut form = Multipart::from_request(request, &state).await.map_err(|e| AppError::BadRequest(e.body_text()))?;
@@ -589,10 +607,27 @@ async fn import_households(
         }
     };
     let audit = actor.audit("households.import", "households", "");
-    match import_file(&state, bytes, kind, query.mode, Some(actor.user.clone()), audit, None).await {
+    let progress = match &query.progress_id {
+        Some(id) => state.imports.start(actor.user.id, id),
+        None => Arc::default(),
+    };
+    let outcome = import_file(&state, bytes, kind, query.mode, Some(actor.user.clone()), audit, progress.clone()).await;
+    progress.finish();
+    match outcome {
         Ok(report) => Ok(Json(report).into_response()),
         Err(failure) => Ok(failure.into_response()),
     }
+}
+
+/// The progress of an import the caller started with `?progress_id=`: rows read and stored, and
+/// how much of the file is read. Polled while the import's POST runs; kept for an hour.
+#[utoipa::path(get, path = "/api/v1/households/imports/{progress_id}", tag = "households", security(("bearer" = [])),
+    params(("progress_id" = String, Path, description = "the id given to POST /api/v1/households/import")),
+    responses((status = 200, body = ProgressView), (status = 403),
+              (status = 404, description = "no import of the caller's under this id (not started yet, or over an hour ago)")))]
+async fn import_progress(State(state): State<AppState>, actor: Actor, Path(progress_id): Path<String>) -> AppResult<Json<ProgressView>> {
+    actor.require_role(REGISTRARS)?;
+    state.imports.get(actor.user.id, &progress_id).map(Json).ok_or_else(|| AppError::NotFound(format!("no import of yours under {progress_id:?}")))
 }
 
 fn unsupported() -> Response {

@@ -56,6 +56,8 @@ fn file_error(field: &'static str, reason: impl Into<String>) -> FileError {
 pub struct RawRow {
     pub row: usize,
     pub values: HashMap<&'static str, String>,
+    /// How far into the file the row starts, 0–1 (for progress).
+    pub read_fraction: f64,
 }
 
 impl RawRow {
@@ -91,13 +93,15 @@ pub fn each_row(bytes: &[u8], kind: FileKind, visit: &mut dyn FnMut(RawRow)) -> 
     match kind {
         FileKind::Csv => {
             let text = decode_text(bytes)?;
+            let length = text.len().max(1) as f64;
             let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
             let mut count = 0;
             let records = reader.records().map(|record| {
                 count += 1;
                 let record = record.map_err(|e| file_error("file", format!("not a readable CSV file: {e}")))?;
                 let line = record.position().map_or(count, |p| p.line() as usize);
-                Ok((line, record.iter().map(str::to_owned).collect()))
+                let read = record.position().map_or(0.0, |p| p.byte() as f64 / length);
+                Ok(TableRow { line, cells: record.iter().map(str::to_owned).collect(), read_fraction: read })
             });
             visit_table(records, visit)
         }
@@ -113,13 +117,17 @@ pub fn read_rows(bytes: &[u8], kind: FileKind) -> Result<Vec<RawRow>, FileError>
     Ok(rows)
 }
 
+/// A row of a file as read: its line (spreadsheet numbering), its cells, and how far into the file it is.
+struct TableRow {
+    line: usize,
+    cells: Vec<String>,
+    read_fraction: f64,
+}
+
 /// Finds the header row, maps its columns, and visits the data rows after it.
-fn visit_table(
-    table: impl Iterator<Item = Result<(usize, Vec<String>), FileError>>,
-    visit: &mut dyn FnMut(RawRow),
-) -> Result<usize, FileError> {
-    let mut rows = table.filter(|r| r.as_ref().map_or(true, |(_, cells)| cells.iter().any(|c| !c.trim().is_empty())));
-    let Some((_, headers)) = rows.next().transpose()? else {
+fn visit_table(table: impl Iterator<Item = Result<TableRow, FileError>>, visit: &mut dyn FnMut(RawRow)) -> Result<usize, FileError> {
+    let mut rows = table.filter(|r| r.as_ref().map_or(true, |row| row.cells.iter().any(|c| !c.trim().is_empty())));
+    let Some(TableRow { cells: headers, .. }) = rows.next().transpose()? else {
         return Err(file_error("file", "the file is empty"));
     };
     let mut index: Vec<(usize, &'static str)> = Vec::new();
@@ -141,9 +149,9 @@ fn visit_table(
     }
     let mut count = 0;
     for row in rows {
-        let (row, mut cells) = row?;
+        let TableRow { line, mut cells, read_fraction } = row?;
         let values = index.iter().map(|(i, column)| (*column, cells.get_mut(*i).map(std::mem::take).unwrap_or_default())).collect();
-        visit(RawRow { row, values });
+        visit(RawRow { row: line, values, read_fraction });
         count += 1;
     }
     Ok(count)
@@ -170,10 +178,11 @@ fn xlsx_rows(bytes: &[u8], visit: &mut dyn FnMut(RawRow)) -> Result<usize, FileE
             Data::Error(_) | Data::Empty => String::new(),
         }
     };
+    let height = range.height().max(1) as f64;
     let rows = range.rows().enumerate().map(|(i, cells)| {
         let mut row = vec![String::new(); first_col];
         row.extend(cells.iter().map(text));
-        Ok((first_row + i + 1, row))
+        Ok(TableRow { line: first_row + i + 1, cells: row, read_fraction: (i + 1) as f64 / height })
     });
     visit_table(rows, visit)
 }

@@ -20,6 +20,7 @@ pub mod http;
 pub mod idnumber;
 pub mod import;
 pub mod pii;
+pub mod progress;
 pub mod rules;
 pub mod store;
 

@@ -10,6 +10,7 @@ use sqlx::types::Json;
 
 use super::handoff::{HandoffToken, NewHandoffToken};
 use super::import::NewHousehold;
+use super::progress::ImportProgress;
 use super::{DamageRecord, Exclusion, GrantListRow, GrantRow, HouseholdRow, ListStatus, Objection, enum_text};
 use crate::audit::AuditEntry;
 use crate::db::Backend;
@@ -157,12 +158,12 @@ pub trait HouseholdStore {
     /// Imports households in one transaction as the importer sends them, batch by batch, so a
     /// large file is never held in memory. Commits on `ImportMessage::Finish(Some(audit))` unless
     /// `all_or_nothing` and some ID number is already registered; rolls back on `Finish(None)` or
-    /// when the sender goes away. `progress` hears the number of rows handled so far.
+    /// when the sender goes away. `progress` hears the number of rows stored so far.
     async fn import_households(
         &self,
         messages: &mut tokio::sync::mpsc::Receiver<ImportMessage>,
         all_or_nothing: bool,
-        progress: Option<&(dyn Fn(usize) + Sync)>,
+        progress: &ImportProgress,
     ) -> sqlx::Result<InsertOutcome>;
     /// Replaces a household's fields; false when the ID number belongs to another household.
     async fn update_household(&self, id: i64, row: &NewHousehold, audit: &AuditEntry) -> sqlx::Result<bool>;
@@ -236,11 +237,11 @@ const LIST_COLUMNS: &str = "id, event_id, aid_type, area_code, status, author_id
 const DAMAGE_COLUMNS: &str = "d.id, d.event_id, d.household_id, h.area_code, d.house_damage, d.damaged_rooms, d.transitional_persons, \
      d.crop_total_loss, d.dead, d.missing, d.has_other_home, d.exclusions, d.recorded_by, d.recorded_at";
 
-const OBJECTION_COLUMNS: &str = "id, list_id, grant_id, text, contact, status, decision, answer, answered_by, answered_at, created_at";
+/// A household's own fields, in the order `push_household` binds them.
+const STORED_COLUMNS: &str = "head_name, name_masked, id_hash, id_masked, id_encrypted, members, member_list, address, area_code, \
+     lon, lat, cell, household_type, programmes, bank_masked, bank_encrypted";
 
-const FILTER_WHERE: &str = "WHERE ($1 IS NULL OR h.area_code LIKE $1) AND ($2 IS NULL OR h.area_code LIKE $2)
-       AND ($3 IS NULL OR h.household_type = $3) AND ($4 IS NULL OR h.head_name LIKE $4)
-       AND ($5 IS NULL OR h.name_masked LIKE $5) AND ($6 IS NULL OR h.id_hash = $6)";
+const OBJECTION_COLUMNS: &str = "id, list_id, grant_id, text, contact, status, decision, answer, answered_by, answered_at, created_at";
 
 fn contains(text: &Option<String>) -> Option<String> {
     text.as_ref().map(|t| format!("%{}%", t.replace(['%', '_'], "")))
@@ -263,7 +264,7 @@ impl_for_backends!(impl HouseholdStore {
         &self,
         messages: &mut tokio::sync::mpsc::Receiver<ImportMessage>,
         all_or_nothing: bool,
-        progress: Option<&(dyn Fn(usize) + Sync)>,
+        progress: &ImportProgress,
     ) -> sqlx::Result<InsertOutcome> {
         let mut tx = self.begin().await?;
         let mut outcome = InsertOutcome::default();
@@ -282,9 +283,7 @@ impl_for_backends!(impl HouseholdStore {
                         }
                         sent += chunk.len();
                     }
-                    if let Some(progress) = progress {
-                        progress(sent);
-                    }
+                    progress.stored(sent);
                 }
                 Some(ImportMessage::Finish(audit)) => break audit,
                 None => break None,
@@ -323,32 +322,12 @@ impl_for_backends!(impl HouseholdStore {
         tally.add(&area_code, cell, members, -1);
         tally.add(&h.area_code, h.cell, h.members, 1);
         Self::apply_tally(&mut tx, &tally).await?;
-        sqlx::query(
-            "UPDATE households SET head_name = $1, name_masked = $2, id_hash = $3, id_masked = $4, id_encrypted = $5, members = $6,
-               member_list = $7, address = $8, area_code = $9, lon = $10, lat = $11, cell = $12, household_type = $13,
-               programmes = $14, bank_masked = $15, bank_encrypted = $16, updated_at = $17
-             WHERE id = $18",
-        )
-        .bind(&h.head_name)
-        .bind(&h.name_masked)
-        .bind(&h.id_hash)
-        .bind(&h.id_masked)
-        .bind(&h.id_encrypted)
-        .bind(h.members)
-        .bind(Json(&h.member_list))
-        .bind(&h.address)
-        .bind(&h.area_code)
-        .bind(h.lon)
-        .bind(h.lat)
-        .bind(h.cell)
-        .bind(&h.household_type)
-        .bind(Json(&h.programmes))
-        .bind(&h.bank_masked)
-        .bind(&h.bank_encrypted)
-        .bind(Utc::now())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        let mut update = sqlx::QueryBuilder::new(format!("UPDATE households SET ({STORED_COLUMNS}, updated_at) = ("));
+        let mut values = update.separated(", ");
+        Self::push_household(&mut values, h);
+        values.push_bind(Utc::now());
+        update.push(") WHERE id = ").push_bind(id);
+        update.build().execute(&mut *tx).await?;
         Self::write_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(true)
@@ -360,31 +339,19 @@ impl_for_backends!(impl HouseholdStore {
     }
 
     async fn list_households(&self, filter: &HouseholdFilter) -> sqlx::Result<Vec<HouseholdRow>> {
-        let sql = format!("SELECT {HOUSEHOLD_COLUMNS} FROM households h {FILTER_WHERE} AND ($7 IS NULL OR h.id < $7) ORDER BY h.id DESC LIMIT $8");
-        sqlx::query_as::<_, HouseholdRow>(sqlx::AssertSqlSafe(sql))
-            .bind(&filter.scope)
-            .bind(&filter.area)
-            .bind(&filter.household_type)
-            .bind(contains(&filter.name))
-            .bind(contains(&filter.name_masked))
-            .bind(&filter.id_hash)
-            .bind(filter.before_id)
-            .bind(filter.limit)
-            .fetch_all(self.reader())
-            .await
+        let mut query = sqlx::QueryBuilder::new(format!("SELECT {HOUSEHOLD_COLUMNS} FROM households h WHERE TRUE"));
+        Self::push_filter(&mut query, filter);
+        if let Some(before_id) = filter.before_id {
+            query.push(" AND h.id < ").push_bind(before_id);
+        }
+        query.push(" ORDER BY h.id DESC LIMIT ").push_bind(filter.limit);
+        query.build_query_as::<HouseholdRow>().fetch_all(self.reader()).await
     }
 
     async fn count_households(&self, filter: &HouseholdFilter) -> sqlx::Result<i64> {
-        let sql = format!("SELECT COUNT(*) FROM households h {FILTER_WHERE}");
-        sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-            .bind(&filter.scope)
-            .bind(&filter.area)
-            .bind(&filter.household_type)
-            .bind(contains(&filter.name))
-            .bind(contains(&filter.name_masked))
-            .bind(&filter.id_hash)
-            .fetch_one(self.reader())
-            .await
+        let mut query = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM households h WHERE TRUE");
+        Self::push_filter(&mut query, filter);
+        query.build_query_scalar().fetch_one(self.reader()).await
     }
 
     async fn damaged_households(&self, event_id: i64, area: &str) -> sqlx::Result<Vec<HouseholdRow>> {
@@ -834,6 +801,47 @@ impl_for_backends!(impl HouseholdStore {
 });
 
 impl_for_backends!(impl {
+    /// The filter's conditions, only those given: a condition written as `($1 IS NULL OR …)` keeps
+    /// SQLite from using the area index, and PostgreSQL from it in a generic plan.
+    fn push_filter(query: &mut sqlx::QueryBuilder<<Self as Backend>::Db>, filter: &HouseholdFilter) {
+        for pattern in [&filter.scope, &filter.area].into_iter().flatten() {
+            query.push(" AND h.area_code LIKE ").push_bind(pattern.clone());
+        }
+        if let Some(household_type) = &filter.household_type {
+            query.push(" AND h.household_type = ").push_bind(household_type.clone());
+        }
+        if let Some(name) = contains(&filter.name) {
+            query.push(" AND h.head_name LIKE ").push_bind(name);
+        }
+        if let Some(name) = contains(&filter.name_masked) {
+            query.push(" AND h.name_masked LIKE ").push_bind(name);
+        }
+        if let Some(id_hash) = &filter.id_hash {
+            query.push(" AND h.id_hash = ").push_bind(id_hash.clone());
+        }
+    }
+
+    /// Binds a household's stored fields, in the order of [`STORED_COLUMNS`].
+    fn push_household(values: &mut sqlx::query_builder::Separated<'_, <Self as Backend>::Db, &'static str>, h: &NewHousehold) {
+        values
+            .push_bind(&h.head_name)
+            .push_bind(&h.name_masked)
+            .push_bind(&h.id_hash)
+            .push_bind(&h.id_masked)
+            .push_bind(&h.id_encrypted)
+            .push_bind(h.members)
+            .push_bind(Json(&h.member_list))
+            .push_bind(&h.address)
+            .push_bind(&h.area_code)
+            .push_bind(h.lon)
+            .push_bind(h.lat)
+            .push_bind(h.cell)
+            .push_bind(&h.household_type)
+            .push_bind(Json(&h.programmes))
+            .push_bind(&h.bank_masked)
+            .push_bind(&h.bank_encrypted);
+    }
+
     /// One multi-row INSERT of at most [`BATCH`] households; answers the ID hashes inserted (the
     /// others are already registered) and tallies them.
     async fn insert_batch(
@@ -842,29 +850,10 @@ impl_for_backends!(impl {
         tally: &mut CellTally,
     ) -> sqlx::Result<std::collections::HashSet<String>> {
         let now = Utc::now();
-        let mut builder = sqlx::QueryBuilder::<<Self as Backend>::Db>::new(
-            "INSERT INTO households (head_name, name_masked, id_hash, id_masked, id_encrypted, members, member_list, address, \
-             area_code, lon, lat, cell, household_type, programmes, bank_masked, bank_encrypted, created_at, updated_at) ",
-        );
+        let mut builder = sqlx::QueryBuilder::<<Self as Backend>::Db>::new(format!("INSERT INTO households ({STORED_COLUMNS}, created_at, updated_at) "));
         builder.push_values(rows, |mut b, h| {
-            b.push_bind(&h.head_name)
-                .push_bind(&h.name_masked)
-                .push_bind(&h.id_hash)
-                .push_bind(&h.id_masked)
-                .push_bind(&h.id_encrypted)
-                .push_bind(h.members)
-                .push_bind(Json(&h.member_list))
-                .push_bind(&h.address)
-                .push_bind(&h.area_code)
-                .push_bind(h.lon)
-                .push_bind(h.lat)
-                .push_bind(h.cell)
-                .push_bind(&h.household_type)
-                .push_bind(Json(&h.programmes))
-                .push_bind(&h.bank_masked)
-                .push_bind(&h.bank_encrypted)
-                .push_bind(now)
-                .push_bind(now);
+            Self::push_household(&mut b, h);
+            b.push_bind(now).push_bind(now);
         });
         builder.push(" ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash");
         let inserted: std::collections::HashSet<String> = builder.build_query_scalar::<String>().fetch_all(&mut **tx).await?.into_iter().collect();

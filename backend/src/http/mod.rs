@@ -35,6 +35,8 @@ pub struct AppState {
     pub travel: Arc<crate::plans::travel::TravelCache>,
     pub sessions: crate::auth::SessionCache,
     pub references: crate::depots::cache::ReferenceCache,
+    /// Household imports in progress, for their importers to poll.
+    pub imports: crate::households::progress::ImportBoard,
 }
 
 impl AppState {
@@ -42,7 +44,7 @@ impl AppState {
         let throttle = Arc::new(LoginThrottle::new(settings.login_max_failures, settings.login_window()));
         let sessions = crate::auth::SessionCache::new(std::time::Duration::from_secs(settings.session_cache_seconds));
         let references = crate::depots::cache::ReferenceCache::new(std::time::Duration::from_secs(settings.reference_cache_seconds));
-        Self { store, settings: Arc::new(settings), throttle, travel: Default::default(), sessions, references }
+        Self { store, settings: Arc::new(settings), throttle, travel: Default::default(), sessions, references, imports: Default::default() }
     }
 }
 

@@ -1,5 +1,6 @@
 // Household register (#/households): search (names masked for readers without need), a paged
-// table with type, members, area and programmes; for managers the hand-off exports per event.
+// table with type, members, area and programmes; for registrars the import of household files;
+// for managers the hand-off exports per event.
 import { h } from '../dom';
 import { disasterApi, errorText, isAbort, sortEvents, type DisasterEvent } from '../disaster';
 import { formatInteger } from '../format';
@@ -7,6 +8,7 @@ import { getLang, onLangChange, t, type MsgKey } from '../i18n';
 import { HANDOFF_PROGRAMMES, HOUSEHOLD_TYPES, householdsApi, labelOr, programmeText, type Household, type HouseholdPage } from '../households';
 import type { ScreenContext } from '../routes';
 import { toast } from '../toast';
+import { importCard } from './householdimport';
 import { dataTable, statusBlock } from '../widgets';
 
 const PAGE_SIZE = 50;
@@ -66,7 +68,15 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     ),
   );
 
-  // ---- hand-off exports (managers and admins) -------------------------------------
+  // ---- import (registrars) and hand-off exports (managers and admins) ---------------
+  if (role === 'manager' || role === 'admin' || role === 'reporter') {
+    inner.append(
+      importCard(signal, () => {
+        cursors = [undefined];
+        void load();
+      }),
+    );
+  }
   if (role === 'manager' || role === 'admin') inner.append(handoffCard(signal));
 
   // ---- data --------------------------------------------------------------------
