@@ -203,6 +203,58 @@ store_tests! {
         assert!(since.iter().all(|r| r["action"] == "auth.login"), "the matrix requests wrote: {since:?}");
     };
 
+    staff_change_only_the_events_and_plans_their_scope_covers => |store| async move {
+        let server = Server::start(store).await;
+        let admin = server.login("admin").await;
+        for (username, role, area) in [("yongxiu_manager", "manager", "360425"), ("yongxiu_reviewer", "reviewer", "360425"), ("wuning_manager", "manager", "360423")] {
+            let (status, body) = server.post("/api/v1/users", &admin, json!({"username": username, "password": "demo", "role": role, "area_code": area})).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+        }
+        let (city, reviewer) = (server.login("manager").await, server.login("reviewer").await);
+        let (yongxiu, yongxiu_reviewer, wuning) =
+            (server.login("yongxiu_manager").await, server.login("yongxiu_reviewer").await, server.login("wuning_manager").await);
+
+        // The city's emergency plan for the demo flood provides for 永修 and other counties.
+        let (status, plan) = server.post("/api/v1/plans", &city, json!({"event_id": 1, "aid_type": "emergency", "kind": "materials"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{plan}");
+        let id = plan["id"].as_i64().unwrap();
+        let areas: Vec<&str> = plan["areas"].as_array().unwrap().iter().map(|a| a["area_code"].as_str().unwrap()).collect();
+        assert!(areas.iter().any(|a| a.starts_with("360425")) && areas.iter().any(|a| !a.starts_with("360425")), "{areas:?}");
+
+        // 永修's manager reads it, but may not change what the other counties get.
+        assert_eq!(server.get(&format!("/api/v1/plans/{id}"), &yongxiu).await.0, StatusCode::OK);
+        for (method, action, body) in [(Method::POST, "submit", None), (Method::POST, "cancel", None), (Method::PATCH, "", Some(json!({"lines": []})))] {
+            let path = if action.is_empty() { format!("/api/v1/plans/{id}") } else { format!("/api/v1/plans/{id}/{action}") };
+            let (status, body) = server.call(method.clone(), &path, Some(&yongxiu), body).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: {body}");
+        }
+        // 武宁, untouched by the flood, does not see it at all.
+        assert_eq!(server.get(&format!("/api/v1/plans/{id}"), &wuning).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(server.get(&format!("/api/v1/exports/time-to-aid?plan_id={id}"), &wuning).await.0, StatusCode::NOT_FOUND);
+        let (_, listed) = server.get("/api/v1/plans", &wuning).await;
+        assert!(listed.as_array().unwrap().iter().all(|p| p["id"] != id), "{listed}");
+
+        // Submitted by the city, it is approved by a reviewer whose scope covers it, not by 永修's.
+        assert_eq!(server.post(&format!("/api/v1/plans/{id}/submit"), &city, json!({})).await.0, StatusCode::OK);
+        assert_eq!(server.post(&format!("/api/v1/plans/{id}/approve"), &yongxiu_reviewer, json!({})).await.0, StatusCode::FORBIDDEN);
+        let (status, approved) = server.post(&format!("/api/v1/plans/{id}/approve"), &reviewer, json!({})).await;
+        assert_eq!((status, approved["status"].as_str()), (StatusCode::OK, Some("approved")), "{approved}");
+
+        // The flood spans six counties: 永修's manager neither closes it nor draws its blocked zones,
+        // and opens events of their own county only.
+        let (status, body) = server.call(Method::PATCH, "/api/v1/events/1", Some(&yongxiu), Some(json!({"status": "stabilised"}))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        let square = json!({"type": "Polygon", "coordinates": [[[115.8, 29.1], [115.9, 29.1], [115.9, 29.2], [115.8, 29.2], [115.8, 29.1]]]});
+        let (status, body) = server.post("/api/v1/events/1/blockages", &yongxiu, json!({"name": "永修 road", "geometry": square})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        let event = |areas: &[&str]| json!({"name": "内涝", "hazard": "flood", "onset_at": "2026-07-01T00:00:00Z", "affected_areas": areas});
+        assert_eq!(server.post("/api/v1/events", &yongxiu, event(&["360425", "360428"])).await.0, StatusCode::FORBIDDEN);
+        let (status, own) = server.post("/api/v1/events", &yongxiu, event(&["360425"])).await;
+        assert_eq!(status, StatusCode::CREATED, "{own}");
+        let (_, flood) = server.get("/api/v1/events/1", &city).await;
+        assert_eq!(flood["status"], "active", "the refused edit changed nothing");
+    };
+
     a_department_token_is_refused_by_every_endpoint_but_its_own => |store| async move {
         let server = Server::start(store).await;
         let admin = server.login("admin").await;

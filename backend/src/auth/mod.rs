@@ -111,6 +111,11 @@ impl Actor {
         }
     }
 
+    /// Refuses unless every one of `areas` is in the caller's scope, naming the first that is not.
+    pub fn require_areas<'a>(&self, areas: impl IntoIterator<Item = &'a str>) -> Result<(), AppError> {
+        areas.into_iter().try_for_each(|area| self.require_area(area))
+    }
+
     pub fn audit(&self, action: &str, entity_type: &str, entity_id: impl Into<String>) -> AuditEntry {
         AuditEntry {
             actor_id: Some(self.user.id),

@@ -122,6 +122,7 @@ async fn list_events(State(state): State<AppState>, _actor: Actor) -> AppResult<
 async fn create_event(State(state): State<AppState>, actor: Actor, Json(input): Json<EventInput>) -> AppResult<(StatusCode, Json<Event>)> {
     actor.require_role(&[Role::Manager])?;
     let fields = event_fields(&state, input, None).await?;
+    actor.require_areas(fields.affected_areas.iter().map(String::as_str))?;
     let audit = actor.audit("event.create", "event", "").with_after(serde_json::json!({"name": fields.name, "hazard": fields.hazard}));
     let id = state.store.create_event(&fields, &audit).await?;
     Ok((StatusCode::CREATED, Json(event_or_404(&state, id).await?)))
@@ -148,6 +149,9 @@ async fn update_event(
         return Err(AppError::conflict("the event is closed; reopen it (status active) to change it"));
     }
     let fields = event_fields(&state, input, Some(&event)).await?;
+    // The whole event, before and after, is in the caller's scope: one county's manager does not
+    // close, rename or redraw an event that other counties live through.
+    actor.require_areas(event.affected_areas.iter().chain(&fields.affected_areas).map(String::as_str))?;
     let audit = actor
         .audit("event.update", "event", id.to_string())
         .with_before(&event)
@@ -833,7 +837,9 @@ async fn add_blockage(
     Json(input): Json<BlockageInput>,
 ) -> AppResult<(StatusCode, Json<Value>)> {
     actor.require_role(&[Role::Manager])?;
-    event_or_404(&state, id).await?;
+    // Blocked zones reroute every plan of the event: drawn by a manager whose scope covers it.
+    let event = event_or_404(&state, id).await?;
+    actor.require_areas(event.affected_areas.iter().map(String::as_str))?;
     let geometry = match input.geometry.get("type").and_then(Value::as_str) {
         Some("Feature") => input.geometry.get("geometry").cloned().unwrap_or(Value::Null),
         _ => input.geometry,
@@ -855,6 +861,8 @@ async fn delete_blockage(
     Path((id, blockage_id)): Path<(i64, i64)>,
 ) -> AppResult<StatusCode> {
     actor.require_role(&[Role::Manager])?;
+    let event = event_or_404(&state, id).await?;
+    actor.require_areas(event.affected_areas.iter().map(String::as_str))?;
     let audit = actor.audit("blockage.delete", "blockage", blockage_id.to_string());
     if !state.store.delete_blockage(id, blockage_id, &audit).await? {
         return Err(AppError::NotFound(format!("no blocked zone {blockage_id} in event {id}")));

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use super::needs::{DemandPoint, demand_points, item_demand};
 use super::store::{NewPlan, PlanError};
 use super::{AidType, AreaFill, Bottleneck, Plan, PlanKind, PlanLine, PlanResult, PlanStatus, Shipment, TimeToAid, Totals, Unreachable};
-use crate::auth::{Actor, Role};
+use crate::auth::{Actor, Role, User};
 use crate::depots::{Depot, can_operate, can_read};
 use crate::disasters::http::{event_or_404, summarize};
 use crate::error::{AppError, AppResult, FieldError};
@@ -59,6 +59,27 @@ async fn plan_or_404(state: &AppState, id: i64) -> AppResult<Plan> {
     let result = row.result.0.clone();
     let mut plan = Plan { row, lines, result, time_to_aid: Vec::new() };
     plan.time_to_aid = time_to_aid(state, &plan).await?;
+    Ok(plan)
+}
+
+/// Whether a plan concerns the user: it provides for an area in their scope. Global roles read
+/// every plan, and so do depot keepers, who ship their depots' parts of any plan.
+fn concerns(user: &User, result: &PlanResult) -> bool {
+    let areas = result.areas();
+    user.role.has_global_scope() || user.role == Role::DepotStaff || areas.is_empty() || areas.into_iter().any(|a| user.can_reach(a))
+}
+
+/// A plan the caller may read; one that does not concern them is not found.
+async fn plan_to_read(state: &AppState, actor: &Actor, id: i64) -> AppResult<Plan> {
+    let plan = plan_or_404(state, id).await?;
+    if concerns(&actor.user, &plan.result) { Ok(plan) } else { Err(AppError::NotFound(format!("no plan {id}"))) }
+}
+
+/// A plan the caller may change (edit, submit, approve, reject, ship, cancel): every area it
+/// provides for is in their scope, so one county's staff cannot change what another county gets.
+async fn plan_to_change(state: &AppState, actor: &Actor, id: i64) -> AppResult<Plan> {
+    let plan = plan_to_read(state, actor, id).await?;
+    actor.require_areas(plan.result.areas())?;
     Ok(plan)
 }
 
@@ -259,8 +280,9 @@ pub struct PlanQuery {
 
 #[utoipa::path(get, path = "/api/v1/plans", tag = "plans", security(("bearer" = [])), params(PlanQuery),
     responses((status = 200, body = [super::PlanRow])))]
-async fn list_plans(State(state): State<AppState>, _actor: Actor, Query(query): Query<PlanQuery>) -> AppResult<Json<Vec<super::PlanRow>>> {
-    Ok(Json(state.store.list_plans(query.event_id, query.status.as_deref()).await?))
+async fn list_plans(State(state): State<AppState>, actor: Actor, Query(query): Query<PlanQuery>) -> AppResult<Json<Vec<super::PlanRow>>> {
+    let plans = state.store.list_plans(query.event_id, query.status.as_deref()).await?;
+    Ok(Json(plans.into_iter().filter(|p| concerns(&actor.user, &p.result.0)).collect()))
 }
 
 /// Computes a draft plan (manager): demand per area and item from the best figures and the norms,
@@ -309,8 +331,8 @@ async fn create_plan(State(state): State<AppState>, actor: Actor, Json(body): Js
 
 #[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = Plan), (status = 404)))]
-async fn get_plan(State(state): State<AppState>, _actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Plan>> {
-    Ok(Json(plan_or_404(&state, id).await?))
+async fn get_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Plan>> {
+    Ok(Json(plan_to_read(&state, &actor, id).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -334,7 +356,7 @@ pub struct PlanEdit {
     request_body = PlanEdit, responses((status = 200, body = Plan), (status = 403), (status = 404), (status = 409), (status = 422)))]
 async fn edit_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>, Json(edit): Json<PlanEdit>) -> AppResult<Json<Plan>> {
     actor.require_role(&[Role::Manager])?;
-    let plan = plan_or_404(&state, id).await?;
+    let plan = plan_to_change(&state, &actor, id).await?;
     if plan.row.status != PlanStatus::Draft {
         return Err(AppError::conflict(format!("only a draft can be edited; this plan is {}", plan.row.status.as_str())));
     }
@@ -405,7 +427,7 @@ async fn edit_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i
     responses((status = 200, body = Plan), (status = 403), (status = 409)))]
 async fn submit_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Plan>> {
     actor.require_role(&[Role::Manager])?;
-    let plan = plan_or_404(&state, id).await?;
+    let plan = plan_to_change(&state, &actor, id).await?;
     if plan.lines.is_empty() && plan.result.funds.as_ref().is_none_or(|f| f.allocated_fen == 0) {
         return Err(AppError::conflict("the plan has nothing to approve: no lines, or no money from the fund pools"));
     }
@@ -419,7 +441,7 @@ async fn submit_plan(State(state): State<AppState>, actor: Actor, Path(id): Path
     responses((status = 200, body = Plan), (status = 403), (status = 409, description = "wrong state, or the stock no longer fits")))]
 async fn approve_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Plan>> {
     actor.require_role(&[Role::Reviewer])?;
-    let plan = plan_or_404(&state, id).await?;
+    let plan = plan_to_change(&state, &actor, id).await?;
     if plan.row.author_id == actor.user.id {
         return Err(AppError::Forbidden("a plan is approved by someone other than its author".into()));
     }
@@ -438,7 +460,7 @@ pub struct ReasonInput {
     request_body = ReasonInput, responses((status = 200, body = Plan), (status = 403), (status = 409), (status = 422)))]
 async fn reject_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>, Json(input): Json<ReasonInput>) -> AppResult<Json<Plan>> {
     actor.require_role(&[Role::Reviewer])?;
-    let plan = plan_or_404(&state, id).await?;
+    let plan = plan_to_change(&state, &actor, id).await?;
     if plan.row.author_id == actor.user.id {
         return Err(AppError::Forbidden("a plan is reviewed by someone other than its author".into()));
     }
@@ -468,7 +490,8 @@ async fn dispatch_plan(
     body: Option<Json<DispatchInput>>,
 ) -> AppResult<Json<Vec<Shipment>>> {
     actor.require_role(&[Role::Manager, Role::DepotStaff])?;
-    let plan = plan_or_404(&state, id).await?;
+    // A depot keeper ships their own depots' parts wherever they go (checked below).
+    let plan = if actor.user.role == Role::DepotStaff { plan_or_404(&state, id).await? } else { plan_to_change(&state, &actor, id).await? };
     if plan.row.status != PlanStatus::Approved {
         return Err(AppError::conflict(format!("only an approved plan is dispatched; this plan is {}", plan.row.status.as_str())));
     }
@@ -504,7 +527,7 @@ async fn dispatch_plan(
     request_body = ReasonInput, responses((status = 200, body = Plan), (status = 403), (status = 409)))]
 async fn cancel_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>, body: Option<Json<ReasonInput>>) -> AppResult<Json<Plan>> {
     actor.require_role(&[Role::Manager])?;
-    plan_or_404(&state, id).await?;
+    plan_to_change(&state, &actor, id).await?;
     let reason = body.map(|Json(b)| b.reason).unwrap_or_else(|| "cancelled".into());
     let audit = actor.audit("plan.cancel", "plan", id.to_string()).with_after(serde_json::json!({"reason": reason}));
     state.store.cancel(id, &reason, &audit).await?;
@@ -619,8 +642,8 @@ pub struct TimeToAidQuery {
 /// Time to aid per area (onset → plan → approval → dispatch → receipt), as CSV or XLSX.
 #[utoipa::path(get, path = "/api/v1/exports/time-to-aid", tag = "plans", security(("bearer" = [])), params(TimeToAidQuery),
     responses((status = 200, description = "CSV or XLSX file"), (status = 404)))]
-async fn export_time_to_aid(State(state): State<AppState>, _actor: Actor, Query(query): Query<TimeToAidQuery>) -> AppResult<Response> {
-    let plan = plan_or_404(&state, query.plan_id).await?;
+async fn export_time_to_aid(State(state): State<AppState>, actor: Actor, Query(query): Query<TimeToAidQuery>) -> AppResult<Response> {
+    let plan = plan_to_read(&state, &actor, query.plan_id).await?;
     let rows = time_to_aid(&state, &plan)
         .await?
         .into_iter()

@@ -115,6 +115,13 @@ pub struct PlanResult {
 }
 
 impl PlanResult {
+    /// Every area the plan provides for: its filled, short and unreachable areas, or its funds' areas.
+    pub fn areas(&self) -> std::collections::BTreeSet<&str> {
+        let materials = self.areas.iter().map(|a| a.area_code.as_str()).chain(self.unreachable.iter().map(|u| u.area_code.as_str()));
+        let funds = self.funds.iter().flat_map(|f| f.areas.iter().map(|a| a.area_code.as_str()));
+        materials.chain(funds).collect()
+    }
+
     /// What approval commits from each level's pools.
     pub fn funds_needed(&self) -> Vec<(crate::funds::SourceLevel, i64)> {
         self.funds.iter().flat_map(|f| f.levels.iter().map(|l| (l.level, l.allocated_fen))).collect()
