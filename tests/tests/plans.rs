@@ -29,6 +29,62 @@ async fn reserved(server: &Server, token: &str, depot: i64) -> i64 {
 }
 
 store_tests! {
+    a_part_dispatched_twice_at_once_ships_once => |store| async move {
+        // Two approved plans reserve the same item at the same depots; eight racing dispatches of
+        // each of the first plan's depot parts (a double click, a retry while the first is still
+        // running) must ship each part once, and never ship from the second plan's reservation.
+        let server = Server::start(store).await;
+        let (manager, reviewer) = (server.login("manager").await, server.login("reviewer").await);
+        let mut plans = Vec::new();
+        for aid in ["transitional", "emergency"] {
+            let (status, plan) = create_plan(&server, &manager, json!({"event_id": DEMO_EVENT, "aid_type": aid, "kind": "materials"})).await;
+            assert_eq!(status, StatusCode::CREATED, "{plan}");
+            let id = plan["id"].as_i64().unwrap();
+            assert_eq!(step(&server, &manager, id, "submit", None).await.0, StatusCode::OK);
+            assert_eq!(step(&server, &reviewer, id, "approve", None).await.0, StatusCode::OK);
+            plans.push(plan);
+        }
+        let parts = |plan: &Value| -> std::collections::BTreeSet<(i64, String)> {
+            plan["lines"].as_array().unwrap().iter().map(|l| (l["depot_id"].as_i64().unwrap(), l["item"].as_str().unwrap().to_owned())).collect()
+        };
+        assert!(!parts(&plans[0]).is_disjoint(&parts(&plans[1])), "the plans share no reservation: the race could not show");
+        let depots: std::collections::BTreeSet<i64> = parts(&plans[0]).into_iter().map(|(depot, _)| depot).collect();
+        let mut reserved_before = 0;
+        for &depot in &depots {
+            reserved_before += reserved(&server, &manager, depot).await;
+        }
+        let id = plans[0]["id"].as_i64().unwrap();
+        let racing = depots.iter().flat_map(|&depot| std::iter::repeat_n(depot, 8)).map(|depot| {
+            let (server, manager) = (&server, &manager);
+            async move { step(server, manager, id, "dispatch", Some(json!({"depot_ids": [depot]}))).await }
+        });
+        for (status, body) in futures::future::join_all(racing).await {
+            assert!(status == StatusCode::OK || status == StatusCode::CONFLICT, "{status} {body}");
+        }
+        let (_, shipments) = server.get(&format!("/api/v1/shipments?plan_id={id}"), &manager).await;
+        let mut shipped: std::collections::BTreeMap<(i64, String), i64> = Default::default();
+        let mut destinations = std::collections::BTreeSet::new();
+        for shipment in shipments.as_array().unwrap() {
+            let key = (shipment["depot_id"].as_i64().unwrap(), shipment["area_code"].as_str().unwrap().to_owned());
+            assert!(destinations.insert(key.clone()), "{key:?} shipped twice: {shipments}");
+            for line in shipment["lines"].as_array().unwrap() {
+                *shipped.entry((key.0, line["item"].as_str().unwrap().to_owned())).or_default() += line["quantity"].as_i64().unwrap();
+            }
+        }
+        let mut planned: std::collections::BTreeMap<(i64, String), i64> = Default::default();
+        for line in plans[0]["lines"].as_array().unwrap() {
+            *planned.entry((line["depot_id"].as_i64().unwrap(), line["item"].as_str().unwrap().to_owned())).or_default() += line["quantity"].as_i64().unwrap();
+        }
+        assert_eq!(shipped, planned, "every part shipped exactly once");
+        let (_, plan) = server.get(&format!("/api/v1/plans/{id}"), &manager).await;
+        assert_eq!(plan["status"], "dispatched");
+        let mut reserved_after = 0;
+        for &depot in &depots {
+            reserved_after += reserved(&server, &manager, depot).await;
+        }
+        assert_eq!(reserved_before - reserved_after, planned.values().sum::<i64>(), "only the first plan's reservations were shipped");
+    };
+
     plan_approve_dispatch_receive => |store| async move {
         let server = Server::start(store).await;
         let manager = server.login("manager").await;

@@ -247,7 +247,12 @@ impl_for_backends!(impl PlanStore {
 
     async fn dispatch(&self, id: i64, depots: Option<&[i64]>, audit: &AuditEntry) -> Result<Vec<i64>, PlanError> {
         let mut tx = self.begin().await?;
-        let status = Self::status_of(&mut tx, id).await?;
+        // Lock the plan first: two dispatches of one part (a double click, a retry) must not both
+        // find it unshipped, or the second would ship from another plan's reservation of the item.
+        let status: String = sqlx::query_scalar("UPDATE plans SET updated_at = updated_at WHERE id = $1 RETURNING status")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
         if status != "approved" {
             return Err(PlanError::WrongState(status));
         }
