@@ -1,7 +1,8 @@
-//! Crash safety: the server is killed with SIGKILL while 64 clients move stock, and while clients
-//! file loss reports and approve plans; after a restart, the clients retry (with their
-//! Idempotency-Keys where the endpoint takes one). Every acknowledged write must be there exactly
-//! once, every write applied once in all, and the ledger and the reservations must still balance.
+//! Crash safety: the server is killed with SIGKILL while 64 clients move stock, while clients
+//! file loss reports and approve plans, and while plans are dispatched and their shipments
+//! received; after a restart, the clients retry (with their Idempotency-Keys where the endpoint
+//! takes one). Every acknowledged write must be there exactly once, every write applied once in
+//! all, and the ledger and the reservations must still balance.
 
 mod common;
 
@@ -61,6 +62,31 @@ async fn kill_when_answered(pid: u32, answered: &AtomicUsize, count: usize) {
         tokio::time::sleep(std::time::Duration::from_millis(1)).await;
     }
     let _ = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+}
+
+async fn dispatch_part(server: &Server, token: &str, (plan, depot): (i64, i64), answered: &AtomicUsize) -> Option<(StatusCode, Value)> {
+    send(server, token, &format!("/api/v1/plans/{plan}/dispatch"), None, Some(json!({"depot_ids": [depot]})), answered).await
+}
+
+/// Confirms that everything shipped arrived.
+async fn receive_in_full(server: &Server, token: &str, shipment: &Value, answered: &AtomicUsize) -> Option<(StatusCode, Value)> {
+    let lines: Vec<Value> = shipment["lines"].as_array().unwrap().iter().map(|l| json!({"item": l["item"], "quantity": l["quantity"]})).collect();
+    send(server, token, &format!("/api/v1/shipments/{}/receive", shipment["id"]), None, Some(json!({"lines": lines})), answered).await
+}
+
+/// (on hand, reserved) per (depot, item), over every depot.
+async fn balances(server: &Server, token: &str) -> std::collections::BTreeMap<(i64, String), (i64, i64)> {
+    let (_, depots) = server.get("/api/v1/depots", token).await;
+    let mut balances = std::collections::BTreeMap::new();
+    for depot in depots.as_array().unwrap() {
+        let id = depot["id"].as_i64().unwrap();
+        let (_, stock) = server.get(&format!("/api/v1/depots/{id}/stock"), token).await;
+        for line in stock.as_array().unwrap() {
+            let key = (id, line["item"].as_str().unwrap().to_owned());
+            balances.insert(key, (line["on_hand"].as_i64().unwrap(), line["reserved"].as_i64().unwrap()));
+        }
+    }
+    balances
 }
 
 /// Sum of `reserved` over every item of every depot.
@@ -235,5 +261,113 @@ store_tests! {
         eprintln!("{} of {} reports and {} of {} approvals were acknowledged before a crash; {approved} plans approved in all",
             reports_acknowledged.len(), CRASHES * REPORTS_PER_ROUND, approvals_acknowledged.len(), plans.len());
         assert!(reports_acknowledged.len() < CRASHES * REPORTS_PER_ROUND, "no request was cut off by a crash: the test proved nothing");
+    };
+
+    dispatches_and_receipts_survive_sigkill_exactly_once => |store| async move {
+        let mut server = Server::start(store).await;
+        let (manager, reviewer) = (server.login("manager").await, server.login("reviewer").await);
+        // Two approved plans for the demo flood, sharing reserved items at the same depots.
+        let mut planned: std::collections::BTreeMap<(i64, String), i64> = Default::default();
+        let mut parts = Vec::new();
+        for aid in ["transitional", "emergency"] {
+            let (status, plan) = server.post("/api/v1/plans", &manager, json!({"event_id": 1, "aid_type": aid, "kind": "materials"})).await;
+            assert_eq!(status, StatusCode::CREATED, "{plan}");
+            let id = plan["id"].as_i64().unwrap();
+            assert_eq!(server.call(Method::POST, &format!("/api/v1/plans/{id}/submit"), Some(&manager), None).await.0, StatusCode::OK);
+            assert_eq!(server.call(Method::POST, &format!("/api/v1/plans/{id}/approve"), Some(&reviewer), None).await.0, StatusCode::OK);
+            let mut depots = std::collections::BTreeSet::new();
+            for line in plan["lines"].as_array().unwrap() {
+                let depot = line["depot_id"].as_i64().unwrap();
+                *planned.entry((depot, line["item"].as_str().unwrap().to_owned())).or_default() += line["quantity"].as_i64().unwrap();
+                depots.insert(depot);
+            }
+            parts.extend(depots.into_iter().map(|depot| (id, depot)));
+        }
+        let before = balances(&server, &manager).await;
+
+        // Every depot part of both plans is dispatched at once; the server dies a quarter of the way.
+        let answered = AtomicUsize::new(0);
+        let requests = join_all(parts.iter().map(|&part| dispatch_part(&server, &manager, part, &answered)));
+        let (results, _) = tokio::join!(requests, kill_when_answered(server.pid(), &answered, parts.len() / 4));
+        server.crash_and_restart().await;
+        let mut acknowledged: Vec<i64> = Vec::new();
+        for result in results.iter().flatten() {
+            if result.0 == StatusCode::OK {
+                acknowledged.extend(result.1.as_array().unwrap().iter().map(|s| s["id"].as_i64().unwrap()));
+            }
+        }
+        let cut_off = results.iter().filter(|r| r.is_none()).count();
+
+        // Retried: a part already shipped answers 200 with no new shipment, or 409 once the whole
+        // plan is dispatched.
+        let manager = server.login("manager").await;
+        for &part in &parts {
+            let (status, body) = dispatch_part(&server, &manager, part, &answered).await.expect("the restarted server answers");
+            assert!(status == StatusCode::OK || status == StatusCode::CONFLICT, "{part:?}: {status} {body}");
+        }
+        let mut shipments = Vec::new();
+        let mut shipped: std::collections::BTreeMap<(i64, String), i64> = Default::default();
+        for plan in parts.iter().map(|(plan, _)| *plan).collect::<std::collections::BTreeSet<_>>() {
+            let (_, body) = server.get(&format!("/api/v1/plans/{plan}"), &manager).await;
+            assert_eq!(body["status"], "dispatched", "plan {plan}");
+            let (_, list) = server.get(&format!("/api/v1/shipments?plan_id={plan}"), &manager).await;
+            let mut destinations = std::collections::BTreeSet::new();
+            for shipment in list.as_array().unwrap() {
+                let depot = shipment["depot_id"].as_i64().unwrap();
+                assert!(destinations.insert((depot, shipment["area_code"].as_str().unwrap().to_owned())), "plan {plan} shipped twice: {shipment}");
+                for line in shipment["lines"].as_array().unwrap() {
+                    *shipped.entry((depot, line["item"].as_str().unwrap().to_owned())).or_default() += line["quantity"].as_i64().unwrap();
+                }
+                shipments.push(shipment.clone());
+            }
+        }
+        assert_eq!(shipped, planned, "every part shipped exactly once");
+        for id in &acknowledged {
+            assert!(shipments.iter().any(|s| s["id"].as_i64() == Some(*id)), "acknowledged shipment {id} is gone");
+        }
+        let after = balances(&server, &manager).await;
+        for (key, quantity) in &planned {
+            let ((on_hand, reserved), (on_hand_after, reserved_after)) = (before[key], after[key]);
+            assert_eq!((on_hand - on_hand_after, reserved - reserved_after), (*quantity, *quantity), "{key:?}: shipped from on hand and from the reservation, once");
+        }
+
+        // Every shipment is received in full at once; the server dies a quarter of the way.
+        let answered = AtomicUsize::new(0);
+        let requests = join_all(shipments.iter().map(|s| receive_in_full(&server, &manager, s, &answered)));
+        let (results, _) = tokio::join!(requests, kill_when_answered(server.pid(), &answered, shipments.len() / 4));
+        server.crash_and_restart().await;
+        let received_before_crash: Vec<i64> =
+            results.iter().flatten().filter(|r| r.0 == StatusCode::OK).map(|r| r.1["id"].as_i64().unwrap()).collect();
+        let receipts_cut_off = results.iter().filter(|r| r.is_none()).count();
+        let manager = server.login("manager").await;
+        for shipment in &shipments {
+            // Received before the crash (acknowledged or not): 409, already received.
+            let (status, body) = receive_in_full(&server, &manager, shipment, &answered).await.expect("the restarted server answers");
+            let id = shipment["id"].as_i64().unwrap();
+            if received_before_crash.contains(&id) {
+                assert_eq!(status, StatusCode::CONFLICT, "shipment {id}: {body}");
+            } else {
+                assert!(status == StatusCode::OK || status == StatusCode::CONFLICT, "shipment {id}: {status} {body}");
+            }
+        }
+        let auditor = server.login("auditor").await;
+        for shipment in &shipments {
+            let id = shipment["id"].as_i64().unwrap();
+            let (_, audit) = server.get(&format!("/api/v1/audit?entity_type=shipment&entity_id={id}&action=shipment.receive"), &auditor).await;
+            assert_eq!(audit["records"].as_array().unwrap().len(), 1, "shipment {id} received once, audited once");
+        }
+        for plan in parts.iter().map(|(plan, _)| *plan).collect::<std::collections::BTreeSet<_>>() {
+            let (_, list) = server.get(&format!("/api/v1/shipments?plan_id={plan}"), &manager).await;
+            for shipment in list.as_array().unwrap() {
+                assert_eq!(shipment["status"], "received", "{shipment}");
+                assert!(shipment["lines"].as_array().unwrap().iter().all(|l| l["received"] == l["quantity"]), "{shipment}");
+            }
+            let (_, body) = server.get(&format!("/api/v1/plans/{plan}"), &manager).await;
+            assert_eq!(body["status"], "completed", "plan {plan}");
+        }
+        assert_eq!(balances(&server, &manager).await, after, "receipts move no depot stock");
+        eprintln!("{} of {} dispatches cut off by the crash ({} shipments acknowledged); {receipts_cut_off} of {} receipts cut off",
+            cut_off, parts.len(), acknowledged.len(), shipments.len());
+        assert!(cut_off + receipts_cut_off > 0, "no request was cut off by a crash: the test proved nothing");
     };
 }

@@ -371,6 +371,12 @@ impl_for_backends!(impl PlanStore {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(plan_id) = plan_id else { return Err(PlanError::AlreadyReceived) };
+        // Lock the plan before counting what is still in transit: the receipts of its last two
+        // shipments must not each see the other one open, or neither would complete the plan.
+        let plan_status: String = sqlx::query_scalar("UPDATE plans SET updated_at = updated_at WHERE id = $1 RETURNING status")
+            .bind(plan_id)
+            .fetch_one(&mut *tx)
+            .await?;
         for (item, quantity) in received {
             sqlx::query("UPDATE shipment_lines SET received = $1 WHERE shipment_id = $2 AND item_code = $3")
                 .bind(quantity)
@@ -384,7 +390,7 @@ impl_for_backends!(impl PlanStore {
             .bind(plan_id)
             .fetch_one(&mut *tx)
             .await?;
-        if open == 0 && Self::status_of(&mut tx, plan_id).await? == "dispatched" {
+        if open == 0 && plan_status == "dispatched" {
             Self::guarded_status(&mut tx, plan_id, &[PlanStatus::Dispatched], PlanStatus::Completed, None, None).await?;
         }
         Self::write_audit(&mut tx, audit).await?;
