@@ -384,6 +384,39 @@ store_tests! {
         assert_eq!(server.get("/api/v1/households/hexagons", &server.login("depot").await).await.0, StatusCode::FORBIDDEN);
     };
 
+    an_objection_racing_the_payment_stops_it_or_is_refused => |store| async move {
+        let server = Server::start_with(store, &[("JIUZAI_OBJECTIONS_PER_HOUR", "1000")]).await;
+        let (manager, reviewer, reporter) = (server.login("manager").await, server.login("reviewer").await, server.login("reporter").await);
+        import_ok(&server, &manager, "households-utf8.csv", CSV, 3).await;
+        let zhang = household_id(&server, &manager, "张测甲").await;
+        let li = household_id(&server, &manager, "李测乙").await;
+        damage(&server, &reporter, zhang, json!({"house_damage": "collapsed", "damaged_rooms": 3, "transitional_persons": 3})).await;
+        damage(&server, &reporter, li, json!({"house_damage": "general", "damaged_rooms": 1, "crop_total_loss": true})).await;
+        for aid in ["emergency", "reconstruction", "transitional"] {
+            // A list whose notice was posted 8 days ago: payable, and still open to objections.
+            let (status, list) = server.post("/api/v1/grant-lists", &manager, json!({"event_id": EVENT, "aid_type": aid, "area_code": TANXI})).await;
+            assert_eq!(status, StatusCode::CREATED, "{list}");
+            let id = list["id"].as_i64().unwrap();
+            assert_eq!(step(&server, &manager, id, "submit", json!({})).await.0, StatusCode::OK);
+            assert_eq!(step(&server, &reviewer, id, "approve", json!({})).await.0, StatusCode::OK);
+            let (status, published) = step(&server, &manager, id, "publish", json!({"start": chrono_like_now_minus_days(8)})).await;
+            assert_eq!(status, StatusCode::OK, "{published}");
+            let path = format!("/api/v1/public/disclosures/{id}/objections");
+            let objection = || server.call(Method::POST, &path, None, Some(json!({"text": "名单有误（测试）"})));
+            let (paid, objections) = tokio::join!(step(&server, &manager, id, "pay", json!({})), futures::future::join_all((0..6).map(|_| objection())));
+            let filed = objections.iter().filter(|(status, _)| *status == StatusCode::CREATED).count();
+            assert!(objections.iter().all(|(status, _)| *status == StatusCode::CREATED || *status == StatusCode::CONFLICT), "{objections:?}");
+            let (_, open) = server.get(&format!("/api/v1/grant-lists/{id}/objections?status=open"), &reviewer).await;
+            let open = open.as_array().unwrap().len();
+            if paid.0 == StatusCode::OK {
+                assert_eq!((filed, open), (0, 0), "{aid}: paid with an objection filed alongside");
+            } else {
+                assert_eq!(paid.0, StatusCode::CONFLICT, "{aid}: {}", paid.1);
+                assert!(filed > 0 && open == filed, "{aid}: payment refused, {filed} objections filed, {open} open");
+            }
+        }
+    };
+
     grant_lists_go_through_review_disclosure_and_payment => |store| async move {
         let server = Server::start(store).await;
         let manager = server.login("manager").await;

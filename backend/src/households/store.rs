@@ -556,7 +556,7 @@ impl_for_backends!(impl HouseholdStore {
         audit: &AuditEntry,
     ) -> Result<(), GrantError> {
         let mut tx = self.begin().await?;
-        let current = Self::list_status(&mut tx, id).await?;
+        let current = Self::lock_list(&mut tx, id).await?;
         if !from.iter().any(|s| enum_text(*s) == current) {
             return Err(GrantError::WrongState(current));
         }
@@ -580,7 +580,7 @@ impl_for_backends!(impl HouseholdStore {
         .await?
         .rows_affected();
         if changed == 0 {
-            return Err(GrantError::WrongState(Self::list_status(&mut tx, id).await?));
+            return Err(GrantError::WrongState(Self::lock_list(&mut tx, id).await?));
         }
         if to == ListStatus::Cancelled {
             sqlx::query("DELETE FROM grants WHERE list_id = $1").bind(id).execute(&mut *tx).await?;
@@ -592,7 +592,7 @@ impl_for_backends!(impl HouseholdStore {
 
     async fn pay_list(&self, id: i64, paid_by: &str, audit: &AuditEntry) -> Result<(), GrantError> {
         let mut tx = self.begin().await?;
-        let current = Self::list_status(&mut tx, id).await?;
+        let current = Self::lock_list(&mut tx, id).await?;
         if current != "published" {
             return Err(GrantError::WrongState(current));
         }
@@ -616,7 +616,7 @@ impl_for_backends!(impl HouseholdStore {
             .await?
             .rows_affected();
         if changed == 0 {
-            return Err(GrantError::WrongState(Self::list_status(&mut tx, id).await?));
+            return Err(GrantError::WrongState(Self::lock_list(&mut tx, id).await?));
         }
         Self::write_audit(&mut tx, audit).await?;
         tx.commit().await?;
@@ -632,7 +632,7 @@ impl_for_backends!(impl HouseholdStore {
         audit: &AuditEntry,
     ) -> Result<i64, GrantError> {
         let mut tx = self.begin().await?;
-        let current = Self::list_status(&mut tx, list_id).await?;
+        let current = Self::lock_list(&mut tx, list_id).await?;
         if current != "published" {
             return Err(GrantError::WrongState(current));
         }
@@ -674,7 +674,7 @@ impl_for_backends!(impl HouseholdStore {
         if objection.status != "open" {
             return Err(GrantError::WrongState("answered".into()));
         }
-        let list_status = Self::list_status(&mut tx, objection.list_id).await?;
+        let list_status = Self::lock_list(&mut tx, objection.list_id).await?;
         if list_status != "published" {
             return Err(GrantError::WrongState(list_status));
         }
@@ -877,7 +877,14 @@ impl_for_backends!(impl {
         Ok(())
     }
 
-    async fn list_status(tx: &mut sqlx::Transaction<'static, <Self as Backend>::Db>, id: i64) -> Result<String, GrantError> {
-        sqlx::query_scalar("SELECT status FROM grant_lists WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?.ok_or(GrantError::NotFound)
+    /// Locks the list's row for the rest of the transaction and answers its status. Every writer
+    /// of a list starts here, so a payment, an objection and its answer cannot interleave (an
+    /// objection filed while the list was being paid would otherwise be left open on a paid list).
+    async fn lock_list(tx: &mut sqlx::Transaction<'static, <Self as Backend>::Db>, id: i64) -> Result<String, GrantError> {
+        sqlx::query_scalar("UPDATE grant_lists SET updated_at = updated_at WHERE id = $1 RETURNING status")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(GrantError::NotFound)
     }
 });
