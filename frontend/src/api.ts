@@ -4,6 +4,7 @@
 //   read from the server's `{"error": {code, message, details}}` body;
 // - a 401 on a request that carried a token means the session is gone: the
 //   registered handler sends the user back to the login screen.
+import { t, type MsgKey } from './i18n';
 import { getToken } from './session';
 import { filenameFromDisposition } from './stockrules';
 
@@ -24,6 +25,26 @@ export class ApiError extends Error {
     this.details = details;
     this.body = body;
   }
+}
+
+/** What each refusal means, said before the server's own words (which are in English). */
+const STATUS_MEANINGS: Record<number, MsgKey> = {
+  403: 'error.forbidden',
+  404: 'error.notFound',
+  409: 'error.conflict',
+  413: 'error.tooLarge',
+  415: 'error.unsupported',
+  422: 'error.invalid',
+  429: 'error.throttled',
+};
+
+/** The text to show for a failed request: what its status means in the user's language, then the server's message. */
+export function errorText(err: unknown): string {
+  if (!(err instanceof ApiError)) return String((err as Error)?.message ?? err);
+  if (err.status === 0) return t('error.network');
+  const meaning = STATUS_MEANINGS[err.status] ?? (err.status >= 500 ? 'error.server' : undefined);
+  const message = err.message || t('error.unknown', { status: err.status });
+  return meaning ? t(meaning) + message : message;
 }
 
 /** Read the server's error envelope; falls back to a generic code per status. */

@@ -1,6 +1,6 @@
 // Types and calls of the disaster API (events, loss reports, assessments, acceptance, summary,
 // response levels, exports). Screens call these; the rules live in disasterrules.ts.
-import { api, ApiError, download } from './api';
+import { api, download } from './api';
 import type { Figures, Indicator, ReportBody } from './disasterrules';
 import { t, type MsgKey } from './i18n';
 import type { AreaCollection } from './geo';
@@ -144,12 +144,6 @@ export const disasterApi = {
 export function sortEvents(events: readonly DisasterEvent[]): DisasterEvent[] {
   const rank = (s: string) => (s === 'active' ? 0 : s === 'stabilised' ? 1 : 2);
   return [...events].sort((a, b) => rank(a.status) - rank(b.status) || b.onset_at.localeCompare(a.onset_at) || b.id - a.id);
-}
-
-/** The server's message, or a readable one for a lost connection. */
-export function errorText(err: unknown): string {
-  if (err instanceof ApiError) return err.status === 0 ? t('error.network') : err.message || t('error.unknown', { status: err.status });
-  return String((err as Error)?.message ?? err);
 }
 
 export const isAbort = (err: unknown) => (err as Error)?.name === 'AbortError';

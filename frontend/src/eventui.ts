@@ -1,7 +1,7 @@
 // Small UI pieces shared by the event screens: level and status badges, the event header,
 // and the chooser behind the reporter's and the assessor's tabs.
-import { ApiError } from './api';
-import { disasterApi, errorText, hazardLabel, isAbort, sortEvents, statusLabel, type DisasterEvent } from './disaster';
+import { ApiError, errorText } from './api';
+import { disasterApi, hazardLabel, isAbort, sortEvents, statusLabel, type DisasterEvent } from './disaster';
 import { isFictional, levelColor, levelLabel, levelTextColor, responseLabel } from './disasterrules';
 import { h } from './dom';
 import { formatDateTime } from './format';

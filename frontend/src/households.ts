@@ -1,6 +1,6 @@
 // Households, grant lists and public disclosures: types and calls of the households API, and
 // the small pure helpers of their screens (unit-tested in households.test.ts).
-import { api, ApiError, download, type RequestOptions } from './api';
+import { api, download, type RequestOptions } from './api';
 import { t, type MsgKey } from './i18n';
 
 type Opt = { signal?: AbortSignal };
@@ -276,17 +276,6 @@ export function disclosureEnded(list: Pick<GrantList, 'status' | 'disclosure_end
   if (list.status !== 'published' || !list.disclosure_end) return false;
   const end = new Date(list.disclosure_end).getTime();
   return Number.isFinite(end) && end <= now.getTime();
-}
-
-/** Error text for a workflow answer: the server's message, with a word on what the status means. */
-export function actionError(err: unknown): string {
-  if (err instanceof ApiError) {
-    if (err.status === 0) return t('error.network');
-    const prefix = err.status === 409 ? t('hh.err.conflict') : err.status === 422 ? t('hh.err.invalid') : err.status === 403 ? t('hh.err.forbidden') : '';
-    const msg = err.message || t('error.unknown', { status: err.status });
-    return prefix ? `${prefix}${msg}` : msg;
-  }
-  return String((err as Error)?.message ?? err);
 }
 
 /** Classes of affected households per cell for the legend (upper bounds, inclusive). */

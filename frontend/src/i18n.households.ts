@@ -78,9 +78,6 @@ export const HOUSEHOLDS_ZH = {
   'hhImport.reason': '原因',
   'hhImport.more': '另有 {n} 处未列出',
 
-  'hh.err.conflict': '状态冲突：',
-  'hh.err.invalid': '无法处理：',
-  'hh.err.forbidden': '无权操作：',
 
   'grants.title': '救助资金名单',
   'grants.sub': '按灾害事件和救助类别查看、编制、审批与公示救助名单。金额单位：元。',
@@ -270,9 +267,6 @@ export const HOUSEHOLDS_EN: Record<keyof typeof HOUSEHOLDS_ZH, string> = {
   'hhImport.reason': 'Reason',
   'hhImport.more': '{n} more not shown',
 
-  'hh.err.conflict': 'Conflict: ',
-  'hh.err.invalid': 'Refused: ',
-  'hh.err.forbidden': 'Not allowed: ',
 
   'grants.title': 'Relief grant lists',
   'grants.sub': 'Draft, review and disclose grant lists per disaster event and aid type. Amounts in yuan.',

@@ -29,6 +29,14 @@ const zh = {
 
   'error.network': '无法连接服务器，请检查网络后重试',
   'error.unknown': '请求失败（{status}）',
+  'error.forbidden': '无权操作：',
+  'error.notFound': '未找到：',
+  'error.conflict': '状态冲突：',
+  'error.tooLarge': '内容过大：',
+  'error.unsupported': '格式不支持：',
+  'error.invalid': '无法处理：',
+  'error.throttled': '操作过于频繁，请稍后再试：',
+  'error.server': '服务器出错，请稍后重试：',
   'error.sessionExpired': '登录已失效，请重新登录',
 
   'header.logout': '退出',
@@ -350,6 +358,14 @@ const en: Messages = {
 
   'error.network': 'Cannot reach the server. Check the connection and try again.',
   'error.unknown': 'Request failed ({status})',
+  'error.forbidden': 'Not allowed: ',
+  'error.notFound': 'Not found: ',
+  'error.conflict': 'Conflict: ',
+  'error.tooLarge': 'Too large: ',
+  'error.unsupported': 'Unsupported: ',
+  'error.invalid': 'Refused: ',
+  'error.throttled': 'Too many requests, try again later: ',
+  'error.server': 'Server error, try again later: ',
   'error.sessionExpired': 'Your session has ended. Please sign in again.',
 
   'header.logout': 'Sign out',

@@ -1,5 +1,5 @@
 // Types and calls of the planning API (allocation plans, shipments, blocked zones), plus pure helpers.
-import { api, ApiError } from './api';
+import { api } from './api';
 import type { FundsPlan } from './funds';
 
 export type PlanStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'dispatched' | 'completed' | 'cancelled';
@@ -157,7 +157,3 @@ export function depotTotals(lines: readonly PlanLine[]): Map<number, number> {
   return m;
 }
 
-export function apiMessage(err: unknown): string {
-  if (err instanceof ApiError) return err.message;
-  return String((err as Error)?.message ?? err);
-}

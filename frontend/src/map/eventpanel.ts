@@ -2,8 +2,8 @@
 // choropleth and township-size choices, the legend with its breaks, and the lists of overdue and
 // discrepant areas. It owns the event layers of map/event.ts.
 import type { Map as MlMap } from 'maplibre-gl';
-import { ApiError } from '../api';
-import { disasterApi, errorText, eventOption, hazardLabel, indicatorLabel, isAbort, sortEvents, statusLabel, unitLabelOf, type AreaRow, type DisasterEvent, type EventSummary } from '../disaster';
+import { ApiError, errorText } from '../api';
+import { disasterApi, eventOption, hazardLabel, indicatorLabel, isAbort, sortEvents, statusLabel, unitLabelOf, type AreaRow, type DisasterEvent, type EventSummary } from '../disaster';
 import {
   colorFor,
   formatFigure,

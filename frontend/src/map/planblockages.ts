@@ -1,8 +1,9 @@
 // Blocked zones of the selected event on the main map: red hatched polygons; managers draw a new
 // one by clicking its corners (Finish), name it and save; existing zones are listed with Delete.
+import { errorText } from '../api';
 import { h } from '../dom';
 import { t } from '../i18n';
-import { apiMessage, isAbortErr, plansApi } from '../plans';
+import { isAbortErr, plansApi } from '../plans';
 import { toast } from '../toast';
 import type { maplibregl } from './setup';
 import '../styles.plans.css';
@@ -111,7 +112,7 @@ export function createBlockagePanel(map: maplibregl.Map, opts: { signal: AbortSi
                         toast(t('block.deleted'));
                         await refresh();
                       } catch (e) {
-                        if (!isAbortErr(e)) toast(apiMessage(e), 'error');
+                        if (!isAbortErr(e)) toast(errorText(e), 'error');
                       }
                     },
                   })
@@ -185,7 +186,7 @@ export function createBlockagePanel(map: maplibregl.Map, opts: { signal: AbortSi
     } catch (e) {
       if (isAbortErr(e)) return;
       error.hidden = false;
-      error.textContent = apiMessage(e);
+      error.textContent = errorText(e);
     } finally {
       saveBtn.disabled = false;
     }

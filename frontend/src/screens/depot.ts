@@ -1,7 +1,7 @@
 // The depot keeper's screen (#/depots/{id}): header, stock with lots and expiry, the four
 // movement forms (receipt, issue, transfer, adjustment), transfers to confirm, the ledger
 // history and the exports. Managers and auditors open the same screen from the depot list.
-import { ApiError, download } from '../api';
+import { ApiError, download, errorText } from '../api';
 import { h } from '../dom';
 import { formatDate, formatDateTime, formatInteger, formatPercent, formatQuantity, formatSigned, formatVolume, unitLabel } from '../format';
 import { getLang, onLangChange, t, type MsgKey, type Params } from '../i18n';
@@ -44,10 +44,6 @@ const LEDGER_KINDS = ['receipt', 'issue', 'transfer_out', 'transfer_in', 'adjust
 type Msg = { key: MsgKey; params?: Params } | { text: string };
 const msgText = (m: Msg) => ('key' in m ? t(m.key, m.params) : m.text);
 
-function errorMessage(err: unknown): string {
-  if (err instanceof ApiError) return err.status === 0 ? t('error.network') : err.message || t('error.unknown', { status: err.status });
-  return String((err as Error)?.message ?? err);
-}
 
 const isAbort = (err: unknown) => (err as Error)?.name === 'AbortError';
 
@@ -105,7 +101,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         toast(t('export.done', { name }));
       } catch (err) {
         if (isAbort(err) || (err instanceof ApiError && err.status === 401)) return;
-        toast(t('export.failed', { message: errorMessage(err) }), 'error');
+        toast(t('export.failed', { message: errorText(err) }), 'error');
       } finally {
         btn.disabled = false;
       }
@@ -555,9 +551,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
           // the stock moved under us: show the current figures
           void refreshAfterChange(false);
         } else if (status === 0 || status >= 500) {
-          formMsg = { text: `${errorMessage(err)} — ${t('form.retryHint')}` };
+          formMsg = { text: `${errorText(err)} — ${t('form.retryHint')}` };
         } else {
-          formMsg = { text: errorMessage(err) };
+          formMsg = { text: errorText(err) };
         }
         renderErrors();
       } finally {
@@ -628,7 +624,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
           await refreshAfterChange(true);
         } catch (err) {
           if (isAbort(err) || (err instanceof ApiError && err.status === 401)) return;
-          toast(errorMessage(err), 'error');
+          toast(errorText(err), 'error');
           btn.disabled = false;
           btn.dataset.i18n = 'transfers.receive';
           btn.textContent = t('transfers.receive');
@@ -782,7 +778,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     } catch (err) {
       if (isAbort(err) || seq !== historySeq) return;
       if (err instanceof ApiError && err.status === 401) return;
-      toast(t('common.loadError', { message: errorMessage(err) }), 'error');
+      toast(t('common.loadError', { message: errorText(err) }), 'error');
     } finally {
       if (seq === historySeq) moreBtn.disabled = false;
     }
@@ -822,7 +818,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       fillItemFilter();
     } catch (err) {
       if (isAbort(err) || (err instanceof ApiError && err.status === 401)) return;
-      toast(t('common.loadError', { message: errorMessage(err) }), 'error');
+      toast(t('common.loadError', { message: errorText(err) }), 'error');
     }
     await Promise.all([loadHistory(false), withTransfers ? refreshTransfers() : Promise.resolve()]);
     page.dataset.version = String(Number(page.dataset.version ?? '0') + 1);
@@ -846,7 +842,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       if (err instanceof ApiError && (err.status === 403 || err.status === 404)) {
         return showProblem(h('div', { class: 'empty-state', 'data-testid': 'depot-problem' }, h('p', { i18n: err.status === 403 ? 'depot.forbidden' : 'depot.notFound' })));
       }
-      return showProblem(statusBlock(t('common.loadError', { message: errorMessage(err) }), true, () => void load(), t('common.retry')));
+      return showProblem(statusBlock(t('common.loadError', { message: errorText(err) }), true, () => void load(), t('common.retry')));
     }
     // The depot directory names transfer targets; without it the transfer form has no choices.
     try {

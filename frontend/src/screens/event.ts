@@ -1,10 +1,9 @@
 // One event (#/events/{id}): the summary table by county, township or city with response levels,
 // key figures, overdue, accepted and discrepancy markers; the level history; exports; and for
 // managers the level override and the status change. Reviewers, auditors and admins read.
-import { ApiError } from '../api';
+import { ApiError, errorText } from '../api';
 import {
   disasterApi,
-  errorText,
   indicatorLabel,
   isAbort,
   statusLabel,

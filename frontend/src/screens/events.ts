@@ -1,7 +1,7 @@
 // Disaster events (#/events): every event with its status, hazard, onset and overall response
 // level, linking to its summary. Managers open a new event here.
-import { ApiError } from '../api';
-import { disasterApi, errorText, hazardLabel, isAbort, sortEvents, type AreaRow, type DisasterEvent } from '../disaster';
+import { ApiError, errorText } from '../api';
+import { disasterApi, hazardLabel, isAbort, sortEvents, type AreaRow, type DisasterEvent } from '../disaster';
 import { beijingLocalToUtc, beijingNowLocal, HAZARDS } from '../disasterrules';
 import { h } from '../dom';
 import { fictionalBadge, levelChip, statusBadge } from '../eventui';

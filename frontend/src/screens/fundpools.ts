@@ -1,9 +1,10 @@
 // The fund pools card of the plans page: money each level has put up for the chosen event, what
 // approved funds plans have committed, what is left; managers register new money here.
+import { errorText } from '../api';
 import { h } from '../dom';
 import { formatDateTime, formatFen } from '../format';
 import { getLang, t, type MsgKey } from '../i18n';
-import { FUNDS_AID_TYPES, apiMessage, isAbortErr } from '../plans';
+import { FUNDS_AID_TYPES, isAbortErr } from '../plans';
 import { SOURCE_LEVELS, fundsApi, yuanToFen, type FundPool, type SourceLevel } from '../funds';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
@@ -52,7 +53,7 @@ export function fundPoolsCard(signal: AbortSignal, canAdd: boolean, eventId: () 
       render();
     } catch (err) {
       if (isAbortErr(err)) return;
-      box.replaceChildren(statusBlock(apiMessage(err), true, () => void reload(), t('map.retry')));
+      box.replaceChildren(statusBlock(errorText(err), true, () => void reload(), t('map.retry')));
     }
   };
 
@@ -91,7 +92,7 @@ export function fundPoolsCard(signal: AbortSignal, canAdd: boolean, eventId: () 
     } catch (err) {
       if (isAbortErr(err)) return;
       error.hidden = false;
-      error.textContent = apiMessage(err);
+      error.textContent = errorText(err);
     } finally {
       submit.disabled = false;
     }

@@ -2,12 +2,12 @@
 // (managers), and one list with its lines, the workflow buttons the role may use in its status
 // (submit → approve / return → publish for 公示 → payment file and paid), and the objections.
 // The server decides; its 409 / 422 messages are shown as they come.
+import { errorText } from '../api';
 import { h } from '../dom';
-import { disasterApi, errorText, isAbort, sortEvents, type DisasterEvent } from '../disaster';
+import { disasterApi, isAbort, sortEvents, type DisasterEvent } from '../disaster';
 import { formatDateTime, formatFen, formatInteger } from '../format';
 import { getLang, onLangChange, t, type MsgKey } from '../i18n';
 import {
-  actionError,
   AID_TYPES,
   disclosureEnded,
   householdsApi,
@@ -198,7 +198,7 @@ function newListCard(eventSel: HTMLSelectElement, aidSel: HTMLSelectElement, sig
       navigate(`/grants/${list.id}`);
     } catch (err) {
       if (isAbort(err)) return;
-      error.textContent = actionError(err);
+      error.textContent = errorText(err);
       error.hidden = false;
     } finally {
       submit.disabled = false;
@@ -304,7 +304,7 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
       await loadObjections();
       render();
     } catch (err) {
-      if (!isAbort(err)) showError(actionError(err));
+      if (!isAbort(err)) showError(errorText(err));
     }
   };
 
@@ -339,7 +339,7 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
               const name = await householdsApi.paymentFile(id, format, signal);
               toast(t('export.done', { name }));
             } catch (err) {
-              if (!isAbort(err)) showError(actionError(err));
+              if (!isAbort(err)) showError(errorText(err));
             } finally {
               b.disabled = false;
             }
@@ -408,7 +408,7 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
         await reload();
       } catch (e) {
         if (isAbort(e)) return;
-        err.textContent = actionError(e);
+        err.textContent = errorText(e);
         err.hidden = false;
       } finally {
         submit.disabled = false;

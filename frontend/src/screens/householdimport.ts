@@ -1,8 +1,8 @@
 // The household import card of the household register (registrars): a CSV or XLSX file, all or
 // nothing or skipping bad rows, the server's progress while a large file runs, then what was
 // imported and every row refused with its reason.
-import { ApiError } from '../api';
-import { errorText, isAbort } from '../disaster';
+import { ApiError, errorText } from '../api';
+import { isAbort } from '../disaster';
 import { h } from '../dom';
 import { formatInteger } from '../format';
 import { getLang, t } from '../i18n';

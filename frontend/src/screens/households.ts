@@ -1,8 +1,9 @@
 // Household register (#/households): search (names masked for readers without need), a paged
 // table with type, members, area and programmes; for registrars the import of household files;
 // for managers the hand-off exports per event.
+import { errorText } from '../api';
 import { h } from '../dom';
-import { disasterApi, errorText, isAbort, sortEvents, type DisasterEvent } from '../disaster';
+import { disasterApi, isAbort, sortEvents, type DisasterEvent } from '../disaster';
 import { formatInteger } from '../format';
 import { getLang, onLangChange, t, type MsgKey } from '../i18n';
 import { HANDOFF_PROGRAMMES, HOUSEHOLD_TYPES, householdsApi, labelOr, programmeText, type Household, type HouseholdPage } from '../households';

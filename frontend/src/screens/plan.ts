@@ -1,13 +1,13 @@
 // One allocation plan: the flows on a map, totals, fill rates, bottlenecks, unreachable areas,
 // time to aid, shipments, and the actions of the user's role (the reviewer's queue view).
-import { download } from '../api';
+import { download, errorText } from '../api';
 import { h } from '../dom';
 import { formatDateTime, formatInteger } from '../format';
 import { getLang, onLangChange, t, type MsgKey } from '../i18n';
 import type { ScreenContext } from '../routes';
 import { createMap, maplibregl } from '../map/setup';
 import { addPlanLayers, PLAN_COLORS, PLAN_LAYERS, planCollections } from '../map/planflows';
-import { apiMessage, fillPercent, formatMinutes, isAbortErr, planActions, plansApi, type AreaRow, type DirDepot, type ItemRow, type Plan, type Shipment } from '../plans';
+import { fillPercent, formatMinutes, isAbortErr, planActions, plansApi, type AreaRow, type DirDepot, type ItemRow, type Plan, type Shipment } from '../plans';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
 import { fundsAreasTable, fundsLevelsTable, fundsTotals } from './planfunds';
@@ -54,7 +54,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     } catch (err) {
       if (isAbortErr(err)) return;
       actionError.hidden = false;
-      actionError.textContent = apiMessage(err);
+      actionError.textContent = errorText(err);
       actionBox.querySelectorAll('button').forEach((b) => (b.disabled = false));
     }
   };
@@ -173,7 +173,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
           onclick: () =>
             void download('/exports/time-to-aid', { plan_id: id, format: f }, `time-to-aid-${id}.${f}`, signal)
               .then((n) => toast(t('export.done', { name: n })))
-              .catch((e) => !isAbortErr(e) && toast(t('export.failed', { message: apiMessage(e) }), 'error')),
+              .catch((e) => !isAbortErr(e) && toast(t('export.failed', { message: errorText(e) }), 'error')),
         }, f.toUpperCase()),
       ),
     );
@@ -342,7 +342,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       render();
     } catch (err) {
       if (isAbortErr(err)) return;
-      inner.replaceChildren(statusBlock(apiMessage(err), true, () => void load(), t('map.retry')));
+      inner.replaceChildren(statusBlock(errorText(err), true, () => void load(), t('map.retry')));
     }
   };
 

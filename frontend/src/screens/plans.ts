@@ -1,14 +1,14 @@
 // Allocation plans: the list (the reviewer's queue shows the submitted ones first) and, for managers,
 // "编制方案" for an event and an aid type.
 import type { DisasterEvent } from '../disaster';
-import { api } from '../api';
+import { api, errorText } from '../api';
 import { h } from '../dom';
 import { formatDateTime } from '../format';
 import { getLang, onLangChange, t, type MsgKey } from '../i18n';
 import { navigate } from '../router';
 import type { ScreenContext } from '../routes';
 import { RESPONSE_SCOPES } from '../funds';
-import { AID_TYPES, apiMessage, FUNDS_AID_TYPES, isAbortErr, planStatusClass, plansApi, type Plan } from '../plans';
+import { AID_TYPES, FUNDS_AID_TYPES, isAbortErr, planStatusClass, plansApi, type Plan } from '../plans';
 import { fundPoolsCard } from './fundpools';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
@@ -126,7 +126,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     } catch (err) {
       if (isAbortErr(err)) return;
       error.hidden = false;
-      error.textContent = apiMessage(err);
+      error.textContent = errorText(err);
     } finally {
       createBtn.disabled = false;
       progress.hidden = true;
@@ -154,7 +154,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       page.dataset.ready = 'true';
     } catch (err) {
       if (isAbortErr(err)) return;
-      listBox.replaceChildren(statusBlock(apiMessage(err), true, () => void load(), t('map.retry')));
+      listBox.replaceChildren(statusBlock(errorText(err), true, () => void load(), t('map.retry')));
     }
   };
   void load();

@@ -1,10 +1,11 @@
 // Shipments: a depot keeper's approved plan parts to dispatch ("发运") and outgoing shipments;
 // managers' and reporters' incoming shipments with a receive form (prefilled with the shipped amounts).
+import { errorText } from '../api';
 import { h } from '../dom';
 import { formatDateTime, formatInteger } from '../format';
 import { getLang, onLangChange, t, type MsgKey } from '../i18n';
 import type { ScreenContext } from '../routes';
-import { apiMessage, isAbortErr, plansApi, receiveErrors, type AreaRow, type DirDepot, type ItemRow, type Plan, type Shipment } from '../plans';
+import { isAbortErr, plansApi, receiveErrors, type AreaRow, type DirDepot, type ItemRow, type Plan, type Shipment } from '../plans';
 import { toast } from '../toast';
 import { statusBlock } from '../widgets';
 import '../styles.plans.css';
@@ -54,7 +55,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     } catch (e) {
       if (isAbortErr(e)) return;
       err.hidden = false;
-      err.textContent = apiMessage(e);
+      err.textContent = errorText(e);
       btn.disabled = false;
     }
   };
@@ -100,7 +101,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       } catch (e) {
         if (isAbortErr(e)) return;
         err.hidden = false;
-        err.textContent = apiMessage(e);
+        err.textContent = errorText(e);
         confirm.disabled = false;
       }
     });
@@ -179,7 +180,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       render();
     } catch (e) {
       if (isAbortErr(e)) return;
-      inner.replaceChildren(statusBlock(apiMessage(e), true, () => void load(), t('map.retry')));
+      inner.replaceChildren(statusBlock(errorText(e), true, () => void load(), t('map.retry')));
     }
   };
 

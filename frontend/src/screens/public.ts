@@ -1,9 +1,9 @@
 // Public disclosure page (#/public, #/public/{id}): no login. The published (公示) and paid
 // grant lists per area with masked names and ID numbers, amounts and the period, and an
 // objection form (name or contact optional, reason required; the server limits it per address).
-import { ApiError } from '../api';
+import { ApiError, errorText } from '../api';
 import { h } from '../dom';
-import { errorText, isAbort } from '../disaster';
+import { isAbort } from '../disaster';
 import { formatDateTime, formatFen, formatInteger } from '../format';
 import { getLang, onLangChange, t } from '../i18n';
 import { householdsApi, labelOr, type Disclosure } from '../households';

@@ -2,10 +2,9 @@
 // stage (初报/续报/核报), the grouped indicators, a description and, when a figure fell or jumped,
 // an explanation. Checked in the browser with the server's rules (disasterrules.ts); the server's
 // 422 reasons appear beside their fields. The area's earlier versions are listed beside the form.
-import { ApiError } from '../api';
+import { ApiError, errorText } from '../api';
 import {
   disasterApi,
-  errorText,
   indicatorLabel,
   isAbort,
   stageLabel,

@@ -1,10 +1,9 @@
 // The assessor's queue (#/events/{id}/verify): areas with reports, grouped by county, with their
 // status (to verify, verified, discrepancy, accepted); for the chosen area the reported and the
 // verified figures side by side, a reason for every changed figure, and accept / return.
-import { ApiError } from '../api';
+import { ApiError, errorText } from '../api';
 import {
   disasterApi,
-  errorText,
   indicatorLabel,
   isAbort,
   stageLabel,
