@@ -240,6 +240,16 @@ store_tests! {
         let (status, approved) = server.post(&format!("/api/v1/plans/{id}/approve"), &reviewer, json!({})).await;
         assert_eq!((status, approved["status"].as_str()), (StatusCode::OK, Some("approved")), "{approved}");
 
+        // 永修's own plan draws on 永修's depots only, also when its lines are edited.
+        let (status, own_plan) = server.post("/api/v1/plans", &yongxiu, json!({"event_id": 1, "aid_type": "transitional", "kind": "materials"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{own_plan}");
+        let mut line = own_plan["lines"][0].clone();
+        assert_ne!(line["depot_id"], 1, "{own_plan}");
+        line["depot_id"] = json!(1); // the city's depot
+        let (status, body) = server.call(Method::PATCH, &format!("/api/v1/plans/{}", own_plan["id"]), Some(&yongxiu), Some(json!({"lines": [line]}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["details"][0]["field"], "lines[0].depot_id", "{body}");
+
         // The flood spans six counties: 永修's manager neither closes it nor draws its blocked zones,
         // and opens events of their own county only.
         let (status, body) = server.call(Method::PATCH, "/api/v1/events/1", Some(&yongxiu), Some(json!({"status": "stabilised"}))).await;

@@ -483,24 +483,24 @@ pub async fn import_file(
             read += 1;
             reading.read(read, raw.read_fraction);
             match checker.row(&raw) {
-            Ok(input) => {
-                let key = input.id_number[..17].parse::<u64>().unwrap_or_default();
-                if let Some(first) = first_row_of.get(&key) {
-                    errors.push(RowError { row: raw.row, field: "head_id_number".into(), reason: format!("the same ID number as row {first}") });
-                    return;
+                Ok(input) => {
+                    let key = input.id_number[..17].parse::<u64>().unwrap_or_default();
+                    if let Some(first) = first_row_of.get(&key) {
+                        errors.push(RowError { row: raw.row, field: "head_id_number".into(), reason: format!("the same ID number as row {first}") });
+                        return;
+                    }
+                    first_row_of.insert(key, raw.row);
+                    if !sending || (all_or_nothing && !errors.is_empty()) {
+                        return;
+                    }
+                    sent_rows.push(raw.row);
+                    batch.push(input.seal(&pii));
+                    if batch.len() == IMPORT_BATCH {
+                        // A closed channel means the store failed; its error is the answer.
+                        sending = sender.blocking_send(ImportMessage::Batch(std::mem::take(&mut batch))).is_ok();
+                    }
                 }
-                first_row_of.insert(key, raw.row);
-                if !sending || (all_or_nothing && !errors.is_empty()) {
-                    return;
-                }
-                sent_rows.push(raw.row);
-                batch.push(input.seal(&pii));
-                if batch.len() == IMPORT_BATCH {
-                    // A closed channel means the store failed; its error is the answer.
-                    sending = sender.blocking_send(ImportMessage::Batch(std::mem::take(&mut batch))).is_ok();
-                }
-            }
-            Err(problems) => errors.extend(problems.into_iter().map(|p| RowError { row: raw.row, field: p.field, reason: p.reason })),
+                Err(problems) => errors.extend(problems.into_iter().map(|p| RowError { row: raw.row, field: p.field, reason: p.reason })),
             }
         })?;
         reading.read(total, 1.0);

@@ -374,8 +374,9 @@ async fn edit_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i
         if line.quantity <= 0 {
             problems.push(FieldError::new(field("quantity"), "must be a positive whole number"));
         }
-        if !depots.iter().any(|d| d.id == line.depot_id && d.status == "active") {
-            problems.push(FieldError::new(field("depot_id"), format!("unknown or inactive depot {}", line.depot_id)));
+        // As when the plan was computed: only active depots in the editor's scope supply it.
+        if !depots.iter().any(|d| d.id == line.depot_id && d.status == "active" && can_read(&actor.user, d)) {
+            problems.push(FieldError::new(field("depot_id"), format!("depot {} is unknown, inactive or outside your scope", line.depot_id)));
         }
         let Some(fill) = plan.result.areas.iter().find(|a| a.area_code == line.area_code && a.item == line.item) else {
             problems.push(FieldError::new(field("area_code"), format!("{} has no demand for {} in this plan", line.area_code, line.item)));
