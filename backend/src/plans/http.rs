@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::needs::{DemandPoint, demand_points, item_demand};
-use super::store::{NewPlan, PlanError};
+use super::store::{NewPlan, PlanError, ShipmentFilter};
 use super::{AidType, AreaFill, Bottleneck, Plan, PlanKind, PlanLine, PlanResult, PlanStatus, Shipment, TimeToAid, Totals, Unreachable};
 use crate::auth::{Actor, Role, User};
 use crate::depots::{Depot, can_operate, can_read};
@@ -519,7 +519,7 @@ async fn dispatch_plan(
     }
     let audit = actor.audit("plan.dispatch", "plan", id.to_string());
     let created = state.store.dispatch(id, Some(&allowed), &audit).await?;
-    let shipments = state.store.shipments(Some(id), None).await?;
+    let shipments = state.store.shipments(ShipmentFilter { plan_id: Some(id), ..Default::default() }).await?;
     Ok(Json(shipments.into_iter().filter(|s| created.contains(&s.id)).collect()))
 }
 
@@ -548,7 +548,7 @@ pub struct ShipmentQuery {
     responses((status = 200, body = [Shipment])))]
 async fn list_shipments(State(state): State<AppState>, actor: Actor, Query(query): Query<ShipmentQuery>) -> AppResult<Json<Vec<Shipment>>> {
     let depots = state.store.list_depots().await?;
-    let shipments = state.store.shipments(query.plan_id, query.depot_id).await?;
+    let shipments = state.store.shipments(ShipmentFilter { id: None, plan_id: query.plan_id, depot_id: query.depot_id }).await?;
     Ok(Json(
         shipments
             .into_iter()
@@ -575,7 +575,7 @@ pub struct ReceiptInput {
     request_body = ReceiptInput, responses((status = 200, body = Shipment), (status = 403), (status = 404), (status = 409), (status = 422)))]
 async fn receive_shipment(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>, Json(input): Json<ReceiptInput>) -> AppResult<Json<Shipment>> {
     actor.require_role(&[Role::Manager, Role::Reporter])?;
-    let shipment = state.store.shipments(None, None).await?.into_iter().find(|s| s.id == id).ok_or_else(|| AppError::NotFound(format!("no shipment {id}")))?;
+    let shipment = state.store.shipments(ShipmentFilter { id: Some(id), ..Default::default() }).await?.pop().ok_or_else(|| AppError::NotFound(format!("no shipment {id}")))?;
     actor.require_area(&shipment.area_code)?;
     let mut received = BTreeMap::new();
     let mut problems = Vec::new();
@@ -596,7 +596,7 @@ async fn receive_shipment(State(state): State<AppState>, actor: Actor, Path(id):
     }
     let audit = actor.audit("shipment.receive", "shipment", id.to_string()).with_after(&received);
     state.store.receive_shipment(id, &received, &audit).await?;
-    let shipment = state.store.shipments(Some(shipment.plan_id), None).await?.into_iter().find(|s| s.id == id).expect("exists");
+    let shipment = state.store.shipments(ShipmentFilter { id: Some(id), ..Default::default() }).await?.pop().expect("exists");
     Ok(Json(shipment))
 }
 
@@ -605,7 +605,7 @@ async fn receive_shipment(State(state): State<AppState>, actor: Actor, Path(id):
 async fn time_to_aid(state: &AppState, plan: &Plan) -> AppResult<Vec<TimeToAid>> {
     let event = event_or_404(state, plan.row.event_id).await?;
     let since = |t: chrono::DateTime<chrono::Utc>| (t - event.onset_at).num_minutes();
-    let shipments = state.store.shipments(Some(plan.row.id), None).await?;
+    let shipments = state.store.shipments(ShipmentFilter { plan_id: Some(plan.row.id), ..Default::default() }).await?;
     let funds = plan.result.funds.as_ref();
     let mut areas: Vec<&str> = match funds {
         Some(funds) => funds.areas.iter().map(|a| a.area_code.as_str()).collect(),

@@ -47,6 +47,14 @@ impl From<StockError> for PlanError {
     }
 }
 
+/// Which shipments to read; every field set narrows the result.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ShipmentFilter {
+    pub id: Option<i64>,
+    pub plan_id: Option<i64>,
+    pub depot_id: Option<i64>,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewPlan {
     pub event_id: i64,
@@ -86,7 +94,8 @@ pub trait PlanStore {
     /// the plan is dispatched once every depot has shipped. Returns the new shipments' ids. A funds
     /// plan is disbursed at once and completes (no shipments).
     async fn dispatch(&self, id: i64, depots: Option<&[i64]>, audit: &AuditEntry) -> Result<Vec<i64>, PlanError>;
-    async fn shipments(&self, plan_id: Option<i64>, depot_id: Option<i64>) -> sqlx::Result<Vec<Shipment>>;
+    /// Shipments with their lines, narrowed by whichever of the filter's fields are set.
+    async fn shipments(&self, filter: ShipmentFilter) -> sqlx::Result<Vec<Shipment>>;
     /// Records what arrived; the plan completes when all its shipments are received.
     async fn receive_shipment(&self, id: i64, received: &BTreeMap<String, i64>, audit: &AuditEntry) -> Result<(), PlanError>;
 }
@@ -332,29 +341,26 @@ impl_for_backends!(impl PlanStore {
         Ok(created)
     }
 
-    async fn shipments(&self, plan_id: Option<i64>, depot_id: Option<i64>) -> sqlx::Result<Vec<Shipment>> {
-        let mut shipments = sqlx::query_as::<_, Shipment>(
-            "SELECT id, plan_id, depot_id, area_code, status, dispatched_at, dispatched_by, received_at, received_by FROM shipments
-             WHERE ($1 IS NULL OR plan_id = $1) AND ($2 IS NULL OR depot_id = $2) ORDER BY id",
-        )
-        .bind(plan_id)
-        .bind(depot_id)
-        .fetch_all(self.reader())
-        .await?;
-        let lines: Vec<(i64, String, i64, Option<i64>)> = sqlx::query_as(
-            "SELECT l.shipment_id, l.item_code, l.quantity, l.received FROM shipment_lines l JOIN shipments s ON s.id = l.shipment_id
-             WHERE ($1 IS NULL OR s.plan_id = $1) AND ($2 IS NULL OR s.depot_id = $2) ORDER BY l.shipment_id, l.item_code",
-        )
-        .bind(plan_id)
-        .bind(depot_id)
-        .fetch_all(self.reader())
-        .await?;
+    async fn shipments(&self, filter: ShipmentFilter) -> sqlx::Result<Vec<Shipment>> {
+        let mut query = sqlx::QueryBuilder::new(
+            "SELECT s.id, s.plan_id, s.depot_id, s.area_code, s.status, s.dispatched_at, s.dispatched_by, s.received_at, s.received_by
+             FROM shipments s WHERE TRUE",
+        );
+        Self::push_shipment_filter(&mut query, &filter);
+        query.push(" ORDER BY s.id");
+        let mut shipments: Vec<Shipment> = query.build_query_as().fetch_all(self.reader()).await?;
+        let mut query = sqlx::QueryBuilder::new(
+            "SELECT l.shipment_id, l.item_code, l.quantity, l.received FROM shipment_lines l JOIN shipments s ON s.id = l.shipment_id WHERE TRUE",
+        );
+        Self::push_shipment_filter(&mut query, &filter);
+        query.push(" ORDER BY l.shipment_id, l.item_code");
+        let rows: Vec<(i64, String, i64, Option<i64>)> = query.build_query_as().fetch_all(self.reader()).await?;
+        let mut lines: std::collections::HashMap<i64, Vec<ShipmentLine>> = std::collections::HashMap::new();
+        for (shipment_id, item, quantity, received) in rows {
+            lines.entry(shipment_id).or_default().push(ShipmentLine { item, quantity, received });
+        }
         for shipment in &mut shipments {
-            shipment.lines = lines
-                .iter()
-                .filter(|l| l.0 == shipment.id)
-                .map(|(_, item, quantity, received)| ShipmentLine { item: item.clone(), quantity: *quantity, received: *received })
-                .collect();
+            shipment.lines = lines.remove(&shipment.id).unwrap_or_default();
         }
         Ok(shipments)
     }
@@ -400,6 +406,15 @@ impl_for_backends!(impl PlanStore {
 });
 
 impl_for_backends!(impl {
+    /// Only the conditions given, so each query uses the index it can.
+    fn push_shipment_filter(query: &mut sqlx::QueryBuilder<<Self as crate::db::Backend>::Db>, filter: &ShipmentFilter) {
+        for (column, value) in [("s.id", filter.id), ("s.plan_id", filter.plan_id), ("s.depot_id", filter.depot_id)] {
+            if let Some(value) = value {
+                query.push(format!(" AND {column} = ")).push_bind(value);
+            }
+        }
+    }
+
     async fn insert_lines(
         tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>,
         plan_id: i64,
