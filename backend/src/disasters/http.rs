@@ -55,6 +55,15 @@ pub async fn event_or_404(state: &AppState, id: i64) -> AppResult<Event> {
     state.store.get_event(id).await?.ok_or_else(|| AppError::NotFound(format!("no event {id}")))
 }
 
+/// An event the caller may change: every one of its counties is in their scope, so one county's
+/// manager does not close, rename or redraw (blocked zones reroute its plans) an event that other
+/// counties live through.
+async fn event_to_change(state: &AppState, actor: &Actor, id: i64) -> AppResult<Event> {
+    let event = event_or_404(state, id).await?;
+    actor.require_areas(event.affected_areas.iter().map(String::as_str))?;
+    Ok(event)
+}
+
 fn parse_body<T: serde::de::DeserializeOwned>(body: Value) -> AppResult<T> {
     serde_json::from_value(body).map_err(|e| AppError::invalid_field("body", e.to_string()))
 }
@@ -144,14 +153,13 @@ async fn update_event(
     Json(input): Json<EventInput>,
 ) -> AppResult<Json<Event>> {
     actor.require_role(&[Role::Manager])?;
-    let event = event_or_404(&state, id).await?;
+    let event = event_to_change(&state, &actor, id).await?;
     if event.status.0 == EventStatus::Closed && input.status != Some(EventStatus::Active) {
         return Err(AppError::conflict("the event is closed; reopen it (status active) to change it"));
     }
     let fields = event_fields(&state, input, Some(&event)).await?;
-    // The whole event, before and after, is in the caller's scope: one county's manager does not
-    // close, rename or redraw an event that other counties live through.
-    actor.require_areas(event.affected_areas.iter().chain(&fields.affected_areas).map(String::as_str))?;
+    // The counties it is given must be in scope too.
+    actor.require_areas(fields.affected_areas.iter().map(String::as_str))?;
     let audit = actor
         .audit("event.update", "event", id.to_string())
         .with_before(&event)
@@ -837,9 +845,7 @@ async fn add_blockage(
     Json(input): Json<BlockageInput>,
 ) -> AppResult<(StatusCode, Json<Value>)> {
     actor.require_role(&[Role::Manager])?;
-    // Blocked zones reroute every plan of the event: drawn by a manager whose scope covers it.
-    let event = event_or_404(&state, id).await?;
-    actor.require_areas(event.affected_areas.iter().map(String::as_str))?;
+    event_to_change(&state, &actor, id).await?;
     let geometry = match input.geometry.get("type").and_then(Value::as_str) {
         Some("Feature") => input.geometry.get("geometry").cloned().unwrap_or(Value::Null),
         _ => input.geometry,
@@ -861,8 +867,7 @@ async fn delete_blockage(
     Path((id, blockage_id)): Path<(i64, i64)>,
 ) -> AppResult<StatusCode> {
     actor.require_role(&[Role::Manager])?;
-    let event = event_or_404(&state, id).await?;
-    actor.require_areas(event.affected_areas.iter().map(String::as_str))?;
+    event_to_change(&state, &actor, id).await?;
     let audit = actor.audit("blockage.delete", "blockage", blockage_id.to_string());
     if !state.store.delete_blockage(id, blockage_id, &audit).await? {
         return Err(AppError::NotFound(format!("no blocked zone {blockage_id} in event {id}")));
