@@ -7,7 +7,9 @@ import { fetchMe, logout } from './auth';
 import { clear, h } from './dom';
 import { applyTranslations, getLang, locale, onLangChange, t, type MsgKey } from './i18n';
 import { matchPath, navigate, parseHash } from './router';
-import { canOpen, homePath, LOGIN_PATH, routes, type Cleanup, type Route } from './routes';
+import { homePath } from './roles';
+import { canOpen, LOGIN_PATH, routes, type Route } from './routes';
+import { openScreen, type OpenScreen } from './screen';
 import { clearSession, getSession, updateUser, type Session, type User } from './session';
 import { createShell, type Shell } from './shell';
 import { setNotice } from './notice';
@@ -15,8 +17,7 @@ import { setNotice } from './notice';
 const app = document.getElementById('app')!;
 
 let shell: Shell | null = null;
-let cleanup: Cleanup | null = null;
-let abort: AbortController | null = null;
+let screen: OpenScreen | null = null;
 let renderSeq = 0;
 let currentTitle: MsgKey | null = null;
 
@@ -27,13 +28,9 @@ function updateDocumentTitle(): void {
 }
 
 function unmountScreen(): void {
-  abort?.abort();
-  abort = null;
-  try {
-    cleanup?.();
-  } finally {
-    cleanup = null;
-  }
+  const leaving = screen;
+  screen = null;
+  leaving?.close();
 }
 
 function dropShell(): void {
@@ -125,16 +122,13 @@ async function render(): Promise<void> {
   if (!found) return void container.append(message('route.notFound'));
   if (!canOpen(found.route, session)) return void container.append(message('route.forbidden'));
 
-  const controller = new AbortController();
-  abort = controller;
+  const opened = openScreen(container, { session, args: found.args, params });
+  screen = opened;
   const mod = await found.route.load();
-  if (seq !== renderSeq || controller.signal.aborted) return;
-  const result = await mod.mount(container, { session, args: found.args, params, signal: controller.signal });
-  if (seq !== renderSeq || controller.signal.aborted) {
-    if (typeof result === 'function') result();
-    return;
-  }
-  cleanup = typeof result === 'function' ? result : null;
+  if (seq !== renderSeq || opened.ctx.signal.aborted) return;
+  await mod.mount(container, opened.ctx);
+  // Another address was asked for while mounting: leave (nothing happens if its render already did).
+  if (seq !== renderSeq) opened.close();
 }
 
 onUnauthorized(() => {

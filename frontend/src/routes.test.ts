@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { canOpen, homePath, navTabs, routes } from './routes';
-import type { Role, Session } from './session';
+import type { Role } from './roles';
+import { canOpen, navTabs, routes } from './routes';
+import type { Session } from './session';
 
 const session = (role: Role, depot_ids?: number[]): Session => ({
   token: 't',
   expires_at: '2999-01-01T00:00:00Z',
   user: { id: 1, username: role, role, area_code: null, display_name: role, depot_ids },
-});
-
-describe('homePath', () => {
-  it('sends a depot keeper to their first depot, everyone else to the map', () => {
-    expect(homePath({ role: 'depot_staff', depot_ids: [7, 2] })).toBe('/depots/7');
-    expect(homePath({ role: 'depot_staff', depot_ids: [] })).toBe('/map');
-    expect(homePath({ role: 'depot_staff' })).toBe('/map');
-    expect(homePath({ role: 'manager', depot_ids: [3] })).toBe('/map');
-    expect(homePath(null)).toBe('/map');
-  });
 });
 
 describe('navTabs', () => {

@@ -1,23 +1,22 @@
 // The route table. A new workspace = one module under screens/ + one entry here.
 import type { MsgKey } from './i18n';
-import type { Session, Role, User } from './session';
-
-export type Cleanup = () => void;
-
-export interface ScreenContext {
-  /** Null only on public screens. */
-  session: Session | null;
-  /** Captured `:segments` of the route pattern. */
-  args: Record<string, string>;
-  /** Query part of the hash (`#/map?event=3`). */
-  params: URLSearchParams;
-  /** Set when the screen is left: stop fetches and timers. */
-  signal: AbortSignal;
-}
-
-export interface ScreenModule {
-  mount(root: HTMLElement, ctx: ScreenContext): void | Cleanup | Promise<void | Cleanup>;
-}
+import {
+  DEPOT_READERS,
+  EVENT_READERS,
+  GRANT_USERS,
+  hasRole,
+  HOUSEHOLD_READERS,
+  ownDepotPath,
+  PLAN_READERS,
+  PLANNERS,
+  REPORTERS,
+  SHIPMENT_USERS,
+  STOCK_READERS,
+  VERIFIERS,
+  type Role,
+} from './roles';
+import type { ScreenModule } from './screen';
+import type { Session, User } from './session';
 
 export interface Route {
   /** Pattern such as '/map' or '/depots/:id'. */
@@ -35,22 +34,11 @@ export interface Route {
   /** The tab(s) to highlight while this route is open, when it is not the route's own tab. */
   tab?: string | string[];
   /** Roles that may open it; all signed-in roles when absent. */
-  roles?: Role[];
+  roles?: readonly Role[];
   load: () => Promise<ScreenModule>;
 }
 
 export const LOGIN_PATH = '/login';
-export const HOME_PATH = '/map';
-
-const STOCK_READERS: Role[] = ['manager', 'admin', 'auditor'];
-/** Roles that read the event summaries (managers act on them; the others read). */
-export const EVENT_READERS: Role[] = ['manager', 'reviewer', 'auditor', 'admin'];
-export const REPORTERS: Role[] = ['reporter', 'manager'];
-export const VERIFIERS: Role[] = ['assessor', 'manager'];
-/** The household register: managers and auditors read it, reporters register households in
- *  their townships (the import card); grant-list users (managers draft, reviewers approve). */
-export const HOUSEHOLD_READERS: Role[] = ['manager', 'reporter', 'auditor', 'admin'];
-export const GRANT_USERS: Role[] = ['manager', 'reviewer', 'admin'];
 
 export const routes: Route[] = [
   { path: LOGIN_PATH, titleKey: 'login.title', public: true, load: () => import('./screens/login') },
@@ -68,9 +56,9 @@ export const routes: Route[] = [
     path: '/depots/:id',
     titleKey: 'nav.depot',
     navKey: 'nav.myDepot',
-    nav: (u) => (u.role === 'depot_staff' && u.depot_ids?.length ? `/depots/${u.depot_ids[0]}` : null),
+    nav: ownDepotPath,
     tab: '/depots',
-    roles: ['depot_staff', ...STOCK_READERS],
+    roles: DEPOT_READERS,
     load: () => import('./screens/depot'),
   },
   { path: '/reserves', titleKey: 'nav.reserves', nav: true, roles: STOCK_READERS, load: () => import('./screens/reserves') },
@@ -81,9 +69,9 @@ export const routes: Route[] = [
   { path: '/public', titleKey: 'nav.public', public: true, load: () => import('./screens/public') },
   { path: '/public/:id', titleKey: 'nav.public', public: true, load: () => import('./screens/public') },
   // Allocation plans (managers plan, reviewers approve), shipments (keepers dispatch, managers and reporters receive).
-  { path: '/plans', titleKey: 'nav.plans', nav: true, roles: ['manager', 'reviewer'], load: () => import('./screens/plans') },
-  { path: '/plans/:id', titleKey: 'nav.plan', tab: '/plans', roles: ['manager', 'reviewer', 'depot_staff'], load: () => import('./screens/plan') },
-  { path: '/shipments', titleKey: 'nav.shipments', nav: (u) => (u.role !== 'depot_staff' || u.depot_ids?.length ? '/shipments' : null), roles: ['manager', 'depot_staff', 'reporter'], load: () => import('./screens/planshipments') },
+  { path: '/plans', titleKey: 'nav.plans', nav: true, roles: PLANNERS, load: () => import('./screens/plans') },
+  { path: '/plans/:id', titleKey: 'nav.plan', tab: '/plans', roles: PLAN_READERS, load: () => import('./screens/plan') },
+  { path: '/shipments', titleKey: 'nav.shipments', nav: (u) => (u.role !== 'depot_staff' || u.depot_ids?.length ? '/shipments' : null), roles: SHIPMENT_USERS, load: () => import('./screens/planshipments') },
   // Planned workspaces (one module each under screens/):
   //   /planner (manager), /reviews (reviewer), /public/disclosures (public)
 ];
@@ -91,13 +79,7 @@ export const routes: Route[] = [
 export function canOpen(route: Route, session: Session | null): boolean {
   if (route.public) return true;
   if (!session) return false;
-  return !route.roles || route.roles.includes(session.user.role as Role);
-}
-
-/** Where a user lands after signing in: a depot keeper on their (first) depot, everyone else on the map. */
-export function homePath(user: Pick<User, 'role' | 'depot_ids'> | null | undefined): string {
-  if (user?.role === 'depot_staff' && user.depot_ids?.length) return `/depots/${user.depot_ids[0]}`;
-  return HOME_PATH;
+  return !route.roles || hasRole(session.user, route.roles);
 }
 
 /** The header tabs for a user: [route, link]. */

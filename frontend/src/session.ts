@@ -1,6 +1,5 @@
 // The signed-in session lives in sessionStorage: it ends with the tab.
-
-export type Role = 'manager' | 'depot_staff' | 'reporter' | 'assessor' | 'reviewer' | 'auditor' | 'admin';
+import type { Role } from './roles';
 
 export interface User {
   id: string | number;

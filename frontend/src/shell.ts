@@ -2,6 +2,7 @@
 // and the workspace area that screens render into.
 import { h } from './dom';
 import { t, type MsgKey } from './i18n';
+import { ROLES, type Role } from './roles';
 import { navTabs } from './routes';
 import type { Session, User } from './session';
 import { langSwitch, logo } from './widgets';
@@ -17,7 +18,7 @@ export interface Shell {
 
 function roleKey(role: string): MsgKey | null {
   const key = `role.${role}`;
-  return ['manager', 'depot_staff', 'reporter', 'assessor', 'reviewer', 'auditor', 'admin'].includes(role) ? (key as MsgKey) : null;
+  return ROLES.includes(role as Role) ? (key as MsgKey) : null;
 }
 
 export function createShell(session: Session, onLogout: () => void): Shell {

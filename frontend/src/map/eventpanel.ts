@@ -25,6 +25,7 @@ import { formatDateTime } from '../format';
 import type { AreaCollection } from '../geo';
 import { getLang, t, type MsgKey } from '../i18n';
 import { formatHash } from '../router';
+import { EVENT_READERS, hasRole } from '../roles';
 import type { User } from '../session';
 import {
   addEventLayers,
@@ -70,8 +71,6 @@ export interface EventPanelOptions {
   /** Fly to a county (from the lists). */
   focus(code: string): void;
 }
-
-const EVENT_READERS = ['manager', 'reviewer', 'auditor', 'admin'];
 
 function legendRow(swatch: HTMLElement, text: string, testid?: string): HTMLElement {
   return h('li', { 'data-testid': testid }, swatch, h('span', {}, text));
@@ -183,7 +182,7 @@ export function createEventPanel(map: MlMap, opts: EventPanelOptions): EventPane
       h('span', {}, t('common.labelled', { label: t('event.status'), value: statusLabel(e.status) })),
     );
     const items: HTMLElement[] = [];
-    if (EVENT_READERS.includes(String(user.role))) items.push(h('a', { class: 'link', href: `#/events/${e.id}`, 'data-testid': 'event-detail-link' }, t('map.openEvent')));
+    if (hasRole(user, EVENT_READERS)) items.push(h('a', { class: 'link', href: `#/events/${e.id}`, 'data-testid': 'event-detail-link' }, t('map.openEvent')));
     if (user.role === 'reporter' || user.role === 'manager') items.push(h('a', { class: 'link', href: `#/events/${e.id}/report`, 'data-testid': 'event-report-link' }, t('map.openReport')));
     if (user.role === 'assessor' || user.role === 'manager') items.push(h('a', { class: 'link', href: `#/events/${e.id}/verify`, 'data-testid': 'event-verify-link' }, t('map.openVerify')));
     links.replaceChildren(...items);

@@ -4,9 +4,9 @@
 import { ApiError, download, errorText } from '../api';
 import { h } from '../dom';
 import { formatDate, formatDateTime, formatInteger, formatPercent, formatQuantity, formatSigned, formatVolume, unitLabel } from '../format';
-import { getLang, onLangChange, t, type MsgKey, type Params } from '../i18n';
+import { getLang, t, type MsgKey, type Params } from '../i18n';
 import { navigate } from '../router';
-import type { ScreenContext } from '../routes';
+import type { ScreenContext } from '../screen';
 import { itemName, sortItems, stockApi, TIER_ORDER, type DepotDetail, type DepotEntry, type Item, type Movement, type StockRow, type Transfer } from '../stock';
 import {
   ADJUST_REASONS,
@@ -71,7 +71,6 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   let historyKind = '';
   let historyItem = '';
   let historySeq = 0;
-  const langHooks: Array<() => void> = [];
 
   const unitOf = (code: string) => itemByCode.get(code)?.unit ?? stock.find((r) => r.item === code)?.unit ?? '';
   const nameOf = (code: string) => {
@@ -174,7 +173,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       exports,
     );
   };
-  langHooks.push(renderHeader);
+  ctx.onLang(renderHeader);
 
   // ---- stock table -------------------------------------------------------------
   const stockTable = dataTable(
@@ -263,7 +262,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       }),
     );
   };
-  langHooks.push(renderStock);
+  ctx.onLang(renderStock);
 
   // ---- movement forms ------------------------------------------------------------
   const opsBody = h('div', { class: 'ops-body' });
@@ -565,7 +564,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       }
     });
 
-    langHooks.push(refreshOptions);
+    ctx.onLang(refreshOptions);
     forms.push({ refreshOptions });
     return form;
   }
@@ -668,7 +667,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       outgoing.length ? table(outgoing, 'out', 'transfers.outgoing') : '',
     );
   };
-  langHooks.push(renderTransfers);
+  ctx.onLang(renderTransfers);
 
   // ---- history ---------------------------------------------------------------------
   const kindFilter = h(
@@ -716,7 +715,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     itemFilter.replaceChildren(h('option', { value: '', i18n: 'common.all' }), ...codes.map((c) => h('option', { value: c }, nameOf(c))));
     itemFilter.value = codes.includes(keep) ? keep : '';
   };
-  langHooks.push(fillItemFilter);
+  ctx.onLang(fillItemFilter);
 
   const details = (m: Movement): string => {
     const parts: string[] = [];
@@ -760,7 +759,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     moreBtn.hidden = nextBefore === null;
     (historyFoot.firstChild as HTMLElement).textContent = history.length ? `${t('history.shown', { n: formatInteger(history.length, lang) })}${nextBefore === null ? ` · ${t('history.end')}` : ''}` : '';
   };
-  langHooks.push(renderHistory);
+  ctx.onLang(renderHistory);
 
   const loadHistory = async (append: boolean) => {
     const seq = ++historySeq;
@@ -868,13 +867,4 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     page.dataset.version = '1';
   };
   void load();
-
-  const offLang = onLangChange(() => {
-    for (const fn of langHooks) fn();
-  });
-
-  return () => {
-    offLang();
-    page.remove();
-  };
 }

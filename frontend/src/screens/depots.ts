@@ -3,8 +3,8 @@
 import { ApiError } from '../api';
 import { h } from '../dom';
 import { formatInteger, formatPercent, formatVolume } from '../format';
-import { getLang, onLangChange, t, type MsgKey } from '../i18n';
-import type { ScreenContext } from '../routes';
+import { getLang, t, type MsgKey } from '../i18n';
+import type { ScreenContext } from '../screen';
 import { stockApi, TIER_ORDER, type Depot } from '../stock';
 import { capacityShare, readinessColor, readinessLevel, TIERS } from '../stockrules';
 import { badge, dataTable, shareBar, statusBlock } from '../widgets';
@@ -109,9 +109,5 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   };
   void load();
 
-  const offLang = onLangChange(render);
-  return () => {
-    offLang();
-    page.remove();
-  };
+  ctx.onLang(render);
 }

@@ -18,8 +18,8 @@ import { differs, formatFigure, indicatorUnit, isLevel, LEVELS, levelLabel, next
 import { h } from '../dom';
 import { eventHeader, levelChip } from '../eventui';
 import { formatDateTime } from '../format';
-import { getLang, onLangChange, t, type MsgKey } from '../i18n';
-import type { ScreenContext } from '../routes';
+import { getLang, t, type MsgKey } from '../i18n';
+import type { ScreenContext } from '../screen';
 import { serverFieldErrors } from '../stockrules';
 import { toast } from '../toast';
 import { badge, statusBlock } from '../widgets';
@@ -46,7 +46,6 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   let level: SummaryLevel = (['county', 'township', 'city'] as string[]).includes(ctx.params.get('level') ?? '') ? (ctx.params.get('level') as SummaryLevel) : 'county';
   let onlyWithData = true;
   const names = new Map<string, string>();
-  const langHooks: Array<() => void> = [];
 
   const remember = (s: EventSummary) => {
     for (const a of s.areas) names.set(a.code, a.name);
@@ -110,7 +109,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       }),
     );
   };
-  langHooks.push(renderHeader);
+  ctx.onLang(renderHeader);
 
   statusSubmit.addEventListener('click', async () => {
     if (!event || !statusSelect.value) return;
@@ -145,7 +144,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       ),
     );
   };
-  langHooks.push(renderBanner);
+  ctx.onLang(renderBanner);
 
   // ---- summary table ---------------------------------------------------------------------------
   const tabs = LEVEL_TABS.map((l) =>
@@ -226,7 +225,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     onlyDataLabel.hidden = level !== 'township';
     table.dataset.level = level;
   };
-  langHooks.push(renderTable);
+  ctx.onLang(renderTable);
 
   tabs.forEach((tab, i) =>
     tab.addEventListener('click', async () => {
@@ -288,7 +287,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       : '';
   };
   ovArea.addEventListener('change', showCurrent);
-  langHooks.push(fillOverride);
+  ctx.onLang(fillOverride);
 
   const openOverride = (code: string) => {
     ovArea.value = code;
@@ -362,7 +361,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       ),
     );
   };
-  langHooks.push(renderHistory);
+  ctx.onLang(renderHistory);
 
   // ---- loading ------------------------------------------------------------------------------------
   const loadSummary = async () => {
@@ -450,13 +449,5 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     page.dataset.version = '1';
   };
   void load();
-
-  const offLang = onLangChange(() => {
-    for (const fn of langHooks) fn();
-  });
-  return () => {
-    offLang();
-    page.remove();
-  };
 }
 

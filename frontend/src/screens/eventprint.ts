@@ -6,8 +6,8 @@ import { disasterApi, hazardLabel, indicatorLabel, isAbort, statusLabel, unitLab
 import { formatFigure, indicatorUnit, isFictional, levelLabel, responseLabel, type Indicator } from '../disasterrules';
 import { h } from '../dom';
 import { formatDateTime } from '../format';
-import { getLang, onLangChange, t } from '../i18n';
-import type { ScreenContext } from '../routes';
+import { getLang, t } from '../i18n';
+import type { ScreenContext } from '../screen';
 import { statusBlock } from '../widgets';
 
 export const PRINT_COLUMNS: readonly Indicator[] = [
@@ -180,10 +180,6 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   };
   void load();
 
-  const offLang = onLangChange(render);
-  return () => {
-    offLang();
-    document.body.classList.remove('printing-view');
-    page.remove();
-  };
+  ctx.onLang(render);
+  ctx.defer(() => document.body.classList.remove('printing-view'));
 }

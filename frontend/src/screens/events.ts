@@ -6,9 +6,9 @@ import { beijingLocalToUtc, beijingNowLocal, HAZARDS } from '../disasterrules';
 import { h } from '../dom';
 import { fictionalBadge, levelChip, statusBadge } from '../eventui';
 import { formatDateTime, formatInteger } from '../format';
-import { getLang, onLangChange, t, type MsgKey } from '../i18n';
+import { getLang, t, type MsgKey } from '../i18n';
 import { navigate } from '../router';
-import type { ScreenContext } from '../routes';
+import type { ScreenContext } from '../screen';
 import { serverFieldErrors } from '../stockrules';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
@@ -158,9 +158,5 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   };
   void load();
 
-  const offLang = onLangChange(render);
-  return () => {
-    offLang();
-    page.remove();
-  };
+  ctx.onLang(render);
 }

@@ -6,7 +6,7 @@ import { errorText } from '../api';
 import { h } from '../dom';
 import { disasterApi, isAbort, sortEvents, type DisasterEvent } from '../disaster';
 import { formatDateTime, formatFen, formatInteger } from '../format';
-import { getLang, onLangChange, t, type MsgKey } from '../i18n';
+import { getLang, t, type MsgKey } from '../i18n';
 import {
   AID_TYPES,
   disclosureEnded,
@@ -18,7 +18,7 @@ import {
   type Objection,
 } from '../households';
 import { navigate } from '../router';
-import type { ScreenContext } from '../routes';
+import type { ScreenContext } from '../screen';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
 
@@ -153,11 +153,7 @@ function mountList(root: HTMLElement, ctx: ScreenContext) {
     .catch(() => undefined)
     .finally(() => void load());
 
-  const offLang = onLangChange(render);
-  return () => {
-    offLang();
-    page.remove();
-  };
+  ctx.onLang(render);
 }
 
 function newListCard(eventSel: HTMLSelectElement, aidSel: HTMLSelectElement, signal: AbortSignal): HTMLElement {
@@ -438,11 +434,7 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
   };
   inner.append(statusBlock(t('hh.loading')));
   void reload();
-  const offLang = onLangChange(render);
-  return () => {
-    offLang();
-    page.remove();
-  };
+  ctx.onLang(render);
 }
 
 function reasonForm(onSubmit: (reason: string) => Promise<void>, onCancel: () => void): HTMLElement {

@@ -5,9 +5,9 @@ import { errorText } from '../api';
 import { h } from '../dom';
 import { disasterApi, isAbort, sortEvents, type DisasterEvent } from '../disaster';
 import { formatInteger } from '../format';
-import { getLang, onLangChange, t, type MsgKey } from '../i18n';
+import { getLang, t, type MsgKey } from '../i18n';
 import { HANDOFF_PROGRAMMES, HOUSEHOLD_TYPES, householdsApi, labelOr, programmeText, type Household, type HouseholdPage } from '../households';
-import type { ScreenContext } from '../routes';
+import type { ScreenContext } from '../screen';
 import { toast } from '../toast';
 import { importCard } from './householdimport';
 import { dataTable, statusBlock } from '../widgets';
@@ -148,11 +148,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   });
 
   void load();
-  const offLang = onLangChange(render);
-  return () => {
-    offLang();
-    page.remove();
-  };
+  ctx.onLang(render);
 }
 
 function row(x: Household, lang: 'zh' | 'en'): HTMLElement {

@@ -2,10 +2,11 @@
 import { ApiError } from '../api';
 import { fetchMe, login } from '../auth';
 import { h } from '../dom';
-import { onLangChange, t, type MsgKey } from '../i18n';
+import { t, type MsgKey } from '../i18n';
 import { takeNotice } from '../notice';
 import { navigate } from '../router';
-import { homePath, type ScreenContext } from '../routes';
+import { homePath } from '../roles';
+import type { ScreenContext } from '../screen';
 import { updateUser } from '../session';
 import { langSwitch, logo } from '../widgets';
 
@@ -48,7 +49,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     error.hidden = !m;
     error.textContent = !m ? '' : 'key' in m ? t(m.key) : m.text;
   };
-  const offLang = onLangChange(() => show(shown));
+  ctx.onLang(() => show(shown));
 
   const notice = takeNotice();
   if (notice) show({ key: notice });
@@ -130,9 +131,4 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   );
   root.append(page);
   username.focus();
-
-  return () => {
-    offLang();
-    page.remove();
-  };
 }

@@ -6,14 +6,14 @@ import { api, ApiError } from '../api';
 import { h } from '../dom';
 import { formatInteger, formatPopulation } from '../format';
 import { bboxOfCollection, bboxOfGeometry, distinctProperty, sortByCode, type AreaCollection, type AreaFeature, type AreaProperties, type BBox } from '../geo';
-import { getLang, onLangChange, t } from '../i18n';
-import type { ScreenContext } from '../routes';
+import { getLang, t } from '../i18n';
+import type { ScreenContext } from '../screen';
 import { addAreaLayers, COLORS, COUNTY_PALETTE, LAYERS, SRC_COUNTIES, SRC_TOWNSHIPS, TOWNSHIP_LAYERS } from '../map/layers';
 import { addDepotLayer, DEPOT_LAYER, depotPopup, SRC_DEPOTS, type DepotCollection, type DepotProperties } from '../map/depots';
 import { areaPopup } from '../map/popup';
 import { createEventPanel } from '../map/eventpanel';
 import { createHexLayer } from '../map/hex';
-import { HOUSEHOLD_READERS } from '../routes';
+import { hasRole, HOUSEHOLD_READERS } from '../roles';
 import { READINESS_COLORS } from '../stockrules';
 import { ATTRIBUTION, createMap, maplibregl } from '../map/setup';
 import { createBlockagePanel } from '../map/planblockages';
@@ -143,7 +143,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   topLeft.prepend(eventPanel.overlay);
   const mapLoaded = new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
   // Affected households per H3 cell (household readers only; off until switched on).
-  const hexLayer = HOUSEHOLD_READERS.includes(ctx.session!.user.role as never)
+  const hexLayer = hasRole(ctx.session!.user, HOUSEHOLD_READERS)
     ? createHexLayer(map, signal, () => (Number.isInteger(wantedEvent) && wantedEvent > 0 ? wantedEvent : null), mapLoaded)
     : null;
   if (hexLayer) panel.querySelector('[data-testid="map-legend"]')?.append(hexLayer.section);
@@ -370,14 +370,12 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   };
   void load();
 
-  const offLang = onLangChange(() => {
+  ctx.onLang(() => {
     popup?.remove();
     eventPanel.relabel();
     renderPanel();
   });
-
-  return () => {
-    offLang();
+  ctx.defer(() => {
     eventPanel.destroy();
     blockages?.destroy();
     hexLayer?.destroy();
@@ -386,6 +384,5 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     if (window.jiuzaiMap === map) delete window.jiuzaiMap;
     delete document.body.dataset.countiesLoaded;
     delete document.body.dataset.depotsLoaded;
-    screen.remove();
-  };
+  });
 }

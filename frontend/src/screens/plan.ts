@@ -3,8 +3,8 @@
 import { download, errorText } from '../api';
 import { h } from '../dom';
 import { formatDateTime, formatInteger } from '../format';
-import { getLang, onLangChange, t, type MsgKey } from '../i18n';
-import type { ScreenContext } from '../routes';
+import { getLang, t, type MsgKey } from '../i18n';
+import type { ScreenContext } from '../screen';
 import { createMap, maplibregl } from '../map/setup';
 import { addPlanLayers, PLAN_COLORS, PLAN_LAYERS, planCollections } from '../map/planflows';
 import { fillPercent, formatMinutes, isAbortErr, planActions, plansApi, type AreaRow, type DirDepot, type ItemRow, type Plan, type Shipment } from '../plans';
@@ -363,12 +363,11 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   };
   void boot();
 
-  const off = onLangChange(() => render());
-  return () => {
-    off();
+  ctx.onLang(render);
+  ctx.defer(() => {
     popup?.remove();
     map?.remove();
     if (window.jiuzaiMap === map) delete window.jiuzaiMap;
     delete document.body.dataset.planMapLoaded;
-  };
+  });
 }

@@ -4,9 +4,9 @@ import type { DisasterEvent } from '../disaster';
 import { api, errorText } from '../api';
 import { h } from '../dom';
 import { formatDateTime } from '../format';
-import { getLang, onLangChange, t, type MsgKey } from '../i18n';
+import { getLang, t, type MsgKey } from '../i18n';
 import { navigate } from '../router';
-import type { ScreenContext } from '../routes';
+import type { ScreenContext } from '../screen';
 import { RESPONSE_SCOPES } from '../funds';
 import { AID_TYPES, FUNDS_AID_TYPES, isAbortErr, planStatusClass, plansApi, type Plan } from '../plans';
 import { fundPoolsCard } from './fundpools';
@@ -158,9 +158,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     }
   };
   void load();
-  const off = onLangChange(() => {
+  ctx.onLang(() => {
     render();
     pools.render();
   });
-  return () => off();
 }

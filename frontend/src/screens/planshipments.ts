@@ -3,8 +3,8 @@
 import { errorText } from '../api';
 import { h } from '../dom';
 import { formatDateTime, formatInteger } from '../format';
-import { getLang, onLangChange, t, type MsgKey } from '../i18n';
-import type { ScreenContext } from '../routes';
+import { getLang, t, type MsgKey } from '../i18n';
+import type { ScreenContext } from '../screen';
 import { isAbortErr, plansApi, receiveErrors, type AreaRow, type DirDepot, type ItemRow, type Plan, type Shipment } from '../plans';
 import { toast } from '../toast';
 import { statusBlock } from '../widgets';
@@ -196,6 +196,5 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     items = new Map(its.map((i) => [i.code, i]));
     await load();
   })();
-  const off = onLangChange(render);
-  return () => off();
+  ctx.onLang(render);
 }

@@ -5,9 +5,9 @@ import { ApiError, errorText } from '../api';
 import { h } from '../dom';
 import { isAbort } from '../disaster';
 import { formatDateTime, formatFen, formatInteger } from '../format';
-import { getLang, onLangChange, t } from '../i18n';
+import { getLang, t } from '../i18n';
 import { householdsApi, labelOr, type Disclosure } from '../households';
-import type { ScreenContext } from '../routes';
+import type { ScreenContext } from '../screen';
 import { dataTable, langSwitch, logo, statusBlock } from '../widgets';
 
 const period = (d: Disclosure) =>
@@ -164,11 +164,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     void load();
   }
 
-  const offLang = onLangChange(() => render());
-  return () => {
-    offLang();
-    page.remove();
-  };
+  ctx.onLang(() => render());
 }
 
 function objectionForm(d: Disclosure, signal: AbortSignal): HTMLElement {

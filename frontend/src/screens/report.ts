@@ -39,8 +39,8 @@ import {
 import { h } from '../dom';
 import { chooseEvent, eventHeader } from '../eventui';
 import { formatDateTime } from '../format';
-import { getLang, onLangChange, t, type MsgKey } from '../i18n';
-import type { ScreenContext } from '../routes';
+import { getLang, t, type MsgKey } from '../i18n';
+import type { ScreenContext } from '../screen';
 import { keepKeyAfter, keyForSubmission, newUuid, type PendingSubmission } from '../stockrules';
 import { toast } from '../toast';
 import { badge, statusBlock } from '../widgets';
@@ -66,7 +66,6 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   let busy = false;
   const errors = new Map<ReportField, Msg>();
   let formMsg: Msg | null = null;
-  const langHooks: Array<() => void> = [];
 
   // ---- controls ---------------------------------------------------------------------------------
   const countySel = h('select', { class: 'select', id: 'report-county', 'data-testid': 'report-county' });
@@ -103,7 +102,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       unit.textContent = unitLabelOf(indicatorUnit(ind));
     };
     relabel();
-    langHooks.push(relabel);
+    ctx.onLang(relabel);
     const wrap = h('div', { class: `ind-field${SUB_INDICATORS.has(ind) ? ' sub' : ''}`, 'data-indicator': ind }, labelNode, h('div', { class: 'input-unit' }, input, unit), prev, error);
     errorNodes.set(ind, { wrap, error, control: input });
     input.addEventListener('input', () => {
@@ -183,7 +182,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     formError.hidden = !formMsg;
     formError.textContent = formMsg ? msgText(formMsg) : '';
   };
-  langHooks.push(renderErrors);
+  ctx.onLang(renderErrors);
 
   const latest = (): LossReport | null => (versions.length ? versions[versions.length - 1] : null);
   const currentArea = () => townSel.value;
@@ -205,14 +204,14 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     explanationHint.textContent = changed.length ? t('report.explanationNeeded', { list: changed.map(indicatorLabel).join('、') }) : '';
     explanationHint.hidden = !changed.length;
   };
-  langHooks.push(updateExplanation);
+  ctx.onLang(updateExplanation);
 
   const fillStages = () => {
     const keep = stageSel.value;
     stageSel.replaceChildren(...stagesFor(event?.hazard === 'drought').map((s) => h('option', { value: s }, stageLabel(s))));
     if (keep) stageSel.value = keep;
   };
-  langHooks.push(fillStages);
+  ctx.onLang(fillStages);
 
   const fillCounties = () => {
     const keep = countySel.value;
@@ -223,7 +222,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     const affected = event?.affected_areas.includes(c.code);
     return affected ? `${c.name} · ${t('report.affectedMark')}` : c.name;
   };
-  langHooks.push(fillCounties);
+  ctx.onLang(fillCounties);
 
   const fillTownships = () => {
     const keep = townSel.value;
@@ -238,7 +237,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     townSel.value = townships.some((x) => x.code === keep) ? keep : '';
     townSel.disabled = !countySel.value;
   };
-  langHooks.push(fillTownships);
+  ctx.onLang(fillTownships);
 
   const renderAreaInfo = () => {
     const lang = getLang();
@@ -257,7 +256,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       st?.accepted ? badge(t('badge.accepted'), 'badge-ok', { 'data-testid': 'report-locked', title: t('report.err.locked') }) : '',
     );
   };
-  langHooks.push(renderAreaInfo);
+  ctx.onLang(renderAreaInfo);
 
   const renderPrev = () => {
     const lang = getLang();
@@ -268,7 +267,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       node.textContent = typeof v === 'number' ? t('report.previous', { value: formatFigure(v, ind, lang) }) : '';
     }
   };
-  langHooks.push(renderPrev);
+  ctx.onLang(renderPrev);
 
   const renderVersions = () => {
     const lang = getLang();
@@ -310,7 +309,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       }),
     );
   };
-  langHooks.push(renderVersions);
+  ctx.onLang(renderVersions);
 
   /** Fill the inputs from the latest version (an update starts from the last figures). */
   const prefill = () => {
@@ -540,12 +539,4 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     page.dataset.ready = 'true';
   };
   void load();
-
-  const offLang = onLangChange(() => {
-    for (const fn of langHooks) fn();
-  });
-  return () => {
-    offLang();
-    page.remove();
-  };
 }

@@ -3,8 +3,8 @@
 import { ApiError } from '../api';
 import { h } from '../dom';
 import { formatDate, formatInteger, formatPercent, formatPopulation, formatQuantity, formatVolume } from '../format';
-import { getLang, onLangChange, t, type MsgKey } from '../i18n';
-import type { ScreenContext } from '../routes';
+import { getLang, t, type MsgKey } from '../i18n';
+import type { ScreenContext } from '../screen';
 import { itemName, stockApi, type CountyReadiness, type Item, type StockAlerts } from '../stock';
 import { AID_TYPES, readinessColor, readinessLevel, sortByNumber, type AidType, type SortDir } from '../stockrules';
 import { badge, dataTable, shareBar, statusBlock } from '../widgets';
@@ -265,9 +265,5 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   };
   void load();
 
-  const offLang = onLangChange(renderAll);
-  return () => {
-    offLang();
-    page.remove();
-  };
+  ctx.onLang(renderAll);
 }

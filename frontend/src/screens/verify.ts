@@ -32,8 +32,8 @@ import {
 import { h } from '../dom';
 import { chooseEvent, eventHeader } from '../eventui';
 import { formatDateTime, formatInteger } from '../format';
-import { getLang, onLangChange, t, type MsgKey } from '../i18n';
-import type { ScreenContext } from '../routes';
+import { getLang, t, type MsgKey } from '../i18n';
+import type { ScreenContext } from '../screen';
 import { toast } from '../toast';
 import { badge, statusBlock } from '../widgets';
 
@@ -69,7 +69,6 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   let filter: Filter = 'all';
   let showAll = false;
   const names = new Map<string, string>();
-  const langHooks: Array<() => void> = [];
 
   // ---- queue -------------------------------------------------------------------------------------
   const filterSel = h('select', { class: 'select select-small', 'data-testid': 'verify-filter', 'aria-label': t('verify.filter') });
@@ -87,7 +86,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     filterSel.replaceChildren(...(['all', 'pending', 'discrepancy', 'accepted'] as Filter[]).map((f) => h('option', { value: f }, t(`verify.filter.${f}` as MsgKey))));
     filterSel.value = filter;
   };
-  langHooks.push(fillFilter);
+  ctx.onLang(fillFilter);
   filterSel.addEventListener('change', () => {
     filter = filterSel.value as Filter;
     renderQueue();
@@ -150,7 +149,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       ),
     );
   };
-  langHooks.push(renderQueue);
+  ctx.onLang(renderQueue);
 
   // ---- detail ------------------------------------------------------------------------------------
   const detail = h('section', { class: 'card verify-detail', 'data-testid': 'verify-detail' });
@@ -343,7 +342,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     );
     for (const ind of valueInputs.keys()) updateRow(ind);
   };
-  langHooks.push(() => {
+  ctx.onLang(() => {
     keepTyped = true;
     renderDetail();
   });
@@ -539,12 +538,4 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     page.dataset.version = '1';
   };
   void load();
-
-  const offLang = onLangChange(() => {
-    for (const fn of langHooks) fn();
-  });
-  return () => {
-    offLang();
-    page.remove();
-  };
 }

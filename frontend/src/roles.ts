@@ -1,0 +1,43 @@
+// Who sees what: the roles, the role lists behind the workspace tabs, and each role's home screen.
+// The server enforces the same rules; these only decide what is offered.
+import type { User } from './session';
+
+export type Role = 'manager' | 'depot_staff' | 'reporter' | 'assessor' | 'reviewer' | 'auditor' | 'admin';
+
+export const ROLES: readonly Role[] = ['manager', 'depot_staff', 'reporter', 'assessor', 'reviewer', 'auditor', 'admin'];
+
+/** The depot list and the reserves overview. */
+export const STOCK_READERS: readonly Role[] = ['manager', 'admin', 'auditor'];
+/** A depot's page also opens for keepers (the server shows them their own depots only). */
+export const DEPOT_READERS: readonly Role[] = ['depot_staff', ...STOCK_READERS];
+/** Roles that read the event summaries (managers act on them; the others read). */
+export const EVENT_READERS: readonly Role[] = ['manager', 'reviewer', 'auditor', 'admin'];
+export const REPORTERS: readonly Role[] = ['reporter', 'manager'];
+export const VERIFIERS: readonly Role[] = ['assessor', 'manager'];
+/** The household register: managers and auditors read it, reporters register households in
+ *  their townships (the import card). */
+export const HOUSEHOLD_READERS: readonly Role[] = ['manager', 'reporter', 'auditor', 'admin'];
+/** Grant lists: managers draft, reviewers approve. */
+export const GRANT_USERS: readonly Role[] = ['manager', 'reviewer', 'admin'];
+/** Allocation plans: managers plan, reviewers approve. */
+export const PLANNERS: readonly Role[] = ['manager', 'reviewer'];
+/** A plan's page also opens for the keepers who dispatch their depot's part. */
+export const PLAN_READERS: readonly Role[] = [...PLANNERS, 'depot_staff'];
+/** Shipments: keepers dispatch, managers and reporters receive. */
+export const SHIPMENT_USERS: readonly Role[] = ['manager', 'depot_staff', 'reporter'];
+
+export const HOME_PATH = '/map';
+
+export function hasRole(user: Pick<User, 'role'>, roles: readonly Role[]): boolean {
+  return roles.includes(user.role as Role);
+}
+
+/** A depot keeper's (first) depot; null for everyone else and for a keeper without a depot. */
+export function ownDepotPath(user: Pick<User, 'role' | 'depot_ids'> | null | undefined): string | null {
+  return user?.role === 'depot_staff' && user.depot_ids?.length ? `/depots/${user.depot_ids[0]}` : null;
+}
+
+/** Where a user lands after signing in: a depot keeper on their depot, everyone else on the map. */
+export function homePath(user: Pick<User, 'role' | 'depot_ids'> | null | undefined): string {
+  return ownDepotPath(user) ?? HOME_PATH;
+}
