@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, apiUrl, errorText, parseErrorBody } from './api';
-import { setLang } from './i18n';
+import { apiUrl, filenameFromDisposition } from './api';
 import { countyColorExpression, COUNTY_PALETTE } from './map/layers';
-
-describe('parseErrorBody', () => {
-  it('reads the error envelope', () => {
-    const e = parseErrorBody(401, { error: { code: 'unauthorized', message: '用户名或密码错误' } });
-    expect(e.status).toBe(401);
-    expect(e.code).toBe('unauthorized');
-    expect(e.message).toBe('用户名或密码错误');
-  });
-  it('falls back when the body is not an envelope', () => {
-    const e = parseErrorBody(502, null, 'Bad Gateway');
-    expect(e.code).toBe('http_502');
-    expect(e.message).toBe('Bad Gateway');
-    expect(parseErrorBody(429, 'x').message).toBe('HTTP 429');
-  });
-});
 
 describe('apiUrl', () => {
   it('prefixes the API base and encodes the query', () => {
@@ -34,17 +18,12 @@ describe('countyColorExpression', () => {
   });
 });
 
-describe('errorText', () => {
-  it('says what a refusal means in the user language, then the server words', () => {
-    setLang('zh');
-    expect(errorText(new ApiError(409, 'conflict', 'only a draft can be edited'))).toBe('状态冲突：only a draft can be edited');
-    expect(errorText(new ApiError(403, 'forbidden', 'area 360425 is outside your scope'))).toBe('无权操作：area 360425 is outside your scope');
-    expect(errorText(new ApiError(503, 'unavailable', ''))).toBe('服务器出错，请稍后重试：请求失败（503）');
-    expect(errorText(new ApiError(0, 'network', 'fetch failed'))).toBe('无法连接服务器，请检查网络后重试');
-    expect(errorText(new ApiError(400, 'bad_request', 'malformed JSON'))).toBe('malformed JSON');
-    setLang('en');
-    expect(errorText(new ApiError(422, 'invalid', 'a rejection needs a reason'))).toBe('Refused: a rejection needs a reason');
-    expect(errorText(new Error('boom'))).toBe('boom');
-    setLang('zh');
+describe('filenameFromDisposition', () => {
+  it('reads file names from Content-Disposition', () => {
+    expect(filenameFromDisposition('attachment; filename="stock-card-3.csv"', 'x')).toBe('stock-card-3.csv');
+    expect(filenameFromDisposition("attachment; filename=\"a.csv\"; filename*=UTF-8''%E5%BA%93%E5%AD%98%E5%8D%A1.xlsx", 'x')).toBe('库存卡.xlsx');
+    expect(filenameFromDisposition('attachment; filename=ledger.xlsx', 'x')).toBe('ledger.xlsx');
+    expect(filenameFromDisposition(null, 'fallback.csv')).toBe('fallback.csv');
+    expect(filenameFromDisposition('attachment', 'fallback.csv')).toBe('fallback.csv');
   });
 });

@@ -4,56 +4,10 @@
 //   read from the server's `{"error": {code, message, details}}` body;
 // - a 401 on a request that carried a token means the session is gone: the
 //   registered handler sends the user back to the login screen.
-import { t, type MsgKey } from './i18n';
+import { ApiError, isAbort, parseErrorBody } from './errors';
 import { getToken } from './session';
-import { filenameFromDisposition } from './stockrules';
 
 export const API_BASE = '/api/v1';
-
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly details: unknown;
-  /** The whole answer (some carry more than the envelope, e.g. an import's row errors). */
-  readonly body: unknown;
-
-  constructor(status: number, code: string, message: string, details?: unknown, body?: unknown) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    this.details = details;
-    this.body = body;
-  }
-}
-
-/** What each refusal means, said before the server's own words (which are in English). */
-const STATUS_MEANINGS: Record<number, MsgKey> = {
-  403: 'error.forbidden',
-  404: 'error.notFound',
-  409: 'error.conflict',
-  413: 'error.tooLarge',
-  415: 'error.unsupported',
-  422: 'error.invalid',
-  429: 'error.throttled',
-};
-
-/** The text to show for a failed request: what its status means in the user's language, then the server's message. */
-export function errorText(err: unknown): string {
-  if (!(err instanceof ApiError)) return String((err as Error)?.message ?? err);
-  if (err.status === 0) return t('error.network');
-  const meaning = STATUS_MEANINGS[err.status] ?? (err.status >= 500 ? 'error.server' : undefined);
-  const message = err.message || t('error.unknown', { status: err.status });
-  return meaning ? t(meaning) + message : message;
-}
-
-/** Read the server's error envelope; falls back to a generic code per status. */
-export function parseErrorBody(status: number, body: unknown, statusText = ''): ApiError {
-  const err = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
-  const code = typeof err?.code === 'string' && err.code ? err.code : `http_${status}`;
-  const message = typeof err?.message === 'string' && err.message ? err.message : statusText || `HTTP ${status}`;
-  return new ApiError(status, code, message, err?.details, body);
-}
 
 /** Build `/api/v1/path?query`, skipping undefined/null/empty query values. */
 export function apiUrl(path: string, query?: Record<string, string | number | boolean | null | undefined>): string {
@@ -101,7 +55,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   try {
     res = await fetch(apiUrl(path, opts.query), { method: opts.method ?? 'GET', headers, body, signal: opts.signal });
   } catch (e) {
-    if ((e as Error)?.name === 'AbortError') throw e;
+    if (isAbort(e)) throw e;
     throw new ApiError(0, 'network', (e as Error)?.message ?? 'network error');
   }
 
@@ -144,7 +98,7 @@ export async function download(path: string, query: RequestOptions['query'], fal
   try {
     res = await fetch(apiUrl(path, query), { headers, signal });
   } catch (e) {
-    if ((e as Error)?.name === 'AbortError') throw e;
+    if (isAbort(e)) throw e;
     throw new ApiError(0, 'network', (e as Error)?.message ?? 'network error');
   }
   if (!res.ok) {
@@ -171,4 +125,20 @@ export async function download(path: string, query: RequestOptions['query'], fal
   // Give the browser time to start the download before the URL goes.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
   return name;
+}
+
+/** The file name of a Content-Disposition header (RFC 6266 / 5987), or the fallback. */
+export function filenameFromDisposition(header: string | null | undefined, fallback: string): string {
+  if (!header) return fallback;
+  const star = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[2].trim().replace(/^"|"$/g, ''));
+    } catch {
+      // fall through to the plain form
+    }
+  }
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(header);
+  if (plain) return (plain[2] ?? plain[1]).trim() || fallback;
+  return fallback;
 }

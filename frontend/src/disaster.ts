@@ -2,8 +2,8 @@
 // response levels, exports). Screens call these; the rules live in disasterrules.ts.
 import { api, download } from './api';
 import type { Figures, Indicator, ReportBody } from './disasterrules';
-import { t, type MsgKey } from './i18n';
 import type { AreaCollection } from './geo';
+import { label } from './i18n';
 
 export interface DisasterEvent {
   id: number;
@@ -144,16 +144,6 @@ export const disasterApi = {
 export function sortEvents(events: readonly DisasterEvent[]): DisasterEvent[] {
   const rank = (s: string) => (s === 'active' ? 0 : s === 'stabilised' ? 1 : 2);
   return [...events].sort((a, b) => rank(a.status) - rank(b.status) || b.onset_at.localeCompare(a.onset_at) || b.id - a.id);
-}
-
-export const isAbort = (err: unknown) => (err as Error)?.name === 'AbortError';
-
-/** A translated label with a fallback to the raw value when the table has no entry. */
-export function label(prefix: string, value: string | null | undefined): string {
-  if (!value) return '';
-  const key = `${prefix}.${value}` as MsgKey;
-  const s = t(key);
-  return s === key ? value : s;
 }
 
 export const hazardLabel = (h: string) => label('hazard', h);

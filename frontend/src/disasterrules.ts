@@ -1,8 +1,8 @@
 // Pure rules of the disaster screens: the indicator list and its units, report form
 // validation (mirroring the server's consistency and change rules), response-level colours
 // and labels (Ⅰ–Ⅳ), choropleth breaks. No DOM, no fetch, so all of it is unit-tested in Node.
-import { locale, type Lang, type MsgKey, type Params } from './i18n';
-import { normaliseDigits } from './stockrules';
+import { locale, type KeyedMsg, type Lang, type MsgKey } from './i18n';
+import { normaliseDigits } from './util';
 
 // ---- indicators --------------------------------------------------------------------------
 
@@ -102,13 +102,7 @@ export function cleanFigures(raw: unknown): Figures {
 
 // ---- parsing one value -------------------------------------------------------------------
 
-/** Messages of the rules: a key of the string table with its parameters. */
-export interface RuleMsg {
-  key: MsgKey;
-  params?: Params;
-}
-
-export type ParsedValue = { ok: true; value: number | null } | { ok: false; error: RuleMsg };
+export type ParsedValue = { ok: true; value: number | null } | { ok: false; error: KeyedMsg };
 
 export const MAX_FIGURE = 1e12;
 
@@ -133,7 +127,7 @@ const scaled = (ind: Indicator, v: number) => (isDecimalIndicator(ind) ? Math.ro
 
 export interface RuleProblem {
   field: Indicator;
-  msg: RuleMsg;
+  msg: KeyedMsg;
 }
 
 /** Internal consistency of one set of figures; each check applies when its figures are given. */
@@ -247,9 +241,9 @@ export interface ReportBody {
 }
 
 export interface ReportValidation {
-  errors: Partial<Record<ReportField, RuleMsg>>;
+  errors: Partial<Record<ReportField, KeyedMsg>>;
   /** A message for the whole form (no figure given, locked area). */
-  formError?: RuleMsg;
+  formError?: KeyedMsg;
   /** Figures that fell or jumped against the previous version (the explanation box is shown). */
   needsExplanation: Indicator[];
   body?: ReportBody;
@@ -260,8 +254,8 @@ export const MAX_TEXT = 2000;
 /** Client-side checks mirroring the server's; the server stays the judge. */
 export function validateReport(input: ReportInput, ctx: ReportContext): ReportValidation {
   const lang = ctx.lang ?? 'zh';
-  const errors: Partial<Record<ReportField, RuleMsg>> = {};
-  let formError: RuleMsg | undefined;
+  const errors: Partial<Record<ReportField, KeyedMsg>> = {};
+  let formError: KeyedMsg | undefined;
   if (!input.area_code) errors.area = { key: 'report.err.areaRequired' };
 
   const stage = input.stage as Stage;
@@ -321,8 +315,8 @@ export interface VerifyRowInput {
 }
 
 export interface VerifyValidation {
-  errors: Partial<Record<Indicator, RuleMsg>>;
-  reasonErrors: Partial<Record<Indicator, RuleMsg>>;
+  errors: Partial<Record<Indicator, KeyedMsg>>;
+  reasonErrors: Partial<Record<Indicator, KeyedMsg>>;
   body?: { indicators: Figures; reasons: Partial<Record<Indicator, string>> };
 }
 
@@ -331,8 +325,8 @@ export interface VerifyValidation {
  * and reported figures overlaid with the verified ones must stay consistent (as on the server).
  */
 export function validateAssessment(rows: VerifyRowInput[], lang: Lang = 'zh'): VerifyValidation {
-  const errors: Partial<Record<Indicator, RuleMsg>> = {};
-  const reasonErrors: Partial<Record<Indicator, RuleMsg>> = {};
+  const errors: Partial<Record<Indicator, KeyedMsg>> = {};
+  const reasonErrors: Partial<Record<Indicator, KeyedMsg>> = {};
   const indicators: Figures = {};
   const reasons: Partial<Record<Indicator, string>> = {};
   const best: Figures = {};

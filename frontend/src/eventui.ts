@@ -1,9 +1,9 @@
 // Small UI pieces shared by the event screens: level and status badges, the event header,
 // and the chooser behind the reporter's and the assessor's tabs.
-import { ApiError, errorText } from './api';
-import { disasterApi, hazardLabel, isAbort, sortEvents, statusLabel, type DisasterEvent } from './disaster';
+import { disasterApi, hazardLabel, sortEvents, statusLabel, type DisasterEvent } from './disaster';
 import { isFictional, levelColor, levelLabel, levelTextColor, responseLabel } from './disasterrules';
 import { h } from './dom';
+import { ApiError, errorText, isAbort } from './errors';
 import { formatDateTime } from './format';
 import { getLang, t } from './i18n';
 import { navigate } from './router';

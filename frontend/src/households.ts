@@ -1,7 +1,7 @@
 // Households, grant lists and public disclosures: types and calls of the households API, and
 // the small pure helpers of their screens (unit-tested in households.test.ts).
 import { api, download, type RequestOptions } from './api';
-import { t, type MsgKey } from './i18n';
+import { label } from './i18n';
 
 type Opt = { signal?: AbortSignal };
 
@@ -234,20 +234,12 @@ export const householdsApi = {
     api.post<{ id: number; status: string }>(`/public/disclosures/${id}/objections`, body, { ...o, auth: false } as Omit<RequestOptions, 'method' | 'body'>),
 };
 
-/** A translated label with a fallback to the given text (or the raw value). */
-export function labelOr(prefix: string, value: string | null | undefined, fallback?: string): string {
-  if (!value) return fallback ?? '';
-  const key = `${prefix}.${value}` as MsgKey;
-  const s = t(key);
-  return s === key ? (fallback ?? value) : s;
-}
-
 /** Current programme enrolments as short text: "低保、残疾" (ended ones are left out). */
 export function programmeText(list: Household['programmes'], lang: 'zh' | 'en', now: Date = new Date()): string {
   const today = now.toISOString().slice(0, 10);
   const names = (list ?? [])
     .filter((p) => typeof p === 'string' || !p.until || p.until >= today)
-    .map((p) => labelOr('programme', typeof p === 'string' ? p : p.programme));
+    .map((p) => label('programme', typeof p === 'string' ? p : p.programme));
   return names.filter(Boolean).join(lang === 'zh' ? '、' : ', ');
 }
 

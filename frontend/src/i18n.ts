@@ -722,6 +722,27 @@ export function t(key: MsgKey, params?: Params): string {
   return translate(MESSAGES, current, key, params);
 }
 
+/** The table's name for a value (`label('hazard', 'flood')` → 洪涝), else `fallback`, else the value itself. */
+export function label(prefix: string, value: string | null | undefined, fallback?: string): string {
+  if (!value) return fallback ?? '';
+  const key = `${prefix}.${value}` as MsgKey;
+  const s = t(key);
+  return s === key ? (fallback ?? value) : s;
+}
+
+/** A message of the table with its parameters. */
+export interface KeyedMsg {
+  key: MsgKey;
+  params?: Params;
+}
+
+/** A message to show: a table key (re-translated on a language switch) or the server's text. */
+export type Msg = KeyedMsg | { text: string };
+
+export function msgText(m: Msg): string {
+  return 'key' in m ? t(m.key, m.params) : m.text;
+}
+
 export function setLang(lang: Lang): void {
   if (lang === current) return;
   current = lang;

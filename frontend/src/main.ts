@@ -6,13 +6,13 @@ import { onUnauthorized } from './api';
 import { fetchMe, logout } from './auth';
 import { clear, h } from './dom';
 import { applyTranslations, getLang, locale, onLangChange, t, type MsgKey } from './i18n';
-import { matchPath, navigate, parseHash } from './router';
+import { setNotice } from './notice';
 import { homePath } from './roles';
+import { matchPath, navigate, parseHash } from './router';
 import { canOpen, LOGIN_PATH, routes, type Route } from './routes';
 import { openScreen, type OpenScreen } from './screen';
 import { clearSession, getSession, updateUser, type Session, type User } from './session';
 import { createShell, type Shell } from './shell';
-import { setNotice } from './notice';
 
 const app = document.getElementById('app')!;
 

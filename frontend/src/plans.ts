@@ -77,10 +77,6 @@ export const plansApi = {
   deleteBlockage: (eventId: number, id: number | string, o: Opt = {}) => api.del<unknown>(`/events/${eventId}/blockages/${id}`, o),
 };
 
-export function isAbortErr(err: unknown): boolean {
-  return (err as Error)?.name === 'AbortError';
-}
-
 /** Badge class of a plan status. */
 export function planStatusClass(status: string): string {
   switch (status) {

@@ -2,24 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   capacityShare,
   conflictAvailable,
-  daysBetween,
   emptyInput,
   expiryStatus,
-  fieldOfDetail,
-  filenameFromDisposition,
-  isYmd,
-  keepKeyAfter,
-  keyForSubmission,
+  movementField,
   netChange,
-  newUuid,
   parseQuantity,
   readinessColor,
   readinessLevel,
   READINESS_COLORS,
-  serverFieldErrors,
-  shanghaiDate,
-  sortByNumber,
-  uuidFromBytes,
   validateMovement,
   type MovementInput,
   type MovementKind,
@@ -104,64 +94,20 @@ describe('validateMovement', () => {
 });
 
 describe('server errors', () => {
-  it('maps details[].field to a form field', () => {
-    expect(fieldOfDetail('quantity')).toBe('quantity');
-    expect(fieldOfDetail('body.expires_on')).toBe('expires_on');
-    expect(fieldOfDetail('lines[0].lot')).toBe('lot');
-    expect(fieldOfDetail('lot[2]')).toBe('lot');
-    expect(fieldOfDetail('depot_id')).toBeNull();
-    expect(fieldOfDetail(3)).toBeNull();
+  it('keeps the movement form fields among the named fields', () => {
+    expect(movementField('quantity')).toBe('quantity');
+    expect(movementField('expires_on')).toBe('expires_on');
+    expect(movementField('depot_id')).toBeNull();
+    expect(movementField(null)).toBeNull();
   });
-  it('reads 422 details and 409 availability tolerantly', () => {
-    expect(serverFieldErrors([{ field: 'quantity', reason: 'must be positive' }, { field: 'x', reason: 'odd' }, null, { field: 'lot' }])).toEqual([
-      { field: 'quantity', reason: 'must be positive' },
-      { field: null, reason: 'odd' },
-    ]);
-    expect(serverFieldErrors({ available: 3 })).toEqual([]);
+  it('reads the availability of a 409 stock conflict tolerantly', () => {
     expect(conflictAvailable({ available: 7 })).toBe(7);
     expect(conflictAvailable(null)).toBeNull();
     expect(conflictAvailable({ available: '7' })).toBeNull();
   });
 });
 
-describe('idempotency keys', () => {
-  let n = 0;
-  const fresh = () => `k${++n}`;
-  it('reuses the key only for the same body', () => {
-    const a = keyForSubmission(null, '{"q":1}', fresh);
-    expect(keyForSubmission(a, '{"q":1}', fresh)).toBe(a);
-    const b = keyForSubmission(a, '{"q":2}', fresh);
-    expect(b.key).not.toBe(a.key);
-  });
-  it('keeps the key only when the outcome is unknown', () => {
-    expect(keepKeyAfter(0)).toBe(true);
-    expect(keepKeyAfter(502)).toBe(true);
-    expect(keepKeyAfter(409)).toBe(false);
-    expect(keepKeyAfter(422)).toBe(false);
-  });
-  it('makes RFC 4122 v4 UUIDs', () => {
-    const re = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-    expect(uuidFromBytes(new Uint8Array(16).fill(255))).toMatch(re);
-    expect(uuidFromBytes(new Uint8Array(16))).toBe('00000000-0000-4000-8000-000000000000');
-    expect(newUuid()).toMatch(re);
-    expect(newUuid()).not.toBe(newUuid());
-  });
-});
-
-describe('dates and expiry', () => {
-  it('today in Shanghai', () => {
-    expect(shanghaiDate(new Date('2026-11-29T15:59:00Z'))).toBe('2026-11-29');
-    expect(shanghaiDate(new Date('2026-11-29T16:00:00Z'))).toBe('2026-11-30');
-  });
-  it('validates calendar dates', () => {
-    expect(isYmd('2024-02-29')).toBe(true);
-    expect(isYmd('2023-02-29')).toBe(false);
-    expect(isYmd('2024-2-9')).toBe(false);
-  });
-  it('counts days', () => {
-    expect(daysBetween('2026-11-29', '2026-12-24')).toBe(25);
-    expect(daysBetween('2026-11-29', '2026-11-24')).toBe(-5);
-  });
+describe('expiry', () => {
   it('classifies lots by expiry', () => {
     const today = '2026-11-29';
     expect(expiryStatus(null, today)).toBe('none');
@@ -201,18 +147,6 @@ describe('ledger helpers', () => {
     expect(netChange({ kind: 'receipt', quantity: 10 })).toBe(10);
     expect(netChange({ kind: 'adjustment', quantity: -4 })).toBe(-4);
     expect(netChange({ kind: 'transfer', quantity: 5, lines: null })).toBe(-5);
-  });
-  it('reads file names from Content-Disposition', () => {
-    expect(filenameFromDisposition('attachment; filename="stock-card-3.csv"', 'x')).toBe('stock-card-3.csv');
-    expect(filenameFromDisposition("attachment; filename=\"a.csv\"; filename*=UTF-8''%E5%BA%93%E5%AD%98%E5%8D%A1.xlsx", 'x')).toBe('库存卡.xlsx');
-    expect(filenameFromDisposition('attachment; filename=ledger.xlsx', 'x')).toBe('ledger.xlsx');
-    expect(filenameFromDisposition(null, 'fallback.csv')).toBe('fallback.csv');
-    expect(filenameFromDisposition('attachment', 'fallback.csv')).toBe('fallback.csv');
-  });
-  it('sorts by a number, unknowns last, stable', () => {
-    const rows = [{ k: 0.5, n: 'a' }, { k: null, n: 'b' }, { k: 0.1, n: 'c' }, { k: 0.5, n: 'd' }];
-    expect(sortByNumber(rows, (r) => r.k, 'asc').map((r) => r.n)).toEqual(['c', 'a', 'd', 'b']);
-    expect(sortByNumber(rows, (r) => r.k, 'desc').map((r) => r.n)).toEqual(['a', 'd', 'c', 'b']);
   });
 });
 

@@ -1,7 +1,9 @@
 // Pure rules of the stock screens: movement form validation (mirroring the server's
-// rules), readiness colours, expiry classes, idempotency-key reuse. No DOM, no fetch,
+// rules), readiness colours, expiry classes, the ledger's net change. No DOM, no fetch,
 // so all of it is unit-tested in Node.
+import { daysBetween, isYmd } from './dates';
 import type { MsgKey } from './i18n';
+import { normaliseDigits } from './util';
 
 export const MOVEMENT_KINDS = ['receipt', 'issue', 'transfer', 'adjustment'] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
@@ -24,29 +26,7 @@ export const MAX_NOTE = 500;
 export const MAX_LOT = 64;
 export const MAX_DONOR = 200;
 
-// ---- dates ------------------------------------------------------------------
-
-const YMD = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True for a real calendar date written YYYY-MM-DD. */
-export function isYmd(s: string): boolean {
-  const m = YMD.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
-}
-
-/** Today's date (YYYY-MM-DD) in Asia/Shanghai, which is what "today" means for expiry. */
-export function shanghaiDate(now: Date = new Date()): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
-
-/** Whole days from `from` to `to` (both YYYY-MM-DD); negative when `to` is earlier. */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
+// ---- expiry ------------------------------------------------------------------
 
 export type ExpiryStatus = 'none' | 'expired' | 'soon' | 'ok';
 
@@ -93,16 +73,6 @@ export function capacityShare(used: number | null | undefined, capacity: number 
 // ---- quantities -----------------------------------------------------------------
 
 export type Parsed = { ok: true; value: number } | { ok: false; error: MsgKey };
-
-/** Full-width digits and signs (typed with a Chinese IME) count as ASCII. */
-export function normaliseDigits(s: string): string {
-  return s
-    .replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xff10 + 48))
-    .replace(/[\uFF0D\u2212]/g, '-')
-    .replace(/\uFF0B/g, '+')
-    .replace(/\uFF0E/g, '.')
-    .trim();
-}
 
 /**
  * Quantities are integers in the item's unit. `signed` (adjustments) allows a sign and
@@ -243,77 +213,15 @@ export function validateMovement(input: MovementInput, ctx: ValidationContext): 
   return { errors, body: body as MovementBody };
 }
 
-/**
- * Which form field a server error detail points at: `quantity`, `body.quantity`,
- * `lines[0].lot` → the last path segment, without an index; null when no such field.
- */
-export function fieldOfDetail(field: unknown): MovementField | null {
-  if (typeof field !== 'string' || !field) return null;
-  const last = field.split('.').pop()!.replace(/\[\d+\]$/, '');
-  return (MOVEMENT_FIELDS as string[]).includes(last) ? (last as MovementField) : null;
-}
-
-export interface ServerFieldError {
-  field: MovementField | null;
-  reason: string;
-}
-
-/** Read `details: [{field, reason}]` of a 422 answer; tolerant of anything else. */
-export function serverFieldErrors(details: unknown): ServerFieldError[] {
-  if (!Array.isArray(details)) return [];
-  return details
-    .filter((d): d is { field?: unknown; reason?: unknown; message?: unknown } => !!d && typeof d === 'object')
-    .map((d) => ({
-      field: fieldOfDetail(d.field),
-      reason: typeof d.reason === 'string' ? d.reason : typeof d.message === 'string' ? d.message : '',
-    }))
-    .filter((d) => d.reason);
+/** The movement form field a server error detail names (see `detailField`), or null. */
+export function movementField(field: string | null): MovementField | null {
+  return field && (MOVEMENT_FIELDS as string[]).includes(field) ? (field as MovementField) : null;
 }
 
 /** `details.available` of a 409 stock conflict, if present. */
 export function conflictAvailable(details: unknown): number | null {
   const a = (details as { available?: unknown } | null)?.available;
   return typeof a === 'number' && Number.isFinite(a) ? a : null;
-}
-
-// ---- idempotency ----------------------------------------------------------------------
-
-export interface PendingSubmission {
-  key: string;
-  body: string;
-}
-
-/**
- * One Idempotency-Key per form submission: a retry of the same body after a failure that
- * may not have reached the server (network error, 5xx) reuses the key; anything else gets
- * a fresh one.
- */
-export function keyForSubmission(pending: PendingSubmission | null, body: string, fresh: () => string): PendingSubmission {
-  if (pending && pending.body === body) return pending;
-  return { key: fresh(), body };
-}
-
-/** After a failed POST: keep the key only when the outcome is unknown (network error or 5xx). */
-export function keepKeyAfter(status: number): boolean {
-  return status === 0 || status >= 500;
-}
-
-/** RFC 4122 version 4 UUID from 16 random bytes. */
-export function uuidFromBytes(b: Uint8Array): string {
-  const x = Array.from(b.slice(0, 16));
-  x[6] = (x[6] & 0x0f) | 0x40;
-  x[8] = (x[8] & 0x3f) | 0x80;
-  const hex = x.map((n) => n.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/** crypto.randomUUID needs a secure context; getRandomValues works everywhere. */
-export function newUuid(): string {
-  const c = globalThis.crypto;
-  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
-  const b = new Uint8Array(16);
-  c.getRandomValues(b);
-  return uuidFromBytes(b);
 }
 
 // ---- ledger display -------------------------------------------------------------------
@@ -327,34 +235,3 @@ export function netChange(m: { kind: string; quantity: number; lines?: { on_hand
   return Math.abs(m.quantity);
 }
 
-/** The file name of a Content-Disposition header (RFC 6266 / 5987), or the fallback. */
-export function filenameFromDisposition(header: string | null | undefined, fallback: string): string {
-  if (!header) return fallback;
-  const star = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
-  if (star) {
-    try {
-      return decodeURIComponent(star[2].trim().replace(/^"|"$/g, ''));
-    } catch {
-      // fall through to the plain form
-    }
-  }
-  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(header);
-  if (plain) return (plain[2] ?? plain[1]).trim() || fallback;
-  return fallback;
-}
-
-export type SortDir = 'asc' | 'desc';
-
-/** Stable sort by a numeric key; null/NaN keys always last. */
-export function sortByNumber<T>(rows: readonly T[], key: (r: T) => number | null | undefined, dir: SortDir): T[] {
-  return rows
-    .map((r, i) => ({ r, i, k: key(r) }))
-    .sort((a, b) => {
-      const an = typeof a.k === 'number' && Number.isFinite(a.k);
-      const bn = typeof b.k === 'number' && Number.isFinite(b.k);
-      if (!an || !bn) return an === bn ? a.i - b.i : an ? -1 : 1;
-      const d = (a.k as number) - (b.k as number);
-      return d !== 0 ? (dir === 'asc' ? d : -d) : a.i - b.i;
-    })
-    .map((x) => x.r);
-}

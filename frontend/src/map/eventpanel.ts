@@ -2,8 +2,18 @@
 // choropleth and township-size choices, the legend with its breaks, and the lists of overdue and
 // discrepant areas. It owns the event layers of map/event.ts.
 import type { Map as MlMap } from 'maplibre-gl';
-import { ApiError, errorText } from '../api';
-import { disasterApi, eventOption, hazardLabel, indicatorLabel, isAbort, sortEvents, statusLabel, unitLabelOf, type AreaRow, type DisasterEvent, type EventSummary } from '../disaster';
+import {
+  disasterApi,
+  eventOption,
+  hazardLabel,
+  indicatorLabel,
+  sortEvents,
+  statusLabel,
+  unitLabelOf,
+  type AreaRow,
+  type DisasterEvent,
+  type EventSummary,
+} from '../disaster';
 import {
   colorFor,
   formatFigure,
@@ -21,12 +31,14 @@ import {
   type Indicator,
 } from '../disasterrules';
 import { h } from '../dom';
+import { ApiError, errorText, isAbort } from '../errors';
 import { formatDateTime } from '../format';
 import type { AreaCollection } from '../geo';
 import { getLang, t, type MsgKey } from '../i18n';
-import { formatHash } from '../router';
 import { EVENT_READERS, hasRole } from '../roles';
+import { formatHash } from '../router';
 import type { User } from '../session';
+import { DEPOT_LAYER } from './depots';
 import {
   addEventLayers,
   badgeDataUrl,
@@ -43,7 +55,6 @@ import {
   type EventAreaInfo,
 } from './event';
 import { countyColorExpression, LAYERS, SRC_COUNTIES, SRC_TOWNSHIPS } from './layers';
-import { DEPOT_LAYER } from './depots';
 
 type GeoJSONLike = { setData(d: GeoJSON.FeatureCollection): void };
 

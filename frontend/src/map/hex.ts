@@ -3,12 +3,12 @@
 // their counts; they are drawn as a fill layer coloured by the affected households of the event,
 // with a tooltip of the counts under the pointer.
 import type { MapLayerMouseEvent, Map as MlMap } from 'maplibre-gl';
-import { ApiError } from '../api';
 import { disasterApi, sortEvents } from '../disaster';
 import { h } from '../dom';
+import { errorText, isAbort } from '../errors';
 import { formatInteger } from '../format';
-import { getLang, t, type MsgKey } from '../i18n';
 import { HEX_BREAKS, HEX_COLORS, hexTotals, householdsApi, type HexProperties } from '../households';
+import { getLang, t, type MsgKey } from '../i18n';
 import { LAYERS } from './layers';
 import { maplibregl } from './setup';
 
@@ -114,8 +114,8 @@ export function createHexLayer(map: MlMap, signal: AbortSignal, eventId: () => n
         if (!signal.aborted) document.body.dataset.hexLoaded = String(fc.features.length);
       });
     } catch (err) {
-      if ((err as Error)?.name === 'AbortError') return;
-      note.textContent = err instanceof ApiError ? err.message : String(err);
+      if (isAbort(err)) return;
+      note.textContent = errorText(err);
       toggle.checked = false;
       list.hidden = true;
     } finally {

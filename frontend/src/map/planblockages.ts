@@ -1,12 +1,12 @@
 // Blocked zones of the selected event on the main map: red hatched polygons; managers draw a new
 // one by clicking its corners (Finish), name it and save; existing zones are listed with Delete.
-import { errorText } from '../api';
+import '../styles.plans.css';
 import { h } from '../dom';
+import { errorText, isAbort } from '../errors';
 import { t } from '../i18n';
-import { isAbortErr, plansApi } from '../plans';
+import { plansApi } from '../plans';
 import { toast } from '../toast';
 import type { maplibregl } from './setup';
-import '../styles.plans.css';
 
 export const BLOCK_SRC = 'plan-blockages';
 export const BLOCK_DRAFT_SRC = 'plan-blockage-draft';
@@ -112,7 +112,7 @@ export function createBlockagePanel(map: maplibregl.Map, opts: { signal: AbortSi
                         toast(t('block.deleted'));
                         await refresh();
                       } catch (e) {
-                        if (!isAbortErr(e)) toast(errorText(e), 'error');
+                        if (!isAbort(e)) toast(errorText(e), 'error');
                       }
                     },
                   })
@@ -137,7 +137,7 @@ export function createBlockagePanel(map: maplibregl.Map, opts: { signal: AbortSi
       });
       renderList();
     } catch (e) {
-      if (!isAbortErr(e)) {
+      if (!isAbort(e)) {
         features = [];
         renderList();
       }
@@ -184,7 +184,7 @@ export function createBlockagePanel(map: maplibregl.Map, opts: { signal: AbortSi
       stopDrawing();
       await refresh();
     } catch (e) {
-      if (isAbortErr(e)) return;
+      if (isAbort(e)) return;
       error.hidden = false;
       error.textContent = errorText(e);
     } finally {

@@ -1,10 +1,13 @@
 // The depot keeper's screen (#/depots/{id}): header, stock with lots and expiry, the four
 // movement forms (receipt, issue, transfer, adjustment), transfers to confirm, the ledger
 // history and the exports. Managers and auditors open the same screen from the depot list.
-import { ApiError, download, errorText } from '../api';
+import { download } from '../api';
+import { daysBetween, shanghaiDate } from '../dates';
 import { h } from '../dom';
+import { ApiError, errorText, isAbort, serverFieldErrors } from '../errors';
 import { formatDate, formatDateTime, formatInteger, formatPercent, formatQuantity, formatSigned, formatVolume, unitLabel } from '../format';
-import { getLang, t, type MsgKey, type Params } from '../i18n';
+import { getLang, msgText, t, type Msg, type MsgKey } from '../i18n';
+import { keepKeyAfter, keyForSubmission, newUuid, type PendingSubmission } from '../idempotency';
 import { navigate } from '../router';
 import type { ScreenContext } from '../screen';
 import { itemName, sortItems, stockApi, TIER_ORDER, type DepotDetail, type DepotEntry, type Item, type Movement, type StockRow, type Transfer } from '../stock';
@@ -12,26 +15,20 @@ import {
   ADJUST_REASONS,
   capacityShare,
   conflictAvailable,
-  daysBetween,
   emptyInput,
   expiryStatus,
   EXPIRY_WARN_DAYS,
-  keepKeyAfter,
-  keyForSubmission,
   MAX_LOT,
   MAX_NOTE,
   MOVEMENT_KINDS,
+  movementField,
   netChange,
-  newUuid,
   readinessColor,
-  serverFieldErrors,
-  shanghaiDate,
   SOURCES,
   validateMovement,
   type MovementField,
   type MovementInput,
   type MovementKind,
-  type PendingSubmission,
 } from '../stockrules';
 import { toast } from '../toast';
 import { badge, dataTable, shareBar, statusBlock } from '../widgets';
@@ -39,13 +36,6 @@ import { badge, dataTable, shareBar, statusBlock } from '../widgets';
 const HISTORY_PAGE = 20;
 /** Kinds of ledger entries (a posted transfer is recorded as transfer_out, its receipt as transfer_in). */
 const LEDGER_KINDS = ['receipt', 'issue', 'transfer_out', 'transfer_in', 'adjustment', 'dispatch', 'reservation', 'release'] as const;
-
-/** A message shown in the UI: a table key (re-translated on a language switch) or server text. */
-type Msg = { key: MsgKey; params?: Params } | { text: string };
-const msgText = (m: Msg) => ('key' in m ? t(m.key, m.params) : m.text);
-
-
-const isAbort = (err: unknown) => (err as Error)?.name === 'AbortError';
 
 export function mount(root: HTMLElement, ctx: ScreenContext) {
   const { signal } = ctx;
@@ -534,7 +524,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         if (err instanceof ApiError && err.status === 422) {
           const leftovers: string[] = [];
           for (const d of serverFieldErrors(err.details)) {
-            if (d.field && fieldNodes.has(d.field) && !fieldNodes.get(d.field)!.wrap.hidden) errors.set(d.field, { text: d.reason });
+            const field = movementField(d.field);
+            if (field && fieldNodes.has(field) && !fieldNodes.get(field)!.wrap.hidden) errors.set(field, { text: d.reason });
             else leftovers.push(d.reason);
           }
           // Reasons shown beside their fields are not repeated above the button.

@@ -1,7 +1,7 @@
 // Depot list (#/depots): every depot with tier, area, readiness and capacity, linking to
 // its stock screen. For managers, administrators and auditors.
-import { ApiError } from '../api';
 import { h } from '../dom';
+import { ApiError, errorText, isAbort } from '../errors';
 import { formatInteger, formatPercent, formatVolume } from '../format';
 import { getLang, t, type MsgKey } from '../i18n';
 import type { ScreenContext } from '../screen';
@@ -96,10 +96,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     try {
       depots = await stockApi.depots({ signal });
     } catch (err) {
-      if ((err as Error)?.name === 'AbortError' || signal.aborted) return;
+      if (isAbort(err) || signal.aborted) return;
       if (err instanceof ApiError && err.status === 401) return;
-      const message = err instanceof ApiError ? (err.status === 0 ? t('error.network') : err.message) : String(err);
-      inner.replaceChildren(statusBlock(t('common.loadError', { message }), true, () => void load(), t('common.retry')));
+      inner.replaceChildren(statusBlock(t('common.loadError', { message: errorText(err) }), true, () => void load(), t('common.retry')));
       return;
     }
     if (signal.aborted) return;

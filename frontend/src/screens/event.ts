@@ -1,11 +1,9 @@
 // One event (#/events/{id}): the summary table by county, township or city with response levels,
 // key figures, overdue, accepted and discrepancy markers; the level history; exports; and for
 // managers the level override and the status change. Reviewers, auditors and admins read.
-import { ApiError, errorText } from '../api';
 import {
   disasterApi,
   indicatorLabel,
-  isAbort,
   statusLabel,
   unitLabelOf,
   type AreaSummary,
@@ -16,11 +14,11 @@ import {
 } from '../disaster';
 import { differs, formatFigure, indicatorUnit, isLevel, LEVELS, levelLabel, nextStatuses, type Indicator } from '../disasterrules';
 import { h } from '../dom';
+import { ApiError, errorText, isAbort, serverFieldErrors } from '../errors';
 import { eventHeader, levelChip } from '../eventui';
 import { formatDateTime } from '../format';
 import { getLang, t, type MsgKey } from '../i18n';
 import type { ScreenContext } from '../screen';
-import { serverFieldErrors } from '../stockrules';
 import { toast } from '../toast';
 import { badge, statusBlock } from '../widgets';
 

@@ -1,10 +1,10 @@
 // Printable summary (#/events/{id}/print): a clean A4 (landscape) table with the title, the
 // generation time in Beijing time and a "虚构演示" label for demo events. On paper only the sheet
 // is printed: the header, the toolbar and the toasts are hidden by the @media print rules.
-import { ApiError, errorText } from '../api';
-import { disasterApi, hazardLabel, indicatorLabel, isAbort, statusLabel, unitLabelOf, type AreaSummary, type EventSummary, type SummaryLevel } from '../disaster';
+import { disasterApi, hazardLabel, indicatorLabel, statusLabel, unitLabelOf, type AreaSummary, type EventSummary, type SummaryLevel } from '../disaster';
 import { formatFigure, indicatorUnit, isFictional, levelLabel, responseLabel, type Indicator } from '../disasterrules';
 import { h } from '../dom';
+import { ApiError, errorText, isAbort } from '../errors';
 import { formatDateTime } from '../format';
 import { getLang, t } from '../i18n';
 import type { ScreenContext } from '../screen';

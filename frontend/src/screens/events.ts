@@ -1,15 +1,14 @@
 // Disaster events (#/events): every event with its status, hazard, onset and overall response
 // level, linking to its summary. Managers open a new event here.
-import { ApiError, errorText } from '../api';
-import { disasterApi, hazardLabel, isAbort, sortEvents, type AreaRow, type DisasterEvent } from '../disaster';
+import { disasterApi, hazardLabel, sortEvents, type AreaRow, type DisasterEvent } from '../disaster';
 import { beijingLocalToUtc, beijingNowLocal, HAZARDS } from '../disasterrules';
 import { h } from '../dom';
+import { ApiError, errorText, isAbort, serverFieldErrors } from '../errors';
 import { fictionalBadge, levelChip, statusBadge } from '../eventui';
 import { formatDateTime, formatInteger } from '../format';
 import { getLang, t, type MsgKey } from '../i18n';
 import { navigate } from '../router';
 import type { ScreenContext } from '../screen';
-import { serverFieldErrors } from '../stockrules';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
 

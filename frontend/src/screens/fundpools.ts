@@ -1,11 +1,11 @@
 // The fund pools card of the plans page: money each level has put up for the chosen event, what
 // approved funds plans have committed, what is left; managers register new money here.
-import { errorText } from '../api';
 import { h } from '../dom';
+import { errorText, isAbort } from '../errors';
 import { formatDateTime, formatFen } from '../format';
-import { getLang, t, type MsgKey } from '../i18n';
-import { FUNDS_AID_TYPES, isAbortErr } from '../plans';
 import { SOURCE_LEVELS, fundsApi, yuanToFen, type FundPool, type SourceLevel } from '../funds';
+import { getLang, t, type MsgKey } from '../i18n';
+import { FUNDS_AID_TYPES } from '../plans';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
 
@@ -52,7 +52,7 @@ export function fundPoolsCard(signal: AbortSignal, canAdd: boolean, eventId: () 
       pools = await fundsApi.pools({ event_id: eventId() }, { signal });
       render();
     } catch (err) {
-      if (isAbortErr(err)) return;
+      if (isAbort(err)) return;
       box.replaceChildren(statusBlock(errorText(err), true, () => void reload(), t('map.retry')));
     }
   };
@@ -90,7 +90,7 @@ export function fundPoolsCard(signal: AbortSignal, canAdd: boolean, eventId: () 
       amount.value = '';
       await reload();
     } catch (err) {
-      if (isAbortErr(err)) return;
+      if (isAbort(err)) return;
       error.hidden = false;
       error.textContent = errorText(err);
     } finally {

@@ -2,21 +2,12 @@
 // (managers), and one list with its lines, the workflow buttons the role may use in its status
 // (submit → approve / return → publish for 公示 → payment file and paid), and the objections.
 // The server decides; its 409 / 422 messages are shown as they come.
-import { errorText } from '../api';
+import { disasterApi, sortEvents, type DisasterEvent } from '../disaster';
 import { h } from '../dom';
-import { disasterApi, isAbort, sortEvents, type DisasterEvent } from '../disaster';
+import { errorText, isAbort } from '../errors';
 import { formatDateTime, formatFen, formatInteger } from '../format';
-import { getLang, t, type MsgKey } from '../i18n';
-import {
-  AID_TYPES,
-  disclosureEnded,
-  householdsApi,
-  labelOr,
-  listActions,
-  LIST_STATUSES,
-  type GrantList,
-  type Objection,
-} from '../households';
+import { AID_TYPES, disclosureEnded, householdsApi, listActions, LIST_STATUSES, type GrantList, type Objection } from '../households';
+import { getLang, label, t, type MsgKey } from '../i18n';
 import { navigate } from '../router';
 import type { ScreenContext } from '../screen';
 import { toast } from '../toast';
@@ -26,7 +17,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   return ctx.args.id ? mountDetail(root, ctx, Number(ctx.args.id)) : mountList(root, ctx);
 }
 
-const statusChip = (s: string) => h('span', { class: `badge list-status list-status-${s}`, 'data-status': s }, labelOr('listStatus', s));
+const statusChip = (s: string) => h('span', { class: `badge list-status list-status-${s}`, 'data-status': s }, label('listStatus', s));
 const period = (l: { disclosure_start?: string | null; disclosure_end?: string | null }) =>
   l.disclosure_start ? `${formatDateTime(l.disclosure_start, getLang())} – ${formatDateTime(l.disclosure_end, getLang())}${t('common.beijing')}` : t('grants.periodNone');
 
@@ -109,7 +100,7 @@ function mountList(root: HTMLElement, ctx: ScreenContext) {
           'tr',
           { 'data-testid': `grant-list-${l.id}`, 'data-status': l.status },
           h('td', {}, h('a', { class: 'link', href: `#/grants/${l.id}`, 'data-testid': `grant-list-link-${l.id}` }, `#${l.id}`)),
-          h('td', {}, labelOr('aidType', l.aid_type, l.aid_type_zh)),
+          h('td', {}, label('aidType', l.aid_type, l.aid_type_zh)),
           h('td', { class: 'mono' }, l.area_code),
           h('td', {}, statusChip(l.status)),
           h('td', { class: 'num' }, formatInteger(l.households, lang)),
@@ -236,7 +227,7 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
       { class: 'grant-meta' },
       ...(
         [
-          ['grants.aidType', labelOr('aidType', l.aid_type, l.aid_type_zh)],
+          ['grants.aidType', label('aidType', l.aid_type, l.aid_type_zh)],
           ['grants.areaCode', l.area_code],
           ['grants.households', formatInteger(l.households, lang)],
           ['grants.total', formatFen(l.total_fen, lang)],
@@ -365,7 +356,7 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
         ),
         h('p', { class: 'objection-text' }, o.text),
         o.answer
-          ? h('p', { class: 'objection-answer' }, h('strong', {}, `${o.decision ? labelOr('grants.decision', o.decision) : t('grants.answer')}：`), o.answer)
+          ? h('p', { class: 'objection-answer' }, h('strong', {}, `${o.decision ? label('grants.decision', o.decision) : t('grants.answer')}：`), o.answer)
           : '',
       );
       if (o.status === 'open' && (role === 'reviewer' || role === 'admin')) li.append(answerForm(l.id, o));

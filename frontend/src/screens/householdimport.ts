@@ -1,12 +1,11 @@
 // The household import card of the household register (registrars): a CSV or XLSX file, all or
 // nothing or skipping bad rows, the server's progress while a large file runs, then what was
 // imported and every row refused with its reason.
-import { ApiError, errorText } from '../api';
-import { isAbort } from '../disaster';
 import { h } from '../dom';
+import { ApiError, errorText, isAbort } from '../errors';
 import { formatInteger } from '../format';
-import { getLang, t } from '../i18n';
 import { householdsApi, importFieldLabel, newProgressId, rejectedImport, type ImportMode, type ImportReport } from '../households';
+import { getLang, t } from '../i18n';
 
 /** Row errors shown in the table; the rest are counted. */
 const ERRORS_SHOWN = 200;

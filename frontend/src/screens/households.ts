@@ -1,16 +1,16 @@
 // Household register (#/households): search (names masked for readers without need), a paged
 // table with type, members, area and programmes; for registrars the import of household files;
 // for managers the hand-off exports per event.
-import { errorText } from '../api';
+import { disasterApi, sortEvents, type DisasterEvent } from '../disaster';
 import { h } from '../dom';
-import { disasterApi, isAbort, sortEvents, type DisasterEvent } from '../disaster';
+import { errorText, isAbort } from '../errors';
 import { formatInteger } from '../format';
-import { getLang, t, type MsgKey } from '../i18n';
-import { HANDOFF_PROGRAMMES, HOUSEHOLD_TYPES, householdsApi, labelOr, programmeText, type Household, type HouseholdPage } from '../households';
+import { HANDOFF_PROGRAMMES, HOUSEHOLD_TYPES, householdsApi, programmeText, type Household, type HouseholdPage } from '../households';
+import { getLang, label, t, type MsgKey } from '../i18n';
 import type { ScreenContext } from '../screen';
 import { toast } from '../toast';
-import { importCard } from './householdimport';
 import { dataTable, statusBlock } from '../widgets';
+import { importCard } from './householdimport';
 
 const PAGE_SIZE = 50;
 
@@ -159,7 +159,7 @@ function row(x: Household, lang: 'zh' | 'en'): HTMLElement {
     { 'data-testid': `household-${x.id}` },
     name,
     h('td', { class: 'mono', 'data-testid': `household-id-${x.id}` }, x.id_number_masked),
-    h('td', {}, labelOr('hhType', x.household_type, lang === 'zh' ? x.household_type_zh : x.household_type)),
+    h('td', {}, label('hhType', x.household_type, lang === 'zh' ? x.household_type_zh : x.household_type)),
     h('td', { class: 'num' }, formatInteger(x.members, lang)),
     h('td', { class: 'mono' }, x.area_code),
     h('td', { class: 'small' }, x.address),

@@ -1,16 +1,17 @@
 // Sign-in screen: POST /api/v1/auth/login, then on to the requested workspace.
-import { ApiError } from '../api';
 import { fetchMe, login } from '../auth';
 import { h } from '../dom';
-import { t, type MsgKey } from '../i18n';
+import { ApiError } from '../errors';
+import { msgText, t, type Msg } from '../i18n';
 import { takeNotice } from '../notice';
-import { navigate } from '../router';
 import { homePath } from '../roles';
+import { navigate } from '../router';
 import type { ScreenContext } from '../screen';
 import { updateUser } from '../session';
 import { langSwitch, logo } from '../widgets';
 
-function errorText(err: unknown): string {
+/** Unlike `errorText`: the server's words with no status meaning before them, and the login's own throttling message. */
+function loginErrorText(err: unknown): string {
   if (err instanceof ApiError) {
     if (err.code === 'network' || err.status === 0) return t('error.network');
     if (err.status === 429) return err.message && !err.message.startsWith('HTTP ') ? err.message : t('login.throttled');
@@ -42,12 +43,11 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const error = h('div', { id: 'login-error', 'data-testid': 'login-error', class: 'form-error', role: 'alert', hidden: true });
   const submit = h('button', { id: 'login-submit', 'data-testid': 'login-submit', type: 'submit', class: 'btn btn-primary btn-block', i18n: 'login.submit' });
 
-  // The shown message is either a table key (re-translated on a language switch) or server text.
-  let shown: { key: MsgKey } | { text: string } | null = null;
-  const show = (m: typeof shown) => {
+  let shown: Msg | null = null;
+  const show = (m: Msg | null) => {
     shown = m;
     error.hidden = !m;
-    error.textContent = !m ? '' : 'key' in m ? t(m.key) : m.text;
+    error.textContent = m ? msgText(m) : '';
   };
   ctx.onLang(() => show(shown));
 
@@ -98,7 +98,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       navigate(next && next.startsWith('/') && next !== '/login' ? next : homePath(user), undefined, true);
     } catch (err) {
       if (ctx.signal.aborted) return;
-      show({ text: errorText(err) });
+      show({ text: loginErrorText(err) });
       password.select();
       password.focus();
     } finally {

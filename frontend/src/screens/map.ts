@@ -2,22 +2,23 @@
 // side panel listing the counties and the legend. With a disaster event chosen, the counties
 // are coloured by response level or an indicator, townships sized by an indicator, and overdue
 // and discrepancy badges are drawn (map/event.ts; the event panel is in map/eventpanel.ts).
-import { api, ApiError } from '../api';
+import { api } from '../api';
 import { h } from '../dom';
+import { ApiError, errorText, isAbort } from '../errors';
 import { formatInteger, formatPopulation } from '../format';
 import { bboxOfCollection, bboxOfGeometry, distinctProperty, sortByCode, type AreaCollection, type AreaFeature, type AreaProperties, type BBox } from '../geo';
 import { getLang, t } from '../i18n';
-import type { ScreenContext } from '../screen';
-import { addAreaLayers, COLORS, COUNTY_PALETTE, LAYERS, SRC_COUNTIES, SRC_TOWNSHIPS, TOWNSHIP_LAYERS } from '../map/layers';
 import { addDepotLayer, DEPOT_LAYER, depotPopup, SRC_DEPOTS, type DepotCollection, type DepotProperties } from '../map/depots';
-import { areaPopup } from '../map/popup';
 import { createEventPanel } from '../map/eventpanel';
 import { createHexLayer } from '../map/hex';
-import { hasRole, HOUSEHOLD_READERS } from '../roles';
-import { READINESS_COLORS } from '../stockrules';
-import { ATTRIBUTION, createMap, maplibregl } from '../map/setup';
+import { addAreaLayers, COLORS, COUNTY_PALETTE, LAYERS, SRC_COUNTIES, SRC_TOWNSHIPS, TOWNSHIP_LAYERS } from '../map/layers';
 import { createBlockagePanel } from '../map/planblockages';
+import { areaPopup } from '../map/popup';
+import { ATTRIBUTION, createMap, maplibregl } from '../map/setup';
+import { hasRole, HOUSEHOLD_READERS } from '../roles';
 import { parseHash } from '../router';
+import type { ScreenContext } from '../screen';
+import { READINESS_COLORS } from '../stockrules';
 
 const FIT_PADDING = 36;
 
@@ -362,10 +363,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         document.body.dataset.countiesLoaded = String(distinctProperty(drawn, 'code').length);
       });
     } catch (err) {
-      if (signal.aborted || (err as Error)?.name === 'AbortError') return;
+      if (signal.aborted || isAbort(err)) return;
       if (err instanceof ApiError && err.status === 401) return; // handled globally: back to login
-      const message = err instanceof ApiError ? (err.status === 0 ? t('error.network') : err.message) : String(err);
-      setStatus(t('map.loadError', { message }), true, () => void load());
+      setStatus(t('map.loadError', { message: errorText(err) }), true, () => void load());
     }
   };
   void load();

@@ -1,18 +1,19 @@
 // One allocation plan: the flows on a map, totals, fill rates, bottlenecks, unreachable areas,
 // time to aid, shipments, and the actions of the user's role (the reviewer's queue view).
-import { download, errorText } from '../api';
+import '../styles.plans.css';
+import { download } from '../api';
 import { h } from '../dom';
+import { errorText, isAbort } from '../errors';
 import { formatDateTime, formatInteger } from '../format';
 import { getLang, t, type MsgKey } from '../i18n';
-import type { ScreenContext } from '../screen';
-import { createMap, maplibregl } from '../map/setup';
 import { addPlanLayers, PLAN_COLORS, PLAN_LAYERS, planCollections } from '../map/planflows';
-import { fillPercent, formatMinutes, isAbortErr, planActions, plansApi, type AreaRow, type DirDepot, type ItemRow, type Plan, type Shipment } from '../plans';
+import { createMap, maplibregl } from '../map/setup';
+import { fillPercent, formatMinutes, planActions, plansApi, type AreaRow, type DirDepot, type ItemRow, type Plan, type Shipment } from '../plans';
+import type { ScreenContext } from '../screen';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
 import { fundsAreasTable, fundsLevelsTable, fundsTotals } from './planfunds';
 import { planStatusBadge } from './plans';
-import '../styles.plans.css';
 
 const MAX_ROWS = 400;
 
@@ -52,7 +53,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       toast(t(`plan.done.${action}` as MsgKey));
       await load();
     } catch (err) {
-      if (isAbortErr(err)) return;
+      if (isAbort(err)) return;
       actionError.hidden = false;
       actionError.textContent = errorText(err);
       actionBox.querySelectorAll('button').forEach((b) => (b.disabled = false));
@@ -173,7 +174,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
           onclick: () =>
             void download('/exports/time-to-aid', { plan_id: id, format: f }, `time-to-aid-${id}.${f}`, signal)
               .then((n) => toast(t('export.done', { name: n })))
-              .catch((e) => !isAbortErr(e) && toast(t('export.failed', { message: errorText(e) }), 'error')),
+              .catch((e) => !isAbort(e) && toast(t('export.failed', { message: errorText(e) }), 'error')),
         }, f.toUpperCase()),
       ),
     );
@@ -341,7 +342,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       shipments = s;
       render();
     } catch (err) {
-      if (isAbortErr(err)) return;
+      if (isAbort(err)) return;
       inner.replaceChildren(statusBlock(errorText(err), true, () => void load(), t('map.retry')));
     }
   };

@@ -1,18 +1,19 @@
 // Allocation plans: the list (the reviewer's queue shows the submitted ones first) and, for managers,
 // "编制方案" for an event and an aid type.
+import '../styles.plans.css';
+import { api } from '../api';
 import type { DisasterEvent } from '../disaster';
-import { api, errorText } from '../api';
 import { h } from '../dom';
+import { errorText, isAbort } from '../errors';
 import { formatDateTime } from '../format';
+import { RESPONSE_SCOPES } from '../funds';
 import { getLang, t, type MsgKey } from '../i18n';
+import { AID_TYPES, FUNDS_AID_TYPES, planStatusClass, plansApi, type Plan } from '../plans';
 import { navigate } from '../router';
 import type { ScreenContext } from '../screen';
-import { RESPONSE_SCOPES } from '../funds';
-import { AID_TYPES, FUNDS_AID_TYPES, isAbortErr, planStatusClass, plansApi, type Plan } from '../plans';
-import { fundPoolsCard } from './fundpools';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
-import '../styles.plans.css';
+import { fundPoolsCard } from './fundpools';
 
 export function planStatusBadge(status: string): HTMLElement {
   return h('span', { class: `badge ${planStatusClass(status)}`, 'data-status': status, i18n: `plan.status.${status}` as MsgKey });
@@ -124,7 +125,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       toast(`${t('plan.heading', { id: plan.id })} · ${t('plan.status.draft')}`);
       navigate(`/plans/${plan.id}`);
     } catch (err) {
-      if (isAbortErr(err)) return;
+      if (isAbort(err)) return;
       error.hidden = false;
       error.textContent = errorText(err);
     } finally {
@@ -153,7 +154,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       void pools.reload();
       page.dataset.ready = 'true';
     } catch (err) {
-      if (isAbortErr(err)) return;
+      if (isAbort(err)) return;
       listBox.replaceChildren(statusBlock(errorText(err), true, () => void load(), t('map.retry')));
     }
   };

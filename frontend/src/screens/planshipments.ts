@@ -1,14 +1,14 @@
 // Shipments: a depot keeper's approved plan parts to dispatch ("发运") and outgoing shipments;
 // managers' and reporters' incoming shipments with a receive form (prefilled with the shipped amounts).
-import { errorText } from '../api';
+import '../styles.plans.css';
 import { h } from '../dom';
+import { errorText, isAbort } from '../errors';
 import { formatDateTime, formatInteger } from '../format';
 import { getLang, t, type MsgKey } from '../i18n';
+import { plansApi, receiveErrors, type AreaRow, type DirDepot, type ItemRow, type Plan, type Shipment } from '../plans';
 import type { ScreenContext } from '../screen';
-import { isAbortErr, plansApi, receiveErrors, type AreaRow, type DirDepot, type ItemRow, type Plan, type Shipment } from '../plans';
 import { toast } from '../toast';
 import { statusBlock } from '../widgets';
-import '../styles.plans.css';
 
 export function mount(root: HTMLElement, ctx: ScreenContext) {
   const { signal } = ctx;
@@ -53,7 +53,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       toast(t('plan.done.dispatch'));
       await load();
     } catch (e) {
-      if (isAbortErr(e)) return;
+      if (isAbort(e)) return;
       err.hidden = false;
       err.textContent = errorText(e);
       btn.disabled = false;
@@ -99,7 +99,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         toast(t('ship.done', { id: s.id }));
         await load();
       } catch (e) {
-        if (isAbortErr(e)) return;
+        if (isAbort(e)) return;
         err.hidden = false;
         err.textContent = errorText(e);
         confirm.disabled = false;
@@ -179,7 +179,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       }
       render();
     } catch (e) {
-      if (isAbortErr(e)) return;
+      if (isAbort(e)) return;
       inner.replaceChildren(statusBlock(errorText(e), true, () => void load(), t('map.retry')));
     }
   };

@@ -1,12 +1,11 @@
 // Public disclosure page (#/public, #/public/{id}): no login. The published (公示) and paid
 // grant lists per area with masked names and ID numbers, amounts and the period, and an
 // objection form (name or contact optional, reason required; the server limits it per address).
-import { ApiError, errorText } from '../api';
 import { h } from '../dom';
-import { isAbort } from '../disaster';
+import { ApiError, errorText, isAbort } from '../errors';
 import { formatDateTime, formatFen, formatInteger } from '../format';
-import { getLang, t } from '../i18n';
-import { householdsApi, labelOr, type Disclosure } from '../households';
+import { householdsApi, type Disclosure } from '../households';
+import { getLang, label, t } from '../i18n';
 import type { ScreenContext } from '../screen';
 import { dataTable, langSwitch, logo, statusBlock } from '../widgets';
 
@@ -67,9 +66,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
                       h(
                         'div',
                         {},
-                        h('a', { class: 'link strong', href: `#/public/${d.id}`, 'data-testid': `disclosure-link-${d.id}` }, labelOr('aidType', d.aid_type, d.aid_type_zh)),
+                        h('a', { class: 'link strong', href: `#/public/${d.id}`, 'data-testid': `disclosure-link-${d.id}` }, label('aidType', d.aid_type, d.aid_type_zh)),
                         ' ',
-                        h('span', { class: `badge list-status list-status-${d.status}` }, labelOr('listStatus', d.status)),
+                        h('span', { class: `badge list-status list-status-${d.status}` }, label('listStatus', d.status)),
                         h('div', { class: 'muted small' }, `${d.event_name} · ${t('public.period')}: ${period(d)}`),
                       ),
                       h(
@@ -134,7 +133,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       formBox ??= objectionForm(d, signal);
       body.replaceChildren(
         h('a', { class: 'link crumb', href: '#/public', i18n: 'public.back' }),
-        h('div', { class: 'page-title' }, h('h1', {}, `${d.area_name || d.area_code} · ${labelOr('aidType', d.aid_type, d.aid_type_zh)}`), h('span', { class: `badge list-status list-status-${d.status}` }, labelOr('listStatus', d.status))),
+        h('div', { class: 'page-title' }, h('h1', {}, `${d.area_name || d.area_code} · ${label('aidType', d.aid_type, d.aid_type_zh)}`), h('span', { class: `badge list-status list-status-${d.status}` }, label('listStatus', d.status))),
         h(
           'section',
           { class: 'card' },

@@ -2,18 +2,7 @@
 // stage (初报/续报/核报), the grouped indicators, a description and, when a figure fell or jumped,
 // an explanation. Checked in the browser with the server's rules (disasterrules.ts); the server's
 // 422 reasons appear beside their fields. The area's earlier versions are listed beside the form.
-import { ApiError, errorText } from '../api';
-import {
-  disasterApi,
-  indicatorLabel,
-  isAbort,
-  stageLabel,
-  unitLabelOf,
-  type AreaRow,
-  type AreaSummary,
-  type DisasterEvent,
-  type LossReport,
-} from '../disaster';
+import { disasterApi, indicatorLabel, stageLabel, unitLabelOf, type AreaRow, type AreaSummary, type DisasterEvent, type LossReport } from '../disaster';
 import {
   changesNeedingExplanation,
   cleanFigures,
@@ -34,19 +23,17 @@ import {
   type Indicator,
   type ReportField,
   type ReportInput,
-  type RuleMsg,
 } from '../disasterrules';
 import { h } from '../dom';
+import { ApiError, errorText, isAbort } from '../errors';
 import { chooseEvent, eventHeader } from '../eventui';
 import { formatDateTime } from '../format';
-import { getLang, t, type MsgKey } from '../i18n';
+import { getLang, msgText, t, type Msg, type MsgKey } from '../i18n';
+import { keepKeyAfter, keyForSubmission, newUuid, type PendingSubmission } from '../idempotency';
 import type { ScreenContext } from '../screen';
-import { keepKeyAfter, keyForSubmission, newUuid, type PendingSubmission } from '../stockrules';
 import { toast } from '../toast';
 import { badge, statusBlock } from '../widgets';
 
-type Msg = RuleMsg | { text: string };
-const msgText = (m: Msg) => ('text' in m ? m.text : t(m.key, m.params));
 
 export function mount(root: HTMLElement, ctx: ScreenContext) {
   const { signal } = ctx;

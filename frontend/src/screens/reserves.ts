@@ -1,12 +1,13 @@
 // Reserve overview (#/reserves) for managers: stock alerts (below target, expiring, over
 // capacity) and, per county, how many people the reachable stock can serve per aid type.
-import { ApiError } from '../api';
 import { h } from '../dom';
+import { ApiError, errorText, isAbort } from '../errors';
 import { formatDate, formatInteger, formatPercent, formatPopulation, formatQuantity, formatVolume } from '../format';
 import { getLang, t, type MsgKey } from '../i18n';
 import type { ScreenContext } from '../screen';
 import { itemName, stockApi, type CountyReadiness, type Item, type StockAlerts } from '../stock';
-import { AID_TYPES, readinessColor, readinessLevel, sortByNumber, type AidType, type SortDir } from '../stockrules';
+import { AID_TYPES, readinessColor, readinessLevel, type AidType } from '../stockrules';
+import { sortByNumber, type SortDir } from '../util';
 import { badge, dataTable, shareBar, statusBlock } from '../widgets';
 
 const WITHIN_CHOICES = [30, 90, 180, 365];
@@ -248,10 +249,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       readiness = r;
       itemByCode = new Map(items.map((i) => [i.code, i]));
     } catch (err) {
-      if ((err as Error)?.name === 'AbortError' || signal.aborted) return;
+      if (isAbort(err) || signal.aborted) return;
       if (err instanceof ApiError && err.status === 401) return;
-      const message = err instanceof ApiError ? (err.status === 0 ? t('error.network') : err.message) : String(err);
-      inner.replaceChildren(statusBlock(t('common.loadError', { message }), true, () => void load(), t('common.retry')));
+      inner.replaceChildren(statusBlock(t('common.loadError', { message: errorText(err) }), true, () => void load(), t('common.retry')));
       return;
     }
     inner.replaceChildren(

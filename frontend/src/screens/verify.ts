@@ -1,18 +1,7 @@
 // The assessor's queue (#/events/{id}/verify): areas with reports, grouped by county, with their
 // status (to verify, verified, discrepancy, accepted); for the chosen area the reported and the
 // verified figures side by side, a reason for every changed figure, and accept / return.
-import { ApiError, errorText } from '../api';
-import {
-  disasterApi,
-  indicatorLabel,
-  isAbort,
-  stageLabel,
-  unitLabelOf,
-  type Assessment,
-  type AreaSummary,
-  type DisasterEvent,
-  type LossReport,
-} from '../disaster';
+import { disasterApi, indicatorLabel, stageLabel, unitLabelOf, type Assessment, type AreaSummary, type DisasterEvent, type LossReport } from '../disaster';
 import {
   cleanFigures,
   differs,
@@ -27,18 +16,16 @@ import {
   validateAssessment,
   type Figures,
   type Indicator,
-  type RuleMsg,
 } from '../disasterrules';
 import { h } from '../dom';
+import { ApiError, errorText, isAbort } from '../errors';
 import { chooseEvent, eventHeader } from '../eventui';
 import { formatDateTime, formatInteger } from '../format';
-import { getLang, t, type MsgKey } from '../i18n';
+import { getLang, msgText, t, type Msg, type MsgKey } from '../i18n';
 import type { ScreenContext } from '../screen';
 import { toast } from '../toast';
 import { badge, statusBlock } from '../widgets';
 
-type Msg = RuleMsg | { text: string };
-const msgText = (m: Msg) => ('text' in m ? m.text : t(m.key, m.params));
 
 export type QueueStatus = 'pending' | 'verified' | 'accepted';
 type Filter = 'all' | 'pending' | 'discrepancy' | 'accepted';

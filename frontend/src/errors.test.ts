@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError, detailField, errorText, isAbort, parseErrorBody, serverFieldErrors } from './errors';
+import { setLang } from './i18n';
+
+describe('parseErrorBody', () => {
+  it('reads the error envelope', () => {
+    const e = parseErrorBody(401, { error: { code: 'unauthorized', message: '用户名或密码错误' } });
+    expect(e.status).toBe(401);
+    expect(e.code).toBe('unauthorized');
+    expect(e.message).toBe('用户名或密码错误');
+  });
+  it('falls back when the body is not an envelope', () => {
+    const e = parseErrorBody(502, null, 'Bad Gateway');
+    expect(e.code).toBe('http_502');
+    expect(e.message).toBe('Bad Gateway');
+    expect(parseErrorBody(429, 'x').message).toBe('HTTP 429');
+  });
+});
+
+describe('errorText', () => {
+  it('says what a refusal means in the user language, then the server words', () => {
+    setLang('zh');
+    expect(errorText(new ApiError(409, 'conflict', 'only a draft can be edited'))).toBe('状态冲突：only a draft can be edited');
+    expect(errorText(new ApiError(403, 'forbidden', 'area 360425 is outside your scope'))).toBe('无权操作：area 360425 is outside your scope');
+    expect(errorText(new ApiError(503, 'unavailable', ''))).toBe('服务器出错，请稍后重试：请求失败（503）');
+    expect(errorText(new ApiError(0, 'network', 'fetch failed'))).toBe('无法连接服务器，请检查网络后重试');
+    expect(errorText(new ApiError(400, 'bad_request', 'malformed JSON'))).toBe('malformed JSON');
+    setLang('en');
+    expect(errorText(new ApiError(422, 'invalid', 'a rejection needs a reason'))).toBe('Refused: a rejection needs a reason');
+    expect(errorText(new Error('boom'))).toBe('boom');
+    setLang('zh');
+  });
+});
+
+describe('isAbort', () => {
+  it('tells an aborted fetch from a failure', () => {
+    expect(isAbort(new DOMException('stopped', 'AbortError'))).toBe(true);
+    expect(isAbort(new ApiError(0, 'network', 'fetch failed'))).toBe(false);
+    expect(isAbort(null)).toBe(false);
+  });
+});
+
+describe('server field errors', () => {
+  it('names the field by the last path segment of details[].field', () => {
+    expect(detailField('quantity')).toBe('quantity');
+    expect(detailField('body.expires_on')).toBe('expires_on');
+    expect(detailField('lines[0].lot')).toBe('lot');
+    expect(detailField('lot[2]')).toBe('lot');
+    expect(detailField(3)).toBeNull();
+  });
+  it('reads 422 details tolerantly', () => {
+    expect(serverFieldErrors([{ field: 'quantity', reason: 'must be positive' }, { field: 'x', message: 'odd' }, null, { field: 'lot' }])).toEqual([
+      { field: 'quantity', reason: 'must be positive' },
+      { field: 'x', reason: 'odd' },
+    ]);
+    expect(serverFieldErrors({ available: 3 })).toEqual([]);
+  });
+});
