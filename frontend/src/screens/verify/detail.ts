@@ -1,7 +1,6 @@
-// The assessor's queue (#/events/{id}/verify): areas with reports, grouped by county, with their
-// status (to verify, verified, discrepancy, accepted); for the chosen area the reported and the
-// verified figures side by side, a reason for every changed figure, and accept / return.
-import { disasterApi, indicatorLabel, stageLabel, unitLabelOf, type Assessment, type AreaSummary, type DisasterEvent, type LossReport } from '../disaster';
+// The chosen area: reported and verified figures side by side, a reason for every changed
+// figure, and save / accept / return.
+import { disasterApi, indicatorLabel, stageLabel, unitLabelOf } from '../../disaster';
 import {
   cleanFigures,
   differs,
@@ -16,129 +15,20 @@ import {
   validateAssessment,
   type Figures,
   type Indicator,
-} from '../disasterrules';
-import { h } from '../dom';
-import { ApiError, errorText, isAbort } from '../errors';
-import { chooseEvent, eventHeader } from '../eventui';
-import { formatDateTime, formatInteger } from '../format';
-import { getLang, msgText, t, type Msg, type MsgKey } from '../i18n';
-import type { ScreenContext } from '../screen';
-import { toast } from '../toast';
-import { badge, statusBlock } from '../widgets';
+} from '../../disasterrules';
+import { h } from '../../dom';
+import { ApiError, errorText, isAbort } from '../../errors';
+import { formatDateTime } from '../../format';
+import { getLang, msgText, t, type Msg, type MsgKey } from '../../i18n';
+import type { ScreenContext } from '../../screen';
+import { toast } from '../../toast';
+import { statusBadges } from './queue';
+import { selectedItem, type VerifyState } from './state';
 
-
-export type QueueStatus = 'pending' | 'verified' | 'accepted';
-type Filter = 'all' | 'pending' | 'discrepancy' | 'accepted';
-
-interface QueueItem {
-  code: string;
-  name: string;
-  county: string;
-  report: LossReport;
-  versions: number;
-  assessment: Assessment | null;
-  summary: AreaSummary | null;
-  status: QueueStatus;
-  discrepancies: number;
-}
-
-export function mount(root: HTMLElement, ctx: ScreenContext) {
+export function detailSection(ctx: ScreenContext, state: VerifyState, reload: () => Promise<void>): { node: HTMLElement; render(): void } {
   const { signal } = ctx;
-  if (!ctx.args.id) return void chooseEvent(root, signal, 'verify');
-  const eventId = Number(ctx.args.id);
-  const inner = h('div', { class: 'page-inner wide' });
-  const page = h('div', { class: 'page verify-page', 'data-testid': 'verify-screen', 'data-event-id': String(eventId) }, inner);
-  root.append(page);
-
-  let event: DisasterEvent | null = null;
-  let items: QueueItem[] = [];
-  let selected: string | null = ctx.params.get('area');
-  let filter: Filter = 'all';
+  const { eventId } = state;
   let showAll = false;
-  const names = new Map<string, string>();
-
-  // ---- queue -------------------------------------------------------------------------------------
-  const filterSel = h('select', { class: 'select select-small', 'data-testid': 'verify-filter', 'aria-label': t('verify.filter') });
-  const counts = h('p', { class: 'muted small queue-counts', 'data-testid': 'verify-counts' });
-  const queueList = h('div', { class: 'queue-list', 'data-testid': 'verify-queue', role: 'list' });
-  const queueCard = h(
-    'aside',
-    { class: 'card queue-card' },
-    h('div', { class: 'card-head' }, h('h2', { i18n: 'verify.queue' }), filterSel),
-    counts,
-    queueList,
-  );
-
-  const fillFilter = () => {
-    filterSel.replaceChildren(...(['all', 'pending', 'discrepancy', 'accepted'] as Filter[]).map((f) => h('option', { value: f }, t(`verify.filter.${f}` as MsgKey))));
-    filterSel.value = filter;
-  };
-  ctx.onLang(fillFilter);
-  filterSel.addEventListener('change', () => {
-    filter = filterSel.value as Filter;
-    renderQueue();
-  });
-
-  const statusBadges = (it: QueueItem, withTestids = false) => {
-    const out: HTMLElement[] = [];
-    const id = (x: string): Record<string, string> => (withTestids ? { 'data-testid': x } : {});
-    if (it.status === 'accepted') out.push(badge(t('badge.accepted'), 'badge-ok', id('badge-accepted')));
-    if (it.assessment) out.push(badge(t('badge.verified'), 'badge-info', id('badge-verified')));
-    else out.push(badge(t('badge.pending'), 'badge-muted', id('badge-pending')));
-    if (it.discrepancies) out.push(badge(t('map.discrepancyN', { n: it.discrepancies }), 'badge-warn', id('badge-discrepancy')));
-    return out;
-  };
-
-  const renderQueue = () => {
-    const lang = getLang();
-    const shown = items.filter(
-      (it) => filter === 'all' || (filter === 'pending' && !it.assessment && it.status !== 'accepted') || (filter === 'discrepancy' && it.discrepancies > 0) || (filter === 'accepted' && it.status === 'accepted'),
-    );
-    counts.textContent = t('verify.counts', {
-      n: formatInteger(items.length, lang),
-      verified: formatInteger(items.filter((i) => i.assessment).length, lang),
-      accepted: formatInteger(items.filter((i) => i.status === 'accepted').length, lang),
-    });
-    if (!shown.length) {
-      queueList.replaceChildren(h('p', { class: 'muted empty-line', i18n: items.length ? 'verify.noneFiltered' : 'verify.none' }));
-      return;
-    }
-    const byCounty = new Map<string, QueueItem[]>();
-    for (const it of shown) {
-      if (!byCounty.has(it.county)) byCounty.set(it.county, []);
-      byCounty.get(it.county)!.push(it);
-    }
-    queueList.replaceChildren(
-      ...[...byCounty.entries()].map(([county, list]) =>
-        h(
-          'div',
-          { class: 'queue-group', role: 'group', 'aria-label': names.get(county) ?? county },
-          h('div', { class: 'queue-county' }, h('span', {}, names.get(county) ?? county), h('span', { class: 'muted small' }, String(list.length))),
-          ...list.map((it) =>
-            h(
-              'button',
-              {
-                type: 'button',
-                role: 'listitem',
-                class: `queue-item${it.code === selected ? ' active' : ''}`,
-                'data-testid': `queue-${it.code}`,
-                'data-status': it.status === 'accepted' ? 'accepted' : it.assessment ? 'verified' : 'pending',
-                'data-disc': String(it.discrepancies),
-                'aria-current': it.code === selected ? 'true' : undefined,
-                onclick: () => select(it.code),
-              },
-              h('span', { class: 'queue-name' }, it.name, it.code.length === 6 ? h('small', { class: 'muted' }, ` ${t('verify.countyLevel')}`) : ''),
-              h('span', { class: 'queue-badges' }, ...statusBadges(it)),
-              h('span', { class: 'queue-meta muted small' }, `${stageLabel(it.report.stage)} · ${t('report.versionN', { n: it.report.version })} · ${formatDateTime(it.report.reported_at, lang)}`),
-            ),
-          ),
-        ),
-      ),
-    );
-  };
-  ctx.onLang(renderQueue);
-
-  // ---- detail ------------------------------------------------------------------------------------
   const detail = h('section', { class: 'card verify-detail', 'data-testid': 'verify-detail' });
   const valueInputs = new Map<Indicator, HTMLInputElement>();
   const reasonInputs = new Map<Indicator, HTMLInputElement>();
@@ -148,10 +38,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const reasonErrors = new Map<Indicator, HTMLElement>();
   let formError: HTMLElement | null = null;
 
-  const current = () => items.find((i) => i.code === selected) ?? null;
-
   const updateRow = (ind: Indicator) => {
-    const it = current();
+    const it = selectedItem(state);
     if (!it) return;
     const lang = getLang();
     const reported = cleanFigures(it.report.indicators)[ind];
@@ -168,14 +56,14 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     rowNodes.get(ind)!.classList.toggle('row-diff', changed);
     rowNodes.get(ind)!.dataset.changed = String(changed);
     const reason = reasonInputs.get(ind)!;
-    reason.disabled = !changed || it.status === 'accepted' || event?.status === 'closed';
+    reason.disabled = !changed || it.status === 'accepted' || state.event?.status === 'closed';
     reason.placeholder = changed ? t('verify.reasonPlaceholder') : '';
   };
 
   /** Typed values survive a re-render of the same area (language switch, "show all"), not a reload. */
   let keepTyped = false;
-  const renderDetail = () => {
-    const it = current();
+  const render = () => {
+    const it = selectedItem(state);
     const typed = new Map<Indicator, [string, string]>();
     if (keepTyped && it && detail.dataset.code === it.code) for (const [ind, input] of valueInputs) typed.set(ind, [input.value, reasonInputs.get(ind)!.value]);
     keepTyped = false;
@@ -187,7 +75,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     reasonErrors.clear();
     if (!it) {
       detail.dataset.code = '';
-      detail.replaceChildren(h('div', { class: 'empty-state' }, h('p', { i18n: items.length ? 'verify.pick' : 'verify.none' })));
+      detail.replaceChildren(h('div', { class: 'empty-state' }, h('p', { i18n: state.items.length ? 'verify.pick' : 'verify.none' })));
       return;
     }
     const lang = getLang();
@@ -195,7 +83,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     const verified: Figures = it.assessment ? cleanFigures(it.assessment.indicators) : {};
     const reasons = it.assessment?.reasons ?? {};
     const locked = it.status === 'accepted';
-    const closed = event?.status === 'closed';
+    const closed = state.event?.status === 'closed';
     detail.dataset.code = it.code;
     detail.dataset.status = it.status;
 
@@ -273,7 +161,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     showAllBox.addEventListener('change', () => {
       showAll = showAllBox.checked;
       keepTyped = true;
-      renderDetail();
+      render();
     });
 
     detail.replaceChildren(
@@ -287,7 +175,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
           h(
             'p',
             { class: 'card-sub muted' },
-            t('verify.reportLine', { county: names.get(it.county) ?? it.county, n: it.report.version, stage: stageLabel(it.report.stage), time: formatDateTime(it.report.reported_at, lang), by: it.report.reported_by }),
+            t('verify.reportLine', { county: state.names.get(it.county) ?? it.county, n: it.report.version, stage: stageLabel(it.report.stage), time: formatDateTime(it.report.reported_at, lang), by: it.report.reported_by }),
             it.assessment ? ` · ${t('verify.assessedLine', { time: formatDateTime(it.assessment.assessed_at, lang), by: it.assessment.assessed_by })}` : '',
           ),
         ),
@@ -331,16 +219,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   };
   ctx.onLang(() => {
     keepTyped = true;
-    renderDetail();
+    render();
   });
-
-  const select = (code: string) => {
-    selected = code;
-    window.history.replaceState(null, '', `#/events/${eventId}/verify?area=${code}`);
-    renderQueue();
-    renderDetail();
-    if (detail.getBoundingClientRect().top < 0) detail.scrollIntoView({ block: 'start' });
-  };
 
   // ---- actions -----------------------------------------------------------------------------------
   const showError = (m: Msg | null) => {
@@ -350,7 +230,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   };
 
   const saveAssessment = async (btn: HTMLButtonElement) => {
-    const it = current();
+    const it = selectedItem(state);
     if (!it) return;
     const reported = cleanFigures(it.report.indicators);
     const rows = [...valueInputs.keys()].map((ind) => ({ indicator: ind, reported: reported[ind], value: valueInputs.get(ind)!.value, reason: reasonInputs.get(ind)!.value }));
@@ -406,7 +286,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   };
 
   const acceptArea = async (btn: HTMLButtonElement) => {
-    const it = current();
+    const it = selectedItem(state);
     if (!it) return;
     btn.disabled = true;
     try {
@@ -421,7 +301,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   };
 
   const returnArea = async (input: HTMLInputElement, btn: HTMLButtonElement) => {
-    const it = current();
+    const it = selectedItem(state);
     if (!it) return;
     const reason = input.value.trim();
     if (!reason) {
@@ -442,87 +322,5 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     }
   };
 
-  // ---- loading -------------------------------------------------------------------------------------
-  const fetchAll = async () => {
-    const [e, reports, assessments, towns, counties] = await Promise.all([
-      disasterApi.event(eventId, { signal }),
-      disasterApi.reports(eventId, undefined, { signal }),
-      disasterApi.assessments(eventId, undefined, { signal }),
-      disasterApi.summary(eventId, 'township', { signal }),
-      disasterApi.summary(eventId, 'county', { signal }),
-    ]);
-    event = e;
-    const summaries = new Map<string, AreaSummary>();
-    for (const a of [...towns.areas, ...counties.areas]) {
-      summaries.set(a.code, a);
-      names.set(a.code, a.name);
-    }
-    const latestReport = new Map<string, LossReport>();
-    const versionCount = new Map<string, number>();
-    for (const r of [...reports].sort((a, b) => a.version - b.version)) {
-      latestReport.set(r.area_code, r);
-      versionCount.set(r.area_code, (versionCount.get(r.area_code) ?? 0) + 1);
-    }
-    const latestAssessment = new Map<string, Assessment>();
-    for (const a of [...assessments].sort((x, y) => x.version - y.version || x.id - y.id)) latestAssessment.set(a.area_code, a);
-    items = [...latestReport.entries()]
-      .map(([code, report]) => {
-        const s = summaries.get(code) ?? null;
-        const assessment = latestAssessment.get(code) ?? null;
-        return {
-          code,
-          name: s?.name ?? code,
-          county: code.slice(0, 6),
-          report,
-          versions: versionCount.get(code) ?? 1,
-          assessment,
-          summary: s,
-          status: (s?.accepted ? 'accepted' : assessment ? 'verified' : 'pending') as QueueStatus,
-          // own figures only: reported vs the assessment of this area
-          discrepancies: assessment
-            ? (Object.entries(cleanFigures(assessment.indicators)) as Array<[Indicator, number]>).filter(([i, v]) => differs(i, cleanFigures(report.indicators)[i], v)).length
-            : 0,
-        };
-      })
-      .sort((a, b) => a.code.localeCompare(b.code));
-  };
-
-  const reload = async () => {
-    try {
-      await fetchAll();
-    } catch (err) {
-      if (isAbort(err) || (err instanceof ApiError && err.status === 401)) return;
-      toast(t('common.loadError', { message: errorText(err) }), 'error');
-      return;
-    }
-    if (signal.aborted) return;
-    renderQueue();
-    renderDetail();
-    page.dataset.version = String(Number(page.dataset.version ?? '0') + 1);
-  };
-
-  const load = async () => {
-    inner.replaceChildren(statusBlock(t('common.loading')));
-    try {
-      await fetchAll();
-    } catch (err) {
-      if (isAbort(err) || signal.aborted) return;
-      if (err instanceof ApiError && err.status === 401) return;
-      if (err instanceof ApiError && err.status === 404) return inner.replaceChildren(h('div', { class: 'empty-state' }, h('p', { i18n: 'event.notFound' })));
-      return inner.replaceChildren(statusBlock(t('common.loadError', { message: errorText(err) }), true, () => void load(), t('common.retry')));
-    }
-    if (signal.aborted || !event) return;
-    if (selected && !items.some((i) => i.code === selected)) selected = null;
-    inner.replaceChildren(
-      h('a', { href: `#/map?event=${eventId}`, class: 'crumb link', 'data-testid': 'back-to-map' }, h('span', { 'aria-hidden': 'true' }, '← '), h('span', { i18n: 'report.backToMap' })),
-      eventHeader(event),
-      h('div', { class: 'verify-grid' }, queueCard, detail),
-    );
-    fillFilter();
-    renderQueue();
-    renderDetail();
-    page.dataset.ready = 'true';
-    page.dataset.version = '1';
-  };
-  void load();
+  return { node: detail, render };
 }

@@ -1,0 +1,27 @@
+// What the report screen's sections share: the event, the areas to choose from and the chosen
+// township's versions (loaded by index.ts), and the error line under a field.
+import type { AreaRow, AreaSummary, DisasterEvent, LossReport } from '../../disaster';
+import type { ReportField } from '../../disasterrules';
+import { h } from '../../dom';
+
+export interface ReportState {
+  readonly eventId: number;
+  event: DisasterEvent | null;
+  /** Counties, the event's affected ones first. */
+  counties: AreaRow[];
+  /** The townships of the chosen county. */
+  townships: AreaRow[];
+  /** Each township's summary (an accepted township is locked). */
+  townStatus: Map<string, AreaSummary>;
+  /** The chosen township's versions, oldest first. */
+  versions: LossReport[];
+}
+
+export function latest(state: ReportState): LossReport | null {
+  return state.versions.length ? state.versions[state.versions.length - 1] : null;
+}
+
+/** The message line under a form field (`report-error-<field>`). */
+export function errorNode(field: ReportField): HTMLElement {
+  return h('div', { class: 'field-error', id: `report-error-${field}`, 'data-testid': `report-error-${field}`, hidden: true, role: 'alert' });
+}
