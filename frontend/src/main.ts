@@ -1,7 +1,5 @@
 // App bootstrap: language, session, and the hash router that mounts one screen at a time.
-import './styles.css';
-import './styles.events.css';
-import './styles.households.css';
+import './styles/index.css';
 import { onUnauthorized } from './api';
 import { fetchMe, logout } from './auth';
 import { clear, h } from './dom';

@@ -1,6 +1,5 @@
 // Blocked zones of the selected event on the main map: red hatched polygons; managers draw a new
 // one by clicking its corners (Finish), name it and save; existing zones are listed with Delete.
-import '../styles.plans.css';
 import { h } from '../dom';
 import { errorText, isAbort } from '../errors';
 import { t } from '../i18n';

@@ -1,6 +1,5 @@
 // One allocation plan: the flows on a map, totals, fill rates, bottlenecks, unreachable areas,
 // time to aid, shipments, and the actions of the user's role (the reviewer's queue view).
-import '../styles.plans.css';
 import { download } from '../api';
 import { h } from '../dom';
 import { errorText, isAbort } from '../errors';

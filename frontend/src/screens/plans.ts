@@ -1,6 +1,5 @@
 // Allocation plans: the list (the reviewer's queue shows the submitted ones first) and, for managers,
 // "编制方案" for an event and an aid type.
-import '../styles.plans.css';
 import { api } from '../api';
 import type { DisasterEvent } from '../disaster';
 import { h } from '../dom';

@@ -1,6 +1,5 @@
 // Shipments: a depot keeper's approved plan parts to dispatch ("发运") and outgoing shipments;
 // managers' and reporters' incoming shipments with a receive form (prefilled with the shipped amounts).
-import '../styles.plans.css';
 import { h } from '../dom';
 import { errorText, isAbort } from '../errors';
 import { formatDateTime, formatInteger } from '../format';
