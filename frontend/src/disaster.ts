@@ -4,114 +4,35 @@ import { api, download } from './api';
 import type { Figures, Indicator, ReportBody } from './disasterrules';
 import type { AreaCollection } from './geo';
 import { label } from './i18n';
+import type { Narrows, Schemas } from './schemas';
 
-export interface DisasterEvent {
-  id: number;
-  name: string;
-  hazard: string;
-  onset_at: string;
-  status: 'active' | 'stabilised' | 'closed' | string;
-  description: string | null;
-  affected_areas: string[];
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-}
+export type DisasterEvent = Schemas['Event'];
+export type Overdue = Schemas['Overdue'];
 
-export interface Overdue {
-  kind: 'initial' | 'daily_update' | string;
-  due_at: string;
-}
-
-export interface AreaSummary {
-  code: string;
-  name: string;
-  level: string;
-  parent_code: string | null;
-  figures: Figures;
-  reported: Figures;
-  verified: Figures;
-  discrepancies: Indicator[];
-  response_level: number | null;
-  computed_level: number | null;
-  overridden: boolean;
-  overdue: Overdue | null;
-  accepted: boolean;
-}
+/** An area's figures and level in an event; the document says only "object" for the figures. */
+export type AreaSummary = Narrows<
+  Schemas['AreaSummary'],
+  Omit<Schemas['AreaSummary'], 'figures' | 'reported' | 'verified'> & { figures: Figures; reported: Figures; verified: Figures }
+>;
 
 export type SummaryLevel = 'county' | 'township' | 'city';
 
-export interface EventSummary {
-  event: DisasterEvent;
-  level: SummaryLevel | string;
-  overall_response_level: number | null;
-  overdue: string[];
-  areas: AreaSummary[];
-}
-
-export interface LossReport {
-  id: number;
-  event_id: number;
-  area_code: string;
-  version: number;
-  stage: string;
-  indicators: Figures;
-  description: string | null;
-  explanation: string | null;
-  reported_by: string;
-  reported_at: string;
-}
-
-export interface Assessment {
-  id: number;
-  event_id: number;
-  area_code: string;
-  version: number;
-  indicators: Figures;
-  reasons: Partial<Record<Indicator, string>>;
-  report_id: number | null;
-  assessed_by: string;
-  assessed_at: string;
-}
-
-export interface LevelChange {
-  id: number;
-  event_id: number;
-  area_code: string;
-  level: number | null;
-  source: 'computed' | 'override' | 'override_cleared' | string;
-  reason: string | null;
-  actor_name: string;
-  at: string;
-}
-
-export interface Acceptance {
-  area_code: string;
-  accepted_by: string;
-  accepted_at: string;
-}
-
+export type EventSummary = Narrows<Schemas['EventSummary'], Omit<Schemas['EventSummary'], 'areas'> & { areas: AreaSummary[] }>;
+export type LossReport = Narrows<Schemas['LossReport'], Omit<Schemas['LossReport'], 'indicators'> & { indicators: Figures }>;
+export type Assessment = Narrows<
+  Schemas['Assessment'],
+  Omit<Schemas['Assessment'], 'indicators' | 'reasons'> & { indicators: Figures; reasons: Partial<Record<Indicator, string>> }
+>;
+export type AssessmentInput = Narrows<
+  Schemas['AssessmentInput'],
+  Omit<Schemas['AssessmentInput'], 'indicators' | 'reasons'> & { indicators: Figures; reasons: Partial<Record<Indicator, string>> }
+>;
+export type LevelChange = Schemas['LevelChange'];
+export type Acceptance = Schemas['Acceptance'];
 /** An area as listed by GET /areas (representative point, no geometry). */
-export interface AreaRow {
-  code: string;
-  name: string;
-  level: string;
-  parent_code: string | null;
-  population: number | null;
-  lon: number;
-  lat: number;
-  point_approximate: boolean;
-  has_geometry: boolean;
-}
-
-export interface EventInput {
-  name?: string;
-  hazard?: string;
-  onset_at?: string;
-  status?: string;
-  description?: string;
-  affected_areas?: string[];
-}
+export type AreaRow = Schemas['Area'];
+export type EventInput = Schemas['EventInput'];
+export type OverrideInput = Schemas['OverrideInput'];
 
 type Opt = { signal?: AbortSignal };
 
@@ -125,13 +46,13 @@ export const disasterApi = {
   postReport: (id: number, body: ReportBody, idempotencyKey: string, o: Opt = {}) =>
     api.post<LossReport>(`/events/${id}/reports`, body, { ...o, headers: { 'Idempotency-Key': idempotencyKey } }),
   assessments: (id: number, areaCode?: string, o: Opt = {}) => api.get<Assessment[]>(`/events/${id}/assessments`, { ...o, query: { area_code: areaCode } }),
-  postAssessment: (id: number, body: { area_code: string; indicators: Figures; reasons: Partial<Record<Indicator, string>> }, o: Opt = {}) =>
+  postAssessment: (id: number, body: AssessmentInput, o: Opt = {}) =>
     api.post<Assessment>(`/events/${id}/assessments`, body, o),
   accept: (id: number, code: string, o: Opt = {}) => api.post<Acceptance[]>(`/events/${id}/areas/${encodeURIComponent(code)}/accept`, undefined, o),
   returnArea: (id: number, code: string, reason: string, o: Opt = {}) =>
     api.post<Acceptance[]>(`/events/${id}/areas/${encodeURIComponent(code)}/return`, { reason }, o),
   levels: (id: number, o: Opt = {}) => api.get<LevelChange[]>(`/events/${id}/response-levels`, o),
-  overrideLevel: (id: number, body: { area_code: string; level: number | null; reason: string }, o: Opt = {}) =>
+  overrideLevel: (id: number, body: OverrideInput, o: Opt = {}) =>
     api.post<LevelChange[]>(`/events/${id}/response-levels`, body, o),
   areas: (query: { level?: string; parent?: string }, o: Opt = {}) => api.get<AreaRow[]>('/areas', { ...o, query }),
   mapAreas: (level: 'county' | 'township', eventId: number, o: Opt = {}) =>

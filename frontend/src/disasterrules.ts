@@ -2,6 +2,7 @@
 // validation (mirroring the server's consistency and change rules), response-level colours
 // and labels (Ⅰ–Ⅳ), choropleth breaks. No DOM, no fetch, so all of it is unit-tested in Node.
 import { locale, type KeyedMsg, type Lang, type MsgKey } from './i18n';
+import type { Narrows, Schemas } from './schemas';
 import { normaliseDigits } from './util';
 
 // ---- indicators --------------------------------------------------------------------------
@@ -36,7 +37,7 @@ export const INDICATORS = [
   'loss_public_services_wan',
   'loss_other_wan',
 ] as const;
-export type Indicator = (typeof INDICATORS)[number];
+export type Indicator = Narrows<Schemas['Indicator'], (typeof INDICATORS)[number]>;
 
 /** Figures as the API sends them: numbers in display units (hectares and 万元 may have two decimals). */
 export type Figures = Partial<Record<Indicator, number>>;
@@ -207,7 +208,7 @@ export function changesNeedingExplanation(next: Figures, previous: Figures | nul
 // ---- the report form ----------------------------------------------------------------------------
 
 export const STAGES = ['initial', 'update', 'final', 'drought_followup'] as const;
-export type Stage = (typeof STAGES)[number];
+export type Stage = Narrows<Schemas['Stage'], (typeof STAGES)[number]>;
 
 export type ReportField = Indicator | 'area' | 'stage' | 'explanation' | 'description';
 
@@ -232,13 +233,8 @@ export interface ReportContext {
   lang?: Lang;
 }
 
-export interface ReportBody {
-  area_code: string;
-  stage: Stage;
-  indicators: Figures;
-  description?: string;
-  explanation?: string;
-}
+/** The request body of POST /events/{id}/reports, its figures typed. */
+export type ReportBody = Narrows<Schemas['ReportInput'], Omit<Schemas['ReportInput'], 'indicators'> & { indicators: Figures }>;
 
 export interface ReportValidation {
   errors: Partial<Record<ReportField, KeyedMsg>>;
@@ -513,8 +509,9 @@ export function legendClasses(breaks: readonly number[], min = 0): LegendClass[]
 // ---- events --------------------------------------------------------------------------------------
 
 export const HAZARDS = ['flood', 'waterlogging', 'typhoon', 'landslide', 'earthquake', 'drought', 'snow_ice', 'hail', 'other'] as const;
+export type Hazard = Narrows<Schemas['Hazard'], (typeof HAZARDS)[number]>;
 export const EVENT_STATUSES = ['active', 'stabilised', 'closed'] as const;
-export type EventStatus = (typeof EVENT_STATUSES)[number];
+export type EventStatus = Narrows<Schemas['EventStatus'], (typeof EVENT_STATUSES)[number]>;
 
 /** Status changes a manager may make: active → stabilised → closed; closed reopens as active. */
 export function nextStatuses(status: string): EventStatus[] {

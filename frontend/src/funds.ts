@@ -1,43 +1,16 @@
 // Types and calls of the funds API (relief standards, fund pools) and of a funds plan's result,
 // plus pure helpers for showing them.
 import { api } from './api';
+import type { Schemas } from './schemas';
 
-export type SourceLevel = 'central' | 'province' | 'city' | 'county';
+export type SourceLevel = Schemas['SourceLevel'];
 export const SOURCE_LEVELS: readonly SourceLevel[] = ['central', 'province', 'city', 'county'];
-export const RESPONSE_SCOPES = ['national', 'provincial', 'local'] as const;
+export const RESPONSE_SCOPES = ['national', 'provincial', 'local'] as const satisfies readonly Schemas['ResponseScope'][];
 
-export interface BasisLine { standard: string; indicator: string; count: number; rate_fen: number; amount_fen: number }
-export interface LevelShare { level: SourceLevel; entitled_fen: number; allocated_fen: number }
-export interface AreaFunds { area_code: string; basis: BasisLine[]; entitled_fen: number; allocated_fen: number; fill_rate: number; shares: LevelShare[] }
-export interface LevelBudget {
-  level: SourceLevel;
-  basis_points: number;
-  required_fen: number;
-  available_fen: number;
-  allocated_fen: number;
-  scale: number;
-  scaled: boolean;
-}
-export interface FundsPlan {
-  response_scope: (typeof RESPONSE_SCOPES)[number];
-  areas: AreaFunds[];
-  levels: LevelBudget[];
-  entitled_fen: number;
-  allocated_fen: number;
-}
-export interface FundPool {
-  id: number;
-  name: string;
-  source_level: SourceLevel;
-  aid_type: string;
-  event_id: number | null;
-  amount_fen: number;
-  committed_fen: number;
-  available_fen: number;
-  created_by: string;
-  created_at: string;
-}
-export interface NewPool { name: string; source_level: SourceLevel; aid_type: string; event_id?: number; amount_fen: number }
+export type AreaFunds = Schemas['AreaFunds'];
+export type FundsPlan = Schemas['FundsPlan'];
+export type FundPool = Schemas['FundPool'];
+export type NewPool = Schemas['PoolInput'];
 
 type Opt = { signal?: AbortSignal };
 

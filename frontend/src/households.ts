@@ -2,46 +2,21 @@
 // the small pure helpers of their screens (unit-tested in households.test.ts).
 import { api, download, type RequestOptions } from './api';
 import { label } from './i18n';
+import type { Narrows, Schemas } from './schemas';
 
 type Opt = { signal?: AbortSignal };
 
-export const HOUSEHOLD_TYPES = ['general', 'dibao', 'tekun', 'youfu', 'disabled'] as const;
+export const HOUSEHOLD_TYPES = ['general', 'dibao', 'tekun', 'youfu', 'disabled'] as const satisfies readonly Schemas['HouseholdType'][];
 export const AID_TYPES = ['emergency', 'transitional', 'winter_spring', 'reconstruction'] as const;
 export const LIST_STATUSES = ['draft', 'submitted', 'approved', 'published', 'paid', 'cancelled'] as const;
-export const HANDOFF_PROGRAMMES = ['education', 'temporary_assistance', 'housing'] as const;
-export type AidType = (typeof AID_TYPES)[number];
-export type ListStatus = (typeof LIST_STATUSES)[number];
+export const HANDOFF_PROGRAMMES = ['education', 'temporary_assistance', 'housing'] as const satisfies readonly Schemas['HandoffProgramme'][];
+export type AidType = Narrows<Schemas['AidType'], (typeof AID_TYPES)[number]>;
+export type ListStatus = Narrows<Schemas['ListStatus'], (typeof LIST_STATUSES)[number]>;
 
-export interface Enrolment {
-  programme: string;
-  since?: string;
-  until?: string | null;
-}
+export type Household = Schemas['Household'];
+export type HouseholdPage = Schemas['HouseholdPage'];
 
-export interface Household {
-  id: number;
-  head_name: string;
-  name_masked: boolean;
-  id_number_masked: string;
-  members: number;
-  address: string;
-  area_code: string;
-  household_type: string;
-  household_type_zh: string;
-  programmes: Array<Enrolment | string>;
-  priority: boolean;
-  lon?: number | null;
-  lat?: number | null;
-  h3_cell?: string | null;
-}
-
-export interface HouseholdPage {
-  households: Household[];
-  total: number;
-  next_before_id?: number | null;
-}
-
-/** Properties of one H3 hexagon of GET /households/hexagons (a GeoJSON polygon feature). */
+/** Properties of one H3 hexagon of GET /households/hexagons (a GeoJSON polygon feature; the document says "object"). */
 export interface HexProperties {
   cell: string;
   households: number;
@@ -52,83 +27,12 @@ export interface HexProperties {
 
 export type HexCollection = GeoJSON.FeatureCollection<GeoJSON.Polygon, HexProperties>;
 
-export interface Grant {
-  id: number;
-  household_id: number;
-  head_name: string;
-  id_number_masked: string;
-  area_code: string;
-  members: number;
-  amount_fen: number;
-  reason: string;
-  priority: boolean;
-  status: string;
-}
-
-export interface GrantList {
-  id: number;
-  event_id: number;
-  aid_type: AidType;
-  aid_type_zh: string;
-  area_code: string;
-  status: ListStatus;
-  author_name: string;
-  reviewer_name?: string | null;
-  total_fen: number;
-  households: number;
-  created_at: string;
-  updated_at: string;
-  approved_at?: string | null;
-  disclosure_start?: string | null;
-  disclosure_end?: string | null;
-  paid_at?: string | null;
-  paid_by?: string | null;
-  return_reason?: string | null;
-  open_objections: number;
-  grants: Grant[];
-}
-
-export interface Objection {
-  id: number;
-  list_id: number;
-  grant_id?: number | null;
-  text: string;
-  contact?: string | null;
-  status: string;
-  created_at: string;
-  answer?: string | null;
-  answered_at?: string | null;
-  answered_by?: string | null;
-  decision?: string | null;
-}
-
-export interface DisclosureEntry {
-  grant_id: number;
-  name: string;
-  id_number: string;
-  area_name: string;
-  members: number;
-  amount_fen: number;
-  reason: string;
-  under_review: boolean;
-}
-
-export interface Disclosure {
-  id: number;
-  event_id: number;
-  event_name: string;
-  aid_type: AidType;
-  aid_type_zh: string;
-  area_code: string;
-  area_name: string;
-  status: ListStatus;
-  households: number;
-  total_fen: number;
-  accepts_objections: boolean;
-  disclosure_start?: string | null;
-  disclosure_end?: string | null;
-  entries: DisclosureEntry[];
-}
+export type GrantList = Schemas['GrantList'];
+export type GrantListInput = Schemas['GrantListInput'];
+export type Objection = Schemas['Objection'];
+/** How a reviewer settles an objection. */
+export type Decision = Schemas['Decision'];
+export type Disclosure = Schemas['Disclosure'];
 
 export interface HouseholdQuery {
   q?: string;
@@ -138,25 +42,9 @@ export interface HouseholdQuery {
   limit?: number;
 }
 
-/** A row an import refused, as the server numbers it (the header row is 1). */
-export interface ImportRowError {
-  row: number;
-  field: string;
-  reason: string;
-}
-
-export interface ImportReport {
-  imported: number;
-  skipped: number;
-  errors: ImportRowError[];
-}
-
-export interface ImportProgress {
-  rows_read: number;
-  fraction_read: number;
-  rows_stored: number;
-  finished: boolean;
-}
+/** What an import stored and refused (a refused row's number counts the header as 1). */
+export type ImportReport = Schemas['ImportReport'];
+export type ImportProgress = Schemas['ProgressView'];
 
 export type ImportMode = 'all_or_nothing' | 'skip_invalid';
 
@@ -216,12 +104,12 @@ export const householdsApi = {
   lists: (query: { event_id?: number | null; aid_type?: string; status?: string }, o: Opt = {}) =>
     api.get<GrantList[]>('/grant-lists', { query: { ...query }, ...o }),
   list: (id: number, o: Opt = {}) => api.get<GrantList>(`/grant-lists/${id}`, o),
-  create: (body: { event_id: number; aid_type: string; area_code?: string; budget_fen?: number }, o: Opt = {}) =>
+  create: (body: GrantListInput, o: Opt = {}) =>
     api.post<GrantList>('/grant-lists', body, o),
   action: (id: number, action: 'submit' | 'approve' | 'reject' | 'publish' | 'pay' | 'cancel', body?: unknown, o: Opt = {}) =>
     api.post<GrantList>(`/grant-lists/${id}/${action}`, body ?? {}, o),
   objections: (id: number, o: Opt = {}) => api.get<Objection[]>(`/grant-lists/${id}/objections`, o),
-  answer: (id: number, objectionId: number, body: { decision: string; answer: string }, o: Opt = {}) =>
+  answer: (id: number, objectionId: number, body: Schemas['AnswerInput'], o: Opt = {}) =>
     api.post<Objection>(`/grant-lists/${id}/objections/${objectionId}/answer`, body, o),
   paymentFile: (id: number, format: 'csv' | 'xlsx', signal?: AbortSignal) =>
     download(`/grant-lists/${id}/payment-file`, { format }, `payment-${id}.${format}`, signal),
@@ -230,16 +118,16 @@ export const householdsApi = {
   // Public: no token is sent.
   disclosures: (o: Opt = {}) => api.get<Disclosure[]>('/public/disclosures', { ...o, auth: false }),
   disclosure: (id: number, o: Opt = {}) => api.get<Disclosure>(`/public/disclosures/${id}`, { ...o, auth: false }),
-  object: (id: number, body: { text: string; contact?: string; grant_id?: number }, o: Opt = {}) =>
-    api.post<{ id: number; status: string }>(`/public/disclosures/${id}/objections`, body, { ...o, auth: false } as Omit<RequestOptions, 'method' | 'body'>),
+  object: (id: number, body: Schemas['ObjectionInput'], o: Opt = {}) =>
+    api.post<Schemas['ObjectionReceipt']>(`/public/disclosures/${id}/objections`, body, { ...o, auth: false } as Omit<RequestOptions, 'method' | 'body'>),
 };
 
 /** Current programme enrolments as short text: "低保、残疾" (ended ones are left out). */
 export function programmeText(list: Household['programmes'], lang: 'zh' | 'en', now: Date = new Date()): string {
   const today = now.toISOString().slice(0, 10);
   const names = (list ?? [])
-    .filter((p) => typeof p === 'string' || !p.until || p.until >= today)
-    .map((p) => label('programme', typeof p === 'string' ? p : p.programme));
+    .filter((p) => !p.until || p.until >= today)
+    .map((p) => label('programme', p.programme));
   return names.filter(Boolean).join(lang === 'zh' ? '、' : ', ');
 }
 

@@ -1,76 +1,32 @@
 // Types and calls of the planning API (allocation plans, shipments, blocked zones), plus pure helpers.
 import { api } from './api';
-import type { FundsPlan } from './funds';
+import type { Schemas } from './schemas';
+import { AID_TYPES } from './stockrules';
 
-export type PlanStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'dispatched' | 'completed' | 'cancelled';
-export const AID_TYPES = ['emergency', 'transitional', 'winter_spring'] as const;
+export type PlanStatus = Schemas['PlanStatus'];
 /** Money goes to all four aid types; housing reconstruction is funds only. */
-export const FUNDS_AID_TYPES = [...AID_TYPES, 'reconstruction'] as const;
+export const FUNDS_AID_TYPES = [...AID_TYPES, 'reconstruction'] as const satisfies readonly Schemas['AidType'][];
 
-export interface PlanLine { depot_id: number; area_code: string; item: string; quantity: number; travel_minutes: number; late: boolean }
-export interface AreaFill { area_code: string; item: string; demand: number; allocated: number; fill_rate: number; tier?: number }
-export interface TimeToAid {
-  area_code: string;
-  onset_to_plan_minutes: number | null;
-  onset_to_approval_minutes: number | null;
-  onset_to_dispatch_minutes: number | null;
-  onset_to_receipt_minutes: number | null;
-}
-export interface Plan {
-  id: number;
-  event_id: number;
-  aid_type: string;
-  kind: string;
-  status: PlanStatus;
-  author_id: number;
-  author_name: string;
-  reviewer_name?: string | null;
-  reason?: string | null;
-  created_at: string;
-  submitted_at?: string | null;
-  approved_at?: string | null;
-  dispatched_at?: string | null;
-  completed_at?: string | null;
-  lines?: PlanLine[];
-  areas?: AreaFill[];
-  unreachable?: Array<{ area_code: string; item: string; demand: number }>;
-  bottlenecks?: Array<{ depot_id: number; item: string }>;
-  totals?: { demand: number; allocated: number; lines: number; late_lines: number; unreachable_areas: number };
-  time_to_aid?: TimeToAid[];
-  /** A funds plan's money per area and level (amounts in fen). */
-  funds?: FundsPlan | null;
-}
-export interface ShipmentLine { item: string; quantity: number; received: number | null }
-export interface Shipment {
-  id: number;
-  plan_id: number;
-  depot_id: number;
-  area_code: string;
-  status: 'in_transit' | 'received';
-  dispatched_at: string;
-  dispatched_by?: string;
-  received_at?: string | null;
-  received_by?: string | null;
-  lines: ShipmentLine[];
-}
-export interface DirDepot { id: number; name: string; tier: string; area_code: string }
-export interface AreaRow { code: string; name: string; level: string; parent_code?: string | null; lon?: number | null; lat?: number | null }
-export interface ItemRow { code: string; name_zh: string; name_en: string; unit: string }
+export type PlanLine = Schemas['PlanLine'];
+/** A plan of the list (GET /plans). */
+export type PlanRow = Schemas['PlanRow'];
+/** A plan with its result: lines, fill rates, bottlenecks, time to aid (GET /plans/{id}). */
+export type Plan = Schemas['Plan'];
+export type Shipment = Schemas['Shipment'];
+export type PlanRequest = Schemas['PlanRequest'];
+/** A depot's place on the map (a feature of GET /map/depots.geojson, which the document does not describe). */
 export interface DepotPoint { type: 'Feature'; geometry: { type: 'Point'; coordinates: [number, number] }; properties: { id: number; name: string } }
 
 type Opt = { signal?: AbortSignal };
 
 export const plansApi = {
-  list: (q: { event_id?: number; status?: string } = {}, o: Opt = {}) => api.get<Plan[]>('/plans', { query: q, ...o }),
+  list: (q: { event_id?: number; status?: string } = {}, o: Opt = {}) => api.get<PlanRow[]>('/plans', { query: q, ...o }),
   get: (id: number, o: Opt = {}) => api.get<Plan>(`/plans/${id}`, o),
-  create: (body: { event_id: number; aid_type: string; kind: 'materials' | 'funds'; response_scope?: string }, o: Opt = {}) => api.post<Plan>('/plans', body, o),
+  create: (body: PlanRequest, o: Opt = {}) => api.post<Plan>('/plans', body, o),
   action: (id: number, action: 'submit' | 'approve' | 'reject' | 'dispatch' | 'cancel', body: unknown = {}, o: Opt = {}) =>
     api.post<Plan>(`/plans/${id}/${action}`, body, o),
   shipments: (q: { plan_id?: number; depot_id?: number } = {}, o: Opt = {}) => api.get<Shipment[]>('/shipments', { query: q, ...o }),
   receive: (id: number, lines: Array<{ item: string; quantity: number }>, o: Opt = {}) => api.post<Shipment>(`/shipments/${id}/receive`, { lines }, o),
-  directory: (o: Opt = {}) => api.get<DirDepot[]>('/depots/directory', o),
-  areas: (level: 'township' | 'county', o: Opt = {}) => api.get<AreaRow[]>('/areas', { query: { level }, ...o }),
-  items: (o: Opt = {}) => api.get<ItemRow[]>('/items', o),
   depotPoints: (o: Opt = {}) => api.get<{ features: DepotPoint[] }>('/map/depots.geojson', o),
   blockages: (eventId: number, o: Opt = {}) => api.get<GeoJSON.FeatureCollection>(`/events/${eventId}/blockages`, o),
   addBlockage: (eventId: number, name: string, geometry: GeoJSON.Polygon, o: Opt = {}) => api.post<unknown>(`/events/${eventId}/blockages`, { name, geometry }, o),
@@ -97,7 +53,7 @@ export function planStatusClass(status: string): string {
 }
 
 /** Which actions a user has on a plan (the server's rules, mirrored). */
-export function planActions(plan: Pick<Plan, 'status' | 'author_id'>, user: { id?: number; role: string; depot_ids?: number[] | null }, depotIds: number[] = []): string[] {
+export function planActions(plan: Pick<PlanRow, 'status' | 'author_id'>, user: { id?: number; role: string; depot_ids?: number[] | null }, depotIds: number[] = []): string[] {
   const out: string[] = [];
   if (user.role === 'manager') {
     if (plan.status === 'draft') out.push('submit');

@@ -1,10 +1,9 @@
 // Who sees what: the roles, the role lists behind the workspace tabs, and each role's home screen.
 // The server enforces the same rules; these only decide what is offered.
+import type { Schemas } from './schemas';
 import type { User } from './session';
 
-export type Role = 'manager' | 'depot_staff' | 'reporter' | 'assessor' | 'reviewer' | 'auditor' | 'admin';
-
-export const ROLES: readonly Role[] = ['manager', 'depot_staff', 'reporter', 'assessor', 'reviewer', 'auditor', 'admin'];
+export type Role = Schemas['Role'];
 
 /** The depot list and the reserves overview. */
 export const STOCK_READERS: readonly Role[] = ['manager', 'admin', 'auditor'];
@@ -29,7 +28,7 @@ export const SHIPMENT_USERS: readonly Role[] = ['manager', 'depot_staff', 'repor
 export const HOME_PATH = '/map';
 
 export function hasRole(user: Pick<User, 'role'>, roles: readonly Role[]): boolean {
-  return roles.includes(user.role as Role);
+  return roles.includes(user.role);
 }
 
 /** A depot keeper's (first) depot; null for everyone else and for a keeper without a depot. */

@@ -3,10 +3,10 @@ import type { Role } from './roles';
 import { canOpen, navTabs, routes } from './routes';
 import type { Session } from './session';
 
-const session = (role: Role, depot_ids?: number[]): Session => ({
+const session = (role: Role, depot_ids: number[] = []): Session => ({
   token: 't',
   expires_at: '2999-01-01T00:00:00Z',
-  user: { id: 1, username: role, role, area_code: null, display_name: role, depot_ids },
+  user: { id: 1, username: role, role, area_code: null, display_name: role, depot_ids, active: true },
 });
 
 describe('navTabs', () => {

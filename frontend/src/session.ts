@@ -1,22 +1,9 @@
 // The signed-in session lives in sessionStorage: it ends with the tab.
-import type { Role } from './roles';
+import type { Schemas } from './schemas';
 
-export interface User {
-  id: string | number;
-  username: string;
-  role: Role | string;
-  area_code: string | null;
-  display_name: string;
-  active?: boolean;
-  /** The depots a depot_staff user is bound to (from GET /me; the login answer may omit it). */
-  depot_ids?: number[];
-}
-
-export interface Session {
-  token: string;
-  expires_at: string;
-  user: User;
-}
+export type User = Schemas['User'];
+/** The answer of POST /auth/login, kept for the tab's life. */
+export type Session = Schemas['LoginResponse'];
 
 const KEY = 'jiuzai.session';
 

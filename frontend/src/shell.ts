@@ -2,7 +2,6 @@
 // and the workspace area that screens render into.
 import { h } from './dom';
 import { t, type MsgKey } from './i18n';
-import { ROLES, type Role } from './roles';
 import { navTabs } from './routes';
 import type { Session, User } from './session';
 import { langSwitch, logo } from './widgets';
@@ -14,11 +13,6 @@ export interface Shell {
   /** Highlight the tab of `path` (a route pattern), or of `tab` when given. */
   setActive(path: string, tab?: string | string[]): void;
   setUser(user: User): void;
-}
-
-function roleKey(role: string): MsgKey | null {
-  const key = `role.${role}`;
-  return ROLES.includes(role as Role) ? (key as MsgKey) : null;
 }
 
 export function createShell(session: Session, onLogout: () => void): Shell {
@@ -82,15 +76,10 @@ export function createShell(session: Session, onLogout: () => void): Shell {
     setUser(user) {
       renderTabs({ ...session, user });
       userName.textContent = user.display_name || user.username;
-      const key = roleKey(String(user.role));
-      if (key) {
-        userRole.dataset.i18n = key;
-        userRole.textContent = t(key);
-      } else {
-        delete userRole.dataset.i18n;
-        userRole.textContent = String(user.role);
-      }
-      userRole.title = String(user.role);
+      const key: MsgKey = `role.${user.role}`;
+      userRole.dataset.i18n = key;
+      userRole.textContent = t(key);
+      userRole.title = user.role;
     },
   };
   shell.setUser(session.user);

@@ -2,140 +2,42 @@
 // readiness). Screens call these; the rules live in stockrules.ts.
 import { api } from './api';
 import type { Lang } from './i18n';
+import type { Narrows, Schemas } from './schemas';
 import type { AidType, MovementBody } from './stockrules';
 
-export type Tier = 'central' | 'provincial' | 'city' | 'county' | 'township';
+export type Tier = Schemas['Tier'];
 
+/** What a thousand people (or households) need of an item, for one aid type. */
 export interface Norm {
   basis: 'person' | 'household';
   per_thousand: number;
 }
 
-export interface Item {
-  code: string;
-  name_zh: string;
-  name_en: string;
-  category: string;
-  unit: string;
-  unit_volume_dm3: number;
-  unit_weight_g: number;
-  shelf_life_days: number | null;
-  norms: Partial<Record<AidType, Norm>>;
-}
-
-export interface Depot {
-  id: number;
-  name: string;
-  tier: Tier | string;
-  area_code: string;
-  area_name: string;
-  lon: number;
-  lat: number;
-  capacity_m3: number;
-  used_m3: number;
-  contact_name: string | null;
-  contact_phone: string | null;
-  status: 'active' | 'inactive' | string;
-  readiness: number;
-  stock_units: number;
-}
-
+/** A catalogue item; the document does not describe its norms beyond "object". */
+export type Item = Narrows<Schemas['Item'], Omit<Schemas['Item'], 'norms'> & { norms: Partial<Record<AidType, Norm>> }>;
+/** A depot of the list, with its figures. */
+export type Depot = Schemas['DepotSummary'];
 /** An entry of GET /depots/directory: every depot's name and place, for any signed-in user. */
-export interface DepotEntry {
-  id: number;
-  name: string;
-  tier: Tier | string;
-  area_code: string;
-  status: 'active' | 'inactive' | string;
-}
+export type DepotEntry = Schemas['DepotEntry'];
+export type DepotDetail = Schemas['DepotDetail'];
+export type Lot = Schemas['Lot'];
+export type StockRow = Schemas['StockLine'];
+export type Movement = Schemas['Movement'];
+export type MovementPage = Schemas['MovementPage'];
+export type Transfer = Schemas['Transfer'];
+export type StockAlerts = Schemas['Alerts'];
 
-export interface DepotDetail extends Depot {
-  targets: Array<{ item: string; quantity: number }>;
-}
-
-export interface Lot {
-  lot: string;
-  quantity: number;
-  expires_on: string | null;
-}
-
-export interface StockRow {
-  item: string;
-  name_zh: string;
-  name_en: string;
-  unit: string;
-  on_hand: number;
-  reserved: number;
-  available: number;
-  target: number | null;
-  lots: Lot[];
-}
-
-export interface MovementLine {
-  /** Null for reservation lines, which have no lot. */
-  lot: string | null;
-  expires_on: string | null;
-  on_hand_delta: number;
-  reserved_delta: number;
-}
-
-export interface Movement {
-  id: number;
-  depot_id: number;
-  kind: string;
-  item: string;
-  quantity: number;
-  source: string | null;
-  donor: string | null;
-  reason: string | null;
-  note: string | null;
-  to_depot: number | null;
-  transfer_id: number | null;
-  actor_name: string | null;
-  created_at: string;
-  /** Free reference (e.g. the plan or shipment), when the server sets one. */
-  reference?: string | null;
-  lines: MovementLine[];
-}
-
-export interface MovementPage {
-  movements: Movement[];
-  next_before_id: number | null;
-}
-
-export interface Transfer {
-  id: number;
-  from_depot_id: number;
-  from_depot_name: string;
-  to_depot_id: number;
-  to_depot_name: string;
-  item: string;
-  quantity: number;
-  lots: Lot[];
-  status: 'in_transit' | 'received' | string;
-  created_at: string;
-  created_by: string | null;
-  received_at: string | null;
-}
-
-export interface StockAlerts {
-  below_target: Array<{ depot_id: number; depot_name: string; item: string; name_zh: string; on_hand: number; target: number }>;
-  expiring: Array<{ depot_id: number; depot_name: string; item: string; name_zh: string; lot: string; quantity: number; expires_on: string; days_left: number }>;
-  over_capacity: Array<{ depot_id: number; depot_name: string; capacity_m3: number; used_m3: number }>;
-}
-
+/** How many people one aid type of a county's stock covers; the document says "object". */
 export interface AidCoverage {
   people: number;
   share: number;
   bottleneck_item: string | null;
 }
 
-export interface CountyReadiness {
-  county_code: string;
-  county_name: string;
-  population: number | null;
-  aid_types: Partial<Record<AidType, AidCoverage>>;
-}
+export type CountyReadiness = Narrows<
+  Schemas['CountyReadiness'],
+  Omit<Schemas['CountyReadiness'], 'aid_types'> & { aid_types: Partial<Record<AidType, AidCoverage>> }
+>;
 
 type Opt = { signal?: AbortSignal };
 

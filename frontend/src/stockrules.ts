@@ -3,20 +3,22 @@
 // so all of it is unit-tested in Node.
 import { daysBetween, isYmd } from './dates';
 import type { MsgKey } from './i18n';
+import type { Narrows, Schemas } from './schemas';
 import { normaliseDigits } from './util';
 
 export const MOVEMENT_KINDS = ['receipt', 'issue', 'transfer', 'adjustment'] as const;
-export type MovementKind = (typeof MOVEMENT_KINDS)[number];
+export type MovementKind = Narrows<Schemas['RequestKind'], (typeof MOVEMENT_KINDS)[number]>;
 
 export const SOURCES = ['procured', 'donated', 'agreement'] as const;
-export type Source = (typeof SOURCES)[number];
+export type Source = Narrows<Schemas['Source'], (typeof SOURCES)[number]>;
 
 export const ADJUST_REASONS = ['count', 'damaged', 'expired', 'lost', 'found'] as const;
-export type AdjustReason = (typeof ADJUST_REASONS)[number];
+export type AdjustReason = Narrows<Schemas['AdjustmentReason'], (typeof ADJUST_REASONS)[number]>;
 
-export const TIERS = ['central', 'provincial', 'city', 'county', 'township'] as const;
+export const TIERS = ['central', 'provincial', 'city', 'county', 'township'] as const satisfies readonly Schemas['Tier'][];
+/** The aid types stock is held for (reconstruction is funds only). */
 export const AID_TYPES = ['emergency', 'transitional', 'winter_spring'] as const;
-export type AidType = (typeof AID_TYPES)[number];
+export type AidType = Narrows<Schemas['AidType'], (typeof AID_TYPES)[number]>;
 
 /** Lots expiring within this many days are highlighted. */
 export const EXPIRY_WARN_DAYS = 90;
@@ -113,18 +115,7 @@ export type MovementField = Exclude<keyof MovementInput, 'kind'>;
 export const MOVEMENT_FIELDS: MovementField[] = ['item', 'quantity', 'lot', 'expires_on', 'source', 'donor', 'to_depot', 'reason', 'note'];
 
 /** The request body of POST /depots/{id}/movements. */
-export interface MovementBody {
-  kind: MovementKind;
-  item: string;
-  quantity: number;
-  lot?: string;
-  expires_on?: string;
-  source?: Source;
-  donor?: string;
-  to_depot?: number;
-  reason?: AdjustReason;
-  note?: string;
-}
+export type MovementBody = Schemas['MovementRequest'];
 
 export interface ValidationContext {
   /** YYYY-MM-DD in Asia/Shanghai. */

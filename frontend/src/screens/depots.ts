@@ -67,7 +67,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
           h(
             'td',
             { class: 'bar-col' },
-            h('div', { class: 'bar-cell' }, shareBar(d.readiness, readinessColor(d.readiness)), h('span', { class: `bar-text level-${readinessLevel(d.readiness)}` }, formatPercent(d.readiness, lang))),
+            h('div', { class: 'bar-cell' }, shareBar(d.readiness ?? 0, readinessColor(d.readiness)), h('span', { class: `bar-text level-${readinessLevel(d.readiness)}` }, formatPercent(d.readiness, lang))),
           ),
           h(
             'td',

@@ -12,7 +12,7 @@ import {
   type LevelChange,
   type SummaryLevel,
 } from '../disaster';
-import { differs, formatFigure, indicatorUnit, isLevel, LEVELS, levelLabel, nextStatuses, type Indicator } from '../disasterrules';
+import { differs, formatFigure, indicatorUnit, isLevel, LEVELS, levelLabel, nextStatuses, type EventStatus, type Indicator } from '../disasterrules';
 import { h } from '../dom';
 import { ApiError, errorText, isAbort, serverFieldErrors } from '../errors';
 import { eventHeader, levelChip } from '../eventui';
@@ -113,7 +113,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     if (!event || !statusSelect.value) return;
     statusSubmit.disabled = true;
     try {
-      event = await disasterApi.updateEvent(eventId, { status: statusSelect.value }, { signal });
+      event = await disasterApi.updateEvent(eventId, { status: statusSelect.value as EventStatus }, { signal });
       toast(t('event.statusChanged', { status: statusLabel(event.status) }));
       renderHeader();
       await refresh();

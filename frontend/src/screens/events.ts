@@ -1,7 +1,7 @@
 // Disaster events (#/events): every event with its status, hazard, onset and overall response
 // level, linking to its summary. Managers open a new event here.
 import { disasterApi, hazardLabel, sortEvents, type AreaRow, type DisasterEvent } from '../disaster';
-import { beijingLocalToUtc, beijingNowLocal, HAZARDS } from '../disasterrules';
+import { beijingLocalToUtc, beijingNowLocal, HAZARDS, type Hazard } from '../disasterrules';
 import { h } from '../dom';
 import { ApiError, errorText, isAbort, serverFieldErrors } from '../errors';
 import { fictionalBadge, levelChip, statusBadge } from '../eventui';
@@ -95,7 +95,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       try {
         const affected = [...areaBox.querySelectorAll<HTMLInputElement>('input:checked')].map((x) => x.value);
         const e = await disasterApi.createEvent(
-          { name: name.value.trim(), hazard: hazard.value, onset_at: onsetUtc!, affected_areas: affected, description: desc.value.trim() || undefined },
+          { name: name.value.trim(), hazard: hazard.value as Hazard, onset_at: onsetUtc!, affected_areas: affected, description: desc.value.trim() || undefined },
           { signal },
         );
         toast(t('events.created', { name: e.name }));
@@ -147,7 +147,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       events.map(async (e) => {
         try {
           const s = await disasterApi.summary(e.id, 'city', { signal });
-          levels.set(e.id, s.overall_response_level);
+          levels.set(e.id, s.overall_response_level ?? null);
         } catch {
           levels.set(e.id, null);
         }

@@ -6,7 +6,7 @@ import { disasterApi, sortEvents, type DisasterEvent } from '../disaster';
 import { h } from '../dom';
 import { errorText, isAbort } from '../errors';
 import { formatDateTime, formatFen, formatInteger } from '../format';
-import { AID_TYPES, disclosureEnded, householdsApi, listActions, LIST_STATUSES, type GrantList, type Objection } from '../households';
+import { AID_TYPES, disclosureEnded, householdsApi, listActions, LIST_STATUSES, type AidType, type Decision, type GrantList, type Objection } from '../households';
 import { getLang, label, t, type MsgKey } from '../i18n';
 import { navigate } from '../router';
 import type { ScreenContext } from '../screen';
@@ -175,7 +175,7 @@ function newListCard(eventSel: HTMLSelectElement, aidSel: HTMLSelectElement, sig
       const list = await householdsApi.create(
         {
           event_id: eventId,
-          aid_type: aid.value,
+          aid_type: aid.value as AidType,
           ...(area.value.trim() ? { area_code: area.value.trim() } : {}),
           ...(yuan !== null && Number.isFinite(yuan) ? { budget_fen: Math.round(yuan * 100) } : {}),
         },
@@ -390,7 +390,7 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
       }
       submit.disabled = true;
       try {
-        await householdsApi.answer(listId, o.id, { decision: decision.value, answer: text.value.trim() }, { signal });
+        await householdsApi.answer(listId, o.id, { decision: decision.value as Decision, answer: text.value.trim() }, { signal });
         toast(t('grants.answered'));
         await reload();
       } catch (e) {

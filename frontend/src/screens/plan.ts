@@ -1,14 +1,16 @@
 // One allocation plan: the flows on a map, totals, fill rates, bottlenecks, unreachable areas,
 // time to aid, shipments, and the actions of the user's role (the reviewer's queue view).
 import { download } from '../api';
+import { disasterApi, type AreaRow } from '../disaster';
 import { h } from '../dom';
 import { errorText, isAbort } from '../errors';
 import { formatDateTime, formatInteger } from '../format';
 import { getLang, t, type MsgKey } from '../i18n';
 import { addPlanLayers, PLAN_COLORS, PLAN_LAYERS, planCollections } from '../map/planflows';
 import { createMap, maplibregl } from '../map/setup';
-import { fillPercent, formatMinutes, planActions, plansApi, type AreaRow, type DirDepot, type ItemRow, type Plan, type Shipment } from '../plans';
+import { fillPercent, formatMinutes, planActions, plansApi, type Plan, type Shipment } from '../plans';
 import type { ScreenContext } from '../screen';
+import { stockApi, type DepotEntry, type Item } from '../stock';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
 import { fundsAreasTable, fundsLevelsTable, fundsTotals } from './planfunds';
@@ -26,9 +28,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   inner.append(statusBlock(t('map.loading')));
 
   let plan: Plan | null = null;
-  let depots = new Map<number, DirDepot>();
+  let depots = new Map<number, DepotEntry>();
   let areas = new Map<string, AreaRow>();
-  let items = new Map<string, ItemRow>();
+  let items = new Map<string, Item>();
   let shipments: Shipment[] = [];
   let map: maplibregl.Map | null = null;
   let popup: maplibregl.Popup | null = null;
@@ -348,9 +350,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 
   const boot = async () => {
     const [dir, ars, its] = await Promise.all([
-      plansApi.directory({ signal }).catch(() => [] as DirDepot[]),
-      plansApi.areas('township', { signal }).catch(() => [] as AreaRow[]),
-      plansApi.items({ signal }).catch(() => [] as ItemRow[]),
+      stockApi.directory({ signal }).catch(() => [] as DepotEntry[]),
+      disasterApi.areas({ level: 'township' }, { signal }).catch(() => [] as AreaRow[]),
+      stockApi.items({ signal }).catch(() => [] as Item[]),
     ]);
     depots = new Map(dir.map((d) => [d.id, d]));
     areas = new Map(ars.map((a) => [a.code, a]));

@@ -1,15 +1,15 @@
 // Allocation plans: the list (the reviewer's queue shows the submitted ones first) and, for managers,
 // "编制方案" for an event and an aid type.
-import { api } from '../api';
-import type { DisasterEvent } from '../disaster';
+import { disasterApi, type DisasterEvent } from '../disaster';
 import { h } from '../dom';
 import { errorText, isAbort } from '../errors';
 import { formatDateTime } from '../format';
 import { RESPONSE_SCOPES } from '../funds';
 import { getLang, t, type MsgKey } from '../i18n';
-import { AID_TYPES, FUNDS_AID_TYPES, planStatusClass, plansApi, type Plan } from '../plans';
+import { FUNDS_AID_TYPES, planStatusClass, plansApi, type PlanRow } from '../plans';
 import { navigate } from '../router';
 import type { ScreenContext } from '../screen';
+import { AID_TYPES } from '../stockrules';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
 import { fundPoolsCard } from './fundpools';
@@ -27,7 +27,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   root.append(page);
 
   let events: DisasterEvent[] = [];
-  let plans: Plan[] = [];
+  let plans: PlanRow[] = [];
   const eventName = (id: number) => events.find((e) => e.id === id)?.name ?? `#${id}`;
 
   const statusFilter = h(
@@ -144,7 +144,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 
   const load = async () => {
     try {
-      const [ev, pl] = await Promise.all([api.get<DisasterEvent[]>('/events', { signal }), plansApi.list({}, { signal })]);
+      const [ev, pl] = await Promise.all([disasterApi.events({ signal }), plansApi.list({}, { signal })]);
       events = ev;
       plans = [...pl].sort((a, b) => b.id - a.id);
       const wanted = Number(ctx.params.get('event'));

@@ -1,11 +1,13 @@
 // Shipments: a depot keeper's approved plan parts to dispatch ("发运") and outgoing shipments;
 // managers' and reporters' incoming shipments with a receive form (prefilled with the shipped amounts).
+import { disasterApi, type AreaRow } from '../disaster';
 import { h } from '../dom';
 import { errorText, isAbort } from '../errors';
 import { formatDateTime, formatInteger } from '../format';
 import { getLang, t, type MsgKey } from '../i18n';
-import { plansApi, receiveErrors, type AreaRow, type DirDepot, type ItemRow, type Plan, type Shipment } from '../plans';
+import { plansApi, receiveErrors, type Plan, type PlanRow, type Shipment } from '../plans';
 import type { ScreenContext } from '../screen';
+import { stockApi, type DepotEntry, type Item } from '../stock';
 import { toast } from '../toast';
 import { statusBlock } from '../widgets';
 
@@ -23,9 +25,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 
   let plans: Plan[] = [];
   let shipments: Shipment[] = [];
-  let depots = new Map<number, DirDepot>();
+  let depots = new Map<number, DepotEntry>();
   let areas = new Map<string, AreaRow>();
-  let items = new Map<string, ItemRow>();
+  let items = new Map<string, Item>();
   let version = 0;
   const depotName = (d: number) => depots.get(d)?.name ?? `#${d}`;
   const areaName = (c: string) => areas.get(c)?.name ?? c;
@@ -163,19 +165,13 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const load = async () => {
     try {
       const [pl, sh] = await Promise.all([
-        canDispatch ? plansApi.list({}, { signal }).catch(() => [] as Plan[]) : Promise.resolve([] as Plan[]),
+        canDispatch ? plansApi.list({}, { signal }).catch(() => [] as PlanRow[]) : Promise.resolve([] as PlanRow[]),
         keeper ? Promise.all(myDepots.map((d) => plansApi.shipments({ depot_id: d }, { signal }))).then((x) => x.flat()) : plansApi.shipments({}, { signal }),
       ]);
       // The list carries no lines: fetch the approved plans in full to know their depots.
       const open = pl.filter((p) => p.status === 'approved' || p.status === 'dispatched');
-      const full = await Promise.all(open.map((p) => (p.lines ? Promise.resolve(p) : plansApi.get(p.id, { signal }))));
-      plans = full;
-      if (keeper) {
-        // Keepers need all their shipments of these plans to know what is still pending.
-        shipments = sh;
-      } else {
-        shipments = sh;
-      }
+      plans = await Promise.all(open.map((p) => plansApi.get(p.id, { signal })));
+      shipments = sh;
       render();
     } catch (e) {
       if (isAbort(e)) return;
@@ -185,10 +181,10 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 
   void (async () => {
     const [dir, ars, cs, its] = await Promise.all([
-      plansApi.directory({ signal }).catch(() => [] as DirDepot[]),
-      plansApi.areas('township', { signal }).catch(() => [] as AreaRow[]),
-      plansApi.areas('county', { signal }).catch(() => [] as AreaRow[]),
-      plansApi.items({ signal }).catch(() => [] as ItemRow[]),
+      stockApi.directory({ signal }).catch(() => [] as DepotEntry[]),
+      disasterApi.areas({ level: 'township' }, { signal }).catch(() => [] as AreaRow[]),
+      disasterApi.areas({ level: 'county' }, { signal }).catch(() => [] as AreaRow[]),
+      stockApi.items({ signal }).catch(() => [] as Item[]),
     ]);
     depots = new Map(dir.map((d) => [d.id, d]));
     areas = new Map([...cs, ...ars].map((a) => [a.code, a]));

@@ -92,7 +92,7 @@ export function depotHeader(ctx: ScreenContext, state: DepotState): { node: HTML
         stat(
           'depot.readiness',
           formatPercent(d.readiness, lang),
-          h('div', { class: 'stat-bar', title: t('depot.readinessHint') }, shareBar(d.readiness, readinessColor(d.readiness))),
+          h('div', { class: 'stat-bar', title: t('depot.readinessHint') }, shareBar(d.readiness ?? 0, readinessColor(d.readiness))),
           'depot-readiness',
         ),
         stat('depot.stockUnits', formatInteger(d.stock_units, lang), undefined, 'depot-units'),

@@ -25,8 +25,8 @@ export function nameOf(state: DepotState, code: string): string {
 }
 
 /** A depot's name from the directory, else from a transfer that names it. */
-export function depotName(state: DepotState, id: number | null): string {
-  if (id === null) return '';
+export function depotName(state: DepotState, id: number | null | undefined): string {
+  if (id === null || id === undefined) return '';
   const fromList = state.depots.find((d) => d.id === id)?.name;
   if (fromList) return fromList;
   for (const x of state.transfers) {
