@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compares the exact planner with HiGHS and OR-Tools on the same instances (issue 5): the planner
+# Compares the exact planner with HiGHS and OR-Tools on the same instances (the planner bench sizes): the planner
 # bench generates the instances from fixed seeds, times the planner on them and writes them with its
 # results as JSON; scripts/bench-solvers.py solves each again with HiGHS (a sequence of LPs) and with
 # OR-Tools (max flow for the fair targets and the total, min-cost flow for the travel time), checks

@@ -19,7 +19,8 @@ use serde::Serialize;
 fn city_item(seed: u64, depots: usize, areas: usize) -> ItemProblem {
     // seeded, so every run plans the same instances
     let mut random = StdRng::seed_from_u64(seed);
-    let place = |random: &mut StdRng| (random.random_range(0..=300_000) as f64, random.random_range(0..=150_000) as f64);
+    let place =
+        |random: &mut StdRng| (random.random_range(0..=300_000) as f64, random.random_range(0..=150_000) as f64);
     let depot_at: Vec<(f64, f64)> = (0..depots).map(|_| place(&mut random)).collect();
     let area_at: Vec<(f64, f64)> = (0..areas).map(|_| place(&mut random)).collect();
     let demands: Vec<AreaDemand> = (0..areas)
@@ -58,7 +59,7 @@ struct Scale {
     runs: usize,
 }
 
-/// The sizes of issue 5: a city (100 depots × 2,000 areas × 10 items) and a province
+/// The benchmark sizes: a city (100 depots × 2,000 areas × 10 items) and a province
 /// (1,000 × 20,000 × 10, about 18 million routes per item).
 const SCALES: [Scale; 3] = [
     Scale { name: "small", depots: 10, areas: 100, items: 3, runs: 3 },
@@ -120,7 +121,9 @@ fn main() {
     }
     for scale in SCALES.iter().filter(|s| wanted.split(',').any(|w| w.trim() == s.name)) {
         let Scale { name, depots, areas, items, runs } = *scale;
-        println!("planner {name}: {depots} depots × {areas} areas over 300 × 150 km, ~10% routes missing, 2 tiers, supply ≈ 70% of demand");
+        println!(
+            "planner {name}: {depots} depots × {areas} areas over 300 × 150 km, ~10% routes missing, 2 tiers, supply ≈ 70% of demand"
+        );
         let mut times = Vec::new();
         for seed in 1..=items {
             let problem = city_item(seed, depots, areas);
@@ -133,11 +136,16 @@ fn main() {
                 plan = Some(plan_item(&problem));
                 wall_ms.push(started.elapsed().as_secs_f64() * 1e3);
             }
-            let extra_peak_mib = before.zip(memory_kib("VmHWM")).map(|(before, peak)| peak.saturating_sub(before) as f64 / 1024.0);
+            let extra_peak_mib =
+                before.zip(memory_kib("VmHWM")).map(|(before, peak)| peak.saturating_sub(before) as f64 / 1024.0);
             let plan = plan.expect("planned");
             let fastest = wall_ms.iter().copied().fold(f64::INFINITY, f64::min);
             times.push(fastest);
-            let fills: Vec<String> = plan.tier_fill.iter().map(|t| format!("tier {} ≥ {:.4}", t.tier, t.min_fill.num as f64 / t.min_fill.den as f64)).collect();
+            let fills: Vec<String> = plan
+                .tier_fill
+                .iter()
+                .map(|t| format!("tier {} ≥ {:.4}", t.tier, t.min_fill.num as f64 / t.min_fill.den as f64))
+                .collect();
             println!(
                 "  item {seed}: {fastest:>8.1} ms  ({} lines, {} delivered, {}, {} late lines)",
                 plan.lines.len(),
@@ -148,7 +156,10 @@ fn main() {
             if let Some(dir) = &out {
                 let instance = format!("{name}-{seed}");
                 let routes = problem.minutes.iter().flatten().filter(|m| m.is_some()).count();
-                write_json(&dir.join(format!("{instance}.instance.json")), &InstanceFile { name: &instance, seed, problem: &problem });
+                write_json(
+                    &dir.join(format!("{instance}.instance.json")),
+                    &InstanceFile { name: &instance, seed, problem: &problem },
+                );
                 let result = ResultFile {
                     name: &instance,
                     depots,

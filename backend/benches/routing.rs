@@ -11,7 +11,6 @@ use jiuzai::routing::{GridModel, GridSettings, Point, TravelTimes};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-
 fn region() -> MultiPolygon<f64> {
     let outline = vec![
         (113.94, 29.50),

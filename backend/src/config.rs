@@ -6,6 +6,11 @@ use std::time::Duration;
 
 use h3o::Resolution;
 
+/// The built-in keys for personal data, for development only: the server warns loudly while
+/// either is in use (`households::pii::warn_if_default_keys`).
+pub const DEV_HASH_KEY: &str = "jiuzai-development-id-hash-key--do-not-use-in-production";
+pub const DEV_ENCRYPTION_KEY: &str = "6a69757a61692d646576656c6f706d656e742d6b65792d6e6f742d736563726574";
+
 #[derive(Debug, Clone, clap::Args)]
 pub struct Settings {
     /// Hours a login token stays valid.
@@ -58,11 +63,11 @@ pub struct Settings {
     pub plan_deadline_minutes: u32,
     /// Key of the keyed hash (HMAC-SHA256) under which household ID numbers are matched and
     /// deduplicated. Changing it orphans the stored hashes. The default is for development only.
-    #[arg(long, env = "JIUZAI_ID_HASH_KEY", default_value = crate::households::pii::DEV_HASH_KEY, hide_default_value = true)]
+    #[arg(long, env = "JIUZAI_ID_HASH_KEY", default_value = DEV_HASH_KEY, hide_default_value = true)]
     pub id_hash_key: String,
     /// Key (32 bytes as 64 hex digits; other text is stretched with SHA-256) encrypting full ID
     /// numbers and bank accounts for the payment file. The default is for development only.
-    #[arg(long, env = "JIUZAI_ID_ENCRYPTION_KEY", default_value = crate::households::pii::DEV_ENCRYPTION_KEY, hide_default_value = true)]
+    #[arg(long, env = "JIUZAI_ID_ENCRYPTION_KEY", default_value = DEV_ENCRYPTION_KEY, hide_default_value = true)]
     pub id_encryption_key: String,
     /// Minimum length of a grant list's public disclosure (公示), in days ("至少一周").
     #[arg(long, env = "JIUZAI_DISCLOSURE_DAYS", default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=60))]

@@ -1,5 +1,5 @@
 //! One error type for the whole API: each variant maps to one HTTP status and a JSON body
-//! `{"error": {"code", "message", "details"}}` (DESIGN.md, API).
+//! `{"error": {"code", "message", "details"}}` (docs/domain/conventions.md#api-errors).
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

@@ -9,8 +9,9 @@ use sha2::{Digest, Sha256};
 use sqlx::Transaction;
 
 use crate::db::Backend;
+use crate::db::for_both_backends;
 use crate::error::{AppError, AppResult};
-use crate::impl_for_backends;
+use macro_rules_attribute::apply;
 
 /// A key claimed for one request body, within a scope (who, and which endpoint).
 #[derive(Debug, Clone)]
@@ -49,7 +50,8 @@ pub fn is_key_race(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
 }
 
-impl_for_backends!(impl {
+#[apply(for_both_backends!)]
+impl Backends {
     /// Looks the key up in a write's transaction (`&mut *tx`) or, before any work, in a pool.
     pub(crate) async fn earlier_use<'e, E>(executor: E, claim: Option<&IdempotencyClaim>) -> sqlx::Result<Earlier>
     where
@@ -85,4 +87,4 @@ impl_for_backends!(impl {
             .await
             .map(|_| ())
     }
-});
+}

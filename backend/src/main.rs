@@ -7,11 +7,12 @@ use clap::{Parser, Subcommand};
 use jiuzai::areas::Crs;
 use jiuzai::audit::AuditEntry;
 use jiuzai::auth::Role;
-use jiuzai::auth::http::{CreateUser, add_user};
+use jiuzai::auth::service::{CreateUser, add_user};
 use jiuzai::config::Settings;
 use jiuzai::demo::{self, DemoSources};
-use jiuzai::http::AppState;
 use jiuzai::server::{self, LogFormat};
+use jiuzai::state::AppState;
+use jiuzai::store::Store;
 use jiuzai::{areas, db};
 
 #[derive(Parser)]
@@ -133,46 +134,50 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     server::init_logging(cli.log_format);
     let url = cli.database_url.clone().unwrap_or_else(db::default_url);
-    let store = db::connect(&url, cli.pg_pool_size).await?;
-    let state = AppState::new(store, cli.settings);
-    jiuzai::households::warn_if_default_keys(&state.settings);
+    let store = jiuzai::store::connect(&url, cli.pg_pool_size).await?;
+    let settings = cli.settings;
+    jiuzai::households::warn_if_default_keys(&settings);
     match cli.command {
         Command::Serve { addr, demo, sources } => {
-            if demo && !demo::seed_if_empty(&state, &sources).await? {
+            if demo && !demo::seed_if_empty(&*store, &settings, &sources).await? {
                 demo::warn_demo_credentials();
             }
-            server::serve(state, &addr).await?;
+            server::serve(AppState::new(store, settings), &addr).await?;
         }
         Command::Migrate => {
             tracing::info!("migrations applied");
-            state.store.close().await;
+            store.close().await;
         }
         Command::Backup { file } => {
-            state.store.backup(&file.display().to_string()).await?;
+            store.backup(&file.display().to_string()).await?;
             println!("backup written to {}", file.display());
-            state.store.close().await;
+            store.close().await;
         }
         Command::Checksum => {
-            println!("{}", serde_json::to_string_pretty(&state.store.checksums().await?)?);
-            state.store.close().await;
+            println!("{}", serde_json::to_string_pretty(&store.checksums().await?)?);
+            store.close().await;
         }
         Command::Areas { command: AreasCommand::Import { file, crs } } => {
             let text = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let document = serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", file.display()))?;
             let audit = AuditEntry::system("areas.import", "areas", file.display().to_string());
-            let summary = areas::service::import_document(&state.store, &document, crs, state.settings.coverage_resolution(), audit)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}: {}", error_details(&e)))?;
-            println!("imported {} areas ({} counties, {} townships)", summary.imported, summary.counties, summary.townships);
-            state.store.close().await;
+            let summary =
+                areas::service::import_document(&*store, &document, crs, settings.coverage_resolution(), audit)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}: {}", error_details(&e)))?;
+            println!(
+                "imported {} areas ({} counties, {} townships)",
+                summary.imported, summary.counties, summary.townships
+            );
+            store.close().await;
         }
         Command::Demo { command: DemoCommand::Seed { sources } } => {
-            demo::seed(&state, &sources).await?;
-            state.store.close().await;
+            demo::seed(&*store, &settings, &sources).await?;
+            store.close().await;
         }
         Command::Households { command: HouseholdsCommand::Import { file, mode } } => {
-            import_households(&state, &file, mode).await?;
-            state.store.close().await;
+            import_households(&*store, &settings, &file, mode).await?;
+            store.close().await;
         }
         Command::User { command: UserCommand::Add { username, role, area_code, display_name } } => {
             let password = match std::env::var("JIUZAI_PASSWORD") {
@@ -185,17 +190,23 @@ async fn main() -> anyhow::Result<()> {
             };
             let audit = AuditEntry::system("user.create", "user", &username);
             let request = CreateUser { username, display_name, password, role, area_code };
-            let user = add_user(&state, request, audit).await.map_err(|e| anyhow::anyhow!("{e}: {}", error_details(&e)))?;
+            let user =
+                add_user(&*store, request, audit).await.map_err(|e| anyhow::anyhow!("{e}: {}", error_details(&e)))?;
             println!("created user {} ({})", user.username, user.role.as_str());
-            state.store.close().await;
+            store.close().await;
         }
     }
     Ok(())
 }
 
-async fn import_households(state: &AppState, file: &std::path::Path, mode: HouseholdImportMode) -> anyhow::Result<()> {
-    use jiuzai::households::http::{ImportFailure, ImportMode, import_file};
+async fn import_households(
+    store: &dyn Store,
+    settings: &Settings,
+    file: &std::path::Path,
+    mode: HouseholdImportMode,
+) -> anyhow::Result<()> {
     use jiuzai::households::import::FileKind;
+    use jiuzai::households::service::{ImportFailure, ImportJob, ImportMode, import_file};
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let is_xlsx = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) || bytes.starts_with(b"PK\x03\x04");
     let kind = if is_xlsx { FileKind::Xlsx } else { FileKind::Csv };
@@ -213,10 +224,16 @@ async fn import_households(state: &AppState, file: &std::path::Path, mode: House
         loop {
             every.tick().await;
             let now = watched.view();
-            eprintln!("  {:.0}% of the file read: {} rows read, {} stored", now.fraction_read * 100.0, now.rows_read, now.rows_stored);
+            eprintln!(
+                "  {:.0}% of the file read: {} rows read, {} stored",
+                now.fraction_read * 100.0,
+                now.rows_read,
+                now.rows_stored
+            );
         }
     });
-    let outcome = import_file(state, bytes, kind, mode, None, audit, progress).await;
+    let job = ImportJob { bytes, kind, mode, user: None, audit };
+    let outcome = import_file(store, settings, job, progress).await;
     ticker.abort();
     let report = match outcome {
         Ok(report) => report,
@@ -225,14 +242,22 @@ async fn import_households(state: &AppState, file: &std::path::Path, mode: House
             for e in report.errors.iter().take(50) {
                 eprintln!("row {}: {}: {}", e.row, e.field, e.reason);
             }
-            anyhow::bail!("{} error(s); nothing was imported (use --mode skip_invalid to import the good rows)", report.errors.len());
+            anyhow::bail!(
+                "{} error(s); nothing was imported (use --mode skip_invalid to import the good rows)",
+                report.errors.len()
+            );
         }
         Err(ImportFailure::Other(e)) => anyhow::bail!("{e}: {}", error_details(&e)),
     };
     for e in report.errors.iter().take(50) {
         eprintln!("row {}: {}: {}", e.row, e.field, e.reason);
     }
-    println!("imported {} households, skipped {} rows in {:.1} s", report.imported, report.skipped, started.elapsed().as_secs_f64());
+    println!(
+        "imported {} households, skipped {} rows in {:.1} s",
+        report.imported,
+        report.skipped,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

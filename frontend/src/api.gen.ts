@@ -1611,7 +1611,7 @@ export interface components {
             damaged_rooms?: number;
             /** Format: int64 */
             dead?: number;
-            /** @description Why the damaged house does not qualify for rebuild aid (DOMAIN.md §3.1). */
+            /** @description Why the damaged house does not qualify for rebuild aid (docs/domain/relief-standards.md#rebuild-aid-exclusions). */
             exclusions?: components["schemas"]["Exclusion"][];
             /** @description The household has another home to live in. */
             has_other_home?: boolean;
@@ -1866,7 +1866,7 @@ export interface components {
             overdue: string[];
         };
         /**
-         * @description Why a damaged house does not qualify for rebuild aid (DOMAIN.md §3.1, "Eligibility exclusions").
+         * @description Why a damaged house does not qualify for rebuild aid (docs/domain/relief-standards.md#rebuild-aid-exclusions).
          * @enum {string}
          */
         Exclusion: "auxiliary_room" | "temporary_building" | "long_vacant" | "second_home" | "rebuilt_or_bought_elsewhere";
@@ -2035,7 +2035,7 @@ export interface components {
             version: string;
         };
         /**
-         * @description 房屋损坏程度 (DOMAIN.md §1.5).
+         * @description 房屋损坏程度 (docs/domain/loss-reports.md#house-damage-grades).
          * @enum {string}
          */
         HouseDamage: "collapsed" | "severe" | "general" | "none";
@@ -2103,7 +2103,7 @@ export interface components {
             total: number;
         };
         /**
-         * @description 家庭类型 (DOMAIN.md §4.3: 五保/特困, 低保, 优抚, 残疾, 一般户).
+         * @description 家庭类型 (docs/domain/households.md#household-types: 五保/特困, 低保, 优抚, 残疾, 一般户).
          * @enum {string}
          */
         HouseholdType: "general" | "dibao" | "tekun" | "youfu" | "disabled";
@@ -2190,7 +2190,7 @@ export interface components {
             quantity: number;
         };
         /**
-         * @description Grant list workflow (DESIGN.md, workflows): draft → submitted → approved → published (公示) →
+         * @description Grant list workflow (docs/domain/households.md#grant-list-workflow): draft → submitted → approved → published (公示) →
          *     paid; a reviewer's rejection returns a submitted list to draft; a list not yet published can be
          *     cancelled, which frees its households.
          * @enum {string}
@@ -2507,7 +2507,7 @@ export interface components {
         /** @enum {string} */
         RequestKind: "receipt" | "issue" | "transfer" | "adjustment";
         /**
-         * @description Which cost split applies (DOMAIN.md §3.2): a national relief response, a provincial one, or an
+         * @description Cost split (docs/domain/relief-standards.md#cost-split-between-levels): a national response, a provincial one, or an
          *     ordinary disaster paid mainly by local finance.
          * @enum {string}
          */
@@ -2578,7 +2578,7 @@ export interface components {
             /** Format: int64 */
             default: number;
             key: components["schemas"]["StandardKey"];
-            /** @description Where the default comes from (DOMAIN.md). */
+            /** @description Where the default comes from (a section of docs/domain/relief-standards.md). */
             source: string;
             unit: components["schemas"]["Unit"];
             /** Format: int64 */

@@ -113,7 +113,7 @@ test('depot keeper receives, issues, is refused an over-issue and sees the ledge
     const toastText = await page.getByTestId('toast').last().textContent();
     assert.ok(toastText?.includes(lot), `the toast confirms the receipt (${toastText})`);
 
-    // ---- issue 3 from that lot -------------------------------------------------------------------
+    // ---- stock issue (出库) of 3 units from that lot -----------------------------------------------
     await page.getByTestId('tab-issue').click();
     await page.getByTestId('issue-item').selectOption(item);
     await page.getByTestId('issue-lot').selectOption(lot);

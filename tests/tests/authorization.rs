@@ -53,8 +53,18 @@ fn matrix() -> Vec<Rule> {
         rule(M::GET, "/api/v1/depots/2/stock", None, "AADAAAA"),
         rule(M::GET, "/api/v1/depots/1/stock", None, "AAAAAAA"),
         rule(M::GET, "/api/v1/depots/2/movements", None, "AADAAAA"),
-        rule(M::POST, "/api/v1/depots/1/movements", Some(json!({"kind": "issue", "item": "quilt", "quantity": 0})), "DAADDDD"),
-        rule(M::POST, "/api/v1/depots/2/movements", Some(json!({"kind": "issue", "item": "quilt", "quantity": 0})), "DADDDDD"),
+        rule(
+            M::POST,
+            "/api/v1/depots/1/movements",
+            Some(json!({"kind": "issue", "item": "quilt", "quantity": 0})),
+            "DAADDDD",
+        ),
+        rule(
+            M::POST,
+            "/api/v1/depots/2/movements",
+            Some(json!({"kind": "issue", "item": "quilt", "quantity": 0})),
+            "DADDDDD",
+        ),
         rule(M::GET, "/api/v1/transfers", None, "AAAAAAA"),
         rule(M::GET, "/api/v1/stock/alerts", None, "AAAAAAA"),
         rule(M::GET, "/api/v1/stock/readiness", None, "AAAAAAA"),
@@ -80,10 +90,25 @@ fn matrix() -> Vec<Rule> {
         rule(M::POST, "/api/v1/events/1/areas/360425100/accept", None, "DADDADD"),
         rule(M::POST, "/api/v1/events/1/areas/360425/return", Some(json!({"reason": ""})), "DADDADD"),
         rule(M::GET, "/api/v1/events/1/response-levels", None, "AAAAAAA"),
-        rule(M::POST, "/api/v1/events/1/response-levels", Some(json!({"area_code": "360425", "level": 9, "reason": "x"})), "DADDDDD"),
+        rule(
+            M::POST,
+            "/api/v1/events/1/response-levels",
+            Some(json!({"area_code": "360425", "level": 9, "reason": "x"})),
+            "DADDDDD",
+        ),
         rule(M::GET, "/api/v1/response-thresholds", None, "AAAAAAA"),
-        rule(M::PUT, "/api/v1/response-thresholds/county", Some(json!([{"response_level": 9, "criterion": "x", "lower_bound": 0}])), "ADDDDDD"),
-        rule(M::POST, "/api/v1/events/1/blockages", Some(json!({"geometry": {"type": "Point", "coordinates": [0, 0]}})), "DADDDDD"),
+        rule(
+            M::PUT,
+            "/api/v1/response-thresholds/county",
+            Some(json!([{"response_level": 9, "criterion": "x", "lower_bound": 0}])),
+            "ADDDDDD",
+        ),
+        rule(
+            M::POST,
+            "/api/v1/events/1/blockages",
+            Some(json!({"geometry": {"type": "Point", "coordinates": [0, 0]}})),
+            "DADDDDD",
+        ),
         rule(M::GET, "/api/v1/events/1/blockages", None, "AAAAAAA"),
         rule(M::DELETE, "/api/v1/events/1/blockages/999", None, "DADDDDD"),
         rule(M::GET, "/api/v1/plans", None, "AAAAAAA"),
@@ -101,7 +126,12 @@ fn matrix() -> Vec<Rule> {
         rule(M::GET, "/api/v1/standards", None, "AAAAAAA"),
         rule(M::POST, "/api/v1/standards", Some(json!({"changes": [{"key": "no_such", "value": 1}]})), "ADDDDDD"),
         rule(M::GET, "/api/v1/funds?event_id=1", None, "AAAAAAA"),
-        rule(M::POST, "/api/v1/funds", Some(json!({"name": "", "source_level": "x", "aid_type": "x", "amount_fen": 0})), "AADDDDD"),
+        rule(
+            M::POST,
+            "/api/v1/funds",
+            Some(json!({"name": "", "source_level": "x", "aid_type": "x", "amount_fen": 0})),
+            "AADDDDD",
+        ),
         rule(M::GET, "/api/v1/households", None, "AADAAAA"),
         rule(M::POST, "/api/v1/households", Some(json!({"head_name": ""})), "AADADDD"),
         rule(M::GET, "/api/v1/households/1", None, "AADAAAA"),
@@ -125,11 +155,21 @@ fn matrix() -> Vec<Rule> {
         rule(M::POST, "/api/v1/grant-lists/999/cancel", None, "DADDDDD"),
         rule(M::GET, "/api/v1/grant-lists/999/payment-file", None, "DADDDDD"),
         rule(M::GET, "/api/v1/grant-lists/999/objections", None, "AADDDAA"),
-        rule(M::POST, "/api/v1/grant-lists/999/objections/999/answer", Some(json!({"decision": "dismissed", "answer": ""})), "DDDDDAD"),
+        rule(
+            M::POST,
+            "/api/v1/grant-lists/999/objections/999/answer",
+            Some(json!({"decision": "dismissed", "answer": ""})),
+            "DDDDDAD",
+        ),
         // an unknown event (404) after the role check: a download would be audited
         rule(M::GET, "/api/v1/exports/handoff?programme=housing&event_id=999", None, "AADDDAA"),
         rule(M::GET, "/api/v1/handoff-tokens", None, "ADDDDDD"),
-        rule(M::POST, "/api/v1/handoff-tokens", Some(json!({"department": "", "programmes": [], "area_code": ""})), "ADDDDDD"),
+        rule(
+            M::POST,
+            "/api/v1/handoff-tokens",
+            Some(json!({"department": "", "programmes": [], "area_code": ""})),
+            "ADDDDDD",
+        ),
         rule(M::DELETE, "/api/v1/handoff-tokens/999", None, "ADDDDDD"),
         // only a department token reads it (see the test below); logins are refused
         rule(M::GET, "/api/v1/department/handoffs?programme=housing&event_id=1", None, "DDDDDDD"),
@@ -142,10 +182,26 @@ fn matrix() -> Vec<Rule> {
 const OUTSIDE_THE_MATRIX: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/auth/login", "open to anyone by design; throttling and tokens are tested in foundation.rs"),
     ("POST", "/api/v1/public/disclosures/{id}/objections", "public and rate-limited; tested in households.rs"),
-    ("POST", "/api/v1/auth/logout", "revokes the caller's own token, which the rest of the run needs; tested in foundation.rs"),
-    ("POST", "/api/v1/transfers/{id}/receive", "the demo has no transfer and the depot check follows loading it (404 first); tested in stock.rs"),
-    ("GET", "/api/v1/public/disclosures/{id}", "public, but the demo has no published list (404); tested in households.rs"),
-    ("GET", "/api/v1/public/disclosures/{id}/export", "public, but the demo has no published list (404); tested in households.rs"),
+    (
+        "POST",
+        "/api/v1/auth/logout",
+        "revokes the caller's own token, which the rest of the run needs; tested in foundation.rs",
+    ),
+    (
+        "POST",
+        "/api/v1/transfers/{id}/receive",
+        "the demo has no transfer and the depot check follows loading it (404 first); tested in stock.rs",
+    ),
+    (
+        "GET",
+        "/api/v1/public/disclosures/{id}",
+        "public, but the demo has no published list (404); tested in households.rs",
+    ),
+    (
+        "GET",
+        "/api/v1/public/disclosures/{id}/export",
+        "public, but the demo has no published list (404); tested in households.rs",
+    ),
 ];
 
 /// Whether a concrete path (its query aside) is an instance of an OpenAPI path template.

@@ -41,13 +41,27 @@ async fn send(
     Some((status, body))
 }
 
-async fn issue(server: &Server, token: &str, depot: i64, key: &str, answered: &AtomicUsize) -> Option<(StatusCode, Value)> {
+async fn issue(
+    server: &Server,
+    token: &str,
+    depot: i64,
+    key: &str,
+    answered: &AtomicUsize,
+) -> Option<(StatusCode, Value)> {
     let body = json!({"kind": "issue", "item": "quilt", "quantity": 1});
     send(server, token, &format!("/api/v1/depots/{depot}/movements"), Some(key), Some(body), answered).await
 }
 
-async fn file_report(server: &Server, token: &str, event: i64, i: usize, body: Value, answered: &AtomicUsize) -> Option<(StatusCode, Value)> {
-    send(server, token, &format!("/api/v1/events/{event}/reports"), Some(&format!("report-{i}")), Some(body), answered).await
+async fn file_report(
+    server: &Server,
+    token: &str,
+    event: i64,
+    i: usize,
+    body: Value,
+    answered: &AtomicUsize,
+) -> Option<(StatusCode, Value)> {
+    send(server, token, &format!("/api/v1/events/{event}/reports"), Some(&format!("report-{i}")), Some(body), answered)
+        .await
 }
 
 async fn approve(server: &Server, token: &str, plan: i64, answered: &AtomicUsize) -> Option<(StatusCode, Value)> {
@@ -64,14 +78,38 @@ async fn kill_when_answered(pid: u32, answered: &AtomicUsize, count: usize) {
     let _ = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status();
 }
 
-async fn dispatch_part(server: &Server, token: &str, (plan, depot): (i64, i64), answered: &AtomicUsize) -> Option<(StatusCode, Value)> {
-    send(server, token, &format!("/api/v1/plans/{plan}/dispatch"), None, Some(json!({"depot_ids": [depot]})), answered).await
+async fn dispatch_part(
+    server: &Server,
+    token: &str,
+    (plan, depot): (i64, i64),
+    answered: &AtomicUsize,
+) -> Option<(StatusCode, Value)> {
+    send(server, token, &format!("/api/v1/plans/{plan}/dispatch"), None, Some(json!({"depot_ids": [depot]})), answered)
+        .await
 }
 
 /// Confirms that everything shipped arrived.
-async fn receive_in_full(server: &Server, token: &str, shipment: &Value, answered: &AtomicUsize) -> Option<(StatusCode, Value)> {
-    let lines: Vec<Value> = shipment["lines"].as_array().unwrap().iter().map(|l| json!({"item": l["item"], "quantity": l["quantity"]})).collect();
-    send(server, token, &format!("/api/v1/shipments/{}/receive", shipment["id"]), None, Some(json!({"lines": lines})), answered).await
+async fn receive_in_full(
+    server: &Server,
+    token: &str,
+    shipment: &Value,
+    answered: &AtomicUsize,
+) -> Option<(StatusCode, Value)> {
+    let lines: Vec<Value> = shipment["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| json!({"item": l["item"], "quantity": l["quantity"]}))
+        .collect();
+    send(
+        server,
+        token,
+        &format!("/api/v1/shipments/{}/receive", shipment["id"]),
+        None,
+        Some(json!({"lines": lines})),
+        answered,
+    )
+    .await
 }
 
 /// (on hand, reserved) per (depot, item), over every depot.

@@ -1,4 +1,4 @@
-//! Issue 4: events, loss reports, verification, aggregation and response levels through the real
+//! Events, loss reports, verification, aggregation and response levels through the real
 //! binary, on both stores.
 
 mod common;

@@ -1,4 +1,4 @@
-//! Issue 2: the foundation through the real binary, on both stores — health, metrics, OpenAPI,
+//! The foundation through the real binary, on both stores — health, metrics, OpenAPI,
 //! login and tokens, scope, areas and the map, import validation, audit, CLI and shutdown.
 
 mod common;
@@ -7,14 +7,17 @@ use common::{Server, Store, fixture};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-/// The synthetic fixture covers the city's bounding box (SOURCES.md: lon 113.937–116.895, lat 28.688–30.080).
+/// The synthetic fixture covers the city's bounding box (docs/domain/divisions.md#expected-geodata-figures).
 fn assert_within_jiujiang(collection: &Value) {
     let mut count = 0;
     fn walk(value: &Value, count: &mut usize) {
         match value.as_array() {
             Some(items) if items.first().is_some_and(Value::is_number) => {
                 let (lon, lat) = (items[0].as_f64().unwrap(), items[1].as_f64().unwrap());
-                assert!((113.93..=116.90).contains(&lon) && (28.68..=30.09).contains(&lat), "[{lon}, {lat}] outside Jiujiang");
+                assert!(
+                    (113.93..=116.90).contains(&lon) && (28.68..=30.09).contains(&lat),
+                    "[{lon}, {lat}] outside Jiujiang"
+                );
                 *count += 1;
             }
             Some(items) => items.iter().for_each(|v| walk(v, count)),
@@ -27,8 +30,20 @@ fn assert_within_jiujiang(collection: &Value) {
     assert!(count > 0);
 }
 
-async fn create_user(server: &Server, admin: &str, username: &str, role: &str, area: Option<&str>) -> (StatusCode, Value) {
-    server.post("/api/v1/users", admin, json!({"username": username, "password": "demo", "role": role, "area_code": area})).await
+async fn create_user(
+    server: &Server,
+    admin: &str,
+    username: &str,
+    role: &str,
+    area: Option<&str>,
+) -> (StatusCode, Value) {
+    server
+        .post(
+            "/api/v1/users",
+            admin,
+            json!({"username": username, "password": "demo", "role": role, "area_code": area}),
+        )
+        .await
 }
 
 store_tests! {

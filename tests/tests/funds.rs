@@ -1,4 +1,4 @@
-//! Issue 5, funds: relief standards, fund pools, funds plans with the cost split and proportional
+//! Funds: relief standards, fund pools, funds plans with the cost split and proportional
 //! scaling, and the approval workflow committing money from the pools — through the real binary,
 //! on both stores, with the demo flood. The demo seeds pools for emergency aid and reconstruction
 //! only, so the scenarios that size pools themselves use transitional and winter–spring aid.
@@ -36,12 +36,23 @@ async fn committed(server: &Server, token: &str, aid: &str) -> Vec<(String, i64,
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["source_level"].as_str().unwrap().to_owned(), p["committed_fen"].as_i64().unwrap(), p["available_fen"].as_i64().unwrap()))
+        .map(|p| {
+            (
+                p["source_level"].as_str().unwrap().to_owned(),
+                p["committed_fen"].as_i64().unwrap(),
+                p["available_fen"].as_i64().unwrap(),
+            )
+        })
         .collect()
 }
 
 fn level<'a>(plan: &'a Value, name: &str) -> &'a Value {
-    plan["funds"]["levels"].as_array().unwrap().iter().find(|l| l["level"] == name).unwrap_or_else(|| panic!("no {name} in {plan}"))
+    plan["funds"]["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["level"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {plan}"))
 }
 
 store_tests! {

@@ -1,5 +1,5 @@
 //! The real set-up path: the county polygons fetched by `make setup` (GCJ-02), converted on import,
-//! must match the figures of SOURCES.md. Required when JIUZAI_REQUIRE_GEODATA=1 (as `make test` sets);
+//! must match docs/domain/divisions.md#expected-geodata-figures. Required when JIUZAI_REQUIRE_GEODATA=1 (`make test`);
 //! otherwise skipped when the download is absent, so plain `cargo test` works offline.
 
 mod common;
@@ -28,7 +28,11 @@ fn multipolygon(geometry: &Value) -> MultiPolygon {
 async fn fetched_counties_convert_to_the_published_figures() {
     let file = common::repo_root().join("geodata/build/counties-gcj02.geojson");
     if !file.exists() {
-        assert!(std::env::var_os("JIUZAI_REQUIRE_GEODATA").is_none(), "run `make setup` first: {} is missing", file.display());
+        assert!(
+            std::env::var_os("JIUZAI_REQUIRE_GEODATA").is_none(),
+            "run `make setup` first: {} is missing",
+            file.display()
+        );
         eprintln!("skipped: {} not fetched (run `make setup`)", file.display());
         return;
     }
@@ -39,13 +43,16 @@ async fn fetched_counties_convert_to_the_published_figures() {
     .await;
     let token = server.login("manager").await;
     let (_, map) = server.get("/api/v1/map/areas.geojson?level=county", &token).await;
-    let counties: Vec<MultiPolygon> = map["features"].as_array().unwrap().iter().map(|f| multipolygon(&f["geometry"])).collect();
+    let counties: Vec<MultiPolygon> =
+        map["features"].as_array().unwrap().iter().map(|f| multipolygon(&f["geometry"])).collect();
     assert_eq!(counties.len(), 13);
 
     let all = MultiPolygon::new(counties.iter().flat_map(|m| m.0.clone()).collect());
     let bounds = all.bounding_rect().unwrap();
-    // SOURCES.md: lon 113.937–116.895, lat 28.688–30.080 after conversion to WGS84
-    for (actual, expected) in [(bounds.min().x, 113.937), (bounds.max().x, 116.895), (bounds.min().y, 28.688), (bounds.max().y, 30.080)] {
+    // docs/domain/divisions.md#expected-geodata-figures: lon 113.937–116.895, lat 28.688–30.080 in WGS84
+    for (actual, expected) in
+        [(bounds.min().x, 113.937), (bounds.max().x, 116.895), (bounds.min().y, 28.688), (bounds.max().y, 30.080)]
+    {
         assert!((actual - expected).abs() < 0.002, "bounds {bounds:?}");
     }
     let km2 = counties.iter().map(|c| c.chamberlain_duquette_unsigned_area()).sum::<f64>() / 1e6;

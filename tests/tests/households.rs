@@ -1,4 +1,4 @@
-//! Issue 6: households, damage records, grant lists with 公示 and payment, public disclosure and
+//! Households, damage records, grant lists with 公示 and payment, public disclosure and
 //! hand-offs, through the real binary on both stores. Fixtures: tests/fixtures/households/
 //! (written by `cargo test -p jiuzai --lib households::fixtures -- --ignored`).
 
@@ -801,8 +801,12 @@ fn synthetic_id(i: i64) -> String {
 }
 
 async fn handoff(server: &Server, programme: &str, token: &str, format: &str) -> (StatusCode, String, Vec<u8>) {
-    text(server, &format!("/api/v1/exports/handoff?programme={programme}&event_id={EVENT}&area_code={TANXI}&format={format}"), Some(token))
-        .await
+    text(
+        server,
+        &format!("/api/v1/exports/handoff?programme={programme}&event_id={EVENT}&area_code={TANXI}&format={format}"),
+        Some(token),
+    )
+    .await
 }
 
 /// RFC 3339 for now minus `days`, without a date library in the test crate.

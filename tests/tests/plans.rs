@@ -1,4 +1,4 @@
-//! Issue 5: planning, approval, dispatch and receipt through the real binary, on both stores,
+//! Materials plans: planning, approval, dispatch and receipt through the real binary, on both stores,
 //! using the demo flood and demo depots.
 
 mod common;
@@ -14,7 +14,9 @@ async fn create_plan(server: &Server, manager: &str, body: Value) -> (StatusCode
 }
 
 async fn emergency_plan(server: &Server, manager: &str) -> Value {
-    let (status, plan) = create_plan(server, manager, json!({"event_id": DEMO_EVENT, "aid_type": "emergency", "kind": "materials"})).await;
+    let (status, plan) =
+        create_plan(server, manager, json!({"event_id": DEMO_EVENT, "aid_type": "emergency", "kind": "materials"}))
+            .await;
     assert_eq!(status, StatusCode::CREATED, "{plan}");
     plan
 }

@@ -1,4 +1,4 @@
-//! Issue 3: items, depots and the stock ledger through the real binary, on both stores —
+//! Items, depots and the stock ledger through the real binary, on both stores —
 //! movements and their rules, idempotent retries, concurrency, transfers, scope, alerts, exports.
 
 mod common;
@@ -13,8 +13,15 @@ use serde_json::{Value, json};
 /// The demo keeper's depot (the city depot, created first).
 const CITY_DEPOT: i64 = 1;
 
-async fn post_movement(server: &Server, token: &str, depot: i64, key: Option<&str>, body: Value) -> (StatusCode, Value) {
-    let mut request = server.http.post(server.url(&format!("/api/v1/depots/{depot}/movements"))).bearer_auth(token).json(&body);
+async fn post_movement(
+    server: &Server,
+    token: &str,
+    depot: i64,
+    key: Option<&str>,
+    body: Value,
+) -> (StatusCode, Value) {
+    let mut request =
+        server.http.post(server.url(&format!("/api/v1/depots/{depot}/movements"))).bearer_auth(token).json(&body);
     if let Some(key) = key {
         request = request.header("Idempotency-Key", key);
     }
@@ -26,7 +33,13 @@ async fn post_movement(server: &Server, token: &str, depot: i64, key: Option<&st
 async fn stock_of(server: &Server, token: &str, depot: i64, item: &str) -> Value {
     let (status, lines) = server.get(&format!("/api/v1/depots/{depot}/stock"), token).await;
     assert_eq!(status, StatusCode::OK, "{lines}");
-    lines.as_array().unwrap().iter().find(|l| l["item"] == item).cloned().unwrap_or(json!({"on_hand": 0, "reserved": 0, "available": 0, "lots": []}))
+    lines
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["item"] == item)
+        .cloned()
+        .unwrap_or(json!({"on_hand": 0, "reserved": 0, "available": 0, "lots": []}))
 }
 
 /// Every movement line of a depot, all pages.
@@ -50,7 +63,8 @@ async fn assert_ledger_balances(server: &Server, token: &str, depot: i64) {
     let (_, stock) = server.get(&format!("/api/v1/depots/{depot}/stock"), token).await;
     for line in stock.as_array().unwrap() {
         let item = line["item"].as_str().unwrap();
-        let lines: Vec<&Value> = movements.iter().filter(|m| m["item"] == item).flat_map(|m| m["lines"].as_array().unwrap()).collect();
+        let lines: Vec<&Value> =
+            movements.iter().filter(|m| m["item"] == item).flat_map(|m| m["lines"].as_array().unwrap()).collect();
         let sum = |field: &str| lines.iter().map(|l| l[field].as_i64().unwrap()).sum::<i64>();
         assert_eq!(sum("on_hand_delta"), line["on_hand"].as_i64().unwrap(), "{item}: ledger vs on hand");
         assert_eq!(sum("reserved_delta"), line["reserved"].as_i64().unwrap(), "{item}: ledger vs reserved");
@@ -67,7 +81,14 @@ async fn depot_with(server: &Server, manager: &str, item: &str, quantity: i64) -
     assert_eq!(status, StatusCode::CREATED, "{depot}");
     let id = depot["id"].as_i64().unwrap();
     if quantity > 0 {
-        let (status, body) = post_movement(server, manager, id, None, json!({"kind": "receipt", "item": item, "quantity": quantity, "lot": "L1", "source": "procured"})).await;
+        let (status, body) = post_movement(
+            server,
+            manager,
+            id,
+            None,
+            json!({"kind": "receipt", "item": item, "quantity": quantity, "lot": "L1", "source": "procured"}),
+        )
+        .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
     }
     id

@@ -62,7 +62,7 @@ mod tests {
 
     #[test]
     fn offset_near_jiujiang_matches_the_published_figure() {
-        // SOURCES.md: around Jiujiang the GCJ-02 offset is about +0.0051° lon, −0.0025° lat.
+        // docs/domain/divisions.md#county-polygons-and-gcj-02: near Jiujiang about +0.0051° lon, −0.0025° lat.
         let (lon, lat) = wgs84_to_gcj02(116.0, 29.7);
         assert!((lon - 116.0 - 0.0051).abs() < 0.0005, "lon offset {}", lon - 116.0);
         assert!((lat - 29.7 + 0.0025).abs() < 0.0005, "lat offset {}", lat - 29.7);

@@ -16,7 +16,7 @@ use super::store::{AreaFilter, MapAreaRow};
 use super::{Area, Crs};
 use crate::auth::{Actor, Role};
 use crate::error::{AppError, AppResult};
-use crate::http::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -50,7 +50,11 @@ impl AreaQuery {
 /// Areas in the caller's scope, optionally by level and parent.
 #[utoipa::path(get, path = "/api/v1/areas", tag = "areas", params(AreaQuery), security(("bearer" = [])),
     responses((status = 200, body = [Area]), (status = 401), (status = 422)))]
-async fn list_areas(State(state): State<AppState>, actor: Actor, Query(query): Query<AreaQuery>) -> AppResult<Json<Vec<Area>>> {
+async fn list_areas(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<AreaQuery>,
+) -> AppResult<Json<Vec<Area>>> {
     let filter = query.filter(&actor)?;
     Ok(Json(state.store.list_areas(&filter).await?))
 }
@@ -74,7 +78,7 @@ async fn map_areas(State(state): State<AppState>, actor: Actor, Query(query): Qu
     let filter = query.filter(&actor)?;
     let rows = state.store.map_areas(&filter).await?;
     let extra = match event {
-        Some(id) => crate::disasters::http::map_properties(&state, id).await?,
+        Some(id) => state.event_overlay.properties(id).await?,
         None => Default::default(),
     };
     let body = feature_collection(&rows, &extra).map_err(|e| AppError::Internal(e.into()))?;
@@ -102,10 +106,8 @@ fn feature_collection(rows: &[MapAreaRow], extra: &HashMap<String, serde_json::V
         #[serde(flatten, skip_serializing_if = "Option::is_none")]
         event: Option<&'a serde_json::Value>,
     }
-    let points: Vec<String> = rows
-        .iter()
-        .map(|r| format!(r#"{{"type":"Point","coordinates":[{},{}]}}"#, r.rep_lon, r.rep_lat))
-        .collect();
+    let points: Vec<String> =
+        rows.iter().map(|r| format!(r#"{{"type":"Point","coordinates":[{},{}]}}"#, r.rep_lon, r.rep_lat)).collect();
     let mut features = Vec::with_capacity(rows.len());
     for (row, point) in rows.iter().zip(&points) {
         let geometry: &RawValue = serde_json::from_str(row.geometry.as_deref().unwrap_or(point))?;
@@ -150,7 +152,8 @@ async fn import_areas(
     let document: serde_json::Value =
         serde_json::from_slice(&body).map_err(|e| AppError::BadRequest(format!("malformed JSON: {e}")))?;
     let audit = actor.audit("areas.import", "areas", "import");
-    let summary = import_document(&state.store, &document, query.crs, state.settings.coverage_resolution(), audit).await?;
+    let summary =
+        import_document(&*state.store, &document, query.crs, state.settings.coverage_resolution(), audit).await?;
     state.travel.reset().await; // the travel grid covers the counties: rebuild it
     Ok(Json(summary))
 }

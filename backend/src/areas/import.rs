@@ -106,7 +106,10 @@ fn prepare(
     if let Some(parent) = &parent_code
         && level_of(parent).is_err()
     {
-        errors.push(FieldError::new(format!("{path}.properties.parent_code"), format!("malformed parent code {parent:?}")));
+        errors.push(FieldError::new(
+            format!("{path}.properties.parent_code"),
+            format!("malformed parent code {parent:?}"),
+        ));
     }
     // Bare geometry files carry no name: an existing area keeps its own (checked when storing).
     let name = text_property(&properties, &["name"]).unwrap_or_default();
@@ -176,8 +179,12 @@ fn read_geometry(field: &str, value: &Value, level: Level, crs: Crs) -> Result<G
         GeometryValue::MultiPolygon { coordinates } => coordinates.iter_mut().collect(),
         GeometryValue::Point { .. } if !level.needs_polygon() => vec![],
         _ => {
-            let expected = if level.needs_polygon() { "a Polygon or MultiPolygon" } else { "a Point, Polygon or MultiPolygon" };
-            return Err(vec![FieldError::new(field, format!("a {} needs {expected}, got {type_name}", level.as_str()))]);
+            let expected =
+                if level.needs_polygon() { "a Polygon or MultiPolygon" } else { "a Point, Polygon or MultiPolygon" };
+            return Err(vec![FieldError::new(
+                field,
+                format!("a {} needs {expected}, got {type_name}", level.as_str()),
+            )]);
         }
     };
     let mut errors = Vec::new();
@@ -187,9 +194,15 @@ fn read_geometry(field: &str, value: &Value, level: Level, crs: Crs) -> Result<G
         }
         for (r, ring) in polygon.iter_mut().enumerate() {
             if ring.len() < 4 {
-                errors.push(FieldError::new(field, format!("polygon {p} ring {r} has {} positions; at least 4 are needed", ring.len())));
+                errors.push(FieldError::new(
+                    field,
+                    format!("polygon {p} ring {r} has {} positions; at least 4 are needed", ring.len()),
+                ));
             } else if ring.first() != ring.last() {
-                errors.push(FieldError::new(field, format!("polygon {p} ring {r} is not closed (first and last positions differ)")));
+                errors.push(FieldError::new(
+                    field,
+                    format!("polygon {p} ring {r} is not closed (first and last positions differ)"),
+                ));
             }
             for position in ring.iter_mut() {
                 if let Err(reason) = check_and_convert(position, crs) {
@@ -321,7 +334,8 @@ mod tests {
     #[test]
     fn a_bow_tie_is_invalid() {
         let mut f = square("360402", 115.9, 29.6, 0.2);
-        f["geometry"]["coordinates"] = serde_json::json!([[[115.9, 29.6], [116.1, 29.8], [116.1, 29.6], [115.9, 29.8], [115.9, 29.6]]]);
+        f["geometry"]["coordinates"] =
+            serde_json::json!([[[115.9, 29.6], [116.1, 29.8], [116.1, 29.6], [115.9, 29.8], [115.9, 29.6]]]);
         let errors = errors_of(&collection(vec![f]));
         assert!(errors[0].reason.contains("invalid polygon"), "{errors:?}");
     }

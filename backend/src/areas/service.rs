@@ -1,14 +1,14 @@
 //! Importing area files: shared by `POST /api/v1/areas/import` and `jiuzai areas import`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use h3o::Resolution;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::store::AreaStore;
 use super::{Crs, Level, PreparedArea, import};
 use crate::audit::AuditEntry;
-use crate::db::SharedStore;
 use crate::error::{AppError, AppResult, FieldError};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -22,7 +22,7 @@ pub struct ImportSummary {
 /// Validates the document, checks every parent exists (in the database or the same file), and
 /// stores all areas in one transaction, or none.
 pub async fn import_document(
-    store: &SharedStore,
+    store: &(impl AreaStore + ?Sized),
     document: &Value,
     crs: Crs,
     resolution: Resolution,
@@ -34,7 +34,11 @@ pub async fn import_document(
 }
 
 /// Stores prepared areas after checking their parents; used for files and for the demo seed.
-pub async fn store_areas(store: &SharedStore, mut areas: Vec<PreparedArea>, audit: AuditEntry) -> AppResult<ImportSummary> {
+pub async fn store_areas(
+    store: &(impl AreaStore + ?Sized),
+    mut areas: Vec<PreparedArea>,
+    audit: AuditEntry,
+) -> AppResult<ImportSummary> {
     if areas.is_empty() {
         return Err(AppError::invalid_field("features", "the file contains no areas"));
     }
@@ -56,12 +60,14 @@ pub async fn store_areas(store: &SharedStore, mut areas: Vec<PreparedArea>, audi
 }
 
 /// Areas imported without a name keep the one already stored; new areas must bring one.
-async fn keep_stored_names(store: &SharedStore, areas: &mut [PreparedArea]) -> AppResult<()> {
+async fn keep_stored_names(store: &(impl AreaStore + ?Sized), areas: &mut [PreparedArea]) -> AppResult<()> {
     let mut problems = Vec::new();
     for area in areas.iter_mut().filter(|a| a.name.is_empty()) {
         match store.get_area(&area.code).await? {
             Some(stored) => area.name = stored.name,
-            None => problems.push(FieldError::new(format!("{}.properties.name", area.code), "missing name for a new area")),
+            None => {
+                problems.push(FieldError::new(format!("{}.properties.name", area.code), "missing name for a new area"))
+            }
         }
     }
     if problems.is_empty() { Ok(()) } else { Err(AppError::invalid("areas without a name", problems)) }
@@ -85,4 +91,12 @@ fn check_parents(areas: &[PreparedArea], known: &HashSet<String>) -> AppResult<(
         })
         .collect();
     if problems.is_empty() { Ok(()) } else { Err(AppError::invalid("unknown or impossible parent areas", problems)) }
+}
+
+/// Properties a higher domain adds to each area on the map (`/api/v1/map/areas.geojson?event=`).
+/// The disasters domain registers its implementation in the application state, so areas need not
+/// know what an event is.
+#[async_trait::async_trait]
+pub trait EventOverlay: Send + Sync {
+    async fn properties(&self, event_id: i64) -> AppResult<HashMap<String, serde_json::Value>>;
 }

@@ -3,7 +3,8 @@ use std::collections::HashSet;
 use super::{Area, PreparedArea};
 use crate::audit::AuditEntry;
 use crate::db::Backend;
-use crate::impl_for_backends;
+use crate::db::for_both_backends;
+use macro_rules_attribute::apply;
 
 /// One area as drawn on the map: properties plus its geometry (or point) as stored.
 #[derive(Debug, sqlx::FromRow)]
@@ -40,7 +41,8 @@ pub trait AreaStore {
 const AREA_COLUMNS: &str = "code, name, level, parent_code, population, rep_lon AS lon, rep_lat AS lat, \
      point_approximate, geometry IS NOT NULL AS has_geometry";
 
-impl_for_backends!(impl AreaStore {
+#[apply(for_both_backends!)]
+impl AreaStore for Backends {
     async fn upsert_areas(&self, areas: &[PreparedArea], audit: &AuditEntry) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
         let now = chrono::Utc::now();
@@ -69,7 +71,8 @@ impl_for_backends!(impl AreaStore {
             .await?;
             sqlx::query("DELETE FROM area_cells WHERE area_code = $1").bind(&area.code).execute(&mut *tx).await?;
             for chunk in area.cells.chunks(2000) {
-                let mut insert = sqlx::QueryBuilder::<<Self as Backend>::Db>::new("INSERT INTO area_cells (area_code, cell) ");
+                let mut insert =
+                    sqlx::QueryBuilder::<<Self as Backend>::Db>::new("INSERT INTO area_cells (area_code, cell) ");
                 insert.push_values(chunk, |mut row, cell| {
                     row.push_bind(&area.code).push_bind(*cell);
                 });
@@ -117,4 +120,4 @@ impl_for_backends!(impl AreaStore {
         .fetch_all(self.reader())
         .await
     }
-});
+}

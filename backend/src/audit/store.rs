@@ -2,14 +2,24 @@ use sqlx::Transaction;
 
 use super::{AuditEntry, AuditQuery, AuditRecord};
 use crate::db::Backend;
-use crate::impl_for_backends;
+use crate::db::for_both_backends;
+use macro_rules_attribute::apply;
 
 #[async_trait::async_trait]
 pub trait AuditStore {
     async fn list_audit(&self, query: &AuditQuery) -> sqlx::Result<Vec<AuditRecord>>;
+    /// An audit record on its own (exports and downloads of personal data).
+    async fn record_audit(&self, audit: &AuditEntry) -> sqlx::Result<()>;
 }
 
-impl_for_backends!(impl AuditStore {
+#[apply(for_both_backends!)]
+impl AuditStore for Backends {
+    async fn record_audit(&self, audit: &AuditEntry) -> sqlx::Result<()> {
+        let mut tx = self.begin().await?;
+        Self::write_audit(&mut tx, audit).await?;
+        tx.commit().await
+    }
+
     async fn list_audit(&self, query: &AuditQuery) -> sqlx::Result<Vec<AuditRecord>> {
         sqlx::query_as::<_, AuditRecord>(
             "SELECT id, at, actor_id, actor_name, action, entity_type, entity_id, before, after, request_id
@@ -28,9 +38,10 @@ impl_for_backends!(impl AuditStore {
         .fetch_all(self.reader())
         .await
     }
-});
+}
 
-impl_for_backends!(impl {
+#[apply(for_both_backends!)]
+impl Backends {
     /// Writes the record of a row just created, naming its new id.
     pub(crate) async fn write_audit_created(
         tx: &mut Transaction<'static, <Self as Backend>::Db>,
@@ -64,4 +75,4 @@ impl_for_backends!(impl {
         .await
         .map(|_| ())
     }
-});
+}

@@ -1,20 +1,23 @@
 use std::net::SocketAddr;
 
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::store::NewUser;
-use super::{Actor, Role, User, bearer_token, new_token, password, token_hash};
-use crate::audit::AuditEntry;
-use crate::error::{AppError, AppResult, FieldError};
-use crate::http::AppState;
+use super::departments::{self, Department, IssuedToken, TOKEN_PREFIX, TokenInput, TokenView};
+use super::service::{CreateUser, add_user, load_depots};
+use super::{Actor, Role, User, ValidSession, bearer_token, new_token, password, request_id_from, token_hash};
+use crate::error::{AppError, AppResult};
+use crate::extract::parse_body;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -22,6 +25,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
         .routes(routes!(me))
         .routes(routes!(list_users, create_user))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -52,7 +57,8 @@ async fn login(
 ) -> AppResult<Response> {
     let client = Some(peer.ip());
     if let Some(seconds) = state.throttle.retry_after(&request.username, client) {
-        let mut response = AppError::TooManyRequests(format!("too many failed logins; try again in {seconds} s")).into_response();
+        let mut response =
+            AppError::TooManyRequests(format!("too many failed logins; try again in {seconds} s")).into_response();
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         return Ok(response);
     }
@@ -68,11 +74,19 @@ async fn login(
         return Err(AppError::Unauthorized(LOGIN_FAILED.into()));
     };
     state.throttle.record_success(&request.username);
-    super::load_depots(&state, &mut user).await?;
+    load_depots(&*state.store, &mut user).await?;
     let token = new_token();
     let expires_at = Utc::now() + state.settings.token_ttl();
     let actor = Actor { user: user.clone(), request_id: super::request_id_from(&headers) };
-    state.store.create_session(user.id, &token_hash(&token), expires_at, &actor.audit("auth.login", "user", user.id.to_string())).await?;
+    state
+        .store
+        .create_session(
+            user.id,
+            &token_hash(&token),
+            expires_at,
+            &actor.audit("auth.login", "user", user.id.to_string()),
+        )
+        .await?;
     Ok(Json(LoginResponse { token, expires_at, user }).into_response())
 }
 
@@ -103,16 +117,6 @@ async fn list_users(State(state): State<AppState>, actor: Actor) -> AppResult<Js
     Ok(Json(state.store.list_users().await?))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct CreateUser {
-    pub username: String,
-    pub display_name: Option<String>,
-    pub password: String,
-    pub role: Role,
-    /// Root of the area scope; required for every role but admin and auditor.
-    pub area_code: Option<String>,
-}
-
 /// Creates a user (admin only).
 #[utoipa::path(post, path = "/api/v1/users", tag = "auth", security(("bearer" = [])), request_body = CreateUser,
     responses((status = 201, body = User), (status = 403), (status = 409, description = "username taken"), (status = 422)))]
@@ -122,39 +126,90 @@ async fn create_user(
     Json(request): Json<CreateUser>,
 ) -> AppResult<(StatusCode, Json<User>)> {
     actor.require_role(&[Role::Admin])?;
-    let user = add_user(&state, request, actor.audit("user.create", "user", "")).await?;
+    let user = add_user(&*state.store, request, actor.audit("user.create", "user", "")).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 
-/// Validates and stores a new user; shared by the API and the `jiuzai user add` command.
-pub async fn add_user(state: &AppState, request: CreateUser, audit: AuditEntry) -> AppResult<User> {
-    let mut problems = Vec::new();
-    let username = request.username.trim().to_owned();
-    if username.is_empty() || username.len() > 64 || !username.chars().all(|c| c.is_alphanumeric() || "._-".contains(c)) {
-        problems.push(FieldError::new("username", "1–64 letters, digits, '.', '_' or '-'"));
-    }
-    if request.password.chars().count() < 4 {
-        problems.push(FieldError::new("password", "at least 4 characters"));
-    }
-    match (&request.area_code, request.role.has_global_scope()) {
-        (None, false) => problems.push(FieldError::new("area_code", "required for this role")),
-        (Some(code), _) if state.store.get_area(code).await?.is_none() => {
-            problems.push(FieldError::new("area_code", format!("unknown area {code}")))
+/// Every protected handler takes an [`Actor`]: the bearer token's valid session and its user.
+impl FromRequestParts<AppState> for Actor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let invalid = || AppError::Unauthorized("missing, invalid or expired token".into());
+        let token = bearer_token(&parts.headers).ok_or_else(invalid)?;
+        if token.starts_with(TOKEN_PREFIX) {
+            return Err(refuse_elsewhere(state, token).await);
         }
-        _ => {}
+        let hash = token_hash(token);
+        let request_id = request_id_from(&parts.headers);
+        if let Some(cached) = state.sessions.get(&hash) {
+            if cached.expires_at <= Utc::now() {
+                return Err(invalid());
+            }
+            return Ok(Actor { user: cached.user.clone(), request_id });
+        }
+        let session = state.store.find_session(&hash).await?.ok_or_else(invalid)?;
+        if session.revoked_at.is_some() || session.expires_at <= Utc::now() || !session.user.active {
+            return Err(invalid());
+        }
+        let mut user = session.user;
+        load_depots(&*state.store, &mut user).await?;
+        state.sessions.insert(hash, ValidSession { user: user.clone(), expires_at: session.expires_at });
+        Ok(Actor { user, request_id })
     }
-    if !problems.is_empty() {
-        return Err(AppError::invalid("invalid user", problems));
+}
+
+/// Issues a read-only hand-off token for a department (admins). The secret is in this answer only.
+#[utoipa::path(post, path = "/api/v1/handoff-tokens", tag = "households", security(("bearer" = [])), request_body = TokenInput,
+    responses((status = 201, body = IssuedToken), (status = 403), (status = 422)))]
+async fn create_token(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(body): Json<Value>,
+) -> AppResult<(StatusCode, Json<IssuedToken>)> {
+    actor.require_role(&[Role::Admin])?;
+    let input: TokenInput = parse_body(body)?;
+    Ok((StatusCode::CREATED, Json(departments::issue(&*state.store, &actor, input).await?)))
+}
+
+/// The department tokens, newest first, without their secrets (admins).
+#[utoipa::path(get, path = "/api/v1/handoff-tokens", tag = "households", security(("bearer" = [])),
+    responses((status = 200, body = [TokenView]), (status = 403)))]
+async fn list_tokens(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Vec<TokenView>>> {
+    actor.require_role(&[Role::Admin])?;
+    Ok(Json(state.store.handoff_tokens().await?.into_iter().map(TokenView::from).collect()))
+}
+
+/// Revokes a department token at once (admins); revoking it again changes nothing.
+#[utoipa::path(delete, path = "/api/v1/handoff-tokens/{id}", tag = "households", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = TokenView), (status = 403), (status = 404)))]
+async fn revoke_token(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<TokenView>> {
+    actor.require_role(&[Role::Admin])?;
+    Ok(Json(departments::revoke(&*state.store, &actor, id).await?))
+}
+
+impl FromRequestParts<AppState> for Department {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let invalid = || AppError::Unauthorized("missing, invalid, revoked or expired department token".into());
+        let secret = bearer_token(&parts.headers).filter(|t| t.starts_with(TOKEN_PREFIX)).ok_or_else(invalid)?;
+        let token = state.store.find_handoff_token(&token_hash(secret)).await?.ok_or_else(invalid)?;
+        if !token.active(Utc::now()) {
+            return Err(invalid());
+        }
+        Ok(Department { token, request_id: request_id_from(&parts.headers) })
     }
-    if state.store.find_credentials(&username).await?.is_some() {
-        return Err(AppError::conflict(format!("username {username} is taken")));
+}
+
+/// What a department token answers on any endpoint but its own: 403 while it is active (it is a
+/// valid credential, just not for this), 401 once revoked or expired. Called by the login-token check.
+async fn refuse_elsewhere(state: &AppState, secret: &str) -> AppError {
+    match state.store.find_handoff_token(&token_hash(secret)).await {
+        Ok(Some(token)) if token.active(Utc::now()) => {
+            AppError::Forbidden("a department hand-off token only reads GET /api/v1/department/handoffs".into())
+        }
+        Ok(_) => AppError::Unauthorized("missing, invalid or expired token".into()),
+        Err(e) => e.into(),
     }
-    let new_user = NewUser {
-        display_name: request.display_name.filter(|d| !d.trim().is_empty()).unwrap_or_else(|| username.clone()),
-        username,
-        password_hash: password::hash(request.password).await?,
-        role: request.role,
-        area_code: request.area_code,
-    };
-    Ok(state.store.create_user(&new_user, &audit).await?)
 }

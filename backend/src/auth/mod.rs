@@ -1,13 +1,13 @@
 //! Users, roles and area scopes; password login with bearer tokens; the [`Actor`] extractor that
 //! every protected handler takes.
 
+pub mod departments;
 pub mod http;
 pub mod password;
+pub mod service;
 pub mod store;
 pub mod throttle;
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,6 @@ use sha2::{Digest, Sha256};
 use crate::areas::code;
 use crate::audit::AuditEntry;
 use crate::error::AppError;
-use crate::http::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -162,34 +161,6 @@ pub struct SessionRow {
     pub user: User,
 }
 
-impl FromRequestParts<AppState> for Actor {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let invalid = || AppError::Unauthorized("missing, invalid or expired token".into());
-        let token = bearer_token(&parts.headers).ok_or_else(invalid)?;
-        if token.starts_with(crate::households::handoff::TOKEN_PREFIX) {
-            return Err(crate::households::handoff::refuse_elsewhere(state, token).await);
-        }
-        let hash = token_hash(token);
-        let request_id = request_id_from(&parts.headers);
-        if let Some(cached) = state.sessions.get(&hash) {
-            if cached.expires_at <= Utc::now() {
-                return Err(invalid());
-            }
-            return Ok(Actor { user: cached.user.clone(), request_id });
-        }
-        let session = state.store.find_session(&hash).await?.ok_or_else(invalid)?;
-        if session.revoked_at.is_some() || session.expires_at <= Utc::now() || !session.user.active {
-            return Err(invalid());
-        }
-        let mut user = session.user;
-        load_depots(state, &mut user).await?;
-        state.sessions.insert(hash, ValidSession { user: user.clone(), expires_at: session.expires_at });
-        Ok(Actor { user, request_id })
-    }
-}
-
 /// A session found valid, with its user and depots.
 pub struct ValidSession {
     pub user: User,
@@ -228,14 +199,6 @@ impl SessionCache {
             cache.invalidate_all();
         }
     }
-}
-
-/// Fills in the depots a depot keeper is bound to.
-pub async fn load_depots(state: &AppState, user: &mut User) -> Result<(), AppError> {
-    if user.role == Role::DepotStaff {
-        user.depot_ids = state.store.user_depot_ids(user.id).await?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,8 +1,12 @@
 use chrono::{DateTime, Utc};
 
+use sqlx::types::Json;
+
+use super::departments::{HandoffToken, NewHandoffToken};
 use super::{Role, SessionRow, User};
 use crate::audit::AuditEntry;
-use crate::impl_for_backends;
+use crate::db::for_both_backends;
+use macro_rules_attribute::apply;
 
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -13,8 +17,22 @@ pub struct NewUser {
     pub area_code: Option<String>,
 }
 
+const TOKEN_COLUMNS: &str =
+    "id, department, programmes, area_code, created_by, created_at, expires_at, revoked_at, revoked_by, last_used_at";
+
 #[async_trait::async_trait]
 pub trait AuthStore {
+    /// Stores a department's hand-off token (its hash only); returns its id.
+    async fn create_handoff_token(&self, token: &NewHandoffToken, audit: &AuditEntry) -> sqlx::Result<i64>;
+    async fn handoff_tokens(&self) -> sqlx::Result<Vec<HandoffToken>>;
+    async fn handoff_token(&self, id: i64) -> sqlx::Result<Option<HandoffToken>>;
+    async fn find_handoff_token(&self, token_hash: &str) -> sqlx::Result<Option<HandoffToken>>;
+    /// Revokes a token; false when it was revoked already.
+    async fn revoke_handoff_token(&self, id: i64, revoked_by: &str, audit: &AuditEntry) -> sqlx::Result<bool>;
+    /// Records a read through a token: its audit record and the token's last use, together.
+    async fn record_handoff_read(&self, id: i64, audit: &AuditEntry) -> sqlx::Result<()>;
+    /// The depots a depot keeper is bound to.
+    async fn user_depot_ids(&self, user_id: i64) -> sqlx::Result<Vec<i64>>;
     async fn find_session(&self, token_hash: &str) -> sqlx::Result<Option<SessionRow>>;
     /// The user and their password hash, for login.
     async fn find_credentials(&self, username: &str) -> sqlx::Result<Option<(User, String)>>;
@@ -34,7 +52,82 @@ pub trait AuthStore {
 
 const USER_COLUMNS: &str = "users.id, users.username, users.display_name, users.role, users.area_code, users.active";
 
-impl_for_backends!(impl AuthStore {
+#[apply(for_both_backends!)]
+impl AuthStore for Backends {
+    async fn create_handoff_token(&self, t: &NewHandoffToken, audit: &AuditEntry) -> sqlx::Result<i64> {
+        let mut tx = self.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO handoff_tokens (token_hash, department, programmes, area_code, created_by, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(&t.token_hash)
+        .bind(&t.department)
+        .bind(Json(&t.programmes))
+        .bind(&t.area_code)
+        .bind(&t.created_by)
+        .bind(Utc::now())
+        .bind(t.expires_at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut audit = audit.clone();
+        audit.entity_id = id.to_string();
+        Self::write_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn handoff_tokens(&self) -> sqlx::Result<Vec<HandoffToken>> {
+        let sql = format!("SELECT {TOKEN_COLUMNS} FROM handoff_tokens ORDER BY id DESC");
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(self.reader()).await
+    }
+
+    async fn handoff_token(&self, id: i64) -> sqlx::Result<Option<HandoffToken>> {
+        let sql = format!("SELECT {TOKEN_COLUMNS} FROM handoff_tokens WHERE id = $1");
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.reader()).await
+    }
+
+    async fn find_handoff_token(&self, token_hash: &str) -> sqlx::Result<Option<HandoffToken>> {
+        let sql = format!("SELECT {TOKEN_COLUMNS} FROM handoff_tokens WHERE token_hash = $1");
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(token_hash).fetch_optional(self.reader()).await
+    }
+
+    async fn revoke_handoff_token(&self, id: i64, revoked_by: &str, audit: &AuditEntry) -> sqlx::Result<bool> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE handoff_tokens SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL",
+        )
+        .bind(Utc::now())
+        .bind(revoked_by)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if done {
+            Self::write_audit(&mut tx, audit).await?;
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    async fn record_handoff_read(&self, id: i64, audit: &AuditEntry) -> sqlx::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE handoff_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(Utc::now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        Self::write_audit(&mut tx, audit).await?;
+        tx.commit().await
+    }
+
+    async fn user_depot_ids(&self, user_id: i64) -> sqlx::Result<Vec<i64>> {
+        sqlx::query_scalar("SELECT depot_id FROM user_depots WHERE user_id = $1 ORDER BY depot_id")
+            .bind(user_id)
+            .fetch_all(self.reader())
+            .await
+    }
+
     async fn find_session(&self, token_hash: &str) -> sqlx::Result<Option<SessionRow>> {
         let sql = format!(
             "SELECT sessions.expires_at, sessions.revoked_at, {USER_COLUMNS}
@@ -51,7 +144,8 @@ impl_for_backends!(impl AuthStore {
             password_hash: String,
         }
         let sql = format!("SELECT {USER_COLUMNS}, users.password_hash FROM users WHERE users.username = $1");
-        let row = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(self.reader()).await?;
+        let row =
+            sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(self.reader()).await?;
         Ok(row.map(|r| (r.user, r.password_hash)))
     }
 
@@ -126,4 +220,4 @@ impl_for_backends!(impl AuthStore {
     async fn count_users(&self) -> sqlx::Result<i64> {
         sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(self.reader()).await
     }
-});
+}

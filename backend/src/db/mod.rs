@@ -1,11 +1,10 @@
 //! Storage: one set of store traits (one per domain, in each domain's `store.rs`), implemented for
 //! SQLite (embedded default) and PostgreSQL (production) from a single body of SQL each, through
-//! [`impl_for_backends!`]. Both backends accept `$1`-style parameters, `RETURNING` and `ON CONFLICT`,
+//! [`for_both_backends!`]. Both backends accept `$1`-style parameters, `RETURNING` and `ON CONFLICT`,
 //! so the SQL is shared; schema differences live in the per-backend migrations.
 
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -13,18 +12,11 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
-use crate::areas::store::AreaStore;
-use crate::audit::store::AuditStore;
-use crate::auth::store::AuthStore;
-use crate::depots::store::DepotStore;
-use crate::disasters::store::DisasterStore;
-use crate::funds::store::FundStore;
-use crate::households::store::HouseholdStore;
-use crate::plans::store::PlanStore;
-
-/// Everything the application needs from storage.
+/// What every store does beside the domains' own traits: identify itself, answer a ping, close,
+/// back up and checksum (the domains' store traits are implemented for both stores in their own
+/// `store.rs`; `crate::store::Store` gathers them).
 #[async_trait::async_trait]
-pub trait Store: AreaStore + AuthStore + AuditStore + DepotStore + DisasterStore + FundStore + HouseholdStore + PlanStore + Send + Sync + 'static {
+pub trait Database: Send + Sync + 'static {
     fn backend_name(&self) -> &'static str;
     /// Liveness of the database, for `/api/v1/health`.
     async fn ping(&self) -> sqlx::Result<()>;
@@ -49,14 +41,26 @@ pub struct TableChecksum {
 const CHECKSUMMED: &[(&str, &str)] = &[
     ("areas", "SELECT code || ':' || name || ':' || level FROM areas ORDER BY 1"),
     ("users", "SELECT username || ':' || role FROM users ORDER BY 1"),
-    ("stock_balances", "SELECT depot_id || ':' || item_code || ':' || on_hand || ':' || reserved FROM stock_balances ORDER BY 1"),
+    (
+        "stock_balances",
+        "SELECT depot_id || ':' || item_code || ':' || on_hand || ':' || reserved FROM stock_balances ORDER BY 1",
+    ),
     ("stock_lots", "SELECT depot_id || ':' || item_code || ':' || lot || ':' || quantity FROM stock_lots ORDER BY 1"),
-    ("stock_movements", "SELECT id || ':' || kind || ':' || item_code || ':' || quantity FROM stock_movements ORDER BY id"),
+    (
+        "stock_movements",
+        "SELECT id || ':' || kind || ':' || item_code || ':' || quantity FROM stock_movements ORDER BY id",
+    ),
     ("loss_reports", "SELECT id || ':' || area_code || ':' || version || ':' || stage FROM loss_reports ORDER BY id"),
     ("assessments", "SELECT id || ':' || area_code || ':' || version FROM assessments ORDER BY id"),
     ("plans", "SELECT id || ':' || status FROM plans ORDER BY id"),
-    ("fund_pools", "SELECT id || ':' || source_level || ':' || aid_type || ':' || amount_fen || ':' || committed_fen FROM fund_pools ORDER BY id"),
-    ("plan_lines", "SELECT plan_id || ':' || depot_id || ':' || area_code || ':' || item_code || ':' || quantity FROM plan_lines ORDER BY 1"),
+    (
+        "fund_pools",
+        "SELECT id || ':' || source_level || ':' || aid_type || ':' || amount_fen || ':' || committed_fen FROM fund_pools ORDER BY id",
+    ),
+    (
+        "plan_lines",
+        "SELECT plan_id || ':' || depot_id || ':' || area_code || ':' || item_code || ':' || quantity FROM plan_lines ORDER BY 1",
+    ),
     ("audit_log", "SELECT id || ':' || action || ':' || entity_id FROM audit_log ORDER BY id"),
 ];
 
@@ -76,8 +80,6 @@ macro_rules! checksums_for {
         Ok(result)
     }};
 }
-
-pub type SharedStore = Arc<dyn Store>;
 
 /// Names the sqlx database type of a concrete store, so shared SQL bodies can spell their types.
 pub trait Backend {
@@ -125,7 +127,7 @@ impl PgStore {
 }
 
 #[async_trait::async_trait]
-impl Store for SqliteStore {
+impl Database for SqliteStore {
     fn backend_name(&self) -> &'static str {
         "sqlite"
     }
@@ -147,7 +149,7 @@ impl Store for SqliteStore {
 }
 
 #[async_trait::async_trait]
-impl Store for PgStore {
+impl Database for PgStore {
     fn backend_name(&self) -> &'static str {
         "postgres"
     }
@@ -171,22 +173,29 @@ impl Store for PgStore {
     }
 }
 
-/// Implements a store trait for both backends from one body. Inside the body, `self.reader()` is a
-/// pool for reads and `self.begin()` starts a write transaction; `<Self as Backend>::Db` names the
-/// database type where a signature needs it.
-#[macro_export]
-macro_rules! impl_for_backends {
-    (impl $trait_:ident { $($body:tt)* }) => {
+/// Implements a store trait, or inherent helpers, for both backends from one body of ordinary
+/// (rustfmt-formatted) Rust: `#[apply(for_both_backends!)] impl DepotStore for Backends { … }` or
+/// `#[apply(for_both_backends!)] impl Backends { … }`. `Backends` is a placeholder the macro
+/// replaces by [`SqliteStore`] and [`PgStore`]. Inside the body, `self.reader()` is a pool for
+/// reads, `self.begin()` starts a write transaction, and `<Self as Backend>::Db` names the database
+/// type where a signature needs it.
+macro_rules! for_both_backends {
+    ($(#[$meta:meta])* impl $trait_:ident for Backends { $($body:tt)* }) => {
+        $(#[$meta])*
         #[async_trait::async_trait]
         impl $trait_ for $crate::db::SqliteStore { $($body)* }
+        $(#[$meta])*
         #[async_trait::async_trait]
         impl $trait_ for $crate::db::PgStore { $($body)* }
     };
-    (impl { $($body:tt)* }) => {
+    ($(#[$meta:meta])* impl Backends { $($body:tt)* }) => {
+        $(#[$meta])*
         impl $crate::db::SqliteStore { $($body)* }
+        $(#[$meta])*
         impl $crate::db::PgStore { $($body)* }
     };
 }
+pub(crate) use for_both_backends;
 
 fn default_pg_pool_size() -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -197,9 +206,15 @@ pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
+/// One of the two stores, as opened.
+pub enum Opened {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
+}
+
 /// Opens the store named by `url` and applies its migrations.
 /// `pg_pool_size` defaults to 4 connections per CPU core.
-pub async fn connect(url: &str, pg_pool_size: Option<u32>) -> anyhow::Result<SharedStore> {
+pub async fn open(url: &str, pg_pool_size: Option<u32>) -> anyhow::Result<Opened> {
     if is_postgres_url(url) {
         let options = PgConnectOptions::from_str(url).context("invalid PostgreSQL URL")?;
         let pool = PgPoolOptions::new()
@@ -209,7 +224,7 @@ pub async fn connect(url: &str, pg_pool_size: Option<u32>) -> anyhow::Result<Sha
             .await
             .context("connecting to PostgreSQL")?;
         sqlx::migrate!("../migrations/postgres").run(&pool).await.context("migrating PostgreSQL")?;
-        Ok(Arc::new(PgStore { pool, url: url.to_owned() }))
+        Ok(Opened::Postgres(PgStore { pool, url: url.to_owned() }))
     } else {
         let options = sqlite_options(url)?;
         let writer = SqlitePoolOptions::new()
@@ -225,7 +240,7 @@ pub async fn connect(url: &str, pg_pool_size: Option<u32>) -> anyhow::Result<Sha
             .connect_with(options.read_only(true))
             .await
             .context("opening SQLite readers")?;
-        Ok(Arc::new(SqliteStore { writer, readers }))
+        Ok(Opened::Sqlite(SqliteStore { writer, readers }))
     }
 }
 

@@ -12,8 +12,11 @@ use crate::areas::service::store_areas;
 use crate::areas::{Crs, Level, PreparedArea};
 use crate::audit::AuditEntry;
 use crate::auth::Role;
-use crate::auth::http::{CreateUser, add_user};
-use crate::http::AppState;
+use crate::auth::service::{CreateUser, add_user};
+use crate::config::Settings;
+use crate::store::Store;
+
+mod households;
 
 pub const CITY_CODE: &str = "360400";
 const PROVINCE_CODE: &str = "360000";
@@ -74,25 +77,30 @@ struct Population {
 }
 
 /// Seeds the demo when the database holds no areas and no users; returns whether it did.
-pub async fn seed_if_empty(state: &AppState, sources: &DemoSources) -> anyhow::Result<bool> {
-    if state.store.count_users().await? > 0 || !state.store.area_codes().await?.is_empty() {
+pub async fn seed_if_empty(store: &dyn Store, settings: &Settings, sources: &DemoSources) -> anyhow::Result<bool> {
+    if store.count_users().await? > 0 || !store.area_codes().await?.is_empty() {
         return Ok(false);
     }
-    seed(state, sources).await?;
+    seed(store, settings, sources).await?;
     Ok(true)
 }
 
-pub async fn seed(state: &AppState, sources: &DemoSources) -> anyhow::Result<()> {
-    let areas = demo_areas(state, sources)?;
+pub async fn seed(store: &dyn Store, settings: &Settings, sources: &DemoSources) -> anyhow::Result<()> {
+    let areas = demo_areas(settings, sources)?;
     let audit = AuditEntry::system("demo.seed", "areas", CITY_CODE);
-    let summary = store_areas(&state.store, areas, audit).await.map_err(|e| anyhow::anyhow!("storing demo areas: {e}"))?;
-    tracing::info!(areas = summary.imported, counties = summary.counties, townships = summary.townships, "demo region seeded");
-    seed_depots(state).await?;
-    seed_flood(state).await?;
-    crate::households::demo::seed_households(state).await?;
+    let summary = store_areas(store, areas, audit).await.map_err(|e| anyhow::anyhow!("storing demo areas: {e}"))?;
+    tracing::info!(
+        areas = summary.imported,
+        counties = summary.counties,
+        townships = summary.townships,
+        "demo region seeded"
+    );
+    seed_depots(store, settings).await?;
+    seed_flood(store, settings).await?;
+    households::seed_households(store, settings).await?;
     for role in Role::ALL {
         let username = demo_username(role);
-        if state.store.find_credentials(username).await?.is_some() {
+        if store.find_credentials(username).await?.is_some() {
             continue;
         }
         let request = CreateUser {
@@ -102,15 +110,15 @@ pub async fn seed(state: &AppState, sources: &DemoSources) -> anyhow::Result<()>
             role,
             area_code: (!role.has_global_scope()).then(|| CITY_CODE.to_owned()),
         };
-        let user = add_user(state, request, AuditEntry::system("user.create", "user", username))
+        let user = add_user(store, request, AuditEntry::system("user.create", "user", username))
             .await
             .map_err(|e| anyhow::anyhow!("creating demo user {username}: {e}"))?;
         if role == Role::DepotStaff {
             // The demo keeper works in the city depot (created first).
-            let city_depot = state.store.list_depots().await?.into_iter().find(|d| d.area_code == CITY_CODE);
+            let city_depot = store.list_depots().await?.into_iter().find(|d| d.area_code == CITY_CODE);
             if let Some(depot) = city_depot {
                 let audit = AuditEntry::system("user.assign_depots", "user", user.id.to_string());
-                state.store.assign_depots(user.id, &[depot.id], &audit).await?;
+                store.assign_depots(user.id, &[depot.id], &audit).await?;
             }
         }
     }
@@ -143,8 +151,8 @@ fn read_csv<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<Vec<T
 }
 
 /// Province (a root without geometry), city, counties with polygons, townships with points.
-fn demo_areas(state: &AppState, sources: &DemoSources) -> anyhow::Result<Vec<PreparedArea>> {
-    let resolution = state.settings.coverage_resolution();
+fn demo_areas(settings: &Settings, sources: &DemoSources) -> anyhow::Result<Vec<PreparedArea>> {
+    let resolution = settings.coverage_resolution();
     let dir = &sources.geodata_dir;
     let divisions: Divisions = read_json(&dir.join("jiujiang_divisions.json"))?;
     let populations: HashMap<String, i64> = read_csv::<Population>(&dir.join("jiujiang_population_2020.csv"))?
@@ -164,7 +172,11 @@ fn demo_areas(state: &AppState, sources: &DemoSources) -> anyhow::Result<Vec<Pre
         .map_err(|errors| anyhow::anyhow!("{} is invalid: {errors:?}", counties_path.display()))?;
     let names: HashMap<&str, &str> = divisions.counties.iter().map(|c| (c.code.as_str(), c.name.as_str())).collect();
     counties.retain(|c| names.contains_key(c.code.as_str()));
-    anyhow::ensure!(counties.len() == divisions.counties.len(), "{} lacks some of Jiujiang's counties", counties_path.display());
+    anyhow::ensure!(
+        counties.len() == divisions.counties.len(),
+        "{} lacks some of Jiujiang's counties",
+        counties_path.display()
+    );
 
     let mut areas = Vec::new();
     let point_area = |code: &str, name: &str, level, parent: Option<&str>, (lon, lat): (f64, f64), approximate| {
@@ -195,14 +207,22 @@ fn demo_areas(state: &AppState, sources: &DemoSources) -> anyhow::Result<Vec<Pre
         county.population = populations.get(&county.code).copied();
         county.parent_code = Some(CITY_CODE.into());
     }
-    let county_points: HashMap<String, (f64, f64)> = counties.iter().map(|c| (c.code.clone(), (c.lon, c.lat))).collect();
+    let county_points: HashMap<String, (f64, f64)> =
+        counties.iter().map(|c| (c.code.clone(), (c.lon, c.lat))).collect();
     for county in &divisions.counties {
         for township in &county.townships {
             let (point, approximate) = match points.get(&township.code) {
                 Some(p) => (*p, false),
                 None => (county_points[&county.code], true),
             };
-            areas.push(point_area(&township.code, &township.name, Level::Township, Some(&county.code), point, approximate)?);
+            areas.push(point_area(
+                &township.code,
+                &township.name,
+                Level::Township,
+                Some(&county.code),
+                point,
+                approximate,
+            )?);
         }
     }
     areas.extend(counties);
@@ -210,7 +230,7 @@ fn demo_areas(state: &AppState, sources: &DemoSources) -> anyhow::Result<Vec<Pre
 }
 
 /// Demo stock per county depot, scaled by population: (item, base quantity, base reserve target).
-/// Loosely after Jiangxi's 2016 figures (DOMAIN.md §3.3): city and county depots held 90,000 quilts,
+/// After Jiangxi in 2016 (docs/domain/reserves.md#jiangxi-stock-levels): city and county depots held 90,000 quilts,
 /// 22,000 cotton coats and 9,000 tents across the province's ~100 counties.
 const COUNTY_STOCK: &[(&str, i64, i64)] = &[
     ("tent-12m2", 80, 100),
@@ -238,21 +258,19 @@ const CITY_DEPOT_POINT: (f64, f64) = (115.993, 29.712);
 
 /// A city depot and one depot at each county seat, stocked through the ledger (receipts with lots,
 /// some expiring soon so alerts show), with reserve targets. Does nothing if depots exist.
-pub async fn seed_depots(state: &AppState) -> anyhow::Result<()> {
+pub async fn seed_depots(store: &dyn Store, settings: &Settings) -> anyhow::Result<()> {
     use crate::depots::rules::StockOperation;
     use crate::depots::store::DepotFields;
     use crate::depots::{MovementKind, Target};
 
-    if !state.store.list_depots().await?.is_empty() {
+    if !store.list_depots().await?.is_empty() {
         return Ok(());
     }
-    let resolution = state.settings.coverage_resolution();
-    let counties = state
-        .store
+    let resolution = settings.coverage_resolution();
+    let counties = store
         .list_areas(&crate::areas::store::AreaFilter { level: Some("county".into()), ..Default::default() })
         .await?;
-    let townships = state
-        .store
+    let townships = store
         .list_areas(&crate::areas::store::AreaFilter { level: Some("township".into()), ..Default::default() })
         .await?;
     let today = crate::clock::today();
@@ -287,9 +305,12 @@ pub async fn seed_depots(state: &AppState) -> anyhow::Result<()> {
             contact_name: Some("值班室".into()),
             contact_phone: Some(format!("0792-82{:05}", 10_000 + index * 37)),
             status: "active".into(),
-            targets: COUNTY_STOCK.iter().map(|(item, _, target)| Target { item: (*item).into(), quantity: scaled(*target) }).collect(),
+            targets: COUNTY_STOCK
+                .iter()
+                .map(|(item, _, target)| Target { item: (*item).into(), quantity: scaled(*target) })
+                .collect(),
         };
-        let depot_id = state.store.create_depot(&fields, &AuditEntry::system("depot.create", "depot", "")).await?;
+        let depot_id = store.create_depot(&fields, &AuditEntry::system("depot.create", "depot", "")).await?;
         for (item_index, (item, base, _)) in COUNTY_STOCK.iter().enumerate() {
             // Vary the stock a little between depots, and give every third depot a lot about to expire.
             let quantity = scaled(*base) * (90 + ((index * 7 + item_index * 3) % 25) as i64) / 100;
@@ -315,8 +336,7 @@ pub async fn seed_depots(state: &AppState) -> anyhow::Result<()> {
                 to_depot: None,
                 reference: None,
             };
-            state
-                .store
+            store
                 .apply_movement(&receipt, None, &AuditEntry::system("stock.movement", "stock_movement", ""))
                 .await
                 .map_err(|e| anyhow::anyhow!("demo receipt at {name}: {e}"))?;
@@ -326,7 +346,7 @@ pub async fn seed_depots(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The fictional flood of DOMAIN.md §5.2, modelled on July 2020 around Poyang Lake: which counties
+/// The fictional flood of docs/domain/demo-scenario.md, modelled on July 2020 around Poyang Lake: which counties
 /// it hit and their share of the city-wide figures (about 600,000 affected, 80,000 relocated,
 /// 30,000 needing emergency aid, 150 households / 350 rooms collapsed, 60,000 ha of crops).
 const FLOOD_COUNTIES: &[(&str, f64)] = &[
@@ -362,11 +382,11 @@ fn flood_totals() -> Vec<(crate::disasters::Indicator, i64)> {
 
 /// Opens the fictional flood (onset 30 hours ago) with initial and update reports from the
 /// lake-shore townships, some verified figures and one accepted township. Does nothing if events exist.
-pub async fn seed_flood(state: &AppState) -> anyhow::Result<()> {
+pub async fn seed_flood(store: &dyn Store, settings: &Settings) -> anyhow::Result<()> {
     use crate::disasters::Indicator;
     use crate::disasters::store::{EventFields, NewAssessment, NewReport};
 
-    if !state.store.list_events().await?.is_empty() {
+    if !store.list_events().await?.is_empty() {
         return Ok(());
     }
     let manager = AuditEntry::system("event.create", "event", "");
@@ -383,16 +403,18 @@ pub async fn seed_flood(state: &AppState) -> anyhow::Result<()> {
         // 瑞昌 is expected to report too but has not: it shows as overdue.
         affected_areas: FLOOD_COUNTIES.iter().map(|(code, _)| *code).chain(["360481"]).map(str::to_owned).collect(),
     };
-    let event_id = state.store.create_event(&fields, &manager).await?;
-    let townships = state
-        .store
+    let event_id = store.create_event(&fields, &manager).await?;
+    let townships = store
         .list_areas(&crate::areas::store::AreaFilter { level: Some("township".into()), ..Default::default() })
         .await?;
     let totals = flood_totals();
     let mut verified_one = None;
     for (county_index, (county, share)) in FLOOD_COUNTIES.iter().enumerate() {
-        let hit: Vec<&crate::areas::Area> =
-            townships.iter().filter(|t| t.parent_code.as_deref() == Some(*county) && !t.point_approximate).take(4).collect();
+        let hit: Vec<&crate::areas::Area> = townships
+            .iter()
+            .filter(|t| t.parent_code.as_deref() == Some(*county) && !t.point_approximate)
+            .take(4)
+            .collect();
         for (rank, township) in hit.iter().enumerate() {
             let weight = share * [0.4, 0.3, 0.2, 0.1][rank];
             let figures_at = |progress: f64| -> crate::disasters::Figures {
@@ -423,7 +445,7 @@ pub async fn seed_flood(state: &AppState) -> anyhow::Result<()> {
                 };
                 let mut audit = AuditEntry::system("loss_report.create", "loss_report", "");
                 audit.actor_name = "reporter".into();
-                state.store.insert_report(&report, None, &audit).await.map_err(|e| anyhow::anyhow!("demo report: {e}"))?;
+                store.insert_report(&report, None, &audit).await.map_err(|e| anyhow::anyhow!("demo report: {e}"))?;
             }
             if county_index == 0 && rank < 2 {
                 // The assessor's household survey found more collapsed rooms in the breach townships.
@@ -433,12 +455,17 @@ pub async fn seed_flood(state: &AppState) -> anyhow::Result<()> {
                     event_id,
                     area_code: township.code.clone(),
                     indicators: [(Indicator::CollapsedRooms, rooms)].into_iter().collect(),
-                    reasons: [(Indicator::CollapsedRooms, "逐户核查：另有偏房倒塌计入（虚构）".to_owned())].into_iter().collect(),
+                    reasons: [(Indicator::CollapsedRooms, "逐户核查：另有偏房倒塌计入（虚构）".to_owned())]
+                        .into_iter()
+                        .collect(),
                     report_id: None,
                 };
                 let mut audit = AuditEntry::system("assessment.create", "assessment", "");
                 audit.actor_name = "assessor".into();
-                state.store.insert_assessment(&assessment, &audit).await.map_err(|e| anyhow::anyhow!("demo assessment: {e}"))?;
+                store
+                    .insert_assessment(&assessment, &audit)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo assessment: {e}"))?;
                 verified_one.get_or_insert(township.code.clone());
             }
         }
@@ -446,19 +473,21 @@ pub async fn seed_flood(state: &AppState) -> anyhow::Result<()> {
     if let Some(code) = verified_one {
         let mut audit = AuditEntry::system("figures.accept", "event_area", format!("{event_id}/{code}"));
         audit.actor_name = "manager".into();
-        state.store.accept_area(event_id, &code, &audit).await?;
+        store.accept_area(event_id, &code, &audit).await?;
     }
-    seed_fund_pools(state, event_id).await?;
-    let event = state.store.get_event(event_id).await?.expect("just created");
-    crate::disasters::http::record_level_changes(state, &event).await.map_err(|e| anyhow::anyhow!("demo levels: {e}"))?;
+    seed_fund_pools(store, event_id).await?;
+    let event = store.get_event(event_id).await?.expect("just created");
+    crate::disasters::service::record_level_changes(store, settings, &event)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo levels: {e}"))?;
     tracing::info!(event_id, "demo flood seeded (fictional)");
     Ok(())
 }
 
 /// Fund pools for the demo flood's emergency aid and housing reconstruction (fictional amounts,
-/// of the order of Jiangxi's first allocations in DOMAIN.md §3.2). The central emergency money
+/// like Jiangxi's first allocations, docs/domain/demo-scenario.md#demo-fund-pools). The central emergency money
 /// falls short of its 70% share, so the funds plan shows proportional scaling.
-async fn seed_fund_pools(state: &AppState, event_id: i64) -> anyhow::Result<()> {
+async fn seed_fund_pools(store: &dyn Store, event_id: i64) -> anyhow::Result<()> {
     use crate::funds::SourceLevel as L;
     use crate::funds::store::NewPool;
     let pools = [
@@ -470,10 +499,16 @@ async fn seed_fund_pools(state: &AppState, event_id: i64) -> anyhow::Result<()> 
         ("省级倒损住房恢复重建资金", L::Province, "reconstruction", 2_000_000),
     ];
     for (name, source_level, aid_type, yuan) in pools {
-        let pool = NewPool { name: name.into(), source_level, aid_type: aid_type.into(), event_id: Some(event_id), amount_fen: yuan * 100 };
+        let pool = NewPool {
+            name: name.into(),
+            source_level,
+            aid_type: aid_type.into(),
+            event_id: Some(event_id),
+            amount_fen: yuan * 100,
+        };
         let mut audit = AuditEntry::system("fund_pool.create", "fund_pool", "");
         audit.actor_name = "manager".into();
-        state.store.create_pool(&pool, &audit).await?;
+        store.create_pool(&pool, &audit).await?;
     }
     Ok(())
 }

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use moka::sync::Cache;
 
+use super::store::DepotStore;
 use super::{Depot, Item};
-use crate::db::SharedStore;
 
 #[derive(Clone)]
 pub struct ReferenceCache {
@@ -31,7 +31,7 @@ impl ReferenceCache {
         Self { items: bounded(ttl), depots: bounded(ttl) }
     }
 
-    pub async fn item(&self, store: &SharedStore, code: &str) -> sqlx::Result<Option<Arc<Item>>> {
+    pub async fn item(&self, store: &(impl DepotStore + ?Sized), code: &str) -> sqlx::Result<Option<Arc<Item>>> {
         if let Some(item) = self.items.as_ref().and_then(|c| c.get(code)) {
             return Ok(Some(item));
         }
@@ -42,7 +42,7 @@ impl ReferenceCache {
         Ok(item)
     }
 
-    pub async fn depot(&self, store: &SharedStore, id: i64) -> sqlx::Result<Option<Arc<Depot>>> {
+    pub async fn depot(&self, store: &(impl DepotStore + ?Sized), id: i64) -> sqlx::Result<Option<Arc<Depot>>> {
         if let Some(depot) = self.depots.as_ref().and_then(|c| c.get(&id)) {
             return Ok(Some(depot));
         }

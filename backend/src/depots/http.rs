@@ -12,12 +12,15 @@ use utoipa_axum::routes;
 
 use super::rules::{Alerts, CountyReadiness, MovementRequest, Snapshot, validate};
 use super::store::{Applied, DepotFields, MovementFilter, StockError};
-use super::{Depot, DepotDetail, DepotSummary, Item, Movement, StockLine, Target, Tier, Transfer, can_operate, can_read};
+use super::{
+    Depot, DepotDetail, DepotSummary, Item, Movement, StockLine, Target, Tier, Transfer, can_operate, can_read,
+};
 use crate::areas::import::cell_of;
 use crate::auth::{Actor, Role};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::export::{Cell, Format, Table};
-use crate::http::AppState;
+use crate::extract::parse_body;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -97,7 +100,8 @@ async fn upsert_item(State(state): State<AppState>, actor: Actor, Json(item): Js
 
 /// Depots, their load and readiness, and the stock they hold, as visible to `actor`.
 async fn snapshot(state: &AppState, actor: &Actor) -> AppResult<Snapshot> {
-    let depots: Vec<Depot> = state.store.list_depots().await?.into_iter().filter(|d| can_read(&actor.user, d)).collect();
+    let depots: Vec<Depot> =
+        state.store.list_depots().await?.into_iter().filter(|d| can_read(&actor.user, d)).collect();
     let visible = |id: &i64| depots.iter().any(|d| d.id == *id);
     Ok(Snapshot {
         items: state.store.list_items().await?,
@@ -109,7 +113,8 @@ async fn snapshot(state: &AppState, actor: &Actor) -> AppResult<Snapshot> {
 }
 
 async fn readable_depot(state: &AppState, actor: &Actor, id: i64) -> AppResult<Arc<Depot>> {
-    let depot = state.references.depot(&state.store, id).await?.ok_or_else(|| AppError::NotFound(format!("no depot {id}")))?;
+    let depot =
+        state.references.depot(&*state.store, id).await?.ok_or_else(|| AppError::NotFound(format!("no depot {id}")))?;
     if can_read(&actor.user, &depot) { Ok(depot) } else { Err(AppError::Forbidden(format!("depot {id} is not yours"))) }
 }
 
@@ -156,7 +161,8 @@ async fn depot_directory(State(state): State<AppState>, _actor: Actor) -> AppRes
 async fn get_depot(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<DepotDetail>> {
     readable_depot(&state, &actor, id).await?;
     let snapshot = snapshot(&state, &actor).await?;
-    let summary = snapshot.summaries().into_iter().find(|s| s.depot.id == id).expect("readable depot is in the snapshot");
+    let summary =
+        snapshot.summaries().into_iter().find(|s| s.depot.id == id).expect("readable depot is in the snapshot");
     let targets = snapshot.targets.into_iter().filter(|(d, _)| *d == id).map(|(_, t)| t).collect();
     Ok(Json(DepotDetail { summary, targets }))
 }
@@ -250,10 +256,16 @@ async fn depot_fields(
 /// Creates a depot (admin, or a manager within scope).
 #[utoipa::path(post, path = "/api/v1/depots", tag = "depots", security(("bearer" = [])), request_body = DepotInput,
     responses((status = 201, body = DepotDetail), (status = 403), (status = 422)))]
-async fn create_depot(State(state): State<AppState>, actor: Actor, Json(input): Json<DepotInput>) -> AppResult<(StatusCode, Json<DepotDetail>)> {
+async fn create_depot(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(input): Json<DepotInput>,
+) -> AppResult<(StatusCode, Json<DepotDetail>)> {
     actor.require_role(&[Role::Admin, Role::Manager])?;
     let fields = depot_fields(&state, &actor, input, None, Vec::new()).await?;
-    let audit = actor.audit("depot.create", "depot", "").with_after(serde_json::json!({"name": fields.name, "area_code": fields.area_code}));
+    let audit = actor
+        .audit("depot.create", "depot", "")
+        .with_after(serde_json::json!({"name": fields.name, "area_code": fields.area_code}));
     let id = state.store.create_depot(&fields, &audit).await?;
     let Json(detail) = get_depot(State(state), actor, Path(id)).await?;
     Ok((StatusCode::CREATED, Json(detail)))
@@ -271,7 +283,8 @@ async fn update_depot(
     actor.require_role(&[Role::Admin, Role::Manager])?;
     let depot = readable_depot(&state, &actor, id).await?;
     actor.require_area(&depot.area_code)?;
-    let targets: Vec<Target> = state.store.targets().await?.into_iter().filter(|(d, _)| *d == id).map(|(_, t)| t).collect();
+    let targets: Vec<Target> =
+        state.store.targets().await?.into_iter().filter(|(d, _)| *d == id).map(|(_, t)| t).collect();
     let fields = depot_fields(&state, &actor, input, Some(&depot), targets.clone()).await?;
     let audit = actor
         .audit("depot.update", "depot", id.to_string())
@@ -285,7 +298,11 @@ async fn update_depot(
 /// Stock per item: on hand, reserved, available, the reserve target and the lots with expiry.
 #[utoipa::path(get, path = "/api/v1/depots/{id}/stock", tag = "depots", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = [StockLine]), (status = 403), (status = 404)))]
-async fn depot_stock(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Vec<StockLine>>> {
+async fn depot_stock(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<StockLine>>> {
     readable_depot(&state, &actor, id).await?;
     Ok(Json(stock_lines(&state, id).await?))
 }
@@ -294,7 +311,8 @@ async fn stock_lines(state: &AppState, depot_id: i64) -> AppResult<Vec<StockLine
     let items = state.store.list_items().await?;
     let balances: Vec<_> = state.store.balances().await?.into_iter().filter(|b| b.depot_id == depot_id).collect();
     let lots: Vec<_> = state.store.lots().await?.into_iter().filter(|l| l.depot_id == depot_id).collect();
-    let targets: Vec<_> = state.store.targets().await?.into_iter().filter(|(d, _)| *d == depot_id).map(|(_, t)| t).collect();
+    let targets: Vec<_> =
+        state.store.targets().await?.into_iter().filter(|(d, _)| *d == depot_id).map(|(_, t)| t).collect();
     Ok(items
         .iter()
         .filter_map(|item| {
@@ -374,10 +392,10 @@ async fn post_movement(
 ) -> AppResult<(StatusCode, Json<Movement>)> {
     operable_depot(&state, &actor, id).await?;
     let claim = crate::idempotency::claim_from(&headers, format!("{}:depot-movement:{id}", actor.user.id), &body)?;
-    let request: MovementRequest = serde_json::from_value(body).map_err(|e| AppError::invalid_field("body", e.to_string()))?;
-    let item = state.references.item(&state.store, &request.item).await?;
+    let request: MovementRequest = parse_body(body)?;
+    let item = state.references.item(&*state.store, &request.item).await?;
     let to_depot_exists = match request.to_depot {
-        Some(to) => state.references.depot(&state.store, to).await?.is_some_and(|d| d.status == "active"),
+        Some(to) => state.references.depot(&*state.store, to).await?.is_some_and(|d| d.status == "active"),
         None => false,
     };
     let today = crate::clock::today();
@@ -394,7 +412,9 @@ async fn post_movement(
     };
     let movement = match applied {
         Applied::New(movement) => *movement,
-        Applied::Replayed(id) => state.store.get_movement(id).await?.ok_or_else(|| AppError::NotFound("movement vanished".into()))?,
+        Applied::Replayed(id) => {
+            state.store.get_movement(id).await?.ok_or_else(|| AppError::NotFound("movement vanished".into()))?
+        }
     };
     Ok((StatusCode::CREATED, Json(movement)))
 }
@@ -409,7 +429,11 @@ pub struct TransferQuery {
 /// Transfers from or to the caller's depots.
 #[utoipa::path(get, path = "/api/v1/transfers", tag = "depots", security(("bearer" = [])), params(TransferQuery),
     responses((status = 200, body = [Transfer])))]
-async fn list_transfers(State(state): State<AppState>, actor: Actor, Query(query): Query<TransferQuery>) -> AppResult<Json<Vec<Transfer>>> {
+async fn list_transfers(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<TransferQuery>,
+) -> AppResult<Json<Vec<Transfer>>> {
     let depots = state.store.list_depots().await?;
     let visible = |id: i64| depots.iter().any(|d| d.id == id && can_read(&actor.user, d));
     let transfers = state.store.list_transfers(query.depot_id, query.status.as_deref()).await?;
@@ -419,8 +443,13 @@ async fn list_transfers(State(state): State<AppState>, actor: Actor, Query(query
 /// Confirms the arrival of a transfer at the receiving depot (its keepers or a manager).
 #[utoipa::path(post, path = "/api/v1/transfers/{id}/receive", tag = "depots", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = Transfer), (status = 403), (status = 404), (status = 409)))]
-async fn receive_transfer(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Transfer>> {
-    let transfer = state.store.get_transfer(id).await?.ok_or_else(|| AppError::NotFound(format!("no transfer {id}")))?;
+async fn receive_transfer(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Transfer>> {
+    let transfer =
+        state.store.get_transfer(id).await?.ok_or_else(|| AppError::NotFound(format!("no transfer {id}")))?;
     operable_depot(&state, &actor, transfer.to_depot_id).await?;
     let audit = actor.audit("stock.transfer_received", "transfer", id.to_string());
     state.store.receive_transfer(id, &audit).await?;
@@ -438,7 +467,11 @@ pub struct AlertQuery {
 /// Stock below the reserve target, lots expiring soon, depots over capacity.
 #[utoipa::path(get, path = "/api/v1/stock/alerts", tag = "depots", security(("bearer" = [])), params(AlertQuery),
     responses((status = 200, body = Alerts)))]
-async fn stock_alerts(State(state): State<AppState>, actor: Actor, Query(query): Query<AlertQuery>) -> AppResult<Json<Alerts>> {
+async fn stock_alerts(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<AlertQuery>,
+) -> AppResult<Json<Alerts>> {
     let days = query.expiring_within_days.unwrap_or(state.settings.expiry_alert_days);
     if !(0..=3650).contains(&days) {
         return Err(AppError::invalid_field("expiring_within_days", "0–3650"));
@@ -498,7 +531,11 @@ pub struct ExportQuery {
 /// The depot's stock card (库存卡): one row per lot, as CSV or XLSX with Chinese headers.
 #[utoipa::path(get, path = "/api/v1/exports/stock-card", tag = "depots", security(("bearer" = [])), params(ExportQuery),
     responses((status = 200, description = "CSV or XLSX file"), (status = 403), (status = 404)))]
-async fn export_stock_card(State(state): State<AppState>, actor: Actor, Query(query): Query<ExportQuery>) -> AppResult<Response> {
+async fn export_stock_card(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<ExportQuery>,
+) -> AppResult<Response> {
     let depot = readable_depot(&state, &actor, query.depot_id).await?;
     let mut rows = Vec::new();
     for line in stock_lines(&state, depot.id).await? {
@@ -521,13 +558,29 @@ async fn export_stock_card(State(state): State<AppState>, actor: Actor, Query(qu
             rows.push(common(Cell::Empty, Cell::Empty, Cell::Empty));
         }
         for lot in &line.lots {
-            rows.push(common(lot.lot.as_str().into(), lot.quantity.into(), lot.expires_on.map(|d| d.to_string()).into()));
+            rows.push(common(
+                lot.lot.as_str().into(),
+                lot.quantity.into(),
+                lot.expires_on.map(|d| d.to_string()).into(),
+            ));
         }
     }
     Table {
         name: format!("stock-card-depot-{}", depot.id),
         title: "库存卡".into(),
-        headers: vec!["储备库", "物资编码", "物资名称", "单位", "库存数量", "已预留", "可用数量", "储备定额", "批次", "批次数量", "有效期至"],
+        headers: vec![
+            "储备库",
+            "物资编码",
+            "物资名称",
+            "单位",
+            "库存数量",
+            "已预留",
+            "可用数量",
+            "储备定额",
+            "批次",
+            "批次数量",
+            "有效期至",
+        ],
         rows,
     }
     .into_response(query.format)
@@ -536,7 +589,11 @@ async fn export_stock_card(State(state): State<AppState>, actor: Actor, Query(qu
 /// The depot's ledger (出入库台账), oldest first, as CSV or XLSX with Chinese headers.
 #[utoipa::path(get, path = "/api/v1/exports/ledger", tag = "depots", security(("bearer" = [])), params(ExportQuery),
     responses((status = 200, description = "CSV or XLSX file"), (status = 403), (status = 404)))]
-async fn export_ledger(State(state): State<AppState>, actor: Actor, Query(query): Query<ExportQuery>) -> AppResult<Response> {
+async fn export_ledger(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<ExportQuery>,
+) -> AppResult<Response> {
     let depot = readable_depot(&state, &actor, query.depot_id).await?;
     let mut movements = Vec::new();
     let mut before_id = None;
@@ -578,8 +635,20 @@ async fn export_ledger(State(state): State<AppState>, actor: Actor, Query(query)
         name: format!("ledger-depot-{}", depot.id),
         title: "出入库台账".into(),
         headers: vec![
-            "流水号", "时间(北京时间)", "类型", "物资编码", "批次", "有效期至", "库存变动", "预留变动", "来源", "捐赠方", "调整原因", "调入库",
-            "备注", "经办人",
+            "流水号",
+            "时间(北京时间)",
+            "类型",
+            "物资编码",
+            "批次",
+            "有效期至",
+            "库存变动",
+            "预留变动",
+            "来源",
+            "捐赠方",
+            "调整原因",
+            "调入库",
+            "备注",
+            "经办人",
         ],
         rows,
     }
@@ -618,12 +687,14 @@ async fn assign_user_depots(
 ) -> AppResult<Json<DepotAssignment>> {
     actor.require_role(&[Role::Admin])?;
     let users = state.store.list_users().await?;
-    let user = users.iter().find(|u| u.id == user_id).ok_or_else(|| AppError::NotFound(format!("no user {user_id}")))?;
+    let user =
+        users.iter().find(|u| u.id == user_id).ok_or_else(|| AppError::NotFound(format!("no user {user_id}")))?;
     if user.role != Role::DepotStaff {
         return Err(AppError::invalid_field("user", "only depot staff are bound to depots"));
     }
     let depots = state.store.list_depots().await?;
-    let unknown: Vec<i64> = assignment.depot_ids.iter().copied().filter(|id| !depots.iter().any(|d| d.id == *id)).collect();
+    let unknown: Vec<i64> =
+        assignment.depot_ids.iter().copied().filter(|id| !depots.iter().any(|d| d.id == *id)).collect();
     if !unknown.is_empty() {
         return Err(AppError::invalid_field("depot_ids", format!("unknown depots {unknown:?}")));
     }

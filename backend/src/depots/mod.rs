@@ -80,7 +80,8 @@ pub struct Item {
 impl TryFrom<String> for Category {
     type Error = String;
     fn try_from(text: String) -> Result<Self, String> {
-        serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|_| format!("unknown category {text:?}"))
+        serde_json::from_value(serde_json::Value::String(text.clone()))
+            .map_err(|_| format!("unknown category {text:?}"))
     }
 }
 
@@ -240,7 +241,8 @@ impl MovementKind {
 impl TryFrom<String> for MovementKind {
     type Error = String;
     fn try_from(text: String) -> Result<Self, String> {
-        serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|_| format!("unknown movement kind {text:?}"))
+        serde_json::from_value(serde_json::Value::String(text.clone()))
+            .map_err(|_| format!("unknown movement kind {text:?}"))
     }
 }
 

@@ -244,7 +244,8 @@ impl Snapshot {
                     .iter()
                     .map(|b| b.on_hand * items.get(b.item_code.as_str()).map_or(0, |i| i.unit_volume_dm3))
                     .sum();
-                let targets: Vec<&Target> = self.targets.iter().filter(|(d, _)| *d == depot.id).map(|(_, t)| t).collect();
+                let targets: Vec<&Target> =
+                    self.targets.iter().filter(|(d, _)| *d == depot.id).map(|(_, t)| t).collect();
                 let wanted: i64 = targets.iter().map(|t| t.quantity).sum();
                 let met: i64 = targets.iter().map(|t| on_hand(&t.item).min(t.quantity)).sum();
                 DepotSummary {
@@ -302,7 +303,12 @@ impl Snapshot {
             .summaries()
             .into_iter()
             .filter(|s| s.used_m3 > s.depot.capacity_m3 as f64)
-            .map(|s| OverCapacity { depot_id: s.depot.id, depot_name: s.depot.name, capacity_m3: s.depot.capacity_m3, used_m3: s.used_m3 })
+            .map(|s| OverCapacity {
+                depot_id: s.depot.id,
+                depot_name: s.depot.name,
+                capacity_m3: s.depot.capacity_m3,
+                used_m3: s.used_m3,
+            })
             .collect();
         Alerts { below_target, expiring, over_capacity }
     }
@@ -311,7 +317,11 @@ impl Snapshot {
     /// bottleneck item (fewest people served) decides. "Within reach" is the county's own depots
     /// plus active depots of higher tiers whose area contains the county (their stock counts for
     /// every county they serve, so figures do not add up across counties).
-    pub fn readiness(&self, counties: &[(String, String, Option<i64>)], persons_per_household: f64) -> Vec<CountyReadiness> {
+    pub fn readiness(
+        &self,
+        counties: &[(String, String, Option<i64>)],
+        persons_per_household: f64,
+    ) -> Vec<CountyReadiness> {
         counties
             .iter()
             .map(|(county_code, county_name, population)| {
@@ -356,7 +366,12 @@ impl Snapshot {
                         (aid, AidReadiness { people, share, bottleneck_item })
                     })
                     .collect();
-                CountyReadiness { county_code: county_code.clone(), county_name: county_name.clone(), population: *population, aid_types }
+                CountyReadiness {
+                    county_code: county_code.clone(),
+                    county_name: county_name.clone(),
+                    population: *population,
+                    aid_types,
+                }
             })
             .collect()
     }
@@ -441,7 +456,10 @@ mod tests {
             unit_weight_g: 1000,
             shelf_life_days: shelf_life,
             norms: sqlx::types::Json(
-                norms.iter().map(|(aid, basis, per)| (*aid, Norm { basis: *basis, per_thousand: *per })).collect::<BTreeMap<_, _>>(),
+                norms
+                    .iter()
+                    .map(|(aid, basis, per)| (*aid, Norm { basis: *basis, per_thousand: *per }))
+                    .collect::<BTreeMap<_, _>>(),
             ),
         }
     }
@@ -549,7 +567,11 @@ mod tests {
     #[test]
     fn readiness_counts_the_county_and_higher_tiers_and_names_the_bottleneck() {
         let snapshot = Snapshot {
-            depots: vec![depot(1, Tier::City, "360400"), depot(2, Tier::County, "360425"), depot(3, Tier::County, "360428")],
+            depots: vec![
+                depot(1, Tier::City, "360400"),
+                depot(2, Tier::County, "360425"),
+                depot(3, Tier::County, "360428"),
+            ],
             items: vec![
                 item("tent", None, &[(MaterialAidType::Emergency, NormBasis::Household, 1000)]),
                 item("water", None, &[(MaterialAidType::Emergency, NormBasis::Person, 2000)]),
@@ -579,8 +601,20 @@ mod tests {
             items: vec![item("tent", None, &[])],
             balances: vec![balance(1, "tent", 120, 0)],
             lots: vec![
-                LotRow { depot_id: 1, item_code: "tent".into(), lot: "a".into(), quantity: 20, expires_on: Some(date("2026-09-01")) },
-                LotRow { depot_id: 1, item_code: "tent".into(), lot: "b".into(), quantity: 100, expires_on: Some(date("2027-09-01")) },
+                LotRow {
+                    depot_id: 1,
+                    item_code: "tent".into(),
+                    lot: "a".into(),
+                    quantity: 20,
+                    expires_on: Some(date("2026-09-01")),
+                },
+                LotRow {
+                    depot_id: 1,
+                    item_code: "tent".into(),
+                    lot: "b".into(),
+                    quantity: 100,
+                    expires_on: Some(date("2027-09-01")),
+                },
             ],
             targets: vec![(1, Target { item: "tent".into(), quantity: 200 })],
         };

@@ -10,8 +10,9 @@ use super::rules::{StockOperation, pick_lots};
 use super::{Balance, Depot, Item, Lot, LotRow, Movement, MovementKind, MovementLine, Target, Transfer};
 use crate::audit::AuditEntry;
 use crate::db::Backend;
+use crate::db::for_both_backends;
 use crate::idempotency::{Earlier, IdempotencyClaim};
-use crate::impl_for_backends;
+use macro_rules_attribute::apply;
 
 #[derive(Debug, Clone)]
 pub enum Applied {
@@ -88,7 +89,6 @@ pub trait DepotStore {
     async fn get_transfer(&self, id: i64) -> sqlx::Result<Option<Transfer>>;
     /// Books a transfer in at the receiving depot; returns the transfer_in movement.
     async fn receive_transfer(&self, id: i64, audit: &AuditEntry) -> Result<i64, StockError>;
-    async fn user_depot_ids(&self, user_id: i64) -> sqlx::Result<Vec<i64>>;
     async fn assign_depots(&self, user_id: i64, depot_ids: &[i64], audit: &AuditEntry) -> sqlx::Result<()>;
 }
 
@@ -99,7 +99,8 @@ const MOVEMENT_COLUMNS: &str = "id, depot_id, kind, item_code, quantity, source,
 const TRANSFER_COLUMNS: &str = "transfers.id, from_depot_id, f.name AS from_depot_name, to_depot_id, t.name AS to_depot_name, \
      item_code, quantity, lots, transfers.status, transfers.created_at, created_by, received_at";
 
-impl_for_backends!(impl DepotStore {
+#[apply(for_both_backends!)]
+impl DepotStore for Backends {
     async fn list_items(&self) -> sqlx::Result<Vec<Item>> {
         sqlx::query_as::<_, Item>(
             "SELECT code, name_zh, name_en, category, unit, unit_volume_dm3, unit_weight_g, shelf_life_days, norms
@@ -146,12 +147,16 @@ impl_for_backends!(impl DepotStore {
     }
 
     async fn list_depots(&self) -> sqlx::Result<Vec<Depot>> {
-        let sql = format!("SELECT {DEPOT_COLUMNS} FROM depots JOIN areas ON areas.code = depots.area_code ORDER BY depots.id");
+        let sql = format!(
+            "SELECT {DEPOT_COLUMNS} FROM depots JOIN areas ON areas.code = depots.area_code ORDER BY depots.id"
+        );
         sqlx::query_as::<_, Depot>(sqlx::AssertSqlSafe(sql)).fetch_all(self.reader()).await
     }
 
     async fn get_depot(&self, id: i64) -> sqlx::Result<Option<Depot>> {
-        let sql = format!("SELECT {DEPOT_COLUMNS} FROM depots JOIN areas ON areas.code = depots.area_code WHERE depots.id = $1");
+        let sql = format!(
+            "SELECT {DEPOT_COLUMNS} FROM depots JOIN areas ON areas.code = depots.area_code WHERE depots.id = $1"
+        );
         sqlx::query_as::<_, Depot>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.reader()).await
     }
 
@@ -215,9 +220,11 @@ impl_for_backends!(impl DepotStore {
     }
 
     async fn balances(&self) -> sqlx::Result<Vec<Balance>> {
-        sqlx::query_as::<_, Balance>("SELECT depot_id, item_code, on_hand, reserved FROM stock_balances ORDER BY depot_id, item_code")
-            .fetch_all(self.reader())
-            .await
+        sqlx::query_as::<_, Balance>(
+            "SELECT depot_id, item_code, on_hand, reserved FROM stock_balances ORDER BY depot_id, item_code",
+        )
+        .fetch_all(self.reader())
+        .await
     }
 
     async fn lots(&self) -> sqlx::Result<Vec<LotRow>> {
@@ -246,7 +253,11 @@ impl_for_backends!(impl DepotStore {
             (MovementKind::TransferOut, Some(to_depot)) => {
                 let lots: Vec<Lot> = lines
                     .iter()
-                    .map(|l| Lot { lot: l.lot.clone().unwrap_or_default(), quantity: -l.on_hand_delta, expires_on: l.expires_on })
+                    .map(|l| Lot {
+                        lot: l.lot.clone().unwrap_or_default(),
+                        quantity: -l.on_hand_delta,
+                        expires_on: l.expires_on,
+                    })
                     .collect();
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO transfers (from_depot_id, to_depot_id, item_code, quantity, lots, status, created_at, created_by)
@@ -273,7 +284,8 @@ impl_for_backends!(impl DepotStore {
 
     async fn get_movement(&self, id: i64) -> sqlx::Result<Option<Movement>> {
         let sql = format!("SELECT {MOVEMENT_COLUMNS} FROM stock_movements WHERE id = $1");
-        let Some(mut movement) = sqlx::query_as::<_, Movement>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.reader()).await?
+        let Some(mut movement) =
+            sqlx::query_as::<_, Movement>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.reader()).await?
         else {
             return Ok(None);
         };
@@ -334,7 +346,11 @@ impl_for_backends!(impl DepotStore {
              WHERE ($1 IS NULL OR from_depot_id = $1 OR to_depot_id = $1) AND ($2 IS NULL OR transfers.status = $2)
              ORDER BY transfers.id DESC"
         );
-        sqlx::query_as::<_, Transfer>(sqlx::AssertSqlSafe(sql)).bind(depot_id).bind(status).fetch_all(self.reader()).await
+        sqlx::query_as::<_, Transfer>(sqlx::AssertSqlSafe(sql))
+            .bind(depot_id)
+            .bind(status)
+            .fetch_all(self.reader())
+            .await
     }
 
     async fn get_transfer(&self, id: i64) -> sqlx::Result<Option<Transfer>> {
@@ -394,13 +410,6 @@ impl_for_backends!(impl DepotStore {
         Ok(movement.id)
     }
 
-    async fn user_depot_ids(&self, user_id: i64) -> sqlx::Result<Vec<i64>> {
-        sqlx::query_scalar("SELECT depot_id FROM user_depots WHERE user_id = $1 ORDER BY depot_id")
-            .bind(user_id)
-            .fetch_all(self.reader())
-            .await
-    }
-
     async fn assign_depots(&self, user_id: i64, depot_ids: &[i64], audit: &AuditEntry) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM user_depots WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
@@ -414,9 +423,10 @@ impl_for_backends!(impl DepotStore {
         Self::write_audit(&mut tx, audit).await?;
         tx.commit().await
     }
-});
+}
 
-impl_for_backends!(impl {
+#[apply(for_both_backends!)]
+impl Backends {
     async fn replace_targets(
         tx: &mut Transaction<'static, <Self as Backend>::Db>,
         depot_id: i64,
@@ -460,13 +470,14 @@ impl_for_backends!(impl {
             }
             _ if op.delta > 0 => {
                 let lot = op.lot.clone().unwrap_or_default();
-                let existing: Option<(Option<NaiveDate>,)> =
-                    sqlx::query_as("SELECT expires_on FROM stock_lots WHERE depot_id = $1 AND item_code = $2 AND lot = $3")
-                        .bind(depot)
-                        .bind(item)
-                        .bind(&lot)
-                        .fetch_optional(&mut **tx)
-                        .await?;
+                let existing: Option<(Option<NaiveDate>,)> = sqlx::query_as(
+                    "SELECT expires_on FROM stock_lots WHERE depot_id = $1 AND item_code = $2 AND lot = $3",
+                )
+                .bind(depot)
+                .bind(item)
+                .bind(&lot)
+                .fetch_optional(&mut **tx)
+                .await?;
                 let expires_on = match existing {
                     Some((stored,)) if op.expires_on.is_some() && op.expires_on != stored => {
                         return Err(StockError::LotExpiryMismatch { lot, expires_on: stored });
@@ -507,7 +518,8 @@ impl_for_backends!(impl {
                     "UPDATE stock_balances SET on_hand = on_hand - $1
                      WHERE depot_id = $2 AND item_code = $3 AND on_hand - reserved >= $1"
                 };
-                let changed = sqlx::query(sql).bind(quantity).bind(depot).bind(item).execute(&mut **tx).await?.rows_affected();
+                let changed =
+                    sqlx::query(sql).bind(quantity).bind(depot).bind(item).execute(&mut **tx).await?.rows_affected();
                 if changed == 0 {
                     return Err(StockError::Insufficient { available: Self::available(tx, depot, item).await? });
                 }
@@ -520,7 +532,8 @@ impl_for_backends!(impl {
                 .await?;
                 let taken = match &op.lot {
                     Some(name) => {
-                        let lot = lots.iter().find(|l| &l.lot == name).ok_or_else(|| StockError::UnknownLot(name.clone()))?;
+                        let lot =
+                            lots.iter().find(|l| &l.lot == name).ok_or_else(|| StockError::UnknownLot(name.clone()))?;
                         if lot.quantity < quantity {
                             return Err(StockError::LotShort { lot: name.clone(), available: lot.quantity });
                         }
@@ -550,7 +563,11 @@ impl_for_backends!(impl {
         }
     }
 
-    async fn available(tx: &mut Transaction<'static, <Self as Backend>::Db>, depot: i64, item: &str) -> sqlx::Result<i64> {
+    async fn available(
+        tx: &mut Transaction<'static, <Self as Backend>::Db>,
+        depot: i64,
+        item: &str,
+    ) -> sqlx::Result<i64> {
         let available: Option<i64> =
             sqlx::query_scalar("SELECT on_hand - reserved FROM stock_balances WHERE depot_id = $1 AND item_code = $2")
                 .bind(depot)
@@ -634,4 +651,4 @@ impl_for_backends!(impl {
             lines,
         })
     }
-});
+}

@@ -1,26 +1,29 @@
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::indicators::{Figures, Indicator, as_decimals, parse_figures};
-use super::rules::{self, Deadlines, Overdue};
+use super::indicators::{Figures, Indicator, parse_figures};
+use super::rules::{self};
+use super::service::{EventSummary, build_summary, event_or_404, level_name, record_level_changes, thresholds_for};
 use super::store::{Acceptance, EventFields, FiguresError, NewAssessment, NewReport, Versions};
-use super::{Assessment, Event, EventStatus, Hazard, LevelChange, LossReport, Stage, Threshold, enum_text};
-use crate::areas::{Area, Level, code};
+use super::{Assessment, Event, EventStatus, Hazard, LevelChange, LossReport, Stage, Threshold};
+use crate::areas::{Area, Level};
 use crate::auth::{Actor, Role};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::export::{Cell, Format, Table};
-use crate::http::AppState;
+use crate::extract::parse_body;
 use crate::idempotency::Earlier;
+use crate::state::AppState;
+use crate::text_enum::enum_text;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -51,21 +54,13 @@ impl From<FiguresError> for AppError {
     }
 }
 
-pub async fn event_or_404(state: &AppState, id: i64) -> AppResult<Event> {
-    state.store.get_event(id).await?.ok_or_else(|| AppError::NotFound(format!("no event {id}")))
-}
-
 /// An event the caller may change: every one of its counties is in their scope, so one county's
 /// manager does not close, rename or redraw (blocked zones reroute its plans) an event that other
 /// counties live through.
 async fn event_to_change(state: &AppState, actor: &Actor, id: i64) -> AppResult<Event> {
-    let event = event_or_404(state, id).await?;
+    let event = event_or_404(&*state.store, id).await?;
     actor.require_areas(event.affected_areas.iter().map(String::as_str))?;
     Ok(event)
-}
-
-fn parse_body<T: serde::de::DeserializeOwned>(body: Value) -> AppResult<T> {
-    serde_json::from_value(body).map_err(|e| AppError::invalid_field("body", e.to_string()))
 }
 
 // ---- events ----------------------------------------------------------------------------------
@@ -95,7 +90,9 @@ async fn event_fields(state: &AppState, input: EventInput, current: Option<&Even
     }
     match onset_at {
         None => problems.push(FieldError::new("onset_at", "required (RFC 3339, UTC)")),
-        Some(t) if t > Utc::now() + chrono::Duration::hours(1) => problems.push(FieldError::new("onset_at", "cannot be in the future")),
+        Some(t) if t > Utc::now() + chrono::Duration::hours(1) => {
+            problems.push(FieldError::new("onset_at", "cannot be in the future"))
+        }
         _ => {}
     }
     let affected = input.affected_areas.or_else(|| current.map(|e| e.affected_areas.0.clone())).unwrap_or_default();
@@ -128,19 +125,25 @@ async fn list_events(State(state): State<AppState>, _actor: Actor) -> AppResult<
 /// Opens an event (manager).
 #[utoipa::path(post, path = "/api/v1/events", tag = "disasters", security(("bearer" = [])), request_body = EventInput,
     responses((status = 201, body = Event), (status = 403), (status = 422)))]
-async fn create_event(State(state): State<AppState>, actor: Actor, Json(input): Json<EventInput>) -> AppResult<(StatusCode, Json<Event>)> {
+async fn create_event(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(input): Json<EventInput>,
+) -> AppResult<(StatusCode, Json<Event>)> {
     actor.require_role(&[Role::Manager])?;
     let fields = event_fields(&state, input, None).await?;
     actor.require_areas(fields.affected_areas.iter().map(String::as_str))?;
-    let audit = actor.audit("event.create", "event", "").with_after(serde_json::json!({"name": fields.name, "hazard": fields.hazard}));
+    let audit = actor
+        .audit("event.create", "event", "")
+        .with_after(serde_json::json!({"name": fields.name, "hazard": fields.hazard}));
     let id = state.store.create_event(&fields, &audit).await?;
-    Ok((StatusCode::CREATED, Json(event_or_404(&state, id).await?)))
+    Ok((StatusCode::CREATED, Json(event_or_404(&*state.store, id).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{id}", tag = "disasters", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = Event), (status = 404)))]
 async fn get_event(State(state): State<AppState>, _actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Event>> {
-    Ok(Json(event_or_404(&state, id).await?))
+    Ok(Json(event_or_404(&*state.store, id).await?))
 }
 
 /// Edits an event: status (active → stabilised → closed), affected counties, description (manager).
@@ -160,12 +163,11 @@ async fn update_event(
     let fields = event_fields(&state, input, Some(&event)).await?;
     // The counties it is given must be in scope too.
     actor.require_areas(fields.affected_areas.iter().map(String::as_str))?;
-    let audit = actor
-        .audit("event.update", "event", id.to_string())
-        .with_before(&event)
-        .with_after(serde_json::json!({"name": fields.name, "status": fields.status, "affected_areas": fields.affected_areas}));
+    let audit = actor.audit("event.update", "event", id.to_string()).with_before(&event).with_after(
+        serde_json::json!({"name": fields.name, "status": fields.status, "affected_areas": fields.affected_areas}),
+    );
     state.store.update_event(id, &fields, &audit).await?;
-    Ok(Json(event_or_404(&state, id).await?))
+    Ok(Json(event_or_404(&*state.store, id).await?))
 }
 
 // ---- reports and assessments -----------------------------------------------------------------
@@ -185,8 +187,9 @@ async fn list_reports(
     Path(id): Path<i64>,
     Query(query): Query<AreaFilterQuery>,
 ) -> AppResult<Json<Vec<LossReport>>> {
-    event_or_404(&state, id).await?;
-    let reports = state.store.reports(id, Versions { area_code: query.area_code.as_deref(), latest_only: false }).await?;
+    event_or_404(&*state.store, id).await?;
+    let reports =
+        state.store.reports(id, Versions { area_code: query.area_code.as_deref(), latest_only: false }).await?;
     Ok(Json(reports.into_iter().filter(|r| actor.user.can_reach(&r.area_code)).collect()))
 }
 
@@ -205,17 +208,16 @@ pub struct ReportInput {
 
 /// The area must exist, be a county or below, and lie in the caller's scope.
 async fn reportable_area(state: &AppState, actor: &Actor, area_code: &str) -> AppResult<Area> {
-    let area = state.store.get_area(area_code).await?.ok_or_else(|| AppError::invalid_field("area_code", format!("unknown area {area_code}")))?;
+    let area = state
+        .store
+        .get_area(area_code)
+        .await?
+        .ok_or_else(|| AppError::invalid_field("area_code", format!("unknown area {area_code}")))?;
     if !matches!(Level::parse(&area.level), Some(Level::County | Level::Township | Level::Village)) {
         return Err(AppError::invalid_field("area_code", "figures are reported for counties, townships and villages"));
     }
     actor.require_area(area_code)?;
     Ok(area)
-}
-
-fn latest_by_area<T: Clone>(rows: &[T], area: impl Fn(&T) -> &str) -> HashMap<String, T> {
-    // rows come ordered by area and version, so the last one per area wins
-    rows.iter().map(|r| (area(r).to_owned(), r.clone())).collect()
 }
 
 /// How often a report is tried when a retry with the same Idempotency-Key commits first (the
@@ -236,14 +238,17 @@ async fn post_report(
     Json(body): Json<Value>,
 ) -> AppResult<(StatusCode, Json<LossReport>)> {
     actor.require_role(&[Role::Reporter, Role::Manager])?;
-    let event = event_or_404(&state, id).await?;
+    let event = event_or_404(&*state.store, id).await?;
     let claim = crate::idempotency::claim_from(&headers, format!("{}:loss-report:{id}", actor.user.id), &body)?;
     // A retry of a report that was filed gets the first answer, even if later versions or the
     // event's closure would refuse the same report now.
     if let Some(claim) = &claim {
         match state.store.earlier_report(claim).await? {
             Earlier::Replay(report_id) => {
-                return Ok((StatusCode::CREATED, Json(stored_report(&state, report_id.parse().unwrap_or_default()).await?)));
+                return Ok((
+                    StatusCode::CREATED,
+                    Json(stored_report(&state, report_id.parse().unwrap_or_default()).await?),
+                ));
             }
             Earlier::Conflict => return Err(FiguresError::KeyReused.into()),
             Earlier::None => {}
@@ -264,7 +269,10 @@ async fn post_report(
     }
     let previous = state.store.reports(id, Versions { area_code: Some(&input.area_code), latest_only: false }).await?;
     if input.stage != Stage::Initial && !previous.iter().any(|r| r.stage.0 == Stage::Initial) {
-        return Err(AppError::conflict(format!("{} has no initial report yet; file the initial report (初报) first", input.area_code)));
+        return Err(AppError::conflict(format!(
+            "{} has no initial report yet; file the initial report (初报) first",
+            input.area_code
+        )));
     }
     let description = input.description.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
     let explanation = input.explanation.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
@@ -272,16 +280,28 @@ async fn post_report(
         if latest.stage.0 == input.stage && latest.indicators.0 == figures && latest.description == description {
             return Ok((StatusCode::OK, Json((*latest).clone()))); // a resubmission of the same report
         }
-        let changed = rules::changes_needing_explanation(&figures, &latest.indicators.0, state.settings.report_jump_factor);
+        let changed =
+            rules::changes_needing_explanation(&figures, &latest.indicators.0, state.settings.report_jump_factor);
         if !changed.is_empty() && explanation.is_none() {
             let names: Vec<String> = changed.iter().map(|i| i.name()).collect();
             return Err(AppError::invalid_field(
                 "explanation",
-                format!("these figures fell or jumped sharply since version {}: {}; explain why", latest.version, names.join(", ")),
+                format!(
+                    "these figures fell or jumped sharply since version {}: {}; explain why",
+                    latest.version,
+                    names.join(", ")
+                ),
             ));
         }
     }
-    let report = NewReport { event_id: id, area_code: input.area_code, stage: enum_text(input.stage), indicators: figures, description, explanation };
+    let report = NewReport {
+        event_id: id,
+        area_code: input.area_code,
+        stage: enum_text(input.stage),
+        indicators: figures,
+        description,
+        explanation,
+    };
     let audit = actor.audit("loss_report.create", "loss_report", "");
     // Versions are serialised by the store; a unique violation here means a retry with the same
     // key committed first, and the next attempt answers with its result.
@@ -298,7 +318,7 @@ async fn post_report(
         }
     };
     if !replayed {
-        record_level_changes(&state, &event).await?;
+        record_level_changes(&*state.store, &state.settings, &event).await?;
     }
     Ok((StatusCode::CREATED, Json(stored_report(&state, report_id).await?)))
 }
@@ -316,8 +336,9 @@ async fn list_assessments(
     Path(id): Path<i64>,
     Query(query): Query<AreaFilterQuery>,
 ) -> AppResult<Json<Vec<Assessment>>> {
-    event_or_404(&state, id).await?;
-    let assessments = state.store.assessments(id, Versions { area_code: query.area_code.as_deref(), latest_only: false }).await?;
+    event_or_404(&*state.store, id).await?;
+    let assessments =
+        state.store.assessments(id, Versions { area_code: query.area_code.as_deref(), latest_only: false }).await?;
     Ok(Json(assessments.into_iter().filter(|a| actor.user.can_reach(&a.area_code)).collect()))
 }
 
@@ -345,7 +366,7 @@ async fn post_assessment(
     Json(body): Json<Value>,
 ) -> AppResult<(StatusCode, Json<Assessment>)> {
     actor.require_role(&[Role::Assessor])?;
-    let event = event_or_404(&state, id).await?;
+    let event = event_or_404(&*state.store, id).await?;
     let input: AssessmentInput = parse_body(body)?;
     reportable_area(&state, &actor, &input.area_code).await?;
     let figures = parse_figures(&input.indicators).map_err(|p| AppError::invalid("invalid figures", p))?;
@@ -358,7 +379,7 @@ async fn post_assessment(
     let mut problems = Vec::new();
     let mut reasons = BTreeMap::new();
     for (key, reason) in input.reasons {
-        match super::parse_enum::<Indicator>(key.clone()) {
+        match crate::text_enum::parse_enum::<Indicator>(key.clone()) {
             Ok(indicator) if !reason.trim().is_empty() => {
                 reasons.insert(indicator, reason.trim().to_owned());
             }
@@ -370,8 +391,11 @@ async fn post_assessment(
         if reported.get(indicator) != Some(value) && !reasons.contains_key(indicator) {
             problems.push(FieldError::new(
                 format!("reasons.{}", indicator.name()),
-                format!("verified {} differs from the reported {}; give a reason", indicator.display(*value),
-                    reported.get(indicator).map_or("(not reported)".into(), |v| indicator.display(*v))),
+                format!(
+                    "verified {} differs from the reported {}; give a reason",
+                    indicator.display(*value),
+                    reported.get(indicator).map_or("(not reported)".into(), |v| indicator.display(*v))
+                ),
             ));
         }
     }
@@ -379,9 +403,16 @@ async fn post_assessment(
     if !problems.is_empty() {
         return Err(AppError::invalid("invalid assessment", problems));
     }
-    let assessment = NewAssessment { event_id: id, area_code: input.area_code, indicators: figures, reasons, report_id: latest.map(|r| r.id) };
-    let assessment_id = state.store.insert_assessment(&assessment, &actor.audit("assessment.create", "assessment", "")).await?;
-    record_level_changes(&state, &event).await?;
+    let assessment = NewAssessment {
+        event_id: id,
+        area_code: input.area_code,
+        indicators: figures,
+        reasons,
+        report_id: latest.map(|r| r.id),
+    };
+    let assessment_id =
+        state.store.insert_assessment(&assessment, &actor.audit("assessment.create", "assessment", "")).await?;
+    record_level_changes(&*state.store, &state.settings, &event).await?;
     let stored = state
         .store
         .assessments(id, Versions { area_code: Some(&assessment.area_code), latest_only: false })
@@ -400,7 +431,9 @@ fn require_upper_level(actor: &Actor, area_code: &str) -> AppResult<()> {
     actor.require_role(&[Role::Assessor, Role::Manager])?;
     actor.require_area(area_code)?;
     if actor.user.area_code.as_deref() == Some(area_code) {
-        return Err(AppError::Forbidden("an area's own staff cannot accept its figures; the next level up does".into()));
+        return Err(AppError::Forbidden(
+            "an area's own staff cannot accept its figures; the next level up does".into(),
+        ));
     }
     Ok(())
 }
@@ -413,7 +446,7 @@ async fn accept_area(
     actor: Actor,
     Path((id, area_code)): Path<(i64, String)>,
 ) -> AppResult<Json<Vec<Acceptance>>> {
-    event_or_404(&state, id).await?;
+    event_or_404(&*state.store, id).await?;
     reportable_area(&state, &actor, &area_code).await?;
     require_upper_level(&actor, &area_code)?;
     let audit = actor.audit("figures.accept", "event_area", format!("{id}/{area_code}"));
@@ -438,13 +471,15 @@ async fn return_area(
     Path((id, area_code)): Path<(i64, String)>,
     Json(input): Json<ReturnInput>,
 ) -> AppResult<Json<Vec<Acceptance>>> {
-    event_or_404(&state, id).await?;
+    event_or_404(&*state.store, id).await?;
     reportable_area(&state, &actor, &area_code).await?;
     require_upper_level(&actor, &area_code)?;
     if input.reason.trim().is_empty() {
         return Err(AppError::invalid_field("reason", "say why the figures go back"));
     }
-    let audit = actor.audit("figures.return", "event_area", format!("{id}/{area_code}")).with_after(serde_json::json!({"reason": input.reason}));
+    let audit = actor
+        .audit("figures.return", "event_area", format!("{id}/{area_code}"))
+        .with_after(serde_json::json!({"reason": input.reason}));
     if !state.store.return_area(id, &area_code, &audit).await? {
         return Err(AppError::conflict(format!("{area_code} was not accepted")));
     }
@@ -453,166 +488,10 @@ async fn return_area(
 
 // ---- summary and response levels -------------------------------------------------------------
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AreaSummary {
-    pub code: String,
-    pub name: String,
-    pub level: String,
-    pub parent_code: Option<String>,
-    /// Best figures: verified where present, else reported; aggregated bottom-up.
-    #[serde(serialize_with = "as_decimals::plain::serialize")]
-    #[schema(value_type = Object)]
-    pub figures: Figures,
-    #[serde(serialize_with = "as_decimals::plain::serialize")]
-    #[schema(value_type = Object)]
-    pub reported: Figures,
-    #[serde(serialize_with = "as_decimals::plain::serialize")]
-    #[schema(value_type = Object)]
-    pub verified: Figures,
-    /// Indicators whose verified value differs from the reported one.
-    pub discrepancies: Vec<Indicator>,
-    /// 1 (I, most severe) … 4 (IV); None: no response. A manager's override wins over the computed level.
-    pub response_level: Option<i64>,
-    pub computed_level: Option<i64>,
-    pub overridden: bool,
-    pub overdue: Option<Overdue>,
-    pub accepted: bool,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct EventSummary {
-    pub event: Event,
-    pub level: String,
-    /// The most severe of the city's and the province's levels.
-    pub overall_response_level: Option<i64>,
-    pub areas: Vec<AreaSummary>,
-    /// Affected counties late with a report.
-    pub overdue: Vec<String>,
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct SummaryQuery {
     /// county (default), township or city
     pub level: Option<String>,
-}
-
-fn thresholds_for(all: &[Threshold], level: &str) -> Vec<Threshold> {
-    all.iter().filter(|t| t.admin_level == level).cloned().collect()
-}
-
-/// Every area's figures and levels for an event.
-pub struct Summarized {
-    pub areas: Vec<Area>,
-    /// Each area's own best figures (not aggregated): what planning distributes to.
-    pub own_best: HashMap<String, Figures>,
-    pub summaries: HashMap<String, AreaSummary>,
-}
-
-/// Computes the figures and levels of every area for an event (pure over the stored data).
-pub async fn summarize(state: &AppState, event: &Event) -> AppResult<Summarized> {
-    let areas = state.store.list_areas(&Default::default()).await?;
-    // Only each area's latest version counts, and its time is the area's latest report time.
-    let reports = state.store.reports(event.id, Versions::LATEST).await?;
-    let assessments = state.store.assessments(event.id, Versions::LATEST).await?;
-    let thresholds = state.store.thresholds().await?;
-    let history = state.store.level_history(event.id).await?;
-    let accepted: Vec<String> = state.store.acceptances(event.id).await?.into_iter().map(|a| a.area_code).collect();
-
-    let reported_own: HashMap<String, Figures> =
-        latest_by_area(&reports, |r| &r.area_code).into_iter().map(|(k, r)| (k, r.indicators.0)).collect();
-    let verified_own: HashMap<String, Figures> =
-        latest_by_area(&assessments, |a| &a.area_code).into_iter().map(|(k, a)| (k, a.indicators.0)).collect();
-    let own_best: HashMap<String, Figures> = reported_own
-        .keys()
-        .chain(verified_own.keys())
-        .map(|code| (code.clone(), rules::best_figures(reported_own.get(code), verified_own.get(code))))
-        .collect();
-    let parents = areas.iter().map(|a| (a.code.clone(), a.parent_code.clone())).collect();
-    let best = rules::aggregate(&parents, &own_best);
-    let reported = rules::aggregate(&parents, &reported_own);
-    let verified = rules::aggregate(&parents, &verified_own);
-
-    let response_on_levels: HashMap<&str, Vec<Threshold>> =
-        ["province", "city", "county"].into_iter().map(|l| (l, thresholds_for(&thresholds, l))).collect();
-    let deadlines = Deadlines { initial_within_hours: state.settings.initial_report_hours, daily_update_hour: state.settings.daily_update_hour };
-    let now = Utc::now();
-    let mut summaries = HashMap::new();
-    for area in &areas {
-        let figures = best.get(&area.code).cloned().unwrap_or_default();
-        let computed = response_on_levels.get(area.level.as_str()).and_then(|t| rules::response_level(&figures, t));
-        let last_override = history.iter().rev().find(|h| h.area_code == area.code && h.source != "computed");
-        let (response_level, overridden) = match last_override {
-            Some(h) if h.source == "override" => (h.level, true),
-            _ => (computed, false),
-        };
-        summaries.insert(area.code.clone(), AreaSummary {
-            code: area.code.clone(),
-            name: area.name.clone(),
-            level: area.level.clone(),
-            parent_code: area.parent_code.clone(),
-            reported: reported.get(&area.code).cloned().unwrap_or_default(),
-            verified: verified.get(&area.code).cloned().unwrap_or_default(),
-            discrepancies: Vec::new(),
-            figures,
-            response_level,
-            computed_level: computed,
-            overridden,
-            overdue: None,
-            accepted: accepted.contains(&area.code),
-        });
-    }
-    let response_on = summaries.values().any(|s| s.response_level.is_some());
-    for county in &event.affected_areas.0 {
-        let times: Vec<DateTime<Utc>> = reports.iter().filter(|r| code::within(county, &r.area_code)).map(|r| r.reported_at).collect();
-        if let Some(summary) = summaries.get_mut(county) {
-            summary.overdue = rules::overdue(now, event.onset_at, event.status.0, &times, response_on, deadlines);
-        }
-    }
-    for summary in summaries.values_mut() {
-        summary.discrepancies =
-            summary.verified.iter().filter(|(i, v)| summary.reported.get(i).is_some_and(|r| r != *v)).map(|(i, _)| *i).collect();
-    }
-    Ok(Summarized { areas, own_best, summaries })
-}
-
-/// Appends a history row for every area whose computed level changed.
-pub(crate) async fn record_level_changes(state: &AppState, event: &Event) -> AppResult<()> {
-    let summaries = summarize(state, event).await?.summaries;
-    let history = state.store.level_history(event.id).await?;
-    let mut codes: Vec<&String> = summaries.keys().collect();
-    codes.sort();
-    for code in codes {
-        let summary = &summaries[code];
-        let last = history.iter().rev().find(|h| &h.area_code == code && h.source == "computed").and_then(|h| h.level);
-        if last != summary.computed_level {
-            let audit = crate::audit::AuditEntry::system("response_level.computed", "event_area", format!("{}/{code}", event.id))
-                .with_before(serde_json::json!({ "level": last }))
-                .with_after(serde_json::json!({ "level": summary.computed_level }));
-            state.store.append_level(event.id, code, summary.computed_level, "computed", None, &audit).await?;
-        }
-    }
-    Ok(())
-}
-
-async fn build_summary(state: &AppState, actor: &Actor, event: Event, level: &str) -> AppResult<EventSummary> {
-    if !matches!(level, "county" | "township" | "city") {
-        return Err(AppError::invalid_field("level", "county, township or city"));
-    }
-    let Summarized { areas, summaries, .. } = summarize(state, &event).await?;
-    let overall = areas
-        .iter()
-        .filter(|a| a.level == "city" || a.level == "province")
-        .filter_map(|a| summaries.get(&a.code).and_then(|s| s.response_level))
-        .min();
-    let mut overdue: Vec<String> = summaries.values().filter(|s| s.overdue.is_some() && actor.user.can_reach(&s.code)).map(|s| s.code.clone()).collect();
-    overdue.sort();
-    let mut rows: Vec<AreaSummary> = areas
-        .iter()
-        .filter(|a| a.level == level && actor.user.can_reach(&a.code))
-        .filter_map(|a| summaries.get(&a.code).cloned())
-        .collect();
-    rows.sort_by(|a, b| a.code.cmp(&b.code));
-    Ok(EventSummary { event, level: level.into(), overall_response_level: overall, areas: rows, overdue })
 }
 
 /// Figures per area (best, reported, verified), aggregated bottom-up, with response levels,
@@ -625,44 +504,22 @@ async fn event_summary(
     Path(id): Path<i64>,
     Query(query): Query<SummaryQuery>,
 ) -> AppResult<Json<EventSummary>> {
-    let event = event_or_404(&state, id).await?;
-    Ok(Json(build_summary(&state, &actor, event, query.level.as_deref().unwrap_or("county")).await?))
-}
-
-/// Per area, the properties an event adds on the map (`/api/v1/map/areas.geojson?event=`):
-/// best figures, response level, overdue and accepted markers, discrepancy count.
-pub async fn map_properties(state: &AppState, event_id: i64) -> AppResult<HashMap<String, Value>> {
-    #[derive(Serialize)]
-    struct MapProperties<'a> {
-        #[serde(serialize_with = "as_decimals::plain::serialize")]
-        figures: &'a Figures,
-        response_level: Option<i64>,
-        overdue: Option<&'static str>,
-        accepted: bool,
-        discrepancies: usize,
-    }
-    let event = event_or_404(state, event_id).await?;
-    let summaries = summarize(state, &event).await?.summaries;
-    summaries
-        .iter()
-        .map(|(code, s)| {
-            let properties = MapProperties {
-                figures: &s.figures,
-                response_level: s.response_level,
-                overdue: s.overdue.as_ref().map(|o| o.kind),
-                accepted: s.accepted,
-                discrepancies: s.discrepancies.len(),
-            };
-            Ok((code.clone(), serde_json::to_value(properties).map_err(|e| AppError::Internal(e.into()))?))
-        })
-        .collect()
+    let event = event_or_404(&*state.store, id).await?;
+    Ok(Json(
+        build_summary(&*state.store, &state.settings, &actor, event, query.level.as_deref().unwrap_or("county"))
+            .await?,
+    ))
 }
 
 /// The history of response levels: computed changes and managers' overrides.
 #[utoipa::path(get, path = "/api/v1/events/{id}/response-levels", tag = "disasters", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = [LevelChange])))]
-async fn level_history(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Vec<LevelChange>>> {
-    event_or_404(&state, id).await?;
+async fn level_history(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<LevelChange>>> {
+    event_or_404(&*state.store, id).await?;
     let history = state.store.level_history(id).await?;
     Ok(Json(history.into_iter().filter(|h| actor.user.can_reach(&h.area_code)).collect()))
 }
@@ -687,8 +544,12 @@ async fn override_level(
     Json(input): Json<OverrideInput>,
 ) -> AppResult<(StatusCode, Json<Vec<LevelChange>>)> {
     actor.require_role(&[Role::Manager])?;
-    event_or_404(&state, id).await?;
-    let area = state.store.get_area(&input.area_code).await?.ok_or_else(|| AppError::invalid_field("area_code", "unknown area"))?;
+    event_or_404(&*state.store, id).await?;
+    let area = state
+        .store
+        .get_area(&input.area_code)
+        .await?
+        .ok_or_else(|| AppError::invalid_field("area_code", "unknown area"))?;
     actor.require_area(&area.code)?;
     if input.level.is_some_and(|l| !(1..=4).contains(&l)) {
         return Err(AppError::invalid_field("level", "1 (I) to 4 (IV), or null to clear"));
@@ -697,7 +558,9 @@ async fn override_level(
         return Err(AppError::invalid_field("reason", "an override needs a reason"));
     }
     let source = if input.level.is_some() { "override" } else { "override_cleared" };
-    let audit = actor.audit("response_level.override", "event_area", format!("{id}/{}", area.code)).with_after(serde_json::json!({"level": input.level, "reason": input.reason}));
+    let audit = actor
+        .audit("response_level.override", "event_area", format!("{id}/{}", area.code))
+        .with_after(serde_json::json!({"level": input.level, "reason": input.reason}));
     state.store.append_level(id, &area.code, input.level, source, Some(input.reason.trim()), &audit).await?;
     let history = state.store.level_history(id).await?;
     Ok((StatusCode::CREATED, Json(history.into_iter().filter(|h| h.area_code == area.code).collect())))
@@ -738,7 +601,10 @@ async fn replace_thresholds(
             problems.push(FieldError::new(format!("[{i}].response_level"), "1 to 4"));
         }
         if !known.contains_key(t.criterion.as_str()) {
-            problems.push(FieldError::new(format!("[{i}].criterion"), format!("one of {:?}", known.keys().collect::<Vec<_>>())));
+            problems.push(FieldError::new(
+                format!("[{i}].criterion"),
+                format!("one of {:?}", known.keys().collect::<Vec<_>>()),
+            ));
         }
         if t.lower_bound < 0 {
             problems.push(FieldError::new(format!("[{i}].lower_bound"), "cannot be negative"));
@@ -749,10 +615,18 @@ async fn replace_thresholds(
     }
     let thresholds: Vec<Threshold> = input
         .into_iter()
-        .map(|t| Threshold { admin_level: admin_level.clone(), response_level: t.response_level, criterion: t.criterion, lower_bound: t.lower_bound })
+        .map(|t| Threshold {
+            admin_level: admin_level.clone(),
+            response_level: t.response_level,
+            criterion: t.criterion,
+            lower_bound: t.lower_bound,
+        })
         .collect();
     let before = thresholds_for(&state.store.thresholds().await?, &admin_level);
-    let audit = actor.audit("response_thresholds.replace", "response_thresholds", &admin_level).with_before(&before).with_after(&thresholds);
+    let audit = actor
+        .audit("response_thresholds.replace", "response_thresholds", &admin_level)
+        .with_before(&before)
+        .with_after(&thresholds);
     state.store.replace_thresholds(&admin_level, &thresholds, &audit).await?;
     Ok(Json(thresholds_for(&state.store.thresholds().await?, &admin_level)))
 }
@@ -771,9 +645,15 @@ pub struct SummaryExportQuery {
 /// The event summary (灾情统计表) as CSV or XLSX with Chinese headers.
 #[utoipa::path(get, path = "/api/v1/exports/event-summary", tag = "disasters", security(("bearer" = [])), params(SummaryExportQuery),
     responses((status = 200, description = "CSV or XLSX file"), (status = 404)))]
-async fn export_event_summary(State(state): State<AppState>, actor: Actor, Query(query): Query<SummaryExportQuery>) -> AppResult<Response> {
-    let event = event_or_404(&state, query.event_id).await?;
-    let summary = build_summary(&state, &actor, event, query.level.as_deref().unwrap_or("county")).await?;
+async fn export_event_summary(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<SummaryExportQuery>,
+) -> AppResult<Response> {
+    let event = event_or_404(&*state.store, query.event_id).await?;
+    let summary =
+        build_summary(&*state.store, &state.settings, &actor, event, query.level.as_deref().unwrap_or("county"))
+            .await?;
     let mut headers = vec!["区划代码", "区划名称", "响应等级", "逾期未报", "已审核"];
     headers.extend(Indicator::ALL.iter().map(|i| i.label_zh()));
     let rows = summary
@@ -791,17 +671,8 @@ async fn export_event_summary(State(state): State<AppState>, actor: Actor, Query
             row
         })
         .collect();
-    Table { name: format!("event-{}-summary", summary.event.id), title: "灾情统计".into(), headers, rows }.into_response(query.format)
-}
-
-/// I … IV, as the plans write them.
-pub fn level_name(level: i64) -> &'static str {
-    match level {
-        1 => "Ⅰ级",
-        2 => "Ⅱ级",
-        3 => "Ⅲ级",
-        _ => "Ⅳ级",
-    }
+    Table { name: format!("event-{}-summary", summary.event.id), title: "灾情统计".into(), headers, rows }
+        .into_response(query.format)
 }
 
 // ---- blocked zones ---------------------------------------------------------------------------
@@ -809,8 +680,12 @@ pub fn level_name(level: i64) -> &'static str {
 /// The event's blocked zones (impassable for travel-time planning) as a GeoJSON FeatureCollection.
 #[utoipa::path(get, path = "/api/v1/events/{id}/blockages", tag = "disasters", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, content_type = "application/geo+json", body = Object), (status = 404)))]
-async fn list_blockages(State(state): State<AppState>, _actor: Actor, Path(id): Path<i64>) -> AppResult<impl IntoResponse> {
-    event_or_404(&state, id).await?;
+async fn list_blockages(
+    State(state): State<AppState>,
+    _actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<impl IntoResponse> {
+    event_or_404(&*state.store, id).await?;
     let features: Vec<Value> = state
         .store
         .blockages(id)
@@ -850,10 +725,12 @@ async fn add_blockage(
         Some("Feature") => input.geometry.get("geometry").cloned().unwrap_or(Value::Null),
         _ => input.geometry,
     };
-    let polygon = crate::areas::import::read_polygon("geometry", &geometry).map_err(|p| AppError::invalid("invalid blocked zone", p))?;
+    let polygon = crate::areas::import::read_polygon("geometry", &geometry)
+        .map_err(|p| AppError::invalid("invalid blocked zone", p))?;
     let stored = geojson::Geometry::from(&geo::Geometry::MultiPolygon(polygon)).to_string();
     let name = input.name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).unwrap_or_else(|| "封闭区域".into());
-    let audit = actor.audit("blockage.create", "blockage", "").with_after(serde_json::json!({"event_id": id, "name": name}));
+    let audit =
+        actor.audit("blockage.create", "blockage", "").with_after(serde_json::json!({"event_id": id, "name": name}));
     let blockage_id = state.store.add_blockage(id, &name, &stored, &audit).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({"id": blockage_id, "name": name}))))
 }
@@ -923,7 +800,7 @@ async fn upload_photo(
 ) -> AppResult<(StatusCode, Json<super::store::Photo>)> {
     use sha2::{Digest, Sha256};
     actor.require_role(&[Role::Reporter, Role::Manager])?;
-    let event = event_or_404(&state, id).await?;
+    let event = event_or_404(&*state.store, id).await?;
     let report = report_in_event(&state, id, report_id).await?;
     actor.require_area(&report.area_code)?;
     if event.status.0 == EventStatus::Closed {
@@ -934,7 +811,9 @@ async fn upload_photo(
     }
     let declared = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let Some(content_type) = sniff_image(&body).filter(|sniffed| declared.starts_with(sniffed)) else {
-        return Err(AppError::UnsupportedMediaType("a photo must be a JPEG, PNG or WebP image sent with its own Content-Type".into()));
+        return Err(AppError::UnsupportedMediaType(
+            "a photo must be a JPEG, PNG or WebP image sent with its own Content-Type".into(),
+        ));
     };
     let sha256 = hex::encode(Sha256::digest(&body));
     let extension = content_type.trim_start_matches("image/");
@@ -952,7 +831,9 @@ async fn upload_photo(
         uploaded_by: actor.user.username.clone(),
         uploaded_at: Utc::now(),
     };
-    let audit = actor.audit("report_photo.upload", "report_photo", "").with_after(serde_json::json!({"report_id": report_id, "sha256": photo.sha256, "bytes": photo.bytes}));
+    let audit = actor
+        .audit("report_photo.upload", "report_photo", "")
+        .with_after(serde_json::json!({"report_id": report_id, "sha256": photo.sha256, "bytes": photo.bytes}));
     photo.id = state.store.add_photo(&photo, &audit).await?;
     Ok((StatusCode::CREATED, Json(photo)))
 }
@@ -962,8 +843,10 @@ async fn upload_photo(
     responses((status = 200, description = "the image"), (status = 403), (status = 404)))]
 async fn get_photo(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Response> {
     let photo = state.store.get_photo(id).await?.ok_or_else(|| AppError::NotFound(format!("no photo {id}")))?;
-    let report = state.store.get_report(photo.report_id).await?.ok_or_else(|| AppError::NotFound("report gone".into()))?;
+    let report =
+        state.store.get_report(photo.report_id).await?.ok_or_else(|| AppError::NotFound("report gone".into()))?;
     actor.require_area(&report.area_code)?;
-    let bytes = tokio::fs::read(&photo.path).await.map_err(|_| AppError::NotFound("the photo file is missing".into()))?;
+    let bytes =
+        tokio::fs::read(&photo.path).await.map_err(|_| AppError::NotFound("the photo file is missing".into()))?;
     Ok(([(header::CONTENT_TYPE, photo.content_type)], bytes).into_response())
 }

@@ -85,7 +85,7 @@ impl Indicator {
     ];
 
     pub fn name(self) -> String {
-        super::enum_text(self)
+        crate::text_enum::enum_text(self)
     }
 
     /// Stored units per unit shown: 100 for hectares and 万元 (two decimals), else 1.
@@ -147,7 +147,7 @@ pub fn parse_figures(value: &serde_json::Value) -> Result<Figures, Vec<crate::er
     let mut problems = Vec::new();
     for (key, raw) in object {
         let field = format!("indicators.{key}");
-        let Ok(indicator) = super::parse_enum::<Indicator>(key.clone()) else {
+        let Ok(indicator) = crate::text_enum::parse_enum::<Indicator>(key.clone()) else {
             problems.push(FieldError::new(field, "unknown indicator"));
             continue;
         };
@@ -205,13 +205,20 @@ mod tests {
 
     #[test]
     fn figures_parse_with_their_units() {
-        let figures = parse_figures(&serde_json::json!({"affected": 1200, "crops_affected_ha": 35.5, "direct_loss_wan": null})).unwrap();
+        let figures =
+            parse_figures(&serde_json::json!({"affected": 1200, "crops_affected_ha": 35.5, "direct_loss_wan": null}))
+                .unwrap();
         assert_eq!(figures[&Indicator::Affected], 1200);
         assert_eq!(figures[&Indicator::CropsAffectedHa], 3550);
         assert!(!figures.contains_key(&Indicator::DirectLossWan));
-        let errors = parse_figures(&serde_json::json!({"dead": -1, "affected": 1.5, "crops_lost_ha": 0.125, "zombies": 3})).unwrap_err();
+        let errors =
+            parse_figures(&serde_json::json!({"dead": -1, "affected": 1.5, "crops_lost_ha": 0.125, "zombies": 3}))
+                .unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["indicators.affected", "indicators.crops_lost_ha", "indicators.dead", "indicators.zombies"]);
+        assert_eq!(
+            fields,
+            ["indicators.affected", "indicators.crops_lost_ha", "indicators.dead", "indicators.zombies"]
+        );
     }
 
     #[test]

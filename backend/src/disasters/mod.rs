@@ -1,5 +1,5 @@
 //! Disaster events, loss reports by area (初报 / 续报 / 核报), verification assessments,
-//! aggregation up the area tree and response levels (DOMAIN.md §1–2).
+//! aggregation up the area tree and response levels (docs/domain/loss-reports.md, docs/domain/response-levels.md).
 //!
 //! - `indicators.rs`: the loss indicators and their units;
 //! - `rules.rs`: pure rules — consistency checks, best figures, aggregation, response levels, deadlines;
@@ -8,6 +8,7 @@
 pub mod http;
 pub mod indicators;
 pub mod rules;
+pub mod service;
 pub mod store;
 
 use chrono::{DateTime, Utc};
@@ -52,15 +53,6 @@ pub enum Stage {
     DroughtFollowup,
 }
 
-/// Parses a snake_case text column into one of the enums above.
-pub fn parse_enum<T: serde::de::DeserializeOwned>(text: String) -> Result<T, String> {
-    serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|_| format!("unexpected value {text:?}"))
-}
-
-pub fn enum_text<T: Serialize>(value: T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
 pub struct Event {
     pub id: i64,
@@ -79,23 +71,9 @@ pub struct Event {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Column wrappers so `FromRow` can parse the enums (serde does the naming).
-macro_rules! text_enum {
-    ($wrapper:ident, $inner:ty) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-        #[serde(transparent)]
-        pub struct $wrapper(pub $inner);
-        impl TryFrom<String> for $wrapper {
-            type Error = String;
-            fn try_from(text: String) -> Result<Self, String> {
-                parse_enum(text).map($wrapper)
-            }
-        }
-    };
-}
-text_enum!(HazardText, Hazard);
-text_enum!(StatusText, EventStatus);
-text_enum!(StageText, Stage);
+crate::text_column!(HazardText, Hazard);
+crate::text_column!(StatusText, EventStatus);
+crate::text_column!(StageText, Stage);
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
 pub struct LossReport {

@@ -20,7 +20,8 @@ pub fn check_consistency(figures: &Figures) -> Vec<FieldError> {
     use Indicator::*;
     let get = |i: Indicator| figures.get(&i).copied();
     let mut problems = Vec::new();
-    if let (Some(total), Some(central), Some(dispersed)) = (get(Relocated), get(RelocatedCentral), get(RelocatedDispersed))
+    if let (Some(total), Some(central), Some(dispersed)) =
+        (get(Relocated), get(RelocatedCentral), get(RelocatedDispersed))
         && total != central + dispersed
     {
         problems.push(FieldError::new(
@@ -28,24 +29,38 @@ pub fn check_consistency(figures: &Figures) -> Vec<FieldError> {
             format!("relocated ({total}) must equal relocated_central + relocated_dispersed ({})", central + dispersed),
         ));
     }
-    for (smaller, larger) in [(CropsLostHa, CropsDamagedHa), (CropsDamagedHa, CropsAffectedHa), (CropsLostHa, CropsAffectedHa), (SeriouslyInjured, Injured)] {
+    for (smaller, larger) in [
+        (CropsLostHa, CropsDamagedHa),
+        (CropsDamagedHa, CropsAffectedHa),
+        (CropsLostHa, CropsAffectedHa),
+        (SeriouslyInjured, Injured),
+    ] {
         if let (Some(s), Some(l)) = (get(smaller), get(larger))
             && s > l
         {
-            problems.push(FieldError::new(field(smaller), format!("{} cannot exceed {}", smaller.name(), larger.name())));
+            problems
+                .push(FieldError::new(field(smaller), format!("{} cannot exceed {}", smaller.name(), larger.name())));
         }
     }
     if let Some(affected) = get(Affected) {
         let casualties = get(Dead).unwrap_or(0) + get(Missing).unwrap_or(0);
         if casualties > affected {
-            problems.push(FieldError::new(field(Dead), format!("dead + missing ({casualties}) cannot exceed affected ({affected})")));
+            problems.push(FieldError::new(
+                field(Dead),
+                format!("dead + missing ({casualties}) cannot exceed affected ({affected})"),
+            ));
         }
     }
-    for (households, rooms) in [(CollapsedHouseholds, CollapsedRooms), (SevereHouseholds, SevereRooms), (GeneralHouseholds, GeneralRooms)] {
+    for (households, rooms) in
+        [(CollapsedHouseholds, CollapsedRooms), (SevereHouseholds, SevereRooms), (GeneralHouseholds, GeneralRooms)]
+    {
         if let (Some(h), Some(r)) = (get(households), get(rooms))
             && h > r
         {
-            problems.push(FieldError::new(field(households), format!("{} ({h}) cannot exceed {} ({r})", households.name(), rooms.name())));
+            problems.push(FieldError::new(
+                field(households),
+                format!("{} ({h}) cannot exceed {} ({r})", households.name(), rooms.name()),
+            ));
         }
     }
     let sectors: Vec<i64> = Indicator::SECTOR_LOSSES.iter().filter_map(|i| get(*i)).collect();
@@ -69,7 +84,7 @@ pub fn check_consistency(figures: &Figures) -> Vec<FieldError> {
 }
 
 /// Figures that fell, or rose by more than `jump_factor` times, against the previous report of the
-/// same area: figures normally only grow, and sharp changes need a written explanation (DOMAIN.md §1.2).
+/// same area, which need a written explanation (docs/domain/loss-reports.md#figures-only-grow).
 pub fn changes_needing_explanation(new: &Figures, previous: &Figures, jump_factor: f64) -> Vec<Indicator> {
     new.iter()
         .filter_map(|(indicator, value)| {
@@ -92,7 +107,10 @@ pub fn best_figures(reported: Option<&Figures>, verified: Option<&Figures>) -> F
 /// Bottom-up totals: an area's own figure for an indicator stands if it reported one (the
 /// official figure of that level); otherwise the sum of its children's totals, where any have it.
 /// `parents` maps every area to its parent; areas are processed deepest first.
-pub fn aggregate(parents: &BTreeMap<String, Option<String>>, own: &HashMap<String, Figures>) -> HashMap<String, Figures> {
+pub fn aggregate(
+    parents: &BTreeMap<String, Option<String>>,
+    own: &HashMap<String, Figures>,
+) -> HashMap<String, Figures> {
     let mut totals: HashMap<String, Figures> = HashMap::new();
     // Longer codes are deeper (12 > 9 > 6 digits; within 6 digits county > city > province).
     let mut order: Vec<&String> = parents.keys().collect();
@@ -151,7 +169,7 @@ pub fn response_level(figures: &Figures, thresholds: &[Threshold]) -> Option<i64
         .min()
 }
 
-/// Reporting deadlines, configurable (DOMAIN.md §1.2: initial within 2 h, daily update by 09:00).
+/// Reporting deadlines, configurable (docs/domain/loss-reports.md#initial-report-deadline, #daily-update-deadline).
 #[derive(Debug, Clone, Copy)]
 pub struct Deadlines {
     pub initial_within_hours: i64,
@@ -213,14 +231,36 @@ mod tests {
 
     #[test]
     fn consistent_figures_pass_and_each_rule_names_its_field() {
-        let good = figures(&[(Affected, 1000), (Dead, 2), (Missing, 1), (Relocated, 50), (RelocatedCentral, 20), (RelocatedDispersed, 30),
-            (CollapsedRooms, 10), (CollapsedHouseholds, 4), (CropsAffectedHa, 500), (CropsDamagedHa, 300), (CropsLostHa, 100),
-            (DirectLossWan, 1000), (LossHousingWan, 400), (LossAgricultureWan, 600)]);
+        let good = figures(&[
+            (Affected, 1000),
+            (Dead, 2),
+            (Missing, 1),
+            (Relocated, 50),
+            (RelocatedCentral, 20),
+            (RelocatedDispersed, 30),
+            (CollapsedRooms, 10),
+            (CollapsedHouseholds, 4),
+            (CropsAffectedHa, 500),
+            (CropsDamagedHa, 300),
+            (CropsLostHa, 100),
+            (DirectLossWan, 1000),
+            (LossHousingWan, 400),
+            (LossAgricultureWan, 600),
+        ]);
         assert!(check_consistency(&good).is_empty());
-        assert_eq!(fields(check_consistency(&figures(&[(Relocated, 50), (RelocatedCentral, 20), (RelocatedDispersed, 20)]))), ["indicators.relocated"]);
-        assert_eq!(fields(check_consistency(&figures(&[(CropsLostHa, 301), (CropsDamagedHa, 300)]))), ["indicators.crops_lost_ha"]);
+        assert_eq!(
+            fields(check_consistency(&figures(&[(Relocated, 50), (RelocatedCentral, 20), (RelocatedDispersed, 20)]))),
+            ["indicators.relocated"]
+        );
+        assert_eq!(
+            fields(check_consistency(&figures(&[(CropsLostHa, 301), (CropsDamagedHa, 300)]))),
+            ["indicators.crops_lost_ha"]
+        );
         assert_eq!(fields(check_consistency(&figures(&[(Affected, 2), (Dead, 2), (Missing, 1)]))), ["indicators.dead"]);
-        assert_eq!(fields(check_consistency(&figures(&[(SevereRooms, 3), (SevereHouseholds, 4)]))), ["indicators.severe_households"]);
+        assert_eq!(
+            fields(check_consistency(&figures(&[(SevereRooms, 3), (SevereHouseholds, 4)]))),
+            ["indicators.severe_households"]
+        );
         let all_sectors: Vec<(Indicator, i64)> = Indicator::SECTOR_LOSSES.iter().map(|i| (*i, 100)).collect();
         let mut losses = figures(&all_sectors);
         losses.insert(DirectLossWan, 601);
@@ -234,7 +274,10 @@ mod tests {
         let before = figures(&[(Affected, 1000), (Dead, 2), (Relocated, 100)]);
         let after = figures(&[(Affected, 1500), (Dead, 1), (Relocated, 301), (Missing, 5)]);
         assert_eq!(changes_needing_explanation(&after, &before, 3.0), [Dead, Relocated]);
-        assert!(changes_needing_explanation(&figures(&[(Relocated, 300)]), &before, 3.0).is_empty(), "exactly 3× is allowed");
+        assert!(
+            changes_needing_explanation(&figures(&[(Relocated, 300)]), &before, 3.0).is_empty(),
+            "exactly 3× is allowed"
+        );
     }
 
     #[test]
@@ -272,7 +315,11 @@ mod tests {
         assert_eq!(totals["360400"], figures(&[(Affected, 640), (Dead, 3)]));
         let mut with_own = own.clone();
         with_own.insert("360425".into(), figures(&[(Affected, 150)]));
-        assert_eq!(aggregate(&parents, &with_own)["360425"][&Affected], 150, "a county's own figure is the official one");
+        assert_eq!(
+            aggregate(&parents, &with_own)["360425"][&Affected],
+            150,
+            "a county's own figure is the official one"
+        );
     }
 
     fn threshold(level: i64, criterion: &str, lower_bound: i64) -> Threshold {
@@ -289,9 +336,21 @@ mod tests {
         ];
         assert_eq!(response_level(&figures(&[]), &thresholds), None);
         assert_eq!(response_level(&figures(&[(Relocated, 999)]), &thresholds), None, "one below");
-        assert_eq!(response_level(&figures(&[(Relocated, 600), (NeedingEmergencyAid, 400)]), &thresholds), Some(4), "exactly at");
-        assert_eq!(response_level(&figures(&[(Dead, 2), (Missing, 1)]), &thresholds), Some(3), "dead and missing count together");
-        assert_eq!(response_level(&figures(&[(Dead, 1), (Relocated, 5000)]), &thresholds), Some(2), "any criterion, the most severe wins");
+        assert_eq!(
+            response_level(&figures(&[(Relocated, 600), (NeedingEmergencyAid, 400)]), &thresholds),
+            Some(4),
+            "exactly at"
+        );
+        assert_eq!(
+            response_level(&figures(&[(Dead, 2), (Missing, 1)]), &thresholds),
+            Some(3),
+            "dead and missing count together"
+        );
+        assert_eq!(
+            response_level(&figures(&[(Dead, 1), (Relocated, 5000)]), &thresholds),
+            Some(2),
+            "any criterion, the most severe wins"
+        );
     }
 
     fn at(text: &str) -> DateTime<Utc> {
@@ -320,6 +379,10 @@ mod tests {
         assert_eq!((late.kind, late.due_at), ("daily_update", at("2026-07-14T01:00:00Z")));
         let fresh = [at("2026-07-13T12:00:00Z")];
         assert_eq!(overdue(at("2026-07-14T01:30:00Z"), onset, EventStatus::Active, &fresh, true, DEADLINES), None);
-        assert_eq!(overdue(at("2026-07-14T01:30:00Z"), onset, EventStatus::Active, &reports, false, DEADLINES), None, "no response, no daily rule");
+        assert_eq!(
+            overdue(at("2026-07-14T01:30:00Z"), onset, EventStatus::Active, &reports, false, DEADLINES),
+            None,
+            "no response, no daily rule"
+        );
     }
 }

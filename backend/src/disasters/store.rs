@@ -8,8 +8,9 @@ use sqlx::types::Json;
 
 use super::{Assessment, Event, Figures, Indicator, LevelChange, LossReport, Threshold};
 use crate::audit::AuditEntry;
+use crate::db::for_both_backends;
 use crate::idempotency::{Earlier, IdempotencyClaim};
-use crate::impl_for_backends;
+use macro_rules_attribute::apply;
 
 #[derive(Debug, Clone)]
 pub struct EventFields {
@@ -55,17 +56,22 @@ impl Versions<'_> {
     fn sql(&self, table: &str, columns: &str) -> String {
         // The unique (event_id, area_code, version) index answers the inner MAX per area.
         let latest = if self.latest_only {
-            format!("JOIN (SELECT area_code AS latest_area, MAX(version) AS latest_version FROM {table} WHERE event_id = $1 GROUP BY area_code) latest \
-                     ON latest.latest_area = t.area_code AND latest.latest_version = t.version")
+            format!(
+                "JOIN (SELECT area_code AS latest_area, MAX(version) AS latest_version FROM {table} WHERE event_id = $1 GROUP BY area_code) latest \
+                     ON latest.latest_area = t.area_code AND latest.latest_version = t.version"
+            )
         } else {
             String::new()
         };
-        format!("SELECT {columns} FROM {table} t {latest} WHERE t.event_id = $1 AND ($2 IS NULL OR t.area_code = $2) ORDER BY t.area_code, t.version")
+        format!(
+            "SELECT {columns} FROM {table} t {latest} WHERE t.event_id = $1 AND ($2 IS NULL OR t.area_code = $2) ORDER BY t.area_code, t.version"
+        )
     }
 }
 
 const REPORT_COLUMNS: &str = "t.id, t.event_id, t.area_code, t.version, t.stage, t.indicators, t.description, t.explanation, t.reported_by, t.reported_at";
-const ASSESSMENT_COLUMNS: &str = "t.id, t.event_id, t.area_code, t.version, t.indicators, t.reasons, t.report_id, t.assessed_by, t.assessed_at";
+const ASSESSMENT_COLUMNS: &str =
+    "t.id, t.event_id, t.area_code, t.version, t.indicators, t.reasons, t.report_id, t.assessed_by, t.assessed_at";
 
 #[derive(Debug, thiserror::Error)]
 pub enum FiguresError {
@@ -141,7 +147,12 @@ pub trait DisasterStore {
     async fn return_area(&self, event_id: i64, area_code: &str, audit: &AuditEntry) -> sqlx::Result<bool>;
     async fn acceptances(&self, event_id: i64) -> sqlx::Result<Vec<Acceptance>>;
     async fn thresholds(&self) -> sqlx::Result<Vec<Threshold>>;
-    async fn replace_thresholds(&self, admin_level: &str, thresholds: &[Threshold], audit: &AuditEntry) -> sqlx::Result<()>;
+    async fn replace_thresholds(
+        &self,
+        admin_level: &str,
+        thresholds: &[Threshold],
+        audit: &AuditEntry,
+    ) -> sqlx::Result<()>;
     async fn level_history(&self, event_id: i64) -> sqlx::Result<Vec<LevelChange>>;
     async fn append_level(
         &self,
@@ -154,11 +165,13 @@ pub trait DisasterStore {
     ) -> sqlx::Result<()>;
 }
 
-const EVENT_COLUMNS: &str = "id, name, hazard, onset_at, status, description, affected_areas, created_by, created_at, updated_at";
+const EVENT_COLUMNS: &str =
+    "id, name, hazard, onset_at, status, description, affected_areas, created_by, created_at, updated_at";
 
 const PHOTO_COLUMNS: &str = "id, report_id, content_type, bytes, sha256, path, uploaded_by, uploaded_at";
 
-impl_for_backends!(impl DisasterStore {
+#[apply(for_both_backends!)]
+impl DisasterStore for Backends {
     async fn add_photo(&self, photo: &Photo, audit: &AuditEntry) -> sqlx::Result<i64> {
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
@@ -356,12 +369,13 @@ impl_for_backends!(impl DisasterStore {
     async fn insert_assessment(&self, assessment: &NewAssessment, audit: &AuditEntry) -> Result<i64, FiguresError> {
         let mut tx = self.begin().await?;
         Self::ensure_open(&mut tx, assessment.event_id, &assessment.area_code).await?;
-        let version: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM assessments WHERE event_id = $1 AND area_code = $2")
-                .bind(assessment.event_id)
-                .bind(&assessment.area_code)
-                .fetch_one(&mut *tx)
-                .await?;
+        let version: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM assessments WHERE event_id = $1 AND area_code = $2",
+        )
+        .bind(assessment.event_id)
+        .bind(&assessment.area_code)
+        .fetch_one(&mut *tx)
+        .await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO assessments (event_id, area_code, version, indicators, reasons, report_id, assessed_by, assessed_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -452,9 +466,17 @@ impl_for_backends!(impl DisasterStore {
         .await
     }
 
-    async fn replace_thresholds(&self, admin_level: &str, thresholds: &[Threshold], audit: &AuditEntry) -> sqlx::Result<()> {
+    async fn replace_thresholds(
+        &self,
+        admin_level: &str,
+        thresholds: &[Threshold],
+        audit: &AuditEntry,
+    ) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query("DELETE FROM response_thresholds WHERE admin_level = $1").bind(admin_level).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM response_thresholds WHERE admin_level = $1")
+            .bind(admin_level)
+            .execute(&mut *tx)
+            .await?;
         for t in thresholds {
             sqlx::query("INSERT INTO response_thresholds (admin_level, response_level, criterion, lower_bound) VALUES ($1, $2, $3, $4)")
                 .bind(admin_level)
@@ -504,9 +526,10 @@ impl_for_backends!(impl DisasterStore {
         Self::write_audit(&mut tx, audit).await?;
         tx.commit().await
     }
-});
+}
 
-impl_for_backends!(impl {
+#[apply(for_both_backends!)]
+impl Backends {
     /// Refuses changes to figures that the next level has accepted (the area or one above it).
     /// Serialises the writers of one event's figures (reports, assessments, acceptances) until
     /// commit, so the next version number and the acceptance check see every earlier write. On
@@ -515,7 +538,10 @@ impl_for_backends!(impl {
         tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>,
         event_id: i64,
     ) -> sqlx::Result<()> {
-        sqlx::query("UPDATE events SET updated_at = updated_at WHERE id = $1").bind(event_id).execute(&mut **tx).await?;
+        sqlx::query("UPDATE events SET updated_at = updated_at WHERE id = $1")
+            .bind(event_id)
+            .execute(&mut **tx)
+            .await?;
         Ok(())
     }
 
@@ -534,4 +560,4 @@ impl_for_backends!(impl {
             None => Ok(()),
         }
     }
-});
+}

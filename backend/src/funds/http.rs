@@ -11,20 +11,17 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::rules::{StandardKey, Standards, Unit};
+use super::service::standards;
 use super::store::NewPool;
 use super::{AidType, FundPool, SourceLevel};
 use crate::auth::{Actor, Role};
-use crate::disasters::http::event_or_404;
+use crate::disasters::service::event_or_404;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::http::AppState;
+use crate::extract::parse_body;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_standards, change_standards)).routes(routes!(list_pools, create_pool))
-}
-
-/// The standards in force, read from storage over the defaults.
-pub async fn standards(state: &AppState) -> AppResult<Standards> {
-    Ok(Standards::with_stored(state.store.stored_standards().await?))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -33,7 +30,7 @@ pub struct StandardView {
     pub value: i64,
     pub unit: Unit,
     pub default: i64,
-    /// Where the default comes from (DOMAIN.md).
+    /// Where the default comes from (a section of docs/domain/relief-standards.md).
     pub source: &'static str,
 }
 
@@ -51,7 +48,7 @@ fn view(standards: &Standards) -> Vec<StandardView> {
 #[utoipa::path(get, path = "/api/v1/standards", tag = "funds", security(("bearer" = [])),
     responses((status = 200, body = [StandardView]), (status = 401)))]
 async fn list_standards(State(state): State<AppState>, _actor: Actor) -> AppResult<Json<Vec<StandardView>>> {
-    Ok(Json(view(&standards(&state).await?)))
+    Ok(Json(view(&standards(&*state.store).await?)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -71,19 +68,28 @@ pub struct StandardChanges {
 /// Changes standards (admin), all or nothing; later plans and grant lists use the new values.
 #[utoipa::path(post, path = "/api/v1/standards", tag = "funds", security(("bearer" = [])), request_body = StandardChanges,
     responses((status = 200, body = [StandardView]), (status = 403), (status = 422, description = "unknown key, negative value, or a split not adding up to 100%")))]
-async fn change_standards(State(state): State<AppState>, actor: Actor, Json(body): Json<Value>) -> AppResult<Json<Vec<StandardView>>> {
+async fn change_standards(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(body): Json<Value>,
+) -> AppResult<Json<Vec<StandardView>>> {
     actor.require_role(&[Role::Admin])?;
-    let input: StandardChanges = serde_json::from_value(body).map_err(|e| AppError::invalid_field("body", e.to_string()))?;
+    let input: StandardChanges = parse_body(body)?;
     if input.changes.is_empty() {
         return Err(AppError::invalid_field("changes", "no change given"));
     }
-    let current = standards(&state).await?;
+    let current = standards(&*state.store).await?;
     let changes: Vec<(String, i64)> = input.changes.into_iter().map(|c| (c.key, c.value)).collect();
     let next = current.changed(&changes).map_err(|problems| {
-        AppError::invalid("invalid relief standards", problems.into_iter().map(|p| FieldError::new(p.key, p.message)).collect())
+        AppError::invalid(
+            "invalid relief standards",
+            problems.into_iter().map(|p| FieldError::new(p.key, p.message)).collect(),
+        )
     })?;
-    let before: Vec<(&String, Option<i64>)> =
-        changes.iter().map(|(key, _)| (key, crate::disasters::parse_enum::<StandardKey>(key.clone()).ok().map(|k| current.get(k)))).collect();
+    let before: Vec<(&String, Option<i64>)> = changes
+        .iter()
+        .map(|(key, _)| (key, crate::text_enum::parse_enum::<StandardKey>(key.clone()).ok().map(|k| current.get(k))))
+        .collect();
     let audit = actor.audit("standards.change", "relief_standards", "").with_before(&before).with_after(&changes);
     state.store.save_standards(&changes, &actor.user.username, &audit).await?;
     Ok(Json(view(&next)))
@@ -99,8 +105,12 @@ pub struct PoolQuery {
 /// Fund pools with what approved plans have committed and what is left.
 #[utoipa::path(get, path = "/api/v1/funds", tag = "funds", security(("bearer" = [])), params(PoolQuery),
     responses((status = 200, body = [FundPool]), (status = 401)))]
-async fn list_pools(State(state): State<AppState>, _actor: Actor, Query(query): Query<PoolQuery>) -> AppResult<Json<Vec<FundPool>>> {
-    let aid = query.aid_type.map(crate::disasters::enum_text);
+async fn list_pools(
+    State(state): State<AppState>,
+    _actor: Actor,
+    Query(query): Query<PoolQuery>,
+) -> AppResult<Json<Vec<FundPool>>> {
+    let aid = query.aid_type.map(crate::text_enum::enum_text);
     Ok(Json(state.store.fund_pools(query.event_id, aid.as_deref()).await?))
 }
 
@@ -119,15 +129,19 @@ pub struct PoolInput {
 /// Registers money put up by a level for an aid type (manager or admin).
 #[utoipa::path(post, path = "/api/v1/funds", tag = "funds", security(("bearer" = [])), request_body = PoolInput,
     responses((status = 201, body = FundPool), (status = 403), (status = 404), (status = 422)))]
-async fn create_pool(State(state): State<AppState>, actor: Actor, Json(body): Json<Value>) -> AppResult<(StatusCode, Json<FundPool>)> {
+async fn create_pool(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(body): Json<Value>,
+) -> AppResult<(StatusCode, Json<FundPool>)> {
     actor.require_role(&[Role::Admin, Role::Manager])?;
-    let input: PoolInput = serde_json::from_value(body).map_err(|e| AppError::invalid_field("body", e.to_string()))?;
+    let input: PoolInput = parse_body(body)?;
     let mut problems = Vec::new();
-    let source_level: Result<SourceLevel, _> = crate::disasters::parse_enum(input.source_level.clone());
+    let source_level: Result<SourceLevel, _> = crate::text_enum::parse_enum(input.source_level.clone());
     if source_level.is_err() {
         problems.push(FieldError::new("source_level", "central, province, city or county"));
     }
-    if crate::disasters::parse_enum::<AidType>(input.aid_type.clone()).is_err() {
+    if crate::text_enum::parse_enum::<AidType>(input.aid_type.clone()).is_err() {
         problems.push(FieldError::new("aid_type", "emergency, transitional, winter_spring or reconstruction"));
     }
     if input.amount_fen <= 0 {
@@ -140,9 +154,15 @@ async fn create_pool(State(state): State<AppState>, actor: Actor, Json(body): Js
         return Err(AppError::invalid("invalid fund pool", problems));
     };
     if let Some(event_id) = input.event_id {
-        event_or_404(&state, event_id).await?;
+        event_or_404(&*state.store, event_id).await?;
     }
-    let pool = NewPool { name: input.name.trim().to_owned(), source_level, aid_type: input.aid_type, event_id: input.event_id, amount_fen: input.amount_fen };
+    let pool = NewPool {
+        name: input.name.trim().to_owned(),
+        source_level,
+        aid_type: input.aid_type,
+        event_id: input.event_id,
+        amount_fen: input.amount_fen,
+    };
     let audit = actor.audit("fund_pool.create", "fund_pool", "").with_after(serde_json::json!({
         "name": pool.name, "source_level": source_level, "aid_type": pool.aid_type, "event_id": pool.event_id, "amount_fen": pool.amount_fen,
     }));

@@ -1,11 +1,12 @@
 //! Relief funds: the four aid types, the relief standards and the cost split between government
-//! levels (DOMAIN.md §3.1–3.2, editable by an admin, `rules.rs`), the fund pools each level puts
+//! levels (docs/domain/relief-standards.md, editable by an admin, `rules.rs`), the fund pools each level puts
 //! up (`store.rs`), and the funds plan: what each area is entitled to, split by level, scaled
 //! proportionally where a level's pools fall short (`rules::plan_funds`). Household grants take
 //! their amounts from the same standards.
 
 pub mod http;
 pub mod rules;
+pub mod service;
 pub mod store;
 
 use chrono::{DateTime, Utc};
@@ -74,11 +75,11 @@ impl SourceLevel {
 impl TryFrom<String> for SourceLevel {
     type Error = String;
     fn try_from(text: String) -> Result<Self, String> {
-        crate::disasters::parse_enum(text)
+        crate::text_enum::parse_enum(text)
     }
 }
 
-/// Which cost split applies (DOMAIN.md §3.2): a national relief response, a provincial one, or an
+/// Cost split (docs/domain/relief-standards.md#cost-split-between-levels): a national response, a provincial one, or an
 /// ordinary disaster paid mainly by local finance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -1,7 +1,7 @@
 //! The relief standards, the cost split and the funds plan — pure functions, integer fen.
 //!
 //! Every amount the product pays comes from [`Standards`]: the defaults below are the central
-//! allocation bases of DOMAIN.md §3.1 and the Jiangxi cost split of §3.2; an admin changes them
+//! allocation bases and the Jiangxi cost split of docs/domain/relief-standards.md; an admin changes them
 //! through `POST /api/v1/standards` and the stored values override the defaults.
 
 use std::collections::BTreeMap;
@@ -80,24 +80,38 @@ impl StandardKey {
         use StandardKey as K;
         use Unit as U;
         match self {
-            K::EmergencyPerPerson => (300 * 100, U::FenPerPerson, "§3.1 灾害应急救助 ¥300 per person (central allocation basis)"),
-            K::BereavementPerDeath => (10_000 * 100, U::FenPerDeath, "§3.1 遇难人员家属抚慰 ¥10,000 per dead or missing person"),
-            K::TransitionalPerPersonDay => (20 * 100, U::FenPerPersonDay, "§3.1 过渡期生活救助 ¥20 per person per day"),
-            K::TransitionalDays => (90, U::Days, "§3.1 过渡期生活救助 for 3 months"),
-            K::ReconstructionCollapsedOrSevere => (20_000 * 100, U::FenPerHousehold, "§3.1 倒损住房恢复重建 ¥20,000 per household collapsed or severely damaged"),
-            K::ReconstructionGeneral => (2_000 * 100, U::FenPerHousehold, "§3.1 一般损坏 ¥2,000 per household"),
-            K::RebuildPerRoom => (0, U::FenPerRoom, "§3.1 by room instead (Chongqing ¥5,000 per room); 0 = by household"),
-            K::RepairPerRoom => (0, U::FenPerRoom, "§3.1 repair by room instead (Ningxia ¥2,000 per room); 0 = by household"),
-            K::WinterSpringPerPerson => (130 * 100, U::FenPerPerson, "§3.1 冬春临时生活困难救助 ¥130 per person"),
-            K::SplitNationalCentral => (7000, U::BasisPoints, "§3.2 national response: central 70%"),
-            K::SplitNationalProvince => (1500, U::BasisPoints, "§3.2 national response: province 15%"),
-            K::SplitNationalCity => (500, U::BasisPoints, "§3.2 national response: city 5%"),
-            K::SplitNationalCounty => (1000, U::BasisPoints, "§3.2 national response: county 10%"),
-            K::SplitProvincialProvince => (5000, U::BasisPoints, "§3.2 provincial response: province 50%"),
-            K::SplitProvincialCity => (2000, U::BasisPoints, "§3.2 provincial response: city 20%"),
-            K::SplitProvincialCounty => (3000, U::BasisPoints, "§3.2 provincial response: county 30%"),
-            K::SplitLocalCity => (3000, U::BasisPoints, "§3.2 ordinary disaster, mainly local finance: city 30% (illustrative)"),
-            K::SplitLocalCounty => (7000, U::BasisPoints, "§3.2 ordinary disaster, mainly local finance: county 70% (illustrative)"),
+            K::EmergencyPerPerson => {
+                (300 * 100, U::FenPerPerson, "灾害应急救助 ¥300 per person (central allocation basis)")
+            }
+            K::BereavementPerDeath => {
+                (10_000 * 100, U::FenPerDeath, "遇难人员家属抚慰 ¥10,000 per dead or missing person")
+            }
+            K::TransitionalPerPersonDay => (20 * 100, U::FenPerPersonDay, "过渡期生活救助 ¥20 per person per day"),
+            K::TransitionalDays => (90, U::Days, "过渡期生活救助 for 3 months"),
+            K::ReconstructionCollapsedOrSevere => (
+                20_000 * 100,
+                U::FenPerHousehold,
+                "倒损住房恢复重建 ¥20,000 per household collapsed or severely damaged",
+            ),
+            K::ReconstructionGeneral => (2_000 * 100, U::FenPerHousehold, "一般损坏 ¥2,000 per household"),
+            K::RebuildPerRoom => (0, U::FenPerRoom, "by room instead (Chongqing ¥5,000 per room); 0 = by household"),
+            K::RepairPerRoom => {
+                (0, U::FenPerRoom, "repair by room instead (Ningxia ¥2,000 per room); 0 = by household")
+            }
+            K::WinterSpringPerPerson => (130 * 100, U::FenPerPerson, "冬春临时生活困难救助 ¥130 per person"),
+            K::SplitNationalCentral => (7000, U::BasisPoints, "national response: central 70%"),
+            K::SplitNationalProvince => (1500, U::BasisPoints, "national response: province 15%"),
+            K::SplitNationalCity => (500, U::BasisPoints, "national response: city 5%"),
+            K::SplitNationalCounty => (1000, U::BasisPoints, "national response: county 10%"),
+            K::SplitProvincialProvince => (5000, U::BasisPoints, "provincial response: province 50%"),
+            K::SplitProvincialCity => (2000, U::BasisPoints, "provincial response: city 20%"),
+            K::SplitProvincialCounty => (3000, U::BasisPoints, "provincial response: county 30%"),
+            K::SplitLocalCity => {
+                (3000, U::BasisPoints, "ordinary disaster, mainly local finance: city 30% (illustrative)")
+            }
+            K::SplitLocalCounty => {
+                (7000, U::BasisPoints, "ordinary disaster, mainly local finance: county 70% (illustrative)")
+            }
         }
     }
 }
@@ -124,7 +138,7 @@ impl Standards {
     pub fn with_stored(rows: impl IntoIterator<Item = (String, i64)>) -> Self {
         let mut standards = Self::default();
         for (key, value) in rows {
-            if let Ok(key) = crate::disasters::parse_enum::<StandardKey>(key) {
+            if let Ok(key) = crate::text_enum::parse_enum::<StandardKey>(key) {
                 standards.0.insert(key, value);
             }
         }
@@ -145,12 +159,13 @@ impl Standards {
         let mut next = self.clone();
         let mut problems = Vec::new();
         for (key, value) in changes {
-            match crate::disasters::parse_enum::<StandardKey>(key.clone()) {
+            match crate::text_enum::parse_enum::<StandardKey>(key.clone()) {
                 Err(_) => problems.push(StandardProblem { key: key.clone(), message: "not a relief standard".into() }),
-                Ok(_) if *value < 0 => problems.push(StandardProblem { key: key.clone(), message: "must not be negative".into() }),
-                Ok(k) if k.definition().1 == Unit::BasisPoints && *value > 10_000 => {
-                    problems.push(StandardProblem { key: key.clone(), message: "a share is at most 10000 (100%)".into() })
+                Ok(_) if *value < 0 => {
+                    problems.push(StandardProblem { key: key.clone(), message: "must not be negative".into() })
                 }
+                Ok(k) if k.definition().1 == Unit::BasisPoints && *value > 10_000 => problems
+                    .push(StandardProblem { key: key.clone(), message: "a share is at most 10000 (100%)".into() }),
                 Ok(k) if k == StandardKey::TransitionalDays && *value > 366 => {
                     problems.push(StandardProblem { key: key.clone(), message: "at most 366 days".into() })
                 }
@@ -163,7 +178,7 @@ impl Standards {
             let total: i64 = next.split(scope).iter().map(|(_, bp)| bp).sum();
             if total != 10_000 {
                 problems.push(StandardProblem {
-                    key: format!("split_{}", crate::disasters::enum_text(scope)),
+                    key: format!("split_{}", crate::text_enum::enum_text(scope)),
                     message: format!("the shares of a cost split must add up to 10000 (100%), these add up to {total}"),
                 });
             }
@@ -177,10 +192,17 @@ impl Standards {
         use SourceLevel as L;
         use StandardKey as K;
         let keys: &[(SourceLevel, StandardKey)] = match scope {
-            ResponseScope::National => {
-                &[(L::Central, K::SplitNationalCentral), (L::Province, K::SplitNationalProvince), (L::City, K::SplitNationalCity), (L::County, K::SplitNationalCounty)]
-            }
-            ResponseScope::Provincial => &[(L::Province, K::SplitProvincialProvince), (L::City, K::SplitProvincialCity), (L::County, K::SplitProvincialCounty)],
+            ResponseScope::National => &[
+                (L::Central, K::SplitNationalCentral),
+                (L::Province, K::SplitNationalProvince),
+                (L::City, K::SplitNationalCity),
+                (L::County, K::SplitNationalCounty),
+            ],
+            ResponseScope::Provincial => &[
+                (L::Province, K::SplitProvincialProvince),
+                (L::City, K::SplitProvincialCity),
+                (L::County, K::SplitProvincialCounty),
+            ],
             ResponseScope::Local => &[(L::City, K::SplitLocalCity), (L::County, K::SplitLocalCounty)],
         };
         keys.iter().map(|(level, key)| (*level, self.get(*key))).filter(|(_, bp)| *bp > 0).collect()
@@ -250,9 +272,13 @@ pub struct FundsPlan {
 /// until then the transitional-aid figure stands in for it, as it does for materials.
 pub fn basis_indicators(aid: AidType) -> &'static [Indicator] {
     match aid {
-        AidType::Emergency => &[Indicator::NeedingEmergencyAid, Indicator::Relocated, Indicator::Dead, Indicator::Missing],
+        AidType::Emergency => {
+            &[Indicator::NeedingEmergencyAid, Indicator::Relocated, Indicator::Dead, Indicator::Missing]
+        }
         AidType::Transitional | AidType::WinterSpring => &[Indicator::NeedingTransitionalAid],
-        AidType::Reconstruction => &[Indicator::CollapsedHouseholds, Indicator::SevereHouseholds, Indicator::GeneralHouseholds],
+        AidType::Reconstruction => {
+            &[Indicator::CollapsedHouseholds, Indicator::SevereHouseholds, Indicator::GeneralHouseholds]
+        }
     }
 }
 
@@ -284,12 +310,24 @@ pub fn entitlement(standards: &Standards, aid: AidType, figures: &Figures) -> Ve
         AidType::Transitional => {
             let persons = figure(I::NeedingTransitionalAid);
             let (rate, days) = (standards.get(K::TransitionalPerPersonDay), standards.get(K::TransitionalDays));
-            lines.push(line(K::TransitionalPerPersonDay, &I::NeedingTransitionalAid.name(), persons, rate * days, persons * rate * days));
+            lines.push(line(
+                K::TransitionalPerPersonDay,
+                &I::NeedingTransitionalAid.name(),
+                persons,
+                rate * days,
+                persons * rate * days,
+            ));
         }
         AidType::WinterSpring => {
             let persons = figure(I::NeedingTransitionalAid);
             let rate = standards.get(K::WinterSpringPerPerson);
-            lines.push(line(K::WinterSpringPerPerson, &I::NeedingTransitionalAid.name(), persons, rate, persons * rate));
+            lines.push(line(
+                K::WinterSpringPerPerson,
+                &I::NeedingTransitionalAid.name(),
+                persons,
+                rate,
+                persons * rate,
+            ));
         }
         AidType::Reconstruction => {
             lines.push(housing_aid(
@@ -380,7 +418,14 @@ pub fn plan_funds(
                 .zip(&split)
                 .map(|(fen, (level, _))| LevelShare { level: *level, entitled_fen: fen, allocated_fen: fen })
                 .collect();
-            AreaFunds { area_code: code.clone(), basis, entitled_fen, allocated_fen: entitled_fen, fill_rate: 1.0, shares }
+            AreaFunds {
+                area_code: code.clone(),
+                basis,
+                entitled_fen,
+                allocated_fen: entitled_fen,
+                fill_rate: 1.0,
+                shares,
+            }
         })
         .filter(|a| a.entitled_fen > 0)
         .collect();
@@ -397,7 +442,15 @@ pub fn plan_funds(
         }
         let allocated_fen = required_fen.min(available_fen);
         let scale = if required_fen > 0 { allocated_fen as f64 / required_fen as f64 } else { 1.0 };
-        levels.push(LevelBudget { level: *level, basis_points: *basis_points, required_fen, available_fen, allocated_fen, scale, scaled });
+        levels.push(LevelBudget {
+            level: *level,
+            basis_points: *basis_points,
+            required_fen,
+            available_fen,
+            allocated_fen,
+            scale,
+            scaled,
+        });
     }
     for area in &mut result {
         area.allocated_fen = area.shares.iter().map(|s| s.allocated_fen).sum();
@@ -441,15 +494,25 @@ mod tests {
         assert!(s.changed(&[("emergency_per_person".into(), -1)]).is_err());
         let unbalanced = s.changed(&[("split_national_central".into(), 8000)]).unwrap_err();
         assert_eq!(unbalanced[0].key, "split_national");
-        let rebalanced = s.changed(&[("split_national_central".into(), 8000), ("split_national_county".into(), 0)]).unwrap();
+        let rebalanced =
+            s.changed(&[("split_national_central".into(), 8000), ("split_national_county".into(), 0)]).unwrap();
         assert_eq!(rebalanced.split(ResponseScope::National).len(), 3, "a zero share drops the level");
-        assert_eq!(Standards::with_stored([("emergency_per_person".into(), 1), ("gone".into(), 5)]).get(StandardKey::EmergencyPerPerson), 1);
+        assert_eq!(
+            Standards::with_stored([("emergency_per_person".into(), 1), ("gone".into(), 5)])
+                .get(StandardKey::EmergencyPerPerson),
+            1
+        );
     }
 
     #[test]
     fn entitlements_follow_the_standards() {
         let s = Standards::default();
-        let f = figures(&[(Indicator::NeedingEmergencyAid, 100), (Indicator::Relocated, 999), (Indicator::Dead, 1), (Indicator::Missing, 1)]);
+        let f = figures(&[
+            (Indicator::NeedingEmergencyAid, 100),
+            (Indicator::Relocated, 999),
+            (Indicator::Dead, 1),
+            (Indicator::Missing, 1),
+        ]);
         let lines = entitlement(&s, AidType::Emergency, &f);
         assert_eq!(lines.iter().map(|l| l.amount_fen).collect::<Vec<_>>(), [100 * 30_000, 2 * 1_000_000]);
         let relocated_only = entitlement(&s, AidType::Emergency, &figures(&[(Indicator::Relocated, 10)]));
@@ -468,7 +531,11 @@ mod tests {
         let by_room = Standards::with_stored([("rebuild_per_room".into(), 500_000)]);
         let lines = entitlement(&by_room, AidType::Reconstruction, &houses);
         assert_eq!(lines[0].amount_fen, 4_500_000, "9 rooms × ¥5,000 under the 3 × ¥20,000 cap");
-        let capped = entitlement(&Standards::with_stored([("rebuild_per_room".into(), 900_000)]), AidType::Reconstruction, &houses);
+        let capped = entitlement(
+            &Standards::with_stored([("rebuild_per_room".into(), 900_000)]),
+            AidType::Reconstruction,
+            &houses,
+        );
         assert_eq!(capped[0].amount_fen, 6_000_000, "9 rooms × ¥9,000 capped at 3 households × ¥20,000");
         assert!(entitlement(&s, AidType::WinterSpring, &figures(&[(Indicator::Affected, 100)])).is_empty());
     }
@@ -491,16 +558,27 @@ mod tests {
             ("360404".to_owned(), figures(&[(Indicator::Affected, 3000)])),
         ];
         // 4,000 people × ¥300 = ¥1,200,000: province 50% = ¥600,000 but only ¥300,000 in its pools.
-        let available = [(SourceLevel::Province, 300_000 * 100), (SourceLevel::City, 10_000_000 * 100), (SourceLevel::County, 10_000_000 * 100)].into();
+        let available = [
+            (SourceLevel::Province, 300_000 * 100),
+            (SourceLevel::City, 10_000_000 * 100),
+            (SourceLevel::County, 10_000_000 * 100),
+        ]
+        .into();
         let plan = plan_funds(&s, AidType::Emergency, ResponseScope::Provincial, &areas, &available);
         assert_eq!(plan.areas.len(), 2, "an area with nothing to count is left out");
         assert_eq!(plan.entitled_fen, 1_200_000 * 100);
         let province = &plan.levels[0];
-        assert_eq!((province.required_fen, province.allocated_fen, province.scaled), (600_000 * 100, 300_000 * 100, true));
+        assert_eq!(
+            (province.required_fen, province.allocated_fen, province.scaled),
+            (600_000 * 100, 300_000 * 100, true)
+        );
         assert!((province.scale - 0.5).abs() < 1e-12);
         assert!(!plan.levels[1].scaled && !plan.levels[2].scaled);
         let first = &plan.areas[0];
-        assert_eq!(first.shares[0], LevelShare { level: SourceLevel::Province, entitled_fen: 150_000 * 100, allocated_fen: 75_000 * 100 });
+        assert_eq!(
+            first.shares[0],
+            LevelShare { level: SourceLevel::Province, entitled_fen: 150_000 * 100, allocated_fen: 75_000 * 100 }
+        );
         assert_eq!(first.allocated_fen, 300_000 * 100 - 75_000 * 100);
         assert!((first.fill_rate - 0.75).abs() < 1e-12, "both areas lose the same fraction");
         assert!((plan.areas[1].fill_rate - 0.75).abs() < 1e-12);
@@ -521,7 +599,8 @@ mod tests {
     #[test]
     fn a_level_without_pools_pays_nothing_and_says_so() {
         let areas = vec![("360402".to_owned(), figures(&[(Indicator::NeedingTransitionalAid, 10)]))];
-        let plan = plan_funds(&Standards::default(), AidType::Transitional, ResponseScope::Local, &areas, &BTreeMap::new());
+        let plan =
+            plan_funds(&Standards::default(), AidType::Transitional, ResponseScope::Local, &areas, &BTreeMap::new());
         assert_eq!(plan.allocated_fen, 0);
         assert!(plan.levels.iter().all(|l| l.scaled && l.available_fen == 0));
         assert_eq!(plan.areas[0].fill_rate, 0.0);

@@ -7,7 +7,8 @@ use chrono::Utc;
 
 use super::{FundPool, SourceLevel};
 use crate::audit::AuditEntry;
-use crate::impl_for_backends;
+use crate::db::for_both_backends;
+use macro_rules_attribute::apply;
 
 #[derive(Debug, Clone)]
 pub struct NewPool {
@@ -41,7 +42,8 @@ pub trait FundStore {
 const POOL_COLUMNS: &str = "id, name, source_level, aid_type, event_id, amount_fen, committed_fen, \
      amount_fen - committed_fen AS available_fen, created_by, created_at";
 
-impl_for_backends!(impl FundStore {
+#[apply(for_both_backends!)]
+impl FundStore for Backends {
     async fn stored_standards(&self) -> sqlx::Result<Vec<(String, i64)>> {
         sqlx::query_as("SELECT key, value FROM relief_standards ORDER BY key").fetch_all(self.reader()).await
     }
@@ -71,7 +73,11 @@ impl_for_backends!(impl FundStore {
              WHERE ($1 IS NULL OR event_id IS NULL OR event_id = $1) AND ($2 IS NULL OR aid_type = $2)
              ORDER BY aid_type, source_level, id"
         );
-        sqlx::query_as::<_, FundPool>(sqlx::AssertSqlSafe(sql)).bind(event_id).bind(aid_type).fetch_all(self.reader()).await
+        sqlx::query_as::<_, FundPool>(sqlx::AssertSqlSafe(sql))
+            .bind(event_id)
+            .bind(aid_type)
+            .fetch_all(self.reader())
+            .await
     }
 
     async fn create_pool(&self, pool: &NewPool, audit: &AuditEntry) -> sqlx::Result<i64> {
@@ -81,7 +87,7 @@ impl_for_backends!(impl FundStore {
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(&pool.name)
-        .bind(crate::disasters::enum_text(pool.source_level))
+        .bind(crate::text_enum::enum_text(pool.source_level))
         .bind(&pool.aid_type)
         .bind(pool.event_id)
         .bind(pool.amount_fen)
@@ -93,9 +99,10 @@ impl_for_backends!(impl FundStore {
         tx.commit().await?;
         Ok(id)
     }
-});
+}
 
-impl_for_backends!(impl {
+#[apply(for_both_backends!)]
+impl Backends {
     /// Commits `needed` fen per level from the pools of an event and aid type, the event's own
     /// pools first, then the oldest; all or nothing within the caller's transaction.
     pub(crate) async fn draw_funds(
@@ -112,7 +119,7 @@ impl_for_backends!(impl {
                  ORDER BY event_id IS NULL, id",
             )
             .bind(aid_type)
-            .bind(crate::disasters::enum_text(*level))
+            .bind(crate::text_enum::enum_text(*level))
             .bind(event_id)
             .fetch_all(&mut **tx)
             .await?;
@@ -142,16 +149,26 @@ impl_for_backends!(impl {
                 }
             }
             if left > 0 {
-                return Err(DrawError::Short { level: *level, needed_fen: *needed_fen, available_fen: needed_fen - left });
+                return Err(DrawError::Short {
+                    level: *level,
+                    needed_fen: *needed_fen,
+                    available_fen: needed_fen - left,
+                });
             }
         }
         Ok(())
     }
 
     /// Gives a cancelled plan's draws back to their pools.
-    pub(crate) async fn release_funds(tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>, plan_id: i64) -> sqlx::Result<()> {
+    pub(crate) async fn release_funds(
+        tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>,
+        plan_id: i64,
+    ) -> sqlx::Result<()> {
         let draws: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT pool_id, amount_fen FROM plan_fund_draws WHERE plan_id = $1").bind(plan_id).fetch_all(&mut **tx).await?;
+            sqlx::query_as("SELECT pool_id, amount_fen FROM plan_fund_draws WHERE plan_id = $1")
+                .bind(plan_id)
+                .fetch_all(&mut **tx)
+                .await?;
         for (pool_id, amount_fen) in draws {
             sqlx::query("UPDATE fund_pools SET committed_fen = committed_fen - $1 WHERE id = $2")
                 .bind(amount_fen)
@@ -162,4 +179,4 @@ impl_for_backends!(impl {
         sqlx::query("DELETE FROM plan_fund_draws WHERE plan_id = $1").bind(plan_id).execute(&mut **tx).await?;
         Ok(())
     }
-});
+}

@@ -12,11 +12,32 @@ use chrono::NaiveDate;
 use super::idnumber::compose;
 
 /// (name, birth day in January 1935, members, area, address, type, programmes, account, lon, lat)
-type Row =
-    (&'static str, u32, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str);
+type Row = (
+    &'static str,
+    u32,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
 
 pub const UTF8_ROWS: &[Row] = &[
-    ("张测甲", 1, "3", "360425105", "滩溪镇测试村1号", "低保", "低保@2020-01-01;医疗救助", "6217000000000001", "115.70", "29.10"),
+    (
+        "张测甲",
+        1,
+        "3",
+        "360425105",
+        "滩溪镇测试村1号",
+        "低保",
+        "低保@2020-01-01;医疗救助",
+        "6217000000000001",
+        "115.70",
+        "29.10",
+    ),
     ("李测乙", 2, "4", "360425105", "滩溪镇测试村2号", "一般户", "", "6217000000000002", "", ""),
     ("欧阳测丙", 3, "2", "360425106", "白槎镇测试村3号", "残疾", "", "", "", ""),
 ];
@@ -38,8 +59,18 @@ fn line(row: &Row, id: &str) -> Vec<String> {
     [name, id, members, area, address, kind, programmes, account, lon, lat].iter().map(|s| (*s).to_owned()).collect()
 }
 
-const ENGLISH: [&str; 10] =
-    ["head_name", "head_id_number", "members", "area_code", "address", "household_type", "programmes", "bank_account", "lon", "lat"];
+const ENGLISH: [&str; 10] = [
+    "head_name",
+    "head_id_number",
+    "members",
+    "area_code",
+    "address",
+    "household_type",
+    "programmes",
+    "bank_account",
+    "lon",
+    "lat",
+];
 const CHINESE: [&str; 10] =
     ["户主姓名", "身份证号", "家庭人口", "区划代码", "家庭住址", "家庭类型", "救助项目", "一卡通账号", "经度", "纬度"];
 
@@ -103,7 +134,8 @@ fn write_fixtures() {
     std::fs::write(dir.join("households.xlsx"), workbook.save_to_buffer().unwrap()).unwrap();
 
     std::fs::write(dir.join("households-mixed.csv"), mixed()).unwrap();
-    std::fs::write(dir.join("households-wrong-columns.csv"), "name,id,people,area,addr\n张测甲,1,3,360425105,某村\n").unwrap();
+    std::fs::write(dir.join("households-wrong-columns.csv"), "name,id,people,area,addr\n张测甲,1,3,360425105,某村\n")
+        .unwrap();
     let mut bad = b"head_name,head_id_number,members,area_code,address\n".to_vec();
     bad.extend([0xFF, 0xFE, 0x80, b',', b'1', b'\n']);
     std::fs::write(dir.join("households-bad-encoding.csv"), bad).unwrap();

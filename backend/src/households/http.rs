@@ -13,18 +13,23 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::import::{Checker, FileError, FileKind, HouseholdInput, NewHousehold, RowError, each_row};
+use super::import::{Checker, FileKind, HouseholdInput, NewHousehold};
 use super::pii::Pii;
-use super::progress::{ImportProgress, ProgressView, valid_progress_id};
-use super::store::{CellCount, HouseholdFilter, ImportMessage, NewDamage};
-use super::{DamageRecord, Enrolment, Exclusion, HouseDamage, Household, HouseholdRow, HouseholdType, Member, enum_text, idnumber};
+use super::progress::{ProgressView, valid_progress_id};
+use super::sees_names;
+use super::service::{ImportFailure, ImportJob, ImportMode, ImportReport, area_levels, import_file};
+use super::store::{CellCount, HouseholdFilter, NewDamage};
+use super::{
+    DamageRecord, Enrolment, Exclusion, HouseDamage, Household, HouseholdRow, HouseholdType, Member, idnumber,
+};
 use crate::areas::code;
-use crate::audit::AuditEntry;
-use crate::auth::{Actor, Role, User};
+use crate::auth::{Actor, Role};
 use crate::disasters::Indicator;
-use crate::disasters::http::event_or_404;
+use crate::disasters::service::event_or_404;
 use crate::error::{AppError, AppResult, FieldError, error_response};
-use crate::http::AppState;
+use crate::extract::parse_body;
+use crate::state::AppState;
+use crate::text_enum::enum_text;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -35,27 +40,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_household, update_household))
         .routes(routes!(list_damage, record_damage))
         .routes(routes!(damage_summary))
-        .merge(super::grants::routes())
-        .merge(super::handoff::routes())
 }
 
 const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Reporter, Role::Assessor, Role::Reviewer, Role::Auditor];
 const REGISTRARS: &[Role] = &[Role::Admin, Role::Manager, Role::Reporter];
 
-/// Full names are for the managers and admins of the household's area; everyone else sees 张*明.
-pub fn sees_names(user: &User, area_code: &str) -> bool {
-    matches!(user.role, Role::Admin | Role::Manager) && user.can_reach(area_code)
-}
-
-pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(body: Value) -> AppResult<T> {
-    serde_json::from_value(body).map_err(|e| AppError::invalid_field("body", e.to_string()))
-}
-
 /// Area code → level, for the field checks.
-pub(crate) async fn area_levels(state: &AppState) -> AppResult<HashMap<String, String>> {
-    Ok(state.store.list_areas(&Default::default()).await?.into_iter().map(|a| (a.code, a.level)).collect())
-}
-
 pub(crate) async fn household_or_404(state: &AppState, actor: &Actor, id: i64) -> AppResult<HouseholdRow> {
     let row = state.store.get_household(id).await?.ok_or_else(|| AppError::NotFound(format!("no household {id}")))?;
     actor.require_area(&row.area_code)?;
@@ -147,7 +137,11 @@ pub struct HouseholdInputJson {
     pub bank_account: Option<String>,
 }
 
-fn checker<'a>(state: &AppState, areas: &'a HashMap<String, String>, reach: &'a (dyn Fn(&str) -> bool + Sync)) -> Checker<'a> {
+fn checker<'a>(
+    state: &AppState,
+    areas: &'a HashMap<String, String>,
+    reach: &'a (dyn Fn(&str) -> bool + Sync),
+) -> Checker<'a> {
     Checker { areas, can_reach: reach, resolution: state.settings.coverage_resolution(), today: crate::clock::today() }
 }
 
@@ -161,7 +155,7 @@ async fn create_household(
 ) -> AppResult<(StatusCode, Json<Household>)> {
     actor.require_role(REGISTRARS)?;
     let input: HouseholdInputJson = parse_body(body)?;
-    let areas = area_levels(&state).await?;
+    let areas = area_levels(&*state.store).await?;
     let user = actor.user.clone();
     let reach = move |code: &str| user.can_reach(code);
     let checker = checker(&state, &areas, &reach);
@@ -196,12 +190,19 @@ async fn create_household(
         bank_account,
     };
     let sealed = household.seal(&Pii::from_settings(&state.settings));
-    let audit = actor.audit("household.create", "household", "").with_after(json!({"area_code": area_code, "id_number": sealed.id_masked}));
+    let audit = actor
+        .audit("household.create", "household", "")
+        .with_after(json!({"area_code": area_code, "id_number": sealed.id_masked}));
     if !state.store.insert_household(&sealed, &audit).await? {
         return Err(AppError::conflict("a household with this ID number is already registered"));
     }
     let filter = HouseholdFilter { id_hash: Some(sealed.id_hash.clone()), limit: 1, ..Default::default() };
-    let row = state.store.list_households(&filter).await?.pop().ok_or_else(|| AppError::NotFound("household vanished".into()))?;
+    let row = state
+        .store
+        .list_households(&filter)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::NotFound("household vanished".into()))?;
     Ok((StatusCode::CREATED, Json(Household::view(&row, sees_names(&actor.user, &row.area_code)))))
 }
 
@@ -247,7 +248,7 @@ async fn update_household(
     actor.require_role(REGISTRARS)?;
     let current = household_or_404(&state, &actor, id).await?;
     let input: HouseholdInputJson = parse_body(body)?;
-    let areas = area_levels(&state).await?;
+    let areas = area_levels(&*state.store).await?;
     let user = actor.user.clone();
     let reach = move |code: &str| user.can_reach(code);
     let checker = checker(&state, &areas, &reach);
@@ -301,10 +302,14 @@ async fn update_household(
     }
     let audit = actor
         .audit("household.update", "household", id.to_string())
-        .with_before(json!({"area_code": current.area_code, "members": current.members, "household_type": current.household_type,
-            "id_number": current.id_masked, "address": current.address}))
-        .with_after(json!({"area_code": next.area_code, "members": next.members, "household_type": next.household_type,
-            "id_number": next.id_masked, "address": next.address}));
+        .with_before(
+            json!({"area_code": current.area_code, "members": current.members, "household_type": current.household_type,
+            "id_number": current.id_masked, "address": current.address}),
+        )
+        .with_after(
+            json!({"area_code": next.area_code, "members": next.members, "household_type": next.household_type,
+            "id_number": next.id_masked, "address": next.address}),
+        );
     if !state.store.update_household(id, &next, &audit).await? {
         return Err(AppError::conflict("another household is registered with this ID number"));
     }
@@ -376,16 +381,6 @@ async fn household_cells(
 
 // ---- bulk import -----------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ImportMode {
-    /// Any bad row refuses the whole file (nothing is written).
-    #[default]
-    AllOrNothing,
-    /// Good rows are imported; bad rows are reported and skipped.
-    SkipInvalid,
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ImportQuery {
     #[serde(default)]
@@ -396,150 +391,24 @@ pub struct ImportQuery {
     pub progress_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ImportReport {
-    pub imported: usize,
-    pub skipped: usize,
-    pub errors: Vec<RowError>,
-}
-
-/// Why an import wrote nothing.
-#[derive(Debug)]
-pub enum ImportFailure {
-    /// The file as a whole is unreadable (encoding, columns, format).
-    File(FileError),
-    /// All-or-nothing and some rows are bad.
-    Rows(ImportReport),
-    Other(AppError),
-}
-
-impl From<AppError> for ImportFailure {
-    fn from(error: AppError) -> Self {
-        Self::Other(error)
-    }
-}
-
-impl From<sqlx::Error> for ImportFailure {
-    fn from(error: sqlx::Error) -> Self {
-        Self::Other(error.into())
-    }
-}
-
-impl ImportFailure {
-    pub fn into_response(self) -> Response {
-        match self {
-            Self::File(e) => AppError::invalid_field(e.field, e.reason).into_response(),
-            Self::Rows(report) => {
-                let details: Vec<FieldError> =
-                    report.errors.iter().map(|e| FieldError::new(format!("rows[{}].{}", e.row, e.field), e.reason.clone())).collect();
-                let body = json!({
-                    "error": {"code": "invalid", "message": format!("{} row(s) are invalid; nothing was imported", report.errors.len()), "details": details},
-                    "imported": 0, "skipped": report.skipped, "errors": report.errors,
-                });
-                (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
-            }
-            Self::Other(e) => e.into_response(),
+/// The answer to a failed import: a row failure carries its report beside the error.
+fn import_failure_response(failure: ImportFailure) -> Response {
+    match failure {
+        ImportFailure::File(e) => AppError::invalid_field(e.field, e.reason).into_response(),
+        ImportFailure::Rows(report) => {
+            let details: Vec<FieldError> = report
+                .errors
+                .iter()
+                .map(|e| FieldError::new(format!("rows[{}].{}", e.row, e.field), e.reason.clone()))
+                .collect();
+            let body = json!({
+                "error": {"code": "invalid", "message": format!("{} row(s) are invalid; nothing was imported", report.errors.len()), "details": details},
+                "imported": 0, "skipped": report.skipped, "errors": report.errors,
+            });
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
         }
+        ImportFailure::Other(e) => e.into_response(),
     }
-}
-
-/// Rows sent to the store per message (the store inserts them in multi-row statements).
-const IMPORT_BATCH: usize = 5000;
-/// Batches in flight between the reader and the store: bounds the memory of an import.
-const IMPORT_QUEUE: usize = 4;
-
-/// Reads, checks and stores a household file (the API and the CLI). `user` is None for the system.
-/// The file is read, checked and sealed row by row on a blocking thread while the store inserts
-/// the good rows batch by batch in one transaction, so memory stays flat whatever the file's size
-/// (beyond the file itself). All or nothing: any bad row stops the sending and rolls back.
-pub async fn import_file(
-    state: &AppState,
-    bytes: Vec<u8>,
-    kind: FileKind,
-    mode: ImportMode,
-    user: Option<User>,
-    audit: AuditEntry,
-    progress: Arc<ImportProgress>,
-) -> Result<ImportReport, ImportFailure> {
-    let areas = area_levels(state).await?;
-    let resolution = state.settings.coverage_resolution();
-    let pii = Pii::from_settings(&state.settings);
-    let all_or_nothing = mode == ImportMode::AllOrNothing;
-    let (sender, mut messages) = tokio::sync::mpsc::channel(IMPORT_QUEUE);
-    let reading = progress.clone();
-    // Parsing, checking and sealing are CPU work: keep them off the async workers.
-    let reader = tokio::task::spawn_blocking(move || -> Result<(usize, Vec<RowError>, Vec<usize>), FileError> {
-        let reach = move |code: &str| user.as_ref().is_none_or(|u| u.can_reach(code));
-        let checker = Checker { areas: &areas, can_reach: &reach, resolution, today: crate::clock::today() };
-        let mut errors = Vec::new();
-        // Row numbers of the rows sent, in order (to place the store's duplicates).
-        let mut sent_rows = Vec::new();
-        // First row of each ID number (its 17 leading digits identify it).
-        let mut first_row_of: HashMap<u64, usize> = HashMap::new();
-        let mut batch = Vec::with_capacity(IMPORT_BATCH);
-        let mut sending = true;
-        let mut read = 0;
-        let total = each_row(&bytes, kind, &mut |raw| {
-            read += 1;
-            reading.read(read, raw.read_fraction);
-            match checker.row(&raw) {
-                Ok(input) => {
-                    let key = input.id_number[..17].parse::<u64>().unwrap_or_default();
-                    if let Some(first) = first_row_of.get(&key) {
-                        errors.push(RowError { row: raw.row, field: "head_id_number".into(), reason: format!("the same ID number as row {first}") });
-                        return;
-                    }
-                    first_row_of.insert(key, raw.row);
-                    if !sending || (all_or_nothing && !errors.is_empty()) {
-                        return;
-                    }
-                    sent_rows.push(raw.row);
-                    batch.push(input.seal(&pii));
-                    if batch.len() == IMPORT_BATCH {
-                        // A closed channel means the store failed; its error is the answer.
-                        sending = sender.blocking_send(ImportMessage::Batch(std::mem::take(&mut batch))).is_ok();
-                    }
-                }
-                Err(problems) => errors.extend(problems.into_iter().map(|p| RowError { row: raw.row, field: p.field, reason: p.reason })),
-            }
-        })?;
-        reading.read(total, 1.0);
-        if total == 0 {
-            return Err(FileError { field: "file", reason: "the file has headers but no rows".into() });
-        }
-        let failed = all_or_nothing && !errors.is_empty();
-        if sending && !failed && !batch.is_empty() {
-            sending = sender.blocking_send(ImportMessage::Batch(batch)).is_ok();
-        }
-        if sending {
-            let bad_rows = errors.iter().map(|e| e.row).collect::<std::collections::BTreeSet<_>>().len();
-            let mut audit = audit;
-            audit.after = Some(json!({"mode": if all_or_nothing { "all_or_nothing" } else { "skip_invalid" }, "rows": total, "invalid_rows": bad_rows}));
-            let _ = sender.blocking_send(ImportMessage::Finish((!failed).then_some(audit)));
-        }
-        Ok((total, errors, sent_rows))
-    });
-    let stored = state.store.import_households(&mut messages, all_or_nothing, &progress).await;
-    drop(messages);
-    let read = reader.await.map_err(|e| ImportFailure::Other(AppError::Internal(e.into())))?;
-    let (total, mut errors, sent_rows) = read.map_err(ImportFailure::File)?;
-    let outcome = stored?;
-    if all_or_nothing && !errors.is_empty() {
-        errors.sort_by_key(|e| e.row);
-        return Err(ImportFailure::Rows(ImportReport { imported: 0, skipped: total, errors }));
-    }
-    for index in &outcome.duplicates {
-        errors.push(RowError {
-            row: sent_rows[*index],
-            field: "head_id_number".into(),
-            reason: "a household with this ID number is already registered".into(),
-        });
-    }
-    errors.sort_by_key(|e| e.row);
-    if all_or_nothing && !outcome.duplicates.is_empty() {
-        return Err(ImportFailure::Rows(ImportReport { imported: 0, skipped: total, errors }));
-    }
-    Ok(ImportReport { imported: outcome.inserted, skipped: total - outcome.inserted, errors })
 }
 
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -577,9 +446,11 @@ async fn import_households(
     if let Some(id) = query.progress_id.as_deref().filter(|id| !valid_progress_id(id)) {
         return Err(AppError::invalid_field("progress_id", format!("{id:?} is not 8–64 letters, digits, '-' or '_'")));
     }
-    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let content_type =
+        request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let (bytes, kind) = if content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
-        let mut form = Multipart::from_request(request, &state).await.map_err(|e| AppError::BadRequest(e.body_text()))?;
+        let mut form =
+            Multipart::from_request(request, &state).await.map_err(|e| AppError::BadRequest(e.body_text()))?;
         let mut found = None;
         while let Some(field) = form.next_field().await.map_err(|e| AppError::BadRequest(e.body_text()))? {
             if field.name() == Some("file") || field.file_name().is_some() {
@@ -611,11 +482,12 @@ async fn import_households(
         Some(id) => state.imports.start(actor.user.id, id),
         None => Arc::default(),
     };
-    let outcome = import_file(&state, bytes, kind, query.mode, Some(actor.user.clone()), audit, progress.clone()).await;
+    let job = ImportJob { bytes, kind, mode: query.mode, user: Some(actor.user.clone()), audit };
+    let outcome = import_file(&*state.store, &state.settings, job, progress.clone()).await;
     progress.finish();
     match outcome {
         Ok(report) => Ok(Json(report).into_response()),
-        Err(failure) => Ok(failure.into_response()),
+        Err(failure) => Ok(import_failure_response(failure)),
     }
 }
 
@@ -625,9 +497,17 @@ async fn import_households(
     params(("progress_id" = String, Path, description = "the id given to POST /api/v1/households/import")),
     responses((status = 200, body = ProgressView), (status = 403),
               (status = 404, description = "no import of the caller's under this id (not started yet, or over an hour ago)")))]
-async fn import_progress(State(state): State<AppState>, actor: Actor, Path(progress_id): Path<String>) -> AppResult<Json<ProgressView>> {
+async fn import_progress(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(progress_id): Path<String>,
+) -> AppResult<Json<ProgressView>> {
     actor.require_role(REGISTRARS)?;
-    state.imports.get(actor.user.id, &progress_id).map(Json).ok_or_else(|| AppError::NotFound(format!("no import of yours under {progress_id:?}")))
+    state
+        .imports
+        .get(actor.user.id, &progress_id)
+        .map(Json)
+        .ok_or_else(|| AppError::NotFound(format!("no import of yours under {progress_id:?}")))
 }
 
 fn unsupported() -> Response {
@@ -662,7 +542,7 @@ pub struct DamageInput {
     /// The household has another home to live in.
     #[serde(default)]
     pub has_other_home: bool,
-    /// Why the damaged house does not qualify for rebuild aid (DOMAIN.md §3.1).
+    /// Why the damaged house does not qualify for rebuild aid (docs/domain/relief-standards.md#rebuild-aid-exclusions).
     #[serde(default)]
     pub exclusions: Vec<Exclusion>,
 }
@@ -682,7 +562,7 @@ async fn list_damage(
     Query(query): Query<DamageQuery>,
 ) -> AppResult<Json<Vec<DamageRecord>>> {
     actor.require_role(READERS)?;
-    event_or_404(&state, id).await?;
+    event_or_404(&*state.store, id).await?;
     let area = query.area_code.as_deref().map(code::subtree_pattern);
     let records = state.store.damage_records(id, area.as_deref()).await?;
     Ok(Json(records.into_iter().filter(|r| actor.user.can_reach(&r.area_code)).collect()))
@@ -700,7 +580,7 @@ async fn record_damage(
     Json(body): Json<Value>,
 ) -> AppResult<(StatusCode, Json<DamageRecord>)> {
     actor.require_role(&[Role::Reporter, Role::Assessor, Role::Manager])?;
-    let event = event_or_404(&state, id).await?;
+    let event = event_or_404(&*state.store, id).await?;
     let input: DamageInput = parse_body(body)?;
     let household = match state.store.get_household(input.household_id).await? {
         Some(h) => h,
@@ -737,10 +617,14 @@ async fn record_damage(
         _ => {}
     }
     if input.transitional_persons > household.members {
-        problems.push(FieldError::new("transitional_persons", format!("the household has {} members", household.members)));
+        problems
+            .push(FieldError::new("transitional_persons", format!("the household has {} members", household.members)));
     }
     if input.dead + input.missing > household.members {
-        problems.push(FieldError::new("dead", format!("dead and missing exceed the household's {} members", household.members)));
+        problems.push(FieldError::new(
+            "dead",
+            format!("dead and missing exceed the household's {} members", household.members),
+        ));
     }
     let mut exclusions = input.exclusions.clone();
     exclusions.sort();
@@ -748,7 +632,12 @@ async fn record_damage(
     if !problems.is_empty() {
         return Err(AppError::invalid("invalid damage record", problems));
     }
-    let existed = state.store.damage_records(id, Some(&household.area_code)).await?.into_iter().find(|r| r.household_id == household.id);
+    let existed = state
+        .store
+        .damage_records(id, Some(&household.area_code))
+        .await?
+        .into_iter()
+        .find(|r| r.household_id == household.id);
     let damage = NewDamage {
         event_id: id,
         household_id: household.id,
@@ -770,7 +659,8 @@ async fn record_damage(
         audit = audit.with_before(before);
     }
     let record_id = state.store.upsert_damage(&damage, &audit).await?;
-    let stored = state.store.damage_records(id, Some(&household.area_code)).await?.into_iter().find(|r| r.id == record_id);
+    let stored =
+        state.store.damage_records(id, Some(&household.area_code)).await?.into_iter().find(|r| r.id == record_id);
     let stored = stored.ok_or_else(|| AppError::NotFound("damage record vanished".into()))?;
     Ok((if existed.is_some() { StatusCode::OK } else { StatusCode::CREATED }, Json(stored)))
 }
@@ -860,9 +750,10 @@ async fn damage_summary(
     if !matches!(level.as_str(), "township" | "county" | "city") {
         return Err(AppError::invalid_field("level", "township, county or city"));
     }
-    let event = event_or_404(&state, id).await?;
-    let summarized = crate::disasters::http::summarize(&state, &event).await?;
-    let parents: HashMap<&str, Option<&str>> = summarized.areas.iter().map(|a| (a.code.as_str(), a.parent_code.as_deref())).collect();
+    let event = event_or_404(&*state.store, id).await?;
+    let summarized = crate::disasters::service::summarize(&*state.store, &state.settings, &event).await?;
+    let parents: HashMap<&str, Option<&str>> =
+        summarized.areas.iter().map(|a| (a.code.as_str(), a.parent_code.as_deref())).collect();
     let mut rollup: HashMap<String, (i64, i64, BTreeMap<Indicator, i64>)> = HashMap::new();
     for record in state.store.damage_records(id, None).await? {
         let figures = record_figures(&record);

@@ -1,5 +1,5 @@
 //! Resident identity numbers (公民身份号码, GB 11643-1999) and the masked forms shown to people
-//! without need (DESIGN.md, data rules). Pure functions: no keys, no I/O.
+//! without need (docs/domain/privacy.md#identity-numbers, #masking). Pure functions: no keys, no I/O.
 //!
 //! An ID number has 18 characters: a 6-digit address code, an 8-digit birth date (YYYYMMDD), a
 //! 3-digit sequence and a check character computed over the first 17 digits (ISO 7064 MOD 11-2):

@@ -125,7 +125,10 @@ struct TableRow {
 }
 
 /// Finds the header row, maps its columns, and visits the data rows after it.
-fn visit_table(table: impl Iterator<Item = Result<TableRow, FileError>>, visit: &mut dyn FnMut(RawRow)) -> Result<usize, FileError> {
+fn visit_table(
+    table: impl Iterator<Item = Result<TableRow, FileError>>,
+    visit: &mut dyn FnMut(RawRow),
+) -> Result<usize, FileError> {
     let mut rows = table.filter(|r| r.as_ref().map_or(true, |row| row.cells.iter().any(|c| !c.trim().is_empty())));
     let Some(TableRow { cells: headers, .. }) = rows.next().transpose()? else {
         return Err(file_error("file", "the file is empty"));
@@ -141,16 +144,26 @@ fn visit_table(table: impl Iterator<Item = Result<TableRow, FileError>>, visit: 
             index.push((i, column));
         }
     }
-    let missing: Vec<&str> =
-        COLUMNS[..REQUIRED].iter().map(|(c, names)| (c, names[1])).filter(|(c, _)| !seen.contains(*c)).map(|(c, _)| *c).collect();
+    let missing: Vec<&str> = COLUMNS[..REQUIRED]
+        .iter()
+        .map(|(c, names)| (c, names[1]))
+        .filter(|(c, _)| !seen.contains(*c))
+        .map(|(c, _)| *c)
+        .collect();
     if !missing.is_empty() {
         let expected: Vec<String> = COLUMNS.iter().map(|(c, names)| format!("{c} ({})", names[1])).collect();
-        return Err(file_error("header", format!("missing column(s): {}; the columns are {}", missing.join(", "), expected.join(", "))));
+        return Err(file_error(
+            "header",
+            format!("missing column(s): {}; the columns are {}", missing.join(", "), expected.join(", ")),
+        ));
     }
     let mut count = 0;
     for row in rows {
         let TableRow { line, mut cells, read_fraction } = row?;
-        let values = index.iter().map(|(i, column)| (*column, cells.get_mut(*i).map(std::mem::take).unwrap_or_default())).collect();
+        let values = index
+            .iter()
+            .map(|(i, column)| (*column, cells.get_mut(*i).map(std::mem::take).unwrap_or_default()))
+            .collect();
         visit(RawRow { row: line, values, read_fraction });
         count += 1;
     }
@@ -159,8 +172,8 @@ fn visit_table(table: impl Iterator<Item = Result<TableRow, FileError>>, visit: 
 
 fn xlsx_rows(bytes: &[u8], visit: &mut dyn FnMut(RawRow)) -> Result<usize, FileError> {
     use calamine::{Data, Reader, Xlsx};
-    let mut workbook: Xlsx<_> =
-        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| file_error("file", format!("not a readable XLSX file: {e}")))?;
+    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e| file_error("file", format!("not a readable XLSX file: {e}")))?;
     let range = workbook
         .worksheet_range_at(0)
         .ok_or_else(|| file_error("file", "the workbook has no sheet"))?
@@ -334,11 +347,17 @@ impl Checker<'_> {
                 }
             }
             (Some(_), Some(_)) => {
-                problems.push(FieldError::new("lon", "the location must lie in China (WGS84 longitude 73–136, latitude 3–54)"));
+                problems.push(FieldError::new(
+                    "lon",
+                    "the location must lie in China (WGS84 longitude 73–136, latitude 3–54)",
+                ));
                 None
             }
             _ => {
-                problems.push(FieldError::new(if lon.is_none() { "lon" } else { "lat" }, "give both longitude and latitude, or neither"));
+                problems.push(FieldError::new(
+                    if lon.is_none() { "lon" } else { "lat" },
+                    "give both longitude and latitude, or neither",
+                ));
                 None
             }
         }
@@ -391,7 +410,10 @@ impl Checker<'_> {
             "" => HouseholdType::General,
             text => HouseholdType::parse(text).unwrap_or_else(|| {
                 let known: Vec<&str> = HouseholdType::ALL.iter().map(|t| t.label_zh()).collect();
-                problems.push(FieldError::new("household_type", format!("unknown household type {text:?}; one of {}", known.join(", "))));
+                problems.push(FieldError::new(
+                    "household_type",
+                    format!("unknown household type {text:?}; one of {}", known.join(", ")),
+                ));
                 HouseholdType::General
             }),
         };
@@ -409,8 +431,11 @@ impl Checker<'_> {
             }),
         };
         let (lon, lat) = (coordinate("lon", &mut problems), coordinate("lat", &mut problems));
-        let cell =
-            if problems.iter().any(|p| p.field == "lon" || p.field == "lat") { None } else { self.location(lon, lat, &mut problems) };
+        let cell = if problems.iter().any(|p| p.field == "lon" || p.field == "lat") {
+            None
+        } else {
+            self.location(lon, lat, &mut problems)
+        };
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -434,7 +459,9 @@ impl Checker<'_> {
 /// `3`, ` 3 `, `3.0` (spreadsheets) → 3; `-1` → -1; `2.5`, `three` → None.
 fn parse_whole(text: &str) -> Option<i64> {
     let text = text.trim();
-    text.parse::<i64>().ok().or_else(|| text.parse::<f64>().ok().filter(|f| f.fract() == 0.0 && f.abs() < 1e9).map(|f| f as i64))
+    text.parse::<i64>()
+        .ok()
+        .or_else(|| text.parse::<f64>().ok().filter(|f| f.fract() == 0.0 && f.abs() < 1e9).map(|f| f as i64))
 }
 
 /// `低保;医疗救助@2023-05-01` — programme names (Chinese or codes) separated by semicolons,
@@ -444,7 +471,8 @@ pub fn parse_programmes(text: &str, today: NaiveDate) -> Result<Vec<Enrolment>, 
     for item in text.split([';', '；', '、']).map(str::trim).filter(|s| !s.is_empty()) {
         let (name, since) = match item.split_once(['@', ':', '：']) {
             Some((name, date)) => {
-                let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| format!("{item:?}: the date is YYYY-MM-DD"))?;
+                let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+                    .map_err(|_| format!("{item:?}: the date is YYYY-MM-DD"))?;
                 (name.trim(), date)
             }
             None => (item, today),
@@ -473,10 +501,16 @@ mod tests {
     }
 
     fn checker<'a>(areas: &'a HashMap<String, String>, reach: &'a (dyn Fn(&str) -> bool + Sync)) -> Checker<'a> {
-        Checker { areas, can_reach: reach, resolution: Resolution::Seven, today: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap() }
+        Checker {
+            areas,
+            can_reach: reach,
+            resolution: Resolution::Seven,
+            today: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+        }
     }
 
-    const HEADER: &str = "head_name,head_id_number,members,area_code,address,household_type,programmes,bank_account,lon,lat\n";
+    const HEADER: &str =
+        "head_name,head_id_number,members,area_code,address,household_type,programmes,bank_account,lon,lat\n";
 
     #[test]
     fn utf8_with_bom_and_gbk_decode_to_the_same_text() {
@@ -493,7 +527,8 @@ mod tests {
 
     #[test]
     fn headers_in_either_language_map_to_columns() {
-        let chinese = "户主姓名,身份证号,家庭人口,区划代码,家庭住址,备注\n张某甲,11010519491231002X,3,360425100,某村1号,x\n";
+        let chinese =
+            "户主姓名,身份证号,家庭人口,区划代码,家庭住址,备注\n张某甲,11010519491231002X,3,360425100,某村1号,x\n";
         let rows = read_rows(chinese.as_bytes(), FileKind::Csv).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].row, 2);
@@ -534,7 +569,9 @@ mod tests {
         assert!(good.cell.is_some());
         let bad = checker.row(&rows[1]).unwrap_err();
         let fields: Vec<&str> = bad.iter().map(|p| p.field.as_str()).collect();
-        for field in ["head_id_number", "members", "area_code", "address", "household_type", "programmes", "bank_account", "lat"] {
+        for field in
+            ["head_id_number", "members", "area_code", "address", "household_type", "programmes", "bank_account", "lat"]
+        {
             assert!(fields.contains(&field), "{field} in {fields:?}");
         }
         assert!(bad.iter().all(|p| !p.reason.contains("110105194912310021")), "reasons never repeat the ID number");
@@ -559,7 +596,8 @@ mod tests {
     fn xlsx_files_are_read_from_the_first_sheet() {
         let mut workbook = rust_xlsxwriter::Workbook::new();
         let sheet = workbook.add_worksheet();
-        for (c, h) in ["户主姓名", "身份证号", "家庭人口", "区划代码", "家庭住址"].iter().enumerate() {
+        for (c, h) in ["户主姓名", "身份证号", "家庭人口", "区划代码", "家庭住址"].iter().enumerate()
+        {
             sheet.write_string(0, c as u16, *h).unwrap();
         }
         sheet.write_string(1, 0, "张某甲").unwrap();

@@ -1,4 +1,4 @@
-//! Households (DOMAIN.md §3.1, §4): the registry that aid ends at, per-event damage records,
+//! Households (docs/domain/households.md): the registry that aid ends at, per-event damage records,
 //! grant lists for the four aid types with their workflow and public disclosure (公示), the
 //! 一卡通 payment file, and hand-offs to the other social-assistance programmes.
 //!
@@ -11,17 +11,15 @@
 //!   departments' read-only tokens and their hand-off endpoint;
 //! - `demo.rs`: synthetic households for the demo flood.
 
-pub mod demo;
 #[cfg(test)]
 mod fixtures;
-pub mod grants;
-pub mod handoff;
 pub mod http;
 pub mod idnumber;
 pub mod import;
 pub mod pii;
 pub mod progress;
 pub mod rules;
+pub mod service;
 pub mod store;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -29,10 +27,10 @@ use serde::{Deserialize, Serialize};
 use sqlx::types::Json;
 use utoipa::ToSchema;
 
-pub use crate::disasters::{enum_text, parse_enum};
+use crate::text_enum::{enum_text, parse_enum};
 pub use pii::warn_if_default_keys;
 
-/// 家庭类型 (DOMAIN.md §4.3: 五保/特困, 低保, 优抚, 残疾, 一般户).
+/// 家庭类型 (docs/domain/households.md#household-types: 五保/特困, 低保, 优抚, 残疾, 一般户).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HouseholdType {
@@ -100,7 +98,8 @@ pub enum Programme {
 }
 
 impl Programme {
-    pub const ALL: [Self; 7] = [Self::Dibao, Self::Tekun, Self::Medical, Self::Education, Self::Housing, Self::Employment, Self::Temporary];
+    pub const ALL: [Self; 7] =
+        [Self::Dibao, Self::Tekun, Self::Medical, Self::Education, Self::Housing, Self::Employment, Self::Temporary];
 
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -203,6 +202,11 @@ impl HouseholdRow {
     }
 }
 
+/// Full names are for the managers and admins of the household's area; everyone else sees 张*明.
+pub fn sees_names(user: &crate::auth::User, area_code: &str) -> bool {
+    matches!(user.role, crate::auth::Role::Admin | crate::auth::Role::Manager) && user.can_reach(area_code)
+}
+
 /// A household as the API shows it. Names are masked for readers without need; the ID number
 /// and bank account are always masked.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -257,7 +261,7 @@ impl Household {
     }
 }
 
-/// 房屋损坏程度 (DOMAIN.md §1.5).
+/// 房屋损坏程度 (docs/domain/loss-reports.md#house-damage-grades).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HouseDamage {
@@ -281,7 +285,7 @@ impl HouseDamage {
     }
 }
 
-/// Why a damaged house does not qualify for rebuild aid (DOMAIN.md §3.1, "Eligibility exclusions").
+/// Why a damaged house does not qualify for rebuild aid (docs/domain/relief-standards.md#rebuild-aid-exclusions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Exclusion {
@@ -360,87 +364,4 @@ impl TryFrom<String> for DamageText {
     fn try_from(text: String) -> Result<Self, String> {
         parse_enum(text).map(DamageText)
     }
-}
-
-/// Grant list workflow (DESIGN.md, workflows): draft → submitted → approved → published (公示) →
-/// paid; a reviewer's rejection returns a submitted list to draft; a list not yet published can be
-/// cancelled, which frees its households.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ListStatus {
-    Draft,
-    Submitted,
-    Approved,
-    Published,
-    Paid,
-    Cancelled,
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct GrantListRow {
-    pub id: i64,
-    pub event_id: i64,
-    pub aid_type: String,
-    pub area_code: String,
-    pub status: String,
-    pub author_id: i64,
-    pub author_name: String,
-    pub reviewer_name: Option<String>,
-    pub return_reason: Option<String>,
-    pub total_fen: i64,
-    pub households: i64,
-    pub disclosure_start: Option<DateTime<Utc>>,
-    pub disclosure_end: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub approved_at: Option<DateTime<Utc>>,
-    pub paid_at: Option<DateTime<Utc>>,
-    pub paid_by: Option<String>,
-}
-
-impl GrantListRow {
-    pub fn status(&self) -> ListStatus {
-        parse_enum(self.status.clone()).unwrap_or(ListStatus::Draft)
-    }
-    pub fn aid(&self) -> AidType {
-        parse_enum(self.aid_type.clone()).unwrap_or(AidType::Emergency)
-    }
-}
-
-/// One line of a grant list, with the household fields lists show.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct GrantRow {
-    pub id: i64,
-    pub list_id: i64,
-    pub household_id: i64,
-    pub amount_fen: i64,
-    pub reason: String,
-    pub priority: bool,
-    pub line_no: i64,
-    /// listed, or under_review after an objection
-    pub status: String,
-    pub head_name: String,
-    pub name_masked: String,
-    pub id_masked: String,
-    pub area_code: String,
-    pub members: i64,
-}
-
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
-pub struct Objection {
-    pub id: i64,
-    pub list_id: i64,
-    /// The disclosed line objected to, if the objection names one.
-    pub grant_id: Option<i64>,
-    pub text: String,
-    /// How to reach the objector, if given (shown to staff only).
-    pub contact: Option<String>,
-    /// open or answered
-    pub status: String,
-    /// dismissed (the grant stands) or withdrawn (the grant is removed from the list)
-    pub decision: Option<String>,
-    pub answer: Option<String>,
-    pub answered_by: Option<String>,
-    pub answered_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
 }

@@ -1,4 +1,4 @@
-//! Personal data at rest (DESIGN.md, data rules): ID numbers are kept as a keyed hash
+//! Personal data at rest (docs/domain/privacy.md#storage): ID numbers are kept as a keyed hash
 //! (HMAC-SHA256) for matching and deduplication, a masked form for display, and the full value
 //! encrypted (AES-256-GCM) for the one place that needs it, the 一卡通 payment file. Bank
 //! accounts are kept masked and encrypted the same way. Keys come from configuration
@@ -13,10 +13,7 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::config::Settings;
-
-pub const DEV_HASH_KEY: &str = "jiuzai-development-id-hash-key--do-not-use-in-production";
-pub const DEV_ENCRYPTION_KEY: &str = "6a69757a61692d646576656c6f706d656e742d6b65792d6e6f742d736563726574";
+use crate::config::{DEV_ENCRYPTION_KEY, DEV_HASH_KEY, Settings};
 
 /// Ciphertexts carry a version prefix so keys or algorithms can be rotated later.
 const PREFIX: &str = "v1:";

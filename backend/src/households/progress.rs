@@ -97,7 +97,10 @@ mod tests {
         let progress = board.start(7, "upload-0001");
         progress.read(40, 0.25);
         progress.stored(30);
-        assert_eq!(board.get(7, "upload-0001"), Some(ProgressView { rows_read: 40, fraction_read: 0.25, rows_stored: 30, finished: false }));
+        assert_eq!(
+            board.get(7, "upload-0001"),
+            Some(ProgressView { rows_read: 40, fraction_read: 0.25, rows_stored: 30, finished: false })
+        );
         assert_eq!(board.get(8, "upload-0001"), None, "another user");
         assert_eq!(board.get(7, "upload-0002"), None);
         progress.read(160, 1.5);

@@ -35,7 +35,10 @@ pub struct DamageFacts {
 impl DamageFacts {
     /// Any loss at all: the household counts as affected (受灾).
     pub fn affected(&self) -> bool {
-        self.house != HouseDamage::None || self.crop_total_loss || self.transitional_persons > 0 || self.dead + self.missing > 0
+        self.house != HouseDamage::None
+            || self.crop_total_loss
+            || self.transitional_persons > 0
+            || self.dead + self.missing > 0
     }
 
     pub fn house_lost(&self) -> bool {
@@ -43,10 +46,12 @@ impl DamageFacts {
     }
 }
 
-/// Priority groups (DOMAIN.md §3.1): 低保, 特困 (五保), 优抚 and disabled households.
+/// Priority groups (docs/domain/relief-standards.md#priority-groups): 低保, 特困 (五保), 优抚 and disabled households.
 pub fn is_priority(household: &HouseholdFacts) -> bool {
-    matches!(household.kind, HouseholdType::Dibao | HouseholdType::Tekun | HouseholdType::Youfu | HouseholdType::Disabled)
-        || household.disabled_member
+    matches!(
+        household.kind,
+        HouseholdType::Dibao | HouseholdType::Tekun | HouseholdType::Youfu | HouseholdType::Disabled
+    ) || household.disabled_member
         || household.programmes.contains(&Programme::Dibao)
         || household.programmes.contains(&Programme::Tekun)
 }
@@ -72,7 +77,12 @@ fn ineligible(rule: &'static str, message: impl Into<String>) -> Ineligible {
 }
 
 /// The amount and reason for `aid`, or the rule that excludes the household.
-pub fn assess(standards: &Standards, aid: AidType, household: &HouseholdFacts, damage: Option<&DamageFacts>) -> Result<Entitlement, Ineligible> {
+pub fn assess(
+    standards: &Standards,
+    aid: AidType,
+    household: &HouseholdFacts,
+    damage: Option<&DamageFacts>,
+) -> Result<Entitlement, Ineligible> {
     let priority = is_priority(household);
     let Some(damage) = damage else {
         return Err(ineligible("damage.no_record", "the household has no damage record for this event"));
@@ -98,10 +108,16 @@ pub fn assess(standards: &Standards, aid: AidType, household: &HouseholdFacts, d
             if damage.transitional_persons <= 0 {
                 return Err(ineligible("transitional.no_persons", "no member needs transitional aid"));
             }
-            let (per, days) = (standards.get(StandardKey::TransitionalPerPersonDay), standards.get(StandardKey::TransitionalDays));
+            let (per, days) =
+                (standards.get(StandardKey::TransitionalPerPersonDay), standards.get(StandardKey::TransitionalDays));
             (
                 damage.transitional_persons * per * days,
-                format!("{}人 × {}/天 × {days}天（{}）", damage.transitional_persons, yuan(per), damage.house.label_zh()),
+                format!(
+                    "{}人 × {}/天 × {days}天（{}）",
+                    damage.transitional_persons,
+                    yuan(per),
+                    damage.house.label_zh()
+                ),
             )
         }
         AidType::Reconstruction => {
@@ -114,14 +130,18 @@ pub fn assess(standards: &Standards, aid: AidType, household: &HouseholdFacts, d
                         Exclusion::SecondHome => "reconstruction.excluded.second_home",
                         Exclusion::RebuiltOrBoughtElsewhere => "reconstruction.excluded.rebuilt_or_bought_elsewhere",
                     },
-                    message: format!("rebuild aid excludes {} (DOMAIN.md §3.1)", exclusion.label_zh()),
+                    message: format!("rebuild aid excludes {} (docs/domain/relief-standards.md)", exclusion.label_zh()),
                 });
             }
             if damage.house == HouseDamage::None {
                 return Err(ineligible("reconstruction.no_house_damage", "the house is not damaged"));
             }
             let aid = housing_aid(standards, damage.house_lost(), 1, damage.rooms);
-            let rate = if aid.standard == StandardKey::RebuildPerRoom || aid.standard == StandardKey::RepairPerRoom { "每间" } else { "每户" };
+            let rate = if aid.standard == StandardKey::RebuildPerRoom || aid.standard == StandardKey::RepairPerRoom {
+                "每间"
+            } else {
+                "每户"
+            };
             (aid.amount_fen, format!("{}{}间，{rate}{}", damage.house.label_zh(), damage.rooms, yuan(aid.rate_fen)))
         }
         AidType::WinterSpring => {
@@ -171,7 +191,13 @@ mod tests {
 
     #[test]
     fn emergency_aid_is_per_person() {
-        let got = assess(&Standards::default(), AidType::Emergency, &household(HouseholdType::General, 4), Some(&damage(HouseDamage::General))).unwrap();
+        let got = assess(
+            &Standards::default(),
+            AidType::Emergency,
+            &household(HouseholdType::General, 4),
+            Some(&damage(HouseDamage::General)),
+        )
+        .unwrap();
         assert_eq!(got.amount_fen, 4 * 30_000);
         assert_eq!(got.reason, "4人 × ¥300");
         assert!(!got.priority);
@@ -181,9 +207,15 @@ mod tests {
     fn no_record_or_no_loss_means_no_aid() {
         let h = household(HouseholdType::Dibao, 2);
         assert_eq!(assess(&Standards::default(), AidType::Emergency, &h, None).unwrap_err().rule, "damage.no_record");
-        assert_eq!(assess(&Standards::default(), AidType::Emergency, &h, Some(&damage(HouseDamage::None))).unwrap_err().rule, "damage.not_affected");
+        assert_eq!(
+            assess(&Standards::default(), AidType::Emergency, &h, Some(&damage(HouseDamage::None))).unwrap_err().rule,
+            "damage.not_affected"
+        );
         let crops = DamageFacts { crop_total_loss: true, ..damage(HouseDamage::None) };
-        assert!(assess(&Standards::default(), AidType::Emergency, &h, Some(&crops)).is_ok(), "a total crop loss is a loss");
+        assert!(
+            assess(&Standards::default(), AidType::Emergency, &h, Some(&crops)).is_ok(),
+            "a total crop loss is a loss"
+        );
     }
 
     #[test]
@@ -196,20 +228,40 @@ mod tests {
         let severe = DamageFacts { house: HouseDamage::Severe, ..lost.clone() };
         assert!(assess(&Standards::default(), AidType::Transitional, &h, Some(&severe)).is_ok());
         let general = DamageFacts { house: HouseDamage::General, ..lost.clone() };
-        assert_eq!(assess(&Standards::default(), AidType::Transitional, &h, Some(&general)).unwrap_err().rule, "transitional.house_not_lost");
+        assert_eq!(
+            assess(&Standards::default(), AidType::Transitional, &h, Some(&general)).unwrap_err().rule,
+            "transitional.house_not_lost"
+        );
         let elsewhere = DamageFacts { has_other_home: true, ..lost.clone() };
-        assert_eq!(assess(&Standards::default(), AidType::Transitional, &h, Some(&elsewhere)).unwrap_err().rule, "transitional.has_other_home");
+        assert_eq!(
+            assess(&Standards::default(), AidType::Transitional, &h, Some(&elsewhere)).unwrap_err().rule,
+            "transitional.has_other_home"
+        );
         let nobody = DamageFacts { transitional_persons: 0, ..lost };
-        assert_eq!(assess(&Standards::default(), AidType::Transitional, &h, Some(&nobody)).unwrap_err().rule, "transitional.no_persons");
+        assert_eq!(
+            assess(&Standards::default(), AidType::Transitional, &h, Some(&nobody)).unwrap_err().rule,
+            "transitional.no_persons"
+        );
     }
 
     #[test]
     fn reconstruction_goes_by_damage_grade_with_the_exclusions() {
         let h = household(HouseholdType::General, 3);
-        for (house, fen) in [(HouseDamage::Collapsed, 2_000_000), (HouseDamage::Severe, 2_000_000), (HouseDamage::General, 200_000)] {
-            assert_eq!(assess(&Standards::default(), AidType::Reconstruction, &h, Some(&damage(house))).unwrap().amount_fen, fen, "{house:?}");
+        for (house, fen) in
+            [(HouseDamage::Collapsed, 2_000_000), (HouseDamage::Severe, 2_000_000), (HouseDamage::General, 200_000)]
+        {
+            assert_eq!(
+                assess(&Standards::default(), AidType::Reconstruction, &h, Some(&damage(house))).unwrap().amount_fen,
+                fen,
+                "{house:?}"
+            );
         }
-        assert_eq!(assess(&Standards::default(), AidType::Reconstruction, &h, Some(&damage(HouseDamage::Collapsed))).unwrap().reason, "倒塌3间，每户¥20000");
+        assert_eq!(
+            assess(&Standards::default(), AidType::Reconstruction, &h, Some(&damage(HouseDamage::Collapsed)))
+                .unwrap()
+                .reason,
+            "倒塌3间，每户¥20000"
+        );
         let cases = [
             (Exclusion::AuxiliaryRoom, "reconstruction.excluded.auxiliary_room"),
             (Exclusion::TemporaryBuilding, "reconstruction.excluded.temporary_building"),
@@ -219,17 +271,26 @@ mod tests {
         ];
         for (exclusion, rule) in cases {
             let excluded = DamageFacts { exclusions: vec![exclusion], ..damage(HouseDamage::Collapsed) };
-            assert_eq!(assess(&Standards::default(), AidType::Reconstruction, &h, Some(&excluded)).unwrap_err().rule, rule);
+            assert_eq!(
+                assess(&Standards::default(), AidType::Reconstruction, &h, Some(&excluded)).unwrap_err().rule,
+                rule
+            );
         }
         let crops_only = DamageFacts { crop_total_loss: true, ..damage(HouseDamage::None) };
-        assert_eq!(assess(&Standards::default(), AidType::Reconstruction, &h, Some(&crops_only)).unwrap_err().rule, "reconstruction.no_house_damage");
+        assert_eq!(
+            assess(&Standards::default(), AidType::Reconstruction, &h, Some(&crops_only)).unwrap_err().rule,
+            "reconstruction.no_house_damage"
+        );
     }
 
     #[test]
     fn winter_spring_aid_needs_need() {
         let general = household(HouseholdType::General, 3);
         let hit = damage(HouseDamage::General);
-        assert_eq!(assess(&Standards::default(), AidType::WinterSpring, &general, Some(&hit)).unwrap_err().rule, "winter_spring.not_in_need");
+        assert_eq!(
+            assess(&Standards::default(), AidType::WinterSpring, &general, Some(&hit)).unwrap_err().rule,
+            "winter_spring.not_in_need"
+        );
         let poor = household(HouseholdType::Dibao, 3);
         let got = assess(&Standards::default(), AidType::WinterSpring, &poor, Some(&hit)).unwrap();
         assert_eq!(got.amount_fen, 3 * 13_000);
@@ -250,9 +311,11 @@ mod tests {
         assert!(is_priority(&disabled_member));
         let enrolled = HouseholdFacts { programmes: [Programme::Dibao].into(), ..household(HouseholdType::General, 2) };
         assert!(is_priority(&enrolled));
-        let medical = HouseholdFacts { programmes: [Programme::Medical].into(), ..household(HouseholdType::General, 2) };
+        let medical =
+            HouseholdFacts { programmes: [Programme::Medical].into(), ..household(HouseholdType::General, 2) };
         assert!(!is_priority(&medical));
-        let mut keys = [order_key(false, "360425100", 1), order_key(true, "360425200", 9), order_key(true, "360425100", 5)];
+        let mut keys =
+            [order_key(false, "360425100", 1), order_key(true, "360425200", 9), order_key(true, "360425100", 5)];
         keys.sort();
         assert_eq!(keys.map(|k| k.2), [5, 9, 1], "priority first, then area, then household");
     }

@@ -3,8 +3,6 @@
 
 mod middleware;
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
@@ -22,31 +20,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::throttle::LoginThrottle;
-use crate::config::Settings;
-use crate::db::SharedStore;
 use crate::error::{AppError, AppResult};
-
-#[derive(Clone)]
-pub struct AppState {
-    pub store: SharedStore,
-    pub settings: Arc<Settings>,
-    pub throttle: Arc<LoginThrottle>,
-    pub travel: Arc<crate::plans::travel::TravelCache>,
-    pub sessions: crate::auth::SessionCache,
-    pub references: crate::depots::cache::ReferenceCache,
-    /// Household imports in progress, for their importers to poll.
-    pub imports: crate::households::progress::ImportBoard,
-}
-
-impl AppState {
-    pub fn new(store: SharedStore, settings: Settings) -> Self {
-        let throttle = Arc::new(LoginThrottle::new(settings.login_max_failures, settings.login_window()));
-        let sessions = crate::auth::SessionCache::new(std::time::Duration::from_secs(settings.session_cache_seconds));
-        let references = crate::depots::cache::ReferenceCache::new(std::time::Duration::from_secs(settings.reference_cache_seconds));
-        Self { store, settings: Arc::new(settings), throttle, travel: Default::default(), sessions, references, imports: Default::default() }
-    }
-}
+use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -72,7 +47,10 @@ struct BearerAuth;
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
         let department = HttpBuilder::new()
             .scheme(HttpAuthScheme::Bearer)
             .description(Some("a department's read-only hand-off token (jzh_…) from POST /api/v1/handoff-tokens"))
@@ -92,6 +70,8 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::disasters::http::routes())
         .merge(crate::funds::http::routes())
         .merge(crate::households::http::routes())
+        .merge(crate::grants::http::routes())
+        .merge(crate::grants::handoff::routes())
         .merge(crate::plans::http::routes())
 }
 
@@ -120,9 +100,10 @@ fn document_common_errors(openapi: &mut utoipa::openapi::OpenApi) {
             if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
                 statuses.push("401");
             }
-            let has_path_or_query = operation.parameters.iter().flatten().any(|p| {
-                matches!(p, RefOr::T(p) if matches!(p.parameter_in, ParameterIn::Path | ParameterIn::Query))
-            });
+            let has_path_or_query =
+                operation.parameters.iter().flatten().any(
+                    |p| matches!(p, RefOr::T(p) if matches!(p.parameter_in, ParameterIn::Path | ParameterIn::Query)),
+                );
             if has_path_or_query {
                 statuses.extend(["400", "404", "422"]);
             }

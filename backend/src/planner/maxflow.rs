@@ -40,7 +40,8 @@ impl FlowNetwork {
             (head[backward], partner[backward]) = (tail as u32, forward);
             position.push(forward);
         }
-        let network = Self { first_arc, head, partner, residual, level: vec![UNREACHED; nodes], next_arc: vec![0; nodes] };
+        let network =
+            Self { first_arc, head, partner, residual, level: vec![UNREACHED; nodes], next_arc: vec![0; nodes] };
         (network, position)
     }
 

@@ -304,7 +304,8 @@ impl Flows {
                 let source_side = self.network.reachable_from(Nodes::SOURCE);
                 let held: i64 = (0..nodes.depots).filter(|&d| !source_side[nodes.depot(d)]).map(|d| supply[d]).sum();
                 let fixed: i64 = (0..nodes.areas).filter(|&a| !source_side[nodes.area(a)]).map(|a| targets[a]).sum();
-                let cut: Vec<i64> = members.iter().filter(|&&a| !source_side[nodes.area(a)]).map(|&a| demand[a]).collect();
+                let cut: Vec<i64> =
+                    members.iter().filter(|&&a| !source_side[nodes.area(a)]).map(|&a| demand[a]).collect();
                 fill = largest_fill(&cut, held - fixed);
                 self.network.restore(&met_so_far);
             }
@@ -368,11 +369,12 @@ fn cheapest_routing(instance: &Instance, targets: &[i64], delivered: i64) -> Vec
             cost: instance.weight(r.area) * i64::from(r.minutes),
         })
         .collect();
-    arcs.extend(
-        (0..nodes.depots)
-            .filter(|&d| supply[d] > 0)
-            .map(|d| Arc { tail: Nodes::SOURCE, head: nodes.depot(d), capacity: supply[d], cost: 0 }),
-    );
+    arcs.extend((0..nodes.depots).filter(|&d| supply[d] > 0).map(|d| Arc {
+        tail: Nodes::SOURCE,
+        head: nodes.depot(d),
+        capacity: supply[d],
+        cost: 0,
+    }));
     arcs.extend(instance.reachable_areas().map(|a| Arc {
         tail: nodes.area(a),
         head: nodes.sink(),
@@ -411,7 +413,8 @@ mod tests {
 
     #[test]
     fn short_supply_is_split_fairly() {
-        let plan = plan_item(&problem(&[12], &[area(10, 0), area(10, 0), area(4, 0)], &[&[Some(10), Some(20), Some(30)]]));
+        let plan =
+            plan_item(&problem(&[12], &[area(10, 0), area(10, 0), area(4, 0)], &[&[Some(10), Some(20), Some(30)]]));
         assert_eq!(plan.allocated, [5, 5, 2]);
         assert_eq!(fills(&plan), [(0, 1, 2)]);
         assert_eq!(plan.total_delivered, 12);
@@ -422,14 +425,19 @@ mod tests {
     fn integer_targets_round_up_from_the_fill() {
         // λ = 1/2 would need 5 + 3 + 3 = 11 > 10; λ* = 2/5 gives targets 4, 2, 2 and the 2 units
         // left go to the nearest area.
-        let plan = plan_item(&problem(&[10], &[area(10, 0), area(5, 0), area(5, 0)], &[&[Some(30), Some(10), Some(20)]]));
+        let plan =
+            plan_item(&problem(&[10], &[area(10, 0), area(5, 0), area(5, 0)], &[&[Some(30), Some(10), Some(20)]]));
         assert_eq!(fills(&plan), [(0, 2, 5)]);
         assert_eq!(plan.allocated, [4, 4, 2]);
     }
 
     #[test]
     fn an_unreachable_area_is_reported_and_does_not_sink_its_tier() {
-        let plan = plan_item(&problem(&[6, 0], &[area(4, 1), area(4, 1), area(5, 1)], &[&[Some(5), Some(5), None], &[None, None, Some(1)]]));
+        let plan = plan_item(&problem(
+            &[6, 0],
+            &[area(4, 1), area(4, 1), area(5, 1)],
+            &[&[Some(5), Some(5), None], &[None, None, Some(1)]],
+        ));
         assert_eq!(plan.unreachable, [2]);
         assert_eq!(plan.allocated, [3, 3, 0]);
         assert_eq!(fills(&plan), [(1, 3, 4)]);
@@ -448,16 +456,23 @@ mod tests {
         let plan = plan_item(&problem(&[10, 10], &[area(2, 0), area(18, 0)], &[&[Some(5), None], &[Some(5), Some(5)]]));
         assert_eq!(fills(&plan), [(0, 5, 9)]);
         assert_eq!(plan.allocated, [2, 10]);
-        assert_eq!(plan.lines, [
-            Line { depot: 0, area: 0, quantity: 2, minutes: 5, late: false },
-            Line { depot: 1, area: 1, quantity: 10, minutes: 5, late: false },
-        ]);
+        assert_eq!(
+            plan.lines,
+            [
+                Line { depot: 0, area: 0, quantity: 2, minutes: 5, late: false },
+                Line { depot: 1, area: 1, quantity: 10, minutes: 5, late: false },
+            ]
+        );
         assert_eq!(plan.bottlenecks, [1]);
     }
 
     #[test]
     fn nearer_depots_serve_first_and_weights_decide_who_gets_them() {
-        let plan = plan_item(&problem(&[10, 10], &[area(5, 0), area(5, 0)], &[&[Some(10), Some(100)], &[Some(100), Some(10)]]));
+        let plan = plan_item(&problem(
+            &[10, 10],
+            &[area(5, 0), area(5, 0)],
+            &[&[Some(10), Some(100)], &[Some(100), Some(10)]],
+        ));
         let routes: Vec<(usize, usize, i64)> = plan.lines.iter().map(|l| (l.depot, l.area, l.quantity)).collect();
         assert_eq!(routes, [(0, 0, 5), (1, 1, 5)]);
         assert_eq!(plan.weighted_minutes, 100);
@@ -553,7 +568,8 @@ mod tests {
                 let rest = split(problem, amounts, area, depot + 1, left, still - take, memo);
                 left[depot] += take;
                 if let Some(rest) = rest {
-                    let cost = take * problem.demands[area].weight * i64::from(problem.minutes[depot][area].unwrap_or(0));
+                    let cost =
+                        take * problem.demands[area].weight * i64::from(problem.minutes[depot][area].unwrap_or(0));
                     best = Some(best.map_or(cost + rest, |b: i64| b.min(cost + rest)));
                 }
             }
@@ -572,7 +588,8 @@ mod tests {
         let demand: Vec<i64> = problem.demands.iter().map(|d| d.quantity.max(0)).collect();
         let areas = demand.len();
         let reaches = |depot: usize, area: usize| supply[depot] > 0 && problem.minutes[depot][area].is_some();
-        let eligible: Vec<bool> = (0..areas).map(|a| demand[a] > 0 && (0..supply.len()).any(|d| reaches(d, a))).collect();
+        let eligible: Vec<bool> =
+            (0..areas).map(|a| demand[a] > 0 && (0..supply.len()).any(|d| reaches(d, a))).collect();
         let tier_of: Vec<u8> = problem.demands.iter().map(|d| d.tier).collect();
         let mut tiers: Vec<u8> = (0..areas).filter(|&a| eligible[a]).map(|a| tier_of[a]).collect();
         tiers.sort_unstable_by(|a, b| b.cmp(a));
@@ -581,7 +598,10 @@ mod tests {
             (0u32..1 << areas).all(|subset| {
                 let inside = |a: usize| subset & (1 << a) != 0;
                 let wanted: i64 = (0..areas).filter(|&a| inside(a)).map(|a| amounts[a]).sum();
-                let held: i64 = (0..supply.len()).filter(|&d| (0..areas).any(|a| inside(a) && reaches(d, a))).map(|d| supply[d]).sum();
+                let held: i64 = (0..supply.len())
+                    .filter(|&d| (0..areas).any(|a| inside(a) && reaches(d, a)))
+                    .map(|d| supply[d])
+                    .sum();
                 wanted <= held
             })
         };
@@ -608,7 +628,8 @@ mod tests {
             }
         }
         let (fills, total) = best.expect("zero amounts are always feasible");
-        let cost = best_amounts.iter().filter_map(|amounts| cheapest(problem, &supply, amounts)).min().expect("feasible");
+        let cost =
+            best_amounts.iter().filter_map(|amounts| cheapest(problem, &supply, amounts)).min().expect("feasible");
         let tier_fill = tiers.iter().zip(fills).map(|(&tier, min_fill)| TierFill { tier, min_fill }).collect();
         (tier_fill, total, cost)
     }
@@ -638,7 +659,11 @@ mod tests {
         prop_assert_eq!(weighted, plan.weighted_minutes);
         for fill in &plan.tier_fill {
             let actual = (0..areas)
-                .filter(|&a| problem.demands[a].tier == fill.tier && problem.demands[a].quantity > 0 && !plan.unreachable.contains(&a))
+                .filter(|&a| {
+                    problem.demands[a].tier == fill.tier
+                        && problem.demands[a].quantity > 0
+                        && !plan.unreachable.contains(&a)
+                })
                 .map(|a| Ratio::new(plan.allocated[a], problem.demands[a].quantity))
                 .min();
             prop_assert_eq!(actual, Some(fill.min_fill));
@@ -652,7 +677,8 @@ mod tests {
     fn check_optimal_given_fills(problem: &ItemProblem, plan: &ItemPlan) -> Result<(), TestCaseError> {
         let (depots, areas) = (problem.supplies.len(), problem.demands.len());
         let nodes = Nodes { depots, areas };
-        let fill_of = |tier: u8| plan.tier_fill.iter().find(|t| t.tier == tier).map_or(Ratio::new(0, 1), |t| t.min_fill);
+        let fill_of =
+            |tier: u8| plan.tier_fill.iter().find(|t| t.tier == tier).map_or(Ratio::new(0, 1), |t| t.min_fill);
         let mut residual: Vec<(usize, usize, i64)> = Vec::new();
         let mut shipped = vec![0; depots];
         let mut on_route = HashMap::new();
@@ -668,7 +694,9 @@ mod tests {
                 residual.push((nodes.depot(depot), Nodes::SOURCE, 0));
             }
             for area in 0..areas {
-                let (Some(minutes), true) = (problem.minutes[depot][area], problem.supplies[depot] > 0) else { continue };
+                let (Some(minutes), true) = (problem.minutes[depot][area], problem.supplies[depot] > 0) else {
+                    continue;
+                };
                 let cost = problem.demands[area].weight * i64::from(minutes);
                 residual.push((nodes.depot(depot), nodes.area(area), cost));
                 if on_route.get(&(depot, area)).is_some_and(|q| *q > 0) {
@@ -678,7 +706,11 @@ mod tests {
         }
         for area in 0..areas {
             let demand = problem.demands[area];
-            let target = if plan.unreachable.contains(&area) { 0 } else { fill_of(demand.tier).ceil_times(demand.quantity.max(0)) };
+            let target = if plan.unreachable.contains(&area) {
+                0
+            } else {
+                fill_of(demand.tier).ceil_times(demand.quantity.max(0))
+            };
             prop_assert!(plan.allocated[area] >= target);
             if plan.allocated[area] < demand.quantity {
                 residual.push((nodes.area(area), nodes.sink(), 0));
@@ -720,20 +752,33 @@ mod tests {
 
     fn medium_problems() -> impl Strategy<Value = ItemProblem> {
         (2usize..=8, 5usize..=30).prop_flat_map(|(depots, areas)| {
-            let demand = (0i64..=60, 0u8..3, 1i64..=4).prop_map(|(quantity, tier, weight)| AreaDemand { quantity, tier, weight });
+            let demand = (0i64..=60, 0u8..3, 1i64..=4).prop_map(|(quantity, tier, weight)| AreaDemand {
+                quantity,
+                tier,
+                weight,
+            });
             let minutes = prop::option::weighted(0.8, 1u32..=300);
             (
                 prop::collection::vec(0i64..=150, depots),
                 prop::collection::vec(demand, areas),
                 prop::collection::vec(prop::collection::vec(minutes, areas), depots),
             )
-                .prop_map(|(supplies, demands, minutes)| ItemProblem { supplies, demands, minutes, deadline_minutes: 120 })
+                .prop_map(|(supplies, demands, minutes)| ItemProblem {
+                    supplies,
+                    demands,
+                    minutes,
+                    deadline_minutes: 120,
+                })
         })
     }
 
     fn small_problems() -> impl Strategy<Value = ItemProblem> {
         (1usize..=3, 1usize..=4, 1u8..=2).prop_flat_map(|(depots, areas, tiers)| {
-            let demand = (0i64..=6, 0..tiers, 1i64..=3).prop_map(|(quantity, tier, weight)| AreaDemand { quantity, tier, weight });
+            let demand = (0i64..=6, 0..tiers, 1i64..=3).prop_map(|(quantity, tier, weight)| AreaDemand {
+                quantity,
+                tier,
+                weight,
+            });
             let minutes = prop::option::weighted(0.75, 1u32..=60);
             (
                 prop::collection::vec(0i64..=6, depots),
@@ -741,7 +786,12 @@ mod tests {
                 prop::collection::vec(prop::collection::vec(minutes, areas), depots),
                 0u32..=60,
             )
-                .prop_map(|(supplies, demands, minutes, deadline_minutes)| ItemProblem { supplies, demands, minutes, deadline_minutes })
+                .prop_map(|(supplies, demands, minutes, deadline_minutes)| ItemProblem {
+                    supplies,
+                    demands,
+                    minutes,
+                    deadline_minutes,
+                })
         })
     }
 

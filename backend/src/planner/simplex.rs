@@ -297,8 +297,7 @@ impl Simplex {
             }
         } else {
             // When the old predecessor in thread order is v_in, join and v_out coincide.
-            let thread_continue =
-                if old_rev_thread == v_in { self.thread[old_last_succ] } else { self.thread[v_in] };
+            let thread_continue = if old_rev_thread == v_in { self.thread[old_last_succ] } else { self.thread[v_in] };
             let mut stem = u_in;
             let mut par_stem = v_in;
             let mut last = self.last_succ[u_in];
@@ -436,22 +435,23 @@ mod tests {
     }
 
     fn problems() -> impl Strategy<Value = (usize, Vec<Arc>, Vec<i64>)> {
-        (2usize..9).prop_flat_map(|nodes| {
-            let arc = (0..nodes, 0..nodes, 0i64..8, 0i64..20, 0i64..8, prop::bool::weighted(0.2));
-            (Just(nodes), prop::collection::vec(arc, 1..30))
-        })
-        .prop_map(|(nodes, raw)| {
-            // A random flow within the capacities defines balances that can surely be met.
-            let mut balance = vec![0; nodes];
-            let mut arcs = Vec::new();
-            for (tail, head, capacity, cost, flow, unlimited) in raw {
-                let flow = flow.min(capacity);
-                balance[tail] += flow;
-                balance[head] -= flow;
-                arcs.push(Arc { tail, head, capacity: if unlimited { UNBOUNDED } else { capacity }, cost });
-            }
-            (nodes, arcs, balance)
-        })
+        (2usize..9)
+            .prop_flat_map(|nodes| {
+                let arc = (0..nodes, 0..nodes, 0i64..8, 0i64..20, 0i64..8, prop::bool::weighted(0.2));
+                (Just(nodes), prop::collection::vec(arc, 1..30))
+            })
+            .prop_map(|(nodes, raw)| {
+                // A random flow within the capacities defines balances that can surely be met.
+                let mut balance = vec![0; nodes];
+                let mut arcs = Vec::new();
+                for (tail, head, capacity, cost, flow, unlimited) in raw {
+                    let flow = flow.min(capacity);
+                    balance[tail] += flow;
+                    balance[head] -= flow;
+                    arcs.push(Arc { tail, head, capacity: if unlimited { UNBOUNDED } else { capacity }, cost });
+                }
+                (nodes, arcs, balance)
+            })
     }
 
     proptest! {

@@ -12,16 +12,20 @@ use utoipa_axum::routes;
 
 use super::needs::{DemandPoint, demand_points, item_demand};
 use super::store::{NewPlan, PlanError, ShipmentFilter};
-use super::{AidType, AreaFill, Bottleneck, Plan, PlanKind, PlanLine, PlanResult, PlanStatus, Shipment, TimeToAid, Totals, Unreachable};
+use super::{
+    AidType, AreaFill, Bottleneck, Plan, PlanKind, PlanLine, PlanResult, PlanStatus, Shipment, TimeToAid, Totals,
+    Unreachable,
+};
 use crate::auth::{Actor, Role, User};
 use crate::depots::{Depot, can_operate, can_read};
-use crate::disasters::http::{event_or_404, summarize};
+use crate::disasters::service::{event_or_404, summarize};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::export::{Cell, Format, Table};
+use crate::extract::parse_body;
 use crate::funds::{ResponseScope, SourceLevel};
-use crate::http::AppState;
 use crate::planner::{AreaDemand, ItemProblem, plan_item};
 use crate::routing::{Point, TravelTimes};
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -66,7 +70,10 @@ async fn plan_or_404(state: &AppState, id: i64) -> AppResult<Plan> {
 /// every plan, and so do depot keepers, who ship their depots' parts of any plan.
 fn concerns(user: &User, result: &PlanResult) -> bool {
     let areas = result.areas();
-    user.role.has_global_scope() || user.role == Role::DepotStaff || areas.is_empty() || areas.into_iter().any(|a| user.can_reach(a))
+    user.role.has_global_scope()
+        || user.role == Role::DepotStaff
+        || areas.is_empty()
+        || areas.into_iter().any(|a| user.can_reach(a))
 }
 
 /// A plan the caller may read; one that does not concern them is not found.
@@ -109,11 +116,18 @@ struct PlanningInput {
     minutes: Vec<Vec<Option<u32>>>,
 }
 
-async fn planning_input(state: &AppState, actor: &Actor, event: &crate::disasters::Event, aid: AidType) -> AppResult<PlanningInput> {
+async fn planning_input(
+    state: &AppState,
+    actor: &Actor,
+    event: &crate::disasters::Event,
+    aid: AidType,
+) -> AppResult<PlanningInput> {
     let material = aid.materials().expect("checked by the caller");
-    let summarized = summarize(state, event).await?;
-    let points_by_area: HashMap<String, (f64, f64)> = summarized.areas.iter().map(|a| (a.code.clone(), (a.lon, a.lat))).collect();
-    let levels: HashMap<String, Option<i64>> = summarized.summaries.iter().map(|(c, s)| (c.clone(), s.response_level)).collect();
+    let summarized = summarize(&*state.store, &state.settings, event).await?;
+    let points_by_area: HashMap<String, (f64, f64)> =
+        summarized.areas.iter().map(|a| (a.code.clone(), (a.lon, a.lat))).collect();
+    let levels: HashMap<String, Option<i64>> =
+        summarized.summaries.iter().map(|(c, s)| (c.clone(), s.response_level)).collect();
     let points: Vec<DemandPoint> = demand_points(material, &summarized.own_best, &points_by_area, &levels)
         .into_iter()
         .filter(|p| actor.user.can_reach(&p.area_code))
@@ -122,11 +136,19 @@ async fn planning_input(state: &AppState, actor: &Actor, event: &crate::disaster
         let basis: Vec<String> = super::needs::basis_indicators(material).iter().map(|i| i.name()).collect();
         return Err(AppError::invalid_field(
             "event_id",
-            format!("no figures to plan from: no area in your scope has reported {} for this event", basis.join(" or ")),
+            format!(
+                "no figures to plan from: no area in your scope has reported {} for this event",
+                basis.join(" or ")
+            ),
         ));
     }
-    let depots: Vec<Depot> =
-        state.store.list_depots().await?.into_iter().filter(|d| d.status == "active" && can_read(&actor.user, d)).collect();
+    let depots: Vec<Depot> = state
+        .store
+        .list_depots()
+        .await?
+        .into_iter()
+        .filter(|d| d.status == "active" && can_read(&actor.user, d))
+        .collect();
     let available = state
         .store
         .balances()
@@ -134,8 +156,14 @@ async fn planning_input(state: &AppState, actor: &Actor, event: &crate::disaster
         .into_iter()
         .map(|b| ((b.depot_id, b.item_code), b.on_hand - b.reserved))
         .collect();
-    let covered_lines =
-        state.store.lines_in_states(event.id, &crate::disasters::enum_text(aid), &[PlanStatus::Approved, PlanStatus::Dispatched, PlanStatus::Completed]).await?;
+    let covered_lines = state
+        .store
+        .lines_in_states(
+            event.id,
+            &crate::text_enum::enum_text(aid),
+            &[PlanStatus::Approved, PlanStatus::Dispatched, PlanStatus::Completed],
+        )
+        .await?;
     let mut covered: HashMap<(String, String), i64> = HashMap::new();
     for line in covered_lines {
         *covered.entry((line.area_code, line.item)).or_default() += line.quantity;
@@ -150,7 +178,7 @@ async fn planning_input(state: &AppState, actor: &Actor, event: &crate::disaster
         .into_iter()
         .flatten()
         .collect();
-    let model = state.travel.model(state, blocked).await?;
+    let model = state.travel.model(&*state.store, &state.settings, blocked).await?;
     let origins: Vec<Point> = depots.iter().map(|d| Point::new(d.lon, d.lat)).collect();
     let destinations: Vec<Point> = points.iter().map(|p| Point::new(p.lon, p.lat)).collect();
     let minutes = tokio::task::spawn_blocking(move || model.minutes(&origins, &destinations))
@@ -160,7 +188,12 @@ async fn planning_input(state: &AppState, actor: &Actor, event: &crate::disaster
 }
 
 /// Runs the exact planner item by item.
-fn compute(input: &PlanningInput, aid: crate::depots::MaterialAidType, persons_per_household: f64, deadline: u32) -> (Vec<PlanLine>, PlanResult) {
+fn compute(
+    input: &PlanningInput,
+    aid: crate::depots::MaterialAidType,
+    persons_per_household: f64,
+    deadline: u32,
+) -> (Vec<PlanLine>, PlanResult) {
     let mut lines = Vec::new();
     let mut result = PlanResult::default();
     for item in input.items.iter().filter(|i| i.norms.get(&aid).is_some_and(|n| n.per_thousand > 0)) {
@@ -177,7 +210,11 @@ fn compute(input: &PlanningInput, aid: crate::depots::MaterialAidType, persons_p
             continue;
         }
         let problem = ItemProblem {
-            supplies: input.depots.iter().map(|d| input.available.get(&(d.id, item.code.clone())).copied().unwrap_or(0).max(0)).collect(),
+            supplies: input
+                .depots
+                .iter()
+                .map(|d| input.available.get(&(d.id, item.code.clone())).copied().unwrap_or(0).max(0))
+                .collect(),
             demands: input
                 .points
                 .iter()
@@ -216,7 +253,9 @@ fn compute(input: &PlanningInput, aid: crate::depots::MaterialAidType, persons_p
             item: item.code.clone(),
             demand: demands[a],
         }));
-        result.bottlenecks.extend(planned.bottlenecks.iter().map(|&d| Bottleneck { depot_id: input.depots[d].id, item: item.code.clone() }));
+        result.bottlenecks.extend(
+            planned.bottlenecks.iter().map(|&d| Bottleneck { depot_id: input.depots[d].id, item: item.code.clone() }),
+        );
     }
     result.totals = totals(&lines, &result);
     (lines, result)
@@ -225,34 +264,51 @@ fn compute(input: &PlanningInput, aid: crate::depots::MaterialAidType, persons_p
 /// A funds plan: each lowest reporting area's entitlement under the standards in force, split
 /// between the levels and scaled where a level's pools are short. `areas` carries the money as
 /// item `funds` (amounts in fen), so fill rates read the same as for materials.
-async fn funds_plan(state: &AppState, actor: &Actor, event: &crate::disasters::Event, aid: AidType, scope: Option<ResponseScope>) -> AppResult<PlanResult> {
-    let summarized = summarize(state, event).await?;
+async fn funds_plan(
+    state: &AppState,
+    actor: &Actor,
+    event: &crate::disasters::Event,
+    aid: AidType,
+    scope: Option<ResponseScope>,
+) -> AppResult<PlanResult> {
+    let summarized = summarize(&*state.store, &state.settings, event).await?;
     let basis = crate::funds::rules::basis_indicators(aid);
-    let areas: Vec<(String, crate::disasters::Figures)> =
-        super::needs::lowest_reporting(&summarized.own_best, |f| basis.iter().any(|i| f.get(i).is_some_and(|v| *v > 0)))
-            .into_iter()
-            .filter(|code| actor.user.can_reach(code))
-            .map(|code| (code.clone(), summarized.own_best[code].clone()))
-            .collect();
+    let areas: Vec<(String, crate::disasters::Figures)> = super::needs::lowest_reporting(&summarized.own_best, |f| {
+        basis.iter().any(|i| f.get(i).is_some_and(|v| *v > 0))
+    })
+    .into_iter()
+    .filter(|code| actor.user.can_reach(code))
+    .map(|code| (code.clone(), summarized.own_best[code].clone()))
+    .collect();
     if areas.is_empty() {
         let names: Vec<String> = basis.iter().map(|i| i.name()).collect();
         return Err(AppError::invalid_field(
             "event_id",
-            format!("no figures to plan from: no area in your scope has reported {} for this event", names.join(" or ")),
+            format!(
+                "no figures to plan from: no area in your scope has reported {} for this event",
+                names.join(" or ")
+            ),
         ));
     }
     let national = summarized.summaries.values().any(|s| s.level == "province" && s.response_level.is_some());
     let scope = scope.unwrap_or(if national { ResponseScope::National } else { ResponseScope::Local });
-    let standards = crate::funds::http::standards(state).await?;
+    let standards = crate::funds::service::standards(&*state.store).await?;
     let mut available: BTreeMap<SourceLevel, i64> = BTreeMap::new();
-    for pool in state.store.fund_pools(Some(event.id), Some(&crate::disasters::enum_text(aid))).await? {
+    for pool in state.store.fund_pools(Some(event.id), Some(&crate::text_enum::enum_text(aid))).await? {
         *available.entry(pool.source_level).or_default() += pool.available_fen;
     }
     let funds = crate::funds::rules::plan_funds(&standards, aid, scope, &areas, &available);
     let fills: Vec<AreaFill> = funds
         .areas
         .iter()
-        .map(|a| AreaFill { area_code: a.area_code.clone(), item: "funds".into(), demand: a.entitled_fen, allocated: a.allocated_fen, fill_rate: a.fill_rate, tier: 0 })
+        .map(|a| AreaFill {
+            area_code: a.area_code.clone(),
+            item: "funds".into(),
+            demand: a.entitled_fen,
+            allocated: a.allocated_fen,
+            fill_rate: a.fill_rate,
+            tier: 0,
+        })
         .collect();
     let totals = Totals { demand: funds.entitled_fen, allocated: funds.allocated_fen, ..Totals::default() };
     Ok(PlanResult { areas: fills, totals, funds: Some(funds), ..PlanResult::default() })
@@ -280,7 +336,11 @@ pub struct PlanQuery {
 
 #[utoipa::path(get, path = "/api/v1/plans", tag = "plans", security(("bearer" = [])), params(PlanQuery),
     responses((status = 200, body = [super::PlanRow])))]
-async fn list_plans(State(state): State<AppState>, actor: Actor, Query(query): Query<PlanQuery>) -> AppResult<Json<Vec<super::PlanRow>>> {
+async fn list_plans(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<PlanQuery>,
+) -> AppResult<Json<Vec<super::PlanRow>>> {
     let plans = state.store.list_plans(query.event_id, query.status.as_deref()).await?;
     Ok(Json(plans.into_iter().filter(|p| concerns(&actor.user, &p.result.0)).collect()))
 }
@@ -290,21 +350,28 @@ async fn list_plans(State(state): State<AppState>, actor: Actor, Query(query): Q
 /// zones; the exact fair allocation per item.
 #[utoipa::path(post, path = "/api/v1/plans", tag = "plans", security(("bearer" = [])), request_body = PlanRequest,
     responses((status = 201, body = Plan), (status = 403), (status = 404), (status = 422)))]
-async fn create_plan(State(state): State<AppState>, actor: Actor, Json(body): Json<Value>) -> AppResult<(StatusCode, Json<Plan>)> {
+async fn create_plan(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(body): Json<Value>,
+) -> AppResult<(StatusCode, Json<Plan>)> {
     actor.require_role(&[Role::Manager])?;
-    let request: PlanRequest = serde_json::from_value(body).map_err(|e| AppError::invalid_field("body", e.to_string()))?;
-    let aid: AidType = crate::disasters::parse_enum(request.aid_type.clone())
+    let request: PlanRequest = parse_body(body)?;
+    let aid: AidType = crate::text_enum::parse_enum(request.aid_type.clone())
         .map_err(|_| AppError::invalid_field("aid_type", "emergency, transitional, winter_spring or reconstruction"))?;
-    let kind: PlanKind = crate::disasters::parse_enum(request.kind.clone()).map_err(|_| AppError::invalid_field("kind", "materials or funds"))?;
-    let event = event_or_404(&state, request.event_id).await?;
+    let kind: PlanKind = crate::text_enum::parse_enum(request.kind.clone())
+        .map_err(|_| AppError::invalid_field("kind", "materials or funds"))?;
+    let event = event_or_404(&*state.store, request.event_id).await?;
     let material = match (kind, aid.materials()) {
         (PlanKind::Materials, Some(material)) => Some(material),
-        (PlanKind::Materials, None) => return Err(AppError::invalid_field("kind", "housing reconstruction is funds only")),
+        (PlanKind::Materials, None) => {
+            return Err(AppError::invalid_field("kind", "housing reconstruction is funds only"));
+        }
         (PlanKind::Funds, _) => None,
     };
     let scope: Option<ResponseScope> = match &request.response_scope {
         Some(text) => Some(
-            crate::disasters::parse_enum(text.clone())
+            crate::text_enum::parse_enum(text.clone())
                 .map_err(|_| AppError::invalid_field("response_scope", "national, provincial or local"))?,
         ),
         None => None,
@@ -354,14 +421,25 @@ pub struct PlanEdit {
 /// available stock and the areas' demand.
 #[utoipa::path(patch, path = "/api/v1/plans/{id}", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = PlanEdit, responses((status = 200, body = Plan), (status = 403), (status = 404), (status = 409), (status = 422)))]
-async fn edit_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>, Json(edit): Json<PlanEdit>) -> AppResult<Json<Plan>> {
+async fn edit_plan(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(edit): Json<PlanEdit>,
+) -> AppResult<Json<Plan>> {
     actor.require_role(&[Role::Manager])?;
     let plan = plan_to_change(&state, &actor, id).await?;
     if plan.row.status != PlanStatus::Draft {
-        return Err(AppError::conflict(format!("only a draft can be edited; this plan is {}", plan.row.status.as_str())));
+        return Err(AppError::conflict(format!(
+            "only a draft can be edited; this plan is {}",
+            plan.row.status.as_str()
+        )));
     }
     if plan.result.funds.is_some() {
-        return Err(AppError::invalid_field("lines", "a funds plan follows the standards and the fund pools: change those and plan again"));
+        return Err(AppError::invalid_field(
+            "lines",
+            "a funds plan follows the standards and the fund pools: change those and plan again",
+        ));
     }
     let balances = state.store.balances().await?;
     let depots = state.store.list_depots().await?;
@@ -376,15 +454,24 @@ async fn edit_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i
         }
         // As when the plan was computed: only active depots in the editor's scope supply it.
         if !depots.iter().any(|d| d.id == line.depot_id && d.status == "active" && can_read(&actor.user, d)) {
-            problems.push(FieldError::new(field("depot_id"), format!("depot {} is unknown, inactive or outside your scope", line.depot_id)));
+            problems.push(FieldError::new(
+                field("depot_id"),
+                format!("depot {} is unknown, inactive or outside your scope", line.depot_id),
+            ));
         }
         let Some(fill) = plan.result.areas.iter().find(|a| a.area_code == line.area_code && a.item == line.item) else {
-            problems.push(FieldError::new(field("area_code"), format!("{} has no demand for {} in this plan", line.area_code, line.item)));
+            problems.push(FieldError::new(
+                field("area_code"),
+                format!("{} has no demand for {} in this plan", line.area_code, line.item),
+            ));
             continue;
         };
         *per_depot_item.entry((line.depot_id, line.item.clone())).or_default() += line.quantity;
         *per_area_item.entry((line.area_code.clone(), line.item.clone())).or_default() += line.quantity;
-        let original = plan.lines.iter().find(|l| l.depot_id == line.depot_id && l.area_code == line.area_code && l.item == line.item);
+        let original = plan
+            .lines
+            .iter()
+            .find(|l| l.depot_id == line.depot_id && l.area_code == line.area_code && l.item == line.item);
         let minutes = original.map_or(0, |l| l.travel_minutes);
         lines.push(PlanLine {
             depot_id: line.depot_id,
@@ -396,9 +483,15 @@ async fn edit_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i
         });
     }
     for ((depot, item), quantity) in &per_depot_item {
-        let available = balances.iter().find(|b| b.depot_id == *depot && &b.item_code == item).map_or(0, |b| b.on_hand - b.reserved);
+        let available = balances
+            .iter()
+            .find(|b| b.depot_id == *depot && &b.item_code == item)
+            .map_or(0, |b| b.on_hand - b.reserved);
         if *quantity > available {
-            problems.push(FieldError::new("lines", format!("depot {depot} has {available} {item} available, the lines take {quantity}")));
+            problems.push(FieldError::new(
+                "lines",
+                format!("depot {depot} has {available} {item} available, the lines take {quantity}"),
+            ));
         }
     }
     for ((area, item), quantity) in &per_area_item {
@@ -459,7 +552,12 @@ pub struct ReasonInput {
 /// Rejects a submitted plan with a reason (reviewer).
 #[utoipa::path(post, path = "/api/v1/plans/{id}/reject", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = ReasonInput, responses((status = 200, body = Plan), (status = 403), (status = 409), (status = 422)))]
-async fn reject_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>, Json(input): Json<ReasonInput>) -> AppResult<Json<Plan>> {
+async fn reject_plan(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(input): Json<ReasonInput>,
+) -> AppResult<Json<Plan>> {
     actor.require_role(&[Role::Reviewer])?;
     let plan = plan_to_change(&state, &actor, id).await?;
     if plan.row.author_id == actor.user.id {
@@ -468,8 +566,19 @@ async fn reject_plan(State(state): State<AppState>, actor: Actor, Path(id): Path
     if input.reason.trim().is_empty() {
         return Err(AppError::invalid_field("reason", "a rejection needs a reason"));
     }
-    let audit = actor.audit("plan.reject", "plan", id.to_string()).with_after(serde_json::json!({"reason": input.reason}));
-    state.store.transition(id, &[PlanStatus::Submitted], PlanStatus::Rejected, Some(&actor.user.username), Some(input.reason.trim()), &audit).await?;
+    let audit =
+        actor.audit("plan.reject", "plan", id.to_string()).with_after(serde_json::json!({"reason": input.reason}));
+    state
+        .store
+        .transition(
+            id,
+            &[PlanStatus::Submitted],
+            PlanStatus::Rejected,
+            Some(&actor.user.username),
+            Some(input.reason.trim()),
+            &audit,
+        )
+        .await?;
     Ok(Json(plan_or_404(&state, id).await?))
 }
 
@@ -492,9 +601,16 @@ async fn dispatch_plan(
 ) -> AppResult<Json<Vec<Shipment>>> {
     actor.require_role(&[Role::Manager, Role::DepotStaff])?;
     // A depot keeper ships their own depots' parts wherever they go (checked below).
-    let plan = if actor.user.role == Role::DepotStaff { plan_or_404(&state, id).await? } else { plan_to_change(&state, &actor, id).await? };
+    let plan = if actor.user.role == Role::DepotStaff {
+        plan_or_404(&state, id).await?
+    } else {
+        plan_to_change(&state, &actor, id).await?
+    };
     if plan.row.status != PlanStatus::Approved {
-        return Err(AppError::conflict(format!("only an approved plan is dispatched; this plan is {}", plan.row.status.as_str())));
+        return Err(AppError::conflict(format!(
+            "only an approved plan is dispatched; this plan is {}",
+            plan.row.status.as_str()
+        )));
     }
     if plan.result.funds.is_some() {
         actor.require_role(&[Role::Manager])?;
@@ -526,7 +642,12 @@ async fn dispatch_plan(
 /// Cancels a plan that has not shipped (manager); an approved plan's reservations are released.
 #[utoipa::path(post, path = "/api/v1/plans/{id}/cancel", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = ReasonInput, responses((status = 200, body = Plan), (status = 403), (status = 409)))]
-async fn cancel_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>, body: Option<Json<ReasonInput>>) -> AppResult<Json<Plan>> {
+async fn cancel_plan(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    body: Option<Json<ReasonInput>>,
+) -> AppResult<Json<Plan>> {
     actor.require_role(&[Role::Manager])?;
     plan_to_change(&state, &actor, id).await?;
     let reason = body.map(|Json(b)| b.reason).unwrap_or_else(|| "cancelled".into());
@@ -546,13 +667,21 @@ pub struct ShipmentQuery {
 /// Shipments with their lines, by plan or depot.
 #[utoipa::path(get, path = "/api/v1/shipments", tag = "plans", security(("bearer" = [])), params(ShipmentQuery),
     responses((status = 200, body = [Shipment])))]
-async fn list_shipments(State(state): State<AppState>, actor: Actor, Query(query): Query<ShipmentQuery>) -> AppResult<Json<Vec<Shipment>>> {
+async fn list_shipments(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<ShipmentQuery>,
+) -> AppResult<Json<Vec<Shipment>>> {
     let depots = state.store.list_depots().await?;
-    let shipments = state.store.shipments(ShipmentFilter { id: None, plan_id: query.plan_id, depot_id: query.depot_id }).await?;
+    let shipments =
+        state.store.shipments(ShipmentFilter { id: None, plan_id: query.plan_id, depot_id: query.depot_id }).await?;
     Ok(Json(
         shipments
             .into_iter()
-            .filter(|s| actor.user.can_reach(&s.area_code) || depots.iter().any(|d| d.id == s.depot_id && can_read(&actor.user, d)))
+            .filter(|s| {
+                actor.user.can_reach(&s.area_code)
+                    || depots.iter().any(|d| d.id == s.depot_id && can_read(&actor.user, d))
+            })
             .collect(),
     ))
 }
@@ -573,15 +702,27 @@ pub struct ReceiptInput {
 /// on record. The plan completes when every shipment is received.
 #[utoipa::path(post, path = "/api/v1/shipments/{id}/receive", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = ReceiptInput, responses((status = 200, body = Shipment), (status = 403), (status = 404), (status = 409), (status = 422)))]
-async fn receive_shipment(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>, Json(input): Json<ReceiptInput>) -> AppResult<Json<Shipment>> {
+async fn receive_shipment(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(input): Json<ReceiptInput>,
+) -> AppResult<Json<Shipment>> {
     actor.require_role(&[Role::Manager, Role::Reporter])?;
-    let shipment = state.store.shipments(ShipmentFilter { id: Some(id), ..Default::default() }).await?.pop().ok_or_else(|| AppError::NotFound(format!("no shipment {id}")))?;
+    let shipment = state
+        .store
+        .shipments(ShipmentFilter { id: Some(id), ..Default::default() })
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::NotFound(format!("no shipment {id}")))?;
     actor.require_area(&shipment.area_code)?;
     let mut received = BTreeMap::new();
     let mut problems = Vec::new();
     for (i, line) in input.lines.iter().enumerate() {
         match shipment.lines.iter().find(|l| l.item == line.item) {
-            None => problems.push(FieldError::new(format!("lines[{i}].item"), format!("{} was not shipped", line.item))),
+            None => {
+                problems.push(FieldError::new(format!("lines[{i}].item"), format!("{} was not shipped", line.item)))
+            }
             Some(shipped) if line.quantity < 0 || line.quantity > shipped.quantity => problems.push(FieldError::new(
                 format!("lines[{i}].quantity"),
                 format!("between 0 and the {} shipped", shipped.quantity),
@@ -596,14 +737,15 @@ async fn receive_shipment(State(state): State<AppState>, actor: Actor, Path(id):
     }
     let audit = actor.audit("shipment.receive", "shipment", id.to_string()).with_after(&received);
     state.store.receive_shipment(id, &received, &audit).await?;
-    let shipment = state.store.shipments(ShipmentFilter { id: Some(id), ..Default::default() }).await?.pop().expect("exists");
+    let shipment =
+        state.store.shipments(ShipmentFilter { id: Some(id), ..Default::default() }).await?.pop().expect("exists");
     Ok(Json(shipment))
 }
 
 // ---- time to aid -----------------------------------------------------------------------------
 
 async fn time_to_aid(state: &AppState, plan: &Plan) -> AppResult<Vec<TimeToAid>> {
-    let event = event_or_404(state, plan.row.event_id).await?;
+    let event = event_or_404(&*state.store, plan.row.event_id).await?;
     let since = |t: chrono::DateTime<chrono::Utc>| (t - event.onset_at).num_minutes();
     let shipments = state.store.shipments(ShipmentFilter { plan_id: Some(plan.row.id), ..Default::default() }).await?;
     let funds = plan.result.funds.as_ref();
@@ -626,7 +768,9 @@ async fn time_to_aid(state: &AppState, plan: &Plan) -> AppResult<Vec<TimeToAid>>
                     Some(_) => plan.row.dispatched_at.map(since),
                     None => own.iter().map(|s| s.dispatched_at).min().map(since),
                 },
-                onset_to_receipt_minutes: all_received.then(|| own.iter().filter_map(|s| s.received_at).max().map(since)).flatten(),
+                onset_to_receipt_minutes: all_received
+                    .then(|| own.iter().filter_map(|s| s.received_at).max().map(since))
+                    .flatten(),
             }
         })
         .collect())
@@ -643,7 +787,11 @@ pub struct TimeToAidQuery {
 /// Time to aid per area (onset → plan → approval → dispatch → receipt), as CSV or XLSX.
 #[utoipa::path(get, path = "/api/v1/exports/time-to-aid", tag = "plans", security(("bearer" = [])), params(TimeToAidQuery),
     responses((status = 200, description = "CSV or XLSX file"), (status = 404)))]
-async fn export_time_to_aid(State(state): State<AppState>, actor: Actor, Query(query): Query<TimeToAidQuery>) -> AppResult<Response> {
+async fn export_time_to_aid(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<TimeToAidQuery>,
+) -> AppResult<Response> {
     let plan = plan_to_read(&state, &actor, query.plan_id).await?;
     let rows = time_to_aid(&state, &plan)
         .await?

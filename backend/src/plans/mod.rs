@@ -53,7 +53,7 @@ impl PlanStatus {
 impl TryFrom<String> for PlanStatus {
     type Error = String;
     fn try_from(text: String) -> Result<Self, String> {
-        crate::disasters::parse_enum(text)
+        crate::text_enum::parse_enum(text)
     }
 }
 
@@ -117,7 +117,11 @@ pub struct PlanResult {
 impl PlanResult {
     /// Every area the plan provides for: its filled, short and unreachable areas, or its funds' areas.
     pub fn areas(&self) -> std::collections::BTreeSet<&str> {
-        let materials = self.areas.iter().map(|a| a.area_code.as_str()).chain(self.unreachable.iter().map(|u| u.area_code.as_str()));
+        let materials = self
+            .areas
+            .iter()
+            .map(|a| a.area_code.as_str())
+            .chain(self.unreachable.iter().map(|u| u.area_code.as_str()));
         let funds = self.funds.iter().flat_map(|f| f.areas.iter().map(|a| a.area_code.as_str()));
         materials.chain(funds).collect()
     }

@@ -47,11 +47,8 @@ pub fn demand_points(
         .filter_map(|area| {
             let persons = persons(&own_figures[area], aid)?;
             let (lon, lat) = *points.get(area)?;
-            let level = levels
-                .iter()
-                .filter(|(c, l)| l.is_some() && code::within(c, area))
-                .filter_map(|(_, l)| *l)
-                .min();
+            let level =
+                levels.iter().filter(|(c, l)| l.is_some() && code::within(c, area)).filter_map(|(_, l)| *l).min();
             Some(DemandPoint { area_code: area.clone(), lon, lat, persons, tier: level.map_or(0, |l| (5 - l) as u8) })
         })
         .collect();
@@ -63,8 +60,11 @@ pub fn demand_points(
 /// townships that report below it), in code order.
 pub fn lowest_reporting(own_figures: &HashMap<String, Figures>, count: impl Fn(&Figures) -> bool) -> Vec<&String> {
     let reporting: Vec<&String> = own_figures.iter().filter(|(_, f)| count(f)).map(|(code, _)| code).collect();
-    let mut lowest: Vec<&String> =
-        reporting.iter().copied().filter(|area| !reporting.iter().any(|other| other != area && code::within(area, other))).collect();
+    let mut lowest: Vec<&String> = reporting
+        .iter()
+        .copied()
+        .filter(|area| !reporting.iter().any(|other| other != area && code::within(area, other)))
+        .collect();
     lowest.sort();
     lowest
 }

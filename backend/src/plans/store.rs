@@ -9,11 +9,12 @@ use sqlx::types::Json;
 
 use super::{PlanLine, PlanResult, PlanRow, PlanStatus, Shipment, ShipmentLine};
 use crate::audit::AuditEntry;
+use crate::db::for_both_backends;
 use crate::depots::MovementKind;
 use crate::depots::rules::StockOperation;
 use crate::depots::store::StockError;
 use crate::funds::store::DrawError;
-use crate::impl_for_backends;
+use macro_rules_attribute::apply;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
@@ -72,9 +73,20 @@ pub trait PlanStore {
     async fn get_plan(&self, id: i64) -> sqlx::Result<Option<(PlanRow, Vec<PlanLine>)>>;
     async fn list_plans(&self, event_id: Option<i64>, status: Option<&str>) -> sqlx::Result<Vec<PlanRow>>;
     /// Lines of the plans of an event and aid type in the given states (what is already covered).
-    async fn lines_in_states(&self, event_id: i64, aid_type: &str, states: &[PlanStatus]) -> sqlx::Result<Vec<PlanLine>>;
+    async fn lines_in_states(
+        &self,
+        event_id: i64,
+        aid_type: &str,
+        states: &[PlanStatus],
+    ) -> sqlx::Result<Vec<PlanLine>>;
     /// Replaces a draft's lines and result.
-    async fn edit_draft(&self, id: i64, lines: &[PlanLine], result: &PlanResult, audit: &AuditEntry) -> Result<(), PlanError>;
+    async fn edit_draft(
+        &self,
+        id: i64,
+        lines: &[PlanLine],
+        result: &PlanResult,
+        audit: &AuditEntry,
+    ) -> Result<(), PlanError>;
     /// Moves the plan from one of `from` to `to`, stamping the step's time and the reviewer or reason.
     async fn transition(
         &self,
@@ -97,13 +109,19 @@ pub trait PlanStore {
     /// Shipments with their lines, narrowed by whichever of the filter's fields are set.
     async fn shipments(&self, filter: ShipmentFilter) -> sqlx::Result<Vec<Shipment>>;
     /// Records what arrived; the plan completes when all its shipments are received.
-    async fn receive_shipment(&self, id: i64, received: &BTreeMap<String, i64>, audit: &AuditEntry) -> Result<(), PlanError>;
+    async fn receive_shipment(
+        &self,
+        id: i64,
+        received: &BTreeMap<String, i64>,
+        audit: &AuditEntry,
+    ) -> Result<(), PlanError>;
 }
 
 const PLAN_COLUMNS: &str = "id, event_id, aid_type, kind, status, author_id, author_name, reviewer_name, reason, result, \
      created_at, submitted_at, approved_at, dispatched_at, completed_at";
 
-impl_for_backends!(impl PlanStore {
+#[apply(for_both_backends!)]
+impl PlanStore for Backends {
     async fn create_plan(&self, plan: &NewPlan, audit: &AuditEntry) -> sqlx::Result<i64> {
         let mut tx = self.begin().await?;
         let now = Utc::now();
@@ -123,7 +141,8 @@ impl_for_backends!(impl PlanStore {
         Self::insert_lines(&mut tx, id, &plan.lines).await?;
         let mut audit = audit.clone();
         audit.entity_id = id.to_string();
-        audit.after = serde_json::to_value(serde_json::json!({"lines": plan.lines.len(), "totals": plan.result.totals})).ok();
+        audit.after =
+            serde_json::to_value(serde_json::json!({"lines": plan.lines.len(), "totals": plan.result.totals})).ok();
         Self::write_audit(&mut tx, &audit).await?;
         tx.commit().await?;
         Ok(id)
@@ -131,7 +150,9 @@ impl_for_backends!(impl PlanStore {
 
     async fn get_plan(&self, id: i64) -> sqlx::Result<Option<(PlanRow, Vec<PlanLine>)>> {
         let sql = format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = $1");
-        let Some(row) = sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.reader()).await? else {
+        let Some(row) =
+            sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.reader()).await?
+        else {
             return Ok(None);
         };
         let lines = sqlx::query_as::<_, PlanLine>(
@@ -148,10 +169,19 @@ impl_for_backends!(impl PlanStore {
         let sql = format!(
             "SELECT {PLAN_COLUMNS} FROM plans WHERE ($1 IS NULL OR event_id = $1) AND ($2 IS NULL OR status = $2) ORDER BY id DESC"
         );
-        sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql)).bind(event_id).bind(status).fetch_all(self.reader()).await
+        sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql))
+            .bind(event_id)
+            .bind(status)
+            .fetch_all(self.reader())
+            .await
     }
 
-    async fn lines_in_states(&self, event_id: i64, aid_type: &str, states: &[PlanStatus]) -> sqlx::Result<Vec<PlanLine>> {
+    async fn lines_in_states(
+        &self,
+        event_id: i64,
+        aid_type: &str,
+        states: &[PlanStatus],
+    ) -> sqlx::Result<Vec<PlanLine>> {
         let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
         let rows: Vec<(String, i64, String, String, i64, i64, bool)> = sqlx::query_as(
             "SELECT p.status, l.depot_id, l.area_code, l.item_code, l.quantity, l.travel_minutes, l.late
@@ -164,11 +194,24 @@ impl_for_backends!(impl PlanStore {
         Ok(rows
             .into_iter()
             .filter(|r| states.contains(&r.0.as_str()))
-            .map(|(_, depot_id, area_code, item, quantity, travel_minutes, late)| PlanLine { depot_id, area_code, item, quantity, travel_minutes, late })
+            .map(|(_, depot_id, area_code, item, quantity, travel_minutes, late)| PlanLine {
+                depot_id,
+                area_code,
+                item,
+                quantity,
+                travel_minutes,
+                late,
+            })
             .collect())
     }
 
-    async fn edit_draft(&self, id: i64, lines: &[PlanLine], result: &PlanResult, audit: &AuditEntry) -> Result<(), PlanError> {
+    async fn edit_draft(
+        &self,
+        id: i64,
+        lines: &[PlanLine],
+        result: &PlanResult,
+        audit: &AuditEntry,
+    ) -> Result<(), PlanError> {
         let mut tx = self.begin().await?;
         let changed = sqlx::query("UPDATE plans SET result = $1, updated_at = $2 WHERE id = $3 AND status = 'draft'")
             .bind(Json(result))
@@ -216,7 +259,9 @@ impl_for_backends!(impl PlanStore {
                 Ok(lines) => {
                     Self::insert_movement(&mut tx, &reservation, None, lines, audit).await?;
                 }
-                Err(StockError::Insufficient { available }) => return Err(PlanError::Stock { depot_id, item, available }),
+                Err(StockError::Insufficient { available }) => {
+                    return Err(PlanError::Stock { depot_id, item, available });
+                }
                 Err(other) => return Err(other.into()),
             }
         }
@@ -237,7 +282,10 @@ impl_for_backends!(impl PlanStore {
             Some(reason),
         )
         .await?;
-        let shipped: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM shipments WHERE plan_id = $1").bind(id).fetch_one(&mut *tx).await?;
+        let shipped: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM shipments WHERE plan_id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
         if shipped > 0 {
             return Err(PlanError::WrongState("partly dispatched".into()));
         }
@@ -258,10 +306,11 @@ impl_for_backends!(impl PlanStore {
         let mut tx = self.begin().await?;
         // Lock the plan first: two dispatches of one part (a double click, a retry) must not both
         // find it unshipped, or the second would ship from another plan's reservation of the item.
-        let status: String = sqlx::query_scalar("UPDATE plans SET updated_at = updated_at WHERE id = $1 RETURNING status")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let status: String =
+            sqlx::query_scalar("UPDATE plans SET updated_at = updated_at WHERE id = $1 RETURNING status")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
         if status != "approved" {
             return Err(PlanError::WrongState(status));
         }
@@ -365,7 +414,12 @@ impl_for_backends!(impl PlanStore {
         Ok(shipments)
     }
 
-    async fn receive_shipment(&self, id: i64, received: &BTreeMap<String, i64>, audit: &AuditEntry) -> Result<(), PlanError> {
+    async fn receive_shipment(
+        &self,
+        id: i64,
+        received: &BTreeMap<String, i64>,
+        audit: &AuditEntry,
+    ) -> Result<(), PlanError> {
         let mut tx = self.begin().await?;
         let plan_id: Option<i64> = sqlx::query_scalar(
             "UPDATE shipments SET status = 'received', received_at = $1, received_by = $2
@@ -379,10 +433,11 @@ impl_for_backends!(impl PlanStore {
         let Some(plan_id) = plan_id else { return Err(PlanError::AlreadyReceived) };
         // Lock the plan before counting what is still in transit: the receipts of its last two
         // shipments must not each see the other one open, or neither would complete the plan.
-        let plan_status: String = sqlx::query_scalar("UPDATE plans SET updated_at = updated_at WHERE id = $1 RETURNING status")
-            .bind(plan_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let plan_status: String =
+            sqlx::query_scalar("UPDATE plans SET updated_at = updated_at WHERE id = $1 RETURNING status")
+                .bind(plan_id)
+                .fetch_one(&mut *tx)
+                .await?;
         for (item, quantity) in received {
             sqlx::query("UPDATE shipment_lines SET received = $1 WHERE shipment_id = $2 AND item_code = $3")
                 .bind(quantity)
@@ -391,21 +446,27 @@ impl_for_backends!(impl PlanStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query("UPDATE shipment_lines SET received = 0 WHERE shipment_id = $1 AND received IS NULL").bind(id).execute(&mut *tx).await?;
-        let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM shipments WHERE plan_id = $1 AND status = 'in_transit'")
-            .bind(plan_id)
-            .fetch_one(&mut *tx)
+        sqlx::query("UPDATE shipment_lines SET received = 0 WHERE shipment_id = $1 AND received IS NULL")
+            .bind(id)
+            .execute(&mut *tx)
             .await?;
+        let open: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM shipments WHERE plan_id = $1 AND status = 'in_transit'")
+                .bind(plan_id)
+                .fetch_one(&mut *tx)
+                .await?;
         if open == 0 && plan_status == "dispatched" {
-            Self::guarded_status(&mut tx, plan_id, &[PlanStatus::Dispatched], PlanStatus::Completed, None, None).await?;
+            Self::guarded_status(&mut tx, plan_id, &[PlanStatus::Dispatched], PlanStatus::Completed, None, None)
+                .await?;
         }
         Self::write_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
     }
-});
+}
 
-impl_for_backends!(impl {
+#[apply(for_both_backends!)]
+impl Backends {
     /// Only the conditions given, so each query uses the index it can.
     fn push_shipment_filter(query: &mut sqlx::QueryBuilder<<Self as crate::db::Backend>::Db>, filter: &ShipmentFilter) {
         for (column, value) in [("s.id", filter.id), ("s.plan_id", filter.plan_id), ("s.depot_id", filter.depot_id)] {
@@ -444,11 +505,17 @@ impl_for_backends!(impl {
         id: i64,
     ) -> sqlx::Result<(i64, String, String, PlanResult)> {
         let (event_id, aid_type, kind, result): (i64, String, String, Json<PlanResult>) =
-            sqlx::query_as("SELECT event_id, aid_type, kind, result FROM plans WHERE id = $1").bind(id).fetch_one(&mut **tx).await?;
+            sqlx::query_as("SELECT event_id, aid_type, kind, result FROM plans WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut **tx)
+                .await?;
         Ok((event_id, aid_type, kind, result.0))
     }
 
-    async fn status_of(tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>, id: i64) -> sqlx::Result<String> {
+    async fn status_of(
+        tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>,
+        id: i64,
+    ) -> sqlx::Result<String> {
         sqlx::query_scalar("SELECT status FROM plans WHERE id = $1").bind(id).fetch_one(&mut **tx).await
     }
 
@@ -507,4 +574,4 @@ impl_for_backends!(impl {
         .await?;
         Ok(rows.into_iter().map(|(d, i, q)| ((d, i), q)).collect())
     }
-});
+}

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use geo::{MultiPolygon, Polygon};
 use tokio::sync::RwLock;
 
+use crate::areas::store::AreaStore;
+use crate::config::Settings;
 use crate::error::{AppError, AppResult};
-use crate::http::AppState;
 use crate::routing::{GridModel, GridSettings};
 
 #[derive(Default)]
@@ -22,7 +23,12 @@ impl TravelCache {
     }
 
     /// The grid over every county with a polygon, with `blocked` zones impassable.
-    pub async fn model(&self, state: &AppState, blocked: Vec<Polygon<f64>>) -> AppResult<GridModel> {
+    pub async fn model(
+        &self,
+        store: &(impl AreaStore + ?Sized),
+        settings: &Settings,
+        blocked: Vec<Polygon<f64>>,
+    ) -> AppResult<GridModel> {
         if let Some(base) = self.base.read().await.as_ref() {
             return base.with_blocked(blocked).map_err(|e| AppError::Internal(e.into()));
         }
@@ -30,10 +36,10 @@ impl TravelCache {
         let base = match slot.as_ref() {
             Some(base) => Arc::clone(base),
             None => {
-                let region = region(state).await?;
+                let region = region(store).await?;
                 let settings = GridSettings {
-                    resolution: state.settings.routing_resolution(),
-                    speed_kmh: state.settings.travel_speed_kmh,
+                    resolution: settings.routing_resolution(),
+                    speed_kmh: settings.travel_speed_kmh,
                     ..Default::default()
                 };
                 let model = tokio::task::spawn_blocking(move || GridModel::new(&region, settings))
@@ -50,10 +56,10 @@ impl TravelCache {
 }
 
 /// The union of the county polygons (as stored, validated on import).
-async fn region(state: &AppState) -> AppResult<MultiPolygon<f64>> {
+async fn region(store: &(impl AreaStore + ?Sized)) -> AppResult<MultiPolygon<f64>> {
     let filter = crate::areas::store::AreaFilter { level: Some("county".into()), ..Default::default() };
     let mut polygons = Vec::new();
-    for row in state.store.map_areas(&filter).await? {
+    for row in store.map_areas(&filter).await? {
         if let Some(text) = row.geometry {
             polygons.extend(parse_multipolygon(&text)?.0);
         }

@@ -274,10 +274,8 @@ impl TravelTimes for GridModel {
         }
         let chunk = origins.len().div_ceil(threads);
         std::thread::scope(|scope| {
-            let workers: Vec<_> = origins
-                .chunks(chunk)
-                .map(|part| scope.spawn(|| self.rows(part, &destinations, &targets)))
-                .collect();
+            let workers: Vec<_> =
+                origins.chunks(chunk).map(|part| scope.spawn(|| self.rows(part, &destinations, &targets))).collect();
             workers.into_iter().flat_map(|worker| worker.join().expect("a routing worker panicked")).collect()
         })
     }
@@ -288,7 +286,10 @@ fn check_speed(speed_kmh: f64) -> Result<(), GridError> {
 }
 
 /// The cells whose centre lies in any of the polygons (degrees).
-fn cover(polygons: impl IntoIterator<Item = Polygon<f64>>, resolution: Resolution) -> Result<Vec<CellIndex>, GridError> {
+fn cover(
+    polygons: impl IntoIterator<Item = Polygon<f64>>,
+    resolution: Resolution,
+) -> Result<Vec<CellIndex>, GridError> {
     let mut tiler = TilerBuilder::new(resolution).containment_mode(ContainmentMode::ContainsCentroid).build();
     tiler.add_batch(polygons)?;
     Ok(tiler.into_coverage().collect())
@@ -334,7 +335,11 @@ mod tests {
         let model = open_model();
         let middle = LatLng::new(29.5, 116.05).unwrap().to_cell(Resolution::Eight);
         let origin = middle.to_local_ij(middle).unwrap();
-        let cell_minutes = middle.grid_disk::<Vec<_>>(1).iter().map(|&n| straight_minutes(centre(middle), centre(n), 30.0)).fold(0.0, f64::max);
+        let cell_minutes = middle
+            .grid_disk::<Vec<_>>(1)
+            .iter()
+            .map(|&n| straight_minutes(centre(middle), centre(n), 30.0))
+            .fold(0.0, f64::max);
         let mut checked = 0;
         for (di, dj) in [(1, 0), (0, 1), (1, 1), (-1, 0), (0, -1), (-1, -1)] {
             let far = CoordIJ::new(origin.coord.i + 14 * di, origin.coord.j + 14 * dj);
@@ -432,7 +437,8 @@ mod tests {
         let settings = GridSettings { blocked: zones.clone(), ..GridSettings::default() };
         let built = GridModel::new(&region(), settings).unwrap();
         let derived = open_model().with_blocked(zones).unwrap();
-        let points: Vec<Point> = (0..12).map(|i| Point::new(115.92 + 0.023 * f64::from(i), 29.37 + 0.021 * f64::from(i))).collect();
+        let points: Vec<Point> =
+            (0..12).map(|i| Point::new(115.92 + 0.023 * f64::from(i), 29.37 + 0.021 * f64::from(i))).collect();
         let first = built.minutes(&points, &points);
         assert_eq!(first, built.minutes(&points, &points));
         assert_eq!(first, derived.minutes(&points, &points));

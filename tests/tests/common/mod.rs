@@ -26,7 +26,8 @@ pub fn repo_root() -> PathBuf {
 /// (the Makefile builds it before running the tests).
 pub fn binary() -> PathBuf {
     std::env::var_os("JIUZAI_BIN").map(PathBuf::from).unwrap_or_else(|| {
-        let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"));
+        let target =
+            std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"));
         target.join("debug/jiuzai")
     })
 }
@@ -53,10 +54,13 @@ impl Database {
         let dir = std::env::temp_dir().join(unique_name("jiuzai_test"));
         std::fs::create_dir_all(&dir).unwrap();
         match store {
-            Store::Sqlite => Database { url: format!("sqlite://{}/jiuzai.db", dir.display()), store, dir, pg_name: None },
+            Store::Sqlite => {
+                Database { url: format!("sqlite://{}/jiuzai.db", dir.display()), store, dir, pg_name: None }
+            }
             Store::Postgres => {
                 let name = unique_name("jiuzai_test");
-                let admin = sqlx::PgPool::connect(POSTGRES_ADMIN_URL).await.expect("PostgreSQL at 127.0.0.1:5432 is required");
+                let admin =
+                    sqlx::PgPool::connect(POSTGRES_ADMIN_URL).await.expect("PostgreSQL at 127.0.0.1:5432 is required");
                 sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
                 admin.close().await;
                 Database { url: format!("postgres://postgres@127.0.0.1:5432/{name}"), store, dir, pg_name: Some(name) }
@@ -219,13 +223,21 @@ impl Server {
     }
 
     pub async fn login(&self, username: &str) -> String {
-        let (status, body) = self.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": username, "password": "demo"}))).await;
+        let (status, body) = self
+            .call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": username, "password": "demo"})))
+            .await;
         assert_eq!(status, StatusCode::OK, "login {username}: {body}");
         body["token"].as_str().unwrap().to_owned()
     }
 
     /// One JSON request; returns the status and the parsed body (Null when empty or not JSON).
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut request = self.http.request(method, self.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);

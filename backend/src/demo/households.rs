@@ -8,18 +8,20 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
 
-use super::idnumber;
-use super::import::{HouseholdInput, NewHousehold};
-use super::pii::Pii;
-use super::store::{HouseholdFilter, ImportMessage, NewDamage};
-use super::{AgeGroup, Enrolment, Exclusion, HouseDamage, HouseholdType, Member, Programme, enum_text};
 use crate::audit::AuditEntry;
+use crate::config::Settings;
 use crate::disasters::Indicator;
-use crate::http::AppState;
+use crate::households::idnumber;
+use crate::households::import::{HouseholdInput, NewHousehold};
+use crate::households::pii::Pii;
+use crate::households::store::{HouseholdFilter, ImportMessage, NewDamage};
+use crate::households::{AgeGroup, Enrolment, Exclusion, HouseDamage, HouseholdType, Member, Programme};
+use crate::store::Store;
+use crate::text_enum::enum_text;
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高", "熊", "邹",
-    "万", "程", "涂", "喻", "余", "曹", "彭", "汪",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗",
+    "高", "熊", "邹", "万", "程", "涂", "喻", "余", "曹", "彭", "汪",
 ];
 const STEMS: &[&str] = &["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"];
 
@@ -47,7 +49,9 @@ fn household(index: usize, township: &crate::areas::Area, rng: &mut Mix, today: 
     for k in 1..members {
         let (relation, age_group) = match k {
             1 => ("配偶", member_list[0].age_group),
-            _ if elderly_head => ("孙子女", if rng.random_range(0..3) == 0 { AgeGroup::Preschool } else { AgeGroup::SchoolAge }),
+            _ if elderly_head => {
+                ("孙子女", if rng.random_range(0..3) == 0 { AgeGroup::Preschool } else { AgeGroup::SchoolAge })
+            }
             _ => ("子女", if rng.random_range(0..4) == 0 { AgeGroup::Preschool } else { AgeGroup::SchoolAge }),
         };
         member_list.push(Member { relation: relation.into(), age_group, disability: false });
@@ -66,13 +70,23 @@ fn household(index: usize, township: &crate::areas::Area, rng: &mut Mix, today: 
     if rng.random_range(0..10) == 0 {
         programmes.push(Enrolment { programme: Programme::Medical, since: since.min(today), until: None });
     }
-    let (dx, dy) = (rng.random_range(0..4001) as f64 / 100_000.0 - 0.02, rng.random_range(0..4001) as f64 / 100_000.0 - 0.02);
+    let (dx, dy) =
+        (rng.random_range(0..4001) as f64 / 100_000.0 - 0.02, rng.random_range(0..4001) as f64 / 100_000.0 - 0.02);
     HouseholdInput {
-        head_name: format!("{}某{}", SURNAMES[rng.random_range(0..SURNAMES.len() as u64) as usize], STEMS[rng.random_range(0..STEMS.len() as u64) as usize]),
+        head_name: format!(
+            "{}某{}",
+            SURNAMES[rng.random_range(0..SURNAMES.len() as u64) as usize],
+            STEMS[rng.random_range(0..STEMS.len() as u64) as usize]
+        ),
         id_number,
         members,
         member_list,
-        address: format!("{}某村{}组{}号（虚构）", township.name, 1 + rng.random_range(0..12), 1 + rng.random_range(0..80)),
+        address: format!(
+            "{}某村{}组{}号（虚构）",
+            township.name,
+            1 + rng.random_range(0..12),
+            1 + rng.random_range(0..80)
+        ),
         area_code: township.code.clone(),
         lon: Some(((township.lon + dx) * 1e5).round() / 1e5),
         lat: Some(((township.lat + dy) * 1e5).round() / 1e5),
@@ -95,30 +109,40 @@ fn rooms(total: i64, n: usize, i: usize) -> i64 {
 
 /// Seeds the demo households and their damage in the demo flood. Does nothing if households exist
 /// or there is no event.
-pub async fn seed_households(state: &AppState) -> anyhow::Result<()> {
-    if state.store.count_households(&HouseholdFilter { limit: 1, ..Default::default() }).await? > 0 {
+pub async fn seed_households(store: &dyn Store, settings: &Settings) -> anyhow::Result<()> {
+    if store.count_households(&HouseholdFilter { limit: 1, ..Default::default() }).await? > 0 {
         return Ok(());
     }
-    let Some(event) = state.store.list_events().await?.into_iter().find(|e| e.name.contains("虚构")) else { return Ok(()) };
-    let summarized = crate::disasters::http::summarize(state, &event).await.map_err(|e| anyhow::anyhow!("demo households: {e}"))?;
-    let mut townships: Vec<&crate::areas::Area> =
-        summarized.areas.iter().filter(|a| a.level == "township" && summarized.own_best.contains_key(&a.code)).collect();
+    let Some(event) = store.list_events().await?.into_iter().find(|e| e.name.contains("虚构")) else {
+        return Ok(());
+    };
+    let summarized = crate::disasters::service::summarize(store, settings, &event)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo households: {e}"))?;
+    let mut townships: Vec<&crate::areas::Area> = summarized
+        .areas
+        .iter()
+        .filter(|a| a.level == "township" && summarized.own_best.contains_key(&a.code))
+        .collect();
     townships.sort_by(|a, b| a.code.cmp(&b.code));
-    let resolution = state.settings.coverage_resolution();
-    let pii = Pii::from_settings(&state.settings);
+    let resolution = settings.coverage_resolution();
+    let pii = Pii::from_settings(settings);
     let today = crate::clock::today();
     let mut rng = <Mix as rand::SeedableRng>::seed_from_u64(20_200_712);
     let mut sealed: Vec<NewHousehold> = Vec::new();
     // per township: (code, figures, number of households generated there)
     let mut plan: Vec<(String, HashMap<Indicator, i64>, usize)> = Vec::new();
     for township in &townships {
-        let figures: HashMap<Indicator, i64> = summarized.own_best[&township.code].iter().map(|(k, v)| (*k, *v)).collect();
+        let figures: HashMap<Indicator, i64> =
+            summarized.own_best[&township.code].iter().map(|(k, v)| (*k, *v)).collect();
         let get = |i: Indicator| figures.get(&i).copied().unwrap_or(0).max(0) as usize;
-        let damaged = get(Indicator::CollapsedHouseholds) + get(Indicator::SevereHouseholds) + get(Indicator::GeneralHouseholds);
+        let damaged =
+            get(Indicator::CollapsedHouseholds) + get(Indicator::SevereHouseholds) + get(Indicator::GeneralHouseholds);
         let count = damaged + damaged / 2 + 10;
         for _ in 0..count {
             let mut input = household(sealed.len(), township, &mut rng, today);
-            input.cell = crate::areas::import::cell_of(input.lon.unwrap_or(0.0), input.lat.unwrap_or(0.0), resolution).ok();
+            input.cell =
+                crate::areas::import::cell_of(input.lon.unwrap_or(0.0), input.lat.unwrap_or(0.0), resolution).ok();
             if input.cell.is_none() {
                 (input.lon, input.lat) = (None, None);
             }
@@ -136,11 +160,10 @@ pub async fn seed_households(state: &AppState) -> anyhow::Result<()> {
         sender.try_send(message).expect("room for both messages");
     }
     drop(sender);
-    state.store.import_households(&mut messages, true, &Default::default()).await?;
+    store.import_households(&mut messages, true, &Default::default()).await?;
 
     // Damage records, township by township, in the order the households were generated.
-    let ids: HashMap<String, i64> = state
-        .store
+    let ids: HashMap<String, i64> = store
         .list_households(&HouseholdFilter { limit: sealed.len() as i64 + 1, ..Default::default() })
         .await?
         .into_iter()
@@ -208,7 +231,7 @@ pub async fn seed_households(state: &AppState) -> anyhow::Result<()> {
     let mut audit = AuditEntry::system("demo.seed", "household_damage", event.id.to_string());
     audit.actor_name = "reporter".into();
     audit.after = Some(serde_json::json!({"records": records.len(), "synthetic": true}));
-    state.store.insert_damage(&records, &audit).await?;
+    store.insert_damage(&records, &audit).await?;
     tracing::info!(households = sealed.len(), damage_records = records.len(), "demo households seeded (synthetic)");
     Ok(())
 }

@@ -18,18 +18,22 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::http::{parse_body, sees_names};
-use super::pii::Pii;
-use super::rules::{self, Entitlement, Ineligible};
-use crate::funds::rules::yuan;
 use super::store::{GrantError, NewGrant, NewGrantList, Stamp};
-use super::{AgeGroup, AidType, DamageRecord, GrantListRow, GrantRow, HouseDamage, ListStatus, Objection, Programme, enum_text};
+use super::{GrantListRow, GrantRow, ListStatus, Objection};
 use crate::areas::code;
+use crate::auth::departments::HandoffProgramme;
 use crate::auth::{Actor, Role};
-use crate::disasters::http::event_or_404;
+use crate::disasters::service::event_or_404;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::export::{Cell, Format, Table};
-use crate::http::AppState;
+use crate::extract::parse_body;
+use crate::funds::AidType;
+use crate::funds::rules::yuan;
+use crate::households::pii::Pii;
+use crate::households::rules::{self, Entitlement, Ineligible};
+use crate::households::{AgeGroup, DamageRecord, HouseDamage, HouseholdRow, HouseholdType, Programme, sees_names};
+use crate::state::AppState;
+use crate::text_enum::enum_text;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -55,8 +59,12 @@ impl From<GrantError> for AppError {
     fn from(error: GrantError) -> Self {
         let message = error.to_string();
         match error {
-            GrantError::WrongState(_) | GrantError::AlreadyGranted | GrantError::OpenObjections(_) => AppError::conflict(message),
-            GrantError::DisclosureRunning(end) => AppError::Conflict { message, details: Some(json!({ "disclosure_end": end })) },
+            GrantError::WrongState(_) | GrantError::AlreadyGranted | GrantError::OpenObjections(_) => {
+                AppError::conflict(message)
+            }
+            GrantError::DisclosureRunning(end) => {
+                AppError::Conflict { message, details: Some(json!({ "disclosure_end": end })) }
+            }
             GrantError::NotFound => AppError::NotFound("no such grant list, line or objection".into()),
             GrantError::Db(e) => e.into(),
         }
@@ -176,13 +184,19 @@ pub struct ListQuery {
 /// Grant lists in the caller's scope, newest first (without their lines).
 #[utoipa::path(get, path = "/api/v1/grant-lists", tag = "households", security(("bearer" = [])), params(ListQuery),
     responses((status = 200, body = [GrantList]), (status = 403)))]
-async fn list_grant_lists(State(state): State<AppState>, actor: Actor, Query(query): Query<ListQuery>) -> AppResult<Json<Vec<GrantList>>> {
+async fn list_grant_lists(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Json<Vec<GrantList>>> {
     actor.require_role(&[Role::Admin, Role::Manager, Role::Reviewer, Role::Auditor, Role::Assessor])?;
-    let open: HashMap<i64, i64> =
-        state.store.objections(None).await?.into_iter().filter(|o| o.status == "open").fold(HashMap::new(), |mut m, o| {
+    let open: HashMap<i64, i64> = state.store.objections(None).await?.into_iter().filter(|o| o.status == "open").fold(
+        HashMap::new(),
+        |mut m, o| {
             *m.entry(o.list_id).or_default() += 1;
             m
-        });
+        },
+    );
     let rows = state.store.list_grant_lists(query.event_id).await?;
     Ok(Json(
         rows.iter()
@@ -239,17 +253,18 @@ async fn entitlements(
     event_id: i64,
     aid: AidType,
     area: &str,
-) -> AppResult<Vec<(super::HouseholdRow, Result<Entitlement, Ineligible>)>> {
+) -> AppResult<Vec<(HouseholdRow, Result<Entitlement, Ineligible>)>> {
     let pattern = code::subtree_pattern(area);
     let damage: HashMap<i64, DamageRecord> =
         state.store.damage_records(event_id, Some(&pattern)).await?.into_iter().map(|d| (d.household_id, d)).collect();
     let households = state.store.damaged_households(event_id, &pattern).await?;
     let today = crate::clock::today();
-    let standards = crate::funds::http::standards(state).await?;
+    let standards = crate::funds::service::standards(&*state.store).await?;
     let mut assessed: Vec<_> = households
         .into_iter()
         .map(|h| {
-            let verdict = rules::assess(&standards, aid, &h.facts(today), damage.get(&h.id).map(DamageRecord::facts).as_ref());
+            let verdict =
+                rules::assess(&standards, aid, &h.facts(today), damage.get(&h.id).map(DamageRecord::facts).as_ref());
             (h, verdict)
         })
         .collect();
@@ -272,13 +287,16 @@ async fn create_grant_list(
 ) -> AppResult<(StatusCode, Json<GrantList>)> {
     actor.require_role(&[Role::Manager])?;
     let input: GrantListInput = parse_body(body)?;
-    event_or_404(&state, input.event_id).await?;
+    event_or_404(&*state.store, input.event_id).await?;
     let area_code = match input.area_code.clone().or_else(|| actor.user.area_code.clone()) {
         Some(area) => area,
         None => return Err(AppError::invalid_field("area_code", "required")),
     };
-    let area =
-        state.store.get_area(&area_code).await?.ok_or_else(|| AppError::invalid_field("area_code", format!("unknown area {area_code}")))?;
+    let area = state
+        .store
+        .get_area(&area_code)
+        .await?
+        .ok_or_else(|| AppError::invalid_field("area_code", format!("unknown area {area_code}")))?;
     actor.require_area(&area.code)?;
     let aid_text = enum_text(input.aid_type);
     let granted = state.store.granted_households(input.event_id, &aid_text).await?;
@@ -296,17 +314,24 @@ async fn create_grant_list(
                 }
                 if let Some(list) = granted.get(id) {
                     return Err(AppError::Conflict {
-                        message: format!("household {id} already has {} for this event (grant list {list})", input.aid_type.label_zh()),
+                        message: format!(
+                            "household {id} already has {} for this event (grant list {list})",
+                            input.aid_type.label_zh()
+                        ),
                         details: Some(json!({"household_id": id, "grant_list_id": list})),
                     });
                 }
                 match assessed.iter().find(|(h, _)| h.id == *id) {
                     Some((_, Ok(entitlement))) => chosen.push((*id, entitlement.clone())),
-                    Some((_, Err(rule))) => problems.push(FieldError::new(field, format!("{}: {}", rule.rule, rule.message))),
+                    Some((_, Err(rule))) => {
+                        problems.push(FieldError::new(field, format!("{}: {}", rule.rule, rule.message)))
+                    }
                     None => {
                         let rule = match state.store.get_household(*id).await? {
                             None => format!("no household {id}"),
-                            Some(h) if !code::within(&area.code, &h.area_code) => format!("household {id} is outside area {}", area.code),
+                            Some(h) if !code::within(&area.code, &h.area_code) => {
+                                format!("household {id} is outside area {}", area.code)
+                            }
                             Some(_) => "damage.no_record: the household has no damage record for this event".to_owned(),
                         };
                         problems.push(FieldError::new(field, rule));
@@ -320,8 +345,11 @@ async fn create_grant_list(
             chosen.sort_by_key(|(id, _)| order.get(id).copied());
         }
         None => {
-            chosen =
-                assessed.into_iter().filter(|(h, _)| !granted.contains_key(&h.id)).filter_map(|(h, v)| v.ok().map(|e| (h.id, e))).collect();
+            chosen = assessed
+                .into_iter()
+                .filter(|(h, _)| !granted.contains_key(&h.id))
+                .filter_map(|(h, v)| v.ok().map(|e| (h.id, e)))
+                .collect();
         }
     }
     if chosen.is_empty() {
@@ -330,16 +358,26 @@ async fn create_grant_list(
     let total: i64 = chosen.iter().map(|(_, e)| e.amount_fen).sum();
     let budget = match input.budget_fen {
         Some(budget) => Some((budget, "the budget")),
-        None => disbursed_budget(&state, input.event_id, input.aid_type, &area.code).await?.map(|b| (b, "the disbursed funds left for this area")),
+        None => disbursed_budget(&state, input.event_id, input.aid_type, &area.code)
+            .await?
+            .map(|b| (b, "the disbursed funds left for this area")),
     };
     if let Some((budget, what)) = budget
         && total > budget
     {
-        return Err(AppError::invalid_field("budget_fen", format!("the list needs {} but {what} come to {}", yuan(total), yuan(budget))));
+        return Err(AppError::invalid_field(
+            "budget_fen",
+            format!("the list needs {} but {what} come to {}", yuan(total), yuan(budget)),
+        ));
     }
     let grants: Vec<NewGrant> = chosen
         .into_iter()
-        .map(|(household_id, e)| NewGrant { household_id, amount_fen: e.amount_fen, reason: e.reason, priority: e.priority })
+        .map(|(household_id, e)| NewGrant {
+            household_id,
+            amount_fen: e.amount_fen,
+            reason: e.reason,
+            priority: e.priority,
+        })
         .collect();
     let list = NewGrantList {
         event_id: input.event_id,
@@ -358,7 +396,11 @@ async fn create_grant_list(
 /// A grant list with its lines.
 #[utoipa::path(get, path = "/api/v1/grant-lists/{id}", tag = "households", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = GrantList), (status = 403), (status = 404)))]
-async fn get_grant_list(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<GrantList>> {
+async fn get_grant_list(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Json<GrantList>> {
     actor.require_role(&[Role::Admin, Role::Manager, Role::Reviewer, Role::Auditor, Role::Assessor])?;
     Ok(Json(detail(&state, &actor, id).await?))
 }
@@ -372,13 +414,21 @@ struct Step<'a> {
     extra: Value,
 }
 
-async fn step(state: &AppState, actor: &Actor, id: i64, Step { from, to, stamp, action, extra }: Step<'_>) -> AppResult<Json<GrantList>> {
+async fn step(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    Step { from, to, stamp, action, extra }: Step<'_>,
+) -> AppResult<Json<GrantList>> {
     let before = list_or_404(state, actor, id).await?;
     let mut after = json!({"status": enum_text(to)});
     if let (Value::Object(after), Value::Object(extra)) = (&mut after, extra) {
         after.extend(extra);
     }
-    let audit = actor.audit(action, "grant_list", id.to_string()).with_before(json!({"status": before.status})).with_after(after);
+    let audit = actor
+        .audit(action, "grant_list", id.to_string())
+        .with_before(json!({"status": before.status}))
+        .with_after(after);
     state.store.transition_list(id, from, to, &stamp, &audit).await?;
     Ok(Json(detail(state, actor, id).await?))
 }
@@ -417,7 +467,13 @@ async fn approve_list(State(state): State<AppState>, actor: Actor, Path(id): Pat
         &state,
         &actor,
         id,
-        Step { from: &[ListStatus::Submitted], to: ListStatus::Approved, stamp, action: "grant_list.approve", extra: json!({}) },
+        Step {
+            from: &[ListStatus::Submitted],
+            to: ListStatus::Approved,
+            stamp,
+            action: "grant_list.approve",
+            extra: json!({}),
+        },
     )
     .await
 }
@@ -445,7 +501,11 @@ async fn reject_list(
     if reason.is_empty() {
         return Err(AppError::invalid_field("reason", "say why the list goes back"));
     }
-    let stamp = Stamp { reviewer: Some(actor.user.username.clone()), return_reason: Some(reason.clone()), ..Default::default() };
+    let stamp = Stamp {
+        reviewer: Some(actor.user.username.clone()),
+        return_reason: Some(reason.clone()),
+        ..Default::default()
+    };
     step(
         &state,
         &actor,
@@ -520,9 +580,12 @@ async fn publish_list(
 async fn pay_list(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<GrantList>> {
     actor.require_role(&[Role::Manager])?;
     let list = list_or_404(&state, &actor, id).await?;
-    let audit = actor.audit("grant_list.pay", "grant_list", id.to_string()).with_before(json!({"status": list.status})).with_after(json!({
-        "status": "paid", "total_fen": list.total_fen, "households": list.households,
-    }));
+    let audit = actor
+        .audit("grant_list.pay", "grant_list", id.to_string())
+        .with_before(json!({"status": list.status}))
+        .with_after(json!({
+            "status": "paid", "total_fen": list.total_fen, "households": list.households,
+        }));
     state.store.pay_list(id, &actor.user.username, &audit).await?;
     Ok(Json(detail(&state, &actor, id).await?))
 }
@@ -580,12 +643,15 @@ async fn payment_file(
             }
         }
         other => {
-            return Err(AppError::conflict(format!("the grant list is {}; the payment file follows the disclosure", enum_text(other))));
+            return Err(AppError::conflict(format!(
+                "the grant list is {}; the payment file follows the disclosure",
+                enum_text(other)
+            )));
         }
     }
     let pii = Pii::from_settings(&state.settings);
     let grants = state.store.grants_of(id).await?;
-    let households: HashMap<i64, super::HouseholdRow> = state
+    let households: HashMap<i64, HouseholdRow> = state
         .store
         .households_by_ids(&grants.iter().map(|g| g.household_id).collect::<Vec<_>>())
         .await?
@@ -594,10 +660,16 @@ async fn payment_file(
         .collect();
     let mut rows = Vec::with_capacity(grants.len());
     for (i, g) in grants.iter().enumerate() {
-        let household =
-            households.get(&g.household_id).ok_or_else(|| AppError::NotFound(format!("household {} vanished", g.household_id)))?;
+        let household = households
+            .get(&g.household_id)
+            .ok_or_else(|| AppError::NotFound(format!("household {} vanished", g.household_id)))?;
         let id_number = pii.decrypt(&household.id_encrypted).map_err(|e| AppError::Internal(e.into()))?;
-        let account = household.bank_encrypted.as_deref().map(|a| pii.decrypt(a)).transpose().map_err(|e| AppError::Internal(e.into()))?;
+        let account = household
+            .bank_encrypted
+            .as_deref()
+            .map(|a| pii.decrypt(a))
+            .transpose()
+            .map_err(|e| AppError::Internal(e.into()))?;
         rows.push(vec![
             Cell::Int(i as i64 + 1),
             household.head_name.as_str().into(),
@@ -793,7 +865,10 @@ fn disclosed(row: &GrantListRow) -> bool {
 /// Published grant lists (公示) and paid ones, per area: no login needed.
 #[utoipa::path(get, path = "/api/v1/public/disclosures", tag = "households", params(DisclosureQuery),
     responses((status = 200, body = [Disclosure])))]
-async fn public_disclosures(State(state): State<AppState>, Query(query): Query<DisclosureQuery>) -> AppResult<Json<Vec<Disclosure>>> {
+async fn public_disclosures(
+    State(state): State<AppState>,
+    Query(query): Query<DisclosureQuery>,
+) -> AppResult<Json<Vec<Disclosure>>> {
     let names = area_names(&state).await?;
     let mut out = Vec::new();
     for row in state.store.list_grant_lists(query.event_id).await?.iter().filter(|r| disclosed(r)) {
@@ -805,7 +880,12 @@ async fn public_disclosures(State(state): State<AppState>, Query(query): Query<D
 }
 
 async fn disclosed_or_404(state: &AppState, id: i64) -> AppResult<GrantListRow> {
-    state.store.get_grant_list(id).await?.filter(disclosed).ok_or_else(|| AppError::NotFound(format!("no published list {id}")))
+    state
+        .store
+        .get_grant_list(id)
+        .await?
+        .filter(disclosed)
+        .ok_or_else(|| AppError::NotFound(format!("no published list {id}")))
 }
 
 /// One disclosed list with its lines: masked names and ID numbers, amounts, period. No login needed.
@@ -912,7 +992,8 @@ async fn file_objection(
     }
     if let Some(seconds) = allow_objection(peer.ip(), state.settings.objections_per_hour) {
         let mut response =
-            AppError::TooManyRequests(format!("too many objections from your address; try again in {seconds} s")).into_response();
+            AppError::TooManyRequests(format!("too many objections from your address; try again in {seconds} s"))
+                .into_response();
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         return Ok(response);
     }
@@ -924,17 +1005,6 @@ async fn file_objection(
 }
 
 // ---- hand-offs to the other programmes --------------------------------------------------------
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum HandoffProgramme {
-    /// To the education bureau: school-age members of affected 低保 households.
-    Education,
-    /// To 临时救助: households still in difficulty after disaster aid.
-    TemporaryAssistance,
-    /// To 住房救助 and 农村危房改造: households whose house collapsed.
-    Housing,
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct HandoffQuery {
@@ -957,9 +1027,13 @@ pub struct HandoffQuery {
 /// `/api/v1/department/handoffs`). Audited.
 #[utoipa::path(get, path = "/api/v1/exports/handoff", tag = "households", security(("bearer" = [])), params(HandoffQuery),
     responses((status = 200, description = "CSV or XLSX file"), (status = 403), (status = 404), (status = 422)))]
-async fn export_handoff(State(state): State<AppState>, actor: Actor, Query(query): Query<HandoffQuery>) -> AppResult<Response> {
+async fn export_handoff(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<HandoffQuery>,
+) -> AppResult<Response> {
     actor.require_role(&[Role::Admin, Role::Manager, Role::Reviewer, Role::Auditor])?;
-    let event = event_or_404(&state, query.event_id).await?;
+    let event = event_or_404(&*state.store, query.event_id).await?;
     let area = match query.area_code.clone().or_else(|| actor.user.area_code.clone()) {
         Some(area) => {
             actor.require_area(&area)?;
@@ -969,24 +1043,25 @@ async fn export_handoff(State(state): State<AppState>, actor: Actor, Query(query
         None => return Err(AppError::invalid_field("area_code", "required")),
     };
     let table = handoff_table(&state, event.id, &area, query.programme, Identify::Staff(&actor.user)).await?;
-    let audit = actor.audit("export.handoff", "export", query.programme.file()).with_after(handoff_audit(&table, query.programme, event.id, &area, if query.format == Format::Xlsx { "xlsx" } else { "csv" }));
+    let audit = actor.audit("export.handoff", "export", query.programme.file()).with_after(handoff_audit(
+        &table,
+        query.programme,
+        event.id,
+        &area,
+        if query.format == Format::Xlsx { "xlsx" } else { "csv" },
+    ));
     state.store.record_audit(&audit).await?;
     table.into_response(query.format)
 }
 
-impl HandoffProgramme {
-    /// The programme in file names and audit records.
-    pub fn file(self) -> &'static str {
-        match self {
-            Self::Education => "education",
-            Self::TemporaryAssistance => "temporary-assistance",
-            Self::Housing => "housing",
-        }
-    }
-}
-
 /// What the audit record of a hand-off read says.
-pub(super) fn handoff_audit(table: &Table, programme: HandoffProgramme, event_id: i64, area: &str, format: &str) -> Value {
+pub(crate) fn handoff_audit(
+    table: &Table,
+    programme: HandoffProgramme,
+    event_id: i64,
+    area: &str,
+    format: &str,
+) -> Value {
     json!({"programme": programme.file(), "event_id": event_id, "area": area, "rows": table.rows.len(), "format": format})
 }
 
@@ -999,7 +1074,7 @@ pub(super) enum Identify<'a> {
 }
 
 impl Identify<'_> {
-    fn name_and_id(&self, h: &super::HouseholdRow) -> AppResult<(Cell, Cell)> {
+    fn name_and_id(&self, h: &HouseholdRow) -> AppResult<(Cell, Cell)> {
         Ok(match self {
             Self::Staff(user) => {
                 let name = if sees_names(user, &h.area_code) { h.head_name.as_str() } else { h.name_masked.as_str() };
@@ -1027,23 +1102,29 @@ pub(super) async fn handoff_table(
     let names = area_names(state).await?;
     let paid = state.store.paid_by_household(event_id).await?;
     let today = crate::clock::today();
-    let who: HashMap<i64, (Cell, Cell)> = households.iter().map(|h| Ok((h.id, identify.name_and_id(h)?))).collect::<AppResult<_>>()?;
-    let name_and_id = |h: &super::HouseholdRow| who[&h.id].clone();
-    let area_name = |h: &super::HouseholdRow| names.get(&h.area_code).cloned().unwrap_or_default();
+    let who: HashMap<i64, (Cell, Cell)> =
+        households.iter().map(|h| Ok((h.id, identify.name_and_id(h)?))).collect::<AppResult<_>>()?;
+    let name_and_id = |h: &HouseholdRow| who[&h.id].clone();
+    let area_name = |h: &HouseholdRow| names.get(&h.area_code).cloned().unwrap_or_default();
     let (title, headers, rows): (&str, Vec<&'static str>, Vec<Vec<Cell>>) = match programme {
         HandoffProgramme::Education => {
             let rows = households
                 .iter()
                 .filter(|h| {
                     let facts = h.facts(today);
-                    (h.kind() == super::HouseholdType::Dibao || facts.programmes.contains(&Programme::Dibao))
+                    (h.kind() == HouseholdType::Dibao || facts.programmes.contains(&Programme::Dibao))
                         && damage.get(&h.id).is_some_and(|d| d.facts().affected())
                 })
                 .filter_map(|h| {
                     let pupils = h.member_list.0.iter().filter(|m| m.age_group == AgeGroup::SchoolAge).count() as i64;
                     (pupils > 0).then(|| {
-                        let relations: Vec<&str> =
-                            h.member_list.0.iter().filter(|m| m.age_group == AgeGroup::SchoolAge).map(|m| m.relation.as_str()).collect();
+                        let relations: Vec<&str> = h
+                            .member_list
+                            .0
+                            .iter()
+                            .filter(|m| m.age_group == AgeGroup::SchoolAge)
+                            .map(|m| m.relation.as_str())
+                            .collect();
                         let (name, id_number) = name_and_id(h);
                         vec![
                             h.id.into(),
@@ -1082,7 +1163,8 @@ pub(super) async fn handoff_table(
                             why.push(format!("死亡{}人、失踪{}人", d.dead, d.missing));
                         }
                         let facts = h.facts(today);
-                        let covered = facts.programmes.contains(&Programme::Dibao) || facts.programmes.contains(&Programme::Tekun);
+                        let covered = facts.programmes.contains(&Programme::Dibao)
+                            || facts.programmes.contains(&Programme::Tekun);
                         let paid = paid.get(&h.id).copied().unwrap_or(0);
                         let (name, id_number) = name_and_id(h);
                         vec![

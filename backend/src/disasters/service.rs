@@ -1,0 +1,276 @@
+//! The disaster use-cases other domains, the CLI and the demo share: finding an event, the
+//! figures and response levels of every area (bottom-up), the level history, the map overlay.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::indicators::{Figures, Indicator, as_decimals};
+use super::rules::{self, Deadlines, Overdue};
+use super::store::{DisasterStore, Versions};
+use super::{Event, Threshold};
+use crate::areas::service::EventOverlay;
+use crate::areas::store::AreaStore;
+use crate::areas::{Area, code};
+use crate::auth::Actor;
+use crate::config::Settings;
+use crate::error::{AppError, AppResult};
+
+pub async fn event_or_404(store: &(impl DisasterStore + ?Sized), id: i64) -> AppResult<Event> {
+    store.get_event(id).await?.ok_or_else(|| AppError::NotFound(format!("no event {id}")))
+}
+
+/// The latest row per area: rows come ordered by area and version, so the last one wins.
+pub(crate) fn latest_by_area<T: Clone>(rows: &[T], area: impl Fn(&T) -> &str) -> HashMap<String, T> {
+    rows.iter().map(|r| (area(r).to_owned(), r.clone())).collect()
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AreaSummary {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub parent_code: Option<String>,
+    /// Best figures: verified where present, else reported; aggregated bottom-up.
+    #[serde(serialize_with = "as_decimals::plain::serialize")]
+    #[schema(value_type = Object)]
+    pub figures: Figures,
+    #[serde(serialize_with = "as_decimals::plain::serialize")]
+    #[schema(value_type = Object)]
+    pub reported: Figures,
+    #[serde(serialize_with = "as_decimals::plain::serialize")]
+    #[schema(value_type = Object)]
+    pub verified: Figures,
+    /// Indicators whose verified value differs from the reported one.
+    pub discrepancies: Vec<Indicator>,
+    /// 1 (I, most severe) … 4 (IV); None: no response. A manager's override wins over the computed level.
+    pub response_level: Option<i64>,
+    pub computed_level: Option<i64>,
+    pub overridden: bool,
+    pub overdue: Option<Overdue>,
+    pub accepted: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EventSummary {
+    pub event: Event,
+    pub level: String,
+    /// The most severe of the city's and the province's levels.
+    pub overall_response_level: Option<i64>,
+    pub areas: Vec<AreaSummary>,
+    /// Affected counties late with a report.
+    pub overdue: Vec<String>,
+}
+
+pub(crate) fn thresholds_for(all: &[Threshold], level: &str) -> Vec<Threshold> {
+    all.iter().filter(|t| t.admin_level == level).cloned().collect()
+}
+
+/// Every area's figures and levels for an event.
+pub struct Summarized {
+    pub areas: Vec<Area>,
+    /// Each area's own best figures (not aggregated): what planning distributes to.
+    pub own_best: HashMap<String, Figures>,
+    pub summaries: HashMap<String, AreaSummary>,
+}
+
+/// Computes the figures and levels of every area for an event (pure over the stored data).
+pub async fn summarize<S: AreaStore + DisasterStore + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    event: &Event,
+) -> AppResult<Summarized> {
+    let areas = store.list_areas(&Default::default()).await?;
+    // Only each area's latest version counts, and its time is the area's latest report time.
+    let reports = store.reports(event.id, Versions::LATEST).await?;
+    let assessments = store.assessments(event.id, Versions::LATEST).await?;
+    let thresholds = store.thresholds().await?;
+    let history = store.level_history(event.id).await?;
+    let accepted: Vec<String> = store.acceptances(event.id).await?.into_iter().map(|a| a.area_code).collect();
+
+    let reported_own: HashMap<String, Figures> =
+        latest_by_area(&reports, |r| &r.area_code).into_iter().map(|(k, r)| (k, r.indicators.0)).collect();
+    let verified_own: HashMap<String, Figures> =
+        latest_by_area(&assessments, |a| &a.area_code).into_iter().map(|(k, a)| (k, a.indicators.0)).collect();
+    let own_best: HashMap<String, Figures> = reported_own
+        .keys()
+        .chain(verified_own.keys())
+        .map(|code| (code.clone(), rules::best_figures(reported_own.get(code), verified_own.get(code))))
+        .collect();
+    let parents = areas.iter().map(|a| (a.code.clone(), a.parent_code.clone())).collect();
+    let best = rules::aggregate(&parents, &own_best);
+    let reported = rules::aggregate(&parents, &reported_own);
+    let verified = rules::aggregate(&parents, &verified_own);
+
+    let response_on_levels: HashMap<&str, Vec<Threshold>> =
+        ["province", "city", "county"].into_iter().map(|l| (l, thresholds_for(&thresholds, l))).collect();
+    let deadlines = Deadlines {
+        initial_within_hours: settings.initial_report_hours,
+        daily_update_hour: settings.daily_update_hour,
+    };
+    let now = Utc::now();
+    let mut summaries = HashMap::new();
+    for area in &areas {
+        let figures = best.get(&area.code).cloned().unwrap_or_default();
+        let computed = response_on_levels.get(area.level.as_str()).and_then(|t| rules::response_level(&figures, t));
+        let last_override = history.iter().rev().find(|h| h.area_code == area.code && h.source != "computed");
+        let (response_level, overridden) = match last_override {
+            Some(h) if h.source == "override" => (h.level, true),
+            _ => (computed, false),
+        };
+        summaries.insert(
+            area.code.clone(),
+            AreaSummary {
+                code: area.code.clone(),
+                name: area.name.clone(),
+                level: area.level.clone(),
+                parent_code: area.parent_code.clone(),
+                reported: reported.get(&area.code).cloned().unwrap_or_default(),
+                verified: verified.get(&area.code).cloned().unwrap_or_default(),
+                discrepancies: Vec::new(),
+                figures,
+                response_level,
+                computed_level: computed,
+                overridden,
+                overdue: None,
+                accepted: accepted.contains(&area.code),
+            },
+        );
+    }
+    let response_on = summaries.values().any(|s| s.response_level.is_some());
+    for county in &event.affected_areas.0 {
+        let times: Vec<DateTime<Utc>> =
+            reports.iter().filter(|r| code::within(county, &r.area_code)).map(|r| r.reported_at).collect();
+        if let Some(summary) = summaries.get_mut(county) {
+            summary.overdue = rules::overdue(now, event.onset_at, event.status.0, &times, response_on, deadlines);
+        }
+    }
+    for summary in summaries.values_mut() {
+        summary.discrepancies = summary
+            .verified
+            .iter()
+            .filter(|(i, v)| summary.reported.get(i).is_some_and(|r| r != *v))
+            .map(|(i, _)| *i)
+            .collect();
+    }
+    Ok(Summarized { areas, own_best, summaries })
+}
+
+/// Appends a history row for every area whose computed level changed.
+pub async fn record_level_changes<S: AreaStore + DisasterStore + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    event: &Event,
+) -> AppResult<()> {
+    let summaries = summarize(store, settings, event).await?.summaries;
+    let history = store.level_history(event.id).await?;
+    let mut codes: Vec<&String> = summaries.keys().collect();
+    codes.sort();
+    for code in codes {
+        let summary = &summaries[code];
+        let last = history.iter().rev().find(|h| &h.area_code == code && h.source == "computed").and_then(|h| h.level);
+        if last != summary.computed_level {
+            let audit = crate::audit::AuditEntry::system(
+                "response_level.computed",
+                "event_area",
+                format!("{}/{code}", event.id),
+            )
+            .with_before(serde_json::json!({ "level": last }))
+            .with_after(serde_json::json!({ "level": summary.computed_level }));
+            store.append_level(event.id, code, summary.computed_level, "computed", None, &audit).await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn build_summary<S: AreaStore + DisasterStore + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    actor: &Actor,
+    event: Event,
+    level: &str,
+) -> AppResult<EventSummary> {
+    if !matches!(level, "county" | "township" | "city") {
+        return Err(AppError::invalid_field("level", "county, township or city"));
+    }
+    let Summarized { areas, summaries, .. } = summarize(store, settings, &event).await?;
+    let overall = areas
+        .iter()
+        .filter(|a| a.level == "city" || a.level == "province")
+        .filter_map(|a| summaries.get(&a.code).and_then(|s| s.response_level))
+        .min();
+    let mut overdue: Vec<String> = summaries
+        .values()
+        .filter(|s| s.overdue.is_some() && actor.user.can_reach(&s.code))
+        .map(|s| s.code.clone())
+        .collect();
+    overdue.sort();
+    let mut rows: Vec<AreaSummary> = areas
+        .iter()
+        .filter(|a| a.level == level && actor.user.can_reach(&a.code))
+        .filter_map(|a| summaries.get(&a.code).cloned())
+        .collect();
+    rows.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(EventSummary { event, level: level.into(), overall_response_level: overall, areas: rows, overdue })
+}
+
+/// Per area, the properties an event adds on the map (`/api/v1/map/areas.geojson?event=`):
+/// best figures, response level, overdue and accepted markers, discrepancy count.
+pub async fn map_properties<S: AreaStore + DisasterStore + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    event_id: i64,
+) -> AppResult<HashMap<String, Value>> {
+    #[derive(Serialize)]
+    struct MapProperties<'a> {
+        #[serde(serialize_with = "as_decimals::plain::serialize")]
+        figures: &'a Figures,
+        response_level: Option<i64>,
+        overdue: Option<&'static str>,
+        accepted: bool,
+        discrepancies: usize,
+    }
+    let event = event_or_404(store, event_id).await?;
+    let summaries = summarize(store, settings, &event).await?.summaries;
+    summaries
+        .iter()
+        .map(|(code, s)| {
+            let properties = MapProperties {
+                figures: &s.figures,
+                response_level: s.response_level,
+                overdue: s.overdue.as_ref().map(|o| o.kind),
+                accepted: s.accepted,
+                discrepancies: s.discrepancies.len(),
+            };
+            Ok((code.clone(), serde_json::to_value(properties).map_err(|e| AppError::Internal(e.into()))?))
+        })
+        .collect()
+}
+
+/// I … IV, as the plans write them.
+pub fn level_name(level: i64) -> &'static str {
+    match level {
+        1 => "Ⅰ级",
+        2 => "Ⅱ级",
+        3 => "Ⅲ级",
+        _ => "Ⅳ级",
+    }
+}
+
+/// The map overlay of an event: each area's best figures, response level, overdue and accepted
+/// markers and discrepancy count, registered in the application state for the areas' map.
+pub struct EventMapOverlay<S: ?Sized> {
+    pub store: Arc<S>,
+    pub settings: Arc<Settings>,
+}
+
+#[async_trait::async_trait]
+impl<S: AreaStore + DisasterStore + Send + Sync + ?Sized> EventOverlay for EventMapOverlay<S> {
+    async fn properties(&self, event_id: i64) -> AppResult<HashMap<String, Value>> {
+        map_properties(&*self.store, &self.settings, event_id).await
+    }
+}

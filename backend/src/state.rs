@@ -1,0 +1,50 @@
+//! The application state every handler receives: the store, the settings and the per-process
+//! caches. It sits below the HTTP layer (handlers and the router import it) and above the domain
+//! services, which take only the store and settings they need.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::areas::service::EventOverlay;
+use crate::auth::SessionCache;
+use crate::auth::throttle::LoginThrottle;
+use crate::config::Settings;
+use crate::depots::cache::ReferenceCache;
+use crate::disasters::service::EventMapOverlay;
+use crate::households::progress::ImportBoard;
+use crate::plans::travel::TravelCache;
+use crate::store::SharedStore;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: SharedStore,
+    pub settings: Arc<Settings>,
+    pub throttle: Arc<LoginThrottle>,
+    pub travel: Arc<TravelCache>,
+    pub sessions: SessionCache,
+    pub references: ReferenceCache,
+    /// Household imports in progress, for their importers to poll.
+    pub imports: ImportBoard,
+    /// What an event adds to the areas' map (registered by the disasters domain).
+    pub event_overlay: Arc<dyn EventOverlay>,
+}
+
+impl AppState {
+    pub fn new(store: SharedStore, settings: Settings) -> Self {
+        let throttle = Arc::new(LoginThrottle::new(settings.login_max_failures, settings.login_window()));
+        let sessions = SessionCache::new(Duration::from_secs(settings.session_cache_seconds));
+        let references = ReferenceCache::new(Duration::from_secs(settings.reference_cache_seconds));
+        let settings = Arc::new(settings);
+        let event_overlay = Arc::new(EventMapOverlay { store: store.clone(), settings: settings.clone() });
+        Self {
+            store,
+            settings,
+            throttle,
+            travel: Default::default(),
+            sessions,
+            references,
+            imports: Default::default(),
+            event_overlay,
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! The whole store: every domain's store trait over one database, as the application state holds
+//! it. Domain services never take this: each names the traits of the domains it reads or writes.
+
+use std::sync::Arc;
+
+use crate::areas::store::AreaStore;
+use crate::audit::store::AuditStore;
+use crate::auth::store::AuthStore;
+use crate::db::{Database, Opened};
+use crate::depots::store::DepotStore;
+use crate::disasters::store::DisasterStore;
+use crate::funds::store::FundStore;
+use crate::grants::store::GrantStore;
+use crate::households::store::HouseholdStore;
+use crate::plans::store::PlanStore;
+
+/// Everything the application needs from storage.
+pub trait Store:
+    Database
+    + AreaStore
+    + AuthStore
+    + AuditStore
+    + DepotStore
+    + DisasterStore
+    + FundStore
+    + GrantStore
+    + HouseholdStore
+    + PlanStore
+{
+}
+
+impl<T> Store for T where
+    T: Database
+        + AreaStore
+        + AuthStore
+        + AuditStore
+        + DepotStore
+        + DisasterStore
+        + FundStore
+        + GrantStore
+        + HouseholdStore
+        + PlanStore
+{
+}
+
+pub type SharedStore = Arc<dyn Store>;
+
+/// Opens the store named by `url` (SQLite or PostgreSQL) and applies its migrations.
+pub async fn connect(url: &str, pg_pool_size: Option<u32>) -> anyhow::Result<SharedStore> {
+    Ok(match crate::db::open(url, pg_pool_size).await? {
+        Opened::Sqlite(store) => Arc::new(store),
+        Opened::Postgres(store) => Arc::new(store),
+    })
+}
