@@ -5,7 +5,7 @@ SHELL := /bin/bash
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
 
-.PHONY: setup geodata frontend run test test-rust test-frontend test-browser test-fuzz test-deny
+.PHONY: setup geodata frontend run test test-lint test-rust test-frontend test-browser test-fuzz test-deny
 
 ## setup: fetch the county polygons and build the dashboard (cached; repeated runs do nothing)
 setup: geodata frontend
@@ -27,9 +27,14 @@ frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SO
 run: setup
 	cargo run --release --bin jiuzai -- serve --demo
 
-## test: unit, contract and API tests on SQLite and PostgreSQL, frontend unit tests, browser tests,
-## a bounded API fuzzing pass and the offline dependency checks
-test: setup test-rust test-frontend test-browser test-fuzz test-deny
+## test: format and lints, unit, contract and API tests on SQLite and PostgreSQL, frontend unit
+## tests, browser tests, a bounded API fuzzing pass and the offline dependency checks
+test: setup test-lint test-rust test-frontend test-browser test-fuzz test-deny
+
+# rustfmt (rustfmt.toml) and clippy with every warning an error, on every target.
+test-lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
 
 # `cargo test --workspace` also builds the jiuzai binary that the API tests start (with the
 # workspace's unified features, so nothing is compiled twice).

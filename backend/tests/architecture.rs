@@ -124,7 +124,7 @@ fn is_ident(c: Option<&char>) -> bool {
 
 /// Every module path a file names through `crate::`, `super::` or a `use` group, resolved from the
 /// file's own module; only the first two segments matter to the rule.
-fn imports(module: &[String], code: &str) -> BTreeSet<Vec<String>> {
+fn imports(module: &[String], code: &str) -> Imports {
     let mut found = BTreeSet::new();
     let chars: Vec<char> = code.chars().collect();
     let mut i = 0;
@@ -220,7 +220,10 @@ fn paths_at(chars: &[char], i: &mut usize) -> Vec<Vec<String>> {
     }
 }
 
-fn load() -> (Vec<(Module, BTreeSet<Vec<String>>)>, Vec<Module>) {
+/// Module paths (their first two segments) a file names.
+type Imports = BTreeSet<Vec<String>>;
+
+fn load() -> Vec<(Module, Imports)> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     source_files(&src, &mut files);
@@ -235,8 +238,7 @@ fn load() -> (Vec<(Module, BTreeSet<Vec<String>>)>, Vec<Module>) {
         let found = imports(&path, &code);
         modules.push((module, found));
     }
-    let all: Vec<Module> = modules.iter().map(|(m, _)| m.clone()).collect();
-    (modules, all)
+    modules
 }
 
 /// The module an imported path lands in (the longest known module that prefixes it).
@@ -290,7 +292,8 @@ fn violation(from: &Module, to: &Module) -> Option<&'static str> {
 
 #[test]
 fn imports_point_one_way() {
-    let (modules, all) = load();
+    let modules = load();
+    let all: Vec<Module> = modules.iter().map(|(m, _)| m.clone()).collect();
     let mut problems = Vec::new();
     for (module, found) in &modules {
         for path in found {
