@@ -11,6 +11,7 @@ use crate::auth::throttle::LoginThrottle;
 use crate::config::Settings;
 use crate::depots::cache::ReferenceCache;
 use crate::disasters::service::EventMapOverlay;
+use crate::grants::limiter::ObjectionLimiter;
 use crate::households::progress::ImportBoard;
 use crate::plans::travel::TravelCache;
 use crate::store::SharedStore;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub references: ReferenceCache,
     /// Household imports in progress, for their importers to poll.
     pub imports: ImportBoard,
+    /// Public objections per client address.
+    pub objections: Arc<ObjectionLimiter>,
     /// What an event adds to the areas' map (registered by the disasters domain).
     pub event_overlay: Arc<dyn EventOverlay>,
 }
@@ -34,6 +37,7 @@ impl AppState {
         let throttle = Arc::new(LoginThrottle::new(settings.login_max_failures, settings.login_window()));
         let sessions = SessionCache::new(Duration::from_secs(settings.session_cache_seconds));
         let references = ReferenceCache::new(Duration::from_secs(settings.reference_cache_seconds));
+        let objections = Arc::new(ObjectionLimiter::new(settings.objections_per_hour, Duration::from_secs(3600)));
         let settings = Arc::new(settings);
         let event_overlay = Arc::new(EventMapOverlay { store: store.clone(), settings: settings.clone() });
         Self {
@@ -44,6 +48,7 @@ impl AppState {
             sessions,
             references,
             imports: Default::default(),
+            objections,
             event_overlay,
         }
     }

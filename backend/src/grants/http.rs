@@ -3,9 +3,7 @@
 //! and the hand-off exports to the other social-assistance programmes.
 
 use std::collections::{HashMap, HashSet};
-use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
-use std::time::{Duration as StdDuration, Instant};
+use std::net::SocketAddr;
 
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, Query, State};
@@ -241,7 +239,7 @@ async fn disbursed_budget(state: &AppState, event_id: i64, aid: AidType, area: &
         .list_grant_lists(Some(event_id))
         .await?
         .into_iter()
-        .filter(|l| l.aid_type == aid_text && l.status() != ListStatus::Cancelled)
+        .filter(|l| l.aid() == aid && l.status() != ListStatus::Cancelled)
         .map(|l| (l.area_code, l.total_fen))
         .collect();
     Ok(Some(crate::funds::rules::grant_budget(area, &disbursed, &held)))
@@ -947,27 +945,6 @@ pub struct ObjectionReceipt {
     pub status: String,
 }
 
-/// Objections per client address in the last hour (in memory, like the login throttle).
-static OBJECTION_TIMES: Mutex<Option<HashMap<IpAddr, Vec<Instant>>>> = Mutex::new(None);
-
-fn allow_objection(client: IpAddr, per_hour: u32) -> Option<u64> {
-    let now = Instant::now();
-    let window = StdDuration::from_secs(3600);
-    let mut guard = OBJECTION_TIMES.lock().expect("objection limiter");
-    let map = guard.get_or_insert_with(HashMap::new);
-    map.retain(|_, times| {
-        times.retain(|t| now.duration_since(*t) < window);
-        !times.is_empty()
-    });
-    let times = map.entry(client).or_default();
-    if times.len() as u32 >= per_hour {
-        let oldest = times.first().copied().unwrap_or(now);
-        return Some((window.saturating_sub(now.duration_since(oldest))).as_secs().max(1));
-    }
-    times.push(now);
-    None
-}
-
 /// Files an objection to a published list (no login; limited per address). The line it names
 /// goes back under review, and payment waits until a reviewer answers.
 #[utoipa::path(post, path = "/api/v1/public/disclosures/{id}/objections", tag = "households", params(("id" = i64, Path)),
@@ -990,7 +967,7 @@ async fn file_objection(
     if contact.is_some_and(|c| c.chars().count() > 100) {
         return Err(AppError::invalid_field("contact", "at most 100 characters"));
     }
-    if let Some(seconds) = allow_objection(peer.ip(), state.settings.objections_per_hour) {
+    if let Some(seconds) = state.objections.retry_after(peer.ip()) {
         let mut response =
             AppError::TooManyRequests(format!("too many objections from your address; try again in {seconds} s"))
                 .into_response();
