@@ -35,6 +35,20 @@ macro_rules! text_column {
     };
 }
 
+/// Lets `FromRow` decode these enums from their text columns with `#[sqlx(try_from = "String")]`,
+/// failing the query on an unknown value.
+#[macro_export]
+macro_rules! decode_from_text {
+    ($($enum_:ty),+ $(,)?) => {$(
+        impl TryFrom<String> for $enum_ {
+            type Error = String;
+            fn try_from(text: String) -> Result<Self, String> {
+                $crate::text_enum::parse_enum(text)
+            }
+        }
+    )+};
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1601,6 +1601,7 @@ export interface components {
             role: components["schemas"]["Role"];
             username: string;
         };
+        /** @description A household's losses in an event, as entered. */
         DamageInput: {
             /** @description The household's crops were a total loss (绝收, ≥ 80%). */
             crop_total_loss?: boolean;

@@ -52,12 +52,7 @@ impl Role {
     }
 }
 
-impl TryFrom<String> for Role {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
-        Self::ALL.into_iter().find(|r| r.as_str() == text).ok_or_else(|| format!("unknown role {text:?}"))
-    }
-}
+crate::decode_from_text!(Role);
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct User {

@@ -77,13 +77,7 @@ pub struct Item {
     pub norms: Json<BTreeMap<MaterialAidType, Norm>>,
 }
 
-impl TryFrom<String> for Category {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
-        serde_json::from_value(serde_json::Value::String(text.clone()))
-            .map_err(|_| format!("unknown category {text:?}"))
-    }
-}
+crate::decode_from_text!(Category);
 
 impl Category {
     pub fn as_str(self) -> &'static str {
@@ -121,12 +115,7 @@ impl Tier {
     }
 }
 
-impl TryFrom<String> for Tier {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
-        serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|_| format!("unknown tier {text:?}"))
-    }
-}
+crate::decode_from_text!(Tier);
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
 pub struct Depot {
@@ -238,13 +227,7 @@ impl MovementKind {
     }
 }
 
-impl TryFrom<String> for MovementKind {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
-        serde_json::from_value(serde_json::Value::String(text.clone()))
-            .map_err(|_| format!("unknown movement kind {text:?}"))
-    }
-}
+crate::decode_from_text!(MovementKind);
 
 /// The effect of a movement on one lot (or on the reservation, which has no lot).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow, ToSchema)]

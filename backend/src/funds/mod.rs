@@ -72,12 +72,7 @@ impl SourceLevel {
     }
 }
 
-impl TryFrom<String> for SourceLevel {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
-        crate::text_enum::parse_enum(text)
-    }
-}
+crate::decode_from_text!(SourceLevel);
 
 /// Cost split (docs/domain/relief-standards.md#cost-split-between-levels): a national response, a provincial one, or an
 /// ordinary disaster paid mainly by local finance.

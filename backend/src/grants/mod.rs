@@ -5,6 +5,7 @@
 
 pub mod handoff;
 pub mod http;
+pub mod limiter;
 pub mod store;
 
 use chrono::{DateTime, Utc};
@@ -12,7 +13,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::funds::AidType;
-use crate::text_enum::parse_enum;
 
 /// Grant list workflow (docs/domain/households.md#grant-list-workflow): draft → submitted → approved → published (公示) →
 /// paid; a reviewer's rejection returns a submitted list to draft; a list not yet published can be
@@ -28,13 +28,18 @@ pub enum ListStatus {
     Cancelled,
 }
 
+crate::text_column!(ListStatusText, ListStatus);
+crate::text_column!(AidTypeText, AidType);
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct GrantListRow {
     pub id: i64,
     pub event_id: i64,
-    pub aid_type: String,
+    #[sqlx(try_from = "String")]
+    pub aid_type: AidTypeText,
     pub area_code: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ListStatusText,
     pub author_id: i64,
     pub author_name: String,
     pub reviewer_name: Option<String>,
@@ -52,10 +57,10 @@ pub struct GrantListRow {
 
 impl GrantListRow {
     pub fn status(&self) -> ListStatus {
-        parse_enum(self.status.clone()).unwrap_or(ListStatus::Draft)
+        self.status.0
     }
     pub fn aid(&self) -> AidType {
-        parse_enum(self.aid_type.clone()).unwrap_or(AidType::Emergency)
+        self.aid_type.0
     }
 }
 

@@ -20,7 +20,7 @@ use super::sees_names;
 use super::service::{ImportFailure, ImportJob, ImportMode, ImportReport, area_levels, import_file};
 use super::store::{CellCount, HouseholdFilter, NewDamage};
 use super::{
-    DamageRecord, Enrolment, Exclusion, HouseDamage, Household, HouseholdRow, HouseholdType, Member, idnumber,
+    DamageInput, DamageRecord, Enrolment, HouseDamage, Household, HouseholdRow, HouseholdType, Member, idnumber, rules,
 };
 use crate::areas::code;
 use crate::auth::{Actor, Role};
@@ -228,7 +228,7 @@ fn sealed_from_row(row: &HouseholdRow) -> NewHousehold {
         lon: row.lon,
         lat: row.lat,
         cell: row.cell,
-        household_type: row.household_type.clone(),
+        household_type: enum_text(row.kind()),
         programmes: row.programmes.0.clone(),
         bank_masked: row.bank_masked.clone(),
         bank_encrypted: row.bank_encrypted.clone(),
@@ -521,32 +521,6 @@ fn unsupported() -> Response {
 
 // ---- damage records --------------------------------------------------------------------------
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DamageInput {
-    pub household_id: i64,
-    pub house_damage: HouseDamage,
-    /// Natural rooms (自然间) damaged to that grade.
-    #[serde(default)]
-    pub damaged_rooms: i64,
-    /// People needing transitional aid (无房可住、无生活来源、无自救能力).
-    #[serde(default)]
-    pub transitional_persons: i64,
-    /// The household's crops were a total loss (绝收, ≥ 80%).
-    #[serde(default)]
-    pub crop_total_loss: bool,
-    #[serde(default)]
-    pub dead: i64,
-    #[serde(default)]
-    pub missing: i64,
-    /// The household has another home to live in.
-    #[serde(default)]
-    pub has_other_home: bool,
-    /// Why the damaged house does not qualify for rebuild aid (docs/domain/relief-standards.md#rebuild-aid-exclusions).
-    #[serde(default)]
-    pub exclusions: Vec<Exclusion>,
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct DamageQuery {
     pub area_code: Option<String>,
@@ -590,42 +564,7 @@ async fn record_damage(
     if event.status.0 == crate::disasters::EventStatus::Closed {
         return Err(AppError::conflict("the event is closed"));
     }
-    let mut problems = Vec::new();
-    for (field, value) in [
-        ("damaged_rooms", input.damaged_rooms),
-        ("transitional_persons", input.transitional_persons),
-        ("dead", input.dead),
-        ("missing", input.missing),
-    ] {
-        if value < 0 {
-            problems.push(FieldError::new(field, "cannot be negative"));
-        }
-    }
-    if input.damaged_rooms > 100 {
-        problems.push(FieldError::new("damaged_rooms", "at most 100 rooms"));
-    }
-    match input.house_damage {
-        HouseDamage::None if input.damaged_rooms > 0 => {
-            problems.push(FieldError::new("damaged_rooms", "no rooms are damaged when the house is not"))
-        }
-        HouseDamage::None if !input.exclusions.is_empty() => {
-            problems.push(FieldError::new("exclusions", "exclusions apply to damaged houses"))
-        }
-        HouseDamage::Collapsed | HouseDamage::Severe | HouseDamage::General if input.damaged_rooms == 0 => {
-            problems.push(FieldError::new("damaged_rooms", "a damaged house has at least one damaged room"))
-        }
-        _ => {}
-    }
-    if input.transitional_persons > household.members {
-        problems
-            .push(FieldError::new("transitional_persons", format!("the household has {} members", household.members)));
-    }
-    if input.dead + input.missing > household.members {
-        problems.push(FieldError::new(
-            "dead",
-            format!("dead and missing exceed the household's {} members", household.members),
-        ));
-    }
+    let problems = rules::check_damage(&input, household.members);
     let mut exclusions = input.exclusions.clone();
     exclusions.sort();
     exclusions.dedup();

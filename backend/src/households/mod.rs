@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::types::Json;
 use utoipa::ToSchema;
 
-use crate::text_enum::{enum_text, parse_enum};
+use crate::text_enum::enum_text;
 pub use pii::warn_if_default_keys;
 
 /// 家庭类型 (docs/domain/households.md#household-types: 五保/特困, 低保, 优抚, 残疾, 一般户).
@@ -179,7 +179,8 @@ pub struct HouseholdRow {
     pub lon: Option<f64>,
     pub lat: Option<f64>,
     pub cell: Option<i64>,
-    pub household_type: String,
+    #[sqlx(try_from = "String")]
+    pub household_type: HouseholdTypeText,
     pub programmes: Json<Vec<Enrolment>>,
     pub bank_masked: Option<String>,
     pub bank_encrypted: Option<String>,
@@ -189,7 +190,7 @@ pub struct HouseholdRow {
 
 impl HouseholdRow {
     pub fn kind(&self) -> HouseholdType {
-        HouseholdType::parse(&self.household_type).unwrap_or(HouseholdType::General)
+        self.household_type.0
     }
 
     pub fn facts(&self, today: NaiveDate) -> rules::HouseholdFacts {
@@ -355,13 +356,32 @@ impl DamageRecord {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(transparent)]
-pub struct DamageText(pub HouseDamage);
+crate::text_column!(DamageText, HouseDamage);
+crate::text_column!(HouseholdTypeText, HouseholdType);
 
-impl TryFrom<String> for DamageText {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
-        parse_enum(text).map(DamageText)
-    }
+/// A household's losses in an event, as entered.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DamageInput {
+    pub household_id: i64,
+    pub house_damage: HouseDamage,
+    /// Natural rooms (自然间) damaged to that grade.
+    #[serde(default)]
+    pub damaged_rooms: i64,
+    /// People needing transitional aid (无房可住、无生活来源、无自救能力).
+    #[serde(default)]
+    pub transitional_persons: i64,
+    /// The household's crops were a total loss (绝收, ≥ 80%).
+    #[serde(default)]
+    pub crop_total_loss: bool,
+    #[serde(default)]
+    pub dead: i64,
+    #[serde(default)]
+    pub missing: i64,
+    /// The household has another home to live in.
+    #[serde(default)]
+    pub has_other_home: bool,
+    /// Why the damaged house does not qualify for rebuild aid (docs/domain/relief-standards.md#rebuild-aid-exclusions).
+    #[serde(default)]
+    pub exclusions: Vec<Exclusion>,
 }

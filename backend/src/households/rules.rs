@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{AidType, Exclusion, HouseDamage, HouseholdType, Programme};
+use super::{AidType, DamageInput, Exclusion, HouseDamage, HouseholdType, Programme};
+use crate::error::FieldError;
 use crate::funds::rules::{StandardKey, Standards, housing_aid, yuan};
 
 /// What eligibility needs to know about a household.
@@ -166,6 +167,44 @@ pub fn assess(
 /// Orders grant lines: priority groups first, then by area and household.
 pub fn order_key(priority: bool, area_code: &str, household_id: i64) -> (bool, String, i64) {
     (!priority, area_code.to_owned(), household_id)
+}
+
+/// The field errors of a damage record for a household of `members` people: counts are not
+/// negative, rooms match the grade, and no more people are affected than the household has.
+pub fn check_damage(input: &DamageInput, members: i64) -> Vec<FieldError> {
+    let mut problems = Vec::new();
+    for (field, value) in [
+        ("damaged_rooms", input.damaged_rooms),
+        ("transitional_persons", input.transitional_persons),
+        ("dead", input.dead),
+        ("missing", input.missing),
+    ] {
+        if value < 0 {
+            problems.push(FieldError::new(field, "cannot be negative"));
+        }
+    }
+    if input.damaged_rooms > 100 {
+        problems.push(FieldError::new("damaged_rooms", "at most 100 rooms"));
+    }
+    match input.house_damage {
+        HouseDamage::None if input.damaged_rooms > 0 => {
+            problems.push(FieldError::new("damaged_rooms", "no rooms are damaged when the house is not"))
+        }
+        HouseDamage::None if !input.exclusions.is_empty() => {
+            problems.push(FieldError::new("exclusions", "exclusions apply to damaged houses"))
+        }
+        HouseDamage::Collapsed | HouseDamage::Severe | HouseDamage::General if input.damaged_rooms == 0 => {
+            problems.push(FieldError::new("damaged_rooms", "a damaged house has at least one damaged room"))
+        }
+        _ => {}
+    }
+    if input.transitional_persons > members {
+        problems.push(FieldError::new("transitional_persons", format!("the household has {} members", members)));
+    }
+    if input.dead + input.missing > members {
+        problems.push(FieldError::new("dead", format!("dead and missing exceed the household's {} members", members)));
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -329,5 +368,26 @@ mod tests {
         let by_room = Standards::with_stored([("rebuild_per_room".to_owned(), 5_000 * 100)]);
         let got = assess(&by_room, AidType::Reconstruction, &h, Some(&damage(HouseDamage::Collapsed))).unwrap();
         assert_eq!((got.amount_fen, got.reason.as_str()), (1_500_000, "倒塌3间，每间¥5000"));
+    }
+
+    #[test]
+    fn a_damage_record_fits_its_grade_and_its_household() {
+        let input = |house_damage, damaged_rooms, dead| DamageInput {
+            household_id: 1,
+            house_damage,
+            damaged_rooms,
+            transitional_persons: 0,
+            crop_total_loss: false,
+            dead,
+            missing: 0,
+            has_other_home: false,
+            exclusions: vec![],
+        };
+        let fields = |problems: Vec<FieldError>| problems.into_iter().map(|p| p.field).collect::<Vec<_>>();
+        assert!(check_damage(&input(HouseDamage::Severe, 2, 0), 3).is_empty());
+        assert_eq!(fields(check_damage(&input(HouseDamage::None, 2, 0), 3)), ["damaged_rooms"]);
+        assert_eq!(fields(check_damage(&input(HouseDamage::Collapsed, 0, 0), 3)), ["damaged_rooms"]);
+        assert_eq!(fields(check_damage(&input(HouseDamage::General, 1, 4), 3)), ["dead"]);
+        assert_eq!(fields(check_damage(&input(HouseDamage::General, -1, 0), 3)), ["damaged_rooms"]);
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod http;
 pub mod needs;
+pub mod service;
 pub mod store;
 pub mod travel;
 
@@ -50,12 +51,7 @@ impl PlanStatus {
     }
 }
 
-impl TryFrom<String> for PlanStatus {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
-        crate::text_enum::parse_enum(text)
-    }
-}
+crate::decode_from_text!(PlanStatus);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
 pub struct PlanLine {
@@ -196,4 +192,18 @@ pub struct Shipment {
     pub received_by: Option<String>,
     #[sqlx(skip)]
     pub lines: Vec<ShipmentLine>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    pub event_id: i64,
+    /// emergency, transitional, winter_spring (materials) or reconstruction (funds only)
+    pub aid_type: String,
+    /// materials or funds
+    pub kind: String,
+    /// Funds plans: which cost split applies — national, provincial or local. Default: national
+    /// when the national plan's criteria are met at the province, else local; choose provincial
+    /// when the province has started its own relief response.
+    pub response_scope: Option<String>,
 }

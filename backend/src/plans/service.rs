@@ -1,0 +1,287 @@
+//! Computing plans: demand from the best figures and the norms, minus what approved plans cover;
+//! supply from the depots in the author's scope; travel times around blocked zones; the exact fair
+//! planner item by item (materials), or each area's entitlement split by level (funds).
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::needs::{DemandPoint, demand_points, item_demand};
+use super::store::{NewPlan, PlanStore};
+use super::travel::TravelCache;
+use super::{
+    AidType, AreaFill, Bottleneck, PlanKind, PlanLine, PlanRequest, PlanResult, PlanStatus, Totals, Unreachable,
+};
+use crate::areas::store::AreaStore;
+use crate::auth::Actor;
+use crate::config::Settings;
+use crate::depots::store::DepotStore;
+use crate::depots::{Depot, can_read};
+use crate::disasters::service::{event_or_404, summarize};
+use crate::disasters::store::DisasterStore;
+use crate::error::{AppError, AppResult};
+use crate::funds::store::FundStore;
+use crate::funds::{ResponseScope, SourceLevel};
+use crate::planner::{AreaDemand, ItemProblem, plan_item};
+use crate::routing::{Point, TravelTimes};
+
+/// The stores a plan is computed from and written to.
+pub trait Planning: AreaStore + DisasterStore + DepotStore + FundStore + PlanStore {}
+impl<T: AreaStore + DisasterStore + DepotStore + FundStore + PlanStore + ?Sized> Planning for T {}
+
+/// Computes a draft plan for the author and stores it; answers its id.
+pub async fn create_plan<S: Planning + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    travel: &TravelCache,
+    actor: &Actor,
+    request: PlanRequest,
+) -> AppResult<i64> {
+    let aid: AidType = crate::text_enum::parse_enum(request.aid_type.clone())
+        .map_err(|_| AppError::invalid_field("aid_type", "emergency, transitional, winter_spring or reconstruction"))?;
+    let kind: PlanKind = crate::text_enum::parse_enum(request.kind.clone())
+        .map_err(|_| AppError::invalid_field("kind", "materials or funds"))?;
+    let event = event_or_404(store, request.event_id).await?;
+    let material = match (kind, aid.materials()) {
+        (PlanKind::Materials, Some(material)) => Some(material),
+        (PlanKind::Materials, None) => {
+            return Err(AppError::invalid_field("kind", "housing reconstruction is funds only"));
+        }
+        (PlanKind::Funds, _) => None,
+    };
+    let scope: Option<ResponseScope> = match &request.response_scope {
+        Some(text) => Some(
+            crate::text_enum::parse_enum(text.clone())
+                .map_err(|_| AppError::invalid_field("response_scope", "national, provincial or local"))?,
+        ),
+        None => None,
+    };
+    let (lines, result) = match material {
+        Some(material) => {
+            let input = planning_input(store, settings, travel, actor, &event, aid).await?;
+            compute(&input, material, settings.persons_per_household, settings.plan_deadline_minutes)
+        }
+        None => (Vec::new(), funds_plan(store, settings, actor, &event, aid, scope).await?),
+    };
+    let plan = NewPlan {
+        event_id: event.id,
+        aid_type: request.aid_type,
+        kind: request.kind,
+        author_id: actor.user.id,
+        author_name: actor.user.username.clone(),
+        result,
+        lines,
+    };
+    Ok(store.create_plan(&plan, &actor.audit("plan.create", "plan", "")).await?)
+}
+
+/// Everything a materials plan is computed from, read once.
+struct PlanningInput {
+    points: Vec<DemandPoint>,
+    depots: Vec<Depot>,
+    items: Vec<crate::depots::Item>,
+    available: HashMap<(i64, String), i64>,
+    covered: HashMap<(String, String), i64>,
+    minutes: Vec<Vec<Option<u32>>>,
+}
+
+async fn planning_input<S: Planning + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    travel: &TravelCache,
+    actor: &Actor,
+    event: &crate::disasters::Event,
+    aid: AidType,
+) -> AppResult<PlanningInput> {
+    let material = aid.materials().expect("checked by the caller");
+    let summarized = summarize(store, settings, event).await?;
+    let points_by_area: HashMap<String, (f64, f64)> =
+        summarized.areas.iter().map(|a| (a.code.clone(), (a.lon, a.lat))).collect();
+    let levels: HashMap<String, Option<i64>> =
+        summarized.summaries.iter().map(|(c, s)| (c.clone(), s.response_level)).collect();
+    let points: Vec<DemandPoint> = demand_points(material, &summarized.own_best, &points_by_area, &levels)
+        .into_iter()
+        .filter(|p| actor.user.can_reach(&p.area_code))
+        .collect();
+    if points.is_empty() {
+        let basis: Vec<String> = super::needs::basis_indicators(material).iter().map(|i| i.name()).collect();
+        return Err(AppError::invalid_field(
+            "event_id",
+            format!(
+                "no figures to plan from: no area in your scope has reported {} for this event",
+                basis.join(" or ")
+            ),
+        ));
+    }
+    let depots: Vec<Depot> =
+        store.list_depots().await?.into_iter().filter(|d| d.status == "active" && can_read(&actor.user, d)).collect();
+    let available =
+        store.balances().await?.into_iter().map(|b| ((b.depot_id, b.item_code), b.on_hand - b.reserved)).collect();
+    let covered_lines = store
+        .lines_in_states(
+            event.id,
+            &crate::text_enum::enum_text(aid),
+            &[PlanStatus::Approved, PlanStatus::Dispatched, PlanStatus::Completed],
+        )
+        .await?;
+    let mut covered: HashMap<(String, String), i64> = HashMap::new();
+    for line in covered_lines {
+        *covered.entry((line.area_code, line.item)).or_default() += line.quantity;
+    }
+    let blocked = store
+        .blockages(event.id)
+        .await?
+        .iter()
+        .map(|b| super::travel::parse_multipolygon(&b.geometry).map(|mp| mp.0))
+        .collect::<AppResult<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    let model = travel.model(store, settings, blocked).await?;
+    let origins: Vec<Point> = depots.iter().map(|d| Point::new(d.lon, d.lat)).collect();
+    let destinations: Vec<Point> = points.iter().map(|p| Point::new(p.lon, p.lat)).collect();
+    let minutes = tokio::task::spawn_blocking(move || model.minutes(&origins, &destinations))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(PlanningInput { points, depots, items: store.list_items().await?, available, covered, minutes })
+}
+
+/// Runs the exact planner item by item.
+fn compute(
+    input: &PlanningInput,
+    aid: crate::depots::MaterialAidType,
+    persons_per_household: f64,
+    deadline: u32,
+) -> (Vec<PlanLine>, PlanResult) {
+    let mut lines = Vec::new();
+    let mut result = PlanResult::default();
+    for item in input.items.iter().filter(|i| i.norms.get(&aid).is_some_and(|n| n.per_thousand > 0)) {
+        let norm = item.norms[&aid];
+        let demands: Vec<i64> = input
+            .points
+            .iter()
+            .map(|p| {
+                let covered = input.covered.get(&(p.area_code.clone(), item.code.clone())).copied().unwrap_or(0);
+                (item_demand(&norm, p.persons, persons_per_household) - covered).max(0)
+            })
+            .collect();
+        if demands.iter().all(|d| *d == 0) {
+            continue;
+        }
+        let problem = ItemProblem {
+            supplies: input
+                .depots
+                .iter()
+                .map(|d| input.available.get(&(d.id, item.code.clone())).copied().unwrap_or(0).max(0))
+                .collect(),
+            demands: input
+                .points
+                .iter()
+                .zip(&demands)
+                .map(|(p, quantity)| AreaDemand { quantity: *quantity, tier: p.tier, weight: i64::from(p.tier) + 1 })
+                .collect(),
+            minutes: input.minutes.clone(),
+            deadline_minutes: deadline,
+        };
+        let planned = plan_item(&problem);
+        for line in &planned.lines {
+            lines.push(PlanLine {
+                depot_id: input.depots[line.depot].id,
+                area_code: input.points[line.area].area_code.clone(),
+                item: item.code.clone(),
+                quantity: line.quantity,
+                travel_minutes: i64::from(line.minutes),
+                late: line.late,
+            });
+        }
+        for (index, point) in input.points.iter().enumerate() {
+            if demands[index] == 0 {
+                continue;
+            }
+            result.areas.push(AreaFill {
+                area_code: point.area_code.clone(),
+                item: item.code.clone(),
+                demand: demands[index],
+                allocated: planned.allocated[index],
+                fill_rate: planned.allocated[index] as f64 / demands[index] as f64,
+                tier: point.tier,
+            });
+        }
+        result.unreachable.extend(planned.unreachable.iter().map(|&a| Unreachable {
+            area_code: input.points[a].area_code.clone(),
+            item: item.code.clone(),
+            demand: demands[a],
+        }));
+        result.bottlenecks.extend(
+            planned.bottlenecks.iter().map(|&d| Bottleneck { depot_id: input.depots[d].id, item: item.code.clone() }),
+        );
+    }
+    result.totals = totals(&lines, &result);
+    (lines, result)
+}
+
+/// A funds plan: each lowest reporting area's entitlement under the standards in force, split
+/// between the levels and scaled where a level's pools are short. `areas` carries the money as
+/// item `funds` (amounts in fen), so fill rates read the same as for materials.
+async fn funds_plan<S: Planning + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    actor: &Actor,
+    event: &crate::disasters::Event,
+    aid: AidType,
+    scope: Option<ResponseScope>,
+) -> AppResult<PlanResult> {
+    let summarized = summarize(store, settings, event).await?;
+    let basis = crate::funds::rules::basis_indicators(aid);
+    let areas: Vec<(String, crate::disasters::Figures)> = super::needs::lowest_reporting(&summarized.own_best, |f| {
+        basis.iter().any(|i| f.get(i).is_some_and(|v| *v > 0))
+    })
+    .into_iter()
+    .filter(|code| actor.user.can_reach(code))
+    .map(|code| (code.clone(), summarized.own_best[code].clone()))
+    .collect();
+    if areas.is_empty() {
+        let names: Vec<String> = basis.iter().map(|i| i.name()).collect();
+        return Err(AppError::invalid_field(
+            "event_id",
+            format!(
+                "no figures to plan from: no area in your scope has reported {} for this event",
+                names.join(" or ")
+            ),
+        ));
+    }
+    let national = summarized.summaries.values().any(|s| s.level == "province" && s.response_level.is_some());
+    let scope = scope.unwrap_or(if national { ResponseScope::National } else { ResponseScope::Local });
+    let standards = crate::funds::service::standards(store).await?;
+    let mut available: BTreeMap<SourceLevel, i64> = BTreeMap::new();
+    for pool in store.fund_pools(Some(event.id), Some(&crate::text_enum::enum_text(aid))).await? {
+        *available.entry(pool.source_level).or_default() += pool.available_fen;
+    }
+    let funds = crate::funds::rules::plan_funds(&standards, aid, scope, &areas, &available);
+    let fills: Vec<AreaFill> = funds
+        .areas
+        .iter()
+        .map(|a| AreaFill {
+            area_code: a.area_code.clone(),
+            item: "funds".into(),
+            demand: a.entitled_fen,
+            allocated: a.allocated_fen,
+            fill_rate: a.fill_rate,
+            tier: 0,
+        })
+        .collect();
+    let totals = Totals { demand: funds.entitled_fen, allocated: funds.allocated_fen, ..Totals::default() };
+    Ok(PlanResult { areas: fills, totals, funds: Some(funds), ..PlanResult::default() })
+}
+
+/// The totals of a plan's lines and fills (recomputed when an edit changes the lines).
+pub fn totals(lines: &[PlanLine], result: &PlanResult) -> Totals {
+    let mut unreachable: Vec<&str> = result.unreachable.iter().map(|u| u.area_code.as_str()).collect();
+    unreachable.sort_unstable();
+    unreachable.dedup();
+    Totals {
+        demand: result.areas.iter().map(|a| a.demand).sum(),
+        allocated: lines.iter().map(|l| l.quantity).sum(),
+        lines: lines.len() as i64,
+        late_lines: lines.iter().filter(|l| l.late).count() as i64,
+        unreachable_areas: unreachable.len() as i64,
+    }
+}
