@@ -2,6 +2,7 @@ use std::collections::HashSet;
 
 use super::{Area, PreparedArea};
 use crate::audit::AuditEntry;
+use crate::audit::store::AuditSteps;
 use crate::db::Backend;
 use crate::db::for_both_backends;
 use macro_rules_attribute::apply;
@@ -79,8 +80,7 @@ impl AreaStore for Backends {
                 insert.build().execute(&mut *tx).await?;
             }
         }
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await
+        Self::commit_audited(tx, audit).await
     }
 
     async fn area_codes(&self) -> sqlx::Result<HashSet<String>> {

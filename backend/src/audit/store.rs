@@ -40,10 +40,36 @@ impl AuditStore for Backends {
     }
 }
 
-#[apply(for_both_backends!)]
-impl Backends {
+/// Writing the audit record inside the caller's transaction, so the change and its record commit
+/// together: every store's writes end with one of these.
+#[async_trait::async_trait]
+pub trait AuditSteps: Backend {
+    /// Writes `entry` and commits: the last step of every audited write.
+    async fn commit_audited(tx: Transaction<'static, <Self as Backend>::Db>, entry: &AuditEntry) -> sqlx::Result<()>;
+
     /// Writes the record of a row just created, naming its new id.
-    pub(crate) async fn write_audit_created(
+    async fn write_audit_created(
+        tx: &mut Transaction<'static, <Self as Backend>::Db>,
+        entry: &AuditEntry,
+        id: i64,
+    ) -> sqlx::Result<()>;
+
+    /// Writes `entry` inside the caller's transaction, so the change and its record commit together.
+    async fn write_audit(tx: &mut Transaction<'static, <Self as Backend>::Db>, entry: &AuditEntry) -> sqlx::Result<()>;
+}
+
+#[apply(for_both_backends!)]
+impl AuditSteps for Backends {
+    async fn commit_audited(
+        mut tx: Transaction<'static, <Self as Backend>::Db>,
+        entry: &AuditEntry,
+    ) -> sqlx::Result<()> {
+        Self::write_audit(&mut tx, entry).await?;
+        tx.commit().await
+    }
+
+    /// Writes the record of a row just created, naming its new id.
+    async fn write_audit_created(
         tx: &mut Transaction<'static, <Self as Backend>::Db>,
         entry: &AuditEntry,
         id: i64,
@@ -54,10 +80,7 @@ impl Backends {
     }
 
     /// Writes `entry` inside the caller's transaction, so the change and its record commit together.
-    pub(crate) async fn write_audit(
-        tx: &mut Transaction<'static, <Self as Backend>::Db>,
-        entry: &AuditEntry,
-    ) -> sqlx::Result<()> {
+    async fn write_audit(tx: &mut Transaction<'static, <Self as Backend>::Db>, entry: &AuditEntry) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO audit_log (at, actor_id, actor_name, action, entity_type, entity_id, before, after, request_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

@@ -5,6 +5,7 @@ use sqlx::types::Json;
 use super::departments::{HandoffToken, NewHandoffToken};
 use super::{Role, SessionRow, User};
 use crate::audit::AuditEntry;
+use crate::audit::store::AuditSteps;
 use crate::db::for_both_backends;
 use macro_rules_attribute::apply;
 
@@ -71,8 +72,7 @@ impl AuthStore for Backends {
         .await?;
         let mut audit = audit.clone();
         audit.entity_id = id.to_string();
-        Self::write_audit(&mut tx, &audit).await?;
-        tx.commit().await?;
+        Self::commit_audited(tx, &audit).await?;
         Ok(id)
     }
 
@@ -117,8 +117,7 @@ impl AuthStore for Backends {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await
+        Self::commit_audited(tx, audit).await
     }
 
     async fn user_depot_ids(&self, user_id: i64) -> sqlx::Result<Vec<i64>> {
@@ -164,8 +163,7 @@ impl AuthStore for Backends {
             .bind(expires_at)
             .execute(&mut *tx)
             .await?;
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await
+        Self::commit_audited(tx, audit).await
     }
 
     async fn revoke_session(&self, token_hash: &str, audit: &AuditEntry) -> sqlx::Result<bool> {
@@ -177,8 +175,7 @@ impl AuthStore for Backends {
             .await?
             .rows_affected()
             == 1;
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await?;
+        Self::commit_audited(tx, audit).await?;
         Ok(done)
     }
 

@@ -9,6 +9,7 @@ use sqlx::types::Json;
 use super::rules::{StockOperation, pick_lots};
 use super::{Balance, Depot, Item, Lot, LotRow, Movement, MovementKind, MovementLine, Target, Transfer};
 use crate::audit::AuditEntry;
+use crate::audit::store::AuditSteps;
 use crate::db::Backend;
 use crate::db::for_both_backends;
 use crate::idempotency::{Earlier, IdempotencyClaim};
@@ -142,8 +143,7 @@ impl DepotStore for Backends {
         .bind(Utc::now())
         .execute(&mut *tx)
         .await?;
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await
+        Self::commit_audited(tx, audit).await
     }
 
     async fn list_depots(&self) -> sqlx::Result<Vec<Depot>> {
@@ -207,8 +207,7 @@ impl DepotStore for Backends {
         .execute(&mut *tx)
         .await?;
         Self::replace_targets(&mut tx, id, &fields.targets).await?;
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await
+        Self::commit_audited(tx, audit).await
     }
 
     async fn targets(&self) -> sqlx::Result<Vec<(i64, Target)>> {
@@ -420,8 +419,7 @@ impl DepotStore for Backends {
                 .execute(&mut *tx)
                 .await?;
         }
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await
+        Self::commit_audited(tx, audit).await
     }
 }
 
@@ -444,9 +442,47 @@ impl Backends {
         Ok(())
     }
 
+    async fn available(
+        tx: &mut Transaction<'static, <Self as Backend>::Db>,
+        depot: i64,
+        item: &str,
+    ) -> sqlx::Result<i64> {
+        let available: Option<i64> =
+            sqlx::query_scalar("SELECT on_hand - reserved FROM stock_balances WHERE depot_id = $1 AND item_code = $2")
+                .bind(depot)
+                .bind(item)
+                .fetch_optional(&mut **tx)
+                .await?;
+        Ok(available.unwrap_or(0))
+    }
+}
+
+/// Moving stock inside the caller's transaction: the steps a plan's approval, dispatch and receipt
+/// take on the ledger (`plans::store` imports them by name).
+#[async_trait::async_trait]
+pub trait StockSteps: Backend {
     /// Changes the balance and lots for one operation and returns its ledger lines. The guarded
     /// UPDATE both checks and takes the stock, so concurrent requests cannot oversell.
-    pub(crate) async fn change_stock(
+    async fn change_stock(
+        tx: &mut Transaction<'static, <Self as Backend>::Db>,
+        op: &StockOperation,
+    ) -> Result<Vec<MovementLine>, StockError>;
+
+    /// Appends the movement and its lines with their audit record; returns the movement as stored.
+    async fn insert_movement(
+        tx: &mut Transaction<'static, <Self as Backend>::Db>,
+        op: &StockOperation,
+        transfer_id: Option<i64>,
+        lines: Vec<MovementLine>,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<Movement>;
+}
+
+#[apply(for_both_backends!)]
+impl StockSteps for Backends {
+    /// Changes the balance and lots for one operation and returns its ledger lines. The guarded
+    /// UPDATE both checks and takes the stock, so concurrent requests cannot oversell.
+    async fn change_stock(
         tx: &mut Transaction<'static, <Self as Backend>::Db>,
         op: &StockOperation,
     ) -> Result<Vec<MovementLine>, StockError> {
@@ -563,22 +599,8 @@ impl Backends {
         }
     }
 
-    async fn available(
-        tx: &mut Transaction<'static, <Self as Backend>::Db>,
-        depot: i64,
-        item: &str,
-    ) -> sqlx::Result<i64> {
-        let available: Option<i64> =
-            sqlx::query_scalar("SELECT on_hand - reserved FROM stock_balances WHERE depot_id = $1 AND item_code = $2")
-                .bind(depot)
-                .bind(item)
-                .fetch_optional(&mut **tx)
-                .await?;
-        Ok(available.unwrap_or(0))
-    }
-
     /// Appends the movement and its lines with their audit record; returns the movement as stored.
-    pub(crate) async fn insert_movement(
+    async fn insert_movement(
         tx: &mut Transaction<'static, <Self as Backend>::Db>,
         op: &StockOperation,
         transfer_id: Option<i64>,

@@ -8,6 +8,7 @@ use sqlx::types::Json;
 
 use super::{Assessment, Event, Figures, Indicator, LevelChange, LossReport, Threshold};
 use crate::audit::AuditEntry;
+use crate::audit::store::AuditSteps;
 use crate::db::for_both_backends;
 use crate::idempotency::{Earlier, IdempotencyClaim};
 use macro_rules_attribute::apply;
@@ -292,8 +293,7 @@ impl DisasterStore for Backends {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await
+        Self::commit_audited(tx, audit).await
     }
 
     async fn list_events(&self) -> sqlx::Result<Vec<Event>> {
@@ -353,8 +353,7 @@ impl DisasterStore for Backends {
             "indicators": report.indicators,
         }))
         .ok();
-        Self::write_audit(&mut tx, &audit).await?;
-        tx.commit().await?;
+        Self::commit_audited(tx, &audit).await?;
         Ok((id, false))
     }
 
@@ -397,8 +396,7 @@ impl DisasterStore for Backends {
             "indicators": assessment.indicators, "reasons": assessment.reasons,
         }))
         .ok();
-        Self::write_audit(&mut tx, &audit).await?;
-        tx.commit().await?;
+        Self::commit_audited(tx, &audit).await?;
         Ok(id)
     }
 
@@ -486,8 +484,7 @@ impl DisasterStore for Backends {
                 .execute(&mut *tx)
                 .await?;
         }
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await
+        Self::commit_audited(tx, audit).await
     }
 
     async fn level_history(&self, event_id: i64) -> sqlx::Result<Vec<LevelChange>> {
@@ -523,8 +520,7 @@ impl DisasterStore for Backends {
         .bind(Utc::now())
         .execute(&mut *tx)
         .await?;
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await
+        Self::commit_audited(tx, audit).await
     }
 }
 

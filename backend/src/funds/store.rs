@@ -7,6 +7,8 @@ use chrono::Utc;
 
 use super::{FundPool, SourceLevel};
 use crate::audit::AuditEntry;
+use crate::audit::store::AuditSteps;
+use crate::db::Backend;
 use crate::db::for_both_backends;
 use macro_rules_attribute::apply;
 
@@ -63,8 +65,7 @@ impl FundStore for Backends {
             .execute(&mut *tx)
             .await?;
         }
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await
+        Self::commit_audited(tx, audit).await
     }
 
     async fn fund_pools(&self, event_id: Option<i64>, aid_type: Option<&str>) -> sqlx::Result<Vec<FundPool>> {
@@ -101,11 +102,32 @@ impl FundStore for Backends {
     }
 }
 
-#[apply(for_both_backends!)]
-impl Backends {
+/// Drawing money from fund pools inside the caller's transaction (a funds plan's approval and
+/// cancellation; `plans::store` imports them by name).
+#[async_trait::async_trait]
+pub trait FundSteps: Backend {
     /// Commits `needed` fen per level from the pools of an event and aid type, the event's own
     /// pools first, then the oldest; all or nothing within the caller's transaction.
-    pub(crate) async fn draw_funds(
+    async fn draw_funds(
+        tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>,
+        plan_id: i64,
+        event_id: i64,
+        aid_type: &str,
+        needed: &[(SourceLevel, i64)],
+    ) -> Result<(), DrawError>;
+
+    /// Gives a cancelled plan's draws back to their pools.
+    async fn release_funds(
+        tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>,
+        plan_id: i64,
+    ) -> sqlx::Result<()>;
+}
+
+#[apply(for_both_backends!)]
+impl FundSteps for Backends {
+    /// Commits `needed` fen per level from the pools of an event and aid type, the event's own
+    /// pools first, then the oldest; all or nothing within the caller's transaction.
+    async fn draw_funds(
         tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>,
         plan_id: i64,
         event_id: i64,
@@ -160,7 +182,7 @@ impl Backends {
     }
 
     /// Gives a cancelled plan's draws back to their pools.
-    pub(crate) async fn release_funds(
+    async fn release_funds(
         tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>,
         plan_id: i64,
     ) -> sqlx::Result<()> {

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::{GrantListRow, GrantRow, ListStatus, Objection};
 use crate::audit::AuditEntry;
+use crate::audit::store::AuditSteps;
 use crate::db::{Backend, for_both_backends};
 use crate::households::store::BATCH;
 use crate::text_enum::enum_text;
@@ -232,8 +233,7 @@ impl GrantStore for Backends {
         if to == ListStatus::Cancelled {
             sqlx::query("DELETE FROM grants WHERE list_id = $1").bind(id).execute(&mut *tx).await?;
         }
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await?;
+        Self::commit_audited(tx, audit).await?;
         Ok(())
     }
 
@@ -269,8 +269,7 @@ impl GrantStore for Backends {
         if changed == 0 {
             return Err(GrantError::WrongState(Self::lock_list(&mut tx, id).await?));
         }
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await?;
+        Self::commit_audited(tx, audit).await?;
         Ok(())
     }
 

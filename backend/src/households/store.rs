@@ -12,6 +12,7 @@ use super::import::NewHousehold;
 use super::progress::ImportProgress;
 use super::{DamageRecord, Exclusion, HouseholdRow};
 use crate::audit::AuditEntry;
+use crate::audit::store::AuditSteps;
 use crate::db::Backend;
 use crate::db::for_both_backends;
 use macro_rules_attribute::apply;
@@ -150,8 +151,7 @@ impl HouseholdStore for Backends {
             return Ok(false);
         }
         Self::apply_tally(&mut tx, &tally).await?;
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await?;
+        Self::commit_audited(tx, audit).await?;
         Ok(true)
     }
 
@@ -193,8 +193,7 @@ impl HouseholdStore for Backends {
             after.insert("duplicates".into(), outcome.duplicates.len().into());
         }
         Self::apply_tally(&mut tx, &tally).await?;
-        Self::write_audit(&mut tx, &audit).await?;
-        tx.commit().await?;
+        Self::commit_audited(tx, &audit).await?;
         Ok(outcome)
     }
 
@@ -226,8 +225,7 @@ impl HouseholdStore for Backends {
         values.push_bind(Utc::now());
         update.push(") WHERE id = ").push_bind(id);
         update.build().execute(&mut *tx).await?;
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await?;
+        Self::commit_audited(tx, audit).await?;
         Ok(true)
     }
 
@@ -369,8 +367,7 @@ impl HouseholdStore for Backends {
             });
             builder.build().execute(&mut *tx).await?;
         }
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await
+        Self::commit_audited(tx, audit).await
     }
 
     async fn damage_records(&self, event_id: i64, area: Option<&str>) -> sqlx::Result<Vec<DamageRecord>> {

@@ -9,11 +9,14 @@ use sqlx::types::Json;
 
 use super::{PlanLine, PlanResult, PlanRow, PlanStatus, Shipment, ShipmentLine};
 use crate::audit::AuditEntry;
+use crate::audit::store::AuditSteps;
 use crate::db::for_both_backends;
 use crate::depots::MovementKind;
 use crate::depots::rules::StockOperation;
 use crate::depots::store::StockError;
+use crate::depots::store::StockSteps;
 use crate::funds::store::DrawError;
+use crate::funds::store::FundSteps;
 use macro_rules_attribute::apply;
 
 #[derive(Debug, thiserror::Error)]
@@ -143,8 +146,7 @@ impl PlanStore for Backends {
         audit.entity_id = id.to_string();
         audit.after =
             serde_json::to_value(serde_json::json!({"lines": plan.lines.len(), "totals": plan.result.totals})).ok();
-        Self::write_audit(&mut tx, &audit).await?;
-        tx.commit().await?;
+        Self::commit_audited(tx, &audit).await?;
         Ok(id)
     }
 
@@ -225,8 +227,7 @@ impl PlanStore for Backends {
         }
         sqlx::query("DELETE FROM plan_lines WHERE plan_id = $1").bind(id).execute(&mut *tx).await?;
         Self::insert_lines(&mut tx, id, lines).await?;
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await?;
+        Self::commit_audited(tx, audit).await?;
         Ok(())
     }
 
@@ -241,8 +242,7 @@ impl PlanStore for Backends {
     ) -> Result<(), PlanError> {
         let mut tx = self.begin().await?;
         Self::guarded_status(&mut tx, id, from, to, reviewer, reason).await?;
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await?;
+        Self::commit_audited(tx, audit).await?;
         Ok(())
     }
 
@@ -265,8 +265,7 @@ impl PlanStore for Backends {
                 Err(other) => return Err(other.into()),
             }
         }
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await?;
+        Self::commit_audited(tx, audit).await?;
         Ok(())
     }
 
@@ -297,8 +296,7 @@ impl PlanStore for Backends {
                 Self::insert_movement(&mut tx, &release, None, lines, audit).await?;
             }
         }
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await?;
+        Self::commit_audited(tx, audit).await?;
         Ok(())
     }
 
@@ -317,8 +315,7 @@ impl PlanStore for Backends {
         if Self::plan_basics(&mut tx, id).await?.2 == "funds" {
             Self::guarded_status(&mut tx, id, &[PlanStatus::Approved], PlanStatus::Dispatched, None, None).await?;
             Self::guarded_status(&mut tx, id, &[PlanStatus::Dispatched], PlanStatus::Completed, None, None).await?;
-            Self::write_audit(&mut tx, audit).await?;
-            tx.commit().await?;
+            Self::commit_audited(tx, audit).await?;
             return Ok(Vec::new());
         }
         let shipped: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT depot_id FROM shipments WHERE plan_id = $1")
@@ -385,8 +382,7 @@ impl PlanStore for Backends {
         }
         let mut audit = audit.clone();
         audit.after = serde_json::to_value(serde_json::json!({"shipments": created})).ok();
-        Self::write_audit(&mut tx, &audit).await?;
-        tx.commit().await?;
+        Self::commit_audited(tx, &audit).await?;
         Ok(created)
     }
 
@@ -459,8 +455,7 @@ impl PlanStore for Backends {
             Self::guarded_status(&mut tx, plan_id, &[PlanStatus::Dispatched], PlanStatus::Completed, None, None)
                 .await?;
         }
-        Self::write_audit(&mut tx, audit).await?;
-        tx.commit().await?;
+        Self::commit_audited(tx, audit).await?;
         Ok(())
     }
 }
