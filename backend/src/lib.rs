@@ -20,6 +20,7 @@ pub mod grants;
 pub mod households;
 pub mod http;
 pub mod idempotency;
+pub mod money;
 pub mod planner;
 pub mod plans;
 pub mod routing;

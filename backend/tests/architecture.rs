@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 const DOMAINS: &[&str] = &["audit", "areas", "auth", "depots", "disasters", "funds", "households", "grants", "plans"];
 /// Shared modules that know no domain.
 const LEAVES: &[&str] =
-    &["error", "clock", "config", "text_enum", "export", "extract", "idempotency", "db", "planner", "routing"];
+    &["error", "clock", "config", "text_enum", "money", "export", "extract", "idempotency", "db", "planner", "routing"];
 /// Crate-root macros and the module that defines them.
 const MACROS: &[(&str, &str)] = &[("text_column", "text_enum"), ("for_both_backends", "db")];
 

@@ -504,7 +504,7 @@ async fn seed_fund_pools(store: &dyn Store, event_id: i64) -> anyhow::Result<()>
             source_level,
             aid_type: aid_type.into(),
             event_id: Some(event_id),
-            amount_fen: yuan * 100,
+            amount_fen: crate::money::Fen(yuan * 100),
         };
         let mut audit = AuditEntry::system("fund_pool.create", "fund_pool", "");
         audit.actor_name = "manager".into();

@@ -18,6 +18,7 @@ use crate::auth::{Actor, Role};
 use crate::disasters::service::event_or_404;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::parse_body;
+use crate::money::Fen;
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -123,7 +124,8 @@ pub struct PoolInput {
     pub aid_type: String,
     /// Leave out for money usable in any event.
     pub event_id: Option<i64>,
-    pub amount_fen: i64,
+    #[schema(value_type = i64)]
+    pub amount_fen: Fen,
 }
 
 /// Registers money put up by a level for an aid type (manager or admin).
@@ -144,7 +146,7 @@ async fn create_pool(
     if crate::text_enum::parse_enum::<AidType>(input.aid_type.clone()).is_err() {
         problems.push(FieldError::new("aid_type", "emergency, transitional, winter_spring or reconstruction"));
     }
-    if input.amount_fen <= 0 {
+    if input.amount_fen <= Fen::ZERO {
         problems.push(FieldError::new("amount_fen", "must be a positive amount in fen"));
     }
     if input.name.trim().is_empty() || input.name.chars().count() > 200 {

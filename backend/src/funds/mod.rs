@@ -9,6 +9,7 @@ pub mod rules;
 pub mod service;
 pub mod store;
 
+use crate::money::Fen;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -95,10 +96,13 @@ pub struct FundPool {
     pub aid_type: String,
     /// None: usable for any event.
     pub event_id: Option<i64>,
-    pub amount_fen: i64,
+    #[schema(value_type = i64)]
+    pub amount_fen: Fen,
     /// Held by approved funds plans (and spent once they are disbursed).
-    pub committed_fen: i64,
-    pub available_fen: i64,
+    #[schema(value_type = i64)]
+    pub committed_fen: Fen,
+    #[schema(value_type = i64)]
+    pub available_fen: Fen,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
 }

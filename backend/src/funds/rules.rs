@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use super::{AidType, ResponseScope, SourceLevel};
 use crate::areas::code;
 use crate::disasters::{Figures, Indicator};
+use crate::money::Fen;
 
 /// One adjustable number of the relief rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
@@ -149,6 +150,11 @@ impl Standards {
         self.0[&key]
     }
 
+    /// A standard that is an amount of money (its unit is fen).
+    pub fn fen(&self, key: StandardKey) -> Fen {
+        Fen(self.get(key))
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (StandardKey, i64)> + '_ {
         self.0.iter().map(|(k, v)| (*k, *v))
     }
@@ -209,10 +215,6 @@ impl Standards {
     }
 }
 
-pub fn yuan(fen: i64) -> String {
-    if fen % 100 == 0 { format!("¥{}", fen / 100) } else { format!("¥{}.{:02}", fen / 100, fen % 100) }
-}
-
 // ---- the funds plan --------------------------------------------------------------------------
 
 /// One term of an area's entitlement: count × rate (× days).
@@ -222,24 +224,30 @@ pub struct BasisLine {
     /// The figure it counts (people, households, rooms, dead and missing).
     pub indicator: String,
     pub count: i64,
-    pub rate_fen: i64,
-    pub amount_fen: i64,
+    #[schema(value_type = i64)]
+    pub rate_fen: Fen,
+    #[schema(value_type = i64)]
+    pub amount_fen: Fen,
 }
 
 /// One level's part of an area's money.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct LevelShare {
     pub level: SourceLevel,
-    pub entitled_fen: i64,
-    pub allocated_fen: i64,
+    #[schema(value_type = i64)]
+    pub entitled_fen: Fen,
+    #[schema(value_type = i64)]
+    pub allocated_fen: Fen,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AreaFunds {
     pub area_code: String,
     pub basis: Vec<BasisLine>,
-    pub entitled_fen: i64,
-    pub allocated_fen: i64,
+    #[schema(value_type = i64)]
+    pub entitled_fen: Fen,
+    #[schema(value_type = i64)]
+    pub allocated_fen: Fen,
     pub fill_rate: f64,
     pub shares: Vec<LevelShare>,
 }
@@ -249,9 +257,12 @@ pub struct AreaFunds {
 pub struct LevelBudget {
     pub level: SourceLevel,
     pub basis_points: i64,
-    pub required_fen: i64,
-    pub available_fen: i64,
-    pub allocated_fen: i64,
+    #[schema(value_type = i64)]
+    pub required_fen: Fen,
+    #[schema(value_type = i64)]
+    pub available_fen: Fen,
+    #[schema(value_type = i64)]
+    pub allocated_fen: Fen,
     /// allocated ÷ required: 1 unless the pools are short, then every area's share of this level
     /// is cut by the same factor.
     pub scale: f64,
@@ -263,8 +274,10 @@ pub struct FundsPlan {
     pub response_scope: ResponseScope,
     pub areas: Vec<AreaFunds>,
     pub levels: Vec<LevelBudget>,
-    pub entitled_fen: i64,
-    pub allocated_fen: i64,
+    #[schema(value_type = i64)]
+    pub entitled_fen: Fen,
+    #[schema(value_type = i64)]
+    pub allocated_fen: Fen,
 }
 
 /// The figures that count an area's entitlement under an aid type (an area that reported none of
@@ -291,8 +304,8 @@ pub fn entitlement(standards: &Standards, aid: AidType, figures: &Figures) -> Ve
         standard,
         indicator: indicator.to_owned(),
         count,
-        rate_fen,
-        amount_fen,
+        rate_fen: Fen(rate_fen),
+        amount_fen: Fen(amount_fen),
     };
     let mut lines = Vec::new();
     match aid {
@@ -358,16 +371,16 @@ pub fn housing_aid(standards: &Standards, rebuild: bool, households: i64, rooms:
     } else {
         (household_key, households, per_household, households * per_household)
     };
-    BasisLine { standard, indicator: indicator.to_owned(), count, rate_fen, amount_fen }
+    BasisLine { standard, indicator: indicator.to_owned(), count, rate_fen: Fen(rate_fen), amount_fen: Fen(amount_fen) }
 }
 
 /// The money left for household grants in `area`: what disbursed funds plans gave the areas that
 /// overlap it (within it, or containing it), less what the live grant lists of overlapping areas
 /// already hold. `disbursed` and `held` are (area code, fen).
-pub fn grant_budget(area: &str, disbursed: &[(String, i64)], held: &[(String, i64)]) -> i64 {
+pub fn grant_budget(area: &str, disbursed: &[(String, Fen)], held: &[(String, Fen)]) -> Fen {
     let overlaps = |other: &str| code::within(area, other) || code::within(other, area);
-    let money: i64 = disbursed.iter().filter(|(a, _)| overlaps(a)).map(|(_, fen)| fen).sum();
-    let taken: i64 = held.iter().filter(|(a, _)| overlaps(a)).map(|(_, fen)| fen).sum();
+    let money: Fen = disbursed.iter().filter(|(a, _)| overlaps(a)).map(|(_, fen)| fen).sum();
+    let taken: Fen = held.iter().filter(|(a, _)| overlaps(a)).map(|(_, fen)| fen).sum();
     money - taken
 }
 
@@ -404,19 +417,19 @@ pub fn plan_funds(
     aid: AidType,
     scope: ResponseScope,
     areas: &[(String, Figures)],
-    available: &BTreeMap<SourceLevel, i64>,
+    available: &BTreeMap<SourceLevel, Fen>,
 ) -> FundsPlan {
     let split = standards.split(scope);
     let mut result: Vec<AreaFunds> = areas
         .iter()
         .map(|(code, figures)| {
             let basis = entitlement(standards, aid, figures);
-            let entitled_fen: i64 = basis.iter().map(|b| b.amount_fen).sum();
+            let entitled_fen: Fen = basis.iter().map(|b| b.amount_fen).sum();
             let bps: Vec<i64> = split.iter().map(|(_, bp)| *bp).collect();
-            let shares = proportional(entitled_fen, &bps)
+            let shares = proportional(entitled_fen.0, &bps)
                 .into_iter()
                 .zip(&split)
-                .map(|(fen, (level, _))| LevelShare { level: *level, entitled_fen: fen, allocated_fen: fen })
+                .map(|(fen, (level, _))| LevelShare { level: *level, entitled_fen: Fen(fen), allocated_fen: Fen(fen) })
                 .collect();
             AreaFunds {
                 area_code: code.clone(),
@@ -427,21 +440,21 @@ pub fn plan_funds(
                 shares,
             }
         })
-        .filter(|a| a.entitled_fen > 0)
+        .filter(|a| a.entitled_fen > Fen::ZERO)
         .collect();
     let mut levels = Vec::new();
     for (index, (level, basis_points)) in split.iter().enumerate() {
-        let required_fen: i64 = result.iter().map(|a| a.shares[index].entitled_fen).sum();
-        let available_fen = available.get(level).copied().unwrap_or(0).max(0);
+        let required_fen: Fen = result.iter().map(|a| a.shares[index].entitled_fen).sum();
+        let available_fen = available.get(level).copied().unwrap_or_default().max(Fen::ZERO);
         let scaled = required_fen > available_fen;
         if scaled {
-            let weights: Vec<i64> = result.iter().map(|a| a.shares[index].entitled_fen).collect();
-            for (area, fen) in result.iter_mut().zip(proportional(available_fen, &weights)) {
-                area.shares[index].allocated_fen = fen;
+            let weights: Vec<i64> = result.iter().map(|a| a.shares[index].entitled_fen.0).collect();
+            for (area, fen) in result.iter_mut().zip(proportional(available_fen.0, &weights)) {
+                area.shares[index].allocated_fen = Fen(fen);
             }
         }
         let allocated_fen = required_fen.min(available_fen);
-        let scale = if required_fen > 0 { allocated_fen as f64 / required_fen as f64 } else { 1.0 };
+        let scale = allocated_fen.share_of(required_fen);
         levels.push(LevelBudget {
             level: *level,
             basis_points: *basis_points,
@@ -454,7 +467,7 @@ pub fn plan_funds(
     }
     for area in &mut result {
         area.allocated_fen = area.shares.iter().map(|s| s.allocated_fen).sum();
-        area.fill_rate = area.allocated_fen as f64 / area.entitled_fen as f64;
+        area.fill_rate = area.allocated_fen.share_of(area.entitled_fen);
     }
     FundsPlan {
         response_scope: scope,
@@ -514,11 +527,11 @@ mod tests {
             (Indicator::Missing, 1),
         ]);
         let lines = entitlement(&s, AidType::Emergency, &f);
-        assert_eq!(lines.iter().map(|l| l.amount_fen).collect::<Vec<_>>(), [100 * 30_000, 2 * 1_000_000]);
+        assert_eq!(lines.iter().map(|l| l.amount_fen).collect::<Vec<_>>(), [Fen(100 * 30_000), Fen(2 * 1_000_000)]);
         let relocated_only = entitlement(&s, AidType::Emergency, &figures(&[(Indicator::Relocated, 10)]));
-        assert_eq!(relocated_only[0].amount_fen, 300_000, "relocated people stand in for those needing aid");
+        assert_eq!(relocated_only[0].amount_fen, Fen(300_000), "relocated people stand in for those needing aid");
         let transitional = entitlement(&s, AidType::Transitional, &figures(&[(Indicator::NeedingTransitionalAid, 3)]));
-        assert_eq!(transitional[0].amount_fen, 3 * 2_000 * 90);
+        assert_eq!(transitional[0].amount_fen, Fen(3 * 2_000 * 90));
         let houses = figures(&[
             (Indicator::CollapsedHouseholds, 2),
             (Indicator::SevereHouseholds, 1),
@@ -527,16 +540,19 @@ mod tests {
             (Indicator::GeneralHouseholds, 5),
         ]);
         let by_household = entitlement(&s, AidType::Reconstruction, &houses);
-        assert_eq!(by_household.iter().map(|l| l.amount_fen).collect::<Vec<_>>(), [3 * 2_000_000, 5 * 200_000]);
+        assert_eq!(
+            by_household.iter().map(|l| l.amount_fen).collect::<Vec<_>>(),
+            [Fen(3 * 2_000_000), Fen(5 * 200_000)]
+        );
         let by_room = Standards::with_stored([("rebuild_per_room".into(), 500_000)]);
         let lines = entitlement(&by_room, AidType::Reconstruction, &houses);
-        assert_eq!(lines[0].amount_fen, 4_500_000, "9 rooms × ¥5,000 under the 3 × ¥20,000 cap");
+        assert_eq!(lines[0].amount_fen, Fen(4_500_000), "9 rooms × ¥5,000 under the 3 × ¥20,000 cap");
         let capped = entitlement(
             &Standards::with_stored([("rebuild_per_room".into(), 900_000)]),
             AidType::Reconstruction,
             &houses,
         );
-        assert_eq!(capped[0].amount_fen, 6_000_000, "9 rooms × ¥9,000 capped at 3 households × ¥20,000");
+        assert_eq!(capped[0].amount_fen, Fen(6_000_000), "9 rooms × ¥9,000 capped at 3 households × ¥20,000");
         assert!(entitlement(&s, AidType::WinterSpring, &figures(&[(Indicator::Affected, 100)])).is_empty());
     }
 
@@ -559,41 +575,46 @@ mod tests {
         ];
         // 4,000 people × ¥300 = ¥1,200,000: province 50% = ¥600,000 but only ¥300,000 in its pools.
         let available = [
-            (SourceLevel::Province, 300_000 * 100),
-            (SourceLevel::City, 10_000_000 * 100),
-            (SourceLevel::County, 10_000_000 * 100),
+            (SourceLevel::Province, Fen(300_000 * 100)),
+            (SourceLevel::City, Fen(10_000_000 * 100)),
+            (SourceLevel::County, Fen(10_000_000 * 100)),
         ]
         .into();
         let plan = plan_funds(&s, AidType::Emergency, ResponseScope::Provincial, &areas, &available);
         assert_eq!(plan.areas.len(), 2, "an area with nothing to count is left out");
-        assert_eq!(plan.entitled_fen, 1_200_000 * 100);
+        assert_eq!(plan.entitled_fen, Fen(1_200_000 * 100));
         let province = &plan.levels[0];
         assert_eq!(
             (province.required_fen, province.allocated_fen, province.scaled),
-            (600_000 * 100, 300_000 * 100, true)
+            (Fen(600_000 * 100), Fen(300_000 * 100), true)
         );
         assert!((province.scale - 0.5).abs() < 1e-12);
         assert!(!plan.levels[1].scaled && !plan.levels[2].scaled);
         let first = &plan.areas[0];
         assert_eq!(
             first.shares[0],
-            LevelShare { level: SourceLevel::Province, entitled_fen: 150_000 * 100, allocated_fen: 75_000 * 100 }
+            LevelShare {
+                level: SourceLevel::Province,
+                entitled_fen: Fen(150_000 * 100),
+                allocated_fen: Fen(75_000 * 100)
+            }
         );
-        assert_eq!(first.allocated_fen, 300_000 * 100 - 75_000 * 100);
+        assert_eq!(first.allocated_fen, Fen(300_000 * 100 - 75_000 * 100));
         assert!((first.fill_rate - 0.75).abs() < 1e-12, "both areas lose the same fraction");
         assert!((plan.areas[1].fill_rate - 0.75).abs() < 1e-12);
-        assert_eq!(plan.allocated_fen, plan.areas.iter().map(|a| a.allocated_fen).sum::<i64>());
-        assert_eq!(plan.allocated_fen, 900_000 * 100);
+        assert_eq!(plan.allocated_fen, plan.areas.iter().map(|a| a.allocated_fen).sum::<Fen>());
+        assert_eq!(plan.allocated_fen, Fen(900_000 * 100));
     }
 
     #[test]
     fn grant_budgets_count_overlapping_areas_only() {
-        let disbursed = vec![("360425100".to_owned(), 500), ("360425101".to_owned(), 300), ("360428".to_owned(), 1000)];
-        let held = vec![("360425100".to_owned(), 200), ("360428100".to_owned(), 50)];
-        assert_eq!(grant_budget("360425", &disbursed, &held), 800 - 200, "a county counts its townships");
-        assert_eq!(grant_budget("360425101", &disbursed, &held), 300);
-        assert_eq!(grant_budget("360428100", &disbursed, &held), 1000 - 50, "a township inside a funded county");
-        assert_eq!(grant_budget("360400", &disbursed, &held), 1800 - 250);
+        let fen = |pairs: &[(&str, i64)]| pairs.iter().map(|(a, f)| (a.to_string(), Fen(*f))).collect::<Vec<_>>();
+        let disbursed = fen(&[("360425100", 500), ("360425101", 300), ("360428", 1000)]);
+        let held = fen(&[("360425100", 200), ("360428100", 50)]);
+        assert_eq!(grant_budget("360425", &disbursed, &held), Fen(800 - 200), "a county counts its townships");
+        assert_eq!(grant_budget("360425101", &disbursed, &held), Fen(300));
+        assert_eq!(grant_budget("360428100", &disbursed, &held), Fen(1000 - 50), "a township inside a funded county");
+        assert_eq!(grant_budget("360400", &disbursed, &held), Fen(1800 - 250));
     }
 
     #[test]
@@ -601,8 +622,8 @@ mod tests {
         let areas = vec![("360402".to_owned(), figures(&[(Indicator::NeedingTransitionalAid, 10)]))];
         let plan =
             plan_funds(&Standards::default(), AidType::Transitional, ResponseScope::Local, &areas, &BTreeMap::new());
-        assert_eq!(plan.allocated_fen, 0);
-        assert!(plan.levels.iter().all(|l| l.scaled && l.available_fen == 0));
+        assert_eq!(plan.allocated_fen, Fen(0));
+        assert!(plan.levels.iter().all(|l| l.scaled && l.available_fen == Fen::ZERO));
         assert_eq!(plan.areas[0].fill_rate, 0.0);
     }
 }

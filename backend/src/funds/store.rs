@@ -10,6 +10,7 @@ use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
 use crate::db::Backend;
 use crate::db::for_both_backends;
+use crate::money::Fen;
 use macro_rules_attribute::apply;
 
 #[derive(Debug, Clone)]
@@ -18,14 +19,14 @@ pub struct NewPool {
     pub source_level: SourceLevel,
     pub aid_type: String,
     pub event_id: Option<i64>,
-    pub amount_fen: i64,
+    pub amount_fen: Fen,
 }
 
 /// A level's pools hold less than an approved plan needs from them.
 #[derive(Debug, thiserror::Error)]
 pub enum DrawError {
     #[error("the {} pools for this aid type hold {available_fen} fen, the plan needs {needed_fen}", level.label_zh())]
-    Short { level: SourceLevel, needed_fen: i64, available_fen: i64 },
+    Short { level: SourceLevel, needed_fen: Fen, available_fen: Fen },
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -113,7 +114,7 @@ pub trait FundSteps: Backend {
         plan_id: i64,
         event_id: i64,
         aid_type: &str,
-        needed: &[(SourceLevel, i64)],
+        needed: &[(SourceLevel, Fen)],
     ) -> Result<(), DrawError>;
 
     /// Gives a cancelled plan's draws back to their pools.
@@ -132,9 +133,10 @@ impl FundSteps for Backends {
         plan_id: i64,
         event_id: i64,
         aid_type: &str,
-        needed: &[(SourceLevel, i64)],
+        needed: &[(SourceLevel, Fen)],
     ) -> Result<(), DrawError> {
-        for (level, needed_fen) in needed.iter().filter(|(_, fen)| *fen > 0) {
+        for (level, needed) in needed.iter().filter(|(_, fen)| *fen > Fen::ZERO) {
+            let needed_fen = needed.0;
             let pools: Vec<(i64, i64)> = sqlx::query_as(
                 "SELECT id, amount_fen - committed_fen FROM fund_pools
                  WHERE aid_type = $1 AND source_level = $2 AND (event_id IS NULL OR event_id = $3) AND committed_fen < amount_fen
@@ -145,7 +147,7 @@ impl FundSteps for Backends {
             .bind(event_id)
             .fetch_all(&mut **tx)
             .await?;
-            let mut left = *needed_fen;
+            let mut left = needed_fen;
             for (pool_id, available) in pools {
                 if left == 0 {
                     break;
@@ -173,8 +175,8 @@ impl FundSteps for Backends {
             if left > 0 {
                 return Err(DrawError::Short {
                     level: *level,
-                    needed_fen: *needed_fen,
-                    available_fen: needed_fen - left,
+                    needed_fen: *needed,
+                    available_fen: Fen(needed_fen - left),
                 });
             }
         }

@@ -26,10 +26,10 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::export::{Cell, Format, Table};
 use crate::extract::parse_body;
 use crate::funds::AidType;
-use crate::funds::rules::yuan;
 use crate::households::pii::Pii;
 use crate::households::rules::{self, Entitlement, Ineligible};
 use crate::households::{AgeGroup, DamageRecord, HouseDamage, HouseholdRow, HouseholdType, Programme, sees_names};
+use crate::money::Fen;
 use crate::state::AppState;
 use crate::text_enum::enum_text;
 
@@ -80,7 +80,8 @@ pub struct Grant {
     pub id_number_masked: String,
     pub area_code: String,
     pub members: i64,
-    pub amount_fen: i64,
+    #[schema(value_type = i64)]
+    pub amount_fen: Fen,
     pub reason: String,
     /// In a priority group (listed first).
     pub priority: bool,
@@ -100,7 +101,8 @@ pub struct GrantList {
     pub reviewer_name: Option<String>,
     /// Why a reviewer sent it back.
     pub return_reason: Option<String>,
-    pub total_fen: i64,
+    #[schema(value_type = i64)]
+    pub total_fen: Fen,
     pub households: i64,
     pub disclosure_start: Option<DateTime<Utc>>,
     pub disclosure_end: Option<DateTime<Utc>>,
@@ -217,15 +219,16 @@ pub struct GrantListInput {
     pub household_ids: Option<Vec<i64>>,
     /// The funds available: a list costing more is refused. Default: once funds plans for the
     /// event and aid type are disbursed, what they gave the area less what other lists there hold.
-    pub budget_fen: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub budget_fen: Option<Fen>,
 }
 
 /// What disbursed funds plans of the event and aid type leave for grant lists in `area`; None
 /// when no funds plan has been disbursed yet (the list is then held only to an explicit budget).
-async fn disbursed_budget(state: &AppState, event_id: i64, aid: AidType, area: &str) -> AppResult<Option<i64>> {
+async fn disbursed_budget(state: &AppState, event_id: i64, aid: AidType, area: &str) -> AppResult<Option<Fen>> {
     let aid_text = enum_text(aid);
     let plans = state.store.list_plans(Some(event_id), Some("completed")).await?;
-    let disbursed: Vec<(String, i64)> = plans
+    let disbursed: Vec<(String, Fen)> = plans
         .iter()
         .filter(|p| p.aid_type == aid_text)
         .filter_map(|p| p.result.0.funds.as_ref())
@@ -234,7 +237,7 @@ async fn disbursed_budget(state: &AppState, event_id: i64, aid: AidType, area: &
     if disbursed.is_empty() {
         return Ok(None);
     }
-    let held: Vec<(String, i64)> = state
+    let held: Vec<(String, Fen)> = state
         .store
         .list_grant_lists(Some(event_id))
         .await?
@@ -353,7 +356,7 @@ async fn create_grant_list(
     if chosen.is_empty() {
         return Err(AppError::invalid_field("household_ids", "no eligible household without this aid in the area"));
     }
-    let total: i64 = chosen.iter().map(|(_, e)| e.amount_fen).sum();
+    let total: Fen = chosen.iter().map(|(_, e)| e.amount_fen).sum();
     let budget = match input.budget_fen {
         Some(budget) => Some((budget, "the budget")),
         None => disbursed_budget(&state, input.event_id, input.aid_type, &area.code)
@@ -365,7 +368,7 @@ async fn create_grant_list(
     {
         return Err(AppError::invalid_field(
             "budget_fen",
-            format!("the list needs {} but {what} come to {}", yuan(total), yuan(budget)),
+            format!("the list needs {} but {what} come to {}", total.yuan(), budget.yuan()),
         ));
     }
     let grants: Vec<NewGrant> = chosen
@@ -673,7 +676,7 @@ async fn payment_file(
             household.head_name.as_str().into(),
             id_number.into(),
             account.into(),
-            format!("{}.{:02}", g.amount_fen / 100, g.amount_fen % 100).into(),
+            g.amount_fen.decimal().into(),
             list.aid().label_zh().into(),
             household.area_code.as_str().into(),
             household.address.as_str().into(),
@@ -777,7 +780,8 @@ pub struct Disclosure {
     pub disclosure_start: Option<DateTime<Utc>>,
     pub disclosure_end: Option<DateTime<Utc>>,
     pub households: i64,
-    pub total_fen: i64,
+    #[schema(value_type = i64)]
+    pub total_fen: Fen,
     /// Objections are taken while the list is published.
     pub accepts_objections: bool,
     /// The lines (in the detail view).
@@ -795,7 +799,8 @@ pub struct DisclosureEntry {
     pub id_number: String,
     pub area_name: String,
     pub members: i64,
-    pub amount_fen: i64,
+    #[schema(value_type = i64)]
+    pub amount_fen: Fen,
     pub reason: String,
     pub under_review: bool,
 }
@@ -915,7 +920,7 @@ async fn public_disclosure_export(
                 e.id_number.as_str().into(),
                 e.area_name.as_str().into(),
                 e.members.into(),
-                format!("{}.{:02}", e.amount_fen / 100, e.amount_fen % 100).into(),
+                e.amount_fen.decimal().into(),
                 e.reason.as_str().into(),
             ]
         })

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::funds::AidType;
+use crate::money::Fen;
 
 /// Grant list workflow (docs/domain/households.md#grant-list-workflow): draft → submitted → approved → published (公示) →
 /// paid; a reviewer's rejection returns a submitted list to draft; a list not yet published can be
@@ -44,7 +45,7 @@ pub struct GrantListRow {
     pub author_name: String,
     pub reviewer_name: Option<String>,
     pub return_reason: Option<String>,
-    pub total_fen: i64,
+    pub total_fen: Fen,
     pub households: i64,
     pub disclosure_start: Option<DateTime<Utc>>,
     pub disclosure_end: Option<DateTime<Utc>>,
@@ -70,7 +71,7 @@ pub struct GrantRow {
     pub id: i64,
     pub list_id: i64,
     pub household_id: i64,
-    pub amount_fen: i64,
+    pub amount_fen: Fen,
     pub reason: String,
     pub priority: bool,
     pub line_no: i64,

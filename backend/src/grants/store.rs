@@ -10,6 +10,7 @@ use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
 use crate::db::{Backend, for_both_backends};
 use crate::households::store::BATCH;
+use crate::money::Fen;
 use crate::text_enum::enum_text;
 use macro_rules_attribute::apply;
 
@@ -25,7 +26,7 @@ pub struct NewGrantList {
 #[derive(Debug, Clone)]
 pub struct NewGrant {
     pub household_id: i64,
-    pub amount_fen: i64,
+    pub amount_fen: Fen,
     pub reason: String,
     pub priority: bool,
 }
@@ -126,7 +127,7 @@ impl GrantStore for Backends {
     ) -> Result<i64, GrantError> {
         let mut tx = self.begin().await?;
         let now = Utc::now();
-        let total: i64 = grants.iter().map(|g| g.amount_fen).sum();
+        let total: Fen = grants.iter().map(|g| g.amount_fen).sum();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO grant_lists (event_id, aid_type, area_code, status, author_id, author_name, total_fen, households, created_at, updated_at)
              VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $8) RETURNING id",

@@ -8,7 +8,8 @@ use utoipa::ToSchema;
 
 use super::{AidType, DamageInput, Exclusion, HouseDamage, HouseholdType, Programme};
 use crate::error::FieldError;
-use crate::funds::rules::{StandardKey, Standards, housing_aid, yuan};
+use crate::funds::rules::{StandardKey, Standards, housing_aid};
+use crate::money::Fen;
 
 /// What eligibility needs to know about a household.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,7 +61,7 @@ pub fn is_priority(household: &HouseholdFacts) -> bool {
 /// A household's entitlement under one aid type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entitlement {
-    pub amount_fen: i64,
+    pub amount_fen: Fen,
     /// How the amount was reached, in words, e.g. `3人 × ¥300`.
     pub reason: String,
     pub priority: bool,
@@ -93,8 +94,8 @@ pub fn assess(
     }
     let (amount_fen, reason) = match aid {
         AidType::Emergency => {
-            let per = standards.get(StandardKey::EmergencyPerPerson);
-            (household.members * per, format!("{}人 × {}", household.members, yuan(per)))
+            let per = standards.fen(StandardKey::EmergencyPerPerson);
+            (per.times(household.members), format!("{}人 × {}", household.members, per.yuan()))
         }
         AidType::Transitional => {
             if !damage.house_lost() {
@@ -110,13 +111,13 @@ pub fn assess(
                 return Err(ineligible("transitional.no_persons", "no member needs transitional aid"));
             }
             let (per, days) =
-                (standards.get(StandardKey::TransitionalPerPersonDay), standards.get(StandardKey::TransitionalDays));
+                (standards.fen(StandardKey::TransitionalPerPersonDay), standards.get(StandardKey::TransitionalDays));
             (
-                damage.transitional_persons * per * days,
+                per.times(damage.transitional_persons * days),
                 format!(
                     "{}人 × {}/天 × {days}天（{}）",
                     damage.transitional_persons,
-                    yuan(per),
+                    per.yuan(),
                     damage.house.label_zh()
                 ),
             )
@@ -143,7 +144,7 @@ pub fn assess(
             } else {
                 "每户"
             };
-            (aid.amount_fen, format!("{}{}间，{rate}{}", damage.house.label_zh(), damage.rooms, yuan(aid.rate_fen)))
+            (aid.amount_fen, format!("{}{}间，{rate}{}", damage.house.label_zh(), damage.rooms, aid.rate_fen.yuan()))
         }
         AidType::WinterSpring => {
             let in_need = priority || damage.house_lost() || damage.crop_total_loss || damage.dead + damage.missing > 0;
@@ -154,11 +155,11 @@ pub fn assess(
                      a total crop loss or a dead or missing member",
                 ));
             }
-            let per = standards.get(StandardKey::WinterSpringPerPerson);
-            (household.members * per, format!("{}人 × {}", household.members, yuan(per)))
+            let per = standards.fen(StandardKey::WinterSpringPerPerson);
+            (per.times(household.members), format!("{}人 × {}", household.members, per.yuan()))
         }
     };
-    if amount_fen <= 0 {
+    if amount_fen <= Fen::ZERO {
         return Err(ineligible("amount.zero", "the entitlement comes to nothing"));
     }
     Ok(Entitlement { amount_fen, reason, priority })
@@ -237,7 +238,7 @@ mod tests {
             Some(&damage(HouseDamage::General)),
         )
         .unwrap();
-        assert_eq!(got.amount_fen, 4 * 30_000);
+        assert_eq!(got.amount_fen, Fen(4 * 30_000));
         assert_eq!(got.reason, "4人 × ¥300");
         assert!(!got.priority);
     }
@@ -262,8 +263,8 @@ mod tests {
         let h = household(HouseholdType::General, 5);
         let lost = DamageFacts { transitional_persons: 3, ..damage(HouseDamage::Collapsed) };
         let got = assess(&Standards::default(), AidType::Transitional, &h, Some(&lost)).unwrap();
-        assert_eq!(got.amount_fen, 3 * 2_000 * 90);
-        assert_eq!(got.amount_fen, 540_000, "¥5,400");
+        assert_eq!(got.amount_fen, Fen(3 * 2_000 * 90));
+        assert_eq!(got.amount_fen, Fen(540_000), "¥5,400");
         let severe = DamageFacts { house: HouseDamage::Severe, ..lost.clone() };
         assert!(assess(&Standards::default(), AidType::Transitional, &h, Some(&severe)).is_ok());
         let general = DamageFacts { house: HouseDamage::General, ..lost.clone() };
@@ -291,7 +292,7 @@ mod tests {
         {
             assert_eq!(
                 assess(&Standards::default(), AidType::Reconstruction, &h, Some(&damage(house))).unwrap().amount_fen,
-                fen,
+                Fen(fen),
                 "{house:?}"
             );
         }
@@ -332,7 +333,7 @@ mod tests {
         );
         let poor = household(HouseholdType::Dibao, 3);
         let got = assess(&Standards::default(), AidType::WinterSpring, &poor, Some(&hit)).unwrap();
-        assert_eq!(got.amount_fen, 3 * 13_000);
+        assert_eq!(got.amount_fen, Fen(3 * 13_000));
         assert!(got.priority);
         let crops = DamageFacts { crop_total_loss: true, ..hit.clone() };
         assert!(assess(&Standards::default(), AidType::WinterSpring, &general, Some(&crops)).is_ok());
@@ -364,10 +365,10 @@ mod tests {
         let h = household(HouseholdType::General, 2);
         let raised = Standards::with_stored([("winter_spring_per_person".to_owned(), 150 * 100)]);
         let hit = DamageFacts { crop_total_loss: true, ..damage(HouseDamage::None) };
-        assert_eq!(assess(&raised, AidType::WinterSpring, &h, Some(&hit)).unwrap().amount_fen, 2 * 15_000);
+        assert_eq!(assess(&raised, AidType::WinterSpring, &h, Some(&hit)).unwrap().amount_fen, Fen(2 * 15_000));
         let by_room = Standards::with_stored([("rebuild_per_room".to_owned(), 5_000 * 100)]);
         let got = assess(&by_room, AidType::Reconstruction, &h, Some(&damage(HouseDamage::Collapsed))).unwrap();
-        assert_eq!((got.amount_fen, got.reason.as_str()), (1_500_000, "倒塌3间，每间¥5000"));
+        assert_eq!((got.amount_fen, got.reason.as_str()), (Fen(1_500_000), "倒塌3间，每间¥5000"));
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::disasters::service::event_or_404;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::export::{Cell, Format, Table};
 use crate::extract::parse_body;
+use crate::money::Fen;
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -246,7 +247,7 @@ async fn edit_plan(
 async fn submit_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Plan>> {
     actor.require_role(&[Role::Manager])?;
     let plan = plan_to_change(&state, &actor, id).await?;
-    if plan.lines.is_empty() && plan.result.funds.as_ref().is_none_or(|f| f.allocated_fen == 0) {
+    if plan.lines.is_empty() && plan.result.funds.as_ref().is_none_or(|f| f.allocated_fen == Fen::ZERO) {
         return Err(AppError::conflict("the plan has nothing to approve: no lines, or no money from the fund pools"));
     }
     let audit = actor.audit("plan.submit", "plan", id.to_string());

@@ -123,7 +123,7 @@ impl PlanResult {
     }
 
     /// What approval commits from each level's pools.
-    pub fn funds_needed(&self) -> Vec<(crate::funds::SourceLevel, i64)> {
+    pub fn funds_needed(&self) -> Vec<(crate::funds::SourceLevel, crate::money::Fen)> {
         self.funds.iter().flat_map(|f| f.levels.iter().map(|l| (l.level, l.allocated_fen))).collect()
     }
 }

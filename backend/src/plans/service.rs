@@ -20,6 +20,7 @@ use crate::disasters::store::DisasterStore;
 use crate::error::{AppError, AppResult};
 use crate::funds::store::FundStore;
 use crate::funds::{ResponseScope, SourceLevel};
+use crate::money::Fen;
 use crate::planner::{AreaDemand, ItemProblem, plan_item};
 use crate::routing::{Point, TravelTimes};
 
@@ -251,7 +252,7 @@ async fn funds_plan<S: Planning + ?Sized>(
     let national = summarized.summaries.values().any(|s| s.level == "province" && s.response_level.is_some());
     let scope = scope.unwrap_or(if national { ResponseScope::National } else { ResponseScope::Local });
     let standards = crate::funds::service::standards(store).await?;
-    let mut available: BTreeMap<SourceLevel, i64> = BTreeMap::new();
+    let mut available: BTreeMap<SourceLevel, Fen> = BTreeMap::new();
     for pool in store.fund_pools(Some(event.id), Some(&crate::text_enum::enum_text(aid))).await? {
         *available.entry(pool.source_level).or_default() += pool.available_fen;
     }
@@ -262,13 +263,13 @@ async fn funds_plan<S: Planning + ?Sized>(
         .map(|a| AreaFill {
             area_code: a.area_code.clone(),
             item: "funds".into(),
-            demand: a.entitled_fen,
-            allocated: a.allocated_fen,
+            demand: a.entitled_fen.0,
+            allocated: a.allocated_fen.0,
             fill_rate: a.fill_rate,
             tier: 0,
         })
         .collect();
-    let totals = Totals { demand: funds.entitled_fen, allocated: funds.allocated_fen, ..Totals::default() };
+    let totals = Totals { demand: funds.entitled_fen.0, allocated: funds.allocated_fen.0, ..Totals::default() };
     Ok(PlanResult { areas: fills, totals, funds: Some(funds), ..PlanResult::default() })
 }
 

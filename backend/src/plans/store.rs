@@ -28,7 +28,7 @@ pub enum PlanError {
     #[error("the shipment was already received")]
     AlreadyReceived,
     #[error("the funds changed and the plan no longer fits: {0}")]
-    Funds(String, crate::funds::SourceLevel, i64),
+    Funds(String, crate::funds::SourceLevel, crate::money::Fen),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
