@@ -265,7 +265,7 @@ mod tests {
         let mut ids = std::collections::HashSet::new();
         for i in 0..3000 {
             let h = household(i, &township, &mut rng, today);
-            assert_eq!(idnumber::normalize(&h.id_number).as_deref(), Ok(h.id_number.as_str()));
+            assert_eq!(idnumber::IdNumber::parse(h.id_number.as_str()).as_ref(), Ok(&h.id_number));
             assert!(ids.insert(h.id_number.clone()), "ID numbers are unique");
             assert!(h.head_name.contains('某') && h.address.contains("虚构"));
             assert!((1..=5).contains(&h.members) && h.member_list.len() as i64 == h.members);

@@ -13,6 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::idnumber::IdNumber;
 use super::import::{Checker, FileKind, HouseholdInput, NewHousehold};
 use super::pii::Pii;
 use super::progress::{ProgressView, valid_progress_id};
@@ -89,8 +90,8 @@ async fn list_households(
     let limit = query.limit.unwrap_or(50).clamp(1, 500);
     let id_hash = match query.id_number.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(text) => {
-            let id = idnumber::normalize(text).map_err(|e| AppError::invalid_field("id_number", e.to_string()))?;
-            Some(Pii::from_settings(&state.settings).id_hash(&id))
+            let id = IdNumber::parse(text).map_err(|e| AppError::invalid_field("id_number", e.to_string()))?;
+            Some(Pii::from_settings(&state.settings).id_hash(id.as_str()))
         }
         None => None,
     };
@@ -172,9 +173,9 @@ async fn create_household(
     let programmes = input.programmes.unwrap_or_default();
     checker.programmes(&programmes, &mut problems);
     let bank_account = checker.bank_account(input.bank_account.as_deref(), &mut problems);
-    if !problems.is_empty() {
+    let Some(id_number) = id_number.filter(|_| problems.is_empty()) else {
         return Err(AppError::invalid("invalid household", problems));
-    }
+    };
     let household = HouseholdInput {
         head_name,
         id_number,
@@ -259,13 +260,12 @@ async fn update_household(
         next.head_name = checker.name(name, &mut problems);
         next.name_masked = idnumber::mask_name(&next.head_name);
     }
-    if let Some(text) = &input.head_id_number {
-        let id_number = checker.id_number(text, &mut problems);
-        if problems.is_empty() {
-            next.id_hash = pii.id_hash(&id_number);
-            next.id_masked = idnumber::mask_id(&id_number);
-            next.id_encrypted = pii.encrypt(&id_number);
-        }
+    if let Some(text) = &input.head_id_number
+        && let Some(id_number) = checker.id_number(text, &mut problems).filter(|_| problems.is_empty())
+    {
+        next.id_hash = pii.id_hash(id_number.as_str());
+        next.id_masked = id_number.masked();
+        next.id_encrypted = pii.encrypt(id_number.as_str());
     }
     if let Some(members) = input.members {
         checker.members(members, &mut problems);

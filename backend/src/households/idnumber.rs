@@ -32,8 +32,40 @@ pub fn check_char(first17: &[u8]) -> Option<char> {
     Some(CHECK_CHARS[(sum % 11) as usize] as char)
 }
 
+/// A valid ID number, normalized (trimmed, upper-case X): parsed once where it enters (a form,
+/// a file row, a search) and carried as this type. Its `Debug` form is masked, so a stray log
+/// line never holds a full number.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct IdNumber(String);
+
+impl IdNumber {
+    pub fn parse(text: &str) -> Result<Self, IdError> {
+        normalize(text).map(IdNumber)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// 3604**********0114: what readers without need see.
+    pub fn masked(&self) -> String {
+        mask_id(&self.0)
+    }
+
+    /// The first 17 digits, which identify the person (the 18th only checks them).
+    pub fn key(&self) -> u64 {
+        self.0[..17].parse().expect("17 digits, checked on parse")
+    }
+}
+
+impl std::fmt::Debug for IdNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "IdNumber({})", self.masked())
+    }
+}
+
 /// Validates an ID number and returns its normalized form (trimmed, upper-case X).
-pub fn normalize(text: &str) -> Result<String, IdError> {
+fn normalize(text: &str) -> Result<String, IdError> {
     let id = text.trim().to_ascii_uppercase();
     if id.chars().count() != 18 {
         return Err(IdError::Length);
@@ -91,10 +123,10 @@ pub fn mask_account(account: &str) -> String {
 
 /// A valid ID number from a 6-digit area code, a birth date and a 3-digit sequence (demo data
 /// and tests).
-pub fn compose(area: &str, birth: NaiveDate, sequence: u32) -> String {
+pub fn compose(area: &str, birth: NaiveDate, sequence: u32) -> IdNumber {
     let first17 = format!("{area:0>6.6}{}{:03}", birth.format("%Y%m%d"), sequence % 1000);
     let check = check_char(first17.as_bytes()).expect("17 digits");
-    format!("{first17}{check}")
+    IdNumber(format!("{first17}{check}"))
 }
 
 #[cfg(test)]
@@ -141,9 +173,9 @@ mod tests {
         let birth = NaiveDate::from_ymd_opt(1975, 6, 30).unwrap();
         for seq in [0, 7, 123, 999] {
             let id = compose("360425", birth, seq);
-            assert_eq!(normalize(&id), Ok(id.clone()));
-            assert_eq!(birth_date(&id), Some(birth));
-            assert!(id.starts_with("36042519750630"));
+            assert_eq!(IdNumber::parse(id.as_str()), Ok(id.clone()));
+            assert_eq!(birth_date(id.as_str()), Some(birth));
+            assert!(id.as_str().starts_with("36042519750630"));
         }
     }
 
@@ -158,5 +190,13 @@ mod tests {
         assert_eq!(mask_name(" 李某甲 "), "李*甲");
         assert_eq!(mask_account("6217001234567895678"), "***************5678");
         assert_eq!(mask_account("12"), "12");
+    }
+
+    #[test]
+    fn a_parsed_number_keeps_its_digits_and_never_prints_them() {
+        let id = IdNumber::parse(" 11010519491231002x ").unwrap();
+        assert_eq!(id.as_str(), "11010519491231002X");
+        assert_eq!(id.key(), 11010519491231002);
+        assert!(!format!("{id:?}").contains("19491231"), "{id:?}");
     }
 }

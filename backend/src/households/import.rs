@@ -14,7 +14,7 @@ use h3o::Resolution;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::idnumber::{self, mask_account, mask_id, mask_name};
+use super::idnumber::{IdNumber, mask_account, mask_name};
 use super::pii::Pii;
 use super::{Enrolment, HouseholdType, Member, Programme};
 use crate::error::FieldError;
@@ -204,8 +204,8 @@ fn xlsx_rows(bytes: &[u8], visit: &mut dyn FnMut(RawRow)) -> Result<usize, FileE
 #[derive(Debug, Clone, PartialEq)]
 pub struct HouseholdInput {
     pub head_name: String,
-    /// Normalized (upper-case X); never logged.
-    pub id_number: String,
+    /// Never logged (its Debug form is masked).
+    pub id_number: IdNumber,
     pub members: i64,
     pub member_list: Vec<Member>,
     pub address: String,
@@ -244,9 +244,9 @@ impl HouseholdInput {
         NewHousehold {
             head_name: self.head_name.clone(),
             name_masked: mask_name(&self.head_name),
-            id_hash: pii.id_hash(&self.id_number),
-            id_masked: mask_id(&self.id_number),
-            id_encrypted: pii.encrypt(&self.id_number),
+            id_hash: pii.id_hash(self.id_number.as_str()),
+            id_masked: self.id_number.masked(),
+            id_encrypted: pii.encrypt(self.id_number.as_str()),
             members: self.members,
             member_list: self.member_list.clone(),
             address: self.address.clone(),
@@ -283,15 +283,12 @@ impl Checker<'_> {
         name.to_owned()
     }
 
-    pub fn id_number(&self, text: &str, problems: &mut Vec<FieldError>) -> String {
+    pub fn id_number(&self, text: &str, problems: &mut Vec<FieldError>) -> Option<IdNumber> {
         if text.trim().is_empty() {
             problems.push(FieldError::new("head_id_number", "required"));
-            return String::new();
+            return None;
         }
-        idnumber::normalize(text).unwrap_or_else(|e| {
-            problems.push(FieldError::new("head_id_number", e.to_string()));
-            String::new()
-        })
+        IdNumber::parse(text).map_err(|e| problems.push(FieldError::new("head_id_number", e.to_string()))).ok()
     }
 
     pub fn members(&self, members: i64, problems: &mut Vec<FieldError>) {
@@ -436,9 +433,9 @@ impl Checker<'_> {
         } else {
             self.location(lon, lat, &mut problems)
         };
-        if !problems.is_empty() {
+        let Some(id_number) = id_number.filter(|_| problems.is_empty()) else {
             return Err(problems);
-        }
+        };
         Ok(HouseholdInput {
             head_name,
             id_number,
@@ -560,7 +557,7 @@ mod tests {
         let rows = read_rows(text.as_bytes(), FileKind::Csv).unwrap();
         assert_eq!(rows.len(), 4, "blank lines are skipped");
         let good = checker.row(&rows[0]).unwrap();
-        assert_eq!(good.id_number, "11010519491231002X");
+        assert_eq!(good.id_number.as_str(), "11010519491231002X");
         assert_eq!(good.household_type, HouseholdType::Dibao);
         assert_eq!(good.programmes.len(), 2);
         assert_eq!(good.programmes[0].since, NaiveDate::from_ymd_opt(2020, 3, 1).unwrap());

@@ -109,7 +109,7 @@ pub async fn import_file(
             reading.read(read, raw.read_fraction);
             match checker.row(&raw) {
                 Ok(input) => {
-                    let key = input.id_number[..17].parse::<u64>().unwrap_or_default();
+                    let key = input.id_number.key();
                     if let Some(first) = first_row_of.get(&key) {
                         errors.push(RowError {
                             row: raw.row,
