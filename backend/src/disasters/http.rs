@@ -13,10 +13,12 @@ use utoipa_axum::routes;
 
 use super::indicators::{Figures, Indicator, parse_figures};
 use super::rules::{self};
-use super::service::{EventSummary, build_summary, event_or_404, level_name, record_level_changes, thresholds_for};
-use super::store::{Acceptance, EventFields, FiguresError, NewAssessment, NewReport, Versions};
-use super::{Assessment, Event, EventStatus, Hazard, LevelChange, LossReport, Stage, Threshold};
-use crate::areas::{Area, Level};
+use super::service::{
+    self, EventSummary, Filed, ReportInput, build_summary, event_or_404, level_name, record_level_changes,
+    thresholds_for,
+};
+use super::store::{Acceptance, EventFields, FiguresError, NewAssessment, Versions};
+use super::{Assessment, Event, EventStatus, Hazard, LevelChange, LossReport, Threshold};
 use crate::auth::{Actor, Role};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::export::{Cell, Format, Table};
@@ -193,37 +195,6 @@ async fn list_reports(
     Ok(Json(reports.into_iter().filter(|r| actor.user.can_reach(&r.area_code)).collect()))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReportInput {
-    pub area_code: String,
-    pub stage: Stage,
-    /// Any subset of the indicators (snake_case); missing = not reported.
-    #[schema(value_type = Object)]
-    pub indicators: Value,
-    pub description: Option<String>,
-    /// Required when a figure falls, or jumps by more than the configured factor.
-    pub explanation: Option<String>,
-}
-
-/// The area must exist, be a county or below, and lie in the caller's scope.
-async fn reportable_area(state: &AppState, actor: &Actor, area_code: &str) -> AppResult<Area> {
-    let area = state
-        .store
-        .get_area(area_code)
-        .await?
-        .ok_or_else(|| AppError::invalid_field("area_code", format!("unknown area {area_code}")))?;
-    if !matches!(Level::parse(&area.level), Some(Level::County | Level::Township | Level::Village)) {
-        return Err(AppError::invalid_field("area_code", "figures are reported for counties, townships and villages"));
-    }
-    actor.require_area(area_code)?;
-    Ok(area)
-}
-
-/// How often a report is tried when a retry with the same Idempotency-Key commits first (the
-/// second try then finds the first one's result).
-const REPORT_ATTEMPTS: usize = 3;
-
 /// Files a loss report (reporters and managers, for areas in scope). Reports are versioned: a new
 /// one supersedes the previous one of the same area and never overwrites it.
 #[utoipa::path(post, path = "/api/v1/events/{id}/reports", tag = "disasters", security(("bearer" = [])),
@@ -255,72 +226,10 @@ async fn post_report(
         }
     }
     let input: ReportInput = parse_body(body)?;
-    reportable_area(&state, &actor, &input.area_code).await?;
-    let figures = parse_figures(&input.indicators).map_err(|p| AppError::invalid("invalid figures", p))?;
-    let problems = rules::check_consistency(&figures);
-    if !problems.is_empty() {
-        return Err(AppError::invalid("inconsistent figures", problems));
+    match service::file_report(&*state.store, &state.settings, &actor, &event, input, claim).await? {
+        Filed::Unchanged(latest) => Ok((StatusCode::OK, Json(latest))),
+        Filed::Stored(report_id) => Ok((StatusCode::CREATED, Json(stored_report(&state, report_id).await?))),
     }
-    if event.status.0 == EventStatus::Closed {
-        return Err(AppError::conflict("the event is closed"));
-    }
-    if input.stage == Stage::DroughtFollowup && event.hazard.0 != Hazard::Drought {
-        return Err(AppError::invalid_field("stage", "drought follow-ups are for drought events"));
-    }
-    let previous = state.store.reports(id, Versions { area_code: Some(&input.area_code), latest_only: false }).await?;
-    if input.stage != Stage::Initial && !previous.iter().any(|r| r.stage.0 == Stage::Initial) {
-        return Err(AppError::conflict(format!(
-            "{} has no initial report yet; file the initial report (初报) first",
-            input.area_code
-        )));
-    }
-    let description = input.description.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
-    let explanation = input.explanation.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
-    if let Some(latest) = previous.last() {
-        if latest.stage.0 == input.stage && latest.indicators.0 == figures && latest.description == description {
-            return Ok((StatusCode::OK, Json((*latest).clone()))); // a resubmission of the same report
-        }
-        let changed =
-            rules::changes_needing_explanation(&figures, &latest.indicators.0, state.settings.report_jump_factor);
-        if !changed.is_empty() && explanation.is_none() {
-            let names: Vec<String> = changed.iter().map(|i| i.name()).collect();
-            return Err(AppError::invalid_field(
-                "explanation",
-                format!(
-                    "these figures fell or jumped sharply since version {}: {}; explain why",
-                    latest.version,
-                    names.join(", ")
-                ),
-            ));
-        }
-    }
-    let report = NewReport {
-        event_id: id,
-        area_code: input.area_code,
-        stage: enum_text(input.stage),
-        indicators: figures,
-        description,
-        explanation,
-    };
-    let audit = actor.audit("loss_report.create", "loss_report", "");
-    // Versions are serialised by the store; a unique violation here means a retry with the same
-    // key committed first, and the next attempt answers with its result.
-    let mut attempts = 0;
-    let (report_id, replayed) = loop {
-        match state.store.insert_report(&report, claim.as_ref(), &audit).await {
-            Err(FiguresError::Db(e)) if crate::idempotency::is_key_race(&e) => {
-                attempts += 1;
-                if attempts == REPORT_ATTEMPTS {
-                    return Err(AppError::conflict("the same report was filed at the same moment; send it again"));
-                }
-            }
-            other => break other?,
-        }
-    };
-    if !replayed {
-        record_level_changes(&*state.store, &state.settings, &event).await?;
-    }
-    Ok((StatusCode::CREATED, Json(stored_report(&state, report_id).await?)))
 }
 
 async fn stored_report(state: &AppState, report_id: i64) -> AppResult<LossReport> {
@@ -368,7 +277,7 @@ async fn post_assessment(
     actor.require_role(&[Role::Assessor])?;
     let event = event_or_404(&*state.store, id).await?;
     let input: AssessmentInput = parse_body(body)?;
-    reportable_area(&state, &actor, &input.area_code).await?;
+    service::reportable_area(&*state.store, &actor, &input.area_code).await?;
     let figures = parse_figures(&input.indicators).map_err(|p| AppError::invalid("invalid figures", p))?;
     if event.status.0 == EventStatus::Closed {
         return Err(AppError::conflict("the event is closed"));
@@ -447,7 +356,7 @@ async fn accept_area(
     Path((id, area_code)): Path<(i64, String)>,
 ) -> AppResult<Json<Vec<Acceptance>>> {
     event_or_404(&*state.store, id).await?;
-    reportable_area(&state, &actor, &area_code).await?;
+    service::reportable_area(&*state.store, &actor, &area_code).await?;
     require_upper_level(&actor, &area_code)?;
     let audit = actor.audit("figures.accept", "event_area", format!("{id}/{area_code}"));
     if !state.store.accept_area(id, &area_code, &audit).await? {
@@ -472,7 +381,7 @@ async fn return_area(
     Json(input): Json<ReturnInput>,
 ) -> AppResult<Json<Vec<Acceptance>>> {
     event_or_404(&*state.store, id).await?;
-    reportable_area(&state, &actor, &area_code).await?;
+    service::reportable_area(&*state.store, &actor, &area_code).await?;
     require_upper_level(&actor, &area_code)?;
     if input.reason.trim().is_empty() {
         return Err(AppError::invalid_field("reason", "say why the figures go back"));

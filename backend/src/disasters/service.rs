@@ -5,20 +5,24 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::indicators::parse_figures;
 use super::indicators::{Figures, Indicator, as_decimals};
 use super::rules::{self, Deadlines, Overdue};
 use super::store::{DisasterStore, Versions};
-use super::{Event, Threshold};
+use super::store::{FiguresError, NewReport};
+use super::{Event, EventStatus, Hazard, LossReport, Stage, Threshold};
 use crate::areas::service::EventOverlay;
 use crate::areas::store::AreaStore;
-use crate::areas::{Area, code};
+use crate::areas::{Area, Level, code};
 use crate::auth::Actor;
 use crate::config::Settings;
 use crate::error::{AppError, AppResult};
+use crate::idempotency::IdempotencyClaim;
+use crate::text_enum::enum_text;
 
 pub async fn event_or_404(store: &(impl DisasterStore + ?Sized), id: i64) -> AppResult<Event> {
     store.get_event(id).await?.ok_or_else(|| AppError::NotFound(format!("no event {id}")))
@@ -273,4 +277,121 @@ impl<S: AreaStore + DisasterStore + Send + Sync + ?Sized> EventOverlay for Event
     async fn properties(&self, event_id: i64) -> AppResult<HashMap<String, Value>> {
         map_properties(&*self.store, &self.settings, event_id).await
     }
+}
+
+// ---- filing loss reports ---------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportInput {
+    pub area_code: String,
+    pub stage: Stage,
+    /// Any subset of the indicators (snake_case); missing = not reported.
+    #[schema(value_type = Object)]
+    pub indicators: Value,
+    pub description: Option<String>,
+    /// Required when a figure falls, or jumps by more than the configured factor.
+    pub explanation: Option<String>,
+}
+
+/// The area must exist, be a county or below, and lie in the caller's scope.
+pub async fn reportable_area(store: &(impl AreaStore + ?Sized), actor: &Actor, area_code: &str) -> AppResult<Area> {
+    let area = store
+        .get_area(area_code)
+        .await?
+        .ok_or_else(|| AppError::invalid_field("area_code", format!("unknown area {area_code}")))?;
+    if !matches!(Level::parse(&area.level), Some(Level::County | Level::Township | Level::Village)) {
+        return Err(AppError::invalid_field("area_code", "figures are reported for counties, townships and villages"));
+    }
+    actor.require_area(area_code)?;
+    Ok(area)
+}
+
+/// How often a report is tried when a retry with the same Idempotency-Key commits first (the
+/// second try then finds the first one's result).
+const REPORT_ATTEMPTS: usize = 3;
+
+/// What filing a report did.
+pub enum Filed {
+    /// Stored now, or stored before under the same Idempotency-Key: the report's id.
+    Stored(i64),
+    /// The same as the area's latest version: nothing written, that version answers.
+    Unchanged(LossReport),
+}
+
+/// Files a loss report for an area of the event: checked figures, the stage order, an explanation
+/// for sharp changes; versions never overwrite each other, and the levels are recomputed.
+pub async fn file_report<S: AreaStore + DisasterStore + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    actor: &Actor,
+    event: &Event,
+    input: ReportInput,
+    claim: Option<IdempotencyClaim>,
+) -> AppResult<Filed> {
+    reportable_area(store, actor, &input.area_code).await?;
+    let figures = parse_figures(&input.indicators).map_err(|p| AppError::invalid("invalid figures", p))?;
+    let problems = rules::check_consistency(&figures);
+    if !problems.is_empty() {
+        return Err(AppError::invalid("inconsistent figures", problems));
+    }
+    if event.status.0 == EventStatus::Closed {
+        return Err(AppError::conflict("the event is closed"));
+    }
+    if input.stage == Stage::DroughtFollowup && event.hazard.0 != Hazard::Drought {
+        return Err(AppError::invalid_field("stage", "drought follow-ups are for drought events"));
+    }
+    let previous = store.reports(event.id, Versions { area_code: Some(&input.area_code), latest_only: false }).await?;
+    if input.stage != Stage::Initial && !previous.iter().any(|r| r.stage.0 == Stage::Initial) {
+        return Err(AppError::conflict(format!(
+            "{} has no initial report yet; file the initial report (初报) first",
+            input.area_code
+        )));
+    }
+    let description = input.description.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
+    let explanation = input.explanation.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
+    if let Some(latest) = previous.last() {
+        if latest.stage.0 == input.stage && latest.indicators.0 == figures && latest.description == description {
+            return Ok(Filed::Unchanged((*latest).clone())); // a resubmission of the same report
+        }
+        let changed = rules::changes_needing_explanation(&figures, &latest.indicators.0, settings.report_jump_factor);
+        if !changed.is_empty() && explanation.is_none() {
+            let names: Vec<String> = changed.iter().map(|i| i.name()).collect();
+            return Err(AppError::invalid_field(
+                "explanation",
+                format!(
+                    "these figures fell or jumped sharply since version {}: {}; explain why",
+                    latest.version,
+                    names.join(", ")
+                ),
+            ));
+        }
+    }
+    let report = NewReport {
+        event_id: event.id,
+        area_code: input.area_code,
+        stage: enum_text(input.stage),
+        indicators: figures,
+        description,
+        explanation,
+    };
+    let audit = actor.audit("loss_report.create", "loss_report", "");
+    // Versions are serialised by the store; a unique violation here means a retry with the same
+    // key committed first, and the next attempt answers with its result.
+    let mut attempts = 0;
+    let (report_id, replayed) = loop {
+        match store.insert_report(&report, claim.as_ref(), &audit).await {
+            Err(FiguresError::Db(e)) if crate::idempotency::is_key_race(&e) => {
+                attempts += 1;
+                if attempts == REPORT_ATTEMPTS {
+                    return Err(AppError::conflict("the same report was filed at the same moment; send it again"));
+                }
+            }
+            other => break other?,
+        }
+    };
+    if !replayed {
+        record_level_changes(store, settings, event).await?;
+    }
+    Ok(Filed::Stored(report_id))
 }

@@ -2,7 +2,7 @@
 //! published (公示) → paid), the 一卡通 payment file, the public disclosure pages with objections,
 //! and the hand-off exports to the other social-assistance programmes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use axum::Json;
@@ -16,18 +16,18 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::store::{GrantError, NewGrant, NewGrantList, Stamp};
+use super::service::{self, GrantListInput};
+use super::store::{GrantError, Stamp};
 use super::{GrantListRow, GrantRow, ListStatus, Objection};
 use crate::areas::code;
 use crate::auth::departments::HandoffProgramme;
 use crate::auth::{Actor, Role};
 use crate::disasters::service::event_or_404;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
 use crate::export::{Cell, Format, Table};
 use crate::extract::parse_body;
 use crate::funds::AidType;
 use crate::households::pii::Pii;
-use crate::households::rules::{self, Entitlement, Ineligible};
 use crate::households::{AgeGroup, DamageRecord, HouseDamage, HouseholdRow, HouseholdType, Programme, sees_names};
 use crate::money::Fen;
 use crate::state::AppState;
@@ -207,72 +207,6 @@ async fn list_grant_lists(
     ))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GrantListInput {
-    pub event_id: i64,
-    pub aid_type: AidType,
-    /// The area the list covers (default: the caller's scope).
-    pub area_code: Option<String>,
-    /// Exactly these households (each must be eligible: 422 names the rule otherwise); default:
-    /// every eligible household of the area not yet granted this aid for the event.
-    pub household_ids: Option<Vec<i64>>,
-    /// The funds available: a list costing more is refused. Default: once funds plans for the
-    /// event and aid type are disbursed, what they gave the area less what other lists there hold.
-    #[schema(value_type = Option<i64>)]
-    pub budget_fen: Option<Fen>,
-}
-
-/// What disbursed funds plans of the event and aid type leave for grant lists in `area`; None
-/// when no funds plan has been disbursed yet (the list is then held only to an explicit budget).
-async fn disbursed_budget(state: &AppState, event_id: i64, aid: AidType, area: &str) -> AppResult<Option<Fen>> {
-    let aid_text = enum_text(aid);
-    let plans = state.store.list_plans(Some(event_id), Some("completed")).await?;
-    let disbursed: Vec<(String, Fen)> = plans
-        .iter()
-        .filter(|p| p.aid_type == aid_text)
-        .filter_map(|p| p.result.0.funds.as_ref())
-        .flat_map(|f| f.areas.iter().map(|a| (a.area_code.clone(), a.allocated_fen)))
-        .collect();
-    if disbursed.is_empty() {
-        return Ok(None);
-    }
-    let held: Vec<(String, Fen)> = state
-        .store
-        .list_grant_lists(Some(event_id))
-        .await?
-        .into_iter()
-        .filter(|l| l.aid() == aid && l.status() != ListStatus::Cancelled)
-        .map(|l| (l.area_code, l.total_fen))
-        .collect();
-    Ok(Some(crate::funds::rules::grant_budget(area, &disbursed, &held)))
-}
-
-/// Entitlements of the households in an area with damage in the event, in list order.
-async fn entitlements(
-    state: &AppState,
-    event_id: i64,
-    aid: AidType,
-    area: &str,
-) -> AppResult<Vec<(HouseholdRow, Result<Entitlement, Ineligible>)>> {
-    let pattern = code::subtree_pattern(area);
-    let damage: HashMap<i64, DamageRecord> =
-        state.store.damage_records(event_id, Some(&pattern)).await?.into_iter().map(|d| (d.household_id, d)).collect();
-    let households = state.store.damaged_households(event_id, &pattern).await?;
-    let today = crate::clock::today();
-    let standards = crate::funds::service::standards(&*state.store).await?;
-    let mut assessed: Vec<_> = households
-        .into_iter()
-        .map(|h| {
-            let verdict =
-                rules::assess(&standards, aid, &h.facts(today), damage.get(&h.id).map(DamageRecord::facts).as_ref());
-            (h, verdict)
-        })
-        .collect();
-    assessed.sort_by_key(|(h, v)| rules::order_key(v.as_ref().is_ok_and(|e| e.priority), &h.area_code, h.id));
-    Ok(assessed)
-}
-
 /// Drafts a grant list (managers): the eligible households of the area from their damage records
 /// and circumstances, amounts from the relief standards, priority groups (低保, 特困, 优抚,
 /// disabled) first. A household already granted this aid for the event is left out (or refused,
@@ -288,109 +222,7 @@ async fn create_grant_list(
 ) -> AppResult<(StatusCode, Json<GrantList>)> {
     actor.require_role(&[Role::Manager])?;
     let input: GrantListInput = parse_body(body)?;
-    event_or_404(&*state.store, input.event_id).await?;
-    let area_code = match input.area_code.clone().or_else(|| actor.user.area_code.clone()) {
-        Some(area) => area,
-        None => return Err(AppError::invalid_field("area_code", "required")),
-    };
-    let area = state
-        .store
-        .get_area(&area_code)
-        .await?
-        .ok_or_else(|| AppError::invalid_field("area_code", format!("unknown area {area_code}")))?;
-    actor.require_area(&area.code)?;
-    let aid_text = enum_text(input.aid_type);
-    let granted = state.store.granted_households(input.event_id, &aid_text).await?;
-    let assessed = entitlements(&state, input.event_id, input.aid_type, &area.code).await?;
-    let mut chosen: Vec<(i64, Entitlement)> = Vec::new();
-    match &input.household_ids {
-        Some(ids) => {
-            let mut problems = Vec::new();
-            let mut seen = HashSet::new();
-            for (i, id) in ids.iter().enumerate() {
-                let field = format!("household_ids[{i}]");
-                if !seen.insert(*id) {
-                    problems.push(FieldError::new(field, format!("household {id} is named twice")));
-                    continue;
-                }
-                if let Some(list) = granted.get(id) {
-                    return Err(AppError::Conflict {
-                        message: format!(
-                            "household {id} already has {} for this event (grant list {list})",
-                            input.aid_type.label_zh()
-                        ),
-                        details: Some(json!({"household_id": id, "grant_list_id": list})),
-                    });
-                }
-                match assessed.iter().find(|(h, _)| h.id == *id) {
-                    Some((_, Ok(entitlement))) => chosen.push((*id, entitlement.clone())),
-                    Some((_, Err(rule))) => {
-                        problems.push(FieldError::new(field, format!("{}: {}", rule.rule, rule.message)))
-                    }
-                    None => {
-                        let rule = match state.store.get_household(*id).await? {
-                            None => format!("no household {id}"),
-                            Some(h) if !code::within(&area.code, &h.area_code) => {
-                                format!("household {id} is outside area {}", area.code)
-                            }
-                            Some(_) => "damage.no_record: the household has no damage record for this event".to_owned(),
-                        };
-                        problems.push(FieldError::new(field, rule));
-                    }
-                }
-            }
-            if !problems.is_empty() {
-                return Err(AppError::invalid("ineligible households", problems));
-            }
-            let order: HashMap<i64, usize> = assessed.iter().enumerate().map(|(i, (h, _))| (h.id, i)).collect();
-            chosen.sort_by_key(|(id, _)| order.get(id).copied());
-        }
-        None => {
-            chosen = assessed
-                .into_iter()
-                .filter(|(h, _)| !granted.contains_key(&h.id))
-                .filter_map(|(h, v)| v.ok().map(|e| (h.id, e)))
-                .collect();
-        }
-    }
-    if chosen.is_empty() {
-        return Err(AppError::invalid_field("household_ids", "no eligible household without this aid in the area"));
-    }
-    let total: Fen = chosen.iter().map(|(_, e)| e.amount_fen).sum();
-    let budget = match input.budget_fen {
-        Some(budget) => Some((budget, "the budget")),
-        None => disbursed_budget(&state, input.event_id, input.aid_type, &area.code)
-            .await?
-            .map(|b| (b, "the disbursed funds left for this area")),
-    };
-    if let Some((budget, what)) = budget
-        && total > budget
-    {
-        return Err(AppError::invalid_field(
-            "budget_fen",
-            format!("the list needs {} but {what} come to {}", total.yuan(), budget.yuan()),
-        ));
-    }
-    let grants: Vec<NewGrant> = chosen
-        .into_iter()
-        .map(|(household_id, e)| NewGrant {
-            household_id,
-            amount_fen: e.amount_fen,
-            reason: e.reason,
-            priority: e.priority,
-        })
-        .collect();
-    let list = NewGrantList {
-        event_id: input.event_id,
-        aid_type: aid_text.clone(),
-        area_code: area.code.clone(),
-        author_id: actor.user.id,
-        author_name: actor.user.username.clone(),
-    };
-    let audit = actor.audit("grant_list.create", "grant_list", "").with_after(json!({
-        "event_id": input.event_id, "aid_type": aid_text, "area_code": area.code, "households": grants.len(), "total_fen": total,
-    }));
-    let id = state.store.create_grant_list(&list, &grants, &audit).await?;
+    let id = service::draft_list(&*state.store, &actor, input).await?;
     Ok((StatusCode::CREATED, Json(detail(&state, &actor, id).await?)))
 }
 

@@ -6,6 +6,7 @@
 pub mod handoff;
 pub mod http;
 pub mod limiter;
+pub mod service;
 pub mod store;
 
 use chrono::{DateTime, Utc};

@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -10,9 +10,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::service::{self, totals};
+use super::service::{self, PlanEdit};
 use super::store::{PlanError, ShipmentFilter};
-use super::{Plan, PlanLine, PlanRequest, PlanResult, PlanStatus, Shipment, TimeToAid};
+use super::{Plan, PlanRequest, PlanResult, PlanStatus, Shipment, TimeToAid};
 use crate::auth::{Actor, Role, User};
 use crate::depots::{can_operate, can_read};
 use crate::disasters::service::event_or_404;
@@ -127,21 +127,6 @@ async fn get_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i6
     Ok(Json(plan_to_read(&state, &actor, id).await?))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct LineEdit {
-    pub depot_id: i64,
-    pub area_code: String,
-    pub item: String,
-    pub quantity: i64,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PlanEdit {
-    /// The complete new set of lines.
-    pub lines: Vec<LineEdit>,
-}
-
 /// Replaces a draft's lines (its author or another manager); re-checked against the depots'
 /// available stock and the areas' demand.
 #[utoipa::path(patch, path = "/api/v1/plans/{id}", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
@@ -154,88 +139,7 @@ async fn edit_plan(
 ) -> AppResult<Json<Plan>> {
     actor.require_role(&[Role::Manager])?;
     let plan = plan_to_change(&state, &actor, id).await?;
-    if plan.row.status != PlanStatus::Draft {
-        return Err(AppError::conflict(format!(
-            "only a draft can be edited; this plan is {}",
-            plan.row.status.as_str()
-        )));
-    }
-    if plan.result.funds.is_some() {
-        return Err(AppError::invalid_field(
-            "lines",
-            "a funds plan follows the standards and the fund pools: change those and plan again",
-        ));
-    }
-    let balances = state.store.balances().await?;
-    let depots = state.store.list_depots().await?;
-    let mut problems = Vec::new();
-    let mut per_depot_item: HashMap<(i64, String), i64> = HashMap::new();
-    let mut per_area_item: HashMap<(String, String), i64> = HashMap::new();
-    let mut lines = Vec::new();
-    for (i, line) in edit.lines.iter().enumerate() {
-        let field = |name: &str| format!("lines[{i}].{name}");
-        if line.quantity <= 0 {
-            problems.push(FieldError::new(field("quantity"), "must be a positive whole number"));
-        }
-        // As when the plan was computed: only active depots in the editor's scope supply it.
-        if !depots.iter().any(|d| d.id == line.depot_id && d.status == "active" && can_read(&actor.user, d)) {
-            problems.push(FieldError::new(
-                field("depot_id"),
-                format!("depot {} is unknown, inactive or outside your scope", line.depot_id),
-            ));
-        }
-        let Some(fill) = plan.result.areas.iter().find(|a| a.area_code == line.area_code && a.item == line.item) else {
-            problems.push(FieldError::new(
-                field("area_code"),
-                format!("{} has no demand for {} in this plan", line.area_code, line.item),
-            ));
-            continue;
-        };
-        *per_depot_item.entry((line.depot_id, line.item.clone())).or_default() += line.quantity;
-        *per_area_item.entry((line.area_code.clone(), line.item.clone())).or_default() += line.quantity;
-        let original = plan
-            .lines
-            .iter()
-            .find(|l| l.depot_id == line.depot_id && l.area_code == line.area_code && l.item == line.item);
-        let minutes = original.map_or(0, |l| l.travel_minutes);
-        lines.push(PlanLine {
-            depot_id: line.depot_id,
-            area_code: fill.area_code.clone(),
-            item: line.item.clone(),
-            quantity: line.quantity,
-            travel_minutes: minutes,
-            late: minutes > i64::from(state.settings.plan_deadline_minutes),
-        });
-    }
-    for ((depot, item), quantity) in &per_depot_item {
-        let available = balances
-            .iter()
-            .find(|b| b.depot_id == *depot && &b.item_code == item)
-            .map_or(0, |b| b.on_hand - b.reserved);
-        if *quantity > available {
-            problems.push(FieldError::new(
-                "lines",
-                format!("depot {depot} has {available} {item} available, the lines take {quantity}"),
-            ));
-        }
-    }
-    for ((area, item), quantity) in &per_area_item {
-        let demand = plan.result.areas.iter().find(|a| &a.area_code == area && &a.item == item).map_or(0, |a| a.demand);
-        if *quantity > demand {
-            problems.push(FieldError::new("lines", format!("{area} needs {demand} {item}, the lines send {quantity}")));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(AppError::invalid("invalid plan lines", problems));
-    }
-    let mut result = plan.result.clone();
-    for fill in &mut result.areas {
-        fill.allocated = per_area_item.get(&(fill.area_code.clone(), fill.item.clone())).copied().unwrap_or(0);
-        fill.fill_rate = if fill.demand > 0 { fill.allocated as f64 / fill.demand as f64 } else { 1.0 };
-    }
-    result.totals = totals(&lines, &result);
-    let audit = actor.audit("plan.edit", "plan", id.to_string()).with_before(&plan.lines).with_after(&lines);
-    state.store.edit_draft(id, &lines, &result, &audit).await?;
+    service::edit_draft(&*state.store, &state.settings, &actor, &plan, edit).await?;
     Ok(Json(plan_or_404(&state, id).await?))
 }
 

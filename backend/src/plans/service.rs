@@ -1,14 +1,18 @@
 //! Computing plans: demand from the best figures and the norms, minus what approved plans cover;
 //! supply from the depots in the author's scope; travel times around blocked zones; the exact fair
-//! planner item by item (materials), or each area's entitlement split by level (funds).
+//! planner item by item (materials), or each area's entitlement split by level (funds); and a manager's
+//! edit of a draft's lines, held to the same supply and demand.
 
 use std::collections::{BTreeMap, HashMap};
+
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use super::needs::{DemandPoint, demand_points, item_demand};
 use super::store::{NewPlan, PlanStore};
 use super::travel::TravelCache;
 use super::{
-    AidType, AreaFill, Bottleneck, PlanKind, PlanLine, PlanRequest, PlanResult, PlanStatus, Totals, Unreachable,
+    AidType, AreaFill, Bottleneck, Plan, PlanKind, PlanLine, PlanRequest, PlanResult, PlanStatus, Totals, Unreachable,
 };
 use crate::areas::store::AreaStore;
 use crate::auth::Actor;
@@ -17,7 +21,7 @@ use crate::depots::store::DepotStore;
 use crate::depots::{Depot, can_read};
 use crate::disasters::service::{event_or_404, summarize};
 use crate::disasters::store::DisasterStore;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::funds::store::FundStore;
 use crate::funds::{ResponseScope, SourceLevel};
 use crate::money::Fen;
@@ -285,4 +289,113 @@ pub fn totals(lines: &[PlanLine], result: &PlanResult) -> Totals {
         late_lines: lines.iter().filter(|l| l.late).count() as i64,
         unreachable_areas: unreachable.len() as i64,
     }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LineEdit {
+    pub depot_id: i64,
+    pub area_code: String,
+    pub item: String,
+    pub quantity: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanEdit {
+    /// The complete new set of lines.
+    pub lines: Vec<LineEdit>,
+}
+
+/// Replaces a draft materials plan's lines (a manager's edit): each line from an active depot in
+/// the editor's scope to an area and item the plan has demand for, no depot giving more than it
+/// has available, no area getting more than it needs; fills and totals follow the lines.
+pub async fn edit_draft<S: Planning + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    actor: &Actor,
+    plan: &Plan,
+    edit: PlanEdit,
+) -> AppResult<()> {
+    if plan.row.status != PlanStatus::Draft {
+        return Err(AppError::conflict(format!(
+            "only a draft can be edited; this plan is {}",
+            plan.row.status.as_str()
+        )));
+    }
+    if plan.result.funds.is_some() {
+        return Err(AppError::invalid_field(
+            "lines",
+            "a funds plan follows the standards and the fund pools: change those and plan again",
+        ));
+    }
+    let balances = store.balances().await?;
+    let depots = store.list_depots().await?;
+    let mut problems = Vec::new();
+    let mut per_depot_item: HashMap<(i64, String), i64> = HashMap::new();
+    let mut per_area_item: HashMap<(String, String), i64> = HashMap::new();
+    let mut lines = Vec::new();
+    for (i, line) in edit.lines.iter().enumerate() {
+        let field = |name: &str| format!("lines[{i}].{name}");
+        if line.quantity <= 0 {
+            problems.push(FieldError::new(field("quantity"), "must be a positive whole number"));
+        }
+        // As when the plan was computed: only active depots in the editor's scope supply it.
+        if !depots.iter().any(|d| d.id == line.depot_id && d.status == "active" && can_read(&actor.user, d)) {
+            problems.push(FieldError::new(
+                field("depot_id"),
+                format!("depot {} is unknown, inactive or outside your scope", line.depot_id),
+            ));
+        }
+        let Some(fill) = plan.result.areas.iter().find(|a| a.area_code == line.area_code && a.item == line.item) else {
+            problems.push(FieldError::new(
+                field("area_code"),
+                format!("{} has no demand for {} in this plan", line.area_code, line.item),
+            ));
+            continue;
+        };
+        *per_depot_item.entry((line.depot_id, line.item.clone())).or_default() += line.quantity;
+        *per_area_item.entry((line.area_code.clone(), line.item.clone())).or_default() += line.quantity;
+        let original = plan
+            .lines
+            .iter()
+            .find(|l| l.depot_id == line.depot_id && l.area_code == line.area_code && l.item == line.item);
+        let minutes = original.map_or(0, |l| l.travel_minutes);
+        lines.push(PlanLine {
+            depot_id: line.depot_id,
+            area_code: fill.area_code.clone(),
+            item: line.item.clone(),
+            quantity: line.quantity,
+            travel_minutes: minutes,
+            late: minutes > i64::from(settings.plan_deadline_minutes),
+        });
+    }
+    for ((depot, item), quantity) in &per_depot_item {
+        let available = balances
+            .iter()
+            .find(|b| b.depot_id == *depot && &b.item_code == item)
+            .map_or(0, |b| b.on_hand - b.reserved);
+        if *quantity > available {
+            problems.push(FieldError::new(
+                "lines",
+                format!("depot {depot} has {available} {item} available, the lines take {quantity}"),
+            ));
+        }
+    }
+    for ((area, item), quantity) in &per_area_item {
+        let demand = plan.result.areas.iter().find(|a| &a.area_code == area && &a.item == item).map_or(0, |a| a.demand);
+        if *quantity > demand {
+            problems.push(FieldError::new("lines", format!("{area} needs {demand} {item}, the lines send {quantity}")));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::invalid("invalid plan lines", problems));
+    }
+    let mut result = plan.result.clone();
+    for fill in &mut result.areas {
+        fill.allocated = per_area_item.get(&(fill.area_code.clone(), fill.item.clone())).copied().unwrap_or(0);
+        fill.fill_rate = if fill.demand > 0 { fill.allocated as f64 / fill.demand as f64 } else { 1.0 };
+    }
+    result.totals = totals(&lines, &result);
+    let audit = actor.audit("plan.edit", "plan", plan.row.id.to_string()).with_before(&plan.lines).with_after(&lines);
+    Ok(store.edit_draft(plan.row.id, &lines, &result, &audit).await?)
 }
