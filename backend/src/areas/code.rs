@@ -3,7 +3,22 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Province,
@@ -15,13 +30,7 @@ pub enum Level {
 
 impl Level {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Province => "province",
-            Self::City => "city",
-            Self::County => "county",
-            Self::Township => "township",
-            Self::Village => "village",
-        }
+        self.into()
     }
 
     pub fn parse(text: &str) -> Option<Self> {
@@ -97,6 +106,13 @@ pub fn subtree_pattern(scope: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_text_is_the_api_spelling() {
+        for variant in <Level as strum::VariantArray>::VARIANTS {
+            assert_eq!(variant.as_str(), crate::text_enum::enum_text(*variant));
+        }
+    }
 
     #[test]
     fn levels_follow_the_numbering_scheme() {

@@ -17,7 +17,21 @@ use crate::areas::code;
 use crate::audit::AuditEntry;
 use crate::error::AppError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 #[clap(rename_all = "snake_case")]
 pub enum Role {
@@ -35,15 +49,7 @@ impl Role {
         [Self::Admin, Self::Manager, Self::DepotStaff, Self::Reporter, Self::Assessor, Self::Reviewer, Self::Auditor];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Manager => "manager",
-            Self::DepotStaff => "depot_staff",
-            Self::Reporter => "reporter",
-            Self::Assessor => "assessor",
-            Self::Reviewer => "reviewer",
-            Self::Auditor => "auditor",
-        }
+        self.into()
     }
 
     /// Admins and auditors see the whole system; everyone else is held to an area scope.
@@ -199,6 +205,13 @@ impl SessionCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_text_is_the_api_spelling() {
+        for variant in <Role as strum::VariantArray>::VARIANTS {
+            assert_eq!(variant.as_str(), crate::text_enum::enum_text(*variant));
+        }
+    }
 
     fn user(role: Role, area: Option<&str>) -> User {
         User {

@@ -48,7 +48,10 @@ pub struct Norm {
     pub per_thousand: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, strum::IntoStaticStr, strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     Shelter,
@@ -81,19 +84,25 @@ crate::decode_from_text!(Category);
 
 impl Category {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Shelter => "shelter",
-            Self::BeddingClothing => "bedding_clothing",
-            Self::Equipment => "equipment",
-            Self::Food => "food",
-            Self::Water => "water",
-            Self::Hygiene => "hygiene",
-            Self::Other => "other",
-        }
+        self.into()
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum Tier {
     Central,
@@ -105,13 +114,7 @@ pub enum Tier {
 
 impl Tier {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Central => "central",
-            Self::Provincial => "provincial",
-            Self::City => "city",
-            Self::County => "county",
-            Self::Township => "township",
-        }
+        self.into()
     }
 }
 
@@ -199,7 +202,10 @@ pub struct StockLine {
     pub lots: Vec<Lot>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, strum::IntoStaticStr, strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum MovementKind {
     Receipt,
@@ -214,16 +220,7 @@ pub enum MovementKind {
 
 impl MovementKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Receipt => "receipt",
-            Self::Issue => "issue",
-            Self::TransferOut => "transfer_out",
-            Self::TransferIn => "transfer_in",
-            Self::Adjustment => "adjustment",
-            Self::Reservation => "reservation",
-            Self::Release => "release",
-            Self::Dispatch => "dispatch",
-        }
+        self.into()
     }
 }
 
@@ -293,5 +290,23 @@ pub fn can_operate(user: &User, depot: &Depot) -> bool {
         Role::DepotStaff => user.depot_ids.contains(&depot.id),
         Role::Manager => user.can_reach(&depot.area_code),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_text_is_the_api_spelling() {
+        for variant in <Category as strum::VariantArray>::VARIANTS {
+            assert_eq!(variant.as_str(), crate::text_enum::enum_text(*variant));
+        }
+        for variant in <Tier as strum::VariantArray>::VARIANTS {
+            assert_eq!(variant.as_str(), crate::text_enum::enum_text(*variant));
+        }
+        for variant in <MovementKind as strum::VariantArray>::VARIANTS {
+            assert_eq!(variant.as_str(), crate::text_enum::enum_text(*variant));
+        }
     }
 }

@@ -25,7 +25,10 @@ pub enum PlanKind {
     Funds,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, strum::IntoStaticStr, strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum PlanStatus {
     Draft,
@@ -39,15 +42,7 @@ pub enum PlanStatus {
 
 impl PlanStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Submitted => "submitted",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-            Self::Dispatched => "dispatched",
-            Self::Completed => "completed",
-            Self::Cancelled => "cancelled",
-        }
+        self.into()
     }
 }
 
@@ -206,4 +201,16 @@ pub struct PlanRequest {
     /// when the national plan's criteria are met at the province, else local; choose provincial
     /// when the province has started its own relief response.
     pub response_scope: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_text_is_the_api_spelling() {
+        for variant in <PlanStatus as strum::VariantArray>::VARIANTS {
+            assert_eq!(variant.as_str(), crate::text_enum::enum_text(*variant));
+        }
+    }
 }
