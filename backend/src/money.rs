@@ -32,8 +32,7 @@ impl Fen {
 
     /// ¥300 or ¥12.50, as lists and files show money.
     pub fn yuan(self) -> String {
-        let (yuan, fen) = (self.0 / 100, self.0 % 100);
-        if fen == 0 { format!("¥{yuan}") } else { format!("¥{yuan}.{:02}", fen.abs()) }
+        if self.0 % 100 == 0 { format!("¥{}", self.0 / 100) } else { format!("¥{}", self.decimal()) }
     }
 }
 
@@ -93,6 +92,7 @@ mod tests {
         assert_eq!(Fen(90_050).yuan(), "¥900.50");
         assert_eq!(Fen(30_000).yuan(), "¥300");
         assert_eq!(Fen(30_005).decimal(), "300.05");
+        assert_eq!(Fen(-50).yuan(), "¥-0.50", "the sign survives an amount under one yuan");
         assert_eq!([Fen(1), Fen(2)].iter().sum::<Fen>(), Fen(3));
         assert_eq!(Fen(25).share_of(Fen(100)), 0.25);
         assert_eq!(Fen(0).share_of(Fen(0)), 1.0);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::areas::store::AreaStore;
 use crate::audit::store::AuditStore;
 use crate::auth::store::AuthStore;
-use crate::db::{Database, Opened};
+use crate::db::{Database, Opened, PgStore, SqliteStore};
 use crate::depots::store::DepotStore;
 use crate::disasters::store::DisasterStore;
 use crate::funds::store::FundStore;
@@ -29,19 +29,8 @@ pub trait Store:
 {
 }
 
-impl<T> Store for T where
-    T: Database
-        + AreaStore
-        + AuthStore
-        + AuditStore
-        + DepotStore
-        + DisasterStore
-        + FundStore
-        + GrantStore
-        + HouseholdStore
-        + PlanStore
-{
-}
+impl Store for SqliteStore {}
+impl Store for PgStore {}
 
 pub type SharedStore = Arc<dyn Store>;
 
