@@ -4,6 +4,7 @@
 //   read from the server's `{"error": {code, message, details}}` body;
 // - a 401 on a request that carried a token means the session is gone: the
 //   registered handler sends the user back to the login screen.
+import { saveBlob } from './dom';
 import { ApiError, isAbort, parseErrorBody } from './errors';
 import { getToken } from './session';
 
@@ -112,18 +113,8 @@ export async function download(path: string, query: RequestOptions['query'], fal
     if (res.status === 401 && token && unauthorizedHandler) unauthorizedHandler(err);
     throw err;
   }
-  const blob = await res.blob();
   const name = filenameFromDisposition(res.headers.get('Content-Disposition'), fallbackName);
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.hidden = true;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Give the browser time to start the download before the URL goes.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveBlob(await res.blob(), name);
   return name;
 }
 

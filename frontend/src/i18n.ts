@@ -42,6 +42,7 @@ const zh = {
   'header.logout': '退出',
   'header.logoutTitle': '退出登录',
   'header.workspaces': '工作区',
+  'confirm.cancel': '返回',
 
   'nav.map': '灾情地图',
 
@@ -371,6 +372,7 @@ const en: Messages = {
   'header.logout': 'Sign out',
   'header.logoutTitle': 'Sign out',
   'header.workspaces': 'Workspaces',
+  'confirm.cancel': 'Go back',
 
   'nav.map': 'Map',
 

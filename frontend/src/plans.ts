@@ -14,6 +14,8 @@ export type PlanRow = Schemas['PlanRow'];
 export type Plan = Schemas['Plan'];
 export type Shipment = Schemas['Shipment'];
 export type PlanRequest = Schemas['PlanRequest'];
+/** What a user can do to a plan (POST /plans/{id}/{action}). */
+export type PlanAction = 'submit' | 'approve' | 'reject' | 'dispatch' | 'cancel';
 /** A depot's place on the map (a feature of GET /map/depots.geojson, which the document does not describe). */
 export interface DepotPoint { type: 'Feature'; geometry: { type: 'Point'; coordinates: [number, number] }; properties: { id: number; name: string } }
 
@@ -23,7 +25,7 @@ export const plansApi = {
   list: (q: { event_id?: number; status?: string } = {}, o: Opt = {}) => api.get<PlanRow[]>('/plans', { query: q, ...o }),
   get: (id: number, o: Opt = {}) => api.get<Plan>(`/plans/${id}`, o),
   create: (body: PlanRequest, o: Opt = {}) => api.post<Plan>('/plans', body, o),
-  action: (id: number, action: 'submit' | 'approve' | 'reject' | 'dispatch' | 'cancel', body: unknown = {}, o: Opt = {}) =>
+  action: (id: number, action: PlanAction, body: unknown = {}, o: Opt = {}) =>
     api.post<Plan>(`/plans/${id}/${action}`, body, o),
   shipments: (q: { plan_id?: number; depot_id?: number } = {}, o: Opt = {}) => api.get<Shipment[]>('/shipments', { query: q, ...o }),
   receive: (id: number, lines: Array<{ item: string; quantity: number }>, o: Opt = {}) => api.post<Shipment>(`/shipments/${id}/receive`, { lines }, o),
@@ -53,8 +55,8 @@ export function planStatusClass(status: string): string {
 }
 
 /** Which actions a user has on a plan (the server's rules, mirrored). */
-export function planActions(plan: Pick<PlanRow, 'status' | 'author_id'>, user: { id?: number; role: string; depot_ids?: number[] | null }, depotIds: number[] = []): string[] {
-  const out: string[] = [];
+export function planActions(plan: Pick<PlanRow, 'status' | 'author_id'>, user: { id?: number; role: string; depot_ids?: number[] | null }, depotIds: number[] = []): PlanAction[] {
+  const out: PlanAction[] = [];
   if (user.role === 'manager') {
     if (plan.status === 'draft') out.push('submit');
     if (plan.status === 'approved' || plan.status === 'dispatched') out.push('dispatch');

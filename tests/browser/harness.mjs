@@ -29,13 +29,13 @@ const ARGS = [
  * page's errors in `problems` (console errors too, unless `consoleErrors` is false: some screens
  * log the server's expected 4xx answers).
  */
-export async function openBrowser({ height = 900, consoleErrors = true } = {}) {
+export async function openBrowser({ width = 1440, height = 900, consoleErrors = true } = {}) {
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'jiuzai-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
     args: ARGS,
-    viewport: { width: 1440, height },
+    viewport: { width, height },
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   });
@@ -54,4 +54,29 @@ export async function openBrowser({ height = 900, consoleErrors = true } = {}) {
     await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
   };
   return { context, page, requests, problems, close };
+}
+
+const PASSWORD = process.env.JIUZAI_PASSWORD || 'demo';
+
+/** Sign in as a demo user through the login form (signing out first when someone is signed in). */
+export async function signIn(page, username) {
+  if (await page.getByTestId('logout-button').isVisible().catch(() => false)) {
+    await page.getByTestId('logout-button').click();
+  } else {
+    await page.goto(BASE, { waitUntil: 'domcontentloaded' });
+  }
+  await page.getByTestId('login-form').waitFor({ state: 'visible', timeout: 30_000 });
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('user-name').waitFor({ state: 'attached', timeout: 30_000 });
+}
+
+/** GET an API path with the page's own session token: { status, body }. */
+export function apiGet(page, p) {
+  return page.evaluate(async (url) => {
+    const s = JSON.parse(sessionStorage.getItem('jiuzai.session'));
+    const res = await fetch(url, { headers: { Authorization: `Bearer ${s.token}` } });
+    return { status: res.status, body: await res.json() };
+  }, `/api/v1${p}`);
 }

@@ -5,35 +5,13 @@
 // shipment with a shortfall. Every run makes a new plan, so it can be run again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BASE, REPO_ROOT, openBrowser } from './harness.mjs';
+import { BASE, REPO_ROOT, apiGet, openBrowser, signIn } from './harness.mjs';
 
-const SCREENSHOT = path.join(REPO_ROOT, 'tests/artifacts/plan-map.png');
-const PASSWORD = process.env.JIUZAI_PASSWORD || 'demo';
+const ARTIFACTS = path.join(REPO_ROOT, 'tests/artifacts');
+const SCREENSHOT = path.join(ARTIFACTS, 'plan-map.png');
 const EVENT_ID = 1;
-
-
-
-async function signIn(page, username) {
-  if (await page.getByTestId('logout-button').isVisible().catch(() => false)) {
-    await page.getByTestId('logout-button').click();
-  } else {
-    await page.goto(BASE, { waitUntil: 'domcontentloaded' });
-  }
-  await page.getByTestId('login-form').waitFor({ state: 'visible', timeout: 30_000 });
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('user-name').waitFor({ state: 'visible', timeout: 30_000 });
-}
-
-function apiGet(page, p) {
-  return page.evaluate(async (url) => {
-    const s = JSON.parse(sessionStorage.getItem('jiuzai.session'));
-    const res = await fetch(url, { headers: { Authorization: `Bearer ${s.token}` } });
-    return { status: res.status, body: await res.json() };
-  }, `/api/v1${p}`);
-}
 
 /** Fixture: a receipt of blankets into the city depot, so that every run has stock to plan (runs use it up). */
 function restockCityDepot(page) {
@@ -57,20 +35,26 @@ async function waitStatus(page, status) {
   assert.equal(await planStatus(page), status);
 }
 
+/** The signed-in manager restocks the city depot and plans emergency relief for the demo event; returns the draft's id. */
+async function createMaterialsPlan(page) {
+  assert.equal(await restockCityDepot(page), 201);
+  await page.getByTestId('nav-plans').click();
+  await page.locator('[data-testid="plans-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+  await page.getByTestId('plan-event').selectOption(String(EVENT_ID));
+  await page.getByTestId('plan-aid').selectOption('emergency');
+  await page.getByTestId('plan-create').click();
+  await waitStatus(page, 'draft');
+  const planId = Number(await page.getByTestId('plan-screen').getAttribute('data-plan-id'));
+  assert.ok(planId > 0);
+  return planId;
+}
+
 test('plan → submit → approve → dispatch → receive, through the UI', { timeout: 240_000 }, async () => {
   const { page, problems, close } = await openBrowser({ height: 1000, consoleErrors: false });
   try {
     // 1. Manager plans for the demo event (emergency relief) and submits.
     await signIn(page, 'manager');
-    assert.equal(await restockCityDepot(page), 201);
-    await page.getByTestId('nav-plans').click();
-    await page.locator('[data-testid="plans-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
-    await page.getByTestId('plan-event').selectOption(String(EVENT_ID));
-    await page.getByTestId('plan-aid').selectOption('emergency');
-    await page.getByTestId('plan-create').click();
-    await waitStatus(page, 'draft');
-    const planId = Number(await page.getByTestId('plan-screen').getAttribute('data-plan-id'));
-    assert.ok(planId > 0);
+    const planId = await createMaterialsPlan(page);
     assert.ok(Number((await page.getByTestId('total-lines').textContent()).replace(/\D/g, '')) > 0, 'the plan has lines');
     assert.ok((await page.getByTestId('plan-fill-table').locator('tbody tr').count()) > 0);
     // The map: flows drawn.
@@ -87,6 +71,7 @@ test('plan → submit → approve → dispatch → receive, through the UI', { t
     await waitStatus(page, 'submitted');
     assert.equal(await page.getByTestId('plan-submit').count(), 0, 'reviewers do not submit');
     await page.getByTestId('plan-approve').click();
+    await page.getByTestId('confirm-ok').click();
     await waitStatus(page, 'approved');
 
     // 3. The city depot's keeper dispatches its part (the manager ships all when the city depot has none).
@@ -100,6 +85,7 @@ test('plan → submit → approve → dispatch → receive, through the UI', { t
     await page.getByTestId('nav-shipments').click();
     await page.locator('[data-testid="shipments-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
     await page.getByTestId(`dispatch-${planId}`).click();
+    await page.getByTestId('confirm-ok').click();
     await page.getByTestId(`to-dispatch-${planId}`).waitFor({ state: 'detached', timeout: 30_000 });
     const shipped = (await apiGet(page, `/shipments?plan_id=${planId}`)).body;
     assert.ok(shipped.length > 0, 'shipments were created');
@@ -209,6 +195,7 @@ test('funds: register money, plan by the cost split with scaling shown, approve,
     await page.goto(`${BASE}#/plans/${planId}`);
     await waitStatus(page, 'submitted');
     await page.getByTestId('plan-approve').click();
+    await page.getByTestId('confirm-ok').click();
     await waitStatus(page, 'approved');
 
     await signIn(page, 'manager');
@@ -216,9 +203,160 @@ test('funds: register money, plan by the cost split with scaling shown, approve,
     await waitStatus(page, 'approved');
     assert.match(await page.getByTestId('plan-dispatch').textContent(), /拨付|Disburse/);
     await page.getByTestId('plan-dispatch').click();
+    assert.match(await page.getByTestId('confirm-dialog').textContent(), /¥/, 'the disbursement dialog names the amount');
+    await page.getByTestId('confirm-ok').click();
     await waitStatus(page, 'completed');
     const plan = (await apiGet(page, `/plans/${planId}`)).body;
     assert.ok(plan.time_to_aid.every((t) => t.onset_to_dispatch_minutes !== null), 'disbursement time is recorded per area');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+/** Sum of `quantity` per key of the lines. */
+function sumBy(lines, key) {
+  const out = {};
+  for (const l of lines) out[key(l)] = (out[key(l)] ?? 0) + l.quantity;
+  return out;
+}
+
+/** The groups of the lines table as shown: { key: { quantity, subtotals: { item: n } } }. */
+function shownGroups(page) {
+  return page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll('[data-testid="plan-lines-table"] tr.group-row')].map((tr) => [
+        tr.dataset.group,
+        {
+          quantity: Number(tr.dataset.quantity),
+          subtotals: Object.fromEntries([...tr.querySelectorAll('.item-quantity')].map((s) => [s.dataset.item, Number(s.dataset.quantity)])),
+        },
+      ]),
+    ),
+  );
+}
+
+async function expectGroups(page, lines, key) {
+  const shown = await shownGroups(page);
+  const expected = sumBy(lines, key);
+  assert.deepEqual(Object.fromEntries(Object.entries(shown).map(([k, g]) => [k, g.quantity])), Object.fromEntries(Object.entries(expected).map(([k, q]) => [String(k), q])));
+  for (const [k, g] of Object.entries(shown)) {
+    assert.deepEqual(g.subtotals, sumBy(lines.filter((l) => String(key(l)) === k), (l) => l.item), `subtotals of group ${k}`);
+  }
+}
+
+/** Export the lines to CSV through the button and return the file's text (BOM kept). */
+async function exportCsv(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('lines-csv').click()]);
+  assert.match(download.suggestedFilename(), /^plan-\d+-lines\.csv$/);
+  const bytes = await readFile(await download.path());
+  return bytes.toString('utf8');
+}
+
+test('a plan\'s lines: grouped with subtotals, sorted, exported, printed as pick lists; approval and dispatch are confirmed', { timeout: 240_000 }, async () => {
+  const { page, problems, close } = await openBrowser({ height: 1000, consoleErrors: false });
+  try {
+    await signIn(page, 'manager');
+    const planId = await createMaterialsPlan(page);
+    const plan = (await apiGet(page, `/plans/${planId}`)).body;
+    assert.ok(plan.lines.length > 0);
+
+    // Grouped by depot first, every line shown once, subtotals per item as the API's lines add up.
+    const table = page.getByTestId('plan-lines-table');
+    await table.waitFor();
+    assert.equal(await table.getAttribute('data-grouping'), 'depot');
+    assert.equal(await page.getByTestId('line-row').count(), plan.lines.length);
+    await expectGroups(page, plan.lines, (l) => l.depot_id);
+    assert.deepEqual(
+      Object.fromEntries(await page.getByTestId('lines-total').locator('.item-quantity').evaluateAll((ns) => ns.map((n) => [n.dataset.item, Number(n.dataset.quantity)]))),
+      sumBy(plan.lines, (l) => l.item),
+    );
+    await page.getByTestId('plan-lines').screenshot({ path: path.join(ARTIFACTS, 'plan-lines-zh.png') });
+
+    // By destination.
+    await page.getByTestId('lines-group-by-area').click();
+    assert.equal(await table.getAttribute('data-grouping'), 'area');
+    await expectGroups(page, plan.lines, (l) => l.area_code);
+
+    // Sorting by quantity: largest first, then smallest first, within each group.
+    const groupQuantities = () =>
+      table.evaluate((t) => [...t.querySelectorAll('tr.group-row')].map((g) => {
+        const out = [];
+        for (let r = g.nextElementSibling; r && r.classList.contains('line-row'); r = r.nextElementSibling) out.push(Number(r.dataset.quantity));
+        return out;
+      }));
+    await page.getByTestId('lines-sort-quantity').click();
+    for (const qs of await groupQuantities()) assert.deepEqual(qs, [...qs].sort((a, b) => b - a));
+    await page.getByTestId('lines-sort-quantity').click();
+    for (const qs of await groupQuantities()) assert.deepEqual(qs, [...qs].sort((a, b) => a - b));
+
+    // CSV: a BOM for Excel, a header in the user's language, one row per line.
+    const zh = await exportCsv(page);
+    assert.ok(zh.startsWith('\uFEFF储备库,目的地,'), zh.slice(0, 40));
+    const zhRows = zh.trim().split('\r\n');
+    assert.equal(zhRows.length, plan.lines.length + 1);
+    const first = plan.lines[0];
+    assert.ok(zhRows.some((r) => r.includes(`,${first.area_code},`) && r.includes(`,${first.quantity},`)), 'a line of the plan is in the file');
+    await page.getByTestId('lang-switch').click();
+    const en = await exportCsv(page);
+    assert.ok(en.startsWith('\uFEFFDepot,Destination,'), en.slice(0, 40));
+    await page.getByTestId('plan-lines').screenshot({ path: path.join(ARTIFACTS, 'plan-lines-en.png') });
+    await page.getByTestId('lang-switch').click();
+
+    // Pick lists: one sheet per depot of the plan, one page each on paper.
+    const depots = new Set(plan.lines.map((l) => l.depot_id));
+    await page.evaluate(() => (window.print = () => undefined));
+    await page.getByTestId('lines-print-picks').click();
+    assert.equal(await page.locator('[data-testid="print-sheets"] .pick-sheet').count(), depots.size);
+    const sheet = page.getByTestId(`pick-sheet-${[...depots][0]}`);
+    assert.match(await sheet.textContent(), /拣货人/);
+    assert.equal(await sheet.locator('tbody tr').count(), new Set(plan.lines.filter((l) => l.depot_id === [...depots][0]).map((l) => l.item)).size);
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.getByTestId('plan-screen').isVisible(), false, 'only the sheets are printed');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'plan-picklist-print.png'), fullPage: true });
+    const pdf = (await page.pdf({ path: path.join(ARTIFACTS, 'plan-picklists.pdf') })).toString('latin1');
+    assert.equal((pdf.match(/\/Type\s*\/Page[^s]/g) ?? []).length >= depots.size, true, 'a page per depot at least');
+    await page.emulateMedia({ media: 'screen' });
+
+    await page.getByTestId('plan-submit').click();
+    await waitStatus(page, 'submitted');
+
+    // The reviewer sees what approval reserves; going back approves nothing.
+    await signIn(page, 'reviewer');
+    await page.goto(`${BASE}#/plans/${planId}`);
+    await waitStatus(page, 'submitted');
+    await page.getByTestId('plan-approve').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.waitFor();
+    const shipmentsPlanned = new Set(plan.lines.map((l) => `${l.depot_id}/${l.area_code}`)).size;
+    assert.match(await page.getByTestId('confirm-summary').textContent(), new RegExp(`${shipmentsPlanned}\\D+${plan.lines.length}`));
+    assert.deepEqual(
+      Object.fromEntries(await page.getByTestId('confirm-items').locator('li').evaluateAll((ns) => ns.map((n) => [n.dataset.item, Number(n.dataset.quantity)]))),
+      sumBy(plan.lines, (l) => l.item),
+    );
+    await page.screenshot({ path: path.join(ARTIFACTS, 'plan-confirm-approve.png') });
+    await page.getByTestId('confirm-cancel').click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal((await apiGet(page, `/plans/${planId}`)).body.status, 'submitted', 'cancelling the dialog approves nothing');
+    await page.getByTestId('plan-approve').click();
+    await page.getByTestId('confirm-ok').click();
+    await waitStatus(page, 'approved');
+
+    // The manager dispatches from the plan screen: going back ships nothing, confirming ships every part.
+    await signIn(page, 'manager');
+    await page.goto(`${BASE}#/plans/${planId}`);
+    await waitStatus(page, 'approved');
+    await page.getByTestId('plan-dispatch').click();
+    await dialog.waitFor();
+    assert.match(await page.getByTestId('confirm-summary').textContent(), new RegExp(`${shipmentsPlanned}\\D+${plan.lines.length}`));
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal((await apiGet(page, `/shipments?plan_id=${planId}`)).body.length, 0, 'nothing shipped without confirming');
+    assert.equal(await planStatus(page), 'approved');
+    await page.getByTestId('plan-dispatch').click();
+    await page.getByTestId('confirm-ok').click();
+    await waitStatus(page, 'dispatched');
+    assert.equal((await apiGet(page, `/shipments?plan_id=${planId}`)).body.length, shipmentsPlanned, 'one shipment per depot and destination');
     assert.deepEqual(problems, []);
   } finally {
     await close();

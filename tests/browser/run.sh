@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the browser tests in Debian's Chromium against a fresh demo server (SQLite, free port).
-# Screenshots land in tests/artifacts/.
+# Screenshots land in tests/artifacts/. JIUZAI_BIN names another server binary (default: the debug build).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -13,6 +13,7 @@ if [[ ! -f tests/browser/node_modules/.package-lock.json || tests/browser/packag
     (cd tests/browser && npm ci --no-audit --no-fund)
 fi
 
+JIUZAI_BIN="${JIUZAI_BIN:-target/debug/jiuzai}"
 WORK="$(mktemp -d)"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 # The real county polygons when `make setup` fetched them, else the synthetic fixture.
@@ -21,7 +22,7 @@ if [[ -f geodata/build/counties-gcj02.geojson ]]; then
 else
     export JIUZAI_DEMO_COUNTIES=tests/fixtures/counties-synthetic.geojson
 fi
-DATABASE_URL="sqlite://$WORK/jiuzai.db" target/debug/jiuzai serve --demo --addr "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
+DATABASE_URL="sqlite://$WORK/jiuzai.db" "$JIUZAI_BIN" serve --demo --addr "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 

@@ -1,19 +1,23 @@
 // One allocation plan: the flows on a map, totals, fill rates, bottlenecks, unreachable areas,
 // time to aid, shipments, and the actions of the user's role (the reviewer's queue view).
 import { download } from '../api';
+import { confirmAction } from '../confirm';
 import { disasterApi, type AreaRow } from '../disaster';
 import { h } from '../dom';
 import { errorText, isAbort } from '../errors';
-import { formatDateTime, formatInteger } from '../format';
+import { formatDateTime, formatFen, formatInteger } from '../format';
 import { getLang, t, type MsgKey } from '../i18n';
 import { addPlanLayers, PLAN_COLORS, PLAN_LAYERS, planCollections } from '../map/planflows';
 import { createMap, maplibregl } from '../map/setup';
-import { fillPercent, formatMinutes, planActions, plansApi, type Plan, type Shipment } from '../plans';
+import { dispatchSummary } from '../planlines';
+import { fillPercent, formatMinutes, planActions, plansApi, type Plan, type PlanAction, type Shipment } from '../plans';
+import { clearPrintSheets } from '../print';
 import type { ScreenContext } from '../screen';
 import { stockApi, type DepotEntry, type Item } from '../stock';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
 import { fundsAreasTable, fundsLevelsTable, fundsTotals } from './planfunds';
+import { createLinesView, dispatchSummaryView, type LineLabels } from './planlines';
 import { planStatusBadge } from './plans';
 
 const MAX_ROWS = 400;
@@ -42,11 +46,21 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     const it = items.get(c);
     return it ? (getLang() === 'zh' ? it.name_zh : it.name_en) : c;
   };
+  const labels: LineLabels = { depot: depotName, area: areaName, item: itemName, unit: (c) => items.get(c)?.unit ?? '' };
+  const keeper = user.role === 'depot_staff';
+  const myDepots = (user.depot_ids ?? []) as number[];
+  /** A keeper prints the pick lists of their own depots; the others, every depot's. */
+  const linesView = createLinesView(labels, (p) => linesView.depots(p).filter((d) => !keeper || myDepots.includes(d)));
+  /** The plan's depots that have not shipped yet (and, for a keeper, are theirs): what a dispatch sends. */
+  const depotsToDispatch = (p: Plan) => {
+    const shipped = new Set(shipments.map((s) => s.depot_id));
+    return linesView.depots(p).filter((d) => !shipped.has(d) && (!keeper || myDepots.includes(d)));
+  };
 
   const actionBox = h('div', { class: 'plan-actions', 'data-testid': 'plan-actions' });
   const actionError = h('div', { class: 'form-error', role: 'alert', hidden: true, 'data-testid': 'plan-error' });
 
-  const act = async (action: 'submit' | 'approve' | 'reject' | 'dispatch' | 'cancel', body: unknown = {}) => {
+  const act = async (action: PlanAction, body: unknown = {}) => {
     actionError.hidden = true;
     actionBox.querySelectorAll('button').forEach((b) => (b.disabled = true));
     try {
@@ -61,33 +75,61 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     }
   };
 
+  /** Asks before an action that commits stock or money or ends the plan, saying what it will do; submitting needs no question. */
+  const confirmed = (p: Plan, action: PlanAction, confirmKey: MsgKey, reason: string): Promise<boolean> => {
+    const lang = getLang();
+    const text = (s: string) => h('p', {}, s);
+    if (action === 'submit') return Promise.resolve(true);
+    if (action === 'cancel' || action === 'reject') {
+      const [title, what] = action === 'cancel' ? (['confirm.cancelPlan', 'confirm.cancelText'] as const) : (['confirm.reject', 'confirm.rejectText'] as const);
+      return confirmAction({ title: t(title, { id: p.id }), body: [text(t(what)), text(t('confirm.reason', { reason }))], confirmKey, danger: true });
+    }
+    if (p.funds) {
+      const areasPaid = p.funds.areas.filter((a) => a.allocated_fen > 0).length;
+      const what = t(action === 'approve' ? 'confirm.approveFundsText' : 'confirm.disburseText', { amount: formatFen(p.funds.allocated_fen, lang), areas: formatInteger(areasPaid, lang) });
+      return confirmAction({ title: t(action === 'approve' ? 'confirm.approve' : 'confirm.disburse', { id: p.id }), body: [text(what)], confirmKey });
+    }
+    if (action === 'approve') {
+      return confirmAction({ title: t('confirm.approve', { id: p.id }), body: [text(t('confirm.approveText')), ...dispatchSummaryView(dispatchSummary(p.lines, null), labels)], confirmKey });
+    }
+    const depotIds = depotsToDispatch(p);
+    return confirmAction({
+      title: t('confirm.dispatch', { id: p.id }),
+      body: [text(t('confirm.dispatchFrom', { depots: depotIds.map(depotName).join('、') })), ...dispatchSummaryView(dispatchSummary(p.lines, depotIds), labels)],
+      confirmKey,
+    });
+  };
+
   const renderActions = () => {
     if (!plan) return;
-    const involved = [...new Set((plan.lines ?? []).map((l) => l.depot_id))];
-    const allowed = planActions(plan, user as { id?: number; role: string; depot_ids?: number[] }, involved);
+    const p = plan;
+    const involved = linesView.depots(p);
+    const allowed = planActions(p, user as { id?: number; role: string; depot_ids?: number[] }, involved);
     const reason = h('input', { type: 'text', class: 'input', maxlength: 500, 'data-testid': 'plan-reason', i18nPlaceholder: 'plan.reason' });
     const needsReason = allowed.includes('reject') || allowed.includes('cancel');
-    const btn = (a: 'submit' | 'approve' | 'reject' | 'dispatch' | 'cancel', cls: string) =>
-      h('button', {
+    const btn = (a: PlanAction, cls: string) => {
+      const labelKey = (a === 'dispatch' && p.funds ? 'plan.action.disburse' : `plan.action.${a}`) as MsgKey;
+      return h('button', {
         type: 'button',
         class: `btn ${cls}`,
         'data-testid': `plan-${a}`,
-        i18n: (a === 'dispatch' && plan?.funds ? 'plan.action.disburse' : `plan.action.${a}`) as MsgKey,
-        onclick: () => {
-          if (a === 'reject' || a === 'cancel') {
-            if (!reason.value.trim()) {
-              actionError.hidden = false;
-              actionError.textContent = t('plan.reasonRequired');
-              reason.focus();
-              return;
-            }
-            return void act(a, { reason: reason.value.trim() });
+        i18n: labelKey,
+        onclick: async () => {
+          const why = reason.value.trim();
+          if ((a === 'reject' || a === 'cancel') && !why) {
+            actionError.hidden = false;
+            actionError.textContent = t('plan.reasonRequired');
+            reason.focus();
+            return;
           }
-          if (a === 'dispatch' && user.role === 'depot_staff') return void act(a, { depot_ids: (user.depot_ids ?? []).filter((d) => involved.includes(d)) });
+          if (!(await confirmed(p, a, labelKey, why))) return;
+          if (a === 'reject' || a === 'cancel') return void act(a, { reason: why });
+          if (a === 'dispatch' && keeper) return void act(a, { depot_ids: myDepots.filter((d) => involved.includes(d)) });
           return void act(a, {});
         },
       });
-    const order: Array<[Parameters<typeof btn>[0], string]> = [
+    };
+    const order: Array<[PlanAction, string]> = [
       ['submit', 'btn-primary'],
       ['approve', 'btn-primary'],
       ['dispatch', 'btn-primary'],
@@ -240,6 +282,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       inner.replaceChildren(
         title,
         h('div', { class: 'plan-layout' }, mapCard, side),
+        linesView.card(p),
         section('plan.fillTable', h('div', { class: 'plan-scroll' }, fill.table), 'plan-fill'),
         ttaSection,
         section('plan.shipments', h('div', { class: 'plan-scroll' }, ship.table), 'plan-shipments-card'),
@@ -349,13 +392,15 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   };
 
   const boot = async () => {
-    const [dir, ars, its] = await Promise.all([
+    // Lines go to townships, or to a county where no township of it reported.
+    const [dir, ars, cs, its] = await Promise.all([
       stockApi.directory({ signal }).catch(() => [] as DepotEntry[]),
       disasterApi.areas({ level: 'township' }, { signal }).catch(() => [] as AreaRow[]),
+      disasterApi.areas({ level: 'county' }, { signal }).catch(() => [] as AreaRow[]),
       stockApi.items({ signal }).catch(() => [] as Item[]),
     ]);
     depots = new Map(dir.map((d) => [d.id, d]));
-    areas = new Map(ars.map((a) => [a.code, a]));
+    areas = new Map([...cs, ...ars].map((a) => [a.code, a]));
     items = new Map(its.map((i) => [i.code, i]));
     pointsPromise = Promise.all([
       plansApi.depotPoints({ signal }).catch(() => ({ features: [] })),
@@ -367,6 +412,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 
   ctx.onLang(render);
   ctx.defer(() => {
+    clearPrintSheets();
     popup?.remove();
     map?.remove();
     if (window.jiuzaiMap === map) delete window.jiuzaiMap;

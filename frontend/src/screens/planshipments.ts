@@ -1,15 +1,18 @@
 // Shipments: a depot keeper's approved plan parts to dispatch ("发运") and outgoing shipments;
 // managers' and reporters' incoming shipments with a receive form (prefilled with the shipped amounts).
+import { confirmAction } from '../confirm';
 import { disasterApi, type AreaRow } from '../disaster';
 import { h } from '../dom';
 import { errorText, isAbort } from '../errors';
 import { formatDateTime, formatInteger } from '../format';
 import { getLang, t, type MsgKey } from '../i18n';
+import { dispatchSummary } from '../planlines';
 import { plansApi, receiveErrors, type Plan, type PlanRow, type Shipment } from '../plans';
 import type { ScreenContext } from '../screen';
 import { stockApi, type DepotEntry, type Item } from '../stock';
 import { toast } from '../toast';
 import { statusBlock } from '../widgets';
+import { dispatchSummaryView, type LineLabels } from './planlines';
 
 export function mount(root: HTMLElement, ctx: ScreenContext) {
   const { signal } = ctx;
@@ -35,6 +38,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     const it = items.get(c);
     return it ? (getLang() === 'zh' ? it.name_zh : it.name_en) : c;
   };
+  const labels: LineLabels = { depot: depotName, area: areaName, item: itemName, unit: (c) => items.get(c)?.unit ?? '' };
 
   /** Depots of a plan this user ships from that have not shipped yet. */
   const pendingParts = (p: Plan) => {
@@ -46,7 +50,15 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     });
   };
 
-  const dispatch = async (p: Plan, depotIds: number[] | null, btn: HTMLButtonElement, err: HTMLElement) => {
+  /** Dispatches the pending depots' parts after the user has seen what they send; a keeper names their depots. */
+  const dispatch = async (p: Plan, pending: number[], btn: HTMLButtonElement, err: HTMLElement) => {
+    const ok = await confirmAction({
+      title: t('confirm.dispatch', { id: p.id }),
+      body: [h('p', {}, t('confirm.dispatchFrom', { depots: pending.map(depotName).join('、') })), ...dispatchSummaryView(dispatchSummary(p.lines, pending), labels)],
+      confirmKey: 'plan.action.dispatch',
+    });
+    if (!ok) return;
+    const depotIds = keeper ? pending : null;
     btn.disabled = true;
     err.hidden = true;
     try {
@@ -136,7 +148,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         if (!pending.length) continue;
         const err = h('div', { class: 'form-error', role: 'alert', hidden: true });
         const btn = h('button', { type: 'button', class: 'btn btn-primary btn-small', 'data-testid': `dispatch-${p.id}`, i18n: 'plan.action.dispatch' });
-        btn.addEventListener('click', () => void dispatch(p, keeper ? pending.map((x) => x.depot) : null, btn, err));
+        btn.addEventListener('click', () => void dispatch(p, pending.map((x) => x.depot), btn, err));
         const q = pending.reduce((s, x) => s + x.quantity, 0);
         const n = pending.reduce((s, x) => s + x.lines, 0);
         parts.push(
