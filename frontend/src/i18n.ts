@@ -42,6 +42,8 @@ const zh = {
   'header.logout': '退出',
   'header.logoutTitle': '退出登录',
   'header.workspaces': '工作区',
+  'header.menu': '菜单',
+  'header.menuTitle': '打开导航菜单',
   'confirm.cancel': '返回',
 
   'nav.map': '灾情地图',
@@ -372,6 +374,8 @@ const en: Messages = {
   'header.logout': 'Sign out',
   'header.logoutTitle': 'Sign out',
   'header.workspaces': 'Workspaces',
+  'header.menu': 'Menu',
+  'header.menuTitle': 'Open the navigation menu',
   'confirm.cancel': 'Go back',
 
   'nav.map': 'Map',

@@ -1,5 +1,6 @@
 // The signed-in frame: header (brand, workspace tabs, language, user, sign out)
-// and the workspace area that screens render into.
+// and the workspace area that screens render into. On a narrow screen the tabs do not fit in
+// one row, so a menu button opens them as a list below the header instead (styles/shell.css).
 import { h } from './dom';
 import { t, type MsgKey } from './i18n';
 import { navTabs } from './routes';
@@ -16,7 +17,7 @@ export interface Shell {
 }
 
 export function createShell(session: Session, onLogout: () => void): Shell {
-  const nav = h('nav', { class: 'nav', i18nAriaLabel: 'header.workspaces' });
+  const nav = h('nav', { class: 'nav', id: 'app-nav', 'data-testid': 'app-nav', i18nAriaLabel: 'header.workspaces' });
   let tabs: HTMLAnchorElement[] = [];
   let active: [string, string[]] = ['', []];
   const highlight = () => {
@@ -44,10 +45,24 @@ export function createShell(session: Session, onLogout: () => void): Shell {
   const userName = h('span', { class: 'user-name', 'data-testid': 'user-name' });
   const userRole = h('span', { class: 'user-role', 'data-testid': 'user-role' });
 
+  const menuButton = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn btn-outline nav-menu-button',
+      'data-testid': 'nav-menu-button',
+      'aria-controls': 'app-nav',
+      'aria-expanded': 'false',
+      i18nTitle: 'header.menuTitle',
+    },
+    h('span', { class: 'menu-icon', 'aria-hidden': 'true' }, '☰'),
+    h('span', { i18n: 'header.menu' }),
+  );
   const header = h(
     'header',
     { class: 'app-header' },
     h('div', { class: 'brand' }, logo(28), h('span', { class: 'brand-title', i18n: 'app.title' })),
+    menuButton,
     nav,
     h('div', { class: 'header-spacer' }),
     langSwitch(),
@@ -64,6 +79,21 @@ export function createShell(session: Session, onLogout: () => void): Shell {
   );
   const workspace = h('main', { class: 'workspace', id: 'workspace' });
   const root = h('div', { class: 'app-shell' }, header, workspace);
+
+  const setMenuOpen = (open: boolean) => {
+    header.classList.toggle('nav-open', open);
+    menuButton.setAttribute('aria-expanded', String(open));
+  };
+  menuButton.addEventListener('click', () => setMenuOpen(!header.classList.contains('nav-open')));
+  // The menu closes when a tab is chosen, on Escape, and on a click anywhere outside it.
+  nav.addEventListener('click', (e) => (e.target as Element).closest('a') && setMenuOpen(false));
+  header.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && header.classList.contains('nav-open')) {
+      setMenuOpen(false);
+      menuButton.focus();
+    }
+  });
+  workspace.addEventListener('pointerdown', () => setMenuOpen(false));
 
   const shell: Shell = {
     root,

@@ -7,23 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { BASE, ORIGIN, REPO_ROOT, openBrowser } from './harness.mjs';
+import { BASE, ORIGIN, REPO_ROOT, openBrowser, signIn } from './harness.mjs';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'tests/artifacts');
-const PASSWORD = process.env.JIUZAI_PASSWORD || 'demo';
 const RUICHANG = '360481';
 const YONGXIU = '360425';
 
 
-
-async function signIn(page, username) {
-  await page.goto(BASE, { waitUntil: 'domcontentloaded' });
-  await page.getByTestId('login-form').waitFor({ state: 'visible', timeout: 30_000 });
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('user-name').waitFor({ state: 'visible', timeout: 30_000 });
-}
 
 /** GET an API path with the page's own session token. */
 async function apiGet(page, p) {

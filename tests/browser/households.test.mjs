@@ -6,70 +6,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { BASE, ORIGIN, REPO_ROOT, openBrowser } from './harness.mjs';
+import { call, ensureDisclosure, token } from './fixtures.mjs';
+import { BASE, ORIGIN, REPO_ROOT, openBrowser, signIn } from './harness.mjs';
 
-const API = `${ORIGIN}/api/v1`;
 const ARTIFACTS = path.join(REPO_ROOT, 'tests/artifacts');
-const PASSWORD = process.env.JIUZAI_PASSWORD || 'demo';
 // An unmasked resident ID number: 17 digits and a digit or X, not inside a longer number.
 const FULL_ID = /(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])/;
 
 
-
-async function signIn(page, username) {
-  await page.goto(BASE, { waitUntil: 'domcontentloaded' });
-  await page.getByTestId('login-form').waitFor({ state: 'visible', timeout: 30_000 });
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('logout-button').waitFor({ timeout: 30_000 });
-}
-
-// ---- API set-up (Node's fetch) ---------------------------------------------------------------
-
-async function token(username) {
-  const res = await fetch(`${API}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
-  assert.equal(res.status, 200, `login ${username}`);
-  return (await res.json()).token;
-}
-
-async function call(tok, method, p, body) {
-  const res = await fetch(`${API}${p}`, {
-    method,
-    headers: { ...(tok ? { authorization: `Bearer ${tok}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-/** At least one list on public disclosure: draft → submit → approve → publish through the API. */
-async function ensureDisclosure() {
-  const existing = await call(null, 'GET', '/public/disclosures');
-  assert.equal(existing.status, 200);
-  if (existing.body.some((d) => d.status === 'published')) return;
-  const manager = await token('manager');
-  const reviewer = await token('reviewer');
-  const events = (await call(manager, 'GET', '/events')).body;
-  const event = events.find((e) => e.status === 'active') ?? events[0];
-  assert.ok(event, 'a demo event exists');
-  // Townships with households, in the order the register lists them.
-  const page = (await call(manager, 'GET', '/households?limit=500')).body;
-  const areas = [...new Set(page.households.map((x) => x.area_code))];
-  for (const aid of ['emergency', 'transitional', 'winter_spring', 'reconstruction']) {
-    for (const area of areas) {
-      const made = await call(manager, 'POST', '/grant-lists', { event_id: event.id, aid_type: aid, area_code: area });
-      if (made.status !== 201) continue;
-      const id = made.body.id;
-      assert.equal((await call(manager, 'POST', `/grant-lists/${id}/submit`, {})).status, 200, 'submit');
-      assert.equal((await call(reviewer, 'POST', `/grant-lists/${id}/approve`, {})).status, 200, 'approve');
-      const pub = await call(reviewer, 'POST', `/grant-lists/${id}/publish`, { days: 7 });
-      assert.equal(pub.status, 200, `publish: ${JSON.stringify(pub.body)}`);
-      return;
-    }
-  }
-  assert.fail('no grant list could be drafted for the demo event');
-}
 
 test('the manager searches households and sees masked ID numbers only', { timeout: 120_000 }, async () => {
   const b = await openBrowser({ consoleErrors: false });

@@ -120,7 +120,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
             'tr',
             { 'data-testid': `disclosure-line-${e.grant_id}` },
             h('td', { class: 'num muted' }, String(e.grant_id)),
-            h('td', {}, e.name, e.under_review ? h('span', { class: 'badge badge-warn' }, t('public.underReview')) : ''),
+            h('td', { class: 'nowrap' }, e.name, e.under_review ? h('span', { class: 'badge badge-warn' }, t('public.underReview')) : ''),
             h('td', { class: 'mono' }, e.id_number),
             h('td', {}, e.area_name),
             h('td', { class: 'num' }, formatInteger(e.members, lang)),
