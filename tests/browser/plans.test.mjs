@@ -84,6 +84,16 @@ test('plan → submit → approve → dispatch → receive, through the UI', { t
     }
     await page.getByTestId('nav-shipments').click();
     await page.locator('[data-testid="shipments-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    // The pick lists of the depots about to ship, one sheet each.
+    await page.evaluate(() => (window.print = () => undefined));
+    await page.getByTestId(`pick-lists-${planId}`).click();
+    const shipping = new Set(plan.lines.filter((l) => !cityHasPart || l.depot_id === 1).map((l) => l.depot_id));
+    assert.equal(await page.locator('[data-testid="print-sheets"] .pick-sheet').count(), shipping.size);
+    // Going back from the confirmation ships nothing; confirming ships.
+    await page.getByTestId(`dispatch-${planId}`).click();
+    assert.match(await page.getByTestId('confirm-summary').textContent(), /\d/);
+    await page.getByTestId('confirm-cancel').click();
+    assert.equal((await apiGet(page, `/shipments?plan_id=${planId}`)).body.length, 0);
     await page.getByTestId(`dispatch-${planId}`).click();
     await page.getByTestId('confirm-ok').click();
     await page.getByTestId(`to-dispatch-${planId}`).waitFor({ state: 'detached', timeout: 30_000 });
@@ -148,6 +158,10 @@ test('a manager draws, lists and deletes a blocked zone on the map', { timeout: 
     await page.screenshot({ path: path.join(REPO_ROOT, 'tests/artifacts/plan-blockage.png') });
     const id = mine.id ?? mine.properties.id;
     await page.getByTestId(`blockage-delete-${id}`).click();
+    await page.getByTestId('confirm-cancel').click();
+    assert.equal(await page.getByTestId(`blockage-${id}`).count(), 1, 'going back deletes nothing');
+    await page.getByTestId(`blockage-delete-${id}`).click();
+    await page.getByTestId('confirm-ok').click();
     await page.locator(`[data-testid="blockages"][data-count="${before}"]`).waitFor({ timeout: 30_000 });
     assert.deepEqual(problems, []);
   } finally {

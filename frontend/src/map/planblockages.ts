@@ -1,5 +1,6 @@
 // Blocked zones of the selected event on the main map: red hatched polygons; managers draw a new
 // one by clicking its corners (Finish), name it and save; existing zones are listed with Delete.
+import { confirmAction } from '../confirm';
 import { h } from '../dom';
 import { errorText, isAbort } from '../errors';
 import { t } from '../i18n';
@@ -106,6 +107,9 @@ export function createBlockagePanel(map: maplibregl.Map, opts: { signal: AbortSi
                     'data-testid': `blockage-delete-${id}`,
                     i18n: 'block.delete',
                     onclick: async () => {
+                      // Plans computed from now on route through the zone's roads again: ask first.
+                      const title = t('block.confirmDelete', { name: nm });
+                      if (!(await confirmAction({ title, body: [h('p', {}, t('block.confirmDeleteText'))], confirmKey: 'block.delete', danger: true }))) return;
                       try {
                         await plansApi.deleteBlockage(eventId!, id, { signal });
                         toast(t('block.deleted'));

@@ -113,6 +113,11 @@ function pickSheet(plan: Plan, depotId: number, labels: LineLabels): HTMLElement
   );
 }
 
+/** Print the pick lists of these depots of the plan, one depot per page. */
+export function printPickLists(plan: Plan, depotIds: readonly number[], labels: LineLabels): void {
+  printSheets(depotIds.map((d) => pickSheet(plan, d, labels)));
+}
+
 /** The lines table of the screen, grouping, sorting and the export and print buttons kept across renders. */
 export function createLinesView(labels: LineLabels, pickDepots: (plan: Plan) => number[]) {
   let grouping: LineGrouping = 'depot';
@@ -192,7 +197,7 @@ export function createLinesView(labels: LineLabels, pickDepots: (plan: Plan) => 
             h('span', { class: 'muted' }, `${t('lines.subtotal')}:`),
             itemQuantities(g.subtotals, labels),
             grouping === 'depot' && plan && pickDepots(plan).includes(Number(g.key))
-              ? h('button', { type: 'button', class: 'btn btn-ghost btn-small no-print', 'data-testid': `lines-pick-${g.key}`, onclick: () => printPickLists([Number(g.key)]) }, t('lines.printPickOne'))
+              ? h('button', { type: 'button', class: 'btn btn-ghost btn-small no-print', 'data-testid': `lines-pick-${g.key}`, onclick: () => printPicks([Number(g.key)]) }, t('lines.printPickOne'))
               : '',
           ),
         ),
@@ -240,11 +245,7 @@ export function createLinesView(labels: LineLabels, pickDepots: (plan: Plan) => 
     printSheets([sheet]);
   };
 
-  const printPickLists = (depotIds: number[]) => {
-    if (!plan) return;
-    const p = plan;
-    printSheets(depotIds.map((d) => pickSheet(p, d, labels)));
-  };
+  const printPicks = (depotIds: number[]) => plan && printPickLists(plan, depotIds, labels);
 
   const render = () => {
     if (!plan) return;
@@ -258,7 +259,7 @@ export function createLinesView(labels: LineLabels, pickDepots: (plan: Plan) => 
       h('div', { class: 'seg-tabs compact', role: 'group', 'aria-label': t('lines.groupBy') }, seg('depot', 'lines.byDepot'), seg('area', 'lines.byArea')),
       h('button', { type: 'button', class: 'btn btn-outline btn-small', 'data-testid': 'lines-csv', disabled: !hasLines, onclick: exportCsv }, t('lines.csv')),
       h('button', { type: 'button', class: 'btn btn-outline btn-small', 'data-testid': 'lines-print', disabled: !hasLines, onclick: printLines }, t('lines.print')),
-      h('button', { type: 'button', class: 'btn btn-outline btn-small', 'data-testid': 'lines-print-picks', disabled: !pickDepots(p).length, onclick: () => printPickLists(pickDepots(p)) }, t('lines.printPick')),
+      h('button', { type: 'button', class: 'btn btn-outline btn-small', 'data-testid': 'lines-print-picks', disabled: !pickDepots(p).length, onclick: () => printPicks(pickDepots(p)) }, t('lines.printPick')),
     );
     host.replaceChildren(h('div', { class: 'card-head' }, h('h2', {}, t('lines.title')), tools), h('div', { class: 'table-wrap plan-lines-wrap' }, table()));
   };

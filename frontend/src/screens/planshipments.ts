@@ -7,12 +7,13 @@ import { errorText, isAbort } from '../errors';
 import { formatDateTime, formatInteger } from '../format';
 import { getLang, t, type MsgKey } from '../i18n';
 import { dispatchSummary } from '../planlines';
+import { clearPrintSheets } from '../print';
 import { plansApi, receiveErrors, type Plan, type PlanRow, type Shipment } from '../plans';
 import type { ScreenContext } from '../screen';
 import { stockApi, type DepotEntry, type Item } from '../stock';
 import { toast } from '../toast';
 import { statusBlock } from '../widgets';
-import { dispatchSummaryView, type LineLabels } from './planlines';
+import { dispatchSummaryView, printPickLists, type LineLabels } from './planlines';
 
 export function mount(root: HTMLElement, ctx: ScreenContext) {
   const { signal } = ctx;
@@ -149,13 +150,15 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         const err = h('div', { class: 'form-error', role: 'alert', hidden: true });
         const btn = h('button', { type: 'button', class: 'btn btn-primary btn-small', 'data-testid': `dispatch-${p.id}`, i18n: 'plan.action.dispatch' });
         btn.addEventListener('click', () => void dispatch(p, pending.map((x) => x.depot), btn, err));
+        // The keeper picks the goods before dispatching them.
+        const picks = h('button', { type: 'button', class: 'btn btn-outline btn-small', 'data-testid': `pick-lists-${p.id}`, onclick: () => printPickLists(p, pending.map((x) => x.depot), labels) }, t('lines.printPick'));
         const q = pending.reduce((s, x) => s + x.quantity, 0);
         const n = pending.reduce((s, x) => s + x.lines, 0);
         parts.push(
           h(
             'div',
             { class: 'ship-card', 'data-testid': `to-dispatch-${p.id}` },
-            h('header', {}, h('a', { href: `#/plans/${p.id}`, class: 'link strong' }, t('plan.heading', { id: p.id })), h('span', {}, pending.map((x) => depotName(x.depot)).join('、')), h('span', { class: 'muted' }, t('ship.partFor', { id: p.id, n: formatInteger(n, lang), q: formatInteger(q, lang) })), btn),
+            h('header', {}, h('a', { href: `#/plans/${p.id}`, class: 'link strong' }, t('plan.heading', { id: p.id })), h('span', {}, pending.map((x) => depotName(x.depot)).join('、')), h('span', { class: 'muted' }, t('ship.partFor', { id: p.id, n: formatInteger(n, lang), q: formatInteger(q, lang) })), picks, btn),
             err,
           ),
         );
@@ -204,4 +207,5 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     await load();
   })();
   ctx.onLang(render);
+  ctx.defer(clearPrintSheets);
 }
