@@ -17,7 +17,7 @@ import { stockApi, type DepotEntry, type Item } from '../stock';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
 import { fundsAreasTable, fundsLevelsTable, fundsTotals } from './planfunds';
-import { createLinesView, dispatchSummaryView, type LineLabels } from './planlines';
+import { createLinesView, dispatchSummaryView, listText, type LineLabels } from './planlines';
 import { planStatusBadge } from './plans';
 
 const MAX_ROWS = 400;
@@ -95,7 +95,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     const depotIds = depotsToDispatch(p);
     return confirmAction({
       title: t('confirm.dispatch', { id: p.id }),
-      body: [text(t('confirm.dispatchFrom', { depots: depotIds.map(depotName).join('、') })), ...dispatchSummaryView(dispatchSummary(p.lines, depotIds), labels)],
+      body: [text(t('confirm.dispatchFrom', { depots: listText(depotIds.map(depotName)) })), ...dispatchSummaryView(dispatchSummary(p.lines, depotIds), labels)],
       confirmKey,
     });
   };
@@ -124,7 +124,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
           }
           if (!(await confirmed(p, a, labelKey, why))) return;
           if (a === 'reject' || a === 'cancel') return void act(a, { reason: why });
-          if (a === 'dispatch' && keeper) return void act(a, { depot_ids: myDepots.filter((d) => involved.includes(d)) });
+          // A keeper ships exactly what the dialog showed: their depots' parts not shipped yet.
+          if (a === 'dispatch' && keeper) return void act(a, { depot_ids: depotsToDispatch(p) });
           return void act(a, {});
         },
       });

@@ -34,6 +34,12 @@ const COLUMNS: ReadonlyArray<{ key: LineSortKey; label: MsgKey; num?: boolean }>
   { key: 'travel', label: 'plan.travel', num: true },
 ];
 
+/** Names as a list: 甲、乙 in Chinese, A, B in English. */
+export const listText = (names: string[]) => names.join(getLang() === 'zh' ? '、' : ', ');
+
+/** "label：value" with the colon of the user's language. */
+const labelled = (label: MsgKey, value: string) => t('common.labelled', { label: t(label), value });
+
 const quantityOf = (labels: LineLabels, item: string, n: number) => formatQuantity(n, labels.unit(item), getLang());
 
 /** Per-item quantities as spans ("棉被 10 床"), each marked with its item and quantity for tests. */
@@ -59,17 +65,16 @@ export function dispatchSummaryView(summary: DispatchSummary, labels: LineLabels
 }
 
 /** The header row of a sheet: plan number, kind of aid, status and when it was printed. */
-function sheetMeta(plan: Plan, extra: string[] = []): HTMLElement {
+function sheetMeta(plan: Plan): HTMLElement {
   const lang = getLang();
   return h(
     'div',
     { class: 'print-meta' },
     ...[
-      ...extra,
       t('plan.heading', { id: plan.id }),
-      `${t('plans.aidType')}: ${t(`plans.aid.${plan.aid_type}` as MsgKey)}`,
-      `${t('plans.status')}: ${t(`plan.status.${plan.status}` as MsgKey)}`,
-      `${t('pick.printedAt')}: ${formatDateTime(new Date().toISOString(), lang)}${t('common.beijing')}`,
+      labelled('plans.aidType', t(`plans.aid.${plan.aid_type}` as MsgKey)),
+      labelled('plans.status', t(`plan.status.${plan.status}` as MsgKey)),
+      labelled('pick.printedAt', `${formatDateTime(new Date().toISOString(), lang)}${t('common.beijing')}`),
     ].map((s) => h('span', {}, s)),
   );
 }
@@ -98,7 +103,7 @@ function pickSheet(plan: Plan, depotId: number, labels: LineLabels): HTMLElement
             h('td', { class: 'item' }, labels.item(p.item)),
             h('td', { class: 'level' }, unitLabel(labels.unit(p.item), lang)),
             h('td', { class: 'num' }, formatInteger(p.quantity, lang)),
-            h('td', { class: 'remark' }, p.destinations.map((d) => `${labels.area(d.area)} ${formatInteger(d.quantity, lang)}`).join('；')),
+            h('td', { class: 'remark' }, p.destinations.map((d) => `${labels.area(d.area)} ${formatInteger(d.quantity, lang)}`).join(lang === 'zh' ? '；' : '; ')),
             h('td', { class: 'blank' }),
             h('td', { class: 'blank' }),
           ),
@@ -108,7 +113,7 @@ function pickSheet(plan: Plan, depotId: number, labels: LineLabels): HTMLElement
     h(
       'div',
       { class: 'print-sign pick-sign' },
-      ...(['pick.picker', 'pick.checker', 'pick.date'] as const).map((k) => h('span', {}, `${t(k)}：`, h('span', { class: 'sign-blank' }))),
+      ...(['pick.picker', 'pick.checker', 'pick.date'] as const).map((k) => h('span', {}, labelled(k, ''), h('span', { class: 'sign-blank' }))),
     ),
   );
 }
@@ -194,7 +199,7 @@ export function createLinesView(labels: LineLabels, pickDepots: (plan: Plan) => 
             { colspan: span },
             h('strong', { class: 'group-name' }, g.name),
             h('span', { class: 'muted' }, t('lines.count', { n: formatInteger(g.lines.length, getLang()) })),
-            h('span', { class: 'muted' }, `${t('lines.subtotal')}:`),
+            h('span', { class: 'muted' }, labelled('lines.subtotal', '')),
             itemQuantities(g.subtotals, labels),
             grouping === 'depot' && plan && pickDepots(plan).includes(Number(g.key))
               ? h('button', { type: 'button', class: 'btn btn-ghost btn-small no-print', 'data-testid': `lines-pick-${g.key}`, onclick: () => printPicks([Number(g.key)]) }, t('lines.printPickOne'))
@@ -217,7 +222,7 @@ export function createLinesView(labels: LineLabels, pickDepots: (plan: Plan) => 
       h('thead', {}, h('tr', {}, ...headCells())),
       h('tbody', {}, ...body),
       lines.length
-        ? h('tfoot', {}, h('tr', { class: 'total-row', 'data-testid': 'lines-total' }, h('td', { colspan: span }, h('strong', {}, `${t('lines.total')}:`), itemQuantities(itemTotals(lines), labels))))
+        ? h('tfoot', {}, h('tr', { class: 'total-row', 'data-testid': 'lines-total' }, h('td', { colspan: span }, h('strong', {}, labelled('lines.total', '')), itemQuantities(itemTotals(lines), labels))))
         : '',
     );
   };
@@ -239,7 +244,7 @@ export function createLinesView(labels: LineLabels, pickDepots: (plan: Plan) => 
     const sheet = h(
       'article',
       { class: 'print-sheet lines-sheet', 'data-testid': 'lines-sheet' },
-      h('header', { class: 'print-head' }, h('h1', {}, t('lines.sheetTitle', { id: plan.id })), sheetMeta(plan)),
+      h('header', { class: 'print-head' }, h('h1', {}, t('lines.title')), sheetMeta(plan)),
       table(),
     );
     printSheets([sheet]);

@@ -13,7 +13,7 @@ import type { ScreenContext } from '../screen';
 import { stockApi, type DepotEntry, type Item } from '../stock';
 import { toast } from '../toast';
 import { statusBlock } from '../widgets';
-import { dispatchSummaryView, printPickLists, type LineLabels } from './planlines';
+import { dispatchSummaryView, listText, printPickLists, type LineLabels } from './planlines';
 
 export function mount(root: HTMLElement, ctx: ScreenContext) {
   const { signal } = ctx;
@@ -55,7 +55,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const dispatch = async (p: Plan, pending: number[], btn: HTMLButtonElement, err: HTMLElement) => {
     const ok = await confirmAction({
       title: t('confirm.dispatch', { id: p.id }),
-      body: [h('p', {}, t('confirm.dispatchFrom', { depots: pending.map(depotName).join('、') })), ...dispatchSummaryView(dispatchSummary(p.lines, pending), labels)],
+      body: [h('p', {}, t('confirm.dispatchFrom', { depots: listText(pending.map(depotName)) })), ...dispatchSummaryView(dispatchSummary(p.lines, pending), labels)],
       confirmKey: 'plan.action.dispatch',
     });
     if (!ok) return;
@@ -158,7 +158,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
           h(
             'div',
             { class: 'ship-card', 'data-testid': `to-dispatch-${p.id}` },
-            h('header', {}, h('a', { href: `#/plans/${p.id}`, class: 'link strong' }, t('plan.heading', { id: p.id })), h('span', {}, pending.map((x) => depotName(x.depot)).join('、')), h('span', { class: 'muted' }, t('ship.partFor', { id: p.id, n: formatInteger(n, lang), q: formatInteger(q, lang) })), picks, btn),
+            h('header', {}, h('a', { href: `#/plans/${p.id}`, class: 'link strong' }, t('plan.heading', { id: p.id })), h('span', {}, listText(pending.map((x) => depotName(x.depot)))), h('span', { class: 'muted' }, t('ship.partFor', { id: p.id, n: formatInteger(n, lang), q: formatInteger(q, lang) })), picks, btn),
             err,
           ),
         );
