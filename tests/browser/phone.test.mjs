@@ -106,9 +106,15 @@ test('on a phone the header has a menu, and no screen of any role is wider than 
 
       const screens = [...links];
       if (role === 'manager' || role === 'reviewer') {
-        // A plan's screen too: the newest plan, if there is one.
-        const plans = (await apiGet(page, '/plans')).body;
-        if (Array.isArray(plans) && plans.length) screens.push(`#/plans/${Math.max(...plans.map((p) => p.id))}`);
+        // Screens behind the tabs too: the newest plan and grant list, the event, a depot.
+        const newest = async (p) => {
+          const rows = (await apiGet(page, p)).body;
+          return Array.isArray(rows) && rows.length ? Math.max(...rows.map((r) => r.id)) : null;
+        };
+        const [plan, list, event] = [await newest('/plans'), await newest('/grant-lists'), await newest('/events')];
+        if (plan) screens.push(`#/plans/${plan}`);
+        if (list) screens.push(`#/grants/${list}`);
+        if (event && role === 'manager') screens.push(`#/events/${event}`, `#/events/${event}/print`, '#/depots/1');
       }
       // The manager looks at everything a second time in English, whose words are longer.
       if (role === 'manager') screens.push(...screens.map((href) => `en:${href}`));
