@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use jiuzai::areas::AreaCode;
 use jiuzai::areas::Crs;
 use jiuzai::audit::AuditEntry;
 use jiuzai::auth::Role;
@@ -123,7 +124,7 @@ enum UserCommand {
         role: Role,
         /// Root of the user's area scope (required except for admin and auditor).
         #[arg(long)]
-        area_code: Option<String>,
+        area_code: Option<AreaCode>,
         #[arg(long)]
         display_name: Option<String>,
     },

@@ -1414,7 +1414,7 @@ export interface components {
             /** Format: date-time */
             accepted_at: string;
             accepted_by: string;
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
         };
         /** @enum {string} */
         AdjustmentReason: "count" | "damaged" | "expired" | "lost" | "found";
@@ -1437,28 +1437,33 @@ export interface components {
         };
         /** @description An area as listed by the API (without its geometry, which the map endpoint serves). */
         Area: {
-            code: string;
+            code: components["schemas"]["AreaCode"];
             has_geometry: boolean;
             /** Format: double */
             lat: number;
-            level: string;
+            level: components["schemas"]["Level"];
             /**
              * Format: double
              * @description Representative point (WGS84): inside the polygon, or the known seat of a township.
              */
             lon: number;
             name: string;
-            parent_code?: string | null;
+            parent_code?: components["schemas"]["AreaCode"] | null;
             /** @description True when the point is inherited from the parent because no own point is known. */
             point_approximate: boolean;
             /** Format: int64 */
             population?: number | null;
         };
+        /**
+         * @description Official division code: 6 digits for province, city and county, 9 for township, 12 for village
+         * @example 360402
+         */
+        AreaCode: string;
         /** @description How well one area's need for one item is met. */
         AreaFill: {
             /** Format: int64 */
             allocated: number;
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             /** Format: int64 */
             demand: number;
             /** Format: double */
@@ -1470,7 +1475,7 @@ export interface components {
         AreaFunds: {
             /** Format: int64 */
             allocated_fen: number;
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             basis: components["schemas"]["BasisLine"][];
             /** Format: int64 */
             entitled_fen: number;
@@ -1480,18 +1485,18 @@ export interface components {
         };
         AreaSummary: {
             accepted: boolean;
-            code: string;
+            code: components["schemas"]["AreaCode"];
             /** Format: int64 */
             computed_level?: number | null;
             /** @description Indicators whose verified value differs from the reported one. */
             discrepancies: components["schemas"]["Indicator"][];
             /** @description Best figures: verified where present, else reported; aggregated bottom-up. */
             figures: Record<string, unknown>;
-            level: string;
+            level: components["schemas"]["Level"];
             name: string;
             overdue?: components["schemas"]["Overdue"] | null;
             overridden: boolean;
-            parent_code?: string | null;
+            parent_code?: components["schemas"]["AreaCode"] | null;
             reported: Record<string, unknown>;
             /**
              * Format: int64
@@ -1501,7 +1506,7 @@ export interface components {
             verified: Record<string, unknown>;
         };
         Assessment: {
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             /** Format: date-time */
             assessed_at: string;
             assessed_by: string;
@@ -1517,7 +1522,7 @@ export interface components {
             version: number;
         };
         AssessmentInput: {
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             /** @description Verified values (any subset). */
             indicators: Record<string, unknown>;
             /** @description Why each verified value differs from the reported one: {indicator: reason}. */
@@ -1588,14 +1593,13 @@ export interface components {
         Category: "shelter" | "bedding_clothing" | "equipment" | "food" | "water" | "hygiene" | "other";
         CountyReadiness: {
             aid_types: Record<string, unknown>;
-            county_code: string;
+            county_code: components["schemas"]["AreaCode"];
             county_name: string;
             /** Format: int64 */
             population?: number | null;
         };
         CreateUser: {
-            /** @description Root of the area scope; required for every role but admin and auditor. */
-            area_code?: string | null;
+            area_code?: components["schemas"]["AreaCode"] | null;
             display_name?: string | null;
             password: string;
             role: components["schemas"]["Role"];
@@ -1630,7 +1634,7 @@ export interface components {
         /** @description One household's losses in one event. */
         DamageRecord: {
             /** @description The household's area (for scope and roll-ups). */
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             crop_total_loss: boolean;
             /** Format: int64 */
             damaged_rooms: number;
@@ -1658,7 +1662,7 @@ export interface components {
             transitional_persons: number;
         };
         DamageRollup: {
-            code: string;
+            code: components["schemas"]["AreaCode"];
             /** Format: int64 */
             crop_total_loss_households: number;
             /** @description The indicators where the two disagree. */
@@ -1669,7 +1673,7 @@ export interface components {
              * @description Households with a damage record.
              */
             households: number;
-            level: string;
+            level: components["schemas"]["Level"];
             name: string;
             reported: Record<string, unknown>;
         };
@@ -1682,7 +1686,7 @@ export interface components {
         /** @enum {string} */
         Decision: "dismissed" | "withdrawn";
         Depot: {
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             area_name: string;
             /** Format: int64 */
             capacity_m3: number;
@@ -1705,7 +1709,7 @@ export interface components {
             targets: components["schemas"]["Target"][];
         };
         DepotEntry: {
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             /** Format: int64 */
             id: number;
             name: string;
@@ -1713,7 +1717,7 @@ export interface components {
             tier: components["schemas"]["Tier"];
         };
         DepotInput: {
-            area_code?: string | null;
+            area_code?: components["schemas"]["AreaCode"] | null;
             /** Format: int64 */
             capacity_m3?: number | null;
             contact_name?: string | null;
@@ -1752,7 +1756,7 @@ export interface components {
             accepts_objections: boolean;
             aid_type: components["schemas"]["AidType"];
             aid_type_zh: string;
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             area_name: string;
             /** Format: date-time */
             disclosure_end?: string | null;
@@ -1827,7 +1831,7 @@ export interface components {
         };
         Event: {
             /** @description County codes expected to report (their initial-report deadline is tracked). */
-            affected_areas: string[];
+            affected_areas: components["schemas"]["AreaCode"][];
             /** Format: date-time */
             created_at: string;
             created_by: string;
@@ -1844,7 +1848,7 @@ export interface components {
         };
         EventInput: {
             /** @description County codes expected to report. */
-            affected_areas?: string[] | null;
+            affected_areas?: components["schemas"]["AreaCode"][] | null;
             description?: string | null;
             hazard?: components["schemas"]["Hazard"] | null;
             name?: string | null;
@@ -1864,7 +1868,7 @@ export interface components {
              */
             overall_response_level?: number | null;
             /** @description Affected counties late with a report. */
-            overdue: string[];
+            overdue: components["schemas"]["AreaCode"][];
         };
         /**
          * @description Why a damaged house does not qualify for rebuild aid (docs/domain/relief-standards.md#rebuild-aid-exclusions).
@@ -1932,7 +1936,7 @@ export interface components {
         Grant: {
             /** Format: int64 */
             amount_fen: number;
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             /** @description Full for managers and admins of the area, masked otherwise. */
             head_name: string;
             /** Format: int64 */
@@ -1953,7 +1957,7 @@ export interface components {
             aid_type_zh: string;
             /** Format: date-time */
             approved_at?: string | null;
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             author_name: string;
             /** Format: date-time */
             created_at: string;
@@ -1985,8 +1989,7 @@ export interface components {
         };
         GrantListInput: {
             aid_type: components["schemas"]["AidType"];
-            /** @description The area the list covers (default: the caller's scope). */
-            area_code?: string | null;
+            area_code?: components["schemas"]["AreaCode"] | null;
             /**
              * Format: int64
              * @description The funds available: a list costing more is refused. Default: once funds plans for the
@@ -2010,7 +2013,7 @@ export interface components {
         /** @description A department token as stored (never the secret). */
         HandoffToken: {
             /** @description Root of the area the token reads. */
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             /** Format: date-time */
             created_at: string;
             created_by: string;
@@ -2046,7 +2049,7 @@ export interface components {
          */
         Household: {
             address: string;
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             bank_account_masked?: string | null;
             /** Format: date-time */
             created_at: string;
@@ -2076,8 +2079,7 @@ export interface components {
         };
         HouseholdInputJson: {
             address?: string | null;
-            /** @description A township or village in the caller's scope. */
-            area_code?: string | null;
+            area_code?: components["schemas"]["AreaCode"] | null;
             /** @description 一卡通 account (digits); an empty string removes it. */
             bank_account?: string | null;
             /** @description 18 characters with a valid GB 11643 check digit. Stored only as hash, mask and ciphertext. */
@@ -2114,7 +2116,7 @@ export interface components {
             skipped: number;
         };
         ImportSummary: {
-            codes: string[];
+            codes: components["schemas"]["AreaCode"][];
             counties: number;
             imported: number;
             townships: number;
@@ -2141,6 +2143,8 @@ export interface components {
             /** Format: int64 */
             unit_weight_g: number;
         };
+        /** @enum {string} */
+        Level: "province" | "city" | "county" | "township" | "village";
         /** @description What one level owes in all, what its pools hold, and what it pays; scaled when short. */
         LevelBudget: {
             /** Format: int64 */
@@ -2162,7 +2166,7 @@ export interface components {
         };
         LevelChange: {
             actor_name: string;
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             /** Format: date-time */
             at: string;
             /** Format: int64 */
@@ -2183,7 +2187,7 @@ export interface components {
             level: components["schemas"]["SourceLevel"];
         };
         LineEdit: {
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             /** Format: int64 */
             depot_id: number;
             item: string;
@@ -2208,7 +2212,7 @@ export interface components {
             user: components["schemas"]["User"];
         };
         LossReport: {
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             description?: string | null;
             /** Format: int64 */
             event_id: number;
@@ -2351,7 +2355,7 @@ export interface components {
             kind: string;
         };
         OverrideInput: {
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             /**
              * Format: int64
              * @description 1 (I) … 4 (IV); null clears the override and the computed level applies again.
@@ -2382,7 +2386,7 @@ export interface components {
             lines: components["schemas"]["LineEdit"][];
         };
         PlanLine: {
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             /** Format: int64 */
             depot_id: number;
             item: string;
@@ -2491,13 +2495,14 @@ export interface components {
         ReceiptInput: {
             lines: components["schemas"]["ReceiptLine"][];
         };
+        /** @description One item of a shipment as it arrived. */
         ReceiptLine: {
             item: string;
             /** Format: int64 */
             quantity: number;
         };
         ReportInput: {
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             description?: string | null;
             /** @description Required when a figure falls, or jumps by more than the configured factor. */
             explanation?: string | null;
@@ -2525,7 +2530,7 @@ export interface components {
             row: number;
         };
         Shipment: {
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             /** Format: int64 */
             depot_id: number;
             /** Format: date-time */
@@ -2624,7 +2629,7 @@ export interface components {
         /** @enum {string} */
         Tier: "central" | "provincial" | "city" | "county" | "township";
         TimeToAid: {
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             /** Format: int64 */
             onset_to_approval_minutes?: number | null;
             /** Format: int64 */
@@ -2636,7 +2641,7 @@ export interface components {
         };
         TokenInput: {
             /** @description The area it reads (its subtree). */
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             /** @description The receiving department, e.g. 永修县教育局. */
             department: string;
             /**
@@ -2689,15 +2694,14 @@ export interface components {
          */
         Unit: "fen_per_person" | "fen_per_death" | "fen_per_person_day" | "days" | "fen_per_household" | "fen_per_room" | "basis_points";
         Unreachable: {
-            area_code: string;
+            area_code: components["schemas"]["AreaCode"];
             /** Format: int64 */
             demand: number;
             item: string;
         };
         User: {
             active: boolean;
-            /** @description Root of the user's area scope (None only for admin and auditor). */
-            area_code?: string | null;
+            area_code?: components["schemas"]["AreaCode"] | null;
             /** @description The depots a depot keeper works in (empty for other roles). */
             depot_ids: number[];
             display_name: string;
@@ -3176,7 +3180,7 @@ export interface operations {
                 programme: string;
                 event_id: number;
                 /** @description Within the token's area (default: all of it). */
-                area_code?: string | null;
+                area_code?: components["schemas"]["AreaCode"] | null;
                 /** @description json (default), csv or xlsx */
                 format?: string | null;
             };
@@ -4352,7 +4356,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only this area's versions. */
-                area_code?: string | null;
+                area_code?: components["schemas"]["AreaCode"] | null;
             };
             header?: never;
             path: {
@@ -4768,7 +4772,7 @@ export interface operations {
     list_damage: {
         parameters: {
             query?: {
-                area_code?: string | null;
+                area_code?: components["schemas"]["AreaCode"] | null;
             };
             header?: never;
             path: {
@@ -5042,7 +5046,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only this area's versions. */
-                area_code?: string | null;
+                area_code?: components["schemas"]["AreaCode"] | null;
             };
             header?: never;
             path: {
@@ -5719,7 +5723,7 @@ export interface operations {
                 programme: string;
                 event_id: number;
                 /** @description Default: the caller's scope. */
-                area_code?: string | null;
+                area_code?: components["schemas"]["AreaCode"] | null;
                 format?: string | null;
             };
             header?: never;
@@ -7500,7 +7504,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Households in this area's subtree. */
-                area_code?: string | null;
+                area_code?: components["schemas"]["AreaCode"] | null;
                 household_type?: components["schemas"]["HouseholdType"] | null;
                 /** @description Part of the head's name: of the full name for readers who see names, of the masked name (张*明) for others. */
                 q?: string | null;
@@ -7682,7 +7686,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Households in this area's subtree (default: the caller's scope). */
-                area_code?: string | null;
+                area_code?: components["schemas"]["AreaCode"] | null;
                 /** @description Count the households with a damage record in this event as affected. */
                 event_id?: number | null;
             };
@@ -9301,7 +9305,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Lists of this area's subtree. */
-                area_code?: string | null;
+                area_code?: components["schemas"]["AreaCode"] | null;
                 event_id?: number | null;
             };
             header?: never;

@@ -110,7 +110,7 @@ store_tests! {
             (json!({"area_code": "360425100", "stage": "initial", "indicators": {"severe_rooms": 2, "severe_households": 3}}), StatusCode::UNPROCESSABLE_ENTITY, "indicators.severe_households"),
             (json!({"area_code": "360425100", "stage": "initial", "indicators": {"direct_loss_wan": 10, "loss_housing_wan": 6, "loss_agriculture_wan": 5}}), StatusCode::UNPROCESSABLE_ENTITY, "indicators.direct_loss_wan"),
             (json!({"area_code": "360425100", "stage": "final", "indicators": {"affected": 10}}), StatusCode::CONFLICT, ""),
-            (json!({"area_code": "360425100", "stage": "sometime", "indicators": {"affected": 10}}), StatusCode::UNPROCESSABLE_ENTITY, "body"),
+            (json!({"area_code": "360425100", "stage": "sometime", "indicators": {"affected": 10}}), StatusCode::UNPROCESSABLE_ENTITY, "stage"),
         ];
         for (body, expected, field) in cases {
             let (status, response) = report(&server, &reporter, event, body.clone()).await;

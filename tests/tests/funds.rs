@@ -72,7 +72,7 @@ store_tests! {
             (json!({"changes": [{"key": "emergency_per_person", "value": -1}]}), "emergency_per_person"),
             (json!({"changes": [{"key": "split_national_central", "value": 8_000}]}), "split_national"),
             (json!({"changes": []}), "changes"),
-            (json!({"changes": [{"key": "emergency_per_person"}]}), "body"),
+            (json!({"changes": [{"key": "emergency_per_person"}]}), "changes[0].value"),
         ] {
             let (status, error) = server.post("/api/v1/standards", &admin, body).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
@@ -112,7 +112,7 @@ store_tests! {
             (json!({"name": "x", "source_level": "city", "aid_type": "bribes", "amount_fen": 1}), "aid_type"),
             (json!({"name": "x", "source_level": "city", "aid_type": "emergency", "amount_fen": 0}), "amount_fen"),
             (json!({"name": " ", "source_level": "city", "aid_type": "emergency", "amount_fen": 1}), "name"),
-            (json!({"name": "x", "source_level": "city", "aid_type": "emergency", "amount_fen": "lots"}), "body"),
+            (json!({"name": "x", "source_level": "city", "aid_type": "emergency", "amount_fen": "lots"}), "amount_fen"),
         ] {
             let (status, error) = server.post("/api/v1/funds", &manager, body).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");

@@ -159,7 +159,7 @@ store_tests! {
             (json!({"kind": "receipt", "item": "quilt", "quantity": 1, "source": "procured", "expires_on": "2020-01-01"}), StatusCode::UNPROCESSABLE_ENTITY, "expires_on"),
             (json!({"kind": "receipt", "item": "quilt", "quantity": 1}), StatusCode::UNPROCESSABLE_ENTITY, "source"),
             (json!({"kind": "adjustment", "item": "quilt", "quantity": 3, "reason": "found"}), StatusCode::UNPROCESSABLE_ENTITY, "lot"),
-            (json!({"kind": "teleport", "item": "quilt", "quantity": 1}), StatusCode::UNPROCESSABLE_ENTITY, "body"),
+            (json!({"kind": "teleport", "item": "quilt", "quantity": 1}), StatusCode::UNPROCESSABLE_ENTITY, "kind"),
         ];
         for (body, expected, field) in cases {
             let (status, response) = post_movement(&server, &manager, depot, None, body.clone()).await;

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 
 use super::service::{ImportSummary, import_document};
 use super::store::{AreaFilter, MapAreaRow};
-use super::{Area, Crs};
+use super::{Area, AreaCode, Crs};
 use crate::auth::{Actor, Role};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -87,7 +87,7 @@ async fn map_areas(State(state): State<AppState>, actor: Actor, Query(query): Qu
 
 /// Serialises stored geometries without re-parsing them (they were validated on import), with
 /// `extra` properties (an event's figures) per area code.
-fn feature_collection(rows: &[MapAreaRow], extra: &HashMap<String, serde_json::Value>) -> serde_json::Result<String> {
+fn feature_collection(rows: &[MapAreaRow], extra: &HashMap<AreaCode, serde_json::Value>) -> serde_json::Result<String> {
     #[derive(serde::Serialize)]
     struct Feature<'a> {
         r#type: &'static str,
@@ -118,7 +118,7 @@ fn feature_collection(rows: &[MapAreaRow], extra: &HashMap<String, serde_json::V
             properties: Properties {
                 code: &row.code,
                 name: &row.name,
-                level: &row.level,
+                level: row.level.as_str(),
                 parent_code: row.parent_code.as_deref(),
                 population: row.population,
                 approximate: row.point_approximate,

@@ -10,7 +10,7 @@ use h3o::geom::{ContainmentMode, TilerBuilder};
 use h3o::{LatLng, Resolution};
 use serde_json::{Map, Value};
 
-use super::code::{implied_parent, level_of};
+use super::AreaCode;
 use super::{Crs, Level, PreparedArea, gcj02};
 use crate::error::FieldError;
 
@@ -81,10 +81,11 @@ fn prepare(
         return Err(vec![FieldError::new(format!("{path}.properties.code"), "missing area code")]);
     };
     let path = format!("{path} ({code})");
-    let implied_level = match level_of(&code) {
-        Ok(level) => level,
+    let code = match AreaCode::parse(&code) {
+        Ok(code) => code,
         Err(reason) => return Err(vec![FieldError::new(format!("{path}.properties.code"), reason)]),
     };
+    let implied_level = code.level();
     let level = match text_property(&properties, &["level"]) {
         None => implied_level,
         Some(text) => match Level::parse(&text) {
@@ -102,15 +103,17 @@ fn prepare(
             }
         },
     };
-    let parent_code = text_property(&properties, &["parent_code", "parent"]).or_else(|| implied_parent(&code));
-    if let Some(parent) = &parent_code
-        && level_of(parent).is_err()
-    {
-        errors.push(FieldError::new(
-            format!("{path}.properties.parent_code"),
-            format!("malformed parent code {parent:?}"),
-        ));
-    }
+    let parent_code = match text_property(&properties, &["parent_code", "parent"]) {
+        None => code.parent(),
+        Some(parent) => AreaCode::parse(&parent)
+            .map_err(|_| {
+                errors.push(FieldError::new(
+                    format!("{path}.properties.parent_code"),
+                    format!("malformed parent code {parent:?}"),
+                ))
+            })
+            .ok(),
+    };
     // Bare geometry files carry no name: an existing area keeps its own (checked when storing).
     let name = text_property(&properties, &["name"]).unwrap_or_default();
     let population = match properties.get("population") {

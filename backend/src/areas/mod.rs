@@ -10,15 +10,16 @@ pub mod store;
 
 use serde::{Deserialize, Serialize};
 
-pub use code::Level;
+pub use code::{AreaCode, Level};
 
 /// An area as listed by the API (without its geometry, which the map endpoint serves).
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Area {
-    pub code: String,
+    pub code: AreaCode,
     pub name: String,
-    pub level: String,
-    pub parent_code: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub level: Level,
+    pub parent_code: Option<AreaCode>,
     pub population: Option<i64>,
     /// Representative point (WGS84): inside the polygon, or the known seat of a township.
     pub lon: f64,
@@ -31,10 +32,10 @@ pub struct Area {
 /// An area ready to store: validated, in WGS84, with its representative point and coverage.
 #[derive(Debug, Clone, Serialize)]
 pub struct PreparedArea {
-    pub code: String,
+    pub code: AreaCode,
     pub name: String,
     pub level: Level,
-    pub parent_code: Option<String>,
+    pub parent_code: Option<AreaCode>,
     pub population: Option<i64>,
     /// GeoJSON geometry text (WGS84), as served on the map.
     #[serde(skip)]

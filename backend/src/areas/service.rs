@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::store::AreaStore;
-use super::{Crs, Level, PreparedArea, import};
+use super::{AreaCode, Crs, Level, PreparedArea, import};
 use crate::audit::AuditEntry;
 use crate::error::{AppError, AppResult, FieldError};
 
@@ -16,7 +16,7 @@ pub struct ImportSummary {
     pub imported: usize,
     pub counties: usize,
     pub townships: usize,
-    pub codes: Vec<String>,
+    pub codes: Vec<AreaCode>,
 }
 
 /// Validates the document, checks every parent exists (in the database or the same file), and
@@ -73,7 +73,7 @@ async fn keep_stored_names(store: &(impl AreaStore + ?Sized), areas: &mut [Prepa
     if problems.is_empty() { Ok(()) } else { Err(AppError::invalid("areas without a name", problems)) }
 }
 
-fn check_parents(areas: &[PreparedArea], known: &HashSet<String>) -> AppResult<()> {
+fn check_parents(areas: &[PreparedArea], known: &HashSet<AreaCode>) -> AppResult<()> {
     let problems: Vec<FieldError> = areas
         .iter()
         .filter_map(|area| match &area.parent_code {
@@ -83,7 +83,7 @@ fn check_parents(areas: &[PreparedArea], known: &HashSet<String>) -> AppResult<(
             Some(parent) if !known.contains(parent) => {
                 Some(FieldError::new(format!("{}.parent_code", area.code), format!("unknown parent area {parent}")))
             }
-            Some(parent) if !super::code::within(parent, &area.code) || parent == &area.code => Some(FieldError::new(
+            Some(parent) if !parent.contains(&area.code) || parent == &area.code => Some(FieldError::new(
                 format!("{}.parent_code", area.code),
                 format!("{parent} cannot be the parent of {}", area.code),
             )),
@@ -98,5 +98,5 @@ fn check_parents(areas: &[PreparedArea], known: &HashSet<String>) -> AppResult<(
 /// know what an event is.
 #[async_trait::async_trait]
 pub trait EventOverlay: Send + Sync {
-    async fn properties(&self, event_id: i64) -> AppResult<HashMap<String, serde_json::Value>>;
+    async fn properties(&self, event_id: i64) -> AppResult<HashMap<AreaCode, serde_json::Value>>;
 }

@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use super::{Area, PreparedArea};
+use super::{Area, AreaCode, Level, PreparedArea};
 use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
 use crate::db::Backend;
@@ -10,10 +10,11 @@ use macro_rules_attribute::apply;
 /// One area as drawn on the map: properties plus its geometry (or point) as stored.
 #[derive(Debug, sqlx::FromRow)]
 pub struct MapAreaRow {
-    pub code: String,
+    pub code: AreaCode,
     pub name: String,
-    pub level: String,
-    pub parent_code: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub level: Level,
+    pub parent_code: Option<AreaCode>,
     pub population: Option<i64>,
     pub geometry: Option<String>,
     pub rep_lon: f64,
@@ -33,7 +34,7 @@ pub struct AreaFilter {
 pub trait AreaStore {
     /// Inserts or replaces the given areas (parents first) and their H3 coverage, in one transaction.
     async fn upsert_areas(&self, areas: &[PreparedArea], audit: &AuditEntry) -> sqlx::Result<()>;
-    async fn area_codes(&self) -> sqlx::Result<HashSet<String>>;
+    async fn area_codes(&self) -> sqlx::Result<HashSet<AreaCode>>;
     async fn list_areas(&self, filter: &AreaFilter) -> sqlx::Result<Vec<Area>>;
     async fn get_area(&self, code: &str) -> sqlx::Result<Option<Area>>;
     async fn map_areas(&self, filter: &AreaFilter) -> sqlx::Result<Vec<MapAreaRow>>;
@@ -83,8 +84,8 @@ impl AreaStore for Backends {
         Self::commit_audited(tx, audit).await
     }
 
-    async fn area_codes(&self) -> sqlx::Result<HashSet<String>> {
-        let codes: Vec<String> = sqlx::query_scalar("SELECT code FROM areas").fetch_all(self.reader()).await?;
+    async fn area_codes(&self) -> sqlx::Result<HashSet<AreaCode>> {
+        let codes: Vec<AreaCode> = sqlx::query_scalar("SELECT code FROM areas").fetch_all(self.reader()).await?;
         Ok(codes.into_iter().collect())
     }
 

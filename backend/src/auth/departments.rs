@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use super::store::AuthStore;
 use super::{Actor, new_token, token_hash};
+use crate::areas::AreaCode;
 use crate::areas::store::AreaStore;
 use crate::error::{AppError, AppResult, FieldError};
 
@@ -52,7 +53,7 @@ pub struct HandoffToken {
     #[schema(value_type = Vec<HandoffProgramme>)]
     pub programmes: SqlJson<Vec<HandoffProgramme>>,
     /// Root of the area the token reads.
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
@@ -72,7 +73,7 @@ pub struct NewHandoffToken {
     pub token_hash: String,
     pub department: String,
     pub programmes: Vec<HandoffProgramme>,
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub created_by: String,
     pub expires_at: DateTime<Utc>,
 }
@@ -112,7 +113,7 @@ pub struct TokenInput {
     /// The hand-offs it receives.
     pub programmes: Vec<HandoffProgramme>,
     /// The area it reads (its subtree).
-    pub area_code: String,
+    pub area_code: AreaCode,
     /// 1–366 days (default 90).
     pub expires_in_days: Option<i64>,
 }

@@ -13,6 +13,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::areas::AreaCode;
 use crate::areas::code;
 use crate::audit::AuditEntry;
 use crate::error::AppError;
@@ -68,7 +69,7 @@ pub struct User {
     #[sqlx(try_from = "String")]
     pub role: Role,
     /// Root of the user's area scope (None only for admin and auditor).
-    pub area_code: Option<String>,
+    pub area_code: Option<AreaCode>,
     pub active: bool,
     /// The depots a depot keeper works in (empty for other roles).
     #[sqlx(skip)]

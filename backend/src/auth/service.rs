@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 use super::store::{AuthStore, NewUser};
 use super::{Role, User, password};
+use crate::areas::AreaCode;
 use crate::areas::store::AreaStore;
 use crate::audit::AuditEntry;
 use crate::error::{AppError, AppResult, FieldError};
@@ -16,7 +17,7 @@ pub struct CreateUser {
     pub password: String,
     pub role: Role,
     /// Root of the area scope; required for every role but admin and auditor.
-    pub area_code: Option<String>,
+    pub area_code: Option<AreaCode>,
 }
 
 /// Fills in the depots a depot keeper is bound to.

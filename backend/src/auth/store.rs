@@ -4,6 +4,7 @@ use sqlx::types::Json;
 
 use super::departments::{HandoffToken, NewHandoffToken};
 use super::{Role, SessionRow, User};
+use crate::areas::AreaCode;
 use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
 use crate::db::for_both_backends;
@@ -15,7 +16,7 @@ pub struct NewUser {
     pub display_name: String,
     pub password_hash: String,
     pub role: Role,
-    pub area_code: Option<String>,
+    pub area_code: Option<AreaCode>,
 }
 
 const TOKEN_COLUMNS: &str =

@@ -122,7 +122,7 @@ pub async fn seed_households(store: &dyn Store, settings: &Settings) -> anyhow::
     let mut townships: Vec<&crate::areas::Area> = summarized
         .areas
         .iter()
-        .filter(|a| a.level == "township" && summarized.own_best.contains_key(&a.code))
+        .filter(|a| a.level == crate::areas::Level::Township && summarized.own_best.contains_key(&a.code))
         .collect();
     townships.sort_by(|a, b| a.code.cmp(&b.code));
     let resolution = settings.coverage_resolution();
@@ -131,7 +131,7 @@ pub async fn seed_households(store: &dyn Store, settings: &Settings) -> anyhow::
     let mut rng = <Mix as rand::SeedableRng>::seed_from_u64(20_200_712);
     let mut sealed: Vec<NewHousehold> = Vec::new();
     // per township: (code, figures, number of households generated there)
-    let mut plan: Vec<(String, HashMap<Indicator, i64>, usize)> = Vec::new();
+    let mut plan: Vec<(crate::areas::AreaCode, HashMap<Indicator, i64>, usize)> = Vec::new();
     for township in &townships {
         let figures: HashMap<Indicator, i64> =
             summarized.own_best[&township.code].iter().map(|(k, v)| (*k, *v)).collect();
@@ -252,7 +252,7 @@ mod tests {
         let township = crate::areas::Area {
             code: "360425100".into(),
             name: "涂埠镇".into(),
-            level: "township".into(),
+            level: crate::areas::Level::Township,
             parent_code: Some("360425".into()),
             population: None,
             lon: 115.8,

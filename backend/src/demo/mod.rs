@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::areas::import::{cell_of, prepare_areas};
 use crate::areas::service::store_areas;
-use crate::areas::{Crs, Level, PreparedArea};
+use crate::areas::{AreaCode, Crs, Level, PreparedArea};
 use crate::audit::AuditEntry;
 use crate::auth::Role;
 use crate::auth::service::{CreateUser, add_user};
@@ -20,6 +20,11 @@ mod households;
 
 pub const CITY_CODE: &str = "360400";
 const PROVINCE_CODE: &str = "360000";
+
+/// The demo's own codes are literals; a wrong one stops the seed with its text.
+fn demo_code(text: &str) -> anyhow::Result<AreaCode> {
+    AreaCode::parse(text).map_err(anyhow::Error::msg)
+}
 pub const DEMO_PASSWORD: &str = "demo";
 
 /// Where the demo's geodata comes from.
@@ -108,7 +113,7 @@ pub async fn seed(store: &dyn Store, settings: &Settings, sources: &DemoSources)
             display_name: Some(format!("演示 {}", role.as_str())),
             password: DEMO_PASSWORD.into(),
             role,
-            area_code: (!role.has_global_scope()).then(|| CITY_CODE.to_owned()),
+            area_code: (!role.has_global_scope()).then(|| demo_code(CITY_CODE)).transpose()?,
         };
         let user = add_user(store, request, AuditEntry::system("user.create", "user", username))
             .await
@@ -181,10 +186,10 @@ fn demo_areas(settings: &Settings, sources: &DemoSources) -> anyhow::Result<Vec<
     let mut areas = Vec::new();
     let point_area = |code: &str, name: &str, level, parent: Option<&str>, (lon, lat): (f64, f64), approximate| {
         Ok::<_, anyhow::Error>(PreparedArea {
-            code: code.into(),
+            code: demo_code(code)?,
             name: name.into(),
             level,
-            parent_code: parent.map(Into::into),
+            parent_code: parent.map(demo_code).transpose()?,
             population: populations.get(code).copied(),
             geometry: None,
             lon,
@@ -204,16 +209,16 @@ fn demo_areas(settings: &Settings, sources: &DemoSources) -> anyhow::Result<Vec<
     areas.push(point_area(CITY_CODE, "九江市", Level::City, Some(PROVINCE_CODE), city_point, false)?);
     for county in &mut counties {
         county.name = names[county.code.as_str()].to_owned();
-        county.population = populations.get(&county.code).copied();
-        county.parent_code = Some(CITY_CODE.into());
+        county.population = populations.get(county.code.as_str()).copied();
+        county.parent_code = Some(demo_code(CITY_CODE)?);
     }
-    let county_points: HashMap<String, (f64, f64)> =
+    let county_points: HashMap<AreaCode, (f64, f64)> =
         counties.iter().map(|c| (c.code.clone(), (c.lon, c.lat))).collect();
     for county in &divisions.counties {
         for township in &county.townships {
             let (point, approximate) = match points.get(&township.code) {
                 Some(p) => (*p, false),
-                None => (county_points[&county.code], true),
+                None => (county_points[county.code.as_str()], true),
             };
             areas.push(point_area(
                 &township.code,
@@ -277,7 +282,7 @@ pub async fn seed_depots(store: &dyn Store, settings: &Settings) -> anyhow::Resu
     let mut depots = vec![(
         "九江市救灾物资储备库".to_owned(),
         "city",
-        CITY_CODE.to_owned(),
+        demo_code(CITY_CODE)?,
         CITY_DEPOT_POINT,
         12_000,
         CITY_DEPOT_FACTOR as f64,
@@ -401,7 +406,12 @@ pub async fn seed_flood(store: &dyn Store, settings: &Settings) -> anyhow::Resul
                 .into(),
         ),
         // 瑞昌 is expected to report too but has not: it shows as overdue.
-        affected_areas: FLOOD_COUNTIES.iter().map(|(code, _)| *code).chain(["360481"]).map(str::to_owned).collect(),
+        affected_areas: FLOOD_COUNTIES
+            .iter()
+            .map(|(code, _)| *code)
+            .chain(["360481"])
+            .map(demo_code)
+            .collect::<anyhow::Result<_>>()?,
     };
     let event_id = store.create_event(&fields, &manager).await?;
     let townships = store

@@ -10,14 +10,13 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::rules::{Alerts, CountyReadiness, MovementRequest, Snapshot, validate};
-use super::store::{Applied, DepotFields, MovementFilter, StockError};
-use super::{
-    Depot, DepotDetail, DepotSummary, Item, Movement, StockLine, Target, Tier, Transfer, can_operate, can_read,
-};
-use crate::areas::import::cell_of;
+use super::rules::{Alerts, CountyReadiness, MovementRequest};
+use super::service::{self, DepotInput};
+use super::store::MovementFilter;
+use super::{Depot, DepotDetail, DepotSummary, Item, Movement, StockLine, Tier, Transfer, can_read};
+use crate::areas::AreaCode;
 use crate::auth::{Actor, Role};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
 use crate::export::{Cell, Format, Table};
 use crate::extract::parse_body;
 use crate::state::AppState;
@@ -40,25 +39,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(assign_user_depots))
 }
 
-impl From<StockError> for AppError {
-    fn from(error: StockError) -> Self {
-        let message = error.to_string();
-        match error {
-            StockError::Insufficient { available } => {
-                AppError::Conflict { message, details: Some(serde_json::json!({ "available": available })) }
-            }
-            StockError::LotShort { lot, available } => {
-                AppError::Conflict { message, details: Some(serde_json::json!({ "lot": lot, "available": available })) }
-            }
-            StockError::UnknownLot(_) => AppError::invalid_field("lot", message),
-            StockError::LotExpiryMismatch { .. } => AppError::invalid_field("expires_on", message),
-            StockError::KeyReused => AppError::invalid_field("Idempotency-Key", message),
-            StockError::AlreadyReceived => AppError::conflict(message),
-            StockError::Db(e) => e.into(),
-        }
-    }
-}
-
 // ---- items -----------------------------------------------------------------------------------
 
 /// The relief item catalogue with units, volumes and norms per aid type.
@@ -72,65 +52,19 @@ async fn list_items(State(state): State<AppState>, _actor: Actor) -> AppResult<J
     responses((status = 200, body = Item), (status = 403), (status = 422)))]
 async fn upsert_item(State(state): State<AppState>, actor: Actor, Json(item): Json<Item>) -> AppResult<Json<Item>> {
     actor.require_role(&[Role::Admin])?;
-    let mut problems = Vec::new();
-    if item.code.is_empty() || !item.code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        problems.push(FieldError::new("code", "lower-case letters, digits and '-'"));
-    }
-    for (field, value) in [("name_zh", &item.name_zh), ("name_en", &item.name_en), ("unit", &item.unit)] {
-        if value.trim().is_empty() {
-            problems.push(FieldError::new(field, "required"));
-        }
-    }
-    if item.unit_volume_dm3 < 0 || item.unit_weight_g < 0 || item.shelf_life_days.is_some_and(|d| d <= 0) {
-        problems.push(FieldError::new("unit_volume_dm3", "volume, weight and shelf life cannot be negative"));
-    }
-    if item.norms.values().any(|n| n.per_thousand < 0) {
-        problems.push(FieldError::new("norms", "norms cannot be negative"));
-    }
-    if !problems.is_empty() {
-        return Err(AppError::invalid("invalid item", problems));
-    }
-    let audit = actor.audit("item.upsert", "item", &item.code).with_after(&item);
-    state.store.upsert_item(&item, &audit).await?;
-    state.references.forget_item(&item.code);
-    Ok(Json(item))
+    Ok(Json(service::save_item(&*state.store, &state.references, &actor, item).await?))
 }
 
 // ---- depots ----------------------------------------------------------------------------------
 
-/// Depots, their load and readiness, and the stock they hold, as visible to `actor`.
-async fn snapshot(state: &AppState, actor: &Actor) -> AppResult<Snapshot> {
-    let depots: Vec<Depot> =
-        state.store.list_depots().await?.into_iter().filter(|d| can_read(&actor.user, d)).collect();
-    let visible = |id: &i64| depots.iter().any(|d| d.id == *id);
-    Ok(Snapshot {
-        items: state.store.list_items().await?,
-        balances: state.store.balances().await?.into_iter().filter(|b| visible(&b.depot_id)).collect(),
-        lots: state.store.lots().await?.into_iter().filter(|l| visible(&l.depot_id)).collect(),
-        targets: state.store.targets().await?.into_iter().filter(|(d, _)| visible(d)).collect(),
-        depots,
-    })
-}
-
 async fn readable_depot(state: &AppState, actor: &Actor, id: i64) -> AppResult<Arc<Depot>> {
-    let depot =
-        state.references.depot(&*state.store, id).await?.ok_or_else(|| AppError::NotFound(format!("no depot {id}")))?;
-    if can_read(&actor.user, &depot) { Ok(depot) } else { Err(AppError::Forbidden(format!("depot {id} is not yours"))) }
-}
-
-async fn operable_depot(state: &AppState, actor: &Actor, id: i64) -> AppResult<Arc<Depot>> {
-    let depot = readable_depot(state, actor, id).await?;
-    if can_operate(&actor.user, &depot) {
-        Ok(depot)
-    } else {
-        Err(AppError::Forbidden(format!("you may not move stock in depot {id}")))
-    }
+    service::readable_depot(&*state.store, &state.references, &actor.user, id).await
 }
 
 /// Depots in the caller's scope with load and readiness.
 #[utoipa::path(get, path = "/api/v1/depots", tag = "depots", security(("bearer" = [])), responses((status = 200, body = [DepotSummary])))]
 async fn list_depots(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Vec<DepotSummary>>> {
-    Ok(Json(snapshot(&state, &actor).await?.summaries()))
+    Ok(Json(service::snapshot(&*state.store, &actor.user).await?.summaries()))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -138,7 +72,7 @@ pub struct DepotEntry {
     pub id: i64,
     pub name: String,
     pub tier: Tier,
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub status: String,
 }
 
@@ -160,97 +94,11 @@ async fn depot_directory(State(state): State<AppState>, _actor: Actor) -> AppRes
     params(("id" = i64, Path)), responses((status = 200, body = DepotDetail), (status = 403), (status = 404)))]
 async fn get_depot(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<DepotDetail>> {
     readable_depot(&state, &actor, id).await?;
-    let snapshot = snapshot(&state, &actor).await?;
+    let snapshot = service::snapshot(&*state.store, &actor.user).await?;
     let summary =
         snapshot.summaries().into_iter().find(|s| s.depot.id == id).expect("readable depot is in the snapshot");
     let targets = snapshot.targets.into_iter().filter(|(d, _)| *d == id).map(|(_, t)| t).collect();
     Ok(Json(DepotDetail { summary, targets }))
-}
-
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DepotInput {
-    pub name: Option<String>,
-    pub tier: Option<Tier>,
-    pub area_code: Option<String>,
-    pub lon: Option<f64>,
-    pub lat: Option<f64>,
-    pub capacity_m3: Option<i64>,
-    pub contact_name: Option<String>,
-    pub contact_phone: Option<String>,
-    /// active or inactive
-    pub status: Option<String>,
-    /// Reserve plan: how much of each item the depot should hold (replaces the old targets).
-    pub targets: Option<Vec<Target>>,
-}
-
-/// Merges `input` over `current` (None for a new depot) and checks the result.
-async fn depot_fields(
-    state: &AppState,
-    actor: &Actor,
-    input: DepotInput,
-    current: Option<&Depot>,
-    current_targets: Vec<Target>,
-) -> AppResult<DepotFields> {
-    let mut problems = Vec::new();
-    let mut need = |field: &str| problems.push(FieldError::new(field, "required"));
-    let name = input.name.or_else(|| current.map(|d| d.name.clone())).unwrap_or_default();
-    if name.trim().is_empty() {
-        need("name");
-    }
-    let tier = input.tier.or(current.map(|d| d.tier));
-    if tier.is_none() {
-        need("tier");
-    }
-    let area_code = input.area_code.or_else(|| current.map(|d| d.area_code.clone())).unwrap_or_default();
-    let (lon, lat) = (input.lon.or(current.map(|d| d.lon)), input.lat.or(current.map(|d| d.lat)));
-    if lon.is_none() || lat.is_none() {
-        need("lon");
-    }
-    let capacity_m3 = input.capacity_m3.or(current.map(|d| d.capacity_m3)).unwrap_or(-1);
-    if capacity_m3 < 0 {
-        problems.push(FieldError::new("capacity_m3", "required, a whole number of m³ ≥ 0"));
-    }
-    let status = input.status.or_else(|| current.map(|d| d.status.clone())).unwrap_or_else(|| "active".into());
-    if !["active", "inactive"].contains(&status.as_str()) {
-        problems.push(FieldError::new("status", "active or inactive"));
-    }
-    if state.store.get_area(&area_code).await?.is_none() {
-        problems.push(FieldError::new("area_code", format!("unknown area {area_code:?}")));
-    }
-    let cell = match (lon, lat) {
-        (Some(lon), Some(lat)) => cell_of(lon, lat, state.settings.coverage_resolution())
-            .map_err(|reason| problems.push(FieldError::new("lon", reason)))
-            .unwrap_or_default(),
-        _ => 0,
-    };
-    let targets = input.targets.unwrap_or(current_targets);
-    let items = state.store.list_items().await?;
-    for target in &targets {
-        if !items.iter().any(|i| i.code == target.item) {
-            problems.push(FieldError::new("targets", format!("unknown item {:?}", target.item)));
-        }
-        if target.quantity < 0 {
-            problems.push(FieldError::new("targets", "quantities cannot be negative"));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(AppError::invalid("invalid depot", problems));
-    }
-    actor.require_area(&area_code)?;
-    Ok(DepotFields {
-        name: name.trim().to_owned(),
-        tier: tier.expect("checked").as_str().to_owned(),
-        area_code,
-        lon: lon.expect("checked"),
-        lat: lat.expect("checked"),
-        cell,
-        capacity_m3,
-        contact_name: input.contact_name.or_else(|| current.and_then(|d| d.contact_name.clone())),
-        contact_phone: input.contact_phone.or_else(|| current.and_then(|d| d.contact_phone.clone())),
-        status,
-        targets,
-    })
 }
 
 /// Creates a depot (admin, or a manager within scope).
@@ -262,11 +110,7 @@ async fn create_depot(
     Json(input): Json<DepotInput>,
 ) -> AppResult<(StatusCode, Json<DepotDetail>)> {
     actor.require_role(&[Role::Admin, Role::Manager])?;
-    let fields = depot_fields(&state, &actor, input, None, Vec::new()).await?;
-    let audit = actor
-        .audit("depot.create", "depot", "")
-        .with_after(serde_json::json!({"name": fields.name, "area_code": fields.area_code}));
-    let id = state.store.create_depot(&fields, &audit).await?;
+    let id = service::create_depot(&*state.store, &state.settings, &actor, input).await?;
     let Json(detail) = get_depot(State(state), actor, Path(id)).await?;
     Ok((StatusCode::CREATED, Json(detail)))
 }
@@ -281,17 +125,7 @@ async fn update_depot(
     Json(input): Json<DepotInput>,
 ) -> AppResult<Json<DepotDetail>> {
     actor.require_role(&[Role::Admin, Role::Manager])?;
-    let depot = readable_depot(&state, &actor, id).await?;
-    actor.require_area(&depot.area_code)?;
-    let targets: Vec<Target> =
-        state.store.targets().await?.into_iter().filter(|(d, _)| *d == id).map(|(_, t)| t).collect();
-    let fields = depot_fields(&state, &actor, input, Some(&depot), targets.clone()).await?;
-    let audit = actor
-        .audit("depot.update", "depot", id.to_string())
-        .with_before(serde_json::json!({"depot": depot, "targets": targets}))
-        .with_after(serde_json::json!({"name": fields.name, "status": fields.status, "capacity_m3": fields.capacity_m3, "targets": fields.targets}));
-    state.store.update_depot(id, &fields, &audit).await?;
-    state.references.forget_depot(id);
+    service::update_depot(&*state.store, &state.references, &state.settings, &actor, id, input).await?;
     get_depot(State(state), actor, Path(id)).await
 }
 
@@ -304,41 +138,7 @@ async fn depot_stock(
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<StockLine>>> {
     readable_depot(&state, &actor, id).await?;
-    Ok(Json(stock_lines(&state, id).await?))
-}
-
-async fn stock_lines(state: &AppState, depot_id: i64) -> AppResult<Vec<StockLine>> {
-    let items = state.store.list_items().await?;
-    let balances: Vec<_> = state.store.balances().await?.into_iter().filter(|b| b.depot_id == depot_id).collect();
-    let lots: Vec<_> = state.store.lots().await?.into_iter().filter(|l| l.depot_id == depot_id).collect();
-    let targets: Vec<_> =
-        state.store.targets().await?.into_iter().filter(|(d, _)| *d == depot_id).map(|(_, t)| t).collect();
-    Ok(items
-        .iter()
-        .filter_map(|item| {
-            let balance = balances.iter().find(|b| b.item_code == item.code);
-            let target = targets.iter().find(|t| t.item == item.code).map(|t| t.quantity);
-            if balance.is_none() && target.is_none() {
-                return None;
-            }
-            let (on_hand, reserved) = balance.map_or((0, 0), |b| (b.on_hand, b.reserved));
-            Some(StockLine {
-                item: item.code.clone(),
-                name_zh: item.name_zh.clone(),
-                name_en: item.name_en.clone(),
-                unit: item.unit.clone(),
-                on_hand,
-                reserved,
-                available: on_hand - reserved,
-                target,
-                lots: lots
-                    .iter()
-                    .filter(|l| l.item_code == item.code)
-                    .map(|l| super::Lot { lot: l.lot.clone(), quantity: l.quantity, expires_on: l.expires_on })
-                    .collect(),
-            })
-        })
-        .collect())
+    Ok(Json(service::stock_lines(&*state.store, id).await?))
 }
 
 // ---- the ledger ------------------------------------------------------------------------------
@@ -390,32 +190,11 @@ async fn post_movement(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> AppResult<(StatusCode, Json<Movement>)> {
-    operable_depot(&state, &actor, id).await?;
+    service::operable_depot(&*state.store, &state.references, &actor.user, id).await?;
     let claim = crate::idempotency::claim_from(&headers, format!("{}:depot-movement:{id}", actor.user.id), &body)?;
     let request: MovementRequest = parse_body(body)?;
-    let item = state.references.item(&*state.store, &request.item).await?;
-    let to_depot_exists = match request.to_depot {
-        Some(to) => state.references.depot(&*state.store, to).await?.is_some_and(|d| d.status == "active"),
-        None => false,
-    };
-    let today = crate::clock::today();
-    let default_lot = format!("R{}-{}", today.format("%Y%m%d"), &uuid::Uuid::new_v4().simple().to_string()[..6]);
-    let operation = validate(&request, id, item.as_deref(), to_depot_exists, today, &default_lot)
-        .map_err(|problems| AppError::invalid("invalid stock movement", problems))?;
-    let audit = actor.audit("stock.movement", "stock_movement", "");
-    let applied = match state.store.apply_movement(&operation, claim.as_ref(), &audit).await {
-        // Two retries raced with the same key: the loser finds the winner's result.
-        Err(StockError::Db(e)) if claim.is_some() && crate::idempotency::is_key_race(&e) => {
-            state.store.apply_movement(&operation, claim.as_ref(), &audit).await?
-        }
-        other => other?,
-    };
-    let movement = match applied {
-        Applied::New(movement) => *movement,
-        Applied::Replayed(id) => {
-            state.store.get_movement(id).await?.ok_or_else(|| AppError::NotFound("movement vanished".into()))?
-        }
-    };
+    let movement =
+        service::record_movement(&*state.store, &state.references, &actor, id, request, claim.as_ref()).await?;
     Ok((StatusCode::CREATED, Json(movement)))
 }
 
@@ -448,12 +227,7 @@ async fn receive_transfer(
     actor: Actor,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Transfer>> {
-    let transfer =
-        state.store.get_transfer(id).await?.ok_or_else(|| AppError::NotFound(format!("no transfer {id}")))?;
-    operable_depot(&state, &actor, transfer.to_depot_id).await?;
-    let audit = actor.audit("stock.transfer_received", "transfer", id.to_string());
-    state.store.receive_transfer(id, &audit).await?;
-    Ok(Json(state.store.get_transfer(id).await?.expect("transfer exists")))
+    Ok(Json(service::receive_transfer(&*state.store, &state.references, &actor, id).await?))
 }
 
 // ---- derived views ---------------------------------------------------------------------------
@@ -476,31 +250,21 @@ async fn stock_alerts(
     if !(0..=3650).contains(&days) {
         return Err(AppError::invalid_field("expiring_within_days", "0–3650"));
     }
-    Ok(Json(snapshot(&state, &actor).await?.alerts(crate::clock::today(), days)))
+    Ok(Json(service::snapshot(&*state.store, &actor.user).await?.alerts(crate::clock::today(), days)))
 }
 
 /// Reserve readiness per county: people the stock within reach can serve under each aid type's norms.
 #[utoipa::path(get, path = "/api/v1/stock/readiness", tag = "depots", security(("bearer" = [])),
     responses((status = 200, body = [CountyReadiness])))]
 async fn stock_readiness(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Vec<CountyReadiness>>> {
-    let filter = crate::areas::store::AreaFilter {
-        level: Some("county".into()),
-        parent_code: None,
-        scope_pattern: actor.user.scope_pattern(),
-    };
-    let counties: Vec<(String, String, Option<i64>)> =
-        state.store.list_areas(&filter).await?.into_iter().map(|a| (a.code, a.name, a.population)).collect();
-    // Readiness counts all stock within reach, including depots a keeper does not work in.
-    let everyone = Actor { user: crate::auth::User { role: Role::Auditor, ..actor.user.clone() }, request_id: None };
-    let snapshot = snapshot(&state, &everyone).await?;
-    Ok(Json(snapshot.readiness(&counties, state.settings.persons_per_household)))
+    Ok(Json(service::readiness(&*state.store, &state.settings, &actor.user).await?))
 }
 
 /// Depots as GeoJSON points with readiness and stock, for the map.
 #[utoipa::path(get, path = "/api/v1/map/depots.geojson", tag = "depots", security(("bearer" = [])),
     responses((status = 200, content_type = "application/geo+json", body = Object)))]
 async fn map_depots(State(state): State<AppState>, actor: Actor) -> AppResult<Response> {
-    let features: Vec<Value> = snapshot(&state, &actor)
+    let features: Vec<Value> = service::snapshot(&*state.store, &actor.user)
         .await?
         .summaries()
         .into_iter()
@@ -538,7 +302,7 @@ async fn export_stock_card(
 ) -> AppResult<Response> {
     let depot = readable_depot(&state, &actor, query.depot_id).await?;
     let mut rows = Vec::new();
-    for line in stock_lines(&state, depot.id).await? {
+    for line in service::stock_lines(&*state.store, depot.id).await? {
         let common = |lot: Cell, quantity: Cell, expires: Cell| -> Vec<Cell> {
             vec![
                 depot.name.as_str().into(),
@@ -595,19 +359,7 @@ async fn export_ledger(
     Query(query): Query<ExportQuery>,
 ) -> AppResult<Response> {
     let depot = readable_depot(&state, &actor, query.depot_id).await?;
-    let mut movements = Vec::new();
-    let mut before_id = None;
-    loop {
-        let filter = MovementFilter { kind: None, item: None, before_id, limit: 500 };
-        let page = state.store.list_movements(depot.id, &filter).await?;
-        before_id = page.last().map(|m| m.id);
-        let done = page.len() < 500;
-        movements.extend(page);
-        if done {
-            break;
-        }
-    }
-    movements.reverse();
+    let movements = service::ledger(&*state.store, depot.id).await?;
     let rows = movements
         .iter()
         .flat_map(|m| {
@@ -686,23 +438,7 @@ async fn assign_user_depots(
     Json(assignment): Json<DepotAssignment>,
 ) -> AppResult<Json<DepotAssignment>> {
     actor.require_role(&[Role::Admin])?;
-    let users = state.store.list_users().await?;
-    let user =
-        users.iter().find(|u| u.id == user_id).ok_or_else(|| AppError::NotFound(format!("no user {user_id}")))?;
-    if user.role != Role::DepotStaff {
-        return Err(AppError::invalid_field("user", "only depot staff are bound to depots"));
-    }
-    let depots = state.store.list_depots().await?;
-    let unknown: Vec<i64> =
-        assignment.depot_ids.iter().copied().filter(|id| !depots.iter().any(|d| d.id == *id)).collect();
-    if !unknown.is_empty() {
-        return Err(AppError::invalid_field("depot_ids", format!("unknown depots {unknown:?}")));
-    }
-    let audit = actor
-        .audit("user.assign_depots", "user", user_id.to_string())
-        .with_before(serde_json::json!({"depot_ids": state.store.user_depot_ids(user_id).await?}))
-        .with_after(serde_json::json!({"depot_ids": assignment.depot_ids}));
-    state.store.assign_depots(user_id, &assignment.depot_ids, &audit).await?;
+    service::assign_keeper_depots(&*state.store, &actor, user_id, &assignment.depot_ids).await?;
     state.sessions.forget_all();
     Ok(Json(assignment))
 }

@@ -9,6 +9,7 @@
 pub mod cache;
 pub mod http;
 pub mod rules;
+pub mod service;
 pub mod store;
 
 use std::collections::BTreeMap;
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::types::Json;
 use utoipa::ToSchema;
 
+use crate::areas::AreaCode;
 use crate::auth::{Role, User};
 
 /// The aid types whose material needs are planned from item norms.
@@ -126,7 +128,7 @@ pub struct Depot {
     pub name: String,
     #[sqlx(try_from = "String")]
     pub tier: Tier,
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub area_name: String,
     pub lon: f64,
     pub lat: f64,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Balance, Depot, DepotSummary, Item, Lot, LotRow, MaterialAidType, MovementKind, NormBasis, Target, Tier};
-use crate::areas::code;
+use crate::areas::{AreaCode, code};
 use crate::error::FieldError;
 
 /// The body of `POST /api/v1/depots/{id}/movements`.
@@ -99,6 +99,26 @@ impl StockOperation {
 }
 
 const MAX_TEXT: usize = 500;
+
+/// What is wrong with an item for the catalogue (nothing when it is fit to store).
+pub fn item_problems(item: &Item) -> Vec<FieldError> {
+    let mut problems = Vec::new();
+    if item.code.is_empty() || !item.code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        problems.push(FieldError::new("code", "lower-case letters, digits and '-'"));
+    }
+    for (field, value) in [("name_zh", &item.name_zh), ("name_en", &item.name_en), ("unit", &item.unit)] {
+        if value.trim().is_empty() {
+            problems.push(FieldError::new(field, "required"));
+        }
+    }
+    if item.unit_volume_dm3 < 0 || item.unit_weight_g < 0 || item.shelf_life_days.is_some_and(|d| d <= 0) {
+        problems.push(FieldError::new("unit_volume_dm3", "volume, weight and shelf life cannot be negative"));
+    }
+    if item.norms.values().any(|n| n.per_thousand < 0) {
+        problems.push(FieldError::new("norms", "norms cannot be negative"));
+    }
+    problems
+}
 
 /// Checks a request against the rules of its kind. `default_lot` names a receipt without a lot.
 pub fn validate(
@@ -319,7 +339,7 @@ impl Snapshot {
     /// every county they serve, so figures do not add up across counties).
     pub fn readiness(
         &self,
-        counties: &[(String, String, Option<i64>)],
+        counties: &[(AreaCode, String, Option<i64>)],
         persons_per_household: f64,
     ) -> Vec<CountyReadiness> {
         counties
@@ -417,7 +437,7 @@ pub struct OverCapacity {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CountyReadiness {
-    pub county_code: String,
+    pub county_code: AreaCode,
     pub county_name: String,
     pub population: Option<i64>,
     #[schema(value_type = Object)]

@@ -8,6 +8,7 @@ use sqlx::types::Json;
 
 use super::rules::{StockOperation, pick_lots};
 use super::{Balance, Depot, Item, Lot, LotRow, Movement, MovementKind, MovementLine, Target, Transfer};
+use crate::areas::AreaCode;
 use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
 use crate::db::Backend;
@@ -46,7 +47,7 @@ pub enum StockError {
 pub struct DepotFields {
     pub name: String,
     pub tier: String,
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub lon: f64,
     pub lat: f64,
     pub cell: i64,

@@ -5,12 +5,16 @@
 //! - `rules.rs`: pure rules — consistency checks, best figures, aggregation, response levels, deadlines;
 //! - `store.rs`: SQL; `http.rs`: the API, exports and the printable summary.
 
+pub mod events;
 pub mod http;
 pub mod indicators;
+pub mod photos;
 pub mod rules;
 pub mod service;
 pub mod store;
+pub mod verification;
 
+use crate::areas::AreaCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json;
@@ -64,8 +68,8 @@ pub struct Event {
     pub status: StatusText,
     pub description: Option<String>,
     /// County codes expected to report (their initial-report deadline is tracked).
-    #[schema(value_type = Vec<String>)]
-    pub affected_areas: Json<Vec<String>>,
+    #[schema(value_type = Vec<AreaCode>)]
+    pub affected_areas: Json<Vec<AreaCode>>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -79,7 +83,7 @@ crate::text_column!(StageText, Stage);
 pub struct LossReport {
     pub id: i64,
     pub event_id: i64,
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub version: i64,
     #[sqlx(try_from = "String")]
     pub stage: StageText,
@@ -96,7 +100,7 @@ pub struct LossReport {
 pub struct Assessment {
     pub id: i64,
     pub event_id: i64,
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub version: i64,
     #[serde(with = "indicators::as_decimals")]
     #[schema(value_type = Object)]
@@ -120,7 +124,7 @@ pub struct Threshold {
 pub struct LevelChange {
     pub id: i64,
     pub event_id: i64,
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub level: Option<i64>,
     pub source: String,
     pub reason: Option<String>,

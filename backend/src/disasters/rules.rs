@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::indicators::{Figures, Indicator};
 use super::{EventStatus, Threshold};
+use crate::areas::AreaCode;
 use crate::error::FieldError;
 
 fn field(indicator: Indicator) -> String {
@@ -108,13 +109,12 @@ pub fn best_figures(reported: Option<&Figures>, verified: Option<&Figures>) -> F
 /// official figure of that level); otherwise the sum of its children's totals, where any have it.
 /// `parents` maps every area to its parent; areas are processed deepest first.
 pub fn aggregate(
-    parents: &BTreeMap<String, Option<String>>,
-    own: &HashMap<String, Figures>,
-) -> HashMap<String, Figures> {
-    let mut totals: HashMap<String, Figures> = HashMap::new();
-    // Longer codes are deeper (12 > 9 > 6 digits; within 6 digits county > city > province).
-    let mut order: Vec<&String> = parents.keys().collect();
-    order.sort_by_key(|code| (std::cmp::Reverse(depth(code)), (*code).clone()));
+    parents: &BTreeMap<AreaCode, Option<AreaCode>>,
+    own: &HashMap<AreaCode, Figures>,
+) -> HashMap<AreaCode, Figures> {
+    let mut totals: HashMap<AreaCode, Figures> = HashMap::new();
+    let mut order: Vec<&AreaCode> = parents.keys().collect();
+    order.sort_by_key(|code| (std::cmp::Reverse(code.level()), (*code).clone()));
     for code in order {
         let mut total = totals.remove(code).unwrap_or_default();
         if let Some(figures) = own.get(code) {
@@ -134,16 +134,6 @@ pub fn aggregate(
         totals.insert(code.clone(), total);
     }
     totals
-}
-
-fn depth(code: &str) -> usize {
-    match code.len() {
-        12 => 5,
-        9 => 4,
-        _ if code.ends_with("0000") => 1,
-        _ if code.ends_with("00") => 2,
-        _ => 3,
-    }
 }
 
 /// The response criteria of the national and provincial plans, computed from figures.
@@ -289,7 +279,8 @@ mod tests {
 
     #[test]
     fn aggregation_sums_children_unless_the_area_reported_itself() {
-        let parents: BTreeMap<String, Option<String>> = [
+        let code = |text: &str| AreaCode::parse(text).unwrap();
+        let parents: BTreeMap<AreaCode, Option<AreaCode>> = [
             ("360400", None),
             ("360425", Some("360400")),
             ("360428", Some("360400")),
@@ -298,23 +289,23 @@ mod tests {
             ("360425101001", Some("360425101")),
         ]
         .into_iter()
-        .map(|(c, p)| (c.to_owned(), p.map(str::to_owned)))
+        .map(|(c, p)| (code(c), p.map(code)))
         .collect();
-        let own: HashMap<String, Figures> = [
+        let own: HashMap<AreaCode, Figures> = [
             ("360425100", figures(&[(Affected, 100), (Dead, 1)])),
             ("360425101001", figures(&[(Affected, 40)])),
             ("360425101", figures(&[(Dead, 2)])),
             ("360428", figures(&[(Affected, 500)])),
         ]
         .into_iter()
-        .map(|(c, f)| (c.to_owned(), f))
+        .map(|(c, f)| (code(c), f))
         .collect();
         let totals = aggregate(&parents, &own);
         assert_eq!(totals["360425101"], figures(&[(Affected, 40), (Dead, 2)]), "village → township");
         assert_eq!(totals["360425"], figures(&[(Affected, 140), (Dead, 3)]));
         assert_eq!(totals["360400"], figures(&[(Affected, 640), (Dead, 3)]));
         let mut with_own = own.clone();
-        with_own.insert("360425".into(), figures(&[(Affected, 150)]));
+        with_own.insert(code("360425"), figures(&[(Affected, 150)]));
         assert_eq!(
             aggregate(&parents, &with_own)["360425"][&Affected],
             150,

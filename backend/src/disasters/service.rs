@@ -15,6 +15,7 @@ use super::rules::{self, Deadlines, Overdue};
 use super::store::{DisasterStore, Versions};
 use super::store::{FiguresError, NewReport};
 use super::{Event, EventStatus, Hazard, LossReport, Stage, Threshold};
+use crate::areas::AreaCode;
 use crate::areas::service::EventOverlay;
 use crate::areas::store::AreaStore;
 use crate::areas::{Area, Level, code};
@@ -24,21 +25,31 @@ use crate::error::{AppError, AppResult};
 use crate::idempotency::IdempotencyClaim;
 use crate::text_enum::enum_text;
 
+impl From<FiguresError> for AppError {
+    fn from(error: FiguresError) -> Self {
+        match error {
+            FiguresError::Locked(_) => AppError::conflict(error.to_string()),
+            FiguresError::KeyReused => AppError::invalid_field("Idempotency-Key", error.to_string()),
+            FiguresError::Db(e) => e.into(),
+        }
+    }
+}
+
 pub async fn event_or_404(store: &(impl DisasterStore + ?Sized), id: i64) -> AppResult<Event> {
     store.get_event(id).await?.ok_or_else(|| AppError::NotFound(format!("no event {id}")))
 }
 
 /// The latest row per area: rows come ordered by area and version, so the last one wins.
-pub(crate) fn latest_by_area<T: Clone>(rows: &[T], area: impl Fn(&T) -> &str) -> HashMap<String, T> {
-    rows.iter().map(|r| (area(r).to_owned(), r.clone())).collect()
+pub(crate) fn latest_by_area<T: Clone>(rows: &[T], area: impl Fn(&T) -> &AreaCode) -> HashMap<AreaCode, T> {
+    rows.iter().map(|r| (area(r).clone(), r.clone())).collect()
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AreaSummary {
-    pub code: String,
+    pub code: AreaCode,
     pub name: String,
-    pub level: String,
-    pub parent_code: Option<String>,
+    pub level: Level,
+    pub parent_code: Option<AreaCode>,
     /// Best figures: verified where present, else reported; aggregated bottom-up.
     #[serde(serialize_with = "as_decimals::plain::serialize")]
     #[schema(value_type = Object)]
@@ -67,7 +78,7 @@ pub struct EventSummary {
     pub overall_response_level: Option<i64>,
     pub areas: Vec<AreaSummary>,
     /// Affected counties late with a report.
-    pub overdue: Vec<String>,
+    pub overdue: Vec<AreaCode>,
 }
 
 pub(crate) fn thresholds_for(all: &[Threshold], level: &str) -> Vec<Threshold> {
@@ -78,8 +89,8 @@ pub(crate) fn thresholds_for(all: &[Threshold], level: &str) -> Vec<Threshold> {
 pub struct Summarized {
     pub areas: Vec<Area>,
     /// Each area's own best figures (not aggregated): what planning distributes to.
-    pub own_best: HashMap<String, Figures>,
-    pub summaries: HashMap<String, AreaSummary>,
+    pub own_best: HashMap<AreaCode, Figures>,
+    pub summaries: HashMap<AreaCode, AreaSummary>,
 }
 
 /// Computes the figures and levels of every area for an event (pure over the stored data).
@@ -94,13 +105,13 @@ pub async fn summarize<S: AreaStore + DisasterStore + ?Sized>(
     let assessments = store.assessments(event.id, Versions::LATEST).await?;
     let thresholds = store.thresholds().await?;
     let history = store.level_history(event.id).await?;
-    let accepted: Vec<String> = store.acceptances(event.id).await?.into_iter().map(|a| a.area_code).collect();
+    let accepted: Vec<AreaCode> = store.acceptances(event.id).await?.into_iter().map(|a| a.area_code).collect();
 
-    let reported_own: HashMap<String, Figures> =
+    let reported_own: HashMap<AreaCode, Figures> =
         latest_by_area(&reports, |r| &r.area_code).into_iter().map(|(k, r)| (k, r.indicators.0)).collect();
-    let verified_own: HashMap<String, Figures> =
+    let verified_own: HashMap<AreaCode, Figures> =
         latest_by_area(&assessments, |a| &a.area_code).into_iter().map(|(k, a)| (k, a.indicators.0)).collect();
-    let own_best: HashMap<String, Figures> = reported_own
+    let own_best: HashMap<AreaCode, Figures> = reported_own
         .keys()
         .chain(verified_own.keys())
         .map(|code| (code.clone(), rules::best_figures(reported_own.get(code), verified_own.get(code))))
@@ -131,7 +142,7 @@ pub async fn summarize<S: AreaStore + DisasterStore + ?Sized>(
             AreaSummary {
                 code: area.code.clone(),
                 name: area.name.clone(),
-                level: area.level.clone(),
+                level: area.level,
                 parent_code: area.parent_code.clone(),
                 reported: reported.get(&area.code).cloned().unwrap_or_default(),
                 verified: verified.get(&area.code).cloned().unwrap_or_default(),
@@ -172,7 +183,7 @@ pub async fn record_level_changes<S: AreaStore + DisasterStore + ?Sized>(
 ) -> AppResult<()> {
     let summaries = summarize(store, settings, event).await?.summaries;
     let history = store.level_history(event.id).await?;
-    let mut codes: Vec<&String> = summaries.keys().collect();
+    let mut codes: Vec<&AreaCode> = summaries.keys().collect();
     codes.sort();
     for code in codes {
         let summary = &summaries[code];
@@ -204,10 +215,10 @@ pub async fn build_summary<S: AreaStore + DisasterStore + ?Sized>(
     let Summarized { areas, summaries, .. } = summarize(store, settings, &event).await?;
     let overall = areas
         .iter()
-        .filter(|a| a.level == "city" || a.level == "province")
+        .filter(|a| a.level <= Level::City)
         .filter_map(|a| summaries.get(&a.code).and_then(|s| s.response_level))
         .min();
-    let mut overdue: Vec<String> = summaries
+    let mut overdue: Vec<AreaCode> = summaries
         .values()
         .filter(|s| s.overdue.is_some() && actor.user.can_reach(&s.code))
         .map(|s| s.code.clone())
@@ -215,7 +226,7 @@ pub async fn build_summary<S: AreaStore + DisasterStore + ?Sized>(
     overdue.sort();
     let mut rows: Vec<AreaSummary> = areas
         .iter()
-        .filter(|a| a.level == level && actor.user.can_reach(&a.code))
+        .filter(|a| a.level.as_str() == level && actor.user.can_reach(&a.code))
         .filter_map(|a| summaries.get(&a.code).cloned())
         .collect();
     rows.sort_by(|a, b| a.code.cmp(&b.code));
@@ -228,7 +239,7 @@ pub async fn map_properties<S: AreaStore + DisasterStore + ?Sized>(
     store: &S,
     settings: &Settings,
     event_id: i64,
-) -> AppResult<HashMap<String, Value>> {
+) -> AppResult<HashMap<AreaCode, Value>> {
     #[derive(Serialize)]
     struct MapProperties<'a> {
         #[serde(serialize_with = "as_decimals::plain::serialize")]
@@ -274,7 +285,7 @@ pub struct EventMapOverlay<S: ?Sized> {
 
 #[async_trait::async_trait]
 impl<S: AreaStore + DisasterStore + Send + Sync + ?Sized> EventOverlay for EventMapOverlay<S> {
-    async fn properties(&self, event_id: i64) -> AppResult<HashMap<String, Value>> {
+    async fn properties(&self, event_id: i64) -> AppResult<HashMap<AreaCode, Value>> {
         map_properties(&*self.store, &self.settings, event_id).await
     }
 }
@@ -284,7 +295,7 @@ impl<S: AreaStore + DisasterStore + Send + Sync + ?Sized> EventOverlay for Event
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportInput {
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub stage: Stage,
     /// Any subset of the indicators (snake_case); missing = not reported.
     #[schema(value_type = Object)]
@@ -300,7 +311,7 @@ pub async fn reportable_area(store: &(impl AreaStore + ?Sized), actor: &Actor, a
         .get_area(area_code)
         .await?
         .ok_or_else(|| AppError::invalid_field("area_code", format!("unknown area {area_code}")))?;
-    if !matches!(Level::parse(&area.level), Some(Level::County | Level::Township | Level::Village)) {
+    if area.level < Level::County {
         return Err(AppError::invalid_field("area_code", "figures are reported for counties, townships and villages"));
     }
     actor.require_area(area_code)?;

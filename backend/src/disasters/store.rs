@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 
 use super::{Assessment, Event, Figures, Indicator, LevelChange, LossReport, Threshold};
+use crate::areas::AreaCode;
 use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
 use crate::db::for_both_backends;
@@ -20,13 +21,13 @@ pub struct EventFields {
     pub onset_at: DateTime<Utc>,
     pub status: String,
     pub description: Option<String>,
-    pub affected_areas: Vec<String>,
+    pub affected_areas: Vec<AreaCode>,
 }
 
 #[derive(Debug, Clone)]
 pub struct NewReport {
     pub event_id: i64,
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub stage: String,
     pub indicators: Figures,
     pub description: Option<String>,
@@ -36,7 +37,7 @@ pub struct NewReport {
 #[derive(Debug, Clone)]
 pub struct NewAssessment {
     pub event_id: i64,
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub indicators: Figures,
     pub reasons: BTreeMap<Indicator, String>,
     pub report_id: Option<i64>,
@@ -86,7 +87,7 @@ pub enum FiguresError {
 
 #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Acceptance {
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub accepted_by: String,
     pub accepted_at: DateTime<Utc>,
 }

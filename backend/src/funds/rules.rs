@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{AidType, ResponseScope, SourceLevel};
+use crate::areas::AreaCode;
 use crate::areas::code;
 use crate::disasters::{Figures, Indicator};
 use crate::money::Fen;
@@ -242,7 +243,7 @@ pub struct LevelShare {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AreaFunds {
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub basis: Vec<BasisLine>,
     #[schema(value_type = i64)]
     pub entitled_fen: Fen,
@@ -377,7 +378,7 @@ pub fn housing_aid(standards: &Standards, rebuild: bool, households: i64, rooms:
 /// The money left for household grants in `area`: what disbursed funds plans gave the areas that
 /// overlap it (within it, or containing it), less what the live grant lists of overlapping areas
 /// already hold. `disbursed` and `held` are (area code, fen).
-pub fn grant_budget(area: &str, disbursed: &[(String, Fen)], held: &[(String, Fen)]) -> Fen {
+pub fn grant_budget(area: &str, disbursed: &[(AreaCode, Fen)], held: &[(AreaCode, Fen)]) -> Fen {
     let overlaps = |other: &str| code::within(area, other) || code::within(other, area);
     let money: Fen = disbursed.iter().filter(|(a, _)| overlaps(a)).map(|(_, fen)| fen).sum();
     let taken: Fen = held.iter().filter(|(a, _)| overlaps(a)).map(|(_, fen)| fen).sum();
@@ -416,7 +417,7 @@ pub fn plan_funds(
     standards: &Standards,
     aid: AidType,
     scope: ResponseScope,
-    areas: &[(String, Figures)],
+    areas: &[(AreaCode, Figures)],
     available: &BTreeMap<SourceLevel, Fen>,
 ) -> FundsPlan {
     let split = standards.split(scope);
@@ -569,9 +570,9 @@ mod tests {
     fn a_short_level_is_scaled_in_proportion_and_shown() {
         let s = Standards::default();
         let areas = vec![
-            ("360402".to_owned(), figures(&[(Indicator::NeedingEmergencyAid, 1000)])),
-            ("360403".to_owned(), figures(&[(Indicator::NeedingEmergencyAid, 3000)])),
-            ("360404".to_owned(), figures(&[(Indicator::Affected, 3000)])),
+            ("360402".into(), figures(&[(Indicator::NeedingEmergencyAid, 1000)])),
+            ("360403".into(), figures(&[(Indicator::NeedingEmergencyAid, 3000)])),
+            ("360404".into(), figures(&[(Indicator::Affected, 3000)])),
         ];
         // 4,000 people × ¥300 = ¥1,200,000: province 50% = ¥600,000 but only ¥300,000 in its pools.
         let available = [
@@ -608,7 +609,7 @@ mod tests {
 
     #[test]
     fn grant_budgets_count_overlapping_areas_only() {
-        let fen = |pairs: &[(&str, i64)]| pairs.iter().map(|(a, f)| (a.to_string(), Fen(*f))).collect::<Vec<_>>();
+        let fen = |pairs: &[(&str, i64)]| pairs.iter().map(|(a, f)| (AreaCode::from(*a), Fen(*f))).collect::<Vec<_>>();
         let disbursed = fen(&[("360425100", 500), ("360425101", 300), ("360428", 1000)]);
         let held = fen(&[("360425100", 200), ("360428100", 50)]);
         assert_eq!(grant_budget("360425", &disbursed, &held), Fen(800 - 200), "a county counts its townships");
@@ -619,7 +620,7 @@ mod tests {
 
     #[test]
     fn a_level_without_pools_pays_nothing_and_says_so() {
-        let areas = vec![("360402".to_owned(), figures(&[(Indicator::NeedingTransitionalAid, 10)]))];
+        let areas = vec![("360402".into(), figures(&[(Indicator::NeedingTransitionalAid, 10)]))];
         let plan =
             plan_funds(&Standards::default(), AidType::Transitional, ResponseScope::Local, &areas, &BTreeMap::new());
         assert_eq!(plan.allocated_fen, Fen(0));

@@ -1,114 +1,205 @@
-//! Read-only tokens of the receiving departments (education bureau, 临时救助, 住房救助 …) for the
-//! hand-off API. An admin issues a token for one department, the hand-off programmes it receives
-//! and an area; the secret is shown once and stored only as its SHA-256, like a login token.
-//! A request bearing it may read those hand-offs within that area (JSON, CSV or XLSX) and nothing
-//! else: every other endpoint answers 403, and a revoked or expired token 401. Every read is
-//! audited and stamps the token's last use.
-//!
-//! Names and ID numbers: a department enrols the household in its own programme, which needs the
-//! head's full name and ID number (the enrolment is keyed on it), so these hand-offs carry both in
-//! full. The staff download (`/api/v1/exports/handoff`) keeps ID numbers masked.
+//! Hand-offs to the other social-assistance programmes: per programme, the households an event
+//! left in need of it (children to the education bureau, collapsed houses to housing aid, …),
+//! as a table for staff (masked) or for the receiving department (in full, to enrol them).
 
-use axum::Json;
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::json;
-use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
+use std::collections::HashMap;
 
-use super::http::{Identify, handoff_audit, handoff_table};
-use crate::areas::code;
-use crate::audit::AuditEntry;
-use crate::auth::departments::{Department, HandoffProgramme};
-use crate::disasters::service::event_or_404;
+use serde_json::{Value, json};
+
+use super::disclosure::{self, Public};
+use super::store::GrantStore;
+use crate::auth::departments::HandoffProgramme;
 use crate::error::{AppError, AppResult};
-use crate::export::Format;
+use crate::export::{Cell, Table};
 use crate::households::pii::Pii;
-use crate::state::AppState;
+use crate::households::store::HouseholdStore;
+use crate::households::{AgeGroup, DamageRecord, HouseDamage, HouseholdRow, HouseholdType, Programme, sees_names};
 
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(department_handoff))
+/// The stores a hand-off reads.
+pub trait Referring: Public + GrantStore + HouseholdStore {}
+impl<T: Public + GrantStore + HouseholdStore + ?Sized> Referring for T {}
+
+/// What the audit record of a hand-off read says.
+pub fn audit_record(table: &Table, programme: HandoffProgramme, event_id: i64, area: &str, format: &str) -> Value {
+    json!({"programme": programme.file(), "event_id": event_id, "area": area, "rows": table.rows.len(), "format": format})
 }
 
-// ---- reading with a department token ---------------------------------------------------------
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum DepartmentFormat {
-    #[default]
-    Json,
-    Csv,
-    Xlsx,
+/// How a hand-off identifies its households, by reader.
+pub enum Identify<'a> {
+    /// Staff: full names for the managers and admins of the area, masked otherwise; ID numbers masked.
+    Staff(&'a crate::auth::User),
+    /// The receiving department enrols the household, so it reads the full name and ID number.
+    Department(&'a Pii),
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct DepartmentQuery {
-    /// One of the token's programmes.
-    #[param(value_type = String)]
-    pub programme: HandoffProgramme,
-    pub event_id: i64,
-    /// Within the token's area (default: all of it).
-    pub area_code: Option<String>,
-    /// json (default), csv or xlsx
-    #[serde(default)]
-    #[param(value_type = Option<String>)]
-    pub format: DepartmentFormat,
-}
-
-/// A hand-off for the receiving department (bearer: its department token, not a login): one of
-/// its programmes, for an event, within its area, as JSON (`columns` and `rows`), CSV or XLSX,
-/// with the head's full name and ID number to enrol the household. Every read is audited.
-#[utoipa::path(get, path = "/api/v1/department/handoffs", tag = "households", security(("department_token" = [])), params(DepartmentQuery),
-    responses((status = 200, description = "JSON, CSV or XLSX"), (status = 401, description = "no, revoked or expired department token"),
-              (status = 403, description = "a programme or area outside the token"), (status = 404)))]
-async fn department_handoff(
-    State(state): State<AppState>,
-    department: Department,
-    Query(query): Query<DepartmentQuery>,
-) -> AppResult<Response> {
-    let token = &department.token;
-    if !token.programmes.0.contains(&query.programme) {
-        return Err(AppError::Forbidden(format!(
-            "this token does not receive the {} hand-off",
-            query.programme.file()
-        )));
+impl Identify<'_> {
+    fn name_and_id(&self, h: &HouseholdRow) -> AppResult<(Cell, Cell)> {
+        Ok(match self {
+            Self::Staff(user) => {
+                let name = if sees_names(user, &h.area_code) { h.head_name.as_str() } else { h.name_masked.as_str() };
+                (name.into(), h.id_masked.as_str().into())
+            }
+            Self::Department(pii) => {
+                let id_number = pii.decrypt(&h.id_encrypted).map_err(|e| AppError::Internal(e.into()))?;
+                (h.head_name.as_str().into(), id_number.into())
+            }
+        })
     }
-    let area = query.area_code.clone().unwrap_or_else(|| token.area_code.clone());
-    if !code::within(&token.area_code, &area) {
-        return Err(AppError::Forbidden(format!("area {area} is outside this token's area {}", token.area_code)));
-    }
-    let event = event_or_404(&*state.store, query.event_id).await?;
-    let pattern = code::subtree_pattern(&area);
-    let pii = Pii::from_settings(&state.settings);
-    let table = handoff_table(&state, event.id, &pattern, query.programme, Identify::Department(&pii)).await?;
-    let format = match query.format {
-        DepartmentFormat::Json => "json",
-        DepartmentFormat::Csv => "csv",
-        DepartmentFormat::Xlsx => "xlsx",
+}
+
+/// The hand-off table of a programme for an event within an area subtree (`LIKE` pattern).
+pub async fn table<S: Referring + ?Sized>(
+    store: &S,
+    event_id: i64,
+    area: &str,
+    programme: HandoffProgramme,
+    identify: Identify<'_>,
+) -> AppResult<Table> {
+    let damage: HashMap<i64, DamageRecord> =
+        store.damage_records(event_id, Some(area)).await?.into_iter().map(|d| (d.household_id, d)).collect();
+    let households = store.damaged_households(event_id, area).await?;
+    let names = disclosure::area_names(store).await?;
+    let paid = store.paid_by_household(event_id).await?;
+    let today = crate::clock::today();
+    let who: HashMap<i64, (Cell, Cell)> =
+        households.iter().map(|h| Ok((h.id, identify.name_and_id(h)?))).collect::<AppResult<_>>()?;
+    let name_and_id = |h: &HouseholdRow| who[&h.id].clone();
+    let area_name = |h: &HouseholdRow| names.get(&h.area_code).cloned().unwrap_or_default();
+    let (title, headers, rows): (&str, Vec<&'static str>, Vec<Vec<Cell>>) = match programme {
+        HandoffProgramme::Education => {
+            let rows = households
+                .iter()
+                .filter(|h| {
+                    let facts = h.facts(today);
+                    (h.kind() == HouseholdType::Dibao || facts.programmes.contains(&Programme::Dibao))
+                        && damage.get(&h.id).is_some_and(|d| d.facts().affected())
+                })
+                .filter_map(|h| {
+                    let pupils = h.member_list.0.iter().filter(|m| m.age_group == AgeGroup::SchoolAge).count() as i64;
+                    (pupils > 0).then(|| {
+                        let relations: Vec<&str> = h
+                            .member_list
+                            .0
+                            .iter()
+                            .filter(|m| m.age_group == AgeGroup::SchoolAge)
+                            .map(|m| m.relation.as_str())
+                            .collect();
+                        let (name, id_number) = name_and_id(h);
+                        vec![
+                            h.id.into(),
+                            name,
+                            id_number,
+                            area_name(h).into(),
+                            h.area_code.as_str().into(),
+                            h.address.as_str().into(),
+                            pupils.into(),
+                            relations.join("、").into(),
+                        ]
+                    })
+                })
+                .collect();
+            (
+                "教育救助转介",
+                vec!["户编号", "户主姓名", "身份证号", "所在地", "区划代码", "家庭住址", "在学年龄人数", "与户主关系"],
+                rows,
+            )
+        }
+        HandoffProgramme::TemporaryAssistance => {
+            let rows = households
+                .iter()
+                .filter_map(|h| {
+                    let d = damage.get(&h.id)?.facts();
+                    let hardship = d.house_lost() || d.crop_total_loss || d.dead + d.missing > 0;
+                    hardship.then(|| {
+                        let mut why = Vec::new();
+                        if d.house_lost() {
+                            why.push(format!("房屋{}", d.house.label_zh()));
+                        }
+                        if d.crop_total_loss {
+                            why.push("农作物绝收".to_owned());
+                        }
+                        if d.dead + d.missing > 0 {
+                            why.push(format!("死亡{}人、失踪{}人", d.dead, d.missing));
+                        }
+                        let facts = h.facts(today);
+                        let covered = facts.programmes.contains(&Programme::Dibao)
+                            || facts.programmes.contains(&Programme::Tekun);
+                        let paid = paid.get(&h.id).copied().unwrap_or(0);
+                        let (name, id_number) = name_and_id(h);
+                        vec![
+                            h.id.into(),
+                            name,
+                            id_number,
+                            area_name(h).into(),
+                            h.area_code.as_str().into(),
+                            h.members.into(),
+                            h.kind().label_zh().into(),
+                            why.join("；").into(),
+                            format!("{}.{:02}", paid / 100, paid % 100).into(),
+                            (if covered { "是" } else { "否" }).into(),
+                        ]
+                    })
+                })
+                .collect();
+            (
+                "临时救助转介",
+                vec![
+                    "户编号",
+                    "户主姓名",
+                    "身份证号",
+                    "所在地",
+                    "区划代码",
+                    "家庭人口",
+                    "家庭类型",
+                    "困难情形",
+                    "已发救灾资金(元)",
+                    "已纳入低保/特困",
+                ],
+                rows,
+            )
+        }
+        HandoffProgramme::Housing => {
+            let rows = households
+                .iter()
+                .filter_map(|h| {
+                    let d = damage.get(&h.id)?;
+                    (d.house_damage.0 == HouseDamage::Collapsed).then(|| {
+                        let exclusions: Vec<&str> = d.exclusions.0.iter().map(|e| e.label_zh()).collect();
+                        let (name, id_number) = name_and_id(h);
+                        vec![
+                            h.id.into(),
+                            name,
+                            id_number,
+                            area_name(h).into(),
+                            h.area_code.as_str().into(),
+                            h.address.as_str().into(),
+                            h.members.into(),
+                            d.damaged_rooms.into(),
+                            h.kind().label_zh().into(),
+                            (if d.has_other_home { "是" } else { "否" }).into(),
+                            exclusions.join("；").into(),
+                        ]
+                    })
+                })
+                .collect();
+            (
+                "住房救助转介",
+                vec![
+                    "户编号",
+                    "户主姓名",
+                    "身份证号",
+                    "所在地",
+                    "区划代码",
+                    "家庭住址",
+                    "家庭人口",
+                    "倒塌间数",
+                    "家庭类型",
+                    "另有住房",
+                    "重建补助排除情形",
+                ],
+                rows,
+            )
+        }
     };
-    let mut after = handoff_audit(&table, query.programme, event.id, &pattern, format);
-    after["token_id"] = json!(token.id);
-    after["department"] = json!(token.department);
-    let audit = AuditEntry {
-        actor_id: None,
-        actor_name: format!("handoff-token:{}", token.id),
-        action: "export.handoff".into(),
-        entity_type: "export".into(),
-        entity_id: query.programme.file().into(),
-        before: None,
-        after: Some(after),
-        request_id: department.request_id.clone(),
-    };
-    state.store.record_handoff_read(token.id, &audit).await?;
-    match query.format {
-        DepartmentFormat::Json => Ok(Json(json!({
-            "department": token.department, "programme": query.programme, "event_id": event.id, "area_code": area,
-            "title": table.title, "columns": table.headers, "rows": table.json_rows(),
-        }))
-        .into_response()),
-        DepartmentFormat::Csv => table.into_response(Format::Csv),
-        DepartmentFormat::Xlsx => table.into_response(Format::Xlsx),
-    }
+    Ok(Table { name: format!("handoff-{}-event-{event_id}", programme.file()), title: title.into(), headers, rows })
 }

@@ -3,16 +3,20 @@
 //! programmes (staff exports and the departments' own endpoint). Households and their damage
 //! records live in `households`, below this domain.
 
+pub mod department_http;
+pub mod disclosure;
 pub mod handoff;
 pub mod http;
 pub mod limiter;
 pub mod service;
 pub mod store;
+pub mod workflow;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::areas::AreaCode;
 use crate::funds::AidType;
 use crate::money::Fen;
 
@@ -39,7 +43,7 @@ pub struct GrantListRow {
     pub event_id: i64,
     #[sqlx(try_from = "String")]
     pub aid_type: AidTypeText,
-    pub area_code: String,
+    pub area_code: AreaCode,
     #[sqlx(try_from = "String")]
     pub status: ListStatusText,
     pub author_id: i64,
@@ -81,7 +85,7 @@ pub struct GrantRow {
     pub head_name: String,
     pub name_masked: String,
     pub id_masked: String,
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub members: i64,
 }
 

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::ListStatus;
 use super::store::{GrantStore, NewGrant, NewGrantList};
+use crate::areas::AreaCode;
 use crate::areas::code;
 use crate::areas::store::AreaStore;
 use crate::auth::Actor;
@@ -33,7 +34,7 @@ pub struct GrantListInput {
     pub event_id: i64,
     pub aid_type: AidType,
     /// The area the list covers (default: the caller's scope).
-    pub area_code: Option<String>,
+    pub area_code: Option<AreaCode>,
     /// Exactly these households (each must be eligible: 422 names the rule otherwise); default:
     /// every eligible household of the area not yet granted this aid for the event.
     pub household_ids: Option<Vec<i64>>,
@@ -159,7 +160,7 @@ async fn disbursed_budget<S: Drafting + ?Sized>(
 ) -> AppResult<Option<Fen>> {
     let aid_text = enum_text(aid);
     let plans = store.list_plans(Some(event_id), Some("completed")).await?;
-    let disbursed: Vec<(String, Fen)> = plans
+    let disbursed: Vec<(AreaCode, Fen)> = plans
         .iter()
         .filter(|p| p.aid_type == aid_text)
         .filter_map(|p| p.result.0.funds.as_ref())
@@ -168,7 +169,7 @@ async fn disbursed_budget<S: Drafting + ?Sized>(
     if disbursed.is_empty() {
         return Ok(None);
     }
-    let held: Vec<(String, Fen)> = store
+    let held: Vec<(AreaCode, Fen)> = store
         .list_grant_lists(Some(event_id))
         .await?
         .into_iter()

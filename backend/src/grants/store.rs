@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::{GrantListRow, GrantRow, ListStatus, Objection};
+use crate::areas::AreaCode;
 use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
 use crate::db::{Backend, for_both_backends};
@@ -18,7 +19,7 @@ use macro_rules_attribute::apply;
 pub struct NewGrantList {
     pub event_id: i64,
     pub aid_type: String,
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub author_id: i64,
     pub author_name: String,
 }

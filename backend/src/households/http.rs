@@ -1,6 +1,5 @@
 //! The household registry, bulk import and per-event damage records.
 
-use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use axum::Json;
@@ -13,19 +12,19 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::damage::{self, DamageSummary};
 use super::idnumber::IdNumber;
-use super::import::{Checker, FileKind, HouseholdInput, NewHousehold};
+use super::import::FileKind;
 use super::pii::Pii;
 use super::progress::{ProgressView, valid_progress_id};
+use super::registry::{self, HouseholdInputJson};
 use super::sees_names;
-use super::service::{ImportFailure, ImportJob, ImportMode, ImportReport, area_levels, import_file};
-use super::store::{CellCount, HouseholdFilter, NewDamage};
-use super::{
-    DamageInput, DamageRecord, Enrolment, HouseDamage, Household, HouseholdRow, HouseholdType, Member, idnumber, rules,
-};
+use super::service::{ImportFailure, ImportJob, ImportMode, ImportReport, import_file};
+use super::store::{CellCount, HouseholdFilter};
+use super::{DamageInput, DamageRecord, Household, HouseholdType};
+use crate::areas::AreaCode;
 use crate::areas::code;
 use crate::auth::{Actor, Role};
-use crate::disasters::Indicator;
 use crate::disasters::service::event_or_404;
 use crate::error::{AppError, AppResult, FieldError, error_response};
 use crate::extract::parse_body;
@@ -46,19 +45,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
 const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Reporter, Role::Assessor, Role::Reviewer, Role::Auditor];
 const REGISTRARS: &[Role] = &[Role::Admin, Role::Manager, Role::Reporter];
 
-/// Area code → level, for the field checks.
-pub(crate) async fn household_or_404(state: &AppState, actor: &Actor, id: i64) -> AppResult<HouseholdRow> {
-    let row = state.store.get_household(id).await?.ok_or_else(|| AppError::NotFound(format!("no household {id}")))?;
-    actor.require_area(&row.area_code)?;
-    Ok(row)
-}
-
 // ---- registry --------------------------------------------------------------------------------
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct HouseholdQuery {
     /// Households in this area's subtree.
-    pub area_code: Option<String>,
+    pub area_code: Option<AreaCode>,
     pub household_type: Option<HouseholdType>,
     /// Part of the head's name: of the full name for readers who see names, of the masked name (张*明) for others.
     pub q: Option<String>,
@@ -119,33 +111,6 @@ async fn list_households(
     Ok(Json(HouseholdPage { households, total, next_before_id }))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct HouseholdInputJson {
-    pub head_name: Option<String>,
-    /// 18 characters with a valid GB 11643 check digit. Stored only as hash, mask and ciphertext.
-    pub head_id_number: Option<String>,
-    pub members: Option<i64>,
-    pub member_list: Option<Vec<Member>>,
-    pub address: Option<String>,
-    /// A township or village in the caller's scope.
-    pub area_code: Option<String>,
-    pub lon: Option<f64>,
-    pub lat: Option<f64>,
-    pub household_type: Option<HouseholdType>,
-    pub programmes: Option<Vec<Enrolment>>,
-    /// 一卡通 account (digits); an empty string removes it.
-    pub bank_account: Option<String>,
-}
-
-fn checker<'a>(
-    state: &AppState,
-    areas: &'a HashMap<String, String>,
-    reach: &'a (dyn Fn(&str) -> bool + Sync),
-) -> Checker<'a> {
-    Checker { areas, can_reach: reach, resolution: state.settings.coverage_resolution(), today: crate::clock::today() }
-}
-
 /// Registers one household (managers and reporters, in their scope).
 #[utoipa::path(post, path = "/api/v1/households", tag = "households", security(("bearer" = [])), request_body = HouseholdInputJson,
     responses((status = 201, body = Household), (status = 403), (status = 409, description = "the ID number is already registered"), (status = 422)))]
@@ -156,54 +121,7 @@ async fn create_household(
 ) -> AppResult<(StatusCode, Json<Household>)> {
     actor.require_role(REGISTRARS)?;
     let input: HouseholdInputJson = parse_body(body)?;
-    let areas = area_levels(&*state.store).await?;
-    let user = actor.user.clone();
-    let reach = move |code: &str| user.can_reach(code);
-    let checker = checker(&state, &areas, &reach);
-    let mut problems = Vec::new();
-    let head_name = checker.name(input.head_name.as_deref().unwrap_or(""), &mut problems);
-    let id_number = checker.id_number(input.head_id_number.as_deref().unwrap_or(""), &mut problems);
-    let members = input.members.unwrap_or(0);
-    checker.members(members, &mut problems);
-    let member_list = input.member_list.unwrap_or_default();
-    checker.member_list(&member_list, members, &mut problems);
-    let address = checker.address(input.address.as_deref().unwrap_or(""), &mut problems);
-    let area_code = checker.area(input.area_code.as_deref().unwrap_or(""), &mut problems);
-    let cell = checker.location(input.lon, input.lat, &mut problems);
-    let programmes = input.programmes.unwrap_or_default();
-    checker.programmes(&programmes, &mut problems);
-    let bank_account = checker.bank_account(input.bank_account.as_deref(), &mut problems);
-    let Some(id_number) = id_number.filter(|_| problems.is_empty()) else {
-        return Err(AppError::invalid("invalid household", problems));
-    };
-    let household = HouseholdInput {
-        head_name,
-        id_number,
-        members,
-        member_list,
-        address,
-        area_code: area_code.clone(),
-        lon: input.lon,
-        lat: input.lat,
-        cell,
-        household_type: input.household_type.unwrap_or(HouseholdType::General),
-        programmes,
-        bank_account,
-    };
-    let sealed = household.seal(&Pii::from_settings(&state.settings));
-    let audit = actor
-        .audit("household.create", "household", "")
-        .with_after(json!({"area_code": area_code, "id_number": sealed.id_masked}));
-    if !state.store.insert_household(&sealed, &audit).await? {
-        return Err(AppError::conflict("a household with this ID number is already registered"));
-    }
-    let filter = HouseholdFilter { id_hash: Some(sealed.id_hash.clone()), limit: 1, ..Default::default() };
-    let row = state
-        .store
-        .list_households(&filter)
-        .await?
-        .pop()
-        .ok_or_else(|| AppError::NotFound("household vanished".into()))?;
+    let row = registry::register(&*state.store, &state.settings, &actor, input).await?;
     Ok((StatusCode::CREATED, Json(Household::view(&row, sees_names(&actor.user, &row.area_code)))))
 }
 
@@ -211,29 +129,8 @@ async fn create_household(
     responses((status = 200, body = Household), (status = 403), (status = 404)))]
 async fn get_household(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Household>> {
     actor.require_role(READERS)?;
-    let row = household_or_404(&state, &actor, id).await?;
+    let row = registry::household_or_404(&*state.store, &actor, id).await?;
     Ok(Json(Household::view(&row, sees_names(&actor.user, &row.area_code))))
-}
-
-fn sealed_from_row(row: &HouseholdRow) -> NewHousehold {
-    NewHousehold {
-        head_name: row.head_name.clone(),
-        name_masked: row.name_masked.clone(),
-        id_hash: row.id_hash.clone(),
-        id_masked: row.id_masked.clone(),
-        id_encrypted: row.id_encrypted.clone(),
-        members: row.members,
-        member_list: row.member_list.0.clone(),
-        address: row.address.clone(),
-        area_code: row.area_code.clone(),
-        lon: row.lon,
-        lat: row.lat,
-        cell: row.cell,
-        household_type: enum_text(row.kind()),
-        programmes: row.programmes.0.clone(),
-        bank_masked: row.bank_masked.clone(),
-        bank_encrypted: row.bank_encrypted.clone(),
-    }
 }
 
 /// Edits a household (managers and reporters of its area); only the fields given change.
@@ -247,80 +144,16 @@ async fn update_household(
     Json(body): Json<Value>,
 ) -> AppResult<Json<Household>> {
     actor.require_role(REGISTRARS)?;
-    let current = household_or_404(&state, &actor, id).await?;
+    registry::household_or_404(&*state.store, &actor, id).await?;
     let input: HouseholdInputJson = parse_body(body)?;
-    let areas = area_levels(&*state.store).await?;
-    let user = actor.user.clone();
-    let reach = move |code: &str| user.can_reach(code);
-    let checker = checker(&state, &areas, &reach);
-    let pii = Pii::from_settings(&state.settings);
-    let mut next = sealed_from_row(&current);
-    let mut problems = Vec::new();
-    if let Some(name) = &input.head_name {
-        next.head_name = checker.name(name, &mut problems);
-        next.name_masked = idnumber::mask_name(&next.head_name);
-    }
-    if let Some(text) = &input.head_id_number
-        && let Some(id_number) = checker.id_number(text, &mut problems).filter(|_| problems.is_empty())
-    {
-        next.id_hash = pii.id_hash(id_number.as_str());
-        next.id_masked = id_number.masked();
-        next.id_encrypted = pii.encrypt(id_number.as_str());
-    }
-    if let Some(members) = input.members {
-        checker.members(members, &mut problems);
-        next.members = members;
-    }
-    if let Some(list) = input.member_list {
-        next.member_list = list;
-    }
-    checker.member_list(&next.member_list, next.members, &mut problems);
-    if let Some(address) = &input.address {
-        next.address = checker.address(address, &mut problems);
-    }
-    if let Some(area) = &input.area_code {
-        next.area_code = checker.area(area, &mut problems);
-    }
-    if input.lon.is_some() || input.lat.is_some() {
-        next.cell = checker.location(input.lon, input.lat, &mut problems);
-        (next.lon, next.lat) = (input.lon, input.lat);
-    }
-    if let Some(kind) = input.household_type {
-        next.household_type = enum_text(kind);
-    }
-    if let Some(programmes) = input.programmes {
-        checker.programmes(&programmes, &mut problems);
-        next.programmes = programmes;
-    }
-    if let Some(text) = &input.bank_account {
-        let account = checker.bank_account(Some(text), &mut problems);
-        next.bank_masked = account.as_deref().map(idnumber::mask_account);
-        next.bank_encrypted = account.as_deref().map(|a| pii.encrypt(a));
-    }
-    if !problems.is_empty() {
-        return Err(AppError::invalid("invalid household", problems));
-    }
-    let audit = actor
-        .audit("household.update", "household", id.to_string())
-        .with_before(
-            json!({"area_code": current.area_code, "members": current.members, "household_type": current.household_type,
-            "id_number": current.id_masked, "address": current.address}),
-        )
-        .with_after(
-            json!({"area_code": next.area_code, "members": next.members, "household_type": next.household_type,
-            "id_number": next.id_masked, "address": next.address}),
-        );
-    if !state.store.update_household(id, &next, &audit).await? {
-        return Err(AppError::conflict("another household is registered with this ID number"));
-    }
-    let row = household_or_404(&state, &actor, id).await?;
+    let row = registry::update(&*state.store, &state.settings, &actor, id, input).await?;
     Ok(Json(Household::view(&row, sees_names(&actor.user, &row.area_code))))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct CellQuery {
     /// Households in this area's subtree (default: the caller's scope).
-    pub area_code: Option<String>,
+    pub area_code: Option<AreaCode>,
     /// Count the households with a damage record in this event as affected.
     pub event_id: Option<i64>,
 }
@@ -523,7 +356,7 @@ fn unsupported() -> Response {
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct DamageQuery {
-    pub area_code: Option<String>,
+    pub area_code: Option<AreaCode>,
 }
 
 /// The event's household damage records in the caller's scope.
@@ -554,125 +387,16 @@ async fn record_damage(
     Json(body): Json<Value>,
 ) -> AppResult<(StatusCode, Json<DamageRecord>)> {
     actor.require_role(&[Role::Reporter, Role::Assessor, Role::Manager])?;
-    let event = event_or_404(&*state.store, id).await?;
+    event_or_404(&*state.store, id).await?;
     let input: DamageInput = parse_body(body)?;
-    let household = match state.store.get_household(input.household_id).await? {
-        Some(h) => h,
-        None => return Err(AppError::invalid_field("household_id", format!("no household {}", input.household_id))),
-    };
-    actor.require_area(&household.area_code)?;
-    if event.status.0 == crate::disasters::EventStatus::Closed {
-        return Err(AppError::conflict("the event is closed"));
-    }
-    let problems = rules::check_damage(&input, household.members);
-    let mut exclusions = input.exclusions.clone();
-    exclusions.sort();
-    exclusions.dedup();
-    if !problems.is_empty() {
-        return Err(AppError::invalid("invalid damage record", problems));
-    }
-    let existed = state
-        .store
-        .damage_records(id, Some(&household.area_code))
-        .await?
-        .into_iter()
-        .find(|r| r.household_id == household.id);
-    let damage = NewDamage {
-        event_id: id,
-        household_id: household.id,
-        house_damage: enum_text(input.house_damage),
-        damaged_rooms: input.damaged_rooms,
-        transitional_persons: input.transitional_persons,
-        crop_total_loss: input.crop_total_loss,
-        dead: input.dead,
-        missing: input.missing,
-        has_other_home: input.has_other_home,
-        exclusions,
-    };
-    let mut audit = actor.audit("household_damage.record", "household_damage", "").with_after(json!({
-        "event_id": id, "household_id": household.id, "house_damage": damage.house_damage, "damaged_rooms": damage.damaged_rooms,
-        "transitional_persons": damage.transitional_persons, "crop_total_loss": damage.crop_total_loss, "dead": damage.dead,
-        "missing": damage.missing, "has_other_home": damage.has_other_home, "exclusions": damage.exclusions,
-    }));
-    if let Some(before) = &existed {
-        audit = audit.with_before(before);
-    }
-    let record_id = state.store.upsert_damage(&damage, &audit).await?;
-    let stored =
-        state.store.damage_records(id, Some(&household.area_code)).await?.into_iter().find(|r| r.id == record_id);
-    let stored = stored.ok_or_else(|| AppError::NotFound("damage record vanished".into()))?;
-    Ok((if existed.is_some() { StatusCode::OK } else { StatusCode::CREATED }, Json(stored)))
+    let (stored, replaced) = damage::record(&*state.store, &actor, id, input).await?;
+    Ok((if replaced { StatusCode::OK } else { StatusCode::CREATED }, Json(stored)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct DamageSummaryQuery {
     /// township (default), county or city
     pub level: Option<String>,
-}
-
-/// One figure compared: the area's best reported figure against the household records.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Discrepancy {
-    pub indicator: Indicator,
-    /// The best figure (verified over reported); None when the area reported none.
-    pub reported: Option<i64>,
-    pub from_households: i64,
-    pub difference: i64,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct DamageRollup {
-    pub code: String,
-    pub name: String,
-    pub level: String,
-    /// Households with a damage record.
-    pub households: i64,
-    #[schema(value_type = Object)]
-    pub from_households: BTreeMap<Indicator, i64>,
-    #[schema(value_type = Object)]
-    pub reported: BTreeMap<Indicator, i64>,
-    pub crop_total_loss_households: i64,
-    /// The indicators where the two disagree.
-    pub discrepancies: Vec<Discrepancy>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DamageSummary {
-    pub event_id: i64,
-    pub level: String,
-    pub areas: Vec<DamageRollup>,
-}
-
-/// The indicators household records can be compared on.
-const COMPARED: [Indicator; 9] = [
-    Indicator::CollapsedHouseholds,
-    Indicator::CollapsedRooms,
-    Indicator::SevereHouseholds,
-    Indicator::SevereRooms,
-    Indicator::GeneralHouseholds,
-    Indicator::GeneralRooms,
-    Indicator::NeedingTransitionalAid,
-    Indicator::Dead,
-    Indicator::Missing,
-];
-
-/// A damage record's contribution to the area figures.
-fn record_figures(record: &DamageRecord) -> BTreeMap<Indicator, i64> {
-    let mut figures: BTreeMap<Indicator, i64> = COMPARED.iter().map(|i| (*i, 0)).collect();
-    let (households, rooms) = match record.house_damage.0 {
-        HouseDamage::Collapsed => (Indicator::CollapsedHouseholds, Indicator::CollapsedRooms),
-        HouseDamage::Severe => (Indicator::SevereHouseholds, Indicator::SevereRooms),
-        HouseDamage::General => (Indicator::GeneralHouseholds, Indicator::GeneralRooms),
-        HouseDamage::None => (Indicator::Affected, Indicator::Affected),
-    };
-    if households != Indicator::Affected {
-        figures.insert(households, 1);
-        figures.insert(rooms, record.damaged_rooms);
-    }
-    figures.insert(Indicator::NeedingTransitionalAid, record.transitional_persons);
-    figures.insert(Indicator::Dead, record.dead);
-    figures.insert(Indicator::Missing, record.missing);
-    figures
 }
 
 /// Household damage rolled up by area and compared with the areas' loss reports.
@@ -686,64 +410,5 @@ async fn damage_summary(
 ) -> AppResult<Json<DamageSummary>> {
     actor.require_role(READERS)?;
     let level = query.level.unwrap_or_else(|| "township".into());
-    if !matches!(level.as_str(), "township" | "county" | "city") {
-        return Err(AppError::invalid_field("level", "township, county or city"));
-    }
-    let event = event_or_404(&*state.store, id).await?;
-    let summarized = crate::disasters::service::summarize(&*state.store, &state.settings, &event).await?;
-    let parents: HashMap<&str, Option<&str>> =
-        summarized.areas.iter().map(|a| (a.code.as_str(), a.parent_code.as_deref())).collect();
-    let mut rollup: HashMap<String, (i64, i64, BTreeMap<Indicator, i64>)> = HashMap::new();
-    for record in state.store.damage_records(id, None).await? {
-        let figures = record_figures(&record);
-        let mut area = Some(record.area_code.as_str());
-        while let Some(code) = area {
-            let entry = rollup.entry(code.to_owned()).or_default();
-            entry.0 += 1;
-            entry.1 += i64::from(record.crop_total_loss);
-            for (indicator, value) in &figures {
-                *entry.2.entry(*indicator).or_default() += value;
-            }
-            area = parents.get(code).copied().flatten();
-        }
-    }
-    let mut areas: Vec<DamageRollup> = summarized
-        .areas
-        .iter()
-        .filter(|a| a.level == level && actor.user.can_reach(&a.code))
-        .filter_map(|area| {
-            let best = summarized.summaries.get(&area.code).map(|s| &s.figures);
-            let reported: BTreeMap<Indicator, i64> =
-                COMPARED.iter().filter_map(|i| best.and_then(|f| f.get(i)).map(|v| (*i, *v))).collect();
-            let (households, crops, from_households) = rollup.get(&area.code).cloned().unwrap_or_default();
-            if households == 0 && reported.is_empty() {
-                return None;
-            }
-            let discrepancies = COMPARED
-                .iter()
-                .filter_map(|i| {
-                    let counted = from_households.get(i).copied().unwrap_or(0);
-                    let figure = reported.get(i).copied();
-                    (figure.unwrap_or(0) != counted).then(|| Discrepancy {
-                        indicator: *i,
-                        reported: figure,
-                        from_households: counted,
-                        difference: counted - figure.unwrap_or(0),
-                    })
-                })
-                .collect();
-            Some(DamageRollup {
-                code: area.code.clone(),
-                name: area.name.clone(),
-                level: area.level.clone(),
-                households,
-                from_households,
-                reported,
-                crop_total_loss_households: crops,
-                discrepancies,
-            })
-        })
-        .collect();
-    areas.sort_by(|a, b| a.code.cmp(&b.code));
-    Ok(Json(DamageSummary { event_id: id, level, areas }))
+    Ok(Json(damage::summary(&*state.store, &state.settings, &actor, id, &level).await?))
 }

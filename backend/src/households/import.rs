@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 use super::idnumber::{IdNumber, mask_account, mask_name};
 use super::pii::Pii;
 use super::{Enrolment, HouseholdType, Member, Programme};
+use crate::areas::{AreaCode, Level};
 use crate::error::FieldError;
 
 /// Canonical column → accepted headers. The first five are required.
@@ -209,7 +210,7 @@ pub struct HouseholdInput {
     pub members: i64,
     pub member_list: Vec<Member>,
     pub address: String,
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub lon: Option<f64>,
     pub lat: Option<f64>,
     pub cell: Option<i64>,
@@ -229,7 +230,7 @@ pub struct NewHousehold {
     pub members: i64,
     pub member_list: Vec<Member>,
     pub address: String,
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub lon: Option<f64>,
     pub lat: Option<f64>,
     pub cell: Option<i64>,
@@ -265,7 +266,7 @@ impl HouseholdInput {
 /// What field checks need from outside: the areas and the caller's scope.
 pub struct Checker<'a> {
     /// area code → level
-    pub areas: &'a HashMap<String, String>,
+    pub areas: &'a HashMap<AreaCode, Level>,
     /// Whether the caller may register households in an area.
     pub can_reach: &'a (dyn Fn(&str) -> bool + Sync),
     pub resolution: Resolution,
@@ -316,18 +317,21 @@ impl Checker<'_> {
         address.to_owned()
     }
 
-    pub fn area(&self, code: &str, problems: &mut Vec<FieldError>) -> String {
+    pub fn area(&self, code: &str, problems: &mut Vec<FieldError>) -> Option<AreaCode> {
         let code = code.trim();
-        match self.areas.get(code).map(String::as_str) {
-            None if code.is_empty() => problems.push(FieldError::new("area_code", "required")),
-            None => problems.push(FieldError::new("area_code", format!("unknown area {code}"))),
-            Some("township" | "village") if !(self.can_reach)(code) => {
-                problems.push(FieldError::new("area_code", format!("area {code} is outside your scope")))
+        let mut refuse = |reason: String| {
+            problems.push(FieldError::new("area_code", reason));
+            None
+        };
+        match self.areas.get_key_value(code) {
+            None if code.is_empty() => refuse("required".into()),
+            None => refuse(format!("unknown area {code}")),
+            Some((_, Level::Township | Level::Village)) if !(self.can_reach)(code) => {
+                refuse(format!("area {code} is outside your scope"))
             }
-            Some("township" | "village") => {}
-            Some(_) => problems.push(FieldError::new("area_code", "households belong to a township or village")),
+            Some((known, Level::Township | Level::Village)) => Some(known.clone()),
+            Some(_) => refuse("households belong to a township or village".into()),
         }
-        code.to_owned()
     }
 
     /// Both coordinates or neither; a located household gets its H3 cell.
@@ -433,7 +437,7 @@ impl Checker<'_> {
         } else {
             self.location(lon, lat, &mut problems)
         };
-        let Some(id_number) = id_number.filter(|_| problems.is_empty()) else {
+        let (Some(id_number), Some(area_code), true) = (id_number, area_code, problems.is_empty()) else {
             return Err(problems);
         };
         Ok(HouseholdInput {
@@ -490,14 +494,19 @@ pub fn parse_programmes(text: &str, today: NaiveDate) -> Result<Vec<Enrolment>, 
 mod tests {
     use super::*;
 
-    fn areas() -> HashMap<String, String> {
-        [("360425100", "township"), ("360425100201", "village"), ("360425", "county"), ("360428100", "township")]
-            .into_iter()
-            .map(|(c, l)| (c.to_owned(), l.to_owned()))
-            .collect()
+    fn areas() -> HashMap<AreaCode, Level> {
+        [
+            ("360425100", Level::Township),
+            ("360425100201", Level::Village),
+            ("360425", Level::County),
+            ("360428100", Level::Township),
+        ]
+        .into_iter()
+        .map(|(c, l)| (c.into(), l))
+        .collect()
     }
 
-    fn checker<'a>(areas: &'a HashMap<String, String>, reach: &'a (dyn Fn(&str) -> bool + Sync)) -> Checker<'a> {
+    fn checker<'a>(areas: &'a HashMap<AreaCode, Level>, reach: &'a (dyn Fn(&str) -> bool + Sync)) -> Checker<'a> {
         Checker {
             areas,
             can_reach: reach,

@@ -11,6 +11,7 @@
 //!   departments' read-only tokens and their hand-off endpoint;
 //! - `demo.rs`: synthetic households for the demo flood.
 
+pub mod damage;
 #[cfg(test)]
 mod fixtures;
 pub mod http;
@@ -18,6 +19,7 @@ pub mod idnumber;
 pub mod import;
 pub mod pii;
 pub mod progress;
+pub mod registry;
 pub mod rules;
 pub mod service;
 pub mod store;
@@ -27,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::types::Json;
 use utoipa::ToSchema;
 
+use crate::areas::AreaCode;
 use crate::text_enum::enum_text;
 pub use pii::warn_if_default_keys;
 
@@ -175,7 +178,7 @@ pub struct HouseholdRow {
     pub members: i64,
     pub member_list: Json<Vec<Member>>,
     pub address: String,
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub lon: Option<f64>,
     pub lat: Option<f64>,
     pub cell: Option<i64>,
@@ -221,7 +224,7 @@ pub struct Household {
     pub members: i64,
     pub member_list: Vec<Member>,
     pub address: String,
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub lon: Option<f64>,
     pub lat: Option<f64>,
     /// H3 cell of the location at the coverage resolution (hex), if located.
@@ -323,7 +326,7 @@ pub struct DamageRecord {
     pub event_id: i64,
     pub household_id: i64,
     /// The household's area (for scope and roll-ups).
-    pub area_code: String,
+    pub area_code: AreaCode,
     #[schema(value_type = HouseDamage)]
     #[sqlx(try_from = "String")]
     pub house_damage: DamageText,

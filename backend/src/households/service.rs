@@ -12,13 +12,14 @@ use super::pii::Pii;
 use super::progress::ImportProgress;
 use super::store::{HouseholdStore, ImportMessage};
 use crate::areas::store::AreaStore;
+use crate::areas::{AreaCode, Level};
 use crate::audit::AuditEntry;
 use crate::auth::User;
 use crate::config::Settings;
 use crate::error::AppError;
 
 /// Every area's level by code, for the row checks.
-pub async fn area_levels(store: &(impl AreaStore + ?Sized)) -> sqlx::Result<HashMap<String, String>> {
+pub async fn area_levels(store: &(impl AreaStore + ?Sized)) -> sqlx::Result<HashMap<AreaCode, Level>> {
     Ok(store.list_areas(&Default::default()).await?.into_iter().map(|a| (a.code, a.level)).collect())
 }
 

@@ -71,7 +71,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::funds::http::routes())
         .merge(crate::households::http::routes())
         .merge(crate::grants::http::routes())
-        .merge(crate::grants::handoff::routes())
+        .merge(crate::grants::department_http::routes())
         .merge(crate::plans::http::routes())
 }
 

@@ -7,10 +7,13 @@
 
 pub mod http;
 pub mod needs;
+pub mod rules;
 pub mod service;
 pub mod store;
 pub mod travel;
+pub mod workflow;
 
+use crate::areas::AreaCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json;
@@ -51,7 +54,7 @@ crate::decode_from_text!(PlanStatus);
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
 pub struct PlanLine {
     pub depot_id: i64,
-    pub area_code: String,
+    pub area_code: AreaCode,
     #[sqlx(rename = "item_code")]
     pub item: String,
     pub quantity: i64,
@@ -62,7 +65,7 @@ pub struct PlanLine {
 /// How well one area's need for one item is met.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AreaFill {
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub item: String,
     pub demand: i64,
     pub allocated: i64,
@@ -72,7 +75,7 @@ pub struct AreaFill {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Unreachable {
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub item: String,
     pub demand: i64,
 }
@@ -158,7 +161,7 @@ pub struct Plan {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TimeToAid {
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub onset_to_plan_minutes: i64,
     pub onset_to_approval_minutes: Option<i64>,
     pub onset_to_dispatch_minutes: Option<i64>,
@@ -179,7 +182,7 @@ pub struct Shipment {
     pub id: i64,
     pub plan_id: i64,
     pub depot_id: i64,
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub status: String,
     pub dispatched_at: DateTime<Utc>,
     pub dispatched_by: String,

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::areas::AreaCode;
 use crate::areas::code;
 use crate::depots::{MaterialAidType, Norm, NormBasis};
 use crate::disasters::{Figures, Indicator};
@@ -10,7 +11,7 @@ use crate::disasters::{Figures, Indicator};
 /// An area to deliver to, with how many people it counts under one aid type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DemandPoint {
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub lon: f64,
     pub lat: f64,
     pub persons: i64,
@@ -38,9 +39,9 @@ fn persons(figures: &Figures, aid: MaterialAidType) -> Option<i64> {
 /// the response level of each area (the county's level sets the tier of its townships).
 pub fn demand_points(
     aid: MaterialAidType,
-    own_figures: &HashMap<String, Figures>,
-    points: &HashMap<String, (f64, f64)>,
-    levels: &HashMap<String, Option<i64>>,
+    own_figures: &HashMap<AreaCode, Figures>,
+    points: &HashMap<AreaCode, (f64, f64)>,
+    levels: &HashMap<AreaCode, Option<i64>>,
 ) -> Vec<DemandPoint> {
     let mut result: Vec<DemandPoint> = lowest_reporting(own_figures, |f| persons(f, aid).is_some_and(|p| p > 0))
         .into_iter()
@@ -58,9 +59,9 @@ pub fn demand_points(
 
 /// The lowest areas whose own figures `count` (a county's own total does not add to the
 /// townships that report below it), in code order.
-pub fn lowest_reporting(own_figures: &HashMap<String, Figures>, count: impl Fn(&Figures) -> bool) -> Vec<&String> {
-    let reporting: Vec<&String> = own_figures.iter().filter(|(_, f)| count(f)).map(|(code, _)| code).collect();
-    let mut lowest: Vec<&String> = reporting
+pub fn lowest_reporting(own_figures: &HashMap<AreaCode, Figures>, count: impl Fn(&Figures) -> bool) -> Vec<&AreaCode> {
+    let reporting: Vec<&AreaCode> = own_figures.iter().filter(|(_, f)| count(f)).map(|(code, _)| code).collect();
+    let mut lowest: Vec<&AreaCode> = reporting
         .iter()
         .copied()
         .filter(|area| !reporting.iter().any(|other| other != area && code::within(area, other)))
@@ -88,7 +89,7 @@ mod tests {
 
     #[test]
     fn the_lowest_reporting_areas_are_the_demand_points() {
-        let own: HashMap<String, Figures> = [
+        let own: HashMap<AreaCode, Figures> = [
             ("360425", figures(&[(Indicator::NeedingEmergencyAid, 900)])),
             ("360425100", figures(&[(Indicator::NeedingEmergencyAid, 500)])),
             ("360425101", figures(&[(Indicator::Relocated, 300)])),
@@ -96,10 +97,10 @@ mod tests {
             ("360429", figures(&[(Indicator::Affected, 200)])),
         ]
         .into_iter()
-        .map(|(c, f)| (c.to_owned(), f))
+        .map(|(c, f)| (AreaCode::from(c), f))
         .collect();
         let points = own.keys().map(|c| (c.clone(), (116.0, 29.0))).collect();
-        let levels = [("360425".to_owned(), Some(1)), ("360428".to_owned(), None)].into_iter().collect();
+        let levels = [("360425".into(), Some(1)), ("360428".into(), None)].into_iter().collect();
         let result = demand_points(MaterialAidType::Emergency, &own, &points, &levels);
         let summary: Vec<(&str, i64, u8)> = result.iter().map(|p| (p.area_code.as_str(), p.persons, p.tier)).collect();
         assert_eq!(summary, [("360425100", 500, 4), ("360425101", 300, 4), ("360428", 200, 0)]);

@@ -14,6 +14,7 @@ use super::travel::TravelCache;
 use super::{
     AidType, AreaFill, Bottleneck, Plan, PlanKind, PlanLine, PlanRequest, PlanResult, PlanStatus, Totals, Unreachable,
 };
+use crate::areas::AreaCode;
 use crate::areas::store::AreaStore;
 use crate::auth::Actor;
 use crate::config::Settings;
@@ -84,7 +85,7 @@ struct PlanningInput {
     depots: Vec<Depot>,
     items: Vec<crate::depots::Item>,
     available: HashMap<(i64, String), i64>,
-    covered: HashMap<(String, String), i64>,
+    covered: HashMap<(AreaCode, String), i64>,
     minutes: Vec<Vec<Option<u32>>>,
 }
 
@@ -98,9 +99,9 @@ async fn planning_input<S: Planning + ?Sized>(
 ) -> AppResult<PlanningInput> {
     let material = aid.materials().expect("checked by the caller");
     let summarized = summarize(store, settings, event).await?;
-    let points_by_area: HashMap<String, (f64, f64)> =
+    let points_by_area: HashMap<AreaCode, (f64, f64)> =
         summarized.areas.iter().map(|a| (a.code.clone(), (a.lon, a.lat))).collect();
-    let levels: HashMap<String, Option<i64>> =
+    let levels: HashMap<AreaCode, Option<i64>> =
         summarized.summaries.iter().map(|(c, s)| (c.clone(), s.response_level)).collect();
     let points: Vec<DemandPoint> = demand_points(material, &summarized.own_best, &points_by_area, &levels)
         .into_iter()
@@ -127,7 +128,7 @@ async fn planning_input<S: Planning + ?Sized>(
             &[PlanStatus::Approved, PlanStatus::Dispatched, PlanStatus::Completed],
         )
         .await?;
-    let mut covered: HashMap<(String, String), i64> = HashMap::new();
+    let mut covered: HashMap<(AreaCode, String), i64> = HashMap::new();
     for line in covered_lines {
         *covered.entry((line.area_code, line.item)).or_default() += line.quantity;
     }
@@ -236,7 +237,7 @@ async fn funds_plan<S: Planning + ?Sized>(
 ) -> AppResult<PlanResult> {
     let summarized = summarize(store, settings, event).await?;
     let basis = crate::funds::rules::basis_indicators(aid);
-    let areas: Vec<(String, crate::disasters::Figures)> = super::needs::lowest_reporting(&summarized.own_best, |f| {
+    let areas: Vec<(AreaCode, crate::disasters::Figures)> = super::needs::lowest_reporting(&summarized.own_best, |f| {
         basis.iter().any(|i| f.get(i).is_some_and(|v| *v > 0))
     })
     .into_iter()
@@ -253,7 +254,8 @@ async fn funds_plan<S: Planning + ?Sized>(
             ),
         ));
     }
-    let national = summarized.summaries.values().any(|s| s.level == "province" && s.response_level.is_some());
+    let national =
+        summarized.summaries.values().any(|s| s.level == crate::areas::Level::Province && s.response_level.is_some());
     let scope = scope.unwrap_or(if national { ResponseScope::National } else { ResponseScope::Local });
     let standards = crate::funds::service::standards(store).await?;
     let mut available: BTreeMap<SourceLevel, Fen> = BTreeMap::new();
@@ -294,7 +296,7 @@ pub fn totals(lines: &[PlanLine], result: &PlanResult) -> Totals {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LineEdit {
     pub depot_id: i64,
-    pub area_code: String,
+    pub area_code: AreaCode,
     pub item: String,
     pub quantity: i64,
 }
@@ -332,7 +334,7 @@ pub async fn edit_draft<S: Planning + ?Sized>(
     let depots = store.list_depots().await?;
     let mut problems = Vec::new();
     let mut per_depot_item: HashMap<(i64, String), i64> = HashMap::new();
-    let mut per_area_item: HashMap<(String, String), i64> = HashMap::new();
+    let mut per_area_item: HashMap<(AreaCode, String), i64> = HashMap::new();
     let mut lines = Vec::new();
     for (i, line) in edit.lines.iter().enumerate() {
         let field = |name: &str| format!("lines[{i}].{name}");

@@ -8,6 +8,7 @@ use chrono::Utc;
 use sqlx::types::Json;
 
 use super::{PlanLine, PlanResult, PlanRow, PlanStatus, Shipment, ShipmentLine};
+use crate::areas::AreaCode;
 use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
 use crate::db::for_both_backends;
@@ -185,7 +186,7 @@ impl PlanStore for Backends {
         states: &[PlanStatus],
     ) -> sqlx::Result<Vec<PlanLine>> {
         let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
-        let rows: Vec<(String, i64, String, String, i64, i64, bool)> = sqlx::query_as(
+        let rows: Vec<(String, i64, AreaCode, String, i64, i64, bool)> = sqlx::query_as(
             "SELECT p.status, l.depot_id, l.area_code, l.item_code, l.quantity, l.travel_minutes, l.late
              FROM plan_lines l JOIN plans p ON p.id = l.plan_id WHERE p.event_id = $1 AND p.aid_type = $2",
         )
@@ -335,7 +336,7 @@ impl PlanStore for Backends {
             .collect();
         let now = Utc::now();
         let mut by_depot_item: BTreeMap<(i64, String), i64> = BTreeMap::new();
-        let mut by_depot_area: BTreeMap<(i64, String), Vec<&PlanLine>> = BTreeMap::new();
+        let mut by_depot_area: BTreeMap<(i64, AreaCode), Vec<&PlanLine>> = BTreeMap::new();
         for line in &to_ship {
             *by_depot_item.entry((line.depot_id, line.item.clone())).or_default() += line.quantity;
             by_depot_area.entry((line.depot_id, line.area_code.clone())).or_default().push(line);

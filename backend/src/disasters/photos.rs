@@ -1,0 +1,108 @@
+//! Photos attached to loss reports: checked by their first bytes, stored on disk under their
+//! SHA-256, readable by whoever may read the report's area.
+
+use chrono::Utc;
+use sha2::{Digest, Sha256};
+
+use super::EventStatus;
+use super::LossReport;
+use super::service::event_or_404;
+use super::store::{DisasterStore, Photo};
+use crate::auth::Actor;
+use crate::config::Settings;
+use crate::error::{AppError, AppResult};
+
+/// The image type told by the file's first bytes (the declared Content-Type must agree).
+fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xD8, 0xFF, ..] => Some("image/jpeg"),
+        [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some("image/png"),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some("image/webp"),
+        _ => None,
+    }
+}
+
+/// A report of the event whose area is in the caller's scope.
+pub async fn report_in_event<S: DisasterStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    event_id: i64,
+    report_id: i64,
+) -> AppResult<LossReport> {
+    let report = store
+        .get_report(report_id)
+        .await?
+        .filter(|r| r.event_id == event_id)
+        .ok_or_else(|| AppError::NotFound(format!("no report {report_id} in event {event_id}")))?;
+    actor.require_area(&report.area_code)?;
+    Ok(report)
+}
+
+/// Attaches a JPEG, PNG or WebP photo (sent with its own Content-Type, up to the configured
+/// size) to a report of an open event.
+pub async fn attach<S: DisasterStore + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    actor: &Actor,
+    (event_id, report_id): (i64, i64),
+    declared_type: &str,
+    bytes: &[u8],
+) -> AppResult<Photo> {
+    let event = event_or_404(store, event_id).await?;
+    report_in_event(store, actor, event_id, report_id).await?;
+    if event.status.0 == EventStatus::Closed {
+        return Err(AppError::conflict("the event is closed"));
+    }
+    if bytes.len() > settings.max_photo_bytes {
+        return Err(AppError::PayloadTooLarge);
+    }
+    let Some(content_type) = sniff_image(bytes).filter(|sniffed| declared_type.starts_with(sniffed)) else {
+        return Err(AppError::UnsupportedMediaType(
+            "a photo must be a JPEG, PNG or WebP image sent with its own Content-Type".into(),
+        ));
+    };
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let extension = content_type.trim_start_matches("image/");
+    let dir = settings.photo_dir.join(event_id.to_string()).join(report_id.to_string());
+    let path = dir.join(format!("{sha256}.{extension}"));
+    tokio::fs::create_dir_all(&dir).await.map_err(|e| AppError::Internal(e.into()))?;
+    tokio::fs::write(&path, bytes).await.map_err(|e| AppError::Internal(e.into()))?;
+    let mut photo = Photo {
+        id: 0,
+        report_id,
+        content_type: content_type.into(),
+        bytes: bytes.len() as i64,
+        sha256,
+        path: path.display().to_string(),
+        uploaded_by: actor.user.username.clone(),
+        uploaded_at: Utc::now(),
+    };
+    let audit = actor
+        .audit("report_photo.upload", "report_photo", "")
+        .with_after(serde_json::json!({"report_id": report_id, "sha256": photo.sha256, "bytes": photo.bytes}));
+    photo.id = store.add_photo(&photo, &audit).await?;
+    Ok(photo)
+}
+
+/// One photo and its image, if the caller may read its report's area.
+pub async fn image<S: DisasterStore + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<(Photo, Vec<u8>)> {
+    let photo = store.get_photo(id).await?.ok_or_else(|| AppError::NotFound(format!("no photo {id}")))?;
+    let report = store.get_report(photo.report_id).await?.ok_or_else(|| AppError::NotFound("report gone".into()))?;
+    actor.require_area(&report.area_code)?;
+    let bytes =
+        tokio::fs::read(&photo.path).await.map_err(|_| AppError::NotFound("the photo file is missing".into()))?;
+    Ok((photo, bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_are_told_by_their_first_bytes() {
+        assert_eq!(sniff_image(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(sniff_image(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(sniff_image(b"<svg onload=alert(1)>"), None);
+    }
+}

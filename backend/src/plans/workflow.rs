@@ -1,0 +1,220 @@
+//! A plan's life after it is computed: reading it as the caller may, submission, review,
+//! dispatch, cancellation and the receipt of its shipments; every step writes its audit record.
+//! Handlers check the caller's role; these functions apply who may do what to which plan.
+
+use super::rules::{ReceiptLine, received_quantities};
+use super::store::{PlanError, PlanStore, ShipmentFilter};
+use super::{Plan, PlanResult, PlanStatus, Shipment, TimeToAid};
+use crate::areas::AreaCode;
+use crate::auth::{Actor, Role, User};
+use crate::depots::can_operate;
+use crate::depots::store::DepotStore;
+use crate::disasters::service::event_or_404;
+use crate::disasters::store::DisasterStore;
+use crate::error::{AppError, AppResult};
+use crate::money::Fen;
+
+impl From<PlanError> for AppError {
+    fn from(error: PlanError) -> Self {
+        match error {
+            PlanError::WrongState(_) | PlanError::AlreadyReceived => AppError::conflict(error.to_string()),
+            PlanError::Stock { depot_id, ref item, available } => AppError::Conflict {
+                message: format!("stock changed and the plan no longer fits: {error}"),
+                details: Some(serde_json::json!({"depot_id": depot_id, "item": item, "available": available})),
+            },
+            PlanError::Funds(_, level, available_fen) => AppError::Conflict {
+                message: error.to_string(),
+                details: Some(serde_json::json!({"source_level": level, "available_fen": available_fen})),
+            },
+            PlanError::Db(e) => e.into(),
+        }
+    }
+}
+
+/// The stores a plan's steps read and write.
+pub trait Steps: DepotStore + DisasterStore + PlanStore {}
+impl<T: DepotStore + DisasterStore + PlanStore + ?Sized> Steps for T {}
+
+pub async fn plan_or_404<S: Steps + ?Sized>(store: &S, id: i64) -> AppResult<Plan> {
+    let (row, lines) = store.get_plan(id).await?.ok_or_else(|| AppError::NotFound(format!("no plan {id}")))?;
+    let result = row.result.0.clone();
+    let mut plan = Plan { row, lines, result, time_to_aid: Vec::new() };
+    plan.time_to_aid = time_to_aid(store, &plan).await?;
+    Ok(plan)
+}
+
+/// Whether a plan concerns the user: it provides for an area in their scope. Global roles read
+/// every plan, and so do depot keepers, who ship their depots' parts of any plan.
+pub fn concerns(user: &User, result: &PlanResult) -> bool {
+    let areas = result.areas();
+    user.role.has_global_scope()
+        || user.role == Role::DepotStaff
+        || areas.is_empty()
+        || areas.into_iter().any(|a| user.can_reach(a))
+}
+
+/// A plan the caller may read; one that does not concern them is not found.
+pub async fn plan_to_read<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<Plan> {
+    let plan = plan_or_404(store, id).await?;
+    if concerns(&actor.user, &plan.result) { Ok(plan) } else { Err(AppError::NotFound(format!("no plan {id}"))) }
+}
+
+/// A plan the caller may change (edit, submit, approve, reject, ship, cancel): every area it
+/// provides for is in their scope, so one county's staff cannot change what another county gets.
+pub async fn plan_to_change<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<Plan> {
+    let plan = plan_to_read(store, actor, id).await?;
+    actor.require_areas(plan.result.areas())?;
+    Ok(plan)
+}
+
+/// Submits a draft for approval; a plan that gives nothing is refused.
+pub async fn submit<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<Plan> {
+    let plan = plan_to_change(store, actor, id).await?;
+    if plan.lines.is_empty() && plan.result.funds.as_ref().is_none_or(|f| f.allocated_fen == Fen::ZERO) {
+        return Err(AppError::conflict("the plan has nothing to approve: no lines, or no money from the fund pools"));
+    }
+    let audit = actor.audit("plan.submit", "plan", id.to_string());
+    store.transition(id, &[PlanStatus::Draft], PlanStatus::Submitted, None, None, &audit).await?;
+    plan_or_404(store, id).await
+}
+
+/// The reviewer of a plan is someone other than its author.
+fn require_other_than_author(actor: &Actor, plan: &Plan, step: &str) -> AppResult<()> {
+    if plan.row.author_id == actor.user.id {
+        return Err(AppError::Forbidden(format!("a plan is {step} by someone other than its author")));
+    }
+    Ok(())
+}
+
+/// Approves a submitted plan, reserving its stock (or drawing its funds) atomically.
+pub async fn approve<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<Plan> {
+    let plan = plan_to_change(store, actor, id).await?;
+    require_other_than_author(actor, &plan, "approved")?;
+    let audit = actor.audit("plan.approve", "plan", id.to_string());
+    store.approve(id, &actor.user.username, &audit).await?;
+    plan_or_404(store, id).await
+}
+
+/// Returns a submitted plan to its author with a reason.
+pub async fn reject<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64, reason: &str) -> AppResult<Plan> {
+    let plan = plan_to_change(store, actor, id).await?;
+    require_other_than_author(actor, &plan, "reviewed")?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid_field("reason", "a rejection needs a reason"));
+    }
+    let audit = actor.audit("plan.reject", "plan", id.to_string()).with_after(serde_json::json!({"reason": reason}));
+    let reviewer = Some(actor.user.username.as_str());
+    store.transition(id, &[PlanStatus::Submitted], PlanStatus::Rejected, reviewer, Some(reason), &audit).await?;
+    plan_or_404(store, id).await
+}
+
+/// Ships an approved plan: a manager ships every part, a depot keeper their own depots' parts
+/// (of any plan, wherever it goes), limited to `depot_ids` when given. A funds plan is disbursed
+/// by a manager and has no shipments. Answers the shipments this call created.
+pub async fn dispatch<S: Steps + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    id: i64,
+    depot_ids: Option<Vec<i64>>,
+) -> AppResult<Vec<Shipment>> {
+    let plan = if actor.user.role == Role::DepotStaff {
+        plan_or_404(store, id).await?
+    } else {
+        plan_to_change(store, actor, id).await?
+    };
+    if plan.row.status != PlanStatus::Approved {
+        return Err(AppError::conflict(format!(
+            "only an approved plan is dispatched; this plan is {}",
+            plan.row.status.as_str()
+        )));
+    }
+    if plan.result.funds.is_some() {
+        actor.require_role(&[Role::Manager])?;
+        store.dispatch(id, None, &actor.audit("plan.disburse", "plan", id.to_string())).await?;
+        return Ok(Vec::new());
+    }
+    let depots = store.list_depots().await?;
+    let mut involved: Vec<i64> = plan.lines.iter().map(|l| l.depot_id).collect();
+    involved.sort_unstable();
+    involved.dedup();
+    let allowed: Vec<i64> = depot_ids
+        .unwrap_or_else(|| involved.clone())
+        .into_iter()
+        .filter(|id| involved.contains(id) && depots.iter().any(|d| d.id == *id && can_operate(&actor.user, d)))
+        .collect();
+    if allowed.is_empty() {
+        return Err(AppError::Forbidden("none of this plan's depots is yours to dispatch".into()));
+    }
+    let audit = actor.audit("plan.dispatch", "plan", id.to_string());
+    let created = store.dispatch(id, Some(&allowed), &audit).await?;
+    let shipments = store.shipments(ShipmentFilter { plan_id: Some(id), ..Default::default() }).await?;
+    Ok(shipments.into_iter().filter(|s| created.contains(&s.id)).collect())
+}
+
+/// Cancels a plan that has not shipped; an approved plan's reservations are released.
+pub async fn cancel<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64, reason: Option<String>) -> AppResult<Plan> {
+    plan_to_change(store, actor, id).await?;
+    let reason = reason.unwrap_or_else(|| "cancelled".into());
+    let audit = actor.audit("plan.cancel", "plan", id.to_string()).with_after(serde_json::json!({"reason": reason}));
+    store.cancel(id, &reason, &audit).await?;
+    plan_or_404(store, id).await
+}
+
+async fn shipment_or_404<S: Steps + ?Sized>(store: &S, id: i64) -> AppResult<Shipment> {
+    store
+        .shipments(ShipmentFilter { id: Some(id), ..Default::default() })
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::NotFound(format!("no shipment {id}")))
+}
+
+/// Confirms what arrived at a shipment's destination (in the caller's scope); any shortfall
+/// stays on record, and the plan completes when every shipment is received.
+pub async fn receive<S: Steps + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    id: i64,
+    lines: &[ReceiptLine],
+) -> AppResult<Shipment> {
+    let shipment = shipment_or_404(store, id).await?;
+    actor.require_area(&shipment.area_code)?;
+    let received =
+        received_quantities(&shipment, lines).map_err(|problems| AppError::invalid("invalid receipt", problems))?;
+    let audit = actor.audit("shipment.receive", "shipment", id.to_string()).with_after(&received);
+    store.receive_shipment(id, &received, &audit).await?;
+    shipment_or_404(store, id).await
+}
+
+/// Minutes from the disaster's onset to each step of aid, per area the plan provides for.
+pub async fn time_to_aid<S: Steps + ?Sized>(store: &S, plan: &Plan) -> AppResult<Vec<TimeToAid>> {
+    let event = event_or_404(store, plan.row.event_id).await?;
+    let since = |t: chrono::DateTime<chrono::Utc>| (t - event.onset_at).num_minutes();
+    let shipments = store.shipments(ShipmentFilter { plan_id: Some(plan.row.id), ..Default::default() }).await?;
+    let funds = plan.result.funds.as_ref();
+    let mut areas: Vec<&AreaCode> = match funds {
+        Some(funds) => funds.areas.iter().map(|a| &a.area_code).collect(),
+        None => plan.lines.iter().map(|l| &l.area_code).collect(),
+    };
+    areas.sort_unstable();
+    areas.dedup();
+    Ok(areas
+        .into_iter()
+        .map(|area| {
+            let own: Vec<&Shipment> = shipments.iter().filter(|s| &s.area_code == area).collect();
+            let all_received = !own.is_empty() && own.iter().all(|s| s.received_at.is_some());
+            TimeToAid {
+                area_code: area.clone(),
+                onset_to_plan_minutes: since(plan.row.created_at),
+                onset_to_approval_minutes: plan.row.approved_at.filter(|_| plan.row.reviewer_name.is_some()).map(since),
+                onset_to_dispatch_minutes: match funds {
+                    Some(_) => plan.row.dispatched_at.map(since),
+                    None => own.iter().map(|s| s.dispatched_at).min().map(since),
+                },
+                onset_to_receipt_minutes: all_received
+                    .then(|| own.iter().filter_map(|s| s.received_at).max().map(since))
+                    .flatten(),
+            }
+        })
+        .collect())
+}
