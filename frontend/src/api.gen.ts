@@ -1421,10 +1421,10 @@ export interface components {
         /** @enum {string} */
         AgeGroup: "preschool" | "school_age" | "adult" | "elderly";
         /**
-         * @description The four aid types of the relief rules.
+         * @description The aid items of the relief rules (docs/domain/relief-standards.md).
          * @enum {string}
          */
-        AidType: "emergency" | "transitional" | "winter_spring" | "reconstruction";
+        AidType: "emergency" | "bereavement" | "transitional" | "winter_spring" | "reconstruction" | "drought";
         Alerts: {
             below_target: components["schemas"]["BelowTarget"][];
             expiring: components["schemas"]["Expiring"][];
@@ -1616,6 +1616,16 @@ export interface components {
             damaged_rooms?: number;
             /** Format: int64 */
             dead?: number;
+            /**
+             * Format: int64
+             * @description People needing drought relief (因旱需生活救助人数), in drought events.
+             */
+            drought_persons?: number;
+            /**
+             * Format: int64
+             * @description People needing emergency basic-living aid (需紧急生活救助人数): the basis of emergency aid.
+             */
+            emergency_persons?: number;
             /** @description Why the damaged house does not qualify for rebuild aid (docs/domain/relief-standards.md#rebuild-aid-exclusions). */
             exclusions?: components["schemas"]["Exclusion"][];
             /** @description The household has another home to live in. */
@@ -1623,6 +1633,11 @@ export interface components {
             house_damage: components["schemas"]["HouseDamage"];
             /** Format: int64 */
             household_id: number;
+            /**
+             * Format: int64
+             * @description Injured members (for medical assistance).
+             */
+            injured?: number;
             /** Format: int64 */
             missing?: number;
             /**
@@ -1640,6 +1655,16 @@ export interface components {
             damaged_rooms: number;
             /** Format: int64 */
             dead: number;
+            /**
+             * Format: int64
+             * @description People needing drought relief (因旱需生活救助人数).
+             */
+            drought_persons: number;
+            /**
+             * Format: int64
+             * @description People needing emergency basic-living aid (需紧急生活救助人数).
+             */
+            emergency_persons: number;
             /** Format: int64 */
             event_id: number;
             exclusions: components["schemas"]["Exclusion"][];
@@ -1650,6 +1675,8 @@ export interface components {
             household_id: number;
             /** Format: int64 */
             id: number;
+            /** Format: int64 */
+            injured: number;
             /** Format: int64 */
             missing: number;
             /** Format: date-time */
@@ -2397,7 +2424,7 @@ export interface components {
             travel_minutes: number;
         };
         PlanRequest: {
-            /** @description emergency, transitional, winter_spring (materials) or reconstruction (funds only) */
+            /** @description emergency, transitional, winter_spring (materials or funds); bereavement, reconstruction, drought (funds only) */
             aid_type: string;
             /** Format: int64 */
             event_id: number;
@@ -2579,7 +2606,7 @@ export interface components {
          * @description One adjustable number of the relief rules.
          * @enum {string}
          */
-        StandardKey: "emergency_per_person" | "bereavement_per_death" | "transitional_per_person_day" | "transitional_days" | "reconstruction_collapsed_or_severe" | "reconstruction_general" | "rebuild_per_room" | "repair_per_room" | "winter_spring_per_person" | "split_national_central" | "split_national_province" | "split_national_city" | "split_national_county" | "split_provincial_province" | "split_provincial_city" | "split_provincial_county" | "split_local_city" | "split_local_county";
+        StandardKey: "emergency_per_person" | "bereavement_per_death" | "transitional_per_person_day" | "transitional_days" | "reconstruction_collapsed_or_severe" | "reconstruction_general" | "rebuild_per_room" | "repair_per_room" | "winter_spring_per_person" | "drought_per_person" | "split_national_central" | "split_national_province" | "split_national_city" | "split_national_county" | "split_provincial_province" | "split_provincial_city" | "split_provincial_county" | "split_local_city" | "split_local_county";
         StandardView: {
             /** Format: int64 */
             default: number;

@@ -25,6 +25,8 @@ export const HOUSEHOLDS_ZH = {
   'aidType.transitional': '过渡期生活救助',
   'aidType.winter_spring': '冬春生活救助',
   'aidType.reconstruction': '倒损住房恢复重建',
+  'aidType.bereavement': '遇难人员家属抚慰',
+  'aidType.drought': '旱灾临时生活困难救助',
 
   'listStatus.draft': '草稿',
   'listStatus.submitted': '待审批',
@@ -214,6 +216,8 @@ export const HOUSEHOLDS_EN: Record<keyof typeof HOUSEHOLDS_ZH, string> = {
   'aidType.transitional': 'Transitional living aid',
   'aidType.winter_spring': 'Winter–spring aid',
   'aidType.reconstruction': 'Housing reconstruction',
+  'aidType.bereavement': 'Bereavement payment',
+  'aidType.drought': 'Drought relief',
 
   'listStatus.draft': 'Draft',
   'listStatus.submitted': 'Submitted',

@@ -5,7 +5,7 @@ import { AID_TYPES } from './stockrules';
 
 export type PlanStatus = Schemas['PlanStatus'];
 /** Money goes to all four aid types; housing reconstruction is funds only. */
-export const FUNDS_AID_TYPES = [...AID_TYPES, 'reconstruction'] as const satisfies readonly Schemas['AidType'][];
+export const FUNDS_AID_TYPES = [...AID_TYPES, 'bereavement', 'reconstruction', 'drought'] as const satisfies readonly Schemas['AidType'][];
 
 export type PlanLine = Schemas['PlanLine'];
 /** A plan of the list (GET /plans). */

@@ -103,6 +103,7 @@ store_tests! {
         let event = open_event(&server, &manager).await;
         let cases = [
             (json!({"area_code": "360499", "stage": "initial", "indicators": {"affected": 1}}), StatusCode::UNPROCESSABLE_ENTITY, "area_code"),
+            (json!({"area_code": "36042", "stage": "initial", "indicators": {"affected": 1}}), StatusCode::UNPROCESSABLE_ENTITY, "area_code"),
             (json!({"area_code": "360425100", "stage": "initial", "indicators": {"affected": -1}}), StatusCode::UNPROCESSABLE_ENTITY, "indicators.affected"),
             (json!({"area_code": "360425100", "stage": "initial", "indicators": {"relocated": 10, "relocated_central": 3, "relocated_dispersed": 3}}), StatusCode::UNPROCESSABLE_ENTITY, "indicators.relocated"),
             (json!({"area_code": "360425100", "stage": "initial", "indicators": {"crops_lost_ha": 5, "crops_damaged_ha": 4}}), StatusCode::UNPROCESSABLE_ENTITY, "indicators.crops_lost_ha"),

@@ -390,8 +390,8 @@ store_tests! {
         import_ok(&server, &manager, "households-utf8.csv", CSV, 3).await;
         let zhang = household_id(&server, &manager, "张测甲").await;
         let li = household_id(&server, &manager, "李测乙").await;
-        damage(&server, &reporter, zhang, json!({"house_damage": "collapsed", "damaged_rooms": 3, "transitional_persons": 3})).await;
-        damage(&server, &reporter, li, json!({"house_damage": "general", "damaged_rooms": 1, "crop_total_loss": true})).await;
+        damage(&server, &reporter, zhang, json!({"house_damage": "collapsed", "damaged_rooms": 3, "transitional_persons": 3, "emergency_persons": 3})).await;
+        damage(&server, &reporter, li, json!({"house_damage": "general", "damaged_rooms": 1, "crop_total_loss": true, "emergency_persons": 4})).await;
         for aid in ["emergency", "reconstruction", "transitional"] {
             // A list whose notice was posted 8 days ago: payable, and still open to objections.
             let (status, list) = server.post("/api/v1/grant-lists", &manager, json!({"event_id": EVENT, "aid_type": aid, "area_code": TANXI})).await;
@@ -426,8 +426,8 @@ store_tests! {
         let zhang = household_id(&server, &manager, "张测甲").await; // 低保, 3 members
         let li = household_id(&server, &manager, "李测乙").await; // 4 members
         let ouyang = household_id(&server, &manager, "欧阳测丙").await;
-        damage(&server, &reporter, zhang, json!({"house_damage": "collapsed", "damaged_rooms": 3, "transitional_persons": 3})).await;
-        damage(&server, &reporter, li, json!({"house_damage": "general", "damaged_rooms": 1, "crop_total_loss": true})).await;
+        damage(&server, &reporter, zhang, json!({"house_damage": "collapsed", "damaged_rooms": 3, "transitional_persons": 3, "emergency_persons": 3})).await;
+        damage(&server, &reporter, li, json!({"house_damage": "general", "damaged_rooms": 1, "crop_total_loss": true, "emergency_persons": 4})).await;
         damage(&server, &reporter, ouyang, json!({"house_damage": "collapsed", "damaged_rooms": 2, "has_other_home": true, "exclusions": ["second_home"]})).await;
 
         // eligibility comes from the damage records; amounts from the standards; priority first
@@ -549,6 +549,62 @@ store_tests! {
         }
     };
 
+    household_aid_is_paid_on_the_basis_the_area_funds_plan_budgets => |store| async move {
+        // One flood in 永修, reported for 滩溪 only: 5 people need emergency aid, 1 died. The
+        // household records say the same, so each aid item's household list totals exactly what
+        // the area's funds plan budgets for it (docs/domain/relief-standards.md).
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let reporter = server.login("reporter").await;
+        let (status, event) = server.post("/api/v1/events", &manager, json!({"name": "测试洪涝", "hazard": "flood", "onset_at": "2026-07-12T11:40:00Z", "affected_areas": ["360425"]})).await;
+        assert_eq!(status, StatusCode::CREATED, "{event}");
+        let event = event["id"].as_i64().unwrap();
+        let report = json!({"area_code": TANXI, "stage": "initial", "indicators": {"affected": 40, "needing_emergency_aid": 5, "dead": 1}});
+        let (status, body) = server.post(&format!("/api/v1/events/{event}/reports"), &reporter, report).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        import_ok(&server, &manager, "households-utf8.csv", CSV, 3).await;
+        let zhang = household_id(&server, &manager, "张测甲").await; // 3 members
+        let li = household_id(&server, &manager, "李测乙").await; // 4 members
+        let records = [
+            (zhang, json!({"house_damage": "collapsed", "damaged_rooms": 3, "emergency_persons": 3, "dead": 1})),
+            (li, json!({"house_damage": "general", "damaged_rooms": 1, "emergency_persons": 2, "injured": 1})),
+        ];
+        for (household, mut record) in records {
+            record["household_id"] = json!(household);
+            let (status, stored) = server.post(&format!("/api/v1/events/{event}/household-damage"), &reporter, record).await;
+            assert_eq!(status, StatusCode::CREATED, "{stored}");
+        }
+        for (aid, budget_fen) in [("emergency", 5 * 30_000), ("bereavement", 1_000_000)] {
+            let (status, plan) = server.post("/api/v1/plans", &manager, json!({"event_id": event, "aid_type": aid, "kind": "funds", "response_scope": "local"})).await;
+            assert_eq!(status, StatusCode::CREATED, "{plan}");
+            let area = plan["funds"]["areas"].as_array().unwrap().iter().find(|a| a["area_code"] == TANXI).unwrap_or_else(|| panic!("{plan}"));
+            assert_eq!(area["entitled_fen"], budget_fen, "{aid}: {area}");
+            let (status, list) = server.post("/api/v1/grant-lists", &manager, json!({"event_id": event, "aid_type": aid, "area_code": TANXI})).await;
+            assert_eq!(status, StatusCode::CREATED, "{aid}: {list}");
+            assert_eq!(list["total_fen"], budget_fen, "{aid}: the households get what the area is budgeted: {list}");
+        }
+        // a household whose record names nobody in need is refused emergency aid by the rule's name
+        let (status, error) = server.post("/api/v1/grant-lists", &manager, json!({"event_id": event, "aid_type": "bereavement", "area_code": TANXI, "household_ids": [li]})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+        assert!(error["error"]["details"][0]["reason"].as_str().unwrap().starts_with("bereavement.no_dead_or_missing"), "{error}");
+        // drought relief is for drought events: refused for this flood, and nothing is written
+        let lists_before = server.get("/api/v1/grant-lists", &manager).await.1.as_array().unwrap().len();
+        for (path, body) in [
+            ("/api/v1/plans", json!({"event_id": event, "aid_type": "drought", "kind": "funds", "response_scope": "local"})),
+            ("/api/v1/grant-lists", json!({"event_id": event, "aid_type": "drought", "area_code": TANXI})),
+        ] {
+            let (status, error) = server.post(path, &manager, body).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {error}");
+            assert_eq!(error_fields(&error), ["aid_type"], "{path}");
+        }
+        assert_eq!(server.get("/api/v1/grant-lists", &manager).await.1.as_array().unwrap().len(), lists_before);
+        // more people in need than the household has is refused
+        let too_many = json!({"household_id": li, "house_damage": "general", "damaged_rooms": 1, "emergency_persons": 5});
+        let (status, error) = server.post(&format!("/api/v1/events/{event}/household-damage"), &reporter, too_many).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+        assert_eq!(error_fields(&error), ["emergency_persons"]);
+    };
+
     racing_lists_cannot_grant_a_household_twice => |store| async move {
         let server = Server::start(store).await;
         let manager = server.login("manager").await;
@@ -579,7 +635,7 @@ store_tests! {
         import_ok(&server, &manager, "households.xlsx", XLSX, 2).await;
         for (name, _, _) in PEOPLE {
             let id = household_id(&server, &manager, name).await;
-            damage(&server, &reporter, id, json!({"house_damage": "general", "damaged_rooms": 1})).await;
+            damage(&server, &reporter, id, json!({"house_damage": "general", "damaged_rooms": 1, "emergency_persons": 1})).await;
         }
         let mut lists = Vec::new();
         for area in [TANXI, BAICHA] {

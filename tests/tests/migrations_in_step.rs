@@ -4,7 +4,8 @@ mod common;
 
 use std::collections::BTreeMap;
 
-/// table → column names, from the `CREATE TABLE` statements of every migration in `dir`.
+/// table → column names, from the `CREATE TABLE`, `DROP TABLE` and `ALTER TABLE` statements of every
+/// migration in `dir`.
 fn schema(dir: &str) -> BTreeMap<String, Vec<String>> {
     let mut files: Vec<_> = std::fs::read_dir(common::repo_root().join("migrations").join(dir))
         .unwrap()
@@ -28,12 +29,21 @@ fn schema(dir: &str) -> BTreeMap<String, Vec<String>> {
                 if !first.is_empty() && !constraint {
                     tables.get_mut(table).unwrap().push(first.trim_end_matches(',').to_owned());
                 }
+            } else if let Some(rest) = line.strip_prefix("DROP TABLE ") {
+                tables.remove(rest.trim_end_matches(';'));
             } else if let Some(rest) = line.strip_prefix("ALTER TABLE ") {
-                let mut words = rest.split_whitespace();
-                let table = words.next().unwrap().to_owned();
-                if words.next() == Some("ADD") {
-                    let column = words.find(|w| *w != "COLUMN").unwrap().to_owned();
-                    tables.get_mut(&table).unwrap().push(column);
+                let words: Vec<&str> = rest.split_whitespace().map(|w| w.trim_end_matches(';')).collect();
+                match words.as_slice() {
+                    // SQLite changes a table by building its replacement and renaming it.
+                    [from, "RENAME", "TO", to] => {
+                        let columns = tables.remove(*from).unwrap();
+                        tables.insert((*to).to_owned(), columns);
+                    }
+                    [_, "ADD", "CONSTRAINT", ..] | [_, "DROP", "CONSTRAINT", ..] => {}
+                    [table, "ADD", "COLUMN", column, ..] | [table, "ADD", column, ..] => {
+                        tables.get_mut(*table).unwrap().push((*column).to_owned());
+                    }
+                    _ => {}
                 }
             }
         }

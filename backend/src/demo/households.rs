@@ -180,6 +180,13 @@ pub async fn seed_households(store: &dyn Store, settings: &Settings) -> anyhow::
         ];
         let mut k = 0;
         let mut missing = get(Indicator::Missing);
+        // The township's people needing emergency aid live in its damaged houses first.
+        let mut emergency = get(Indicator::NeedingEmergencyAid);
+        let take = |pool: &mut i64, members: i64| {
+            let taken = (*pool).min(members);
+            *pool -= taken;
+            taken
+        };
         for (grade, households, total_rooms) in grades {
             for i in 0..households {
                 let h = &sealed[offset + k];
@@ -199,9 +206,12 @@ pub async fn seed_households(store: &dyn Store, settings: &Settings) -> anyhow::
                     house_damage: enum_text(grade),
                     damaged_rooms: rooms(total_rooms, households, i),
                     transitional_persons: if lost && !has_other_home { h.members } else { 0 },
+                    emergency_persons: take(&mut emergency, h.members),
+                    drought_persons: 0,
                     crop_total_loss: k % 3 == 0,
                     dead: 0,
-                    missing: std::mem::take(&mut missing).min(h.members),
+                    missing: take(&mut missing, h.members),
+                    injured: 0,
                     has_other_home,
                     exclusions,
                 });
@@ -218,9 +228,12 @@ pub async fn seed_households(store: &dyn Store, settings: &Settings) -> anyhow::
                     house_damage: enum_text(HouseDamage::None),
                     damaged_rooms: 0,
                     transitional_persons: 0,
+                    emergency_persons: take(&mut emergency, h.members),
+                    drought_persons: 0,
                     crop_total_loss: true,
                     dead: 0,
                     missing: 0,
+                    injured: 0,
                     has_other_home: false,
                     exclusions: vec![],
                 });

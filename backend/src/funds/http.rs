@@ -144,7 +144,10 @@ async fn create_pool(
         problems.push(FieldError::new("source_level", "central, province, city or county"));
     }
     if crate::text_enum::parse_enum::<AidType>(input.aid_type.clone()).is_err() {
-        problems.push(FieldError::new("aid_type", "emergency, transitional, winter_spring or reconstruction"));
+        problems.push(FieldError::new(
+            "aid_type",
+            "emergency, bereavement, transitional, winter_spring, reconstruction or drought",
+        ));
     }
     if input.amount_fen <= Fen::ZERO {
         problems.push(FieldError::new("amount_fen", "must be a positive amount in fen"));

@@ -14,38 +14,58 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// The four aid types of the relief rules.
+/// The aid items of the relief rules (docs/domain/relief-standards.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AidType {
     /// 灾害应急救助
     Emergency,
+    /// 遇难人员家属抚慰
+    Bereavement,
     /// 过渡期生活救助
     Transitional,
     /// 冬春临时生活困难救助
     WinterSpring,
     /// 倒损住房恢复重建
     Reconstruction,
+    /// 旱灾临时生活困难救助 (drought events only)
+    Drought,
 }
 
 impl AidType {
     pub fn label_zh(self) -> &'static str {
         match self {
             Self::Emergency => "灾害应急救助",
+            Self::Bereavement => "遇难人员家属抚慰金",
+            Self::Drought => "旱灾临时生活困难救助",
             Self::Transitional => "过渡期生活救助",
             Self::WinterSpring => "冬春临时生活困难救助",
             Self::Reconstruction => "倒损住房恢复重建补助",
         }
     }
 
-    /// The material aid type, or None for reconstruction, which is funds only.
+    /// Whether the item is given in an event of this hazard: drought relief only in droughts.
+    pub fn applies_to(self, hazard: crate::disasters::Hazard) -> bool {
+        self != Self::Drought || hazard == crate::disasters::Hazard::Drought
+    }
+
+    /// Refuses an item the event's hazard does not call for, as a field error on `aid_type`.
+    pub fn require_for(self, hazard: crate::disasters::Hazard) -> crate::error::AppResult<()> {
+        if self.applies_to(hazard) {
+            Ok(())
+        } else {
+            Err(crate::error::AppError::invalid_field("aid_type", "drought relief is for drought events"))
+        }
+    }
+
+    /// The material aid type, or None for the items paid in money only.
     pub fn materials(self) -> Option<crate::depots::MaterialAidType> {
         use crate::depots::MaterialAidType as M;
         match self {
             Self::Emergency => Some(M::Emergency),
             Self::Transitional => Some(M::Transitional),
             Self::WinterSpring => Some(M::WinterSpring),
-            Self::Reconstruction => None,
+            Self::Reconstruction | Self::Bereavement | Self::Drought => None,
         }
     }
 }

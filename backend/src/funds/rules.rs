@@ -30,6 +30,7 @@ pub enum StandardKey {
     /// 0 = not used; otherwise repair money goes by room, capped at the household amount.
     RepairPerRoom,
     WinterSpringPerPerson,
+    DroughtPerPerson,
     SplitNationalCentral,
     SplitNationalProvince,
     SplitNationalCity,
@@ -56,7 +57,7 @@ pub enum Unit {
 }
 
 impl StandardKey {
-    pub const ALL: [StandardKey; 18] = [
+    pub const ALL: [StandardKey; 19] = [
         Self::EmergencyPerPerson,
         Self::BereavementPerDeath,
         Self::TransitionalPerPersonDay,
@@ -66,6 +67,7 @@ impl StandardKey {
         Self::RebuildPerRoom,
         Self::RepairPerRoom,
         Self::WinterSpringPerPerson,
+        Self::DroughtPerPerson,
         Self::SplitNationalCentral,
         Self::SplitNationalProvince,
         Self::SplitNationalCity,
@@ -101,6 +103,7 @@ impl StandardKey {
                 (0, U::FenPerRoom, "repair by room instead (Ningxia ¥2,000 per room); 0 = by household")
             }
             K::WinterSpringPerPerson => (130 * 100, U::FenPerPerson, "冬春临时生活困难救助 ¥130 per person"),
+            K::DroughtPerPerson => (60 * 100, U::FenPerPerson, "旱灾临时生活困难救助 ¥60 per person"),
             K::SplitNationalCentral => (7000, U::BasisPoints, "national response: central 70%"),
             K::SplitNationalProvince => (1500, U::BasisPoints, "national response: province 15%"),
             K::SplitNationalCity => (500, U::BasisPoints, "national response: city 5%"),
@@ -286,9 +289,9 @@ pub struct FundsPlan {
 /// until then the transitional-aid figure stands in for it, as it does for materials.
 pub fn basis_indicators(aid: AidType) -> &'static [Indicator] {
     match aid {
-        AidType::Emergency => {
-            &[Indicator::NeedingEmergencyAid, Indicator::Relocated, Indicator::Dead, Indicator::Missing]
-        }
+        AidType::Emergency => &[Indicator::NeedingEmergencyAid, Indicator::Relocated],
+        AidType::Bereavement => &[Indicator::Dead, Indicator::Missing],
+        AidType::Drought => &[Indicator::DroughtAidNeeded],
         AidType::Transitional | AidType::WinterSpring => &[Indicator::NeedingTransitionalAid],
         AidType::Reconstruction => {
             &[Indicator::CollapsedHouseholds, Indicator::SevereHouseholds, Indicator::GeneralHouseholds]
@@ -317,9 +320,16 @@ pub fn entitlement(standards: &Standards, aid: AidType, figures: &Figures) -> Ve
             };
             let rate = standards.get(K::EmergencyPerPerson);
             lines.push(line(K::EmergencyPerPerson, &indicator.name(), persons, rate, persons * rate));
+        }
+        AidType::Bereavement => {
             let lost = figure(I::Dead) + figure(I::Missing);
             let rate = standards.get(K::BereavementPerDeath);
             lines.push(line(K::BereavementPerDeath, "dead+missing", lost, rate, lost * rate));
+        }
+        AidType::Drought => {
+            let persons = figure(I::DroughtAidNeeded);
+            let rate = standards.get(K::DroughtPerPerson);
+            lines.push(line(K::DroughtPerPerson, &I::DroughtAidNeeded.name(), persons, rate, persons * rate));
         }
         AidType::Transitional => {
             let persons = figure(I::NeedingTransitionalAid);
@@ -527,8 +537,11 @@ mod tests {
             (Indicator::Dead, 1),
             (Indicator::Missing, 1),
         ]);
-        let lines = entitlement(&s, AidType::Emergency, &f);
-        assert_eq!(lines.iter().map(|l| l.amount_fen).collect::<Vec<_>>(), [Fen(100 * 30_000), Fen(2 * 1_000_000)]);
+        let amounts = |aid| entitlement(&s, aid, &f).iter().map(|l| l.amount_fen).collect::<Vec<_>>();
+        assert_eq!(amounts(AidType::Emergency), [Fen(100 * 30_000)], "persons needing emergency aid only");
+        assert_eq!(amounts(AidType::Bereavement), [Fen(2 * 1_000_000)], "the dead and missing, as their own item");
+        let dry = figures(&[(Indicator::DroughtAidNeeded, 40), (Indicator::Affected, 900)]);
+        assert_eq!(entitlement(&s, AidType::Drought, &dry)[0].amount_fen, Fen(40 * 6_000));
         let relocated_only = entitlement(&s, AidType::Emergency, &figures(&[(Indicator::Relocated, 10)]));
         assert_eq!(relocated_only[0].amount_fen, Fen(300_000), "relocated people stand in for those needing aid");
         let transitional = entitlement(&s, AidType::Transitional, &figures(&[(Indicator::NeedingTransitionalAid, 3)]));

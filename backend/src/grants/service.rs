@@ -46,7 +46,8 @@ pub struct GrantListInput {
 
 /// Drafts a grant list for the author (a manager) and stores it; answers its id.
 pub async fn draft_list<S: Drafting + ?Sized>(store: &S, actor: &Actor, input: GrantListInput) -> AppResult<i64> {
-    event_or_404(store, input.event_id).await?;
+    let event = event_or_404(store, input.event_id).await?;
+    input.aid_type.require_for(event.hazard.0)?;
     let area_code = match input.area_code.clone().or_else(|| actor.user.area_code.clone()) {
         Some(area) => area,
         None => return Err(AppError::invalid_field("area_code", "required")),
@@ -192,11 +193,12 @@ pub async fn entitlements<S: Drafting + ?Sized>(
     let households = store.damaged_households(event_id, &pattern).await?;
     let today = crate::clock::today();
     let standards = crate::funds::service::standards(store).await?;
+    let hazard = event_or_404(store, event_id).await?.hazard.0;
     let mut assessed: Vec<_> = households
         .into_iter()
         .map(|h| {
-            let verdict =
-                rules::assess(&standards, aid, &h.facts(today), damage.get(&h.id).map(DamageRecord::facts).as_ref());
+            let damage = damage.get(&h.id).map(DamageRecord::facts);
+            let verdict = rules::assess(&standards, aid, hazard, &h.facts(today), damage.as_ref());
             (h, verdict)
         })
         .collect();

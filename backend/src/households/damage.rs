@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
-use serde_json::json;
 use utoipa::ToSchema;
 
 use super::store::{HouseholdStore, NewDamage};
@@ -54,17 +53,16 @@ pub async fn record<S: DisasterStore + HouseholdStore + ?Sized>(
         house_damage: enum_text(input.house_damage),
         damaged_rooms: input.damaged_rooms,
         transitional_persons: input.transitional_persons,
+        emergency_persons: input.emergency_persons,
+        drought_persons: input.drought_persons,
+        injured: input.injured,
         crop_total_loss: input.crop_total_loss,
         dead: input.dead,
         missing: input.missing,
         has_other_home: input.has_other_home,
         exclusions,
     };
-    let mut audit = actor.audit("household_damage.record", "household_damage", "").with_after(json!({
-        "event_id": id, "household_id": household.id, "house_damage": damage.house_damage, "damaged_rooms": damage.damaged_rooms,
-        "transitional_persons": damage.transitional_persons, "crop_total_loss": damage.crop_total_loss, "dead": damage.dead,
-        "missing": damage.missing, "has_other_home": damage.has_other_home, "exclusions": damage.exclusions,
-    }));
+    let mut audit = actor.audit("household_damage.record", "household_damage", "").with_after(&damage);
     if let Some(before) = &existed {
         audit = audit.with_before(before);
     }

@@ -333,9 +333,14 @@ pub struct DamageRecord {
     pub damaged_rooms: i64,
     /// People needing transitional aid (无房可住、无生活来源、无自救能力).
     pub transitional_persons: i64,
+    /// People needing emergency basic-living aid (需紧急生活救助人数).
+    pub emergency_persons: i64,
+    /// People needing drought relief (因旱需生活救助人数).
+    pub drought_persons: i64,
     pub crop_total_loss: bool,
     pub dead: i64,
     pub missing: i64,
+    pub injured: i64,
     /// The household has another home to live in.
     pub has_other_home: bool,
     #[schema(value_type = Vec<Exclusion>)]
@@ -350,9 +355,12 @@ impl DamageRecord {
             house: self.house_damage.0,
             rooms: self.damaged_rooms,
             transitional_persons: self.transitional_persons,
+            emergency_persons: self.emergency_persons,
+            drought_persons: self.drought_persons,
             crop_total_loss: self.crop_total_loss,
             dead: self.dead,
             missing: self.missing,
+            injured: self.injured,
             has_other_home: self.has_other_home,
             exclusions: self.exclusions.0.clone(),
         }
@@ -374,6 +382,12 @@ pub struct DamageInput {
     /// People needing transitional aid (无房可住、无生活来源、无自救能力).
     #[serde(default)]
     pub transitional_persons: i64,
+    /// People needing emergency basic-living aid (需紧急生活救助人数): the basis of emergency aid.
+    #[serde(default)]
+    pub emergency_persons: i64,
+    /// People needing drought relief (因旱需生活救助人数), in drought events.
+    #[serde(default)]
+    pub drought_persons: i64,
     /// The household's crops were a total loss (绝收, ≥ 80%).
     #[serde(default)]
     pub crop_total_loss: bool,
@@ -381,6 +395,9 @@ pub struct DamageInput {
     pub dead: i64,
     #[serde(default)]
     pub missing: i64,
+    /// Injured members (for medical assistance).
+    #[serde(default)]
+    pub injured: i64,
     /// The household has another home to live in.
     #[serde(default)]
     pub has_other_home: bool,

@@ -7,6 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{AidType, DamageInput, Exclusion, HouseDamage, HouseholdType, Programme};
+use crate::disasters::Hazard;
 use crate::error::FieldError;
 use crate::funds::rules::{StandardKey, Standards, housing_aid};
 use crate::money::Fen;
@@ -27,9 +28,12 @@ pub struct DamageFacts {
     pub house: HouseDamage,
     pub rooms: i64,
     pub transitional_persons: i64,
+    pub emergency_persons: i64,
+    pub drought_persons: i64,
     pub crop_total_loss: bool,
     pub dead: i64,
     pub missing: i64,
+    pub injured: i64,
     pub has_other_home: bool,
     pub exclusions: Vec<Exclusion>,
 }
@@ -39,8 +43,8 @@ impl DamageFacts {
     pub fn affected(&self) -> bool {
         self.house != HouseDamage::None
             || self.crop_total_loss
-            || self.transitional_persons > 0
-            || self.dead + self.missing > 0
+            || self.transitional_persons + self.emergency_persons + self.drought_persons > 0
+            || self.dead + self.missing + self.injured > 0
     }
 
     pub fn house_lost(&self) -> bool {
@@ -82,6 +86,7 @@ fn ineligible(rule: &'static str, message: impl Into<String>) -> Ineligible {
 pub fn assess(
     standards: &Standards,
     aid: AidType,
+    hazard: Hazard,
     household: &HouseholdFacts,
     damage: Option<&DamageFacts>,
 ) -> Result<Entitlement, Ineligible> {
@@ -94,8 +99,32 @@ pub fn assess(
     }
     let (amount_fen, reason) = match aid {
         AidType::Emergency => {
+            if damage.emergency_persons <= 0 {
+                return Err(ineligible(
+                    "emergency.no_persons",
+                    "emergency aid is paid per person needing emergency basic-living aid, and none was recorded",
+                ));
+            }
             let per = standards.fen(StandardKey::EmergencyPerPerson);
-            (per.times(household.members), format!("{}人 × {}", household.members, per.yuan()))
+            (per.times(damage.emergency_persons), format!("{}人 × {}", damage.emergency_persons, per.yuan()))
+        }
+        AidType::Bereavement => {
+            let lost = damage.dead + damage.missing;
+            if lost <= 0 {
+                return Err(ineligible("bereavement.no_dead_or_missing", "no member died or is missing"));
+            }
+            let per = standards.fen(StandardKey::BereavementPerDeath);
+            (per.times(lost), format!("遇难失踪{lost}人 × {}", per.yuan()))
+        }
+        AidType::Drought => {
+            if hazard != Hazard::Drought {
+                return Err(ineligible("drought.not_a_drought", "drought relief is for drought events"));
+            }
+            if damage.drought_persons <= 0 {
+                return Err(ineligible("drought.no_persons", "no member needs drought relief"));
+            }
+            let per = standards.fen(StandardKey::DroughtPerPerson);
+            (per.times(damage.drought_persons), format!("{}人 × {}", damage.drought_persons, per.yuan()))
         }
         AidType::Transitional => {
             if !damage.house_lost() {
@@ -177,8 +206,11 @@ pub fn check_damage(input: &DamageInput, members: i64) -> Vec<FieldError> {
     for (field, value) in [
         ("damaged_rooms", input.damaged_rooms),
         ("transitional_persons", input.transitional_persons),
+        ("emergency_persons", input.emergency_persons),
+        ("drought_persons", input.drought_persons),
         ("dead", input.dead),
         ("missing", input.missing),
+        ("injured", input.injured),
     ] {
         if value < 0 {
             problems.push(FieldError::new(field, "cannot be negative"));
@@ -199,8 +231,15 @@ pub fn check_damage(input: &DamageInput, members: i64) -> Vec<FieldError> {
         }
         _ => {}
     }
-    if input.transitional_persons > members {
-        problems.push(FieldError::new("transitional_persons", format!("the household has {} members", members)));
+    for (field, persons) in [
+        ("transitional_persons", input.transitional_persons),
+        ("emergency_persons", input.emergency_persons),
+        ("drought_persons", input.drought_persons),
+        ("injured", input.injured),
+    ] {
+        if persons > members {
+            problems.push(FieldError::new(field, format!("the household has {members} members")));
+        }
     }
     if input.dead + input.missing > members {
         problems.push(FieldError::new("dead", format!("dead and missing exceed the household's {} members", members)));
@@ -221,40 +260,70 @@ mod tests {
             house,
             rooms: 3,
             transitional_persons: 0,
+            emergency_persons: 0,
+            drought_persons: 0,
             crop_total_loss: false,
             dead: 0,
             missing: 0,
+            injured: 0,
             has_other_home: false,
             exclusions: vec![],
         }
     }
 
+    fn flood(aid: AidType, h: &HouseholdFacts, d: Option<&DamageFacts>) -> Result<Entitlement, Ineligible> {
+        assess(&Standards::default(), aid, Hazard::Flood, h, d)
+    }
+
+    #[test]
+    fn bereavement_is_per_dead_or_missing_person() {
+        let h = household(HouseholdType::General, 4);
+        let lost = DamageFacts { dead: 1, missing: 1, ..damage(HouseDamage::Collapsed) };
+        let got = flood(AidType::Bereavement, &h, Some(&lost)).unwrap();
+        assert_eq!(got.amount_fen, Fen(2 * 1_000_000), "¥10,000 each");
+        let none = damage(HouseDamage::Collapsed);
+        assert_eq!(flood(AidType::Bereavement, &h, Some(&none)).unwrap_err().rule, "bereavement.no_dead_or_missing");
+    }
+
+    #[test]
+    fn drought_relief_is_for_drought_events_per_person_in_need() {
+        let h = household(HouseholdType::General, 4);
+        let dry = DamageFacts { drought_persons: 3, crop_total_loss: true, ..damage(HouseDamage::None) };
+        let got = assess(&Standards::default(), AidType::Drought, Hazard::Drought, &h, Some(&dry)).unwrap();
+        assert_eq!(got.amount_fen, Fen(3 * 6_000), "¥60 each");
+        assert_eq!(flood(AidType::Drought, &h, Some(&dry)).unwrap_err().rule, "drought.not_a_drought");
+        let crops_only = DamageFacts { drought_persons: 0, ..dry };
+        assert_eq!(
+            assess(&Standards::default(), AidType::Drought, Hazard::Drought, &h, Some(&crops_only)).unwrap_err().rule,
+            "drought.no_persons"
+        );
+    }
+
     #[test]
     fn emergency_aid_is_per_person() {
-        let got = assess(
-            &Standards::default(),
-            AidType::Emergency,
-            &household(HouseholdType::General, 4),
-            Some(&damage(HouseDamage::General)),
-        )
-        .unwrap();
-        assert_eq!(got.amount_fen, Fen(4 * 30_000));
-        assert_eq!(got.reason, "4人 × ¥300");
+        let h = household(HouseholdType::General, 4);
+        let two_in_need = DamageFacts { emergency_persons: 2, ..damage(HouseDamage::General) };
+        let got = flood(AidType::Emergency, &h, Some(&two_in_need)).unwrap();
+        assert_eq!(got.amount_fen, Fen(2 * 30_000), "per person needing emergency aid, not per member");
+        assert_eq!(got.reason, "2人 × ¥300");
         assert!(!got.priority);
+        let crops_only = DamageFacts { crop_total_loss: true, ..damage(HouseDamage::None) };
+        assert_eq!(flood(AidType::Emergency, &h, Some(&crops_only)).unwrap_err().rule, "emergency.no_persons");
     }
 
     #[test]
     fn no_record_or_no_loss_means_no_aid() {
         let h = household(HouseholdType::Dibao, 2);
-        assert_eq!(assess(&Standards::default(), AidType::Emergency, &h, None).unwrap_err().rule, "damage.no_record");
+        assert_eq!(flood(AidType::Emergency, &h, None).unwrap_err().rule, "damage.no_record");
         assert_eq!(
-            assess(&Standards::default(), AidType::Emergency, &h, Some(&damage(HouseDamage::None))).unwrap_err().rule,
+            flood(AidType::Emergency, &h, Some(&damage(HouseDamage::None))).unwrap_err().rule,
             "damage.not_affected"
         );
         let crops = DamageFacts { crop_total_loss: true, ..damage(HouseDamage::None) };
-        assert!(
-            assess(&Standards::default(), AidType::Emergency, &h, Some(&crops)).is_ok(),
-            "a total crop loss is a loss"
+        assert_eq!(
+            flood(AidType::Emergency, &h, Some(&crops)).unwrap_err().rule,
+            "emergency.no_persons",
+            "a total crop loss is a loss, but not a need for emergency aid"
         );
     }
 
@@ -262,26 +331,17 @@ mod tests {
     fn transitional_aid_is_persons_times_20_yuan_times_90_days() {
         let h = household(HouseholdType::General, 5);
         let lost = DamageFacts { transitional_persons: 3, ..damage(HouseDamage::Collapsed) };
-        let got = assess(&Standards::default(), AidType::Transitional, &h, Some(&lost)).unwrap();
+        let got = flood(AidType::Transitional, &h, Some(&lost)).unwrap();
         assert_eq!(got.amount_fen, Fen(3 * 2_000 * 90));
         assert_eq!(got.amount_fen, Fen(540_000), "¥5,400");
         let severe = DamageFacts { house: HouseDamage::Severe, ..lost.clone() };
-        assert!(assess(&Standards::default(), AidType::Transitional, &h, Some(&severe)).is_ok());
+        assert!(flood(AidType::Transitional, &h, Some(&severe)).is_ok());
         let general = DamageFacts { house: HouseDamage::General, ..lost.clone() };
-        assert_eq!(
-            assess(&Standards::default(), AidType::Transitional, &h, Some(&general)).unwrap_err().rule,
-            "transitional.house_not_lost"
-        );
+        assert_eq!(flood(AidType::Transitional, &h, Some(&general)).unwrap_err().rule, "transitional.house_not_lost");
         let elsewhere = DamageFacts { has_other_home: true, ..lost.clone() };
-        assert_eq!(
-            assess(&Standards::default(), AidType::Transitional, &h, Some(&elsewhere)).unwrap_err().rule,
-            "transitional.has_other_home"
-        );
+        assert_eq!(flood(AidType::Transitional, &h, Some(&elsewhere)).unwrap_err().rule, "transitional.has_other_home");
         let nobody = DamageFacts { transitional_persons: 0, ..lost };
-        assert_eq!(
-            assess(&Standards::default(), AidType::Transitional, &h, Some(&nobody)).unwrap_err().rule,
-            "transitional.no_persons"
-        );
+        assert_eq!(flood(AidType::Transitional, &h, Some(&nobody)).unwrap_err().rule, "transitional.no_persons");
     }
 
     #[test]
@@ -291,15 +351,13 @@ mod tests {
             [(HouseDamage::Collapsed, 2_000_000), (HouseDamage::Severe, 2_000_000), (HouseDamage::General, 200_000)]
         {
             assert_eq!(
-                assess(&Standards::default(), AidType::Reconstruction, &h, Some(&damage(house))).unwrap().amount_fen,
+                flood(AidType::Reconstruction, &h, Some(&damage(house))).unwrap().amount_fen,
                 Fen(fen),
                 "{house:?}"
             );
         }
         assert_eq!(
-            assess(&Standards::default(), AidType::Reconstruction, &h, Some(&damage(HouseDamage::Collapsed)))
-                .unwrap()
-                .reason,
+            flood(AidType::Reconstruction, &h, Some(&damage(HouseDamage::Collapsed))).unwrap().reason,
             "倒塌3间，每户¥20000"
         );
         let cases = [
@@ -311,14 +369,11 @@ mod tests {
         ];
         for (exclusion, rule) in cases {
             let excluded = DamageFacts { exclusions: vec![exclusion], ..damage(HouseDamage::Collapsed) };
-            assert_eq!(
-                assess(&Standards::default(), AidType::Reconstruction, &h, Some(&excluded)).unwrap_err().rule,
-                rule
-            );
+            assert_eq!(flood(AidType::Reconstruction, &h, Some(&excluded)).unwrap_err().rule, rule);
         }
         let crops_only = DamageFacts { crop_total_loss: true, ..damage(HouseDamage::None) };
         assert_eq!(
-            assess(&Standards::default(), AidType::Reconstruction, &h, Some(&crops_only)).unwrap_err().rule,
+            flood(AidType::Reconstruction, &h, Some(&crops_only)).unwrap_err().rule,
             "reconstruction.no_house_damage"
         );
     }
@@ -327,18 +382,15 @@ mod tests {
     fn winter_spring_aid_needs_need() {
         let general = household(HouseholdType::General, 3);
         let hit = damage(HouseDamage::General);
-        assert_eq!(
-            assess(&Standards::default(), AidType::WinterSpring, &general, Some(&hit)).unwrap_err().rule,
-            "winter_spring.not_in_need"
-        );
+        assert_eq!(flood(AidType::WinterSpring, &general, Some(&hit)).unwrap_err().rule, "winter_spring.not_in_need");
         let poor = household(HouseholdType::Dibao, 3);
-        let got = assess(&Standards::default(), AidType::WinterSpring, &poor, Some(&hit)).unwrap();
+        let got = flood(AidType::WinterSpring, &poor, Some(&hit)).unwrap();
         assert_eq!(got.amount_fen, Fen(3 * 13_000));
         assert!(got.priority);
         let crops = DamageFacts { crop_total_loss: true, ..hit.clone() };
-        assert!(assess(&Standards::default(), AidType::WinterSpring, &general, Some(&crops)).is_ok());
+        assert!(flood(AidType::WinterSpring, &general, Some(&crops)).is_ok());
         let missing = DamageFacts { missing: 1, ..hit };
-        assert!(assess(&Standards::default(), AidType::WinterSpring, &general, Some(&missing)).is_ok());
+        assert!(flood(AidType::WinterSpring, &general, Some(&missing)).is_ok());
     }
 
     #[test]
@@ -365,9 +417,13 @@ mod tests {
         let h = household(HouseholdType::General, 2);
         let raised = Standards::with_stored([("winter_spring_per_person".to_owned(), 150 * 100)]);
         let hit = DamageFacts { crop_total_loss: true, ..damage(HouseDamage::None) };
-        assert_eq!(assess(&raised, AidType::WinterSpring, &h, Some(&hit)).unwrap().amount_fen, Fen(2 * 15_000));
+        assert_eq!(
+            assess(&raised, AidType::WinterSpring, Hazard::Flood, &h, Some(&hit)).unwrap().amount_fen,
+            Fen(2 * 15_000)
+        );
         let by_room = Standards::with_stored([("rebuild_per_room".to_owned(), 5_000 * 100)]);
-        let got = assess(&by_room, AidType::Reconstruction, &h, Some(&damage(HouseDamage::Collapsed))).unwrap();
+        let got = assess(&by_room, AidType::Reconstruction, Hazard::Flood, &h, Some(&damage(HouseDamage::Collapsed)))
+            .unwrap();
         assert_eq!((got.amount_fen, got.reason.as_str()), (Fen(1_500_000), "倒塌3间，每间¥5000"));
     }
 
@@ -378,9 +434,12 @@ mod tests {
             house_damage,
             damaged_rooms,
             transitional_persons: 0,
+            emergency_persons: 0,
+            drought_persons: 0,
             crop_total_loss: false,
             dead,
             missing: 0,
+            injured: 0,
             has_other_home: false,
             exclusions: vec![],
         };
@@ -390,5 +449,8 @@ mod tests {
         assert_eq!(fields(check_damage(&input(HouseDamage::Collapsed, 0, 0), 3)), ["damaged_rooms"]);
         assert_eq!(fields(check_damage(&input(HouseDamage::General, 1, 4), 3)), ["dead"]);
         assert_eq!(fields(check_damage(&input(HouseDamage::General, -1, 0), 3)), ["damaged_rooms"]);
+        let crowd =
+            DamageInput { emergency_persons: 4, drought_persons: 4, injured: 4, ..input(HouseDamage::General, 1, 0) };
+        assert_eq!(fields(check_damage(&crowd, 3)), ["emergency_persons", "drought_persons", "injured"]);
     }
 }

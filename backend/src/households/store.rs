@@ -87,16 +87,19 @@ pub struct CellCount {
     pub affected_people: i64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct NewDamage {
     pub event_id: i64,
     pub household_id: i64,
     pub house_damage: String,
     pub damaged_rooms: i64,
     pub transitional_persons: i64,
+    pub emergency_persons: i64,
+    pub drought_persons: i64,
     pub crop_total_loss: bool,
     pub dead: i64,
     pub missing: i64,
+    pub injured: i64,
     pub has_other_home: bool,
     pub exclusions: Vec<Exclusion>,
 }
@@ -136,7 +139,8 @@ const HOUSEHOLD_COLUMNS: &str = "h.id, h.head_name, h.name_masked, h.id_hash, h.
      h.area_code, h.lon, h.lat, h.cell, h.household_type, h.programmes, h.bank_masked, h.bank_encrypted, h.created_at, h.updated_at";
 
 const DAMAGE_COLUMNS: &str = "d.id, d.event_id, d.household_id, h.area_code, d.house_damage, d.damaged_rooms, d.transitional_persons, \
-     d.crop_total_loss, d.dead, d.missing, d.has_other_home, d.exclusions, d.recorded_by, d.recorded_at";
+     d.emergency_persons, d.drought_persons, d.crop_total_loss, d.dead, d.missing, d.injured, d.has_other_home, d.exclusions, \
+     d.recorded_by, d.recorded_at";
 
 /// A household's own fields, in the order `push_household` binds them.
 const STORED_COLUMNS: &str = "head_name, name_masked, id_hash, id_masked, id_encrypted, members, member_list, address, area_code, \
@@ -314,12 +318,15 @@ impl HouseholdStore for Backends {
     async fn upsert_damage(&self, d: &NewDamage, audit: &AuditEntry) -> sqlx::Result<i64> {
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO household_damage (event_id, household_id, house_damage, damaged_rooms, transitional_persons, crop_total_loss,
-               dead, missing, has_other_home, exclusions, recorded_by, recorded_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            "INSERT INTO household_damage (event_id, household_id, house_damage, damaged_rooms, transitional_persons,
+               emergency_persons, drought_persons, crop_total_loss, dead, missing, injured, has_other_home, exclusions,
+               recorded_by, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
              ON CONFLICT (event_id, household_id) DO UPDATE SET house_damage = excluded.house_damage,
                damaged_rooms = excluded.damaged_rooms, transitional_persons = excluded.transitional_persons,
+               emergency_persons = excluded.emergency_persons, drought_persons = excluded.drought_persons,
                crop_total_loss = excluded.crop_total_loss, dead = excluded.dead, missing = excluded.missing,
+               injured = excluded.injured,
                has_other_home = excluded.has_other_home, exclusions = excluded.exclusions,
                recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at
              RETURNING id",
@@ -329,9 +336,12 @@ impl HouseholdStore for Backends {
         .bind(&d.house_damage)
         .bind(d.damaged_rooms)
         .bind(d.transitional_persons)
+        .bind(d.emergency_persons)
+        .bind(d.drought_persons)
         .bind(d.crop_total_loss)
         .bind(d.dead)
         .bind(d.missing)
+        .bind(d.injured)
         .bind(d.has_other_home)
         .bind(Json(&d.exclusions))
         .bind(&audit.actor_name)
@@ -348,8 +358,9 @@ impl HouseholdStore for Backends {
         let now = Utc::now();
         for chunk in records.chunks(BATCH) {
             let mut builder = sqlx::QueryBuilder::<<Self as Backend>::Db>::new(
-                "INSERT INTO household_damage (event_id, household_id, house_damage, damaged_rooms, transitional_persons, crop_total_loss, \
-                 dead, missing, has_other_home, exclusions, recorded_by, recorded_at) ",
+                "INSERT INTO household_damage (event_id, household_id, house_damage, damaged_rooms, transitional_persons, \
+                 emergency_persons, drought_persons, crop_total_loss, dead, missing, injured, has_other_home, exclusions, \
+                 recorded_by, recorded_at) ",
             );
             builder.push_values(chunk, |mut b, d| {
                 b.push_bind(d.event_id)
@@ -357,9 +368,12 @@ impl HouseholdStore for Backends {
                     .push_bind(&d.house_damage)
                     .push_bind(d.damaged_rooms)
                     .push_bind(d.transitional_persons)
+                    .push_bind(d.emergency_persons)
+                    .push_bind(d.drought_persons)
                     .push_bind(d.crop_total_loss)
                     .push_bind(d.dead)
                     .push_bind(d.missing)
+                    .push_bind(d.injured)
                     .push_bind(d.has_other_home)
                     .push_bind(Json(&d.exclusions))
                     .push_bind(&audit.actor_name)

@@ -196,7 +196,7 @@ pub struct Shipment {
 #[serde(deny_unknown_fields)]
 pub struct PlanRequest {
     pub event_id: i64,
-    /// emergency, transitional, winter_spring (materials) or reconstruction (funds only)
+    /// emergency, transitional, winter_spring (materials or funds); bereavement, reconstruction, drought (funds only)
     pub aid_type: String,
     /// materials or funds
     pub kind: String,

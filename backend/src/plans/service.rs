@@ -41,11 +41,16 @@ pub async fn create_plan<S: Planning + ?Sized>(
     actor: &Actor,
     request: PlanRequest,
 ) -> AppResult<i64> {
-    let aid: AidType = crate::text_enum::parse_enum(request.aid_type.clone())
-        .map_err(|_| AppError::invalid_field("aid_type", "emergency, transitional, winter_spring or reconstruction"))?;
+    let aid: AidType = crate::text_enum::parse_enum(request.aid_type.clone()).map_err(|_| {
+        AppError::invalid_field(
+            "aid_type",
+            "emergency, bereavement, transitional, winter_spring, reconstruction or drought",
+        )
+    })?;
     let kind: PlanKind = crate::text_enum::parse_enum(request.kind.clone())
         .map_err(|_| AppError::invalid_field("kind", "materials or funds"))?;
     let event = event_or_404(store, request.event_id).await?;
+    aid.require_for(event.hazard.0)?;
     let material = match (kind, aid.materials()) {
         (PlanKind::Materials, Some(material)) => Some(material),
         (PlanKind::Materials, None) => {
