@@ -2036,7 +2036,7 @@ export interface components {
          *     over households after disaster aid.
          * @enum {string}
          */
-        HandoffProgramme: "education" | "temporary_assistance" | "housing";
+        HandoffProgramme: "education" | "temporary_assistance" | "housing" | "medical";
         /** @description A department token as stored (never the secret). */
         HandoffToken: {
             /** @description Root of the area the token reads. */

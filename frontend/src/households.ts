@@ -9,7 +9,7 @@ type Opt = { signal?: AbortSignal };
 export const HOUSEHOLD_TYPES = ['general', 'dibao', 'tekun', 'youfu', 'disabled'] as const satisfies readonly Schemas['HouseholdType'][];
 export const AID_TYPES = ['emergency', 'bereavement', 'transitional', 'winter_spring', 'reconstruction', 'drought'] as const;
 export const LIST_STATUSES = ['draft', 'submitted', 'approved', 'published', 'paid', 'cancelled'] as const;
-export const HANDOFF_PROGRAMMES = ['education', 'temporary_assistance', 'housing'] as const satisfies readonly Schemas['HandoffProgramme'][];
+export const HANDOFF_PROGRAMMES = ['education', 'temporary_assistance', 'housing', 'medical'] as const satisfies readonly Schemas['HandoffProgramme'][];
 export type AidType = Narrows<Schemas['AidType'], (typeof AID_TYPES)[number]>;
 export type ListStatus = Narrows<Schemas['ListStatus'], (typeof LIST_STATUSES)[number]>;
 

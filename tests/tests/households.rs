@@ -710,18 +710,32 @@ store_tests! {
         let members = json!([{"relation": "户主", "age_group": "adult"}, {"relation": "子女", "age_group": "school_age"}, {"relation": "子女", "age_group": "school_age", "disability": true}]);
         let (status, edited) = server.call(Method::PATCH, &format!("/api/v1/households/{zhang}"), Some(&manager), Some(json!({"member_list": members}))).await;
         assert_eq!(status, StatusCode::OK, "{edited}");
+        // 李测乙 becomes a 特困 household with a preschool child
+        let members = json!([{"relation": "户主", "age_group": "elderly"}, {"relation": "孙子女", "age_group": "preschool"}]);
+        let (status, edited) = server.call(Method::PATCH, &format!("/api/v1/households/{li}"), Some(&manager), Some(json!({"household_type": "tekun", "members": 2, "member_list": members}))).await;
+        assert_eq!(status, StatusCode::OK, "{edited}");
         damage(&server, &reporter, zhang, json!({"house_damage": "collapsed", "damaged_rooms": 2, "transitional_persons": 3})).await;
-        damage(&server, &reporter, li, json!({"house_damage": "general", "damaged_rooms": 1, "crop_total_loss": true})).await;
+        damage(&server, &reporter, li, json!({"house_damage": "general", "damaged_rooms": 1, "crop_total_loss": true, "injured": 1})).await;
 
+        // education: the children of affected 低保 and 特困 households, preschool included, with the reason
         let (status, education, _) = handoff(&server, "education", &manager, "csv").await;
         assert_eq!(status, StatusCode::OK, "{education}");
-        assert!(education.starts_with('\u{feff}') && education.contains("在学年龄人数"), "{education}");
-        assert!(education.contains("张测甲") && education.contains("3604**********0114") && !education.contains("李测乙"), "{education}");
+        assert!(education.starts_with('\u{feff}') && education.contains("在学年龄人数") && education.contains("学前人数"), "{education}");
+        assert!(education.contains("张测甲") && education.contains("3604**********0114"), "{education}");
+        assert!(education.contains("李测乙") && education.contains("特困户受灾：房屋一般损坏；农作物绝收；受伤1人"), "{education}");
+        assert!(education.contains("低保户受灾：房屋倒塌"), "{education}");
         assert!(!education.contains("360425193501010114"), "hand-offs mask ID numbers");
         let (_, temporary, _) = handoff(&server, "temporary_assistance", &manager, "csv").await;
         assert!(temporary.contains("张测甲") && temporary.contains("李测乙") && temporary.contains("农作物绝收"), "{temporary}");
+        // housing: collapsed and severely damaged houses
         let (_, housing, _) = handoff(&server, "housing", &manager, "csv").await;
-        assert!(housing.contains("张测甲") && !housing.contains("李测乙"), "only collapsed houses: {housing}");
+        assert!(housing.contains("张测甲") && housing.contains("房屋倒塌2间") && !housing.contains("李测乙"), "{housing}");
+        damage(&server, &reporter, li, json!({"house_damage": "severe", "damaged_rooms": 1, "injured": 1})).await;
+        let (_, housing, _) = handoff(&server, "housing", &manager, "csv").await;
+        assert!(housing.contains("李测乙") && housing.contains("房屋严重损坏1间"), "severely damaged houses too: {housing}");
+        // medical: households with injured members
+        let (_, medical, _) = handoff(&server, "medical", &manager, "csv").await;
+        assert!(medical.contains("李测乙") && medical.contains("受伤1人") && !medical.contains("张测甲"), "{medical}");
         let (status, masked, _) = handoff(&server, "housing", &reviewer, "csv").await;
         assert_eq!(status, StatusCode::OK);
         assert!(masked.contains("张*甲") && !masked.contains("张测甲"), "{masked}");
@@ -730,8 +744,8 @@ store_tests! {
         assert_eq!(handoff(&server, "kindergarten", &manager, "csv").await.0, StatusCode::BAD_REQUEST);
         assert_eq!(handoff(&server, "housing", &reporter, "csv").await.0, StatusCode::FORBIDDEN);
         let records = server.audit("action=export.handoff").await;
-        assert_eq!(records.len(), 5, "every hand-off download is audited");
-        assert!(records.iter().any(|r| r["entity_id"] == "education" && r["after"]["rows"] == 1));
+        assert_eq!(records.len(), 7, "every hand-off download is audited");
+        assert!(records.iter().any(|r| r["entity_id"] == "education" && r["after"]["rows"] == 2));
     };
 
     large_imports_stream_in_batches_and_stay_all_or_nothing => |store| async move {

@@ -26,12 +26,14 @@ const MAX_DAYS: i64 = 366;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HandoffProgramme {
-    /// To the education bureau: school-age members of affected 低保 households.
+    /// To the education bureau: the children (preschool and school age) of affected 低保 and 特困 households.
     Education,
     /// To 临时救助: households still in difficulty after disaster aid.
     TemporaryAssistance,
-    /// To 住房救助 and 农村危房改造: households whose house collapsed.
+    /// To 住房救助 and 农村危房改造: households whose house collapsed or was severely damaged.
     Housing,
+    /// To 医疗救助: households with injured members.
+    Medical,
 }
 
 impl HandoffProgramme {
@@ -41,6 +43,7 @@ impl HandoffProgramme {
             Self::Education => "education",
             Self::TemporaryAssistance => "temporary-assistance",
             Self::Housing => "housing",
+            Self::Medical => "medical",
         }
     }
 }

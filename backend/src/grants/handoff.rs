@@ -12,6 +12,7 @@ use crate::auth::departments::HandoffProgramme;
 use crate::error::{AppError, AppResult};
 use crate::export::{Cell, Table};
 use crate::households::pii::Pii;
+use crate::households::rules::DamageFacts;
 use crate::households::store::HouseholdStore;
 use crate::households::{AgeGroup, DamageRecord, HouseDamage, HouseholdRow, HouseholdType, Programme, sees_names};
 
@@ -69,21 +70,18 @@ pub async fn table<S: Referring + ?Sized>(
         HandoffProgramme::Education => {
             let rows = households
                 .iter()
-                .filter(|h| {
-                    let facts = h.facts(today);
-                    (h.kind() == HouseholdType::Dibao || facts.programmes.contains(&Programme::Dibao))
-                        && damage.get(&h.id).is_some_and(|d| d.facts().affected())
-                })
                 .filter_map(|h| {
-                    let pupils = h.member_list.0.iter().filter(|m| m.age_group == AgeGroup::SchoolAge).count() as i64;
-                    (pupils > 0).then(|| {
-                        let relations: Vec<&str> = h
-                            .member_list
-                            .0
-                            .iter()
-                            .filter(|m| m.age_group == AgeGroup::SchoolAge)
-                            .map(|m| m.relation.as_str())
-                            .collect();
+                    let d = damage.get(&h.id)?.facts();
+                    let class = poverty_class(h, today)?;
+                    let children: Vec<_> = h
+                        .member_list
+                        .0
+                        .iter()
+                        .filter(|m| matches!(m.age_group, AgeGroup::Preschool | AgeGroup::SchoolAge))
+                        .collect();
+                    (d.affected() && !children.is_empty()).then(|| {
+                        let count = |group| children.iter().filter(|m| m.age_group == group).count() as i64;
+                        let relations: Vec<&str> = children.iter().map(|m| m.relation.as_str()).collect();
                         let (name, id_number) = name_and_id(h);
                         vec![
                             h.id.into(),
@@ -92,15 +90,28 @@ pub async fn table<S: Referring + ?Sized>(
                             area_name(h).into(),
                             h.area_code.as_str().into(),
                             h.address.as_str().into(),
-                            pupils.into(),
+                            count(AgeGroup::Preschool).into(),
+                            count(AgeGroup::SchoolAge).into(),
                             relations.join("、").into(),
+                            format!("{class}受灾：{}", losses(&d).join("；")).into(),
                         ]
                     })
                 })
                 .collect();
             (
                 "教育救助转介",
-                vec!["户编号", "户主姓名", "身份证号", "所在地", "区划代码", "家庭住址", "在学年龄人数", "与户主关系"],
+                vec![
+                    "户编号",
+                    "户主姓名",
+                    "身份证号",
+                    "所在地",
+                    "区划代码",
+                    "家庭住址",
+                    "学前人数",
+                    "在学年龄人数",
+                    "与户主关系",
+                    "转介原因",
+                ],
                 rows,
             )
         }
@@ -111,16 +122,6 @@ pub async fn table<S: Referring + ?Sized>(
                     let d = damage.get(&h.id)?.facts();
                     let hardship = d.house_lost() || d.crop_total_loss || d.dead + d.missing > 0;
                     hardship.then(|| {
-                        let mut why = Vec::new();
-                        if d.house_lost() {
-                            why.push(format!("房屋{}", d.house.label_zh()));
-                        }
-                        if d.crop_total_loss {
-                            why.push("农作物绝收".to_owned());
-                        }
-                        if d.dead + d.missing > 0 {
-                            why.push(format!("死亡{}人、失踪{}人", d.dead, d.missing));
-                        }
                         let facts = h.facts(today);
                         let covered = facts.programmes.contains(&Programme::Dibao)
                             || facts.programmes.contains(&Programme::Tekun);
@@ -134,8 +135,8 @@ pub async fn table<S: Referring + ?Sized>(
                             h.area_code.as_str().into(),
                             h.members.into(),
                             h.kind().label_zh().into(),
-                            why.join("；").into(),
-                            format!("{}.{:02}", paid / 100, paid % 100).into(),
+                            losses(&d).join("；").into(),
+                            crate::money::Fen(paid).decimal().into(),
                             (if covered { "是" } else { "否" }).into(),
                         ]
                     })
@@ -151,7 +152,7 @@ pub async fn table<S: Referring + ?Sized>(
                     "区划代码",
                     "家庭人口",
                     "家庭类型",
-                    "困难情形",
+                    "转介原因",
                     "已发救灾资金(元)",
                     "已纳入低保/特困",
                 ],
@@ -163,7 +164,7 @@ pub async fn table<S: Referring + ?Sized>(
                 .iter()
                 .filter_map(|h| {
                     let d = damage.get(&h.id)?;
-                    (d.house_damage.0 == HouseDamage::Collapsed).then(|| {
+                    d.facts().house_lost().then(|| {
                         let exclusions: Vec<&str> = d.exclusions.0.iter().map(|e| e.label_zh()).collect();
                         let (name, id_number) = name_and_id(h);
                         vec![
@@ -174,10 +175,12 @@ pub async fn table<S: Referring + ?Sized>(
                             h.area_code.as_str().into(),
                             h.address.as_str().into(),
                             h.members.into(),
+                            d.house_damage.0.label_zh().into(),
                             d.damaged_rooms.into(),
                             h.kind().label_zh().into(),
                             (if d.has_other_home { "是" } else { "否" }).into(),
                             exclusions.join("；").into(),
+                            format!("房屋{}{}间", d.house_damage.0.label_zh(), d.damaged_rooms).into(),
                         ]
                     })
                 })
@@ -192,14 +195,90 @@ pub async fn table<S: Referring + ?Sized>(
                     "区划代码",
                     "家庭住址",
                     "家庭人口",
-                    "倒塌间数",
+                    "损坏程度",
+                    "损坏间数",
                     "家庭类型",
                     "另有住房",
                     "重建补助排除情形",
+                    "转介原因",
+                ],
+                rows,
+            )
+        }
+        HandoffProgramme::Medical => {
+            let rows = households
+                .iter()
+                .filter_map(|h| {
+                    let d = damage.get(&h.id)?;
+                    (d.injured > 0).then(|| {
+                        let (name, id_number) = name_and_id(h);
+                        vec![
+                            h.id.into(),
+                            name,
+                            id_number,
+                            area_name(h).into(),
+                            h.area_code.as_str().into(),
+                            h.address.as_str().into(),
+                            h.members.into(),
+                            d.injured.into(),
+                            h.kind().label_zh().into(),
+                            (if poverty_class(h, today).is_some() { "是" } else { "否" }).into(),
+                            format!("受伤{}人", d.injured).into(),
+                        ]
+                    })
+                })
+                .collect();
+            (
+                "医疗救助转介",
+                vec![
+                    "户编号",
+                    "户主姓名",
+                    "身份证号",
+                    "所在地",
+                    "区划代码",
+                    "家庭住址",
+                    "家庭人口",
+                    "受伤人数",
+                    "家庭类型",
+                    "已纳入低保/特困",
+                    "转介原因",
                 ],
                 rows,
             )
         }
     };
     Ok(Table { name: format!("handoff-{}-event-{event_id}", programme.file()), title: title.into(), headers, rows })
+}
+
+/// 低保户 or 特困户 when the household is one (by its type or a programme it is enrolled in).
+fn poverty_class(h: &HouseholdRow, today: chrono::NaiveDate) -> Option<&'static str> {
+    let enrolled = h.facts(today).programmes;
+    if h.kind() == HouseholdType::Tekun || enrolled.contains(&Programme::Tekun) {
+        Some("特困户")
+    } else if h.kind() == HouseholdType::Dibao || enrolled.contains(&Programme::Dibao) {
+        Some("低保户")
+    } else {
+        None
+    }
+}
+
+/// The household's losses in words, as a hand-off gives its reason.
+fn losses(d: &DamageFacts) -> Vec<String> {
+    let mut why = Vec::new();
+    if d.house != HouseDamage::None {
+        why.push(format!("房屋{}", d.house.label_zh()));
+    }
+    if d.crop_total_loss {
+        why.push("农作物绝收".to_owned());
+    }
+    if d.dead + d.missing > 0 {
+        why.push(format!("死亡{}人、失踪{}人", d.dead, d.missing));
+    }
+    if d.injured > 0 {
+        why.push(format!("受伤{}人", d.injured));
+    }
+    if why.is_empty() {
+        why.push("有受灾记录".to_owned());
+    }
+    why
 }
