@@ -143,6 +143,9 @@ fn matrix() -> Vec<Rule> {
         rule(M::GET, "/api/v1/events/1/household-damage", None, "AADAAAA"),
         rule(M::POST, "/api/v1/events/1/household-damage", Some(json!({"household_id": 1})), "DADAADD"),
         rule(M::GET, "/api/v1/events/1/household-damage/summary", None, "AADAAAA"),
+        // an unknown event (404) after the role check: a download would be audited
+        rule(M::GET, "/api/v1/exports/registers/dead-missing?event_id=999", None, "AADAAAA"),
+        rule(M::GET, "/api/v1/exports/registers/damaged-houses?event_id=999", None, "AADAAAA"),
         // the demo has no grant list: every grant-list step checks the role before loading the list
         rule(M::GET, "/api/v1/grant-lists", None, "AADDAAA"),
         rule(M::POST, "/api/v1/grant-lists", Some(json!({"event_id": 1})), "DADDDDD"),

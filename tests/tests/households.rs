@@ -605,6 +605,46 @@ store_tests! {
         assert_eq!(error_fields(&error), ["emergency_persons"]);
     };
 
+    statutory_registers_list_the_dead_and_missing_and_the_damaged_houses => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let reviewer = server.login("reviewer").await;
+        let reporter = server.login("reporter").await;
+        import_ok(&server, &manager, "households-utf8.csv", CSV, 3).await;
+        let zhang = household_id(&server, &manager, "张测甲").await;
+        let li = household_id(&server, &manager, "李测乙").await;
+        damage(&server, &reporter, zhang, json!({"house_damage": "collapsed", "damaged_rooms": 3, "dead": 1, "missing": 1})).await;
+        damage(&server, &reporter, li, json!({"house_damage": "none", "crop_total_loss": true})).await;
+        let register = |kind: &'static str, token: String| {
+            let server = &server;
+            async move { text(server, &format!("/api/v1/exports/registers/{kind}?event_id={EVENT}&area_code={TANXI}&format=csv"), Some(&token)).await }
+        };
+        // one row per dead or missing person
+        let (status, dead, _) = register("dead-missing", manager.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{dead}");
+        let rows: Vec<&str> = dead.lines().skip(1).collect();
+        assert_eq!(rows.len(), 2, "{dead}");
+        assert!(rows[0].contains("张测甲") && rows[0].contains("死亡") && rows[1].contains("失踪"), "{dead}");
+        assert!(dead.contains("3604**********0114") && !dead.contains("360425193501010114"), "ID numbers are masked");
+        // one row per household whose house was damaged (not the crop-only one)
+        let (_, houses, _) = register("damaged-houses", manager.clone()).await;
+        assert!(houses.lines().next().unwrap().contains("损坏程度"), "{houses}");
+        assert!(houses.contains("张测甲") && houses.contains("倒塌") && !houses.contains("李测乙"), "{houses}");
+        // a reader with no need for names sees them masked; the XLSX is a workbook
+        let (_, masked, _) = register("damaged-houses", reviewer.clone()).await;
+        assert!(masked.contains("张*甲") && !masked.contains("张测甲"), "{masked}");
+        let (status, _, xlsx) = text(&server, &format!("/api/v1/exports/registers/dead-missing?event_id={EVENT}&area_code={TANXI}&format=xlsx"), Some(&manager)).await;
+        assert_eq!((status, &xlsx[..2]), (StatusCode::OK, &b"PK"[..]));
+        // out of scope is refused; every download is audited
+        let admin = server.login("admin").await;
+        server.post("/api/v1/users", &admin, json!({"username": "duchang", "password": "demo", "role": "reporter", "area_code": "360428"})).await;
+        let duchang = server.login("duchang").await;
+        let (status, _, _) = register("dead-missing", duchang).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "永修 is outside a 都昌 reporter's scope");
+        let records = server.audit("action=export.register").await;
+        assert_eq!(records.len(), 4, "the refused read is not a download: {records:?}");
+    };
+
     racing_lists_cannot_grant_a_household_twice => |store| async move {
         let server = Server::start(store).await;
         let manager = server.login("manager").await;

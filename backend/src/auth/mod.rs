@@ -112,6 +112,19 @@ impl Actor {
         }
     }
 
+    /// The `LIKE` pattern of the area a read covers: the requested area (which must be in scope),
+    /// else the caller's own; everything for a global role that names none.
+    pub fn area_pattern(&self, requested: Option<&AreaCode>) -> Result<String, AppError> {
+        match requested.or(self.user.area_code.as_ref()) {
+            Some(area) => {
+                self.require_area(area)?;
+                Ok(code::subtree_pattern(area))
+            }
+            None if self.user.role.has_global_scope() => Ok("%".to_owned()),
+            None => Err(AppError::invalid_field("area_code", "required")),
+        }
+    }
+
     /// Refuses unless every one of `areas` is in the caller's scope, naming the first that is not.
     pub fn require_areas<'a>(&self, areas: impl IntoIterator<Item = &'a str>) -> Result<(), AppError> {
         areas.into_iter().try_for_each(|area| self.require_area(area))

@@ -21,7 +21,6 @@ use super::service::{self, GrantListInput};
 use super::workflow::{self, AnswerInput, GrantList, PublishInput};
 use super::{ListStatus, Objection};
 use crate::areas::AreaCode;
-use crate::areas::code;
 use crate::auth::departments::HandoffProgramme;
 use crate::auth::{Actor, Role};
 use crate::disasters::service::event_or_404;
@@ -388,14 +387,7 @@ async fn export_handoff(
 ) -> AppResult<Response> {
     actor.require_role(&[Role::Admin, Role::Manager, Role::Reviewer, Role::Auditor])?;
     let event = event_or_404(&*state.store, query.event_id).await?;
-    let area = match query.area_code.clone().or_else(|| actor.user.area_code.clone()) {
-        Some(area) => {
-            actor.require_area(&area)?;
-            code::subtree_pattern(&area)
-        }
-        None if actor.user.role.has_global_scope() => "%".to_owned(),
-        None => return Err(AppError::invalid_field("area_code", "required")),
-    };
+    let area = actor.area_pattern(query.area_code.as_ref())?;
     let table = handoff::table(&*state.store, event.id, &area, query.programme, Identify::Staff(&actor.user)).await?;
     let audit = actor.audit("export.handoff", "export", query.programme.file()).with_after(handoff::audit_record(
         &table,

@@ -17,6 +17,7 @@ use super::idnumber::IdNumber;
 use super::import::FileKind;
 use super::pii::Pii;
 use super::progress::{ProgressView, valid_progress_id};
+use super::registers::{self, Register};
 use super::registry::{self, HouseholdInputJson};
 use super::sees_names;
 use super::service::{ImportFailure, ImportJob, ImportMode, ImportReport, import_file};
@@ -27,6 +28,7 @@ use crate::areas::code;
 use crate::auth::{Actor, Role};
 use crate::disasters::service::event_or_404;
 use crate::error::{AppError, AppResult, FieldError, error_response};
+use crate::export::Format;
 use crate::extract::parse_body;
 use crate::state::AppState;
 use crate::text_enum::enum_text;
@@ -40,6 +42,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_household, update_household))
         .routes(routes!(list_damage, record_damage))
         .routes(routes!(damage_summary))
+        .routes(routes!(dead_missing_register))
+        .routes(routes!(damaged_houses_register))
 }
 
 const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Reporter, Role::Assessor, Role::Reviewer, Role::Auditor];
@@ -411,4 +415,57 @@ async fn damage_summary(
     actor.require_role(READERS)?;
     let level = query.level.unwrap_or_else(|| "township".into());
     Ok(Json(damage::summary(&*state.store, &state.settings, &actor, id, &level).await?))
+}
+
+// ---- statutory registers -----------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct RegisterQuery {
+    pub event_id: i64,
+    /// Default: the caller's scope.
+    pub area_code: Option<AreaCode>,
+    #[serde(default)]
+    #[param(value_type = Option<String>)]
+    pub format: Format,
+}
+
+async fn register_file(
+    state: &AppState,
+    actor: &Actor,
+    query: RegisterQuery,
+    register: Register,
+) -> AppResult<Response> {
+    actor.require_role(READERS)?;
+    let area = actor.area_pattern(query.area_code.as_ref())?;
+    let table = registers::register(&*state.store, actor, query.event_id, &area, register).await?;
+    let format = if query.format == Format::Xlsx { "xlsx" } else { "csv" };
+    let audit = actor
+        .audit("export.register", "export", register.file())
+        .with_after(json!({"event_id": query.event_id, "area": area, "rows": table.rows.len(), "format": format}));
+    state.store.record_audit(&audit).await?;
+    table.into_response(query.format)
+}
+
+/// 因灾死亡失踪人口一览表: one row per dead or missing person of the event's household damage
+/// records in the caller's scope (CSV or XLSX). ID numbers masked; audited.
+#[utoipa::path(get, path = "/api/v1/exports/registers/dead-missing", tag = "households", security(("bearer" = [])),
+    params(RegisterQuery), responses((status = 200, description = "CSV or XLSX file"), (status = 403), (status = 404), (status = 422)))]
+async fn dead_missing_register(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<RegisterQuery>,
+) -> AppResult<Response> {
+    register_file(&state, &actor, query, Register::DeadMissing).await
+}
+
+/// 因灾倒塌损坏住房户一览表: one row per household whose house the event damaged, in the caller's
+/// scope (CSV or XLSX). ID numbers masked; audited.
+#[utoipa::path(get, path = "/api/v1/exports/registers/damaged-houses", tag = "households", security(("bearer" = [])),
+    params(RegisterQuery), responses((status = 200, description = "CSV or XLSX file"), (status = 403), (status = 404), (status = 422)))]
+async fn damaged_houses_register(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<RegisterQuery>,
+) -> AppResult<Response> {
+    register_file(&state, &actor, query, Register::DamagedHouses).await
 }

@@ -19,6 +19,7 @@ pub mod idnumber;
 pub mod import;
 pub mod pii;
 pub mod progress;
+pub mod registers;
 pub mod registry;
 pub mod rules;
 pub mod service;
