@@ -1504,6 +1504,7 @@ export interface components {
             /** Format: int64 */
             allocated: number;
             area_code: components["schemas"]["AreaCode"];
+            basis?: components["schemas"]["DemandBasis"] | null;
             /** Format: int64 */
             demand: number;
             /** Format: double */
@@ -1752,6 +1753,17 @@ export interface components {
         };
         /** @enum {string} */
         Decision: "dismissed" | "withdrawn";
+        /**
+         * @description An area's demand for an item, explained: the figure it counts, how many people that is, and
+         *     the item's norm (`per_thousand` units per 1,000 persons or households). Demand may be less
+         *     than the norm gives where earlier approved plans already cover part of it.
+         */
+        DemandBasis: {
+            indicator: components["schemas"]["Indicator"];
+            norm: components["schemas"]["Norm"];
+            /** Format: int64 */
+            persons: number;
+        };
         Depot: {
             area_code: components["schemas"]["AreaCode"];
             area_name: string;
@@ -2367,6 +2379,17 @@ export interface components {
             /** Format: int64 */
             to_depot?: number | null;
         };
+        /** @description Planning norm: `per_thousand` items per 1,000 persons or households (integers, no floats). */
+        Norm: {
+            basis: components["schemas"]["NormBasis"];
+            /** Format: int64 */
+            per_thousand: number;
+        };
+        /**
+         * @description What a norm is counted per.
+         * @enum {string}
+         */
+        NormBasis: "person" | "household" | "sheltered_person" | "sheltered_household";
         Objection: {
             answer?: string | null;
             /** Format: date-time */

@@ -31,6 +31,28 @@ async fn reserved(server: &Server, token: &str, depot: i64) -> i64 {
 }
 
 store_tests! {
+    tents_go_to_the_people_in_central_shelters_and_every_demand_is_explained => |store| async move {
+        // 900 people need emergency aid in one township; 300 of them are in central shelters, the
+        // rest stay with relatives. Tents are for the sheltered; towel quilts for all 900.
+        let server = Server::start(store).await;
+        let (manager, reporter) = (server.login("manager").await, server.login("reporter").await);
+        let (status, event) = server.post("/api/v1/events", &manager, json!({"name": "测试洪涝", "hazard": "flood", "onset_at": "2026-07-12T11:40:00Z", "affected_areas": ["360425"]})).await;
+        assert_eq!(status, StatusCode::CREATED, "{event}");
+        let event = event["id"].as_i64().unwrap();
+        let figures = json!({"affected": 1000, "needing_emergency_aid": 900, "relocated": 400, "relocated_central": 300, "relocated_dispersed": 100});
+        let (status, body) = server.post(&format!("/api/v1/events/{event}/reports"), &reporter, json!({"area_code": "360425105", "stage": "initial", "indicators": figures})).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let (status, plan) = create_plan(&server, &manager, json!({"event_id": event, "aid_type": "emergency", "kind": "materials"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{plan}");
+        let fill = |item: &str| plan["areas"].as_array().unwrap().iter().find(|a| a["item"] == item).unwrap_or_else(|| panic!("no {item} in {plan}")).clone();
+        let tents = fill("tent-12m2");
+        assert_eq!((tents["basis"]["indicator"].as_str(), tents["basis"]["persons"].as_i64()), (Some("relocated_central"), Some(300)), "{tents}");
+        assert_eq!(tents["basis"]["norm"]["basis"], "sheltered_household");
+        assert_eq!(tents["demand"], 96, "300 sheltered people in households of 3.15: {tents}");
+        let quilts = fill("towel-quilt");
+        assert_eq!((quilts["basis"]["indicator"].as_str(), quilts["demand"].as_i64()), (Some("needing_emergency_aid"), Some(900)), "{quilts}");
+    };
+
     a_part_dispatched_twice_at_once_ships_once => |store| async move {
         // Two approved plans reserve the same item at the same depots; eight racing dispatches of
         // each of the first plan's depot parts (a double click, a retry while the first is still

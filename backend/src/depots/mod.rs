@@ -41,6 +41,23 @@ impl MaterialAidType {
 pub enum NormBasis {
     Person,
     Household,
+    /// A person staying in a central shelter (集中安置): tents, folding beds. Those staying with
+    /// relatives (分散安置) need none.
+    ShelteredPerson,
+    /// A household staying in a central shelter.
+    ShelteredHousehold,
+}
+
+impl NormBasis {
+    /// Whether the norm counts households (persons ÷ the household size) rather than persons.
+    pub fn per_household(self) -> bool {
+        matches!(self, Self::Household | Self::ShelteredHousehold)
+    }
+
+    /// Whether the norm serves only the people in central shelters.
+    pub fn sheltered(self) -> bool {
+        matches!(self, Self::ShelteredPerson | Self::ShelteredHousehold)
+    }
 }
 
 /// Planning norm: `per_thousand` items per 1,000 persons or households (integers, no floats).

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Balance, Depot, DepotSummary, Item, Lot, LotRow, MaterialAidType, MovementKind, NormBasis, Target, Tier};
+use super::{Balance, Depot, DepotSummary, Item, Lot, LotRow, MaterialAidType, MovementKind, Target, Tier};
 use crate::areas::{AreaCode, code};
 use crate::error::FieldError;
 
@@ -371,10 +371,8 @@ impl Snapshot {
                             .filter_map(|item| {
                                 let norm = item.norms.get(&aid).filter(|n| n.per_thousand > 0)?;
                                 let units = available(&item.code) as f64 * 1000.0 / norm.per_thousand as f64;
-                                let people = match norm.basis {
-                                    NormBasis::Person => units,
-                                    NormBasis::Household => units * persons_per_household,
-                                };
+                                let people =
+                                    if norm.basis.per_household() { units * persons_per_household } else { units };
                                 Some((people.floor() as i64, item.code.clone()))
                             })
                             .min();
@@ -459,6 +457,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+    use crate::depots::NormBasis;
     use crate::depots::{Category, Norm};
 
     fn date(s: &str) -> NaiveDate {

@@ -71,6 +71,19 @@ pub struct AreaFill {
     pub allocated: i64,
     pub fill_rate: f64,
     pub tier: u8,
+    /// How the demand was counted (materials; funds plans explain theirs in `funds`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<DemandBasis>,
+}
+
+/// An area's demand for an item, explained: the figure it counts, how many people that is, and
+/// the item's norm (`per_thousand` units per 1,000 persons or households). Demand may be less
+/// than the norm gives where earlier approved plans already cover part of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DemandBasis {
+    pub indicator: crate::disasters::Indicator,
+    pub persons: i64,
+    pub norm: crate::depots::Norm,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::areas::AreaCode;
 use crate::areas::code;
-use crate::depots::{MaterialAidType, Norm, NormBasis};
+use crate::depots::{MaterialAidType, Norm};
 use crate::disasters::{Figures, Indicator};
 
 /// An area to deliver to, with how many people it counts under one aid type.
@@ -15,6 +15,10 @@ pub struct DemandPoint {
     pub lon: f64,
     pub lat: f64,
     pub persons: i64,
+    /// The figure that counted `persons`.
+    pub indicator: Indicator,
+    /// People in central shelters (集中安置), where the area reported the shelter split.
+    pub sheltered: Option<i64>,
     /// Higher tiers are served first: 4 for a Ⅰ-level response … 1 for Ⅳ, 0 without one.
     pub tier: u8,
 }
@@ -30,8 +34,8 @@ pub fn basis_indicators(aid: MaterialAidType) -> &'static [Indicator] {
     }
 }
 
-fn persons(figures: &Figures, aid: MaterialAidType) -> Option<i64> {
-    basis_indicators(aid).iter().find_map(|i| figures.get(i).copied())
+fn persons(figures: &Figures, aid: MaterialAidType) -> Option<(Indicator, i64)> {
+    basis_indicators(aid).iter().find_map(|i| figures.get(i).map(|p| (*i, *p)))
 }
 
 /// Demand points: the lowest areas that reported a basis figure (a county's own total does not
@@ -43,14 +47,26 @@ pub fn demand_points(
     points: &HashMap<AreaCode, (f64, f64)>,
     levels: &HashMap<AreaCode, Option<i64>>,
 ) -> Vec<DemandPoint> {
-    let mut result: Vec<DemandPoint> = lowest_reporting(own_figures, |f| persons(f, aid).is_some_and(|p| p > 0))
+    let mut result: Vec<DemandPoint> = lowest_reporting(own_figures, |f| persons(f, aid).is_some_and(|(_, p)| p > 0))
         .into_iter()
         .filter_map(|area| {
-            let persons = persons(&own_figures[area], aid)?;
+            let figures = &own_figures[area];
+            let (indicator, persons) = persons(figures, aid)?;
             let (lon, lat) = *points.get(area)?;
             let level =
                 levels.iter().filter(|(c, l)| l.is_some() && code::within(c, area)).filter_map(|(_, l)| *l).min();
-            Some(DemandPoint { area_code: area.clone(), lon, lat, persons, tier: level.map_or(0, |l| (5 - l) as u8) })
+            Some(DemandPoint {
+                area_code: area.clone(),
+                lon,
+                lat,
+                persons,
+                indicator,
+                // Only emergency aid follows the shelter split; later aid serves people by need.
+                sheltered: (aid == MaterialAidType::Emergency)
+                    .then(|| figures.get(&Indicator::RelocatedCentral).copied())
+                    .flatten(),
+                tier: level.map_or(0, |l| (5 - l) as u8),
+            })
         })
         .collect();
     result.sort_by(|a, b| a.area_code.cmp(&b.area_code));
@@ -70,18 +86,27 @@ pub fn lowest_reporting(own_figures: &HashMap<AreaCode, Figures>, count: impl Fn
     lowest
 }
 
-/// Units of an item a demand point needs under a norm, rounded up (nobody is left a fraction short).
+/// The people a norm counts at a demand point, and the figure they come from: shelter items go
+/// to the people in central shelters where the area reported the split (people staying with
+/// relatives need no tent); without the split, to everyone the aid serves.
+pub fn norm_persons(norm: &Norm, point: &DemandPoint) -> (Indicator, i64) {
+    match point.sheltered {
+        Some(sheltered) if norm.basis.sheltered() => (Indicator::RelocatedCentral, sheltered.max(0)),
+        _ => (point.indicator, point.persons),
+    }
+}
+
+/// Units of an item `persons` need under a norm, rounded up (nobody is left a fraction short).
 pub fn item_demand(norm: &Norm, persons: i64, persons_per_household: f64) -> i64 {
-    let basis = match norm.basis {
-        NormBasis::Person => persons,
-        NormBasis::Household => (persons as f64 / persons_per_household).ceil() as i64,
-    };
+    let basis =
+        if norm.basis.per_household() { (persons as f64 / persons_per_household).ceil() as i64 } else { persons };
     (basis * norm.per_thousand + 999) / 1000
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::depots::NormBasis;
 
     fn figures(pairs: &[(Indicator, i64)]) -> Figures {
         pairs.iter().copied().collect()
@@ -104,6 +129,7 @@ mod tests {
         let result = demand_points(MaterialAidType::Emergency, &own, &points, &levels);
         let summary: Vec<(&str, i64, u8)> = result.iter().map(|p| (p.area_code.as_str(), p.persons, p.tier)).collect();
         assert_eq!(summary, [("360425100", 500, 4), ("360425101", 300, 4), ("360428", 200, 0)]);
+        assert_eq!(result[1].indicator, Indicator::Relocated, "the relocated stand in where need is not reported");
         assert!(demand_points(MaterialAidType::Transitional, &own, &points, &levels).is_empty());
     }
 
@@ -115,5 +141,28 @@ mod tests {
         let per_household = Norm { basis: NormBasis::Household, per_thousand: 1000 };
         assert_eq!(item_demand(&per_household, 10, 3.15), 4);
         assert_eq!(item_demand(&Norm { basis: NormBasis::Person, per_thousand: 10 }, 150, 3.0), 2);
+    }
+
+    #[test]
+    fn shelter_items_go_to_the_people_in_central_shelters() {
+        let point = |sheltered| DemandPoint {
+            area_code: "360425100".into(),
+            lon: 116.0,
+            lat: 29.0,
+            persons: 900,
+            indicator: Indicator::NeedingEmergencyAid,
+            sheltered,
+            tier: 0,
+        };
+        let tent = Norm { basis: NormBasis::ShelteredHousehold, per_thousand: 1000 };
+        let lamp = Norm { basis: NormBasis::Household, per_thousand: 1000 };
+        assert_eq!(norm_persons(&tent, &point(Some(300))), (Indicator::RelocatedCentral, 300));
+        assert_eq!(item_demand(&tent, 300, 3.0), 100, "tents for the 100 sheltered households, not 300");
+        assert_eq!(norm_persons(&lamp, &point(Some(300))), (Indicator::NeedingEmergencyAid, 900));
+        assert_eq!(
+            norm_persons(&tent, &point(None)),
+            (Indicator::NeedingEmergencyAid, 900),
+            "without the split, everyone in need"
+        );
     }
 }

@@ -8,11 +8,12 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::needs::{DemandPoint, demand_points, item_demand};
+use super::needs::{DemandPoint, demand_points, item_demand, norm_persons};
 use super::store::{NewPlan, PlanStore};
 use super::travel::TravelCache;
 use super::{
-    AidType, AreaFill, Bottleneck, Plan, PlanKind, PlanLine, PlanRequest, PlanResult, PlanStatus, Totals, Unreachable,
+    AidType, AreaFill, Bottleneck, DemandBasis, Plan, PlanKind, PlanLine, PlanRequest, PlanResult, PlanStatus, Totals,
+    Unreachable,
 };
 use crate::areas::AreaCode;
 use crate::areas::store::AreaStore;
@@ -166,12 +167,21 @@ fn compute(
     let mut result = PlanResult::default();
     for item in input.items.iter().filter(|i| i.norms.get(&aid).is_some_and(|n| n.per_thousand > 0)) {
         let norm = item.norms[&aid];
-        let demands: Vec<i64> = input
+        let bases: Vec<DemandBasis> = input
             .points
             .iter()
             .map(|p| {
+                let (indicator, persons) = norm_persons(&norm, p);
+                DemandBasis { indicator, persons, norm }
+            })
+            .collect();
+        let demands: Vec<i64> = input
+            .points
+            .iter()
+            .zip(&bases)
+            .map(|(p, basis)| {
                 let covered = input.covered.get(&(p.area_code.clone(), item.code.clone())).copied().unwrap_or(0);
-                (item_demand(&norm, p.persons, persons_per_household) - covered).max(0)
+                (item_demand(&norm, basis.persons, persons_per_household) - covered).max(0)
             })
             .collect();
         if demands.iter().all(|d| *d == 0) {
@@ -214,6 +224,7 @@ fn compute(
                 allocated: planned.allocated[index],
                 fill_rate: planned.allocated[index] as f64 / demands[index] as f64,
                 tier: point.tier,
+                basis: Some(bases[index].clone()),
             });
         }
         result.unreachable.extend(planned.unreachable.iter().map(|&a| Unreachable {
@@ -278,6 +289,7 @@ async fn funds_plan<S: Planning + ?Sized>(
             allocated: a.allocated_fen.0,
             fill_rate: a.fill_rate,
             tier: 0,
+            basis: None,
         })
         .collect();
     let totals = Totals { demand: funds.entitled_fen.0, allocated: funds.allocated_fen.0, ..Totals::default() };
