@@ -1522,6 +1522,8 @@ export interface components {
             entitled_fen: number;
             /** Format: double */
             fill_rate: number;
+            /** @description Whose cost split this area's money follows (plans stored before it was recorded: local). */
+            response_scope?: components["schemas"]["ResponseScope"];
             shares: components["schemas"]["LevelShare"][];
         };
         AreaSummary: {
@@ -1538,10 +1540,17 @@ export interface components {
             overdue?: components["schemas"]["Overdue"] | null;
             overridden: boolean;
             parent_code?: components["schemas"]["AreaCode"] | null;
+            /**
+             * Format: int64
+             * @description The level the provincial plan gives a city's or a county's figures.
+             */
+            provincial_level?: number | null;
             reported: Record<string, unknown>;
             /**
              * Format: int64
              * @description 1 (I, most severe) … 4 (IV); None: no response. A manager's override wins over the computed level.
+             *     The level of this area's own authority's plan (national for the province, city, county),
+             *     as computed or overridden.
              */
             response_level?: number | null;
             verified: Record<string, unknown>;
@@ -1595,6 +1604,18 @@ export interface components {
             /** Format: int64 */
             id: number;
             request_id?: string | null;
+        };
+        /**
+         * @description Whose plan a response follows, most senior first.
+         * @enum {string}
+         */
+        Authority: "national" | "provincial" | "city" | "county";
+        /** @description One authority's response in an event: its most severe level and the areas it covers. */
+        AuthorityResponse: {
+            areas: components["schemas"]["AreaCode"][];
+            authority: components["schemas"]["Authority"];
+            /** Format: int64 */
+            level: number;
         };
         /** @description One term of an area's entitlement: count × rate (× days). */
         BasisLine: {
@@ -1943,11 +1964,15 @@ export interface components {
             level: string;
             /**
              * Format: int64
-             * @description The most severe of the city's and the province's levels.
+             * @description The level of the most senior authority whose response is in force (the first of
+             *     `responses`): each authority decides by its own plan, so levels of different authorities
+             *     are never compared.
              */
             overall_response_level?: number | null;
             /** @description Affected counties late with a report. */
             overdue: components["schemas"]["AreaCode"][];
+            /** @description Each authority's response in force, most senior first. */
+            responses: components["schemas"]["AuthorityResponse"][];
         };
         /**
          * @description Why a damaged house does not qualify for rebuild aid (docs/domain/relief-standards.md#rebuild-aid-exclusions).
@@ -2230,7 +2255,11 @@ export interface components {
             allocated_fen: number;
             /** Format: int64 */
             available_fen: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description The level's share of the plan's whole entitlement, in basis points (its split's share
+             *     when every area follows one split).
+             */
             basis_points: number;
             level: components["schemas"]["SourceLevel"];
             /** Format: int64 */
@@ -9862,7 +9891,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description province, city or county */
+                /** @description province (the national plan, on a province's figures), provincial (the province's plan, on a city's or county's), city or county */
                 admin_level: string;
             };
             cookie?: never;

@@ -96,6 +96,38 @@ store_tests! {
         assert!(actions.contains(&"figures.accept") && actions.contains(&"figures.return"), "{actions:?}");
     };
 
+    each_authority_decides_its_own_response_and_the_money_follows_it => |store| async move {
+        // Three dead in one 永修 township: the county's plan starts its Level III, the city's its
+        // Level IV, and the province's own plan a Level IV for the county and the city; the
+        // national plan, on the province's figures, starts nothing. The summary keeps them apart,
+        // and a funds plan for the township takes the provincial split (50/20/30).
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let reporter = server.login("reporter").await;
+        let event = open_event(&server, &manager).await;
+        let (status, body) = report(&server, &reporter, event, json!({"area_code": "360425100", "stage": "initial", "indicators": {"affected": 200, "needing_emergency_aid": 100, "dead": 3}})).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let county = summary(&server, &manager, event, "county").await;
+        let responses: Vec<(String, i64, Vec<String>)> = county["responses"].as_array().unwrap().iter().map(|r| (
+            r["authority"].as_str().unwrap().to_owned(),
+            r["level"].as_i64().unwrap(),
+            r["areas"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_owned()).collect(),
+        )).collect();
+        assert_eq!(responses, [
+            ("provincial".to_owned(), 4, vec!["360400".to_owned(), "360425".to_owned()]),
+            ("city".to_owned(), 4, vec!["360400".to_owned()]),
+            ("county".to_owned(), 3, vec!["360425".to_owned()]),
+        ], "{county}");
+        assert_eq!(county["overall_response_level"], 4, "the most senior authority's level, not the most severe of all");
+        let yongxiu = county["areas"].as_array().unwrap().iter().find(|a| a["code"] == "360425").unwrap();
+        assert_eq!((yongxiu["response_level"].as_i64(), yongxiu["provincial_level"].as_i64()), (Some(3), Some(4)), "{yongxiu}");
+        let (status, plan) = server.post("/api/v1/plans", &manager, json!({"event_id": event, "aid_type": "emergency", "kind": "funds"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{plan}");
+        assert_eq!(plan["funds"]["areas"][0]["response_scope"], "provincial", "{plan}");
+        let shares: Vec<(&str, i64)> = plan["funds"]["levels"].as_array().unwrap().iter().map(|l| (l["level"].as_str().unwrap(), l["basis_points"].as_i64().unwrap())).collect();
+        assert_eq!(shares, [("province", 5000), ("city", 2000), ("county", 3000)]);
+    };
+
     bad_reports_are_refused_and_write_nothing => |store| async move {
         let server = Server::start(store).await;
         let manager = server.login("manager").await;

@@ -269,7 +269,7 @@ async fn list_thresholds(State(state): State<AppState>, _actor: Actor) -> AppRes
 
 /// Replaces the thresholds of one administrative level (admin).
 #[utoipa::path(put, path = "/api/v1/response-thresholds/{admin_level}", tag = "disasters", security(("bearer" = [])),
-    params(("admin_level" = String, Path, description = "province, city or county")), request_body = [ThresholdInput],
+    params(("admin_level" = String, Path, description = "province (the national plan, on a province's figures), provincial (the province's plan, on a city's or county's), city or county")), request_body = [ThresholdInput],
     responses((status = 200, body = [Threshold]), (status = 403), (status = 422)))]
 async fn replace_thresholds(
     State(state): State<AppState>,

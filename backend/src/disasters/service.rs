@@ -63,9 +63,13 @@ pub struct AreaSummary {
     /// Indicators whose verified value differs from the reported one.
     pub discrepancies: Vec<Indicator>,
     /// 1 (I, most severe) … 4 (IV); None: no response. A manager's override wins over the computed level.
+    /// The level of this area's own authority's plan (national for the province, city, county),
+    /// as computed or overridden.
     pub response_level: Option<i64>,
     pub computed_level: Option<i64>,
     pub overridden: bool,
+    /// The level the provincial plan gives a city's or a county's figures.
+    pub provincial_level: Option<i64>,
     pub overdue: Option<Overdue>,
     pub accepted: bool,
 }
@@ -74,11 +78,78 @@ pub struct AreaSummary {
 pub struct EventSummary {
     pub event: Event,
     pub level: String,
-    /// The most severe of the city's and the province's levels.
+    /// The level of the most senior authority whose response is in force (the first of
+    /// `responses`): each authority decides by its own plan, so levels of different authorities
+    /// are never compared.
     pub overall_response_level: Option<i64>,
+    /// Each authority's response in force, most senior first.
+    pub responses: Vec<AuthorityResponse>,
     pub areas: Vec<AreaSummary>,
     /// Affected counties late with a report.
     pub overdue: Vec<AreaCode>,
+}
+
+/// The threshold set of the province's own plan, applied to cities' and counties' figures.
+pub const PROVINCIAL_PLAN: &str = "provincial";
+
+/// Whose plan a response follows, most senior first.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema, strum::IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Authority {
+    /// The national plan, on a province's figures.
+    National,
+    /// The province's plan, on a city's or a county's figures.
+    Provincial,
+    City,
+    County,
+}
+
+/// One authority's response in an event: its most severe level and the areas it covers.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuthorityResponse {
+    pub authority: Authority,
+    pub level: i64,
+    pub areas: Vec<AreaCode>,
+}
+
+/// The responses in force per authority, most senior first.
+pub fn responses(summaries: &HashMap<AreaCode, AreaSummary>) -> Vec<AuthorityResponse> {
+    let mut by_authority: std::collections::BTreeMap<Authority, AuthorityResponse> = Default::default();
+    let mut add = |authority, level: Option<i64>, code: &AreaCode| {
+        if let Some(level) = level {
+            let entry =
+                by_authority.entry(authority).or_insert(AuthorityResponse { authority, level, areas: Vec::new() });
+            entry.level = entry.level.min(level);
+            entry.areas.push(code.clone());
+        }
+    };
+    for s in summaries.values() {
+        let own = match s.level {
+            Level::Province => Some(Authority::National),
+            Level::City => Some(Authority::City),
+            Level::County => Some(Authority::County),
+            Level::Township | Level::Village => None,
+        };
+        if let Some(own) = own {
+            add(own, s.response_level, &s.code);
+        }
+        add(Authority::Provincial, s.provincial_level, &s.code);
+    }
+    by_authority
+        .into_values()
+        .map(|mut r| {
+            r.areas.sort();
+            r
+        })
+        .collect()
+}
+
+/// The most senior authority whose response covers `area` (its own or an area containing it).
+pub fn authority_in_force(responses: &[AuthorityResponse], area: &str) -> Option<Authority> {
+    responses.iter().find(|r| r.areas.iter().any(|a| a.contains(area))).map(|r| r.authority)
 }
 
 pub(crate) fn thresholds_for(all: &[Threshold], level: &str) -> Vec<Threshold> {
@@ -123,6 +194,8 @@ pub async fn summarize<S: AreaStore + DisasterStore + ?Sized>(
 
     let response_on_levels: HashMap<&str, Vec<Threshold>> =
         ["province", "city", "county"].into_iter().map(|l| (l, thresholds_for(&thresholds, l))).collect();
+    // The province's own plan judges a city's or a county's figures (docs/domain/response-levels.md).
+    let provincial_plan = thresholds_for(&thresholds, PROVINCIAL_PLAN);
     let deadlines = Deadlines {
         initial_within_hours: settings.initial_report_hours,
         daily_update_hour: settings.daily_update_hour,
@@ -137,6 +210,9 @@ pub async fn summarize<S: AreaStore + DisasterStore + ?Sized>(
             Some(h) if h.source == "override" => (h.level, true),
             _ => (computed, false),
         };
+        let provincial_level = matches!(area.level, Level::City | Level::County)
+            .then(|| rules::response_level(&figures, &provincial_plan))
+            .flatten();
         summaries.insert(
             area.code.clone(),
             AreaSummary {
@@ -151,6 +227,7 @@ pub async fn summarize<S: AreaStore + DisasterStore + ?Sized>(
                 response_level,
                 computed_level: computed,
                 overridden,
+                provincial_level,
                 overdue: None,
                 accepted: accepted.contains(&area.code),
             },
@@ -213,11 +290,8 @@ pub async fn build_summary<S: AreaStore + DisasterStore + ?Sized>(
         return Err(AppError::invalid_field("level", "county, township or city"));
     }
     let Summarized { areas, summaries, .. } = summarize(store, settings, &event).await?;
-    let overall = areas
-        .iter()
-        .filter(|a| a.level <= Level::City)
-        .filter_map(|a| summaries.get(&a.code).and_then(|s| s.response_level))
-        .min();
+    let responses = responses(&summaries);
+    let overall = responses.first().map(|r| r.level);
     let mut overdue: Vec<AreaCode> = summaries
         .values()
         .filter(|s| s.overdue.is_some() && actor.user.can_reach(&s.code))
@@ -230,7 +304,7 @@ pub async fn build_summary<S: AreaStore + DisasterStore + ?Sized>(
         .filter_map(|a| summaries.get(&a.code).cloned())
         .collect();
     rows.sort_by(|a, b| a.code.cmp(&b.code));
-    Ok(EventSummary { event, level: level.into(), overall_response_level: overall, areas: rows, overdue })
+    Ok(EventSummary { event, level: level.into(), overall_response_level: overall, responses, areas: rows, overdue })
 }
 
 /// Per area, the properties an event adds on the map (`/api/v1/map/areas.geojson?event=`):

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::indicators::{Figures, Indicator, parse_figures};
 use super::rules;
-use super::service::{event_or_404, record_level_changes, reportable_area, thresholds_for};
+use super::service::{PROVINCIAL_PLAN, event_or_404, record_level_changes, reportable_area, thresholds_for};
 use super::store::{Acceptance, DisasterStore, NewAssessment, Versions};
 use super::{Assessment, EventStatus, LevelChange, Threshold};
 use crate::areas::AreaCode;
@@ -192,15 +192,16 @@ pub struct ThresholdInput {
     pub lower_bound: i64,
 }
 
-/// Replaces the response thresholds of one administrative level (province, city or county).
+/// Replaces one plan's response thresholds: `province` (the national plan, on a province's
+/// figures), `provincial` (the province's plan, on a city's or county's), `city` or `county`.
 pub async fn replace_thresholds<S: DisasterStore + ?Sized>(
     store: &S,
     actor: &Actor,
     admin_level: &str,
     input: Vec<ThresholdInput>,
 ) -> AppResult<Vec<Threshold>> {
-    if !matches!(admin_level, "province" | "city" | "county") {
-        return Err(AppError::invalid_field("admin_level", "province, city or county"));
+    if !matches!(admin_level, "province" | PROVINCIAL_PLAN | "city" | "county") {
+        return Err(AppError::invalid_field("admin_level", "province, provincial, city or county"));
     }
     let known = rules::criteria(&Figures::new());
     let mut problems = Vec::new();

@@ -97,11 +97,12 @@ crate::decode_from_text!(SourceLevel);
 
 /// Cost split (docs/domain/relief-standards.md#cost-split-between-levels): a national response, a provincial one, or an
 /// ordinary disaster paid mainly by local finance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ResponseScope {
     National,
     Provincial,
+    #[default]
     Local,
 }
 

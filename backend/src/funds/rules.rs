@@ -247,6 +247,9 @@ pub struct LevelShare {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AreaFunds {
     pub area_code: AreaCode,
+    /// Whose cost split this area's money follows (plans stored before it was recorded: local).
+    #[serde(default)]
+    pub response_scope: ResponseScope,
     pub basis: Vec<BasisLine>,
     #[schema(value_type = i64)]
     pub entitled_fen: Fen,
@@ -260,6 +263,8 @@ pub struct AreaFunds {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct LevelBudget {
     pub level: SourceLevel,
+    /// The level's share of the plan's whole entitlement, in basis points (its split's share
+    /// when every area follows one split).
     pub basis_points: i64,
     #[schema(value_type = i64)]
     pub required_fen: Fen,
@@ -420,20 +425,20 @@ pub fn proportional(total: i64, weights: &[i64]) -> Vec<i64> {
     result
 }
 
-/// The funds plan: each area's entitlement, split between the levels of `scope`; a level whose
-/// pools (`available`) hold less than its areas' shares pays all it has, cut in proportion to
-/// the shares. `areas` are (area code, its own best figures), in the order they are shown.
+/// The funds plan: each area's entitlement, split between the levels of its own response scope
+/// (the split of the most senior authority whose response covers it); a level whose pools
+/// (`available`) hold less than its areas' shares pays all it has, cut in proportion to the
+/// shares. `areas` are (area code, its own best figures, its scope), in the order they are shown.
 pub fn plan_funds(
     standards: &Standards,
     aid: AidType,
-    scope: ResponseScope,
-    areas: &[(AreaCode, Figures)],
+    areas: &[(AreaCode, Figures, ResponseScope)],
     available: &BTreeMap<SourceLevel, Fen>,
 ) -> FundsPlan {
-    let split = standards.split(scope);
     let mut result: Vec<AreaFunds> = areas
         .iter()
-        .map(|(code, figures)| {
+        .map(|(code, figures, scope)| {
+            let split = standards.split(*scope);
             let basis = entitlement(standards, aid, figures);
             let entitled_fen: Fen = basis.iter().map(|b| b.amount_fen).sum();
             let bps: Vec<i64> = split.iter().map(|(_, bp)| *bp).collect();
@@ -444,6 +449,7 @@ pub fn plan_funds(
                 .collect();
             AreaFunds {
                 area_code: code.clone(),
+                response_scope: *scope,
                 basis,
                 entitled_fen,
                 allocated_fen: entitled_fen,
@@ -453,26 +459,32 @@ pub fn plan_funds(
         })
         .filter(|a| a.entitled_fen > Fen::ZERO)
         .collect();
+    let entitled_fen: Fen = result.iter().map(|a| a.entitled_fen).sum();
     let mut levels = Vec::new();
-    for (index, (level, basis_points)) in split.iter().enumerate() {
-        let required_fen: Fen = result.iter().map(|a| a.shares[index].entitled_fen).sum();
-        let available_fen = available.get(level).copied().unwrap_or_default().max(Fen::ZERO);
+    for level in [SourceLevel::Central, SourceLevel::Province, SourceLevel::City, SourceLevel::County] {
+        let share_of = |a: &AreaFunds| a.shares.iter().find(|s| s.level == level).map_or(Fen::ZERO, |s| s.entitled_fen);
+        if !result.iter().any(|a| a.shares.iter().any(|s| s.level == level)) {
+            continue;
+        }
+        let required_fen: Fen = result.iter().map(share_of).sum();
+        let available_fen = available.get(&level).copied().unwrap_or_default().max(Fen::ZERO);
         let scaled = required_fen > available_fen;
         if scaled {
-            let weights: Vec<i64> = result.iter().map(|a| a.shares[index].entitled_fen.0).collect();
+            let weights: Vec<i64> = result.iter().map(|a| share_of(a).0).collect();
             for (area, fen) in result.iter_mut().zip(proportional(available_fen.0, &weights)) {
-                area.shares[index].allocated_fen = Fen(fen);
+                if let Some(share) = area.shares.iter_mut().find(|s| s.level == level) {
+                    share.allocated_fen = Fen(fen);
+                }
             }
         }
         let allocated_fen = required_fen.min(available_fen);
-        let scale = allocated_fen.share_of(required_fen);
         levels.push(LevelBudget {
-            level: *level,
-            basis_points: *basis_points,
+            level,
+            basis_points: (required_fen.share_of(entitled_fen) * 10_000.0).round() as i64,
             required_fen,
             available_fen,
             allocated_fen,
-            scale,
+            scale: allocated_fen.share_of(required_fen),
             scaled,
         });
     }
@@ -481,8 +493,9 @@ pub fn plan_funds(
         area.fill_rate = area.allocated_fen.share_of(area.entitled_fen);
     }
     FundsPlan {
-        response_scope: scope,
-        entitled_fen: result.iter().map(|a| a.entitled_fen).sum(),
+        // The most senior split any area took.
+        response_scope: result.iter().map(|a| a.response_scope).min().unwrap_or(ResponseScope::Local),
+        entitled_fen,
         allocated_fen: result.iter().map(|a| a.allocated_fen).sum(),
         areas: result,
         levels,
@@ -583,9 +596,9 @@ mod tests {
     fn a_short_level_is_scaled_in_proportion_and_shown() {
         let s = Standards::default();
         let areas = vec![
-            ("360402".into(), figures(&[(Indicator::NeedingEmergencyAid, 1000)])),
-            ("360403".into(), figures(&[(Indicator::NeedingEmergencyAid, 3000)])),
-            ("360404".into(), figures(&[(Indicator::Affected, 3000)])),
+            ("360402".into(), figures(&[(Indicator::NeedingEmergencyAid, 1000)]), ResponseScope::Provincial),
+            ("360403".into(), figures(&[(Indicator::NeedingEmergencyAid, 3000)]), ResponseScope::Provincial),
+            ("360404".into(), figures(&[(Indicator::Affected, 3000)]), ResponseScope::Provincial),
         ];
         // 4,000 people × ¥300 = ¥1,200,000: province 50% = ¥600,000 but only ¥300,000 in its pools.
         let available = [
@@ -594,7 +607,7 @@ mod tests {
             (SourceLevel::County, Fen(10_000_000 * 100)),
         ]
         .into();
-        let plan = plan_funds(&s, AidType::Emergency, ResponseScope::Provincial, &areas, &available);
+        let plan = plan_funds(&s, AidType::Emergency, &areas, &available);
         assert_eq!(plan.areas.len(), 2, "an area with nothing to count is left out");
         assert_eq!(plan.entitled_fen, Fen(1_200_000 * 100));
         let province = &plan.levels[0];
@@ -603,6 +616,7 @@ mod tests {
             (Fen(600_000 * 100), Fen(300_000 * 100), true)
         );
         assert!((province.scale - 0.5).abs() < 1e-12);
+        assert_eq!(plan.levels.iter().map(|l| l.basis_points).collect::<Vec<_>>(), [5000, 2000, 3000]);
         assert!(!plan.levels[1].scaled && !plan.levels[2].scaled);
         let first = &plan.areas[0];
         assert_eq!(
@@ -621,6 +635,30 @@ mod tests {
     }
 
     #[test]
+    fn each_area_follows_the_split_of_its_own_response() {
+        // 永修 is under a provincial response, 都昌 under none: the province pays half of 永修's
+        // money and nothing of 都昌's.
+        let need = figures(&[(Indicator::NeedingEmergencyAid, 100)]);
+        let areas = vec![
+            ("360425".into(), need.clone(), ResponseScope::Provincial),
+            ("360428".into(), need, ResponseScope::Local),
+        ];
+        let plan = plan_funds(&Standards::default(), AidType::Emergency, &areas, &BTreeMap::new());
+        let levels: Vec<(SourceLevel, Fen)> = plan.levels.iter().map(|l| (l.level, l.required_fen)).collect();
+        let fen = |yuan: i64| Fen(yuan * 100);
+        assert_eq!(
+            levels,
+            [
+                (SourceLevel::Province, fen(15_000)),
+                (SourceLevel::City, fen(6_000 + 9_000)),
+                (SourceLevel::County, fen(9_000 + 21_000))
+            ]
+        );
+        assert_eq!(plan.response_scope, ResponseScope::Provincial, "the most senior split any area took");
+        assert_eq!(plan.areas[1].response_scope, ResponseScope::Local);
+    }
+
+    #[test]
     fn grant_budgets_count_overlapping_areas_only() {
         let fen = |pairs: &[(&str, i64)]| pairs.iter().map(|(a, f)| (AreaCode::from(*a), Fen(*f))).collect::<Vec<_>>();
         let disbursed = fen(&[("360425100", 500), ("360425101", 300), ("360428", 1000)]);
@@ -633,9 +671,8 @@ mod tests {
 
     #[test]
     fn a_level_without_pools_pays_nothing_and_says_so() {
-        let areas = vec![("360402".into(), figures(&[(Indicator::NeedingTransitionalAid, 10)]))];
-        let plan =
-            plan_funds(&Standards::default(), AidType::Transitional, ResponseScope::Local, &areas, &BTreeMap::new());
+        let areas = vec![("360402".into(), figures(&[(Indicator::NeedingTransitionalAid, 10)]), ResponseScope::Local)];
+        let plan = plan_funds(&Standards::default(), AidType::Transitional, &areas, &BTreeMap::new());
         assert_eq!(plan.allocated_fen, Fen(0));
         assert!(plan.levels.iter().all(|l| l.scaled && l.available_fen == Fen::ZERO));
         assert_eq!(plan.areas[0].fill_rate, 0.0);

@@ -21,7 +21,7 @@ use crate::auth::Actor;
 use crate::config::Settings;
 use crate::depots::store::DepotStore;
 use crate::depots::{Depot, can_read};
-use crate::disasters::service::{event_or_404, summarize};
+use crate::disasters::service::{Authority, event_or_404, summarize};
 use crate::disasters::store::DisasterStore;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::funds::store::FundStore;
@@ -253,13 +253,24 @@ async fn funds_plan<S: Planning + ?Sized>(
 ) -> AppResult<PlanResult> {
     let summarized = summarize(store, settings, event).await?;
     let basis = crate::funds::rules::basis_indicators(aid);
-    let areas: Vec<(AreaCode, crate::disasters::Figures)> = super::needs::lowest_reporting(&summarized.own_best, |f| {
-        basis.iter().any(|i| f.get(i).is_some_and(|v| *v > 0))
-    })
-    .into_iter()
-    .filter(|code| actor.user.can_reach(code))
-    .map(|code| (code.clone(), summarized.own_best[code].clone()))
-    .collect();
+    // Each area's money follows the split of the most senior authority whose response covers it,
+    // unless the author chose one split for all.
+    let responses = crate::disasters::service::responses(&summarized.summaries);
+    let scope_of = |area: &AreaCode| {
+        scope.unwrap_or(match crate::disasters::service::authority_in_force(&responses, area) {
+            Some(Authority::National) => ResponseScope::National,
+            Some(Authority::Provincial) => ResponseScope::Provincial,
+            _ => ResponseScope::Local,
+        })
+    };
+    let areas: Vec<(AreaCode, crate::disasters::Figures, ResponseScope)> =
+        super::needs::lowest_reporting(&summarized.own_best, |f| {
+            basis.iter().any(|i| f.get(i).is_some_and(|v| *v > 0))
+        })
+        .into_iter()
+        .filter(|code| actor.user.can_reach(code))
+        .map(|code| (code.clone(), summarized.own_best[code].clone(), scope_of(code)))
+        .collect();
     if areas.is_empty() {
         let names: Vec<String> = basis.iter().map(|i| i.name()).collect();
         return Err(AppError::invalid_field(
@@ -270,15 +281,12 @@ async fn funds_plan<S: Planning + ?Sized>(
             ),
         ));
     }
-    let national =
-        summarized.summaries.values().any(|s| s.level == crate::areas::Level::Province && s.response_level.is_some());
-    let scope = scope.unwrap_or(if national { ResponseScope::National } else { ResponseScope::Local });
     let standards = crate::funds::service::standards(store).await?;
     let mut available: BTreeMap<SourceLevel, Fen> = BTreeMap::new();
     for pool in store.fund_pools(Some(event.id), Some(&crate::text_enum::enum_text(aid))).await? {
         *available.entry(pool.source_level).or_default() += pool.available_fen;
     }
-    let funds = crate::funds::rules::plan_funds(&standards, aid, scope, &areas, &available);
+    let funds = crate::funds::rules::plan_funds(&standards, aid, &areas, &available);
     let fills: Vec<AreaFill> = funds
         .areas
         .iter()
