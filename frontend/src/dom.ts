@@ -40,6 +40,12 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
   return node;
 }
 
+/** Change a node's table text later, keeping it translated on a language switch (like `i18n` above). */
+export function setLabel(node: HTMLElement, key: MsgKey): void {
+  node.dataset.i18n = key;
+  node.textContent = t(key);
+}
+
 export function clear(node: Element): void {
   node.replaceChildren();
 }

@@ -1,12 +1,14 @@
 // Small UI pieces shared by the event screens: level and status badges, the event header,
-// and the chooser behind the reporter's and the assessor's tabs.
+// the chooser behind the reporter's and the assessor's tabs, and the register downloads.
 import { disasterApi, hazardLabel, sortEvents, statusLabel, type DisasterEvent } from './disaster';
 import { isFictional, levelColor, levelLabel, levelTextColor, responseLabel } from './disasterrules';
 import { h } from './dom';
 import { ApiError, errorText, isAbort } from './errors';
 import { formatDateTime } from './format';
-import { getLang, t } from './i18n';
+import { householdsApi, REGISTERS } from './households';
+import { getLang, t, type MsgKey } from './i18n';
 import { navigate } from './router';
+import { toast } from './toast';
 import { badge, statusBlock } from './widgets';
 
 /** A coloured Ⅰ–Ⅳ chip; grey "未启动" for none. `overridden` adds a mark. */
@@ -114,4 +116,31 @@ export async function chooseEvent(root: HTMLElement, signal: AbortSignal, suffix
         : h('p', { class: 'muted empty-line', i18n: 'events.none' }),
     ),
   );
+}
+
+/**
+ * The event's statutory registers (因灾死亡失踪人口一览表, 因灾倒塌损坏住房户一览表), each as CSV
+ * and XLSX, for the reader's scope.
+ */
+export function registerButtons(eventId: number, signal: AbortSignal): HTMLElement {
+  const box = h('div', { class: 'register-buttons', 'data-testid': 'register-buttons' });
+  for (const register of REGISTERS) {
+    const group = h('span', { class: 'export-pair' }, h('span', { class: 'muted', i18n: `reg.${register}` as MsgKey }));
+    for (const format of ['csv', 'xlsx'] as const) {
+      const btn = h('button', { type: 'button', class: 'btn btn-outline btn-small', 'data-testid': `register-${register}-${format}` }, format.toUpperCase());
+      btn.addEventListener('click', async () => {
+        btn.disabled = true;
+        try {
+          toast(t('export.done', { name: await householdsApi.register(register, eventId, format, signal) }));
+        } catch (err) {
+          if (!isAbort(err) && !(err instanceof ApiError && err.status === 401)) toast(t('export.failed', { message: errorText(err) }), 'error');
+        } finally {
+          btn.disabled = false;
+        }
+      });
+      group.append(btn);
+    }
+    box.append(group);
+  }
+  return box;
 }

@@ -1,6 +1,8 @@
 // The errors of a form: a message beside each field and one above the button, each a table key
 // or the server's words (see Msg). The depot's movement forms and the loss report share it.
-import { msgText, type Msg } from './i18n';
+import { h } from './dom';
+import { ApiError, errorText, serverFieldErrors } from './errors';
+import { msgText, type Msg, type MsgKey } from './i18n';
 
 export interface FieldNodes {
   wrap: HTMLElement;
@@ -53,4 +55,41 @@ export function formErrors<F extends string>(formError: HTMLElement): FormErrors
     },
   };
   return self;
+}
+
+/**
+ * A labelled field registered with `errors`: label, control, an optional hint, and the line its
+ * message shows in. `id` names the control (and, as `<id>-error`, its message for tests).
+ */
+export function errorField<F extends string>(errors: FormErrors<F>, name: F, labelKey: MsgKey, control: HTMLElement, id: string, hint?: Node): HTMLElement {
+  control.id = id;
+  control.dataset.testid ??= id;
+  const error = h('div', { class: 'field-error', id: `${id}-error`, 'data-testid': `${id}-error`, hidden: true });
+  control.setAttribute('aria-describedby', error.id);
+  const wrap = h('div', { class: 'field' }, h('label', { for: id, i18n: labelKey }), control, hint ?? '', error);
+  errors.fields.set(name, { wrap, error, control });
+  control.addEventListener('input', () => errors.dismiss(name));
+  return wrap;
+}
+
+/**
+ * A refused request's messages: each field error beside the field(s) `fieldOf` names for it (one
+ * error may concern several, e.g. the shares of a split), the others and any other failure above
+ * the button. Renders.
+ */
+export function showServerErrors<F extends string>(errors: FormErrors<F>, err: unknown, fieldOf: (field: string | null) => F | readonly F[] | null): void {
+  errors.clear();
+  const leftovers: string[] = [];
+  if (err instanceof ApiError && err.status === 422) {
+    for (const d of serverFieldErrors(err.details)) {
+      const named = fieldOf(d.field);
+      const shown = (named === null ? [] : typeof named === 'string' ? [named as F] : [...(named as readonly F[])]).filter((f) => errors.fields.has(f));
+      for (const f of shown) errors.byField.set(f, { text: d.reason });
+      if (!shown.length) leftovers.push(d.reason);
+    }
+  }
+  // Reasons shown beside their fields are not repeated above the button.
+  errors.form = leftovers.length ? { text: leftovers.join('; ') } : errors.byField.size ? { key: 'admin.fixErrors' } : { text: errorText(err) };
+  errors.render();
+  errors.firstInvalid()?.focus();
 }

@@ -7,8 +7,14 @@ import {
   hexTotals,
   importContentType,
   importFieldLabel,
+  householdEdits,
+  householdSearch,
   listActions,
   newProgressId,
+  parseCount,
+  resolveArea,
+  townshipOptions,
+  type Household,
   programmeText,
   rejectedImport,
   type HexCollection,
@@ -31,6 +37,12 @@ describe('listActions', () => {
     expect(listActions('reviewer', 'approved')).toEqual(['publish']);
     expect(listActions('manager', 'published')).toEqual(['pay']);
     expect(listActions('reviewer', 'paid')).toEqual([]);
+  });
+  it('offers admins and auditors nothing: the server lets them read only', () => {
+    for (const status of ['draft', 'submitted', 'approved', 'published']) {
+      expect(listActions('admin', status)).toEqual([]);
+      expect(listActions('auditor', status)).toEqual([]);
+    }
   });
 });
 
@@ -91,5 +103,58 @@ describe('household import', () => {
     expect(importFieldLabel('head_id_number', 'zh')).toBe('身份证号');
     expect(importFieldLabel('head_id_number', 'en')).toBe('head_id_number');
     expect(importFieldLabel('file', 'zh')).toBe('file');
+  });
+});
+
+describe('householdSearch', () => {
+  it('sends a whole ID number as id_number, anything else as part of a name', () => {
+    expect(householdSearch(' 36040219900101123x ')).toEqual({ id_number: '36040219900101123X' });
+    expect(householdSearch('３６０４０２１９９００１０１１２３４')).toEqual({ id_number: '360402199001011234' });
+    expect(householdSearch('张*明')).toEqual({ q: '张*明' });
+    expect(householdSearch('3604')).toEqual({ q: '3604' });
+    expect(householdSearch('  ')).toEqual({});
+  });
+});
+
+describe('township filter', () => {
+  const options = townshipOptions(
+    [
+      { code: '360402002', name: '人民路街道', parent_code: '360402' },
+      { code: '360402001', name: '十里街道', parent_code: '360402' },
+      { code: '360403001', name: '十里街道', parent_code: '360403' },
+    ],
+    new Map([['360402', '濂溪区'], ['360403', '浔阳区']]),
+  );
+  it('names townships with their county, in code order', () => {
+    expect(options.map((o) => o.text)).toEqual(['十里街道（濂溪区）', '人民路街道（濂溪区）', '十里街道（浔阳区）']);
+  });
+  it('resolves an option, a code, or a name only one township starts with', () => {
+    expect(resolveArea('十里街道（浔阳区）', options)).toBe('360403001');
+    expect(resolveArea('360402', options)).toBe('360402');
+    expect(resolveArea('人民', options)).toBe('360402002');
+    expect(resolveArea('', options)).toBe('');
+  });
+  it('refuses a name that fits several townships or none', () => {
+    expect(resolveArea('十里', options)).toBeNull();
+    expect(resolveArea('东京', options)).toBeNull();
+  });
+});
+
+describe('household forms', () => {
+  it('reads counts as whole numbers of 0 or more, empty as 0', () => {
+    expect(parseCount('3')).toBe(3);
+    expect(parseCount('２')).toBe(2);
+    expect(parseCount('')).toBe(0);
+    expect(parseCount('-1')).toBeNull();
+    expect(parseCount('1.5')).toBeNull();
+  });
+  it('sends only what the edit changed; an empty account box keeps the account', () => {
+    const current = { head_name: '张三', address: 'A', household_type: 'general', members: 3 } as Household;
+    expect(householdEdits(current, { head_name: '张三', address: 'B', household_type: 'general', members: 3, bank_account: '' })).toEqual({ address: 'B' });
+    expect(householdEdits(current, { head_name: undefined, address: 'A', household_type: 'dibao', members: 4, bank_account: '6217001234' })).toEqual({
+      household_type: 'dibao',
+      members: 4,
+      bank_account: '6217001234',
+    });
   });
 });

@@ -3,6 +3,7 @@
 import { api, download, type RequestOptions } from './api';
 import { label } from './i18n';
 import type { Narrows, Schemas } from './schemas';
+import { normaliseDigits } from './util';
 
 type Opt = { signal?: AbortSignal };
 
@@ -27,6 +28,17 @@ export interface HexProperties {
 
 export type HexCollection = GeoJSON.FeatureCollection<GeoJSON.Polygon, HexProperties>;
 
+export type HouseholdInput = Schemas['HouseholdInputJson'];
+export type DamageInput = Schemas['DamageInput'];
+export type DamageRecord = Schemas['DamageRecord'];
+export const HOUSE_DAMAGE = ['none', 'general', 'severe', 'collapsed'] as const satisfies readonly Schemas['HouseDamage'][];
+export const EXCLUSIONS = ['auxiliary_room', 'temporary_building', 'long_vacant', 'second_home', 'rebuilt_or_bought_elsewhere'] as const satisfies readonly Schemas['Exclusion'][];
+/** The counts of a damage record, in the order the form asks for them. */
+export const DAMAGE_COUNTS = ['damaged_rooms', 'emergency_persons', 'transitional_persons', 'drought_persons', 'dead', 'missing', 'injured'] as const satisfies readonly (keyof DamageInput)[];
+/** The statutory registers an event's damage records fill (因灾死亡失踪人口一览表, 因灾倒塌损坏住房户一览表). */
+export const REGISTERS = ['dead-missing', 'damaged-houses'] as const;
+export type Register = (typeof REGISTERS)[number];
+
 export type GrantList = Schemas['GrantList'];
 export type GrantListInput = Schemas['GrantListInput'];
 export type Objection = Schemas['Objection'];
@@ -36,6 +48,7 @@ export type Disclosure = Schemas['Disclosure'];
 
 export interface HouseholdQuery {
   q?: string;
+  id_number?: string;
   area_code?: string;
   household_type?: string;
   before_id?: number;
@@ -100,6 +113,14 @@ export const householdsApi = {
     }),
   importProgress: (progressId: string, o: Opt = {}) => api.get<ImportProgress>(`/households/imports/${progressId}`, o),
   search: (query: HouseholdQuery, o: Opt = {}) => api.get<HouseholdPage>('/households', { query: { ...query }, ...o }),
+  household: (id: number, o: Opt = {}) => api.get<Household>(`/households/${id}`, o),
+  update: (id: number, body: HouseholdInput, o: Opt = {}) => api.patch<Household>(`/households/${id}`, body, o),
+  /** An event's damage records in an area's subtree (the API has no per-household filter). */
+  damage: (eventId: number, areaCode: string, o: Opt = {}) =>
+    api.get<DamageRecord[]>(`/events/${eventId}/household-damage`, { query: { area_code: areaCode }, ...o }),
+  recordDamage: (eventId: number, body: DamageInput, o: Opt = {}) => api.post<DamageRecord>(`/events/${eventId}/household-damage`, body, o),
+  register: (register: Register, eventId: number, format: 'csv' | 'xlsx', signal?: AbortSignal) =>
+    download(`/exports/registers/${register}`, { event_id: eventId, format }, `${register}-${eventId}.${format}`, signal),
   hexagons: (eventId: number | null, o: Opt = {}) => api.get<HexCollection>('/households/hexagons', { query: { event_id: eventId }, ...o }),
   lists: (query: { event_id?: number | null; aid_type?: string; status?: string }, o: Opt = {}) =>
     api.get<GrantList[]>('/grant-lists', { query: { ...query }, ...o }),
@@ -137,10 +158,72 @@ export function containsFullId(text: string): boolean {
   return FULL_ID_RE.test(text);
 }
 
-/** The workflow actions a role may try on a list in a status (the server has the last word). */
+/**
+ * What the register's search box asks the server: a whole ID number goes as `id_number` (matched
+ * through its keyed hash; `q` searches names only), anything else as part of a name.
+ */
+export function householdSearch(text: string): Pick<HouseholdQuery, 'q' | 'id_number'> {
+  const s = normaliseDigits(text).replace(/\s+/g, '');
+  if (/^[0-9]{17}[0-9Xx]$/.test(s)) return { id_number: s.toUpperCase() };
+  const q = text.trim();
+  return q ? { q } : {};
+}
+
+/** A count typed in a form (people, rooms): a whole number ≥ 0, full-width digits allowed; null otherwise. */
+export function parseCount(text: string): number | null {
+  const s = normaliseDigits(text);
+  if (!s) return 0;
+  return /^\d{1,6}$/.test(s) ? Number(s) : null;
+}
+
+/** The fields of a household edit that differ from the household (what PATCH should carry). */
+export function householdEdits(current: Household, typed: Pick<HouseholdInput, 'head_name' | 'address' | 'household_type' | 'members' | 'bank_account'>): HouseholdInput {
+  const out: HouseholdInput = {};
+  if (typed.head_name !== undefined && typed.head_name !== null && typed.head_name !== current.head_name) out.head_name = typed.head_name;
+  if (typed.address !== undefined && typed.address !== null && typed.address !== current.address) out.address = typed.address;
+  if (typed.household_type && typed.household_type !== current.household_type) out.household_type = typed.household_type;
+  if (typed.members !== undefined && typed.members !== null && typed.members !== current.members) out.members = typed.members;
+  // The account is shown masked only: an empty box keeps it, anything typed replaces it.
+  if (typed.bank_account) out.bank_account = typed.bank_account;
+  return out;
+}
+
+/** A township as the register's filter offers it: "十里街道（浔阳区）", to tell equal names apart. */
+export interface AreaOption {
+  code: string;
+  text: string;
+}
+
+export function townshipOptions(townships: ReadonlyArray<{ code: string; name: string; parent_code?: string | null }>, countyNames: ReadonlyMap<string, string>): AreaOption[] {
+  return townships
+    .map((t) => {
+      const county = t.parent_code ? countyNames.get(t.parent_code) : undefined;
+      return { code: t.code, text: county ? `${t.name}（${county}）` : t.name };
+    })
+    .sort((a, b) => a.code.localeCompare(b.code));
+}
+
+/**
+ * The area code the filter's text means: an option's text, a division code as it is, or the
+ * one township whose name the text is (or starts); '' for empty text, null when it matches none or several.
+ */
+export function resolveArea(text: string, options: readonly AreaOption[]): string | null {
+  const s = text.trim();
+  if (!s) return '';
+  if (/^[0-9]{6}([0-9]{3}){0,2}$/.test(s)) return s;
+  const exact = options.find((o) => o.text === s);
+  if (exact) return exact.code;
+  const named = options.filter((o) => o.text.startsWith(s));
+  return named.length === 1 ? named[0].code : null;
+}
+
+/**
+ * The workflow actions a role may try on a list in a status (the server has the last word): managers
+ * and reviewers only; admins and auditors read.
+ */
 export function listActions(role: string, status: string): Array<'submit' | 'approve' | 'reject' | 'publish' | 'pay' | 'cancel'> {
-  const manager = role === 'manager' || role === 'admin';
-  const reviewer = role === 'reviewer' || role === 'admin';
+  const manager = role === 'manager';
+  const reviewer = role === 'reviewer';
   const out: Array<'submit' | 'approve' | 'reject' | 'publish' | 'pay' | 'cancel'> = [];
   if (status === 'draft' && manager) out.push('submit');
   if (status === 'submitted' && reviewer) out.push('approve', 'reject');

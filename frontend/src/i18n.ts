@@ -4,6 +4,7 @@
 import { DISASTER_EN, DISASTER_ZH } from './i18n.disaster';
 import { PLANS_EN, PLANS_ZH } from './i18n.plans';
 import { HOUSEHOLDS_EN, HOUSEHOLDS_ZH } from './i18n.households';
+import { ADMIN_EN, ADMIN_ZH } from './i18n.admin';
 
 export type Lang = 'zh' | 'en';
 export const LANGS: readonly Lang[] = ['zh', 'en'];
@@ -337,6 +338,7 @@ const zh = {
   ...DISASTER_ZH,
   ...PLANS_ZH,
   ...HOUSEHOLDS_ZH,
+  ...ADMIN_ZH,
 } as const;
 
 export type MsgKey = keyof typeof zh;
@@ -669,6 +671,7 @@ const en: Messages = {
   ...DISASTER_EN,
   ...PLANS_EN,
   ...HOUSEHOLDS_EN,
+  ...ADMIN_EN,
 };
 
 export type Table = Record<Lang, Partial<Record<string, string>>>;

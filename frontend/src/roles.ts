@@ -16,12 +16,20 @@ export const VERIFIERS: readonly Role[] = ['assessor', 'manager'];
 /** The household register: managers and auditors read it, reporters register households in
  *  their townships (the import card). */
 export const HOUSEHOLD_READERS: readonly Role[] = ['manager', 'reporter', 'auditor', 'admin'];
-/** Grant lists: managers draft, reviewers approve. */
-export const GRANT_USERS: readonly Role[] = ['manager', 'reviewer', 'admin'];
-/** Allocation plans: managers plan, reviewers approve. */
-export const PLANNERS: readonly Role[] = ['manager', 'reviewer'];
+/** Grant lists: managers draft, reviewers approve, auditors read. */
+export const GRANT_USERS: readonly Role[] = ['manager', 'reviewer', 'admin', 'auditor'];
+/** Allocation plans: managers plan, reviewers approve, auditors read. */
+export const PLANNERS: readonly Role[] = ['manager', 'reviewer', 'auditor'];
 /** A plan's page also opens for the keepers who dispatch their depot's part. */
 export const PLAN_READERS: readonly Role[] = [...PLANNERS, 'depot_staff'];
+/** The audit trail. */
+export const AUDITORS: readonly Role[] = ['auditor', 'admin'];
+/** Users, response thresholds and relief standards. */
+export const ADMINS: readonly Role[] = ['admin'];
+/** The statutory registers of an event's household damage (因灾死亡失踪人口一览表, 因灾倒塌损坏住房户一览表). */
+export const REGISTER_READERS: readonly Role[] = ['manager', 'assessor', 'reviewer', 'auditor'];
+/** Who edits a household and records its damage (the server checks the area). */
+export const HOUSEHOLD_EDITORS: readonly Role[] = ['manager', 'reporter'];
 /** Shipments: keepers dispatch, managers and reporters receive. */
 export const SHIPMENT_USERS: readonly Role[] = ['manager', 'depot_staff', 'reporter'];
 

@@ -13,9 +13,12 @@ describe('navTabs', () => {
   const hrefs = (s: Session) => navTabs(s).map((x) => x.href);
   it('managers, admins and auditors see the map, the events, the depots and the reserves', () => {
     for (const role of ['manager', 'admin', 'auditor'] as Role[]) expect(hrefs(session(role)).slice(0, 4)).toEqual(['/map', '/events', '/depots', '/reserves']);
-    // Plans and shipments: managers only among these three.
+    // Plans: managers, and auditors to read; shipments: managers only among these three.
     expect(hrefs(session('manager'))).toEqual(expect.arrayContaining(['/plans', '/shipments']));
-    for (const role of ['admin', 'auditor'] as Role[]) expect(hrefs(session(role))).not.toContain('/plans');
+    expect(hrefs(session('auditor'))).toEqual(expect.arrayContaining(['/plans', '/grants', '/audit']));
+    expect(hrefs(session('admin'))).not.toContain('/plans');
+    expect(hrefs(session('admin'))).toEqual(expect.arrayContaining(['/audit', '/admin/users']));
+    for (const role of ['manager', 'reviewer', 'auditor'] as Role[]) expect(hrefs(session(role))).not.toContain('/admin/users');
   });
   it('a depot keeper sees their own depot only', () => {
     expect(hrefs(session('depot_staff', [4]))).toEqual(['/depots/4', '/shipments']);
@@ -26,6 +29,7 @@ describe('navTabs', () => {
     expect(hrefs(session('assessor'))).toEqual(['/map', '/verify']);
     // (the households helper's tabs aside)
     expect(hrefs(session('reviewer')).filter((x) => !['/grants', '/households'].includes(x))).toEqual(['/map', '/events', '/plans']);
+    expect(hrefs(session('manager'))).not.toContain('/audit');
   });
   it('event sub-screens open for the right roles and highlight a tab the user has', () => {
     const byPath = (p: string) => routes.find((r) => r.path === p)!;
@@ -46,17 +50,20 @@ describe('navTabs', () => {
 describe('household and grant routes', () => {
   const byPath = (p: string) => routes.find((r) => r.path === p)!;
   const tabs = (s: Session) => navTabs(s).map((x) => x.href);
-  it('households for managers, reporters and auditors, grants for managers and reviewers, disclosures for everyone', () => {
+  it('households for managers, reporters and auditors, grants for managers, reviewers and auditors, disclosures for everyone', () => {
     expect(tabs(session('manager'))).toEqual(expect.arrayContaining(['/households', '/grants']));
     expect(tabs(session('auditor'))).toContain('/households');
     expect(tabs(session('reporter'))).toContain('/households');
-    expect(tabs(session('auditor'))).not.toContain('/grants');
+    expect(tabs(session('auditor'))).toContain('/grants');
+    expect(canOpen(byPath('/households/:id'), session('reporter'))).toBe(true);
+    expect(canOpen(byPath('/households/:id'), session('assessor'))).toBe(false);
+    expect(byPath('/households/:id').tab).toBe('/households');
     expect(tabs(session('reviewer'))).toContain('/grants');
     expect(tabs(session('reviewer'))).not.toContain('/households');
     expect(tabs(session('reporter'))).not.toContain('/grants');
     expect(canOpen(byPath('/public'), null)).toBe(true);
     expect(canOpen(byPath('/public/:id'), null)).toBe(true);
-    expect(canOpen(byPath('/grants/:id'), session('auditor'))).toBe(false);
+    expect(canOpen(byPath('/grants/:id'), session('auditor'))).toBe(true);
     expect(byPath('/grants/:id').tab).toBe('/grants');
   });
 });

@@ -1,6 +1,8 @@
 // The route table. A new workspace = one module under screens/ + one entry here.
 import type { MsgKey } from './i18n';
 import {
+  ADMINS,
+  AUDITORS,
   DEPOT_READERS,
   EVENT_READERS,
   GRANT_USERS,
@@ -64,6 +66,7 @@ export const routes: Route[] = [
   { path: '/reserves', titleKey: 'nav.reserves', nav: true, roles: STOCK_READERS, load: () => import('./screens/reserves') },
   // Households, relief grant lists and the public disclosure page (no login).
   { path: '/households', titleKey: 'nav.households', nav: true, roles: HOUSEHOLD_READERS, load: () => import('./screens/households') },
+  { path: '/households/:id', titleKey: 'hhd.title', tab: '/households', roles: HOUSEHOLD_READERS, load: () => import('./screens/household') },
   { path: '/grants', titleKey: 'nav.grants', nav: true, roles: GRANT_USERS, load: () => import('./screens/grants') },
   { path: '/grants/:id', titleKey: 'nav.grant', tab: '/grants', roles: GRANT_USERS, load: () => import('./screens/grants') },
   { path: '/public', titleKey: 'nav.public', public: true, load: () => import('./screens/public') },
@@ -72,6 +75,9 @@ export const routes: Route[] = [
   { path: '/plans', titleKey: 'nav.plans', nav: true, roles: PLANNERS, load: () => import('./screens/plans') },
   { path: '/plans/:id', titleKey: 'nav.plan', tab: '/plans', roles: PLAN_READERS, load: () => import('./screens/plan') },
   { path: '/shipments', titleKey: 'nav.shipments', nav: (u) => (u.role !== 'depot_staff' || u.depot_ids?.length ? '/shipments' : null), roles: SHIPMENT_USERS, load: () => import('./screens/planshipments') },
+  // The auditor's trail; the administrator's settings (one tab, a section per page).
+  { path: '/audit', titleKey: 'nav.audit', nav: true, roles: AUDITORS, load: () => import('./screens/audit') },
+  { path: '/admin/:section', titleKey: 'nav.admin', nav: () => '/admin/users', roles: ADMINS, load: () => import('./screens/admin') },
   // Planned workspaces (one module each under screens/):
   //   /planner (manager), /reviews (reviewer), /public/disclosures (public)
 ];

@@ -15,9 +15,10 @@ import {
 import { differs, formatFigure, indicatorUnit, isLevel, LEVELS, levelLabel, nextStatuses, type EventStatus, type Indicator } from '../disasterrules';
 import { h } from '../dom';
 import { ApiError, errorText, isAbort, serverFieldErrors } from '../errors';
-import { eventHeader, levelChip } from '../eventui';
+import { eventHeader, levelChip, registerButtons } from '../eventui';
 import { formatDateTime } from '../format';
 import { getLang, t, type MsgKey } from '../i18n';
+import { hasRole, REGISTER_READERS } from '../roles';
 import type { ScreenContext } from '../screen';
 import { toast } from '../toast';
 import { badge, statusBlock } from '../widgets';
@@ -86,6 +87,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     }
     const extra: Node[] = [];
     if (event.description) extra.push(h('p', { class: 'event-desc', 'data-testid': 'event-description' }, event.description));
+    if (hasRole(user, REGISTER_READERS)) extra.push(registerButtons(eventId, signal));
     if (isManager) {
       const options = nextStatuses(event.status);
       statusSelect.replaceChildren(...options.map((s) => h('option', { value: s }, statusLabel(s))));

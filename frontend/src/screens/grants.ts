@@ -132,7 +132,7 @@ function mountList(root: HTMLElement, ctx: ScreenContext) {
   };
   for (const s of [eventSel, aidSel, statusSel]) s.addEventListener('change', () => void load());
 
-  if (role === 'manager' || role === 'admin') inner.append(newListCard(eventSel, aidSel, signal));
+  if (role === 'manager') inner.append(newListCard(eventSel, aidSel, signal));
 
   disasterApi
     .events({ signal })
@@ -315,7 +315,7 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
       box.append(btn);
     }
     // The payment file: only once the disclosure has ended (or after payment).
-    if ((role === 'manager' || role === 'admin') && (l.status === 'published' || l.status === 'paid')) {
+    if (role === 'manager' && (l.status === 'published' || l.status === 'paid')) {
       if (disclosureEnded(l)) {
         for (const format of ['csv', 'xlsx'] as const) {
           const b = h('button', { type: 'button', class: 'btn btn-outline', 'data-testid': `grant-payment-${format}` }, `${t('grants.paymentFile')} (${format.toUpperCase()})`);
@@ -359,7 +359,7 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
           ? h('p', { class: 'objection-answer' }, h('strong', {}, `${o.decision ? label('grants.decision', o.decision) : t('grants.answer')}：`), o.answer)
           : '',
       );
-      if (o.status === 'open' && (role === 'reviewer' || role === 'admin')) li.append(answerForm(l.id, o));
+      if (o.status === 'open' && role === 'reviewer') li.append(answerForm(l.id, o));
       return li;
     });
     return h(

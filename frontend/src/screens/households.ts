@@ -1,11 +1,12 @@
-// Household register (#/households): search (names masked for readers without need), a paged
-// table with type, members, area and programmes; for registrars the import of household files;
-// for managers the hand-off exports per event.
+// Household register (#/households): search by name (masked for readers without need) or whole ID
+// number, a township filter by name, a paged table with type, members, area and programmes whose
+// rows open the household (#/households/:id); for registrars the import of household files; for
+// managers the hand-off exports per event.
 import { disasterApi, sortEvents, type DisasterEvent } from '../disaster';
 import { h } from '../dom';
 import { errorText, isAbort } from '../errors';
 import { formatInteger } from '../format';
-import { HANDOFF_PROGRAMMES, HOUSEHOLD_TYPES, householdsApi, programmeText, type Household, type HouseholdPage } from '../households';
+import { HANDOFF_PROGRAMMES, HOUSEHOLD_TYPES, householdSearch, householdsApi, programmeText, resolveArea, townshipOptions, type AreaOption, type Household, type HouseholdPage } from '../households';
 import { getLang, label, t, type MsgKey } from '../i18n';
 import type { ScreenContext } from '../screen';
 import { toast } from '../toast';
@@ -23,7 +24,13 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 
   // ---- search form -------------------------------------------------------------
   const q = h('input', { type: 'search', class: 'input', 'data-testid': 'households-q', i18nPlaceholder: 'hh.searchPlaceholder', value: ctx.params.get('q') ?? '' });
-  const area = h('input', { type: 'text', class: 'input input-code', 'data-testid': 'households-area', inputmode: 'numeric', maxlength: 12, i18nPlaceholder: 'hh.area' });
+  // Townships by name ("十里街道（浔阳区）"), or a division code typed as it is.
+  const townships = h('datalist', { id: 'households-townships' });
+  const area = h('input', { type: 'text', class: 'input', 'data-testid': 'households-area', list: townships.id, autocomplete: 'off', maxlength: 40, i18nPlaceholder: 'hh.townshipPlaceholder' });
+  const areaError = h('div', { class: 'field-error', 'data-testid': 'households-area-error', hidden: true });
+  let areaOptions: AreaOption[] = [];
+  /** A household's township by name (a village's code starts with its township's). */
+  const areaText = (code: string) => areaOptions.find((o) => o.code === code.slice(0, 9))?.text ?? code;
   const type = h(
     'select',
     { class: 'select', 'data-testid': 'households-type', i18nAriaLabel: 'hh.type' },
@@ -34,7 +41,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     'form',
     { class: 'hh-search', 'data-testid': 'households-search', role: 'search' },
     h('label', { class: 'field' }, h('span', { class: 'muted', i18n: 'hh.name' }), q),
-    h('label', { class: 'field' }, h('span', { class: 'muted', i18n: 'hh.area' }), area),
+    h('label', { class: 'field' }, h('span', { class: 'muted', i18n: 'hh.township' }), area, townships, areaError),
     h('label', { class: 'field' }, h('span', { class: 'muted', i18n: 'hh.type' }), type),
     h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'households-submit', i18n: 'hh.search' }),
   );
@@ -46,9 +53,10 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       { key: 'hh.idNumber' },
       { key: 'hh.type' },
       { key: 'hh.members', cls: 'num' },
-      { key: 'hh.area' },
+      { key: 'hh.township' },
       { key: 'hh.address' },
       { key: 'hh.programmes' },
+      { key: 'hh.open' },
     ],
     'households-table',
   );
@@ -94,21 +102,25 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     prev.disabled = cursors.length <= 1;
     next.disabled = !current.next_before_id;
     if (!current.households.length) {
-      tbl.body.replaceChildren(h('tr', {}, h('td', { colspan: 7, class: 'empty-cell', i18n: 'hh.empty' })));
+      tbl.body.replaceChildren(h('tr', {}, h('td', { colspan: 8, class: 'empty-cell', i18n: 'hh.empty' })));
       return;
     }
-    tbl.body.replaceChildren(...current.households.map((x) => row(x, lang)));
+    tbl.body.replaceChildren(...current.households.map((x) => row(x, lang, areaText(x.area_code))));
   };
 
   const load = async () => {
+    const areaCode = resolveArea(area.value, areaOptions);
+    areaError.hidden = areaCode !== null;
+    areaError.textContent = areaCode === null ? t('hh.townshipUnknown', { text: area.value.trim() }) : '';
+    if (areaCode === null) return;
     const my = ++seq;
     status.replaceChildren(statusBlock(t('hh.loading')));
     page.dataset.ready = 'false';
     try {
       const res = await householdsApi.search(
         {
-          q: q.value.trim() || undefined,
-          area_code: area.value.trim() || undefined,
+          ...householdSearch(q.value),
+          area_code: areaCode || undefined,
           household_type: type.value || undefined,
           before_id: cursors[cursors.length - 1],
           limit: PAGE_SIZE,
@@ -147,11 +159,20 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     void load();
   });
 
+  // The townships of the caller's city, named with their county.
+  Promise.all([disasterApi.areas({ level: 'county' }, { signal }), disasterApi.areas({ level: 'township' }, { signal })])
+    .then(([counties, towns]) => {
+      areaOptions = townshipOptions(towns, new Map(counties.map((c) => [c.code, c.name])));
+      townships.replaceChildren(...areaOptions.map((o) => h('option', { value: o.text })));
+      render();
+    })
+    .catch(() => undefined);
+
   void load();
   ctx.onLang(render);
 }
 
-function row(x: Household, lang: 'zh' | 'en'): HTMLElement {
+function row(x: Household, lang: 'zh' | 'en', area: string): HTMLElement {
   const name = h('td', { 'data-testid': `household-name-${x.id}`, 'data-masked': String(x.name_masked) }, x.head_name);
   if (x.priority) name.append(' ', h('span', { class: 'badge badge-priority', title: t('hh.priorityHint') }, t('hh.priority')));
   return h(
@@ -161,9 +182,10 @@ function row(x: Household, lang: 'zh' | 'en'): HTMLElement {
     h('td', { class: 'mono', 'data-testid': `household-id-${x.id}` }, x.id_number_masked),
     h('td', {}, label('hhType', x.household_type, lang === 'zh' ? x.household_type_zh : x.household_type)),
     h('td', { class: 'num' }, formatInteger(x.members, lang)),
-    h('td', { class: 'mono' }, x.area_code),
+    h('td', { title: x.area_code }, area),
     h('td', { class: 'small' }, x.address),
     h('td', { class: 'small' }, programmeText(x.programmes, lang) || '—'),
+    h('td', {}, h('a', { class: 'btn btn-outline btn-small', href: `#/households/${x.id}`, 'data-testid': `household-open-${x.id}`, i18n: 'hh.open' })),
   );
 }
 

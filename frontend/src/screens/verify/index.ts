@@ -5,8 +5,9 @@
 import { disasterApi, type AreaSummary } from '../../disaster';
 import { h } from '../../dom';
 import { ApiError, errorText, isAbort } from '../../errors';
-import { chooseEvent, eventHeader } from '../../eventui';
+import { chooseEvent, eventHeader, registerButtons } from '../../eventui';
 import { t } from '../../i18n';
+import { hasRole, REGISTER_READERS } from '../../roles';
 import type { ScreenContext } from '../../screen';
 import { toast } from '../../toast';
 import { statusBlock } from '../../widgets';
@@ -80,7 +81,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     if (state.selected && !state.items.some((i) => i.code === state.selected)) state.selected = null;
     inner.replaceChildren(
       h('a', { href: `#/map?event=${eventId}`, class: 'crumb link', 'data-testid': 'back-to-map' }, h('span', { 'aria-hidden': 'true' }, '← '), h('span', { i18n: 'report.backToMap' })),
-      eventHeader(state.event),
+      // The assessor has no event page: the registers are offered here too.
+      eventHeader(state.event, { extra: hasRole(ctx.session!.user, REGISTER_READERS) ? [registerButtons(eventId, signal)] : [] }),
       h('div', { class: 'verify-grid' }, queue.node, detail.node),
     );
     queue.fillFilter();
