@@ -116,6 +116,12 @@ test('on a phone the header has a menu, and no screen of any role is wider than 
         if (list) screens.push(`#/grants/${list}`);
         if (event && role === 'manager') screens.push(`#/events/${event}`, `#/events/${event}/print`, '#/depots/1');
       }
+      // The administrator's other settings, and a household's page with its damage form.
+      if (role === 'admin') screens.push('#/admin/thresholds', '#/admin/standards');
+      if (role === 'manager' || role === 'reporter') {
+        const household = (await apiGet(page, '/households?limit=1')).body.households?.[0];
+        if (household) screens.push(`#/households/${household.id}`);
+      }
       // The manager looks at everything a second time in English, whose words are longer.
       if (role === 'manager') screens.push(...screens.map((href) => `en:${href}`));
       for (const entry of screens) {
