@@ -1964,9 +1964,9 @@ export interface components {
             level: string;
             /**
              * Format: int64
-             * @description The level of the most senior authority whose response is in force (the first of
-             *     `responses`): each authority decides by its own plan, so levels of different authorities
-             *     are never compared.
+             * @description The city's own response level (its plan on its figures; the dashboard's 全市响应级别).
+             *     Each authority decides by its own plan, so levels of different authorities are never
+             *     compared: they are listed apart in `responses`.
              */
             overall_response_level?: number | null;
             /** @description Affected counties late with a report. */

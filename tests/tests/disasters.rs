@@ -118,7 +118,7 @@ store_tests! {
             ("city".to_owned(), 4, vec!["360400".to_owned()]),
             ("county".to_owned(), 3, vec!["360425".to_owned()]),
         ], "{county}");
-        assert_eq!(county["overall_response_level"], 4, "the most senior authority's level, not the most severe of all");
+        assert_eq!(county["overall_response_level"], 4, "the city plan's own level, not the most severe of all plans");
         let yongxiu = county["areas"].as_array().unwrap().iter().find(|a| a["code"] == "360425").unwrap();
         assert_eq!((yongxiu["response_level"].as_i64(), yongxiu["provincial_level"].as_i64()), (Some(3), Some(4)), "{yongxiu}");
         let (status, plan) = server.post("/api/v1/plans", &manager, json!({"event_id": event, "aid_type": "emergency", "kind": "funds"})).await;

@@ -78,9 +78,9 @@ pub struct AreaSummary {
 pub struct EventSummary {
     pub event: Event,
     pub level: String,
-    /// The level of the most senior authority whose response is in force (the first of
-    /// `responses`): each authority decides by its own plan, so levels of different authorities
-    /// are never compared.
+    /// The city's own response level (its plan on its figures; the dashboard's 全市响应级别).
+    /// Each authority decides by its own plan, so levels of different authorities are never
+    /// compared: they are listed apart in `responses`.
     pub overall_response_level: Option<i64>,
     /// Each authority's response in force, most senior first.
     pub responses: Vec<AuthorityResponse>,
@@ -291,7 +291,7 @@ pub async fn build_summary<S: AreaStore + DisasterStore + ?Sized>(
     }
     let Summarized { areas, summaries, .. } = summarize(store, settings, &event).await?;
     let responses = responses(&summaries);
-    let overall = responses.first().map(|r| r.level);
+    let overall = responses.iter().find(|r| r.authority == Authority::City).map(|r| r.level);
     let mut overdue: Vec<AreaCode> = summaries
         .values()
         .filter(|s| s.overdue.is_some() && actor.user.can_reach(&s.code))
