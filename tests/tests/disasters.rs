@@ -289,6 +289,13 @@ store_tests! {
         let image = server.http.get(server.url(&format!("/api/v1/photos/{}", photo["id"]))).bearer_auth(&reporter).send().await.unwrap();
         assert_eq!(image.headers()["content-type"], "image/png");
         assert_eq!(image.bytes().await.unwrap().to_vec(), png);
+        // a reader outside the report's area gets the answer a missing photo gets
+        let admin = server.login("admin").await;
+        server.post("/api/v1/users", &admin, json!({"username": "ruichang", "password": "demo", "role": "reporter", "area_code": "360481"})).await;
+        let ruichang = server.login("ruichang").await;
+        let (hidden, _) = server.get(&format!("/api/v1/photos/{}", photo["id"]), &ruichang).await;
+        let (missing, _) = server.get("/api/v1/photos/999999", &ruichang).await;
+        assert_eq!((hidden, missing), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
         for (content_type, body) in [("image/jpeg", png.clone()), ("text/plain", b"hello".to_vec()), ("image/png", b"<svg/>".to_vec())] {
             let (status, _) = server.post_raw(&path, &reporter, content_type, body).await;
             assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{content_type}");

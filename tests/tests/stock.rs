@@ -263,9 +263,11 @@ store_tests! {
         let (_, pending) = server.get(&format!("/api/v1/transfers?depot_id={target}&status=in_transit"), &manager).await;
         assert_eq!(pending.as_array().unwrap().len(), 1);
         assert_eq!(pending[0]["quantity"], 30);
-        // the city keeper cannot confirm for another depot
-        let (status, _) = server.call(Method::POST, &format!("/api/v1/transfers/{transfer_id}/receive"), Some(&keeper), None).await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
+        // the city keeper cannot confirm for another depot, and learns no more than of a transfer that does not exist
+        let (status, hidden) = server.call(Method::POST, &format!("/api/v1/transfers/{transfer_id}/receive"), Some(&keeper), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{hidden}");
+        let (status, missing) = server.call(Method::POST, "/api/v1/transfers/999999/receive", Some(&keeper), None).await;
+        assert_eq!((status, &missing["error"]["code"]), (StatusCode::NOT_FOUND, &hidden["error"]["code"]));
         let (status, received) = server.call(Method::POST, &format!("/api/v1/transfers/{transfer_id}/receive"), Some(&manager), None).await;
         assert_eq!(status, StatusCode::OK, "{received}");
         assert_eq!(received["status"], "received");

@@ -313,14 +313,20 @@ pub async fn ledger<S: DepotStore + ?Sized>(store: &S, depot_id: i64) -> AppResu
     Ok(movements)
 }
 
-/// Confirms a transfer's arrival at the receiving depot (which the caller operates).
+/// Confirms a transfer's arrival at the receiving depot (which the caller operates). A transfer
+/// to a depot the caller cannot see answers as one that does not exist.
 pub async fn receive_transfer<S: DepotStore + ?Sized>(
     store: &S,
     cache: &ReferenceCache,
     actor: &Actor,
     id: i64,
 ) -> AppResult<Transfer> {
-    let transfer = store.get_transfer(id).await?.ok_or_else(|| AppError::NotFound(format!("no transfer {id}")))?;
+    let not_found = || AppError::NotFound(format!("no transfer {id}"));
+    let transfer = store.get_transfer(id).await?.ok_or_else(not_found)?;
+    let destination = cache.depot(store, transfer.to_depot_id).await?.ok_or_else(not_found)?;
+    if !can_read(&actor.user, &destination) {
+        return Err(not_found());
+    }
     operable_depot(store, cache, &actor.user, transfer.to_depot_id).await?;
     let audit = actor.audit("stock.transfer_received", "transfer", id.to_string());
     store.receive_transfer(id, &audit).await?;

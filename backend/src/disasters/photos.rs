@@ -84,11 +84,15 @@ pub async fn attach<S: DisasterStore + ?Sized>(
     Ok(photo)
 }
 
-/// One photo and its image, if the caller may read its report's area.
+/// One photo and its image, if the caller may read its report's area; a photo of an area outside
+/// the caller's scope answers as one that does not exist.
 pub async fn image<S: DisasterStore + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<(Photo, Vec<u8>)> {
-    let photo = store.get_photo(id).await?.ok_or_else(|| AppError::NotFound(format!("no photo {id}")))?;
-    let report = store.get_report(photo.report_id).await?.ok_or_else(|| AppError::NotFound("report gone".into()))?;
-    actor.require_area(&report.area_code)?;
+    let not_found = || AppError::NotFound(format!("no photo {id}"));
+    let photo = store.get_photo(id).await?.ok_or_else(not_found)?;
+    let report = store.get_report(photo.report_id).await?.ok_or_else(not_found)?;
+    if !actor.user.can_reach(&report.area_code) {
+        return Err(not_found());
+    }
     let bytes =
         tokio::fs::read(&photo.path).await.map_err(|_| AppError::NotFound("the photo file is missing".into()))?;
     Ok((photo, bytes))
