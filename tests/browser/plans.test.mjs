@@ -376,3 +376,127 @@ test('a plan\'s lines: grouped with subtotals, sorted, exported, printed as pick
     await close();
   }
 });
+
+/** Thousands separators as the dashboard writes them (1,560). */
+const grouped = (n) => n.toLocaleString('en-US');
+
+/** A full-page screenshot at a size, in a language (the switch flips between the two). */
+async function shoot(page, file, { width, height }) {
+  await page.setViewportSize({ width, height });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(ARTIFACTS, file) });
+}
+
+/** The language switch, waiting until the page reads in `lang`. */
+async function switchTo(page, lang) {
+  if ((await page.evaluate(() => document.documentElement.lang)).startsWith(lang)) return;
+  await page.getByTestId('lang-switch').click();
+  await page.waitForFunction((l) => document.documentElement.lang.startsWith(l), lang);
+}
+
+test('a plan says why each area needs what it gets: tents by the people in central shelters; a funds plan names each area\'s cost split', { timeout: 240_000 }, async () => {
+  const { page, problems, close } = await openBrowser({ height: 900, consoleErrors: false });
+  try {
+    await signIn(page, 'manager');
+    const planId = await createMaterialsPlan(page);
+    const plan = (await apiGet(page, `/plans/${planId}`)).body;
+    const tents = plan.areas.filter((a) => a.item === 'tent-12m2');
+    assert.ok(tents.length > 0, 'the demo emergency plan asks for tents');
+    assert.ok(tents.every((a) => a.basis), 'every area says how its tents were counted');
+
+    // One item at a time: the tents, each area's row naming the figure and the people it counted.
+    await page.getByTestId('plan-fill-item').selectOption('tent-12m2');
+    const rows = page.locator('[data-testid="plan-fill-table"] tbody tr');
+    assert.equal(await rows.count(), tents.length);
+    for (const a of tents) {
+      const cell = page.getByTestId(`fill-${a.area_code}-tent-12m2`).getByTestId('fill-basis');
+      assert.equal(await cell.getAttribute('data-indicator'), a.basis.indicator);
+      const text = await cell.textContent();
+      assert.ok(text.includes(`${grouped(a.basis.persons)}人`), `${a.area_code}: ${text}`);
+      // Tents go to the people in central shelters where the area reported them; else the figure used is named.
+      assert.match(text, a.basis.indicator === 'relocated_central' ? /^集中安置 / : /^(需紧急生活救助|紧急转移安置) .*未报集中安置人数/, text);
+      assert.match(text, /1顶\/户/);
+    }
+    assert.ok(tents.some((a) => a.basis.indicator === 'relocated_central'), 'the demo reports the shelter split somewhere');
+    // Items counted per person say so.
+    await page.getByTestId('plan-fill-item').selectOption('instant-food');
+    const food = plan.areas.find((a) => a.item === 'instant-food');
+    assert.match(await page.getByTestId(`fill-${food.area_code}-instant-food`).getByTestId('fill-basis').textContent(), /需紧急生活救助 [\d,]+人 × 3份\/人/);
+    await page.getByTestId('plan-fill-item').selectOption('tent-12m2');
+
+    const card = page.getByTestId('plan-fill');
+    await card.scrollIntoViewIfNeeded();
+    await shoot(page, 'plan-basis-zh.png', { width: 1440, height: 900 });
+    await switchTo(page, 'en');
+    const shelterRow = tents.find((a) => a.basis.indicator === 'relocated_central');
+    assert.match(
+      await page.getByTestId(`fill-${shelterRow.area_code}-tent-12m2`).getByTestId('fill-basis').textContent(),
+      new RegExp(`^In shelters: ${grouped(shelterRow.basis.persons)} people, at 1 per household`),
+    );
+    assert.equal(await page.getByTestId('plan-fill-item').inputValue(), 'tent-12m2', 'the item chosen stays across the language switch');
+    await card.scrollIntoViewIfNeeded();
+    await shoot(page, 'plan-basis-en.png', { width: 1440, height: 900 });
+    // On a phone the basis shows under the item, inside the screen's width.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const inline = page.getByTestId(`fill-${shelterRow.area_code}-tent-12m2`).locator('.plan-basis-inline');
+    await inline.waitFor({ state: 'visible' });
+    assert.ok((await inline.boundingBox()).x + (await inline.boundingBox()).width <= 390, 'the basis is readable without scrolling sideways');
+    await card.scrollIntoViewIfNeeded();
+    await shoot(page, 'plan-basis-phone-en.png', { width: 390, height: 844 });
+    await switchTo(page, 'zh');
+    await card.scrollIntoViewIfNeeded();
+    await shoot(page, 'plan-basis-phone-zh.png', { width: 390, height: 844 });
+    await page.setViewportSize({ width: 1440, height: 900 });
+
+    // A funds plan: each area's row names the split its money follows, as the plan says.
+    await page.getByTestId('nav-plans').click();
+    await page.locator('[data-testid="plans-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('plan-event').selectOption(String(EVENT_ID));
+    await page.getByTestId('plan-kind').selectOption('funds');
+    await page.getByTestId('plan-aid').selectOption('emergency');
+    await page.getByTestId('plan-create').click();
+    await waitStatus(page, 'draft');
+    const fundsId = Number(await page.getByTestId('plan-screen').getAttribute('data-plan-id'));
+    const funds = (await apiGet(page, `/plans/${fundsId}`)).body.funds;
+    const scopeZh = { national: '国家级响应', provincial: '省级响应', local: '一般灾害' };
+    for (const a of funds.areas) {
+      const row = page.getByTestId(`fill-${a.area_code}-funds`);
+      assert.equal(await row.getAttribute('data-scope'), a.response_scope);
+      assert.ok((await row.getByTestId('funds-area-scope').textContent()).startsWith(scopeZh[a.response_scope]));
+    }
+
+    // Areas under different responses follow different splits: the plan says so instead of naming one split.
+    // (The demo's event has one response over all its areas, so the plan read here is the same plan with
+    // its first area's money under the local split, as a county's own response would leave it.)
+    const mixedArea = funds.areas[0].area_code;
+    await page.route(`**/api/v1/plans/${fundsId}`, async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      body.funds.areas[0].response_scope = 'local';
+      await route.fulfill({ response: res, json: body });
+    });
+    await page.reload();
+    await waitStatus(page, 'draft');
+    assert.equal(await page.getByTestId(`fill-${mixedArea}-funds`).getAttribute('data-scope'), 'local');
+    assert.match(await page.getByTestId(`fill-${mixedArea}-funds`).getByTestId('funds-area-scope').textContent(), /^一般灾害/);
+    const scopeLines = () => page.getByTestId('total-scope').locator('.scope-line').allTextContents();
+    const zhLines = await scopeLines();
+    assert.equal(zhLines.length, 2, zhLines.join(' / '));
+    assert.match(zhLines[0], new RegExp(`^国家级响应.* ${funds.areas.length - 1} 个地区$`));
+    assert.match(zhLines[1], /^一般灾害.* 1 个地区$/);
+    assert.equal(await page.getByTestId('funds-mixed-note').isVisible(), true);
+    await shoot(page, 'plan-funds-split-zh.png', { width: 1440, height: 900 });
+    await page.getByTestId('plan-fill').scrollIntoViewIfNeeded();
+    await shoot(page, 'plan-funds-split-phone-zh.png', { width: 390, height: 844 });
+    await switchTo(page, 'en');
+    assert.deepEqual((await scopeLines()).map((l) => l.replace(/ \(.*\)/, '')), [`National response: ${funds.areas.length - 1} areas`, 'Ordinary disaster: 1 area']);
+    await page.getByTestId('plan-fill').scrollIntoViewIfNeeded();
+    await shoot(page, 'plan-funds-split-phone-en.png', { width: 390, height: 844 });
+    await shoot(page, 'plan-funds-split-en.png', { width: 1440, height: 900 });
+    await switchTo(page, 'zh');
+    await page.unroute(`**/api/v1/plans/${fundsId}`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});

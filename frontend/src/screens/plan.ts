@@ -9,6 +9,7 @@ import { formatDateTime, formatFen, formatInteger } from '../format';
 import { getLang, t, type MsgKey } from '../i18n';
 import { addPlanLayers, PLAN_COLORS, PLAN_LAYERS, planCollections } from '../map/planflows';
 import { createMap, maplibregl } from '../map/setup';
+import { demandBasisText } from '../planbasis';
 import { dispatchSummary } from '../planlines';
 import { fillPercent, formatMinutes, planActions, plansApi, type Plan, type PlanAction, type Shipment } from '../plans';
 import { clearPrintSheets } from '../print';
@@ -16,7 +17,7 @@ import type { ScreenContext } from '../screen';
 import { stockApi, type DepotEntry, type Item } from '../stock';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
-import { fundsAreasTable, fundsLevelsTable, fundsTotals } from './planfunds';
+import { fundsAreasTable, fundsLevelsTable, fundsTotals, mixedSplits } from './planfunds';
 import { createLinesView, dispatchSummaryView, listText, type LineLabels } from './planlines';
 import { planStatusBadge } from './plans';
 
@@ -39,6 +40,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   let map: maplibregl.Map | null = null;
   let popup: maplibregl.Popup | null = null;
   let version = 0;
+  /** The item the fill table shows ('' for all), kept across renders. */
+  let fillItem = '';
 
   const depotName = (d: number) => depots.get(d)?.name ?? `#${d}`;
   const areaName = (c: string) => areas.get(c)?.name ?? c;
@@ -164,24 +167,51 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     );
 
     const fill = dataTable(
-      [{ key: 'plan.area' }, { key: 'plan.item' }, { key: 'plan.demand', cls: 'num' }, { key: 'plan.allocated', cls: 'num' }, { key: 'plan.fill', cls: 'num' }],
+      [{ key: 'plan.area' }, { key: 'plan.item' }, { key: 'plan.demand', cls: 'num' }, { key: 'plan.allocated', cls: 'num' }, { key: 'plan.fill', cls: 'num' }, { key: 'plan.basis' }],
       'plan-fill-table',
     );
-    const rows = [...(p.areas ?? [])].sort((a, b) => a.fill_rate - b.fill_rate || a.area_code.localeCompare(b.area_code));
-    fill.body.replaceChildren(
-      ...rows.slice(0, MAX_ROWS).map((a) =>
-        h(
-          'tr',
-          { 'data-testid': `fill-${a.area_code}-${a.item}` },
-          cell(areaName(a.area_code)),
-          cell(itemName(a.item)),
-          cell(formatInteger(a.demand, lang), 'num'),
-          cell(formatInteger(a.allocated, lang), 'num'),
-          cell(fillPercent(a.fill_rate), `num ${a.fill_rate < 0.5 ? 'fill-low' : a.fill_rate < 0.9 ? 'fill-mid' : ''}`),
-        ),
-      ),
-      rows.length > MAX_ROWS ? h('tr', {}, h('td', { colspan: 5, class: 'muted' }, t('plan.moreRows', { n: rows.length - MAX_ROWS }))) : '',
+    // One item at a time answers "why does this township need 96 tents?" without scrolling past the rest.
+    const planItems = [...new Set((p.areas ?? []).map((a) => a.item))];
+    if (fillItem && !planItems.includes(fillItem)) fillItem = '';
+    const itemFilter = h(
+      'select',
+      {
+        class: 'select select-small',
+        'data-testid': 'plan-fill-item',
+        'aria-label': t('plan.filterItem'),
+        onchange: (e: Event) => {
+          fillItem = (e.target as HTMLSelectElement).value;
+          fillRows();
+        },
+      },
+      h('option', { value: '' }, t('plan.allItems')),
+      ...planItems.map((c) => h('option', { value: c, selected: c === fillItem }, itemName(c))),
     );
+    const fillRows = () => {
+      const rows = [...(p.areas ?? [])]
+        .filter((a) => !fillItem || a.item === fillItem)
+        .sort((a, b) => a.fill_rate - b.fill_rate || a.area_code.localeCompare(b.area_code));
+      fill.body.replaceChildren(
+        ...rows.slice(0, MAX_ROWS).map((a) => {
+          const why = demandBasisText(a.basis, { unit: items.get(a.item)?.unit, demand: a.demand });
+          return h(
+            'tr',
+            { 'data-testid': `fill-${a.area_code}-${a.item}` },
+            cell(areaName(a.area_code)),
+            // On a phone the basis column is off to the right: it shows under the item instead.
+            cell(h('span', {}, itemName(a.item), why ? h('span', { class: 'plan-basis-inline', 'aria-hidden': 'true' }, why) : ''), 'plan-fill-item'),
+            cell(formatInteger(a.demand, lang), 'num'),
+            cell(formatInteger(a.allocated, lang), 'num'),
+            cell(fillPercent(a.fill_rate), `num ${a.fill_rate < 0.5 ? 'fill-low' : a.fill_rate < 0.9 ? 'fill-mid' : ''}`),
+            a.basis
+              ? h('td', { class: 'plan-basis', 'data-testid': 'fill-basis', 'data-indicator': a.basis.indicator, 'data-norm': a.basis.norm.basis }, why)
+              : h('td', { class: 'plan-basis muted', title: t('plan.basis.none') }, '—'),
+          );
+        }),
+        rows.length > MAX_ROWS ? h('tr', {}, h('td', { colspan: 6, class: 'muted' }, t('plan.moreRows', { n: rows.length - MAX_ROWS }))) : '',
+      );
+    };
+    fillRows();
 
     const bottlenecks = p.bottlenecks?.length
       ? h('ul', { class: 'chip-list', 'data-testid': 'plan-bottlenecks' }, ...p.bottlenecks.map((b) => h('li', {}, `${depotName(b.depot_id)} · ${itemName(b.item)}`)))
@@ -267,7 +297,16 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       inner.replaceChildren(
         title,
         section('plan.totals', h('div', { class: 'card-body' }, fundsTotals(p.funds, lang), h('div', { class: 'plan-action-row' }, actionBox, actionError)), 'plan-summary'),
-        section('funds.levels', h('div', { class: 'plan-scroll' }, fundsLevelsTable(p.funds, lang)), 'funds-levels-card'),
+        section(
+          'funds.levels',
+          h(
+            'div',
+            {},
+            h('div', { class: 'plan-scroll' }, fundsLevelsTable(p.funds, lang)),
+            mixedSplits(p.funds) ? h('p', { class: 'muted plan-note', 'data-testid': 'funds-mixed-note', i18n: 'funds.mixedNote' }) : '',
+          ),
+          'funds-levels-card',
+        ),
         section('funds.areas', h('div', { class: 'plan-scroll' }, fundsAreasTable(p.funds, lang, areaName)), 'plan-fill'),
         ttaSection,
       );
@@ -284,7 +323,12 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         title,
         h('div', { class: 'plan-layout' }, mapCard, side),
         linesView.card(p),
-        section('plan.fillTable', h('div', { class: 'plan-scroll' }, fill.table), 'plan-fill'),
+        section(
+          'plan.fillTable',
+          h('div', {}, h('p', { class: 'muted plan-note', i18n: 'plan.basis.net' }), h('div', { class: 'plan-scroll plan-fill-wrap' }, fill.table)),
+          'plan-fill',
+          itemFilter,
+        ),
         ttaSection,
         section('plan.shipments', h('div', { class: 'plan-scroll' }, ship.table), 'plan-shipments-card'),
       );
