@@ -14,12 +14,13 @@ export function thresholdsSection(ctx: ScreenContext): HTMLElement {
   const { signal } = ctx;
   let rows: Threshold[] = [];
   let adminLevel: string = ctx.params.get('level') ?? 'city';
-  const levelSelect = h(
-    'select',
-    { class: 'select', 'data-testid': 'thr-level', i18nAriaLabel: 'thr.level' },
-    ...THRESHOLD_LEVELS.map((l) => h('option', { value: l, i18n: `thr.adminLevel.${l}` as MsgKey })),
-  );
-  levelSelect.value = adminLevel;
+  const levelSelect = h('select', { class: 'select', 'data-testid': 'thr-level', i18nAriaLabel: 'thr.level' });
+  /** The known levels and any other set the server has (e.g. the province's plan for cities and counties). */
+  const fillLevels = () => {
+    const levels = [...new Set([...THRESHOLD_LEVELS, ...rows.map((r) => r.admin_level)])];
+    levelSelect.replaceChildren(...levels.map((l) => h('option', { value: l }, label('thr.adminLevel', l))));
+    levelSelect.value = adminLevel;
+  };
   const status = h('div');
   const body = h('tbody');
   const table = h(
@@ -69,6 +70,7 @@ export function thresholdsSection(ctx: ScreenContext): HTMLElement {
     status.replaceChildren(statusBlock(t('admin.loading')));
     try {
       rows = await adminApi.thresholds({ signal });
+      fillLevels();
       status.replaceChildren();
       render();
       card.dataset.ready = 'true';
@@ -107,7 +109,7 @@ export function thresholdsSection(ctx: ScreenContext): HTMLElement {
     const body = thresholdInputs(table);
     const yes = await confirmAction({
       title: t('thr.title'),
-      body: [h('p', {}, t('thr.confirm', { level: t(`thr.adminLevel.${adminLevel}` as MsgKey), n: body.length }))],
+      body: [h('p', {}, t('thr.confirm', { level: label('thr.adminLevel', adminLevel), n: body.length }))],
       confirmKey: 'admin.confirmSave',
     });
     if (!yes) return;
@@ -155,6 +157,9 @@ export function thresholdsSection(ctx: ScreenContext): HTMLElement {
   );
   void load();
   // Row names and the inputs' labels are text: rebuild them (typed values are kept only by saving).
-  ctx.onLang(render);
+  ctx.onLang(() => {
+    fillLevels();
+    render();
+  });
   return card;
 }
