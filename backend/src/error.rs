@@ -140,12 +140,28 @@ pub fn error_response(status: StatusCode, code: &str, message: &str, details: Op
     (status, axum::Json(body)).into_response()
 }
 
+/// Seconds a client waits before retrying a request the database could not serve in time.
+const RETRY_AFTER_SECONDS: u32 = 2;
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let Self::Internal(err) = &self {
             tracing::error!(error = %format!("{err:#}"), "internal error");
         }
-        error_response(self.status(), self.code(), &self.to_string(), self.details())
+        let mut response = error_response(self.status(), self.code(), &self.to_string(), self.details());
+        if let Self::Unavailable(_) = self {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, RETRY_AFTER_SECONDS.into());
+        }
+        response
+    }
+}
+
+/// A statement the database gave up on: PostgreSQL's statement timeout (57014 query_canceled),
+/// SQLite's lock wait running out (SQLITE_BUSY, SQLITE_LOCKED).
+fn timed_out(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("57014" | "5" | "6" | "517" | "262")),
+        _ => false,
     }
 }
 
@@ -155,6 +171,7 @@ impl From<sqlx::Error> for AppError {
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                 Self::Unavailable("database unavailable".into())
             }
+            _ if timed_out(&err) => Self::Unavailable("the database is busy; try again shortly".into()),
             _ => Self::Internal(err.into()),
         }
     }

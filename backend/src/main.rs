@@ -27,6 +27,14 @@ struct Cli {
     /// SQLite always has one writer and 8 readers.
     #[arg(long, env = "JIUZAI_PG_POOL_SIZE", global = true)]
     pg_pool_size: Option<u32>,
+    /// Milliseconds a request waits for a database connection before it is answered 503 with
+    /// Retry-After (SQLite's single writer queue waits three times as long).
+    #[arg(long, env = "JIUZAI_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 10_000, global = true)]
+    db_acquire_timeout_ms: u64,
+    /// Milliseconds one statement may take, lock waits included (PostgreSQL's statement_timeout,
+    /// SQLite's busy timeout); beyond it the request is answered 503 with Retry-After.
+    #[arg(long, env = "JIUZAI_DB_STATEMENT_TIMEOUT_MS", default_value_t = 30_000, global = true)]
+    db_statement_timeout_ms: u64,
     #[arg(long, env = "JIUZAI_LOG_FORMAT", value_enum, default_value = "text", global = true)]
     log_format: LogFormat,
     #[command(flatten)]
@@ -135,7 +143,12 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     server::init_logging(cli.log_format);
     let url = cli.database_url.clone().unwrap_or_else(db::default_url);
-    let store = jiuzai::store::connect(&url, cli.pg_pool_size).await?;
+    let limits = jiuzai::db::Limits {
+        pg_pool_size: cli.pg_pool_size,
+        acquire_timeout: std::time::Duration::from_millis(cli.db_acquire_timeout_ms),
+        statement_timeout: std::time::Duration::from_millis(cli.db_statement_timeout_ms),
+    };
+    let store = jiuzai::store::connect(&url, &limits).await?;
     let settings = cli.settings;
     jiuzai::households::warn_if_default_keys(&settings);
     match cli.command {

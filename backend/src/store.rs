@@ -35,8 +35,8 @@ impl Store for PgStore {}
 pub type SharedStore = Arc<dyn Store>;
 
 /// Opens the store named by `url` (SQLite or PostgreSQL) and applies its migrations.
-pub async fn connect(url: &str, pg_pool_size: Option<u32>) -> anyhow::Result<SharedStore> {
-    Ok(match crate::db::open(url, pg_pool_size).await? {
+pub async fn connect(url: &str, limits: &crate::db::Limits) -> anyhow::Result<SharedStore> {
+    Ok(match crate::db::open(url, limits).await? {
         Opened::Sqlite(store) => Arc::new(store),
         Opened::Postgres(store) => Arc::new(store),
     })

@@ -1522,8 +1522,8 @@ export interface components {
             entitled_fen: number;
             /** Format: double */
             fill_rate: number;
-            /** @description Whose cost split this area's money follows (plans stored before it was recorded: local). */
-            response_scope?: components["schemas"]["ResponseScope"];
+            /** @description Whose cost split this area's money follows. */
+            response_scope: components["schemas"]["ResponseScope"];
             shares: components["schemas"]["LevelShare"][];
         };
         AreaSummary: {
@@ -2035,6 +2035,7 @@ export interface components {
             /** Format: int64 */
             entitled_fen: number;
             levels: components["schemas"]["LevelBudget"][];
+            /** @description The most senior split any area took. */
             response_scope: components["schemas"]["ResponseScope"];
         };
         Grant: {

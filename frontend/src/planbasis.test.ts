@@ -52,16 +52,13 @@ describe('demand basis in words', () => {
 });
 
 describe('cost splits of a funds plan', () => {
-  const areas = [{ response_scope: 'local' as const }, { response_scope: 'national' as const }, {}, { response_scope: 'national' as const }];
+  const areas = [{ response_scope: 'local' as const }, { response_scope: 'national' as const }, { response_scope: 'local' as const }, { response_scope: 'national' as const }];
   it('counts the areas per split, most senior first', () => {
     expect(scopeCounts({ response_scope: 'national', areas })).toEqual([['national', 2], ['local', 2]]);
     expect(areaScopes({ response_scope: 'national', areas })).toEqual(['local', 'national', 'local', 'national']);
   });
-  it('reads a plan stored before areas recorded their split as the plan\'s one split', () => {
-    const old = { response_scope: 'provincial' as const, areas: [{ response_scope: 'local' as const }, {}] };
-    expect(areaScopes(old)).toEqual(['provincial', 'provincial']);
-    expect(scopeLines(old)).toEqual(['省级响应（省50%·市20%·县30%）']);
-    expect(areaScopes({ response_scope: 'local', areas: [{ response_scope: 'local' }] })).toEqual(['local']);
+  it('reads one split as that split', () => {
+    expect(scopeLines({ response_scope: 'provincial', areas: [{ response_scope: 'provincial' }, { response_scope: 'provincial' }] })).toEqual(['省级响应（省50%·市20%·县30%）']);
   });
   it('names the one split, or each split with its areas', () => {
     expect(scopeLines({ response_scope: 'national', areas: [{ response_scope: 'national' }] })).toEqual(['国家级响应（中央70%·省15%·市5%·县10%）']);

@@ -73,17 +73,11 @@ export function demandBasisText(basis: DemandBasis | null | undefined, opts: Bas
   return text;
 }
 
-type ScopedPlan = { response_scope: ResponseScope; areas: ReadonlyArray<{ response_scope?: ResponseScope | null }> };
+type ScopedPlan = { response_scope: ResponseScope; areas: ReadonlyArray<{ response_scope: ResponseScope }> };
 
-/**
- * The split each area's money follows, in the order of `plan.areas`. The plan's own split is the
- * most senior any area took, so some area always has it; where none does, the plan was stored
- * before areas recorded theirs (the server then reads them as local) and every area followed the
- * plan's one split.
- */
+/** The split each area's money follows, in the order of `plan.areas`. */
 export function areaScopes(plan: ScopedPlan): ResponseScope[] {
-  const own = plan.areas.map((a) => a.response_scope ?? 'local');
-  return own.includes(plan.response_scope) ? own : own.map(() => plan.response_scope);
+  return plan.areas.map((a) => a.response_scope);
 }
 
 /** How many areas follow each cost split, most senior first (national, provincial, local). */

@@ -212,31 +212,54 @@ pub enum Opened {
     Postgres(PgStore),
 }
 
+/// How long a request may wait for the database before it is answered 503 with Retry-After.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Connections to PostgreSQL (default 4 per CPU core).
+    pub pg_pool_size: Option<u32>,
+    /// Waiting for a free connection (SQLite's single writer queue waits three times as long).
+    pub acquire_timeout: Duration,
+    /// One statement, lock waits included (PostgreSQL `statement_timeout`, SQLite's busy timeout).
+    pub statement_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            pg_pool_size: None,
+            acquire_timeout: Duration::from_secs(10),
+            statement_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
 /// Opens the store named by `url` and applies its migrations.
-/// `pg_pool_size` defaults to 4 connections per CPU core.
-pub async fn open(url: &str, pg_pool_size: Option<u32>) -> anyhow::Result<Opened> {
+pub async fn open(url: &str, limits: &Limits) -> anyhow::Result<Opened> {
     if is_postgres_url(url) {
-        let options = PgConnectOptions::from_str(url).context("invalid PostgreSQL URL")?;
+        let statement_ms = limits.statement_timeout.as_millis().max(1).to_string();
+        let options = PgConnectOptions::from_str(url)
+            .context("invalid PostgreSQL URL")?
+            .options([("statement_timeout", statement_ms.as_str())]);
         let pool = PgPoolOptions::new()
-            .max_connections(pg_pool_size.unwrap_or_else(default_pg_pool_size).max(1))
-            .acquire_timeout(Duration::from_secs(10))
+            .max_connections(limits.pg_pool_size.unwrap_or_else(default_pg_pool_size).max(1))
+            .acquire_timeout(limits.acquire_timeout)
             .connect_with(options)
             .await
             .context("connecting to PostgreSQL")?;
         sqlx::migrate!("../migrations/postgres").run(&pool).await.context("migrating PostgreSQL")?;
         Ok(Opened::Postgres(PgStore { pool, url: url.to_owned() }))
     } else {
-        let options = sqlite_options(url)?;
+        let options = sqlite_options(url)?.busy_timeout(limits.statement_timeout);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(limits.acquire_timeout * 3)
             .connect_with(options.clone())
             .await
             .context("opening SQLite database")?;
         sqlx::migrate!("../migrations/sqlite").run(&writer).await.context("migrating SQLite")?;
         let readers = SqlitePoolOptions::new()
             .max_connections(8)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(limits.acquire_timeout)
             .connect_with(options.read_only(true))
             .await
             .context("opening SQLite readers")?;
@@ -253,8 +276,7 @@ fn sqlite_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10)))
+        .foreign_keys(true))
 }
 
 /// The default database: a SQLite file under `data/`, created on first run.

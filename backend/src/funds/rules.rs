@@ -247,8 +247,7 @@ pub struct LevelShare {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AreaFunds {
     pub area_code: AreaCode,
-    /// Whose cost split this area's money follows (plans stored before it was recorded: local).
-    #[serde(default)]
+    /// Whose cost split this area's money follows.
     pub response_scope: ResponseScope,
     pub basis: Vec<BasisLine>,
     #[schema(value_type = i64)]
@@ -278,8 +277,9 @@ pub struct LevelBudget {
     pub scaled: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct FundsPlan {
+    /// The most senior split any area took.
     pub response_scope: ResponseScope,
     pub areas: Vec<AreaFunds>,
     pub levels: Vec<LevelBudget>,
@@ -287,6 +287,41 @@ pub struct FundsPlan {
     pub entitled_fen: Fen,
     #[schema(value_type = i64)]
     pub allocated_fen: Fen,
+}
+
+/// Plans stored before each area recorded its own split followed one split for all: their areas
+/// take the plan's.
+impl<'de> Deserialize<'de> for FundsPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        #[derive(Deserialize)]
+        struct Stored {
+            response_scope: ResponseScope,
+            areas: Vec<serde_json::Value>,
+            levels: Vec<LevelBudget>,
+            entitled_fen: Fen,
+            allocated_fen: Fen,
+        }
+        let stored = Stored::deserialize(deserializer)?;
+        let scope = serde_json::to_value(stored.response_scope).map_err(D::Error::custom)?;
+        let areas = stored
+            .areas
+            .into_iter()
+            .map(|mut area| {
+                if let serde_json::Value::Object(fields) = &mut area {
+                    fields.entry("response_scope").or_insert_with(|| scope.clone());
+                }
+                serde_json::from_value(area).map_err(D::Error::custom)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(FundsPlan {
+            response_scope: stored.response_scope,
+            areas,
+            levels: stored.levels,
+            entitled_fen: stored.entitled_fen,
+            allocated_fen: stored.allocated_fen,
+        })
+    }
 }
 
 /// The figures that count an area's entitlement under an aid type (an area that reported none of
@@ -493,7 +528,6 @@ pub fn plan_funds(
         area.fill_rate = area.allocated_fen.share_of(area.entitled_fen);
     }
     FundsPlan {
-        // The most senior split any area took.
         response_scope: result.iter().map(|a| a.response_scope).min().unwrap_or(ResponseScope::Local),
         entitled_fen,
         allocated_fen: result.iter().map(|a| a.allocated_fen).sum(),
@@ -656,6 +690,20 @@ mod tests {
         );
         assert_eq!(plan.response_scope, ResponseScope::Provincial, "the most senior split any area took");
         assert_eq!(plan.areas[1].response_scope, ResponseScope::Local);
+    }
+
+    #[test]
+    fn a_plan_stored_before_areas_kept_their_split_reads_with_the_plans() {
+        let mut stored = serde_json::to_value(plan_funds(
+            &Standards::default(),
+            AidType::Emergency,
+            &[("360425".into(), figures(&[(Indicator::NeedingEmergencyAid, 10)]), ResponseScope::National)],
+            &BTreeMap::new(),
+        ))
+        .unwrap();
+        stored["areas"][0].as_object_mut().unwrap().remove("response_scope");
+        let read: FundsPlan = serde_json::from_value(stored).unwrap();
+        assert_eq!(read.areas[0].response_scope, ResponseScope::National);
     }
 
     #[test]
