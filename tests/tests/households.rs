@@ -399,7 +399,7 @@ store_tests! {
             let id = list["id"].as_i64().unwrap();
             assert_eq!(step(&server, &manager, id, "submit", json!({})).await.0, StatusCode::OK);
             assert_eq!(step(&server, &reviewer, id, "approve", json!({})).await.0, StatusCode::OK);
-            let (status, published) = step(&server, &manager, id, "publish", json!({"start": chrono_like_now_minus_days(8)})).await;
+            let (status, published) = step(&server, &manager, id, "publish", json!({"start": common::days_ago(8)})).await;
             assert_eq!(status, StatusCode::OK, "{published}");
             let path = format!("/api/v1/public/disclosures/{id}/objections");
             let objection = || server.call(Method::POST, &path, None, Some(json!({"text": "名单有误（测试）"})));
@@ -505,7 +505,7 @@ store_tests! {
         let emergency_id = emergency["id"].as_i64().unwrap();
         step(&server, &manager, emergency_id, "submit", json!({})).await;
         step(&server, &reviewer, emergency_id, "approve", json!({})).await;
-        let posted = (chrono_like_now_minus_days(8)).to_string();
+        let posted = (common::days_ago(8)).to_string();
         let (status, published) = step(&server, &manager, emergency_id, "publish", json!({"start": posted})).await;
         assert_eq!(status, StatusCode::OK, "{published}");
         let li_line = published["grants"].as_array().unwrap().iter().find(|g| g["household_id"] == li).unwrap()["id"].as_i64().unwrap();
@@ -917,21 +917,4 @@ async fn handoff(server: &Server, programme: &str, token: &str, format: &str) ->
         Some(token),
     )
     .await
-}
-
-/// RFC 3339 for now minus `days`, without a date library in the test crate.
-fn chrono_like_now_minus_days(days: u64) -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() - days * 86_400;
-    let (days_since_epoch, rem) = (secs / 86_400, secs % 86_400);
-    // civil-from-days (Howard Hinnant)
-    let z = days_since_epoch as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
