@@ -68,9 +68,20 @@ store_tests! {
         assert_eq!(health["database"], "ok");
         assert_eq!(health["backend"], if store == Store::Sqlite { "sqlite" } else { "postgres" });
 
+        server.login("manager").await; // a write: the session
         let metrics = server.http.get(server.url("/metrics")).send().await.unwrap().text().await.unwrap();
         assert!(metrics.contains("http_requests_total"), "{metrics}");
         assert!(metrics.contains(r#"route="/api/v1/health""#), "{metrics}");
+        // the database's availability and its pools, read at each scrape; write waits per pool
+        assert!(metrics.lines().any(|l| l == "db_up 1"), "{metrics}");
+        let pool = if store == Store::Sqlite { "writer" } else { "postgres" };
+        assert!(metrics.contains(&format!(r#"db_pool_max_connections{{pool="{pool}"}}"#)), "{metrics}");
+        assert!(metrics.contains(&format!(r#"db_pool_connections{{pool="{pool}",state="idle"}}"#)), "{metrics}");
+        assert!(metrics.contains(&format!(r#"db_begin_wait_seconds_count{{pool="{pool}"}}"#)), "the login wrote: {metrics}");
+        // refusals are counted per route and status
+        server.call(Method::GET, "/api/v1/areas", None, None).await;
+        let metrics = server.http.get(server.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        assert!(metrics.lines().any(|l| l.starts_with("http_requests_total") && l.contains(r#"route="/api/v1/areas""#) && l.contains(r#"status="401""#)), "{metrics}");
 
         let (status, doc) = server.call(Method::GET, "/api/v1/openapi.json", None, None).await;
         assert_eq!(status, StatusCode::OK);

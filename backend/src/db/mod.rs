@@ -18,6 +18,8 @@ use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 #[async_trait::async_trait]
 pub trait Database: Send + Sync + 'static {
     fn backend_name(&self) -> &'static str;
+    /// Each connection pool's use, for `/metrics`.
+    fn pools(&self) -> Vec<PoolUse>;
     /// Liveness of the database, for `/api/v1/health`.
     async fn ping(&self) -> sqlx::Result<()>;
     /// Closes the pools once in-flight queries finish (graceful shutdown).
@@ -27,6 +29,31 @@ pub trait Database: Send + Sync + 'static {
     async fn backup(&self, path: &str) -> anyhow::Result<()>;
     /// Row count and SHA-256 of each key table, to verify a restore against its source.
     async fn checksums(&self) -> sqlx::Result<Vec<TableChecksum>>;
+}
+
+/// Starts a write transaction, recording how long it waited for its connection and lock
+/// (`db_begin_wait_seconds`, per pool).
+async fn timed_begin<T>(
+    pool: &'static str,
+    begin: impl std::future::Future<Output = sqlx::Result<T>>,
+) -> sqlx::Result<T> {
+    let started = std::time::Instant::now();
+    let result = begin.await;
+    metrics::histogram!("db_begin_wait_seconds", "pool" => pool).record(started.elapsed().as_secs_f64());
+    result
+}
+
+/// One connection pool's use at a moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolUse {
+    pub name: &'static str,
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+fn pool_use<DB: sqlx::Database>(name: &'static str, pool: &sqlx::Pool<DB>) -> PoolUse {
+    PoolUse { name, open: pool.size(), idle: pool.num_idle() as u32, max: pool.options().get_max_connections() }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -113,7 +140,7 @@ impl SqliteStore {
     /// `BEGIN IMMEDIATE` takes the write lock up front, so a transaction never fails half-way
     /// when it upgrades from reading to writing.
     pub(crate) async fn begin(&self) -> sqlx::Result<Transaction<'static, Sqlite>> {
-        self.writer.begin_with("BEGIN IMMEDIATE").await
+        timed_begin("writer", self.writer.begin_with("BEGIN IMMEDIATE")).await
     }
 }
 
@@ -122,7 +149,7 @@ impl PgStore {
         &self.pool
     }
     pub(crate) async fn begin(&self) -> sqlx::Result<Transaction<'static, Postgres>> {
-        self.pool.begin().await
+        timed_begin("postgres", self.pool.begin()).await
     }
 }
 
@@ -130,6 +157,9 @@ impl PgStore {
 impl Database for SqliteStore {
     fn backend_name(&self) -> &'static str {
         "sqlite"
+    }
+    fn pools(&self) -> Vec<PoolUse> {
+        vec![pool_use("writer", &self.writer), pool_use("readers", &self.readers)]
     }
     async fn ping(&self) -> sqlx::Result<()> {
         sqlx::query("SELECT 1").execute(&self.readers).await.map(|_| ())
@@ -152,6 +182,9 @@ impl Database for SqliteStore {
 impl Database for PgStore {
     fn backend_name(&self) -> &'static str {
         "postgres"
+    }
+    fn pools(&self) -> Vec<PoolUse> {
+        vec![pool_use("postgres", &self.pool)]
     }
     async fn ping(&self) -> sqlx::Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())

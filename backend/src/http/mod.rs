@@ -134,11 +134,12 @@ pub fn router(state: AppState, metrics: PrometheusHandle) -> Router {
     let static_dir = state.settings.static_dir.clone();
     let dashboard = ServeDir::new(&static_dir).fallback(ServeFile::new(static_dir.join("index.html")));
     let request_id = axum::http::HeaderName::from_static("x-request-id");
+    let scraped = state.clone();
     Router::new()
         .merge(api.with_state(state.clone()))
         .route("/api/{*rest}", axum::routing::any(unknown_api_path))
         .merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", openapi))
-        .route("/metrics", get(move || std::future::ready(metrics.render())))
+        .route("/metrics", get(move || prometheus(scraped.clone(), metrics.clone())))
         .fallback_service(dashboard)
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
         .layer(
@@ -150,6 +151,20 @@ pub fn router(state: AppState, metrics: PrometheusHandle) -> Router {
                 .layer(axum::middleware::from_fn(middleware::record_metrics))
                 .layer(axum::middleware::from_fn(middleware::json_errors)),
         )
+}
+
+/// The Prometheus text: request counts and durations per route and status (errors included), and,
+/// read at each scrape, whether the database answers and how its pools are used.
+async fn prometheus(state: AppState, metrics: PrometheusHandle) -> String {
+    let up = tokio::time::timeout(std::time::Duration::from_secs(2), state.store.ping()).await;
+    metrics::gauge!("db_up").set(if matches!(up, Ok(Ok(()))) { 1.0 } else { 0.0 });
+    for pool in state.store.pools() {
+        let busy = pool.open.saturating_sub(pool.idle);
+        metrics::gauge!("db_pool_connections", "pool" => pool.name, "state" => "busy").set(f64::from(busy));
+        metrics::gauge!("db_pool_connections", "pool" => pool.name, "state" => "idle").set(f64::from(pool.idle));
+        metrics::gauge!("db_pool_max_connections", "pool" => pool.name).set(f64::from(pool.max));
+    }
+    metrics.render()
 }
 
 async fn unknown_api_path() -> AppError {
