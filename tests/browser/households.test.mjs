@@ -7,13 +7,163 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { call, ensureDisclosure, token } from './fixtures.mjs';
-import { BASE, ORIGIN, REPO_ROOT, openBrowser, signIn } from './harness.mjs';
+import { BASE, ORIGIN, REPO_ROOT, apiGet, openBrowser, signIn } from './harness.mjs';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'tests/artifacts');
 // An unmasked resident ID number: 17 digits and a digit or X, not inside a longer number.
 const FULL_ID = /(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])/;
 
+/** Money as the screens show it: ¥1,234.50. */
+const yuan = (fen) => `¥${Math.trunc(fen / 100).toLocaleString('en-US')}.${String(fen % 100).padStart(2, '0')}`;
 
+/**
+ * A fresh grant list taken through the workflow by the API as far as `upto`: 'submitted', or
+ * 'published' with a disclosure that began ten days ago and has ended (so it can be paid).
+ */
+async function grantList(upto) {
+  const manager = await token('manager');
+  const reviewer = await token('reviewer');
+  const events = (await call(manager, 'GET', '/events')).body;
+  const event = events.find((e) => e.status === 'active') ?? events[0];
+  const areas = [...new Set((await call(manager, 'GET', '/households?limit=500')).body.households.map((x) => x.area_code))];
+  for (const aid of ['winter_spring', 'reconstruction', 'transitional', 'emergency', 'drought', 'bereavement']) {
+    for (const area of areas) {
+      const made = await call(manager, 'POST', '/grant-lists', { event_id: event.id, aid_type: aid, area_code: area });
+      if (made.status !== 201) continue;
+      if (!made.body.households) {
+        await call(manager, 'POST', `/grant-lists/${made.body.id}/cancel`, {});
+        continue;
+      }
+      const id = made.body.id;
+      assert.equal((await call(manager, 'POST', `/grant-lists/${id}/submit`, {})).status, 200, 'submit');
+      if (upto === 'published') {
+        assert.equal((await call(reviewer, 'POST', `/grant-lists/${id}/approve`, {})).status, 200, 'approve');
+        const start = new Date(Date.now() - 10 * 86_400_000).toISOString();
+        const pub = await call(reviewer, 'POST', `/grant-lists/${id}/publish`, { start, days: 7 });
+        assert.equal(pub.status, 200, `publish: ${JSON.stringify(pub.body)}`);
+      }
+      return { id, manager, reviewer, list: (await call(manager, 'GET', `/grant-lists/${id}`)).body };
+    }
+  }
+  assert.fail('no grant list could be drafted for the demo event');
+}
+
+const isEnglish = async (page) => (await page.locator('html').getAttribute('lang')).startsWith('en');
+
+/** The open dialog in both languages and at a desktop and a phone size: tests/artifacts/{name}-{1440|phone}-{zh|en}.png. */
+async function shootDialog(page, name, open) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  for (const [size, viewport] of [['1440', { width: 1440, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+    await page.setViewportSize(viewport);
+    for (const lang of ['zh', 'en']) {
+      if ((await isEnglish(page)) !== (lang === 'en')) await page.getByTestId('lang-switch').click();
+      await open();
+      await page.getByTestId('confirm-dialog').waitFor({ state: 'visible', timeout: 10_000 });
+      await page.waitForTimeout(150);
+      await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${size}-${lang}.png`) });
+      await page.getByTestId('confirm-cancel').click();
+      await page.getByTestId('confirm-dialog').waitFor({ state: 'detached', timeout: 10_000 });
+    }
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+  if (await isEnglish(page)) await page.getByTestId('lang-switch').click();
+}
+
+const actionCalls = (b, id) => b.requests.filter((r) => r.method() === 'POST' && new URL(r.url()).pathname.startsWith(`/api/v1/grant-lists/${id}/`)).map((r) => new URL(r.url()).pathname);
+
+test('the reviewer is asked before returning or approving a grant list, and going back changes nothing', { timeout: 180_000 }, async () => {
+  const { id, list } = await grantList('submitted');
+  const b = await openBrowser({ consoleErrors: false });
+  const { page } = b;
+  try {
+    await signIn(page, 'reviewer');
+    await page.goto(`${BASE}#/grants/${id}`);
+    await page.locator('[data-testid="grant-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    const status = async () => (await apiGet(page, `/grant-lists/${id}`)).body.status;
+
+    // Returning: the reason is required, then shown in the dialog with a red button.
+    await page.getByTestId('grant-reject').click();
+    await page.getByTestId('grant-reject-confirm').click();
+    assert.ok(await page.getByTestId('grant-reject-error').isVisible(), 'a return needs a reason');
+    await page.getByTestId('grant-reject-reason').fill('第3组户数需复核（测试）');
+    await page.getByTestId('grant-reject-confirm').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await page.getByTestId('confirm-reason').innerText(), '第3组户数需复核（测试）');
+    assert.match(await page.getByTestId('confirm-ok').getAttribute('class'), /btn-danger/);
+    assert.equal(await page.getByTestId('confirm-households').innerText(), String(list.households));
+    await page.getByTestId('confirm-cancel').click();
+    await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+    assert.equal(await status(), 'submitted', 'going back returns nothing');
+
+    // Approving: the aid type, area, households and total, then back, then yes.
+    await page.getByTestId('grant-approve').click();
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await page.locator('#confirm-title').innerText(), new RegExp(`#${id}`));
+    assert.equal(await page.getByTestId('confirm-households').innerText(), list.households.toLocaleString('en-US'));
+    assert.equal(await page.getByTestId('confirm-total').innerText(), yuan(list.total_fen));
+    assert.equal(await page.getByTestId('confirm-area').innerText(), list.area_code);
+    assert.equal(await page.getByTestId('confirm-aid-type').innerText(), await page.getByTestId('grant-meta-aidType').innerText());
+    assert.match(await page.getByTestId('confirm-ok').getAttribute('class'), /btn-primary/);
+    await page.getByTestId('confirm-cancel').click();
+    await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+    // Escape goes back too.
+    await page.getByTestId('grant-approve').click();
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+    assert.equal(await status(), 'submitted', 'going back approves nothing');
+    assert.deepEqual(actionCalls(b, id), [], 'no workflow call was sent');
+
+    await shootDialog(page, 'grant-confirm-approve', () => page.getByTestId('grant-approve').click());
+
+    await page.getByTestId('grant-approve').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.locator('[data-testid="grant-screen"][data-status="approved"]').waitFor({ timeout: 30_000 });
+    assert.equal(await status(), 'approved');
+    assert.deepEqual(actionCalls(b, id), [`/api/v1/grant-lists/${id}/approve`]);
+    assert.deepEqual(b.problems, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test('the manager is asked before marking a grant list paid: the period, the objections and the total', { timeout: 180_000 }, async () => {
+  await ensureDisclosure();
+  const { id, list } = await grantList('published');
+  const b = await openBrowser({ consoleErrors: false });
+  const { page } = b;
+  try {
+    await signIn(page, 'manager');
+    await page.goto(`${BASE}#/grants/${id}`);
+    await page.locator('[data-testid="grant-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    const status = async () => (await apiGet(page, `/grant-lists/${id}`)).body.status;
+    assert.ok(await page.getByTestId('grant-pay').isEnabled(), 'the disclosure has ended');
+
+    await page.getByTestId('grant-pay').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await page.getByTestId('confirm-households').innerText(), list.households.toLocaleString('en-US'));
+    assert.equal(await page.getByTestId('confirm-total').innerText(), yuan(list.total_fen));
+    assert.equal(await page.getByTestId('confirm-period').innerText(), await page.getByTestId('grant-meta-period').innerText());
+    assert.match(await page.getByTestId('confirm-objections').innerText(), /无异议|已全部答复/);
+    await page.getByTestId('confirm-cancel').click();
+    await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+    assert.equal(await status(), 'published', 'going back pays nothing');
+    assert.deepEqual(actionCalls(b, id), []);
+
+    await shootDialog(page, 'grant-confirm-pay', () => page.getByTestId('grant-pay').click());
+
+    await page.getByTestId('grant-pay').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.locator('[data-testid="grant-screen"][data-status="paid"]').waitFor({ timeout: 30_000 });
+    assert.equal(await status(), 'paid');
+    assert.deepEqual(actionCalls(b, id), [`/api/v1/grant-lists/${id}/pay`]);
+    assert.deepEqual(b.problems, []);
+  } finally {
+    await b.close();
+  }
+});
 
 test('the manager searches households and sees masked ID numbers only', { timeout: 120_000 }, async () => {
   const b = await openBrowser({ consoleErrors: false });
@@ -168,7 +318,8 @@ test('the public disclosure page opens without signing in and shows no full ID n
     assert.ok((await links.count()) > 0, 'a published list is listed');
     assert.doesNotMatch(await page.locator('body').innerText(), FULL_ID);
 
-    await links.first().click();
+    // A list still on disclosure, which takes objections.
+    await page.locator('[data-testid^="disclosure-"][data-status="published"] [data-testid^="disclosure-link-"]').first().click();
     await page.getByTestId('disclosure-table').waitFor({ timeout: 30_000 });
     await page.locator('[data-testid="public-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
     const rows = await page.locator('[data-testid^="disclosure-line-"]').count();
@@ -185,6 +336,32 @@ test('the public disclosure page opens without signing in and shows no full ID n
 
     // An objection: accepted, or the server's rate-limit message on a re-run.
     if (await page.getByTestId('objection-form').isVisible().catch(() => false)) {
+      // The household is found by its masked name or ID digits, not picked from a drop-down.
+      assert.equal(await page.locator('[data-testid="objection-form"] select').count(), 0, 'no drop-down of lines');
+      const first = page.locator('[data-testid^="disclosure-line-"]').first();
+      const grantId = (await first.getAttribute('data-testid')).replace('disclosure-line-', '');
+      const masked = (await first.locator('td').nth(2).innerText()).trim();
+      const search = page.getByTestId('objection-line-search');
+      // A surname offers a few lines to pick from (the shot shows them).
+      await search.fill((await first.locator('td').nth(1).innerText()).trim().slice(0, 1));
+      await page.locator('[data-testid^="objection-pick-"]').first().waitFor({ timeout: 5_000 });
+      await search.evaluate((el) => el.closest('.card')?.scrollIntoView({ block: 'start' }));
+      await page.screenshot({ path: path.join(ARTIFACTS, 'public-objection-picks.png') });
+      await search.fill(grantId);
+      await page.getByTestId(`objection-pick-${grantId}`).waitFor({ timeout: 5_000 });
+      await search.fill(masked);
+      await page.getByTestId(`objection-pick-${grantId}`).click();
+      assert.equal(await page.getByTestId('objection-line').getAttribute('data-grant-id'), grantId);
+      assert.match(await page.getByTestId('objection-line-chosen').innerText(), new RegExp(masked.replaceAll('*', '\\*')));
+      await search.evaluate((el) => el.closest('.card')?.scrollIntoView({ block: 'start' }));
+      await page.screenshot({ path: path.join(ARTIFACTS, 'public-objection-search.png') });
+      // Clearing goes back to the whole list; the search finds nothing for nonsense.
+      await page.getByTestId('objection-line-clear').click();
+      assert.equal(await page.getByTestId('objection-line').getAttribute('data-grant-id'), null);
+      await search.fill('无此人');
+      await page.getByTestId('objection-no-match').waitFor({ timeout: 5_000 });
+      await search.fill(masked);
+      await page.getByTestId(`objection-pick-${grantId}`).click();
       await page.getByTestId('objection-submit').click();
       await page.getByTestId('objection-message').waitFor({ state: 'visible', timeout: 10_000 });
       await page.getByTestId('objection-text').fill('浏览器测试：该户家庭人口与实际不符（测试数据）');

@@ -2,10 +2,12 @@
 // (managers), and one list with its lines, the workflow buttons the role may use in its status
 // (submit → approve / return → publish for 公示 → payment file and paid), and the objections.
 // The server decides; its 409 / 422 messages are shown as they come.
+import { confirmAction } from '../confirm';
 import { disasterApi, sortEvents, type DisasterEvent } from '../disaster';
 import { h } from '../dom';
 import { errorText, isAbort } from '../errors';
 import { formatDateTime, formatFen, formatInteger } from '../format';
+import { afterAnswer, isDangerous, openObjections, publishPeriod, type GrantAction } from '../grantconfirm';
 import { AID_TYPES, disclosureEnded, householdsApi, listActions, LIST_STATUSES, type AidType, type Decision, type GrantList, type Objection } from '../households';
 import { getLang, label, t, type MsgKey } from '../i18n';
 import { navigate } from '../router';
@@ -20,6 +22,57 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 const statusChip = (s: string) => h('span', { class: `badge list-status list-status-${s}`, 'data-status': s }, label('listStatus', s));
 const period = (l: { disclosure_start?: string | null; disclosure_end?: string | null }) =>
   l.disclosure_start ? `${formatDateTime(l.disclosure_start, getLang())} – ${formatDateTime(l.disclosure_end, getLang())}${t('common.beijing')}` : t('grants.periodNone');
+
+/** The facts a confirmation lists, as label and value. */
+const factList = (rows: Array<[string, string, string?]>) =>
+  h(
+    'dl',
+    { class: 'confirm-facts', 'data-testid': 'confirm-facts' },
+    ...rows.map(([k, v, testid]) => h('div', { class: 'confirm-fact' }, h('dt', { class: 'muted' }, k), h('dd', testid ? { 'data-testid': `confirm-${testid}` } : {}, v))),
+  );
+
+/** What every grant confirmation names: the list's aid type and area, its households and total. */
+const listFacts = (l: GrantList, counts: { households: number; total_fen: number } = l): Array<[string, string, string?]> => {
+  const lang = getLang();
+  return [
+    [t('grants.aidType'), label('aidType', l.aid_type, l.aid_type_zh), 'aid-type'],
+    [t('grants.areaCode'), l.area_code, 'area'],
+    [t('grants.households'), formatInteger(counts.households, lang), 'households'],
+    [t('grants.total'), formatFen(counts.total_fen, lang), 'total'],
+  ];
+};
+
+/**
+ * Asks before a workflow action, saying what it will do to which list: the aid type, area,
+ * households and total; for publishing the period it sets; for paying the period that ended and
+ * the objections; for returning the reason. Resolves true only when the user confirms.
+ */
+function confirmGrantAction(l: GrantList, action: GrantAction, extra: { reason?: string; publish?: { start?: string; days?: number }; objections?: Objection[] } = {}): Promise<boolean> {
+  const rows = listFacts(l);
+  const notes: Node[] = [];
+  if (action === 'publish') {
+    const p = publishPeriod(extra.publish?.start, extra.publish?.days ?? 7);
+    if (p) rows.push([t('grants.period'), period({ disclosure_start: p.start, disclosure_end: p.end }), 'period']);
+  }
+  if (action === 'pay') {
+    rows.push([t('grants.period'), period(l), 'period']);
+    const all = extra.objections ?? [];
+    const open = Math.max(openObjections(all), l.open_objections);
+    rows.push([
+      t('grants.objectionsTitle'),
+      open ? t('grants.confirm.objectionsOpen', { n: open }) : all.length ? t('grants.confirm.objectionsAll', { n: all.length }) : t('grants.confirm.objectionsNone'),
+      'objections',
+    ]);
+    if (open) notes.push(h('p', { class: 'form-error', 'data-testid': 'confirm-warning' }, t('grants.confirm.objectionsBlock')));
+  }
+  if (action === 'reject' && extra.reason) rows.push([t('grants.rejectReason'), extra.reason, 'reason']);
+  return confirmAction({
+    title: t(`grants.confirm.${action}.title` as MsgKey, { id: l.id }),
+    body: [h('p', {}, t(`grants.confirm.${action}.text` as MsgKey)), factList(rows), ...notes],
+    confirmKey: `grants.${action}` as MsgKey,
+    danger: isDangerous(action),
+  });
+}
 
 // ---- the lists -------------------------------------------------------------------------------
 
@@ -306,11 +359,30 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
         i18n: `grants.${a}` as MsgKey,
       });
       if (a === 'pay' && !disclosureEnded(l)) btn.disabled = true;
-      btn.addEventListener('click', () => {
-        if (a === 'reject') return extra.replaceChildren(reasonForm((reason) => run('reject', { reason }), () => extra.replaceChildren()));
-        if (a === 'publish') return extra.replaceChildren(publishForm((body) => run('publish', body), () => extra.replaceChildren()));
+      btn.addEventListener('click', async () => {
+        showError(null);
+        if (a === 'reject') {
+          return extra.replaceChildren(
+            reasonForm(async (reason) => {
+              if (await confirmGrantAction(l, 'reject', { reason })) await run('reject', { reason });
+            }, () => extra.replaceChildren()),
+          );
+        }
+        if (a === 'publish') {
+          return extra.replaceChildren(
+            publishForm(async (body) => {
+              if (await confirmGrantAction(l, 'publish', { publish: body })) await run('publish', body);
+            }, () => extra.replaceChildren()),
+          );
+        }
         btn.disabled = true;
-        void run(a).finally(() => (btn.disabled = false));
+        try {
+          // Submitting only hands the list to a reviewer; everything else asks first.
+          if (a !== 'submit' && !(await confirmGrantAction(l, a, { objections }))) return;
+          await run(a);
+        } finally {
+          btn.disabled = false;
+        }
       });
       box.append(btn);
     }
@@ -359,7 +431,7 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
           ? h('p', { class: 'objection-answer' }, h('strong', {}, `${o.decision ? label('grants.decision', o.decision) : t('grants.answer')}：`), o.answer)
           : '',
       );
-      if (o.status === 'open' && role === 'reviewer') li.append(answerForm(l.id, o));
+      if (o.status === 'open' && role === 'reviewer') li.append(answerForm(l, o));
       return li;
     });
     return h(
@@ -370,7 +442,29 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
     );
   };
 
-  const answerForm = (listId: number, o: Objection): HTMLElement => {
+  /** Asks before answering: the decision, the line it concerns and what the list holds afterwards. */
+  const confirmAnswer = (l: GrantList, o: Objection, decision: Decision, answer: string): Promise<boolean> => {
+    const lang = getLang();
+    const line = o.grant_id != null ? l.grants.find((g) => g.id === o.grant_id) : undefined;
+    const after = afterAnswer(l, o.grant_id, decision);
+    const rows = listFacts(l, after);
+    rows.splice(2, 0, [
+      t('grants.confirm.line'),
+      line ? `${line.head_name} · ${line.id_number_masked} · ${formatFen(line.amount_fen, lang)}` : o.grant_id != null ? t('grants.objectionLine', { id: o.grant_id }) : t('public.objectWhole'),
+      'line',
+    ]);
+    rows.push([t('grants.confirm.decision'), label('grants.decision', decision), 'decision'], [t('grants.answerText'), answer, 'answer']);
+    const withdrawn = decision === 'withdrawn' && line;
+    return confirmAction({
+      title: t('grants.confirm.answer.title', { id: o.id }),
+      body: [h('p', {}, t(withdrawn ? 'grants.confirm.answer.withdrawn' : 'grants.confirm.answer.dismissed')), factList(rows)],
+      confirmKey: 'grants.answer',
+      danger: Boolean(withdrawn),
+    });
+  };
+
+  const answerForm = (l: GrantList, o: Objection): HTMLElement => {
+    const listId = l.id;
     const decision = h(
       'select',
       { class: 'select', 'data-testid': `answer-decision-${o.id}` },
@@ -389,6 +483,10 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
         return;
       }
       submit.disabled = true;
+      if (!(await confirmAnswer(l, o, decision.value as Decision, text.value.trim()))) {
+        submit.disabled = false;
+        return;
+      }
       try {
         await householdsApi.answer(listId, o.id, { decision: decision.value as Decision, answer: text.value.trim() }, { signal });
         toast(t('grants.answered'));
@@ -432,10 +530,16 @@ function reasonForm(onSubmit: (reason: string) => Promise<void>, onCancel: () =>
   const reason = h('textarea', { class: 'input', rows: 2, 'data-testid': 'grant-reject-reason', i18nPlaceholder: 'grants.rejectReason' });
   const ok = h('button', { type: 'submit', class: 'btn btn-primary btn-small', 'data-testid': 'grant-reject-confirm', i18n: 'grants.confirm' });
   const form = h('form', { class: 'inline-form' }, reason, ok, h('button', { type: 'button', class: 'btn btn-ghost btn-small', i18n: 'grants.dismiss', onclick: onCancel }));
+  const err = h('p', { class: 'form-error', role: 'alert', hidden: true, 'data-testid': 'grant-reject-error' });
+  form.append(err);
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
+    const why = reason.value.trim();
+    err.hidden = Boolean(why);
+    err.textContent = why ? '' : t('grants.rejectRequired');
+    if (!why) return void reason.focus();
     ok.disabled = true;
-    void onSubmit(reason.value.trim()).finally(() => (ok.disabled = false));
+    void onSubmit(why).finally(() => (ok.disabled = false));
   });
   return form;
 }

@@ -4,6 +4,7 @@
 import { h } from '../dom';
 import { ApiError, errorText, isAbort } from '../errors';
 import { formatDateTime, formatFen, formatInteger } from '../format';
+import { matchLines } from '../grantconfirm';
 import { householdsApi, type Disclosure } from '../households';
 import { getLang, label, t } from '../i18n';
 import type { ScreenContext } from '../screen';
@@ -99,6 +100,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   } else {
     let d: Disclosure | null = null;
     let formBox: HTMLElement | null = null;
+    let relabelForm: () => void = () => undefined;
     render = () => {
       if (!d) return;
       const lang = getLang();
@@ -130,7 +132,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         ),
       );
       // The form keeps what was typed across a language switch.
-      formBox ??= objectionForm(d, signal);
+      if (!formBox) ({ el: formBox, relabel: relabelForm } = objectionForm(d, signal));
+      relabelForm();
       body.replaceChildren(
         h('a', { class: 'link crumb', href: '#/public', i18n: 'public.back' }),
         h('div', { class: 'page-title' }, h('h1', {}, `${d.area_name || d.area_code} · ${label('aidType', d.aid_type, d.aid_type_zh)}`), h('span', { class: `badge list-status list-status-${d.status}` }, label('listStatus', d.status))),
@@ -166,16 +169,102 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   ctx.onLang(() => render());
 }
 
-function objectionForm(d: Disclosure, signal: AbortSignal): HTMLElement {
+/** How many matching lines the objection form offers at once. */
+const PICK_LIMIT = 8;
+
+/**
+ * The objection form. The household is found by typing its masked name, some digits of its masked
+ * ID number or its line number, and picked from the few lines that match (a city's list has
+ * thousands: no drop-down); nothing picked objects to the whole list.
+ */
+function objectionForm(d: Disclosure, signal: AbortSignal): { el: HTMLElement; relabel: () => void } {
   if (!d.accepts_objections) {
-    return h('section', { class: 'card' }, h('p', { class: 'empty-line muted', 'data-testid': 'objection-closed', i18n: 'public.objectClosed' }));
+    return { el: h('section', { class: 'card' }, h('p', { class: 'empty-line muted', 'data-testid': 'objection-closed', i18n: 'public.objectClosed' })), relabel: () => undefined };
   }
-  const line = h(
-    'select',
-    { class: 'select', 'data-testid': 'objection-line' },
-    h('option', { value: '', i18n: 'public.objectWhole' }),
-    ...d.entries.map((e) => h('option', { value: String(e.grant_id) }, `${e.grant_id} · ${e.name}`)),
-  );
+  let chosen: Disclosure['entries'][number] | null = null;
+  const search = h('input', {
+    type: 'search',
+    class: 'input',
+    autocomplete: 'off',
+    maxlength: 40,
+    'data-testid': 'objection-line-search',
+    i18nPlaceholder: 'public.objectSearch',
+    'aria-controls': 'objection-line-results',
+  });
+  const results = h('div', { id: 'objection-line-results', class: 'objection-picks', 'data-testid': 'objection-line-results', 'aria-live': 'polite' });
+  const chosenBox = h('div', { class: 'objection-chosen', 'data-testid': 'objection-line', hidden: true });
+  const showPicks = () => {
+    const lang = getLang();
+    chosenBox.hidden = !chosen;
+    search.hidden = Boolean(chosen);
+    if (chosen) {
+      const c = chosen;
+      chosenBox.dataset.grantId = String(c.grant_id);
+      chosenBox.replaceChildren(
+        h('span', { 'data-testid': 'objection-line-chosen' }, t('public.objectChosen', { id: c.grant_id, name: c.name, idNumber: c.id_number })),
+        h('button', {
+          type: 'button',
+          class: 'btn btn-ghost btn-small',
+          'data-testid': 'objection-line-clear',
+          i18n: 'public.objectClear',
+          onclick: () => {
+            chosen = null;
+            search.value = '';
+            showPicks();
+            search.focus();
+          },
+        }),
+      );
+      results.replaceChildren();
+      return;
+    }
+    delete chosenBox.dataset.grantId;
+    const found = matchLines(d.entries, search.value);
+    if (!search.value.trim()) return void results.replaceChildren();
+    if (!found.length) return void results.replaceChildren(h('p', { class: 'muted small', 'data-testid': 'objection-no-match' }, t('public.objectNoMatch')));
+    results.replaceChildren(
+      h('p', { class: 'muted small' }, t('public.objectMatches', { n: formatInteger(found.length, lang) })),
+      h(
+        'ul',
+        { class: 'objection-pick-list' },
+        ...found.slice(0, PICK_LIMIT).map((e) =>
+          h(
+            'li',
+            {},
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'objection-pick',
+                'data-testid': `objection-pick-${e.grant_id}`,
+                onclick: () => {
+                  chosen = e;
+                  showPicks();
+                },
+              },
+              h('span', { class: 'muted' }, `#${e.grant_id}`),
+              h('span', { class: 'strong' }, e.name),
+              h('span', { class: 'mono' }, e.id_number),
+              h('span', { class: 'muted small' }, e.area_name),
+              h('span', { class: 'num' }, formatFen(e.amount_fen, lang)),
+            ),
+          ),
+        ),
+      ),
+      found.length > PICK_LIMIT ? h('p', { class: 'muted small', 'data-testid': 'objection-more' }, t('public.objectMore', { n: formatInteger(found.length - PICK_LIMIT, lang) })) : '',
+    );
+  };
+  search.addEventListener('input', showPicks);
+  // Enter in the box picks the only match rather than sending the form.
+  search.addEventListener('keydown', (ev) => {
+    if (ev.key !== 'Enter') return;
+    ev.preventDefault();
+    const found = matchLines(d.entries, search.value);
+    if (found.length === 1) {
+      chosen = found[0];
+      showPicks();
+    }
+  });
   const contact = h('input', { type: 'text', class: 'input', maxlength: 100, autocomplete: 'off', 'data-testid': 'objection-contact' });
   const text = h('textarea', { class: 'input', rows: 3, maxlength: 2000, 'data-testid': 'objection-text' });
   const msg = h('p', { role: 'alert', 'data-testid': 'objection-message', hidden: true });
@@ -189,7 +278,7 @@ function objectionForm(d: Disclosure, signal: AbortSignal): HTMLElement {
   const form = h(
     'form',
     { class: 'objection-form', 'data-testid': 'objection-form', novalidate: true },
-    h('label', { class: 'field' }, h('span', { class: 'muted', i18n: 'public.objectLine' }), line),
+    h('div', { class: 'field field-wide objection-line-field' }, h('label', { class: 'muted', for: 'objection-line-search', i18n: 'public.objectLine' }), search, chosenBox, results),
     h('label', { class: 'field' }, h('span', { class: 'muted', i18n: 'public.objectName' }), contact),
     h('label', { class: 'field field-wide' }, h('span', { class: 'muted', i18n: 'public.objectReason' }), text),
     submit,
@@ -202,7 +291,7 @@ function objectionForm(d: Disclosure, signal: AbortSignal): HTMLElement {
     try {
       const r = await householdsApi.object(
         d.id,
-        { text: text.value.trim(), ...(contact.value.trim() ? { contact: contact.value.trim() } : {}), ...(line.value ? { grant_id: Number(line.value) } : {}) },
+        { text: text.value.trim(), ...(contact.value.trim() ? { contact: contact.value.trim() } : {}), ...(chosen ? { grant_id: chosen.grant_id } : {}) },
         { signal },
       );
       text.value = '';
@@ -221,10 +310,12 @@ function objectionForm(d: Disclosure, signal: AbortSignal): HTMLElement {
       submit.disabled = false;
     }
   });
-  return h(
+  search.id = 'objection-line-search';
+  const el = h(
     'section',
     { class: 'card', 'data-testid': 'objection-card' },
     h('div', { class: 'card-head' }, h('div', {}, h('h2', { i18n: 'public.objectTitle' }), h('p', { class: 'card-sub muted', i18n: 'public.objectHint' }))),
     h('div', { class: 'card-body' }, form),
   );
+  return { el, relabel: showPicks };
 }
