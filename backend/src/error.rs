@@ -156,11 +156,15 @@ impl IntoResponse for AppError {
     }
 }
 
-/// A statement the database gave up on: PostgreSQL's statement timeout (57014 query_canceled),
-/// SQLite's lock wait running out (SQLITE_BUSY, SQLITE_LOCKED).
-fn timed_out(err: &sqlx::Error) -> bool {
-    match err {
-        sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("57014" | "5" | "6" | "517" | "262")),
+/// The database gave up on a statement or dropped its connection, so a retry may well succeed:
+/// PostgreSQL's statement timeout (57014 query_canceled), an operator's intervention (class 57P:
+/// a terminated backend, a shutdown, a restart) or a connection exception (class 08); SQLite's lock
+/// wait running out (SQLITE_BUSY, SQLITE_LOCKED and their extended codes).
+fn retryable(err: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = err else { return false };
+    match db.code().as_deref() {
+        Some(code) if code == "57014" || code.starts_with("57P") || code.starts_with("08") => true,
+        Some("5" | "6" | "261" | "262" | "517") => true,
         _ => false,
     }
 }
@@ -171,7 +175,7 @@ impl From<sqlx::Error> for AppError {
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                 Self::Unavailable("database unavailable".into())
             }
-            _ if timed_out(&err) => Self::Unavailable("the database is busy; try again shortly".into()),
+            _ if retryable(&err) => Self::Unavailable("the database is busy or restarting; try again shortly".into()),
             _ => Self::Internal(err.into()),
         }
     }

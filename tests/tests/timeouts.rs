@@ -1,9 +1,12 @@
-//! A database that takes too long: a write stuck behind another's lock waits at most the
-//! statement timeout and is answered 503 with Retry-After (never hanging), writes nothing, and the
-//! same request succeeds once the lock is gone — on both stores.
+//! A database that takes too long or drops its connections: a write stuck behind another's lock
+//! waits at most the statement timeout and is answered 503 with Retry-After (never hanging),
+//! writes nothing, and the same request succeeds once the lock is gone (both stores); PostgreSQL
+//! killing every connection while clients write answers 503, never 500, and every write retried
+//! with its Idempotency-Key lands exactly once.
 
 mod common;
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{Server, Store};
@@ -59,4 +62,110 @@ store_tests! {
         assert_eq!(status, StatusCode::CREATED, "the same request once the lock is gone: {body}");
         assert_eq!(quilts_on_hand(&server, &keeper).await, before + 5);
     };
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_connections_killed_mid_write_answer_503_and_lose_nothing() {
+    const CLIENTS: usize = 32;
+    const WRITES: usize = 10;
+    const STOCK: i64 = 10_000;
+    let server = Server::start(Store::Postgres).await;
+    let manager = server.login("manager").await;
+    let (_, depot) = server
+        .post(
+            "/api/v1/depots",
+            &manager,
+            json!({"name": "断线测试库", "tier": "county", "area_code": "360425",
+        "lon": 115.8, "lat": 29.2, "capacity_m3": 5000}),
+        )
+        .await;
+    let depot = depot["id"].as_i64().unwrap();
+    let path = format!("/api/v1/depots/{depot}/movements");
+    let (status, _) = server
+        .post(
+            &path,
+            &manager,
+            json!({"kind": "receipt", "item": "quilt", "quantity": STOCK, "lot": "L1", "source": "procured"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    let (unavailable, server_errors) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let writing = AtomicBool::new(true);
+    // Each client issues its quilts one by one, retrying each with its key until it is answered 201.
+    let client = |c: usize| {
+        let (server, manager, path) = (&server, &manager, &path);
+        let (unavailable, server_errors) = (&unavailable, &server_errors);
+        async move {
+            for w in 0..WRITES {
+                let key = format!("kill-{c}-{w}");
+                let started = Instant::now();
+                loop {
+                    let response = server
+                        .http
+                        .post(server.url(path))
+                        .bearer_auth(manager)
+                        .header("Idempotency-Key", &key)
+                        .json(&json!({"kind": "issue", "item": "quilt", "quantity": 1}))
+                        .send()
+                        .await;
+                    match response.map(|r| r.status()) {
+                        Ok(StatusCode::CREATED) => break,
+                        Ok(StatusCode::SERVICE_UNAVAILABLE) => {
+                            unavailable.fetch_add(1, Ordering::SeqCst);
+                        }
+                        Ok(status) => {
+                            server_errors.fetch_add(1, Ordering::SeqCst);
+                            eprintln!("{key}: {status}");
+                        }
+                        Err(e) => panic!("{key}: the server dropped the request: {e}"),
+                    }
+                    assert!(started.elapsed() < Duration::from_secs(30), "{key} never got through");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+    };
+    let killer = async {
+        let admin = sqlx::PgPool::connect(common::POSTGRES_ADMIN_URL).await.unwrap();
+        let database = server.db.url.rsplit('/').next().unwrap().to_owned();
+        let mut kills = 0;
+        while writing.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            let killed: Vec<bool> =
+                sqlx::query_scalar("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+                    .bind(&database)
+                    .fetch_all(&admin)
+                    .await
+                    .unwrap();
+            kills += killed.len();
+        }
+        kills
+    };
+    let clients = async {
+        futures::future::join_all((0..CLIENTS).map(client)).await;
+        writing.store(false, Ordering::SeqCst);
+    };
+    let (_, kills) = tokio::join!(clients, killer);
+
+    let manager = server.login("manager").await;
+    let (_, stock) = server.get(&format!("/api/v1/depots/{depot}/stock"), &manager).await;
+    let quilt = stock.as_array().unwrap().iter().find(|l| l["item"] == "quilt").unwrap().clone();
+    assert_eq!(quilt["on_hand"].as_i64().unwrap(), STOCK - (CLIENTS * WRITES) as i64, "each write landed exactly once");
+    let (_, page) = server.get(&format!("/api/v1/depots/{depot}/movements?limit=500"), &manager).await;
+    assert_eq!(
+        page["movements"].as_array().unwrap().len(),
+        CLIENTS * WRITES + 1,
+        "one movement per key, and the receipt"
+    );
+    let (status, health) = server.call(reqwest::Method::GET, "/api/v1/health", None, None).await;
+    assert_eq!((status, &health["database"]), (StatusCode::OK, &json!("ok")), "recovered by itself");
+    eprintln!("{kills} connections killed; {} answers were 503", unavailable.load(Ordering::SeqCst));
+    let internal: Vec<String> =
+        server.log_text().lines().filter(|l| l.contains("internal error")).take(3).map(str::to_owned).collect();
+    assert_eq!(server_errors.load(Ordering::SeqCst), 0, "a dropped connection is a 503, never a 500: {internal:#?}");
+    assert!(
+        kills > 0 && unavailable.load(Ordering::SeqCst) > 0,
+        "no write met a killed connection: the test proved nothing"
+    );
 }
