@@ -125,6 +125,14 @@ impl Actor {
         }
     }
 
+    /// Refuses the author of a record a step that someone else must take (review, approval).
+    pub fn require_not_author(&self, author_id: i64, what: &str) -> Result<(), AppError> {
+        if self.user.id == author_id {
+            return Err(AppError::Forbidden(format!("{what} by someone other than its author")));
+        }
+        Ok(())
+    }
+
     /// Refuses unless every one of `areas` is in the caller's scope, naming the first that is not.
     pub fn require_areas<'a>(&self, areas: impl IntoIterator<Item = &'a str>) -> Result<(), AppError> {
         areas.into_iter().try_for_each(|area| self.require_area(area))

@@ -64,9 +64,13 @@ pub async fn table<S: Referring + ?Sized>(
     let today = crate::clock::today();
     let who: HashMap<i64, (Cell, Cell)> =
         households.iter().map(|h| Ok((h.id, identify.name_and_id(h)?))).collect::<AppResult<_>>()?;
-    let name_and_id = |h: &HouseholdRow| who[&h.id].clone();
-    let area_name = |h: &HouseholdRow| names.get(&h.area_code).cloned().unwrap_or_default();
-    let (title, headers, rows): (&str, Vec<&'static str>, Vec<Vec<Cell>>) = match programme {
+    // Every row opens with the household: number, head, ID number, place.
+    let identity = |h: &HouseholdRow| -> Vec<Cell> {
+        let (name, id_number) = who[&h.id].clone();
+        let place = names.get(&h.area_code).cloned().unwrap_or_default();
+        vec![h.id.into(), name, id_number, place.into(), h.area_code.as_str().into()]
+    };
+    let (title, own_headers, rows): (&str, Vec<&'static str>, Vec<Vec<Cell>>) = match programme {
         HandoffProgramme::Education => {
             let rows = households
                 .iter()
@@ -82,38 +86,19 @@ pub async fn table<S: Referring + ?Sized>(
                     (d.affected() && !children.is_empty()).then(|| {
                         let count = |group| children.iter().filter(|m| m.age_group == group).count() as i64;
                         let relations: Vec<&str> = children.iter().map(|m| m.relation.as_str()).collect();
-                        let (name, id_number) = name_and_id(h);
-                        vec![
-                            h.id.into(),
-                            name,
-                            id_number,
-                            area_name(h).into(),
-                            h.area_code.as_str().into(),
+                        let mut row = identity(h);
+                        row.extend([
                             h.address.as_str().into(),
                             count(AgeGroup::Preschool).into(),
                             count(AgeGroup::SchoolAge).into(),
                             relations.join("、").into(),
                             format!("{class}受灾：{}", losses(&d).join("；")).into(),
-                        ]
+                        ]);
+                        row
                     })
                 })
                 .collect();
-            (
-                "教育救助转介",
-                vec![
-                    "户编号",
-                    "户主姓名",
-                    "身份证号",
-                    "所在地",
-                    "区划代码",
-                    "家庭住址",
-                    "学前人数",
-                    "在学年龄人数",
-                    "与户主关系",
-                    "转介原因",
-                ],
-                rows,
-            )
+            ("教育救助转介", vec!["家庭住址", "学前人数", "在学年龄人数", "与户主关系", "转介原因"], rows)
         }
         HandoffProgramme::TemporaryAssistance => {
             let rows = households
@@ -126,38 +111,19 @@ pub async fn table<S: Referring + ?Sized>(
                         let covered = facts.programmes.contains(&Programme::Dibao)
                             || facts.programmes.contains(&Programme::Tekun);
                         let paid = paid.get(&h.id).copied().unwrap_or(0);
-                        let (name, id_number) = name_and_id(h);
-                        vec![
-                            h.id.into(),
-                            name,
-                            id_number,
-                            area_name(h).into(),
-                            h.area_code.as_str().into(),
+                        let mut row = identity(h);
+                        row.extend([
                             h.members.into(),
                             h.kind().label_zh().into(),
                             losses(&d).join("；").into(),
                             crate::money::Fen(paid).decimal().into(),
                             (if covered { "是" } else { "否" }).into(),
-                        ]
+                        ]);
+                        row
                     })
                 })
                 .collect();
-            (
-                "临时救助转介",
-                vec![
-                    "户编号",
-                    "户主姓名",
-                    "身份证号",
-                    "所在地",
-                    "区划代码",
-                    "家庭人口",
-                    "家庭类型",
-                    "转介原因",
-                    "已发救灾资金(元)",
-                    "已纳入低保/特困",
-                ],
-                rows,
-            )
+            ("临时救助转介", vec!["家庭人口", "家庭类型", "转介原因", "已发救灾资金(元)", "已纳入低保/特困"], rows)
         }
         HandoffProgramme::Housing => {
             let rows = households
@@ -166,13 +132,8 @@ pub async fn table<S: Referring + ?Sized>(
                     let d = damage.get(&h.id)?;
                     d.facts().house_lost().then(|| {
                         let exclusions: Vec<&str> = d.exclusions.0.iter().map(|e| e.label_zh()).collect();
-                        let (name, id_number) = name_and_id(h);
-                        vec![
-                            h.id.into(),
-                            name,
-                            id_number,
-                            area_name(h).into(),
-                            h.area_code.as_str().into(),
+                        let mut row = identity(h);
+                        row.extend([
                             h.address.as_str().into(),
                             h.members.into(),
                             d.house_damage.0.label_zh().into(),
@@ -181,18 +142,14 @@ pub async fn table<S: Referring + ?Sized>(
                             (if d.has_other_home { "是" } else { "否" }).into(),
                             exclusions.join("；").into(),
                             format!("房屋{}{}间", d.house_damage.0.label_zh(), d.damaged_rooms).into(),
-                        ]
+                        ]);
+                        row
                     })
                 })
                 .collect();
             (
                 "住房救助转介",
                 vec![
-                    "户编号",
-                    "户主姓名",
-                    "身份证号",
-                    "所在地",
-                    "区划代码",
                     "家庭住址",
                     "家庭人口",
                     "损坏程度",
@@ -211,42 +168,24 @@ pub async fn table<S: Referring + ?Sized>(
                 .filter_map(|h| {
                     let d = damage.get(&h.id)?;
                     (d.injured > 0).then(|| {
-                        let (name, id_number) = name_and_id(h);
-                        vec![
-                            h.id.into(),
-                            name,
-                            id_number,
-                            area_name(h).into(),
-                            h.area_code.as_str().into(),
+                        let mut row = identity(h);
+                        row.extend([
                             h.address.as_str().into(),
                             h.members.into(),
                             d.injured.into(),
                             h.kind().label_zh().into(),
                             (if poverty_class(h, today).is_some() { "是" } else { "否" }).into(),
                             format!("受伤{}人", d.injured).into(),
-                        ]
+                        ]);
+                        row
                     })
                 })
                 .collect();
-            (
-                "医疗救助转介",
-                vec![
-                    "户编号",
-                    "户主姓名",
-                    "身份证号",
-                    "所在地",
-                    "区划代码",
-                    "家庭住址",
-                    "家庭人口",
-                    "受伤人数",
-                    "家庭类型",
-                    "已纳入低保/特困",
-                    "转介原因",
-                ],
-                rows,
-            )
+            ("医疗救助转介", vec!["家庭住址", "家庭人口", "受伤人数", "家庭类型", "已纳入低保/特困", "转介原因"], rows)
         }
     };
+    let mut headers = vec!["户编号", "户主姓名", "身份证号", "所在地", "区划代码"];
+    headers.extend(own_headers);
     Ok(Table { name: format!("handoff-{}-event-{event_id}", programme.file()), title: title.into(), headers, rows })
 }
 

@@ -190,9 +190,7 @@ pub async fn submit<S: GrantStore + ?Sized>(store: &S, actor: &Actor, id: i64) -
 /// Approves a submitted list: a reviewer other than its author.
 pub async fn approve<S: GrantStore + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<GrantList> {
     let list = list_or_404(store, actor, id).await?;
-    if list.author_id == actor.user.id {
-        return Err(AppError::Forbidden("a grant list is approved by someone other than its author".into()));
-    }
+    actor.require_not_author(list.author_id, "a grant list is approved")?;
     let stamp = Stamp { reviewer: Some(actor.user.username.clone()), ..Default::default() };
     step(
         store,
@@ -209,22 +207,10 @@ pub async fn approve<S: GrantStore + ?Sized>(store: &S, actor: &Actor, id: i64) 
     .await
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PublishInput {
-    /// When the list was posted (default now; may be up to 30 days back, for a notice posted in
-    /// the village before it was entered here).
-    pub start: Option<DateTime<Utc>>,
-    /// Length of the disclosure in days (default and minimum: JIUZAI_DISCLOSURE_DAYS, 7).
-    pub days: Option<i64>,
-}
-
 /// Sends a submitted list back to draft with a reason (not by its author).
 pub async fn reject<S: GrantStore + ?Sized>(store: &S, actor: &Actor, id: i64, reason: &str) -> AppResult<GrantList> {
     let list = list_or_404(store, actor, id).await?;
-    if list.author_id == actor.user.id {
-        return Err(AppError::Forbidden("a grant list is reviewed by someone other than its author".into()));
-    }
+    actor.require_not_author(list.author_id, "a grant list is reviewed")?;
     let reason = reason.trim().to_owned();
     if reason.is_empty() {
         return Err(AppError::invalid_field("reason", "say why the list goes back"));
@@ -247,6 +233,16 @@ pub async fn reject<S: GrantStore + ?Sized>(store: &S, actor: &Actor, id: i64, r
         },
     )
     .await
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishInput {
+    /// When the list was posted (default now; may be up to 30 days back, for a notice posted in
+    /// the village before it was entered here).
+    pub start: Option<DateTime<Utc>>,
+    /// Length of the disclosure in days (default and minimum: JIUZAI_DISCLOSURE_DAYS, 7).
+    pub days: Option<i64>,
 }
 
 /// Publishes an approved list for 公示, from `start` (default now, up to 30 days back) for at least

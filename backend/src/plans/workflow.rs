@@ -78,18 +78,10 @@ pub async fn submit<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64) -> App
     plan_or_404(store, id).await
 }
 
-/// The reviewer of a plan is someone other than its author.
-fn require_other_than_author(actor: &Actor, plan: &Plan, step: &str) -> AppResult<()> {
-    if plan.row.author_id == actor.user.id {
-        return Err(AppError::Forbidden(format!("a plan is {step} by someone other than its author")));
-    }
-    Ok(())
-}
-
 /// Approves a submitted plan, reserving its stock (or drawing its funds) atomically.
 pub async fn approve<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<Plan> {
     let plan = plan_to_change(store, actor, id).await?;
-    require_other_than_author(actor, &plan, "approved")?;
+    actor.require_not_author(plan.row.author_id, "a plan is approved")?;
     let audit = actor.audit("plan.approve", "plan", id.to_string());
     store.approve(id, &actor.user.username, &audit).await?;
     plan_or_404(store, id).await
@@ -98,7 +90,7 @@ pub async fn approve<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64) -> Ap
 /// Returns a submitted plan to its author with a reason.
 pub async fn reject<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64, reason: &str) -> AppResult<Plan> {
     let plan = plan_to_change(store, actor, id).await?;
-    require_other_than_author(actor, &plan, "reviewed")?;
+    actor.require_not_author(plan.row.author_id, "a plan is reviewed")?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(AppError::invalid_field("reason", "a rejection needs a reason"));
