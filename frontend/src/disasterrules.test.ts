@@ -27,6 +27,7 @@ import {
   RAMP,
   reportFieldOf,
   responseLabel,
+  responsesText,
   roundNice,
   validateAssessment,
   validateReport,
@@ -253,6 +254,19 @@ describe('response levels', () => {
     expect(levelLabel(2, 'en')).toBe('Level II');
     expect(responseLabel(3, 'zh')).toBe('Ⅲ级响应');
     expect(responseLabel(null, 'en')).toBe('No response');
+  });
+  it('keeps each authority\'s response apart, most senior first', () => {
+    const responses = [
+      { authority: 'national' as const, level: 4, areas: ['360000'] },
+      { authority: 'provincial' as const, level: 2, areas: ['360400', '360404'] },
+      { authority: 'city' as const, level: 1, areas: ['360400'] },
+    ];
+    const zh = (key: string, vars?: Record<string, string | number>) =>
+      (MESSAGES.zh[key as keyof typeof MESSAGES.zh] as string).replace('{n}', String(vars?.n ?? ''));
+    const en = (key: string, vars?: Record<string, string | number>) =>
+      (MESSAGES.en[key as keyof typeof MESSAGES.en] as string).replace('{n}', String(vars?.n ?? ''));
+    expect(responsesText(responses, 'zh', zh)).toBe('国家 Ⅳ级 · 省级 Ⅱ级（2地） · 市级 Ⅰ级');
+    expect(responsesText(responses, 'en', en)).toBe('National Level IV · Provincial Level II (2 areas) · City Level I');
   });
   it('the map expression matches the colours', () => {
     expect(levelColorExpression('lvl')).toEqual(['match', ['to-number', ['get', 'lvl'], 0], 1, LEVEL_COLORS[1], 2, LEVEL_COLORS[2], 3, LEVEL_COLORS[3], 4, LEVEL_COLORS[4], LEVEL_COLORS.none]);

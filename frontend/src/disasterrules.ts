@@ -421,6 +421,20 @@ export function responseLabel(level: unknown, lang: Lang): string {
   return lang === 'zh' ? `${levelLabel(level, lang)}响应` : `${levelLabel(level, lang)} response`;
 }
 
+/**
+ * Each authority's response in force, most senior first, in words: "国家Ⅳ级 · 省级Ⅱ级（2地）· 市级Ⅰ级 ·
+ * 县级Ⅰ级（6地）" / "National Level IV · Provincial Level II (2 areas) · …". Each authority decides by
+ * its own plan, so their levels are shown side by side, never merged.
+ */
+export function responsesText(responses: ReadonlyArray<Schemas['AuthorityResponse']>, lang: Lang, t: (key: MsgKey, vars?: Record<string, string | number>) => string): string {
+  return responses
+    .map((r) => {
+      const level = `${t(`authority.${r.authority}` as MsgKey)} ${levelLabel(r.level, lang)}`;
+      return r.areas.length > 1 ? `${level}${t('event.responseAreas', { n: r.areas.length })}` : level;
+    })
+    .join(' · ');
+}
+
 /** MapLibre `match` on a numeric level property → level colour. */
 export function levelColorExpression(property: string): unknown[] {
   return ['match', ['to-number', ['get', property], 0], 1, LEVEL_COLORS[1], 2, LEVEL_COLORS[2], 3, LEVEL_COLORS[3], 4, LEVEL_COLORS[4], LEVEL_COLORS.none];

@@ -260,6 +260,13 @@ test('the event page offers the statutory registers as CSV and XLSX', { timeout:
       await signIn(page, role);
       await page.goto(`${BASE}#/events/${event.id}`);
       await page.getByTestId('register-buttons').waitFor({ timeout: 30_000 });
+      // Each authority's response in force, side by side (the city's own level is the banner).
+      const { body: summary } = await call(manager, 'GET', `/events/${event.id}/summary?level=city`);
+      if (summary.responses.length) {
+        const line = await page.getByTestId('event-responses').textContent();
+        const names = { national: '国家', provincial: '省级', city: '市级', county: '县级' };
+        for (const r of summary.responses) assert.ok(line.includes(names[r.authority]), `${r.authority} in "${line}"`);
+      }
       for (const register of ['dead-missing', 'damaged-houses']) {
         for (const format of ['csv', 'xlsx']) {
           const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`register-${register}-${format}`).click()]);

@@ -12,7 +12,7 @@ import {
   type LevelChange,
   type SummaryLevel,
 } from '../disaster';
-import { differs, formatFigure, indicatorUnit, isLevel, LEVELS, levelLabel, nextStatuses, type EventStatus, type Indicator } from '../disasterrules';
+import { differs, formatFigure, indicatorUnit, isLevel, LEVELS, levelLabel, nextStatuses, responsesText, type EventStatus, type Indicator } from '../disasterrules';
 import { h } from '../dom';
 import { ApiError, errorText, isAbort, serverFieldErrors } from '../errors';
 import { eventHeader, levelChip, registerButtons } from '../eventui';
@@ -87,6 +87,14 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     }
     const extra: Node[] = [];
     if (event.description) extra.push(h('p', { class: 'event-desc', 'data-testid': 'event-description' }, event.description));
+    const responses = citySummary?.responses ?? summary?.responses ?? [];
+    if (responses.length) {
+      extra.push(
+        h('p', { class: 'event-responses', 'data-testid': 'event-responses' },
+          h('span', { class: 'muted' }, t('common.labelled', { label: t('event.responses'), value: '' })),
+          responsesText(responses, getLang(), t)),
+      );
+    }
     if (hasRole(user, REGISTER_READERS)) extra.push(registerButtons(eventId, signal));
     if (isManager) {
       const options = nextStatuses(event.status);
