@@ -34,14 +34,7 @@ impl Level {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        Some(match text {
-            "province" => Self::Province,
-            "city" => Self::City,
-            "county" => Self::County,
-            "township" => Self::Township,
-            "village" => Self::Village,
-            _ => return None,
-        })
+        Self::try_from(text.to_owned()).ok()
     }
 
     /// Province, city and county areas are drawn as polygons; below that a point is enough.

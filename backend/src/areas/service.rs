@@ -100,3 +100,8 @@ fn check_parents(areas: &[PreparedArea], known: &HashSet<AreaCode>) -> AppResult
 pub trait EventOverlay: Send + Sync {
     async fn properties(&self, event_id: i64) -> AppResult<HashMap<AreaCode, serde_json::Value>>;
 }
+
+/// Area code → name, for lists, files and pages that show places by name.
+pub async fn area_names(store: &(impl AreaStore + ?Sized)) -> sqlx::Result<HashMap<AreaCode, String>> {
+    Ok(store.list_areas(&Default::default()).await?.into_iter().map(|a| (a.code, a.name)).collect())
+}

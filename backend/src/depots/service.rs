@@ -327,7 +327,9 @@ pub async fn receive_transfer<S: DepotStore + ?Sized>(
     if !can_read(&actor.user, &destination) {
         return Err(not_found());
     }
-    operable_depot(store, cache, &actor.user, transfer.to_depot_id).await?;
+    if !can_operate(&actor.user, &destination) {
+        return Err(AppError::Forbidden(format!("you may not move stock in depot {}", destination.id)));
+    }
     let audit = actor.audit("stock.transfer_received", "transfer", id.to_string());
     store.receive_transfer(id, &audit).await?;
     Ok(store.get_transfer(id).await?.expect("transfer exists"))

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use super::store::GrantStore;
 use super::{GrantListRow, ListStatus};
 use crate::areas::AreaCode;
+use crate::areas::service::area_names;
 use crate::areas::store::AreaStore;
 use crate::disasters::store::DisasterStore;
 use crate::error::{AppError, AppResult};
@@ -102,11 +103,6 @@ async fn disclosure_view<S: Public + ?Sized>(
         accepts_objections: row.status() == ListStatus::Published,
         entries,
     })
-}
-
-/// Area code → name, for the lists' places.
-pub async fn area_names<S: Public + ?Sized>(store: &S) -> AppResult<HashMap<AreaCode, String>> {
-    Ok(store.list_areas(&Default::default()).await?.into_iter().map(|a| (a.code, a.name)).collect())
 }
 
 fn disclosed(row: &GrantListRow) -> bool {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::disclosure::{self, Public};
+use super::disclosure::Public;
 use super::store::GrantStore;
 use crate::auth::departments::HandoffProgramme;
 use crate::error::{AppError, AppResult};
@@ -59,7 +59,7 @@ pub async fn table<S: Referring + ?Sized>(
     let damage: HashMap<i64, DamageRecord> =
         store.damage_records(event_id, Some(area)).await?.into_iter().map(|d| (d.household_id, d)).collect();
     let households = store.damaged_households(event_id, area).await?;
-    let names = disclosure::area_names(store).await?;
+    let names = crate::areas::service::area_names(store).await?;
     let paid = store.paid_by_household(event_id).await?;
     let today = crate::clock::today();
     let who: HashMap<i64, (Cell, Cell)> =

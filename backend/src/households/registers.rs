@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use super::store::HouseholdStore;
 use super::{DamageRecord, HouseDamage, HouseholdRow, sees_names};
-use crate::areas::AreaCode;
 use crate::areas::store::AreaStore;
 use crate::auth::Actor;
 use crate::disasters::service::event_or_404;
@@ -40,8 +39,7 @@ pub async fn register<S: AreaStore + DisasterStore + HouseholdStore + ?Sized>(
     register: Register,
 ) -> AppResult<Table> {
     let event = event_or_404(store, event_id).await?;
-    let names: HashMap<AreaCode, String> =
-        store.list_areas(&Default::default()).await?.into_iter().map(|a| (a.code, a.name)).collect();
+    let names = crate::areas::service::area_names(store).await?;
     let households: HashMap<i64, HouseholdRow> =
         store.damaged_households(event_id, pattern).await?.into_iter().map(|h| (h.id, h)).collect();
     let mut records: Vec<DamageRecord> = store.damage_records(event_id, Some(pattern)).await?;
