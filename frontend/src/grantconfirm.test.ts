@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterAnswer, isDangerous, matchLines, openObjections, publishPeriod } from './grantconfirm';
+import { afterAnswer, areaText, isDangerous, matchLines, openObjections, publishPeriod } from './grantconfirm';
 
 const lines = [
   { grant_id: 11, name: '张*明', id_number: '3604**********1234' },
@@ -48,5 +48,17 @@ describe('the rest', () => {
     const now = new Date('2024-07-01T00:00:00Z');
     expect(publishPeriod(undefined, 1, now)?.end).toBe('2024-07-02T00:00:00.000Z');
     expect(publishPeriod('nonsense', 7)).toBeNull();
+  });
+});
+
+describe('areaText', () => {
+  it('names the area, with its code after the name', () => {
+    expect(areaText('360425', '永修县', 'zh')).toBe('永修县（360425）');
+    expect(areaText('360425', '永修县', 'en')).toBe('永修县 (360425)');
+  });
+  it('falls back to the code while no name is known', () => {
+    expect(areaText('360425', undefined, 'zh')).toBe('360425');
+    expect(areaText('360425', ' ', 'en')).toBe('360425');
+    expect(areaText('360425', '360425', 'zh')).toBe('360425');
   });
 });

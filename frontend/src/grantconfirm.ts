@@ -12,6 +12,16 @@ export function isDangerous(action: GrantAction): boolean {
   return action === 'reject' || action === 'cancel';
 }
 
+/**
+ * A list's area as a confirmation names it: its name with the division code after it
+ * ("永修县（360425）", "Yongxiu (360425)"), or the code alone while no name is known.
+ */
+export function areaText(code: string, name: string | null | undefined, lang: 'zh' | 'en'): string {
+  const n = name?.trim();
+  if (!n || n === code) return code;
+  return lang === 'zh' ? `${n}（${code}）` : `${n} (${code})`;
+}
+
 /** Objections still waiting for an answer. */
 export function openObjections(objections: ReadonlyArray<{ status: string }>): number {
   return objections.filter((o) => o.status === 'open').length;

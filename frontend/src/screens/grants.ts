@@ -2,18 +2,23 @@
 // (managers), and one list with its lines, the workflow buttons the role may use in its status
 // (submit → approve / return → publish for 公示 → payment file and paid), and the objections.
 // The server decides; its 409 / 422 messages are shown as they come.
+import { api } from '../api';
 import { confirmAction } from '../confirm';
-import { disasterApi, sortEvents, type DisasterEvent } from '../disaster';
+import { disasterApi, sortEvents, type AreaRow, type DisasterEvent } from '../disaster';
 import { h } from '../dom';
 import { errorText, isAbort } from '../errors';
 import { formatDateTime, formatFen, formatInteger } from '../format';
-import { afterAnswer, isDangerous, openObjections, publishPeriod, type GrantAction } from '../grantconfirm';
+import { afterAnswer, areaText, isDangerous, openObjections, publishPeriod, type GrantAction } from '../grantconfirm';
 import { AID_TYPES, disclosureEnded, householdsApi, listActions, LIST_STATUSES, type AidType, type Decision, type GrantList, type Objection } from '../households';
 import { getLang, label, t, type MsgKey } from '../i18n';
+import { createListView, labelled, listItem, townshipKey, type ListItem } from '../listview';
+import { clearPrintSheets } from '../print';
 import { navigate } from '../router';
 import type { ScreenContext } from '../screen';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
+
+type Line = GrantList['grants'][number];
 
 export function mount(root: HTMLElement, ctx: ScreenContext) {
   return ctx.args.id ? mountDetail(root, ctx, Number(ctx.args.id)) : mountList(root, ctx);
@@ -32,11 +37,11 @@ const factList = (rows: Array<[string, string, string?]>) =>
   );
 
 /** What every grant confirmation names: the list's aid type and area, its households and total. */
-const listFacts = (l: GrantList, counts: { households: number; total_fen: number } = l): Array<[string, string, string?]> => {
+const listFacts = (l: GrantList, area: string, counts: { households: number; total_fen: number } = l): Array<[string, string, string?]> => {
   const lang = getLang();
   return [
     [t('grants.aidType'), label('aidType', l.aid_type, l.aid_type_zh), 'aid-type'],
-    [t('grants.areaCode'), l.area_code, 'area'],
+    [t('grants.areaCode'), area, 'area'],
     [t('grants.households'), formatInteger(counts.households, lang), 'households'],
     [t('grants.total'), formatFen(counts.total_fen, lang), 'total'],
   ];
@@ -47,8 +52,13 @@ const listFacts = (l: GrantList, counts: { households: number; total_fen: number
  * households and total; for publishing the period it sets; for paying the period that ended and
  * the objections; for returning the reason. Resolves true only when the user confirms.
  */
-function confirmGrantAction(l: GrantList, action: GrantAction, extra: { reason?: string; publish?: { start?: string; days?: number }; objections?: Objection[] } = {}): Promise<boolean> {
-  const rows = listFacts(l);
+function confirmGrantAction(
+  l: GrantList,
+  area: string,
+  action: GrantAction,
+  extra: { reason?: string; publish?: { start?: string; days?: number }; objections?: Objection[] } = {},
+): Promise<boolean> {
+  const rows = listFacts(l, area);
   const notes: Node[] = [];
   if (action === 'publish') {
     const p = publishPeriod(extra.publish?.start, extra.publish?.days ?? 7);
@@ -264,11 +274,74 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
   let list: GrantList | null = null;
   let objections: Objection[] = [];
   let version = 0;
+  // Names of the townships in the caller's scope (the lines carry codes only) and of the list's own
+  // area; both arrive after the list and then rename what is shown.
+  const areaNames = new Map<string, string>();
+  let namesAsked = false;
+  const nameOf = (code: string) => areaNames.get(code) ?? areaNames.get(townshipKey(code));
+  const listArea = (l: GrantList) => areaText(l.area_code, areaNames.get(l.area_code), getLang());
   const error = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'grant-error', hidden: true });
   const showError = (text: string | null) => {
     error.hidden = !text;
     error.textContent = text ?? '';
   };
+
+  // The lines: search, township filter, pages, print (listview.ts), kept across renders.
+  const lineRow = (it: ListItem<Line>): HTMLTableRowElement => {
+    const lang = getLang();
+    const g = it.row;
+    const name = h('td', { class: 'nowrap', 'data-testid': `grant-name-${g.id}` }, g.head_name);
+    if (g.priority) name.append(' ', h('span', { class: 'badge badge-priority', title: t('hh.priorityHint'), 'data-testid': `grant-priority-${g.id}` }, t('hh.priority')));
+    const place = nameOf(g.area_code);
+    return h(
+      'tr',
+      { 'data-testid': `grant-${g.id}`, 'data-area': g.area_code, class: g.status === 'under_review' ? 'row-review' : '' },
+      h('td', { class: 'num muted' }, String(it.no)),
+      name,
+      h('td', { class: 'mono nowrap' }, g.id_number_masked),
+      h('td', { class: 'nowrap' }, place ?? h('span', { class: 'mono' }, g.area_code), place ? h('span', { class: 'mono muted small' }, ` ${g.area_code}`) : ''),
+      h('td', { class: 'num' }, formatInteger(g.members, lang)),
+      h('td', { class: 'num', 'data-fen': String(g.amount_fen) }, formatFen(g.amount_fen, lang)),
+      h('td', { class: 'small' }, g.reason),
+      h('td', {}, g.status === 'under_review' ? h('span', { class: 'badge badge-warn' }, t('grants.lineUnderReview')) : t('grants.lineListed')),
+    );
+  };
+  const view = createListView<Line>({
+    testid: 'grant-lines',
+    columns: [
+      { key: 'public.lineNo' },
+      { key: 'hh.name' },
+      { key: 'hh.idNumber' },
+      { key: 'list.area' },
+      { key: 'hh.members', cls: 'num' },
+      { key: 'grants.amount', cls: 'num' },
+      { key: 'grants.reason' },
+      { key: 'grants.lineStatus' },
+    ],
+    row: lineRow,
+    areaLabel: 'list.township',
+    listTotals: () => ({ households: list?.households ?? 0, total_fen: list?.total_fen ?? 0 }),
+    printTitle: () => (list ? `${t('grants.listTitle', { id: list.id })} · ${label('aidType', list.aid_type, list.aid_type_zh)} · ${listArea(list)}` : ''),
+    printMeta: () =>
+      list
+        ? [
+            labelled(t('grants.status'), label('listStatus', list.status)),
+            labelled(t('grants.period'), period(list)),
+            t('list.totalAll', { n: formatInteger(list.households, getLang()), amount: formatFen(list.total_fen, getLang()) }),
+          ]
+        : [],
+  });
+  const lineItems = (l: GrantList): Array<ListItem<Line>> =>
+    l.grants.map((g, i) => {
+      const township = townshipKey(g.area_code);
+      return listItem(g, i + 1, {
+        area: township,
+        areaName: areaNames.get(township) ?? township,
+        amount_fen: g.amount_fen,
+        texts: [g.head_name, g.id_number_masked, g.reason, areaNames.get(g.area_code), areaNames.get(township), g.area_code],
+      });
+    });
+  ctx.defer(clearPrintSheets);
 
   const render = () => {
     if (!list) return;
@@ -281,7 +354,7 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
       ...(
         [
           ['grants.aidType', label('aidType', l.aid_type, l.aid_type_zh)],
-          ['grants.areaCode', l.area_code],
+          ['grants.areaCode', listArea(l)],
           ['grants.households', formatInteger(l.households, lang)],
           ['grants.total', formatFen(l.total_fen, lang)],
           ['grants.period', period(l)],
@@ -292,48 +365,28 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
         ] as Array<[MsgKey, string]>
       ).map(([k, v]) => h('div', { class: 'meta-item' }, h('dt', { class: 'muted' }, t(k)), h('dd', { 'data-testid': `grant-meta-${k.split('.')[1]}` }, v))),
     );
-
-    const lines = dataTable(
-      [
-        { key: 'public.lineNo' },
-        { key: 'hh.name' },
-        { key: 'hh.idNumber' },
-        { key: 'hh.area' },
-        { key: 'hh.members', cls: 'num' },
-        { key: 'grants.amount', cls: 'num' },
-        { key: 'grants.reason' },
-        { key: 'grants.lineStatus' },
-      ],
-      'grant-lines',
-    );
-    lines.body.append(
-      ...l.grants.map((g, i) => {
-        const name = h('td', { 'data-testid': `grant-name-${g.id}` }, g.head_name);
-        if (g.priority) name.append(' ', h('span', { class: 'badge badge-priority', title: t('hh.priorityHint'), 'data-testid': `grant-priority-${g.id}` }, t('hh.priority')));
-        return h(
-          'tr',
-          { 'data-testid': `grant-${g.id}`, class: g.status === 'under_review' ? 'row-review' : '' },
-          h('td', { class: 'num muted' }, String(i + 1)),
-          name,
-          h('td', { class: 'mono' }, g.id_number_masked),
-          h('td', { class: 'mono' }, g.area_code),
-          h('td', { class: 'num' }, formatInteger(g.members, lang)),
-          h('td', { class: 'num', 'data-fen': String(g.amount_fen) }, formatFen(g.amount_fen, lang)),
-          h('td', { class: 'small' }, g.reason),
-          h('td', {}, g.status === 'under_review' ? h('span', { class: 'badge badge-warn' }, t('grants.lineUnderReview')) : t('grants.lineListed')),
-        );
-      }),
-    );
-    if (!l.grants.length) lines.body.append(h('tr', {}, h('td', { colspan: 8, class: 'empty-cell', i18n: 'grants.empty' })));
+    view.setItems(lineItems(l));
 
     inner.replaceChildren(
       h('a', { class: 'link crumb', href: '#/grants', i18n: 'grants.back' }),
       h('div', { class: 'page-title' }, h('h1', {}, t('grants.listTitle', { id: l.id })), statusChip(l.status)),
       h('section', { class: 'card' }, h('div', { class: 'card-body' }, meta, actions(l), error)),
-      h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { i18n: 'grants.lines' })), h('div', { class: 'table-wrap' }, lines.table)),
+      h('section', { class: 'card', 'data-testid': 'grant-lines-card' }, h('div', { class: 'card-head' }, h('h2', { i18n: 'grants.lines' })), view.el),
       objectionsCard(l),
     );
     page.dataset.version = String(++version);
+  };
+
+  /** The township names and the list's own area; the screen works with codes until they come. */
+  const loadNames = async (l: GrantList) => {
+    const [towns, own] = await Promise.all([
+      disasterApi.areas({ level: 'township' }, { signal }).catch(() => [] as AreaRow[]),
+      api.get<AreaRow>(`/areas/${encodeURIComponent(l.area_code)}`, { signal }).catch(() => null),
+    ]);
+    for (const a of [...towns, ...(own ? [own] : [])]) areaNames.set(a.code, a.name);
+    if (signal.aborted) return;
+    render();
+    page.dataset.names = 'true';
   };
 
   const run = async (action: 'submit' | 'approve' | 'reject' | 'publish' | 'pay' | 'cancel', body?: unknown) => {
@@ -364,21 +417,21 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
         if (a === 'reject') {
           return extra.replaceChildren(
             reasonForm(async (reason) => {
-              if (await confirmGrantAction(l, 'reject', { reason })) await run('reject', { reason });
+              if (await confirmGrantAction(l, listArea(l), 'reject', { reason })) await run('reject', { reason });
             }, () => extra.replaceChildren()),
           );
         }
         if (a === 'publish') {
           return extra.replaceChildren(
             publishForm(async (body) => {
-              if (await confirmGrantAction(l, 'publish', { publish: body })) await run('publish', body);
+              if (await confirmGrantAction(l, listArea(l), 'publish', { publish: body })) await run('publish', body);
             }, () => extra.replaceChildren()),
           );
         }
         btn.disabled = true;
         try {
           // Submitting only hands the list to a reviewer; everything else asks first.
-          if (a !== 'submit' && !(await confirmGrantAction(l, a, { objections }))) return;
+          if (a !== 'submit' && !(await confirmGrantAction(l, listArea(l), a, { objections }))) return;
           await run(a);
         } finally {
           btn.disabled = false;
@@ -447,7 +500,7 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
     const lang = getLang();
     const line = o.grant_id != null ? l.grants.find((g) => g.id === o.grant_id) : undefined;
     const after = afterAnswer(l, o.grant_id, decision);
-    const rows = listFacts(l, after);
+    const rows = listFacts(l, listArea(l), after);
     rows.splice(2, 0, [
       t('grants.confirm.line'),
       line ? `${line.head_name} · ${line.id_number_masked} · ${formatFen(line.amount_fen, lang)}` : o.grant_id != null ? t('grants.objectionLine', { id: o.grant_id }) : t('public.objectWhole'),
@@ -516,6 +569,10 @@ function mountDetail(root: HTMLElement, ctx: ScreenContext, id: number) {
       await loadObjections();
       render();
       page.dataset.ready = 'true';
+      if (!namesAsked) {
+        namesAsked = true;
+        void loadNames(list);
+      }
     } catch (err) {
       if (isAbort(err)) return;
       inner.replaceChildren(h('a', { class: 'link crumb', href: '#/grants', i18n: 'grants.back' }), statusBlock(errorText(err), true, () => void reload(), t('map.retry')));

@@ -7,8 +7,12 @@ import { formatDateTime, formatFen, formatInteger } from '../format';
 import { matchLines } from '../grantconfirm';
 import { householdsApi, type Disclosure } from '../households';
 import { getLang, label, t } from '../i18n';
+import { createListView, labelled, listItem, type ListItem } from '../listview';
+import { clearPrintSheets } from '../print';
 import type { ScreenContext } from '../screen';
-import { dataTable, langSwitch, logo, statusBlock } from '../widgets';
+import { langSwitch, logo, statusBlock } from '../widgets';
+
+type Entry = Disclosure['entries'][number];
 
 const period = (d: Disclosure) =>
   d.disclosure_start ? `${formatDateTime(d.disclosure_start, getLang())} – ${formatDateTime(d.disclosure_end, getLang())}${t('common.beijing')}` : '—';
@@ -101,42 +105,60 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     let d: Disclosure | null = null;
     let formBox: HTMLElement | null = null;
     let relabelForm: () => void = () => undefined;
+    const heading = (x: Disclosure) => `${x.area_name || x.area_code} · ${label('aidType', x.aid_type, x.aid_type_zh)}`;
+    // The lines: search, area filter, pages, print (listview.ts), kept across a language switch.
+    const view = createListView<Entry>({
+      testid: 'disclosure-table',
+      columns: [
+        { key: 'public.lineNo', cls: 'num' },
+        { key: 'public.name' },
+        { key: 'public.idNumber' },
+        { key: 'public.area' },
+        { key: 'public.members', cls: 'num' },
+        { key: 'public.amount', cls: 'num' },
+        { key: 'public.reason' },
+      ],
+      row: ({ row: e }) => {
+        const lang = getLang();
+        return h(
+          'tr',
+          { 'data-testid': `disclosure-line-${e.grant_id}` },
+          h('td', { class: 'num muted' }, String(e.grant_id)),
+          h('td', { class: 'nowrap' }, e.name, e.under_review ? h('span', { class: 'badge badge-warn' }, t('public.underReview')) : ''),
+          h('td', { class: 'mono nowrap' }, e.id_number),
+          h('td', { class: 'nowrap' }, e.area_name),
+          h('td', { class: 'num' }, formatInteger(e.members, lang)),
+          h('td', { class: 'num' }, formatFen(e.amount_fen, lang)),
+          h('td', { class: 'small' }, e.reason),
+        );
+      },
+      // The lines name their area (a township or village), not its code: the filter goes by name.
+      areaLabel: 'list.area',
+      listTotals: () => ({ households: d?.households ?? 0, total_fen: d?.total_fen ?? 0 }),
+      printTitle: () => (d ? `${t('public.title')} · ${heading(d)}` : ''),
+      printMeta: () =>
+        d
+          ? [
+              labelled(t('public.event'), d.event_name),
+              labelled(t('public.period'), period(d)),
+              label('listStatus', d.status),
+              t('list.totalAll', { n: formatInteger(d.households, getLang()), amount: formatFen(d.total_fen, getLang()) }),
+            ]
+          : [],
+    });
+    ctx.defer(clearPrintSheets);
+    const entryItems = (x: Disclosure): Array<ListItem<Entry>> =>
+      x.entries.map((e, i) => listItem(e, i + 1, { area: e.area_name, areaName: e.area_name, amount_fen: e.amount_fen, texts: [e.name, e.id_number, e.reason, e.area_name] }));
     render = () => {
       if (!d) return;
       const lang = getLang();
-      const tbl = dataTable(
-        [
-          { key: 'public.lineNo', cls: 'num' },
-          { key: 'public.name' },
-          { key: 'public.idNumber' },
-          { key: 'public.area' },
-          { key: 'public.members', cls: 'num' },
-          { key: 'public.amount', cls: 'num' },
-          { key: 'public.reason' },
-        ],
-        'disclosure-table',
-      );
-      tbl.body.append(
-        ...d.entries.map((e) =>
-          h(
-            'tr',
-            { 'data-testid': `disclosure-line-${e.grant_id}` },
-            h('td', { class: 'num muted' }, String(e.grant_id)),
-            h('td', { class: 'nowrap' }, e.name, e.under_review ? h('span', { class: 'badge badge-warn' }, t('public.underReview')) : ''),
-            h('td', { class: 'mono' }, e.id_number),
-            h('td', {}, e.area_name),
-            h('td', { class: 'num' }, formatInteger(e.members, lang)),
-            h('td', { class: 'num' }, formatFen(e.amount_fen, lang)),
-            h('td', { class: 'small' }, e.reason),
-          ),
-        ),
-      );
+      view.setItems(entryItems(d));
       // The form keeps what was typed across a language switch.
       if (!formBox) ({ el: formBox, relabel: relabelForm } = objectionForm(d, signal));
       relabelForm();
       body.replaceChildren(
         h('a', { class: 'link crumb', href: '#/public', i18n: 'public.back' }),
-        h('div', { class: 'page-title' }, h('h1', {}, `${d.area_name || d.area_code} · ${label('aidType', d.aid_type, d.aid_type_zh)}`), h('span', { class: `badge list-status list-status-${d.status}` }, label('listStatus', d.status))),
+        h('div', { class: 'page-title' }, h('h1', {}, heading(d)), h('span', { class: `badge list-status list-status-${d.status}` }, label('listStatus', d.status))),
         h(
           'section',
           { class: 'card' },
@@ -148,8 +170,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
             h('div', { class: 'meta-item' }, h('dt', { class: 'muted' }, t('grants.households')), h('dd', {}, formatInteger(d.households, lang))),
             h('div', { class: 'meta-item' }, h('dt', { class: 'muted' }, t('grants.total')), h('dd', { class: 'strong' }, formatFen(d.total_fen, lang))),
           ),
-          h('div', { class: 'table-wrap' }, tbl.table),
         ),
+        h('section', { class: 'card', 'data-testid': 'disclosure-lines' }, h('div', { class: 'card-head' }, h('h2', { i18n: 'grants.lines' })), view.el),
         formBox,
       );
       page.dataset.ready = 'true';
