@@ -72,6 +72,15 @@ pub struct Settings {
     /// Minimum length of a grant list's public disclosure (公示), in days ("至少一周").
     #[arg(long, env = "JIUZAI_DISCLOSURE_DAYS", default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=60))]
     pub disclosure_days: i64,
+    /// Days the village has to assess an application (村评), from the day it was filed.
+    #[arg(long, env = "JIUZAI_APPLICATION_ASSESS_DAYS", default_value_t = 3, value_parser = clap::value_parser!(i64).range(1..=60))]
+    pub application_assess_days: i64,
+    /// Days the township has to review an application (乡审), from the end of its village notice.
+    #[arg(long, env = "JIUZAI_APPLICATION_REVIEW_DAYS", default_value_t = 5, value_parser = clap::value_parser!(i64).range(1..=60))]
+    pub application_review_days: i64,
+    /// Days the county has to decide an application (县定), from the township's approval.
+    #[arg(long, env = "JIUZAI_APPLICATION_DECIDE_DAYS", default_value_t = 5, value_parser = clap::value_parser!(i64).range(1..=60))]
+    pub application_decide_days: i64,
     /// Objections one client address may file per hour on the public disclosure pages.
     #[arg(long, env = "JIUZAI_OBJECTIONS_PER_HOUR", default_value_t = 5)]
     pub objections_per_hour: u32,

@@ -3,6 +3,7 @@
 //! One module per domain (`areas`, `auth`, `audit`, ...), each with its model, rules, storage
 //! (`store.rs`, one SQL body for SQLite and PostgreSQL) and HTTP handlers (`http.rs`).
 
+pub mod applications;
 pub mod areas;
 pub mod audit;
 pub mod auth;

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::applications::store::ApplicationStore;
 use crate::areas::store::AreaStore;
 use crate::audit::store::AuditStore;
 use crate::auth::store::AuthStore;
@@ -17,6 +18,7 @@ use crate::plans::store::PlanStore;
 /// Everything the application needs from storage.
 pub trait Store:
     Database
+    + ApplicationStore
     + AreaStore
     + AuthStore
     + AuditStore

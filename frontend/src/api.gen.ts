@@ -4,6 +4,171 @@
  */
 
 export interface paths {
+    "/api/v1/application-disclosures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 审核公示: posts the recommended applications of a village or township not yet posted, for at
+         *     least JIUZAI_DISCLOSURE_DAYS (7) days; the public reads it and objects without login.
+         */
+        post: operations["post_notice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/application-objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Objections to the village notices in the caller's scope, with the objector's contact. */
+        get: operations["list_objections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/application-objections/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The township answers an objection: dismissed, the application goes on to its review; upheld, it
+         *     (or every application of the notice, when the objection names none) goes back to the village for
+         *     a new assessment.
+         */
+        post: operations["answer_objection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Applications in the caller's scope (or an area of it), each with when its open step is due and
+         *     whether it is overdue: the queues of the village, the township and the county.
+         */
+        get: operations["list_applications"];
+        put?: never;
+        /**
+         * 户报: a caseworker files a household's application on its behalf. The standard's amount for the
+         *     claim is worked out now (the county decision recomputes it). One open application per
+         *     household, event and aid item.
+         */
+        post: operations["file_application"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One application with every step taken: by whom, acting for which level, the village's vote and
+         *     minutes, the reasons and the amount decided.
+         */
+        get: operations["get_application"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/county-decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 县定: the county approves (the standard's amount unless another is given; above the standard it
+         *     needs a reason and is flagged) or rejects with a reason. Approved, the application joins the
+         *     county's approved grant list for the event and aid item (`grant_list_id`), whose 审批公示 and
+         *     payment follow. Not by the township reviewer.
+         */
+        post: operations["county_decision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/township-review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 乡审: the township reviews (approve or return with a reason), after the village notice has ended
+         *     and every objection to the application is answered.
+         */
+        post: operations["township_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/village-assessment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 村评: the village's democratic assessment (minutes and vote kept). Recommended applications wait
+         *     for the village notice; not recommended ones close with the reason.
+         */
+        post: operations["village_assessment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/areas": {
         parameters: {
             query?: never;
@@ -1183,6 +1348,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/application-disclosures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Village notices (审核公示) of recommended applications, per area: no login needed. */
+        get: operations["public_notices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/application-disclosures/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One village notice with its applications: masked names and ID numbers, persons. No login needed. */
+        get: operations["public_notice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/application-disclosures/{id}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Objects to a running village notice (no login; limited per address). The township review of the
+         *     application (or of the whole notice, when none is named) waits until the objection is answered.
+         */
+        post: operations["object_to_notice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/disclosures": {
         parameters: {
             query?: never;
@@ -1456,6 +1675,7 @@ export interface components {
             accepted_by: string;
             area_code: components["schemas"]["AreaCode"];
         };
+        ActingFor: components["schemas"]["Level"] | null;
         /** @enum {string} */
         AdjustmentReason: "count" | "damaged" | "expired" | "lost" | "found";
         /** @enum {string} */
@@ -1475,6 +1695,114 @@ export interface components {
             answer: string;
             decision: components["schemas"]["Decision"];
         };
+        /**
+         * @description An application as staff see it: the household masked, the claim, where it stands and by when
+         *     the open step is due.
+         */
+        Application: {
+            above_standard: boolean;
+            aid_type: components["schemas"]["AidType"];
+            aid_type_zh: string;
+            /**
+             * Format: int64
+             * @description What the county decided.
+             */
+            amount_fen?: number | null;
+            area_code: components["schemas"]["AreaCode"];
+            area_name: string;
+            attachments: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            disclosure_end?: string | null;
+            /** Format: int64 */
+            disclosure_id?: number | null;
+            /**
+             * Format: date-time
+             * @description When the open step is due, and whether that has passed.
+             */
+            due_at?: string | null;
+            /** Format: int64 */
+            event_id: number;
+            /** @description Filed by a caseworker on the household's behalf. */
+            filed_by: string;
+            /** Format: int64 */
+            grant_list_id?: number | null;
+            /** Format: int64 */
+            household_id: number;
+            /** Format: int64 */
+            id: number;
+            id_number: string;
+            /** Format: int64 */
+            members: number;
+            /** @description The household head's name and ID number, masked. */
+            name: string;
+            /** Format: int64 */
+            open_objections: number;
+            /** @description Why it was not recommended, returned or rejected. */
+            outcome_reason?: string | null;
+            overdue: boolean;
+            /** Format: int64 */
+            persons: number;
+            phone?: string | null;
+            reason: string;
+            /**
+             * Format: int64
+             * @description What the standard gives the claim (at filing; the county decision recomputes it).
+             */
+            standard_fen: number;
+            status: components["schemas"]["ApplicationStatus"];
+            /** @description Every step taken (in the detail view). */
+            steps: components["schemas"]["StepRecord"][];
+        };
+        ApplicationInput: {
+            aid_type: components["schemas"]["AidType"];
+            /** @description References to what comes with the application (photos, scans of the form), at most 10. */
+            attachments?: string[] | null;
+            /** Format: int64 */
+            event_id: number;
+            /** Format: int64 */
+            household_id: number;
+            /**
+             * Format: int64
+             * @description The members the household asks aid for (at most its size).
+             */
+            persons: number;
+            /** @description A number to reach the household. */
+            phone?: string | null;
+            reason: string;
+        };
+        ApplicationObjection: {
+            answer?: string | null;
+            /** Format: date-time */
+            answered_at?: string | null;
+            answered_by?: string | null;
+            /**
+             * Format: int64
+             * @description The application objected to, if the objection names one.
+             */
+            application_id?: number | null;
+            /** @description How to reach the objector (staff only). */
+            contact?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description dismissed (the application goes on) or upheld (it goes back to the village for a new assessment) */
+            decision?: string | null;
+            /** Format: int64 */
+            disclosure_id: number;
+            /** Format: int64 */
+            id: number;
+            /** @description open or answered */
+            status: string;
+            text: string;
+        };
+        /**
+         * @description Where an application stands. `applied`, `recommended`, `township_approved` are open steps;
+         *     `approved` sits in a grant list; `not_recommended`, `returned` and `rejected` are closed and
+         *     leave the household free to apply again.
+         * @enum {string}
+         */
+        ApplicationStatus: "applied" | "recommended" | "not_recommended" | "township_approved" | "returned" | "approved" | "rejected";
         /** @description An area as listed by the API (without its geometry, which the map endpoint serves). */
         Area: {
             code: components["schemas"]["AreaCode"];
@@ -1653,6 +1981,17 @@ export interface components {
         };
         /** @enum {string} */
         Category: "shelter" | "bedding_clothing" | "equipment" | "food" | "water" | "hygiene" | "other";
+        /** @enum {string} */
+        CountyDecision: "approve" | "reject";
+        CountyDecisionInput: {
+            /**
+             * Format: int64
+             * @description The amount (default: the standard's for the claim); above the standard it needs a reason.
+             */
+            amount_fen?: number | null;
+            decision: components["schemas"]["CountyDecision"];
+            reason?: string | null;
+        };
         CountyReadiness: {
             aid_types: Record<string, unknown>;
             county_code: components["schemas"]["AreaCode"];
@@ -2086,6 +2425,7 @@ export interface components {
             /** @description Why a reviewer sent it back. */
             return_reason?: string | null;
             reviewer_name?: string | null;
+            source: components["schemas"]["ListSource"];
             status: components["schemas"]["ListStatus"];
             /** Format: int64 */
             total_fen: number;
@@ -2304,6 +2644,12 @@ export interface components {
             quantity: number;
         };
         /**
+         * @description Where a list's lines came from: drafted from the register and damage records, or approved
+         *     applications (the county's decisions collect in one approved list per event and aid item).
+         * @enum {string}
+         */
+        ListSource: "register" | "applications";
+        /**
          * @description Grant list workflow (docs/domain/households.md#grant-list-workflow): draft → submitted → approved → published (公示) →
          *     paid; a reviewer's rejection returns a submitted list to draft; a list not yet published can be
          *     cancelled, which frees its households.
@@ -2420,6 +2766,78 @@ export interface components {
          * @enum {string}
          */
         NormBasis: "person" | "household" | "sheltered_person" | "sheltered_household";
+        /** @description A village notice (审核公示) as the public reads it: masked names and ID numbers, never more. */
+        Notice: {
+            /** @description Objections are taken while the notice runs. */
+            accepts_objections: boolean;
+            aid_type: components["schemas"]["AidType"];
+            aid_type_zh: string;
+            /** Format: int64 */
+            applications: number;
+            area_code: components["schemas"]["AreaCode"];
+            area_name: string;
+            /** Format: date-time */
+            disclosure_end: string;
+            /** Format: date-time */
+            disclosure_start: string;
+            /** @description The applications posted (in the detail view). */
+            entries: components["schemas"]["NoticeEntry"][];
+            /** Format: int64 */
+            event_id: number;
+            event_name: string;
+            /** Format: int64 */
+            id: number;
+            location?: string | null;
+        };
+        NoticeEntry: {
+            /**
+             * Format: int64
+             * @description Quote this when objecting to the application.
+             */
+            application_id: number;
+            area_name: string;
+            /** @description e.g. 3604**********1234 */
+            id_number: string;
+            /** Format: int64 */
+            members: number;
+            /** @description e.g. 张*明 */
+            name: string;
+            /**
+             * Format: int64
+             * @description The persons the village recommends aid for.
+             */
+            persons: number;
+            under_objection: boolean;
+        };
+        NoticeInput: {
+            aid_type: components["schemas"]["AidType"];
+            /** @description The village or township whose recommended applications are posted. */
+            area_code: components["schemas"]["AreaCode"];
+            /**
+             * Format: int64
+             * @description Its length in days (default and minimum: JIUZAI_DISCLOSURE_DAYS, 7).
+             */
+            days?: number | null;
+            /** Format: int64 */
+            event_id: number;
+            /** @description Where the notice is posted (e.g. 村务公开栏). */
+            location?: string | null;
+            /**
+             * Format: date-time
+             * @description When it was posted (default now; up to 30 days back).
+             */
+            start?: string | null;
+        };
+        NoticeObjectionInput: {
+            /**
+             * Format: int64
+             * @description The posted application objected to, if any.
+             */
+            application_id?: number | null;
+            /** @description How to reach you for the answer (optional; seen by staff only). */
+            contact?: string | null;
+            text: string;
+        };
         Objection: {
             answer?: string | null;
             /** Format: date-time */
@@ -2444,6 +2862,12 @@ export interface components {
             status: string;
             text: string;
         };
+        ObjectionAnswerInput: {
+            answer: string;
+            decision: components["schemas"]["ObjectionDecision"];
+        };
+        /** @enum {string} */
+        ObjectionDecision: "dismissed" | "upheld";
         ObjectionInput: {
             /** @description How to reach you for the answer (optional; seen by staff only). */
             contact?: string | null;
@@ -2711,6 +3135,26 @@ export interface components {
             value: number;
         };
         StatusText: components["schemas"]["EventStatus"];
+        /**
+         * @description A step of the chain, as recorded in the application's history.
+         * @enum {string}
+         */
+        Step: "apply" | "village_assessment" | "disclosure" | "objection" | "township_review" | "county_decision";
+        /** @description One step taken, as the history shows it. */
+        StepRecord: {
+            /** @description The level the actor acted for, when their scope lies above the step's level. */
+            acting_for: components["schemas"]["ActingFor"];
+            /** Format: int64 */
+            actor_id?: number | null;
+            actor_name: string;
+            /** Format: date-time */
+            at: string;
+            decision?: string | null;
+            /** @description The step's own facts: the village vote and minutes, the amount decided. */
+            details: Record<string, unknown>;
+            reason?: string | null;
+            step: components["schemas"]["Step"];
+        };
         StockLine: {
             /** Format: int64 */
             available: number;
@@ -2788,6 +3232,13 @@ export interface components {
             /** Format: int64 */
             unreachable_areas: number;
         };
+        /** @enum {string} */
+        TownshipDecision: "approve" | "return";
+        TownshipReviewInput: {
+            decision: components["schemas"]["TownshipDecision"];
+            /** @description What was checked, or why the application is returned (required then). */
+            reason?: string | null;
+        };
         Transfer: {
             /** Format: date-time */
             created_at: string;
@@ -2830,6 +3281,21 @@ export interface components {
             role: components["schemas"]["Role"];
             username: string;
         };
+        VillageAssessmentInput: {
+            decision: components["schemas"]["VillageDecision"];
+            /** @description The villagers' representatives meeting's minutes (会议记录). */
+            minutes: string;
+            /** @description References to the meeting's photos and the signed record. */
+            photos?: string[] | null;
+            /** @description Why the village does not recommend the application (required then). */
+            reason?: string | null;
+            /** Format: int64 */
+            votes_against: number;
+            /** Format: int64 */
+            votes_for: number;
+        };
+        /** @enum {string} */
+        VillageDecision: "recommend" | "not_recommend";
     };
     responses: never;
     parameters: never;
@@ -2839,6 +3305,866 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    post_notice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticeInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no recommended application waits, or the period is out of bounds */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_objections: {
+        parameters: {
+            query?: {
+                disclosure_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationObjection"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    answer_objection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionAnswerInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationObjection"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description already answered */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_applications: {
+        parameters: {
+            query?: {
+                event_id?: number | null;
+                /** @description Default: the caller's scope. */
+                area_code?: components["schemas"]["AreaCode"] | null;
+                status?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    file_application: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description outside the caller's scope, or a scope below the village step */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description an open application or a grant for the same aid exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description persons above the household's members, an item the hazard does not call for, … */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_application: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    county_decision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CountyDecisionInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a scope below the county, or the township reviewer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not at this step, or the household already has this aid */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    township_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TownshipReviewInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a scope below the township, or outside it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not at this step, the notice still runs, or an objection is open */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    village_assessment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VillageAssessmentInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not at this step */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_areas: {
         parameters: {
             query?: {
@@ -9557,6 +10883,221 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    public_notices: {
+        parameters: {
+            query?: {
+                area_code?: components["schemas"]["AreaCode"] | null;
+                event_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    public_notice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    object_to_notice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticeObjectionInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionReceipt"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the notice has ended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description too many objections from this address */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -102,7 +102,7 @@ test('the reviewer is asked before returning or approving a grant list, and goin
     assert.match(await page.locator('#confirm-title').innerText(), new RegExp(`#${id}`));
     assert.equal(await page.getByTestId('confirm-households').innerText(), list.households.toLocaleString('en-US'));
     assert.equal(await page.getByTestId('confirm-total').innerText(), yuan(list.total_fen));
-    assert.equal(await page.getByTestId('confirm-area').innerText(), list.area_code);
+    assert.match(await page.getByTestId('confirm-area').innerText(), new RegExp(`（${list.area_code}）`), 'the area by name, its code beside');
     assert.equal(await page.getByTestId('confirm-aid-type').innerText(), await page.getByTestId('grant-meta-aidType').innerText());
     assert.match(await page.getByTestId('confirm-ok').getAttribute('class'), /btn-primary/);
     await page.getByTestId('confirm-cancel').click();

@@ -176,6 +176,31 @@ fn matrix() -> Vec<Rule> {
         rule(M::DELETE, "/api/v1/handoff-tokens/999", None, "ADDDDDD"),
         // only a department token reads it (see the test below); logins are refused
         rule(M::GET, "/api/v1/department/handoffs?programme=housing&event_id=1", None, "DDDDDDD"),
+        // the application chain: caseworkers (reporter, manager) file, assess and post notices; reviewers decide
+        rule(M::GET, "/api/v1/applications", None, "AADADAA"),
+        rule(M::POST, "/api/v1/applications", Some(json!({"event_id": 999})), "DADADDD"),
+        rule(M::GET, "/api/v1/applications/999", None, "AADADAA"),
+        rule(M::POST, "/api/v1/applications/999/village-assessment", Some(json!({})), "DADADDD"),
+        rule(M::POST, "/api/v1/applications/999/township-review", Some(json!({})), "DDDDDAD"),
+        rule(M::POST, "/api/v1/applications/999/county-decision", Some(json!({})), "DDDDDAD"),
+        rule(M::POST, "/api/v1/application-disclosures", Some(json!({})), "DADADDD"),
+        rule(M::GET, "/api/v1/application-objections", None, "AADADAA"),
+        rule(M::POST, "/api/v1/application-objections/999/answer", Some(json!({})), "DDDDDAD"),
+        Rule {
+            method: M::GET,
+            path: "/api/v1/public/application-disclosures",
+            body: None,
+            expected: "AAAAAAA",
+            public: true,
+        },
+        // the demo's township posted two village notices
+        Rule {
+            method: M::GET,
+            path: "/api/v1/public/application-disclosures/1",
+            body: None,
+            expected: "AAAAAAA",
+            public: true,
+        },
         Rule { method: M::GET, path: "/api/v1/health", body: None, expected: "AAAAAAA", public: true },
         Rule { method: M::GET, path: "/api/v1/public/disclosures", body: None, expected: "AAAAAAA", public: true },
     ]
@@ -185,6 +210,11 @@ fn matrix() -> Vec<Rule> {
 const OUTSIDE_THE_MATRIX: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/auth/login", "open to anyone by design; throttling and tokens are tested in foundation.rs"),
     ("POST", "/api/v1/public/disclosures/{id}/objections", "public and rate-limited; tested in households.rs"),
+    (
+        "POST",
+        "/api/v1/public/application-disclosures/{id}/objections",
+        "public and rate-limited; tested in applications.rs",
+    ),
     (
         "POST",
         "/api/v1/auth/logout",

@@ -16,6 +16,7 @@ use crate::auth::service::{CreateUser, add_user};
 use crate::config::Settings;
 use crate::store::Store;
 
+mod applications;
 mod households;
 
 pub const CITY_CODE: &str = "360400";
@@ -127,6 +128,7 @@ pub async fn seed(store: &dyn Store, settings: &Settings, sources: &DemoSources)
             }
         }
     }
+    applications::seed_applications(store, settings).await?;
     warn_demo_credentials();
     Ok(())
 }
@@ -140,8 +142,8 @@ pub fn demo_username(role: Role) -> &'static str {
 
 pub fn warn_demo_credentials() {
     tracing::warn!(
-        "DEMO CREDENTIALS ARE ACTIVE: users admin, manager, depot, reporter, assessor, reviewer and auditor \
-         all have the password 'demo'. Never expose this instance to real users."
+        "DEMO CREDENTIALS ARE ACTIVE: users admin, manager, depot, reporter, assessor, reviewer, auditor, \
+         caseworker, township and county all have the password 'demo'. Never expose this instance to real users."
     );
 }
 

@@ -93,7 +93,7 @@ impl SourceLevel {
     }
 }
 
-crate::decode_from_text!(SourceLevel);
+crate::decode_from_text!(SourceLevel, AidType);
 
 /// Cost split (docs/domain/relief-standards.md#cost-split-between-levels): a national response, a provincial one, or an
 /// ordinary disaster paid mainly by local finance.

@@ -163,15 +163,21 @@ pub struct CheckedObjection<'a> {
 }
 
 pub fn checked_objection(input: &ObjectionInput) -> AppResult<CheckedObjection<'_>> {
-    let text = input.text.trim();
+    let (text, contact) = objection_text(&input.text, input.contact.as_deref())?;
+    Ok(CheckedObjection { grant_id: input.grant_id, text, contact })
+}
+
+/// A public objection's text and contact, trimmed and checked: the one rule of every notice.
+pub fn objection_text<'a>(text: &'a str, contact: Option<&'a str>) -> AppResult<(&'a str, Option<&'a str>)> {
+    let text = text.trim();
     if text.is_empty() || text.chars().count() > 2000 {
         return Err(AppError::invalid_field("text", "required, at most 2000 characters"));
     }
-    let contact = input.contact.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let contact = contact.map(str::trim).filter(|c| !c.is_empty());
     if contact.is_some_and(|c| c.chars().count() > 100) {
         return Err(AppError::invalid_field("contact", "at most 100 characters"));
     }
-    Ok(CheckedObjection { grant_id: input.grant_id, text, contact })
+    Ok((text, contact))
 }
 
 /// Files a public objection to a published list; the line it names goes back under review.

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::Value;
@@ -24,7 +24,7 @@ use crate::areas::AreaCode;
 use crate::auth::departments::HandoffProgramme;
 use crate::auth::{Actor, Role};
 use crate::disasters::service::event_or_404;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::export::{Cell, Format, Table};
 use crate::extract::parse_body;
 use crate::funds::AidType;
@@ -346,12 +346,8 @@ async fn file_objection(
     disclosure::disclosed_or_404(&*state.store, id).await?;
     let input: ObjectionInput = parse_body(body)?;
     let objection = disclosure::checked_objection(&input)?;
-    if let Some(seconds) = state.objections.retry_after(peer.ip()) {
-        let mut response =
-            AppError::TooManyRequests(format!("too many objections from your address; try again in {seconds} s"))
-                .into_response();
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-        return Ok(response);
+    if let Some(refusal) = state.objections.refuse(peer.ip()) {
+        return Ok(refusal);
     }
     let receipt = disclosure::file_objection(&*state.store, id, objection).await?;
     Ok((StatusCode::CREATED, Json(receipt)).into_response())

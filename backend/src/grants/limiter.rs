@@ -24,6 +24,19 @@ impl ObjectionLimiter {
         self.retry_after_at(client, Instant::now())
     }
 
+    /// Counts an objection from `client`, or answers the 429 refusing it (with Retry-After).
+    pub fn refuse(&self, client: IpAddr) -> Option<axum::response::Response> {
+        use axum::http::{HeaderValue, header};
+        use axum::response::IntoResponse;
+        let seconds = self.retry_after(client)?;
+        let mut response = crate::error::AppError::TooManyRequests(format!(
+            "too many objections from your address; try again in {seconds} s"
+        ))
+        .into_response();
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        Some(response)
+    }
+
     fn retry_after_at(&self, client: IpAddr, now: Instant) -> Option<u64> {
         let mut times = self.times.lock().expect("objection limiter");
         times.retain(|_, sent| {

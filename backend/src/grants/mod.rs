@@ -34,6 +34,16 @@ pub enum ListStatus {
     Cancelled,
 }
 
+/// Where a list's lines came from: drafted from the register and damage records, or approved
+/// applications (the county's decisions collect in one approved list per event and aid item).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListSource {
+    Register,
+    Applications,
+}
+
+crate::decode_from_text!(ListSource);
 crate::text_column!(ListStatusText, ListStatus);
 crate::text_column!(AidTypeText, AidType);
 
@@ -46,6 +56,8 @@ pub struct GrantListRow {
     pub area_code: AreaCode,
     #[sqlx(try_from = "String")]
     pub status: ListStatusText,
+    #[sqlx(try_from = "String")]
+    pub source: ListSource,
     pub author_id: i64,
     pub author_name: String,
     pub reviewer_name: Option<String>,

@@ -112,7 +112,7 @@ pub trait GrantStore {
     async fn paid_by_household(&self, event_id: i64) -> sqlx::Result<HashMap<i64, i64>>;
 }
 
-const LIST_COLUMNS: &str = "id, event_id, aid_type, area_code, status, author_id, author_name, reviewer_name, return_reason, \
+const LIST_COLUMNS: &str = "id, event_id, aid_type, area_code, status, source, author_id, author_name, reviewer_name, return_reason, \
      total_fen, households, disclosure_start, disclosure_end, created_at, updated_at, approved_at, paid_at, paid_by";
 
 const OBJECTION_COLUMNS: &str =

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use utoipa::ToSchema;
 
 use super::store::{GrantError, GrantStore, Stamp};
-use super::{GrantListRow, GrantRow, ListStatus, Objection};
+use super::{GrantListRow, GrantRow, ListSource, ListStatus, Objection};
 use crate::areas::AreaCode;
 use crate::audit::store::AuditStore;
 use crate::auth::Actor;
@@ -49,6 +49,7 @@ pub struct GrantList {
     pub aid_type_zh: String,
     pub area_code: AreaCode,
     pub status: ListStatus,
+    pub source: ListSource,
     pub author_name: String,
     pub reviewer_name: Option<String>,
     /// Why a reviewer sent it back.
@@ -76,6 +77,7 @@ pub fn list_view(row: &GrantListRow, open_objections: i64, grants: Vec<Grant>) -
         aid_type_zh: row.aid().label_zh().into(),
         area_code: row.area_code.clone(),
         status: row.status(),
+        source: row.source,
         author_name: row.author_name.clone(),
         reviewer_name: row.reviewer_name.clone(),
         return_reason: row.return_reason.clone(),
@@ -245,6 +247,23 @@ pub struct PublishInput {
     pub days: Option<i64>,
 }
 
+impl PublishInput {
+    /// The notice's start and end: from `start` (default now, up to 30 days back) for the configured
+    /// minimum number of days or more, at most 60.
+    pub fn period(&self, settings: &Settings, now: DateTime<Utc>) -> AppResult<(DateTime<Utc>, DateTime<Utc>)> {
+        let minimum = settings.disclosure_days;
+        let days = self.days.unwrap_or(minimum);
+        if days < minimum || days > 60 {
+            return Err(AppError::invalid_field("days", format!("a disclosure lasts {minimum} to 60 days")));
+        }
+        let start = self.start.unwrap_or(now);
+        if start > now + Duration::minutes(5) || start < now - Duration::days(30) {
+            return Err(AppError::invalid_field("start", "the posting date is today or up to 30 days back"));
+        }
+        Ok((start, start + Duration::days(days)))
+    }
+}
+
 /// Publishes an approved list for 公示, from `start` (default now, up to 30 days back) for at least
 /// the configured number of days.
 pub async fn publish<S: GrantStore + ?Sized>(
@@ -254,17 +273,7 @@ pub async fn publish<S: GrantStore + ?Sized>(
     settings: &Settings,
     input: PublishInput,
 ) -> AppResult<GrantList> {
-    let now = Utc::now();
-    let minimum = settings.disclosure_days;
-    let days = input.days.unwrap_or(minimum);
-    if days < minimum || days > 60 {
-        return Err(AppError::invalid_field("days", format!("a disclosure lasts {minimum} to 60 days")));
-    }
-    let start = input.start.unwrap_or(now);
-    if start > now + Duration::minutes(5) || start < now - Duration::days(30) {
-        return Err(AppError::invalid_field("start", "the posting date is today or up to 30 days back"));
-    }
-    let end = start + Duration::days(days);
+    let (start, end) = input.period(settings, Utc::now())?;
     let stamp = Stamp { disclosure: Some((start, end)), ..Default::default() };
     step(
         store,
@@ -296,6 +305,12 @@ pub async fn pay<S: GrantStore + ?Sized>(store: &S, actor: &Actor, id: i64) -> A
 
 /// Cancels a list not yet published; its households can be listed again.
 pub async fn cancel<S: GrantStore + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<GrantList> {
+    if list_or_404(store, actor, id).await?.source == ListSource::Applications {
+        return Err(AppError::conflict(
+            "a list of the county's approved applications is not cancelled: each line answers a decision, \
+             withdrawn after an objection to its notice",
+        ));
+    }
     step(
         store,
         actor,

@@ -105,16 +105,14 @@ pub fn assess(
                     "emergency aid is paid per person needing emergency basic-living aid, and none was recorded",
                 ));
             }
-            let per = standards.fen(StandardKey::EmergencyPerPerson);
-            (per.times(damage.emergency_persons), format!("{}人 × {}", damage.emergency_persons, per.yuan()))
+            per_person(standards, aid, damage.emergency_persons)
         }
         AidType::Bereavement => {
             let lost = damage.dead + damage.missing;
             if lost <= 0 {
                 return Err(ineligible("bereavement.no_dead_or_missing", "no member died or is missing"));
             }
-            let per = standards.fen(StandardKey::BereavementPerDeath);
-            (per.times(lost), format!("遇难失踪{lost}人 × {}", per.yuan()))
+            per_person(standards, aid, lost)
         }
         AidType::Drought => {
             if hazard != Hazard::Drought {
@@ -123,8 +121,7 @@ pub fn assess(
             if damage.drought_persons <= 0 {
                 return Err(ineligible("drought.no_persons", "no member needs drought relief"));
             }
-            let per = standards.fen(StandardKey::DroughtPerPerson);
-            (per.times(damage.drought_persons), format!("{}人 × {}", damage.drought_persons, per.yuan()))
+            per_person(standards, aid, damage.drought_persons)
         }
         AidType::Transitional => {
             if !damage.house_lost() {
@@ -139,42 +136,10 @@ pub fn assess(
             if damage.transitional_persons <= 0 {
                 return Err(ineligible("transitional.no_persons", "no member needs transitional aid"));
             }
-            let (per, days) =
-                (standards.fen(StandardKey::TransitionalPerPersonDay), standards.get(StandardKey::TransitionalDays));
-            (
-                per.times(damage.transitional_persons * days),
-                format!(
-                    "{}人 × {}/天 × {days}天（{}）",
-                    damage.transitional_persons,
-                    per.yuan(),
-                    damage.house.label_zh()
-                ),
-            )
+            let (amount, reason) = per_person(standards, aid, damage.transitional_persons);
+            (amount, format!("{reason}（{}）", damage.house.label_zh()))
         }
-        AidType::Reconstruction => {
-            if let Some(exclusion) = damage.exclusions.first() {
-                return Err(Ineligible {
-                    rule: match exclusion {
-                        Exclusion::AuxiliaryRoom => "reconstruction.excluded.auxiliary_room",
-                        Exclusion::TemporaryBuilding => "reconstruction.excluded.temporary_building",
-                        Exclusion::LongVacant => "reconstruction.excluded.long_vacant",
-                        Exclusion::SecondHome => "reconstruction.excluded.second_home",
-                        Exclusion::RebuiltOrBoughtElsewhere => "reconstruction.excluded.rebuilt_or_bought_elsewhere",
-                    },
-                    message: format!("rebuild aid excludes {} (docs/domain/relief-standards.md)", exclusion.label_zh()),
-                });
-            }
-            if damage.house == HouseDamage::None {
-                return Err(ineligible("reconstruction.no_house_damage", "the house is not damaged"));
-            }
-            let aid = housing_aid(standards, damage.house_lost(), 1, damage.rooms);
-            let rate = if aid.standard == StandardKey::RebuildPerRoom || aid.standard == StandardKey::RepairPerRoom {
-                "每间"
-            } else {
-                "每户"
-            };
-            (aid.amount_fen, format!("{}{}间，{rate}{}", damage.house.label_zh(), damage.rooms, aid.rate_fen.yuan()))
-        }
+        AidType::Reconstruction => reconstruction(standards, damage)?,
         AidType::WinterSpring => {
             let in_need = priority || damage.house_lost() || damage.crop_total_loss || damage.dead + damage.missing > 0;
             if !in_need {
@@ -184,14 +149,77 @@ pub fn assess(
                      a total crop loss or a dead or missing member",
                 ));
             }
-            let per = standards.fen(StandardKey::WinterSpringPerPerson);
-            (per.times(household.members), format!("{}人 × {}", household.members, per.yuan()))
+            per_person(standards, aid, household.members)
         }
     };
     if amount_fen <= Fen::ZERO {
         return Err(ineligible("amount.zero", "the entitlement comes to nothing"));
     }
     Ok(Entitlement { amount_fen, reason, priority })
+}
+
+/// What the standard pays `persons` people under `aid`, and how, e.g. `3人 × ¥300`. Rebuild aid is
+/// paid per house, not per person: its amount comes from the damage record (`reconstruction`).
+pub fn per_person(standards: &Standards, aid: AidType, persons: i64) -> (Fen, String) {
+    let per_person = |key: StandardKey, label: &str| {
+        let per = standards.fen(key);
+        (per.times(persons), format!("{label}{persons}人 × {}", per.yuan()))
+    };
+    match aid {
+        AidType::Emergency => per_person(StandardKey::EmergencyPerPerson, ""),
+        AidType::Bereavement => per_person(StandardKey::BereavementPerDeath, "遇难失踪"),
+        AidType::Drought => per_person(StandardKey::DroughtPerPerson, ""),
+        AidType::WinterSpring => per_person(StandardKey::WinterSpringPerPerson, ""),
+        AidType::Transitional => {
+            let (per, days) =
+                (standards.fen(StandardKey::TransitionalPerPersonDay), standards.get(StandardKey::TransitionalDays));
+            (per.times(persons * days), format!("{persons}人 × {}/天 × {days}天", per.yuan()))
+        }
+        AidType::Reconstruction => (Fen::ZERO, String::new()),
+    }
+}
+
+/// Rebuild or repair aid for a damaged house, or the exclusion that rules it out.
+pub fn reconstruction(standards: &Standards, damage: &DamageFacts) -> Result<(Fen, String), Ineligible> {
+    if let Some(exclusion) = damage.exclusions.first() {
+        return Err(Ineligible {
+            rule: match exclusion {
+                Exclusion::AuxiliaryRoom => "reconstruction.excluded.auxiliary_room",
+                Exclusion::TemporaryBuilding => "reconstruction.excluded.temporary_building",
+                Exclusion::LongVacant => "reconstruction.excluded.long_vacant",
+                Exclusion::SecondHome => "reconstruction.excluded.second_home",
+                Exclusion::RebuiltOrBoughtElsewhere => "reconstruction.excluded.rebuilt_or_bought_elsewhere",
+            },
+            message: format!("rebuild aid excludes {} (docs/domain/relief-standards.md)", exclusion.label_zh()),
+        });
+    }
+    if damage.house == HouseDamage::None {
+        return Err(ineligible("reconstruction.no_house_damage", "the house is not damaged"));
+    }
+    let aid = housing_aid(standards, damage.house_lost(), 1, damage.rooms);
+    let rate = if aid.standard == StandardKey::RebuildPerRoom || aid.standard == StandardKey::RepairPerRoom {
+        "每间"
+    } else {
+        "每户"
+    };
+    Ok((aid.amount_fen, format!("{}{}间，{rate}{}", damage.house.label_zh(), damage.rooms, aid.rate_fen.yuan())))
+}
+
+/// What the standard gives an application claiming aid for `persons` people: per person for every
+/// item but rebuild aid, which needs the household's damage record.
+pub fn claim_standard(
+    standards: &Standards,
+    aid: AidType,
+    persons: i64,
+    damage: Option<&DamageFacts>,
+) -> Result<(Fen, String), Ineligible> {
+    match (aid, damage) {
+        (AidType::Reconstruction, Some(damage)) => reconstruction(standards, damage),
+        (AidType::Reconstruction, None) => {
+            Err(ineligible("reconstruction.no_damage_record", "rebuild aid is set from the house's damage record"))
+        }
+        _ => Ok(per_person(standards, aid, persons)),
+    }
 }
 
 /// Orders grant lines: priority groups first, then by area and household.

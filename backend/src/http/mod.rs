@@ -72,6 +72,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::households::http::routes())
         .merge(crate::grants::http::routes())
         .merge(crate::grants::department_http::routes())
+        .merge(crate::applications::http::routes())
         .merge(crate::plans::http::routes())
 }
 
