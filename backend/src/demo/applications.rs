@@ -73,7 +73,7 @@ pub async fn seed_applications(store: &dyn Store, settings: &Settings) -> anyhow
     let mut households = Vec::new();
     candidates.sort_by_key(|d| d.household_id);
     for damage in candidates {
-        if households.len() == 8 {
+        if households.len() == 9 {
             break;
         }
         if let Some(h) = store.get_household(damage.household_id).await?
@@ -82,7 +82,7 @@ pub async fn seed_applications(store: &dyn Store, settings: &Settings) -> anyhow
             households.push((h.id, damage.emergency_persons));
         }
     }
-    if households.len() < 8 {
+    if households.len() < 9 {
         return Ok(());
     }
     let [caseworker, reviewer, decider] = [
@@ -120,14 +120,15 @@ pub async fn seed_applications(store: &dyn Store, settings: &Settings) -> anyhow
         start: Some(start),
         days: None,
     };
-    // Three recommended and posted in a notice that has ended: one approved by the township and the
-    // county (now in the county's grant list), one rejected by the county, one at the county.
-    for id in &ids[0..3] {
+    // Four recommended and posted in a notice that ended two weeks ago: one approved by the township
+    // and the county (now in the county's grant list), one rejected by the county, one at the county,
+    // one still waiting for the township (overdue).
+    for id in &ids[0..4] {
         chain::assess(store, &caseworker, *id, assess(VillageDecision::Recommend, 11, 2, None))
             .await
             .map_err(err("assessing"))?;
     }
-    let ended = Utc::now() - Duration::days(settings.disclosure_days + 1);
+    let ended = Utc::now() - Duration::days(settings.disclosure_days + settings.application_review_days + 8);
     chain::post_notice(store, &caseworker, settings, notice(ended)).await.map_err(err("posting the first notice"))?;
     for id in &ids[0..3] {
         let input = TownshipReviewInput {
@@ -146,7 +147,7 @@ pub async fn seed_applications(store: &dyn Store, settings: &Settings) -> anyhow
     chain::decide(store, &decider, ids[1], reject).await.map_err(err("rejecting"))?;
     // Two in a notice that runs now, one of them under a public objection; one recommended and
     // waiting for its notice; one not recommended; one just filed.
-    for id in &ids[3..5] {
+    for id in &ids[4..6] {
         chain::assess(store, &caseworker, *id, assess(VillageDecision::Recommend, 10, 3, None))
             .await
             .map_err(err("assessing"))?;
@@ -155,16 +156,16 @@ pub async fn seed_applications(store: &dyn Store, settings: &Settings) -> anyhow
         .await
         .map_err(err("posting the second notice"))?;
     let objection = NoticeObjectionInput {
-        application_id: Some(ids[4]),
+        application_id: Some(ids[5]),
         text: "该户外出务工，房屋未进水（虚构）".into(),
         contact: None,
     };
     chain::object(store, running, objection).await.map_err(err("objecting"))?;
-    chain::assess(store, &caseworker, ids[5], assess(VillageDecision::Recommend, 12, 1, None))
+    chain::assess(store, &caseworker, ids[6], assess(VillageDecision::Recommend, 12, 1, None))
         .await
         .map_err(err("assessing"))?;
     let not_recommended = assess(VillageDecision::NotRecommend, 3, 9, Some("损失轻微，家庭有自救能力（虚构）"));
-    chain::assess(store, &caseworker, ids[6], not_recommended).await.map_err(err("assessing"))?;
+    chain::assess(store, &caseworker, ids[7], not_recommended).await.map_err(err("assessing"))?;
     tracing::info!(township = %township, applications = ids.len(), "demo applications seeded");
     Ok(())
 }
