@@ -36,6 +36,9 @@ pub enum AppError {
     /// 503: the database is unreachable.
     #[error("{0}")]
     Unavailable(String),
+    /// 507: the database's disk is full; reads go on, writes resume once space returns.
+    #[error("{0}")]
+    StorageFull(String),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -82,6 +85,7 @@ impl AppError {
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -99,6 +103,7 @@ impl AppError {
             Self::Invalid { .. } => "invalid",
             Self::TooManyRequests(_) => "too_many_requests",
             Self::Unavailable(_) => "unavailable",
+            Self::StorageFull(_) => "storage_full",
             Self::Internal(_) => "internal",
         }
     }
@@ -169,9 +174,20 @@ fn retryable(err: &sqlx::Error) -> bool {
     }
 }
 
+/// The database could not write for want of space: SQLite's SQLITE_FULL (13, also what a write
+/// meeting ENOSPC becomes) or PostgreSQL's disk_full (53100). Nothing of the transaction is kept.
+fn storage_full(err: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = err else { return false };
+    matches!(db.code().as_deref(), Some("13" | "53100"))
+}
+
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
         match &err {
+            _ if storage_full(&err) => {
+                tracing::error!(error = %err, "the database's disk is full");
+                Self::StorageFull("the database's disk is full: nothing was saved; reading still works".into())
+            }
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                 Self::Unavailable("database unavailable".into())
             }

@@ -22,7 +22,9 @@ describe('errorText', () => {
     setLang('zh');
     expect(errorText(new ApiError(409, 'conflict', 'only a draft can be edited'))).toBe('状态冲突：only a draft can be edited');
     expect(errorText(new ApiError(403, 'forbidden', 'area 360425 is outside your scope'))).toBe('无权操作：area 360425 is outside your scope');
-    expect(errorText(new ApiError(503, 'unavailable', ''))).toBe('服务器出错，请稍后重试：请求失败（503）');
+    expect(errorText(new ApiError(503, 'unavailable', ''))).toBe('数据库暂时无法访问，请稍后重试：请求失败（503）');
+    expect(errorText(new ApiError(507, 'storage_full', 'disk full'))).toBe('服务器磁盘已满，本次未保存（查询不受影响），请联系管理员：disk full');
+    expect(errorText(new ApiError(500, 'internal', ''))).toBe('服务器出错，请稍后重试：请求失败（500）');
     expect(errorText(new ApiError(0, 'network', 'fetch failed'))).toBe('无法连接服务器，请检查网络后重试');
     expect(errorText(new ApiError(400, 'bad_request', 'malformed JSON'))).toBe('malformed JSON');
     setLang('en');

@@ -28,6 +28,8 @@ const STATUS_MEANINGS: Record<number, MsgKey> = {
   415: 'error.unsupported',
   422: 'error.invalid',
   429: 'error.throttled',
+  503: 'error.unavailable',
+  507: 'error.storageFull',
 };
 
 /** The text to show for a failed request: what its status means in the user's language, then the server's message. */

@@ -37,6 +37,8 @@ const zh = {
   'error.unsupported': '格式不支持：',
   'error.invalid': '无法处理：',
   'error.throttled': '操作过于频繁，请稍后再试：',
+  'error.unavailable': '数据库暂时无法访问，请稍后重试：',
+  'error.storageFull': '服务器磁盘已满，本次未保存（查询不受影响），请联系管理员：',
   'error.server': '服务器出错，请稍后重试：',
   'error.sessionExpired': '登录已失效，请重新登录',
 
@@ -370,6 +372,8 @@ const en: Messages = {
   'error.unsupported': 'Unsupported: ',
   'error.invalid': 'Refused: ',
   'error.throttled': 'Too many requests, try again later: ',
+  'error.unavailable': 'The database cannot be reached right now, try again shortly: ',
+  'error.storageFull': 'The server\'s disk is full; nothing was saved (reading still works). Tell the administrator: ',
   'error.server': 'Server error, try again later: ',
   'error.sessionExpired': 'Your session has ended. Please sign in again.',
 

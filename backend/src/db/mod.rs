@@ -133,6 +133,19 @@ impl Backend for PgStore {
     type Db = Postgres;
 }
 
+/// Whether the writer connection comes back with no transaction open, so it may serve the next
+/// one. A dropped transaction's rollback is queued on the connection, so a ping behind it tells
+/// whether the rollback took. When SQLite has already undone a transaction itself (a COMMIT that
+/// met a full disk), the rollback fails and sqlx keeps counting the transaction as open: every later
+/// BEGIN would then fail, so such a connection is closed and the pool opens a fresh one.
+async fn left_no_transaction_open(conn: &mut sqlx::SqliteConnection) -> bool {
+    use sqlx::Connection;
+    if !conn.is_in_transaction() {
+        return true;
+    }
+    conn.ping().await.is_ok() && !conn.is_in_transaction()
+}
+
 impl SqliteStore {
     pub(crate) fn reader(&self) -> &SqlitePool {
         &self.readers
@@ -286,6 +299,7 @@ pub async fn open(url: &str, limits: &Limits) -> anyhow::Result<Opened> {
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(limits.acquire_timeout * 3)
+            .after_release(|conn, _| Box::pin(async move { Ok(left_no_transaction_open(conn).await) }))
             .connect_with(options.clone())
             .await
             .context("opening SQLite database")?;
