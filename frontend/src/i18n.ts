@@ -5,6 +5,7 @@ import { DISASTER_EN, DISASTER_ZH } from './i18n.disaster';
 import { PLANS_EN, PLANS_ZH } from './i18n.plans';
 import { HOUSEHOLDS_EN, HOUSEHOLDS_ZH } from './i18n.households';
 import { ADMIN_EN, ADMIN_ZH } from './i18n.admin';
+import { APPLICATIONS_EN, APPLICATIONS_ZH } from './i18n.applications';
 
 export type Lang = 'zh' | 'en';
 export const LANGS: readonly Lang[] = ['zh', 'en'];
@@ -341,6 +342,7 @@ const zh = {
   ...PLANS_ZH,
   ...HOUSEHOLDS_ZH,
   ...ADMIN_ZH,
+  ...APPLICATIONS_ZH,
 } as const;
 
 export type MsgKey = keyof typeof zh;
@@ -676,6 +678,7 @@ const en: Messages = {
   ...PLANS_EN,
   ...HOUSEHOLDS_EN,
   ...ADMIN_EN,
+  ...APPLICATIONS_EN,
 };
 
 export type Table = Record<Lang, Partial<Record<string, string>>>;

@@ -18,6 +18,9 @@ export const VERIFIERS: readonly Role[] = ['assessor', 'manager'];
 export const HOUSEHOLD_READERS: readonly Role[] = ['manager', 'reporter', 'auditor', 'admin'];
 /** Grant lists: managers draft, reviewers approve, auditors read. */
 export const GRANT_USERS: readonly Role[] = ['manager', 'reviewer', 'admin', 'auditor'];
+/** Household applications: caseworkers (reporters, managers) file and assess, reviewers review and
+ *  decide, admins and auditors read. */
+export const APPLICATION_USERS: readonly Role[] = ['reporter', 'manager', 'reviewer', 'admin', 'auditor'];
 /** Allocation plans: managers plan, reviewers approve, auditors read. */
 export const PLANNERS: readonly Role[] = ['manager', 'reviewer', 'auditor'];
 /** A plan's page also opens for the keepers who dispatch their depot's part. */

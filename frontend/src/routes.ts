@@ -2,6 +2,7 @@
 import type { MsgKey } from './i18n';
 import {
   ADMINS,
+  APPLICATION_USERS,
   AUDITORS,
   DEPOT_READERS,
   EVENT_READERS,
@@ -71,6 +72,12 @@ export const routes: Route[] = [
   { path: '/grants/:id', titleKey: 'nav.grant', tab: '/grants', roles: GRANT_USERS, load: () => import('./screens/grants') },
   { path: '/public', titleKey: 'nav.public', public: true, load: () => import('./screens/public') },
   { path: '/public/:id', titleKey: 'nav.public', public: true, load: () => import('./screens/public') },
+  // Household applications (户报 → 村评 → 审核公示 → 乡审 → 县定) and the village notices (public, no login).
+  { path: '/applications', titleKey: 'nav.applications', nav: true, roles: APPLICATION_USERS, load: () => import('./screens/applications') },
+  { path: '/applications/new', titleKey: 'nav.applicationNew', tab: '/applications', roles: APPLICATION_USERS, load: () => import('./screens/applications/form') },
+  { path: '/applications/:id', titleKey: 'nav.application', tab: '/applications', roles: APPLICATION_USERS, load: () => import('./screens/application') },
+  { path: '/notices', titleKey: 'nav.notices', public: true, load: () => import('./screens/notices') },
+  { path: '/notices/:id', titleKey: 'nav.notices', public: true, load: () => import('./screens/notices') },
   // Allocation plans (managers plan, reviewers approve), shipments (keepers dispatch, managers and reporters receive).
   { path: '/plans', titleKey: 'nav.plans', nav: true, roles: PLANNERS, load: () => import('./screens/plans') },
   { path: '/plans/:id', titleKey: 'nav.plan', tab: '/plans', roles: PLAN_READERS, load: () => import('./screens/plan') },
