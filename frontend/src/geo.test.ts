@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bboxOfCollection, bboxOfGeometry, distinctProperty, sortByCode } from './geo';
+import { bboxOfCollection, bboxOfGeometry, blockedZones, distinctProperty, parseInstant, sortByCode, zonesDrawnAfter } from './geo';
 
 const fc = (features: GeoJSON.Feature<GeoJSON.Geometry | null>[]): GeoJSON.FeatureCollection<GeoJSON.Geometry | null> => ({
   type: 'FeatureCollection',
@@ -49,5 +49,42 @@ describe('distinctProperty / sortByCode', () => {
   it('sorts by code', () => {
     const xs = [{ properties: { code: '360483' } }, { properties: { code: '360402' } }, { properties: { code: '360430' } }];
     expect(sortByCode(xs).map((x) => x.properties.code)).toEqual(['360402', '360430', '360483']);
+  });
+});
+
+describe('parseInstant', () => {
+  it('reads the server\'s nanosecond times to the millisecond', () => {
+    expect(parseInstant('2026-12-02T18:25:05.028663658Z')).toBe(Date.UTC(2026, 11, 2, 18, 25, 5, 28));
+    expect(parseInstant('2026-12-02T18:25:05Z')).toBe(Date.UTC(2026, 11, 2, 18, 25, 5));
+    expect(parseInstant('2026-12-02T20:25:05.5+02:00')).toBe(Date.UTC(2026, 11, 2, 18, 25, 5, 500));
+  });
+  it('gives NaN for what is not a time', () => {
+    expect(parseInstant('')).toBeNaN();
+    expect(parseInstant(null)).toBeNaN();
+    expect(parseInstant('yesterday')).toBeNaN();
+  });
+});
+
+describe('zonesDrawnAfter', () => {
+  const zones = blockedZones({
+    type: 'FeatureCollection',
+    features: [
+      { type: 'Feature', id: 1, geometry: null as unknown as GeoJSON.Geometry, properties: { id: 1, name: '永修大桥', created_at: '2026-12-02T10:00:00.000000001Z' } },
+      { type: 'Feature', id: 2, geometry: null as unknown as GeoJSON.Geometry, properties: { id: 2, name: '昌九高速', created_at: '2026-12-02T12:00:00.5Z' } },
+      { type: 'Feature', id: 3, geometry: null as unknown as GeoJSON.Geometry, properties: { id: 3, name: '无时间' } },
+      { type: 'Feature', geometry: null as unknown as GeoJSON.Geometry, properties: { name: 'no id' } },
+    ],
+  });
+  it('reads id, name and time of each zone', () => {
+    expect(zones.map((z) => z.id)).toEqual([1, 2, 3]);
+    expect(zones[0]).toEqual({ id: 1, name: '永修大桥', created_at: '2026-12-02T10:00:00.000000001Z' });
+  });
+  it('lists the zones drawn after the plan was computed, newest first', () => {
+    expect(zonesDrawnAfter(zones, '2026-12-02T09:00:00Z').map((z) => z.id)).toEqual([2, 1]);
+    expect(zonesDrawnAfter(zones, '2026-12-02T11:00:00.123456789Z').map((z) => z.id)).toEqual([2]);
+    expect(zonesDrawnAfter(zones, '2026-12-02T13:00:00Z')).toEqual([]);
+  });
+  it('warns of nothing when the plan time cannot be read', () => {
+    expect(zonesDrawnAfter(zones, 'not a time')).toEqual([]);
   });
 });

@@ -78,3 +78,46 @@ export function distinctProperty(features: ReadonlyArray<{ properties?: object |
 export function sortByCode<T extends { properties: { code: string } }>(features: T[]): T[] {
   return [...features].sort((a, b) => (a.properties.code < b.properties.code ? -1 : a.properties.code > b.properties.code ? 1 : 0));
 }
+
+/**
+ * Milliseconds since the epoch of an RFC 3339 time, or NaN. The server writes nanoseconds
+ * ("…05.028663658Z"), which Date.parse does not promise to read: the fraction is cut to milliseconds.
+ */
+export function parseInstant(text: string | null | undefined): number {
+  if (typeof text !== 'string') return NaN;
+  const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/i.exec(text.trim());
+  if (!m) return Date.parse(text);
+  const frac = m[2] ? `.${m[2].slice(0, 3).padEnd(3, '0')}` : '';
+  return Date.parse(`${m[1]}${frac}${m[3] ?? 'Z'}`);
+}
+
+/** A blocked zone as the event's blocked-zone endpoint lists it (properties of each feature). */
+export interface BlockedZone {
+  id: number;
+  name: string;
+  created_at: string;
+}
+
+/** The blocked zones of a FeatureCollection (features without an id are skipped). */
+export function blockedZones(fc: GeoJSON.FeatureCollection | null | undefined): BlockedZone[] {
+  const out: BlockedZone[] = [];
+  for (const f of fc?.features ?? []) {
+    const p = (f.properties ?? {}) as Record<string, unknown>;
+    const id = Number(p.id ?? f.id);
+    if (!Number.isFinite(id)) continue;
+    out.push({ id, name: typeof p.name === 'string' ? p.name : '', created_at: typeof p.created_at === 'string' ? p.created_at : '' });
+  }
+  return out;
+}
+
+/**
+ * The blocked zones drawn after `computedAt` (a plan computed before them routed through them),
+ * newest first. Zones whose time cannot be read are left out: no warning rather than a wrong one.
+ */
+export function zonesDrawnAfter(zones: readonly BlockedZone[], computedAt: string): BlockedZone[] {
+  const since = parseInstant(computedAt);
+  if (!Number.isFinite(since)) return [];
+  return zones
+    .filter((z) => parseInstant(z.created_at) > since)
+    .sort((a, b) => parseInstant(b.created_at) - parseInstant(a.created_at) || b.id - a.id);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LEVEL_COLORS, NO_DATA } from '../disasterrules';
 import type { AreaCollection } from '../geo';
-import { choroplethExpression, flattenEvent, indicatorBreaks, largestValue, markerCollection, OVERDUE_FILTER, townshipRadius, TOWNSHIP_RADIUS } from './event';
+import { choroplethExpression, flattenEvent, indicatorBreaks, largestValue, markerCollection, OVERDUE_FILTER, pickDefaultEvent, townshipRadius, TOWNSHIP_RADIUS } from './event';
 
 const fc = {
   type: 'FeatureCollection',
@@ -73,5 +73,23 @@ describe('event layers', () => {
     expect(townshipRadius(0, 100)).toBe(TOWNSHIP_RADIUS.min);
     expect(townshipRadius(100, 100)).toBe(TOWNSHIP_RADIUS.max);
     expect(townshipRadius(25, 100, 2, 12)).toBe(7);
+  });
+});
+
+describe('pickDefaultEvent', () => {
+  const ev = (id: number, status: string, onset: string) => ({ id, status, onset_at: onset });
+  it('opens the active event under the most severe response', () => {
+    const events = [ev(1, 'active', '2026-07-01T00:00:00Z'), ev(2, 'active', '2026-07-05T00:00:00Z'), ev(3, 'closed', '2026-07-09T00:00:00Z')];
+    expect(pickDefaultEvent(events, new Map([[1, 1], [2, 3], [3, 1]]))).toBe(1);
+    expect(pickDefaultEvent(events, new Map([[1, 2], [2, 2]]))).toBe(2);
+  });
+  it('prefers an event in a response to one without', () => {
+    const events = [ev(1, 'active', '2026-07-01T00:00:00Z'), ev(2, 'active', '2026-07-05T00:00:00Z')];
+    expect(pickDefaultEvent(events, new Map([[1, 4], [2, null]]))).toBe(1);
+    expect(pickDefaultEvent(events, new Map())).toBe(2);
+  });
+  it('opens nothing when no event is active', () => {
+    expect(pickDefaultEvent([ev(3, 'closed', '2026-07-09T00:00:00Z'), ev(4, 'stabilised', '2026-07-10T00:00:00Z')], new Map([[3, 1]]))).toBeNull();
+    expect(pickDefaultEvent([], new Map())).toBeNull();
   });
 });

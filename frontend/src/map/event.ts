@@ -292,3 +292,21 @@ export function sizeTownships(map: MlMap, ind: Indicator, largest: number): void
     radiusExpression(prop, largest, 1.5),
   ]);
 }
+
+/**
+ * The event the map opens with when none is asked for: the active event under the most severe
+ * response (level Ⅰ before Ⅱ …), the newest of equals; an active event without a level only when
+ * no active event has one; none when no event is active. Pure (unit-tested).
+ */
+export function pickDefaultEvent(
+  events: ReadonlyArray<{ id: number; status: string; onset_at: string }>,
+  levels: ReadonlyMap<number, number | null>,
+): number | null {
+  const active = events.filter((e) => e.status === 'active');
+  const rank = (id: number) => {
+    const l = levels.get(id);
+    return typeof l === 'number' && l >= 1 && l <= 4 ? l : 9;
+  };
+  active.sort((a, b) => rank(a.id) - rank(b.id) || b.onset_at.localeCompare(a.onset_at) || b.id - a.id);
+  return active[0]?.id ?? null;
+}

@@ -48,6 +48,7 @@ import {
   indicatorBreaks,
   largestValue,
   markerCollection,
+  pickDefaultEvent,
   setEventVisible,
   sizeTownships,
   SRC_EVENT_MARKERS,
@@ -67,6 +68,10 @@ export interface EventPanel {
   start(counties: AreaCollection, townships: AreaCollection): void;
   /** The event's figures of an area, while an event is shown. */
   info(code: string): EventAreaInfo | null;
+  /** The event shown (null for none). */
+  eventId(): number | null;
+  /** The overdue report of a county of the shown event, with the county's name. */
+  overdue(code: string): { name: string; kind: string; due_at: string } | null;
   /** Colour and value of a county for the county list, while an event is shown. */
   countyStyle(code: string): { color: string; text: string; title: string } | null;
   relabel(): void;
@@ -77,6 +82,8 @@ export interface EventPanelOptions {
   signal: AbortSignal;
   user: User;
   initialEvent: number | null;
+  /** With no initial event: open the active event under the most severe response. */
+  autoSelect?: boolean;
   /** Re-render what depends on the event (the county list). */
   onChange(): void;
   /** Fly to a county (from the lists). */
@@ -315,7 +322,8 @@ export function createEventPanel(map: MlMap, opts: EventPanelOptions): EventPane
 
   const rememberInHash = (id: number | null) => {
     // Keep the choice in the address without re-mounting the screen (replaceState fires no hashchange).
-    history.replaceState(null, '', formatHash('/map', { event: id === null ? undefined : String(id) }));
+    // "none" keeps a cleared choice cleared on reload (no event is then opened by itself).
+    history.replaceState(null, '', formatHash('/map', { event: id === null ? 'none' : String(id) }));
   };
 
   const showEvent = async (id: number) => {
@@ -407,18 +415,47 @@ export function createEventPanel(map: MlMap, opts: EventPanelOptions): EventPane
     }
   };
 
+  /** The active event under the most severe response: each active event's city-wide level from its summary. */
+  const defaultEvent = async (): Promise<number | null> => {
+    const active = sortEvents(events).filter((e) => e.status === 'active').slice(0, 8);
+    if (active.length <= 1) return active[0]?.id ?? null;
+    const levels = new Map<number, number | null>();
+    await Promise.all(
+      active.map(async (e) => {
+        const s = await disasterApi.summary(e.id, 'city', { signal }).catch(() => null);
+        levels.set(e.id, s?.overall_response_level ?? null);
+      }),
+    );
+    return pickDefaultEvent(active, levels);
+  };
+
   return {
     section,
     overlay,
+    eventId: () => current,
+    overdue(code) {
+      if (current === null || !summary) return null;
+      const a = summary.areas.find((x) => x.code === code);
+      return a?.overdue ? { name: a.name, kind: a.overdue.kind, due_at: a.overdue.due_at } : null;
+    },
     start(counties, townships) {
       baseCounties = counties;
       baseTownships = townships;
-      void loadEvents().then(() => {
+      void loadEvents().then(async () => {
+        if (signal.aborted) return;
         const wanted = opts.initialEvent;
-        if (wanted !== null && events.some((e) => e.id === wanted) && !signal.aborted) {
+        if (wanted !== null && events.some((e) => e.id === wanted)) {
           select.value = String(wanted);
           void showEvent(wanted);
+          return;
         }
+        if (wanted !== null || !opts.autoSelect) return;
+        const pick = await defaultEvent();
+        // The user may have chosen meanwhile.
+        if (pick === null || signal.aborted || current !== null || select.value !== '') return;
+        select.value = String(pick);
+        rememberInHash(pick);
+        void showEvent(pick);
       });
     },
     info(code) {

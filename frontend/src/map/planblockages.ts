@@ -1,5 +1,7 @@
-// Blocked zones of the selected event on the main map: red hatched polygons; managers draw a new
-// one by clicking its corners (Finish), name it and save; existing zones are listed with Delete.
+// Blocked zones of the selected event on the main map (and, through `ensureBlockageLayers`, on the
+// plan map): a dark hatch on a white veil inside a dark dashed outline with a white halo, so that a
+// zone reads on every fill colour, a red level-Ⅰ county included. Managers draw a new one by
+// clicking its corners (Finish), name it and save; existing zones are listed with Delete.
 import { confirmAction } from '../confirm';
 import { h } from '../dom';
 import { errorText, isAbort } from '../errors';
@@ -10,21 +12,50 @@ import type { maplibregl } from './setup';
 
 export const BLOCK_SRC = 'plan-blockages';
 export const BLOCK_DRAFT_SRC = 'plan-blockage-draft';
-export const BLOCK_LAYERS = { fill: 'plan-blockages-fill', hatch: 'plan-blockages-hatch', line: 'plan-blockages-line', draftLine: 'plan-blockage-draft-line', draftPts: 'plan-blockage-draft-pts' } as const;
+export const BLOCK_LAYERS = {
+  fill: 'plan-blockages-fill',
+  hatch: 'plan-blockages-hatch',
+  halo: 'plan-blockages-halo',
+  line: 'plan-blockages-line',
+  draftLine: 'plan-blockage-draft-line',
+  draftPts: 'plan-blockage-draft-pts',
+} as const;
 const RED = '#c0392b';
+/** The zone's ink: near-black reads on the red, orange, yellow, blue and grey fills alike. */
+export const BLOCK_INK = '#1d1d1d';
 const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
 
-/** A diagonal-hatch pattern image (drawn on a canvas, no sprite needed). */
-function hatchImage(): { width: number; height: number; data: Uint8Array } {
-  const n = 8;
+/** A diagonal-hatch pattern image: dark stripes edged in white (no sprite needed). */
+export function hatchImage(): { width: number; height: number; data: Uint8Array } {
+  const n = 10;
   const data = new Uint8Array(n * n * 4);
   for (let y = 0; y < n; y++)
     for (let x = 0; x < n; x++) {
-      const on = (x + y) % n === 0 || (x + y) % n === n - 1;
+      const d = (x + y) % n;
       const i = (y * n + x) * 4;
-      data.set(on ? [192, 57, 43, 200] : [0, 0, 0, 0], i);
+      data.set(d <= 1 ? [29, 29, 29, 235] : d === 2 || d === n - 1 ? [255, 255, 255, 200] : [0, 0, 0, 0], i);
     }
   return { width: n, height: n, data };
+}
+
+/**
+ * Adds the blocked-zone source and layers to a map once (on top of what is there: above the
+ * county fill and the choropleth).
+ */
+export function ensureBlockageLayers(map: maplibregl.Map): void {
+  if (map.getSource(BLOCK_SRC)) return;
+  if (!map.hasImage('plan-hatch')) map.addImage('plan-hatch', hatchImage());
+  map.addSource(BLOCK_SRC, { type: 'geojson', data: EMPTY });
+  map.addLayer({ id: BLOCK_LAYERS.fill, type: 'fill', source: BLOCK_SRC, paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.35 } });
+  map.addLayer({ id: BLOCK_LAYERS.hatch, type: 'fill', source: BLOCK_SRC, paint: { 'fill-pattern': 'plan-hatch' } });
+  map.addLayer({ id: BLOCK_LAYERS.halo, type: 'line', source: BLOCK_SRC, layout: { 'line-join': 'round' }, paint: { 'line-color': '#ffffff', 'line-width': 6, 'line-opacity': 0.95 } });
+  map.addLayer({ id: BLOCK_LAYERS.line, type: 'line', source: BLOCK_SRC, layout: { 'line-join': 'round' }, paint: { 'line-color': BLOCK_INK, 'line-width': 2.5, 'line-dasharray': [2.5, 1.5] } });
+}
+
+/** Draws these zones (replacing the ones drawn before). */
+export function setBlockageData(map: maplibregl.Map, features: GeoJSON.Feature[]): void {
+  ensureBlockageLayers(map);
+  (map.getSource(BLOCK_SRC) as maplibregl.GeoJSONSource).setData({ type: 'FeatureCollection', features });
 }
 
 /** The draft ring as a closed polygon (null with fewer than 3 points). */
@@ -41,7 +72,7 @@ export interface BlockagePanel {
   destroy(): void;
 }
 
-export function createBlockagePanel(map: maplibregl.Map, opts: { signal: AbortSignal; canEdit: boolean }): BlockagePanel {
+export function createBlockagePanel(map: maplibregl.Map, opts: { signal: AbortSignal; canEdit: boolean; onDrawn?: () => void }): BlockagePanel {
   const { signal, canEdit } = opts;
   let eventId: number | null = null;
   let drawing = false;
@@ -68,17 +99,15 @@ export function createBlockagePanel(map: maplibregl.Map, opts: { signal: AbortSi
   saveTools.lastElementChild!.addEventListener('click', () => stopDrawing());
 
   const ensureLayers = () => {
-    if (map.getSource(BLOCK_SRC)) return;
-    if (!map.hasImage('plan-hatch')) map.addImage('plan-hatch', hatchImage());
-    map.addSource(BLOCK_SRC, { type: 'geojson', data: EMPTY });
+    if (map.getSource(BLOCK_DRAFT_SRC)) return;
+    ensureBlockageLayers(map);
     map.addSource(BLOCK_DRAFT_SRC, { type: 'geojson', data: EMPTY });
-    map.addLayer({ id: BLOCK_LAYERS.fill, type: 'fill', source: BLOCK_SRC, paint: { 'fill-color': RED, 'fill-opacity': 0.12 } });
-    map.addLayer({ id: BLOCK_LAYERS.hatch, type: 'fill', source: BLOCK_SRC, paint: { 'fill-pattern': 'plan-hatch' } });
-    map.addLayer({ id: BLOCK_LAYERS.line, type: 'line', source: BLOCK_SRC, paint: { 'line-color': RED, 'line-width': 2 } });
     map.addLayer({ id: BLOCK_LAYERS.draftLine, type: 'line', source: BLOCK_DRAFT_SRC, paint: { 'line-color': RED, 'line-width': 2, 'line-dasharray': [2, 1] } });
     map.addLayer({ id: BLOCK_LAYERS.draftPts, type: 'circle', source: BLOCK_DRAFT_SRC, filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 4, 'circle-color': '#fff', 'circle-stroke-color': RED, 'circle-stroke-width': 2 } });
   };
-  const whenLoaded = (fn: () => void) => (map.loaded() ? fn() : map.once('load', fn));
+  // map.loaded() is false again while any source reloads, and 'load' fires once: wait on that once.
+  const ready = map.loaded() ? Promise.resolve() : new Promise<void>((r) => map.once('load', () => r()));
+  const whenLoaded = (fn: () => void) => void ready.then(() => !signal.aborted && fn());
 
   const drawDraft = () => {
     const src = map.getSource(BLOCK_DRAFT_SRC) as maplibregl.GeoJSONSource | undefined;
@@ -136,7 +165,12 @@ export function createBlockagePanel(map: maplibregl.Map, opts: { signal: AbortSi
       features = fc.features ?? [];
       whenLoaded(() => {
         ensureLayers();
-        (map.getSource(BLOCK_SRC) as maplibregl.GeoJSONSource).setData({ type: 'FeatureCollection', features });
+        setBlockageData(map, features);
+        opts.onDrawn?.();
+        // Test hook: the zones drawn on the main map.
+        map.once('idle', () => {
+          if (id === eventId) document.body.dataset.blockagesDrawn = features.map((f) => String(f.id ?? (f.properties as Record<string, unknown>)?.id)).join(',');
+        });
       });
       renderList();
     } catch (e) {

@@ -2,7 +2,7 @@
 // the area's response level, key figures and markers are added.
 import { h } from '../dom';
 import { getLang, t } from '../i18n';
-import { formatPopulation } from '../format';
+import { formatDateTime, formatPopulation } from '../format';
 import type { AreaProperties } from '../geo';
 import { formatFigure, KEY_INDICATORS, levelColor, levelLabel, levelTextColor } from '../disasterrules';
 import { indicatorLabel } from '../disaster';
@@ -34,13 +34,17 @@ function eventRows(p: AreaProperties, e: EventAreaInfo): HTMLElement[] {
   return rows;
 }
 
-export function areaPopup(p: AreaProperties, event?: EventAreaInfo | null): HTMLElement {
+/**
+ * An area's popup. `countyName` names a township's county (the map shows names, never a parent's
+ * code); the area's own division code stays as one row.
+ */
+export function areaPopup(p: AreaProperties, event?: EventAreaInfo | null, countyName?: string | null): HTMLElement {
   const township = p.level === 'township';
   const rows: HTMLElement[] = [
     row('map.popupCode', p.code, 'mono'),
     row('map.popupLevel', t(township ? 'map.levelTownship' : 'map.levelCounty')),
   ];
-  if (p.parent_code) rows.push(row('map.popupParent', String(p.parent_code), 'mono'));
+  if (township && (countyName || p.parent_code)) rows.push(row('map.popupCounty', countyName || String(p.parent_code)));
   if (township) {
     // GeoJSON properties may arrive as strings after a round-trip through the worker.
     const approx = p.approximate === true || String(p.approximate) === 'true';
@@ -55,5 +59,23 @@ export function areaPopup(p: AreaProperties, event?: EventAreaInfo | null): HTML
     h('h3', {}, p.name),
     h('dl', {}, ...rows),
     event ? h('dl', { class: 'popup-event', 'data-testid': 'popup-event' }, ...eventRows(p, event)) : '',
+  );
+}
+
+/** The popup of an overdue marker: which report of which area is overdue, since when, and where to file it. */
+export function overduePopup(area: { code: string; name: string; countyName?: string | null }, overdue: { kind: string; due_at: string }, reportHref: string | null): HTMLElement {
+  const lang = getLang();
+  return h(
+    'div',
+    { class: 'area-popup overdue-popup', 'data-testid': 'overdue-popup', 'data-code': area.code },
+    h('h3', {}, area.name),
+    h(
+      'dl',
+      {},
+      row('map.overdueReport', t(overdue.kind === 'initial' ? 'overdue.initial' : 'overdue.daily_update'), 'text-danger'),
+      row('map.overdueDue', formatDateTime(overdue.due_at, lang)),
+      area.countyName ? row('map.popupCounty', area.countyName) : '',
+    ),
+    reportHref ? h('a', { href: reportHref, class: 'popup-link', 'data-testid': 'overdue-popup-link', i18n: 'map.overdueFile' }) : '',
   );
 }

@@ -2,20 +2,27 @@
 // side panel listing the counties and the legend. With a disaster event chosen, the counties
 // are coloured by response level or an indicator, townships sized by an indicator, and overdue
 // and discrepancy badges are drawn (map/event.ts; the event panel is in map/eventpanel.ts).
+// Place names are DOM labels (maplabels.ts: the offline style has no glyphs); a search box finds
+// a county or township (mapsearch.ts). With no event asked for, the active event under the most
+// severe response is opened. Blocked zones of the event are drawn on top (map/planblockages.ts).
 import { api } from '../api';
 import { h } from '../dom';
 import { ApiError, errorText, isAbort } from '../errors';
 import { formatInteger, formatPopulation } from '../format';
+import { disasterApi, type AreaRow } from '../disaster';
 import { bboxOfCollection, bboxOfGeometry, distinctProperty, sortByCode, type AreaCollection, type AreaFeature, type AreaProperties, type BBox } from '../geo';
 import { getLang, t } from '../i18n';
+import { COUNTY_LABEL_ZOOM, createLabelLayer, TOWNSHIP_LABEL_ZOOM, type MapLabel } from '../maplabels';
+import { createMapSearch, type SearchEntry } from '../mapsearch';
 import { addDepotLayer, DEPOT_LAYER, depotPopup, SRC_DEPOTS, type DepotCollection, type DepotProperties } from '../map/depots';
+import { EVENT_LAYERS } from '../map/event';
 import { createEventPanel } from '../map/eventpanel';
 import { createHexLayer } from '../map/hex';
 import { addAreaLayers, COLORS, COUNTY_PALETTE, LAYERS, SRC_COUNTIES, SRC_TOWNSHIPS, TOWNSHIP_LAYERS } from '../map/layers';
-import { createBlockagePanel } from '../map/planblockages';
-import { areaPopup } from '../map/popup';
+import { BLOCK_LAYERS, createBlockagePanel } from '../map/planblockages';
+import { areaPopup, overduePopup } from '../map/popup';
 import { ATTRIBUTION, createMap, maplibregl } from '../map/setup';
-import { hasRole, HOUSEHOLD_READERS } from '../roles';
+import { EVENT_READERS, hasRole, HOUSEHOLD_READERS } from '../roles';
 import { parseHash } from '../router';
 import type { ScreenContext } from '../screen';
 import { READINESS_COLORS } from '../stockrules';
@@ -28,6 +35,12 @@ function loadAreas(level: 'county' | 'township', signal: AbortSignal): Promise<A
 
 function legendItem(swatch: HTMLElement, key: Parameters<typeof t>[0]): HTMLElement {
   return h('li', {}, swatch, h('span', { i18n: key }));
+}
+
+/** Township labels: towns and 乡 before urban subdistricts (dense) and farms or zones. */
+function townshipPriority(code: string): number {
+  const n = Number(code.slice(6));
+  return n >= 100 && n < 400 ? 1 : 2;
 }
 
 function loadDepots(signal: AbortSignal): Promise<DepotCollection> {
@@ -72,7 +85,9 @@ function legend(depotToggle: HTMLInputElement): HTMLElement {
         h('span', { class: 'swatch swatch-ring', 'data-testid': 'legend-approximate', style: `border-color:${COLORS.approxStroke}` }),
         'map.legendApprox',
       ),
+      legendItem(h('span', { class: 'swatch swatch-blocked', 'data-testid': 'legend-blocked' }), 'map.legendBlocked'),
     ),
+    h('p', { class: 'muted small', 'data-testid': 'legend-no-basemap', i18n: 'map.legendNoBasemap' }),
     depotLegend(depotToggle),
   );
 }
@@ -80,6 +95,8 @@ function legend(depotToggle: HTMLInputElement): HTMLElement {
 export function mount(root: HTMLElement, ctx: ScreenContext) {
   const { signal } = ctx;
   const wantedEvent = Number(ctx.params.get('event'));
+  // #/map opens the most severe active event; #/map?event=none (the user's "no event") opens none.
+  const autoSelect = !ctx.params.has('event');
 
   // ---- layout -------------------------------------------------------------
   const stats = h('p', { class: 'stats muted', 'data-testid': 'map-stats' });
@@ -102,7 +119,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const mapEl = h('div', { class: 'map', id: 'map', 'data-testid': 'map' });
   const status = h('div', { class: 'map-status', role: 'status', 'data-testid': 'map-status' });
   const resetBtn = h('button', { type: 'button', class: 'btn btn-floating map-reset', 'data-testid': 'map-reset', i18n: 'map.resetView', hidden: true });
-  const topLeft = h('div', { class: 'map-top-left' }, resetBtn);
+  const search = createMapSearch({ entries: () => searchEntries, onPick: (e) => showArea(e) });
+  const topLeft = h('div', { class: 'map-top-left' }, search.element, resetBtn);
   const screen = h('div', { class: 'map-screen' }, panel, h('div', { class: 'map-wrap' }, mapEl, status, topLeft));
   root.append(screen);
 
@@ -118,6 +136,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   // ---- map ----------------------------------------------------------------
   const map = createMap(mapEl);
   window.jiuzaiMap = map;
+  const labels = createLabelLayer(map);
 
   // ---- event (choropleth, badges, lists) --------------------------------------------------------
   let blockages: ReturnType<typeof createBlockagePanel> | null = null;
@@ -125,10 +144,12 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     signal,
     user: ctx.session!.user,
     initialEvent: Number.isInteger(wantedEvent) && wantedEvent > 0 ? wantedEvent : null,
+    autoSelect,
     onChange: () => {
       popup?.remove();
       renderPanel();
       blockages?.setEvent(Number(parseHash(location.hash).params.get('event')) || null);
+      raiseBlockages();
     },
     focus: (code) => {
       const f = counties?.features.find((x) => x.properties.code === code);
@@ -137,15 +158,15 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   });
   panel.children[0].after(eventPanel.section);
   // Blocked zones of the selected event (managers draw and delete them).
-  blockages = createBlockagePanel(map, { signal, canEdit: ctx.session!.user.role === 'manager' });
+  blockages = createBlockagePanel(map, { signal, canEdit: ctx.session!.user.role === 'manager', onDrawn: () => raiseBlockages() });
   eventPanel.section.after(blockages.section);
   blockages.setEvent(Number(parseHash(location.hash).params.get('event')) || null);
   const drawingBlockage = () => blockages?.drawing === true;
-  topLeft.prepend(eventPanel.overlay);
+  search.element.after(eventPanel.overlay);
   const mapLoaded = new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
   // Affected households per H3 cell (household readers only; off until switched on).
   const hexLayer = hasRole(ctx.session!.user, HOUSEHOLD_READERS)
-    ? createHexLayer(map, signal, () => (Number.isInteger(wantedEvent) && wantedEvent > 0 ? wantedEvent : null), mapLoaded)
+    ? createHexLayer(map, signal, () => eventPanel.eventId() ?? (Number.isInteger(wantedEvent) && wantedEvent > 0 ? wantedEvent : null), mapLoaded)
     : null;
   if (hexLayer) panel.querySelector('[data-testid="map-legend"]')?.append(hexLayer.section);
 
@@ -157,6 +178,18 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   let hoveredTownship: string | null = null;
   let hoveredDepot: string | number | null = null;
   let popup: maplibregl.Popup | null = null;
+  /** Representative points of the counties (inside the polygon), by code. */
+  let countyPoints = new Map<string, [number, number]>();
+  let searchEntries: SearchEntry[] = [];
+
+  const countyName = (code: string | null | undefined) => (code ? counties?.features.find((f) => f.properties.code === code)?.properties.name : undefined);
+
+  /** Blocked zones above the county fill and the choropleth, below the event's circles and badges and the depots. */
+  function raiseBlockages() {
+    if (!map.getLayer(BLOCK_LAYERS.fill)) return;
+    const before = [EVENT_LAYERS.townships, EVENT_LAYERS.markers, DEPOT_LAYER].find((id) => map.getLayer(id));
+    for (const id of Object.values(BLOCK_LAYERS)) if (map.getLayer(id)) map.moveLayer(id, before);
+  }
 
   const fit = (box: BBox | null, animate: boolean) => {
     if (!box) return;
@@ -187,7 +220,75 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 
   const openPopup = (lngLat: maplibregl.LngLatLike, props: AreaProperties) => {
     popup?.remove();
-    popup = new maplibregl.Popup({ closeButton: true, maxWidth: '300px', offset: 8 }).setLngLat(lngLat).setDOMContent(areaPopup(props, eventPanel.info(props.code))).addTo(map);
+    const parent = props.parent_code === null || props.parent_code === undefined ? null : String(props.parent_code);
+    popup = new maplibregl.Popup({ closeButton: true, maxWidth: '300px', offset: 8 })
+      .setLngLat(lngLat)
+      .setDOMContent(areaPopup(props, eventPanel.info(props.code), countyName(parent)))
+      .addTo(map);
+  };
+
+  /** The overdue badge of a county: the popup about its overdue report. */
+  const openOverduePopup = (lngLat: maplibregl.LngLatLike, code: string) => {
+    const o = eventPanel.overdue(code);
+    const ev = eventPanel.eventId();
+    if (!o || ev === null) return false;
+    const role = ctx.session!.user.role;
+    const href = role === 'reporter' || role === 'manager' ? `#/events/${ev}/report?area=${code}` : hasRole(ctx.session!.user, EVENT_READERS) ? `#/events/${ev}` : null;
+    popup?.remove();
+    popup = new maplibregl.Popup({ closeButton: true, maxWidth: '300px', offset: 14 })
+      .setLngLat(lngLat)
+      .setDOMContent(overduePopup({ code, name: countyName(code) ?? o.name }, o, href))
+      .addTo(map);
+    return true;
+  };
+
+  /** Search result: fly to the area, highlight its county and open its popup. */
+  const showArea = (e: SearchEntry) => {
+    if (e.level === 'county') {
+      const f = counties?.features.find((x) => x.properties.code === e.code);
+      if (!f) return;
+      flyToCounty(f);
+      openPopup(countyPoints.get(e.code) ?? map.getCenter(), f.properties);
+    } else {
+      const f = townships?.features.find((x) => x.properties.code === e.code);
+      if (!f || f.geometry?.type !== 'Point') return;
+      const at = f.geometry.coordinates as [number, number];
+      const approx = f.properties.approximate === true;
+      popup?.remove();
+      select(String(f.properties.parent_code ?? '') || null);
+      map.flyTo({ center: at, zoom: Math.max(map.getZoom(), approx ? 10 : 11), duration: 900, essential: true });
+      openPopup(at, f.properties);
+    }
+    map.once('moveend', () => {
+      if (!signal.aborted) document.body.dataset.mapSearchShown = e.code;
+    });
+  };
+
+  const buildPlaces = (countyRows: AreaRow[]) => {
+    countyPoints = new Map(countyRows.map((r) => [r.code, [r.lon, r.lat] as [number, number]]));
+    const list: MapLabel[] = [];
+    for (const f of counties?.features ?? []) {
+      const c = f.properties.code;
+      let at = countyPoints.get(c) ?? null;
+      if (!at) {
+        const b = bboxOfGeometry(f.geometry);
+        at = b ? [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] : null;
+      }
+      if (at) list.push({ id: c, text: f.properties.name, lngLat: at, kind: 'county', minZoom: COUNTY_LABEL_ZOOM, priority: 0 });
+    }
+    // Townships without a point of their own sit at their county's point: no name there (it would stack).
+    for (const f of sortByCode(townships?.features ?? [])) {
+      if (f.geometry?.type !== 'Point' || f.properties.approximate === true) continue;
+      const [lon, lat] = f.geometry.coordinates;
+      list.push({ id: f.properties.code, text: f.properties.name, lngLat: [lon, lat], kind: 'township', minZoom: TOWNSHIP_LABEL_ZOOM, priority: townshipPriority(f.properties.code) });
+    }
+    labels.setLabels(list);
+    searchEntries = [
+      ...(counties?.features ?? []).map((f): SearchEntry => ({ code: f.properties.code, name: f.properties.name, level: 'county' })),
+      ...(townships?.features ?? []).map(
+        (f): SearchEntry => ({ code: f.properties.code, name: f.properties.name, level: 'township', county: countyName(String(f.properties.parent_code ?? '')) }),
+      ),
+    ];
   };
 
   const townshipCountByCounty = () => {
@@ -304,6 +405,27 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         return;
       }
     }
+    // An event badge wins over the townships under it: the overdue badge opens its overdue report.
+    if (map.getLayer(EVENT_LAYERS.markers) && map.getLayoutProperty(EVENT_LAYERS.markers, 'visibility') !== 'none') {
+      const badge = map.queryRenderedFeatures(
+        [
+          [e.point.x - 9, e.point.y - 9],
+          [e.point.x + 9, e.point.y + 9],
+        ],
+        { layers: [EVENT_LAYERS.markers] },
+      )[0];
+      if (badge && badge.geometry.type === 'Point') {
+        const code = String(badge.properties.code);
+        const at = badge.geometry.coordinates as [number, number];
+        if (badge.properties.icon === 'jz-overdue' && openOverduePopup(at, code)) return;
+        const county = counties?.features.find((f) => f.properties.code === code);
+        if (county) {
+          openPopup(at, county.properties);
+          select(code);
+          return;
+        }
+      }
+    }
     const box: [maplibregl.PointLike, maplibregl.PointLike] = [
       [e.point.x - 5, e.point.y - 5],
       [e.point.x + 5, e.point.y + 5],
@@ -344,17 +466,22 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const load = async () => {
     setStatus(t('map.loading'));
     const depotsPending = loadDepots(signal).catch(() => null);
+    const countyRowsPending = disasterApi.areas({ level: 'county' }, { signal }).catch(() => [] as AreaRow[]);
     try {
       const [c, tw] = await Promise.all([loadAreas('county', signal), loadAreas('township', signal), mapLoaded]);
       if (signal.aborted) return;
       counties = c;
       townships = tw;
       if (!map.getSource(SRC_COUNTIES)) addAreaLayers(map, counties, townships);
+      raiseBlockages();
       cityBox = bboxOfCollection(counties) ?? bboxOfCollection(townships);
       fit(cityBox, false);
       renderPanel();
       setStatus(null);
       void showDepots(depotsPending);
+      void countyRowsPending.then((rows) => {
+        if (!signal.aborted) buildPlaces(rows);
+      });
       eventPanel.start(counties, townships);
       // Test hook: once both sources are drawn, report how many counties are on screen.
       map.once('idle', () => {
@@ -373,16 +500,20 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   ctx.onLang(() => {
     popup?.remove();
     eventPanel.relabel();
+    search.relabel();
     renderPanel();
   });
   ctx.defer(() => {
     eventPanel.destroy();
     blockages?.destroy();
     hexLayer?.destroy();
+    labels.destroy();
     popup?.remove();
     map.remove();
     if (window.jiuzaiMap === map) delete window.jiuzaiMap;
     delete document.body.dataset.countiesLoaded;
     delete document.body.dataset.depotsLoaded;
+    delete document.body.dataset.mapSearchShown;
+    delete document.body.dataset.blockagesDrawn;
   });
 }

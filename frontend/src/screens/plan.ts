@@ -6,7 +6,9 @@ import { disasterApi, type AreaRow } from '../disaster';
 import { h } from '../dom';
 import { errorText, isAbort } from '../errors';
 import { formatDateTime, formatFen, formatInteger } from '../format';
+import { blockedZones, zonesDrawnAfter, type BlockedZone } from '../geo';
 import { getLang, t, type MsgKey } from '../i18n';
+import { BLOCK_LAYERS, setBlockageData } from '../map/planblockages';
 import { addPlanLayers, PLAN_COLORS, PLAN_LAYERS, planCollections } from '../map/planflows';
 import { createMap, maplibregl } from '../map/setup';
 import { demandBasisText } from '../planbasis';
@@ -42,6 +44,10 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   let version = 0;
   /** The item the fill table shows ('' for all), kept across renders. */
   let fillItem = '';
+  /** The event's blocked zones (drawn on the plan map; a draft computed before one is stale). */
+  let zones: GeoJSON.Feature[] = [];
+  /** Zones drawn after a materials draft was computed, newest first. */
+  const staleZones = (p: Plan): BlockedZone[] => (p.status === 'draft' && !p.funds ? zonesDrawnAfter(blockedZones({ type: 'FeatureCollection', features: zones }), p.created_at) : []);
 
   const depotName = (d: number) => depots.get(d)?.name ?? `#${d}`;
   const areaName = (c: string) => areas.get(c)?.name ?? c;
@@ -82,7 +88,17 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const confirmed = (p: Plan, action: PlanAction, confirmKey: MsgKey, reason: string): Promise<boolean> => {
     const lang = getLang();
     const text = (s: string) => h('p', {}, s);
-    if (action === 'submit') return Promise.resolve(true);
+    if (action === 'submit') {
+      // A draft computed before a blocked zone was drawn may route through it: ask, naming the zone.
+      const stale = staleZones(p)[0];
+      if (!stale) return Promise.resolve(true);
+      return confirmAction({
+        title: t('confirm.submitStale', { id: p.id }),
+        body: [text(t('confirm.submitStaleText', { name: stale.name || t('block.unnamed'), time: formatDateTime(stale.created_at, lang) }))],
+        confirmKey: 'confirm.submitAnyway',
+        danger: true,
+      });
+    }
     if (action === 'cancel' || action === 'reject') {
       const [title, what] = action === 'cancel' ? (['confirm.cancelPlan', 'confirm.cancelText'] as const) : (['confirm.reject', 'confirm.rejectText'] as const);
       return confirmAction({ title: t(title, { id: p.id }), body: [text(t(what)), text(t('confirm.reason', { reason }))], confirmKey, danger: true });
@@ -293,6 +309,16 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       meta,
     );
     const ttaSection = section('plan.timeToAid', h('div', { class: 'plan-scroll' }, tta.table), 'plan-tta', exportBtns);
+    const stale = staleZones(p);
+    const staleBanner = stale.length
+      ? h(
+          'div',
+          { class: 'stale-draft', role: 'alert', 'data-testid': 'plan-stale', 'data-zones': stale.map((z) => z.id).join(',') },
+          h('strong', { i18n: 'plan.stale.title' }),
+          h('p', {}, t('plan.stale.text', { computed: formatDateTime(p.created_at, lang), name: stale[0].name || t('block.unnamed'), time: formatDateTime(stale[0].created_at, lang) })),
+          stale.length > 1 ? h('p', {}, t('plan.stale.more', { n: stale.length - 1, names: listText(stale.slice(1).map((z) => z.name || t('block.unnamed'))) })) : '',
+        )
+      : '';
     if (p.funds) {
       inner.replaceChildren(
         title,
@@ -321,6 +347,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       const mapCard = page.querySelector<HTMLElement>('.plan-map-card') ?? buildMapCard();
       inner.replaceChildren(
         title,
+        staleBanner,
         h('div', { class: 'plan-layout' }, mapCard, side),
         linesView.card(p),
         section(
@@ -340,7 +367,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   };
 
   const buildMapCard = () => {
-    const el = h('div', { class: 'plan-map', 'data-testid': 'plan-map' });
+    // Inline: maplibre-gl.css (loaded after the app's styles) sets .maplibregl-map to position: relative,
+    // which undid .plan-map's absolute inset and left the map 0 px tall (drawn as a blank 300 px canvas).
+    const el = h('div', { class: 'plan-map', 'data-testid': 'plan-map', style: 'position:absolute;inset:0' });
     const sw = (style: string) => h('span', { class: 'lg-dot', style });
     const lg = h(
       'ul',
@@ -350,6 +379,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       h('li', {}, sw(`background:${PLAN_COLORS.depot}`), h('span', { i18n: 'plan.legend.depot' })),
       h('li', {}, sw(`background:${PLAN_COLORS.area}`), h('span', { i18n: 'plan.legend.area' })),
       h('li', {}, sw(`background:#fff;border-color:${PLAN_COLORS.unreachable}`), h('span', { i18n: 'plan.legend.unreachable' })),
+      h('li', { 'data-testid': 'plan-legend-blocked' }, h('span', { class: 'swatch swatch-blocked', style: 'width:14px;height:12px;display:inline-block;border-radius:2px' }), h('span', { i18n: 'plan.legend.blocked' })),
     );
     const card = h('section', { class: 'card plan-map-card' }, h('div', { class: 'plan-map-wrap' }, el, lg));
     queueMicrotask(() => startMap(el));
@@ -373,6 +403,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       for (const d of depots.values()) if (!depotPts.has(d.id) && areaPts.has(d.area_code)) depotPts.set(d.id, areaPts.get(d.area_code)!);
       const data = planCollections(plan, depotPts, areaPts);
       addPlanLayers(m, pts.counties, data);
+      // The event's blocked zones, above the counties and below the flows.
+      setBlockageData(m, zones);
+      for (const lid of [BLOCK_LAYERS.fill, BLOCK_LAYERS.hatch, BLOCK_LAYERS.halo, BLOCK_LAYERS.line]) if (m.getLayer(PLAN_LAYERS.flows)) m.moveLayer(lid, PLAN_LAYERS.flows);
       const coords = [...data.flows.features.flatMap((f) => f.geometry.coordinates), ...data.areas.features.map((f) => f.geometry.coordinates)];
       if (coords.length) {
         const xs = coords.map((c) => c[0]);
@@ -380,7 +413,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         m.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { padding: 50, duration: 0, maxZoom: 11 });
       }
       m.once('idle', () => {
-        if (!signal.aborted) document.body.dataset.planMapLoaded = String(data.flows.features.length);
+        if (signal.aborted) return;
+        document.body.dataset.planMapLoaded = String(data.flows.features.length);
+        document.body.dataset.planBlockages = zones.map((z) => String(z.id ?? (z.properties as Record<string, unknown>)?.id)).join(',');
       });
     });
     const row = (k: MsgKey, v: string) => h('div', { class: 'popup-row' }, h('dt', { i18n: k }), h('dd', {}, v));
@@ -427,6 +462,11 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const load = async () => {
     try {
       const [p, s] = await Promise.all([plansApi.get(id, { signal }), plansApi.shipments({ plan_id: id }, { signal }).catch(() => [] as Shipment[])]);
+      // The event's blocked zones: for the map and the stale-draft warning (none when they cannot be read).
+      const fc = await plansApi.blockages(p.event_id, { signal }).catch(() => null);
+      if (signal.aborted) return;
+      zones = fc?.features ?? [];
+      if (map && map.getLayer(BLOCK_LAYERS.fill)) setBlockageData(map, zones);
       plan = p;
       shipments = s;
       render();
@@ -462,5 +502,6 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     map?.remove();
     if (window.jiuzaiMap === map) delete window.jiuzaiMap;
     delete document.body.dataset.planMapLoaded;
+    delete document.body.dataset.planBlockages;
   });
 }
