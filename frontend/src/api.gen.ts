@@ -606,6 +606,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events/{id}/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Figures sent back down in the caller's scope (or one area), oldest first: why, by whom, and the
+         *     version that answered each, once one was filed after it.
+         */
+        get: operations["list_returns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events/{id}/summary": {
         parameters: {
             query?: never;
@@ -1853,6 +1873,21 @@ export interface components {
             /** @description Whose cost split this area's money follows. */
             response_scope: components["schemas"]["ResponseScope"];
             shares: components["schemas"]["LevelShare"][];
+        };
+        /** @description Figures sent back down, with why; answered once the area files a new version after it. */
+        AreaReturn: {
+            /**
+             * Format: int64
+             * @description The first version filed after the return, once there is one.
+             */
+            answered_by_version?: number | null;
+            area_code: components["schemas"]["AreaCode"];
+            /** Format: int64 */
+            id: number;
+            reason: string;
+            /** Format: date-time */
+            returned_at: string;
+            returned_by: string;
         };
         AreaSummary: {
             accepted: boolean;
@@ -6999,6 +7034,76 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_returns: {
+        parameters: {
+            query?: {
+                /** @description Only this area's versions. */
+                area_code?: components["schemas"]["AreaCode"] | null;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaReturn"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

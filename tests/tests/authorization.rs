@@ -76,6 +76,7 @@ fn matrix() -> Vec<Rule> {
         rule(M::GET, "/api/v1/events/1", None, "AAAAAAA"),
         rule(M::PATCH, "/api/v1/events/1", Some(json!({"name": ""})), "DADDDDD"),
         rule(M::GET, "/api/v1/events/1/summary", None, "AAAAAAA"),
+        rule(M::GET, "/api/v1/events/1/returns", None, "AAAAAAA"),
         rule(M::GET, "/api/v1/exports/event-summary?event_id=1", None, "AAAAAAA"),
         rule(M::GET, "/api/v1/events/1/reports", None, "AAAAAAA"),
         rule(M::POST, "/api/v1/events/1/reports", Some(bad_report.clone()), "DADADDD"),

@@ -89,8 +89,15 @@ store_tests! {
         assert_eq!(status, StatusCode::CONFLICT, "accepted figures are locked for assessors too: {body}");
         let (status, _) = server.post(&format!("{path}/return"), &assessor, json!({"reason": "请补充农作物数据"})).await;
         assert_eq!(status, StatusCode::OK);
+        // the reporter sees the return and why, open until a new version answers it
+        let returns_path = format!("/api/v1/events/{event}/returns?area_code=360425100");
+        let (status, returns) = server.get(&returns_path, &reporter).await;
+        assert_eq!(status, StatusCode::OK, "{returns}");
+        assert_eq!((returns[0]["reason"].as_str(), returns[0]["answered_by_version"].is_null()), (Some("请补充农作物数据"), true), "{returns}");
         let (status, body) = report(&server, &reporter, event, json!({"area_code": "360425100", "stage": "update", "indicators": {"affected": 3600}})).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
+        let (_, returns) = server.get(&returns_path, &reporter).await;
+        assert_eq!(returns[0]["answered_by_version"], body["version"], "the new version answers the return: {returns}");
         let audit = server.audit("entity_type=event_area").await;
         let actions: Vec<&str> = audit.iter().map(|r| r["action"].as_str().unwrap()).collect();
         assert!(actions.contains(&"figures.accept") && actions.contains(&"figures.return"), "{actions:?}");

@@ -12,7 +12,7 @@ use super::events::{self, BlockageInput, EventInput};
 use super::indicators::Indicator;
 use super::photos;
 use super::service::{self, EventSummary, Filed, ReportInput, build_summary, event_or_404, level_name};
-use super::store::{Acceptance, FiguresError, Versions};
+use super::store::{Acceptance, AreaReturn, FiguresError, Versions};
 use super::verification::{self, AssessmentInput, OverrideInput, ThresholdInput};
 use super::{Assessment, Event, LevelChange, LossReport, Threshold};
 use crate::areas::AreaCode;
@@ -32,6 +32,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(event_summary))
         .routes(routes!(accept_area))
         .routes(routes!(return_area))
+        .routes(routes!(list_returns))
         .routes(routes!(level_history, override_level))
         .routes(routes!(list_thresholds))
         .routes(routes!(replace_thresholds))
@@ -206,6 +207,27 @@ async fn return_area(
     Json(input): Json<ReturnInput>,
 ) -> AppResult<Json<Vec<Acceptance>>> {
     Ok(Json(verification::send_back(&*state.store, &actor, id, &area_code, &input.reason).await?))
+}
+
+/// Figures sent back down in the caller's scope (or one area), oldest first: why, by whom, and the
+/// version that answered each, once one was filed after it.
+#[utoipa::path(get, path = "/api/v1/events/{id}/returns", tag = "disasters", security(("bearer" = [])),
+    params(("id" = i64, Path), AreaFilterQuery), responses((status = 200, body = [AreaReturn]), (status = 404)))]
+async fn list_returns(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Query(query): Query<AreaFilterQuery>,
+) -> AppResult<Json<Vec<AreaReturn>>> {
+    event_or_404(&*state.store, id).await?;
+    let returns = state.store.returns(id).await?;
+    Ok(Json(
+        returns
+            .into_iter()
+            .filter(|r| actor.user.can_reach(&r.area_code))
+            .filter(|r| query.area_code.as_ref().is_none_or(|a| &r.area_code == a))
+            .collect(),
+    ))
 }
 
 // ---- summary and response levels -------------------------------------------------------------

@@ -92,6 +92,18 @@ pub struct Acceptance {
     pub accepted_at: DateTime<Utc>,
 }
 
+/// Figures sent back down, with why; answered once the area files a new version after it.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct AreaReturn {
+    pub id: i64,
+    pub area_code: AreaCode,
+    pub reason: String,
+    pub returned_by: String,
+    pub returned_at: DateTime<Utc>,
+    /// The first version filed after the return, once there is one.
+    pub answered_by_version: Option<i64>,
+}
+
 #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Blockage {
     pub id: i64,
@@ -145,8 +157,11 @@ pub trait DisasterStore {
     async fn assessments(&self, event_id: i64, versions: Versions<'_>) -> sqlx::Result<Vec<Assessment>>;
     /// Locks an area's figures; false if they were already accepted.
     async fn accept_area(&self, event_id: i64, area_code: &str, audit: &AuditEntry) -> sqlx::Result<bool>;
-    /// Reopens an area's figures; false if they were not accepted.
-    async fn return_area(&self, event_id: i64, area_code: &str, audit: &AuditEntry) -> sqlx::Result<bool>;
+    /// Reopens an area's figures, recording why; false if they were not accepted.
+    async fn return_area(&self, event_id: i64, area_code: &str, reason: &str, audit: &AuditEntry)
+    -> sqlx::Result<bool>;
+    /// The event's returns, oldest first, each with the version that answered it.
+    async fn returns(&self, event_id: i64) -> sqlx::Result<Vec<AreaReturn>>;
     async fn acceptances(&self, event_id: i64) -> sqlx::Result<Vec<Acceptance>>;
     async fn thresholds(&self) -> sqlx::Result<Vec<Threshold>>;
     async fn replace_thresholds(
@@ -431,7 +446,13 @@ impl DisasterStore for Backends {
         Ok(inserted)
     }
 
-    async fn return_area(&self, event_id: i64, area_code: &str, audit: &AuditEntry) -> sqlx::Result<bool> {
+    async fn return_area(
+        &self,
+        event_id: i64,
+        area_code: &str,
+        reason: &str,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
         let deleted = sqlx::query("DELETE FROM area_acceptances WHERE event_id = $1 AND area_code = $2")
             .bind(event_id)
@@ -441,10 +462,32 @@ impl DisasterStore for Backends {
             .rows_affected()
             == 1;
         if deleted {
+            sqlx::query(
+                "INSERT INTO area_returns (event_id, area_code, reason, returned_by, returned_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(event_id)
+            .bind(area_code)
+            .bind(reason)
+            .bind(&audit.actor_name)
+            .bind(Utc::now())
+            .execute(&mut *tx)
+            .await?;
             Self::write_audit(&mut tx, audit).await?;
         }
         tx.commit().await?;
         Ok(deleted)
+    }
+
+    async fn returns(&self, event_id: i64) -> sqlx::Result<Vec<AreaReturn>> {
+        sqlx::query_as::<_, AreaReturn>(
+            "SELECT x.id, x.area_code, x.reason, x.returned_by, x.returned_at,
+                 (SELECT MIN(r.version) FROM loss_reports r
+                  WHERE r.event_id = x.event_id AND r.area_code = x.area_code AND r.reported_at > x.returned_at) AS answered_by_version
+             FROM area_returns x WHERE x.event_id = $1 ORDER BY x.id",
+        )
+        .bind(event_id)
+        .fetch_all(self.reader())
+        .await
     }
 
     async fn acceptances(&self, event_id: i64) -> sqlx::Result<Vec<Acceptance>> {

@@ -144,7 +144,7 @@ pub async fn send_back<S: AreaStore + DisasterStore + ?Sized>(
     let audit = actor
         .audit("figures.return", "event_area", format!("{id}/{area_code}"))
         .with_after(serde_json::json!({"reason": reason}));
-    if !store.return_area(id, area_code, &audit).await? {
+    if !store.return_area(id, area_code, reason.trim(), &audit).await? {
         return Err(AppError::conflict(format!("{area_code} was not accepted")));
     }
     Ok(store.acceptances(id).await?)
