@@ -14,7 +14,7 @@ import { GRANT_USERS, hasRole } from '../roles';
 import type { ScreenContext } from '../screen';
 import { toast } from '../toast';
 import { statusBlock } from '../widgets';
-import { aidText, card, decisionFacts, dueText, factList, overdueBadge, stageChip } from './applications/common';
+import { aidText, card, decisionFacts, dropStaleFormError, dueText, factList, overdueBadge, stageChip } from './applications/common';
 import { objectionsCard } from './applications/objections';
 
 const when = (iso: string | null | undefined) => `${formatDateTime(iso, getLang())}${t('common.beijing')}`;
@@ -79,7 +79,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       [t('appDetail.filedBy'), a.filed_by],
     );
 
-    actionBox ??= actionCard(a);
+    // A waiting note has nothing typed in it: rebuilt (re-worded) on every render.
+    if (!actionBox || actionBox.dataset.kind === 'wait') actionBox = actionCard(a);
     inner.replaceChildren(
       h('a', { class: 'link crumb', href: '#/applications', i18n: 'appDetail.back' }),
       h('div', { class: 'page-title', style: 'flex-wrap:wrap;gap:6px 12px' }, h('h1', {}, `${t('appDetail.title', { id: a.id })} · ${a.name}`), stageChip(a), overdueBadge(a)),
@@ -106,7 +107,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     const lines: Array<[string, string]> = [];
     const vf = num(d.votes_for);
     const va = num(d.votes_against);
-    if (vf !== null && va !== null) lines.push([t('assess.decision'), t('appDetail.votes', { for: formatInteger(vf, lang), against: formatInteger(va, lang) })]);
+    if (vf !== null && va !== null) lines.push([t('appDetail.vote'), t('appDetail.votes', { for: formatInteger(vf, lang), against: formatInteger(va, lang) })]);
     if (str(d.minutes)) lines.push([t('appDetail.minutes'), str(d.minutes)]);
     if (Array.isArray(d.photos) && d.photos.length) lines.push([t('appDetail.photos'), d.photos.map(String).join('；')]);
     if (s.reason) lines.push([t('appDetail.stepReason'), s.reason]);
@@ -128,7 +129,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         s.acting_for ? h('span', { class: 'badge badge-muted', 'data-testid': `application-step-acting-${i}` }, t('appDetail.actingFor', { level: label('appLevel', s.acting_for) })) : '',
         h('span', { class: 'muted small' }, when(s.at)),
       ),
-      lines.length ? h('dl', { class: 'confirm-facts', style: 'margin:6px 0 0' }, ...lines.map(([k, v]) => h('div', { class: 'confirm-fact' }, h('dt', { class: 'muted' }, k), h('dd', {}, v)))) : '',
+      lines.length ? h('dl', { class: 'confirm-facts', style: 'margin:6px 0 0;grid-template-columns:fit-content(40%) minmax(0,1fr)' }, ...lines.map(([k, v]) => h('div', { class: 'confirm-fact' }, h('dt', { class: 'muted' }, k), h('dd', {}, v)))) : '',
     );
   };
 
@@ -138,7 +139,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     if (!next) return h('div');
     if ('wait' in next) {
       const key = `appDetail.wait.${next.wait}` as MsgKey;
-      return card('appDetail.action', 'application-action', h('p', { class: 'muted', 'data-testid': 'application-wait', 'data-wait': next.wait }, t(key, { end: formatDateTime(a.disclosure_end, getLang()), n: a.open_objections })));
+      const note = card('appDetail.action', 'application-action', h('p', { class: 'muted', 'data-testid': 'application-wait', 'data-wait': next.wait }, t(key, { end: formatDateTime(a.disclosure_end, getLang()), n: a.open_objections })));
+      note.dataset.kind = 'wait';
+      return note;
     }
     if (next.action === 'assess') return assessForm(a);
     if (next.action === 'review') return reviewForm(a);
@@ -189,6 +192,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       formError,
       h('div', { class: 'form-actions' }, submit),
     );
+    dropStaleFormError(form, errors);
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       errors.clear();

@@ -3,6 +3,7 @@
 import { stageOf, type Application } from '../../applications';
 import { h } from '../../dom';
 import { formatDateTime, formatFen, formatInteger } from '../../format';
+import type { FormErrors } from '../../formerrors';
 import { getLang, label, t, type MsgKey } from '../../i18n';
 
 /** The stage as a chip; closed ones say how they closed (not recommended, returned, rejected). */
@@ -29,7 +30,8 @@ export const aidText = (a: Pick<Application, 'aid_type' | 'aid_type_zh'>) => lab
 export function factList(rows: Array<[string, string | Node, string?]>, testid = 'confirm-facts', prefix = 'confirm'): HTMLElement {
   return h(
     'dl',
-    { class: 'confirm-facts', 'data-testid': testid },
+    // On a page (not in a dialog) a long label takes at most 40 % of the width and wraps.
+    { class: 'confirm-facts', 'data-testid': testid, style: prefix === 'confirm' ? undefined : 'grid-template-columns:fit-content(40%) minmax(0,1fr)' },
     ...rows.map(([k, v, id]) => h('div', { class: 'confirm-fact' }, h('dt', { class: 'muted' }, k), h('dd', id ? { 'data-testid': `${prefix}-${id}` } : {}, v))),
   );
 }
@@ -49,4 +51,14 @@ export function decisionFacts(a: Application, amountFen: number | null): Array<[
 /** A card with a heading. */
 export function card(titleKey: MsgKey, testid: string, ...body: Array<Node | string>): HTMLElement {
   return h('section', { class: 'card', 'data-testid': testid }, h('div', { class: 'card-head' }, h('h2', { i18n: titleKey })), h('div', { class: 'card-body' }, ...body));
+}
+
+/** Once every field's message is gone (the user corrected them), the "correct the fields" line above the button goes too. */
+export function dropStaleFormError<F extends string>(form: HTMLElement, errors: FormErrors<F>): void {
+  form.addEventListener('input', () => {
+    if (errors.form && !errors.byField.size) {
+      errors.form = null;
+      errors.render();
+    }
+  });
 }

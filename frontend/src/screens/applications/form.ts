@@ -13,6 +13,7 @@ import { getLang, label, t } from '../../i18n';
 import { navigate } from '../../router';
 import type { ScreenContext } from '../../screen';
 import { toast } from '../../toast';
+import { dropStaleFormError } from './common';
 
 type Field = 'event' | 'household' | 'aid' | 'persons' | 'reason' | 'phone' | 'attachments';
 
@@ -186,6 +187,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     void search();
   });
 
+  dropStaleFormError(form, errors);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     errors.clear();
