@@ -32,7 +32,7 @@ export interface paths {
             cookie?: never;
         };
         /** Objections to the village notices in the caller's scope, with the objector's contact. */
-        get: operations["list_objections"];
+        get: operations["list_notice_objections"];
         put?: never;
         post?: never;
         delete?: never;
@@ -55,7 +55,7 @@ export interface paths {
          *     (or every application of the notice, when the objection names none) goes back to the village for
          *     a new assessment.
          */
-        post: operations["answer_objection"];
+        post: operations["answer_notice_objection"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3436,7 +3436,7 @@ export interface operations {
             };
         };
     };
-    list_objections: {
+    list_notice_objections: {
         parameters: {
             query?: {
                 disclosure_id?: number | null;
@@ -3512,7 +3512,7 @@ export interface operations {
             };
         };
     };
-    answer_objection: {
+    answer_notice_objection: {
         parameters: {
             query?: never;
             header?: never;

@@ -40,8 +40,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(township_review))
         .routes(routes!(county_decision))
         .routes(routes!(post_notice))
-        .routes(routes!(list_objections))
-        .routes(routes!(answer_objection))
+        .routes(routes!(list_notice_objections))
+        .routes(routes!(answer_notice_objection))
         .routes(routes!(public_notices))
         .routes(routes!(public_notice))
         .routes(routes!(object_to_notice))
@@ -182,7 +182,7 @@ pub struct ObjectionQuery {
 /// Objections to the village notices in the caller's scope, with the objector's contact.
 #[utoipa::path(get, path = "/api/v1/application-objections", tag = "households", security(("bearer" = [])), params(ObjectionQuery),
     responses((status = 200, body = [ApplicationObjection]), (status = 403)))]
-async fn list_objections(
+async fn list_notice_objections(
     State(state): State<AppState>,
     actor: Actor,
     Query(query): Query<ObjectionQuery>,
@@ -197,7 +197,7 @@ async fn list_objections(
 #[utoipa::path(post, path = "/api/v1/application-objections/{id}/answer", tag = "households", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = ObjectionAnswerInput,
     responses((status = 200, body = ApplicationObjection), (status = 403), (status = 404), (status = 409, description = "already answered"), (status = 422)))]
-async fn answer_objection(
+async fn answer_notice_objection(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<i64>,
