@@ -29,6 +29,7 @@ export type AssessmentInput = Narrows<
 >;
 export type LevelChange = Schemas['LevelChange'];
 export type Acceptance = Schemas['Acceptance'];
+export type AreaReturn = Schemas['AreaReturn'];
 /** An area as listed by GET /areas (representative point, no geometry). */
 export type AreaRow = Schemas['Area'];
 export type EventInput = Schemas['EventInput'];
@@ -51,6 +52,7 @@ export const disasterApi = {
   accept: (id: number, code: string, o: Opt = {}) => api.post<Acceptance[]>(`/events/${id}/areas/${encodeURIComponent(code)}/accept`, undefined, o),
   returnArea: (id: number, code: string, reason: string, o: Opt = {}) =>
     api.post<Acceptance[]>(`/events/${id}/areas/${encodeURIComponent(code)}/return`, { reason }, o),
+  returns: (id: number, areaCode?: string, o: Opt = {}) => api.get<AreaReturn[]>(`/events/${id}/returns`, { ...o, query: { area_code: areaCode } }),
   levels: (id: number, o: Opt = {}) => api.get<LevelChange[]>(`/events/${id}/response-levels`, o),
   overrideLevel: (id: number, body: OverrideInput, o: Opt = {}) =>
     api.post<LevelChange[]>(`/events/${id}/response-levels`, body, o),

@@ -25,10 +25,10 @@ describe('navTabs', () => {
     expect(hrefs(session('depot_staff'))).toEqual([]);
   });
   it('reporters get the report form and the household register, assessors the verification queue, reviewers the events', () => {
-    expect(hrefs(session('reporter'))).toEqual(['/map', '/report', '/households', '/shipments']);
+    expect(hrefs(session('reporter'))).toEqual(['/map', '/report', '/households', '/applications', '/shipments']);
     expect(hrefs(session('assessor'))).toEqual(['/map', '/verify']);
     // (the households helper's tabs aside)
-    expect(hrefs(session('reviewer')).filter((x) => !['/grants', '/households'].includes(x))).toEqual(['/map', '/events', '/plans']);
+    expect(hrefs(session('reviewer')).filter((x) => !['/grants', '/households', '/applications'].includes(x))).toEqual(['/map', '/events', '/plans']);
     expect(hrefs(session('manager'))).not.toContain('/audit');
   });
   it('event sub-screens open for the right roles and highlight a tab the user has', () => {

@@ -280,3 +280,53 @@ test('the assessor enters a verified value with a reason for a 永修 township a
     await b.close();
   }
 });
+
+/** POST an API path with the page's own session token; answers { status, body }. */
+async function apiPost(page, p, body) {
+  return page.evaluate(
+    async ([url, payload]) => {
+      const s = JSON.parse(sessionStorage.getItem('jiuzai.session'));
+      const r = await fetch(url, { method: 'POST', headers: { Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(payload) });
+      return { status: r.status, body: await r.json().catch(() => null) };
+    },
+    [`/api/v1${p}`, body],
+  );
+}
+
+test('figures sent back reach the reporter with the reason and the verified values, and the assessor sees the history', { timeout: 240_000 }, async () => {
+  const assessor = await openBrowser({ height: 1100 });
+  const reporter = await openBrowser({ height: 1100 });
+  try {
+    await signIn(assessor.page, 'assessor');
+    const event = await demoEvent(assessor.page);
+    // A verified township of 永修 (the demo accepts one); accepted first when an earlier run sent it back.
+    const towns = (await apiGet(assessor.page, `/events/${event.id}/summary?level=township`)).areas;
+    const verified = towns.filter((a) => a.code.startsWith(YONGXIU) && Object.keys(a.verified ?? {}).length);
+    assert.ok(verified.length, 'a verified township of 永修');
+    const township = (verified.find((a) => a.accepted) ?? verified[0]).code;
+    if (!verified.find((a) => a.code === township).accepted) {
+      assert.equal((await apiPost(assessor.page, `/events/${event.id}/areas/${township}/accept`, null)).status, 200);
+    }
+    const reason = `请核实倒塌房屋数（浏览器测试 ${Date.now()}）`;
+    const sent = await apiPost(assessor.page, `/events/${event.id}/areas/${township}/return`, { reason });
+    assert.equal(sent.status, 200, JSON.stringify(sent.body));
+
+    await signIn(reporter.page, 'reporter');
+    await reporter.page.goto(`${BASE}#/events/${event.id}/report?area=${township}`);
+    const open = reporter.page.getByTestId('report-return-open').first();
+    await open.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await open.innerText(), new RegExp(reason.replace(/[()（）]/g, '.')));
+    await reporter.page.getByTestId('report-verified').waitFor({ state: 'visible', timeout: 30_000 });
+    assert.ok((await reporter.page.locator('[data-testid^="report-verified-"]').count()) >= 1, 'the verified values are listed');
+
+    await assessor.page.goto(`${BASE}#/events/${event.id}/verify?area=${township}`);
+    const history = assessor.page.getByTestId('verify-history');
+    await history.waitFor({ state: 'attached', timeout: 30_000 });
+    await history.locator(':scope > summary').click();
+    assert.match(await history.innerText(), new RegExp(reason.replace(/[()（）]/g, '.')));
+    assert.deepEqual([...assessor.problems, ...reporter.problems], [], 'no console errors');
+  } finally {
+    await assessor.close();
+    await reporter.close();
+  }
+});

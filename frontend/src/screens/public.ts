@@ -55,6 +55,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       body.replaceChildren(
         h('div', { class: 'page-title' }, h('h1', { i18n: 'public.title' })),
         h('p', { class: 'muted page-sub', i18n: 'public.sub' }),
+        // The village notices of applications (审核公示) come before these lists; objections go there too.
+        h('p', {}, h('a', { class: 'link', href: '#/notices', 'data-testid': 'public-notices-link', i18n: 'pubNotice.title' })),
         ...(list.length
           ? [...areas.values()].map((ds) =>
               h(

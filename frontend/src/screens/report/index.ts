@@ -11,7 +11,7 @@ import type { ScreenContext } from '../../screen';
 import { toast } from '../../toast';
 import { statusBlock } from '../../widgets';
 import { reportForm } from './form';
-import type { ReportState } from './state';
+import { latestAssessment, type ReportState } from './state';
 import { versionsCard } from './versions';
 
 export function mount(root: HTMLElement, ctx: ScreenContext) {
@@ -22,13 +22,15 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const page = h('div', { class: 'page report-page', 'data-testid': 'report-screen', 'data-event-id': String(eventId) }, inner);
   root.append(page);
 
-  const state: ReportState = { eventId, event: null, counties: [], townships: [], townStatus: new Map(), versions: [] };
+  const state: ReportState = { eventId, event: null, counties: [], townships: [], townStatus: new Map(), versions: [], returns: [], assessment: null };
   let areaSeq = 0;
 
   const loadVersions = async () => {
     const seq = ++areaSeq;
     const code = form.area.currentArea();
     state.versions = [];
+    state.returns = [];
+    state.assessment = null;
     versions.render();
     form.area.renderInfo();
     form.figures.renderPrevious();
@@ -39,9 +41,15 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     }
     versions.showStatus(t('common.loading'));
     try {
-      const list = await disasterApi.reports(eventId, code, { signal });
+      const [list, returns, assessments] = await Promise.all([
+        disasterApi.reports(eventId, code, { signal }),
+        disasterApi.returns(eventId, code, { signal }),
+        disasterApi.assessments(eventId, code, { signal }),
+      ]);
       if (seq !== areaSeq || signal.aborted) return;
       state.versions = list.filter((r) => r.area_code === code).sort((a, b) => a.version - b.version);
+      state.returns = returns;
+      state.assessment = latestAssessment(assessments.filter((a) => a.area_code === code));
     } catch (err) {
       if (isAbort(err) || seq !== areaSeq) return;
       if (err instanceof ApiError && err.status === 401) return;

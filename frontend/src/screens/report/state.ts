@@ -1,6 +1,7 @@
 // What the report screen's sections share: the event, the areas to choose from and the chosen
-// township's versions (loaded by index.ts), and the error line under a field.
-import type { AreaRow, AreaSummary, DisasterEvent, LossReport } from '../../disaster';
+// township's versions, returns and verified figures (loaded by index.ts), and the error line under
+// a field.
+import type { AreaReturn, AreaRow, AreaSummary, Assessment, DisasterEvent, LossReport } from '../../disaster';
 import type { ReportField } from '../../disasterrules';
 import { h } from '../../dom';
 
@@ -15,6 +16,15 @@ export interface ReportState {
   townStatus: Map<string, AreaSummary>;
   /** The chosen township's versions, oldest first. */
   versions: LossReport[];
+  /** The chosen township's figures sent back down, oldest first, with why. */
+  returns: AreaReturn[];
+  /** The chosen township's latest verified figures, if any. */
+  assessment: Assessment | null;
+}
+
+/** The newest of an area's assessments. */
+export function latestAssessment(list: Assessment[]): Assessment | null {
+  return [...list].sort((x, y) => x.version - y.version || x.id - y.id).at(-1) ?? null;
 }
 
 export function latest(state: ReportState): LossReport | null {

@@ -23,7 +23,21 @@ import { getLang, msgText, t, type Msg, type MsgKey } from '../../i18n';
 import type { ScreenContext } from '../../screen';
 import { toast } from '../../toast';
 import { statusBadges } from './queue';
-import { selectedItem, type VerifyState } from './state';
+import { returnNotes, versionArticles } from '../report/versions';
+import { selectedItem, type QueueItem, type VerifyState } from './state';
+
+/** The area's earlier versions (with their descriptions and explanations) and the returns, folded. */
+function historyOf(state: VerifyState, it: QueueItem): HTMLElement | '' {
+  const returns = state.returns.filter((r) => r.area_code === it.code);
+  if (it.history.length < 2 && !returns.length) return '';
+  return h(
+    'details',
+    { class: 'verify-history', 'data-testid': 'verify-history' },
+    h('summary', {}, t('verify.history'), ` (${it.history.length})`),
+    ...returnNotes(returns, it.history),
+    h('div', { class: 'versions' }, ...versionArticles(it.history)),
+  );
+}
 
 export function detailSection(ctx: ScreenContext, state: VerifyState, reload: () => Promise<void>): { node: HTMLElement; render(): void } {
   const { signal } = ctx;
@@ -184,6 +198,10 @@ export function detailSection(ctx: ScreenContext, state: VerifyState, reload: ()
       locked ? h('div', { class: 'notice notice-ok', 'data-testid': 'verify-locked' }, t('verify.lockedNote')) : '',
       closed ? h('div', { class: 'notice notice-muted' }, t('report.closed')) : '',
       it.report.description ? h('p', { class: 'report-desc' }, it.report.description) : '',
+      it.report.explanation
+        ? h('p', { class: 'report-desc explanation', 'data-testid': 'verify-explanation' }, t('common.labelled', { label: t('report.explanation'), value: it.report.explanation }))
+        : '',
+      historyOf(state, it),
       h(
         'div',
         { class: 'table-wrap' },

@@ -23,7 +23,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const page = h('div', { class: 'page verify-page', 'data-testid': 'verify-screen', 'data-event-id': String(eventId) }, inner);
   root.append(page);
 
-  const state: VerifyState = { eventId, event: null, items: [], selected: ctx.params.get('area'), names: new Map() };
+  const state: VerifyState = { eventId, event: null, items: [], selected: ctx.params.get('area'), names: new Map(), returns: [] };
 
   const select = (code: string) => {
     state.selected = code;
@@ -34,14 +34,16 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   };
 
   const fetchAll = async () => {
-    const [e, reports, assessments, towns, counties] = await Promise.all([
+    const [e, reports, assessments, returns, towns, counties] = await Promise.all([
       disasterApi.event(eventId, { signal }),
       disasterApi.reports(eventId, undefined, { signal }),
       disasterApi.assessments(eventId, undefined, { signal }),
+      disasterApi.returns(eventId, undefined, { signal }),
       disasterApi.summary(eventId, 'township', { signal }),
       disasterApi.summary(eventId, 'county', { signal }),
     ]);
     state.event = e;
+    state.returns = returns;
     const summaries = new Map<string, AreaSummary>();
     for (const a of [...towns.areas, ...counties.areas]) {
       summaries.set(a.code, a);

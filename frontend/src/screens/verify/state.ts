@@ -1,6 +1,6 @@
 // What the verification screen's sections share: the event and its queue of reported areas,
 // each with its latest report, latest assessment and status.
-import type { AreaSummary, Assessment, DisasterEvent, LossReport } from '../../disaster';
+import type { AreaReturn, AreaSummary, Assessment, DisasterEvent, LossReport } from '../../disaster';
 import { cleanFigures, differs, type Indicator } from '../../disasterrules';
 
 export type QueueStatus = 'pending' | 'verified' | 'accepted';
@@ -11,6 +11,8 @@ export interface QueueItem {
   county: string;
   report: LossReport;
   versions: number;
+  /** Every version, oldest first. */
+  history: LossReport[];
   assessment: Assessment | null;
   summary: AreaSummary | null;
   status: QueueStatus;
@@ -25,6 +27,8 @@ export interface VerifyState {
   selected: string | null;
   /** Area names by code (townships and counties). */
   names: Map<string, string>;
+  /** Figures sent back down, with why, oldest first. */
+  returns: AreaReturn[];
 }
 
 export const selectedItem = (state: VerifyState): QueueItem | null => state.items.find((i) => i.code === state.selected) ?? null;
@@ -32,10 +36,10 @@ export const selectedItem = (state: VerifyState): QueueItem | null => state.item
 /** One queue entry per area with a report: its latest report and assessment, by code. */
 export function queueItems(reports: LossReport[], assessments: Assessment[], summaries: Map<string, AreaSummary>): QueueItem[] {
   const latestReport = new Map<string, LossReport>();
-  const versionCount = new Map<string, number>();
+  const history = new Map<string, LossReport[]>();
   for (const r of [...reports].sort((a, b) => a.version - b.version)) {
     latestReport.set(r.area_code, r);
-    versionCount.set(r.area_code, (versionCount.get(r.area_code) ?? 0) + 1);
+    history.set(r.area_code, [...(history.get(r.area_code) ?? []), r]);
   }
   const latestAssessment = new Map<string, Assessment>();
   for (const a of [...assessments].sort((x, y) => x.version - y.version || x.id - y.id)) latestAssessment.set(a.area_code, a);
@@ -48,7 +52,8 @@ export function queueItems(reports: LossReport[], assessments: Assessment[], sum
         name: s?.name ?? code,
         county: code.slice(0, 6),
         report,
-        versions: versionCount.get(code) ?? 1,
+        versions: history.get(code)?.length ?? 1,
+        history: history.get(code) ?? [report],
         assessment,
         summary: s,
         status: (s?.accepted ? 'accepted' : assessment ? 'verified' : 'pending') as QueueStatus,
