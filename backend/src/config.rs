@@ -72,6 +72,11 @@ pub struct Settings {
     /// Minimum length of a grant list's public disclosure (公示), in days ("至少一周").
     #[arg(long, env = "JIUZAI_DISCLOSURE_DAYS", default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=60))]
     pub disclosure_days: i64,
+    /// Share (%) of each item a materials plan leaves in a depot whose own area has no relief
+    /// response in force, so the counties the disaster spared keep a floor for their own next one
+    /// (docs/domain/reserves.md#reserve-floor). A plan may set its own.
+    #[arg(long, env = "JIUZAI_RESERVE_FLOOR_PERCENT", default_value_t = 30, value_parser = clap::value_parser!(i64).range(0..=100))]
+    pub reserve_floor_percent: i64,
     /// Days the village has to assess an application (村评), from the day it was filed.
     #[arg(long, env = "JIUZAI_APPLICATION_ASSESS_DAYS", default_value_t = 3, value_parser = clap::value_parser!(i64).range(1..=60))]
     pub application_assess_days: i64,

@@ -2518,6 +2518,14 @@ export interface components {
             status: string;
             version: string;
         };
+        HeldBack: {
+            /** Format: int64 */
+            depot_id: number;
+            depot_name: string;
+            item: string;
+            /** Format: int64 */
+            quantity: number;
+        };
         /**
          * @description 房屋损坏程度 (docs/domain/loss-reports.md#house-damage-grades).
          * @enum {string}
@@ -2983,6 +2991,12 @@ export interface components {
             /** @description materials or funds */
             kind: string;
             /**
+             * Format: int64
+             * @description Materials plans: the share (0–100 %) of each item left in depots whose own area has no
+             *     response in force. Default: JIUZAI_RESERVE_FLOOR_PERCENT (30).
+             */
+            reserve_floor_percent?: number | null;
+            /**
              * @description Funds plans: which cost split applies — national, provincial or local. Default: national
              *     when the national plan's criteria are met at the province, else local; choose provincial
              *     when the province has started its own relief response.
@@ -2994,6 +3008,7 @@ export interface components {
             areas: components["schemas"]["AreaFill"][];
             bottlenecks: components["schemas"]["Bottleneck"][];
             funds?: components["schemas"]["FundsPlan"] | null;
+            reserve_floor?: components["schemas"]["ReserveFloor"] | null;
             totals: components["schemas"]["Totals"];
             unreachable: components["schemas"]["Unreachable"][];
         };
@@ -3091,6 +3106,16 @@ export interface components {
         };
         /** @enum {string} */
         RequestKind: "receipt" | "issue" | "transfer" | "adjustment";
+        /**
+         * @description The stock a materials plan did not take: a share of each item in every depot whose own area has
+         *     no relief response in force.
+         */
+        ReserveFloor: {
+            /** @description Per depot and item, the units held back. */
+            held: components["schemas"]["HeldBack"][];
+            /** Format: int64 */
+            percent: number;
+        };
         /**
          * @description Cost split (docs/domain/relief-standards.md#cost-split-between-levels): a national response, a provincial one, or an
          *     ordinary disaster paid mainly by local finance.

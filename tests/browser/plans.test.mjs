@@ -57,6 +57,10 @@ test('plan → submit → approve → dispatch → receive, through the UI', { t
     const planId = await createMaterialsPlan(page);
     assert.ok(Number((await page.getByTestId('total-lines').textContent()).replace(/\D/g, '')) > 0, 'the plan has lines');
     assert.ok((await page.getByTestId('plan-fill-table').locator('tbody tr').count()) > 0);
+    // The reserve floor: depots of counties without a response kept the default 30 %.
+    const floor = page.getByTestId('plan-reserve-floor');
+    assert.equal(await floor.getAttribute('data-percent'), '30');
+    assert.ok((await floor.locator('li').count()) > 0, 'what the spared depots kept is listed');
     // The map: flows drawn.
     await page.waitForFunction(() => Number(document.body.dataset.planMapLoaded) > 0, null, { timeout: 30_000 });
     await page.screenshot({ path: SCREENSHOT, fullPage: false });

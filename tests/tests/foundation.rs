@@ -248,7 +248,8 @@ store_tests! {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert_eq!(create_user(&server, &admin, "yongxiu", "reporter", Some("360425")).await.0, StatusCode::CONFLICT);
         let (_, users) = server.get("/api/v1/users", &admin).await;
-        assert_eq!(users.as_array().unwrap().len(), 8);
+        // the seven demo roles, the application chain's three (caseworker, township, county) and yongxiu
+        assert_eq!(users.as_array().unwrap().len(), 11);
     };
 
     importing_areas_is_audited_and_replaces_geometry => |store| async move {

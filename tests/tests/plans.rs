@@ -31,6 +31,45 @@ async fn reserved(server: &Server, token: &str, depot: i64) -> i64 {
 }
 
 store_tests! {
+    depots_the_disaster_spared_keep_their_reserve_floor => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let plan = |floor: Option<i64>| {
+            let (server, manager) = (&server, &manager);
+            async move {
+                let mut body = json!({"event_id": DEMO_EVENT, "aid_type": "emergency", "kind": "materials"});
+                if let Some(floor) = floor {
+                    body["reserve_floor_percent"] = json!(floor);
+                }
+                create_plan(server, manager, body).await
+            }
+        };
+        let (status, body) = plan(Some(101)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["details"][0]["field"], "reserve_floor_percent");
+
+        // the default keeps 30 % in the depots of counties with no response; the city's and the
+        // responding counties' depots give what they have
+        let (status, default) = plan(None).await;
+        assert_eq!(status, StatusCode::CREATED, "{default}");
+        assert_eq!(default["reserve_floor"]["percent"], 30);
+        let held = default["reserve_floor"]["held"].as_array().unwrap().clone();
+        assert!(!held.is_empty(), "the demo has depots in counties the flood spared: {default}");
+
+        // a floor of 100 % takes nothing from them; a floor of 0 holds nothing back
+        let (_, whole) = plan(Some(100)).await;
+        let spared: std::collections::HashSet<i64> =
+            whole["reserve_floor"]["held"].as_array().unwrap().iter().map(|h| h["depot_id"].as_i64().unwrap()).collect();
+        assert!(!spared.is_empty());
+        let lines = whole["lines"].as_array().unwrap();
+        assert!(!lines.is_empty(), "the responding depots still ship");
+        assert!(lines.iter().all(|l| !spared.contains(&l["depot_id"].as_i64().unwrap())), "nothing from a spared depot");
+        let (_, none) = plan(Some(0)).await;
+        assert_eq!(none["reserve_floor"]["held"], json!([]));
+        let total = |p: &Value| p["totals"]["allocated"].as_i64().unwrap();
+        assert!(total(&none) >= total(&default) && total(&default) >= total(&whole), "a higher floor never ships more");
+    };
+
     tents_go_to_the_people_in_central_shelters_and_every_demand_is_explained => |store| async move {
         // 900 people need emergency aid in one township; 300 of them are in central shelters, the
         // rest stay with relatives. Tents are for the sheltered; towel quilts for all 900.

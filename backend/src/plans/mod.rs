@@ -119,6 +119,26 @@ pub struct PlanResult {
     /// A funds plan's money per area and level (materials plans have none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funds: Option<crate::funds::rules::FundsPlan>,
+    /// What a materials plan left in depots outside the response (none in plans made before floors).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserve_floor: Option<ReserveFloor>,
+}
+
+/// The stock a materials plan did not take: a share of each item in every depot whose own area has
+/// no relief response in force.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ReserveFloor {
+    pub percent: i64,
+    /// Per depot and item, the units held back.
+    pub held: Vec<HeldBack>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct HeldBack {
+    pub depot_id: i64,
+    pub depot_name: String,
+    pub item: String,
+    pub quantity: i64,
 }
 
 impl PlanResult {
@@ -217,6 +237,9 @@ pub struct PlanRequest {
     /// when the national plan's criteria are met at the province, else local; choose provincial
     /// when the province has started its own relief response.
     pub response_scope: Option<String>,
+    /// Materials plans: the share (0–100 %) of each item left in depots whose own area has no
+    /// response in force. Default: JIUZAI_RESERVE_FLOOR_PERCENT (30).
+    pub reserve_floor_percent: Option<i64>,
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! planner item by item (materials), or each area's entitlement split by level (funds); and a manager's
 //! edit of a draft's lines, held to the same supply and demand.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -12,8 +12,8 @@ use super::needs::{DemandPoint, demand_points, item_demand, norm_persons};
 use super::store::{NewPlan, PlanStore};
 use super::travel::TravelCache;
 use super::{
-    AidType, AreaFill, Bottleneck, DemandBasis, Plan, PlanKind, PlanLine, PlanRequest, PlanResult, PlanStatus, Totals,
-    Unreachable,
+    AidType, AreaFill, Bottleneck, DemandBasis, HeldBack, Plan, PlanKind, PlanLine, PlanRequest, PlanResult,
+    PlanStatus, ReserveFloor, Totals, Unreachable,
 };
 use crate::areas::AreaCode;
 use crate::areas::store::AreaStore;
@@ -66,10 +66,17 @@ pub async fn create_plan<S: Planning + ?Sized>(
         ),
         None => None,
     };
+    let floor_percent = request.reserve_floor_percent.unwrap_or(settings.reserve_floor_percent);
+    if !(0..=100).contains(&floor_percent) {
+        return Err(AppError::invalid_field("reserve_floor_percent", "a share from 0 to 100 %"));
+    }
     let (lines, result) = match material {
         Some(material) => {
-            let input = planning_input(store, settings, travel, actor, &event, aid).await?;
-            compute(&input, material, settings.persons_per_household, settings.plan_deadline_minutes)
+            let input = planning_input(store, settings, travel, actor, &event, aid, floor_percent).await?;
+            let (lines, mut result) =
+                compute(&input, material, settings.persons_per_household, settings.plan_deadline_minutes);
+            result.reserve_floor = Some(input.floor);
+            (lines, result)
         }
         None => (Vec::new(), funds_plan(store, settings, actor, &event, aid, scope).await?),
     };
@@ -90,7 +97,9 @@ struct PlanningInput {
     points: Vec<DemandPoint>,
     depots: Vec<Depot>,
     items: Vec<crate::depots::Item>,
+    /// What the depots can give, after the reserve floor.
     available: HashMap<(i64, String), i64>,
+    floor: ReserveFloor,
     covered: HashMap<(AreaCode, String), i64>,
     minutes: Vec<Vec<Option<u32>>>,
 }
@@ -102,6 +111,7 @@ async fn planning_input<S: Planning + ?Sized>(
     actor: &Actor,
     event: &crate::disasters::Event,
     aid: AidType,
+    floor_percent: i64,
 ) -> AppResult<PlanningInput> {
     let material = aid.materials().expect("checked by the caller");
     let summarized = summarize(store, settings, event).await?;
@@ -125,8 +135,26 @@ async fn planning_input<S: Planning + ?Sized>(
     }
     let depots: Vec<Depot> =
         store.list_depots().await?.into_iter().filter(|d| d.status == "active" && can_read(&actor.user, d)).collect();
-    let available =
-        store.balances().await?.into_iter().map(|b| ((b.depot_id, b.item_code), b.on_hand - b.reserved)).collect();
+    let responding: HashSet<i64> =
+        depots.iter().filter(|d| levels.get(&d.area_code).copied().flatten().is_some()).map(|d| d.id).collect();
+    let names: HashMap<i64, &str> = depots.iter().map(|d| (d.id, d.name.as_str())).collect();
+    let mut available = HashMap::new();
+    let mut floor = ReserveFloor { percent: floor_percent, held: Vec::new() };
+    for b in store.balances().await? {
+        let free = (b.on_hand - b.reserved).max(0);
+        let held = if responding.contains(&b.depot_id) { 0 } else { reserve_floor(free, floor_percent) };
+        if held > 0
+            && let Some(name) = names.get(&b.depot_id)
+        {
+            floor.held.push(HeldBack {
+                depot_id: b.depot_id,
+                depot_name: (*name).to_owned(),
+                item: b.item_code.clone(),
+                quantity: held,
+            });
+        }
+        available.insert((b.depot_id, b.item_code), free - held);
+    }
     let covered_lines = store
         .lines_in_states(
             event.id,
@@ -153,7 +181,13 @@ async fn planning_input<S: Planning + ?Sized>(
     let minutes = tokio::task::spawn_blocking(move || model.minutes(&origins, &destinations))
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(PlanningInput { points, depots, items: store.list_items().await?, available, covered, minutes })
+    Ok(PlanningInput { points, depots, items: store.list_items().await?, available, floor, covered, minutes })
+}
+
+/// The units of `free` stock a depot outside the response keeps: `percent` of it, rounded up, so
+/// a floor of any size keeps at least one of each item it holds.
+fn reserve_floor(free: i64, percent: i64) -> i64 {
+    (free * percent + 99) / 100
 }
 
 /// Runs the exact planner item by item.
@@ -425,4 +459,19 @@ pub async fn edit_draft<S: Planning + ?Sized>(
     result.totals = totals(&lines, &result);
     let audit = actor.audit("plan.edit", "plan", plan.row.id.to_string()).with_before(&plan.lines).with_after(&lines);
     Ok(store.edit_draft(plan.row.id, &lines, &result, &audit).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reserve_floor;
+
+    #[test]
+    fn a_floor_keeps_its_share_rounded_up() {
+        assert_eq!(reserve_floor(1000, 30), 300);
+        assert_eq!(reserve_floor(7, 30), 3, "2.1 rounds up");
+        assert_eq!(reserve_floor(1, 30), 1);
+        assert_eq!(reserve_floor(500, 0), 0);
+        assert_eq!(reserve_floor(500, 100), 500);
+        assert_eq!(reserve_floor(0, 30), 0);
+    }
 }

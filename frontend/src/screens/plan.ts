@@ -232,6 +232,15 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     const bottlenecks = p.bottlenecks?.length
       ? h('ul', { class: 'chip-list', 'data-testid': 'plan-bottlenecks' }, ...p.bottlenecks.map((b) => h('li', {}, `${depotName(b.depot_id)} · ${itemName(b.item)}`)))
       : h('p', { class: 'muted', 'data-testid': 'plan-bottlenecks', i18n: 'plan.noBottlenecks' });
+    const floor = p.reserve_floor;
+    const held = floor
+      ? h(
+          'div',
+          { 'data-testid': 'plan-reserve-floor', 'data-percent': String(floor.percent) },
+          h('p', { class: 'muted' }, t('plan.floorLine', { percent: floor.percent, n: formatInteger(floor.held.reduce((sum, x) => sum + x.quantity, 0), lang) })),
+          floor.held.length ? h('ul', { class: 'chip-list' }, ...floor.held.map((x) => h('li', {}, `${x.depot_name} · ${itemName(x.item)} ${formatInteger(x.quantity, lang)}`))) : '',
+        )
+      : '';
     const unreachable = p.unreachable?.length
       ? h('ul', { class: 'chip-list', 'data-testid': 'plan-unreachable' }, ...p.unreachable.map((u) => h('li', {}, `${areaName(u.area_code)} · ${itemName(u.item)} ${formatInteger(u.demand, lang)}`)))
       : h('p', { class: 'muted', 'data-testid': 'plan-unreachable', i18n: 'plan.noUnreachable' });
@@ -343,6 +352,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         section('plan.totals', h('div', { class: 'card-body' }, totals, h('div', { class: 'plan-action-row' }, actionBox, actionError)), 'plan-summary'),
         section('plan.bottlenecks', h('div', { class: 'card-body plan-chips' }, bottlenecks)),
         section('plan.unreachable', h('div', { class: 'card-body plan-chips' }, unreachable)),
+        floor ? section('plan.floor', h('div', { class: 'card-body plan-chips' }, held)) : '',
       );
       const mapCard = page.querySelector<HTMLElement>('.plan-map-card') ?? buildMapCard();
       inner.replaceChildren(

@@ -87,6 +87,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     ...RESPONSE_SCOPES.map((s) => h('option', { value: s, i18n: `funds.scope.${s}` as MsgKey })),
   );
   const scopeField = h('div', { class: 'field', hidden: true }, h('label', { for: 'plan-scope', i18n: 'funds.scope' }), scopeSel);
+  // Blank: the server's default share (JIUZAI_RESERVE_FLOOR_PERCENT).
+  const floorInput = h('input', { type: 'number', class: 'input', id: 'plan-floor', min: '0', max: '100', step: '1', inputmode: 'numeric', 'data-testid': 'plan-floor', i18nPlaceholder: 'plans.floorDefault' });
+  const floorField = h('div', { class: 'field', title: t('plans.floorHint') }, h('label', { for: 'plan-floor', i18n: 'plans.floor' }), floorInput);
   // Reconstruction is funds only; the cost split matters only for money.
   const syncKind = () => {
     const funds = kindSel.value === 'funds';
@@ -94,6 +97,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     const aids: readonly string[] = funds ? FUNDS_AID_TYPES : AID_TYPES;
     aidSel.replaceChildren(...aids.map((a) => h('option', { value: a, selected: a === chosen, i18n: `plans.aid.${a}` as MsgKey })));
     scopeField.hidden = !funds;
+    floorField.hidden = funds;
   };
   kindSel.addEventListener('change', syncKind);
   syncKind();
@@ -107,6 +111,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     h('div', { class: 'field' }, h('label', { for: 'plan-kind', i18n: 'plans.kind' }), kindSel),
     h('div', { class: 'field' }, h('label', { for: 'plan-aid', i18n: 'plans.aidType' }), aidSel),
     scopeField,
+    floorField,
     h('div', { class: 'field field-button' }, createBtn),
     progress,
   );
@@ -120,7 +125,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     try {
       const kind = kindSel.value === 'funds' ? 'funds' : 'materials';
       const scope = kind === 'funds' && scopeSel.value ? { response_scope: scopeSel.value } : {};
-      const plan = await plansApi.create({ event_id: eventId, aid_type: aidSel.value, kind, ...scope }, { signal });
+      const floor = kind === 'materials' && floorInput.value.trim() !== '' ? { reserve_floor_percent: Number(floorInput.value) } : {};
+      const plan = await plansApi.create({ event_id: eventId, aid_type: aidSel.value, kind, ...scope, ...floor }, { signal });
       toast(`${t('plan.heading', { id: plan.id })} · ${t('plan.status.draft')}`);
       navigate(`/plans/${plan.id}`);
     } catch (err) {
