@@ -1564,6 +1564,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shipments/{id}/transport": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Records the vehicle and driver of a shipment on the road (the keeper of its depot, or a
+         *     manager), for the waybill that travels with it.
+         */
+        put: operations["set_transport"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/standards": {
         parameters: {
             query?: never;
@@ -3088,6 +3108,8 @@ export interface components {
         };
         ReceiptInput: {
             lines: components["schemas"]["ReceiptLine"][];
+            /** @description The name of the person who signed for the goods. */
+            signer?: string | null;
         };
         /** @description One item of a shipment as it arrived. */
         ReceiptLine: {
@@ -3140,6 +3162,8 @@ export interface components {
             /** Format: date-time */
             dispatched_at: string;
             dispatched_by: string;
+            driver_name?: string | null;
+            driver_phone?: string | null;
             /** Format: int64 */
             id: number;
             lines: components["schemas"]["ShipmentLine"][];
@@ -3148,7 +3172,11 @@ export interface components {
             /** Format: date-time */
             received_at?: string | null;
             received_by?: string | null;
+            /** @description Who signed for the goods on arrival. */
+            received_signer?: string | null;
             status: string;
+            /** @description The vehicle and driver on the waybill, once the keeper has recorded them. */
+            vehicle_plate?: string | null;
         };
         ShipmentLine: {
             item: string;
@@ -3318,6 +3346,11 @@ export interface components {
             /** Format: int64 */
             to_depot_id: number;
             to_depot_name: string;
+        };
+        TransportInput: {
+            driver_name: string;
+            driver_phone: string;
+            vehicle_plate: string;
         };
         /**
          * @description What a standard's number means.
@@ -11786,6 +11819,113 @@ export interface operations {
                 };
             };
             /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_transport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransportInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Shipment"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the shipment has arrived */
             409: {
                 headers: {
                     [name: string]: unknown;

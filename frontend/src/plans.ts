@@ -28,7 +28,8 @@ export const plansApi = {
   action: (id: number, action: PlanAction, body: unknown = {}, o: Opt = {}) =>
     api.post<Plan>(`/plans/${id}/${action}`, body, o),
   shipments: (q: { plan_id?: number; depot_id?: number } = {}, o: Opt = {}) => api.get<Shipment[]>('/shipments', { query: q, ...o }),
-  receive: (id: number, lines: Array<{ item: string; quantity: number }>, o: Opt = {}) => api.post<Shipment>(`/shipments/${id}/receive`, { lines }, o),
+  receive: (id: number, lines: Array<{ item: string; quantity: number }>, signer: string, o: Opt = {}) => api.post<Shipment>(`/shipments/${id}/receive`, { lines, signer }, o),
+  transport: (id: number, body: { vehicle_plate: string; driver_name: string; driver_phone: string }, o: Opt = {}) => api.put<Shipment>(`/shipments/${id}/transport`, body, o),
   depotPoints: (o: Opt = {}) => api.get<{ features: DepotPoint[] }>('/map/depots.geojson', o),
   blockages: (eventId: number, o: Opt = {}) => api.get<GeoJSON.FeatureCollection>(`/events/${eventId}/blockages`, o),
   addBlockage: (eventId: number, name: string, geometry: GeoJSON.Polygon, o: Opt = {}) => api.post<unknown>(`/events/${eventId}/blockages`, { name, geometry }, o),

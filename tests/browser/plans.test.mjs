@@ -120,10 +120,28 @@ test('plan → submit → approve → dispatch → receive, through the UI', { t
     const input = page.getByTestId(`receive-${ship.id}-${first.item}`);
     assert.equal(await input.inputValue(), String(first.quantity), 'prefilled with the shipped quantity');
     await input.fill(String(Math.max(0, first.quantity - 1)));
+    // The vehicle and driver go on the waybill while the goods are on the road.
+    await page.getByTestId(`transport-plate-${ship.id}`).fill('赣G·12345');
+    await page.getByTestId(`transport-driver-${ship.id}`).fill('李师傅');
+    await page.getByTestId(`transport-phone-${ship.id}`).fill('139-0000-0000');
+    await page.getByTestId(`transport-save-${ship.id}`).click();
+    await page.getByTestId(`shipment-transport-${ship.id}`).waitFor({ timeout: 30_000 });
+    await page.evaluate(() => (window.print = () => undefined));
+    await page.getByTestId(`waybill-${ship.id}`).click();
+    const waybill = page.getByTestId(`waybill-sheet-${ship.id}`);
+    assert.match(await waybill.innerText(), /赣G·12345/);
+    assert.equal(await waybill.locator('tbody tr').count(), ship.lines.length, 'every shipped item on the waybill');
+    await page.getByTestId(`receive-${ship.id}-${first.item}`).fill(String(Math.max(0, first.quantity - 1)));
+    // A receipt names who signed for it.
+    await page.getByTestId(`receive-submit-${ship.id}`).click();
+    assert.equal(await page.getByTestId(`receive-error-${ship.id}`).isVisible(), true, 'the signer is asked for');
+    await page.getByTestId(`receive-signer-${ship.id}`).fill('王村长');
     await page.getByTestId(`receive-submit-${ship.id}`).click();
     await page.locator(`[data-testid="shipment-${ship.id}"][data-status="received"]`).waitFor({ timeout: 30_000 });
     const after = (await apiGet(page, `/shipments?plan_id=${planId}`)).body.find((s) => s.id === ship.id);
     assert.equal(after.status, 'received');
+    assert.equal(after.received_signer, '王村长');
+    assert.equal(after.vehicle_plate, '赣G·12345');
     assert.equal(after.lines.find((l) => l.item === first.item).received, Math.max(0, first.quantity - 1));
 
     // The plan page shows the shipment as received.

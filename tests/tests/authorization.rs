@@ -124,6 +124,7 @@ fn matrix() -> Vec<Rule> {
         rule(M::GET, "/api/v1/exports/time-to-aid?plan_id=999", None, "AAAAAAA"),
         rule(M::GET, "/api/v1/shipments", None, "AAAAAAA"),
         rule(M::POST, "/api/v1/shipments/999/receive", Some(json!({"lines": []})), "DADADDD"),
+        rule(M::PUT, "/api/v1/shipments/999/transport", Some(json!({})), "DAADDDD"),
         rule(M::GET, "/api/v1/standards", None, "AAAAAAA"),
         rule(M::POST, "/api/v1/standards", Some(json!({"changes": [{"key": "no_such", "value": 1}]})), "ADDDDDD"),
         rule(M::GET, "/api/v1/funds?event_id=1", None, "AAAAAAA"),

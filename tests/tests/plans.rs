@@ -196,15 +196,29 @@ store_tests! {
         let too_many = json!({"lines": [{"item": line["item"], "quantity": line["quantity"].as_i64().unwrap() + 1}]});
         let (status, _) = server.post(&format!("/api/v1/shipments/{}/receive", first["id"]), &reporter, too_many).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "receiving more than shipped");
+        // the waybill's vehicle and driver: checked, kept, and closed once the goods arrive
+        let transport = format!("/api/v1/shipments/{}/transport", first["id"]);
+        let truck = json!({"vehicle_plate": "赣G·12345", "driver_name": "李师傅", "driver_phone": "139-0000-0000"});
+        let (status, body) = server.call(Method::PUT, &transport, Some(&manager), Some(json!({"vehicle_plate": "赣", "driver_name": "", "driver_phone": "x"}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["details"].as_array().unwrap().len(), 3, "{body}");
+        let (status, body) = server.call(Method::PUT, &transport, Some(&reporter), Some(truck.clone())).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        let (status, body) = server.call(Method::PUT, &transport, Some(&manager), Some(truck.clone())).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!((body["vehicle_plate"].as_str(), body["driver_name"].as_str()), (Some("赣G·12345"), Some("李师傅")));
         for (index, shipment) in shipments.iter().enumerate() {
             // the first destination reports one unit short
             let lines: Vec<Value> = shipment["lines"].as_array().unwrap().iter().enumerate().map(|(i, l)| {
                 let short = if index == 0 && i == 0 { 1 } else { 0 };
                 json!({"item": l["item"], "quantity": l["quantity"].as_i64().unwrap() - short})
             }).collect();
-            let (status, body) = server.post(&format!("/api/v1/shipments/{}/receive", shipment["id"]), &reporter, json!({"lines": lines})).await;
+            let (status, body) = server.post(&format!("/api/v1/shipments/{}/receive", shipment["id"]), &reporter, json!({"lines": lines, "signer": "王村长"})).await;
             assert_eq!(status, StatusCode::OK, "{body}");
+            assert_eq!(body["received_signer"], "王村长");
         }
+        let (status, body) = server.call(Method::PUT, &transport, Some(&manager), Some(truck)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "the goods have arrived: {body}");
         let (_, plan) = server.get(&format!("/api/v1/plans/{id}"), &manager).await;
         assert_eq!(plan["status"], "completed");
         let times = plan["time_to_aid"].as_array().unwrap();

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::rules::ReceiptLine;
+use super::rules::{ReceiptLine, TransportInput};
 use super::service::{self, PlanEdit};
 use super::store::ShipmentFilter;
 use super::workflow;
@@ -31,6 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel_plan))
         .routes(routes!(list_shipments))
         .routes(routes!(receive_shipment))
+        .routes(routes!(set_transport))
         .routes(routes!(export_time_to_aid))
 }
 
@@ -197,6 +198,8 @@ async fn list_shipments(
 #[serde(deny_unknown_fields)]
 pub struct ReceiptInput {
     pub lines: Vec<ReceiptLine>,
+    /// The name of the person who signed for the goods.
+    pub signer: Option<String>,
 }
 
 /// Confirms what arrived (a manager, or a reporter of the destination area); any shortfall stays
@@ -210,7 +213,23 @@ async fn receive_shipment(
     Json(input): Json<ReceiptInput>,
 ) -> AppResult<Json<Shipment>> {
     actor.require_role(&[Role::Manager, Role::Reporter])?;
-    Ok(Json(workflow::receive(&*state.store, &actor, id, &input.lines).await?))
+    Ok(Json(workflow::receive(&*state.store, &actor, id, &input.lines, input.signer.as_deref()).await?))
+}
+
+/// Records the vehicle and driver of a shipment on the road (the keeper of its depot, or a
+/// manager), for the waybill that travels with it.
+#[utoipa::path(put, path = "/api/v1/shipments/{id}/transport", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = TransportInput, responses((status = 200, body = Shipment), (status = 403), (status = 404),
+    (status = 409, description = "the shipment has arrived"), (status = 422)))]
+async fn set_transport(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(body): Json<Value>,
+) -> AppResult<Json<Shipment>> {
+    actor.require_role(&[Role::Manager, Role::DepotStaff])?;
+    let input: TransportInput = parse_body(body)?;
+    Ok(Json(workflow::set_transport(&*state.store, &actor, id, input).await?))
 }
 
 // ---- time to aid -----------------------------------------------------------------------------

@@ -221,6 +221,12 @@ pub struct Shipment {
     pub dispatched_by: String,
     pub received_at: Option<DateTime<Utc>>,
     pub received_by: Option<String>,
+    /// The vehicle and driver on the waybill, once the keeper has recorded them.
+    pub vehicle_plate: Option<String>,
+    pub driver_name: Option<String>,
+    pub driver_phone: Option<String>,
+    /// Who signed for the goods on arrival.
+    pub received_signer: Option<String>,
     #[sqlx(skip)]
     pub lines: Vec<ShipmentLine>,
 }

@@ -40,6 +40,42 @@ pub fn received_quantities(
     if problems.is_empty() { Ok(received) } else { Err(problems) }
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransportInput {
+    pub vehicle_plate: String,
+    pub driver_name: String,
+    pub driver_phone: String,
+}
+
+/// A shipment's vehicle and driver, checked.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Transport {
+    pub vehicle_plate: String,
+    pub driver_name: String,
+    pub driver_phone: String,
+}
+
+/// A waybill's vehicle and driver, trimmed and checked: a plate of 2–16 characters, a name, and a
+/// phone of 5–20 digits or dashes.
+pub fn transport(input: &TransportInput) -> Result<Transport, Vec<FieldError>> {
+    let (plate, name, phone) = (input.vehicle_plate.trim(), input.driver_name.trim(), input.driver_phone.trim());
+    let mut problems = Vec::new();
+    if !(2..=16).contains(&plate.chars().count()) {
+        problems.push(FieldError::new("vehicle_plate", "2 to 16 characters"));
+    }
+    if name.is_empty() || name.chars().count() > 50 {
+        problems.push(FieldError::new("driver_name", "required, at most 50 characters"));
+    }
+    if !(5..=20).contains(&phone.len()) || !phone.chars().all(|c| c.is_ascii_digit() || c == '-') {
+        problems.push(FieldError::new("driver_phone", "5 to 20 digits or dashes"));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Transport { vehicle_plate: plate.to_owned(), driver_name: name.to_owned(), driver_phone: phone.to_owned() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,8 +92,26 @@ mod tests {
             dispatched_by: "keeper".into(),
             received_at: None,
             received_by: None,
+            vehicle_plate: None,
+            driver_name: None,
+            driver_phone: None,
+            received_signer: None,
             lines: vec![ShipmentLine { item: "tent".into(), quantity: 10, received: None }],
         }
+    }
+
+    #[test]
+    fn a_waybill_needs_a_plate_a_driver_and_a_phone() {
+        let input = |plate: &str, name: &str, phone: &str| TransportInput {
+            vehicle_plate: plate.into(),
+            driver_name: name.into(),
+            driver_phone: phone.into(),
+        };
+        let ok = transport(&input(" 赣G·12345 ", "李师傅", "139-0000-0000")).unwrap();
+        assert_eq!(ok.vehicle_plate, "赣G·12345");
+        let fields: Vec<String> =
+            transport(&input("赣", " ", "call")).unwrap_err().into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["vehicle_plate", "driver_name", "driver_phone"]);
     }
 
     fn line(item: &str, quantity: i64) -> ReceiptLine {

@@ -117,6 +117,14 @@ pub trait PlanStore {
         &self,
         id: i64,
         received: &BTreeMap<String, i64>,
+        signer: Option<&str>,
+        audit: &AuditEntry,
+    ) -> Result<(), PlanError>;
+    /// Records the vehicle and driver of a shipment still on the road.
+    async fn set_transport(
+        &self,
+        id: i64,
+        transport: &super::rules::Transport,
         audit: &AuditEntry,
     ) -> Result<(), PlanError>;
 }
@@ -389,7 +397,8 @@ impl PlanStore for Backends {
 
     async fn shipments(&self, filter: ShipmentFilter) -> sqlx::Result<Vec<Shipment>> {
         let mut query = sqlx::QueryBuilder::new(
-            "SELECT s.id, s.plan_id, s.depot_id, s.area_code, s.status, s.dispatched_at, s.dispatched_by, s.received_at, s.received_by
+            "SELECT s.id, s.plan_id, s.depot_id, s.area_code, s.status, s.dispatched_at, s.dispatched_by, s.received_at, s.received_by,
+                 s.vehicle_plate, s.driver_name, s.driver_phone, s.received_signer
              FROM shipments s WHERE TRUE",
         );
         Self::push_shipment_filter(&mut query, &filter);
@@ -411,20 +420,46 @@ impl PlanStore for Backends {
         Ok(shipments)
     }
 
+    async fn set_transport(
+        &self,
+        id: i64,
+        transport: &super::rules::Transport,
+        audit: &AuditEntry,
+    ) -> Result<(), PlanError> {
+        let mut tx = self.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE shipments SET vehicle_plate = $1, driver_name = $2, driver_phone = $3 WHERE id = $4 AND status = 'in_transit'",
+        )
+        .bind(&transport.vehicle_plate)
+        .bind(&transport.driver_name)
+        .bind(&transport.driver_phone)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(PlanError::AlreadyReceived);
+        }
+        Self::commit_audited(tx, audit).await?;
+        Ok(())
+    }
+
     async fn receive_shipment(
         &self,
         id: i64,
         received: &BTreeMap<String, i64>,
+        signer: Option<&str>,
         audit: &AuditEntry,
     ) -> Result<(), PlanError> {
         let mut tx = self.begin().await?;
         let plan_id: Option<i64> = sqlx::query_scalar(
-            "UPDATE shipments SET status = 'received', received_at = $1, received_by = $2
+            "UPDATE shipments SET status = 'received', received_at = $1, received_by = $2, received_signer = $4
              WHERE id = $3 AND status = 'in_transit' RETURNING plan_id",
         )
         .bind(Utc::now())
         .bind(&audit.actor_name)
         .bind(id)
+        .bind(signer)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(plan_id) = plan_id else { return Err(PlanError::AlreadyReceived) };

@@ -168,13 +168,43 @@ pub async fn receive<S: Steps + ?Sized>(
     actor: &Actor,
     id: i64,
     lines: &[ReceiptLine],
+    signer: Option<&str>,
 ) -> AppResult<Shipment> {
     let shipment = shipment_or_404(store, id).await?;
     actor.require_area(&shipment.area_code)?;
     let received =
         received_quantities(&shipment, lines).map_err(|problems| AppError::invalid("invalid receipt", problems))?;
-    let audit = actor.audit("shipment.receive", "shipment", id.to_string()).with_after(&received);
-    store.receive_shipment(id, &received, &audit).await?;
+    let signer = signer.map(str::trim).filter(|s| !s.is_empty());
+    if signer.is_some_and(|s| s.chars().count() > 50) {
+        return Err(AppError::invalid_field("signer", "at most 50 characters"));
+    }
+    let audit = actor
+        .audit("shipment.receive", "shipment", id.to_string())
+        .with_after(serde_json::json!({"received": received, "signer": signer}));
+    store.receive_shipment(id, &received, signer, &audit).await?;
+    shipment_or_404(store, id).await
+}
+
+/// Records the vehicle and driver of a shipment on the road, for its waybill: the keeper of its
+/// depot, or a manager whose scope holds its destination.
+pub async fn set_transport<S: Steps + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    id: i64,
+    input: super::rules::TransportInput,
+) -> AppResult<Shipment> {
+    let shipment = shipment_or_404(store, id).await?;
+    if actor.user.role == Role::DepotStaff {
+        if !actor.user.depot_ids.contains(&shipment.depot_id) {
+            return Err(AppError::Forbidden("the shipment leaves a depot you do not keep".into()));
+        }
+    } else {
+        actor.require_area(&shipment.area_code)?;
+    }
+    let transport =
+        super::rules::transport(&input).map_err(|problems| AppError::invalid("invalid transport", problems))?;
+    let audit = actor.audit("shipment.transport", "shipment", id.to_string()).with_after(&transport);
+    store.set_transport(id, &transport, &audit).await?;
     shipment_or_404(store, id).await
 }
 

@@ -14,6 +14,7 @@ import { stockApi, type DepotEntry, type Item } from '../stock';
 import { toast } from '../toast';
 import { statusBlock } from '../widgets';
 import { dispatchSummaryView, listText, printPickLists, type LineLabels } from './planlines';
+import { printWaybills, transportErrors, transportText } from './waybill';
 
 export function mount(root: HTMLElement, ctx: ScreenContext) {
   const { signal } = ctx;
@@ -81,6 +82,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       h('input', { type: 'number', class: 'input', min: 0, max: l.quantity, step: 1, value: String(l.quantity), 'data-testid': `receive-${s.id}-${l.item}` }),
     );
     const err = h('div', { class: 'form-error', role: 'alert', hidden: true, 'data-testid': `receive-error-${s.id}` });
+    const signer = h('input', { type: 'text', class: 'input', maxlength: 50, 'data-testid': `receive-signer-${s.id}`, i18nPlaceholder: 'waybill.signerHint' });
     const confirm = h('button', { type: 'submit', class: 'btn btn-primary btn-small', 'data-testid': `receive-submit-${s.id}`, i18n: 'ship.confirm' });
     const rows = s.lines.map((l, i) =>
       h(
@@ -97,19 +99,27 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       h('thead', {}, h('tr', {}, h('th', { i18n: 'plan.item' }), h('th', { class: 'num', i18n: 'ship.shipped' }), h('th', { class: 'num', i18n: 'ship.received' }))),
       h('tbody', {}, ...rows),
     );
-    const form = h('form', { class: 'ship-receive', 'data-testid': `receive-form-${s.id}` }, table, open ? h('div', { class: 'form-actions' }, confirm) : '', err);
+    const signed = s.received_signer ? h('p', { class: 'muted', 'data-testid': `receive-signed-${s.id}` }, t('common.labelled', { label: t('waybill.signer'), value: s.received_signer })) : '';
+    const form = h(
+      'form',
+      { class: 'ship-receive', 'data-testid': `receive-form-${s.id}` },
+      table,
+      open ? h('div', { class: 'form-actions' }, h('label', { class: 'inline-field' }, h('span', { i18n: 'waybill.signer' }), signer), confirm) : signed,
+      err,
+    );
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const bad = receiveErrors(s.lines.map((l, i) => ({ quantity: l.quantity, value: inputs[i].value })));
       inputs.forEach((inp, i) => inp.classList.toggle('invalid', bad.includes(i)));
-      if (bad.length) {
+      signer.classList.toggle('invalid', !signer.value.trim());
+      if (bad.length || !signer.value.trim()) {
         err.hidden = false;
-        err.textContent = t('ship.invalid');
+        err.textContent = bad.length ? t('ship.invalid') : t('waybill.signerRequired');
         return;
       }
       confirm.disabled = true;
       try {
-        await plansApi.receive(s.id, s.lines.map((l, i) => ({ item: l.item, quantity: Number(inputs[i].value) })), { signal });
+        await plansApi.receive(s.id, s.lines.map((l, i) => ({ item: l.item, quantity: Number(inputs[i].value) })), signer.value.trim(), { signal });
         toast(t('ship.done', { id: s.id }));
         await load();
       } catch (e) {
@@ -131,9 +141,48 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         h('span', { class: `badge ${s.status === 'received' ? 'badge-ok' : 'badge-info'}`, 'data-testid': `shipment-status-${s.id}`, i18n: `ship.status.${s.status}` as MsgKey }),
         h('span', { class: 'muted' }, `${t('ship.dispatchedAt')} ${formatDateTime(s.dispatched_at, lang)}`),
         s.received_at ? h('span', { class: 'muted' }, `${t('ship.receivedAt')} ${formatDateTime(s.received_at, lang)}`) : '',
+        s.vehicle_plate ? h('span', { class: 'muted', 'data-testid': `shipment-transport-${s.id}` }, transportText(s)) : '',
+        h('button', { type: 'button', class: 'btn btn-outline btn-small', 'data-testid': `waybill-${s.id}`, onclick: () => printWaybills([s], labels) }, t('waybill.print')),
       ),
+      canDispatch && s.status === 'in_transit' ? transportForm(s) : '',
       open || s.status === 'received' || !incoming ? form : '',
     );
+  };
+
+  /** The vehicle and driver of a shipment on the road (keepers and managers). */
+  const transportForm = (s: Shipment) => {
+    const field = (key: MsgKey, value: string | null | undefined, testid: string, type = 'text') =>
+      h('input', { type, class: 'input', value: value ?? '', maxlength: 50, 'data-testid': `${testid}-${s.id}`, i18nPlaceholder: key });
+    const plate = field('waybill.vehicle', s.vehicle_plate, 'transport-plate');
+    const driver = field('waybill.driverName', s.driver_name, 'transport-driver');
+    const phone = field('waybill.driverPhone', s.driver_phone, 'transport-phone', 'tel');
+    const err = h('div', { class: 'form-error', role: 'alert', hidden: true });
+    const save = h('button', { type: 'submit', class: 'btn btn-outline btn-small', 'data-testid': `transport-save-${s.id}`, i18n: 'waybill.save' });
+    const form = h('form', { class: 'ship-transport', 'data-testid': `transport-form-${s.id}` }, plate, driver, phone, save, err);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const bad = transportErrors(plate.value, driver.value, phone.value);
+      plate.classList.toggle('invalid', bad.includes('vehicle_plate'));
+      driver.classList.toggle('invalid', bad.includes('driver_name'));
+      phone.classList.toggle('invalid', bad.includes('driver_phone'));
+      if (bad.length) {
+        err.hidden = false;
+        err.textContent = t('waybill.invalid');
+        return;
+      }
+      save.disabled = true;
+      try {
+        await plansApi.transport(s.id, { vehicle_plate: plate.value.trim(), driver_name: driver.value.trim(), driver_phone: phone.value.trim() }, { signal });
+        toast(t('waybill.saved', { id: s.id }));
+        await load();
+      } catch (e) {
+        if (isAbort(e)) return;
+        err.hidden = false;
+        err.textContent = errorText(e);
+        save.disabled = false;
+      }
+    });
+    return form;
   };
 
   const card = (titleKey: MsgKey, testid: string, ...body: Node[]) =>
