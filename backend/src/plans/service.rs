@@ -73,10 +73,16 @@ pub async fn create_plan<S: Planning + ?Sized>(
     let (lines, result) = match material {
         Some(material) => {
             let input = planning_input(store, settings, travel, actor, &event, aid, floor_percent).await?;
-            let (lines, mut result) =
-                compute(&input, material, settings.persons_per_household, settings.plan_deadline_minutes);
-            result.reserve_floor = Some(input.floor);
-            (lines, result)
+            let (per_household, deadline) = (settings.persons_per_household, settings.plan_deadline_minutes);
+            // The planner is seconds of CPU at city scale: off the async workers, so the server
+            // keeps answering other requests while it runs.
+            tokio::task::spawn_blocking(move || {
+                let (lines, mut result) = compute(&input, material, per_household, deadline);
+                result.reserve_floor = Some(input.floor);
+                (lines, result)
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?
         }
         None => (Vec::new(), funds_plan(store, settings, actor, &event, aid, scope).await?),
     };
