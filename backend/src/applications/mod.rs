@@ -60,8 +60,9 @@ impl Step {
     /// scoped above acts for it.
     pub fn level(self) -> Level {
         match self {
-            Self::Apply | Self::VillageAssessment | Self::Disclosure | Self::Objection => Level::Village,
-            Self::TownshipReview => Level::Township,
+            Self::Apply | Self::VillageAssessment | Self::Disclosure => Level::Village,
+            // The township answers the objections to a village notice.
+            Self::Objection | Self::TownshipReview => Level::Township,
             Self::CountyDecision => Level::County,
         }
     }
@@ -81,7 +82,6 @@ pub struct ApplicationRow {
     pub attachments: Json<Vec<String>>,
     #[sqlx(try_from = "String")]
     pub status: ApplicationStatus,
-    pub filed_by_id: i64,
     pub filed_by_name: String,
     pub disclosure_id: Option<i64>,
     pub standard_fen: Fen,

@@ -141,6 +141,7 @@ mod tests {
         assert_eq!(acting_for(Level::City, Step::CountyDecision), Ok(Some(Level::County)));
         assert!(acting_for(Level::Township, Step::CountyDecision).is_err());
         assert!(acting_for(Level::Village, Step::TownshipReview).is_err());
+        assert!(acting_for(Level::Village, Step::Objection).is_err(), "the township answers objections");
     }
 
     #[test]

@@ -749,8 +749,7 @@ pub async fn answer<S: Chain + ?Sized>(
         .get_notice(objection.disclosure_id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no notice {}", objection.disclosure_id)))?;
-    let mut step = step_by(actor, Step::TownshipReview, &notice.area_code)?;
-    step.step = Step::Objection;
+    let mut step = step_by(actor, Step::Objection, &notice.area_code)?;
     let answer = rules::require_reason(Some(&input.answer), "to answer an objection")
         .map_err(|p| AppError::invalid("invalid answer", vec![FieldError::new("answer", p.reason)]))?;
     let upheld = input.decision == ObjectionDecision::Upheld;

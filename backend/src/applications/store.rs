@@ -169,7 +169,7 @@ pub trait ApplicationStore {
 }
 
 const APPLICATION_SELECT: &str = "SELECT a.id, a.event_id, a.household_id, a.aid_type, a.area_code, a.persons, a.reason, \
-     a.phone, a.attachments, a.status, a.filed_by_id, a.filed_by_name, a.disclosure_id, a.standard_fen, a.amount_fen, \
+     a.phone, a.attachments, a.status, a.filed_by_name, a.disclosure_id, a.standard_fen, a.amount_fen, \
      a.above_standard, a.outcome_reason, a.grant_list_id, a.created_at, a.step_at, a.updated_at, \
      h.name_masked, h.id_masked, h.members, d.disclosure_end, \
      (SELECT COUNT(*) FROM application_objections o WHERE o.status = 'open' AND o.disclosure_id = a.disclosure_id \
