@@ -1,5 +1,6 @@
 // Sign in / out and the current user.
 import { api } from './api';
+import { API_CACHE } from './apicache';
 import { clearSession, saveSession, type Session, type User } from './session';
 
 export async function login(username: string, password: string): Promise<Session> {
@@ -16,6 +17,8 @@ export async function logout(): Promise<void> {
     // already expired or offline: the local session is cleared anyway
   } finally {
     clearSession();
+    // The service worker's copies of API answers were this user's.
+    await globalThis.caches?.delete(API_CACHE).catch(() => false);
   }
 }
 
