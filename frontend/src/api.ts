@@ -89,11 +89,8 @@ export const api = {
   del: <T>(path: string, opts?: Omit<RequestOptions, 'method' | 'body'>) => request<T>(path, { ...opts, method: 'DELETE' }),
 };
 
-/**
- * Download a file answer (CSV, XLSX) with the bearer token: fetch → blob → object URL →
- * a temporary <a download>. Returns the file name used.
- */
-export async function download(path: string, query: RequestOptions['query'], fallbackName: string, signal?: AbortSignal): Promise<string> {
+/** A file answer (CSV, XLSX, an image) fetched with the bearer token; a refusal throws an ApiError. */
+async function fetchFile(path: string, query: RequestOptions['query'], signal?: AbortSignal): Promise<Response> {
   const headers: Record<string, string> = { Accept: '*/*' };
   const token = getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -115,6 +112,20 @@ export async function download(path: string, query: RequestOptions['query'], fal
     if (res.status === 401 && token && unauthorizedHandler) unauthorizedHandler(err);
     throw err;
   }
+  return res;
+}
+
+/** A file answer as a Blob (an image to show through an object URL: <img> cannot send the token). */
+export async function fetchBlob(path: string, signal?: AbortSignal): Promise<Blob> {
+  return (await fetchFile(path, undefined, signal)).blob();
+}
+
+/**
+ * Download a file answer (CSV, XLSX) with the bearer token: fetch → blob → object URL →
+ * a temporary <a download>. Returns the file name used.
+ */
+export async function download(path: string, query: RequestOptions['query'], fallbackName: string, signal?: AbortSignal): Promise<string> {
+  const res = await fetchFile(path, query, signal);
   const name = filenameFromDisposition(res.headers.get('Content-Disposition'), fallbackName);
   saveBlob(await res.blob(), name);
   return name;

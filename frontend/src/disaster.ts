@@ -3,6 +3,7 @@
 import { api, download } from './api';
 import type { Figures, Indicator, ReportBody } from './disasterrules';
 import type { AreaCollection } from './geo';
+import type { WriteLabel, WriteRequest } from './outbox';
 import { label } from './i18n';
 import type { Narrows, Schemas } from './schemas';
 
@@ -44,8 +45,8 @@ export const disasterApi = {
   updateEvent: (id: number, body: EventInput, o: Opt = {}) => api.patch<DisasterEvent>(`/events/${id}`, body, o),
   summary: (id: number, level: SummaryLevel, o: Opt = {}) => api.get<EventSummary>(`/events/${id}/summary`, { ...o, query: { level } }),
   reports: (id: number, areaCode?: string, o: Opt = {}) => api.get<LossReport[]>(`/events/${id}/reports`, { ...o, query: { area_code: areaCode } }),
-  postReport: (id: number, body: ReportBody, idempotencyKey: string, o: Opt = {}) =>
-    api.post<LossReport>(`/events/${id}/reports`, body, { ...o, headers: { 'Idempotency-Key': idempotencyKey } }),
+  /** Files a report version (answers a LossReport); sent with outboxsync.sendOrQueue. */
+  reportWrite: (id: number, body: ReportBody, key: string, label: WriteLabel): WriteRequest => ({ method: 'POST', path: `/events/${id}/reports`, body, key, label }),
   assessments: (id: number, areaCode?: string, o: Opt = {}) => api.get<Assessment[]>(`/events/${id}/assessments`, { ...o, query: { area_code: areaCode } }),
   postAssessment: (id: number, body: AssessmentInput, o: Opt = {}) =>
     api.post<Assessment>(`/events/${id}/assessments`, body, o),

@@ -2,6 +2,7 @@
 // the small pure helpers of their screens (unit-tested in households.test.ts).
 import { api, download, type RequestOptions } from './api';
 import { label } from './i18n';
+import type { WriteLabel, WriteRequest } from './outbox';
 import type { Narrows, Schemas } from './schemas';
 import { normaliseDigits } from './util';
 
@@ -118,7 +119,8 @@ export const householdsApi = {
   /** An event's damage records in an area's subtree (the API has no per-household filter). */
   damage: (eventId: number, areaCode: string, o: Opt = {}) =>
     api.get<DamageRecord[]>(`/events/${eventId}/household-damage`, { query: { area_code: areaCode }, ...o }),
-  recordDamage: (eventId: number, body: DamageInput, o: Opt = {}) => api.post<DamageRecord>(`/events/${eventId}/household-damage`, body, o),
+  /** Records (or replaces) a household's damage in an event (answers a DamageRecord); sent with outboxsync.sendOrQueue. */
+  damageWrite: (eventId: number, body: DamageInput, key: string, label: WriteLabel): WriteRequest => ({ method: 'POST', path: `/events/${eventId}/household-damage`, body, key, label }),
   register: (register: Register, eventId: number, format: 'csv' | 'xlsx', signal?: AbortSignal) =>
     download(`/exports/registers/${register}`, { event_id: eventId, format }, `${register}-${eventId}.${format}`, signal),
   hexagons: (eventId: number | null, o: Opt = {}) => api.get<HexCollection>('/households/hexagons', { query: { event_id: eventId }, ...o }),

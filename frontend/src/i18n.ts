@@ -6,6 +6,7 @@ import { PLANS_EN, PLANS_ZH } from './i18n.plans';
 import { HOUSEHOLDS_EN, HOUSEHOLDS_ZH } from './i18n.households';
 import { ADMIN_EN, ADMIN_ZH } from './i18n.admin';
 import { APPLICATIONS_EN, APPLICATIONS_ZH } from './i18n.applications';
+import { OFFLINE_EN, OFFLINE_ZH } from './i18n.offline';
 
 export type Lang = 'zh' | 'en';
 export const LANGS: readonly Lang[] = ['zh', 'en'];
@@ -342,6 +343,7 @@ const zh = {
   ...HOUSEHOLDS_ZH,
   ...ADMIN_ZH,
   ...APPLICATIONS_ZH,
+  ...OFFLINE_ZH,
 } as const;
 
 export type MsgKey = keyof typeof zh;
@@ -677,6 +679,7 @@ const en: Messages = {
   ...HOUSEHOLDS_EN,
   ...ADMIN_EN,
   ...APPLICATIONS_EN,
+  ...OFFLINE_EN,
 };
 
 export type Table = Record<Lang, Partial<Record<string, string>>>;

@@ -1,5 +1,6 @@
 // Types and calls of the planning API (allocation plans, shipments, blocked zones), plus pure helpers.
 import { api } from './api';
+import type { WriteRequest } from './outbox';
 import type { Schemas } from './schemas';
 import { AID_TYPES } from './stockrules';
 
@@ -28,7 +29,14 @@ export const plansApi = {
   action: (id: number, action: PlanAction, body: unknown = {}, o: Opt = {}) =>
     api.post<Plan>(`/plans/${id}/${action}`, body, o),
   shipments: (q: { plan_id?: number; depot_id?: number } = {}, o: Opt = {}) => api.get<Shipment[]>('/shipments', { query: q, ...o }),
-  receive: (id: number, lines: Array<{ item: string; quantity: number }>, signer: string, o: Opt = {}) => api.post<Shipment>(`/shipments/${id}/receive`, { lines, signer }, o),
+  /** Signs for a shipment (answers a Shipment); sent with outboxsync.sendOrQueue. */
+  receiveWrite: (id: number, lines: Array<{ item: string; quantity: number }>, signer: string, key: string): WriteRequest => ({
+    method: 'POST',
+    path: `/shipments/${id}/receive`,
+    body: { lines, signer },
+    key,
+    label: { key: 'outbox.kind.receipt', params: { id } },
+  }),
   transport: (id: number, body: { vehicle_plate: string; driver_name: string; driver_phone: string }, o: Opt = {}) => api.put<Shipment>(`/shipments/${id}/transport`, body, o),
   depotPoints: (o: Opt = {}) => api.get<{ features: DepotPoint[] }>('/map/depots.geojson', o),
   blockages: (eventId: number, o: Opt = {}) => api.get<GeoJSON.FeatureCollection>(`/events/${eventId}/blockages`, o),

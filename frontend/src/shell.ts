@@ -3,6 +3,7 @@
 // one row, so a menu button opens them as a list below the header instead (styles/shell.css).
 import { h } from './dom';
 import { t, type MsgKey } from './i18n';
+import { outboxButton } from './outboxui';
 import { navTabs } from './routes';
 import type { Session, User } from './session';
 import { langSwitch, logo } from './widgets';
@@ -65,6 +66,7 @@ export function createShell(session: Session, onLogout: () => void): Shell {
     menuButton,
     nav,
     h('div', { class: 'header-spacer' }),
+    outboxButton(),
     langSwitch(),
     h('div', { class: 'user-chip' }, userName, userRole),
     h('button', {

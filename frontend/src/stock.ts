@@ -2,6 +2,7 @@
 // readiness). Screens call these; the rules live in stockrules.ts.
 import { api } from './api';
 import type { Lang } from './i18n';
+import type { WriteLabel, WriteRequest } from './outbox';
 import type { Narrows, Schemas } from './schemas';
 import type { AidType, MovementBody } from './stockrules';
 
@@ -49,8 +50,8 @@ export const stockApi = {
   stock: (id: number, o: Opt = {}) => api.get<StockRow[]>(`/depots/${id}/stock`, o),
   movements: (id: number, query: { kind?: string; item?: string; limit?: number; before_id?: number | null }, o: Opt = {}) =>
     api.get<MovementPage>(`/depots/${id}/movements`, { ...o, query }),
-  postMovement: (id: number, body: MovementBody, idempotencyKey: string, o: Opt = {}) =>
-    api.post<Movement>(`/depots/${id}/movements`, body, { ...o, headers: { 'Idempotency-Key': idempotencyKey } }),
+  /** Records a movement (answers a Movement); sent with outboxsync.sendOrQueue. */
+  movementWrite: (id: number, body: MovementBody, key: string, label: WriteLabel): WriteRequest => ({ method: 'POST', path: `/depots/${id}/movements`, body, key, label }),
   transfers: (query: { depot_id?: number; status?: string }, o: Opt = {}) => api.get<Transfer[]>('/transfers', { ...o, query }),
   receiveTransfer: (id: number, o: Opt = {}) => api.post<Transfer>(`/transfers/${id}/receive`, undefined, o),
   alerts: (expiringWithinDays: number, o: Opt = {}) =>

@@ -1,7 +1,9 @@
 // A household's damage records, one event at a time: the record the event has for it (if any) and,
 // for managers and reporters, the form that records or replaces it (POST .../household-damage), with
 // the server's reasons beside their fields. The API lists records per event and area, not per
-// household, so the household's own area is asked and its record picked out.
+// household, so the household's own area is asked and its record picked out. Recorded without a
+// network, the record waits in the outbox (the server keeps one record per household and event,
+// so sending it again replaces it with the same).
 import { confirmAction } from '../confirm';
 import { disasterApi, eventOption, sortEvents, type DisasterEvent } from '../disaster';
 import { h, setLabel } from '../dom';
@@ -10,6 +12,9 @@ import { formatDateTime, formatInteger } from '../format';
 import { errorField, formErrors, showServerErrors } from '../formerrors';
 import { DAMAGE_COUNTS, EXCLUSIONS, HOUSE_DAMAGE, householdsApi, parseCount, type DamageInput, type DamageRecord, type Household } from '../households';
 import { getLang, label, t, type MsgKey } from '../i18n';
+import { newUuid } from '../idempotency';
+import type { WriteLabel } from '../outbox';
+import { labelText, QUEUED, sendOrQueue } from '../outboxsync';
 import type { ScreenContext } from '../screen';
 import { toast } from '../toast';
 import { statusBlock } from '../widgets';
@@ -131,8 +136,11 @@ export function damageCard(ctx: ScreenContext, household: Household, canRecord: 
     });
     if (!yes) return;
     submit.disabled = true;
+    const what: WriteLabel = { key: 'outbox.kind.damage', params: { name: household.head_name } };
     try {
-      record = await householdsApi.recordDamage(event.id, body, { signal });
+      const saved = await sendOrQueue<DamageRecord>(householdsApi.damageWrite(event.id, body, newUuid(), what), signal);
+      if (saved === QUEUED) return void toast(t('outbox.queued', { what: labelText(what) }));
+      record = saved;
       renderCurrent();
       fill();
       toast(t('hhd.recorded'));

@@ -1,11 +1,14 @@
 // Shipments: a depot keeper's approved plan parts to dispatch ("发运") and outgoing shipments;
-// managers' and reporters' incoming shipments with a receive form (prefilled with the shipped amounts).
+// managers' and reporters' incoming shipments with a receive form (prefilled with the shipped
+// amounts); a receipt signed without a network waits in the outbox.
 import { confirmAction } from '../confirm';
 import { disasterApi, type AreaRow } from '../disaster';
 import { h } from '../dom';
 import { errorText, isAbort } from '../errors';
 import { formatDateTime, formatInteger } from '../format';
 import { getLang, t, type MsgKey } from '../i18n';
+import { newUuid } from '../idempotency';
+import { labelText, QUEUED, sendOrQueue } from '../outboxsync';
 import { dispatchSummary } from '../planlines';
 import { clearPrintSheets } from '../print';
 import { plansApi, receiveErrors, type Plan, type PlanRow, type Shipment } from '../plans';
@@ -119,7 +122,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       }
       confirm.disabled = true;
       try {
-        await plansApi.receive(s.id, s.lines.map((l, i) => ({ item: l.item, quantity: Number(inputs[i].value) })), signer.value.trim(), { signal });
+        const write = plansApi.receiveWrite(s.id, s.lines.map((l, i) => ({ item: l.item, quantity: Number(inputs[i].value) })), signer.value.trim(), newUuid());
+        if ((await sendOrQueue<Shipment>(write, signal)) === QUEUED) return void toast(t('outbox.queued', { what: labelText(write.label) }));
         toast(t('ship.done', { id: s.id }));
         await load();
       } catch (e) {

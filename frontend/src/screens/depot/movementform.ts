@@ -1,6 +1,7 @@
 // One of the four movement forms (receipt, issue, transfer, adjustment): checked with the
 // server's rules before it is sent, posted with an Idempotency-Key, and the server's 422 and 409
-// reasons shown beside their fields.
+// reasons shown beside their fields. A receipt or an issue made without a network waits in the
+// outbox (a keeper at a depot with a weak network); a transfer or an adjustment needs the network.
 import { shanghaiDate } from '../../dates';
 import { h } from '../../dom';
 import { ApiError, errorText, isAbort, serverFieldErrors } from '../../errors';
@@ -8,6 +9,8 @@ import { formatDate, formatQuantity, formatSigned, unitLabel } from '../../forma
 import { formErrors } from '../../formerrors';
 import { getLang, t, type MsgKey } from '../../i18n';
 import { keepKeyAfter, keyForSubmission, newUuid, type PendingSubmission } from '../../idempotency';
+import type { WriteLabel } from '../../outbox';
+import { labelText, QUEUED, sendOrQueue, sendWrite } from '../../outboxsync';
 import type { ScreenContext } from '../../screen';
 import { stockApi, TIER_ORDER, type Movement } from '../../stock';
 import {
@@ -259,9 +262,17 @@ export function movementForm(ctx: ScreenContext, state: DepotState, kind: Moveme
     submit.dataset.i18n = 'form.submitting';
     submit.textContent = t('form.submitting');
     form.setAttribute('aria-busy', 'true');
+    const what = `${t(`kind.${kind}`)} ${formatQuantity(body.quantity, unitOf(state, body.item), getLang())} ${nameOf(state, body.item)}`;
+    const label: WriteLabel = { key: 'outbox.kind.movement', params: { depot: depotName(state, depotId), what } };
+    const write = stockApi.movementWrite(depotId, body, pending.key, label);
     try {
-      const m = await stockApi.postMovement(depotId, body, pending.key, { signal });
+      const m = kind === 'receipt' || kind === 'issue' ? await sendOrQueue<Movement>(write, signal) : await sendWrite<Movement>(write, signal);
       pending = null;
+      if (m === QUEUED) {
+        resetAfterSuccess();
+        toast(t('outbox.queued', { what: labelText(label) }));
+        return;
+      }
       if (signal.aborted) return;
       resetAfterSuccess();
       if (kind === 'transfer') {

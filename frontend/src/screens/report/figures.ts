@@ -15,6 +15,8 @@ export interface FigureFields {
   /** The figures typed so far (blank and unreadable ones left out). */
   read(): Figures;
   fill(figures: Figures): void;
+  /** Put back what was typed (a draft), as it was typed. */
+  restore(values: Partial<Record<Indicator, string>>): void;
   clear(): void;
   /** Show the latest version's figure beside each input. */
   renderPrevious(): void;
@@ -95,6 +97,9 @@ export function figureFields(ctx: ScreenContext, state: ReportState, errors: For
     },
     fill(figures) {
       for (const [ind, input] of inputs) input.value = typeof figures[ind] === 'number' ? String(figures[ind]) : '';
+    },
+    restore(values) {
+      for (const [ind, input] of inputs) input.value = values[ind] ?? '';
     },
     clear() {
       for (const input of inputs.values()) input.value = '';

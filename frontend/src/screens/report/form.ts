@@ -1,17 +1,24 @@
-// The report form: the area row, the figures, a description and, when a figure fell or jumped,
-// an explanation. Checked in the browser with the server's rules (disasterrules.ts), posted with
-// an Idempotency-Key; the server's 422 reasons appear beside their fields.
-import { disasterApi, indicatorLabel, stageLabel } from '../../disaster';
+// The report form: the area row, the figures, a description, when a figure fell or jumped an
+// explanation, and photos. Checked in the browser with the server's rules (disasterrules.ts),
+// posted with an Idempotency-Key, or kept in the outbox without a network; the server's 422
+// reasons appear beside their fields. What is typed is kept as a draft until the report is filed.
+import { disasterApi, indicatorLabel, stageLabel, type LossReport } from '../../disaster';
 import { changesNeedingExplanation, cleanFigures, defaultStage, MAX_TEXT, reportFieldOf, validateReport, type ReportField, type ReportInput } from '../../disasterrules';
 import { h } from '../../dom';
 import { ApiError, errorText, isAbort } from '../../errors';
+import { formatDateTime } from '../../format';
 import { formErrors } from '../../formerrors';
 import { getLang, t } from '../../i18n';
 import { keepKeyAfter, keyForSubmission, newUuid, type PendingSubmission } from '../../idempotency';
+import type { WriteLabel } from '../../outbox';
+import { labelText, QUEUED, queueWrite, sendOrQueue } from '../../outboxsync';
+import { photoApi } from '../../photos';
 import type { ScreenContext } from '../../screen';
 import { toast } from '../../toast';
 import { areaPicker, type AreaPicker } from './area';
+import { draftBox } from './draft';
 import { figureFields, type FigureFields } from './figures';
+import { photoPicker } from './photopicker';
 import { errorNode, latest, type ReportState } from './state';
 
 export interface ReportForm {
@@ -22,6 +29,8 @@ export interface ReportForm {
   prefill(): void;
   /** Off while the event is closed, no township is chosen or it was accepted. */
   setEnabled(): void;
+  /** The township of the kept draft, if there is one. */
+  draftArea(): string | null;
 }
 
 export function reportForm(
@@ -34,6 +43,7 @@ export function reportForm(
   const { eventId } = state;
   let pending: PendingSubmission | null = null;
   let busy = false;
+  const draft = draftBox(localStorage, ctx.session?.user.username ?? '', eventId);
 
   const formError = h('div', { class: 'form-error', role: 'alert', 'data-testid': 'report-form-error', hidden: true });
   const errors = formErrors<ReportField>(formError);
@@ -54,6 +64,8 @@ export function reportForm(
   description.addEventListener('input', () => errors.dismiss('description'));
   // Registered after the figures and the texts: the first of those with a message gets the focus.
   const area = areaPicker(ctx, state, errors, on);
+  const photos = photoPicker(ctx);
+  const draftNote = h('div', { class: 'field-hint draft-note', 'data-testid': 'report-draft-note', hidden: true });
 
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'report-submit', i18n: 'report.submit' });
   const clearBtn = h('button', { type: 'button', class: 'btn btn-outline', 'data-testid': 'report-clear', i18n: 'report.clear' });
@@ -64,9 +76,11 @@ export function reportForm(
     area.row,
     area.info,
     prefillNote,
+    draftNote,
     ...figures.groups,
     descWrap,
     explWrap,
+    photos.node,
     formError,
     h('div', { class: 'form-actions' }, clearBtn, submit),
   );
@@ -92,7 +106,25 @@ export function reportForm(
     area.stageSel.value = defaultStage(state.versions.some((v) => v.stage === 'initial'));
     errors.clear();
     errors.render();
+    restoreDraft();
     updateExplanation();
+  };
+
+  /** The kept draft of this township, over the prefilled figures. */
+  const restoreDraft = () => {
+    const kept = draft.load();
+    draftNote.hidden = !kept || kept.area_code !== area.currentArea();
+    if (draftNote.hidden || !kept) return;
+    figures.restore(kept.values);
+    description.value = kept.description;
+    explanation.value = kept.explanation;
+    if ([...area.stageSel.options].some((o) => o.value === kept.stage)) area.stageSel.value = kept.stage;
+    const discard = h('button', { type: 'button', class: 'btn btn-outline btn-small', 'data-testid': 'report-draft-discard', i18n: 'report.draftDiscard' });
+    discard.addEventListener('click', () => {
+      draft.clear();
+      prefill();
+    });
+    draftNote.replaceChildren(h('span', {}, t('report.draftRestored', { time: formatDateTime(kept.savedAt, getLang()) })), discard);
   };
 
   const setEnabled = () => {
@@ -103,10 +135,13 @@ export function reportForm(
     area.stageSel.disabled = off;
     submit.disabled = off || busy;
     clearBtn.disabled = off;
+    photos.setEnabled(!off);
     form.classList.toggle('form-off', off);
   };
 
   clearBtn.addEventListener('click', () => {
+    draft.clear();
+    draftNote.hidden = true;
     figures.clear();
     prefillNote.hidden = true;
     errors.clear();
@@ -121,6 +156,35 @@ export function reportForm(
     description: description.value,
     explanation: explanation.value,
   });
+
+  // Every change is kept, so leaving the screen or losing power loses nothing.
+  const keepDraft = (ev: Event) => {
+    // Choosing another township is not typing: its figures are loaded (and its draft restored) next.
+    if (ev.target === area.countySel || ev.target === area.townSel || !area.currentArea()) return;
+    draft.save(readInput());
+  };
+  form.addEventListener('input', keepDraft);
+  form.addEventListener('change', keepDraft);
+
+  /** The chosen photos, sent to the saved report or queued behind the queued one. */
+  const sendPhotos = async (areaName: string, report: { id: number } | { queuedKey: string }) => {
+    let uploaded = 0;
+    for (const photo of photos.chosen()) {
+      const label: WriteLabel = { key: 'outbox.kind.photo', params: { area: areaName, name: photo.name } };
+      try {
+        if ('id' in report) {
+          if ((await sendOrQueue(photoApi.uploadWrite(eventId, report.id, photo.blob, newUuid(), label), signal)) !== QUEUED) uploaded += 1;
+        } else {
+          await queueWrite({ ...photoApi.uploadWrite(eventId, '{after}', photo.blob, newUuid(), label), after: report.queuedKey });
+        }
+      } catch (err) {
+        if (isAbort(err)) return;
+        toast(t('photos.failed', { name: photo.name, message: errorText(err) }), 'error');
+      }
+    }
+    photos.clear();
+    if (uploaded) toast(t('photos.uploaded', { n: uploaded }));
+  };
 
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -150,13 +214,24 @@ export function reportForm(
     submit.disabled = true;
     submit.textContent = t('form.submitting');
     form.setAttribute('aria-busy', 'true');
+    const areaName = state.townships.find((x) => x.code === body.area_code)?.name ?? body.area_code;
+    const label: WriteLabel = { key: 'outbox.kind.report', params: { area: areaName, stage: stageLabel(body.stage) } };
     try {
-      const saved = await disasterApi.postReport(eventId, body, pending.key, { signal });
+      const key = pending.key;
+      const saved = await sendOrQueue<LossReport>(disasterApi.reportWrite(eventId, body, key, label), signal);
       pending = null;
+      draft.clear();
+      if (saved === QUEUED) {
+        await sendPhotos(areaName, { queuedKey: key });
+        toast(t('outbox.queued', { what: labelText(label) }));
+        page.dataset.queued = String(Number(page.dataset.queued ?? '0') + 1);
+        prefill();
+        return;
+      }
       if (signal.aborted) return;
-      const name = state.townships.find((x) => x.code === saved.area_code)?.name ?? saved.area_code;
       const dup = state.versions.some((x) => x.id === saved.id);
-      toast(t(dup ? 'report.duplicate' : 'report.saved', { area: name, stage: stageLabel(saved.stage), n: saved.version }));
+      toast(t(dup ? 'report.duplicate' : 'report.saved', { area: areaName, stage: stageLabel(saved.stage), n: saved.version }));
+      await sendPhotos(areaName, saved);
       page.dataset.saved = String(saved.id);
       await on.saved();
     } catch (err) {
@@ -190,5 +265,5 @@ export function reportForm(
     }
   });
 
-  return { card, area, figures, prefill, setEnabled };
+  return { card, area, figures, prefill, setEnabled, draftArea: () => draft.load()?.area_code ?? null };
 }

@@ -7,6 +7,7 @@ import { h } from '../../dom';
 import { ApiError, errorText, isAbort } from '../../errors';
 import { chooseEvent, eventHeader } from '../../eventui';
 import { t } from '../../i18n';
+import { photoStrips } from '../../photos';
 import type { ScreenContext } from '../../screen';
 import { toast } from '../../toast';
 import { statusBlock } from '../../widgets';
@@ -90,7 +91,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     },
     saved: loadVersions,
   });
-  const versions = versionsCard(ctx, state, () => !!form.area.currentArea());
+  const photosOf = photoStrips(eventId, signal);
+  const versions = versionsCard(ctx, state, () => !!form.area.currentArea(), (v) => photosOf(v, state.townships.find((x) => x.code === v.area_code)?.name ?? v.area_code));
 
   const load = async () => {
     inner.replaceChildren(statusBlock(t('common.loading')));
@@ -126,8 +128,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     form.area.fillStages();
     form.area.fillCounties();
     form.area.fillTownships();
-    // ?area=360481001 preselects a township (county from its code).
-    const wanted = ctx.params.get('area');
+    // ?area=360481001 preselects a township (county from its code), else the draft's township.
+    const wanted = ctx.params.get('area') ?? form.draftArea();
     if (wanted && wanted.length >= 9 && state.counties.some((c) => c.code === wanted.slice(0, 6))) {
       form.area.countySel.value = wanted.slice(0, 6);
       await loadTownships();

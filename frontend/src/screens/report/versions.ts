@@ -1,5 +1,5 @@
 // The chosen township's earlier versions, newest first: stage, time, reporter, the key figures
-// (all of them folded), description and explanation; above them, the returns from the next level up
+// (all of them folded), description, explanation and photos; above them, the returns from the next level up
 // with their reasons and the verified figures. The assessor's screen shows the same versions and
 // returns (versionArticles, returnNotes).
 import { indicatorLabel, stageLabel } from '../../disaster';
@@ -12,7 +12,7 @@ import { badge, statusBlock } from '../../widgets';
 import type { AreaReturn, LossReport } from '../../disaster';
 import { latest, type ReportState } from './state';
 
-export function versionsCard(ctx: ScreenContext, state: ReportState, hasArea: () => boolean): { node: HTMLElement; render(): void; showStatus(text: string, isError?: boolean): void } {
+export function versionsCard(ctx: ScreenContext, state: ReportState, hasArea: () => boolean, photosOf: (v: LossReport) => HTMLElement): { node: HTMLElement; render(): void; showStatus(text: string, isError?: boolean): void } {
   const box = h('div', { class: 'versions', 'data-testid': 'report-versions' });
   const node = h('section', { class: 'card versions-card' }, h('div', { class: 'card-head' }, h('h2', { i18n: 'report.versions' })), box);
 
@@ -25,15 +25,15 @@ export function versionsCard(ctx: ScreenContext, state: ReportState, hasArea: ()
       box.replaceChildren(h('p', { class: 'muted empty-line', 'data-testid': 'report-versions-empty', i18n: 'report.noVersions' }));
       return;
     }
-    box.replaceChildren(...returnNotes(state.returns, state.versions), verifiedTable(state), ...versionArticles(state.versions));
+    box.replaceChildren(...returnNotes(state.returns, state.versions), verifiedTable(state), ...versionArticles(state.versions, photosOf));
   };
   ctx.onLang(render);
 
   return { node, render, showStatus: (text, isError = false) => box.replaceChildren(statusBlock(text, isError)) };
 }
 
-/** One article per version, newest first. */
-export function versionArticles(versions: LossReport[]): HTMLElement[] {
+/** One article per version, newest first, each with its photos. */
+export function versionArticles(versions: LossReport[], photosOf: (v: LossReport) => HTMLElement): HTMLElement[] {
   const lang = getLang();
   return [...versions].reverse().map((v, idx) => {
     const figs = cleanFigures(v.indicators);
@@ -52,6 +52,7 @@ export function versionArticles(versions: LossReport[]): HTMLElement[] {
       key.length ? h('dl', { class: 'version-figures' }, ...key.flatMap((i) => [h('dt', {}, indicatorLabel(i)), h('dd', {}, formatFigure(figs[i], i, lang))])) : '',
       v.description ? h('p', { class: 'version-text' }, v.description) : '',
       v.explanation ? h('p', { class: 'version-text explanation' }, t('common.labelled', { label: t('report.explanation'), value: v.explanation })) : '',
+      photosOf(v),
       all.length > key.length
         ? h(
             'details',

@@ -20,14 +20,15 @@ import { h } from '../../dom';
 import { ApiError, errorText, isAbort } from '../../errors';
 import { formatDateTime } from '../../format';
 import { getLang, msgText, t, type Msg, type MsgKey } from '../../i18n';
+import { photoStrips } from '../../photos';
 import type { ScreenContext } from '../../screen';
 import { toast } from '../../toast';
 import { statusBadges } from './queue';
 import { returnNotes, versionArticles } from '../report/versions';
 import { selectedItem, type QueueItem, type VerifyState } from './state';
 
-/** The area's earlier versions (with their descriptions and explanations) and the returns, folded. */
-function historyOf(state: VerifyState, it: QueueItem): HTMLElement | '' {
+/** The area's earlier versions (with their descriptions, explanations and photos) and the returns, folded. */
+function historyOf(state: VerifyState, it: QueueItem, photosOf: (v: QueueItem['report']) => HTMLElement): HTMLElement | '' {
   const returns = state.returns.filter((r) => r.area_code === it.code);
   if (it.history.length < 2 && !returns.length) return '';
   return h(
@@ -35,7 +36,7 @@ function historyOf(state: VerifyState, it: QueueItem): HTMLElement | '' {
     { class: 'verify-history', 'data-testid': 'verify-history' },
     h('summary', {}, t('verify.history'), ` (${it.history.length})`),
     ...returnNotes(returns, it.history),
-    h('div', { class: 'versions' }, ...versionArticles(it.history)),
+    h('div', { class: 'versions' }, ...versionArticles(it.history, photosOf)),
   );
 }
 
@@ -51,6 +52,9 @@ export function detailSection(ctx: ScreenContext, state: VerifyState, reload: ()
   const valueErrors = new Map<Indicator, HTMLElement>();
   const reasonErrors = new Map<Indicator, HTMLElement>();
   let formError: HTMLElement | null = null;
+  // A node stands in one place: the report's own strip and the history's are made apart.
+  const photoStripOf = photoStrips(eventId, signal);
+  const historyPhotoOf = photoStrips(eventId, signal);
 
   const updateRow = (ind: Indicator) => {
     const it = selectedItem(state);
@@ -201,7 +205,8 @@ export function detailSection(ctx: ScreenContext, state: VerifyState, reload: ()
       it.report.explanation
         ? h('p', { class: 'report-desc explanation', 'data-testid': 'verify-explanation' }, t('common.labelled', { label: t('report.explanation'), value: it.report.explanation }))
         : '',
-      historyOf(state, it),
+      photoStripOf(it.report, it.name),
+      historyOf(state, it, (v) => historyPhotoOf(v, it.name)),
       h(
         'div',
         { class: 'table-wrap' },

@@ -1,0 +1,123 @@
+// The queue of writes made without a network: kept on the device with their Idempotency-Keys and
+// sent in the order they were made once the network is back. A write the server refuses (4xx)
+// stays in the queue, marked failed with the server's words, until the user retries or drops it.
+// Storage and sending are passed in, so the rules here are tested without a browser.
+import { ApiError, errorText } from './errors';
+import type { MsgKey, Params } from './i18n';
+
+export type WriteMethod = 'POST' | 'PUT';
+
+/** What the user sees in the pending list, in their language at the time they look. */
+export interface WriteLabel {
+  key: MsgKey;
+  params?: Params;
+}
+
+/** A write that may wait for the network: what the *Api modules build and the forms send. */
+export interface WriteRequest {
+  method: WriteMethod;
+  /** The API path; `{after}` stands for the id in the answer to the write named by `after`. */
+  path: string;
+  /** A JSON value, or a Blob sent as it is (a photo). */
+  body: unknown;
+  /** The Idempotency-Key, the same on every attempt; also the queued entry's id. */
+  key: string;
+  label: WriteLabel;
+  /** The key of a write still queued whose answer's id completes `path` (a photo of a queued report). */
+  after?: string;
+}
+
+export interface QueuedWrite extends WriteRequest {
+  /** Who made it: only their session sends it (the token is read when sending). */
+  user: string;
+  queuedAt: string;
+  /** The server's refusal, when it refused the write on replay. */
+  failure?: string;
+}
+
+export interface OutboxStore {
+  load(): Promise<QueuedWrite[]>;
+  save(writes: QueuedWrite[]): Promise<void>;
+}
+
+/** Sends one write; throws an ApiError (status 0 for no network) when it does not succeed. */
+export type SendWrite = (write: QueuedWrite) => Promise<unknown>;
+
+/**
+ * How a pass over the queue ended: `done` (nothing left to send now), `retry` (no network or the
+ * server failed: try again later), `signedOut` (the session is gone: wait for the next sign-in).
+ */
+export type FlushResult = { outcome: 'done' | 'retry' | 'signedOut'; sent: number; refused: QueuedWrite[] };
+
+/** Whether a failed send may succeed later unchanged (the network or the server), not a refusal of the write. */
+export function isTransient(err: unknown): boolean {
+  if (!(err instanceof ApiError)) return true;
+  return err.status === 0 || err.status === 408 || err.status === 429 || err.status >= 500;
+}
+
+/** Wait before the n-th retry (n from 0): 2 s doubling up to a minute. */
+export function backoffMs(attempt: number): number {
+  return Math.min(60_000, 2_000 * 2 ** Math.max(0, attempt));
+}
+
+export interface Outbox {
+  all(): Promise<QueuedWrite[]>;
+  add(write: QueuedWrite): Promise<void>;
+  /** Send the user's pending writes in order; one pass at a time. */
+  flush(user: string): Promise<FlushResult>;
+  /** Clear a refusal so the next pass sends the write again. */
+  retry(key: string): Promise<void>;
+  /** Drop a write (and the writes that wait for its answer). */
+  discard(key: string): Promise<void>;
+}
+
+export function createOutbox(store: OutboxStore, send: SendWrite, changed: () => void = () => {}): Outbox {
+  let running: Promise<FlushResult> | null = null;
+
+  const update = async (edit: (writes: QueuedWrite[]) => QueuedWrite[]) => {
+    await store.save(edit(await store.load()));
+    changed();
+  };
+
+  const pass = async (user: string): Promise<FlushResult> => {
+    const refused: QueuedWrite[] = [];
+    let sent = 0;
+    for (;;) {
+      const writes = await store.load();
+      // The first of the user's writes that is neither refused nor waiting for one still queued.
+      const next = writes.find((w) => w.user === user && !w.failure && !(w.after && writes.some((x) => x.key === w.after)));
+      if (!next) return { outcome: 'done', sent, refused };
+      let answer: unknown;
+      try {
+        answer = await send(next);
+      } catch (err) {
+        if (isTransient(err)) return { outcome: 'retry', sent, refused };
+        if (err instanceof ApiError && err.status === 401) return { outcome: 'signedOut', sent, refused };
+        const failed = { ...next, failure: errorText(err) };
+        refused.push(failed);
+        await update((all) => all.map((w) => (w.key === next.key ? failed : w)));
+        continue;
+      }
+      sent += 1;
+      const id = (answer as { id?: unknown } | null)?.id;
+      await update((all) =>
+        all
+          .filter((w) => w.key !== next.key)
+          .map((w) => (w.after === next.key ? { ...w, after: undefined, path: w.path.replace('{after}', String(id)) } : w)),
+      );
+    }
+  };
+
+  return {
+    all: () => store.load(),
+    add: (write) => update((all) => [...all, write]),
+    flush(user) {
+      running ??= pass(user).finally(() => {
+        running = null;
+      });
+      return running;
+    },
+    retry: (key) => update((all) => all.map((w) => (w.key === key ? { ...w, failure: undefined } : w))),
+    discard: (key) => update((all) => all.filter((w) => w.key !== key && w.after !== key)),
+  };
+}

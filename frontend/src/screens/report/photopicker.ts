@@ -1,0 +1,92 @@
+// The report form's photos: chosen before the report is filed, shrunk when large, checked (type,
+// size) and shown as thumbnails that can be removed; the form uploads them once the report has its id.
+import { h } from '../../dom';
+import { t } from '../../i18n';
+import { isPhotoType, MAX_PHOTO_BYTES, PHOTO_TYPES, photoProblem, shrinkPhoto, thumbnail } from '../../photos';
+import type { ScreenContext } from '../../screen';
+
+export interface ChosenPhoto {
+  name: string;
+  blob: Blob;
+}
+
+export interface PhotoPicker {
+  node: HTMLElement;
+  chosen(): ChosenPhoto[];
+  clear(): void;
+  setEnabled(on: boolean): void;
+}
+
+export function photoPicker(ctx: ScreenContext): PhotoPicker {
+  let files: ChosenPhoto[] = [];
+  // Thumbnails of the chosen files; their object URLs go when they are removed or the screen is left.
+  let previews = new AbortController();
+  ctx.signal.addEventListener('abort', () => previews.abort(), { once: true });
+
+  const input = h('input', { type: 'file', id: 'report-photos', class: 'photo-input', 'data-testid': 'report-photos', accept: PHOTO_TYPES.join(','), multiple: true });
+  const strip = h('div', { class: 'photo-strip', 'data-testid': 'report-photos-chosen' });
+  const problems = h('div', { class: 'field-error', 'data-testid': 'report-photos-error', role: 'alert', hidden: true });
+  const hint = h('div', { class: 'field-hint' });
+  const renderHint = () => {
+    hint.textContent = t('photos.hint', { mb: MAX_PHOTO_BYTES / (1024 * 1024) });
+  };
+  renderHint();
+  ctx.onLang(renderHint);
+
+  const render = () => {
+    previews.abort();
+    previews = new AbortController();
+    strip.replaceChildren(
+      ...files.map((file, i) =>
+        h(
+          'div',
+          { class: 'photo-chosen' },
+          thumbnail(file.blob, file.name, previews.signal),
+          h('button', {
+            type: 'button',
+            class: 'btn btn-outline btn-small',
+            'aria-label': `${t('photos.remove')} ${file.name}`,
+            onclick: () => {
+              files = files.filter((_, j) => j !== i);
+              render();
+            },
+          }, '×'),
+        ),
+      ),
+    );
+    strip.dataset.count = String(files.length);
+  };
+
+  input.addEventListener('change', async () => {
+    const refused: string[] = [];
+    const picked = Array.from(input.files ?? []);
+    input.value = '';
+    input.setAttribute('aria-busy', 'true');
+    for (const file of picked) {
+      // The size counts once shrunk: a phone's 8 MB photo fits after shrinking.
+      const blob = isPhotoType(file.type) ? await shrinkPhoto(file) : file;
+      const problem = photoProblem({ name: file.name, type: blob.type, size: blob.size });
+      if (problem) refused.push(t(problem.key, problem.params));
+      else files.push({ name: file.name, blob });
+    }
+    input.removeAttribute('aria-busy');
+    if (ctx.signal.aborted) return;
+    problems.textContent = refused.join('；');
+    problems.hidden = !refused.length;
+    render();
+  });
+
+  const node = h('div', { class: 'field photo-field' }, h('label', { for: input.id, i18n: 'photos.title' }), hint, input, strip, problems);
+  return {
+    node,
+    chosen: () => [...files],
+    clear() {
+      files = [];
+      problems.hidden = true;
+      render();
+    },
+    setEnabled(on) {
+      input.disabled = !on;
+    },
+  };
+}
