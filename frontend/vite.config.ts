@@ -40,10 +40,10 @@ export default defineConfig({
             // A RegExp, not a function: the rule is written into the worker's source.
             urlPattern: OFFLINE_READS,
             method: 'GET',
+            // No network timeout: a slow server's answer is waited for, never swapped for an older copy.
             handler: 'NetworkFirst',
             options: {
               cacheName: API_CACHE,
-              networkTimeoutSeconds: 6,
               expiration: { maxEntries: 400, maxAgeSeconds: 7 * 24 * 3600 },
               cacheableResponse: { statuses: [200] },
             },
