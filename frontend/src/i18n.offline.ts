@@ -20,9 +20,9 @@ export const OFFLINE_ZH = {
   'outbox.sent': '已发送离线时填写的记录 {n} 条',
   'outbox.refused': '{what} 被服务器拒收：{message}',
   'outbox.queued': '没有网络：{what} 已保存在本机，联网后自动发送',
-  'outbox.kind.report': '{area}{stage}报告',
+  'outbox.kind.report': '{area}{stage}',
   'outbox.kind.photo': '{area}报告照片 {name}',
-  'outbox.kind.movement': '{depot}：{what}',
+  'outbox.kind.movement': '{depot}{kind} {what}',
   'outbox.kind.receipt': '运单 #{id} 签收',
   'outbox.kind.damage': '{name} 的受灾登记',
 
@@ -64,9 +64,9 @@ export const OFFLINE_EN: Record<keyof typeof OFFLINE_ZH, string> = {
   'outbox.sent': 'Sent {n} records made offline',
   'outbox.refused': '{what} was refused by the server: {message}',
   'outbox.queued': 'No network: {what} is kept on this device and will be sent when the network returns',
-  'outbox.kind.report': '{stage} report for {area}',
+  'outbox.kind.report': '{stage}, {area}',
   'outbox.kind.photo': 'Photo {name} of the {area} report',
-  'outbox.kind.movement': '{depot}: {what}',
+  'outbox.kind.movement': '{kind} at {depot}: {what}',
   'outbox.kind.receipt': 'Receipt of shipment #{id}',
   'outbox.kind.damage': 'Damage record of {name}',
 

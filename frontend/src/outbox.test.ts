@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './errors';
-import { backoffMs, createOutbox, isTransient, type OutboxStore, type QueuedWrite } from './outbox';
+import { setLang } from './i18n';
+import { backoffMs, createOutbox, isTransient, labelText, type OutboxStore, type QueuedWrite } from './outbox';
 
 function memoryStore(): OutboxStore & { writes: QueuedWrite[] } {
   const s = {
@@ -131,6 +132,17 @@ describe('outbox', () => {
     const [x, y] = await Promise.all([box.flush('reporter'), box.flush('reporter')]);
     expect(x).toBe(y);
     expect(calls).toBe(1);
+  });
+});
+
+describe('labels', () => {
+  it("say the stage in the reader's language, the names as they were", () => {
+    const label = { key: 'outbox.kind.report' as const, params: { area: '赛湖街道' }, terms: { stage: 'stage.initial' as const } };
+    setLang('zh');
+    expect(labelText(label)).toBe('赛湖街道初报');
+    setLang('en');
+    expect(labelText(label)).toBe('Initial report, 赛湖街道');
+    setLang('zh');
   });
 });
 

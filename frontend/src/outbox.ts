@@ -3,14 +3,17 @@
 // stays in the queue, marked failed with the server's words, until the user retries or drops it.
 // Storage and sending are passed in, so the rules here are tested without a browser.
 import { ApiError, errorText } from './errors';
-import type { MsgKey, Params } from './i18n';
+import { t, type MsgKey, type Params } from './i18n';
 
 export type WriteMethod = 'POST' | 'PUT';
 
 /** What the user sees in the pending list, in their language at the time they look. */
 export interface WriteLabel {
   key: MsgKey;
+  /** Names, numbers: shown as they are. */
   params?: Params;
+  /** Words from the table (a stage, a movement kind): translated when shown. */
+  terms?: Record<string, MsgKey>;
 }
 
 /** A write that may wait for the network: what the *Api modules build and the forms send. */
@@ -25,6 +28,11 @@ export interface WriteRequest {
   label: WriteLabel;
   /** The key of a write still queued whose answer's id completes `path` (a photo of a queued report). */
   after?: string;
+}
+
+export function labelText(label: WriteLabel): string {
+  const terms = Object.fromEntries(Object.entries(label.terms ?? {}).map(([name, key]) => [name, t(key)]));
+  return t(label.key, { ...label.params, ...terms });
 }
 
 export interface QueuedWrite extends WriteRequest {

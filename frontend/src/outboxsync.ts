@@ -5,7 +5,9 @@ import { get, set } from 'idb-keyval';
 import { request } from './api';
 import { ApiError } from './errors';
 import { t } from './i18n';
-import { backoffMs, createOutbox, type QueuedWrite, type WriteLabel, type WriteRequest } from './outbox';
+import { backoffMs, createOutbox, labelText, type QueuedWrite, type WriteRequest } from './outbox';
+
+export { labelText };
 import { getSession } from './session';
 import { toast } from './toast';
 
@@ -20,10 +22,6 @@ const outbox = createOutbox(
 
 /** The answer of sendOrQueue when the write waits in the outbox. */
 export const QUEUED = Symbol('queued');
-
-export function labelText(label: WriteLabel): string {
-  return t(label.key, label.params);
-}
 
 /** Keep a write for later (no network now, or it depends on a write that is queued). */
 export async function queueWrite(req: WriteRequest): Promise<void> {

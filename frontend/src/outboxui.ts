@@ -20,8 +20,10 @@ export function outboxButton(): HTMLButtonElement {
 }
 
 function makeButton(): { button: HTMLButtonElement; refresh(): void } {
-  const count = h('span', { class: 'outbox-count', 'data-testid': 'outbox-count' });
-  const button = h('button', { type: 'button', class: 'btn btn-outline outbox-button', 'data-testid': 'outbox-button', hidden: true, onclick: () => void openOutbox() }, count);
+  // On a phone the header has room for the number only; the words stay in the label.
+  const words = h('span', { class: 'outbox-words', 'aria-hidden': 'true' });
+  const short = h('span', { class: 'outbox-short', 'aria-hidden': 'true' });
+  const button = h('button', { type: 'button', class: 'btn btn-outline outbox-button', 'data-testid': 'outbox-button', hidden: true, onclick: () => void openOutbox() }, words, short);
 
   const render = async () => {
     const writes = await myWrites();
@@ -34,7 +36,9 @@ function makeButton(): { button: HTMLButtonElement; refresh(): void } {
     button.classList.toggle('outbox-failed', failed > 0);
     button.classList.toggle('outbox-offline', offline);
     const parts = [offline ? t('outbox.offline') : '', writes.length - failed ? t('outbox.pending', { n: writes.length - failed }) : '', failed ? t('outbox.failed', { n: failed }) : ''];
-    count.textContent = parts.filter(Boolean).join(' · ');
+    words.textContent = parts.filter(Boolean).join(' · ');
+    short.textContent = [offline ? '⚠' : '', writes.length - failed ? `↑${writes.length - failed}` : '', failed ? `✕${failed}` : ''].filter(Boolean).join(' ');
+    button.setAttribute('aria-label', `${words.textContent} — ${t('outbox.open')}`);
     button.title = t('outbox.open');
   };
   const refresh = () => void render();

@@ -262,8 +262,8 @@ export function movementForm(ctx: ScreenContext, state: DepotState, kind: Moveme
     submit.dataset.i18n = 'form.submitting';
     submit.textContent = t('form.submitting');
     form.setAttribute('aria-busy', 'true');
-    const what = `${t(`kind.${kind}`)} ${formatQuantity(body.quantity, unitOf(state, body.item), getLang())} ${nameOf(state, body.item)}`;
-    const label: WriteLabel = { key: 'outbox.kind.movement', params: { depot: depotName(state, depotId), what } };
+    const what = `${formatQuantity(body.quantity, unitOf(state, body.item), getLang())} ${nameOf(state, body.item)}`;
+    const label: WriteLabel = { key: 'outbox.kind.movement', params: { depot: depotName(state, depotId), what }, terms: { kind: `kind.${kind}` } };
     const write = stockApi.movementWrite(depotId, body, pending.key, label);
     try {
       const m = kind === 'receipt' || kind === 'issue' ? await sendOrQueue<Movement>(write, signal) : await sendWrite<Movement>(write, signal);

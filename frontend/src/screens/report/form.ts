@@ -8,7 +8,7 @@ import { h } from '../../dom';
 import { ApiError, errorText, isAbort } from '../../errors';
 import { formatDateTime } from '../../format';
 import { formErrors } from '../../formerrors';
-import { getLang, t } from '../../i18n';
+import { getLang, t, type MsgKey } from '../../i18n';
 import { keepKeyAfter, keyForSubmission, newUuid, type PendingSubmission } from '../../idempotency';
 import type { WriteLabel } from '../../outbox';
 import { labelText, QUEUED, queueWrite, sendOrQueue } from '../../outboxsync';
@@ -215,7 +215,7 @@ export function reportForm(
     submit.textContent = t('form.submitting');
     form.setAttribute('aria-busy', 'true');
     const areaName = state.townships.find((x) => x.code === body.area_code)?.name ?? body.area_code;
-    const label: WriteLabel = { key: 'outbox.kind.report', params: { area: areaName, stage: stageLabel(body.stage) } };
+    const label: WriteLabel = { key: 'outbox.kind.report', params: { area: areaName }, terms: { stage: `stage.${body.stage}` as MsgKey } };
     try {
       const key = pending.key;
       const saved = await sendOrQueue<LossReport>(disasterApi.reportWrite(eventId, body, key, label), signal);

@@ -76,7 +76,8 @@ export function photoPicker(ctx: ScreenContext): PhotoPicker {
     render();
   });
 
-  const node = h('div', { class: 'field photo-field' }, h('label', { for: input.id, i18n: 'photos.title' }), hint, input, strip, problems);
+  const add = h('label', { for: input.id, class: 'btn btn-outline photo-add', 'data-testid': 'report-photos-add' }, h('span', { 'aria-hidden': 'true' }, '+'), h('span', { i18n: 'photos.add' }));
+  const node = h('div', { class: 'field photo-field' }, h('span', { class: 'field-label', i18n: 'photos.title' }), hint, input, add, strip, problems);
   return {
     node,
     chosen: () => [...files],
@@ -87,6 +88,7 @@ export function photoPicker(ctx: ScreenContext): PhotoPicker {
     },
     setEnabled(on) {
       input.disabled = !on;
+      add.classList.toggle('disabled', !on);
     },
   };
 }
