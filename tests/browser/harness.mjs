@@ -27,9 +27,10 @@ const ARGS = [
 /**
  * A fresh browser profile (own --user-data-dir) with one page. Records every request and the
  * page's errors in `problems` (console errors too, unless `consoleErrors` is false: some screens
- * log the server's expected 4xx answers).
+ * log the server's expected 4xx answers). `serviceWorkers: 'block'` keeps the dashboard's worker
+ * out, for a test that rewrites answers with page.route (which never sees the worker's fetches).
  */
-export async function openBrowser({ width = 1440, height = 900, consoleErrors = true } = {}) {
+export async function openBrowser({ width = 1440, height = 900, consoleErrors = true, serviceWorkers = 'allow' } = {}) {
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'jiuzai-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -38,6 +39,7 @@ export async function openBrowser({ width = 1440, height = 900, consoleErrors = 
     viewport: { width, height },
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
+    serviceWorkers,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const requests = [];

@@ -417,7 +417,8 @@ async function switchTo(page, lang) {
 }
 
 test('a plan says why each area needs what it gets: tents by the people in central shelters; a funds plan names each area\'s cost split', { timeout: 240_000 }, async () => {
-  const { page, problems, close } = await openBrowser({ height: 900, consoleErrors: false });
+  // The funds plan's answer is rewritten below with page.route, which the service worker would bypass.
+  const { page, problems, close } = await openBrowser({ height: 900, consoleErrors: false, serviceWorkers: 'block' });
   try {
     await signIn(page, 'manager');
     const planId = await createMaterialsPlan(page);

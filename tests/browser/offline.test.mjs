@@ -1,0 +1,178 @@
+// Browser tests of field work on a weak network, run against a live demo server:
+//   JIUZAI_URL=http://127.0.0.1:18080 node --test offline.test.mjs
+// The dashboard installs a service worker; a report filed with the network cut waits in the
+// outbox (its count in the header), is sent when the network returns, and the screen still opens
+// without a network. Photos go with a report and show as thumbnails, for the reporter and the
+// assessor. Screenshots go to tests/artifacts/offline/.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { BASE, REPO_ROOT, apiGet, openBrowser, signIn } from './harness.mjs';
+
+const ARTIFACTS = path.join(REPO_ROOT, 'tests/artifacts/offline');
+const RUICHANG = '360481';
+const PHOTO = path.join(REPO_ROOT, 'frontend/public/icon-192.png');
+
+/** The demo event: the fictional one, else the newest active one. */
+async function demoEvent(page) {
+  const { body: events } = await apiGet(page, '/events');
+  const e = events.find((x) => /虚构|fictional/i.test(`${x.name} ${x.description ?? ''}`) && x.status !== 'closed') ?? events.find((x) => x.status === 'active');
+  assert.ok(e, 'a demo event exists');
+  return e;
+}
+
+/** A township of 瑞昌 with no report yet in the event (each test takes its own). */
+async function freshTownship(page, eventId, skip = []) {
+  const [{ body: towns }, { body: reports }] = await Promise.all([apiGet(page, `/areas?parent=${RUICHANG}`), apiGet(page, `/events/${eventId}/reports`)]);
+  const reported = new Set([...reports.map((r) => r.area_code), ...skip]);
+  const code = towns.filter((t) => t.level === 'township' && !reported.has(t.code)).map((t) => t.code).sort()[0];
+  assert.ok(code, 'a township of 瑞昌市 without a report');
+  return code;
+}
+
+/** Signed in, with the service worker in control (so the screen's reads are kept for offline use). */
+async function reporterWithWorker(page) {
+  await signIn(page, 'reporter');
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  // The worker claims the page once active; a reload makes every request go through it.
+  if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) await page.reload();
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30_000 });
+}
+
+async function openReport(page, eventId, township) {
+  await page.goto(`${BASE}#/events/${eventId}/report?area=${township}`);
+  await page.waitForFunction((code) => document.querySelector('[data-testid="report-screen"]')?.dataset.area === code, township, { timeout: 30_000 });
+}
+
+async function fillInitialReport(page, description) {
+  await page.getByTestId('report-affected').fill('640');
+  await page.getByTestId('report-relocated').fill('12');
+  await page.getByTestId('report-relocated_central').fill('5');
+  await page.getByTestId('report-relocated_dispersed').fill('7');
+  await page.getByTestId('report-description').fill(description);
+}
+
+const pending = (page) => page.getByTestId('outbox-button').getAttribute('data-pending');
+
+async function setLang(page, lang) {
+  const english = (await page.locator('html').getAttribute('lang')).startsWith('en');
+  if (english !== (lang === 'en')) await page.getByTestId('lang-switch').click();
+}
+
+test('on a phone without a network a report waits in the outbox and is sent when the network returns', { timeout: 240_000 }, async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const { context, page, problems, close } = await openBrowser({ width: 390, height: 844, consoleErrors: false });
+  try {
+    await reporterWithWorker(page);
+    const event = await demoEvent(page);
+    const township = await freshTownship(page, event.id);
+    await openReport(page, event.id, township);
+    assert.equal(await page.getByTestId('outbox-button').isVisible(), false, 'nothing waits: no outbox button');
+
+    await context.setOffline(true);
+    await page.getByTestId('outbox-button').waitFor({ state: 'visible' });
+    assert.equal(await page.getByTestId('outbox-button').getAttribute('data-offline'), 'true');
+    await fillInitialReport(page, '离线填报：村道被冲断（测试数据）');
+    await page.getByTestId('report-submit').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="outbox-button"]')?.dataset.pending === '1', null, { timeout: 15_000 });
+    assert.match(await page.getByTestId('toasts').innerText(), /没有网络/);
+    // The form is emptied for the next report, the draft gone with it.
+    assert.equal(await page.getByTestId('report-description').inputValue(), '');
+    // In the header beside the menu button, not over it.
+    const [menu, box, lang] = [await page.getByTestId('nav-menu-button').boundingBox(), await page.getByTestId('outbox-button').boundingBox(), await page.getByTestId('lang-switch').boundingBox()];
+    assert.ok(menu.x + menu.width <= box.x && box.x + box.width <= lang.x && box.x + box.width <= 390, 'the count sits between the menu and the language button');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-queued-zh.png') });
+
+    await page.getByTestId('outbox-button').click();
+    await page.getByTestId('outbox-row').first().waitFor();
+    assert.equal(await page.getByTestId('outbox-row').count(), 1);
+    assert.match(await page.getByTestId('outbox-row').innerText(), /初报/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-outbox-zh.png') });
+    await page.getByTestId('outbox-close').click();
+
+    // Still without a network, the screen opens again from the worker's copies.
+    await page.reload();
+    await page.locator('[data-testid="report-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="outbox-button"]')?.dataset.pending === '1', null, { timeout: 15_000 });
+    await setLang(page, 'en');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-queued-en.png') });
+    await setLang(page, 'zh');
+    await context.setOffline(false);
+    await page.waitForFunction(() => document.querySelector('[data-testid="outbox-button"]')?.dataset.pending === '0', null, { timeout: 30_000 });
+    assert.equal(await page.getByTestId('outbox-button').isVisible(), false, 'all sent: the button goes');
+    const { body: stored } = await apiGet(page, `/events/${event.id}/reports?area_code=${township}`);
+    assert.equal(stored.length, 1, 'the report reached the server once');
+    assert.equal(stored[0].indicators.affected, 640);
+    assert.match(stored[0].description, /离线填报/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a photo goes with a report, offline too, and both the reporter and the assessor see its thumbnail', { timeout: 240_000 }, async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const { context, page, problems, close } = await openBrowser({ width: 1440, height: 900, consoleErrors: false });
+  try {
+    await reporterWithWorker(page);
+    const event = await demoEvent(page);
+    const photo = { name: '现场.png', mimeType: 'image/png', buffer: await readFile(PHOTO) };
+
+    // Online: the report is filed, then its photo uploaded.
+    const online = await freshTownship(page, event.id);
+    await openReport(page, event.id, online);
+    await fillInitialReport(page, '带照片的报告（测试数据）');
+    await page.getByTestId('report-photos').setInputFiles(photo);
+    await page.locator('[data-testid="report-photos-chosen"][data-count="1"]').waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'desktop-photo-chosen-zh.png') });
+    await page.getByTestId('report-submit').click();
+    await page.getByTestId('report-version-1').waitFor({ timeout: 30_000 });
+    const thumb = page.getByTestId('report-version-1').getByTestId('photo-thumb');
+    await thumb.waitFor({ timeout: 30_000 });
+    assert.ok(await thumb.evaluate((img) => img.complete && img.naturalWidth === 192), 'the thumbnail shows the uploaded image');
+    await thumb.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'desktop-report-photo-zh.png') });
+    await setLang(page, 'en');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'desktop-report-photo-en.png') });
+    await setLang(page, 'zh');
+
+    // Offline: the photo waits behind its report and goes to the id the server gives it.
+    const later = await freshTownship(page, event.id, [online]);
+    await openReport(page, event.id, later);
+    await context.setOffline(true);
+    await fillInitialReport(page, '离线带照片（测试数据）');
+    await page.getByTestId('report-photos').setInputFiles(photo);
+    await page.locator('[data-testid="report-photos-chosen"][data-count="1"]').waitFor();
+    await page.getByTestId('report-submit').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="outbox-button"]')?.dataset.pending === '2', null, { timeout: 15_000 });
+    await page.getByTestId('outbox-button').click();
+    await page.getByTestId('outbox-row').nth(1).waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'desktop-outbox-zh.png') });
+    // The list is modal: the language is switched behind it.
+    await page.getByTestId('outbox-close').click();
+    await setLang(page, 'en');
+    await page.getByTestId('outbox-button').click();
+    await page.getByTestId('outbox-row').nth(1).waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'desktop-outbox-en.png') });
+    await page.getByTestId('outbox-close').click();
+    await setLang(page, 'zh');
+    await context.setOffline(false);
+    await page.waitForFunction(() => document.querySelector('[data-testid="outbox-button"]')?.dataset.pending === '0', null, { timeout: 30_000 });
+    const { body: reports } = await apiGet(page, `/events/${event.id}/reports?area_code=${later}`);
+    assert.equal(reports.length, 1);
+    const { body: photos } = await apiGet(page, `/events/${event.id}/reports/${reports[0].id}/photos`);
+    assert.equal(photos.length, 1, 'the queued photo reached its report');
+
+    // The assessor sees the photo beside the report under review.
+    await signIn(page, 'assessor');
+    await page.goto(`${BASE}#/events/${event.id}/verify?area=${online}`);
+    const verifyThumb = page.getByTestId('verify-detail').getByTestId('photo-thumb').first();
+    await verifyThumb.waitFor({ timeout: 30_000 });
+    assert.ok(await verifyThumb.evaluate((img) => img.complete && img.naturalWidth > 0));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'desktop-verify-photo-zh.png') });
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
