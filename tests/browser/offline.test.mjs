@@ -2,8 +2,9 @@
 //   JIUZAI_URL=http://127.0.0.1:18080 node --test offline.test.mjs
 // The dashboard installs a service worker; a report filed with the network cut waits in the
 // outbox (its count in the header), is sent when the network returns, and the screen still opens
-// without a network. Photos go with a report and show as thumbnails, for the reporter and the
-// assessor. Screenshots go to tests/artifacts/offline/.
+// without a network; the form keeps a draft. Photos go with a report and show as thumbnails, for
+// the reporter and the assessor. A keeper's receipt and issue wait the same way, and the issue
+// the server refuses stays listed with its reason. Screenshots go to tests/artifacts/offline/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -70,6 +71,17 @@ test('on a phone without a network a report waits in the outbox and is sent when
     await openReport(page, event.id, township);
     assert.equal(await page.getByTestId('outbox-button').isVisible(), false, 'nothing waits: no outbox button');
 
+    // What is typed survives leaving the form: the draft comes back, with a note.
+    await page.getByTestId('report-affected').fill('77');
+    await page.getByTestId('report-description').fill('草稿：尚未提交');
+    await page.goto(`${BASE}#/events/${event.id}/report`);
+    await page.waitForFunction((code) => document.querySelector('[data-testid="report-screen"]')?.dataset.area === code, township, { timeout: 30_000 });
+    await page.getByTestId('report-draft-note').waitFor({ state: 'visible' });
+    assert.equal(await page.getByTestId('report-affected').inputValue(), '77');
+    assert.equal(await page.getByTestId('report-description').inputValue(), '草稿：尚未提交');
+    await page.getByTestId('report-draft-note').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-draft-zh.png') });
+
     await context.setOffline(true);
     await page.getByTestId('outbox-button').waitFor({ state: 'visible' });
     assert.equal(await page.getByTestId('outbox-button').getAttribute('data-offline'), 'true');
@@ -79,6 +91,7 @@ test('on a phone without a network a report waits in the outbox and is sent when
     assert.match(await page.getByTestId('toasts').innerText(), /没有网络/);
     // The form is emptied for the next report, the draft gone with it.
     assert.equal(await page.getByTestId('report-description').inputValue(), '');
+    assert.equal(await page.getByTestId('report-draft-note').isVisible(), false);
     // In the header beside the menu button, not over it.
     const [menu, box, lang] = [await page.getByTestId('nav-menu-button').boundingBox(), await page.getByTestId('outbox-button').boundingBox(), await page.getByTestId('lang-switch').boundingBox()];
     assert.ok(menu.x + menu.width <= box.x && box.x + box.width <= lang.x && box.x + box.width <= 390, 'the count sits between the menu and the language button');
@@ -171,6 +184,73 @@ test('a photo goes with a report, offline too, and both the reporter and the ass
     await verifyThumb.waitFor({ timeout: 30_000 });
     assert.ok(await verifyThumb.evaluate((img) => img.complete && img.naturalWidth > 0));
     await page.screenshot({ path: path.join(ARTIFACTS, 'desktop-verify-photo-zh.png') });
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+/** On hand of an item at a depot, from the server. */
+async function serverOnHand(page, depotId, item) {
+  const { body } = await apiGet(page, `/depots/${depotId}/stock`);
+  return body.find((r) => r.item === item)?.on_hand ?? 0;
+}
+
+test('a keeper without a network records a receipt and an issue; the refused issue stays listed with the reason', { timeout: 240_000 }, async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const { context, page, problems, close } = await openBrowser({ width: 390, height: 844, consoleErrors: false });
+  try {
+    // The public page read once online opens again without a network.
+    await page.goto(`${BASE}#/public`);
+    await page.locator('[data-testid="public-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.reload();
+    await page.locator('[data-testid="public-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    await context.setOffline(true);
+    await page.reload();
+    await page.locator('[data-testid="public-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('[data-testid="public-screen"] .status-block.error').count(), 0, 'the public page opens offline');
+    await context.setOffline(false);
+
+    await signIn(page, 'depot');
+    await page.waitForSelector('[data-testid="depot-screen"][data-ready="true"]', { timeout: 30_000 });
+    const depotId = Number(await page.getByTestId('depot-screen').getAttribute('data-depot-id'));
+    const item = (await page.getByTestId('receipt-item').locator('option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean)))[0];
+    const before = await serverOnHand(page, depotId, item);
+
+    await context.setOffline(true);
+    await page.getByTestId('tab-receipt').click();
+    await page.getByTestId('receipt-item').selectOption(item);
+    await page.getByTestId('receipt-quantity').fill('5');
+    await page.getByTestId('receipt-lot').fill(`OFF${Date.now().toString(36).toUpperCase()}`);
+    await page.getByTestId('receipt-source').selectOption('procured');
+    await page.getByTestId('receipt-submit').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="outbox-button"]')?.dataset.pending === '1', null, { timeout: 15_000 });
+    // More than the depot holds: the server will refuse it when it arrives.
+    await page.getByTestId('tab-issue').click();
+    await page.getByTestId('issue-item').selectOption(item);
+    await page.getByTestId('issue-quantity').fill('900000000');
+    await page.getByTestId('issue-submit').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="outbox-button"]')?.dataset.pending === '2', null, { timeout: 15_000 });
+
+    await context.setOffline(false);
+    await page.waitForFunction(() => document.querySelector('[data-testid="outbox-button"]')?.dataset.failed === '1', null, { timeout: 30_000 });
+    assert.equal(await pending(page), '0', 'the receipt went');
+    assert.equal(await serverOnHand(page, depotId, item), before + 5, 'the receipt reached the server, the issue did not');
+    assert.ok(await page.locator('[data-testid="toast"][data-kind="error"]').first().isVisible(), 'the refusal is told');
+    assert.equal(await page.getByTestId('outbox-button').isVisible(), true, 'the refused issue keeps the button');
+    await page.getByTestId('outbox-button').click();
+    const failure = page.getByTestId('outbox-failure');
+    await failure.waitFor();
+    assert.match(await failure.innerText(), /服务器拒收/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-refused-zh.png') });
+
+    // Dropped on purpose, after a confirmation.
+    await page.getByTestId('outbox-discard').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.getByTestId('outbox-row').waitFor({ state: 'detached' });
+    await page.getByTestId('outbox-close').click();
+    assert.equal(await page.getByTestId('outbox-button').isVisible(), false);
     assert.deepEqual(problems, []);
   } finally {
     await close();
