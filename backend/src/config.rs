@@ -86,6 +86,25 @@ pub struct Settings {
     /// Days the county has to decide an application (县定), from the township's approval.
     #[arg(long, env = "JIUZAI_APPLICATION_DECIDE_DAYS", default_value_t = 5, value_parser = clap::value_parser!(i64).range(1..=60))]
     pub application_decide_days: i64,
+    /// Winter–spring calendar (docs/domain/winter-spring.md), as month-day in the campaign's year:
+    /// the household survey starts, then the county, city and province need figures are due.
+    #[arg(long, env = "JIUZAI_WINTER_SPRING_SURVEY_START", default_value = "09-20")]
+    pub winter_spring_survey_start: MonthDay,
+    #[arg(long, env = "JIUZAI_WINTER_SPRING_COUNTY_DUE", default_value = "10-15")]
+    pub winter_spring_county_due: MonthDay,
+    #[arg(long, env = "JIUZAI_WINTER_SPRING_CITY_DUE", default_value = "10-20")]
+    pub winter_spring_city_due: MonthDay,
+    #[arg(long, env = "JIUZAI_WINTER_SPRING_PROVINCE_DUE", default_value = "10-25")]
+    pub winter_spring_province_due: MonthDay,
+    /// The relief period runs from this day of the campaign's year to the last day of the month
+    /// below in the next year (May; July in counties with one harvest a year).
+    #[arg(long, env = "JIUZAI_WINTER_SPRING_RELIEF_START", default_value = "12-01")]
+    pub winter_spring_relief_start: MonthDay,
+    #[arg(long, env = "JIUZAI_WINTER_SPRING_RELIEF_END_MONTH", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=12))]
+    pub winter_spring_relief_end_month: u32,
+    /// Counties with a single harvest a year, whose relief period runs to July (comma-separated codes).
+    #[arg(long, env = "JIUZAI_WINTER_SPRING_SINGLE_CROP_COUNTIES", value_delimiter = ',')]
+    pub winter_spring_single_crop_counties: Vec<String>,
     /// Objections one client address may file per hour on the public disclosure pages.
     #[arg(long, env = "JIUZAI_OBJECTIONS_PER_HOUR", default_value_t = 5)]
     pub objections_per_hour: u32,
@@ -124,5 +143,35 @@ impl Default for Settings {
             &<Self as clap::Args>::augment_args(clap::Command::new("defaults")).get_matches_from(["defaults"]),
         )
         .expect("defaults parse")
+    }
+}
+
+/// A day of the year as `MM-DD`, for calendars that repeat every year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonthDay {
+    pub month: u32,
+    pub day: u32,
+}
+
+impl MonthDay {
+    /// The day in `year` (29 February falls back to the 28th in other years).
+    pub fn in_year(self, year: i32) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(year, self.month, self.day)
+            .or_else(|| chrono::NaiveDate::from_ymd_opt(year, self.month, self.day - 1))
+            .expect("checked when parsed")
+    }
+}
+
+impl std::str::FromStr for MonthDay {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        let (month, day) = text.split_once('-').ok_or_else(|| format!("{text}: not MM-DD"))?;
+        let (month, day): (u32, u32) = (
+            month.parse().map_err(|_| format!("{text}: not MM-DD"))?,
+            day.parse().map_err(|_| format!("{text}: not MM-DD"))?,
+        );
+        // A leap year accepts every real month-day.
+        chrono::NaiveDate::from_ymd_opt(2024, month, day).ok_or_else(|| format!("{text}: no such day"))?;
+        Ok(Self { month, day })
     }
 }

@@ -29,3 +29,4 @@ pub mod server;
 pub mod state;
 pub mod store;
 pub mod text_enum;
+pub mod winterspring;

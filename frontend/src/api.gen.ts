@@ -1705,6 +1705,185 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/winter-spring/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The winter–spring campaigns the caller's scope overlaps, newest year first. */
+        get: operations["list_campaigns"];
+        put?: never;
+        /**
+         * Opens a city's or county's campaign for a year: survey from late September, county figures due
+         *     15 October, city 20 October, province 25 October, relief December to May (dates in settings).
+         */
+        post: operations["create_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/winter-spring/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_campaign"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/winter-spring/campaigns/{id}/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The campaign's need records in an area, each an application of the chain with its hardship
+         *     class and needs in kind.
+         */
+        get: operations["list_needs"];
+        put?: never;
+        /**
+         * 户报 of a household's need (一户一表): village or township staff file it; it then goes the
+         *     chain's way (村评 with 公示 in the village, 乡审, 县定) at /api/v1/applications/{id}/….
+         */
+        post: operations["file_need"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/winter-spring/campaigns/{id}/needs/{need_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Edits a need record before the village assesses it; its history keeps the values before and
+         *     after (409 once assessed or once the area's figures are accepted).
+         */
+        put: operations["revise_need"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/winter-spring/campaigns/{id}/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Households the year's disasters damaged (a damage record in one of the campaign's events) that
+         *     have no need record yet: whom the survey should visit.
+         */
+        get: operations["campaign_proposals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/winter-spring/campaigns/{id}/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A county (to the city) or the city (to the province) sends its need figures as they stand;
+         *     again after a return, never after the level above accepted them.
+         */
+        post: operations["submit_figures"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/winter-spring/campaigns/{id}/submissions/{area_code}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The level above accepts an area's figures (its need records lock) or returns them with a reason. */
+        post: operations["decide_figures"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/winter-spring/campaigns/{id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The need per area (冬春需救助人口 with 口粮, 衣被, 取暖, 住房, households, classes) and, for
+         *     counties and cities, their submission against its deadline with overdue and late flags.
+         */
+        get: operations["campaign_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/winter-spring/campaigns/{id}/tables/{table}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The statutory tables as CSV or XLSX: `need` (受灾人员冬春生活需救助情况统计表, per county and
+         *     township), `given` (…已救助情况统计表) and `recipients` (…政府救助人口一览表, 应急统表10, one row
+         *     per household; ID numbers masked). Audited.
+         */
+        get: operations["campaign_table"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1751,6 +1930,11 @@ export interface components {
             area_code: components["schemas"]["AreaCode"];
             area_name: string;
             attachments: string[];
+            /**
+             * Format: int64
+             * @description A winter–spring need record's campaign, hardship class and needs in kind.
+             */
+            campaign_id?: number | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1768,6 +1952,7 @@ export interface components {
             filed_by: string;
             /** Format: int64 */
             grant_list_id?: number | null;
+            hardship_class?: components["schemas"]["HardshipClass"] | null;
             /** Format: int64 */
             household_id: number;
             /** Format: int64 */
@@ -1777,6 +1962,7 @@ export interface components {
             members: number;
             /** @description The household head's name and ID number, masked. */
             name: string;
+            needs?: components["schemas"]["WinterSpringNeeds"] | null;
             /** Format: int64 */
             open_objections: number;
             /** @description Why it was not recommended, returned or rejected. */
@@ -1893,6 +2079,21 @@ export interface components {
             /** @description Whose cost split this area's money follows. */
             response_scope: components["schemas"]["ResponseScope"];
             shares: components["schemas"]["LevelShare"][];
+        };
+        AreaNeed: {
+            area_code: components["schemas"]["AreaCode"];
+            area_name: string;
+            /**
+             * Format: date
+             * @description When this area's figures are due at the level above (counties and cities).
+             */
+            due?: string | null;
+            figures: components["schemas"]["NeedFigures"];
+            /** @description Sent after the due date. */
+            late: boolean;
+            /** @description Due, and not sent by then. */
+            overdue: boolean;
+            submission?: components["schemas"]["Submission"] | null;
         };
         /** @description Figures sent back down, with why; answered once the area files a new version after it. */
         AreaReturn: {
@@ -2034,8 +2235,74 @@ export interface components {
             depot_id: number;
             item: string;
         };
+        /** @description A campaign's dates (docs/domain/winter-spring.md#survey-and-reporting-calendar). */
+        Calendar: {
+            /**
+             * Format: date
+             * @description City figures due at the province.
+             */
+            city_due: string;
+            /**
+             * Format: date
+             * @description County figures due at the city.
+             */
+            county_due: string;
+            /**
+             * Format: date
+             * @description Province figures due at the ministry.
+             */
+            province_due: string;
+            /** Format: date */
+            relief_end: string;
+            /** Format: date */
+            relief_start: string;
+            /** Format: date */
+            survey_start: string;
+        };
+        Campaign: {
+            area_code: components["schemas"]["AreaCode"];
+            area_name: string;
+            calendar: components["schemas"]["Calendar"];
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            deadlines: components["schemas"]["Deadlines"];
+            /** @description The year's disasters in the area, whose affected households the survey covers. */
+            events: components["schemas"]["CampaignEvent"][];
+            /** Format: int64 */
+            id: number;
+            status: components["schemas"]["CampaignStatus"];
+            /** Format: int32 */
+            year: number;
+        };
+        CampaignEvent: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: date-time */
+            onset_at: string;
+        };
+        CampaignInput: {
+            /** @description A city or a county. */
+            area_code: components["schemas"]["AreaCode"];
+            /** Format: int32 */
+            year: number;
+        };
+        /**
+         * @description Where a campaign stands on its calendar.
+         * @enum {string}
+         */
+        CampaignStatus: "scheduled" | "surveying" | "planning" | "relief" | "closed";
+        CampaignSummary: {
+            areas: components["schemas"]["AreaNeed"][];
+            campaign: components["schemas"]["Campaign"];
+            level: components["schemas"]["Level"];
+            total: components["schemas"]["NeedFigures"];
+        };
         /** @enum {string} */
         Category: "shelter" | "bedding_clothing" | "equipment" | "food" | "water" | "hygiene" | "other";
+        /** @description What counted the people an area's demand serves: a reported figure, or a survey. */
+        Counted: components["schemas"]["Indicator"] | components["schemas"]["Survey"];
         /** @enum {string} */
         CountyDecision: "approve" | "reject";
         CountyDecisionInput: {
@@ -2166,6 +2433,15 @@ export interface components {
             event_id: number;
             level: string;
         };
+        /** @description The deadlines of the three reporting levels. */
+        Deadlines: {
+            /** Format: date */
+            city: string;
+            /** Format: date */
+            county: string;
+            /** Format: date */
+            province: string;
+        };
         /** @enum {string} */
         Decision: "dismissed" | "withdrawn";
         /**
@@ -2174,7 +2450,7 @@ export interface components {
          *     than the norm gives where earlier approved plans already cover part of it.
          */
         DemandBasis: {
-            indicator: components["schemas"]["Indicator"];
+            indicator: components["schemas"]["Counted"];
             norm: components["schemas"]["Norm"];
             /** Format: int64 */
             persons: number;
@@ -2529,6 +2805,12 @@ export interface components {
             revoked_at?: string | null;
             revoked_by?: string | null;
         };
+        /**
+         * @description A winter–spring hardship class (冬春救助的困难类别), which weights the per-person standard: poorer
+         *     households receive more (docs/domain/winter-spring.md#amount). The weights are relief standards.
+         * @enum {string}
+         */
+        HardshipClass: "class_one" | "class_two" | "class_three";
         /** @enum {string} */
         Hazard: "flood" | "waterlogging" | "typhoon" | "landslide" | "earthquake" | "drought" | "snow_ice" | "hail" | "other";
         HazardText: components["schemas"]["Hazard"];
@@ -2818,6 +3100,78 @@ export interface components {
             /** Format: int64 */
             to_depot?: number | null;
         };
+        /** @description An area's winter–spring need (受灾人员冬春生活需救助情况统计表). */
+        NeedFigures: {
+            /** Format: int64 */
+            amount_fen: number;
+            /** @description Persons by hardship class. */
+            by_class: {
+                [key: string]: number;
+            };
+            /**
+             * Format: int64
+             * @description Pieces of clothing and quilts asked for.
+             */
+            clothing: number;
+            /** Format: int64 */
+            clothing_persons: number;
+            /**
+             * Format: int64
+             * @description Of the households and persons, those the county has decided.
+             */
+            decided_households: number;
+            /** Format: int64 */
+            decided_persons: number;
+            /**
+             * Format: int64
+             * @description Σ persons × months of grain lacking.
+             */
+            food_person_months: number;
+            /**
+             * Format: int64
+             * @description Of them, needing grain (口粮), clothing or bedding (衣被), heating (取暖), housing (住房).
+             */
+            food_persons: number;
+            /** Format: int64 */
+            heating_persons: number;
+            /** Format: int64 */
+            households: number;
+            /** Format: int64 */
+            housing_persons: number;
+            /**
+             * Format: int64
+             * @description 冬春需救助人口
+             */
+            persons: number;
+            /** Format: int64 */
+            quilts: number;
+        };
+        NeedInput: {
+            category: components["schemas"]["HardshipClass"];
+            /**
+             * Format: int64
+             * @description The event that left the household in need (default: the campaign's first event with a
+             *     damage record of the household).
+             */
+            event_id?: number | null;
+            /** Format: int64 */
+            household_id: number;
+            needs: components["schemas"]["WinterSpringNeeds"];
+            /**
+             * Format: int64
+             * @description Members needing aid (at most the household's size).
+             */
+            persons: number;
+            phone?: string | null;
+            reason: string;
+        };
+        NeedRevision: {
+            category: components["schemas"]["HardshipClass"];
+            needs: components["schemas"]["WinterSpringNeeds"];
+            /** Format: int64 */
+            persons: number;
+            reason: string;
+        };
         /** @description Planning norm: `per_thousand` items per 1,000 persons or households (integers, no floats). */
         Norm: {
             basis: components["schemas"]["NormBasis"];
@@ -3029,6 +3383,7 @@ export interface components {
             bottlenecks: components["schemas"]["Bottleneck"][];
             funds?: components["schemas"]["FundsPlan"] | null;
             reserve_floor?: components["schemas"]["ReserveFloor"] | null;
+            survey?: components["schemas"]["SurveyedNeed"] | null;
             totals: components["schemas"]["Totals"];
             unreachable: components["schemas"]["Unreachable"][];
         };
@@ -3089,6 +3444,23 @@ export interface components {
             rows_read: number;
             /** @description Rows written to the database so far (in the import's transaction until it commits). */
             rows_stored: number;
+        };
+        /** @description A household the year's disasters damaged, proposed for the survey. */
+        Proposal: {
+            area_code: components["schemas"]["AreaCode"];
+            area_name: string;
+            crop_total_loss: boolean;
+            /** Format: int64 */
+            dead_or_missing: number;
+            /** Format: int64 */
+            event_id: number;
+            house_damage: components["schemas"]["HouseDamage"];
+            /** Format: int64 */
+            household_id: number;
+            id_number: string;
+            /** Format: int64 */
+            members: number;
+            name: string;
         };
         PublishInput: {
             /**
@@ -3211,7 +3583,7 @@ export interface components {
          * @description One adjustable number of the relief rules.
          * @enum {string}
          */
-        StandardKey: "emergency_per_person" | "bereavement_per_death" | "transitional_per_person_day" | "transitional_days" | "reconstruction_collapsed_or_severe" | "reconstruction_general" | "rebuild_per_room" | "repair_per_room" | "winter_spring_per_person" | "drought_per_person" | "split_national_central" | "split_national_province" | "split_national_city" | "split_national_county" | "split_provincial_province" | "split_provincial_city" | "split_provincial_county" | "split_local_city" | "split_local_county";
+        StandardKey: "emergency_per_person" | "bereavement_per_death" | "transitional_per_person_day" | "transitional_days" | "reconstruction_collapsed_or_severe" | "reconstruction_general" | "rebuild_per_room" | "repair_per_room" | "winter_spring_per_person" | "winter_spring_weight_class_one" | "winter_spring_weight_class_two" | "winter_spring_weight_class_three" | "drought_per_person" | "split_national_central" | "split_national_province" | "split_national_city" | "split_national_county" | "split_provincial_province" | "split_provincial_city" | "split_provincial_county" | "split_local_city" | "split_local_county";
         StandardView: {
             /** Format: int64 */
             default: number;
@@ -3227,7 +3599,7 @@ export interface components {
          * @description A step of the chain, as recorded in the application's history.
          * @enum {string}
          */
-        Step: "apply" | "village_assessment" | "disclosure" | "objection" | "township_review" | "county_decision";
+        Step: "apply" | "revise" | "village_assessment" | "disclosure" | "objection" | "township_review" | "county_decision";
         /** @description One step taken, as the history shows it. */
         StepRecord: {
             /** @description The level the actor acted for, when their scope lies above the step's level. */
@@ -3257,6 +3629,55 @@ export interface components {
             /** Format: int64 */
             target?: number | null;
             unit: string;
+        };
+        Submission: {
+            area_code: components["schemas"]["AreaCode"];
+            /** Format: date-time */
+            decided_at?: string | null;
+            decided_by?: string | null;
+            /** @description The area's roll-up as submitted. */
+            figures: Record<string, unknown>;
+            /** @description Why it was returned. */
+            reason?: string | null;
+            status: components["schemas"]["SubmissionStatus"];
+            /** Format: date-time */
+            submitted_at: string;
+            submitted_by: string;
+        };
+        /** @enum {string} */
+        SubmissionDecision: "accept" | "return";
+        SubmissionDecisionInput: {
+            decision: components["schemas"]["SubmissionDecision"];
+            /** @description Why the figures go back (required then). */
+            reason?: string | null;
+        };
+        SubmissionInput: {
+            /** @description The county or city whose figures are sent up. */
+            area_code: components["schemas"]["AreaCode"];
+        };
+        /**
+         * @description A level's need figures as sent to the level above.
+         * @enum {string}
+         */
+        SubmissionStatus: "submitted" | "accepted" | "returned";
+        /** @enum {string} */
+        Survey: "winter_spring_need";
+        /**
+         * @description The need a winter–spring campaign surveyed household by household, which winter–spring plans
+         *     count instead of any reported figure (docs/domain/winter-spring.md#amount).
+         */
+        SurveyedNeed: {
+            /** Format: int64 */
+            campaign_id: number;
+            /** Format: int64 */
+            households: number;
+            /** Format: int64 */
+            persons: number;
+            /**
+             * @description Some need records counted are still on their way through the chain (县定 has not decided
+             *     them all): the plan counts them as they stand.
+             */
+            provisional: boolean;
         };
         Target: {
             item: string;
@@ -3389,6 +3810,31 @@ export interface components {
         };
         /** @enum {string} */
         VillageDecision: "recommend" | "not_recommend";
+        /**
+         * @description What a household short of food, clothing or warmth through winter and spring asks for
+         *     (一户一表, docs/domain/winter-spring.md#records).
+         */
+        WinterSpringNeeds: {
+            /**
+             * Format: int64
+             * @description Pieces of winter clothing (衣).
+             */
+            clothing: number;
+            /**
+             * Format: int64
+             * @description Months of grain (口粮) the household lacks, 0 to 8.
+             */
+            food_months: number;
+            /** @description Needs help to keep warm (取暖). */
+            heating: boolean;
+            /** @description Has no safe place to spend the winter (住房). */
+            housing: boolean;
+            /**
+             * Format: int64
+             * @description Quilts (被).
+             */
+            quilts: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -12571,6 +13017,973 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_campaigns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a campaign of the year covers part of the area */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_needs: {
+        parameters: {
+            query?: {
+                /** @description Default: the caller's scope. */
+                area_code?: components["schemas"]["AreaCode"] | null;
+                status?: string | null;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    file_need: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NeedInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the household has a need record in the campaign, or the area's figures are accepted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description persons above the household's members, a household outside the campaign's area, no damage record, … */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revise_need: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                need_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NeedRevision"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaign_proposals: {
+        parameters: {
+            query?: {
+                /** @description Default: the caller's part of the campaign. */
+                area_code?: components["schemas"]["AreaCode"] | null;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Proposal"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    submit_figures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmissionInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Submission"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description accepted already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    decide_figures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                area_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmissionDecisionInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Submission"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not the level above */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description nothing submitted waits for a decision */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaign_summary: {
+        parameters: {
+            query?: {
+                /** @description township (default), county or city */
+                level?: string | null;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignSummary"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaign_table: {
+        parameters: {
+            query?: {
+                /** @description Default: the caller's part of the campaign. */
+                area_code?: components["schemas"]["AreaCode"] | null;
+                format?: string | null;
+            };
+            header?: never;
+            path: {
+                id: number;
+                /** @description need, given or recipients */
+                table: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV or XLSX file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

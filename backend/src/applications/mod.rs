@@ -15,7 +15,7 @@ use sqlx::types::Json;
 use utoipa::ToSchema;
 
 use crate::areas::{AreaCode, Level};
-use crate::funds::AidType;
+use crate::funds::{AidType, HardshipClass};
 use crate::money::Fen;
 
 /// Where an application stands. `applied`, `recommended`, `township_approved` are open steps;
@@ -41,6 +41,8 @@ crate::decode_from_text!(ApplicationStatus);
 pub enum Step {
     /// 户报
     Apply,
+    /// An open need record edited before the village assessed it (its details: before and after).
+    Revise,
     /// 村评
     VillageAssessment,
     /// 审核公示
@@ -60,7 +62,7 @@ impl Step {
     /// scoped above acts for it.
     pub fn level(self) -> Level {
         match self {
-            Self::Apply | Self::VillageAssessment | Self::Disclosure => Level::Village,
+            Self::Apply | Self::Revise | Self::VillageAssessment | Self::Disclosure => Level::Village,
             // The township answers the objections to a village notice.
             Self::Objection | Self::TownshipReview => Level::Township,
             Self::CountyDecision => Level::County,
@@ -100,6 +102,47 @@ pub struct ApplicationRow {
     pub disclosure_end: Option<DateTime<Utc>>,
     /// Objections still open against the application or its whole notice (counted).
     pub open_objections: i64,
+    /// A winter–spring need record's campaign, hardship class and needs in kind.
+    pub campaign_id: Option<i64>,
+    #[sqlx(try_from = "Option<String>")]
+    pub hardship_class: OptionalClass,
+    pub needs: Option<Json<WinterSpringNeeds>>,
+}
+
+/// A stored hardship class, if any (an unknown stored value fails the query).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OptionalClass(pub Option<HardshipClass>);
+
+impl TryFrom<Option<String>> for OptionalClass {
+    type Error = String;
+    fn try_from(text: Option<String>) -> Result<Self, String> {
+        text.map(HardshipClass::try_from).transpose().map(OptionalClass)
+    }
+}
+
+/// What a household short of food, clothing or warmth through winter and spring asks for
+/// (一户一表, docs/domain/winter-spring.md#records).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WinterSpringNeeds {
+    /// Months of grain (口粮) the household lacks, 0 to 8.
+    pub food_months: i64,
+    /// Pieces of winter clothing (衣).
+    pub clothing: i64,
+    /// Quilts (被).
+    pub quilts: i64,
+    /// Needs help to keep warm (取暖).
+    pub heating: bool,
+    /// Has no safe place to spend the winter (住房).
+    pub housing: bool,
+}
+
+/// A winter–spring need filed in a campaign: what the application carries besides its claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WinterSpringClaim {
+    pub campaign_id: i64,
+    pub class: HardshipClass,
+    pub needs: WinterSpringNeeds,
 }
 
 /// One step taken, as the history shows it.

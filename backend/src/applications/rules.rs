@@ -11,8 +11,7 @@ use crate::money::Fen;
 /// The status an application must be in for `step` to be taken.
 pub fn status_before(step: Step) -> ApplicationStatus {
     match step {
-        Step::Apply => ApplicationStatus::Applied,
-        Step::VillageAssessment => ApplicationStatus::Applied,
+        Step::Apply | Step::Revise | Step::VillageAssessment => ApplicationStatus::Applied,
         Step::Disclosure | Step::Objection | Step::TownshipReview => ApplicationStatus::Recommended,
         Step::CountyDecision => ApplicationStatus::TownshipApproved,
     }
@@ -40,6 +39,7 @@ pub fn acting_for(scope: Level, step: Step) -> Result<Option<Level>, String> {
 fn step_name(step: Step) -> &'static str {
     match step {
         Step::Apply => "application",
+        Step::Revise => "revision",
         Step::VillageAssessment => "village assessment",
         Step::Disclosure => "village notice",
         Step::Objection => "objection",

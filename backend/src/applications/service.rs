@@ -10,9 +10,12 @@ use utoipa::ToSchema;
 
 use super::rules::{self, Deadlines};
 use super::store::{
-    ApplicationError, ApplicationFilter, ApplicationStore, NewApplication, NewNotice, StepTaken, Transition,
+    ApplicationError, ApplicationFilter, ApplicationStore, NewApplication, NewNotice, Revision, StepTaken, Transition,
 };
-use super::{ApplicationObjection, ApplicationRow, ApplicationStatus, DisclosureRow, Step, StepRecord};
+use super::{
+    ApplicationObjection, ApplicationRow, ApplicationStatus, DisclosureRow, Step, StepRecord, WinterSpringClaim,
+    WinterSpringNeeds,
+};
 use crate::areas::service::area_names;
 use crate::areas::store::AreaStore;
 use crate::areas::{AreaCode, Level};
@@ -21,8 +24,8 @@ use crate::config::Settings;
 use crate::disasters::service::event_or_404;
 use crate::disasters::store::DisasterStore;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::funds::AidType;
 use crate::funds::store::FundStore;
+use crate::funds::{AidType, HardshipClass};
 use crate::grants::disclosure::objection_text;
 use crate::grants::store::{GrantStore, NewGrant, NewGrantList};
 use crate::grants::workflow::PublishInput;
@@ -89,6 +92,10 @@ pub struct Application {
     /// When the open step is due, and whether that has passed.
     pub due_at: Option<DateTime<Utc>>,
     pub overdue: bool,
+    /// A winter–spring need record's campaign, hardship class and needs in kind.
+    pub campaign_id: Option<i64>,
+    pub hardship_class: Option<HardshipClass>,
+    pub needs: Option<WinterSpringNeeds>,
     /// Every step taken (in the detail view).
     pub steps: Vec<StepRecord>,
 }
@@ -137,6 +144,9 @@ fn view(
         created_at: row.created_at,
         due_at,
         overdue: due_at.is_some_and(|due| due < now),
+        campaign_id: row.campaign_id,
+        hardship_class: row.hardship_class.0,
+        needs: row.needs.map(|n| n.0),
         steps,
     }
 }
@@ -168,16 +178,24 @@ pub async fn list<S: Chain + ?Sized>(
     area_code: Option<&AreaCode>,
     status: Option<ApplicationStatus>,
 ) -> AppResult<Vec<Application>> {
-    let filter =
-        ApplicationFilter { event_id, area_pattern: Some(actor.area_pattern(area_code)?), status, disclosure_id: None };
+    let filter = ApplicationFilter {
+        event_id,
+        area_pattern: Some(actor.area_pattern(area_code)?),
+        status,
+        ..Default::default()
+    };
+    listed(store, settings, &filter).await
+}
+
+/// The applications a filter selects (the caller has checked its scope), without their history.
+pub async fn listed<S: Chain + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    filter: &ApplicationFilter,
+) -> AppResult<Vec<Application>> {
     let names = area_names(store).await?;
     let now = Utc::now();
-    Ok(store
-        .list_applications(&filter)
-        .await?
-        .into_iter()
-        .map(|row| view(row, &names, settings, now, vec![]))
-        .collect())
+    Ok(store.list_applications(filter).await?.into_iter().map(|row| view(row, &names, settings, now, vec![])).collect())
 }
 
 // ---- the steps -------------------------------------------------------------------------------
@@ -260,15 +278,44 @@ async fn standard_of<S: Chain + ?Sized>(
     persons: i64,
     event_id: i64,
     household: &HouseholdRow,
+    class: Option<HardshipClass>,
 ) -> AppResult<(Fen, String)> {
     let standards = crate::funds::service::standards(store).await?;
     let damage = damage_of(store, event_id, household).await?;
-    claim_standard(&standards, aid, persons, damage.as_ref().map(DamageRecord::facts).as_ref())
+    claim_standard(&standards, aid, persons, damage.as_ref().map(DamageRecord::facts).as_ref(), class)
         .map_err(|rule| AppError::invalid_field("aid_type", format!("{}: {}", rule.rule, rule.message)))
 }
 
-/// 户报: a caseworker files a household's application on its behalf.
+/// 户报: a caseworker files a household's application on its behalf. Winter–spring need is filed
+/// in its campaign (`file_need`), never here.
 pub async fn file<S: Chain + ?Sized>(store: &S, actor: &Actor, input: ApplicationInput) -> AppResult<i64> {
+    if input.aid_type == AidType::WinterSpring {
+        return Err(AppError::invalid_field(
+            "aid_type",
+            "winter–spring need is filed in its campaign: POST /api/v1/winter-spring/campaigns/{id}/needs",
+        ));
+    }
+    file_claim(store, actor, input, None).await
+}
+
+/// 户报 of a winter–spring need record (一户一表): an application of the campaign carrying the
+/// household's hardship class and needs in kind. The campaign's own checks come first (its area,
+/// its lock), in `winterspring`.
+pub async fn file_need<S: Chain + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    input: ApplicationInput,
+    claim: WinterSpringClaim,
+) -> AppResult<i64> {
+    file_claim(store, actor, input, Some(claim)).await
+}
+
+async fn file_claim<S: Chain + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    input: ApplicationInput,
+    winter_spring: Option<WinterSpringClaim>,
+) -> AppResult<i64> {
     let event = event_or_404(store, input.event_id).await?;
     let household = store
         .get_household(input.household_id)
@@ -295,8 +342,13 @@ pub async fn file<S: Chain + ?Sized>(store: &S, actor: &Actor, input: Applicatio
             details: Some(json!({"grant_list_id": list})),
         });
     }
-    let (standard_fen, basis) = standard_of(store, input.aid_type, input.persons, event.id, &household).await?;
+    let class = winter_spring.map(|c| c.class);
+    let (standard_fen, basis) = standard_of(store, input.aid_type, input.persons, event.id, &household, class).await?;
     step.details = json!({"persons": input.persons, "standard_fen": standard_fen, "basis": basis, "on_behalf": true});
+    if let Some(claim) = winter_spring {
+        step.details["hardship_class"] = json!(claim.class);
+        step.details["needs"] = json!(claim.needs);
+    }
     let application = NewApplication {
         event_id: event.id,
         household_id: household.id,
@@ -309,12 +361,51 @@ pub async fn file<S: Chain + ?Sized>(store: &S, actor: &Actor, input: Applicatio
         filed_by_id: actor.user.id,
         filed_by_name: actor.user.username.clone(),
         standard_fen,
+        winter_spring,
     };
     let audit = actor.audit("application.file", "application", "").with_after(json!({
         "event_id": event.id, "household_id": household.id, "aid_type": input.aid_type, "persons": input.persons,
         "standard_fen": standard_fen, "acting_for": step.acting_for,
     }));
     Ok(store.create_application(&application, &step, &audit).await?)
+}
+
+/// Edits a need record still waiting for the village: persons, reason, class and needs, checked as
+/// when filed; the standard is recomputed and the history keeps the values before and after.
+pub async fn revise_need<S: Chain + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    id: i64,
+    persons: i64,
+    reason: &str,
+    claim: WinterSpringClaim,
+) -> AppResult<()> {
+    let row = application_or_404(store, actor, id).await?;
+    if row.campaign_id != Some(claim.campaign_id) {
+        return Err(AppError::NotFound(format!("no need record {id} in campaign {}", claim.campaign_id)));
+    }
+    let mut step = step_by(actor, Step::Revise, &row.area_code)?;
+    let household =
+        store.get_household(row.household_id).await?.ok_or_else(|| AppError::NotFound("household gone".into()))?;
+    let problems = rules::check_claim(persons, household.members, reason);
+    if !problems.is_empty() {
+        return Err(AppError::invalid("invalid need record", problems));
+    }
+    let (standard_fen, basis) =
+        standard_of(store, row.aid_type, persons, row.event_id, &household, Some(claim.class)).await?;
+    let before = json!({
+        "persons": row.persons, "reason": row.reason, "hardship_class": row.hardship_class.0,
+        "needs": row.needs.map(|n| n.0), "standard_fen": row.standard_fen,
+    });
+    let after = json!({
+        "persons": persons, "reason": reason.trim(), "hardship_class": claim.class, "needs": claim.needs,
+        "standard_fen": standard_fen, "basis": basis,
+    });
+    step.details = json!({"before": before, "after": after});
+    let revision = Revision { persons, reason: reason.trim().to_owned(), claim, standard_fen };
+    let audit =
+        actor.audit("winter_spring.need.revise", "application", id.to_string()).with_before(before).with_after(after);
+    Ok(store.revise(id, &revision, &step, &audit).await?)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
@@ -503,11 +594,6 @@ pub struct CountyDecisionInput {
     pub reason: Option<String>,
 }
 
-/// The county an area lies in.
-fn county_of(area: &AreaCode) -> Option<AreaCode> {
-    std::iter::successors(Some(area.clone()), AreaCode::parent).find(|a| a.level() == Level::County)
-}
-
 /// 县定: the county decides; approved, the application joins the county's grant list for the event
 /// and aid item (created approved, by the decider), whose 审批公示 and payment follow.
 pub async fn decide<S: Chain + ?Sized>(
@@ -544,11 +630,14 @@ pub async fn decide<S: Chain + ?Sized>(
     }
     let household =
         store.get_household(row.household_id).await?.ok_or_else(|| AppError::NotFound("household gone".into()))?;
-    let (standard, basis) = standard_of(store, row.aid_type, row.persons, row.event_id, &household).await?;
+    let (standard, basis) =
+        standard_of(store, row.aid_type, row.persons, row.event_id, &household, row.hardship_class.0).await?;
     let (amount, above_standard) = rules::decided_amount(standard, input.amount_fen, input.reason.as_deref())
         .map_err(|p| AppError::invalid("invalid decision", vec![p]))?;
     let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
-    let county = county_of(&row.area_code)
+    let county = row
+        .area_code
+        .at_level(Level::County)
         .ok_or_else(|| AppError::invalid_field("area_code", "the application's area lies in no county"))?;
     step.decision = Some("approve".into());
     step.reason = reason.clone();

@@ -7,7 +7,9 @@ use macro_rules_attribute::apply;
 use serde_json::Value;
 use sqlx::types::Json;
 
-use super::{ApplicationObjection, ApplicationRow, ApplicationStatus, DisclosureRow, Step, StepRecord};
+use super::{
+    ApplicationObjection, ApplicationRow, ApplicationStatus, DisclosureRow, Step, StepRecord, WinterSpringClaim,
+};
 use crate::areas::{AreaCode, Level};
 use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
@@ -29,6 +31,17 @@ pub struct NewApplication {
     pub attachments: Vec<String>,
     pub filed_by_id: i64,
     pub filed_by_name: String,
+    pub standard_fen: Fen,
+    /// Set for a winter–spring need filed in a campaign.
+    pub winter_spring: Option<WinterSpringClaim>,
+}
+
+/// A need record's new claim (its persons, reason, class and needs), the standard recomputed.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    pub persons: i64,
+    pub reason: String,
+    pub claim: WinterSpringClaim,
     pub standard_fen: Fen,
 }
 
@@ -73,6 +86,7 @@ pub struct ApplicationFilter {
     pub area_pattern: Option<String>,
     pub status: Option<ApplicationStatus>,
     pub disclosure_id: Option<i64>,
+    pub campaign_id: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +95,8 @@ pub enum ApplicationError {
     WrongState(ApplicationStatus),
     #[error("the household already has an open application for this aid in this event")]
     AlreadyOpen,
+    #[error("the household already has a need record in this campaign; edit that one")]
+    AlreadyInCampaign,
     #[error("the household already has this aid for this event")]
     AlreadyGranted,
     #[error("not found")]
@@ -113,6 +129,14 @@ pub trait ApplicationStore {
         step: &StepTaken,
         audit: &AuditEntry,
     ) -> Result<i64, ApplicationError>;
+    /// Edits an open need record before the village assesses it; the step records before and after.
+    async fn revise(
+        &self,
+        id: i64,
+        revision: &Revision,
+        step: &StepTaken,
+        audit: &AuditEntry,
+    ) -> Result<(), ApplicationError>;
     async fn get_application(&self, id: i64) -> sqlx::Result<Option<ApplicationRow>>;
     async fn list_applications(&self, filter: &ApplicationFilter) -> sqlx::Result<Vec<ApplicationRow>>;
     async fn steps_of(&self, application_id: i64) -> sqlx::Result<Vec<StepRecord>>;
@@ -173,7 +197,8 @@ const APPLICATION_SELECT: &str = "SELECT a.id, a.event_id, a.household_id, a.aid
      a.above_standard, a.outcome_reason, a.grant_list_id, a.created_at, a.step_at, a.updated_at, \
      h.name_masked, h.id_masked, h.members, d.disclosure_end, \
      (SELECT COUNT(*) FROM application_objections o WHERE o.status = 'open' AND o.disclosure_id = a.disclosure_id \
-         AND (o.application_id IS NULL OR o.application_id = a.id)) AS open_objections \
+         AND (o.application_id IS NULL OR o.application_id = a.id)) AS open_objections, \
+     a.campaign_id, a.hardship_class, a.needs \
      FROM applications a JOIN households h ON h.id = a.household_id \
      LEFT JOIN application_disclosures d ON d.id = a.disclosure_id";
 
@@ -197,8 +222,10 @@ impl ApplicationStore for Backends {
         let now = Utc::now();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO applications (event_id, household_id, aid_type, area_code, persons, reason, phone, attachments,
-                 status, filed_by_id, filed_by_name, standard_fen, above_standard, created_at, step_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'applied', $9, $10, $11, FALSE, $12, $12, $12) RETURNING id",
+                 status, filed_by_id, filed_by_name, standard_fen, above_standard, created_at, step_at, updated_at,
+                 campaign_id, hardship_class, needs)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'applied', $9, $10, $11, FALSE, $12, $12, $12, $13, $14, $15)
+             RETURNING id",
         )
         .bind(application.event_id)
         .bind(application.household_id)
@@ -212,16 +239,56 @@ impl ApplicationStore for Backends {
         .bind(&application.filed_by_name)
         .bind(application.standard_fen)
         .bind(now)
+        .bind(application.winter_spring.map(|c| c.campaign_id))
+        .bind(application.winter_spring.map(|c| enum_text(c.class)))
+        .bind(application.winter_spring.map(|c| Json(c.needs)))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => ApplicationError::AlreadyOpen,
+            sqlx::Error::Database(db) if db.is_unique_violation() => match application.winter_spring {
+                Some(_) => ApplicationError::AlreadyInCampaign,
+                None => ApplicationError::AlreadyOpen,
+            },
             _ => ApplicationError::Db(e),
         })?;
         Self::record_steps(&mut tx, &[id], step, now).await?;
         Self::write_audit_created(&mut tx, audit, id).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    async fn revise(
+        &self,
+        id: i64,
+        revision: &Revision,
+        step: &StepTaken,
+        audit: &AuditEntry,
+    ) -> Result<(), ApplicationError> {
+        let mut tx = self.begin().await?;
+        let now = Utc::now();
+        let unchanged = Transition {
+            from: ApplicationStatus::Applied,
+            to: ApplicationStatus::Applied,
+            outcome_reason: None,
+            after_notice: false,
+        };
+        Self::lock_application(&mut tx, id, &unchanged, now).await?;
+        sqlx::query(
+            "UPDATE applications SET persons = $2, reason = $3, hardship_class = $4, needs = $5, standard_fen = $6,
+                 updated_at = $7 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(revision.persons)
+        .bind(&revision.reason)
+        .bind(enum_text(revision.claim.class))
+        .bind(Json(revision.claim.needs))
+        .bind(revision.standard_fen)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        Self::record_steps(&mut tx, &[id], step, now).await?;
+        Self::commit_audited(tx, audit).await?;
+        Ok(())
     }
 
     async fn get_application(&self, id: i64) -> sqlx::Result<Option<ApplicationRow>> {
@@ -243,6 +310,9 @@ impl ApplicationStore for Backends {
         }
         if let Some(disclosure_id) = filter.disclosure_id {
             builder.push(" AND a.disclosure_id = ").push_bind(disclosure_id);
+        }
+        if let Some(campaign_id) = filter.campaign_id {
+            builder.push(" AND a.campaign_id = ").push_bind(campaign_id);
         }
         builder.push(" ORDER BY a.area_code, a.id");
         builder.build_query_as::<ApplicationRow>().fetch_all(self.reader()).await

@@ -123,6 +123,11 @@ impl AreaCode {
         implied_parent(&self.0).map(AreaCode)
     }
 
+    /// The area of `level` this one lies in (itself at its own level; None below it).
+    pub fn at_level(&self, level: Level) -> Option<AreaCode> {
+        std::iter::successors(Some(self.clone()), AreaCode::parent).find(|a| a.level() == level)
+    }
+
     /// Whether `code` lies in this area's subtree (an area contains itself).
     pub fn contains(&self, code: &str) -> bool {
         within(&self.0, code)

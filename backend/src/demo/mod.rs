@@ -18,6 +18,7 @@ use crate::store::Store;
 
 mod applications;
 mod households;
+mod winterspring;
 
 pub const CITY_CODE: &str = "360400";
 const PROVINCE_CODE: &str = "360000";
@@ -129,6 +130,7 @@ pub async fn seed(store: &dyn Store, settings: &Settings, sources: &DemoSources)
         }
     }
     applications::seed_applications(store, settings).await?;
+    winterspring::seed_campaign(store, settings).await?;
     warn_demo_credentials();
     Ok(())
 }

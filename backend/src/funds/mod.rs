@@ -70,6 +70,42 @@ impl AidType {
     }
 }
 
+/// A winter–spring hardship class (冬春救助的困难类别), which weights the per-person standard: poorer
+/// households receive more (docs/domain/winter-spring.md#amount). The weights are relief standards.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema, strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum HardshipClass {
+    /// 一类: scattered 特困 persons, orphans, people with no ability to work and no income.
+    ClassOne,
+    /// 二类: 低保 households and others the disaster left in serious hardship.
+    ClassTwo,
+    /// 三类: other affected households short of food, clothing or heating.
+    ClassThree,
+}
+
+crate::decode_from_text!(HardshipClass);
+
+impl HardshipClass {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::ClassOne => "一类",
+            Self::ClassTwo => "二类",
+            Self::ClassThree => "三类",
+        }
+    }
+
+    /// The standard holding the class's weight on the per-person amount.
+    pub fn weight_key(self) -> rules::StandardKey {
+        match self {
+            Self::ClassOne => rules::StandardKey::WinterSpringWeightClassOne,
+            Self::ClassTwo => rules::StandardKey::WinterSpringWeightClassTwo,
+            Self::ClassThree => rules::StandardKey::WinterSpringWeightClassThree,
+        }
+    }
+}
+
 /// The government level that puts up a share of the money.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{AidType, ResponseScope, SourceLevel};
+use super::{AidType, HardshipClass, ResponseScope, SourceLevel};
 use crate::areas::AreaCode;
 use crate::areas::code;
 use crate::disasters::{Figures, Indicator};
@@ -30,6 +30,10 @@ pub enum StandardKey {
     /// 0 = not used; otherwise repair money goes by room, capped at the household amount.
     RepairPerRoom,
     WinterSpringPerPerson,
+    /// Weights of the winter–spring per-person amount by hardship class (basis points: 15000 = 150%).
+    WinterSpringWeightClassOne,
+    WinterSpringWeightClassTwo,
+    WinterSpringWeightClassThree,
     DroughtPerPerson,
     SplitNationalCentral,
     SplitNationalProvince,
@@ -57,7 +61,7 @@ pub enum Unit {
 }
 
 impl StandardKey {
-    pub const ALL: [StandardKey; 19] = [
+    pub const ALL: [StandardKey; 22] = [
         Self::EmergencyPerPerson,
         Self::BereavementPerDeath,
         Self::TransitionalPerPersonDay,
@@ -67,6 +71,9 @@ impl StandardKey {
         Self::RebuildPerRoom,
         Self::RepairPerRoom,
         Self::WinterSpringPerPerson,
+        Self::WinterSpringWeightClassOne,
+        Self::WinterSpringWeightClassTwo,
+        Self::WinterSpringWeightClassThree,
         Self::DroughtPerPerson,
         Self::SplitNationalCentral,
         Self::SplitNationalProvince,
@@ -78,6 +85,14 @@ impl StandardKey {
         Self::SplitLocalCity,
         Self::SplitLocalCounty,
     ];
+
+    /// A weight on an amount (may exceed 100%), not a share of one.
+    pub fn is_weight(self) -> bool {
+        matches!(
+            self,
+            Self::WinterSpringWeightClassOne | Self::WinterSpringWeightClassTwo | Self::WinterSpringWeightClassThree
+        )
+    }
 
     /// Default value, unit and source.
     pub fn definition(self) -> (i64, Unit, &'static str) {
@@ -103,6 +118,17 @@ impl StandardKey {
                 (0, U::FenPerRoom, "repair by room instead (Ningxia ¥2,000 per room); 0 = by household")
             }
             K::WinterSpringPerPerson => (130 * 100, U::FenPerPerson, "冬春临时生活困难救助 ¥130 per person"),
+            K::WinterSpringWeightClassOne => {
+                (15_000, U::BasisPoints, "冬春 一类 (特困, orphans) 150% of the per-person amount (illustrative)")
+            }
+            K::WinterSpringWeightClassTwo => (
+                12_000,
+                U::BasisPoints,
+                "冬春 二类 (低保, serious hardship) 120% of the per-person amount (illustrative)",
+            ),
+            K::WinterSpringWeightClassThree => {
+                (10_000, U::BasisPoints, "冬春 三类 (other hardship) 100%: at least the per-person amount")
+            }
             K::DroughtPerPerson => (60 * 100, U::FenPerPerson, "旱灾临时生活困难救助 ¥60 per person"),
             K::SplitNationalCentral => (7000, U::BasisPoints, "national response: central 70%"),
             K::SplitNationalProvince => (1500, U::BasisPoints, "national response: province 15%"),
@@ -174,7 +200,9 @@ impl Standards {
                 Ok(_) if *value < 0 => {
                     problems.push(StandardProblem { key: key.clone(), message: "must not be negative".into() })
                 }
-                Ok(k) if k.definition().1 == Unit::BasisPoints && *value > 10_000 => problems
+                Ok(k) if k.is_weight() && *value > 100_000 => problems
+                    .push(StandardProblem { key: key.clone(), message: "a weight is at most 100000 (1000%)".into() }),
+                Ok(k) if !k.is_weight() && k.definition().1 == Unit::BasisPoints && *value > 10_000 => problems
                     .push(StandardProblem { key: key.clone(), message: "a share is at most 10000 (100%)".into() }),
                 Ok(k) if k == StandardKey::TransitionalDays && *value > 366 => {
                     problems.push(StandardProblem { key: key.clone(), message: "at most 366 days".into() })
@@ -325,14 +353,15 @@ impl<'de> Deserialize<'de> for FundsPlan {
 }
 
 /// The figures that count an area's entitlement under an aid type (an area that reported none of
-/// them gets nothing). Winter–spring need is surveyed household by household later in the year;
-/// until then the transitional-aid figure stands in for it, as it does for materials.
+/// them gets nothing). Winter–spring need is counted by no reported figure: it is surveyed
+/// household by household in a campaign ([`surveyed_entitlement`]).
 pub fn basis_indicators(aid: AidType) -> &'static [Indicator] {
     match aid {
         AidType::Emergency => &[Indicator::NeedingEmergencyAid, Indicator::Relocated],
         AidType::Bereavement => &[Indicator::Dead, Indicator::Missing],
         AidType::Drought => &[Indicator::DroughtAidNeeded],
-        AidType::Transitional | AidType::WinterSpring => &[Indicator::NeedingTransitionalAid],
+        AidType::Transitional => &[Indicator::NeedingTransitionalAid],
+        AidType::WinterSpring => &[],
         AidType::Reconstruction => {
             &[Indicator::CollapsedHouseholds, Indicator::SevereHouseholds, Indicator::GeneralHouseholds]
         }
@@ -382,17 +411,8 @@ pub fn entitlement(standards: &Standards, aid: AidType, figures: &Figures) -> Ve
                 persons * rate * days,
             ));
         }
-        AidType::WinterSpring => {
-            let persons = figure(I::NeedingTransitionalAid);
-            let rate = standards.get(K::WinterSpringPerPerson);
-            lines.push(line(
-                K::WinterSpringPerPerson,
-                &I::NeedingTransitionalAid.name(),
-                persons,
-                rate,
-                persons * rate,
-            ));
-        }
+        // Surveyed, not reported: `surveyed_entitlement`.
+        AidType::WinterSpring => {}
         AidType::Reconstruction => {
             lines.push(housing_aid(
                 standards,
@@ -405,6 +425,32 @@ pub fn entitlement(standards: &Standards, aid: AidType, figures: &Figures) -> Ve
     }
     lines.retain(|l| l.count > 0);
     lines
+}
+
+/// The winter–spring amount per person of a hardship class: the per-person standard times the
+/// class's weight, rounded to the fen.
+pub fn winter_spring_rate(standards: &Standards, class: HardshipClass) -> Fen {
+    let (per_person, weight) = (standards.get(StandardKey::WinterSpringPerPerson), standards.get(class.weight_key()));
+    Fen((per_person * weight + 5_000) / 10_000)
+}
+
+/// What an area's surveyed winter–spring need entitles it to: per hardship class, the persons
+/// needing aid times the class's rate.
+pub fn surveyed_entitlement(standards: &Standards, persons: &BTreeMap<HardshipClass, i64>) -> Vec<BasisLine> {
+    persons
+        .iter()
+        .filter(|(_, count)| **count > 0)
+        .map(|(class, count)| {
+            let rate = winter_spring_rate(standards, *class);
+            BasisLine {
+                standard: class.weight_key(),
+                indicator: format!("winter_spring_need.{}", crate::text_enum::enum_text(*class)),
+                count: *count,
+                rate_fen: rate,
+                amount_fen: rate.times(*count),
+            }
+        })
+        .collect()
 }
 
 /// Rebuild money (houses collapsed or severely damaged) or repair money (general damage) for
@@ -466,15 +512,14 @@ pub fn proportional(total: i64, weights: &[i64]) -> Vec<i64> {
 /// shares. `areas` are (area code, its own best figures, its scope), in the order they are shown.
 pub fn plan_funds(
     standards: &Standards,
-    aid: AidType,
-    areas: &[(AreaCode, Figures, ResponseScope)],
+    areas: &[(AreaCode, Vec<BasisLine>, ResponseScope)],
     available: &BTreeMap<SourceLevel, Fen>,
 ) -> FundsPlan {
     let mut result: Vec<AreaFunds> = areas
         .iter()
-        .map(|(code, figures, scope)| {
+        .map(|(code, basis, scope)| {
             let split = standards.split(*scope);
-            let basis = entitlement(standards, aid, figures);
+            let basis = basis.clone();
             let entitled_fen: Fen = basis.iter().map(|b| b.amount_fen).sum();
             let bps: Vec<i64> = split.iter().map(|(_, bp)| *bp).collect();
             let shares = proportional(entitled_fen.0, &bps)
@@ -617,6 +662,35 @@ mod tests {
         assert!(entitlement(&s, AidType::WinterSpring, &figures(&[(Indicator::Affected, 100)])).is_empty());
     }
 
+    /// Each area's entitlement from its figures, as the funds plan takes it.
+    fn counted(
+        s: &Standards,
+        aid: AidType,
+        areas: Vec<(AreaCode, Figures, ResponseScope)>,
+    ) -> Vec<(AreaCode, Vec<BasisLine>, ResponseScope)> {
+        areas.into_iter().map(|(code, f, scope)| (code, entitlement(s, aid, &f), scope)).collect()
+    }
+
+    #[test]
+    fn winter_spring_money_follows_the_surveyed_persons_by_class() {
+        let s = Standards::default();
+        assert_eq!(winter_spring_rate(&s, HardshipClass::ClassOne), Fen(19_500), "¥130 × 150%");
+        assert_eq!(winter_spring_rate(&s, HardshipClass::ClassThree), Fen(13_000));
+        let persons =
+            [(HardshipClass::ClassOne, 2), (HardshipClass::ClassTwo, 0), (HardshipClass::ClassThree, 5)].into();
+        let lines = surveyed_entitlement(&s, &persons);
+        assert_eq!(lines.len(), 2, "a class nobody is in adds no line");
+        assert_eq!(lines.iter().map(|l| l.amount_fen).sum::<Fen>(), Fen(2 * 19_500 + 5 * 13_000));
+        assert_eq!(lines[0].indicator, "winter_spring_need.class_one");
+        let heavier = s.changed(&[("winter_spring_weight_class_one".into(), 20_000)]).unwrap();
+        assert_eq!(
+            winter_spring_rate(&heavier, HardshipClass::ClassOne),
+            Fen(26_000),
+            "a weight above 100% is allowed"
+        );
+        assert!(s.changed(&[("winter_spring_weight_class_one".into(), 100_001)]).is_err());
+    }
+
     #[test]
     fn proportional_shares_sum_exactly_and_favour_larger_remainders() {
         assert_eq!(proportional(100, &[1, 1, 1]), [34, 33, 33]);
@@ -641,7 +715,7 @@ mod tests {
             (SourceLevel::County, Fen(10_000_000 * 100)),
         ]
         .into();
-        let plan = plan_funds(&s, AidType::Emergency, &areas, &available);
+        let plan = plan_funds(&s, &counted(&s, AidType::Emergency, areas), &available);
         assert_eq!(plan.areas.len(), 2, "an area with nothing to count is left out");
         assert_eq!(plan.entitled_fen, Fen(1_200_000 * 100));
         let province = &plan.levels[0];
@@ -677,7 +751,8 @@ mod tests {
             ("360425".into(), need.clone(), ResponseScope::Provincial),
             ("360428".into(), need, ResponseScope::Local),
         ];
-        let plan = plan_funds(&Standards::default(), AidType::Emergency, &areas, &BTreeMap::new());
+        let s = Standards::default();
+        let plan = plan_funds(&s, &counted(&s, AidType::Emergency, areas), &BTreeMap::new());
         let levels: Vec<(SourceLevel, Fen)> = plan.levels.iter().map(|l| (l.level, l.required_fen)).collect();
         let fen = |yuan: i64| Fen(yuan * 100);
         assert_eq!(
@@ -694,13 +769,10 @@ mod tests {
 
     #[test]
     fn a_plan_stored_before_areas_kept_their_split_reads_with_the_plans() {
-        let mut stored = serde_json::to_value(plan_funds(
-            &Standards::default(),
-            AidType::Emergency,
-            &[("360425".into(), figures(&[(Indicator::NeedingEmergencyAid, 10)]), ResponseScope::National)],
-            &BTreeMap::new(),
-        ))
-        .unwrap();
+        let s = Standards::default();
+        let areas = vec![("360425".into(), figures(&[(Indicator::NeedingEmergencyAid, 10)]), ResponseScope::National)];
+        let mut stored =
+            serde_json::to_value(plan_funds(&s, &counted(&s, AidType::Emergency, areas), &BTreeMap::new())).unwrap();
         stored["areas"][0].as_object_mut().unwrap().remove("response_scope");
         let read: FundsPlan = serde_json::from_value(stored).unwrap();
         assert_eq!(read.areas[0].response_scope, ResponseScope::National);
@@ -720,7 +792,8 @@ mod tests {
     #[test]
     fn a_level_without_pools_pays_nothing_and_says_so() {
         let areas = vec![("360402".into(), figures(&[(Indicator::NeedingTransitionalAid, 10)]), ResponseScope::Local)];
-        let plan = plan_funds(&Standards::default(), AidType::Transitional, &areas, &BTreeMap::new());
+        let s = Standards::default();
+        let plan = plan_funds(&s, &counted(&s, AidType::Transitional, areas), &BTreeMap::new());
         assert_eq!(plan.allocated_fen, Fen(0));
         assert!(plan.levels.iter().all(|l| l.scaled && l.available_fen == Fen::ZERO));
         assert_eq!(plan.areas[0].fill_rate, 0.0);

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use super::{AidType, DamageInput, Exclusion, HouseDamage, HouseholdType, Programme};
 use crate::disasters::Hazard;
 use crate::error::FieldError;
+use crate::funds::HardshipClass;
 use crate::funds::rules::{StandardKey, Standards, housing_aid};
 use crate::money::Fen;
 
@@ -206,14 +207,20 @@ pub fn reconstruction(standards: &Standards, damage: &DamageFacts) -> Result<(Fe
 }
 
 /// What the standard gives an application claiming aid for `persons` people: per person for every
-/// item but rebuild aid, which needs the household's damage record.
+/// item but rebuild aid, which needs the household's damage record; winter–spring aid at its
+/// hardship class's weighted rate where the need record names one.
 pub fn claim_standard(
     standards: &Standards,
     aid: AidType,
     persons: i64,
     damage: Option<&DamageFacts>,
+    class: Option<HardshipClass>,
 ) -> Result<(Fen, String), Ineligible> {
     match (aid, damage) {
+        (AidType::WinterSpring, _) if let Some(class) = class => {
+            let rate = crate::funds::rules::winter_spring_rate(standards, class);
+            Ok((rate.times(persons), format!("{}{persons}人 × {}", class.label_zh(), rate.yuan())))
+        }
         (AidType::Reconstruction, Some(damage)) => reconstruction(standards, damage),
         (AidType::Reconstruction, None) => {
             Err(ineligible("reconstruction.no_damage_record", "rebuild aid is set from the house's damage record"))

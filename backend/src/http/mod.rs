@@ -74,6 +74,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::grants::department_http::routes())
         .merge(crate::applications::http::routes())
         .merge(crate::plans::http::routes())
+        .merge(crate::winterspring::http::routes())
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.

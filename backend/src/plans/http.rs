@@ -67,7 +67,14 @@ async fn create_plan(
 ) -> AppResult<(StatusCode, Json<Plan>)> {
     actor.require_role(&[Role::Manager])?;
     let request: PlanRequest = parse_body(body)?;
-    let id = service::create_plan(&*state.store, &state.settings, &state.travel, &actor, request).await?;
+    // Winter–spring plans count their campaign's survey, which that domain reads.
+    let surveyed = if request.aid_type == "winter_spring" {
+        let event = crate::disasters::service::event_or_404(&*state.store, request.event_id).await?;
+        crate::winterspring::service::surveyed_need(&*state.store, &event).await?
+    } else {
+        None
+    };
+    let id = service::create_plan(&*state.store, &state.settings, &state.travel, &actor, request, surveyed).await?;
     Ok((StatusCode::CREATED, Json(workflow::plan_or_404(&*state.store, id).await?)))
 }
 

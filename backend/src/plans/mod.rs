@@ -13,6 +13,8 @@ pub mod store;
 pub mod travel;
 pub mod workflow;
 
+use std::collections::BTreeMap;
+
 use crate::areas::AreaCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -81,9 +83,39 @@ pub struct AreaFill {
 /// than the norm gives where earlier approved plans already cover part of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DemandBasis {
-    pub indicator: crate::disasters::Indicator,
+    pub indicator: Counted,
     pub persons: i64,
     pub norm: crate::depots::Norm,
+}
+
+/// What counted the people an area's demand serves: a reported figure, or a survey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum Counted {
+    Figure(crate::disasters::Indicator),
+    Survey(Survey),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Survey {
+    /// 冬春需救助人口: the persons a winter–spring campaign's need records count.
+    WinterSpringNeed,
+}
+
+/// The need a winter–spring campaign surveyed household by household, which winter–spring plans
+/// count instead of any reported figure (docs/domain/winter-spring.md#amount).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SurveyedNeed {
+    pub campaign_id: i64,
+    /// Some need records counted are still on their way through the chain (县定 has not decided
+    /// them all): the plan counts them as they stand.
+    pub provisional: bool,
+    pub households: i64,
+    pub persons: i64,
+    /// Per area (each household's township or village), the persons needing aid by hardship class.
+    #[serde(skip)]
+    pub areas: BTreeMap<AreaCode, BTreeMap<crate::funds::HardshipClass, i64>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -122,6 +154,9 @@ pub struct PlanResult {
     /// What a materials plan left in depots outside the response (none in plans made before floors).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserve_floor: Option<ReserveFloor>,
+    /// A winter–spring plan's campaign survey, which it counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<SurveyedNeed>,
 }
 
 /// The stock a materials plan did not take: a share of each item in every depot whose own area has

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::{Counted, Survey, SurveyedNeed};
 use crate::areas::AreaCode;
 use crate::areas::code;
 use crate::depots::{MaterialAidType, Norm};
@@ -15,8 +16,8 @@ pub struct DemandPoint {
     pub lon: f64,
     pub lat: f64,
     pub persons: i64,
-    /// The figure that counted `persons`.
-    pub indicator: Indicator,
+    /// What counted `persons`.
+    pub indicator: Counted,
     /// People in central shelters (集中安置), where the area reported the shelter split.
     pub sheltered: Option<i64>,
     /// Higher tiers are served first: 4 for a Ⅰ-level response … 1 for Ⅳ, 0 without one.
@@ -25,13 +26,44 @@ pub struct DemandPoint {
 
 /// The figure that counts the people to serve: emergency aid goes to those needing emergency
 /// living aid (else the relocated); transitional aid to those needing transitional aid.
-/// Winter–spring need is surveyed household by household later in the year; until household
-/// records carry it, the transitional-aid figure stands in for it.
+/// Winter–spring need is counted by no reported figure: a campaign surveys it ([`surveyed_points`]).
 pub fn basis_indicators(aid: MaterialAidType) -> &'static [Indicator] {
     match aid {
         MaterialAidType::Emergency => &[Indicator::NeedingEmergencyAid, Indicator::Relocated],
-        MaterialAidType::Transitional | MaterialAidType::WinterSpring => &[Indicator::NeedingTransitionalAid],
+        MaterialAidType::Transitional => &[Indicator::NeedingTransitionalAid],
+        MaterialAidType::WinterSpring => &[],
     }
+}
+
+/// The tier of an area: from the most severe response level in force over it (Ⅰ = 1 → tier 4).
+fn tier(area: &AreaCode, levels: &HashMap<AreaCode, Option<i64>>) -> u8 {
+    let level = levels.iter().filter(|(c, l)| l.is_some() && code::within(c, area)).filter_map(|(_, l)| *l).min();
+    level.map_or(0, |l| (5 - l) as u8)
+}
+
+/// Demand points of a winter–spring campaign's surveyed need: each area its need records lie in,
+/// with the persons needing aid there.
+pub fn surveyed_points(
+    need: &SurveyedNeed,
+    points: &HashMap<AreaCode, (f64, f64)>,
+    levels: &HashMap<AreaCode, Option<i64>>,
+) -> Vec<DemandPoint> {
+    need.areas
+        .iter()
+        .filter_map(|(area, classes)| {
+            let (lon, lat) = *points.get(area)?;
+            Some(DemandPoint {
+                area_code: area.clone(),
+                lon,
+                lat,
+                persons: classes.values().sum(),
+                indicator: Counted::Survey(Survey::WinterSpringNeed),
+                sheltered: None,
+                tier: tier(area, levels),
+            })
+        })
+        .filter(|p| p.persons > 0)
+        .collect()
 }
 
 fn persons(figures: &Figures, aid: MaterialAidType) -> Option<(Indicator, i64)> {
@@ -53,19 +85,17 @@ pub fn demand_points(
             let figures = &own_figures[area];
             let (indicator, persons) = persons(figures, aid)?;
             let (lon, lat) = *points.get(area)?;
-            let level =
-                levels.iter().filter(|(c, l)| l.is_some() && code::within(c, area)).filter_map(|(_, l)| *l).min();
             Some(DemandPoint {
                 area_code: area.clone(),
                 lon,
                 lat,
                 persons,
-                indicator,
+                indicator: Counted::Figure(indicator),
                 // Only emergency aid follows the shelter split; later aid serves people by need.
                 sheltered: (aid == MaterialAidType::Emergency)
                     .then(|| figures.get(&Indicator::RelocatedCentral).copied())
                     .flatten(),
-                tier: level.map_or(0, |l| (5 - l) as u8),
+                tier: tier(area, levels),
             })
         })
         .collect();
@@ -89,9 +119,9 @@ pub fn lowest_reporting(own_figures: &HashMap<AreaCode, Figures>, count: impl Fn
 /// The people a norm counts at a demand point, and the figure they come from: shelter items go
 /// to the people in central shelters where the area reported the split (people staying with
 /// relatives need no tent); without the split, to everyone the aid serves.
-pub fn norm_persons(norm: &Norm, point: &DemandPoint) -> (Indicator, i64) {
+pub fn norm_persons(norm: &Norm, point: &DemandPoint) -> (Counted, i64) {
     match point.sheltered {
-        Some(sheltered) if norm.basis.sheltered() => (Indicator::RelocatedCentral, sheltered.max(0)),
+        Some(sheltered) if norm.basis.sheltered() => (Counted::Figure(Indicator::RelocatedCentral), sheltered.max(0)),
         _ => (point.indicator, point.persons),
     }
 }
@@ -129,7 +159,11 @@ mod tests {
         let result = demand_points(MaterialAidType::Emergency, &own, &points, &levels);
         let summary: Vec<(&str, i64, u8)> = result.iter().map(|p| (p.area_code.as_str(), p.persons, p.tier)).collect();
         assert_eq!(summary, [("360425100", 500, 4), ("360425101", 300, 4), ("360428", 200, 0)]);
-        assert_eq!(result[1].indicator, Indicator::Relocated, "the relocated stand in where need is not reported");
+        assert_eq!(
+            result[1].indicator,
+            Counted::Figure(Indicator::Relocated),
+            "the relocated stand in where need is not reported"
+        );
         assert!(demand_points(MaterialAidType::Transitional, &own, &points, &levels).is_empty());
     }
 
@@ -150,18 +184,18 @@ mod tests {
             lon: 116.0,
             lat: 29.0,
             persons: 900,
-            indicator: Indicator::NeedingEmergencyAid,
+            indicator: Counted::Figure(Indicator::NeedingEmergencyAid),
             sheltered,
             tier: 0,
         };
         let tent = Norm { basis: NormBasis::ShelteredHousehold, per_thousand: 1000 };
         let lamp = Norm { basis: NormBasis::Household, per_thousand: 1000 };
-        assert_eq!(norm_persons(&tent, &point(Some(300))), (Indicator::RelocatedCentral, 300));
+        assert_eq!(norm_persons(&tent, &point(Some(300))), (Counted::Figure(Indicator::RelocatedCentral), 300));
         assert_eq!(item_demand(&tent, 300, 3.0), 100, "tents for the 100 sheltered households, not 300");
-        assert_eq!(norm_persons(&lamp, &point(Some(300))), (Indicator::NeedingEmergencyAid, 900));
+        assert_eq!(norm_persons(&lamp, &point(Some(300))), (Counted::Figure(Indicator::NeedingEmergencyAid), 900));
         assert_eq!(
             norm_persons(&tent, &point(None)),
-            (Indicator::NeedingEmergencyAid, 900),
+            (Counted::Figure(Indicator::NeedingEmergencyAid), 900),
             "without the split, everyone in need"
         );
     }

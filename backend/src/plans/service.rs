@@ -8,12 +8,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::needs::{DemandPoint, demand_points, item_demand, norm_persons};
+use super::needs::{DemandPoint, demand_points, item_demand, norm_persons, surveyed_points};
 use super::store::{NewPlan, PlanStore};
 use super::travel::TravelCache;
 use super::{
     AidType, AreaFill, Bottleneck, DemandBasis, HeldBack, Plan, PlanKind, PlanLine, PlanRequest, PlanResult,
-    PlanStatus, ReserveFloor, Totals, Unreachable,
+    PlanStatus, ReserveFloor, SurveyedNeed, Totals, Unreachable,
 };
 use crate::areas::AreaCode;
 use crate::areas::store::AreaStore;
@@ -24,6 +24,7 @@ use crate::depots::{Depot, can_read};
 use crate::disasters::service::{Authority, event_or_404, summarize};
 use crate::disasters::store::DisasterStore;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::funds::rules::{BasisLine, entitlement, surveyed_entitlement};
 use crate::funds::store::FundStore;
 use crate::funds::{ResponseScope, SourceLevel};
 use crate::money::Fen;
@@ -34,13 +35,15 @@ use crate::routing::{Point, TravelTimes};
 pub trait Planning: AreaStore + DisasterStore + DepotStore + FundStore + PlanStore {}
 impl<T: AreaStore + DisasterStore + DepotStore + FundStore + PlanStore + ?Sized> Planning for T {}
 
-/// Computes a draft plan for the author and stores it; answers its id.
+/// Computes a draft plan for the author and stores it; answers its id. A winter–spring plan counts
+/// the campaign survey `surveyed` (the caller reads it; none: nothing to plan from).
 pub async fn create_plan<S: Planning + ?Sized>(
     store: &S,
     settings: &Settings,
     travel: &TravelCache,
     actor: &Actor,
     request: PlanRequest,
+    surveyed: Option<SurveyedNeed>,
 ) -> AppResult<i64> {
     let aid: AidType = crate::text_enum::parse_enum(request.aid_type.clone()).map_err(|_| {
         AppError::invalid_field(
@@ -70,9 +73,16 @@ pub async fn create_plan<S: Planning + ?Sized>(
     if !(0..=100).contains(&floor_percent) {
         return Err(AppError::invalid_field("reserve_floor_percent", "a share from 0 to 100 %"));
     }
-    let (lines, result) = match material {
+    if aid == AidType::WinterSpring && surveyed.is_none() {
+        return Err(AppError::invalid_field(
+            "event_id",
+            "no winter–spring campaign covers this event: winter–spring plans count a campaign's surveyed need",
+        ));
+    }
+    let (lines, mut result) = match material {
         Some(material) => {
-            let input = planning_input(store, settings, travel, actor, &event, aid, floor_percent).await?;
+            let asked = Asked { event: &event, aid, surveyed: surveyed.as_ref() };
+            let input = planning_input(store, settings, travel, actor, asked, floor_percent).await?;
             let (per_household, deadline) = (settings.persons_per_household, settings.plan_deadline_minutes);
             // The planner is seconds of CPU at city scale: off the async workers, so the server
             // keeps answering other requests while it runs.
@@ -84,8 +94,9 @@ pub async fn create_plan<S: Planning + ?Sized>(
             .await
             .map_err(|e| AppError::Internal(e.into()))?
         }
-        None => (Vec::new(), funds_plan(store, settings, actor, &event, aid, scope).await?),
+        None => (Vec::new(), funds_plan(store, settings, actor, &event, aid, scope, surveyed.as_ref()).await?),
     };
+    result.survey = surveyed;
     let plan = NewPlan {
         event_id: event.id,
         aid_type: request.aid_type,
@@ -110,25 +121,41 @@ struct PlanningInput {
     minutes: Vec<Vec<Option<u32>>>,
 }
 
+/// What a plan is asked for: an event's aid item, and for winter–spring aid the survey it counts.
+struct Asked<'a> {
+    event: &'a crate::disasters::Event,
+    aid: AidType,
+    surveyed: Option<&'a SurveyedNeed>,
+}
+
 async fn planning_input<S: Planning + ?Sized>(
     store: &S,
     settings: &Settings,
     travel: &TravelCache,
     actor: &Actor,
-    event: &crate::disasters::Event,
-    aid: AidType,
+    asked: Asked<'_>,
     floor_percent: i64,
 ) -> AppResult<PlanningInput> {
+    let Asked { event, aid, surveyed } = asked;
     let material = aid.materials().expect("checked by the caller");
     let summarized = summarize(store, settings, event).await?;
     let points_by_area: HashMap<AreaCode, (f64, f64)> =
         summarized.areas.iter().map(|a| (a.code.clone(), (a.lon, a.lat))).collect();
     let levels: HashMap<AreaCode, Option<i64>> =
         summarized.summaries.iter().map(|(c, s)| (c.clone(), s.response_level)).collect();
-    let points: Vec<DemandPoint> = demand_points(material, &summarized.own_best, &points_by_area, &levels)
-        .into_iter()
-        .filter(|p| actor.user.can_reach(&p.area_code))
-        .collect();
+    let points: Vec<DemandPoint> = match surveyed {
+        Some(need) => surveyed_points(need, &points_by_area, &levels),
+        None => demand_points(material, &summarized.own_best, &points_by_area, &levels),
+    }
+    .into_iter()
+    .filter(|p| actor.user.can_reach(&p.area_code))
+    .collect();
+    if points.is_empty() && surveyed.is_some() {
+        return Err(AppError::invalid_field(
+            "event_id",
+            "no need to plan from: the campaign has no need record in your scope for this event",
+        ));
+    }
     if points.is_empty() {
         let basis: Vec<String> = super::needs::basis_indicators(material).iter().map(|i| i.name()).collect();
         return Err(AppError::invalid_field(
@@ -290,8 +317,10 @@ async fn funds_plan<S: Planning + ?Sized>(
     event: &crate::disasters::Event,
     aid: AidType,
     scope: Option<ResponseScope>,
+    surveyed: Option<&SurveyedNeed>,
 ) -> AppResult<PlanResult> {
     let summarized = summarize(store, settings, event).await?;
+    let standards = crate::funds::service::standards(store).await?;
     let basis = crate::funds::rules::basis_indicators(aid);
     // Each area's money follows the split of the most senior authority whose response covers it,
     // unless the author chose one split for all.
@@ -303,14 +332,27 @@ async fn funds_plan<S: Planning + ?Sized>(
             _ => ResponseScope::Local,
         })
     };
-    let areas: Vec<(AreaCode, crate::disasters::Figures, ResponseScope)> =
-        super::needs::lowest_reporting(&summarized.own_best, |f| {
+    let areas: Vec<(AreaCode, Vec<BasisLine>, ResponseScope)> = match surveyed {
+        Some(need) => need
+            .areas
+            .iter()
+            .filter(|(code, _)| actor.user.can_reach(code))
+            .map(|(code, classes)| (code.clone(), surveyed_entitlement(&standards, classes), scope_of(code)))
+            .collect(),
+        None => super::needs::lowest_reporting(&summarized.own_best, |f| {
             basis.iter().any(|i| f.get(i).is_some_and(|v| *v > 0))
         })
         .into_iter()
         .filter(|code| actor.user.can_reach(code))
-        .map(|code| (code.clone(), summarized.own_best[code].clone(), scope_of(code)))
-        .collect();
+        .map(|code| (code.clone(), entitlement(&standards, aid, &summarized.own_best[code]), scope_of(code)))
+        .collect(),
+    };
+    if areas.is_empty() && surveyed.is_some() {
+        return Err(AppError::invalid_field(
+            "event_id",
+            "no need to plan from: the campaign has no need record in your scope for this event",
+        ));
+    }
     if areas.is_empty() {
         let names: Vec<String> = basis.iter().map(|i| i.name()).collect();
         return Err(AppError::invalid_field(
@@ -321,12 +363,11 @@ async fn funds_plan<S: Planning + ?Sized>(
             ),
         ));
     }
-    let standards = crate::funds::service::standards(store).await?;
     let mut available: BTreeMap<SourceLevel, Fen> = BTreeMap::new();
     for pool in store.fund_pools(Some(event.id), Some(&crate::text_enum::enum_text(aid))).await? {
         *available.entry(pool.source_level).or_default() += pool.available_fen;
     }
-    let funds = crate::funds::rules::plan_funds(&standards, aid, &areas, &available);
+    let funds = crate::funds::rules::plan_funds(&standards, &areas, &available);
     let fills: Vec<AreaFill> = funds
         .areas
         .iter()
