@@ -6,8 +6,6 @@ import { request } from './api';
 import { ApiError } from './errors';
 import { t } from './i18n';
 import { backoffMs, createOutbox, labelText, type QueuedWrite, type WriteRequest } from './outbox';
-
-export { labelText };
 import { getSession } from './session';
 import { toast } from './toast';
 
@@ -16,7 +14,7 @@ const listeners = new Set<() => void>();
 
 const outbox = createOutbox(
   { load: async () => (await get<QueuedWrite[]>(STORE_KEY)) ?? [], save: (writes) => set(STORE_KEY, writes) },
-  (w) => sendWrite(w),
+  sendWrite,
   () => listeners.forEach((f) => f()),
 );
 

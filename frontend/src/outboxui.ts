@@ -5,8 +5,8 @@ import { confirmAction } from './confirm';
 import { h } from './dom';
 import { formatDateTime } from './format';
 import { getLang, onLangChange, t } from './i18n';
-import type { QueuedWrite } from './outbox';
-import { discardWrite, labelText, myWrites, onOutboxChange, retryWrite, syncOutbox } from './outboxsync';
+import { labelText, type QueuedWrite } from './outbox';
+import { discardWrite, myWrites, onOutboxChange, retryWrite, syncOutbox } from './outboxsync';
 
 /** One button for the page's life: each sign-in's header takes it (and its listeners) again. */
 let made: { button: HTMLButtonElement; refresh(): void } | null = null;

@@ -9,8 +9,8 @@ import { formatDate, formatQuantity, formatSigned, unitLabel } from '../../forma
 import { formErrors } from '../../formerrors';
 import { getLang, t, type MsgKey } from '../../i18n';
 import { keepKeyAfter, keyForSubmission, newUuid, type PendingSubmission } from '../../idempotency';
-import type { WriteLabel } from '../../outbox';
-import { labelText, QUEUED, sendOrQueue, sendWrite } from '../../outboxsync';
+import { labelText, type WriteLabel } from '../../outbox';
+import { QUEUED, sendOrQueue, sendWrite } from '../../outboxsync';
 import type { ScreenContext } from '../../screen';
 import { stockApi, TIER_ORDER, type Movement } from '../../stock';
 import {
