@@ -1,5 +1,5 @@
 // The caseworker's application form (#/applications/new, 户报), phone first: the event (active ones),
-// the household found in the register (name or whole ID number), the aid item the event's hazard
+// the household found in the register (householdpicker.ts: name or whole ID number), the aid item the event's hazard
 // allows, persons (at most the household's members, checked before sending), reason, phone and
 // attachment references. The server's field errors show beside their fields.
 import { aidsFor, applicationsApi, checkPersons, referenceLines } from '../../applications';
@@ -8,11 +8,12 @@ import { h } from '../../dom';
 import { isAbort, errorText } from '../../errors';
 import { formatInteger } from '../../format';
 import { errorField, formErrors, showServerErrors } from '../../formerrors';
-import { householdSearch, householdsApi, type AidType, type Household } from '../../households';
+import type { AidType } from '../../households';
 import { getLang, label, t } from '../../i18n';
 import { navigate } from '../../router';
 import type { ScreenContext } from '../../screen';
 import { toast } from '../../toast';
+import { householdPicker, type PickedHousehold } from '../householdpicker';
 import { dropStaleFormError } from './common';
 
 type Field = 'event' | 'household' | 'aid' | 'persons' | 'reason' | 'phone' | 'attachments';
@@ -43,20 +44,24 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   root.append(page);
 
   let events: DisasterEvent[] = [];
-  let chosen: Household | null = null;
+  let chosen: PickedHousehold | null = null;
 
   const formError = h('p', { class: 'form-error', role: 'alert', hidden: true, 'data-testid': 'application-form-error' });
   const errors = formErrors<Field>(formError);
   const eventSel = h('select', { class: 'select' });
   const aidSel = h('select', { class: 'select' });
-  const q = h('input', { type: 'search', class: 'input', autocomplete: 'off', maxlength: 40, i18nPlaceholder: 'appForm.householdSearch', 'data-testid': 'application-household-q' });
-  const find = h('button', { type: 'button', class: 'btn btn-outline', 'data-testid': 'application-household-find', i18n: 'appForm.find' });
-  const results = h('div', { 'data-testid': 'application-household-results', 'aria-live': 'polite' });
-  const chosenBox = h('div', { class: 'objection-chosen', 'data-testid': 'application-household-chosen', hidden: true });
-  // The household "control" the errors point at: the search box.
-  const householdBox = h('div', { style: 'display:grid;gap:6px' }, h('div', { style: 'display:flex;gap:8px' }, q, find), chosenBox, results);
-  q.style.flex = '1 1 auto';
-  q.style.minWidth = '0';
+  const picker = householdPicker({
+    testid: 'application-household',
+    signal,
+    onChange: (x) => {
+      chosen = x;
+      showChosen();
+      if (x) {
+        errors.dismiss('household');
+        persons.focus();
+      }
+    },
+  });
   const persons = h('input', { type: 'text', class: 'input input-code', inputmode: 'numeric', maxlength: 6, autocomplete: 'off' });
   const personsHint = h('span', { class: 'field-hint', 'data-testid': 'application-persons-hint' });
   const reason = h('textarea', { class: 'input textarea', rows: 3, maxlength: 2000 });
@@ -64,10 +69,10 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const attachments = h('textarea', { class: 'input textarea', rows: 2 });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'application-submit', i18n: 'appForm.submit' });
 
-  const householdField = errorField(errors, 'household', 'appForm.household', householdBox, 'application-household');
+  const householdField = errorField(errors, 'household', 'appForm.household', picker.el, 'application-household');
   // errorField labels the box; the label should point at the search input.
   householdField.querySelector('label')?.setAttribute('for', 'application-household-q-input');
-  q.id = 'application-household-q-input';
+  picker.input.id = 'application-household-q-input';
 
   const form = h(
     'form',
@@ -103,89 +108,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   aidSel.addEventListener('change', () => errors.dismiss('aid'));
 
   const showChosen = () => {
-    const lang = getLang();
-    chosenBox.hidden = !chosen;
-    q.hidden = Boolean(chosen);
-    find.hidden = Boolean(chosen);
-    personsHint.textContent = chosen ? t('appForm.personsHint', { n: formatInteger(chosen.members, lang) }) : '';
-    if (!chosen) return chosenBox.replaceChildren();
-    const c = chosen;
-    chosenBox.dataset.householdId = String(c.id);
-    chosenBox.replaceChildren(
-      h('span', { class: 'strong' }, c.head_name),
-      ' ',
-      h('span', { class: 'mono' }, c.id_number_masked),
-      ' · ',
-      h('span', {}, t('appForm.members', { n: formatInteger(c.members, lang) })),
-      h('div', { class: 'muted small' }, c.address),
-      h('button', {
-        type: 'button',
-        class: 'btn btn-ghost btn-small',
-        'data-testid': 'application-household-change',
-        i18n: 'appForm.change',
-        onclick: () => {
-          chosen = null;
-          showChosen();
-          q.focus();
-        },
-      }),
-    );
+    personsHint.textContent = chosen ? t('appForm.personsHint', { n: formatInteger(chosen.members, getLang()) }) : '';
   };
-
-  let seq = 0;
-  const search = async () => {
-    const query = householdSearch(q.value);
-    if (!query.q && !query.id_number) return;
-    const my = ++seq;
-    results.replaceChildren(h('p', { class: 'muted small', i18n: 'appForm.searching' }));
-    try {
-      const res = await householdsApi.search({ ...query, limit: 8 }, { signal });
-      if (my !== seq) return;
-      const lang = getLang();
-      if (!res.households.length) return void results.replaceChildren(h('p', { class: 'muted small', 'data-testid': 'application-household-none', i18n: 'appForm.noMatch' }));
-      results.replaceChildren(
-        h('p', { class: 'muted small' }, t('appForm.matches', { n: formatInteger(res.total, lang) })),
-        h(
-          'ul',
-          { class: 'objection-pick-list' },
-          ...res.households.map((x) =>
-            h(
-              'li',
-              {},
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'objection-pick',
-                  'data-testid': `application-household-pick-${x.id}`,
-                  onclick: () => {
-                    chosen = x;
-                    results.replaceChildren();
-                    errors.dismiss('household');
-                    showChosen();
-                    persons.focus();
-                  },
-                },
-                h('span', { class: 'strong' }, x.head_name),
-                h('span', { class: 'mono' }, x.id_number_masked),
-                h('span', {}, t('appForm.members', { n: formatInteger(x.members, lang) })),
-                h('span', { class: 'muted small' }, x.address),
-              ),
-            ),
-          ),
-        ),
-      );
-    } catch (err) {
-      if (isAbort(err) || my !== seq) return;
-      results.replaceChildren(h('p', { class: 'form-error' }, errorText(err)));
-    }
-  };
-  find.addEventListener('click', () => void search());
-  q.addEventListener('keydown', (ev) => {
-    if (ev.key !== 'Enter') return;
-    ev.preventDefault();
-    void search();
-  });
 
   dropStaleFormError(form, errors);
   form.addEventListener('submit', async (ev) => {
@@ -246,6 +170,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     });
   ctx.onLang(() => {
     fillAids();
+    picker.relabel();
     showChosen();
     errors.render();
   });
