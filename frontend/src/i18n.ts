@@ -7,6 +7,7 @@ import { HOUSEHOLDS_EN, HOUSEHOLDS_ZH } from './i18n.households';
 import { ADMIN_EN, ADMIN_ZH } from './i18n.admin';
 import { APPLICATIONS_EN, APPLICATIONS_ZH } from './i18n.applications';
 import { OFFLINE_EN, OFFLINE_ZH } from './i18n.offline';
+import { WINTERSPRING_EN, WINTERSPRING_ZH } from './i18n.winterspring';
 
 export type Lang = 'zh' | 'en';
 export const LANGS: readonly Lang[] = ['zh', 'en'];
@@ -344,6 +345,7 @@ const zh = {
   ...ADMIN_ZH,
   ...APPLICATIONS_ZH,
   ...OFFLINE_ZH,
+  ...WINTERSPRING_ZH,
 } as const;
 
 export type MsgKey = keyof typeof zh;
@@ -680,6 +682,7 @@ const en: Messages = {
   ...ADMIN_EN,
   ...APPLICATIONS_EN,
   ...OFFLINE_EN,
+  ...WINTERSPRING_EN,
 };
 
 export type Table = Record<Lang, Partial<Record<string, string>>>;

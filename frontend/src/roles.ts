@@ -21,6 +21,11 @@ export const GRANT_USERS: readonly Role[] = ['manager', 'reviewer', 'admin', 'au
 /** Household applications: caseworkers (reporters, managers) file and assess, reviewers review and
  *  decide, admins and auditors read. */
 export const APPLICATION_USERS: readonly Role[] = ['reporter', 'manager', 'reviewer', 'admin', 'auditor'];
+/** Winter–spring relief campaigns: caseworkers (reporters, managers) survey and record need, reviewers
+ *  and managers submit and decide an area's figures, admins and auditors read. */
+export const WINTER_SPRING_USERS: readonly Role[] = ['reporter', 'manager', 'reviewer', 'admin', 'auditor'];
+/** Who records a household's winter–spring need. */
+export const WINTER_SPRING_FILERS: readonly Role[] = ['reporter', 'manager'];
 /** Allocation plans: managers plan, reviewers approve, auditors read. */
 export const PLANNERS: readonly Role[] = ['manager', 'reviewer', 'auditor'];
 /** A plan's page also opens for the keepers who dispatch their depot's part. */

@@ -25,11 +25,19 @@ describe('navTabs', () => {
     expect(hrefs(session('depot_staff'))).toEqual([]);
   });
   it('reporters get the report form and the household register, assessors the verification queue, reviewers the events', () => {
-    expect(hrefs(session('reporter'))).toEqual(['/map', '/report', '/households', '/applications', '/shipments']);
+    expect(hrefs(session('reporter'))).toEqual(['/map', '/report', '/households', '/applications', '/winter-spring', '/shipments']);
     expect(hrefs(session('assessor'))).toEqual(['/map', '/verify']);
     // (the households helper's tabs aside)
-    expect(hrefs(session('reviewer')).filter((x) => !['/grants', '/households', '/applications'].includes(x))).toEqual(['/map', '/events', '/plans']);
+    expect(hrefs(session('reviewer')).filter((x) => !['/grants', '/households', '/applications', '/winter-spring'].includes(x))).toEqual(['/map', '/events', '/plans']);
     expect(hrefs(session('manager'))).not.toContain('/audit');
+  });
+  it('winter–spring relief: a tab for those who read it; the need form for those who record need', () => {
+    const byPath = (p: string) => routes.find((r) => r.path === p)!;
+    for (const role of ['manager', 'reporter', 'reviewer', 'auditor', 'admin'] as Role[]) expect(hrefs(session(role))).toContain('/winter-spring');
+    for (const role of ['assessor', 'depot_staff'] as Role[]) expect(hrefs(session(role))).not.toContain('/winter-spring');
+    expect(canOpen(byPath('/winter-spring/:id/needs/new'), session('reporter'))).toBe(true);
+    expect(canOpen(byPath('/winter-spring/:id/needs/new'), session('reviewer'))).toBe(false);
+    expect(byPath('/winter-spring/:id/needs/:need/edit').tab).toBe('/winter-spring');
   });
   it('event sub-screens open for the right roles and highlight a tab the user has', () => {
     const byPath = (p: string) => routes.find((r) => r.path === p)!;

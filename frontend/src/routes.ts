@@ -16,6 +16,8 @@ import {
   SHIPMENT_USERS,
   STOCK_READERS,
   VERIFIERS,
+  WINTER_SPRING_FILERS,
+  WINTER_SPRING_USERS,
   type Role,
 } from './roles';
 import type { ScreenModule } from './screen';
@@ -78,6 +80,11 @@ export const routes: Route[] = [
   { path: '/applications/:id', titleKey: 'nav.application', tab: '/applications', roles: APPLICATION_USERS, load: () => import('./screens/application') },
   { path: '/notices', titleKey: 'nav.notices', public: true, load: () => import('./screens/notices') },
   { path: '/notices/:id', titleKey: 'nav.notices', public: true, load: () => import('./screens/notices') },
+  // Winter–spring relief (冬春救助): campaigns, their figures and submissions, the household need form.
+  { path: '/winter-spring', titleKey: 'nav.winterSpring', nav: true, roles: WINTER_SPRING_USERS, load: () => import('./screens/winterspring/index') },
+  { path: '/winter-spring/:id', titleKey: 'nav.winterSpringCampaign', tab: '/winter-spring', roles: WINTER_SPRING_USERS, load: () => import('./screens/winterspring/campaign') },
+  { path: '/winter-spring/:id/needs/new', titleKey: 'nav.winterSpringNeed', tab: '/winter-spring', roles: WINTER_SPRING_FILERS, load: () => import('./screens/winterspring/needform') },
+  { path: '/winter-spring/:id/needs/:need/edit', titleKey: 'nav.winterSpringNeed', tab: '/winter-spring', roles: WINTER_SPRING_FILERS, load: () => import('./screens/winterspring/needform') },
   // Allocation plans (managers plan, reviewers approve), shipments (keepers dispatch, managers and reporters receive).
   { path: '/plans', titleKey: 'nav.plans', nav: true, roles: PLANNERS, load: () => import('./screens/plans') },
   { path: '/plans/:id', titleKey: 'nav.plan', tab: '/plans', roles: PLAN_READERS, load: () => import('./screens/plan') },

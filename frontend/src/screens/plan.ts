@@ -20,6 +20,7 @@ import { stockApi, type DepotEntry, type Item } from '../stock';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
 import { fundsAreasTable, fundsLevelsTable, fundsTotals, mixedSplits } from './planfunds';
+import { surveyNote } from './winterspring/plannote';
 import { createLinesView, dispatchSummaryView, listText, type LineLabels } from './planlines';
 import { planStatusBadge } from './plans';
 
@@ -308,6 +309,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       p.reviewer_name ? h('span', {}, `${t('plans.reviewer')}: ${p.reviewer_name}`) : '',
       h('span', {}, `${t('plans.created')}: ${formatDateTime(p.created_at, lang)}`),
       p.reason ? h('span', { 'data-testid': 'plan-reason-text' }, `${t('plan.reason')}: ${p.reason}`) : '',
+      surveyNote(p.survey),
     );
 
     const title = h(
