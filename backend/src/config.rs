@@ -105,6 +105,15 @@ pub struct Settings {
     /// Counties with a single harvest a year, whose relief period runs to July (comma-separated codes).
     #[arg(long, env = "JIUZAI_WINTER_SPRING_SINGLE_CROP_COUNTIES", value_delimiter = ',')]
     pub winter_spring_single_crop_counties: Vec<String>,
+    /// The payment phases a county splits its winter–spring money into unless it sets its own:
+    /// name:percent:MM-DD (when the phase starts), comma-separated; the shares add up to 100.
+    #[arg(
+        long,
+        env = "JIUZAI_WINTER_SPRING_PHASES",
+        value_delimiter = ',',
+        default_value = "冬令:50:12-01,春荒:50:03-01"
+    )]
+    pub winter_spring_phases: Vec<PhaseSpec>,
     /// Objections one client address may file per hour on the public disclosure pages.
     #[arg(long, env = "JIUZAI_OBJECTIONS_PER_HOUR", default_value_t = 5)]
     pub objections_per_hour: u32,
@@ -173,5 +182,25 @@ impl std::str::FromStr for MonthDay {
         // A leap year accepts every real month-day.
         chrono::NaiveDate::from_ymd_opt(2024, month, day).ok_or_else(|| format!("{text}: no such day"))?;
         Ok(Self { month, day })
+    }
+}
+
+/// A payment phase as the settings name it: `冬令:50:12-01` (name, percent of the money, start).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhaseSpec {
+    pub name: String,
+    pub percent: i64,
+    pub starts: MonthDay,
+}
+
+impl std::str::FromStr for PhaseSpec {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        let mut parts = text.splitn(3, ':');
+        let (Some(name), Some(percent), Some(starts)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(format!("{text}: not name:percent:MM-DD"));
+        };
+        let percent = percent.parse().map_err(|_| format!("{text}: the percent is not a number"))?;
+        Ok(Self { name: name.trim().to_owned(), percent, starts: starts.parse()? })
     }
 }

@@ -1786,6 +1786,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/winter-spring/campaigns/{id}/phases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The counties' payment phases, each with the grant lists paying it. */
+        get: operations["list_phases"];
+        /**
+         * A county splits its decided money into payment phases (default 冬令 50% from 1 December, 春荒
+         *     50% from 1 March); the shares add up to 100%. Replaced freely until a phase is being paid.
+         */
+        put: operations["set_phases"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/winter-spring/campaigns/{id}/phases/{phase_id}/grant-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Drafts the grant lists paying a phase (one per event): the county's decided need records at the
+         *     phase's share, priority households first; they then take the usual 公示 and payment file
+         *     (/api/v1/grant-lists/{id}/…).
+         */
+        post: operations["draft_phase_lists"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/winter-spring/campaigns/{id}/proposals": {
         parameters: {
             query?: never;
@@ -1800,6 +1842,27 @@ export interface paths {
         get: operations["campaign_proposals"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/winter-spring/campaigns/{id}/received": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Aid households received besides the phases' money (goods, money from elsewhere). */
+        get: operations["list_received"];
+        put?: never;
+        /**
+         * Records aid a household received besides the phases' money; the relief-given table and the
+         *     recipients' list count it.
+         */
+        post: operations["record_received"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3324,6 +3387,67 @@ export interface components {
             level?: number | null;
             reason: string;
         };
+        /** @description A part of a county's winter–spring money paid at one time (冬令, 春荒 …). */
+        Phase: {
+            /** @description The county. */
+            area_code: components["schemas"]["AreaCode"];
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: int32 */
+            ordinal: number;
+            /**
+             * Format: int32
+             * @description The phase's share of each household's decided amount, in basis points (5000 = 50%).
+             */
+            share_bp: number;
+            /** Format: date */
+            starts_on: string;
+        };
+        /** @description A payment phase as a county sets it. */
+        PhaseInput: {
+            name: string;
+            /**
+             * Format: int64
+             * @description Percent of each household's decided amount paid in this phase.
+             */
+            share_percent: number;
+            /**
+             * Format: date
+             * @description When the phase is paid from (within the relief period).
+             */
+            starts_on: string;
+        };
+        /** @description A grant list paying a phase. */
+        PhaseList: {
+            /** Format: int64 */
+            event_id: number;
+            /** Format: int64 */
+            households: number;
+            /** Format: int64 */
+            list_id: number;
+            /** Format: date-time */
+            paid_at?: string | null;
+            /** Format: int64 */
+            phase_id: number;
+            /** @description The list's status (draft, submitted, approved, disclosed, paid …). */
+            status: string;
+            /** Format: int64 */
+            total_fen: number;
+        };
+        /** @description A county's payment phase with the grant lists paying it. */
+        PhaseView: components["schemas"]["Phase"] & {
+            lists: components["schemas"]["PhaseList"][];
+        };
+        PhasesInput: {
+            /** @description The county whose money is split. */
+            area_code: components["schemas"]["AreaCode"];
+            /** @description Default: the settings' phases (冬令 50% from 1 December, 春荒 50% from 1 March). */
+            phases?: components["schemas"]["PhaseInput"][] | null;
+        };
         Photo: {
             /** Format: int64 */
             bytes: number;
@@ -3488,6 +3612,43 @@ export interface components {
             item: string;
             /** Format: int64 */
             quantity: number;
+        };
+        /** @description What a household received besides the phases' money: goods handed out, money from elsewhere. */
+        Received: {
+            area_code: components["schemas"]["AreaCode"];
+            /** @description What was given, e.g. 棉被2床. */
+            goods: string;
+            /** Format: int64 */
+            goods_value_fen: number;
+            /** Format: int64 */
+            household_id: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            money_fen: number;
+            /** Format: date */
+            received_on: string;
+            /** Format: date-time */
+            recorded_at: string;
+            recorded_by: string;
+        };
+        ReceivedInput: {
+            /** @description What was handed out, e.g. 棉被2床、大米50公斤. */
+            goods?: string | null;
+            /**
+             * Format: int64
+             * @description What the goods are worth (for the recipients' list).
+             */
+            goods_value_fen?: number | null;
+            /** Format: int64 */
+            household_id: number;
+            /**
+             * Format: int64
+             * @description Money from elsewhere than the phases' lists.
+             */
+            money_fen?: number | null;
+            /** Format: date */
+            received_on: string;
         };
         ReportInput: {
             area_code: components["schemas"]["AreaCode"];
@@ -13558,6 +13719,278 @@ export interface operations {
             };
         };
     };
+    list_phases: {
+        parameters: {
+            query?: {
+                /** @description Default: the caller's part of the campaign. */
+                area_code?: components["schemas"]["AreaCode"] | null;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhaseView"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_phases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhasesInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhaseView"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a phase is being paid */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description shares not adding up to 100%, a phase outside the relief period, … */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    draft_phase_lists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                phase_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhaseView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description drafted already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description nothing decided to pay */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     campaign_proposals: {
         parameters: {
             query?: {
@@ -13610,6 +14043,183 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_received: {
+        parameters: {
+            query?: {
+                /** @description Default: the caller's part of the campaign. */
+                area_code?: components["schemas"]["AreaCode"] | null;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Received"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    record_received: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceivedInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Received"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -71,17 +71,6 @@ async fn damage(server: &Server, token: &str, household_id: i64, record: Value) 
     stored
 }
 
-async fn text(server: &Server, path: &str, token: Option<&str>) -> (StatusCode, String, Vec<u8>) {
-    let mut request = server.http.get(server.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let bytes = response.bytes().await.unwrap().to_vec();
-    (status, String::from_utf8_lossy(&bytes).into_owned(), bytes)
-}
-
 async fn step(server: &Server, token: &str, list: i64, action: &str, body: Value) -> (StatusCode, Value) {
     server.post(&format!("/api/v1/grant-lists/{list}/{action}"), token, body).await
 }
@@ -479,7 +468,7 @@ store_tests! {
         let (status, error) = step(&server, &manager, reconstruction, "pay", json!({})).await;
         assert_eq!(status, StatusCode::CONFLICT, "{error}");
         assert_eq!(error["error"]["details"]["disclosure_end"], end);
-        assert_eq!(text(&server, &format!("/api/v1/grant-lists/{reconstruction}/payment-file"), Some(&manager)).await.0, StatusCode::CONFLICT);
+        assert_eq!(server.download(&format!("/api/v1/grant-lists/{reconstruction}/payment-file"), Some(&manager)).await.0, StatusCode::CONFLICT);
 
         // an objection puts the line back under review until a reviewer answers
         let zhang_line = published["grants"][0]["id"].as_i64().unwrap();
@@ -523,13 +512,13 @@ store_tests! {
         assert_eq!(step(&server, &manager, emergency_id, "pay", json!({})).await.0, StatusCode::CONFLICT, "paid once");
 
         // the payment file is the one place with the full ID number and account
-        let (status, file, _) = text(&server, &format!("/api/v1/grant-lists/{emergency_id}/payment-file"), Some(&manager)).await;
+        let (status, file, _) = server.download(&format!("/api/v1/grant-lists/{emergency_id}/payment-file"), Some(&manager)).await;
         assert_eq!(status, StatusCode::OK, "{file}");
         assert!(file.contains("张测甲") && file.contains("360425193501010114") && file.contains("6217000000000001") && file.contains("900.00"), "{file}");
         assert!(!file.contains("李测乙"), "the withdrawn line is not paid");
-        let (status, _, xlsx) = text(&server, &format!("/api/v1/grant-lists/{emergency_id}/payment-file?format=xlsx"), Some(&manager)).await;
+        let (status, _, xlsx) = server.download(&format!("/api/v1/grant-lists/{emergency_id}/payment-file?format=xlsx"), Some(&manager)).await;
         assert_eq!((status, &xlsx[..2]), (StatusCode::OK, &b"PK"[..]));
-        assert_eq!(text(&server, &format!("/api/v1/grant-lists/{emergency_id}/payment-file"), Some(&reviewer)).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(server.download(&format!("/api/v1/grant-lists/{emergency_id}/payment-file"), Some(&reviewer)).await.0, StatusCode::FORBIDDEN);
         assert_eq!(server.audit("action=grant_list.payment_file").await.len(), 2);
 
         // the withdrawn household is free again; a returned list goes back to draft; cancelling frees it
@@ -617,7 +606,7 @@ store_tests! {
         damage(&server, &reporter, li, json!({"house_damage": "none", "crop_total_loss": true})).await;
         let register = |kind: &'static str, token: String| {
             let server = &server;
-            async move { text(server, &format!("/api/v1/exports/registers/{kind}?event_id={EVENT}&area_code={TANXI}&format=csv"), Some(&token)).await }
+            async move { server.download(&format!("/api/v1/exports/registers/{kind}?event_id={EVENT}&area_code={TANXI}&format=csv"), Some(&token)).await }
         };
         // one row per dead or missing person
         let (status, dead, _) = register("dead-missing", manager.clone()).await;
@@ -633,7 +622,7 @@ store_tests! {
         // a reader with no need for names sees them masked; the XLSX is a workbook
         let (_, masked, _) = register("damaged-houses", reviewer.clone()).await;
         assert!(masked.contains("张*甲") && !masked.contains("张测甲"), "{masked}");
-        let (status, _, xlsx) = text(&server, &format!("/api/v1/exports/registers/dead-missing?event_id={EVENT}&area_code={TANXI}&format=xlsx"), Some(&manager)).await;
+        let (status, _, xlsx) = server.download(&format!("/api/v1/exports/registers/dead-missing?event_id={EVENT}&area_code={TANXI}&format=xlsx"), Some(&manager)).await;
         assert_eq!((status, &xlsx[..2]), (StatusCode::OK, &b"PK"[..]));
         // out of scope is refused; every download is audited
         let admin = server.login("admin").await;
@@ -699,7 +688,7 @@ store_tests! {
         }
         let mut seen_masked = 0;
         for page in &pages {
-            let (status, body, _) = text(&server, page, None).await;
+            let (status, body, _) = server.download(page, None).await;
             assert_eq!(status, StatusCode::OK, "{page}: {body}");
             for (name, id, masked) in PEOPLE {
                 assert!(!body.contains(name), "{page} shows the full name {name}");
@@ -713,7 +702,7 @@ store_tests! {
         assert_eq!(detail["entries"].as_array().unwrap().len(), 4);
         assert!(detail["entries"].as_array().unwrap().iter().all(|e| e["id_number"].as_str().unwrap().contains("**********")));
         assert_eq!(detail["accepts_objections"], true);
-        let (status, _, xlsx) = text(&server, &format!("/api/v1/public/disclosures/{}/export?format=xlsx", lists[0]), None).await;
+        let (status, _, xlsx) = server.download(&format!("/api/v1/public/disclosures/{}/export?format=xlsx", lists[0]), None).await;
         assert_eq!((status, &xlsx[..2]), (StatusCode::OK, &b"PK"[..]));
         // lists not yet published are not public
         assert_eq!(server.call(Method::GET, &format!("/api/v1/public/disclosures/{}", draft["id"]), None, None).await.0, StatusCode::NOT_FOUND);
@@ -850,7 +839,7 @@ store_tests! {
         // reading: full name and ID number for the department, only its programmes, only its area
         let read = |query: String| {
             let (server, secret) = (&server, secret.clone());
-            async move { text(server, &format!("/api/v1/department/handoffs?event_id={EVENT}&{query}"), Some(&secret)).await }
+            async move { server.download(&format!("/api/v1/department/handoffs?event_id={EVENT}&{query}"), Some(&secret)).await }
         };
         let (status, body, _) = read("programme=housing".into()).await;
         assert_eq!(status, StatusCode::OK, "{body}");
@@ -869,7 +858,7 @@ store_tests! {
         assert_eq!(read("programme=education".into()).await.0, StatusCode::FORBIDDEN, "not its programme");
         assert_eq!(read("programme=housing&area_code=360424".into()).await.0, StatusCode::FORBIDDEN, "not its area");
         assert_eq!(read("programme=housing&area_code=360400".into()).await.0, StatusCode::FORBIDDEN, "not above its area");
-        assert_eq!(text(&server, "/api/v1/department/handoffs?event_id=999&programme=housing", Some(&secret)).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(server.download("/api/v1/department/handoffs?event_id=999&programme=housing", Some(&secret)).await.0, StatusCode::NOT_FOUND);
 
         // nothing else: every other endpoint refuses the token with 403; logins cannot use the department endpoint
         for path in ["/api/v1/me", "/api/v1/households", "/api/v1/events", &format!("/api/v1/exports/handoff?programme=housing&event_id={EVENT}"), tokens] {
@@ -877,8 +866,8 @@ store_tests! {
         }
         assert_eq!(server.post("/api/v1/households", &secret, json!({})).await.0, StatusCode::FORBIDDEN);
         assert_eq!(server.call(Method::DELETE, &format!("{tokens}/{id}"), Some(&secret), None).await.0, StatusCode::FORBIDDEN);
-        assert_eq!(text(&server, &format!("/api/v1/department/handoffs?event_id={EVENT}&programme=housing"), Some(&manager)).await.0, StatusCode::UNAUTHORIZED);
-        assert_eq!(text(&server, &format!("/api/v1/department/handoffs?event_id={EVENT}&programme=housing"), None).await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(server.download(&format!("/api/v1/department/handoffs?event_id={EVENT}&programme=housing"), Some(&manager)).await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(server.download(&format!("/api/v1/department/handoffs?event_id={EVENT}&programme=housing"), None).await.0, StatusCode::UNAUTHORIZED);
 
         // every read is audited under the token; the listing shows its last use and never the secret
         let reads = server.audit("action=export.handoff").await;
@@ -911,10 +900,12 @@ fn synthetic_id(i: i64) -> String {
 }
 
 async fn handoff(server: &Server, programme: &str, token: &str, format: &str) -> (StatusCode, String, Vec<u8>) {
-    text(
-        server,
-        &format!("/api/v1/exports/handoff?programme={programme}&event_id={EVENT}&area_code={TANXI}&format={format}"),
-        Some(token),
-    )
-    .await
+    server
+        .download(
+            &format!(
+                "/api/v1/exports/handoff?programme={programme}&event_id={EVENT}&area_code={TANXI}&format={format}"
+            ),
+            Some(token),
+        )
+        .await
 }

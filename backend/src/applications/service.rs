@@ -595,7 +595,8 @@ pub struct CountyDecisionInput {
 }
 
 /// 县定: the county decides; approved, the application joins the county's grant list for the event
-/// and aid item (created approved, by the decider), whose 审批公示 and payment follow.
+/// and aid item (created approved, by the decider), whose 审批公示 and payment follow. A winter–spring
+/// need is approved with its amount alone: its campaign pays it in phases.
 pub async fn decide<S: Chain + ?Sized>(
     store: &S,
     actor: &Actor,
@@ -643,6 +644,15 @@ pub async fn decide<S: Chain + ?Sized>(
     step.reason = reason.clone();
     step.details =
         json!({"amount_fen": amount, "standard_fen": standard, "basis": basis, "above_standard": above_standard});
+    let audit = actor.audit("application.county_decision", "application", id.to_string()).with_after(json!({
+        "decision": "approve", "amount_fen": amount, "standard_fen": standard, "above_standard": above_standard,
+        "acting_for": step.acting_for,
+    }));
+    if row.campaign_id.is_some() {
+        // Winter–spring money is paid in the campaign's phases, through lists of their own.
+        store.approve_for_phases(id, amount, above_standard, &step, &audit).await?;
+        return Ok(None);
+    }
     let grant_reason = if amount == standard {
         format!("申请核定：{basis}")
     } else {
@@ -659,6 +669,7 @@ pub async fn decide<S: Chain + ?Sized>(
         area_code: county,
         author_id: actor.user.id,
         author_name: actor.user.username.clone(),
+        phase: None,
     };
     let grant = NewGrant {
         household_id: row.household_id,
@@ -666,10 +677,6 @@ pub async fn decide<S: Chain + ?Sized>(
         reason: grant_reason,
         priority: is_priority(&household.facts(crate::clock::today())),
     };
-    let audit = actor.audit("application.county_decision", "application", id.to_string()).with_after(json!({
-        "decision": "approve", "amount_fen": amount, "standard_fen": standard, "above_standard": above_standard,
-        "acting_for": step.acting_for,
-    }));
     Ok(Some(store.approve_into_list(id, &list, &grant, above_standard, &step, &audit).await?))
 }
 

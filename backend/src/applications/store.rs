@@ -159,6 +159,16 @@ pub trait ApplicationStore {
         step: &StepTaken,
         audit: &AuditEntry,
     ) -> Result<i64, ApplicationError>;
+    /// The county's approval of a winter–spring need: the amount is decided, the money follows in
+    /// the campaign's payment phases.
+    async fn approve_for_phases(
+        &self,
+        id: i64,
+        amount: Fen,
+        above_standard: bool,
+        step: &StepTaken,
+        audit: &AuditEntry,
+    ) -> Result<(), ApplicationError>;
     /// Posts the recommended applications of an area not yet posted; answers the notice's id and
     /// how many applications it holds.
     async fn post_notice(
@@ -433,6 +443,38 @@ impl ApplicationStore for Backends {
         }
         Self::commit_audited(tx, &audit).await?;
         Ok(list_id)
+    }
+
+    async fn approve_for_phases(
+        &self,
+        id: i64,
+        amount: Fen,
+        above_standard: bool,
+        step: &StepTaken,
+        audit: &AuditEntry,
+    ) -> Result<(), ApplicationError> {
+        let mut tx = self.begin().await?;
+        let now = Utc::now();
+        let transition = Transition {
+            from: ApplicationStatus::TownshipApproved,
+            to: ApplicationStatus::Approved,
+            outcome_reason: None,
+            after_notice: false,
+        };
+        Self::lock_application(&mut tx, id, &transition, now).await?;
+        sqlx::query(
+            "UPDATE applications SET status = 'approved', amount_fen = $2, above_standard = $3, step_at = $4, updated_at = $4
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(amount)
+        .bind(above_standard)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        Self::record_steps(&mut tx, &[id], step, now).await?;
+        Self::commit_audited(tx, audit).await?;
+        Ok(())
     }
 
     async fn post_notice(

@@ -18,7 +18,7 @@ use crate::config::Settings;
 use crate::funds::{AidType, HardshipClass};
 use crate::households::HouseDamage;
 use crate::store::Store;
-use crate::winterspring::service::{self as campaigns, CampaignInput, NeedInput};
+use crate::winterspring::service::{self as campaigns, CampaignInput, NeedInput, PhasesInput, ReceivedInput};
 
 fn err(step: &str) -> impl Fn(crate::error::AppError) -> anyhow::Error + '_ {
     move |e| anyhow::anyhow!("demo winter–spring campaign, {step}: {e}")
@@ -130,9 +130,33 @@ pub async fn seed_campaign(store: &dyn Store, settings: &Settings) -> anyhow::Re
             chain::decide(store, &county_decider, *id, approve).await.map_err(err("deciding"))?;
         }
     }
-    // The demo county sends its figures up, after the deadline.
+    // The demo county sends its figures up, after the deadline, splits its money into the default
+    // phases (冬令, 春荒) and drafts the first phase's list; one household has had quilts already.
     if let Some(county) = county_decider.user.area_code.clone() {
         campaigns::submit(store, &county_decider, campaign.id, &county).await.map_err(err("submitting"))?;
+        let phases = PhasesInput { area_code: county, phases: None };
+        let phases = campaigns::set_phases(store, &county_decider, settings, campaign.id, phases)
+            .await
+            .map_err(err("setting the phases"))?;
+        if let (Some(first), true) = (phases.first(), chain_ids.len() >= 2) {
+            campaigns::draft_phase(store, &county_decider, campaign.id, first.phase.id)
+                .await
+                .map_err(err("drafting the first phase's list"))?;
+        }
+        if let Some(need) = chain_ids.first().map(|id| store.get_application(*id)) {
+            let household_id = need.await?.map(|a| a.household_id).unwrap_or_default();
+            let quilts = ReceivedInput {
+                household_id,
+                money_fen: None,
+                goods: Some("棉被2床（虚构）".into()),
+                goods_value_fen: Some(crate::money::Fen(36_000)),
+                // Today, kept within the campaign's calendar (the demo's flood is always recent).
+                received_on: crate::clock::today().clamp(campaign.calendar.survey_start, campaign.calendar.relief_end),
+            };
+            campaigns::record_received(store, &caseworker, campaign.id, quilts)
+                .await
+                .map_err(err("recording goods received"))?;
+        }
     }
     tracing::info!(campaign = campaign.id, needs = filed.len(), "demo winter–spring campaign seeded");
     Ok(())

@@ -144,6 +144,7 @@ pub async fn draft_list<S: Drafting + ?Sized>(store: &S, actor: &Actor, input: G
         area_code: area.code.clone(),
         author_id: actor.user.id,
         author_name: actor.user.username.clone(),
+        phase: None,
     };
     let audit = actor.audit("grant_list.create", "grant_list", "").with_after(json!({
         "event_id": input.event_id, "aid_type": aid_text, "area_code": area.code, "households": grants.len(), "total_fen": total,

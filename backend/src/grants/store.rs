@@ -22,6 +22,15 @@ pub struct NewGrantList {
     pub area_code: AreaCode,
     pub author_id: i64,
     pub author_name: String,
+    /// The winter–spring payment phase the list pays (one list per phase and event).
+    pub phase: Option<ListPhase>,
+}
+
+/// A payment phase: its id, and its ordinal, which keeps each household's grants one per phase.
+#[derive(Debug, Clone, Copy)]
+pub struct ListPhase {
+    pub id: i64,
+    pub ordinal: i32,
 }
 
 #[derive(Debug, Clone)]
@@ -130,8 +139,9 @@ impl GrantStore for Backends {
         let now = Utc::now();
         let total: Fen = grants.iter().map(|g| g.amount_fen).sum();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO grant_lists (event_id, aid_type, area_code, status, author_id, author_name, total_fen, households, created_at, updated_at)
-             VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $8) RETURNING id",
+            "INSERT INTO grant_lists (event_id, aid_type, area_code, status, author_id, author_name, total_fen, households,
+                 created_at, updated_at, phase_id)
+             VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $8, $9) RETURNING id",
         )
         .bind(list.event_id)
         .bind(&list.aid_type)
@@ -141,11 +151,13 @@ impl GrantStore for Backends {
         .bind(total)
         .bind(grants.len() as i64)
         .bind(now)
+        .bind(list.phase.map(|p| p.id))
         .fetch_one(&mut *tx)
         .await?;
         for (chunk_index, chunk) in grants.chunks(BATCH).enumerate() {
             let mut builder = sqlx::QueryBuilder::<<Self as Backend>::Db>::new(
-                "INSERT INTO grants (list_id, event_id, aid_type, household_id, amount_fen, reason, priority, line_no, status) ",
+                "INSERT INTO grants (list_id, event_id, aid_type, household_id, amount_fen, reason, priority, line_no, status,
+                     phase) ",
             );
             builder.push_values(chunk.iter().enumerate(), |mut b, (i, g)| {
                 b.push_bind(id)
@@ -156,7 +168,8 @@ impl GrantStore for Backends {
                     .push_bind(&g.reason)
                     .push_bind(g.priority)
                     .push_bind((chunk_index * BATCH + i + 1) as i64)
-                    .push_bind("listed");
+                    .push_bind("listed")
+                    .push_bind(list.phase.map_or(0, |p| p.ordinal));
             });
             builder.build().execute(&mut *tx).await?;
         }

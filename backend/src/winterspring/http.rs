@@ -11,11 +11,11 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::Submission;
 use super::service::{
-    self, Campaign, CampaignInput, CampaignSummary, NeedInput, NeedRevision, Proposal, StatutoryTable,
-    SubmissionDecisionInput,
+    self, Campaign, CampaignInput, CampaignSummary, NeedInput, NeedRevision, PhaseView, PhasesInput, Proposal,
+    ReceivedInput, StatutoryTable, SubmissionDecisionInput,
 };
+use super::{Received, Submission};
 use crate::applications::ApplicationStatus;
 use crate::applications::service::Application;
 use crate::areas::{AreaCode, Level};
@@ -44,6 +44,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(submit_figures))
         .routes(routes!(decide_figures))
         .routes(routes!(campaign_table))
+        .routes(routes!(list_phases, set_phases))
+        .routes(routes!(draft_phase_lists))
+        .routes(routes!(list_received, record_received))
 }
 
 /// The winter–spring campaigns the caller's scope overlaps, newest year first.
@@ -255,4 +258,79 @@ async fn campaign_table(
         .with_after(json!({"campaign_id": id, "rows": file.rows.len(), "format": format}));
     state.store.record_audit(&audit).await?;
     file.into_response(query.format)
+}
+
+/// The counties' payment phases, each with the grant lists paying it.
+#[utoipa::path(get, path = "/api/v1/winter-spring/campaigns/{id}/phases", tag = "winter_spring", security(("bearer" = [])),
+    params(("id" = i64, Path), AreaQuery), responses((status = 200, body = [PhaseView]), (status = 403), (status = 404)))]
+async fn list_phases(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Query(query): Query<AreaQuery>,
+) -> AppResult<Json<Vec<PhaseView>>> {
+    actor.require_role(READERS)?;
+    Ok(Json(service::phases(&*state.store, &actor, id, query.area_code.as_ref()).await?))
+}
+
+/// A county splits its decided money into payment phases (default 冬令 50% from 1 December, 春荒
+/// 50% from 1 March); the shares add up to 100%. Replaced freely until a phase is being paid.
+#[utoipa::path(put, path = "/api/v1/winter-spring/campaigns/{id}/phases", tag = "winter_spring", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = PhasesInput,
+    responses((status = 200, body = [PhaseView]), (status = 403), (status = 404), (status = 409, description = "a phase is being paid"),
+              (status = 422, description = "shares not adding up to 100%, a phase outside the relief period, …")))]
+async fn set_phases(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(body): Json<Value>,
+) -> AppResult<Json<Vec<PhaseView>>> {
+    actor.require_role(REPORTING)?;
+    let input: PhasesInput = parse_body(body)?;
+    Ok(Json(service::set_phases(&*state.store, &actor, &state.settings, id, input).await?))
+}
+
+/// Drafts the grant lists paying a phase (one per event): the county's decided need records at the
+/// phase's share, priority households first; they then take the usual 公示 and payment file
+/// (/api/v1/grant-lists/{id}/…).
+#[utoipa::path(post, path = "/api/v1/winter-spring/campaigns/{id}/phases/{phase_id}/grant-lists", tag = "winter_spring",
+    security(("bearer" = [])), params(("id" = i64, Path), ("phase_id" = i64, Path)),
+    responses((status = 201, body = PhaseView), (status = 403), (status = 404), (status = 409, description = "drafted already"),
+              (status = 422, description = "nothing decided to pay")))]
+async fn draft_phase_lists(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((id, phase_id)): Path<(i64, i64)>,
+) -> AppResult<(StatusCode, Json<PhaseView>)> {
+    actor.require_role(REPORTING)?;
+    Ok((StatusCode::CREATED, Json(service::draft_phase(&*state.store, &actor, id, phase_id).await?)))
+}
+
+/// Aid households received besides the phases' money (goods, money from elsewhere).
+#[utoipa::path(get, path = "/api/v1/winter-spring/campaigns/{id}/received", tag = "winter_spring", security(("bearer" = [])),
+    params(("id" = i64, Path), AreaQuery), responses((status = 200, body = [Received]), (status = 403), (status = 404)))]
+async fn list_received(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Query(query): Query<AreaQuery>,
+) -> AppResult<Json<Vec<Received>>> {
+    actor.require_role(READERS)?;
+    Ok(Json(service::received(&*state.store, &actor, id, query.area_code.as_ref()).await?))
+}
+
+/// Records aid a household received besides the phases' money; the relief-given table and the
+/// recipients' list count it.
+#[utoipa::path(post, path = "/api/v1/winter-spring/campaigns/{id}/received", tag = "winter_spring", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = ReceivedInput,
+    responses((status = 201, body = Received), (status = 403), (status = 404), (status = 422)))]
+async fn record_received(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(body): Json<Value>,
+) -> AppResult<(StatusCode, Json<Received>)> {
+    actor.require_role(SURVEYORS)?;
+    let input: ReceivedInput = parse_body(body)?;
+    Ok((StatusCode::CREATED, Json(service::record_received(&*state.store, &actor, id, input).await?)))
 }

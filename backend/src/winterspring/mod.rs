@@ -76,3 +76,39 @@ pub struct Submission {
     /// Why it was returned.
     pub reason: Option<String>,
 }
+
+/// A part of a county's winter–spring money paid at one time (冬令, 春荒 …).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Phase {
+    pub id: i64,
+    #[serde(skip)]
+    pub campaign_id: i64,
+    /// The county.
+    pub area_code: AreaCode,
+    pub ordinal: i32,
+    pub name: String,
+    /// The phase's share of each household's decided amount, in basis points (5000 = 50%).
+    pub share_bp: i32,
+    pub starts_on: NaiveDate,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What a household received besides the phases' money: goods handed out, money from elsewhere.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Received {
+    pub id: i64,
+    #[serde(skip)]
+    pub campaign_id: i64,
+    pub household_id: i64,
+    pub area_code: AreaCode,
+    #[schema(value_type = i64)]
+    pub money_fen: crate::money::Fen,
+    /// What was given, e.g. 棉被2床.
+    pub goods: String,
+    #[schema(value_type = i64)]
+    pub goods_value_fen: crate::money::Fen,
+    pub received_on: NaiveDate,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}

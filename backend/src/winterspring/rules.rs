@@ -186,6 +186,68 @@ pub fn late(due: Option<NaiveDate>, submitted_on: NaiveDate) -> bool {
     due.is_some_and(|due| submitted_on > due)
 }
 
+/// A payment phase as a county sets it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseInput {
+    pub name: String,
+    /// Percent of each household's decided amount paid in this phase.
+    pub share_percent: i64,
+    /// When the phase is paid from (within the relief period).
+    pub starts_on: NaiveDate,
+}
+
+/// The settings' phases placed in a campaign's relief period: a month-day before the relief
+/// starts falls in the next year.
+pub fn default_phases(settings: &Settings, calendar: &Calendar) -> Vec<PhaseInput> {
+    let year = calendar.relief_start.year();
+    settings
+        .winter_spring_phases
+        .iter()
+        .map(|spec| {
+            let this_year = spec.starts.in_year(year);
+            let starts_on = if this_year < calendar.relief_start { spec.starts.in_year(year + 1) } else { this_year };
+            PhaseInput { name: spec.name.clone(), share_percent: spec.percent, starts_on }
+        })
+        .collect()
+}
+
+/// Phases are named, start in order within the relief period, and their shares add up to 100%.
+pub fn check_phases(phases: &[PhaseInput], calendar: &Calendar) -> Vec<FieldError> {
+    let mut problems = Vec::new();
+    if !(1..=6).contains(&phases.len()) {
+        problems.push(FieldError::new("phases", "1 to 6 phases"));
+        return problems;
+    }
+    for (i, phase) in phases.iter().enumerate() {
+        if phase.name.trim().is_empty() || phase.name.chars().count() > 20 {
+            problems.push(FieldError::new(format!("phases[{i}].name"), "a name of 1 to 20 characters"));
+        }
+        if !(1..=100).contains(&phase.share_percent) {
+            problems.push(FieldError::new(format!("phases[{i}].share_percent"), "1 to 100"));
+        }
+        if phase.starts_on < calendar.relief_start || phase.starts_on > calendar.relief_end {
+            problems.push(FieldError::new(
+                format!("phases[{i}].starts_on"),
+                format!("within the relief period, {} to {}", calendar.relief_start, calendar.relief_end),
+            ));
+        } else if i > 0 && phase.starts_on <= phases[i - 1].starts_on {
+            problems.push(FieldError::new(format!("phases[{i}].starts_on"), "after the phase before it"));
+        }
+    }
+    let total: i64 = phases.iter().map(|p| p.share_percent).sum();
+    if total != 100 {
+        problems.push(FieldError::new("phases", format!("the shares add up to 100%; these add up to {total}%")));
+    }
+    problems
+}
+
+/// A household's decided amount split over the phases' shares, to the fen (the parts add up to
+/// the whole).
+pub fn phase_amounts(amount: Fen, shares_bp: &[i64]) -> Vec<Fen> {
+    crate::funds::rules::proportional(amount.0, shares_bp).into_iter().map(Fen).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +267,26 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn money_is_split_into_phases_that_add_up_to_the_whole() {
+        let c = calendar(&settings(), 2026, false);
+        let defaults = default_phases(&settings(), &c);
+        assert_eq!(
+            defaults.iter().map(|p| (p.name.as_str(), p.share_percent, p.starts_on)).collect::<Vec<_>>(),
+            [("冬令", 50, day(2026, 12, 1)), ("春荒", 50, day(2027, 3, 1))]
+        );
+        assert!(check_phases(&defaults, &c).is_empty());
+        let mut short = defaults.clone();
+        short[1].share_percent = 40;
+        let fields: Vec<String> = check_phases(&short, &c).into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["phases"], "shares of 90% are refused");
+        let mut early = defaults.clone();
+        early[0].starts_on = day(2026, 11, 1);
+        assert_eq!(check_phases(&early, &c)[0].field, "phases[0].starts_on");
+        assert_eq!(phase_amounts(Fen(19_501), &[5000, 5000]), [Fen(9_751), Fen(9_750)]);
+        assert_eq!(phase_amounts(Fen(100), &[3000, 3000, 4000]).iter().copied().sum::<Fen>(), Fen(100));
     }
 
     #[test]

@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
+use super::rules::PhaseInput;
 use super::rules::{self, Calendar, NeedFigures, NeedLine};
-use super::store::{CampaignError, NewCampaign, WinterSpringStore};
-use super::{CampaignRow, CampaignStatus, Submission, SubmissionStatus};
+use super::store::{CampaignError, NewCampaign, NewPhase, NewReceived, PhaseList, WinterSpringStore};
+use super::{CampaignRow, CampaignStatus, Phase, Received, Submission, SubmissionStatus};
 use crate::applications::rules::is_closed;
 use crate::applications::service::{self as chain, Application, ApplicationInput, Chain};
 use crate::applications::store::ApplicationFilter;
@@ -22,9 +23,11 @@ use crate::auth::Actor;
 use crate::clock::beijing;
 use crate::config::Settings;
 use crate::disasters::Event;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::export::{Cell, Table};
 use crate::funds::{AidType, HardshipClass};
+use crate::grants::store::{GrantError, ListPhase, NewGrant, NewGrantList};
+use crate::households::rules::is_priority;
 use crate::households::{HouseDamage, sees_names};
 use crate::plans::SurveyedNeed;
 
@@ -583,6 +586,251 @@ pub async fn decide<S: Campaigns + ?Sized>(
     submission(store, id, area).await
 }
 
+// ---- payment in phases and aid received ------------------------------------------------------
+
+/// A county's payment phase with the grant lists paying it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PhaseView {
+    #[serde(flatten)]
+    pub phase: Phase,
+    pub lists: Vec<PhaseList>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhasesInput {
+    /// The county whose money is split.
+    pub area_code: AreaCode,
+    /// Default: the settings' phases (冬令 50% from 1 December, 春荒 50% from 1 March).
+    pub phases: Option<Vec<PhaseInput>>,
+}
+
+/// The payment phases of the counties in an area (default: the caller's part of the campaign).
+pub async fn phases<S: Campaigns + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    id: i64,
+    area_code: Option<&AreaCode>,
+) -> AppResult<Vec<PhaseView>> {
+    let row = campaign_or_404(store, actor, id).await?;
+    let area = area_code.cloned().unwrap_or_else(|| narrower(actor, &row.area_code));
+    actor.require_area(&area)?;
+    let lists = store.phase_lists(id).await?;
+    Ok(store
+        .phases(id)
+        .await?
+        .into_iter()
+        .filter(|p| area.contains(p.area_code.as_str()) || p.area_code.contains(area.as_str()))
+        .map(|phase| {
+            let lists = lists.iter().filter(|l| l.phase_id == phase.id).cloned().collect();
+            PhaseView { phase, lists }
+        })
+        .collect())
+}
+
+/// A county splits its decided money into phases (422 unless the shares add up to 100%; 409 once
+/// a phase is being paid).
+pub async fn set_phases<S: Campaigns + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    settings: &Settings,
+    id: i64,
+    input: PhasesInput,
+) -> AppResult<Vec<PhaseView>> {
+    let row = campaign_or_404(store, actor, id).await?;
+    let county = &input.area_code;
+    actor.require_area(county)?;
+    if county.level() != Level::County || !row.area_code.contains(county.as_str()) {
+        return Err(AppError::invalid_field("area_code", format!("a county of the campaign's area {}", row.area_code)));
+    }
+    let calendar = calendar_of(&row);
+    let phases = input.phases.unwrap_or_else(|| rules::default_phases(settings, &calendar));
+    let problems = rules::check_phases(&phases, &calendar);
+    if !problems.is_empty() {
+        return Err(AppError::invalid("invalid phases", problems));
+    }
+    let new: Vec<NewPhase> = phases
+        .iter()
+        .map(|p| NewPhase { name: p.name.trim().to_owned(), share_bp: p.share_percent * 100, starts_on: p.starts_on })
+        .collect();
+    let audit = actor
+        .audit("winter_spring.phases", "winter_spring_campaign", id.to_string())
+        .with_after(json!({"area_code": county, "phases": phases}));
+    store.set_phases(id, county, &new, &actor.user.username, &audit).await?;
+    self::phases(store, actor, id, Some(county)).await
+}
+
+/// Drafts the grant lists paying a phase: for each event, the county's decided need records at
+/// the phase's share of their amount, priority households first. The lists then take the usual
+/// 公示 and payment (409 when the phase's list for an event exists; 422 when nothing is decided).
+pub async fn draft_phase<S: Campaigns + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    id: i64,
+    phase_id: i64,
+) -> AppResult<PhaseView> {
+    campaign_or_404(store, actor, id).await?;
+    let county_phases: Vec<Phase> = {
+        let all = store.phases(id).await?;
+        let phase =
+            all.iter().find(|p| p.id == phase_id).ok_or_else(|| AppError::NotFound(format!("no phase {phase_id}")))?;
+        let county = phase.area_code.clone();
+        all.into_iter().filter(|p| p.area_code == county).collect()
+    };
+    let index = county_phases.iter().position(|p| p.id == phase_id).expect("found above");
+    let phase = &county_phases[index];
+    actor.require_area(&phase.area_code)?;
+    let shares: Vec<i64> = county_phases.iter().map(|p| i64::from(p.share_bp)).collect();
+    let drafted: Vec<i64> =
+        store.phase_lists(id).await?.into_iter().filter(|l| l.phase_id == phase_id).map(|l| l.event_id).collect();
+    let filter = ApplicationFilter {
+        campaign_id: Some(id),
+        area_pattern: Some(crate::areas::code::subtree_pattern(&phase.area_code)),
+        status: Some(ApplicationStatus::Approved),
+        ..Default::default()
+    };
+    let decided = store.list_applications(&filter).await?;
+    let households: HashMap<i64, crate::households::HouseholdRow> = store
+        .households_by_ids(&decided.iter().map(|a| a.household_id).collect::<Vec<_>>())
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h))
+        .collect();
+    let mut by_event: BTreeMap<i64, Vec<NewGrant>> = BTreeMap::new();
+    for need in decided.iter().filter(|a| !drafted.contains(&a.event_id)) {
+        let Some(household) = households.get(&need.household_id) else { continue };
+        let amount = rules::phase_amounts(need.amount_fen.unwrap_or(need.standard_fen), &shares)[index];
+        by_event.entry(need.event_id).or_default().push(NewGrant {
+            household_id: need.household_id,
+            amount_fen: amount,
+            reason: format!("冬春救助{}（{}%）", phase.name, phase.share_bp / 100),
+            priority: is_priority(&household.facts(crate::clock::today())),
+        });
+    }
+    if by_event.is_empty() {
+        return Err(if drafted.is_empty() {
+            AppError::invalid_field("phase_id", "the county has decided no need record to pay yet")
+        } else {
+            AppError::conflict(format!("the lists of phase {} are drafted already", phase.name))
+        });
+    }
+    for (event_id, mut grants) in by_event {
+        grants.sort_by_key(|g| (!g.priority, g.household_id));
+        let list = NewGrantList {
+            event_id,
+            aid_type: crate::text_enum::enum_text(AidType::WinterSpring),
+            area_code: phase.area_code.clone(),
+            author_id: actor.user.id,
+            author_name: actor.user.username.clone(),
+            phase: Some(ListPhase { id: phase_id, ordinal: phase.ordinal }),
+        };
+        let total: crate::money::Fen = grants.iter().map(|g| g.amount_fen).sum();
+        let audit = actor.audit("grant_list.create", "grant_list", "").with_after(json!({
+            "event_id": event_id, "aid_type": "winter_spring", "area_code": phase.area_code, "phase_id": phase_id,
+            "households": grants.len(), "total_fen": total,
+        }));
+        store.create_grant_list(&list, &grants, &audit).await.map_err(|e| match e {
+            GrantError::AlreadyGranted => {
+                AppError::conflict(format!("the lists of phase {} are drafted already", phase.name))
+            }
+            other => other.into(),
+        })?;
+    }
+    let lists = store.phase_lists(id).await?.into_iter().filter(|l| l.phase_id == phase_id).collect();
+    Ok(PhaseView { phase: phase.clone(), lists })
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceivedInput {
+    pub household_id: i64,
+    /// Money from elsewhere than the phases' lists.
+    #[schema(value_type = Option<i64>)]
+    pub money_fen: Option<crate::money::Fen>,
+    /// What was handed out, e.g. 棉被2床、大米50公斤.
+    pub goods: Option<String>,
+    /// What the goods are worth (for the recipients' list).
+    #[schema(value_type = Option<i64>)]
+    pub goods_value_fen: Option<crate::money::Fen>,
+    pub received_on: NaiveDate,
+}
+
+/// Records aid a household of the campaign received besides the phases' money.
+pub async fn record_received<S: Campaigns + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    id: i64,
+    input: ReceivedInput,
+) -> AppResult<Received> {
+    let row = campaign_or_404(store, actor, id).await?;
+    let household = store
+        .get_household(input.household_id)
+        .await?
+        .ok_or_else(|| AppError::invalid_field("household_id", format!("no household {}", input.household_id)))?;
+    actor.require_area(&household.area_code)?;
+    let mut problems = Vec::new();
+    if !row.area_code.contains(household.area_code.as_str()) {
+        problems.push(FieldError::new("household_id", "the household lives outside the campaign's area"));
+    }
+    let money = input.money_fen.unwrap_or_default();
+    let value = input.goods_value_fen.unwrap_or_default();
+    let goods = input.goods.as_deref().map(str::trim).unwrap_or_default().to_owned();
+    if money.0 < 0 || value.0 < 0 {
+        problems.push(FieldError::new("money_fen", "amounts cannot be negative"));
+    }
+    if money.0 == 0 && goods.is_empty() {
+        problems.push(FieldError::new("goods", "name the goods or the money received"));
+    }
+    if goods.chars().count() > 200 {
+        problems.push(FieldError::new("goods", "at most 200 characters"));
+    }
+    if value.0 > 0 && goods.is_empty() {
+        problems.push(FieldError::new("goods_value_fen", "a value needs the goods it is for"));
+    }
+    let calendar = calendar_of(&row);
+    if input.received_on < calendar.survey_start || input.received_on > calendar.relief_end {
+        problems
+            .push(FieldError::new("received_on", format!("from {} to {}", calendar.survey_start, calendar.relief_end)));
+    }
+    if !problems.is_empty() {
+        return Err(AppError::invalid("invalid record of aid received", problems));
+    }
+    let received = NewReceived {
+        campaign_id: id,
+        household_id: household.id,
+        area_code: household.area_code.clone(),
+        money_fen: money,
+        goods,
+        goods_value_fen: value,
+        received_on: input.received_on,
+        recorded_by: actor.user.username.clone(),
+    };
+    let audit = actor.audit("winter_spring.received", "winter_spring_received", "").with_after(json!({
+        "campaign_id": id, "household_id": household.id, "money_fen": money, "goods_value_fen": value,
+    }));
+    let new_id = store.record_received(&received, &audit).await?;
+    let pattern = crate::areas::code::subtree_pattern(&household.area_code);
+    store
+        .received(id, &pattern)
+        .await?
+        .into_iter()
+        .find(|r| r.id == new_id)
+        .ok_or_else(|| AppError::NotFound(format!("no record {new_id}")))
+}
+
+/// Aid received in an area (default: the caller's part of the campaign).
+pub async fn received<S: Campaigns + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    id: i64,
+    area_code: Option<&AreaCode>,
+) -> AppResult<Vec<Received>> {
+    let row = campaign_or_404(store, actor, id).await?;
+    let area = area_code.cloned().unwrap_or_else(|| narrower(actor, &row.area_code));
+    actor.require_area(&area)?;
+    Ok(store.received(id, &crate::areas::code::subtree_pattern(&area)).await?)
+}
+
 // ---- plans -------------------------------------------------------------------------------------
 
 /// The survey a winter–spring plan for `event` counts: the need records of the campaign of the
@@ -653,9 +901,19 @@ pub async fn table<S: Campaigns + ?Sized>(
         store.list_applications(&filter).await?.into_iter().filter(|a| !is_closed(a.status)).collect();
     let names = area_names(store).await?;
     let name_of = |a: &AreaCode| names.get(a).cloned().unwrap_or_default();
-    let paid: HashMap<i64, bool> =
-        store.list_grant_lists(None).await?.into_iter().map(|l| (l.id, l.paid_at.is_some())).collect();
-    let is_paid = |a: &ApplicationRow| a.grant_list_id.is_some_and(|list| paid.get(&list).copied().unwrap_or(false));
+    let paid = store.paid_in_phases(id).await?;
+    // Per household: money and goods received besides the phases' lists.
+    let mut besides: HashMap<i64, (i64, i64)> = HashMap::new();
+    for r in store.received(id, &crate::areas::code::subtree_pattern(&area)).await? {
+        let entry = besides.entry(r.household_id).or_default();
+        entry.0 += r.money_fen.0;
+        entry.1 += r.goods_value_fen.0;
+    }
+    let paid_of = |household: i64| paid.get(&household).map_or(0, |f| f.0);
+    let given_of = |household: i64| {
+        let (money, goods) = besides.get(&household).copied().unwrap_or_default();
+        (paid_of(household) + money, goods)
+    };
     let name = format!("winter-spring-{}-{}-{}", row.year, area, which.file());
     let table = match which {
         StatutoryTable::Need => {
@@ -707,37 +965,55 @@ pub async fn table<S: Campaigns + ?Sized>(
             }
         }
         StatutoryTable::Given => {
-            let mut per_area: BTreeMap<AreaCode, (i64, i64, i64, i64)> = BTreeMap::new();
-            for a in records.iter().filter(|a| a.status == ApplicationStatus::Approved) {
+            // Per area: households and persons decided, persons aided, money and goods given.
+            let mut per_area: BTreeMap<AreaCode, [i64; 5]> = BTreeMap::new();
+            for a in &records {
+                let decided = a.status == ApplicationStatus::Approved;
+                let (money, goods) = given_of(a.household_id);
+                if !decided && money == 0 && goods == 0 {
+                    continue;
+                }
                 for level in [Level::County, Level::Township] {
                     let Some(code) = a.area_code.at_level(level) else { continue };
                     let entry = per_area.entry(code).or_default();
-                    entry.0 += 1;
-                    entry.1 += a.persons;
-                    if is_paid(a) {
-                        entry.2 += a.persons;
-                        entry.3 += a.amount_fen.map_or(0, |f| f.0);
+                    if decided {
+                        entry[0] += 1;
+                        entry[1] += a.persons;
                     }
+                    if money > 0 || goods > 0 {
+                        entry[2] += a.persons;
+                    }
+                    entry[3] += money;
+                    entry[4] += goods;
                 }
             }
             let rows = per_area
                 .into_iter()
                 .filter(|(c, _)| area.contains(c.as_str()))
-                .map(|(code, (households, persons, paid_persons, paid_fen))| {
+                .map(|(code, [households, persons, aided, money, goods])| {
                     vec![
                         name_of(&code).into(),
                         code.as_str().into(),
                         households.into(),
                         persons.into(),
-                        paid_persons.into(),
-                        crate::money::Fen(paid_fen).decimal().into(),
+                        aided.into(),
+                        crate::money::Fen(money).decimal().into(),
+                        crate::money::Fen(goods).decimal().into(),
                     ]
                 })
                 .collect();
             Table {
                 name,
                 title: "受灾人员冬春生活已救助情况统计表".into(),
-                headers: vec!["地区", "区划代码", "核定救助户数", "核定救助人口", "已救助人口", "已发放救助资金（元）"],
+                headers: vec![
+                    "地区",
+                    "区划代码",
+                    "核定救助户数",
+                    "核定救助人口",
+                    "已救助人口",
+                    "已发放救助资金（元）",
+                    "已发放救助物资折款（元）",
+                ],
                 rows,
             }
         }
@@ -753,7 +1029,13 @@ pub async fn table<S: Campaigns + ?Sized>(
                 let Some(h) = households.get(&a.household_id) else { continue };
                 let named = sees_names(&actor.user, &h.area_code);
                 let head = if named { &h.head_name } else { &h.name_masked };
-                let given = if is_paid(a) { a.amount_fen.map(|f| f.decimal()) } else { None };
+                let (money, goods) = given_of(a.household_id);
+                let yuan = |fen: i64| (fen > 0).then(|| crate::money::Fen(fen).decimal());
+                let how = match (paid_of(a.household_id) > 0, money > 0) {
+                    (true, _) => "一卡通",
+                    (false, true) => "其他",
+                    (false, false) => "",
+                };
                 rows.push(vec![
                     (rows.len() as i64 + 1).into(),
                     name_of(&h.area_code).into(),
@@ -765,9 +1047,9 @@ pub async fn table<S: Campaigns + ?Sized>(
                     h.address.as_str().into(),
                     a.persons.into(),
                     a.hardship_class.0.map(HardshipClass::label_zh).into(),
-                    given.into(),
-                    Cell::Empty,
-                    (if is_paid(a) { "一卡通" } else { "" }).into(),
+                    yuan(money).into(),
+                    yuan(goods).into(),
+                    how.into(),
                 ]);
             }
             Table {

@@ -6,11 +6,12 @@ use macro_rules_attribute::apply;
 use sqlx::types::Json;
 
 use super::rules::{Calendar, NeedFigures};
-use super::{CampaignRow, Submission, SubmissionStatus};
+use super::{CampaignRow, Phase, Received, Submission, SubmissionStatus};
 use crate::areas::AreaCode;
 use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
 use crate::db::for_both_backends;
+use crate::money::Fen;
 use crate::text_enum::enum_text;
 
 #[derive(Debug, Clone)]
@@ -21,8 +22,43 @@ pub struct NewCampaign {
     pub created_by: String,
 }
 
+#[derive(Debug, Clone)]
+pub struct NewPhase {
+    pub name: String,
+    pub share_bp: i64,
+    pub starts_on: NaiveDate,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewReceived {
+    pub campaign_id: i64,
+    pub household_id: i64,
+    pub area_code: AreaCode,
+    pub money_fen: Fen,
+    pub goods: String,
+    pub goods_value_fen: Fen,
+    pub received_on: NaiveDate,
+    pub recorded_by: String,
+}
+
+/// A grant list paying a phase.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct PhaseList {
+    pub phase_id: i64,
+    pub list_id: i64,
+    pub event_id: i64,
+    /// The list's status (draft, submitted, approved, disclosed, paid …).
+    pub status: String,
+    #[schema(value_type = i64)]
+    pub total_fen: Fen,
+    pub households: i64,
+    pub paid_at: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CampaignError {
+    #[error("a grant list already pays one of the county's phases; its phases can no longer change")]
+    PhasesInUse,
     #[error("campaign {0} of the same year already covers part of this area")]
     Overlaps(i64),
     #[error("the level above accepted these figures on {0}; they are locked")]
@@ -59,10 +95,29 @@ pub trait WinterSpringStore {
         by: &str,
         audit: &AuditEntry,
     ) -> Result<(), CampaignError>;
+    /// Replaces a county's payment phases, unless a grant list already pays one of them.
+    async fn set_phases(
+        &self,
+        campaign_id: i64,
+        county: &AreaCode,
+        phases: &[NewPhase],
+        by: &str,
+        audit: &AuditEntry,
+    ) -> Result<(), CampaignError>;
+    async fn phases(&self, campaign_id: i64) -> sqlx::Result<Vec<Phase>>;
+    async fn phase_lists(&self, campaign_id: i64) -> sqlx::Result<Vec<PhaseList>>;
+    /// Money the campaign's paid phase lists gave each household (fen).
+    async fn paid_in_phases(&self, campaign_id: i64) -> sqlx::Result<std::collections::HashMap<i64, Fen>>;
+    async fn record_received(&self, received: &NewReceived, audit: &AuditEntry) -> sqlx::Result<i64>;
+    /// What households of the areas `pattern` covers received besides the phases' money.
+    async fn received(&self, campaign_id: i64, pattern: &str) -> sqlx::Result<Vec<Received>>;
 }
 
 const CAMPAIGN_COLUMNS: &str = "id, year, area_code, survey_start, county_due, city_due, province_due, relief_start, \
      relief_end, created_by, created_at";
+const PHASE_COLUMNS: &str = "id, campaign_id, area_code, ordinal, name, share_bp, starts_on, created_by, created_at";
+const RECEIVED_COLUMNS: &str = "id, campaign_id, household_id, area_code, money_fen, goods, goods_value_fen, received_on, \
+     recorded_by, recorded_at";
 const SUBMISSION_COLUMNS: &str =
     "campaign_id, area_code, status, figures, submitted_by, submitted_at, decided_by, decided_at, reason";
 
@@ -186,5 +241,115 @@ impl WinterSpringStore for Backends {
             return Err(CampaignError::NothingSubmitted);
         }
         Ok(Self::commit_audited(tx, audit).await?)
+    }
+
+    async fn set_phases(
+        &self,
+        campaign_id: i64,
+        county: &AreaCode,
+        phases: &[NewPhase],
+        by: &str,
+        audit: &AuditEntry,
+    ) -> Result<(), CampaignError> {
+        let mut tx = self.begin().await?;
+        let paying: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM grant_lists l JOIN winter_spring_phases p ON p.id = l.phase_id
+             WHERE p.campaign_id = $1 AND p.area_code = $2",
+        )
+        .bind(campaign_id)
+        .bind(county)
+        .fetch_one(&mut *tx)
+        .await?;
+        if paying > 0 {
+            return Err(CampaignError::PhasesInUse);
+        }
+        sqlx::query("DELETE FROM winter_spring_phases WHERE campaign_id = $1 AND area_code = $2")
+            .bind(campaign_id)
+            .bind(county)
+            .execute(&mut *tx)
+            .await?;
+        let now = Utc::now();
+        for (i, phase) in phases.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO winter_spring_phases (campaign_id, area_code, ordinal, name, share_bp, starts_on, created_by, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(campaign_id)
+            .bind(county)
+            .bind(i as i32 + 1)
+            .bind(&phase.name)
+            .bind(phase.share_bp as i32)
+            .bind(phase.starts_on)
+            .bind(by)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok(Self::commit_audited(tx, audit).await?)
+    }
+
+    async fn phases(&self, campaign_id: i64) -> sqlx::Result<Vec<Phase>> {
+        let sql = format!(
+            "SELECT {PHASE_COLUMNS} FROM winter_spring_phases WHERE campaign_id = $1 ORDER BY area_code, ordinal"
+        );
+        sqlx::query_as::<_, Phase>(sqlx::AssertSqlSafe(sql)).bind(campaign_id).fetch_all(self.reader()).await
+    }
+
+    async fn phase_lists(&self, campaign_id: i64) -> sqlx::Result<Vec<PhaseList>> {
+        sqlx::query_as::<_, PhaseList>(
+            "SELECT l.phase_id, l.id AS list_id, l.event_id, l.status, l.total_fen, l.households, l.paid_at
+             FROM grant_lists l JOIN winter_spring_phases p ON p.id = l.phase_id
+             WHERE p.campaign_id = $1 ORDER BY l.phase_id, l.event_id",
+        )
+        .bind(campaign_id)
+        .fetch_all(self.reader())
+        .await
+    }
+
+    async fn paid_in_phases(&self, campaign_id: i64) -> sqlx::Result<std::collections::HashMap<i64, Fen>> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT g.household_id, CAST(SUM(g.amount_fen) AS BIGINT) FROM grants g
+             JOIN grant_lists l ON l.id = g.list_id JOIN winter_spring_phases p ON p.id = l.phase_id
+             WHERE p.campaign_id = $1 AND l.status = 'paid' GROUP BY g.household_id",
+        )
+        .bind(campaign_id)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows.into_iter().map(|(household, fen)| (household, Fen(fen))).collect())
+    }
+
+    async fn record_received(&self, received: &NewReceived, audit: &AuditEntry) -> sqlx::Result<i64> {
+        let mut tx = self.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO winter_spring_received (campaign_id, household_id, area_code, money_fen, goods, goods_value_fen,
+                 received_on, recorded_by, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(received.campaign_id)
+        .bind(received.household_id)
+        .bind(&received.area_code)
+        .bind(received.money_fen)
+        .bind(&received.goods)
+        .bind(received.goods_value_fen)
+        .bind(received.received_on)
+        .bind(&received.recorded_by)
+        .bind(Utc::now())
+        .fetch_one(&mut *tx)
+        .await?;
+        Self::write_audit_created(&mut tx, audit, id).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn received(&self, campaign_id: i64, pattern: &str) -> sqlx::Result<Vec<Received>> {
+        let sql = format!(
+            "SELECT {RECEIVED_COLUMNS} FROM winter_spring_received WHERE campaign_id = $1 AND area_code LIKE $2
+             ORDER BY area_code, household_id, id"
+        );
+        sqlx::query_as::<_, Received>(sqlx::AssertSqlSafe(sql))
+            .bind(campaign_id)
+            .bind(pattern)
+            .fetch_all(self.reader())
+            .await
     }
 }

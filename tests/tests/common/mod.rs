@@ -275,6 +275,18 @@ impl Server {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
+    /// A GET of a file (CSV, XLSX, HTML): the status, the body as text and its bytes.
+    pub async fn download(&self, path: &str, token: Option<&str>) -> (StatusCode, String, Vec<u8>) {
+        let mut request = self.http.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let bytes = response.bytes().await.expect("body").to_vec();
+        (status, String::from_utf8_lossy(&bytes).into_owned(), bytes)
+    }
+
     /// The newest audit records (read as admin).
     pub async fn audit(&self, query: &str) -> Vec<Value> {
         let token = self.login("admin").await;
