@@ -114,7 +114,8 @@ describe('deadlines and submissions', () => {
     const caseworker = { role: 'reporter', area_code: '360404001' };
     expect(canSubmit(county, '360404')).toBe(true);
     expect(canSubmit(county, '360402')).toBe(false);
-    expect(canSubmit(city, '360404')).toBe(true);
+    expect(canSubmit(city, '360404')).toBe(false);
+    expect(canSubmit(city, '360400')).toBe(true);
     expect(canSubmit(city, '360404001')).toBe(false);
     expect(canSubmit(caseworker, '360404')).toBe(false);
     const waiting = area('360404', { submission: sub('submitted') });

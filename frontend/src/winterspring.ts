@@ -8,7 +8,7 @@ import { api, download } from './api';
 import { daysBetween } from './dates';
 import { ApiError } from './errors';
 import { formatFen, formatInteger } from './format';
-import type { Lang, Msg } from './i18n';
+import type { KeyedMsg, Lang, Msg } from './i18n';
 import type { Schemas } from './schemas';
 import { normaliseDigits } from './util';
 
@@ -87,12 +87,15 @@ export interface Caller {
   area_code?: string | null;
 }
 
-/** Managers and reviewers send a county's or the city's figures up, from that area or above it. */
+/**
+ * A county's or the city's own managers and reviewers send its figures up (the server also lets
+ * the level above send them on its behalf; the screen offers it to the area itself only).
+ */
 export function canSubmit(caller: Caller, area: string): boolean {
   const level = levelOf(area);
   if (level !== 'county' && level !== 'city') return false;
   if (caller.role !== 'manager' && caller.role !== 'reviewer') return false;
-  return inScope(caller.area_code, area);
+  return caller.area_code === area;
 }
 
 /** The level above an area accepts or returns its submitted figures (a city user for a county). */
@@ -214,7 +217,7 @@ export function needFieldOf(field: string | null): NeedField | null {
  * accepted by the level above (locked), or the household has a record already. Null otherwise
  * (the generic status text then applies).
  */
-export function needRefusal(err: unknown): Msg | null {
+export function needRefusal(err: unknown): KeyedMsg | null {
   if (!(err instanceof ApiError) || err.status !== 409) return null;
   const m = err.message;
   if (/locked/i.test(m)) {

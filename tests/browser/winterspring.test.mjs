@@ -30,17 +30,27 @@ const noOverflow = async (page, what) => {
   assert.ok(extra <= 0, `${what}: the page scrolls sideways by ${extra}px`);
 };
 /**
- * Shots in both languages, back in Chinese after: the window, and each named part of the page
- * (the screens scroll inside the shell, so a full-page shot shows the window only).
+ * Shots in both languages, back in Chinese after: the window, and (`whole`) the whole screen, taken
+ * in a window as tall as it (the screens scroll inside the shell, so a full-page shot shows the
+ * window only).
  */
-async function shots(page, name, parts = []) {
+async function shots(page, name, whole = false) {
   await mkdir(SHOTS, { recursive: true });
+  const size = page.viewportSize();
   for (const lang of ['zh', 'en']) {
     await setLang(page, lang);
     await page.waitForTimeout(200);
     await noOverflow(page, `${name} (${lang})`);
     await page.screenshot({ path: path.join(SHOTS, `${name}-${lang}.png`) });
-    for (const part of parts) await page.getByTestId(part).screenshot({ path: path.join(SHOTS, `${name}-${part}-${lang}.png`) });
+    if (!whole) continue;
+    const height = await page.evaluate(() => {
+      const screen = document.querySelector('.page');
+      return Math.ceil((screen?.scrollHeight ?? 0) + (screen?.getBoundingClientRect().top ?? 0));
+    });
+    await page.setViewportSize({ width: size.width, height: Math.max(size.height, height) });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(SHOTS, `${name}-whole-${lang}.png`) });
+    await page.setViewportSize(size);
   }
   await setLang(page, 'zh');
 }
@@ -92,11 +102,11 @@ test('winter–spring: the campaign, the survey on a phone, the county figures a
     assert.equal(await page.getByTestId('ws-deadline-county').locator('[data-state]').getAttribute('data-state'), 'overdue');
     await page.locator('[data-testid="ws-map"][data-townships]').waitFor({ timeout: 30_000 });
     assert.ok(Number(await page.getByTestId('ws-map').getAttribute('data-townships')) > 5, 'townships with need on the map');
-    await shots(page, 'campaign-1440', ['ws-figures-card', 'ws-tables-card']);
+    await shots(page, 'campaign-1440', true);
     await page.getByTestId('ws-level-township').click();
     await figuresAt(page, 'township');
     assert.ok((await page.locator('[data-testid="ws-figures"] tbody tr').count()) > 5);
-    await shots(page, 'campaign-townships-1440', ['ws-figures-card']);
+    await shots(page, 'campaign-townships-1440', true);
     assert.deepEqual(problems, []);
   } finally {
     await b.close();
@@ -120,7 +130,7 @@ test('winter–spring: the campaign, the survey on a phone, the county figures a
     const card = page.getByTestId('ws-proposals-card');
     await page.locator('[data-testid="ws-proposals-card"][data-ready="true"]').waitFor({ timeout: 30_000 });
     await card.getByTestId('list-search').fill(first.name.replace(/\*/g, ''));
-    await shots(page, 'proposals-390', ['ws-proposals-card']);
+    await shots(page, 'proposals-390', true);
     await card.getByTestId(`ws-file-${first.household_id}`).click();
     await ready(page, 'ws-need-form-screen');
     assert.equal(await page.getByTestId('ws-household-chosen').getAttribute('data-household-id'), String(first.household_id));
@@ -140,10 +150,10 @@ test('winter–spring: the campaign, the survey on a phone, the county figures a
     await page.getByTestId('ws-submit-need').click();
     await page.getByTestId('ws-needs-error').waitFor();
     assert.match(await page.getByTestId('ws-needs-error').innerText(), /至少填写一项需求/);
-    await shots(page, 'need-form-errors-390', ['ws-need-form']);
+    await shots(page, 'need-form-errors-390', true);
 
     await fillNeed(page, first.members);
-    await shots(page, 'need-form-390', ['ws-need-form']);
+    await shots(page, 'need-form-390', true);
     await page.getByTestId('ws-submit-need').click();
     await page.locator('[data-testid="ws-campaign-screen"][data-view="needs"]').waitFor({ timeout: 30_000 });
     const needs = page.getByTestId('ws-needs-card');
@@ -153,7 +163,7 @@ test('winter–spring: the campaign, the survey on a phone, the county figures a
     await mine.waitFor();
     assert.equal(await mine.getAttribute('data-status'), 'applied');
     assert.ok(await mine.locator('[data-testid^="ws-need-edit-"]').isVisible(), 'editable until the village assesses it');
-    await shots(page, 'needs-390', ['ws-needs-card']);
+    await shots(page, 'needs-390', true);
     assert.deepEqual(problems, []);
   } finally {
     await b.close();
@@ -212,11 +222,12 @@ test('winter–spring: the campaign, the survey on a phone, the county figures a
     await page.getByTestId('ws-submit-need').click();
     const error = page.locator('[data-testid="ws-form-error"][data-status="409"]');
     await error.waitFor({ timeout: 30_000 });
-    assert.match(await error.innerText(), /已锁定/);
+    assert.match(await error.innerText(), /柴桑区 360404.*已锁定/);
     await setLang(page, 'en');
     assert.match(await error.innerText(), /locked/);
-    assert.doesNotMatch(await error.innerText(), /[\u4e00-\u9fff]{2}/, 'no Chinese left in English');
-    await shots(page, 'need-locked-390', ['ws-need-form']);
+    // The place name stays as it is; the rest is English.
+    assert.doesNotMatch((await error.innerText()).replace('柴桑区', ''), /[\u4e00-\u9fff]/, 'no Chinese left in English');
+    await shots(page, 'need-locked-390', true);
     assert.deepEqual(problems, []);
   } finally {
     await b.close();

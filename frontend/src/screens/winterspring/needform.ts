@@ -199,6 +199,13 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
       const refusal = needRefusal(err);
       if (refusal) {
         errors.clear();
+        // The locked area by its name, where the campaign's county figures know it.
+        const code = refusal.key === 'ws.err.locked' ? String(refusal.params?.area ?? '') : '';
+        if (code) {
+          const counties = await winterSpringApi.summary(campaignId, 'county', { signal }).catch(() => null);
+          const name = counties?.areas.find((a) => a.area_code === code)?.area_name;
+          if (name) refusal.params = { ...refusal.params, area: `${name} ${code}` };
+        }
         errors.form = refusal;
         errors.render();
         formError.dataset.status = '409';
