@@ -1688,6 +1688,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Deactivates a user (their sessions end at once) or reactivates them (admin only; never oneself). */
+        patch: operations["set_user_active"];
+        trace?: never;
+    };
     "/api/v1/users/{id}/depots": {
         parameters: {
             query?: never;
@@ -3956,6 +3973,10 @@ export interface components {
             role: components["schemas"]["Role"];
             username: string;
         };
+        UserChange: {
+            /** @description false stops the user signing in and ends their sessions at once; true lets them in again. */
+            active: boolean;
+        };
         VillageAssessmentInput: {
             decision: components["schemas"]["VillageDecision"];
             /** @description The villagers' representatives meeting's minutes (会议记录). */
@@ -5120,6 +5141,10 @@ export interface operations {
                 entity_id?: string | null;
                 action?: string | null;
                 actor_name?: string | null;
+                /** @description Only records at or after this time (RFC 3339). */
+                from?: string | null;
+                /** @description Only records before this time (RFC 3339). */
+                to?: string | null;
                 /** @description Only records with an id below this one (the `next_before_id` of the previous page). */
                 before_id?: number | null;
                 /** @description Page size, 1–500 (default 100). */
@@ -13062,6 +13087,104 @@ export interface operations {
             };
             /** @description username taken */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_user_active: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserChange"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

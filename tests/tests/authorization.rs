@@ -37,6 +37,7 @@ fn matrix() -> Vec<Rule> {
         rule(M::GET, "/api/v1/users", None, "ADDDDDD"),
         rule(M::POST, "/api/v1/users", Some(json!({"username": "", "password": "x", "role": "admin"})), "ADDDDDD"),
         rule(M::PUT, "/api/v1/users/1/depots", Some(json!({"depot_ids": [999]})), "ADDDDDD"),
+        rule(M::PATCH, "/api/v1/users/999", Some(json!({"active": "maybe"})), "ADDDDDD"),
         rule(M::GET, "/api/v1/audit", None, "ADDDDDA"),
         rule(M::GET, "/api/v1/areas", None, "AAAAAAA"),
         rule(M::GET, "/api/v1/areas/360425", None, "AAAAAAA"),

@@ -163,6 +163,39 @@ store_tests! {
         assert_eq!(server.get("/api/v1/me", &token).await.0, StatusCode::UNAUTHORIZED, "a revoked token still works");
     };
 
+    a_deactivated_user_is_stopped_at_once_and_the_trail_reads_by_time => |store| async move {
+        let server = Server::start(store).await;
+        let admin = server.login("admin").await;
+        let assessor = server.login("assessor").await;
+        assert_eq!(server.get("/api/v1/me", &assessor).await.0, StatusCode::OK, "cached from now on");
+        let id = server.get("/api/v1/me", &assessor).await.1["id"].as_i64().unwrap();
+        let me = server.get("/api/v1/me", &admin).await.1["id"].as_i64().unwrap();
+        let change = |active: bool| json!({"active": active});
+        let (status, error) = server.call(Method::PATCH, &format!("/api/v1/users/{me}"), Some(&admin), Some(change(false))).await;
+        assert_eq!((status, error["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("active")));
+        let (status, _) = server.call(Method::PATCH, &format!("/api/v1/users/{id}"), Some(&assessor), Some(change(false))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, user) = server.call(Method::PATCH, &format!("/api/v1/users/{id}"), Some(&admin), Some(change(false))).await;
+        assert_eq!((status, user["active"].as_bool()), (StatusCode::OK, Some(false)), "{user}");
+        assert_eq!(server.get("/api/v1/me", &assessor).await.0, StatusCode::UNAUTHORIZED, "the open session ends at once");
+        let (status, _) = server
+            .call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "assessor", "password": "demo"})))
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "and no new one starts");
+        server.call(Method::PATCH, &format!("/api/v1/users/{id}"), Some(&admin), Some(change(true))).await;
+        server.login("assessor").await;
+        let deactivations = server.audit("action=user.deactivate").await;
+        assert_eq!(deactivations.len(), 1);
+        // The trail by time: the deactivation falls inside a window around it, not in one before.
+        let at = deactivations[0]["at"].as_str().unwrap().to_owned();
+        let (status, page) = server.get(&format!("/api/v1/audit?action=user.deactivate&from={at}"), &admin).await;
+        assert_eq!((status, page["records"].as_array().map(Vec::len)), (StatusCode::OK, Some(1)), "{page}");
+        let (_, page) = server.get(&format!("/api/v1/audit?action=user.deactivate&to={at}"), &admin).await;
+        assert_eq!(page["records"].as_array().map(Vec::len), Some(0), "to is exclusive: {page}");
+        let (_, page) = server.get("/api/v1/audit?from=2000-01-01T00:00:00Z&to=2000-01-02T00:00:00Z", &admin).await;
+        assert_eq!(page["records"].as_array().map(Vec::len), Some(0));
+    };
+
     expired_tokens_are_refused => |store| async move {
         let server = Server::start_with(store, &[("JIUZAI_TOKEN_TTL_HOURS", "0")]).await;
         let token = server.login("admin").await;

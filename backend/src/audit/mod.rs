@@ -72,6 +72,10 @@ pub struct AuditQuery {
     pub entity_id: Option<String>,
     pub action: Option<String>,
     pub actor_name: Option<String>,
+    /// Only records at or after this time (RFC 3339).
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only records before this time (RFC 3339).
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
     /// Only records with an id below this one (the `next_before_id` of the previous page).
     pub before_id: Option<i64>,
     /// Page size, 1–500 (default 100).

@@ -26,7 +26,7 @@ impl AuditStore for Backends {
              FROM audit_log
              WHERE ($1 IS NULL OR entity_type = $1) AND ($2 IS NULL OR entity_id = $2)
                AND ($3 IS NULL OR action = $3) AND ($4 IS NULL OR actor_name = $4)
-               AND ($5 IS NULL OR id < $5)
+               AND ($5 IS NULL OR id < $5) AND ($7 IS NULL OR at >= $7) AND ($8 IS NULL OR at < $8)
              ORDER BY id DESC LIMIT $6",
         )
         .bind(&query.entity_type)
@@ -35,6 +35,8 @@ impl AuditStore for Backends {
         .bind(&query.actor_name)
         .bind(query.before_id)
         .bind(query.page_size())
+        .bind(query.from)
+        .bind(query.to)
         .fetch_all(self.reader())
         .await
     }

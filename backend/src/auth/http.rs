@@ -25,6 +25,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
         .routes(routes!(me))
         .routes(routes!(list_users, create_user))
+        .routes(routes!(set_user_active))
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
 }
@@ -128,6 +129,36 @@ async fn create_user(
     actor.require_role(&[Role::Admin])?;
     let user = add_user(&*state.store, request, actor.audit("user.create", "user", "")).await?;
     Ok((StatusCode::CREATED, Json(user)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserChange {
+    /// false stops the user signing in and ends their sessions at once; true lets them in again.
+    pub active: bool,
+}
+
+/// Deactivates a user (their sessions end at once) or reactivates them (admin only; never oneself).
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "auth", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = UserChange, responses((status = 200, body = User), (status = 403), (status = 404), (status = 422)))]
+async fn set_user_active(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(body): Json<Value>,
+) -> AppResult<Json<User>> {
+    actor.require_role(&[Role::Admin])?;
+    let change: UserChange = parse_body(body)?;
+    if id == actor.user.id && !change.active {
+        return Err(AppError::invalid_field("active", "an admin does not deactivate their own account"));
+    }
+    let action = if change.active { "user.activate" } else { "user.deactivate" };
+    let audit = actor.audit(action, "user", id.to_string()).with_after(serde_json::json!({"active": change.active}));
+    let user = state.store.set_user_active(id, change.active, &audit).await?;
+    let user = user.ok_or_else(|| AppError::NotFound(format!("no user {id}")))?;
+    // Cached sessions of the user would outlive the change by up to their cache time.
+    state.sessions.forget_all();
+    Ok(Json(user))
 }
 
 /// Every protected handler takes an [`Actor`]: the bearer token's valid session and its user.

@@ -50,6 +50,8 @@ pub trait AuthStore {
     async fn create_user(&self, user: &NewUser, audit: &AuditEntry) -> sqlx::Result<User>;
     async fn list_users(&self) -> sqlx::Result<Vec<User>>;
     async fn count_users(&self) -> sqlx::Result<i64>;
+    /// Lets a user sign in again, or stops them: a deactivated user's sessions end at once.
+    async fn set_user_active(&self, id: i64, active: bool, audit: &AuditEntry) -> sqlx::Result<Option<User>>;
 }
 
 const USER_COLUMNS: &str = "users.id, users.username, users.display_name, users.role, users.area_code, users.active";
@@ -217,5 +219,25 @@ impl AuthStore for Backends {
 
     async fn count_users(&self) -> sqlx::Result<i64> {
         sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(self.reader()).await
+    }
+
+    async fn set_user_active(&self, id: i64, active: bool, audit: &AuditEntry) -> sqlx::Result<Option<User>> {
+        let mut tx = self.begin().await?;
+        let changed =
+            sqlx::query("UPDATE users SET active = $2 WHERE id = $1").bind(id).bind(active).execute(&mut *tx).await?;
+        if changed.rows_affected() == 0 {
+            return Ok(None);
+        }
+        if !active {
+            sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
+                .bind(id)
+                .bind(Utc::now())
+                .execute(&mut *tx)
+                .await?;
+        }
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE users.id = $1");
+        let user = sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&mut *tx).await?;
+        Self::commit_audited(tx, audit).await?;
+        Ok(Some(user))
     }
 }
