@@ -219,9 +219,7 @@ pub async fn proposals<S: Campaigns + ?Sized>(
     id: i64,
     area_code: Option<&AreaCode>,
 ) -> AppResult<Vec<Proposal>> {
-    let row = campaign_or_404(store, actor, id).await?;
-    let area = area_code.cloned().unwrap_or_else(|| narrower(actor, &row.area_code));
-    actor.require_area(&area)?;
+    let (row, area) = campaign_part(store, actor, id, area_code).await?;
     let pattern = crate::areas::code::subtree_pattern(&area);
     let filed: std::collections::HashSet<i64> = store
         .list_applications(&ApplicationFilter { campaign_id: Some(id), ..Default::default() })
@@ -257,6 +255,20 @@ pub async fn proposals<S: Campaigns + ?Sized>(
     }
     out.sort_by(|a, b| (&a.area_code, a.household_id).cmp(&(&b.area_code, b.household_id)));
     Ok(out)
+}
+
+/// A campaign and the area of it a read covers: the one asked for (in the caller's scope), else the
+/// caller's part of the campaign.
+async fn campaign_part<S: Campaigns + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    id: i64,
+    area_code: Option<&AreaCode>,
+) -> AppResult<(CampaignRow, AreaCode)> {
+    let row = campaign_or_404(store, actor, id).await?;
+    let area = area_code.cloned().unwrap_or_else(|| narrower(actor, &row.area_code));
+    actor.require_area(&area)?;
+    Ok((row, area))
 }
 
 /// The narrower of the caller's scope and the campaign's area.
@@ -612,9 +624,7 @@ pub async fn phases<S: Campaigns + ?Sized>(
     id: i64,
     area_code: Option<&AreaCode>,
 ) -> AppResult<Vec<PhaseView>> {
-    let row = campaign_or_404(store, actor, id).await?;
-    let area = area_code.cloned().unwrap_or_else(|| narrower(actor, &row.area_code));
-    actor.require_area(&area)?;
+    let (_, area) = campaign_part(store, actor, id, area_code).await?;
     let lists = store.phase_lists(id).await?;
     Ok(store
         .phases(id)
@@ -643,7 +653,12 @@ pub async fn set_phases<S: Campaigns + ?Sized>(
     if county.level() != Level::County || !row.area_code.contains(county.as_str()) {
         return Err(AppError::invalid_field("area_code", format!("a county of the campaign's area {}", row.area_code)));
     }
-    let calendar = calendar_of(&row);
+    // A county with one harvest a year runs its relief to July, also inside a city's campaign.
+    let single_crop = settings.winter_spring_single_crop_counties.iter().any(|c| c == county.as_str());
+    let calendar = Calendar {
+        relief_end: calendar_of(&row).relief_end.max(rules::calendar(settings, row.year, single_crop).relief_end),
+        ..calendar_of(&row)
+    };
     let phases = input.phases.unwrap_or_else(|| rules::default_phases(settings, &calendar));
     let problems = rules::check_phases(&phases, &calendar);
     if !problems.is_empty() {
@@ -825,9 +840,7 @@ pub async fn received<S: Campaigns + ?Sized>(
     id: i64,
     area_code: Option<&AreaCode>,
 ) -> AppResult<Vec<Received>> {
-    let row = campaign_or_404(store, actor, id).await?;
-    let area = area_code.cloned().unwrap_or_else(|| narrower(actor, &row.area_code));
-    actor.require_area(&area)?;
+    let (_, area) = campaign_part(store, actor, id, area_code).await?;
     Ok(store.received(id, &crate::areas::code::subtree_pattern(&area)).await?)
 }
 
@@ -892,9 +905,7 @@ pub async fn table<S: Campaigns + ?Sized>(
     area_code: Option<&AreaCode>,
     which: StatutoryTable,
 ) -> AppResult<Table> {
-    let row = campaign_or_404(store, actor, id).await?;
-    let area = area_code.cloned().unwrap_or_else(|| narrower(actor, &row.area_code));
-    actor.require_area(&area)?;
+    let (row, area) = campaign_part(store, actor, id, area_code).await?;
     let pattern = crate::areas::code::subtree_pattern(&area);
     let filter = ApplicationFilter { campaign_id: Some(id), area_pattern: Some(pattern), ..Default::default() };
     let records: Vec<ApplicationRow> =
