@@ -1,6 +1,6 @@
 // Small shared pieces of UI.
 import { h } from './dom';
-import { getLang, setLang } from './i18n';
+import { getLang, label, setLang } from './i18n';
 
 /** Button that toggles zh <-> en; its label names the other language. */
 export function langSwitch(): HTMLButtonElement {
@@ -33,6 +33,11 @@ export function shareBar(share: number, color: string, label?: string): HTMLElem
 /** A small rounded label. */
 export function badge(text: string, cls = '', attrs: Record<string, string> = {}): HTMLElement {
   return h('span', { class: `badge ${cls}`.trim(), ...attrs }, text);
+}
+
+/** A grant list's status as a coloured chip (草稿, 公示中, 已发放 …). */
+export function listStatusChip(status: string): HTMLElement {
+  return h('span', { class: `badge list-status list-status-${status}`, 'data-status': status }, label('listStatus', status));
 }
 
 /** "Loading…" / error-with-retry block used by the table screens. */

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './errors';
 import {
+  callerCounty,
   canDecide,
+  canSetPhases,
+  checkPhases,
+  checkReceived,
+  parseShare,
+  phaseDrafts,
+  phaseFieldOf,
+  phaseRefusal,
+  phaseSum,
+  receivedFieldOf,
+  type PhaseDraft,
+  type ReceivedDraft,
   canSubmit,
   checkNeed,
   deadlineState,
@@ -175,5 +187,102 @@ describe('figures', () => {
       { area_code: '360404002', figures: figures({ persons: 0 }) },
     ]);
     expect([...m]).toEqual([['360404001', 18]]);
+  });
+});
+
+describe('payment phases', () => {
+  const period = { relief_start: '2026-12-01', relief_end: '2027-05-31' };
+  const rows = (...r: Array<[string, string, string]>): PhaseDraft[] => r.map(([name, share, starts_on]) => ({ name, share, starts_on }));
+
+  it('takes the defaults and sends whole percent', () => {
+    expect(checkPhases(rows(['冬令', '50', '2026-12-01'], ['春荒', '５０%', '2027-03-01']), period)).toEqual({
+      value: [
+        { name: '冬令', share_percent: 50, starts_on: '2026-12-01' },
+        { name: '春荒', share_percent: 50, starts_on: '2027-03-01' },
+      ],
+    });
+  });
+
+  it('refuses shares that do not add up to 100, saying the sum', () => {
+    const r = checkPhases(rows(['冬令', '50', '2026-12-01'], ['春荒', '40', '2027-03-01']), period);
+    expect('errors' in r && r.errors.get('phases')).toEqual({ key: 'ws.phase.err.sum', params: { n: 90 } });
+    expect(phaseSum(rows(['a', '50', ''], ['b', '40', ''], ['c', 'x', '']))).toBe(90);
+  });
+
+  it('checks names, shares, dates and their order as the server does', () => {
+    const r = checkPhases(rows([' ', '0', '2026-11-30'], ['x'.repeat(21), '101', '2027-06-01'], ['c', '50', '2027-01-01'], ['d', '50', '2027-01-01']), period);
+    if (!('errors' in r)) throw new Error('expected errors');
+    expect(r.errors.get('0.name')?.key).toBe('ws.phase.err.name');
+    expect(r.errors.get('0.share')?.key).toBe('ws.phase.err.share');
+    expect(r.errors.get('0.starts_on')?.key).toBe('ws.phase.err.date');
+    expect(r.errors.get('1.name')?.key).toBe('ws.phase.err.name');
+    expect(r.errors.get('1.share')?.key).toBe('ws.phase.err.share');
+    expect(r.errors.get('1.starts_on')?.key).toBe('ws.phase.err.date');
+    // As the server: after the phase before it even when that one lies outside the period.
+    expect(r.errors.get('2.starts_on')?.key).toBe('ws.phase.err.order');
+    expect(r.errors.get('3.starts_on')?.key).toBe('ws.phase.err.order');
+    expect(r.errors.get('phases')?.params).toEqual({ n: 201 });
+  });
+
+  it('takes 1 to 6 phases', () => {
+    expect('errors' in checkPhases([], period) && checkPhases([], period)).toBeTruthy();
+    const seven = Array.from({ length: 7 }, (_, i) => ({ name: `p${i}`, share: '10', starts_on: `2027-01-0${i + 1}` }));
+    const r = checkPhases(seven, period);
+    expect('errors' in r && r.errors.get('phases')?.key).toBe('ws.phase.err.count');
+    expect(checkPhases([{ name: '一次发放', share: '100', starts_on: '2026-12-01' }], period)).toHaveProperty('value');
+  });
+
+  it('reads the phases into the editor and the server errors onto its fields', () => {
+    expect(phaseDrafts([{ name: '冬令', share_bp: 5000, starts_on: '2026-12-01' }])).toEqual([{ name: '冬令', share: '50', starts_on: '2026-12-01' }]);
+    expect(parseShare('１００')).toBe(100);
+    expect(parseShare('12.5')).toBeNull();
+    expect(phaseFieldOf('phases[2].share_percent')).toBe('2.share');
+    expect(phaseFieldOf('phases[0].starts_on')).toBe('0.starts_on');
+    expect(phaseFieldOf('phases')).toBe('phases');
+    expect(phaseFieldOf('area_code')).toBeNull();
+  });
+
+  it('says the refusals in the reader\'s words', () => {
+    expect(phaseRefusal(new ApiError(409, 'conflict', "a grant list already pays one of the county's phases; its phases can no longer change"))).toEqual({ key: 'ws.phase.err.locked' });
+    expect(phaseRefusal(new ApiError(409, 'conflict', 'the lists of phase 冬令 are drafted already'))).toEqual({ key: 'ws.phase.err.drafted' });
+    expect(phaseRefusal(new ApiError(422, 'invalid', 'invalid', [{ field: 'phase_id', reason: 'the county has decided no need record to pay yet' }]))).toEqual({ key: 'ws.phase.err.nothingDecided' });
+    expect(phaseRefusal(new ApiError(422, 'invalid', 'invalid phases', [{ field: 'phases', reason: 'x' }]))).toBeNull();
+  });
+
+  it('lets the county and those above set phases, not a township or a caseworker', () => {
+    expect(canSetPhases({ role: 'manager', area_code: '360404' }, '360404')).toBe(true);
+    expect(canSetPhases({ role: 'reviewer', area_code: '360400' }, '360404')).toBe(true);
+    expect(canSetPhases({ role: 'manager', area_code: null }, '360404')).toBe(true);
+    expect(canSetPhases({ role: 'manager', area_code: '360402' }, '360404')).toBe(false);
+    expect(canSetPhases({ role: 'manager', area_code: '360404001' }, '360404')).toBe(false);
+    expect(canSetPhases({ role: 'reporter', area_code: '360404' }, '360404')).toBe(false);
+    expect(callerCounty({ role: 'reporter', area_code: '360404001' })).toBe('360404');
+    expect(callerCounty({ role: 'manager', area_code: '360400' })).toBeNull();
+  });
+});
+
+describe('aid received', () => {
+  const period = { survey_start: '2026-09-20', relief_end: '2027-05-31' };
+  const d = (over: Partial<ReceivedDraft> = {}): ReceivedDraft => ({ goods: '', goods_value: '', money: '', received_on: '2026-12-03', ...over });
+
+  it('sends goods and amounts typed in yuan as fen', () => {
+    expect(checkReceived(7, d({ goods: ' 棉被2床 ', goods_value: '360', money: '1,200.5' }), period)).toEqual({
+      value: { household_id: 7, goods: '棉被2床', goods_value_fen: 36000, money_fen: 120050, received_on: '2026-12-03' },
+    });
+    expect(checkReceived(7, d({ money: '２００' }), period)).toEqual({ value: { household_id: 7, goods: null, goods_value_fen: null, money_fen: 20000, received_on: '2026-12-03' } });
+  });
+
+  it('wants a household, the goods or money, a value only with goods, amounts and a date in the period', () => {
+    const r = checkReceived(null, d({ goods_value: '10', received_on: '2027-06-01' }), period);
+    if (!('errors' in r)) throw new Error('expected errors');
+    expect(r.errors.get('household')?.key).toBe('ws.form.pickHousehold');
+    expect(r.errors.get('goods')?.key).toBe('ws.received.err.nothing');
+    expect(r.errors.get('received_on')).toEqual({ key: 'ws.received.err.date', params: { from: '2026-09-20', to: '2027-05-31' } });
+    const v = checkReceived(1, d({ money: '5', goods_value: '10' }), period);
+    expect('errors' in v && v.errors.get('goods_value')?.key).toBe('ws.received.err.valueNeedsGoods');
+    const bad = checkReceived(1, d({ goods: 'x', money: '-5', goods_value: '1.234' }), period);
+    expect('errors' in bad && [bad.errors.get('money')?.key, bad.errors.get('goods_value')?.key]).toEqual(['ws.received.err.amount', 'ws.received.err.amount']);
+    expect(receivedFieldOf('goods_value_fen')).toBe('goods_value');
+    expect(receivedFieldOf('household_id')).toBe('household');
   });
 });

@@ -3,10 +3,10 @@
 // household need form's checks (the server's, said before sending), the figures of a summary row,
 // who may submit or decide an area's figures, and the refusal of a locked area in words. The
 // server has the last word on all of them.
-import { atOrAbove, checkPersons, levelOf, type Application } from './applications';
+import { atOrAbove, checkPersons, levelOf, parseYuan, type Application } from './applications';
 import { api, download } from './api';
-import { daysBetween } from './dates';
-import { ApiError } from './errors';
+import { daysBetween, isYmd } from './dates';
+import { ApiError, serverFieldErrors } from './errors';
 import { formatFen, formatInteger } from './format';
 import type { KeyedMsg, Lang, Msg } from './i18n';
 import type { Schemas } from './schemas';
@@ -25,6 +25,11 @@ export type NeedRevision = Schemas['NeedRevision'];
 export type HardshipClass = Schemas['HardshipClass'];
 export type WinterSpringNeeds = Schemas['WinterSpringNeeds'];
 export type SurveyedNeed = Schemas['SurveyedNeed'];
+export type PhaseView = Schemas['PhaseView'];
+export type PhaseList = Schemas['PhaseList'];
+export type PhaseInput = Schemas['PhaseInput'];
+export type Received = Schemas['Received'];
+export type ReceivedInput = Schemas['ReceivedInput'];
 
 export const CLASSES = ['class_one', 'class_two', 'class_three'] as const satisfies readonly HardshipClass[];
 export const SUMMARY_LEVELS = ['township', 'county', 'city'] as const;
@@ -46,6 +51,15 @@ export const winterSpringApi = {
   submit: (id: number, areaCode: string, o: Opt = {}) => api.post<Submission>(`/winter-spring/campaigns/${id}/submissions`, { area_code: areaCode }, o),
   decide: (id: number, areaCode: string, body: Schemas['SubmissionDecisionInput'], o: Opt = {}) =>
     api.post<Submission>(`/winter-spring/campaigns/${id}/submissions/${encodeURIComponent(areaCode)}/decision`, body, o),
+  phases: (id: number, areaCode?: string, o: Opt = {}) =>
+    api.get<PhaseView[]>(`/winter-spring/campaigns/${id}/phases`, { query: { area_code: areaCode }, ...o }),
+  /** A county's phases; without `phases` the server's defaults (冬令 50% from 1 Dec, 春荒 50% from 1 Mar). */
+  setPhases: (id: number, areaCode: string, phases: PhaseInput[] | null, o: Opt = {}) =>
+    api.put<PhaseView[]>(`/winter-spring/campaigns/${id}/phases`, phases ? { area_code: areaCode, phases } : { area_code: areaCode }, o),
+  draftPhase: (id: number, phaseId: number, o: Opt = {}) => api.post<PhaseView>(`/winter-spring/campaigns/${id}/phases/${phaseId}/grant-lists`, {}, o),
+  received: (id: number, areaCode?: string, o: Opt = {}) =>
+    api.get<Received[]>(`/winter-spring/campaigns/${id}/received`, { query: { area_code: areaCode }, ...o }),
+  recordReceived: (id: number, body: ReceivedInput, o: Opt = {}) => api.post<Received>(`/winter-spring/campaigns/${id}/received`, body, o),
   table: (id: number, table: TableName, format: 'csv' | 'xlsx', signal?: AbortSignal) =>
     download(`/winter-spring/campaigns/${id}/tables/${table}`, { format }, `winter-spring-${id}-${table}.${format}`, signal),
 };
@@ -268,4 +282,176 @@ export function needsText(n: WinterSpringNeeds | null | undefined, words: { food
 /** Areas keyed by code with their persons, for the map (areas without need are absent). */
 export function personsByArea(rows: ReadonlyArray<Pick<AreaNeed, 'area_code' | 'figures'>>): Map<string, number> {
   return new Map(rows.filter((r) => r.figures.persons > 0).map((r) => [r.area_code, r.figures.persons]));
+}
+
+// ---- payment phases -----------------------------------------------------------------------------
+
+/** A county's phases are set, and their lists drafted, by its managers and reviewers or those above. */
+export function canSetPhases(caller: Caller, county: string): boolean {
+  if (caller.role !== 'manager' && caller.role !== 'reviewer') return false;
+  const scope = caller.area_code;
+  return !scope || (inScope(scope, county) && atOrAbove(scope, 'county'));
+}
+
+/** The county a caller works in (the first six digits of a county or township scope), or null above. */
+export function callerCounty(caller: Caller): string | null {
+  const a = caller.area_code;
+  if (!a || a.length < 6) return null;
+  const county = a.slice(0, 6);
+  return levelOf(county) === 'county' ? county : null;
+}
+
+export const MAX_PHASES = 6;
+export const MAX_PHASE_NAME = 20;
+
+/** One row of the phase editor as typed. */
+export interface PhaseDraft {
+  name: string;
+  share: string;
+  starts_on: string;
+}
+
+/** The editor's fields: `phases` (their number, the sum), or a row's `<i>.name`, `<i>.share`, `<i>.starts_on`. */
+export type PhaseField = 'phases' | `${number}.${'name' | 'share' | 'starts_on'}`;
+
+/** A typed share as whole percent (full-width digits, a trailing % allowed), or null. */
+export function parseShare(text: string): number | null {
+  const s = normaliseDigits(text).replace(/[%％\s]/g, '');
+  return /^\d{1,3}$/.test(s) ? Number(s) : null;
+}
+
+/** The sum of the shares that are numbers (the live figure under the editor). */
+export function phaseSum(rows: readonly PhaseDraft[]): number {
+  return rows.reduce((sum, r) => sum + (parseShare(r.share) ?? 0), 0);
+}
+
+/** The editor's rows from a county's phases (its shares in whole percent). */
+export function phaseDrafts(phases: ReadonlyArray<Pick<PhaseView, 'name' | 'share_bp' | 'starts_on'>>): PhaseDraft[] {
+  return phases.map((p) => ({ name: p.name, share: String(p.share_bp / 100), starts_on: p.starts_on }));
+}
+
+/**
+ * The phases as the server wants them, or each wrong field's message, as the server checks them
+ * (its 422): 1 to 6 phases, names of 1 to 20 characters, shares of 1 to 100 percent adding up to
+ * 100, start dates in order within the relief period.
+ */
+export function checkPhases(
+  rows: readonly PhaseDraft[],
+  period: { relief_start: string; relief_end: string },
+): { value: PhaseInput[] } | { errors: Map<PhaseField, KeyedMsg> } {
+  const errors = new Map<PhaseField, KeyedMsg>();
+  if (rows.length < 1 || rows.length > MAX_PHASES) {
+    errors.set('phases', { key: 'ws.phase.err.count', params: { n: MAX_PHASES } });
+    return { errors };
+  }
+  const value: PhaseInput[] = [];
+  rows.forEach((r, i) => {
+    const name = r.name.trim();
+    if (!name || [...name].length > MAX_PHASE_NAME) errors.set(`${i}.name`, { key: 'ws.phase.err.name', params: { n: MAX_PHASE_NAME } });
+    const share = parseShare(r.share);
+    if (share === null || share < 1 || share > 100) errors.set(`${i}.share`, { key: 'ws.phase.err.share' });
+    const day = r.starts_on.trim();
+    if (!isYmd(day) || day < period.relief_start || day > period.relief_end) {
+      errors.set(`${i}.starts_on`, { key: 'ws.phase.err.date', params: { from: period.relief_start, to: period.relief_end } });
+    } else if (i > 0 && isYmd(rows[i - 1].starts_on.trim()) && day <= rows[i - 1].starts_on.trim()) {
+      errors.set(`${i}.starts_on`, { key: 'ws.phase.err.order' });
+    }
+    value.push({ name, share_percent: share ?? 0, starts_on: day });
+  });
+  const sum = phaseSum(rows);
+  if (sum !== 100) errors.set('phases', { key: 'ws.phase.err.sum', params: { n: sum } });
+  return errors.size ? { errors } : { value };
+}
+
+/** The editor field a server error names: `phases[1].share_percent` → `1.share`, `phases` → `phases`. */
+export function phaseFieldOf(field: string | null): PhaseField | null {
+  if (field === 'phases') return 'phases';
+  const m = /^phases\[(\d+)\]\.(name|share_percent|starts_on)$/.exec(field ?? '');
+  if (!m) return null;
+  return `${Number(m[1])}.${m[2] === 'share_percent' ? 'share' : (m[2] as 'name' | 'starts_on')}`;
+}
+
+/**
+ * The phase calls' refusals in the reader's words: phases that can no longer change (a list pays
+ * one of them), a phase drafted already, nothing decided to pay yet. Null otherwise.
+ */
+export function phaseRefusal(err: unknown): KeyedMsg | null {
+  if (!(err instanceof ApiError)) return null;
+  if (err.status === 409 && /no longer change|already pays/i.test(err.message)) return { key: 'ws.phase.err.locked' };
+  if (err.status === 409 && /drafted already/i.test(err.message)) return { key: 'ws.phase.err.drafted' };
+  if (err.status === 422 && (/decided no need|nothing decided/i.test(err.message) || serverFieldErrors(err.details).some((d) => /decided no need/i.test(d.reason)))) {
+    return { key: 'ws.phase.err.nothingDecided' };
+  }
+  return null;
+}
+
+// ---- aid received besides -----------------------------------------------------------------------
+
+export type ReceivedField = 'household' | 'goods' | 'goods_value' | 'money' | 'received_on';
+
+export interface ReceivedDraft {
+  goods: string;
+  goods_value: string;
+  money: string;
+  received_on: string;
+}
+
+export const MAX_GOODS = 200;
+
+/** Yuan typed in an optional amount box as fen: empty is 0, anything not an amount null. */
+function optionalFen(text: string): number | null {
+  return text.trim() ? parseYuan(text) : 0;
+}
+
+/**
+ * A record of aid received as the server wants it, or each wrong field's message (its checks):
+ * the goods or an amount of money, goods of at most 200 characters, a value only with the goods,
+ * amounts in yuan (two decimals at most), the date within survey start…relief end.
+ */
+export function checkReceived(
+  householdId: number | null,
+  draft: ReceivedDraft,
+  period: { survey_start: string; relief_end: string },
+): { value: ReceivedInput } | { errors: Map<ReceivedField, KeyedMsg> } {
+  const errors = new Map<ReceivedField, KeyedMsg>();
+  if (householdId === null) errors.set('household', { key: 'ws.form.pickHousehold' });
+  const goods = draft.goods.trim();
+  const value = optionalFen(draft.goods_value);
+  const money = optionalFen(draft.money);
+  if (value === null) errors.set('goods_value', { key: 'ws.received.err.amount' });
+  if (money === null) errors.set('money', { key: 'ws.received.err.amount' });
+  if ([...goods].length > MAX_GOODS) errors.set('goods', { key: 'ws.form.tooLong', params: { n: MAX_GOODS } });
+  else if (!goods && !money && money !== null) errors.set('goods', { key: 'ws.received.err.nothing' });
+  if (!goods && value && !errors.has('goods')) errors.set('goods_value', { key: 'ws.received.err.valueNeedsGoods' });
+  const day = draft.received_on.trim();
+  if (!isYmd(day) || day < period.survey_start || day > period.relief_end) {
+    errors.set('received_on', { key: 'ws.received.err.date', params: { from: period.survey_start, to: period.relief_end } });
+  }
+  if (errors.size) return { errors };
+  return {
+    value: {
+      household_id: householdId!,
+      goods: goods || null,
+      goods_value_fen: value || null,
+      money_fen: money || null,
+      received_on: day,
+    },
+  };
+}
+
+/** The form field a server error names. */
+export function receivedFieldOf(field: string | null): ReceivedField | null {
+  switch (field) {
+    case 'household_id':
+      return 'household';
+    case 'goods':
+    case 'received_on':
+      return field;
+    case 'goods_value_fen':
+      return 'goods_value';
+    case 'money_fen':
+      return 'money';
+    default:
+      return null;
+  }
 }

@@ -16,7 +16,7 @@ import { clearPrintSheets } from '../print';
 import { navigate } from '../router';
 import type { ScreenContext } from '../screen';
 import { toast } from '../toast';
-import { dataTable, statusBlock } from '../widgets';
+import { dataTable, listStatusChip, statusBlock } from '../widgets';
 
 type Line = GrantList['grants'][number];
 
@@ -24,7 +24,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   return ctx.args.id ? mountDetail(root, ctx, Number(ctx.args.id)) : mountList(root, ctx);
 }
 
-const statusChip = (s: string) => h('span', { class: `badge list-status list-status-${s}`, 'data-status': s }, label('listStatus', s));
+const statusChip = listStatusChip;
 const period = (l: { disclosure_start?: string | null; disclosure_end?: string | null }) =>
   l.disclosure_start ? `${formatDateTime(l.disclosure_start, getLang())} – ${formatDateTime(l.disclosure_end, getLang())}${t('common.beijing')}` : t('grants.periodNone');
 

@@ -1,7 +1,8 @@
 // One winter–spring campaign (#/winter-spring/:id): its status, the October deadlines with a
 // countdown (or how long overdue), the relief period and the year's disasters; three views:
 // 汇总 (the map of need per township, the figures per level with submissions, the statutory
-// tables to download), 待走访 (households to visit) and 需求台账 (the need records).
+// tables to download), 待走访 (households to visit), 需求台账 (the need records) and 发放 (the
+// payment phases with their grant lists, and the aid received besides; payments.ts).
 import '../../styles/winterspring.css';
 import { shanghaiDate } from '../../dates';
 import { h } from '../../dom';
@@ -24,9 +25,10 @@ import {
 } from '../../winterspring';
 import { figuresTable } from './figures';
 import { needMap } from './needmap';
+import { paymentsView } from './payments';
 import { needsList, proposalsList } from './survey';
 
-const VIEWS = ['overview', 'survey', 'needs'] as const;
+const VIEWS = ['overview', 'survey', 'needs', 'payments'] as const;
 type View = (typeof VIEWS)[number];
 
 function countdown(due: string, today: string): HTMLElement {
@@ -96,8 +98,8 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
   const tabs = h('div', { class: 'seg-tabs ws-views', role: 'tablist', 'data-testid': 'ws-views' });
   const actions = h('div', { class: 'ws-top-actions' });
   if (canFile(user.role)) actions.append(h('a', { class: 'btn btn-primary', href: `#/winter-spring/${id}/needs/new`, 'data-testid': 'ws-new-need', i18n: 'ws.fileNeed' }));
-  const panes: Record<View, HTMLElement> = { overview: h('div', { class: 'ws-pane' }), survey: h('div', { class: 'ws-pane' }), needs: h('div', { class: 'ws-pane' }) };
-  inner.append(h('div', { class: 'ws-toolbar' }, tabs, actions), panes.overview, panes.survey, panes.needs);
+  const panes: Record<View, HTMLElement> = { overview: h('div', { class: 'ws-pane' }), survey: h('div', { class: 'ws-pane' }), needs: h('div', { class: 'ws-pane' }), payments: h('div', { class: 'ws-pane' }) };
+  inner.append(h('div', { class: 'ws-toolbar' }, tabs, actions), panes.overview, panes.survey, panes.needs, panes.payments);
 
   // Overview: map, figures, tables.
   const levelTabs = h('div', { class: 'seg-tabs compact ws-levels', role: 'tablist', 'data-testid': 'ws-levels' });
@@ -220,6 +222,8 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
   const needs = needsList({ campaignId: id, role: user.role, signal });
   panes.survey.append(proposals.el);
   panes.needs.append(needs.el);
+  const payments = paymentsView({ campaign: () => campaign, user, signal });
+  panes.payments.append(payments.el);
   const loaded = new Set<View>();
 
   const show = (v: View) => {
@@ -242,7 +246,8 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
     loaded.add(v);
     if (v === 'overview') void loadFigures();
     else if (v === 'survey') void proposals.load();
-    else void needs.load();
+    else if (v === 'needs') void needs.load();
+    else void payments.load();
   };
   show(view);
   page.dataset.ready = 'true';
@@ -256,5 +261,6 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
     map?.relabel();
     if (loaded.has('survey')) proposals.relabel();
     if (loaded.has('needs')) needs.relabel();
+    if (loaded.has('payments')) payments.relabel();
   });
 }
