@@ -28,6 +28,8 @@ type Opt = { signal?: AbortSignal };
 export const adminApi = {
   users: (o: Opt = {}) => api.get<UserRow[]>('/users', o),
   createUser: (body: CreateUser, o: Opt = {}) => api.post<UserRow>('/users', body, o),
+  /** Deactivate (their sessions end at once) or reactivate a user; never one's own account. */
+  setActive: (id: number, active: boolean, o: Opt = {}) => api.patch<UserRow>(`/users/${id}`, { active } satisfies Schemas['UserChange'], o),
   thresholds: (o: Opt = {}) => api.get<Threshold[]>('/response-thresholds', o),
   replaceThresholds: (level: string, rows: ThresholdInput[], o: Opt = {}) =>
     api.put<Threshold[]>(`/response-thresholds/${encodeURIComponent(level)}`, rows, o),

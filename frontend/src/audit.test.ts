@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionLabel, AUDIT_ACTIONS, auditChanges, compactValue } from './audit';
+import { actionLabel, AUDIT_ACTIONS, auditChanges, auditRange, compactValue } from './audit';
 import { MESSAGES, setLang } from './i18n';
 
 describe('actionLabel', () => {
@@ -45,5 +45,20 @@ describe('compactValue', () => {
     expect(compactValue({ k: 1 })).toBe('{"k":1}');
     expect(compactValue('x'.repeat(100), 10)).toBe(`${'x'.repeat(9)}…`);
     expect(compactValue(null)).toBe('');
+  });
+});
+
+describe('auditRange', () => {
+  it('reads Beijing days as times, the last day included (the API\'s to is exclusive)', () => {
+    expect(auditRange('2026-12-01', '2026-12-03')).toEqual({ from: '2026-12-01T00:00:00+08:00', to: '2026-12-04T00:00:00+08:00' });
+    expect(auditRange('', '2026-12-31')).toEqual({ from: undefined, to: '2027-01-01T00:00:00+08:00' });
+    expect(auditRange('2026-02-28', '')).toEqual({ from: '2026-02-28T00:00:00+08:00', to: undefined });
+    expect(auditRange('2026-12-03', '2026-12-03')).toEqual({ from: '2026-12-03T00:00:00+08:00', to: '2026-12-04T00:00:00+08:00' });
+    expect(auditRange('', '')).toEqual({ from: undefined, to: undefined });
+  });
+
+  it('refuses a date that is not one, and an end before the start', () => {
+    expect(auditRange('2026-02-30', '')).toEqual({ error: 'audit.badDate' });
+    expect(auditRange('2026-12-05', '2026-12-01')).toEqual({ error: 'audit.badRange' });
   });
 });

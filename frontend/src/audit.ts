@@ -1,25 +1,47 @@
 // The audit trail: types and calls of GET /audit, and the pure helpers of its screen (readable
 // action names, before/after reduced to the fields that changed; unit-tested in audit.test.ts).
 import { api } from './api';
+import { isYmd } from './dates';
 import { label } from './i18n';
 import type { Schemas } from './schemas';
 
 export type AuditRecord = Schemas['AuditRecord'];
 export type AuditPage = Schemas['AuditPage'];
 
-/** The filters GET /audit takes (it has no time range: the trail pages by id, newest first). */
+/** The filters GET /audit takes; `from` and `to` are RFC 3339 times (`to` exclusive). */
 export interface AuditFilter {
   action?: string;
   entity_type?: string;
   entity_id?: string;
   actor_name?: string;
+  from?: string;
+  to?: string;
+}
+
+/** The day after a YYYY-MM-DD date. */
+function nextDay(ymd: string): string {
+  const [y, m, d] = ymd.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+/**
+ * A range of days typed on the screen (Beijing dates, both included) as the API's times: `from` the
+ * start of its day in UTC+8, `to` the start of the day after (the API's `to` is exclusive). Empty
+ * dates leave that end open; a date that is not one, or an end before the start, is an error.
+ */
+export function auditRange(fromDay: string, toDay: string): { from?: string; to?: string } | { error: 'audit.badDate' | 'audit.badRange' } {
+  const f = fromDay.trim();
+  const t = toDay.trim();
+  if ((f && !isYmd(f)) || (t && !isYmd(t))) return { error: 'audit.badDate' };
+  if (f && t && t < f) return { error: 'audit.badRange' };
+  return { from: f ? `${f}T00:00:00+08:00` : undefined, to: t ? `${nextDay(t)}T00:00:00+08:00` : undefined };
 }
 
 export const AUDIT_PAGE_SIZE = 50;
 
 /** Every action the server writes, in the order the filter offers them (grouped by domain). */
 export const AUDIT_ACTIONS = [
-  'auth.login', 'auth.logout', 'user.create', 'user.assign_depots', 'handoff_token.create', 'handoff_token.revoke',
+  'auth.login', 'auth.logout', 'user.create', 'user.assign_depots', 'user.deactivate', 'user.activate', 'handoff_token.create', 'handoff_token.revoke',
   'areas.import', 'item.upsert', 'depot.create', 'depot.update', 'stock.movement', 'stock.transfer_received',
   'event.create', 'event.update', 'blockage.create', 'blockage.delete', 'loss_report.create', 'report_photo.upload',
   'assessment.create', 'figures.accept', 'figures.return', 'response_level.computed', 'response_level.override',

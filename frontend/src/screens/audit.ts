@@ -1,7 +1,7 @@
-// The audit trail (#/audit, auditors and admins): filters by action, object type and id, and user
-// (the filters the API takes), newest first, older records on "load more"; each record's action in
+// The audit trail (#/audit, auditors and admins): filters by action, object type and id, user and
+// a range of days (Beijing dates, both included; the filters the API takes), newest first, older records on "load more"; each record's action in
 // words and its before/after reduced to the fields that changed.
-import { actionLabel, auditApi, auditChanges, AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, AUDIT_PAGE_SIZE, entityLabel, type AuditFilter, type AuditRecord } from '../audit';
+import { actionLabel, auditApi, auditChanges, auditRange, AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, AUDIT_PAGE_SIZE, entityLabel, type AuditFilter, type AuditRecord } from '../audit';
 import { h } from '../dom';
 import { errorText, isAbort } from '../errors';
 import { formatDateTime, formatInteger } from '../format';
@@ -35,8 +35,14 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   entityType.value = ctx.params.get('entity_type') ?? '';
   entityId.value = ctx.params.get('entity_id') ?? '';
   actor.value = ctx.params.get('actor_name') ?? '';
+  // The days as typed (the address keeps them so, not as times).
+  const fromDay = h('input', { type: 'date', class: 'input', 'data-testid': 'audit-from' });
+  const toDay = h('input', { type: 'date', class: 'input', 'data-testid': 'audit-to' });
+  fromDay.value = ctx.params.get('from_day') ?? '';
+  toDay.value = ctx.params.get('to_day') ?? '';
+  const rangeError = h('p', { class: 'form-error', role: 'alert', hidden: true, 'data-testid': 'audit-range-error' });
 
-  const labelled = (key: 'audit.action' | 'audit.entityType' | 'audit.entityId' | 'audit.actor', control: HTMLElement) =>
+  const labelled = (key: 'audit.action' | 'audit.entityType' | 'audit.entityId' | 'audit.actor' | 'audit.from' | 'audit.to', control: HTMLElement) =>
     h('label', { class: 'field' }, h('span', { class: 'muted', i18n: key }), control);
   const reset = h('button', { type: 'button', class: 'btn btn-outline', 'data-testid': 'audit-reset', i18n: 'audit.reset' });
   const form = h(
@@ -46,6 +52,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     labelled('audit.entityType', entityType),
     labelled('audit.entityId', entityId),
     labelled('audit.actor', actor),
+    labelled('audit.from', fromDay),
+    labelled('audit.to', toDay),
     h('div', { class: 'audit-buttons' }, h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'audit-submit', i18n: 'audit.filter' }), reset),
   );
 
@@ -61,7 +69,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       'section',
       { class: 'card' },
       form,
-      h('p', { class: 'muted small', i18n: 'audit.noTimeFilter' }),
+      rangeError,
+      h('p', { class: 'muted small', i18n: 'audit.timeNote' }),
       status,
       h('div', { class: 'table-wrap' }, tbl.table),
       h('div', { class: 'pager' }, count, more, end),
@@ -73,12 +82,20 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   let nextBefore: number | null | undefined;
   let seq = 0;
 
-  const filter = (): AuditFilter => ({
-    action: action.value || undefined,
-    entity_type: entityType.value || undefined,
-    entity_id: entityId.value.trim() || undefined,
-    actor_name: actor.value.trim() || undefined,
-  });
+  /** The filter of the form, or null when its days are wrong (the message then shows). */
+  const filter = (): AuditFilter | null => {
+    const range = auditRange(fromDay.value, toDay.value);
+    rangeError.hidden = !('error' in range);
+    rangeError.textContent = 'error' in range ? t(range.error) : '';
+    if ('error' in range) return null;
+    return {
+      action: action.value || undefined,
+      entity_type: entityType.value || undefined,
+      entity_id: entityId.value.trim() || undefined,
+      actor_name: actor.value.trim() || undefined,
+      ...range,
+    };
+  };
 
   const render = () => {
     const lang = getLang();
@@ -92,12 +109,14 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 
   /** The first page of the current filter (`append` false) or the next older page. */
   const load = async (append: boolean) => {
+    const f = filter();
+    if (!f) return;
     const my = ++seq;
     page.dataset.ready = 'false';
     more.disabled = true;
     if (!append) status.replaceChildren(statusBlock(t('audit.loading')));
     try {
-      const res = await auditApi.page(filter(), append ? (nextBefore ?? undefined) : undefined, { signal });
+      const res = await auditApi.page(f, append ? (nextBefore ?? undefined) : undefined, { signal });
       if (my !== seq) return;
       records = append ? [...records, ...res.records] : res.records;
       // A short page is the last one even when the server still names an id to go on from.
@@ -115,8 +134,15 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 
   const apply = () => {
     // The filter goes into the address without a new history entry per change.
-    const f = filter();
-    const qs = new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => !!e[1])).toString();
+    const f = {
+      action: action.value,
+      entity_type: entityType.value,
+      entity_id: entityId.value.trim(),
+      actor_name: actor.value.trim(),
+      from_day: fromDay.value,
+      to_day: toDay.value,
+    };
+    const qs = new URLSearchParams(Object.entries(f).filter((e) => !!e[1])).toString();
     history.replaceState(null, '', `#/audit${qs ? `?${qs}` : ''}`);
     void load(false);
   };
@@ -126,14 +152,19 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   });
   action.addEventListener('change', apply);
   entityType.addEventListener('change', apply);
+  fromDay.addEventListener('change', apply);
+  toDay.addEventListener('change', apply);
   reset.addEventListener('click', () => {
-    action.value = entityType.value = entityId.value = actor.value = '';
+    action.value = entityType.value = entityId.value = actor.value = fromDay.value = toDay.value = '';
     apply();
   });
   more.addEventListener('click', () => void load(true));
 
   void load(false);
-  ctx.onLang(render);
+  ctx.onLang(() => {
+    render();
+    void filter();
+  });
 }
 
 function recordRow(r: AuditRecord, lang: 'zh' | 'en'): HTMLElement {

@@ -1,5 +1,6 @@
-// Users: the list (role, area, depots, active) and a form to create one with its role and area
-// scope. The API has no way to deactivate a user; the section says so instead of offering a button.
+// Users: the list (role, area, depots, active) with a button to deactivate a user (after a
+// confirmation: their open sessions end at once) or reactivate them, never on one's own row; and a
+// form to create one with its role and area scope.
 import { adminApi, GLOBAL_ROLES, ROLES, type UserRow } from '../../admin';
 import { disasterApi } from '../../disaster';
 import { h } from '../../dom';
@@ -17,7 +18,11 @@ type UserField = 'username' | 'display_name' | 'password' | 'role' | 'area_code'
 export function usersSection(ctx: ScreenContext): HTMLElement {
   const { signal } = ctx;
   const areaNames = new Map<string, string>();
-  const tbl = dataTable([{ key: 'users.username' }, { key: 'users.displayName' }, { key: 'users.role' }, { key: 'users.area' }, { key: 'users.depots' }, { key: 'users.status' }], 'users-table');
+  const me = ctx.session?.user.id;
+  const tbl = dataTable(
+    [{ key: 'users.username' }, { key: 'users.displayName' }, { key: 'users.role' }, { key: 'users.area' }, { key: 'users.depots' }, { key: 'users.status' }, { key: 'users.actions' }],
+    'users-table',
+  );
   const status = h('div');
   let users: UserRow[] = [];
 
@@ -33,10 +38,41 @@ export function usersSection(ctx: ScreenContext): HTMLElement {
           h('td', {}, label('role', u.role)),
           h('td', {}, areaText(u.area_code)),
           h('td', { class: 'mono' }, u.depot_ids.join(', ') || '—'),
-          h('td', {}, u.active ? badge(t('users.active'), 'badge-ok') : badge(t('users.inactive'), 'badge-muted')),
+          h('td', {}, u.active ? badge(t('users.active'), 'badge-ok', { 'data-testid': `user-state-${u.username}` }) : badge(t('users.inactive'), 'badge-muted', { 'data-testid': `user-state-${u.username}` })),
+          h('td', { class: 'nowrap' }, u.id === me ? h('span', { class: 'muted small', i18n: 'users.you' }) : activeButton(u)),
         ),
       ),
     );
+  };
+  const activeButton = (u: UserRow) =>
+    h('button', {
+      type: 'button',
+      class: `btn btn-small ${u.active ? 'btn-outline' : 'btn-primary'}`,
+      'data-testid': `user-${u.active ? 'deactivate' : 'reactivate'}-${u.username}`,
+      i18n: u.active ? 'users.deactivate' : 'users.reactivate',
+      onclick: (ev: Event) => void setActive(u, !u.active, ev.currentTarget as HTMLButtonElement),
+    });
+  const setActive = async (u: UserRow, active: boolean, button: HTMLButtonElement) => {
+    if (!active) {
+      const yes = await confirmAction({
+        title: t('users.deactivateTitle', { username: u.username }),
+        body: [h('p', {}, t('users.confirmDeactivate', { username: u.username, name: u.display_name, role: label('role', u.role) }))],
+        confirmKey: 'users.deactivate',
+        danger: true,
+      });
+      if (!yes) return;
+    }
+    button.disabled = true;
+    try {
+      const saved = await adminApi.setActive(u.id, active, { signal });
+      users = users.map((x) => (x.id === saved.id ? saved : x));
+      toast(t(active ? 'users.reactivated' : 'users.deactivated', { username: u.username }));
+      render();
+    } catch (err) {
+      if (isAbort(err)) return;
+      toast(errorText(err), 'error');
+      button.disabled = false;
+    }
   };
   const load = async () => {
     status.replaceChildren(statusBlock(t('admin.loading')));
@@ -126,7 +162,6 @@ export function usersSection(ctx: ScreenContext): HTMLElement {
     h('div', { class: 'card-head' }, h('div', {}, h('h2', { i18n: 'users.title' }), h('p', { class: 'card-sub muted', i18n: 'users.sub' }))),
     status,
     h('div', { class: 'table-wrap' }, tbl.table),
-    h('p', { class: 'muted small', 'data-testid': 'users-no-deactivate', i18n: 'users.noDeactivate' }),
   );
   const create = h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { i18n: 'users.createTitle' })), form);
 
