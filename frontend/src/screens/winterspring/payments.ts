@@ -338,7 +338,10 @@ export function paymentsView(opts: { campaign: () => Campaign; user: User; signa
   // ---- aid received besides -----------------------------------------------------------------------
   let received: Received[] = [];
   const households = new Map<number, Pick<Application, 'name' | 'area_name'>>();
+  // Townships by code, named from the need records, for households without a record of their own.
+  const townships = new Map<string, string>();
   const whoOf = (r: Received) => households.get(r.household_id);
+  const placeOf = (r: Received) => whoOf(r)?.area_name ?? townships.get(townshipKey(r.area_code)) ?? r.area_code;
   const receivedStatus = h('div');
   const receivedCount = h('span', { class: 'muted', 'data-testid': 'ws-received-count' });
   const receivedView = createListView<Received>({
@@ -359,7 +362,7 @@ export function paymentsView(opts: { campaign: () => Campaign; user: User; signa
         'tr',
         { 'data-testid': `ws-received-${r.id}`, 'data-household': String(r.household_id) },
         h('td', { class: 'nowrap' }, who ? h('span', { class: 'strong' }, who.name) : '', h('span', { class: 'muted small' }, ` #${r.household_id}`)),
-        h('td', { class: 'nowrap', title: r.area_code }, who?.area_name ?? r.area_code),
+        h('td', { class: 'nowrap', title: r.area_code }, placeOf(r)),
         h('td', { 'data-col': 'goods' }, r.goods || '—'),
         h('td', { class: 'num', 'data-col': 'value' }, r.goods_value_fen ? formatFen(r.goods_value_fen, lang()) : '—'),
         h('td', { class: 'num', 'data-col': 'money' }, r.money_fen ? formatFen(r.money_fen, lang()) : '—'),
@@ -387,9 +390,9 @@ export function paymentsView(opts: { campaign: () => Campaign; user: User; signa
         const area = townshipKey(r.area_code);
         return listItem(r, i + 1, {
           area,
-          areaName: who?.area_name.split(/\s+/)[0] || area,
+          areaName: townships.get(area) ?? placeOf(r).split(/\s+/)[0],
           amount_fen: r.money_fen + r.goods_value_fen,
-          texts: [who?.name, who?.area_name, r.goods, r.recorded_by, String(r.household_id)],
+          texts: [who?.name, placeOf(r), r.goods, r.recorded_by, String(r.household_id)],
         });
       }),
     );
@@ -400,7 +403,10 @@ export function paymentsView(opts: { campaign: () => Campaign; user: User; signa
     try {
       // The households' names and places come from their need records (the record of aid has ids).
       const [rows, needs] = await Promise.all([winterSpringApi.received(id, undefined, { signal }), winterSpringApi.needs(id, {}, { signal }).catch(() => [] as Application[])]);
-      for (const a of needs) households.set(a.household_id, { name: a.name, area_name: a.area_name });
+      for (const a of needs) {
+        households.set(a.household_id, { name: a.name, area_name: a.area_name });
+        townships.set(townshipKey(a.area_code), a.area_name.split(/\s+/)[0] || a.area_name);
+      }
       received = rows.sort((a, b) => b.received_on.localeCompare(a.received_on) || b.id - a.id);
       receivedStatus.replaceChildren();
       fillReceived();
@@ -455,11 +461,12 @@ export function paymentsView(opts: { campaign: () => Campaign; user: User; signa
     submit.disabled = true;
     try {
       const r = await winterSpringApi.recordReceived(id, checked.value, { signal });
-      if (chosen) households.set(r.household_id, { name: chosen.head_name, area_name: households.get(r.household_id)?.area_name ?? r.area_code });
+      if (chosen && !households.has(r.household_id)) households.set(r.household_id, { name: chosen.head_name, area_name: townships.get(townshipKey(r.area_code)) ?? r.area_code });
       const what = [r.goods, r.money_fen ? formatFen(r.money_fen, lang()) : ''].filter(Boolean).join('，');
       toast(t('ws.received.recorded', { name: chosen?.head_name ?? `#${r.household_id}`, what }));
       goods.value = value.value = money.value = '';
       picker.set(null);
+      picker.input.value = '';
       await loadReceived();
     } catch (err) {
       if (!isAbort(err)) showServerErrors(rErrors, err, receivedFieldOf);
