@@ -29,6 +29,7 @@ use crate::funds::{AidType, HardshipClass};
 use crate::grants::store::{GrantError, ListPhase, NewGrant, NewGrantList};
 use crate::households::rules::is_priority;
 use crate::households::{HouseDamage, sees_names};
+use crate::money::Fen;
 use crate::plans::SurveyedNeed;
 
 /// The stores a campaign reads and writes: the chain's and its own.
@@ -790,8 +791,10 @@ pub async fn record_received<S: Campaigns + ?Sized>(
     let money = input.money_fen.unwrap_or_default();
     let value = input.goods_value_fen.unwrap_or_default();
     let goods = input.goods.as_deref().map(str::trim).unwrap_or_default().to_owned();
-    if money.0 < 0 || value.0 < 0 {
-        problems.push(FieldError::new("money_fen", "amounts cannot be negative"));
+    for (field, amount) in [("money_fen", money), ("goods_value_fen", value)] {
+        if amount < Fen::ZERO {
+            problems.push(FieldError::new(field, "cannot be negative"));
+        }
     }
     if money.0 == 0 && goods.is_empty() {
         problems.push(FieldError::new("goods", "name the goods or the money received"));
