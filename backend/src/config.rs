@@ -105,6 +105,14 @@ pub struct Settings {
     /// Counties with a single harvest a year, whose relief period runs to July (comma-separated codes).
     #[arg(long, env = "JIUZAI_WINTER_SPRING_SINGLE_CROP_COUNTIES", value_delimiter = ',')]
     pub winter_spring_single_crop_counties: Vec<String>,
+    /// A rebuild case's target dates, in days after the county approved it: work started, the
+    /// structure up (rebuilds), the house completed (docs/domain/rebuild.md).
+    #[arg(long, env = "JIUZAI_REBUILD_START_DAYS", default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=730))]
+    pub rebuild_start_days: i64,
+    #[arg(long, env = "JIUZAI_REBUILD_STRUCTURE_DAYS", default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=730))]
+    pub rebuild_structure_days: i64,
+    #[arg(long, env = "JIUZAI_REBUILD_COMPLETE_DAYS", default_value_t = 180, value_parser = clap::value_parser!(i64).range(1..=730))]
+    pub rebuild_complete_days: i64,
     /// The payment phases a county splits its winter–spring money into unless it sets its own:
     /// name:percent:MM-DD (when the phase starts), comma-separated; the shares add up to 100.
     #[arg(

@@ -24,6 +24,7 @@ pub mod idempotency;
 pub mod money;
 pub mod planner;
 pub mod plans;
+pub mod rebuild;
 pub mod routing;
 pub mod server;
 pub mod state;

@@ -14,6 +14,7 @@ use crate::funds::store::FundStore;
 use crate::grants::store::GrantStore;
 use crate::households::store::HouseholdStore;
 use crate::plans::store::PlanStore;
+use crate::rebuild::store::RebuildStore;
 use crate::winterspring::store::WinterSpringStore;
 
 /// Everything the application needs from storage.
@@ -29,6 +30,7 @@ pub trait Store:
     + GrantStore
     + HouseholdStore
     + PlanStore
+    + RebuildStore
     + WinterSpringStore
 {
 }

@@ -22,6 +22,7 @@ const DOMAINS: &[&str] = &[
     "grants",
     "applications",
     "winterspring",
+    "rebuild",
 ];
 /// Shared modules that know no domain.
 const LEAVES: &[&str] =

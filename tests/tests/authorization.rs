@@ -207,6 +207,13 @@ fn matrix() -> Vec<Rule> {
         rule(M::POST, "/api/v1/winter-spring/campaigns/999/phases/999/grant-lists", None, "DADDDAD"),
         rule(M::GET, "/api/v1/winter-spring/campaigns/999/received", None, "AADADAA"),
         rule(M::POST, "/api/v1/winter-spring/campaigns/999/received", Some(json!({})), "DADADDD"),
+        // rebuild cases: township staff open and record progress, county reviewers approve, inspectors accept
+        rule(M::GET, "/api/v1/rebuild-cases", None, "AADAAAA"),
+        rule(M::POST, "/api/v1/rebuild-cases", Some(json!({})), "DADADDD"),
+        rule(M::GET, "/api/v1/rebuild-cases/999", None, "AADAAAA"),
+        rule(M::POST, "/api/v1/rebuild-cases/999/approval", Some(json!({})), "DADDDAD"),
+        rule(M::POST, "/api/v1/rebuild-cases/999/progress", Some(json!({})), "DADADDD"),
+        rule(M::POST, "/api/v1/rebuild-cases/999/inspection", Some(json!({})), "DDDDADD"),
         Rule {
             method: M::GET,
             path: "/api/v1/public/application-disclosures",

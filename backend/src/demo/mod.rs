@@ -18,6 +18,7 @@ use crate::store::Store;
 
 mod applications;
 mod households;
+mod rebuild;
 mod winterspring;
 
 pub const CITY_CODE: &str = "360400";
@@ -131,6 +132,7 @@ pub async fn seed(store: &dyn Store, settings: &Settings, sources: &DemoSources)
     }
     applications::seed_applications(store, settings).await?;
     winterspring::seed_campaign(store, settings).await?;
+    rebuild::seed_cases(store).await?;
     warn_demo_credentials();
     Ok(())
 }

@@ -75,6 +75,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::applications::http::routes())
         .merge(crate::plans::http::routes())
         .merge(crate::winterspring::http::routes())
+        .merge(crate::rebuild::http::routes())
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.

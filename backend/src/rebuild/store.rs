@@ -1,0 +1,187 @@
+//! Rebuild cases and their steps in SQL. Every step locks the case's row first and commits with
+//! its history row and its audit record; a household holds one case (`rebuild_cases_household`).
+
+use chrono::{NaiveDate, Utc};
+use macro_rules_attribute::apply;
+use serde_json::Value;
+use sqlx::types::Json;
+
+use super::{Basis, CaseRow, CaseStatus, CaseStep, Mode, StepRecord};
+use crate::areas::AreaCode;
+use crate::audit::AuditEntry;
+use crate::audit::store::AuditSteps;
+use crate::db::for_both_backends;
+use crate::money::Fen;
+use crate::text_enum::enum_text;
+
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub event_id: i64,
+    pub household_id: i64,
+    pub area_code: AreaCode,
+    pub mode: Mode,
+    pub rooms: i32,
+    pub standard_fen: Fen,
+    pub basis: Basis,
+    pub opened_by: String,
+}
+
+/// A step taken: what it leads to and what it records.
+#[derive(Debug, Clone)]
+pub struct Taken {
+    pub step: CaseStep,
+    pub from: CaseStatus,
+    pub to: CaseStatus,
+    pub details: Value,
+    pub actor_id: i64,
+    pub actor_name: String,
+    /// The approved subsidy and the approval date (the approval step only).
+    pub approval: Option<(Fen, NaiveDate)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    #[error("the household already has a rebuild case; no house is subsidised twice")]
+    AlreadyOpen,
+    #[error("the case is {} now", enum_text(*.0))]
+    WrongState(CaseStatus),
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+#[async_trait::async_trait]
+pub trait RebuildStore {
+    async fn open_case(&self, case: &NewCase, details: &Value, audit: &AuditEntry) -> Result<i64, CaseError>;
+    async fn get_case(&self, id: i64) -> sqlx::Result<Option<CaseRow>>;
+    /// Cases in the areas `pattern` covers, optionally of one event and status.
+    async fn cases(
+        &self,
+        pattern: &str,
+        event_id: Option<i64>,
+        status: Option<CaseStatus>,
+    ) -> sqlx::Result<Vec<CaseRow>>;
+    async fn case_steps(&self, id: i64) -> sqlx::Result<Vec<StepRecord>>;
+    /// Takes a step: the case must still be in `taken.from`.
+    async fn take_step(&self, id: i64, taken: &Taken, audit: &AuditEntry) -> Result<(), CaseError>;
+}
+
+const CASE_SELECT: &str = "SELECT c.id, c.event_id, c.household_id, c.area_code, c.mode, c.status, c.rooms, \
+     c.standard_fen, c.subsidy_fen, c.basis, c.opened_by, c.created_at, c.step_at, c.approved_on, c.updated_at, \
+     h.name_masked, h.id_masked FROM rebuild_cases c JOIN households h ON h.id = c.household_id";
+
+#[apply(for_both_backends!)]
+impl RebuildStore for Backends {
+    async fn open_case(&self, case: &NewCase, details: &Value, audit: &AuditEntry) -> Result<i64, CaseError> {
+        let mut tx = self.begin().await?;
+        let now = Utc::now();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO rebuild_cases (event_id, household_id, area_code, mode, status, rooms, standard_fen, basis,
+                 opened_by, created_at, step_at, updated_at)
+             VALUES ($1, $2, $3, $4, 'surveyed', $5, $6, $7, $8, $9, $9, $9) RETURNING id",
+        )
+        .bind(case.event_id)
+        .bind(case.household_id)
+        .bind(&case.area_code)
+        .bind(enum_text(case.mode))
+        .bind(case.rooms)
+        .bind(case.standard_fen)
+        .bind(enum_text(case.basis))
+        .bind(&case.opened_by)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => CaseError::AlreadyOpen,
+            _ => CaseError::Db(e),
+        })?;
+        sqlx::query(
+            "INSERT INTO rebuild_case_steps (case_id, step, outcome, details, actor_id, actor_name, at)
+             VALUES ($1, 'survey', 'surveyed', $2, NULL, $3, $4)",
+        )
+        .bind(id)
+        .bind(Json(details))
+        .bind(&case.opened_by)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        Self::write_audit_created(&mut tx, audit, id).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn get_case(&self, id: i64) -> sqlx::Result<Option<CaseRow>> {
+        let sql = format!("{CASE_SELECT} WHERE c.id = $1");
+        sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.reader()).await
+    }
+
+    async fn cases(
+        &self,
+        pattern: &str,
+        event_id: Option<i64>,
+        status: Option<CaseStatus>,
+    ) -> sqlx::Result<Vec<CaseRow>> {
+        let sql = format!(
+            "{CASE_SELECT} WHERE c.area_code LIKE $1 AND ($2 IS NULL OR c.event_id = $2) AND ($3 IS NULL OR c.status = $3)
+             ORDER BY c.area_code, c.id"
+        );
+        sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(sql))
+            .bind(pattern)
+            .bind(event_id)
+            .bind(status.map(enum_text))
+            .fetch_all(self.reader())
+            .await
+    }
+
+    async fn case_steps(&self, id: i64) -> sqlx::Result<Vec<StepRecord>> {
+        sqlx::query_as::<_, StepRecord>(
+            "SELECT step, outcome, details, actor_name, at FROM rebuild_case_steps WHERE case_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(self.reader())
+        .await
+    }
+
+    async fn take_step(&self, id: i64, taken: &Taken, audit: &AuditEntry) -> Result<(), CaseError> {
+        let mut tx = self.begin().await?;
+        let now = Utc::now();
+        let status: String =
+            sqlx::query_scalar("UPDATE rebuild_cases SET updated_at = updated_at WHERE id = $1 RETURNING status")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(CaseError::NotFound)?;
+        let status = CaseStatus::try_from(status).map_err(|e| CaseError::Db(sqlx::Error::Decode(e.into())))?;
+        if status != taken.from {
+            return Err(CaseError::WrongState(status));
+        }
+        sqlx::query(
+            "UPDATE rebuild_cases SET status = $2, step_at = $3, updated_at = $3,
+                 subsidy_fen = COALESCE($4, subsidy_fen), approved_on = COALESCE($5, approved_on)
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(enum_text(taken.to))
+        .bind(now)
+        .bind(taken.approval.map(|(fen, _)| fen))
+        .bind(taken.approval.map(|(_, on)| on))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO rebuild_case_steps (case_id, step, outcome, details, actor_id, actor_name, at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(enum_text(taken.step))
+        .bind(enum_text(taken.to))
+        .bind(Json(&taken.details))
+        .bind(taken.actor_id)
+        .bind(&taken.actor_name)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        Self::commit_audited(tx, audit).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,120 @@
+//! Rebuild cases through the real binary on both stores: opened from the house's damage record,
+//! approved by the county with the subsidy, the builder's progress in order, an inspection that
+//! fails the house back to the builder and one that accepts it, and the refusals that write
+//! nothing.
+
+mod common;
+
+use common::{Server, fixture};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const EVENT: i64 = 1;
+/// 滩溪镇 of 永修: the fixture households live here.
+const TANXI: &str = "360425105";
+const YONGXIU: &str = "360425";
+
+async fn household(server: &Server, manager: &str, name: &str, damage: &str, rooms: i64) -> i64 {
+    let (status, page) = server.get(&format!("/api/v1/households?q={name}"), manager).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let id = page["households"][0]["id"].as_i64().unwrap();
+    let record = json!({"household_id": id, "house_damage": damage, "damaged_rooms": rooms});
+    let (status, stored) = server.post(&format!("/api/v1/events/{EVENT}/household-damage"), manager, record).await;
+    assert!(status.is_success(), "{stored}");
+    id
+}
+
+async fn step(server: &Server, token: &str, case: i64, action: &str, body: Value) -> (StatusCode, Value) {
+    server.post(&format!("/api/v1/rebuild-cases/{case}/{action}"), token, body).await
+}
+
+fn stage(stage: &str) -> Value {
+    json!({"stage": stage, "photos": ["施工.jpg"]})
+}
+
+store_tests! {
+    a_rebuild_case_goes_from_survey_to_acceptance => |store| async move {
+        let server = Server::start(store).await;
+        let admin = server.login("admin").await;
+        for (username, role, area) in [
+            ("tanxi_caseworker", "reporter", TANXI),
+            ("yongxiu_decider", "reviewer", YONGXIU),
+            ("yongxiu_inspector", "assessor", YONGXIU),
+            ("duchang_inspector", "assessor", "360428"),
+        ] {
+            let body = json!({"username": username, "password": "demo", "role": role, "area_code": area});
+            assert_eq!(server.post("/api/v1/users", &admin, body).await.0, StatusCode::CREATED);
+        }
+        let manager = server.login("manager").await;
+        let (status, report) = server
+            .post_raw("/api/v1/households/import", &manager, "text/csv", fixture("households/households-utf8.csv"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let li = household(&server, &manager, "李测乙", "collapsed", 3).await;
+        let zhang = household(&server, &manager, "张测甲", "general", 1).await;
+        let caseworker = server.login("tanxi_caseworker").await;
+        let county = server.login("yongxiu_decider").await;
+        let inspector = server.login("yongxiu_inspector").await;
+        let elsewhere = server.login("duchang_inspector").await;
+
+        // Opened from the damage record: a collapsed house is rebuilt, never merely repaired.
+        let (status, error) = server.post("/api/v1/rebuild-cases", &caseworker, json!({"event_id": EVENT, "household_id": li, "mode": "repair"})).await;
+        assert_eq!((status, error["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("mode")));
+        let (status, case) = server.post("/api/v1/rebuild-cases", &caseworker, json!({"event_id": EVENT, "household_id": li, "mode": "rebuild"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{case}");
+        assert_eq!((case["status"].as_str(), case["standard_fen"].as_i64(), case["basis"].as_str()), (Some("surveyed"), Some(2_000_000), Some("relief")), "{case}");
+        assert_eq!(case["name"], "李*乙");
+        let id = case["id"].as_i64().unwrap();
+        let (status, _) = server.post("/api/v1/rebuild-cases", &caseworker, json!({"event_id": EVENT, "household_id": li, "mode": "rebuild"})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "a second case for one house");
+
+        // Out of order and out of role: refused, nothing written.
+        assert_eq!(step(&server, &caseworker, id, "progress", stage("started")).await.0, StatusCode::CONFLICT, "not approved yet");
+        assert_eq!(step(&server, &caseworker, id, "approval", json!({})).await.0, StatusCode::FORBIDDEN);
+        let (status, error) = step(&server, &county, id, "approval", json!({"amount_fen": 2_500_000})).await;
+        assert_eq!((status, error["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason")), "above the standard needs a reason");
+        let (status, approved) = step(&server, &county, id, "approval", json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{approved}");
+        assert_eq!((approved["status"].as_str(), approved["subsidy_fen"].as_i64()), (Some("approved"), Some(2_000_000)));
+        assert!(approved["due_on"].is_string() && approved["overdue"] == false, "{approved}");
+        assert_eq!(step(&server, &county, id, "approval", json!({})).await.0, StatusCode::CONFLICT, "approved twice");
+
+        // The builder's progress, in order.
+        assert_eq!(step(&server, &caseworker, id, "progress", stage("structure_done")).await.0, StatusCode::CONFLICT);
+        let (status, error) = step(&server, &caseworker, id, "progress", json!({"stage": "started", "on": "2999-01-01"})).await;
+        assert_eq!((status, error["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("on")));
+        for s in ["started", "structure_done", "completed"] {
+            let (status, body) = step(&server, &caseworker, id, "progress", stage(s)).await;
+            assert_eq!(status, StatusCode::OK, "{s}: {body}");
+        }
+
+        // 验收: only an inspector of the county; findings and photos required; a failure goes back
+        // to the builder, who completes the house again.
+        let fail = json!({"passed": false, "findings": "圈梁未闭合，需整改", "photos": ["验收1.jpg"]});
+        assert_eq!(step(&server, &elsewhere, id, "inspection", fail.clone()).await.0, StatusCode::FORBIDDEN, "an inspector outside the county");
+        let (status, error) = step(&server, &inspector, id, "inspection", json!({"passed": true, "findings": "合格", "photos": []})).await;
+        assert_eq!((status, error["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("photos")));
+        let (status, failed) = step(&server, &inspector, id, "inspection", fail).await;
+        assert_eq!((status, failed["status"].as_str()), (StatusCode::OK, Some("failed_inspection")), "{failed}");
+        assert_eq!(step(&server, &caseworker, id, "progress", stage("completed")).await.0, StatusCode::OK);
+        let pass = json!({"passed": true, "findings": "整改完成，结构安全", "photos": ["验收2.jpg", "验收3.jpg"]});
+        let (status, accepted) = step(&server, &inspector, id, "inspection", pass).await;
+        assert_eq!((status, accepted["status"].as_str()), (StatusCode::OK, Some("accepted")), "{accepted}");
+        let timeline: Vec<&str> = accepted["steps"].as_array().unwrap().iter().map(|s| s["outcome"].as_str().unwrap()).collect();
+        assert_eq!(timeline, ["surveyed", "approved", "started", "structure_done", "completed", "failed_inspection", "completed", "accepted"]);
+        assert_eq!(accepted["steps"][5]["details"]["findings"], "圈梁未闭合，需整改");
+
+        // A repair has no structure stage.
+        let (_, repair) = server.post("/api/v1/rebuild-cases", &caseworker, json!({"event_id": EVENT, "household_id": zhang, "mode": "repair"})).await;
+        let repair = repair["id"].as_i64().unwrap();
+        step(&server, &county, repair, "approval", json!({})).await;
+        step(&server, &caseworker, repair, "progress", stage("started")).await;
+        assert_eq!(step(&server, &caseworker, repair, "progress", stage("structure_done")).await.0, StatusCode::CONFLICT);
+        assert_eq!(step(&server, &caseworker, repair, "progress", stage("completed")).await.0, StatusCode::OK);
+
+        let (status, list) = server.get(&format!("/api/v1/rebuild-cases?area_code={TANXI}"), &county).await;
+        assert_eq!((status, list.as_array().map(Vec::len)), (StatusCode::OK, Some(2)), "{list}");
+        assert_eq!(server.audit("action=rebuild.inspect").await.len(), 2);
+        assert_eq!(server.audit("action=rebuild.open").await.len(), 2, "refusals write nothing");
+    };
+}
