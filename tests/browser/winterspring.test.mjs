@@ -102,6 +102,9 @@ test('winter–spring: the campaign, the survey on a phone, the county figures a
     assert.equal(await page.getByTestId('ws-deadline-county').locator('[data-state]').getAttribute('data-state'), 'overdue');
     await page.locator('[data-testid="ws-map"][data-townships]').waitFor({ timeout: 30_000 });
     assert.ok(Number(await page.getByTestId('ws-map').getAttribute('data-townships')) > 5, 'townships with need on the map');
+    // The counties that sent nothing by their deadline are outlined on the map; 柴桑区 sent late.
+    const outlined = await page.evaluate(() => window.jiuzaiMap.querySourceFeatures('ws-counties').filter((f) => f.properties.overdue).map((f) => f.properties.code));
+    assert.ok(outlined.length >= 10 && !outlined.includes('360404'), `overdue counties outlined: ${outlined}`);
     await shots(page, 'campaign-1440', true);
     await page.getByTestId('ws-level-township').click();
     await figuresAt(page, 'township');

@@ -1,6 +1,7 @@
 // The campaign's map of need: counties coloured by persons needing winter–spring aid (冬春需救助人口),
-// townships (points) as circles coloured and sized by theirs, names as the dashboard map shows
-// them (DOM labels), a popup with an area's figures, and the legend of the classes.
+// townships (points) as circles coloured and sized by theirs, counties whose figures are overdue
+// outlined in red, names as the dashboard map shows them (DOM labels), a popup with an area's
+// figures, and the legend of the classes.
 import type { ExpressionSpecification } from 'maplibre-gl';
 import { api } from '../../api';
 import { choroplethBreaks, legendClasses, rampExpression } from '../../disasterrules';
@@ -13,10 +14,18 @@ import { COUNTY_LABEL_ZOOM, createLabelLayer, type MapLabel } from '../../maplab
 import { TOWNSHIP_RADIUS } from '../../map/event';
 import { createMap, maplibregl } from '../../map/setup';
 import { figureCells, personsByArea, type AreaNeed } from '../../winterspring';
+import { stateBadge } from './figures';
 
 const SRC = { counties: 'ws-counties', townships: 'ws-townships' } as const;
-const LAYERS = { countyFill: 'ws-county-fill', countyLine: 'ws-county-line', townships: 'ws-township-circle' } as const;
+const LAYERS = {
+  countyFill: 'ws-county-fill',
+  countyLine: 'ws-county-line',
+  countyOverdue: 'ws-county-overdue',
+  townships: 'ws-township-circle',
+} as const;
 const PERSONS = 'persons';
+const OVERDUE = 'overdue';
+const OVERDUE_LINE = '#c4271d';
 const COUNTY_WITH_NEED = '#f6e3cf';
 const NO_NEED = '#eef1f4';
 /** Township names of areas with need show from this zoom (the city view is about 7.6). */
@@ -29,13 +38,14 @@ export interface NeedMap {
   relabel(): void;
 }
 
-function withPersons(fc: AreaCollection, persons: Map<string, number>): AreaCollection {
+function withPersons(fc: AreaCollection, persons: Map<string, number>, overdue: ReadonlySet<string> = new Set()): AreaCollection {
   return {
     ...fc,
     features: fc.features.map((f) => {
       const n = persons.get(f.properties.code);
       const props: Record<string, unknown> = { ...f.properties };
       if (n) props[PERSONS] = n;
+      if (overdue.has(f.properties.code)) props[OVERDUE] = true;
       return { ...f, properties: props as unknown as typeof f.properties };
     }),
   };
@@ -73,6 +83,13 @@ export function needMap(ctx: { signal: AbortSignal; defer(fn: () => void): void 
     map.addLayer({ id: LAYERS.countyFill, type: 'fill', source: SRC.counties, paint: { 'fill-color': NO_NEED, 'fill-opacity': 0.9 } });
     map.addLayer({ id: LAYERS.countyLine, type: 'line', source: SRC.counties, paint: { 'line-color': '#6f8597', 'line-width': 1 } });
     map.addLayer({
+      id: LAYERS.countyOverdue,
+      type: 'line',
+      source: SRC.counties,
+      filter: ['has', OVERDUE],
+      paint: { 'line-color': OVERDUE_LINE, 'line-width': 2.5, 'line-dasharray': [2, 1.5] },
+    });
+    map.addLayer({
       id: LAYERS.townships,
       type: 'circle',
       source: SRC.townships,
@@ -102,6 +119,7 @@ export function needMap(ctx: { signal: AbortSignal; defer(fn: () => void): void 
         ),
         h('li', {}, h('span', { class: 'swatch', style: `background:${COUNTY_WITH_NEED}` }), h('span', {}, t('ws.map.countyWithNeed'))),
         h('li', {}, h('span', { class: 'swatch', style: `background:${NO_NEED}` }), h('span', {}, t('ws.map.none'))),
+        h('li', {}, h('span', { class: 'swatch', style: `background:transparent;border:2px dashed ${OVERDUE_LINE}` }), h('span', {}, t('ws.state.overdue'))),
       ),
     );
   };
@@ -127,7 +145,8 @@ export function needMap(ctx: { signal: AbortSignal; defer(fn: () => void): void 
     void geo.then(() => {
       if (signal.aborted || !counties || !townships) return;
       const persons = personsByArea([...tw, ...co]);
-      (map.getSource(SRC.counties) as maplibregl.GeoJSONSource).setData(withPersons(counties, persons) as GeoJSON.FeatureCollection);
+      const overdue = new Set(co.filter((a) => a.overdue).map((a) => a.area_code));
+      (map.getSource(SRC.counties) as maplibregl.GeoJSONSource).setData(withPersons(counties, persons, overdue) as GeoJSON.FeatureCollection);
       (map.getSource(SRC.townships) as maplibregl.GeoJSONSource).setData(withPersons(townships, persons) as GeoJSON.FeatureCollection);
       // The townships carry the classes; a county with need is only tinted (its sum would
       // swamp the townships' scale).
@@ -153,6 +172,7 @@ export function needMap(ctx: { signal: AbortSignal; defer(fn: () => void): void 
       'div',
       { class: 'area-popup', 'data-testid': 'ws-map-popup' },
       h('strong', {}, name),
+      need && (need.overdue || need.late) ? h('p', {}, stateBadge(need)) : null,
       c
         ? h(
             'dl',
