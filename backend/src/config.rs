@@ -113,6 +113,10 @@ pub struct Settings {
     pub rebuild_structure_days: i64,
     #[arg(long, env = "JIUZAI_REBUILD_COMPLETE_DAYS", default_value_t = 180, value_parser = clap::value_parser!(i64).range(1..=730))]
     pub rebuild_complete_days: i64,
+    /// Percent of a rebuild subsidy paid when work starts, when the structure is up (a repair:
+    /// when completed) and after acceptance, unless the county sets its own; adds up to 100.
+    #[arg(long, env = "JIUZAI_REBUILD_STAGE_PERCENTS", value_delimiter = ',', default_value = "30,40,30")]
+    pub rebuild_stage_percents: Vec<i64>,
     /// The payment phases a county splits its winter–spring money into unless it sets its own:
     /// name:percent:MM-DD (when the phase starts), comma-separated; the shares add up to 100.
     #[arg(

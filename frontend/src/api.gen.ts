@@ -811,7 +811,8 @@ export interface paths {
          * Drafts a grant list (managers): the eligible households of the area from their damage records
          *     and circumstances, amounts from the relief standards, priority groups (低保, 特困, 优抚,
          *     disabled) first. A household already granted this aid for the event is left out (or refused,
-         *     when named); the database holds one grant per household, aid type and event.
+         *     when named); the database holds one grant per household, aid type and event. A house with a rebuild
+         *     case is left out of rebuild lists (its case pays it by stage).
          */
         post: operations["create_grant_list"];
         delete?: never;
@@ -1514,6 +1515,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rebuild-cases/stage-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Drafts the grant list paying a stage of the county's approved subsidies (each case whose step is
+         *     recorded, not yet listed for the stage); it then takes the usual 公示 and payment file.
+         */
+        post: operations["draft_stage_list"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rebuild-cases/{id}": {
         parameters: {
             query?: never;
@@ -1582,6 +1603,27 @@ export interface paths {
         put?: never;
         /** The builder's progress: started, structure done (rebuilds), completed; in order. */
         post: operations["case_progress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rebuild-stages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A county's shares of a rebuild subsidy paid at start, structure and acceptance (its own, or the
+         *     settings' default 30/40/30).
+         */
+        get: operations["get_stage_shares"];
+        /** A county sets its own stage shares; they add up to 100%. */
+        put: operations["put_stage_shares"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2827,6 +2869,10 @@ export interface components {
             /** @description Only these depots' parts (depot keepers ship their own); default: every part the caller may ship. */
             depot_ids?: number[] | null;
         };
+        DraftedList: {
+            /** Format: int64 */
+            grant_list_id: number;
+        };
         /** @description Enrolment in a programme: since when, and until when if it ended. */
         Enrolment: {
             programme: components["schemas"]["Programme"];
@@ -3931,6 +3977,28 @@ export interface components {
         SourceLevel: "central" | "province" | "city" | "county";
         /** @enum {string} */
         Stage: "initial" | "update" | "final" | "drought_followup";
+        StageListInput: {
+            /** @description The county whose cases are paid. */
+            area_code: components["schemas"]["AreaCode"];
+            /** @description Exactly these cases (each must be due: 409 otherwise); default every case due and not yet listed. */
+            case_ids?: number[] | null;
+            /** Format: int64 */
+            event_id: number;
+            stage: components["schemas"]["Stage"];
+        };
+        /** @description The stage shares of a county, in percent, and whether they are its own or the settings'. */
+        StageShares: {
+            area_code: components["schemas"]["AreaCode"];
+            own: boolean;
+            /** @description Start, structure (a repair: completion), acceptance. */
+            percents: number[];
+        };
+        StageSharesInput: {
+            /** @description The county. */
+            area_code: components["schemas"]["AreaCode"];
+            /** @description Percent paid at start, at structure (a repair: completion) and after acceptance; adds up to 100. */
+            percents: number[];
+        };
         StageText: components["schemas"]["Stage"];
         StandardChange: {
             key: string;
@@ -12553,6 +12621,111 @@ export interface operations {
             };
         };
     };
+    draft_stage_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StageListInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftedList"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a named case is not due the stage, or is listed for it already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no case due */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_case: {
         parameters: {
             query?: never;
@@ -12931,6 +13104,170 @@ export interface operations {
                 };
             };
             /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_stage_shares: {
+        parameters: {
+            query: {
+                /** @description The county (or an area in it). */
+                area_code: components["schemas"]["AreaCode"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StageShares"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_stage_shares: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StageSharesInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StageShares"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not three shares adding up to 100% */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -214,6 +214,9 @@ fn matrix() -> Vec<Rule> {
         rule(M::POST, "/api/v1/rebuild-cases/999/approval", Some(json!({})), "DADDDAD"),
         rule(M::POST, "/api/v1/rebuild-cases/999/progress", Some(json!({})), "DADADDD"),
         rule(M::POST, "/api/v1/rebuild-cases/999/inspection", Some(json!({})), "DDDDADD"),
+        rule(M::GET, "/api/v1/rebuild-stages?area_code=360425", None, "AADAAAA"),
+        rule(M::PUT, "/api/v1/rebuild-stages", Some(json!({})), "DADDDAD"),
+        rule(M::POST, "/api/v1/rebuild-cases/stage-lists", Some(json!({})), "DADDDAD"),
         Rule {
             method: M::GET,
             path: "/api/v1/public/application-disclosures",

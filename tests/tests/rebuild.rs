@@ -112,9 +112,44 @@ store_tests! {
         assert_eq!(step(&server, &caseworker, repair, "progress", stage("structure_done")).await.0, StatusCode::CONFLICT);
         assert_eq!(step(&server, &caseworker, repair, "progress", stage("completed")).await.0, StatusCode::OK);
 
+        // Paid by stage: shares that do not add up are refused; each stage is listed once its step is
+        // recorded, and the stages add up to the approved subsidy.
+        let (status, error) = server.call(reqwest::Method::PUT, "/api/v1/rebuild-stages", Some(&county), Some(json!({"area_code": YONGXIU, "percents": [30, 40, 20]}))).await;
+        assert_eq!((status, error["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("percents")));
+        let (_, shares) = server.get(&format!("/api/v1/rebuild-stages?area_code={YONGXIU}"), &county).await;
+        assert_eq!((shares["percents"].clone(), shares["own"].as_bool()), (json!([30, 40, 30]), Some(false)), "nothing written");
+        let (status, shares) = server.call(reqwest::Method::PUT, "/api/v1/rebuild-stages", Some(&county), Some(json!({"area_code": YONGXIU, "percents": [20, 50, 30]}))).await;
+        assert_eq!((status, shares["own"].as_bool()), (StatusCode::OK, Some(true)), "{shares}");
+        let stage_list = |stage: &str, cases: Option<Vec<i64>>| {
+            let mut body = json!({"event_id": EVENT, "area_code": YONGXIU, "stage": stage});
+            if let Some(ids) = cases {
+                body["case_ids"] = json!(ids);
+            }
+            body
+        };
+        let (status, error) = server.post("/api/v1/rebuild-cases/stage-lists", &county, stage_list("acceptance", Some(vec![repair]))).await;
+        assert_eq!(status, StatusCode::CONFLICT, "a stage before its step: {error}");
+        let mut paid_to_li = 0;
+        for (stage, households) in [("start", 2), ("structure", 2), ("acceptance", 1)] {
+            let (status, drafted) = server.post("/api/v1/rebuild-cases/stage-lists", &county, stage_list(stage, None)).await;
+            assert_eq!(status, StatusCode::CREATED, "{stage}: {drafted}");
+            let (_, list) = server.get(&format!("/api/v1/grant-lists/{}", drafted["grant_list_id"]), &county).await;
+            let grants = list["grants"].as_array().unwrap();
+            assert_eq!(grants.len(), households, "{stage}: {list}");
+            paid_to_li += grants.iter().find(|g| g["household_id"] == li).map_or(0, |g| g["amount_fen"].as_i64().unwrap());
+        }
+        assert_eq!(paid_to_li, 2_000_000, "20% + 50% + 30% of the approved subsidy");
+        let (status, _) = server.post("/api/v1/rebuild-cases/stage-lists", &county, stage_list("start", None)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "nothing left due");
+        let (status, _) = server.post("/api/v1/rebuild-cases/stage-lists", &county, stage_list("acceptance", Some(vec![id]))).await;
+        assert_eq!(status, StatusCode::CONFLICT, "a stage is listed once");
+        let register = json!({"event_id": EVENT, "aid_type": "reconstruction", "area_code": TANXI, "household_ids": [li]});
+        let (status, error) = server.post("/api/v1/grant-lists", &manager, register).await;
+        assert_eq!(status, StatusCode::CONFLICT, "a house with a case is not paid again from the register: {error}");
+
         let (status, list) = server.get(&format!("/api/v1/rebuild-cases?area_code={TANXI}"), &county).await;
         assert_eq!((status, list.as_array().map(Vec::len)), (StatusCode::OK, Some(2)), "{list}");
-        assert_eq!(server.audit("action=rebuild.inspect").await.len(), 2);
-        assert_eq!(server.audit("action=rebuild.open").await.len(), 2, "refusals write nothing");
+        assert_eq!(server.audit("action=rebuild.inspect&actor_name=yongxiu_inspector").await.len(), 2);
+        assert_eq!(server.audit("action=rebuild.open&actor_name=tanxi_caseworker").await.len(), 2, "refusals write nothing");
     };
 }

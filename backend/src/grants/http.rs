@@ -90,7 +90,8 @@ async fn list_grant_lists(
 /// Drafts a grant list (managers): the eligible households of the area from their damage records
 /// and circumstances, amounts from the relief standards, priority groups (低保, 特困, 优抚,
 /// disabled) first. A household already granted this aid for the event is left out (or refused,
-/// when named); the database holds one grant per household, aid type and event.
+/// when named); the database holds one grant per household, aid type and event. A house with a rebuild
+/// case is left out of rebuild lists (its case pays it by stage).
 #[utoipa::path(post, path = "/api/v1/grant-lists", tag = "households", security(("bearer" = [])), request_body = GrantListInput,
     responses((status = 201, body = GrantList), (status = 403), (status = 404),
               (status = 409, description = "a named household already has this aid for this event"),
@@ -102,7 +103,13 @@ async fn create_grant_list(
 ) -> AppResult<(StatusCode, Json<GrantList>)> {
     actor.require_role(&[Role::Manager])?;
     let input: GrantListInput = parse_body(body)?;
-    let id = service::draft_list(&*state.store, &actor, input).await?;
+    // A house with a rebuild case is paid by stage, through the case's lists.
+    let paid_by_stage = if input.aid_type == crate::funds::AidType::Reconstruction {
+        crate::rebuild::service::households_with_cases(&*state.store, input.event_id).await?
+    } else {
+        Default::default()
+    };
+    let id = service::draft_list(&*state.store, &actor, input, &paid_by_stage).await?;
     Ok((StatusCode::CREATED, Json(workflow::detail(&*state.store, &actor, id).await?)))
 }
 

@@ -44,8 +44,14 @@ pub struct GrantListInput {
     pub budget_fen: Option<Fen>,
 }
 
-/// Drafts a grant list for the author (a manager) and stores it; answers its id.
-pub async fn draft_list<S: Drafting + ?Sized>(store: &S, actor: &Actor, input: GrantListInput) -> AppResult<i64> {
+/// Drafts a grant list for the author (a manager) and stores it; answers its id. Households in
+/// `paid_elsewhere` (a rebuild case pays them by stage) are left out, or refused when named.
+pub async fn draft_list<S: Drafting + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    input: GrantListInput,
+    paid_elsewhere: &HashSet<i64>,
+) -> AppResult<i64> {
     let event = event_or_404(store, input.event_id).await?;
     input.aid_type.require_for(event.hazard.0)?;
     let area_code = match input.area_code.clone().or_else(|| actor.user.area_code.clone()) {
@@ -70,6 +76,12 @@ pub async fn draft_list<S: Drafting + ?Sized>(store: &S, actor: &Actor, input: G
                 if !seen.insert(*id) {
                     problems.push(FieldError::new(field, format!("household {id} is named twice")));
                     continue;
+                }
+                if paid_elsewhere.contains(id) {
+                    return Err(AppError::Conflict {
+                        message: format!("household {id} has a rebuild case, which pays its subsidy by stage"),
+                        details: Some(json!({"household_id": id})),
+                    });
                 }
                 if let Some(list) = granted.get(id) {
                     return Err(AppError::Conflict {
@@ -106,7 +118,7 @@ pub async fn draft_list<S: Drafting + ?Sized>(store: &S, actor: &Actor, input: G
         None => {
             chosen = assessed
                 .into_iter()
-                .filter(|(h, _)| !granted.contains_key(&h.id))
+                .filter(|(h, _)| !granted.contains_key(&h.id) && !paid_elsewhere.contains(&h.id))
                 .filter_map(|(h, v)| v.ok().map(|e| (h.id, e)))
                 .collect();
         }

@@ -26,10 +26,11 @@ pub struct NewGrantList {
     pub phase: Option<ListPhase>,
 }
 
-/// A payment phase: its id, and its ordinal, which keeps each household's grants one per phase.
+/// A payment in parts: the winter–spring phase a list pays (if it is one), and the part's ordinal,
+/// which keeps each household's grants to one per part (a rebuild subsidy's stages are parts too).
 #[derive(Debug, Clone, Copy)]
 pub struct ListPhase {
-    pub id: i64,
+    pub id: Option<i64>,
     pub ordinal: i32,
 }
 
@@ -151,7 +152,7 @@ impl GrantStore for Backends {
         .bind(total)
         .bind(grants.len() as i64)
         .bind(now)
-        .bind(list.phase.map(|p| p.id))
+        .bind(list.phase.and_then(|p| p.id))
         .fetch_one(&mut *tx)
         .await?;
         for (chunk_index, chunk) in grants.chunks(BATCH).enumerate() {

@@ -11,7 +11,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::CaseStatus;
-use super::service::{self, ApprovalInput, Case, CaseInput, InspectionInput, ProgressInput};
+use super::service::{
+    self, ApprovalInput, Case, CaseInput, InspectionInput, ProgressInput, StageListInput, StageShares, StageSharesInput,
+};
 use crate::areas::AreaCode;
 use crate::auth::{Actor, Role};
 use crate::error::AppResult;
@@ -33,6 +35,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(approve_case))
         .routes(routes!(case_progress))
         .routes(routes!(inspect_case))
+        .routes(routes!(get_stage_shares, put_stage_shares))
+        .routes(routes!(draft_stage_list))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -133,4 +137,59 @@ async fn inspect_case(
     let input: InspectionInput = parse_body(body)?;
     service::inspect(&*state.store, &actor, id, input).await?;
     Ok(Json(service::detail(&*state.store, &actor, &state.settings, id).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SharesQuery {
+    /// The county (or an area in it).
+    pub area_code: AreaCode,
+}
+
+/// A county's shares of a rebuild subsidy paid at start, structure and acceptance (its own, or the
+/// settings' default 30/40/30).
+#[utoipa::path(get, path = "/api/v1/rebuild-stages", tag = "rebuild", security(("bearer" = [])), params(SharesQuery),
+    responses((status = 200, body = StageShares), (status = 403), (status = 422)))]
+async fn get_stage_shares(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<SharesQuery>,
+) -> AppResult<Json<StageShares>> {
+    actor.require_role(READERS)?;
+    Ok(Json(service::stage_shares(&*state.store, &actor, &state.settings, &query.area_code).await?))
+}
+
+/// A county sets its own stage shares; they add up to 100%.
+#[utoipa::path(put, path = "/api/v1/rebuild-stages", tag = "rebuild", security(("bearer" = [])), request_body = StageSharesInput,
+    responses((status = 200, body = StageShares), (status = 403), (status = 422, description = "not three shares adding up to 100%")))]
+async fn put_stage_shares(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(body): Json<Value>,
+) -> AppResult<Json<StageShares>> {
+    actor.require_role(APPROVERS)?;
+    let input: StageSharesInput = parse_body(body)?;
+    Ok(Json(service::set_stage_shares(&*state.store, &actor, &state.settings, input).await?))
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct DraftedList {
+    pub grant_list_id: i64,
+}
+
+/// Drafts the grant list paying a stage of the county's approved subsidies (each case whose step is
+/// recorded, not yet listed for the stage); it then takes the usual 公示 and payment file.
+#[utoipa::path(post, path = "/api/v1/rebuild-cases/stage-lists", tag = "rebuild", security(("bearer" = [])),
+    request_body = StageListInput,
+    responses((status = 201, body = DraftedList), (status = 403), (status = 404),
+              (status = 409, description = "a named case is not due the stage, or is listed for it already"),
+              (status = 422, description = "no case due")))]
+async fn draft_stage_list(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(body): Json<Value>,
+) -> AppResult<(StatusCode, Json<DraftedList>)> {
+    actor.require_role(APPROVERS)?;
+    let input: StageListInput = parse_body(body)?;
+    let grant_list_id = service::draft_stage_list(&*state.store, &actor, &state.settings, input).await?;
+    Ok((StatusCode::CREATED, Json(DraftedList { grant_list_id })))
 }

@@ -58,6 +58,39 @@ pub enum CaseStep {
 
 crate::decode_from_text!(CaseStep);
 
+/// A stage of the subsidy's payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// When work starts.
+    Start,
+    /// When the structure is up (a repair: when it is completed).
+    Structure,
+    /// After the inspector accepted the house.
+    Acceptance,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 3] = [Self::Start, Self::Structure, Self::Acceptance];
+
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|s| *s == self).expect("listed")
+    }
+
+    /// The part's ordinal on the grants (1–3), which keeps one grant per stage.
+    pub fn ordinal(self) -> i32 {
+        self.index() as i32 + 1
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Start => "开工",
+            Self::Structure => "主体完工",
+            Self::Acceptance => "竣工验收",
+        }
+    }
+}
+
 /// Which subsidy pays the house: disaster relief, or the rural dilapidated-house renovation
 /// programme's (农村危房改造) for a household enrolled in the housing programme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

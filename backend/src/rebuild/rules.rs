@@ -3,9 +3,10 @@
 
 use chrono::{Duration, NaiveDate};
 
-use super::{CaseStatus, CaseStep, Mode};
+use super::{CaseStatus, CaseStep, Mode, Stage};
 use crate::error::FieldError;
 use crate::households::HouseDamage;
+use crate::money::Fen;
 
 /// Rebuild for a collapsed or severely damaged house, repair for a generally damaged one.
 pub fn mode_for(damage: HouseDamage) -> Option<Mode> {
@@ -72,6 +73,36 @@ pub fn check_inspection(findings: &str, photos: &[String]) -> Vec<FieldError> {
     problems
 }
 
+/// Whether a stage of the subsidy is due: its step is recorded (a repair's structure stage falls due
+/// at completion). Acceptance is due once the inspector accepted the house.
+pub fn stage_due(mode: Mode, status: CaseStatus, stage: Stage) -> bool {
+    use CaseStatus as S;
+    let reached: &[CaseStatus] = match (stage, mode) {
+        (Stage::Start, _) => &[S::Started, S::StructureDone, S::Completed, S::FailedInspection, S::Accepted],
+        (Stage::Structure, Mode::Rebuild) => &[S::StructureDone, S::Completed, S::FailedInspection, S::Accepted],
+        (Stage::Structure, Mode::Repair) => &[S::Completed, S::FailedInspection, S::Accepted],
+        (Stage::Acceptance, _) => &[S::Accepted],
+    };
+    reached.contains(&status)
+}
+
+/// Stage shares in percent: three, none negative, adding up to 100.
+pub fn check_shares(percents: &[i64]) -> Vec<FieldError> {
+    if percents.len() != 3 || percents.iter().any(|p| *p < 0) {
+        return vec![FieldError::new("percents", "three shares (start, structure, acceptance), none negative")];
+    }
+    let total: i64 = percents.iter().sum();
+    if total != 100 {
+        return vec![FieldError::new("percents", format!("the shares add up to 100%; these add up to {total}%"))];
+    }
+    Vec::new()
+}
+
+/// A stage's part of the subsidy (the three parts add up to it, to the fen).
+pub fn stage_amount(subsidy: Fen, shares_bp: [i64; 3], stage: Stage) -> Fen {
+    Fen(crate::funds::rules::proportional(subsidy.0, &shares_bp)[stage.index()])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +132,23 @@ mod tests {
         assert_eq!(due(targets, Mode::Repair, S::Started, approved), NaiveDate::from_ymd_opt(2027, 1, 28));
         assert_eq!(due(targets, Mode::Rebuild, S::Completed, approved), None, "waiting for the inspector");
         assert_eq!(due(targets, Mode::Rebuild, S::Surveyed, None), None);
+    }
+
+    #[test]
+    fn a_stage_is_paid_once_its_step_is_recorded_and_the_stages_add_up() {
+        assert!(!stage_due(Mode::Rebuild, S::Approved, Stage::Start));
+        assert!(stage_due(Mode::Rebuild, S::Started, Stage::Start));
+        assert!(!stage_due(Mode::Rebuild, S::Started, Stage::Structure));
+        assert!(stage_due(Mode::Repair, S::Completed, Stage::Structure), "a repair's second stage at completion");
+        assert!(!stage_due(Mode::Rebuild, S::FailedInspection, Stage::Acceptance));
+        assert!(stage_due(Mode::Rebuild, S::Accepted, Stage::Acceptance));
+        let shares = [3000, 4000, 3000];
+        let parts: Vec<Fen> =
+            [Stage::Start, Stage::Structure, Stage::Acceptance].map(|s| stage_amount(Fen(2_000_001), shares, s)).into();
+        assert_eq!(parts.iter().copied().sum::<Fen>(), Fen(2_000_001));
+        assert!(check_shares(&[30, 40, 30]).is_empty());
+        assert_eq!(check_shares(&[30, 40, 20])[0].field, "percents");
+        assert_eq!(check_shares(&[50, 50]).len(), 1);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Rebuild cases' use-cases: opening one from the house's damage record, the county's approval with
 //! the subsidy, the builder's progress, the inspection, and the views with target dates.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -8,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::rules::{self, Targets};
 use super::store::{CaseError, NewCase, RebuildStore, Taken};
-use super::{Basis, CaseRow, CaseStatus, CaseStep, Mode, StepRecord};
+use super::{Basis, CaseRow, CaseStatus, CaseStep, Mode, Stage, StepRecord};
 use crate::areas::service::area_names;
 use crate::areas::store::AreaStore;
 use crate::areas::{AreaCode, Level};
@@ -17,14 +19,16 @@ use crate::config::Settings;
 use crate::disasters::service::event_or_404;
 use crate::disasters::store::DisasterStore;
 use crate::error::{AppError, AppResult};
+use crate::funds::AidType;
 use crate::funds::store::FundStore;
+use crate::grants::store::{GrantError, GrantStore, ListPhase, NewGrant, NewGrantList};
 use crate::households::store::HouseholdStore;
 use crate::households::{HouseDamage, Programme};
 use crate::money::Fen;
 
 /// The stores a case reads and writes.
-pub trait Cases: AreaStore + DisasterStore + FundStore + HouseholdStore + RebuildStore {}
-impl<T: AreaStore + DisasterStore + FundStore + HouseholdStore + RebuildStore + ?Sized> Cases for T {}
+pub trait Cases: AreaStore + DisasterStore + FundStore + GrantStore + HouseholdStore + RebuildStore {}
+impl<T: AreaStore + DisasterStore + FundStore + GrantStore + HouseholdStore + RebuildStore + ?Sized> Cases for T {}
 
 impl From<CaseError> for AppError {
     fn from(error: CaseError) -> Self {
@@ -178,6 +182,9 @@ pub async fn open<S: Cases + ?Sized>(store: &S, actor: &Actor, input: CaseInput)
     let standards = crate::funds::service::standards(store).await?;
     let (standard_fen, basis_text) = crate::households::rules::reconstruction(&standards, &damage.facts())
         .map_err(|rule| AppError::invalid_field("household_id", format!("{}: {}", rule.rule, rule.message)))?;
+    if let Some(list) = store.granted_households(event.id, "reconstruction").await?.get(&household.id) {
+        return Err(AppError::conflict(format!("the household has rebuild aid on grant list {list} already")));
+    }
     let renovation = household.facts(crate::clock::today()).programmes.iter().any(|p| *p == Programme::Housing);
     let basis = if renovation { Basis::DangerRenovation } else { Basis::Relief };
     let case = NewCase {
@@ -311,4 +318,176 @@ pub async fn inspect<S: Cases + ?Sized>(store: &S, actor: &Actor, id: i64, input
     let audit =
         actor.audit("rebuild.inspect", "rebuild_case", id.to_string()).with_after(json!({"passed": input.passed}));
     Ok(store.take_step(id, &taken, &audit).await?)
+}
+
+// ---- payment by stage ----------------------------------------------------------------------------
+
+/// The stage shares of a county, in percent, and whether they are its own or the settings'.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StageShares {
+    pub area_code: AreaCode,
+    /// Start, structure (a repair: completion), acceptance.
+    pub percents: [i64; 3],
+    pub own: bool,
+}
+
+fn county_of(area: &AreaCode) -> AppResult<AreaCode> {
+    area.at_level(Level::County).ok_or_else(|| AppError::invalid_field("area_code", "a county or an area in one"))
+}
+
+async fn shares_bp<S: Cases + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    county: &AreaCode,
+) -> AppResult<([i64; 3], bool)> {
+    if let Some(own) = store.stage_shares(county).await? {
+        return Ok((own, true));
+    }
+    let defaults = &settings.rebuild_stage_percents;
+    if !rules::check_shares(defaults).is_empty() {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "JIUZAI_REBUILD_STAGE_PERCENTS must be three shares adding up to 100"
+        )));
+    }
+    Ok(([defaults[0] * 100, defaults[1] * 100, defaults[2] * 100], false))
+}
+
+pub async fn stage_shares<S: Cases + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    settings: &Settings,
+    area: &AreaCode,
+) -> AppResult<StageShares> {
+    let county = county_of(area)?;
+    actor.require_area(&county)?;
+    let (bp, own) = shares_bp(store, settings, &county).await?;
+    Ok(StageShares { area_code: county, percents: bp.map(|b| b / 100), own })
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StageSharesInput {
+    /// The county.
+    pub area_code: AreaCode,
+    /// Percent paid at start, at structure (a repair: completion) and after acceptance; adds up to 100.
+    pub percents: Vec<i64>,
+}
+
+/// A county sets its own stage shares (422 unless three adding up to 100).
+pub async fn set_stage_shares<S: Cases + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    settings: &Settings,
+    input: StageSharesInput,
+) -> AppResult<StageShares> {
+    if input.area_code.level() != Level::County {
+        return Err(AppError::invalid_field("area_code", "a county sets its stage shares"));
+    }
+    actor.require_area(&input.area_code)?;
+    let problems = rules::check_shares(&input.percents);
+    if !problems.is_empty() {
+        return Err(AppError::invalid("invalid stage shares", problems));
+    }
+    let bp = [input.percents[0] * 100, input.percents[1] * 100, input.percents[2] * 100];
+    let audit = actor
+        .audit("rebuild.stage_shares", "area", input.area_code.to_string())
+        .with_after(json!({"percents": input.percents}));
+    store.set_stage_shares(&input.area_code, bp, &actor.user.username, &audit).await?;
+    stage_shares(store, actor, settings, &input.area_code).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StageListInput {
+    pub event_id: i64,
+    /// The county whose cases are paid.
+    pub area_code: AreaCode,
+    pub stage: Stage,
+    /// Exactly these cases (each must be due: 409 otherwise); default every case due and not yet listed.
+    pub case_ids: Option<Vec<i64>>,
+}
+
+/// Drafts the grant list paying a stage of the county's approved subsidies: each case whose step
+/// for the stage is recorded and whose stage is not on a list yet, at the stage's share. The list
+/// then takes the usual 公示 and payment; no stage is paid twice (one grant per household and
+/// stage) and the stages add up to the approved subsidy.
+pub async fn draft_stage_list<S: Cases + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    settings: &Settings,
+    input: StageListInput,
+) -> AppResult<i64> {
+    let event = event_or_404(store, input.event_id).await?;
+    let county = county_of(&input.area_code)?;
+    actor.require_area(&county)?;
+    let (shares, _) = shares_bp(store, settings, &county).await?;
+    let listed: HashSet<(i64, i32)> = store.listed_stages(event.id).await?.into_iter().collect();
+    let stage = input.stage;
+    let cases = store.cases(&crate::areas::code::subtree_pattern(&county), Some(event.id), None).await?;
+    let open = |c: &CaseRow| {
+        rules::stage_due(c.mode, c.status, stage)
+            && c.subsidy_fen.is_some_and(|f| f > Fen::ZERO)
+            && !listed.contains(&(c.household_id, stage.ordinal()))
+    };
+    let chosen: Vec<&CaseRow> = match &input.case_ids {
+        Some(ids) => {
+            let mut chosen = Vec::new();
+            for id in ids {
+                let case = cases.iter().find(|c| c.id == *id).ok_or_else(|| {
+                    AppError::invalid_field("case_ids", format!("no case {id} of this event in {county}"))
+                })?;
+                if !open(case) {
+                    return Err(AppError::conflict(format!(
+                        "case {id} is {}: its {} payment is not due, or is listed already",
+                        crate::text_enum::enum_text(case.status),
+                        stage.label_zh()
+                    )));
+                }
+                chosen.push(case);
+            }
+            chosen
+        }
+        None => cases.iter().filter(|c| open(c)).collect(),
+    };
+    if chosen.is_empty() {
+        return Err(AppError::invalid_field(
+            "stage",
+            format!("no case of {county} is due a {} payment", stage.label_zh()),
+        ));
+    }
+    let grants: Vec<NewGrant> = chosen
+        .iter()
+        .map(|c| NewGrant {
+            household_id: c.household_id,
+            amount_fen: rules::stage_amount(c.subsidy_fen.unwrap_or_default(), shares, stage),
+            reason: format!("倒损农房恢复重建补助（{}，{}%）", stage.label_zh(), shares[stage.index()] / 100),
+            priority: false,
+        })
+        .filter(|g| g.amount_fen > Fen::ZERO)
+        .collect();
+    let list = NewGrantList {
+        event_id: event.id,
+        aid_type: crate::text_enum::enum_text(AidType::Reconstruction),
+        area_code: county.clone(),
+        author_id: actor.user.id,
+        author_name: actor.user.username.clone(),
+        phase: Some(ListPhase { id: None, ordinal: stage.ordinal() }),
+    };
+    let total: Fen = grants.iter().map(|g| g.amount_fen).sum();
+    let audit = actor.audit("grant_list.create", "grant_list", "").with_after(json!({
+        "event_id": event.id, "aid_type": "reconstruction", "area_code": county, "stage": stage,
+        "households": grants.len(), "total_fen": total,
+    }));
+    store.create_grant_list(&list, &grants, &audit).await.map_err(|e| match e {
+        GrantError::AlreadyGranted => {
+            AppError::conflict(format!("a {} payment of these cases is listed already", stage.label_zh()))
+        }
+        other => other.into(),
+    })
+}
+
+/// The households of an event with a rebuild case, whose subsidy is paid by stage (the register's
+/// rebuild lists leave them out).
+pub async fn households_with_cases<S: Cases + ?Sized>(store: &S, event_id: i64) -> AppResult<HashSet<i64>> {
+    Ok(store.cases("%", Some(event_id), None).await?.into_iter().map(|c| c.household_id).collect())
 }

@@ -65,6 +65,17 @@ pub trait RebuildStore {
     async fn case_steps(&self, id: i64) -> sqlx::Result<Vec<StepRecord>>;
     /// Takes a step: the case must still be in `taken.from`.
     async fn take_step(&self, id: i64, taken: &Taken, audit: &AuditEntry) -> Result<(), CaseError>;
+    /// A county's stage shares in basis points, if it set its own.
+    async fn stage_shares(&self, county: &AreaCode) -> sqlx::Result<Option<[i64; 3]>>;
+    async fn set_stage_shares(
+        &self,
+        county: &AreaCode,
+        shares_bp: [i64; 3],
+        by: &str,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<()>;
+    /// The stages already on a grant list, per household (ordinals), of the event's rebuild aid.
+    async fn listed_stages(&self, event_id: i64) -> sqlx::Result<Vec<(i64, i32)>>;
 }
 
 const CASE_SELECT: &str = "SELECT c.id, c.event_id, c.household_id, c.area_code, c.mode, c.status, c.rooms, \
@@ -183,5 +194,48 @@ impl RebuildStore for Backends {
         .await?;
         Self::commit_audited(tx, audit).await?;
         Ok(())
+    }
+
+    async fn stage_shares(&self, county: &AreaCode) -> sqlx::Result<Option<[i64; 3]>> {
+        let row: Option<(i32, i32, i32)> = sqlx::query_as(
+            "SELECT start_bp, structure_bp, acceptance_bp FROM rebuild_stage_shares WHERE area_code = $1",
+        )
+        .bind(county)
+        .fetch_optional(self.reader())
+        .await?;
+        Ok(row.map(|(a, b, c)| [i64::from(a), i64::from(b), i64::from(c)]))
+    }
+
+    async fn set_stage_shares(
+        &self,
+        county: &AreaCode,
+        shares_bp: [i64; 3],
+        by: &str,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO rebuild_stage_shares (area_code, start_bp, structure_bp, acceptance_bp, set_by, set_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (area_code) DO UPDATE SET start_bp = $2, structure_bp = $3, acceptance_bp = $4, set_by = $5, set_at = $6",
+        )
+        .bind(county)
+        .bind(shares_bp[0] as i32)
+        .bind(shares_bp[1] as i32)
+        .bind(shares_bp[2] as i32)
+        .bind(by)
+        .bind(Utc::now())
+        .execute(&mut *tx)
+        .await?;
+        Self::commit_audited(tx, audit).await
+    }
+
+    async fn listed_stages(&self, event_id: i64) -> sqlx::Result<Vec<(i64, i32)>> {
+        sqlx::query_as(
+            "SELECT household_id, phase FROM grants WHERE event_id = $1 AND aid_type = 'reconstruction' AND phase > 0",
+        )
+        .bind(event_id)
+        .fetch_all(self.reader())
+        .await
     }
 }

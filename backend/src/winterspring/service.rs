@@ -738,7 +738,7 @@ pub async fn draft_phase<S: Campaigns + ?Sized>(
             area_code: phase.area_code.clone(),
             author_id: actor.user.id,
             author_name: actor.user.username.clone(),
-            phase: Some(ListPhase { id: phase_id, ordinal: phase.ordinal }),
+            phase: Some(ListPhase { id: Some(phase_id), ordinal: phase.ordinal }),
         };
         let total: crate::money::Fen = grants.iter().map(|g| g.amount_fen).sum();
         let audit = actor.audit("grant_list.create", "grant_list", "").with_after(json!({
