@@ -2565,7 +2565,7 @@ export interface components {
             standard_fen: number;
             status: components["schemas"]["CaseStatus"];
             /** @description The timeline (in the detail view). */
-            steps: components["schemas"]["StepRecord"][];
+            steps: components["schemas"]["CaseStepRecord"][];
             /**
              * Format: int64
              * @description What the county approved (0 when the renovation programme pays instead).
@@ -2586,6 +2586,18 @@ export interface components {
          * @enum {string}
          */
         CaseStep: "survey" | "approve" | "start" | "structure" | "complete" | "inspect";
+        CaseStepRecord: {
+            actor_name: string;
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description The amount approved, the findings and photo references of an inspection, the date work
+             *     reached a stage.
+             */
+            details: Record<string, unknown>;
+            outcome: components["schemas"]["CaseStatus"];
+            step: components["schemas"]["CaseStep"];
+        };
         /** @enum {string} */
         Category: "shelter" | "bedding_clothing" | "equipment" | "food" | "water" | "hygiene" | "other";
         /** @description What counted the people an area's demand serves: a reported figure, or a survey. */
@@ -3623,6 +3635,11 @@ export interface components {
             level?: number | null;
             reason: string;
         };
+        /**
+         * @description A stage of the subsidy's payment.
+         * @enum {string}
+         */
+        PaymentStage: "start" | "structure" | "acceptance";
         /** @description A part of a county's winter–spring money paid at one time (冬令, 春荒 …). */
         Phase: {
             /** @description The county. */
@@ -3984,7 +4001,7 @@ export interface components {
             case_ids?: number[] | null;
             /** Format: int64 */
             event_id: number;
-            stage: components["schemas"]["Stage"];
+            stage: components["schemas"]["PaymentStage"];
         };
         /** @description The stage shares of a county, in percent, and whether they are its own or the settings'. */
         StageShares: {

@@ -61,7 +61,7 @@ crate::decode_from_text!(CaseStep);
 /// A stage of the subsidy's payment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Stage {
+pub enum PaymentStage {
     /// When work starts.
     Start,
     /// When the structure is up (a repair: when it is completed).
@@ -70,8 +70,8 @@ pub enum Stage {
     Acceptance,
 }
 
-impl Stage {
-    pub const ALL: [Stage; 3] = [Self::Start, Self::Structure, Self::Acceptance];
+impl PaymentStage {
+    pub const ALL: [PaymentStage; 3] = [Self::Start, Self::Structure, Self::Acceptance];
 
     pub fn index(self) -> usize {
         Self::ALL.iter().position(|s| *s == self).expect("listed")
@@ -128,7 +128,7 @@ pub struct CaseRow {
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
-pub struct StepRecord {
+pub struct CaseStepRecord {
     #[sqlx(try_from = "String")]
     pub step: CaseStep,
     #[sqlx(try_from = "String")]

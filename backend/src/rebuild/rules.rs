@@ -3,7 +3,7 @@
 
 use chrono::{Duration, NaiveDate};
 
-use super::{CaseStatus, CaseStep, Mode, Stage};
+use super::{CaseStatus, CaseStep, Mode, PaymentStage};
 use crate::error::FieldError;
 use crate::households::HouseDamage;
 use crate::money::Fen;
@@ -75,18 +75,18 @@ pub fn check_inspection(findings: &str, photos: &[String]) -> Vec<FieldError> {
 
 /// Whether a stage of the subsidy is due: its step is recorded (a repair's structure stage falls due
 /// at completion). Acceptance is due once the inspector accepted the house.
-pub fn stage_due(mode: Mode, status: CaseStatus, stage: Stage) -> bool {
+pub fn stage_due(mode: Mode, status: CaseStatus, stage: PaymentStage) -> bool {
     use CaseStatus as S;
     let reached: &[CaseStatus] = match (stage, mode) {
-        (Stage::Start, _) => &[S::Started, S::StructureDone, S::Completed, S::FailedInspection, S::Accepted],
-        (Stage::Structure, Mode::Rebuild) => &[S::StructureDone, S::Completed, S::FailedInspection, S::Accepted],
-        (Stage::Structure, Mode::Repair) => &[S::Completed, S::FailedInspection, S::Accepted],
-        (Stage::Acceptance, _) => &[S::Accepted],
+        (PaymentStage::Start, _) => &[S::Started, S::StructureDone, S::Completed, S::FailedInspection, S::Accepted],
+        (PaymentStage::Structure, Mode::Rebuild) => &[S::StructureDone, S::Completed, S::FailedInspection, S::Accepted],
+        (PaymentStage::Structure, Mode::Repair) => &[S::Completed, S::FailedInspection, S::Accepted],
+        (PaymentStage::Acceptance, _) => &[S::Accepted],
     };
     reached.contains(&status)
 }
 
-/// Stage shares in percent: three, none negative, adding up to 100.
+/// PaymentStage shares in percent: three, none negative, adding up to 100.
 pub fn check_shares(percents: &[i64]) -> Vec<FieldError> {
     if percents.len() != 3 || percents.iter().any(|p| *p < 0) {
         return vec![FieldError::new("percents", "three shares (start, structure, acceptance), none negative")];
@@ -99,7 +99,7 @@ pub fn check_shares(percents: &[i64]) -> Vec<FieldError> {
 }
 
 /// A stage's part of the subsidy (the three parts add up to it, to the fen).
-pub fn stage_amount(subsidy: Fen, shares_bp: [i64; 3], stage: Stage) -> Fen {
+pub fn stage_amount(subsidy: Fen, shares_bp: [i64; 3], stage: PaymentStage) -> Fen {
     Fen(crate::funds::rules::proportional(subsidy.0, &shares_bp)[stage.index()])
 }
 
@@ -136,15 +136,19 @@ mod tests {
 
     #[test]
     fn a_stage_is_paid_once_its_step_is_recorded_and_the_stages_add_up() {
-        assert!(!stage_due(Mode::Rebuild, S::Approved, Stage::Start));
-        assert!(stage_due(Mode::Rebuild, S::Started, Stage::Start));
-        assert!(!stage_due(Mode::Rebuild, S::Started, Stage::Structure));
-        assert!(stage_due(Mode::Repair, S::Completed, Stage::Structure), "a repair's second stage at completion");
-        assert!(!stage_due(Mode::Rebuild, S::FailedInspection, Stage::Acceptance));
-        assert!(stage_due(Mode::Rebuild, S::Accepted, Stage::Acceptance));
+        assert!(!stage_due(Mode::Rebuild, S::Approved, PaymentStage::Start));
+        assert!(stage_due(Mode::Rebuild, S::Started, PaymentStage::Start));
+        assert!(!stage_due(Mode::Rebuild, S::Started, PaymentStage::Structure));
+        assert!(
+            stage_due(Mode::Repair, S::Completed, PaymentStage::Structure),
+            "a repair's second stage at completion"
+        );
+        assert!(!stage_due(Mode::Rebuild, S::FailedInspection, PaymentStage::Acceptance));
+        assert!(stage_due(Mode::Rebuild, S::Accepted, PaymentStage::Acceptance));
         let shares = [3000, 4000, 3000];
-        let parts: Vec<Fen> =
-            [Stage::Start, Stage::Structure, Stage::Acceptance].map(|s| stage_amount(Fen(2_000_001), shares, s)).into();
+        let parts: Vec<Fen> = [PaymentStage::Start, PaymentStage::Structure, PaymentStage::Acceptance]
+            .map(|s| stage_amount(Fen(2_000_001), shares, s))
+            .into();
         assert_eq!(parts.iter().copied().sum::<Fen>(), Fen(2_000_001));
         assert!(check_shares(&[30, 40, 30]).is_empty());
         assert_eq!(check_shares(&[30, 40, 20])[0].field, "percents");

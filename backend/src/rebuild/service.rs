@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::rules::{self, Targets};
 use super::store::{CaseError, NewCase, RebuildStore, Taken};
-use super::{Basis, CaseRow, CaseStatus, CaseStep, Mode, Stage, StepRecord};
+use super::{Basis, CaseRow, CaseStatus, CaseStep, CaseStepRecord, Mode, PaymentStage};
 use crate::areas::service::area_names;
 use crate::areas::store::AreaStore;
 use crate::areas::{AreaCode, Level};
@@ -68,7 +68,7 @@ pub struct Case {
     pub opened_by: String,
     pub created_at: DateTime<Utc>,
     /// The timeline (in the detail view).
-    pub steps: Vec<StepRecord>,
+    pub steps: Vec<CaseStepRecord>,
 }
 
 fn targets(settings: &Settings) -> Targets {
@@ -83,7 +83,7 @@ fn view(
     row: CaseRow,
     names: &std::collections::HashMap<AreaCode, String>,
     settings: &Settings,
-    steps: Vec<StepRecord>,
+    steps: Vec<CaseStepRecord>,
 ) -> Case {
     let due_on = rules::due(targets(settings), row.mode, row.status, row.approved_on);
     Case {
@@ -402,7 +402,7 @@ pub struct StageListInput {
     pub event_id: i64,
     /// The county whose cases are paid.
     pub area_code: AreaCode,
-    pub stage: Stage,
+    pub stage: PaymentStage,
     /// Exactly these cases (each must be due: 409 otherwise); default every case due and not yet listed.
     pub case_ids: Option<Vec<i64>>,
 }

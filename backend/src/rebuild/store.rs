@@ -6,7 +6,7 @@ use macro_rules_attribute::apply;
 use serde_json::Value;
 use sqlx::types::Json;
 
-use super::{Basis, CaseRow, CaseStatus, CaseStep, Mode, StepRecord};
+use super::{Basis, CaseRow, CaseStatus, CaseStep, CaseStepRecord, Mode};
 use crate::areas::AreaCode;
 use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
@@ -62,7 +62,7 @@ pub trait RebuildStore {
         event_id: Option<i64>,
         status: Option<CaseStatus>,
     ) -> sqlx::Result<Vec<CaseRow>>;
-    async fn case_steps(&self, id: i64) -> sqlx::Result<Vec<StepRecord>>;
+    async fn case_steps(&self, id: i64) -> sqlx::Result<Vec<CaseStepRecord>>;
     /// Takes a step: the case must still be in `taken.from`.
     async fn take_step(&self, id: i64, taken: &Taken, audit: &AuditEntry) -> Result<(), CaseError>;
     /// A county's stage shares in basis points, if it set its own.
@@ -145,8 +145,8 @@ impl RebuildStore for Backends {
             .await
     }
 
-    async fn case_steps(&self, id: i64) -> sqlx::Result<Vec<StepRecord>> {
-        sqlx::query_as::<_, StepRecord>(
+    async fn case_steps(&self, id: i64) -> sqlx::Result<Vec<CaseStepRecord>> {
+        sqlx::query_as::<_, CaseStepRecord>(
             "SELECT step, outcome, details, actor_name, at FROM rebuild_case_steps WHERE case_id = $1 ORDER BY id",
         )
         .bind(id)
