@@ -137,6 +137,11 @@ pub async fn seed(store: &dyn Store, settings: &Settings, sources: &DemoSources)
     Ok(())
 }
 
+/// A demo user to take steps as, if the demo created them.
+async fn actor(store: &dyn Store, username: &str) -> anyhow::Result<Option<crate::auth::Actor>> {
+    Ok(store.find_credentials(username).await?.map(|(user, _)| crate::auth::Actor { user, request_id: None }))
+}
+
 pub fn demo_username(role: Role) -> &'static str {
     match role {
         Role::DepotStaff => "depot",

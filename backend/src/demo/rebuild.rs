@@ -2,18 +2,15 @@
 //! stage, one failed at inspection and back with the builder. Taken through the services, as
 //! staff would.
 
+use super::actor;
 use super::demo_username;
-use crate::auth::{Actor, Role};
+use crate::auth::Role;
 use crate::rebuild::service::{self as cases, ApprovalInput, CaseInput, InspectionInput, Progress, ProgressInput};
 use crate::rebuild::{Mode, rules};
 use crate::store::Store;
 
 fn err(step: &str) -> impl Fn(crate::error::AppError) -> anyhow::Error + '_ {
     move |e| anyhow::anyhow!("demo rebuild cases, {step}: {e}")
-}
-
-async fn actor(store: &dyn Store, username: &str) -> anyhow::Result<Option<Actor>> {
-    Ok(store.find_credentials(username).await?.map(|(user, _)| Actor { user, request_id: None }))
 }
 
 /// Seeds the cases once (nothing when any case exists, or without the demo township's users).

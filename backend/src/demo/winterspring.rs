@@ -7,13 +7,14 @@
 use chrono::{Datelike, Duration, Utc};
 
 use super::CITY_CODE;
+use super::actor;
 use crate::applications::WinterSpringNeeds;
 use crate::applications::service::{
     self as chain, CountyDecision, CountyDecisionInput, NoticeInput, TownshipDecision, TownshipReviewInput,
     VillageAssessmentInput, VillageDecision,
 };
 use crate::areas::{AreaCode, Level};
-use crate::auth::{Actor, Role};
+use crate::auth::Role;
 use crate::config::Settings;
 use crate::funds::{AidType, HardshipClass};
 use crate::households::HouseDamage;
@@ -22,10 +23,6 @@ use crate::winterspring::service::{self as campaigns, CampaignInput, NeedInput, 
 
 fn err(step: &str) -> impl Fn(crate::error::AppError) -> anyhow::Error + '_ {
     move |e| anyhow::anyhow!("demo winter–spring campaign, {step}: {e}")
-}
-
-async fn actor(store: &dyn Store, username: &str) -> anyhow::Result<Option<Actor>> {
-    Ok(store.find_credentials(username).await?.map(|(user, _)| Actor { user, request_id: None }))
 }
 
 /// Seeds the campaign once (nothing when any campaign exists, or without the demo flood).

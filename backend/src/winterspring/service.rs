@@ -853,12 +853,8 @@ pub async fn received<S: Campaigns + ?Sized>(
 /// event's year and area that the event left in need, not closed, per township (None: no
 /// campaign covers the event).
 pub async fn surveyed_need<S: Campaigns + ?Sized>(store: &S, event: &Event) -> AppResult<Option<SurveyedNeed>> {
-    let year = event.onset_at.with_timezone(&beijing()).date_naive();
     let campaigns = store.campaigns().await?;
-    let Some(row) = campaigns
-        .iter()
-        .find(|row| events_of(row, std::slice::from_ref(event)).len() == 1 && rules::of_year(year, row.year))
-    else {
+    let Some(row) = campaigns.iter().find(|row| !events_of(row, std::slice::from_ref(event)).is_empty()) else {
         return Ok(None);
     };
     let filter = ApplicationFilter { campaign_id: Some(row.id), event_id: Some(event.id), ..Default::default() };
