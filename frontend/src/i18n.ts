@@ -8,6 +8,7 @@ import { ADMIN_EN, ADMIN_ZH } from './i18n.admin';
 import { APPLICATIONS_EN, APPLICATIONS_ZH } from './i18n.applications';
 import { OFFLINE_EN, OFFLINE_ZH } from './i18n.offline';
 import { WINTERSPRING_EN, WINTERSPRING_ZH } from './i18n.winterspring';
+import { REBUILD_EN, REBUILD_ZH } from './i18n.rebuild';
 
 export type Lang = 'zh' | 'en';
 export const LANGS: readonly Lang[] = ['zh', 'en'];
@@ -346,6 +347,7 @@ const zh = {
   ...APPLICATIONS_ZH,
   ...OFFLINE_ZH,
   ...WINTERSPRING_ZH,
+  ...REBUILD_ZH,
 } as const;
 
 export type MsgKey = keyof typeof zh;
@@ -683,6 +685,7 @@ const en: Messages = {
   ...APPLICATIONS_EN,
   ...OFFLINE_EN,
   ...WINTERSPRING_EN,
+  ...REBUILD_EN,
 };
 
 export type Table = Record<Lang, Partial<Record<string, string>>>;

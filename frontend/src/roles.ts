@@ -26,6 +26,11 @@ export const APPLICATION_USERS: readonly Role[] = ['reporter', 'manager', 'revie
 export const WINTER_SPRING_USERS: readonly Role[] = ['reporter', 'manager', 'reviewer', 'admin', 'auditor'];
 /** Who records a household's winter–spring need. */
 export const WINTER_SPRING_FILERS: readonly Role[] = ['reporter', 'manager'];
+/** Rebuild cases (恢复重建) and the housing insurance beside them: township staff (reporters, managers)
+ *  open cases and record progress, county reviewers approve, assessors inspect, admins and auditors read. */
+export const REBUILD_USERS: readonly Role[] = ['manager', 'reporter', 'assessor', 'reviewer', 'auditor', 'admin'];
+/** Who takes the inspection (验收) of a finished house. */
+export const INSPECTORS: readonly Role[] = ['assessor'];
 /** Allocation plans: managers plan, reviewers approve, auditors read. */
 export const PLANNERS: readonly Role[] = ['manager', 'reviewer', 'auditor'];
 /** A plan's page also opens for the keepers who dispatch their depot's part. */

@@ -25,10 +25,10 @@ describe('navTabs', () => {
     expect(hrefs(session('depot_staff'))).toEqual([]);
   });
   it('reporters get the report form and the household register, assessors the verification queue, reviewers the events', () => {
-    expect(hrefs(session('reporter'))).toEqual(['/map', '/report', '/households', '/applications', '/winter-spring', '/shipments']);
-    expect(hrefs(session('assessor'))).toEqual(['/map', '/verify']);
+    expect(hrefs(session('reporter'))).toEqual(['/map', '/report', '/households', '/applications', '/winter-spring', '/rebuild', '/shipments']);
+    expect(hrefs(session('assessor'))).toEqual(['/map', '/verify', '/rebuild']);
     // (the households helper's tabs aside)
-    expect(hrefs(session('reviewer')).filter((x) => !['/grants', '/households', '/applications', '/winter-spring'].includes(x))).toEqual(['/map', '/events', '/plans']);
+    expect(hrefs(session('reviewer')).filter((x) => !['/grants', '/households', '/applications', '/winter-spring', '/rebuild'].includes(x))).toEqual(['/map', '/events', '/plans']);
     expect(hrefs(session('manager'))).not.toContain('/audit');
   });
   it('winter–spring relief: a tab for those who read it; the need form for those who record need', () => {
@@ -38,6 +38,16 @@ describe('navTabs', () => {
     expect(canOpen(byPath('/winter-spring/:id/needs/new'), session('reporter'))).toBe(true);
     expect(canOpen(byPath('/winter-spring/:id/needs/new'), session('reviewer'))).toBe(false);
     expect(byPath('/winter-spring/:id/needs/:need/edit').tab).toBe('/winter-spring');
+  });
+  it('rebuilding: a tab for every role that takes part, the inspection form for inspectors only', () => {
+    const byPath = (p: string) => routes.find((r) => r.path === p)!;
+    for (const role of ['manager', 'reporter', 'assessor', 'reviewer', 'auditor', 'admin'] as Role[]) expect(hrefs(session(role))).toContain('/rebuild');
+    expect(hrefs(session('depot_staff', [4]))).not.toContain('/rebuild');
+    expect(canOpen(byPath('/rebuild/:id/inspect'), session('assessor'))).toBe(true);
+    expect(canOpen(byPath('/rebuild/:id/inspect'), session('reporter'))).toBe(false);
+    expect(byPath('/rebuild/insurance').tab).toBe('/rebuild');
+    // The insurance screen is matched before a case id.
+    expect(routes.findIndex((r) => r.path === '/rebuild/insurance')).toBeLessThan(routes.findIndex((r) => r.path === '/rebuild/:id'));
   });
   it('event sub-screens open for the right roles and highlight a tab the user has', () => {
     const byPath = (p: string) => routes.find((r) => r.path === p)!;

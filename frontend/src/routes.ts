@@ -12,6 +12,8 @@ import {
   ownDepotPath,
   PLAN_READERS,
   PLANNERS,
+  INSPECTORS,
+  REBUILD_USERS,
   REPORTERS,
   SHIPMENT_USERS,
   STOCK_READERS,
@@ -85,6 +87,11 @@ export const routes: Route[] = [
   { path: '/winter-spring/:id', titleKey: 'nav.winterSpringCampaign', tab: '/winter-spring', roles: WINTER_SPRING_USERS, load: () => import('./screens/winterspring/campaign') },
   { path: '/winter-spring/:id/needs/new', titleKey: 'nav.winterSpringNeed', tab: '/winter-spring', roles: WINTER_SPRING_FILERS, load: () => import('./screens/winterspring/needform') },
   { path: '/winter-spring/:id/needs/:need/edit', titleKey: 'nav.winterSpringNeed', tab: '/winter-spring', roles: WINTER_SPRING_FILERS, load: () => import('./screens/winterspring/needform') },
+  // Rebuilding damaged rural houses (恢复重建): the cases, a case, the inspector's phone form; the housing insurance.
+  { path: '/rebuild', titleKey: 'nav.rebuild', nav: true, roles: REBUILD_USERS, load: () => import('./screens/rebuild/index') },
+  { path: '/rebuild/insurance', titleKey: 'nav.insurance', tab: '/rebuild', roles: REBUILD_USERS, load: () => import('./screens/rebuild/insurance') },
+  { path: '/rebuild/:id', titleKey: 'nav.rebuildCase', tab: '/rebuild', roles: REBUILD_USERS, load: () => import('./screens/rebuild/case') },
+  { path: '/rebuild/:id/inspect', titleKey: 'nav.rebuildInspect', tab: '/rebuild', roles: INSPECTORS, load: () => import('./screens/rebuild/inspect') },
   // Allocation plans (managers plan, reviewers approve), shipments (keepers dispatch, managers and reporters receive).
   { path: '/plans', titleKey: 'nav.plans', nav: true, roles: PLANNERS, load: () => import('./screens/plans') },
   { path: '/plans/:id', titleKey: 'nav.plan', tab: '/plans', roles: PLAN_READERS, load: () => import('./screens/plan') },
