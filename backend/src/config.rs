@@ -117,6 +117,10 @@ pub struct Settings {
     /// when completed) and after acceptance, unless the county sets its own; adds up to 100.
     #[arg(long, env = "JIUZAI_REBUILD_STAGE_PERCENTS", value_delimiter = ',', default_value = "30,40,30")]
     pub rebuild_stage_percents: Vec<i64>,
+    /// Percent of a paid housing-insurance claim a county counts against the rebuild subsidy unless
+    /// it sets its own (0: the payout complements the subsidy; docs/domain/rebuild.md#insurance).
+    #[arg(long, env = "JIUZAI_INSURANCE_COUNTED_PERCENT", default_value_t = 0, value_parser = clap::value_parser!(i64).range(0..=100))]
+    pub insurance_counted_percent: i64,
     /// The payment phases a county splits its winter–spring money into unless it sets its own:
     /// name:percent:MM-DD (when the phase starts), comma-separated; the shares add up to 100.
     #[arg(

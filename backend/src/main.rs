@@ -219,8 +219,8 @@ async fn import_households(
     file: &std::path::Path,
     mode: HouseholdImportMode,
 ) -> anyhow::Result<()> {
-    use jiuzai::households::import::FileKind;
     use jiuzai::households::service::{ImportFailure, ImportJob, ImportMode, import_file};
+    use jiuzai::upload::FileKind;
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let is_xlsx = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) || bytes.starts_with(b"PK\x03\x04");
     let kind = if is_xlsx { FileKind::Xlsx } else { FileKind::Csv };

@@ -30,6 +30,19 @@ impl Fen {
         format!("{}{}.{:02}", if self.0 < 0 { "-" } else { "" }, (self.0 / 100).abs(), (self.0 % 100).abs())
     }
 
+    /// An amount in yuan as people type it in a spreadsheet: `20000`, `20000.5`, `20,000.00`, with
+    /// at most two decimals and never negative (None otherwise).
+    pub fn parse_yuan(text: &str) -> Option<Fen> {
+        let text = text.trim().trim_start_matches(['¥', '￥']).replace(',', "");
+        let (whole, part) = text.split_once('.').unwrap_or((&text, ""));
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(whole) || (!part.is_empty() && !digits(part)) || part.len() > 2 || whole.len() > 13 {
+            return None;
+        }
+        let cents = format!("{part:0<2}").parse::<i64>().ok()?;
+        Some(Fen(whole.parse::<i64>().ok()? * 100 + cents))
+    }
+
     /// ¥300 or ¥12.50, as lists and files show money.
     pub fn yuan(self) -> String {
         if self.0 % 100 == 0 { format!("¥{}", self.0 / 100) } else { format!("¥{}", self.decimal()) }
@@ -84,6 +97,16 @@ impl<'a> Sum<&'a Fen> for Fen {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yuan_as_typed() {
+        assert_eq!(Fen::parse_yuan("20000"), Some(Fen(2_000_000)));
+        assert_eq!(Fen::parse_yuan(" 20,000.5 "), Some(Fen(2_000_050)));
+        assert_eq!(Fen::parse_yuan("¥0.05"), Some(Fen(5)));
+        for bad in ["", "-1", "1.234", "1e3", "abc", ".5"] {
+            assert_eq!(Fen::parse_yuan(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn adds_multiplies_and_shows_yuan() {

@@ -13,6 +13,7 @@ use crate::disasters::store::DisasterStore;
 use crate::funds::store::FundStore;
 use crate::grants::store::GrantStore;
 use crate::households::store::HouseholdStore;
+use crate::insurance::store::InsuranceStore;
 use crate::plans::store::PlanStore;
 use crate::rebuild::store::RebuildStore;
 use crate::winterspring::store::WinterSpringStore;
@@ -29,6 +30,7 @@ pub trait Store:
     + FundStore
     + GrantStore
     + HouseholdStore
+    + InsuranceStore
     + PlanStore
     + RebuildStore
     + WinterSpringStore

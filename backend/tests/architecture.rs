@@ -22,11 +22,24 @@ const DOMAINS: &[&str] = &[
     "grants",
     "applications",
     "winterspring",
+    "insurance",
     "rebuild",
 ];
 /// Shared modules that know no domain.
-const LEAVES: &[&str] =
-    &["error", "clock", "config", "text_enum", "money", "export", "extract", "idempotency", "db", "planner", "routing"];
+const LEAVES: &[&str] = &[
+    "error",
+    "clock",
+    "config",
+    "text_enum",
+    "money",
+    "export",
+    "extract",
+    "idempotency",
+    "db",
+    "planner",
+    "routing",
+    "upload",
+];
 /// Crate-root macros and the module that defines them.
 const MACROS: &[(&str, &str)] = &[("text_column", "text_enum"), ("for_both_backends", "db")];
 

@@ -132,7 +132,7 @@ pub async fn seed(store: &dyn Store, settings: &Settings, sources: &DemoSources)
     }
     applications::seed_applications(store, settings).await?;
     winterspring::seed_campaign(store, settings).await?;
-    rebuild::seed_cases(store).await?;
+    rebuild::seed_cases(store, settings).await?;
     warn_demo_credentials();
     Ok(())
 }

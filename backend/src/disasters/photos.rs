@@ -1,6 +1,8 @@
 //! Photos attached to loss reports: checked by their first bytes, stored on disk under their
 //! SHA-256, readable by whoever may read the report's area.
 
+use std::path::{Path, PathBuf};
+
 use chrono::Utc;
 use sha2::{Digest, Sha256};
 
@@ -53,6 +55,37 @@ pub async fn attach<S: DisasterStore + ?Sized>(
     if event.status.0 == EventStatus::Closed {
         return Err(AppError::conflict("the event is closed"));
     }
+    let image =
+        store_image(settings, &PathBuf::from(event_id.to_string()).join(report_id.to_string()), declared_type, bytes)
+            .await?;
+    let mut photo = Photo {
+        id: 0,
+        report_id,
+        content_type: image.content_type.into(),
+        bytes: image.bytes,
+        sha256: image.sha256,
+        path: image.path,
+        uploaded_by: actor.user.username.clone(),
+        uploaded_at: Utc::now(),
+    };
+    let audit = actor
+        .audit("report_photo.upload", "report_photo", "")
+        .with_after(serde_json::json!({"report_id": report_id, "sha256": photo.sha256, "bytes": photo.bytes}));
+    photo.id = store.add_photo(&photo, &audit).await?;
+    Ok(photo)
+}
+
+/// An image as stored on disk.
+pub struct StoredImage {
+    pub content_type: &'static str,
+    pub bytes: i64,
+    pub sha256: String,
+    pub path: String,
+}
+
+/// Checks a photo (JPEG, PNG or WebP by its first bytes, agreeing with the declared type, up to
+/// the configured size) and stores it under `dir` in the photo folder, named by its SHA-256.
+pub async fn store_image(settings: &Settings, dir: &Path, declared_type: &str, bytes: &[u8]) -> AppResult<StoredImage> {
     if bytes.len() > settings.max_photo_bytes {
         return Err(AppError::PayloadTooLarge);
     }
@@ -63,25 +96,16 @@ pub async fn attach<S: DisasterStore + ?Sized>(
     };
     let sha256 = hex::encode(Sha256::digest(bytes));
     let extension = content_type.trim_start_matches("image/");
-    let dir = settings.photo_dir.join(event_id.to_string()).join(report_id.to_string());
+    let dir = settings.photo_dir.join(dir);
     let path = dir.join(format!("{sha256}.{extension}"));
     tokio::fs::create_dir_all(&dir).await.map_err(|e| AppError::Internal(e.into()))?;
     tokio::fs::write(&path, bytes).await.map_err(|e| AppError::Internal(e.into()))?;
-    let mut photo = Photo {
-        id: 0,
-        report_id,
-        content_type: content_type.into(),
-        bytes: bytes.len() as i64,
-        sha256,
-        path: path.display().to_string(),
-        uploaded_by: actor.user.username.clone(),
-        uploaded_at: Utc::now(),
-    };
-    let audit = actor
-        .audit("report_photo.upload", "report_photo", "")
-        .with_after(serde_json::json!({"report_id": report_id, "sha256": photo.sha256, "bytes": photo.bytes}));
-    photo.id = store.add_photo(&photo, &audit).await?;
-    Ok(photo)
+    Ok(StoredImage { content_type, bytes: bytes.len() as i64, sha256, path: path.display().to_string() })
+}
+
+/// A stored image's bytes (404 when the file is gone).
+pub async fn read_image(path: &str) -> AppResult<Vec<u8>> {
+    tokio::fs::read(path).await.map_err(|_| AppError::NotFound("the photo file is missing".into()))
 }
 
 /// One photo and its image, if the caller may read its report's area; a photo of an area outside
@@ -93,8 +117,7 @@ pub async fn image<S: DisasterStore + ?Sized>(store: &S, actor: &Actor, id: i64)
     if !actor.user.can_reach(&report.area_code) {
         return Err(not_found());
     }
-    let bytes =
-        tokio::fs::read(&photo.path).await.map_err(|_| AppError::NotFound("the photo file is missing".into()))?;
+    let bytes = read_image(&photo.path).await?;
     Ok((photo, bytes))
 }
 

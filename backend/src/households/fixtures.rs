@@ -148,7 +148,7 @@ fn committed_csv_fixtures_are_current() {
     let Ok(mixed) = std::fs::read_to_string(dir.join("households-mixed.csv")) else { return };
     assert_eq!(mixed, self::mixed(), "regenerate: cargo test -p jiuzai --lib households::fixtures -- --ignored");
     let utf8 = std::fs::read(dir.join("households-utf8.csv")).unwrap();
-    let rows = super::import::read_rows(&utf8, super::import::FileKind::Csv).unwrap();
+    let rows = crate::upload::read_rows(&utf8, crate::upload::FileKind::Csv, super::import::COLUMNS).unwrap();
     assert_eq!(rows.len(), UTF8_ROWS.len());
     for (row, expected) in rows.iter().zip(UTF8_ROWS) {
         assert_eq!(row.values["head_id_number"], id_of(expected.1));

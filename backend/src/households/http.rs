@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -14,7 +14,6 @@ use utoipa_axum::routes;
 
 use super::damage::{self, DamageSummary};
 use super::idnumber::IdNumber;
-use super::import::FileKind;
 use super::pii::Pii;
 use super::progress::{ProgressView, valid_progress_id};
 use super::registers::{self, Register};
@@ -27,11 +26,12 @@ use crate::areas::AreaCode;
 use crate::areas::code;
 use crate::auth::{Actor, Role};
 use crate::disasters::service::event_or_404;
-use crate::error::{AppError, AppResult, FieldError, error_response};
+use crate::error::{AppError, AppResult};
 use crate::export::Format;
 use crate::extract::parse_body;
 use crate::state::AppState;
 use crate::text_enum::enum_text;
+use crate::upload::{read_upload, rows_rejected};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -232,34 +232,8 @@ pub struct ImportQuery {
 fn import_failure_response(failure: ImportFailure) -> Response {
     match failure {
         ImportFailure::File(e) => AppError::invalid_field(e.field, e.reason).into_response(),
-        ImportFailure::Rows(report) => {
-            let details: Vec<FieldError> = report
-                .errors
-                .iter()
-                .map(|e| FieldError::new(format!("rows[{}].{}", e.row, e.field), e.reason.clone()))
-                .collect();
-            let body = json!({
-                "error": {"code": "invalid", "message": format!("{} row(s) are invalid; nothing was imported", report.errors.len()), "details": details},
-                "imported": 0, "skipped": report.skipped, "errors": report.errors,
-            });
-            (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
-        }
+        ImportFailure::Rows(report) => rows_rejected(&report.errors, report.skipped),
         ImportFailure::Other(e) => e.into_response(),
-    }
-}
-
-pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-/// The file kind from a content type or file name; XLSX files are also recognised by their zip signature.
-fn file_kind(content_type: &str, file_name: Option<&str>, bytes: &[u8]) -> Option<FileKind> {
-    let content_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let name = file_name.unwrap_or("").to_ascii_lowercase();
-    match content_type.as_str() {
-        "text/csv" | "application/csv" | "text/plain" | "application/vnd.ms-excel" => Some(FileKind::Csv),
-        XLSX_TYPE => Some(FileKind::Xlsx),
-        _ if name.ends_with(".xlsx") || bytes.starts_with(b"PK\x03\x04") => Some(FileKind::Xlsx),
-        _ if name.ends_with(".csv") => Some(FileKind::Csv),
-        _ => None,
     }
 }
 
@@ -283,36 +257,9 @@ async fn import_households(
     if let Some(id) = query.progress_id.as_deref().filter(|id| !valid_progress_id(id)) {
         return Err(AppError::invalid_field("progress_id", format!("{id:?} is not 8–64 letters, digits, '-' or '_'")));
     }
-    let content_type =
-        request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-    let (bytes, kind) = if content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
-        let mut form =
-            Multipart::from_request(request, &state).await.map_err(|e| AppError::BadRequest(e.body_text()))?;
-        let mut found = None;
-        while let Some(field) = form.next_field().await.map_err(|e| AppError::BadRequest(e.body_text()))? {
-            if field.name() == Some("file") || field.file_name().is_some() {
-                let part_type = field.content_type().unwrap_or("").to_owned();
-                let name = field.file_name().map(str::to_owned);
-                let bytes = field.bytes().await.map_err(|e| AppError::BadRequest(e.body_text()))?.to_vec();
-                found = Some((file_kind(&part_type, name.as_deref(), &bytes), bytes));
-                break;
-            }
-        }
-        match found {
-            Some((Some(kind), bytes)) => (bytes, kind),
-            Some((None, _)) => return Ok(unsupported()),
-            None => return Err(AppError::invalid_field("file", "the form has no file part")),
-        }
-    } else {
-        let bytes = axum::body::Bytes::from_request(request, &state).await.map_err(IntoResponse::into_response);
-        let bytes = match bytes {
-            Ok(bytes) => bytes.to_vec(),
-            Err(response) => return Ok(response),
-        };
-        match file_kind(&content_type, None, &bytes) {
-            Some(kind) => (bytes, kind),
-            None => return Ok(unsupported()),
-        }
+    let (bytes, kind) = match read_upload(request, &state).await {
+        Ok(upload) => upload,
+        Err(response) => return Ok(response),
     };
     let audit = actor.audit("households.import", "households", "");
     let progress = match &query.progress_id {
@@ -345,15 +292,6 @@ async fn import_progress(
         .get(actor.user.id, &progress_id)
         .map(Json)
         .ok_or_else(|| AppError::NotFound(format!("no import of yours under {progress_id:?}")))
-}
-
-fn unsupported() -> Response {
-    error_response(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported_media_type",
-        &format!("send the file as text/csv, {XLSX_TYPE} or multipart/form-data"),
-        None,
-    )
 }
 
 // ---- damage records --------------------------------------------------------------------------
@@ -437,7 +375,14 @@ async fn register_file(
 ) -> AppResult<Response> {
     actor.require_role(READERS)?;
     let area = actor.area_pattern(query.area_code.as_ref())?;
-    let table = registers::register(&*state.store, actor, query.event_id, &area, register).await?;
+    // The damaged-houses register shows each house's rebuild case and insurance beside its damage.
+    let extra = match register {
+        Register::DamagedHouses => {
+            crate::rebuild::service::register_columns(&*state.store, query.event_id, &area).await?
+        }
+        Register::DeadMissing => registers::ExtraColumns::default(),
+    };
+    let table = registers::register(&*state.store, actor, query.event_id, &area, register, extra).await?;
     let format = if query.format == Format::Xlsx { "xlsx" } else { "csv" };
     let audit = actor
         .audit("export.register", "export", register.file())
@@ -459,7 +404,8 @@ async fn dead_missing_register(
 }
 
 /// 因灾倒塌损坏住房户一览表: one row per household whose house the event damaged, in the caller's
-/// scope (CSV or XLSX). ID numbers masked; audited.
+/// scope (CSV or XLSX), with its rebuild case's status, approved subsidy, amounts listed and paid,
+/// and its insurance payout. ID numbers masked; audited.
 #[utoipa::path(get, path = "/api/v1/exports/registers/damaged-houses", tag = "households", security(("bearer" = [])),
     params(RegisterQuery), responses((status = 200, description = "CSV or XLSX file"), (status = 403), (status = 404), (status = 422)))]
 async fn damaged_houses_register(

@@ -1,27 +1,22 @@
-//! Reading household files and checking household fields — pure (no database, no keys).
-//!
-//! Files are CSV in UTF-8 (with or without a byte-order mark) or GBK — taken as UTF-8 when the
-//! bytes are valid UTF-8, else as GBK (GB 18030) — or XLSX (the first sheet). The first non-empty
-//! row holds the headers, in English or Chinese (see [`COLUMNS`]); unknown columns are ignored.
-//! Rows are numbered as a spreadsheet shows them: the header row is 1.
+//! Household files' columns and checking household fields — pure (no database, no keys). The
+//! files themselves are read by [`crate::upload`] with [`COLUMNS`].
 
-use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
-use std::io::Cursor;
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use h3o::Resolution;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::idnumber::{IdNumber, mask_account, mask_name};
 use super::pii::Pii;
 use super::{Enrolment, HouseholdType, Member, Programme};
 use crate::areas::{AreaCode, Level};
 use crate::error::FieldError;
+pub use crate::upload::RowError;
+use crate::upload::{Columns, RawRow};
 
 /// Canonical column → accepted headers. The first five are required.
-pub const COLUMNS: &[(&str, &[&str])] = &[
+pub const COLUMNS: Columns = Columns { all: HOUSEHOLD_COLUMNS, required: 5 };
+const HOUSEHOLD_COLUMNS: &[(&str, &[&str])] = &[
     ("head_name", &["head_name", "户主姓名", "户主"]),
     ("head_id_number", &["head_id_number", "身份证号", "户主身份证号", "身份证号码", "户主身份证号码"]),
     ("members", &["members", "家庭人口", "家庭人口数", "人口"]),
@@ -33,173 +28,6 @@ pub const COLUMNS: &[(&str, &[&str])] = &[
     ("lon", &["lon", "经度"]),
     ("lat", &["lat", "纬度"]),
 ];
-const REQUIRED: usize = 5;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
-    Csv,
-    Xlsx,
-}
-
-/// A file that cannot be read as a household table at all.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileError {
-    pub field: &'static str,
-    pub reason: String,
-}
-
-fn file_error(field: &'static str, reason: impl Into<String>) -> FileError {
-    FileError { field, reason: reason.into() }
-}
-
-/// One data row: its number in the file and its values by canonical column.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RawRow {
-    pub row: usize,
-    pub values: HashMap<&'static str, String>,
-    /// How far into the file the row starts, 0–1 (for progress).
-    pub read_fraction: f64,
-}
-
-impl RawRow {
-    fn get(&self, column: &str) -> &str {
-        self.values.get(column).map(|v| v.trim()).unwrap_or("")
-    }
-}
-
-/// An error in one row of an import, pointing at the column at fault.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct RowError {
-    pub row: usize,
-    pub field: String,
-    pub reason: String,
-}
-
-/// Decodes CSV bytes: UTF-8 when valid (a BOM is dropped), else GBK; neither → an error.
-pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, FileError> {
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(Cow::Borrowed(text));
-    }
-    encoding_rs::GBK
-        .decode_without_bom_handling_and_without_replacement(bytes)
-        .map(|text| Cow::Owned(text.into_owned()))
-        .ok_or_else(|| file_error("encoding", "the file is neither UTF-8 nor GBK text"))
-}
-
-/// Reads a household file (CSV or XLSX) row by row, handing each data row to `visit` as it is
-/// read, so a large file is never held as a table. Returns the number of data rows. A file error
-/// can come after some rows were visited (a broken line further down); the caller discards them.
-pub fn each_row(bytes: &[u8], kind: FileKind, visit: &mut dyn FnMut(RawRow)) -> Result<usize, FileError> {
-    match kind {
-        FileKind::Csv => {
-            let text = decode_text(bytes)?;
-            let length = text.len().max(1) as f64;
-            let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-            let mut count = 0;
-            let records = reader.records().map(|record| {
-                count += 1;
-                let record = record.map_err(|e| file_error("file", format!("not a readable CSV file: {e}")))?;
-                let line = record.position().map_or(count, |p| p.line() as usize);
-                let read = record.position().map_or(0.0, |p| p.byte() as f64 / length);
-                Ok(TableRow { line, cells: record.iter().map(str::to_owned).collect(), read_fraction: read })
-            });
-            visit_table(records, visit)
-        }
-        FileKind::Xlsx => xlsx_rows(bytes, visit),
-    }
-}
-
-/// All rows at once (tests and fixtures).
-#[cfg(test)]
-pub fn read_rows(bytes: &[u8], kind: FileKind) -> Result<Vec<RawRow>, FileError> {
-    let mut rows = Vec::new();
-    each_row(bytes, kind, &mut |row| rows.push(row))?;
-    Ok(rows)
-}
-
-/// A row of a file as read: its line (spreadsheet numbering), its cells, and how far into the file it is.
-struct TableRow {
-    line: usize,
-    cells: Vec<String>,
-    read_fraction: f64,
-}
-
-/// Finds the header row, maps its columns, and visits the data rows after it.
-fn visit_table(
-    table: impl Iterator<Item = Result<TableRow, FileError>>,
-    visit: &mut dyn FnMut(RawRow),
-) -> Result<usize, FileError> {
-    let mut rows = table.filter(|r| r.as_ref().map_or(true, |row| row.cells.iter().any(|c| !c.trim().is_empty())));
-    let Some(TableRow { cells: headers, .. }) = rows.next().transpose()? else {
-        return Err(file_error("file", "the file is empty"));
-    };
-    let mut index: Vec<(usize, &'static str)> = Vec::new();
-    let mut seen = HashSet::new();
-    for (i, header) in headers.iter().enumerate() {
-        let header = header.trim().trim_start_matches('\u{feff}').to_lowercase();
-        if let Some((column, _)) = COLUMNS.iter().find(|(_, names)| names.contains(&header.as_str())) {
-            if !seen.insert(*column) {
-                return Err(file_error("header", format!("the column {column} appears twice")));
-            }
-            index.push((i, column));
-        }
-    }
-    let missing: Vec<&str> = COLUMNS[..REQUIRED]
-        .iter()
-        .map(|(c, names)| (c, names[1]))
-        .filter(|(c, _)| !seen.contains(*c))
-        .map(|(c, _)| *c)
-        .collect();
-    if !missing.is_empty() {
-        let expected: Vec<String> = COLUMNS.iter().map(|(c, names)| format!("{c} ({})", names[1])).collect();
-        return Err(file_error(
-            "header",
-            format!("missing column(s): {}; the columns are {}", missing.join(", "), expected.join(", ")),
-        ));
-    }
-    let mut count = 0;
-    for row in rows {
-        let TableRow { line, mut cells, read_fraction } = row?;
-        let values = index
-            .iter()
-            .map(|(i, column)| (*column, cells.get_mut(*i).map(std::mem::take).unwrap_or_default()))
-            .collect();
-        visit(RawRow { row: line, values, read_fraction });
-        count += 1;
-    }
-    Ok(count)
-}
-
-fn xlsx_rows(bytes: &[u8], visit: &mut dyn FnMut(RawRow)) -> Result<usize, FileError> {
-    use calamine::{Data, Reader, Xlsx};
-    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| file_error("file", format!("not a readable XLSX file: {e}")))?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| file_error("file", "the workbook has no sheet"))?
-        .map_err(|e| file_error("file", format!("the first sheet cannot be read: {e}")))?;
-    let first_row = range.start().map_or(0, |(r, _)| r as usize);
-    let first_col = range.start().map_or(0, |(_, c)| c as usize);
-    let text = |cell: &Data| -> String {
-        match cell {
-            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-            Data::Int(i) => i.to_string(),
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            Data::Float(f) => f.to_string(),
-            Data::Bool(b) => b.to_string(),
-            Data::DateTime(d) => d.to_string(),
-            Data::Error(_) | Data::Empty => String::new(),
-        }
-    };
-    let height = range.height().max(1) as f64;
-    let rows = range.rows().enumerate().map(|(i, cells)| {
-        let mut row = vec![String::new(); first_col];
-        row.extend(cells.iter().map(text));
-        Ok(TableRow { line: first_row + i + 1, cells: row, read_fraction: (i + 1) as f64 / height })
-    });
-    visit_table(rows, visit)
-}
 
 /// A household's fields, checked and normalized, before the ID number is sealed.
 #[derive(Debug, Clone, PartialEq)]
@@ -493,6 +321,11 @@ pub fn parse_programmes(text: &str, today: NaiveDate) -> Result<Vec<Enrolment>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::upload::{FileError, FileKind, decode_text};
+
+    fn read_rows(bytes: &[u8], kind: FileKind) -> Result<Vec<RawRow>, FileError> {
+        crate::upload::read_rows(bytes, kind, COLUMNS)
+    }
 
     fn areas() -> HashMap<AreaCode, Level> {
         [

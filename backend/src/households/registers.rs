@@ -30,6 +30,14 @@ impl Register {
     }
 }
 
+/// Columns another domain adds to a register's rows, per household (e.g. a rebuild case's status
+/// and payments); households without values get empty cells.
+#[derive(Debug, Default)]
+pub struct ExtraColumns {
+    pub headers: Vec<&'static str>,
+    pub by_household: HashMap<i64, Vec<Cell>>,
+}
+
 /// The register of an event within the area `pattern` covers (`LIKE`), in area and household order.
 pub async fn register<S: AreaStore + DisasterStore + HouseholdStore + ?Sized>(
     store: &S,
@@ -37,6 +45,7 @@ pub async fn register<S: AreaStore + DisasterStore + HouseholdStore + ?Sized>(
     event_id: i64,
     pattern: &str,
     register: Register,
+    extra: ExtraColumns,
 ) -> AppResult<Table> {
     let event = event_or_404(store, event_id).await?;
     let names = crate::areas::service::area_names(store).await?;
@@ -88,6 +97,10 @@ pub async fn register<S: AreaStore + DisasterStore + HouseholdStore + ?Sized>(
                     exclusions.join("；").into(),
                 ]);
                 row.extend(recorded(d));
+                match extra.by_household.get(&h.id) {
+                    Some(cells) => row.extend(cells.iter().cloned()),
+                    None => row.extend(std::iter::repeat_n(Cell::Empty, extra.headers.len())),
+                }
                 rows.push(row);
             }
             (
@@ -103,7 +116,10 @@ pub async fn register<S: AreaStore + DisasterStore + HouseholdStore + ?Sized>(
                     "重建补助排除情形",
                     "登记人",
                     "登记时间",
-                ],
+                ]
+                .into_iter()
+                .chain(extra.headers.iter().copied())
+                .collect(),
             )
         }
     };

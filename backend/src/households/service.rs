@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::import::{Checker, FileError, FileKind, RowError, each_row};
+use super::import::{COLUMNS, Checker, RowError};
 use super::pii::Pii;
 use super::progress::ImportProgress;
 use super::store::{HouseholdStore, ImportMessage};
@@ -17,6 +17,7 @@ use crate::audit::AuditEntry;
 use crate::auth::User;
 use crate::config::Settings;
 use crate::error::AppError;
+use crate::upload::{FileError, FileKind, each_row};
 
 /// Every area's level by code, for the row checks.
 pub async fn area_levels(store: &(impl AreaStore + ?Sized)) -> sqlx::Result<HashMap<AreaCode, Level>> {
@@ -105,7 +106,7 @@ pub async fn import_file(
         let mut batch = Vec::with_capacity(IMPORT_BATCH);
         let mut sending = true;
         let mut read = 0;
-        let total = each_row(&bytes, kind, &mut |raw| {
+        let total = each_row(&bytes, kind, COLUMNS, &mut |raw| {
             read += 1;
             reading.read(read, raw.read_fraction);
             match checker.row(&raw) {

@@ -76,6 +76,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::plans::http::routes())
         .merge(crate::winterspring::http::routes())
         .merge(crate::rebuild::http::routes())
+        .merge(crate::insurance::http::routes())
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.

@@ -3,17 +3,18 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::CaseStatus;
 use super::service::{
     self, ApprovalInput, Case, CaseInput, InspectionInput, ProgressInput, StageListInput, StageShares, StageSharesInput,
 };
+use super::{CasePhoto, CaseStatus};
 use crate::areas::AreaCode;
 use crate::auth::{Actor, Role};
 use crate::error::AppResult;
@@ -26,6 +27,8 @@ const SURVEYORS: &[Role] = &[Role::Reporter, Role::Manager];
 const APPROVERS: &[Role] = &[Role::Reviewer, Role::Manager];
 /// Inspectors (assessors) accept the house.
 const INSPECTORS: &[Role] = &[Role::Assessor];
+/// Township staff photograph progress, inspectors the finished house.
+const PHOTOGRAPHERS: &[Role] = &[Role::Reporter, Role::Manager, Role::Assessor];
 const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Reporter, Role::Assessor, Role::Reviewer, Role::Auditor];
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -37,6 +40,40 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(inspect_case))
         .routes(routes!(get_stage_shares, put_stage_shares))
         .routes(routes!(draft_stage_list))
+        .routes(routes!(upload_case_photo))
+        .routes(routes!(get_case_photo))
+}
+
+/// Attaches a photo of progress or inspection (JPEG, PNG or WebP, the raw file as the body with its
+/// own Content-Type, up to the configured size); progress and inspection steps name the photos by id.
+#[utoipa::path(post, path = "/api/v1/rebuild-cases/{id}/photos", tag = "rebuild", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 201, body = CasePhoto), (status = 403), (status = 404), (status = 409), (status = 413), (status = 415)))]
+async fn upload_case_photo(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> AppResult<(StatusCode, Json<CasePhoto>)> {
+    actor.require_role(PHOTOGRAPHERS)?;
+    let declared = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let photo = service::attach_photo(&*state.store, &state.settings, &actor, id, declared, &body).await?;
+    Ok((StatusCode::CREATED, Json(photo)))
+}
+
+/// One photo of a case.
+#[utoipa::path(get, path = "/api/v1/rebuild-cases/{id}/photos/{photo_id}", tag = "rebuild", security(("bearer" = [])),
+    params(("id" = i64, Path), ("photo_id" = i64, Path)),
+    responses((status = 200, description = "the image"), (status = 403), (status = 404)))]
+async fn get_case_photo(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((id, photo_id)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    actor.require_role(READERS)?;
+    let (photo, bytes) = service::photo_image(&*state.store, &actor, id, photo_id).await?;
+    Ok(([(header::CONTENT_TYPE, photo.content_type)], bytes).into_response())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -101,7 +138,7 @@ async fn approve_case(
 ) -> AppResult<Json<Case>> {
     actor.require_role(APPROVERS)?;
     let input: ApprovalInput = parse_body(body)?;
-    service::approve(&*state.store, &actor, id, input).await?;
+    service::approve(&*state.store, &actor, &state.settings, id, input).await?;
     Ok(Json(service::detail(&*state.store, &actor, &state.settings, id).await?))
 }
 

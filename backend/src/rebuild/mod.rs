@@ -44,6 +44,20 @@ pub enum CaseStatus {
 
 crate::decode_from_text!(CaseStatus);
 
+impl CaseStatus {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Surveyed => "已核查",
+            Self::Approved => "已批准",
+            Self::Started => "已开工",
+            Self::StructureDone => "主体完工",
+            Self::Completed => "已竣工",
+            Self::Accepted => "已验收",
+            Self::FailedInspection => "验收未通过",
+        }
+    }
+}
+
 /// A step of a case, as its history records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -139,4 +153,18 @@ pub struct CaseStepRecord {
     pub details: Json<serde_json::Value>,
     pub actor_name: String,
     pub at: DateTime<Utc>,
+}
+
+/// A photo of a case (progress or inspection), stored on disk under its SHA-256.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct CasePhoto {
+    pub id: i64,
+    pub case_id: i64,
+    pub content_type: String,
+    pub bytes: i64,
+    pub sha256: String,
+    #[serde(skip)]
+    pub path: String,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
 }

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::rules::{self, Targets};
 use super::store::{CaseError, NewCase, RebuildStore, Taken};
-use super::{Basis, CaseRow, CaseStatus, CaseStep, CaseStepRecord, Mode, PaymentStage};
+use super::{Basis, CasePhoto, CaseRow, CaseStatus, CaseStep, CaseStepRecord, Mode, PaymentStage};
 use crate::areas::service::area_names;
 use crate::areas::store::AreaStore;
 use crate::areas::{AreaCode, Level};
@@ -19,16 +19,27 @@ use crate::config::Settings;
 use crate::disasters::service::event_or_404;
 use crate::disasters::store::DisasterStore;
 use crate::error::{AppError, AppResult};
+use crate::export::Cell;
 use crate::funds::AidType;
 use crate::funds::store::FundStore;
 use crate::grants::store::{GrantError, GrantStore, ListPhase, NewGrant, NewGrantList};
+use crate::grants::{ListStatus, ListStatusText};
+use crate::households::registers::ExtraColumns;
 use crate::households::store::HouseholdStore;
 use crate::households::{HouseDamage, Programme};
+use crate::insurance::service::{Claim, claim_beside_subsidy};
+use crate::insurance::store::InsuranceStore;
 use crate::money::Fen;
 
 /// The stores a case reads and writes.
-pub trait Cases: AreaStore + DisasterStore + FundStore + GrantStore + HouseholdStore + RebuildStore {}
-impl<T: AreaStore + DisasterStore + FundStore + GrantStore + HouseholdStore + RebuildStore + ?Sized> Cases for T {}
+pub trait Cases:
+    AreaStore + DisasterStore + FundStore + GrantStore + HouseholdStore + InsuranceStore + RebuildStore
+{
+}
+impl<T: AreaStore + DisasterStore + FundStore + GrantStore + HouseholdStore + InsuranceStore + RebuildStore + ?Sized>
+    Cases for T
+{
+}
 
 impl From<CaseError> for AppError {
     fn from(error: CaseError) -> Self {
@@ -69,6 +80,28 @@ pub struct Case {
     pub created_at: DateTime<Utc>,
     /// The timeline (in the detail view).
     pub steps: Vec<CaseStepRecord>,
+    /// The subsidy's stages on grant lists (in the detail view).
+    pub payments: Vec<StagePayment>,
+    /// Photos of progress and inspection (in the detail view).
+    pub photos: Vec<CasePhoto>,
+    /// The house's insurance claim in the event, beside the subsidy (in the detail view).
+    pub claim: Option<Claim>,
+    /// The part of the claim's payout the county counts against the subsidy (its counting rule;
+    /// none by default: the payout complements the subsidy).
+    #[schema(value_type = i64)]
+    pub insurance_counted_fen: Fen,
+}
+
+/// A stage of the subsidy on a grant list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StagePayment {
+    pub stage: PaymentStage,
+    #[schema(value_type = i64)]
+    pub amount_fen: Fen,
+    pub grant_list_id: i64,
+    pub list_status: ListStatus,
+    /// The list's payment is recorded.
+    pub paid: bool,
 }
 
 fn targets(settings: &Settings) -> Targets {
@@ -106,6 +139,10 @@ fn view(
         opened_by: row.opened_by,
         created_at: row.created_at,
         steps,
+        payments: vec![],
+        photos: vec![],
+        claim: None,
+        insurance_counted_fen: Fen::ZERO,
     }
 }
 
@@ -122,7 +159,84 @@ async fn case_or_404<S: Cases + ?Sized>(store: &S, actor: &Actor, id: i64) -> Ap
 pub async fn detail<S: Cases + ?Sized>(store: &S, actor: &Actor, settings: &Settings, id: i64) -> AppResult<Case> {
     let row = case_or_404(store, actor, id).await?;
     let steps = store.case_steps(id).await?;
-    Ok(view(row, &area_names(store).await?, settings, steps))
+    let (event_id, household_id, area) = (row.event_id, row.household_id, row.area_code.clone());
+    let mut case = view(row, &area_names(store).await?, settings, steps);
+    case.payments = payments(store, event_id, household_id).await?;
+    case.photos = store.case_photos(id).await?;
+    (case.claim, case.insurance_counted_fen) =
+        claim_beside_subsidy(store, settings, event_id, household_id, &area).await?;
+    Ok(case)
+}
+
+/// A household's rebuild stages on grant lists in the event.
+pub async fn payments<S: Cases + ?Sized>(store: &S, event_id: i64, household_id: i64) -> AppResult<Vec<StagePayment>> {
+    let mut payments = Vec::new();
+    for (ordinal, amount_fen, grant_list_id, status) in store.stage_grants(event_id, household_id).await? {
+        let stage = usize::try_from(ordinal - 1)
+            .ok()
+            .and_then(|i| PaymentStage::ALL.get(i).copied())
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("grant phase {ordinal} is not a rebuild stage")))?;
+        let list_status = ListStatusText::try_from(status).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?.0;
+        payments.push(StagePayment {
+            stage,
+            amount_fen,
+            grant_list_id,
+            list_status,
+            paid: list_status == ListStatus::Paid,
+        });
+    }
+    Ok(payments)
+}
+
+/// Attaches a photo of the case's progress or inspection (JPEG, PNG or WebP, up to the configured
+/// size), by township staff or the county's inspectors.
+pub async fn attach_photo<S: Cases + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    actor: &Actor,
+    id: i64,
+    declared_type: &str,
+    bytes: &[u8],
+) -> AppResult<CasePhoto> {
+    let row = case_or_404(store, actor, id).await?;
+    if row.status == CaseStatus::Accepted {
+        return Err(AppError::conflict("the case is accepted: its record is closed"));
+    }
+    let dir = std::path::PathBuf::from("rebuild").join(id.to_string());
+    let image = crate::disasters::photos::store_image(settings, &dir, declared_type, bytes).await?;
+    let mut photo = CasePhoto {
+        id: 0,
+        case_id: id,
+        content_type: image.content_type.into(),
+        bytes: image.bytes,
+        sha256: image.sha256,
+        path: image.path,
+        uploaded_by: actor.user.username.clone(),
+        uploaded_at: Utc::now(),
+    };
+    let audit = actor
+        .audit("rebuild.photo", "rebuild_case_photo", "")
+        .with_after(json!({"case_id": id, "sha256": photo.sha256, "bytes": photo.bytes}));
+    photo.id = store.add_case_photo(&photo, &audit).await?;
+    Ok(photo)
+}
+
+/// A case photo's image, for whoever may read the case.
+pub async fn photo_image<S: Cases + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    id: i64,
+    photo_id: i64,
+) -> AppResult<(CasePhoto, Vec<u8>)> {
+    case_or_404(store, actor, id).await?;
+    let photo = store
+        .case_photos(id)
+        .await?
+        .into_iter()
+        .find(|p| p.id == photo_id)
+        .ok_or_else(|| AppError::NotFound(format!("no photo {photo_id} of case {id}")))?;
+    let bytes = crate::disasters::photos::read_image(&photo.path).await?;
+    Ok((photo, bytes))
 }
 
 /// The cases of an area (default: the caller's scope), optionally of one event and status.
@@ -229,14 +343,25 @@ pub struct ApprovalInput {
 }
 
 /// The county approves the rebuild plan with its subsidy.
-pub async fn approve<S: Cases + ?Sized>(store: &S, actor: &Actor, id: i64, input: ApprovalInput) -> AppResult<()> {
+pub async fn approve<S: Cases + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    settings: &Settings,
+    id: i64,
+    input: ApprovalInput,
+) -> AppResult<()> {
     let row = case_or_404(store, actor, id).await?;
     let county_or_above = actor.user.area_code.as_ref().is_some_and(|scope| scope.level() <= Level::County);
     if !county_or_above {
         return Err(AppError::Forbidden("the county approves a rebuild case".into()));
     }
     let mut step = taken(actor, &row, CaseStep::Approve, true)?;
-    let standard = if row.basis == Basis::DangerRenovation { Fen::ZERO } else { row.standard_fen };
+    // A county that counts part of a paid insurance claim gives that much less by default.
+    let (_, counted) = claim_beside_subsidy(store, settings, row.event_id, row.household_id, &row.area_code).await?;
+    let standard = match row.basis {
+        Basis::DangerRenovation => Fen::ZERO,
+        Basis::Relief => Fen(row.standard_fen.0.saturating_sub(counted.0).max(0)),
+    };
     let (amount, above) = match input.amount_fen {
         Some(amount) if amount < Fen::ZERO => return Err(AppError::invalid_field("amount_fen", "cannot be negative")),
         Some(amount) if amount > standard => {
@@ -249,6 +374,9 @@ pub async fn approve<S: Cases + ?Sized>(store: &S, actor: &Actor, id: i64, input
         None => (standard, false),
     };
     step.details["subsidy_fen"] = json!(amount);
+    if counted > Fen::ZERO {
+        step.details["insurance_counted_fen"] = json!(counted);
+    }
     step.details["above_standard"] = json!(above);
     step.approval = Some((amount, crate::clock::today()));
     let audit = actor
@@ -490,4 +618,42 @@ pub async fn draft_stage_list<S: Cases + ?Sized>(
 /// rebuild lists leave them out).
 pub async fn households_with_cases<S: Cases + ?Sized>(store: &S, event_id: i64) -> AppResult<HashSet<i64>> {
     Ok(store.cases("%", Some(event_id), None).await?.into_iter().map(|c| c.household_id).collect())
+}
+
+/// The rebuild columns of the damaged-houses register (因灾倒塌损坏住房户一览表): each case's status,
+/// approved subsidy, the amounts on grant lists and paid, and the insurance payout.
+pub async fn register_columns<S: Cases + ?Sized>(store: &S, event_id: i64, pattern: &str) -> AppResult<ExtraColumns> {
+    let payouts: std::collections::HashMap<i64, Fen> = store
+        .claims(pattern, Some(event_id), Some(crate::insurance::ClaimStatus::Paid))
+        .await?
+        .into_iter()
+        .map(|c| (c.household_id, c.payout_fen.unwrap_or_default()))
+        .collect();
+    let mut by_household = std::collections::HashMap::new();
+    for case in store.cases(pattern, Some(event_id), None).await? {
+        let payments = payments(store, event_id, case.household_id).await?;
+        let listed: Fen =
+            payments.iter().filter(|p| p.list_status != ListStatus::Cancelled).map(|p| p.amount_fen).sum();
+        let paid: Fen = payments.iter().filter(|p| p.paid).map(|p| p.amount_fen).sum();
+        let money = |fen: Option<Fen>| Cell::from(fen.map(Fen::decimal));
+        by_household.insert(
+            case.household_id,
+            vec![
+                Cell::from(case.status.label_zh()),
+                money(case.subsidy_fen),
+                money(Some(listed)),
+                money(Some(paid)),
+                money(payouts.get(&case.household_id).copied()),
+            ],
+        );
+    }
+    for (household_id, payout) in &payouts {
+        by_household
+            .entry(*household_id)
+            .or_insert_with(|| vec![Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty, Cell::from(payout.decimal())]);
+    }
+    Ok(ExtraColumns {
+        headers: vec!["重建状态", "核定补助（元）", "已列入发放（元）", "已发放（元）", "保险赔款（元）"],
+        by_household,
+    })
 }

@@ -6,7 +6,7 @@ use macro_rules_attribute::apply;
 use serde_json::Value;
 use sqlx::types::Json;
 
-use super::{Basis, CaseRow, CaseStatus, CaseStep, CaseStepRecord, Mode};
+use super::{Basis, CasePhoto, CaseRow, CaseStatus, CaseStep, CaseStepRecord, Mode};
 use crate::areas::AreaCode;
 use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
@@ -76,6 +76,10 @@ pub trait RebuildStore {
     ) -> sqlx::Result<()>;
     /// The stages already on a grant list, per household (ordinals), of the event's rebuild aid.
     async fn listed_stages(&self, event_id: i64) -> sqlx::Result<Vec<(i64, i32)>>;
+    /// A household's stage grants in the event: ordinal, amount, list and the list's status.
+    async fn stage_grants(&self, event_id: i64, household_id: i64) -> sqlx::Result<Vec<(i32, Fen, i64, String)>>;
+    async fn add_case_photo(&self, photo: &CasePhoto, audit: &AuditEntry) -> sqlx::Result<i64>;
+    async fn case_photos(&self, case_id: i64) -> sqlx::Result<Vec<CasePhoto>>;
 }
 
 const CASE_SELECT: &str = "SELECT c.id, c.event_id, c.household_id, c.area_code, c.mode, c.status, c.rooms, \
@@ -235,6 +239,48 @@ impl RebuildStore for Backends {
             "SELECT household_id, phase FROM grants WHERE event_id = $1 AND aid_type = 'reconstruction' AND phase > 0",
         )
         .bind(event_id)
+        .fetch_all(self.reader())
+        .await
+    }
+
+    async fn stage_grants(&self, event_id: i64, household_id: i64) -> sqlx::Result<Vec<(i32, Fen, i64, String)>> {
+        sqlx::query_as(
+            "SELECT g.phase, g.amount_fen, g.list_id, l.status FROM grants g JOIN grant_lists l ON l.id = g.list_id
+             WHERE g.event_id = $1 AND g.household_id = $2 AND g.aid_type = 'reconstruction' AND g.phase > 0
+             ORDER BY g.phase",
+        )
+        .bind(event_id)
+        .bind(household_id)
+        .fetch_all(self.reader())
+        .await
+    }
+
+    async fn add_case_photo(&self, photo: &CasePhoto, audit: &AuditEntry) -> sqlx::Result<i64> {
+        let mut tx = self.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO rebuild_case_photos (case_id, content_type, bytes, sha256, path, uploaded_by, uploaded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(photo.case_id)
+        .bind(&photo.content_type)
+        .bind(photo.bytes)
+        .bind(&photo.sha256)
+        .bind(&photo.path)
+        .bind(&photo.uploaded_by)
+        .bind(photo.uploaded_at)
+        .fetch_one(&mut *tx)
+        .await?;
+        Self::write_audit_created(&mut tx, audit, id).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn case_photos(&self, case_id: i64) -> sqlx::Result<Vec<CasePhoto>> {
+        sqlx::query_as(
+            "SELECT id, case_id, content_type, bytes, sha256, path, uploaded_by, uploaded_at
+             FROM rebuild_case_photos WHERE case_id = $1 ORDER BY id",
+        )
+        .bind(case_id)
         .fetch_all(self.reader())
         .await
     }
