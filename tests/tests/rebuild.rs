@@ -1,7 +1,8 @@
 //! Rebuild cases through the real binary on both stores: opened from the house's damage record,
 //! approved by the county with the subsidy, the builder's progress in order, an inspection that
 //! fails the house back to the builder and one that accepts it, and the refusals that write
-//! nothing.
+//! nothing. Then housing insurance: policies imported, a claim from report to payout, the county's
+//! counting rule on the subsidy, the case page's photos and payments, the register and the report.
 
 mod common;
 
@@ -151,5 +152,112 @@ store_tests! {
         assert_eq!((status, list.as_array().map(Vec::len)), (StatusCode::OK, Some(2)), "{list}");
         assert_eq!(server.audit("action=rebuild.inspect&actor_name=yongxiu_inspector").await.len(), 2);
         assert_eq!(server.audit("action=rebuild.open&actor_name=tanxi_caseworker").await.len(), 2, "refusals write nothing");
+    };
+
+    housing_insurance_beside_the_rebuild_subsidy => |store| async move {
+        let server = Server::start(store).await;
+        let admin = server.login("admin").await;
+        for (username, role, area) in [
+            ("tanxi_caseworker", "reporter", TANXI),
+            ("yongxiu_decider", "reviewer", YONGXIU),
+            ("duchang_decider", "reviewer", "360428"),
+        ] {
+            let body = json!({"username": username, "password": "demo", "role": role, "area_code": area});
+            assert_eq!(server.post("/api/v1/users", &admin, body).await.0, StatusCode::CREATED);
+        }
+        let manager = server.login("manager").await;
+        let (status, report) = server
+            .post_raw("/api/v1/households/import", &manager, "text/csv", fixture("households/households-utf8.csv"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let li = household(&server, &manager, "李测乙", "collapsed", 3).await;
+        let ouyang = household(&server, &manager, "欧阳测丙", "collapsed", 2).await;
+        let caseworker = server.login("tanxi_caseworker").await;
+        let county = server.login("yongxiu_decider").await;
+        let elsewhere = server.login("duchang_decider").await;
+
+        // Policies: a file with faults stores nothing; then 滩溪镇's blanket policy in force and
+        // 白槎镇's long expired.
+        let header = "保险公司,保单号,区划代码,每间保额,起保日期,终保日期,户主身份证号,投保间数\n";
+        let bad = format!("{header}人保财险,P-1,{TANXI},5000,2000-01-01,2099-12-31,,\n人保财险,P-2,360425106,abc,2000-01-01,1999-01-01,,2\n人保财险,P-3,360428100,5000,2000-01-01,2099-12-31,,\n");
+        let (status, error) = server.post_raw("/api/v1/insurance/policies/import", &county, "text/csv", bad.into_bytes()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+        let fields: Vec<&str> = error["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["sum_per_room", "ends_on", "rooms", "area_code"], "the last: another county's township: {error}");
+        assert_eq!(server.get("/api/v1/insurance/policies", &county).await.1, json!([]), "nothing stored");
+        let good = format!("{header}人保财险,P-1,{TANXI},5000,2000-01-01,2099-12-31,,\n人保财险,P-0,360425106,5000,2000-01-01,2000-12-31,,\n");
+        let (status, imported) = server.post_raw("/api/v1/insurance/policies/import", &county, "text/csv", good.clone().into_bytes()).await;
+        assert_eq!((status, imported["imported"].as_i64()), (StatusCode::OK, Some(2)), "{imported}");
+        let (status, again) = server.post_raw("/api/v1/insurance/policies/import", &county, "text/csv", good.into_bytes()).await;
+        assert_eq!((status, again["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("policy_number")), "imported twice");
+
+        // A claim from the damage record, capped at insured rooms × the sum per room.
+        let claim = |household: i64| json!({"event_id": EVENT, "household_id": household});
+        let (status, error) = server.post("/api/v1/insurance/claims", &manager, claim(ouyang)).await;
+        assert_eq!((status, error["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("household_id")), "no policy in force on the event date: {error}");
+        let (status, opened) = server.post("/api/v1/insurance/claims", &caseworker, claim(li)).await;
+        assert_eq!(status, StatusCode::CREATED, "{opened}");
+        assert_eq!((opened["status"].as_str(), opened["rooms"].as_i64(), opened["cap_fen"].as_i64()), (Some("reported"), Some(3), Some(1_500_000)));
+        let id = opened["id"].as_i64().unwrap();
+        assert_eq!(server.post("/api/v1/insurance/claims", &caseworker, claim(li)).await.0, StatusCode::CONFLICT, "one claim per house");
+        let act = |action: &str, body: Value| {
+            let path = format!("/api/v1/insurance/claims/{id}/{action}");
+            let server = &server;
+            let county = county.clone();
+            async move { server.post(&path, &county, body).await }
+        };
+        assert_eq!(act("payout", json!({"payout_fen": 100, "paid_on": "2026-01-01"})).await.0, StatusCode::CONFLICT, "paid before the survey");
+        assert_eq!(act("survey", json!({"assessed_fen": 1_500_001})).await.0, StatusCode::UNPROCESSABLE_ENTITY, "above the cap");
+        assert_eq!(server.post(&format!("/api/v1/insurance/claims/{id}/survey"), &elsewhere, json!({"assessed_fen": 1})).await.0, StatusCode::NOT_FOUND, "another county's claim");
+        assert_eq!(act("survey", json!({"assessed_fen": 1_200_000})).await.0, StatusCode::OK);
+        let today = opened["reported_on"].as_str().unwrap().to_owned();
+        assert_eq!(act("payout", json!({"payout_fen": 1_300_000, "paid_on": today})).await.0, StatusCode::UNPROCESSABLE_ENTITY, "above the assessment");
+        assert_eq!(act("payout", json!({"payout_fen": 1_000_000, "paid_on": "2999-01-01"})).await.0, StatusCode::UNPROCESSABLE_ENTITY, "in the future");
+        let (status, paid) = act("payout", json!({"payout_fen": 1_000_000, "paid_on": today})).await;
+        assert_eq!((status, paid["status"].as_str(), paid["days_to_payout"].as_i64()), (StatusCode::OK, Some("paid"), Some(0)), "{paid}");
+        assert_eq!(act("refusal", json!({"reason": "晚了"})).await.0, StatusCode::CONFLICT, "paid claims are not refused");
+
+        // The county counts half of a payout against the subsidy: the default approval gives less.
+        let (status, _) = server.call(reqwest::Method::PUT, "/api/v1/insurance/counting", Some(&county), Some(json!({"area_code": YONGXIU, "percent": 150}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, counting) = server.call(reqwest::Method::PUT, "/api/v1/insurance/counting", Some(&county), Some(json!({"area_code": YONGXIU, "percent": 50}))).await;
+        assert_eq!((status, counting["own"].as_bool()), (StatusCode::OK, Some(true)), "{counting}");
+        let (_, case) = server.post("/api/v1/rebuild-cases", &caseworker, json!({"event_id": EVENT, "household_id": li, "mode": "rebuild"})).await;
+        let case_id = case["id"].as_i64().unwrap();
+        let (_, detail) = server.get(&format!("/api/v1/rebuild-cases/{case_id}"), &county).await;
+        assert_eq!((detail["claim"]["payout_fen"].as_i64(), detail["insurance_counted_fen"].as_i64()), (Some(1_000_000), Some(500_000)), "{detail}");
+        let (_, approved) = step(&server, &county, case_id, "approval", json!({})).await;
+        assert_eq!(approved["subsidy_fen"].as_i64(), Some(1_500_000), "the standard's ¥20,000 less half the ¥10,000 payout");
+
+        // Photos on the case page; the stage's payment appears with its list.
+        let png = b"\x89PNG\r\n\x1a\nnot really a picture".to_vec();
+        assert_eq!(server.post_raw(&format!("/api/v1/rebuild-cases/{case_id}/photos"), &caseworker, "image/png", b"<svg/>".to_vec()).await.0, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let (status, photo) = server.post_raw(&format!("/api/v1/rebuild-cases/{case_id}/photos"), &caseworker, "image/png", png.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{photo}");
+        let (status, _, bytes) = server.download(&format!("/api/v1/rebuild-cases/{case_id}/photos/{}", photo["id"]), Some(&county)).await;
+        assert_eq!((status, bytes), (StatusCode::OK, png));
+        assert_eq!(step(&server, &caseworker, case_id, "progress", json!({"stage": "started", "photos": [photo["id"].to_string()]})).await.0, StatusCode::OK);
+        let (status, drafted) = server.post("/api/v1/rebuild-cases/stage-lists", &county, json!({"event_id": EVENT, "area_code": YONGXIU, "stage": "start"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{drafted}");
+        let (_, detail) = server.get(&format!("/api/v1/rebuild-cases/{case_id}"), &county).await;
+        assert_eq!(detail["photos"].as_array().map(Vec::len), Some(1));
+        assert_eq!(detail["payments"], json!([{"stage": "start", "amount_fen": 450_000, "grant_list_id": drafted["grant_list_id"], "list_status": "draft", "paid": false}]));
+
+        // The damaged-houses register shows the case and the payout; the report counts the county.
+        let (status, register, _) = server.download(&format!("/api/v1/exports/registers/damaged-houses?event_id={EVENT}&area_code={TANXI}"), Some(&county)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(register.contains("重建状态,核定补助（元）,已列入发放（元）,已发放（元）,保险赔款（元）"), "{register}");
+        let row = register.lines().find(|l| l.contains("李")).unwrap();
+        assert!(row.ends_with(",已开工,15000.00,4500.00,0.00,10000.00"), "{row}");
+        let (status, report) = server.get(&format!("/api/v1/insurance/report?event_id={EVENT}&area_code={YONGXIU}"), &county).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let yongxiu = &report[0];
+        assert_eq!((yongxiu["area_code"].as_str(), yongxiu["policies"].as_i64(), yongxiu["claims"].as_i64(), yongxiu["paid"].as_i64(), yongxiu["payout_fen"].as_i64()),
+            (Some(YONGXIU), Some(1), Some(1), Some(1), Some(1_000_000)), "the expired policy is not in force: {report}");
+        assert!(yongxiu["houses_covered"].as_i64().unwrap() >= 2, "{report}");
+        let (status, csv, _) = server.download(&format!("/api/v1/insurance/report?event_id={EVENT}&area_code={YONGXIU}&format=csv"), Some(&county)).await;
+        assert!(status == StatusCode::OK && csv.contains("参保户数") && csv.contains("10000.00"), "{csv}");
+        assert_eq!(server.audit("action=insurance.claim&actor_name=tanxi_caseworker").await.len(), 1, "refusals write nothing");
+        assert_eq!(server.audit("action=insurance.payout&actor_name=yongxiu_decider").await.len(), 1);
     };
 }
