@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Server, fixture};
+use common::{Server, days_ago, fixture};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -40,6 +40,7 @@ store_tests! {
         for (username, role, area) in [
             ("tanxi_caseworker", "reporter", TANXI),
             ("yongxiu_decider", "reviewer", YONGXIU),
+            ("yongxiu_checker", "reviewer", YONGXIU),
             ("yongxiu_inspector", "assessor", YONGXIU),
             ("duchang_inspector", "assessor", "360428"),
         ] {
@@ -130,6 +131,7 @@ store_tests! {
         };
         let (status, error) = server.post("/api/v1/rebuild-cases/stage-lists", &county, stage_list("acceptance", Some(vec![repair]))).await;
         assert_eq!(status, StatusCode::CONFLICT, "a stage before its step: {error}");
+        let checker = server.login("yongxiu_checker").await;
         let mut paid_to_li = 0;
         for (stage, households) in [("start", 2), ("structure", 2), ("acceptance", 1)] {
             let (status, drafted) = server.post("/api/v1/rebuild-cases/stage-lists", &county, stage_list(stage, None)).await;
@@ -138,8 +140,18 @@ store_tests! {
             let grants = list["grants"].as_array().unwrap();
             assert_eq!(grants.len(), households, "{stage}: {list}");
             paid_to_li += grants.iter().find(|g| g["household_id"] == li).map_or(0, |g| g["amount_fen"].as_i64().unwrap());
+            // Each stage's list goes through 公示 to payment (approved by a second pair of eyes).
+            let list = drafted["grant_list_id"].as_i64().unwrap();
+            for (action, token, body) in [("submit", &manager, json!({})), ("approve", &checker, json!({})), ("publish", &county, json!({"start": days_ago(8)})), ("pay", &manager, json!({}))] {
+                let (status, body) = server.post(&format!("/api/v1/grant-lists/{list}/{action}"), token, body).await;
+                assert_eq!(status, StatusCode::OK, "{stage} {action}: {body}");
+            }
         }
         assert_eq!(paid_to_li, 2_000_000, "20% + 50% + 30% of the approved subsidy");
+        let (_, paid_case) = server.get(&format!("/api/v1/rebuild-cases/{id}"), &county).await;
+        let payments = paid_case["payments"].as_array().unwrap();
+        let stages: Vec<(&str, i64, bool)> = payments.iter().map(|p| (p["stage"].as_str().unwrap(), p["amount_fen"].as_i64().unwrap(), p["paid"].as_bool().unwrap())).collect();
+        assert_eq!(stages, [("start", 400_000, true), ("structure", 1_000_000, true), ("acceptance", 600_000, true)], "{paid_case}");
         let (status, _) = server.post("/api/v1/rebuild-cases/stage-lists", &county, stage_list("start", None)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "nothing left due");
         let (status, _) = server.post("/api/v1/rebuild-cases/stage-lists", &county, stage_list("acceptance", Some(vec![id]))).await;
