@@ -21,64 +21,14 @@ export type PaymentStage = Schemas['PaymentStage'];
 export type StageShares = Schemas['StageShares'];
 export type ListStatus = Schemas['ListStatus'];
 
-/** A stage of the subsidy on a grant list (the case's detail). */
-export interface StagePayment {
-  stage: PaymentStage;
-  amount_fen: number;
-  grant_list_id: number;
-  list_status: ListStatus;
-  paid: boolean;
-}
-
-/** A photo of progress or inspection. */
-export interface CasePhoto {
-  id: number;
-  content_type: string;
-  bytes: number;
-  uploaded_by: string;
-  uploaded_at: string;
-}
-
-export type ClaimStatus = 'reported' | 'surveyed' | 'paid' | 'refused';
-
+export type StagePayment = Schemas['StagePayment'];
+export type CasePhoto = Schemas['CasePhoto'];
+export type ClaimStatus = Schemas['ClaimStatus'];
 /** An insurance claim as county staff follow it. */
-export interface InsuranceClaim {
-  id: number;
-  event_id: number;
-  household_id: number;
-  area_code: string;
-  area_name: string;
-  name: string;
-  id_number: string;
-  policy_number: string;
-  insurer: string;
-  rooms: number;
-  cap_fen: number;
-  status: ClaimStatus;
-  assessed_fen?: number | null;
-  payout_fen?: number | null;
-  reported_on: string;
-  paid_on?: string | null;
-  refusal_reason?: string | null;
-  days_to_payout?: number | null;
-  opened_by?: string;
-}
-
+export type InsuranceClaim = Schemas['Claim'];
 /** One county's cover and claims (the insurance report). */
-export interface CountyCover {
-  area_code: string;
-  area_name: string;
-  houses_covered: number;
-  policies: number;
-  claims: number;
-  reported: number;
-  surveyed: number;
-  paid: number;
-  refused: number;
-  payout_fen: number;
-  average_days_to_payout?: number | null;
-  longest_days_to_payout?: number | null;
-}
+export type CountyCover = Schemas['CountyCover'];
+export type PolicyImport = Schemas['PolicyImport'];
 
 /** A row refused by an import. */
 export interface ImportRowError {
@@ -87,18 +37,13 @@ export interface ImportRowError {
   reason: string;
 }
 
-/** A case; the detail adds its payments, photos and the insurance claim beside the subsidy. */
-export type Case = Schemas['Case'] & {
-  payments?: StagePayment[];
-  photos?: CasePhoto[];
-  claim?: InsuranceClaim | null;
-  insurance_counted_fen?: number;
-};
+/** A case; its detail carries its payments, photos and the insurance claim beside the subsidy. */
+export type Case = Schemas['Case'];
 
 export const STATUSES = ['surveyed', 'approved', 'started', 'structure_done', 'completed', 'failed_inspection', 'accepted'] as const satisfies readonly CaseStatus[];
 export const STAGES = ['start', 'structure', 'acceptance'] as const satisfies readonly PaymentStage[];
 export const CLAIM_STATUSES = ['reported', 'surveyed', 'paid', 'refused'] as const satisfies readonly ClaimStatus[];
-export type Progress = 'started' | 'structure_done' | 'completed';
+export type Progress = Schemas['Progress'];
 
 export const rebuildApi = {
   cases: (query: { area_code?: string; event_id?: number | null; status?: string } = {}, o: Opt = {}) =>
@@ -106,7 +51,7 @@ export const rebuildApi = {
   open: (body: Schemas['CaseInput'], o: Opt = {}) => api.post<Case>('/rebuild-cases', body, o),
   case: (id: number, o: Opt = {}) => api.get<Case>(`/rebuild-cases/${id}`, o),
   approve: (id: number, body: Schemas['ApprovalInput'], o: Opt = {}) => api.post<Case>(`/rebuild-cases/${id}/approval`, body, o),
-  progress: (id: number, body: { stage: Progress; on?: string | null; photos?: string[] }, o: Opt = {}) =>
+  progress: (id: number, body: Schemas['ProgressInput'], o: Opt = {}) =>
     api.post<Case>(`/rebuild-cases/${id}/progress`, body, o),
   inspect: (id: number, body: Schemas['InspectionInput'], o: Opt = {}) => api.post<Case>(`/rebuild-cases/${id}/inspection`, body, o),
   uploadPhoto: (id: number, photo: Blob, o: Opt = {}) => api.post<CasePhoto>(`/rebuild-cases/${id}/photos`, photo, o),
@@ -119,13 +64,13 @@ export const rebuildApi = {
 export const insuranceApi = {
   claims: (query: { event_id?: number | null; area_code?: string; status?: string } = {}, o: Opt = {}) =>
     api.get<InsuranceClaim[]>('/insurance/claims', { query: { ...query }, ...o }),
-  open: (body: { event_id: number; household_id: number }, o: Opt = {}) => api.post<InsuranceClaim>('/insurance/claims', body, o),
-  survey: (id: number, assessed_fen: number, o: Opt = {}) => api.post<InsuranceClaim>(`/insurance/claims/${id}/survey`, { assessed_fen }, o),
-  payout: (id: number, payout_fen: number, paid_on: string, o: Opt = {}) => api.post<InsuranceClaim>(`/insurance/claims/${id}/payout`, { payout_fen, paid_on }, o),
-  refuse: (id: number, reason: string, o: Opt = {}) => api.post<InsuranceClaim>(`/insurance/claims/${id}/refusal`, { reason }, o),
+  open: (body: { event_id: number; household_id: number }, o: Opt = {}) => api.post<InsuranceClaim>('/insurance/claims', body satisfies Schemas['ClaimInput'], o),
+  survey: (id: number, assessed_fen: number, o: Opt = {}) => api.post<InsuranceClaim>(`/insurance/claims/${id}/survey`, { assessed_fen } satisfies Schemas['SurveyInput'], o),
+  payout: (id: number, payout_fen: number, paid_on: string, o: Opt = {}) => api.post<InsuranceClaim>(`/insurance/claims/${id}/payout`, { payout_fen, paid_on } satisfies Schemas['PayoutInput'], o),
+  refuse: (id: number, reason: string, o: Opt = {}) => api.post<InsuranceClaim>(`/insurance/claims/${id}/refusal`, { reason } satisfies Schemas['RefusalInput'], o),
   importPolicies: (file: Blob, fileName: string, o: Opt = {}) =>
-    api.post<{ imported: number }>('/insurance/policies/import', file.slice(0, file.size, /\.xlsx$/i.test(fileName) ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv'), o),
-  policies: (areaCode?: string, o: Opt = {}) => api.get<unknown[]>('/insurance/policies', { query: { area_code: areaCode }, ...o }),
+    api.post<PolicyImport>('/insurance/policies/import', file.slice(0, file.size, /\.xlsx$/i.test(fileName) ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv'), o),
+  policies: (areaCode?: string, o: Opt = {}) => api.get<Schemas['Policy'][]>('/insurance/policies', { query: { area_code: areaCode }, ...o }),
   report: (query: { event_id?: number | null; area_code?: string } = {}, o: Opt = {}) => api.get<CountyCover[]>('/insurance/report', { query: { ...query }, ...o }),
   reportFile: (query: { event_id?: number | null; area_code?: string }, format: 'csv' | 'xlsx', signal?: AbortSignal) =>
     download('/insurance/report', { ...query, format }, `insurance-report.${format}`, signal),

@@ -174,7 +174,7 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
 
   const renderPayments = () => {
     const lang = getLang();
-    const payments = c.payments ?? [];
+    const payments = c.payments;
     if (c.subsidy_fen === null || c.subsidy_fen === undefined) return payBody.replaceChildren(h('p', { class: 'card-body muted small' }, t('rb.pay.none')));
     const rows = STAGES.map((stage) => {
       const p = payments.find((x) => x.stage === stage);
@@ -207,7 +207,7 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
     const claim = c.claim;
     if (!claim) {
       const nodes: Node[] = [h('p', { class: 'muted small', 'data-testid': 'rb-ins-none' }, t('rb.ins.none'))];
-      if ((user.role === 'reporter' || user.role === 'manager') && 'claim' in c) {
+      if (user.role === 'reporter' || user.role === 'manager') {
         const b = h('button', { type: 'button', class: 'btn btn-outline btn-small', 'data-testid': 'rb-ins-report', i18n: 'rb.ins.report' });
         const err = h('p', { class: 'form-error', role: 'alert', hidden: true });
         b.addEventListener('click', async () => {
@@ -230,7 +230,7 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
       }
       return insBody.replaceChildren(...nodes);
     }
-    const counted = c.insurance_counted_fen ?? 0;
+    const counted = c.insurance_counted_fen;
     insBody.replaceChildren(
       factList(
         [
@@ -251,7 +251,7 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
   };
 
   const renderPhotos = () => {
-    const photos = c.photos ?? [];
+    const photos = c.photos;
     photosBody.replaceChildren(
       photos.length
         ? h('div', { class: 'photo-strip' }, ...photos.map((p, i) => casePhoto(c.id, String(p.id), t('rb.photoAlt', { id: c.id, n: i + 1 }), signal)))

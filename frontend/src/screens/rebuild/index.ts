@@ -48,6 +48,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   let names = new Map<string, string>();
   const nameOf = (code: string) => names.get(code) ?? code;
   let openEvents: ((list: DisasterEvent[]) => void) | null = null;
+  let eventChoices: DisasterEvent[] = [];
   let draft: { refresh(): void } | null = null;
 
   // ---- head and views ------------------------------------------------------------------------
@@ -90,9 +91,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     [
       { key: 'rb.col.case' },
       { key: 'rb.col.household' },
+      { key: 'rb.col.status' },
       { key: 'rb.col.township' },
       { key: 'rb.col.mode' },
-      { key: 'rb.col.status' },
       { key: 'rb.col.subsidy', cls: 'num' },
       { key: 'rb.col.due' },
     ],
@@ -141,7 +142,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         h('strong', {}, formatInteger(num, lang)),
       );
     counts.replaceChildren(
-      chip('', t('rb.col.case'), n.total),
+      chip('', t('common.all'), n.total),
       ...(n.overdue ? [chip('overdue', t('rb.overdue'), n.overdue, 'text-danger')] : []),
       ...STATUSES.filter((s) => n[s]).map((s) => chip(s, t(`rb.status.${s}` as MsgKey), n[s])),
     );
@@ -162,9 +163,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
             { class: c.overdue ? 'rb-row-overdue' : undefined, 'data-testid': `rb-case-${c.id}`, 'data-status': c.status, 'data-overdue': String(c.overdue) },
             h('td', {}, h('a', { class: 'link strong', href: `#/rebuild/${c.id}`, 'data-testid': `rb-case-link-${c.id}` }, `#${c.id}`)),
             h('td', {}, h('div', { class: 'strong' }, c.name), h('div', { class: 'mono muted small' }, c.id_number)),
+            h('td', {}, h('div', { style: 'display:flex;flex-wrap:wrap;gap:4px' }, statusBadge(c), overdueBadge(c))),
             h('td', {}, h('div', {}, nameOf(townshipOf(c.area_code))), c.area_code.length > 9 ? h('div', { class: 'muted small' }, c.area_name) : ''),
             h('td', { class: 'nowrap' }, t(`rb.mode.${c.mode}` as MsgKey)),
-            h('td', {}, h('div', { style: 'display:flex;flex-wrap:wrap;gap:4px' }, statusBadge(c), overdueBadge(c))),
             h(
               'td',
               { class: 'num nowrap' },
@@ -275,10 +276,10 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   if (canDraftStage(user)) {
     const county = h('select', { class: 'select', 'data-testid': 'rb-draft-county' });
     const stage = h('select', { class: 'select', 'data-testid': 'rb-draft-stage' }, ...STAGES.map((s) => h('option', { value: s, i18n: stageKey(s) })));
-    const shares = h('p', { class: 'muted small', 'data-testid': 'rb-draft-shares' });
-    const reached = h('p', { class: 'small', 'data-testid': 'rb-draft-reached' });
+    const shares = h('p', { class: 'muted small', style: 'margin:0', 'data-testid': 'rb-draft-shares' });
+    const reached = h('p', { class: 'small', style: 'margin:0', 'data-testid': 'rb-draft-reached' });
     const err = h('p', { class: 'form-error', role: 'alert', hidden: true, 'data-testid': 'rb-draft-error' });
-    const done = h('p', { class: 'small', 'data-testid': 'rb-draft-done' });
+    const done = h('p', { class: 'small', style: 'margin:0', 'data-testid': 'rb-draft-done' });
     const button = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'rb-draft-submit', i18n: 'rb.draft.button' });
     const form = h(
       'form',
@@ -386,6 +387,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       const known = events.filter((e) => withCases.has(e.id));
       // Cases of events the caller cannot list still show under their id.
       for (const id of withCases) if (!known.some((e) => e.id === id)) known.push({ id, name: `#${id}` } as DisasterEvent);
+      eventChoices = known;
       fillEvents(eventSel, known, eventSel.value || ctx.params.get('event') || '', 'rb.filter.allEvents');
       openEvents?.(events.length ? events : known);
       status.replaceChildren();
@@ -400,6 +402,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     if (ctx.params.get('view') === 'map') showView('map');
   });
   ctx.onLang(() => {
+    fillEvents(eventSel, eventChoices, eventSel.value, 'rb.filter.allEvents');
     render();
     map?.relabel();
   });

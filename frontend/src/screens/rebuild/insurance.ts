@@ -285,8 +285,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
           h('td', { class: 'num' }, formatInteger(c.rooms, lang)),
           h('td', { class: 'num nowrap' }, formatFen(c.cap_fen, lang)),
           h('td', {}, claimBadge(c.status, `ins-status-${c.id}`), c.refusal_reason ? h('div', { class: 'muted small' }, t('ins.refusedWhy', { reason: c.refusal_reason })) : ''),
-          h('td', { class: 'num nowrap', 'data-testid': `ins-assessed-${c.id}` }, formatFen(c.assessed_fen, lang)),
-          h('td', { class: 'num nowrap', 'data-testid': `ins-payout-${c.id}` }, formatFen(c.payout_fen, lang)),
+          h('td', { class: 'num nowrap', 'data-testid': `ins-assessed-fen-${c.id}` }, formatFen(c.assessed_fen, lang)),
+          h('td', { class: 'num nowrap', 'data-testid': `ins-payout-fen-${c.id}` }, formatFen(c.payout_fen, lang)),
           h('td', { class: 'nowrap' }, formatDate(c.reported_on)),
           h('td', { class: 'nowrap' }, formatDate(c.paid_on)),
           h('td', { class: 'num nowrap' }, c.days_to_payout === null || c.days_to_payout === undefined ? '—' : t('ins.days', { n: formatInteger(c.days_to_payout, lang) })),
@@ -332,6 +332,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   renderDownloads();
   void load();
   ctx.onLang(() => {
+    fillEvents(eventSel, events, eventSel.value, 'rb.filter.allEvents');
     render();
     renderReport();
     renderDownloads();
