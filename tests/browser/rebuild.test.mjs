@@ -203,6 +203,11 @@ test('rebuild: a case from the damage record to accepted, the three stage lists 
     await page.getByTestId('rb-inspect-submit').click();
     for (const id of ['rb-inspect-photos-error', 'rb-inspect-findings-error', 'rb-inspect-verdict-error']) assert.ok(await page.getByTestId(id).isVisible(), id);
     await shots(page, 'inspect-errors-390');
+    // The form's messages follow the language.
+    await setLang(page, 'en');
+    assert.equal(await page.getByTestId('rb-inspect-photos-error').innerText(), 'At least one inspection photo is needed');
+    await setLang(page, 'zh');
+    assert.equal(await page.getByTestId('rb-inspect-photos-error').innerText(), '至少需要一张验收照片');
     await camera.setInputFiles([photo('wall.png'), photo('roof.png')]);
     assert.equal(await page.getByTestId('rb-inspect-previews').getAttribute('data-count'), '2');
     await page.getByTestId('rb-inspect-remove-1').click();
@@ -337,6 +342,10 @@ test('rebuild: a case from the damage record to accepted, the three stage lists 
     const steps = await page.locator('[data-testid="rb-timeline"] > li').evaluateAll((lis) => lis.map((li) => li.dataset.outcome));
     assert.deepEqual(steps, ['surveyed', 'approved', 'started', 'structure_done', 'completed', 'failed_inspection', 'completed', 'accepted']);
     assert.equal(await rawKeys(page), '');
+    // The township's blanket policy covers the house: a claim reported from the case shows beside the subsidy.
+    await page.getByTestId('rb-ins-report').click();
+    await page.getByTestId('rb-ins-claim-status').waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByTestId('rb-ins-claim-status').getAttribute('data-status'), 'reported');
     await shots(page, 'case-accepted-1440');
     await page.setViewportSize(PHONE);
     await shots(page, 'case-accepted-390');
@@ -388,9 +397,24 @@ test('housing insurance: the claims with their payouts, a claim surveyed and pai
     const after = (await call(county, 'GET', '/insurance/claims')).body.find((c) => c.id === open.id);
     assert.equal(after.payout_fen, assessed * 100);
     assert.ok(await page.getByTestId('ins-download-csv').isVisible());
+
+    // The policy import: a file with a bad row imports nothing and lists the row; a good one imports.
+    const header = 'insurer,policy_number,area_code,sum_per_room,starts_on,ends_on\n';
+    const good = '测试保险公司（浏览器测试）,T-1,360404002,15000,2026-01-01,2026-12-31\n';
+    const csv = (text) => ({ name: 'policies.csv', mimeType: 'text/csv', buffer: Buffer.from(header + text) });
+    await page.getByTestId('ins-import-file').setInputFiles([csv(good + '测试保险公司,T-2,12345,abc,2026-01-01,2025-12-31\n')]);
+    await page.getByTestId('ins-import-start').click();
+    await page.getByTestId('ins-import-error-table').waitFor({ timeout: 30_000 });
+    assert.match(await page.getByTestId('ins-import-status').innerText(), /1 行有误/);
+    assert.equal(await page.locator('[data-testid="ins-import-error-table"] tbody tr').count(), 3);
+    await page.getByTestId('ins-import-file').setInputFiles([csv(good)]);
+    await page.getByTestId('ins-import-start').click();
+    await page.locator('[data-testid="ins-import-status"]:text("已导入 1 份保单")').waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByTestId('ins-import-error-table').count(), 0);
     await page.setViewportSize(PHONE);
     await shots(page, 'insurance-390');
-    assert.deepEqual(problems, []);
+    // The refused import answers 422 (the browser logs it); nothing else went wrong.
+    assert.deepEqual(problems.filter((p) => !/status of 422/.test(p)), []);
   } finally {
     await b.close();
   }

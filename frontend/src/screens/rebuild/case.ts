@@ -9,7 +9,7 @@ import '../../styles/rebuild.css';
 import { shanghaiDate } from '../../dates';
 import { confirmAction } from '../../confirm';
 import { disasterApi } from '../../disaster';
-import { h } from '../../dom';
+import { h, setLabel } from '../../dom';
 import { errorText, isAbort } from '../../errors';
 import { formatDate, formatDateTime, formatFen, formatInteger } from '../../format';
 import { getLang, t, type MsgKey } from '../../i18n';
@@ -33,7 +33,7 @@ import type { ScreenContext } from '../../screen';
 import { toast } from '../../toast';
 import { listStatusChip, statusBlock } from '../../widgets';
 import { factList } from '../applications/common';
-import { casePhoto, claimBadge, loadAreaNames, overdueBadge, statusBadge } from './common';
+import { casePhoto, claimBadge, loadAreaNames, overdueBadge, setText, statusBadge } from './common';
 
 export async function mount(root: HTMLElement, ctx: ScreenContext) {
   const { signal } = ctx;
@@ -220,7 +220,7 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
             render();
           } catch (e) {
             if (isAbort(e)) return;
-            err.textContent = errorText(e);
+            setText(err, errorText(e));
             err.hidden = false;
           } finally {
             b.disabled = false;
@@ -234,7 +234,7 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
     insBody.replaceChildren(
       factList(
         [
-          [t('rb.ins.status'), claimBadge(claim.status, 'rb-ins-status'), 'status'],
+          [t('rb.ins.status'), claimBadge(claim.status, 'rb-ins-claim-status'), 'status'],
           [t('rb.ins.policy'), `${claim.insurer} · ${claim.policy_number}`, 'policy'],
           [t('rb.ins.cap'), formatFen(claim.cap_fen, lang), 'cap'],
           [t('rb.ins.assessed'), formatFen(claim.assessed_fen, lang), 'assessed'],
@@ -289,7 +289,7 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
       const check = checkApproval(amount.value, reason.value, c.standard_fen);
       if (!check.ok) {
         const box = check.field === 'amount' ? amountErr : reasonErr;
-        box.textContent = t(check.key);
+        setLabel(box, check.key);
         box.hidden = false;
         return;
       }
@@ -316,7 +316,7 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
         await after(next, t('rb.approve.done', { amount: formatFen(next.subsidy_fen, getLang()) }));
       } catch (e2) {
         if (isAbort(e2)) return;
-        err.textContent = errorText(e2);
+        setText(err, errorText(e2));
         err.hidden = false;
       } finally {
         submit.disabled = false;
@@ -348,14 +348,14 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
       onErr.hidden = err.hidden = true;
       const bad = checkProgressDate(on.value, today);
       if (bad) {
-        onErr.textContent = t(bad);
+        setLabel(onErr, bad);
         onErr.hidden = false;
         return;
       }
       const chosen = [...(files.files ?? [])];
       const problem = chosen.map((f) => photoProblem(f)).find(Boolean);
       if (problem) {
-        err.textContent = t(problem.key, problem.params);
+        setText(err, t(problem.key, problem.params));
         err.hidden = false;
         return;
       }
@@ -374,7 +374,7 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
         await after(next, t('rb.progress.done', { stage: stageName }));
       } catch (e2) {
         if (isAbort(e2)) return;
-        err.textContent = errorText(e2);
+        setText(err, errorText(e2));
         err.hidden = false;
       } finally {
         submit.disabled = false;

@@ -89,3 +89,9 @@ export function casePhoto(caseId: number, ref: string, alt: string, signal: Abor
     .finally(() => box.removeAttribute('aria-busy'));
   return box;
 }
+
+/** Text that is not a table key (the server's words, a count): it stays as it is on a language switch. */
+export function setText(node: HTMLElement, text: string): void {
+  delete node.dataset.i18n;
+  node.textContent = text;
+}

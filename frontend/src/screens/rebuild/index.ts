@@ -6,7 +6,7 @@
 import '../../styles/rebuild.css';
 import { confirmAction } from '../../confirm';
 import type { DisasterEvent } from '../../disaster';
-import { h } from '../../dom';
+import { h, setLabel } from '../../dom';
 import { errorText, isAbort } from '../../errors';
 import { formatDate, formatFen, formatInteger } from '../../format';
 import { householdsApi, type DamageRecord } from '../../households';
@@ -33,7 +33,7 @@ import { toast } from '../../toast';
 import { dataTable, statusBlock } from '../../widgets';
 import { factList } from '../applications/common';
 import { householdPicker } from '../householdpicker';
-import { fillEvents, loadAreaNames, loadEvents, overdueBadge, rebuildTabs, statusBadge } from './common';
+import { fillEvents, loadAreaNames, loadEvents, overdueBadge, rebuildTabs, setText, statusBadge } from './common';
 import { progressMap } from './progressmap';
 
 export function mount(root: HTMLElement, ctx: ScreenContext) {
@@ -208,7 +208,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     };
     const lookUp = async () => {
       damage = null;
-      damageNote.textContent = '';
+      setText(damageNote, '');
       err.hidden = true;
       const x = picker.chosen();
       if (!x || !ev.value) return;
@@ -222,11 +222,11 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       const list = await recordsOf(Number(ev.value), household.area_code);
       damage = list.find((d) => d.household_id === x.id && d.house_damage !== 'none') ?? null;
       if (!damage) {
-        damageNote.textContent = t('rb.open.noDamage');
+        setLabel(damageNote, 'rb.open.noDamage');
         return;
       }
       mode.value = (damage.house_damage === 'general' ? 'repair' : 'rebuild') satisfies CaseMode;
-      damageNote.textContent = t('rb.open.damage', { damage: t(`rb.damage.${damage.house_damage}` as MsgKey), rooms: formatInteger(damage.damaged_rooms, getLang()) });
+      setText(damageNote, t('rb.open.damage', { damage: t(`rb.damage.${damage.house_damage}` as MsgKey), rooms: formatInteger(damage.damaged_rooms, getLang()) }));
     };
     const picker = householdPicker({ testid: 'rb-open-household', signal, onChange: () => void lookUp() });
     ev.addEventListener('change', () => void lookUp());
@@ -244,7 +244,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       err.hidden = true;
       const x = picker.chosen();
       if (!x) {
-        err.textContent = t('rb.open.pickHousehold');
+        setLabel(err, 'rb.open.pickHousehold');
         err.hidden = false;
         return;
       }
@@ -255,7 +255,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         navigate(`/rebuild/${c.id}`);
       } catch (e2) {
         if (isAbort(e2)) return;
-        err.textContent = errorText(e2);
+        setText(err, errorText(e2));
         err.hidden = false;
       } finally {
         submit.disabled = false;
@@ -329,7 +329,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       done.replaceChildren();
       const eventId = Number(eventSel.value) || events[0]?.id;
       if (!eventId) {
-        err.textContent = t('rb.draft.needEvent');
+        setLabel(err, 'rb.draft.needEvent');
         err.hidden = false;
         return;
       }
@@ -357,7 +357,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         await load();
       } catch (e2) {
         if (isAbort(e2)) return;
-        err.textContent = errorText(e2);
+        setText(err, errorText(e2));
         err.hidden = false;
       } finally {
         button.disabled = !county.value;

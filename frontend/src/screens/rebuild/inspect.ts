@@ -5,7 +5,7 @@
 // case to the township staff.
 import '../../styles/rebuild.css';
 import { confirmAction } from '../../confirm';
-import { h } from '../../dom';
+import { h, setLabel } from '../../dom';
 import { errorText, isAbort } from '../../errors';
 import { formatFen, formatInteger } from '../../format';
 import { getLang, t, type MsgKey } from '../../i18n';
@@ -16,7 +16,7 @@ import type { ScreenContext } from '../../screen';
 import { toast } from '../../toast';
 import { statusBlock } from '../../widgets';
 import { factList } from '../applications/common';
-import { statusBadge } from './common';
+import { setText, statusBadge } from './common';
 
 type Field = 'photos' | 'findings' | 'passed';
 
@@ -89,7 +89,7 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
     for (const file of [...(camera.files ?? [])]) {
       const problem = photoProblem(file);
       if (problem) {
-        errs.photos.textContent = t(problem.key, problem.params);
+        setText(errs.photos, t(problem.key, problem.params));
         errs.photos.hidden = false;
         continue;
       }
@@ -144,7 +144,7 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
       ),
     );
     if (c.status !== 'completed') {
-      formError.textContent = t('rb.form.notCompleted');
+      setLabel(formError, 'rb.form.notCompleted');
       formError.hidden = false;
       submit.disabled = true;
     }
@@ -159,10 +159,10 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
     const problems = checkInspection({ passed, findings: findings.value, photos: chosen.length });
     if (problems.length) {
       for (const [f, key] of problems) {
-        errs[f].textContent = t(key);
+        setLabel(errs[f], key);
         errs[f].hidden = false;
       }
-      formError.textContent = t('rb.err.fix');
+      setLabel(formError, 'rb.err.fix');
       formError.hidden = false;
       errs[problems[0][0]].scrollIntoView({ block: 'center' });
       return;
@@ -198,7 +198,7 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
     } catch (err) {
       if (isAbort(err)) return;
       progress.textContent = '';
-      formError.textContent = errorText(err);
+      setText(formError, errorText(err));
       formError.hidden = false;
     } finally {
       submit.disabled = c.status !== 'completed';

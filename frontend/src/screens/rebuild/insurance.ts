@@ -9,7 +9,7 @@ import { fenToYuanText } from '../../applications';
 import { confirmAction } from '../../confirm';
 import { shanghaiDate } from '../../dates';
 import type { DisasterEvent } from '../../disaster';
-import { h } from '../../dom';
+import { h, setLabel } from '../../dom';
 import { ApiError, errorText, isAbort } from '../../errors';
 import { formatDate, formatFen, formatInteger } from '../../format';
 import { getLang, t, type MsgKey } from '../../i18n';
@@ -30,7 +30,7 @@ import type { ScreenContext } from '../../screen';
 import { toast } from '../../toast';
 import { dataTable, statusBlock } from '../../widgets';
 import { factList } from '../applications/common';
-import { claimBadge, fillEvents, loadAreaNames, loadEvents, rebuildTabs } from './common';
+import { claimBadge, fillEvents, loadAreaNames, loadEvents, rebuildTabs, setText } from './common';
 
 export function mount(root: HTMLElement, ctx: ScreenContext) {
   const { signal } = ctx;
@@ -206,7 +206,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       err,
     );
     const fail = (key: MsgKey | string, isKey = true) => {
-      err.textContent = isKey ? t(key as MsgKey) : key;
+      if (isKey) setLabel(err, key as MsgKey);
+      else setText(err, key);
       err.hidden = false;
     };
     form.addEventListener('submit', async (e) => {
@@ -280,7 +281,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
           'tr',
           { 'data-testid': `ins-claim-${c.id}`, 'data-status': c.status },
           h('td', {}, h('div', { class: 'strong' }, c.name), h('div', { class: 'mono muted small' }, c.id_number)),
-          h('td', {}, h('div', {}, names.get(townshipOf(c.area_code)) ?? c.area_name), c.area_code.length > 9 ? h('div', { class: 'muted small' }, c.area_name) : ''),
+          h('td', { class: 'nowrap' }, h('div', {}, names.get(townshipOf(c.area_code)) ?? c.area_name), c.area_code.length > 9 ? h('div', { class: 'muted small' }, c.area_name) : ''),
           h('td', {}, h('div', { class: 'mono small' }, c.policy_number), h('div', { class: 'muted small' }, c.insurer)),
           h('td', { class: 'num' }, formatInteger(c.rooms, lang)),
           h('td', { class: 'num nowrap' }, formatFen(c.cap_fen, lang)),
@@ -365,7 +366,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         if (isAbort(err)) return;
         const rows = err instanceof ApiError && err.status === 422 ? rowErrors(err.body) : null;
         if (rows?.length) {
-          show(t('ins.import.rejected', { n: formatInteger(rows.length, getLang()) }), true);
+          show(t('ins.import.rejected', { n: formatInteger(new Set(rows.map((r) => r.row)).size, getLang()) }), true);
           errors.replaceChildren(
             h(
               'div',
