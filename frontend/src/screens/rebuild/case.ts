@@ -391,6 +391,8 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
     if (acts.includes('inspect'))
       nodes.push(h('div', { class: 'rb-action' }, h('a', { class: 'btn btn-primary', href: `#/rebuild/${c.id}/inspect`, 'data-testid': 'rb-inspect-open', i18n: 'rb.inspect.open' })));
     else if (c.status === 'completed') nodes.push(h('div', { class: 'rb-action muted small', i18n: 'rb.inspect.waiting' }));
+    // On a phone the card comes first when there is something to do.
+    actionsBody.closest('section')?.setAttribute('data-active', String(nodes.length > 0));
     if (!nodes.length) nodes.push(h('div', { class: 'rb-action muted small', 'data-testid': 'rb-no-actions', i18n: 'rb.noActions' }));
     actionsBody.replaceChildren(...nodes);
   };
