@@ -6,6 +6,8 @@ import {
   checkInspection,
   checkPaidOn,
   checkProgressDate,
+  checkShares,
+  parsePercent,
   claimActions,
   isPhotoId,
   nextProgress,
@@ -171,5 +173,22 @@ describe('insurance', () => {
       { id: 4, status: 'surveyed', reported_on: '2026-12-01' },
     ] as const);
     expect(sorted.map((x) => x.id)).toEqual([3, 2, 4, 1]);
+  });
+});
+
+describe('county rules', () => {
+  it('stage shares are three whole percents adding up to 100', () => {
+    expect(checkShares(['30', '40', '30'])).toEqual({ percents: [30, 40, 30] });
+    expect(checkShares(['３０', '40', '30'])).toEqual({ percents: [30, 40, 30] });
+    expect(checkShares(['30', '40', '20'])).toEqual({ sum: 90 });
+    expect(checkShares(['30', 'x', '70'])).toEqual({ sum: 100 });
+    expect(checkShares(['0', '0', '100'])).toEqual({ percents: [0, 0, 100] });
+  });
+  it('a counting percent is a whole number 0–100', () => {
+    expect(parsePercent('50')).toBe(50);
+    expect(parsePercent('50%')).toBe(50);
+    expect(parsePercent('101')).toBeNull();
+    expect(parsePercent('5.5')).toBeNull();
+    expect(parsePercent('')).toBeNull();
   });
 });

@@ -57,6 +57,8 @@ export const rebuildApi = {
   uploadPhoto: (id: number, photo: Blob, o: Opt = {}) => api.post<CasePhoto>(`/rebuild-cases/${id}/photos`, photo, o),
   photo: (id: number, photoId: string | number, signal?: AbortSignal) => fetchBlob(`/rebuild-cases/${id}/photos/${encodeURIComponent(String(photoId))}`, signal),
   shares: (areaCode: string, o: Opt = {}) => api.get<StageShares>('/rebuild-stages', { query: { area_code: areaCode }, ...o }),
+  setShares: (areaCode: string, percents: number[], o: Opt = {}) =>
+    api.put<StageShares>('/rebuild-stages', { area_code: areaCode, percents } satisfies Schemas['StageSharesInput'], o),
   draftStageList: (body: { event_id: number; area_code: string; stage: PaymentStage; case_ids?: number[] }, o: Opt = {}) =>
     api.post<{ grant_list_id: number }>('/rebuild-cases/stage-lists', body, o),
 };
@@ -71,6 +73,9 @@ export const insuranceApi = {
   importPolicies: (file: Blob, fileName: string, o: Opt = {}) =>
     api.post<PolicyImport>('/insurance/policies/import', file.slice(0, file.size, /\.xlsx$/i.test(fileName) ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv'), o),
   policies: (areaCode?: string, o: Opt = {}) => api.get<Schemas['Policy'][]>('/insurance/policies', { query: { area_code: areaCode }, ...o }),
+  counting: (areaCode: string, o: Opt = {}) => api.get<Schemas['Counting']>('/insurance/counting', { query: { area_code: areaCode }, ...o }),
+  setCounting: (areaCode: string, percent: number, o: Opt = {}) =>
+    api.put<Schemas['Counting']>('/insurance/counting', { area_code: areaCode, percent } satisfies Schemas['CountingInput'], o),
   report: (query: { event_id?: number | null; area_code?: string } = {}, o: Opt = {}) => api.get<CountyCover[]>('/insurance/report', { query: { ...query }, ...o }),
   reportFile: (query: { event_id?: number | null; area_code?: string }, format: 'csv' | 'xlsx', signal?: AbortSignal) =>
     download('/insurance/report', { ...query, format }, `insurance-report.${format}`, signal),
@@ -334,4 +339,21 @@ export function sortClaims<T extends Pick<InsuranceClaim, 'id' | 'status' | 'rep
 export function countyScope(caller: Caller): string | null {
   const l = levelOf(caller.area_code);
   return l === 'county' ? (caller.area_code ?? null) : null;
+}
+
+/** A county's stage shares as typed: three whole percents 0–100 adding up to 100, or the sum to say. */
+export function checkShares(texts: readonly string[]): { percents: number[] } | { sum: number } {
+  const xs = texts.map((x) => normaliseDigits(x).trim());
+  const ns = xs.map((x) => (/^\d{1,3}$/.test(x) ? Number(x) : NaN));
+  const sum = ns.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
+  if (ns.length !== 3 || ns.some((n) => !Number.isFinite(n) || n > 100) || sum !== 100) return { sum };
+  return { percents: ns };
+}
+
+/** A whole percent 0–100 as typed, or null. */
+export function parsePercent(text: string): number | null {
+  const x = normaliseDigits(text).trim().replace(/%$/, '');
+  if (!/^\d{1,3}$/.test(x)) return null;
+  const n = Number(x);
+  return n <= 100 ? n : null;
 }

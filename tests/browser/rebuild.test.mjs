@@ -267,6 +267,15 @@ test('rebuild: a case from the damage record to accepted, the three stage lists 
     assert.equal(await page.getByTestId('rb-draft-county').inputValue(), COUNTY);
     await page.locator('[data-testid="rb-draft-shares"]:not(:empty)').waitFor();
     assert.match(await page.getByTestId('rb-draft-shares').innerText(), /30%.*40%.*30%/);
+    // The county's shares are checked before they go: 30 + 40 + 20 is refused with the sum.
+    await page.getByTestId('rb-shares-edit').click();
+    await page.getByTestId('rb-share-2').fill('20');
+    assert.equal(await page.getByTestId('rb-shares-sum').innerText(), '合计 90%');
+    await page.getByTestId('rb-shares-save').click();
+    assert.match(await page.getByTestId('rb-shares-error').innerText(), /现为 90%/);
+    await page.getByTestId('rb-share-2').fill('30');
+    await page.getByTestId('rb-shares-save').click();
+    await page.getByTestId('rb-shares-editor').waitFor({ state: 'hidden' });
     for (const stage of ['start', 'structure', 'acceptance']) {
       await page.getByTestId('rb-draft-stage').selectOption(stage);
       assert.ok(Number(await page.getByTestId('rb-draft-reached').getAttribute('data-count')) >= 1);
@@ -397,6 +406,13 @@ test('housing insurance: the claims with their payouts, a claim surveyed and pai
     const after = (await call(county, 'GET', '/insurance/claims')).body.find((c) => c.id === open.id);
     assert.equal(after.payout_fen, assessed * 100);
     assert.ok(await page.getByTestId('ins-download-csv').isVisible());
+
+    // The counting rule: none by default; a percent above 100 is refused before it goes.
+    await page.locator('[data-testid="ins-count-current"]:not(:empty)').waitFor();
+    assert.match(await page.getByTestId('ins-count-current').innerText(), /0%/);
+    await page.getByTestId('ins-count-percent').fill('150');
+    await page.getByTestId('ins-count-save').click();
+    assert.ok(await page.getByTestId('ins-count-error').isVisible());
 
     // The policy import: a file with a bad row imports nothing and lists the row; a good one imports.
     const header = 'insurer,policy_number,area_code,sum_per_room,starts_on,ends_on\n';

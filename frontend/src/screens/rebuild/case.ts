@@ -156,6 +156,7 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
         const rows: Array<[MsgKey, Node | string, string]> = [];
         if (typeof d.subsidy_fen === 'number') rows.push(['rb.detail.subsidy', formatFen(d.subsidy_fen, lang), 'subsidy']);
         if (typeof d.reason === 'string' && d.reason) rows.push(['rb.detail.reason', d.reason, 'reason']);
+        if (typeof d.insurance_counted_fen === 'number') rows.push(['rb.detail.counted', formatFen(d.insurance_counted_fen, lang), 'counted']);
         if (typeof d.on === 'string') rows.push(['rb.detail.on', formatDate(d.on), 'on']);
         if (typeof d.passed === 'boolean')
           rows.push(['rb.detail.passed', h('span', { class: `badge ${d.passed ? 'badge-ok' : 'badge-danger'}` }, t(d.passed ? 'rb.passed.yes' : 'rb.passed.no')), 'passed']);
@@ -267,9 +268,12 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
     renderActions();
   };
 
+  /** What an approval without an amount gives: the standard less the insurance counted (none under the renovation programme). */
+  const defaultFen = () => (c.basis === 'relief' ? Math.max(0, c.standard_fen - c.insurance_counted_fen) : 0);
+
   const approveForm = (): HTMLElement => {
     const lang = getLang();
-    const amount = h('input', { type: 'text', class: 'input', inputmode: 'decimal', autocomplete: 'off', maxlength: 14, 'data-testid': 'rb-approve-amount', placeholder: String(c.standard_fen / 100) });
+    const amount = h('input', { type: 'text', class: 'input', inputmode: 'decimal', autocomplete: 'off', maxlength: 14, 'data-testid': 'rb-approve-amount', placeholder: String(defaultFen() / 100) });
     const reason = h('textarea', { class: 'input textarea', rows: 2, maxlength: 500, 'data-testid': 'rb-approve-reason' });
     const amountErr = h('div', { class: 'field-error', hidden: true, 'data-testid': 'rb-approve-amount-error' });
     const reasonErr = h('div', { class: 'field-error', hidden: true, 'data-testid': 'rb-approve-reason-error' });
@@ -278,7 +282,13 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
     const form = h(
       'form',
       { novalidate: true, 'data-testid': 'rb-approve-form' },
-      h('div', { class: 'field' }, h('label', { i18n: 'rb.approve.amount' }), amount, h('span', { class: 'field-hint' }, t('rb.approve.amountHint', { amount: formatFen(c.standard_fen, lang) })), amountErr),
+      h('div', { class: 'field' }, h('label', { i18n: 'rb.approve.amount' }), amount, h(
+          'span',
+          { class: 'field-hint', 'data-testid': 'rb-approve-hint' },
+          c.insurance_counted_fen > 0 && c.basis === 'relief'
+            ? t('rb.approve.amountHintCounted', { amount: formatFen(c.standard_fen, lang), counted: formatFen(c.insurance_counted_fen, lang), net: formatFen(defaultFen(), lang) })
+            : t('rb.approve.amountHint', { amount: formatFen(c.standard_fen, lang) }),
+        ), amountErr),
       h('div', { class: 'field' }, h('label', { i18n: 'rb.approve.reason' }), reason, reasonErr),
       err,
       h('div', { class: 'form-actions' }, submit),
@@ -294,7 +304,7 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
         return;
       }
       const l = getLang();
-      const amountFen = check.amount_fen ?? (c.basis === 'relief' ? c.standard_fen : 0);
+      const amountFen = check.amount_fen ?? defaultFen();
       const ok = await confirmAction({
         title: t('rb.approve.confirmTitle', { name: c.name }),
         body: [

@@ -13,6 +13,7 @@ import { householdsApi, type DamageRecord } from '../../households';
 import { getLang, t, type MsgKey } from '../../i18n';
 import {
   canDraftStage,
+  checkShares,
   canOpenCase,
   countyOf,
   rebuildApi,
@@ -322,6 +323,63 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       reached.dataset.count = String(n);
     };
     county.addEventListener('change', () => void loadShares());
+
+    // The county's own shares (reviewers and managers): three percents adding up to 100.
+    const editBtn = h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'data-testid': 'rb-shares-edit', i18n: 'rb.shares.edit' });
+    const editor = h('div', { 'data-testid': 'rb-shares-editor', hidden: true });
+    editBtn.addEventListener('click', () => {
+      const lang = getLang();
+      const inputs = STAGES.map((st, i) =>
+        h('input', { type: 'text', class: 'input input-code', inputmode: 'numeric', maxlength: 3, value: String(percents?.[i] ?? ''), 'data-testid': `rb-share-${i}`, 'aria-label': t(stageKey(st)) }),
+      );
+      const sum = h('span', { class: 'muted small', 'data-testid': 'rb-shares-sum' });
+      const sharesErr = h('div', { class: 'field-error', hidden: true, 'data-testid': 'rb-shares-error' });
+      const showSum = () => {
+        const checked = checkShares(inputs.map((i) => i.value));
+        sum.textContent = t('rb.shares.sum', { n: formatInteger('sum' in checked ? checked.sum : 100, lang) });
+      };
+      inputs.forEach((i) => i.addEventListener('input', showSum));
+      showSum();
+      const save = h('button', { type: 'submit', class: 'btn btn-primary btn-small', 'data-testid': 'rb-shares-save', i18n: 'rb.shares.save' });
+      const f = h(
+        'form',
+        { class: 'rb-inline', novalidate: true },
+        ...STAGES.map((st, i) => h('label', { class: 'field' }, h('span', { class: 'muted small', i18n: stageKey(st) }), inputs[i])),
+        sum,
+        save,
+        h('button', { type: 'button', class: 'btn btn-ghost btn-small', i18n: 'rb.shares.cancel', onclick: () => ((editor.hidden = true), editor.replaceChildren()) }),
+        sharesErr,
+      );
+      f.addEventListener('submit', async (ev) => {
+        ev.preventDefault();
+        sharesErr.hidden = true;
+        const checked = checkShares(inputs.map((i) => i.value));
+        if ('sum' in checked) {
+          setText(sharesErr, t('rb.shares.err', { n: checked.sum }));
+          sharesErr.hidden = false;
+          return;
+        }
+        save.disabled = true;
+        try {
+          const saved = await rebuildApi.setShares(county.value, checked.percents, { signal });
+          percents = [...saved.percents];
+          own = saved.own;
+          toast(t('rb.shares.saved', { a: percents[0], b: percents[1], c: percents[2] }));
+          editor.hidden = true;
+          editor.replaceChildren();
+          refresh();
+        } catch (e2) {
+          if (isAbort(e2)) return;
+          setText(sharesErr, errorText(e2));
+          sharesErr.hidden = false;
+        } finally {
+          save.disabled = false;
+        }
+      });
+      editor.replaceChildren(f);
+      editor.hidden = false;
+      inputs[0].focus();
+    });
     stage.addEventListener('change', refresh);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -368,7 +426,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         'section',
         { class: 'card', 'data-testid': 'rb-draft-card' },
         h('div', { class: 'card-head' }, h('div', {}, h('h2', { i18n: 'rb.draft.title' }), h('p', { class: 'card-sub muted', i18n: 'rb.draft.sub' }))),
-        h('div', { class: 'card-body', style: 'display:grid;gap:8px' }, form, shares, reached, err, done),
+        h('div', { class: 'card-body', style: 'display:grid;gap:8px' }, form, h('div', { style: 'display:flex;flex-wrap:wrap;align-items:center;gap:4px 10px' }, shares, editBtn), editor, reached, err, done),
       ),
     );
     draft = { refresh };

@@ -16,7 +16,9 @@ import { getLang, t, type MsgKey } from '../../i18n';
 import {
   checkClaimAmount,
   checkPaidOn,
+  canDraftStage,
   CLAIM_STATUSES,
+  parsePercent,
   claimActions,
   insuranceApi,
   sortClaims,
@@ -43,23 +45,24 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   let events: DisasterEvent[] = [];
   let names = new Map<string, string>();
   const status = h('div');
-  const county = user.role === 'manager' || user.role === 'reviewer';
+  // County staff (reviewers of a county or above, managers) act on claims, import policies and set the counting rule.
+  const county = canDraftStage(user);
 
   const eventSel = h('select', { class: 'select', 'data-testid': 'ins-filter-event' });
   const statusSel = h('select', { class: 'select', 'data-testid': 'ins-filter-status' });
   const tbl = dataTable(
     [
       { key: 'ins.col.household' },
+      { key: 'ins.col.status' },
+      { key: 'ins.col.assessed', cls: 'num' },
+      { key: 'ins.col.payout', cls: 'num' },
+      { key: 'ins.col.paidOn' },
+      { key: 'ins.col.days', cls: 'num' },
       { key: 'ins.col.village' },
       { key: 'ins.col.policy' },
       { key: 'ins.col.rooms', cls: 'num' },
       { key: 'ins.col.cap', cls: 'num' },
-      { key: 'ins.col.status' },
-      { key: 'ins.col.assessed', cls: 'num' },
-      { key: 'ins.col.payout', cls: 'num' },
       { key: 'ins.col.reportedOn' },
-      { key: 'ins.col.paidOn' },
-      { key: 'ins.col.days', cls: 'num' },
       ...(county ? [{ key: 'ins.col.actions' as MsgKey }] : []),
     ],
     'ins-claims',
@@ -104,6 +107,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       h('div', { class: 'table-wrap' }, reportTbl.table),
     ),
   );
+  const counting = county ? countingCard() : null;
+  if (counting) inner.append(counting.el);
   if (county) inner.append(importCard());
 
   const query = () => ({ event_id: Number(eventSel.value) || null });
@@ -281,16 +286,16 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
           'tr',
           { 'data-testid': `ins-claim-${c.id}`, 'data-status': c.status },
           h('td', {}, h('div', { class: 'strong' }, c.name), h('div', { class: 'mono muted small' }, c.id_number)),
+          h('td', {}, claimBadge(c.status, `ins-status-${c.id}`), c.refusal_reason ? h('div', { class: 'muted small' }, t('ins.refusedWhy', { reason: c.refusal_reason })) : ''),
+          h('td', { class: 'num nowrap', 'data-testid': `ins-assessed-fen-${c.id}` }, formatFen(c.assessed_fen, lang)),
+          h('td', { class: 'num nowrap', 'data-testid': `ins-payout-fen-${c.id}` }, formatFen(c.payout_fen, lang)),
+          h('td', { class: 'nowrap' }, formatDate(c.paid_on)),
+          h('td', { class: 'num nowrap' }, c.days_to_payout === null || c.days_to_payout === undefined ? '—' : t('ins.days', { n: formatInteger(c.days_to_payout, lang) })),
           h('td', { class: 'nowrap' }, h('div', {}, names.get(townshipOf(c.area_code)) ?? c.area_name), c.area_code.length > 9 ? h('div', { class: 'muted small' }, c.area_name) : ''),
           h('td', {}, h('div', { class: 'mono small' }, c.policy_number), h('div', { class: 'muted small' }, c.insurer)),
           h('td', { class: 'num' }, formatInteger(c.rooms, lang)),
           h('td', { class: 'num nowrap' }, formatFen(c.cap_fen, lang)),
-          h('td', {}, claimBadge(c.status, `ins-status-${c.id}`), c.refusal_reason ? h('div', { class: 'muted small' }, t('ins.refusedWhy', { reason: c.refusal_reason })) : ''),
-          h('td', { class: 'num nowrap', 'data-testid': `ins-assessed-fen-${c.id}` }, formatFen(c.assessed_fen, lang)),
-          h('td', { class: 'num nowrap', 'data-testid': `ins-payout-fen-${c.id}` }, formatFen(c.payout_fen, lang)),
           h('td', { class: 'nowrap' }, formatDate(c.reported_on)),
-          h('td', { class: 'nowrap' }, formatDate(c.paid_on)),
-          h('td', { class: 'num nowrap' }, c.days_to_payout === null || c.days_to_payout === undefined ? '—' : t('ins.days', { n: formatInteger(c.days_to_payout, lang) })),
           county ? actionCell(c) : '',
         ),
       ),
@@ -301,6 +306,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     try {
       report = await insuranceApi.report(query(), { signal });
       renderReport();
+      counting?.setCounties(report.map((r) => r.area_code));
     } catch (err) {
       if (isAbort(err)) return;
       reportTbl.body.replaceChildren(h('tr', {}, h('td', { colspan: 10, class: 'empty-cell form-error' }, errorText(err))));
@@ -338,6 +344,94 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     renderReport();
     renderDownloads();
   });
+
+  // ---- the counting rule: the share of a paid claim counted against the subsidy ------------------------
+  function countingCard(): { el: HTMLElement; setCounties(codes: string[]): void } {
+    const sel = h('select', { class: 'select', 'data-testid': 'ins-count-county' });
+    const percent = h('input', { type: 'text', class: 'input input-code', inputmode: 'numeric', maxlength: 4, 'data-testid': 'ins-count-percent' });
+    const now = h('span', { class: 'muted small', 'data-testid': 'ins-count-current' });
+    const err = h('div', { class: 'field-error', hidden: true, 'data-testid': 'ins-count-error' });
+    const save = h('button', { type: 'submit', class: 'btn btn-primary btn-small', 'data-testid': 'ins-count-save', i18n: 'ins.count.save' });
+    let current: { percent: number; own: boolean } | null = null;
+    const showNow = () => {
+      now.textContent = current ? t('ins.count.current', { n: current.percent, own: t(current.own ? 'ins.count.own' : 'ins.count.default') }) : '';
+    };
+    const load = async () => {
+      current = null;
+      showNow();
+      if (!sel.value) return;
+      try {
+        const c = await insuranceApi.counting(sel.value, { signal });
+        current = { percent: c.percent, own: c.own };
+        percent.value = String(c.percent);
+        showNow();
+      } catch (e) {
+        if (!isAbort(e)) setText(now, errorText(e));
+      }
+    };
+    sel.addEventListener('change', () => void load());
+    const form = h(
+      'form',
+      { class: 'rb-inline', novalidate: true, 'data-testid': 'ins-count-form' },
+      h('label', { class: 'field' }, h('span', { class: 'muted small', i18n: 'ins.count.county' }), sel),
+      h('label', { class: 'field' }, h('span', { class: 'muted small', i18n: 'ins.count.percent' }), percent),
+      save,
+      now,
+      err,
+    );
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      err.hidden = true;
+      const n = parsePercent(percent.value);
+      if (n === null) {
+        setLabel(err, 'ins.count.err');
+        err.hidden = false;
+        return;
+      }
+      const name = sel.selectedOptions[0]?.textContent ?? sel.value;
+      const ok = await confirmAction({
+        title: t('ins.count.confirmTitle', { county: name }),
+        body: [
+          factList([
+            [t('ins.count.county'), name, 'county'],
+            [t('ins.count.percent'), `${current?.percent ?? '—'}% → ${n}%`, 'percent'],
+          ]),
+          h('p', { class: 'muted small' }, t('ins.count.confirmText')),
+        ],
+        confirmKey: 'ins.count.confirm',
+      });
+      if (!ok) return;
+      save.disabled = true;
+      try {
+        const c = await insuranceApi.setCounting(sel.value, n, { signal });
+        current = { percent: c.percent, own: c.own };
+        showNow();
+        toast(t('ins.count.saved', { n: c.percent }));
+      } catch (e2) {
+        if (isAbort(e2)) return;
+        setText(err, errorText(e2));
+        err.hidden = false;
+      } finally {
+        save.disabled = false;
+      }
+    });
+    const mine = user.area_code && user.area_code.length === 6 && !user.area_code.endsWith('00') ? user.area_code : null;
+    const setCounties = (codes: string[]) => {
+      const list = [...new Set([...(mine ? [mine] : []), ...codes])].sort();
+      const wanted = sel.value;
+      sel.replaceChildren(...list.map((c) => h('option', { value: c }, names.get(c) ?? report.find((r) => r.area_code === c)?.area_name ?? c)));
+      sel.value = list.includes(wanted) ? wanted : (list[0] ?? '');
+      if (sel.value !== wanted) void load();
+    };
+    ctx.onLang(showNow);
+    const el = h(
+      'section',
+      { class: 'card', 'data-testid': 'ins-count-card' },
+      h('div', { class: 'card-head' }, h('div', {}, h('h2', { i18n: 'ins.count.title' }), h('p', { class: 'card-sub muted', i18n: 'ins.count.sub' }))),
+      h('div', { class: 'card-body' }, form),
+    );
+    return { el, setCounties };
+  }
 
   // ---- the policy import ----------------------------------------------------------------------------------
   function importCard(): HTMLElement {
