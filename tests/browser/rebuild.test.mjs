@@ -435,3 +435,53 @@ test('housing insurance: the claims with their payouts, a claim surveyed and pai
     await b.close();
   }
 });
+
+test('rebuild: overdue cases come first and are flagged, and the map names the township of a case and rings it', { timeout: 180_000 }, async () => {
+  // The demo's target dates are months ahead: the list answer is rewritten to make one case overdue.
+  const b = await openBrowser({ ...DESK, serviceWorkers: 'block' });
+  try {
+    const { page, problems } = b;
+    await page.route('**/api/v1/rebuild-cases', async (route) => {
+      const res = await route.fetch();
+      const cases = await res.json();
+      const target = cases.find((c) => c.status === 'started');
+      if (target) Object.assign(target, { overdue: true, due_on: '2026-01-01' });
+      await route.fulfill({ response: res, json: cases });
+    });
+    await signIn(page, 'county');
+    await page.goto(`${BASE}#/rebuild`);
+    await ready(page, 'rb-list-screen');
+    const first = page.locator('[data-testid="rb-cases"] tbody tr').first();
+    assert.equal(await first.getAttribute('data-overdue'), 'true');
+    assert.equal(await first.getAttribute('data-status'), 'started');
+    assert.match(await first.getAttribute('class'), /rb-row-overdue/);
+    assert.equal(await first.locator('[data-testid^="rb-overdue-"]').innerText(), '逾期');
+    assert.equal(await page.getByTestId('rb-count-overdue').getAttribute('data-count'), '1');
+    await page.getByTestId('rb-count-overdue').click();
+    assert.equal(await page.locator('[data-testid="rb-cases"] tbody tr').count(), 1);
+    await shots(page, 'list-overdue-1440');
+
+    // The map: the township with cases, ringed for its overdue case; its popup by name.
+    await page.getByTestId('rb-view-map').click();
+    await page.locator('[data-testid="rb-map"][data-townships]').waitFor({ timeout: 30_000 });
+    const ringed = await page.evaluate(() => [...new Set(window.jiuzaiMap.querySourceFeatures('rb-townships').filter((f) => f.properties.overdue).map((f) => f.properties.code))]);
+    assert.equal(ringed.length, 1);
+    const at = await page.evaluate((code) => {
+      const f = window.jiuzaiMap.querySourceFeatures('rb-townships').find((x) => x.properties.code === code);
+      const p = window.jiuzaiMap.project(f.geometry.coordinates);
+      const box = window.jiuzaiMap.getCanvas().getBoundingClientRect();
+      return { x: box.left + p.x, y: box.top + p.y };
+    }, ringed[0]);
+    await page.mouse.click(at.x, at.y);
+    const popup = page.getByTestId('rb-map-popup');
+    await popup.waitFor({ timeout: 10_000 });
+    const text = await popup.innerText();
+    assert.match(text, /沙河街道/);
+    assert.match(text, /柴桑区/);
+    assert.doesNotMatch(text, /\d{6,}/, 'names, never codes');
+    await page.screenshot({ path: path.join(SHOTS, 'map-popup-1440-zh.png') });
+    assert.deepEqual(problems, []);
+  } finally {
+    await b.close();
+  }
+});
