@@ -233,6 +233,9 @@ test('rebuild: a case from the damage record to accepted, the three stage lists 
     // The township staff see what must be fixed.
     assert.match(await page.getByTestId('rb-failed-findings').innerText(), /构造柱未到顶/);
     await shots(page, 'case-failed-390');
+    await setLang(page, 'en');
+    assert.equal(await page.getByTestId('rb-progress-submit').innerText(), 'Record: completed');
+    await setLang(page, 'zh');
     await recordProgress(page, 'completed', 'fixed.png');
     assert.deepEqual(problems, []);
   } finally {

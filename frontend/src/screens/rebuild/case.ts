@@ -268,11 +268,23 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
     renderActions();
   };
 
+  /** The open forms' texts made with parameters, redone on a language switch. */
+  const formLang: Array<() => void> = [];
+
   /** What an approval without an amount gives: the standard less the insurance counted (none under the renovation programme). */
   const defaultFen = () => (c.basis === 'relief' ? Math.max(0, c.standard_fen - c.insurance_counted_fen) : 0);
 
   const approveForm = (): HTMLElement => {
-    const lang = getLang();
+    const hint = h('span', { class: 'field-hint', 'data-testid': 'rb-approve-hint' });
+    const showHint = () => {
+      const l = getLang();
+      hint.textContent =
+        c.insurance_counted_fen > 0 && c.basis === 'relief'
+          ? t('rb.approve.amountHintCounted', { amount: formatFen(c.standard_fen, l), counted: formatFen(c.insurance_counted_fen, l), net: formatFen(defaultFen(), l) })
+          : t('rb.approve.amountHint', { amount: formatFen(c.standard_fen, l) });
+    };
+    showHint();
+    formLang.push(showHint);
     const amount = h('input', { type: 'text', class: 'input', inputmode: 'decimal', autocomplete: 'off', maxlength: 14, 'data-testid': 'rb-approve-amount', placeholder: String(defaultFen() / 100) });
     const reason = h('textarea', { class: 'input textarea', rows: 2, maxlength: 500, 'data-testid': 'rb-approve-reason' });
     const amountErr = h('div', { class: 'field-error', hidden: true, 'data-testid': 'rb-approve-amount-error' });
@@ -282,13 +294,7 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
     const form = h(
       'form',
       { novalidate: true, 'data-testid': 'rb-approve-form' },
-      h('div', { class: 'field' }, h('label', { i18n: 'rb.approve.amount' }), amount, h(
-          'span',
-          { class: 'field-hint', 'data-testid': 'rb-approve-hint' },
-          c.insurance_counted_fen > 0 && c.basis === 'relief'
-            ? t('rb.approve.amountHintCounted', { amount: formatFen(c.standard_fen, lang), counted: formatFen(c.insurance_counted_fen, lang), net: formatFen(defaultFen(), lang) })
-            : t('rb.approve.amountHint', { amount: formatFen(c.standard_fen, lang) }),
-        ), amountErr),
+      h('div', { class: 'field' }, h('label', { i18n: 'rb.approve.amount' }), amount, hint, amountErr),
       h('div', { class: 'field' }, h('label', { i18n: 'rb.approve.reason' }), reason, reasonErr),
       err,
       h('div', { class: 'form-actions' }, submit),
@@ -342,8 +348,11 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
     const files = h('input', { type: 'file', class: 'input', accept: 'image/*', capture: 'environment', multiple: true, 'data-testid': 'rb-progress-photos' });
     const onErr = h('div', { class: 'field-error', hidden: true, 'data-testid': 'rb-progress-on-error' });
     const err = h('p', { class: 'form-error', role: 'alert', hidden: true, 'data-testid': 'rb-progress-error' });
-    const stageName = t(`rb.progress.${stage}` as MsgKey);
-    const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'rb-progress-submit', 'data-stage': stage }, t('rb.progress.button', { stage: stageName }));
+    const stageName = () => t(`rb.progress.${stage}` as MsgKey);
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'rb-progress-submit', 'data-stage': stage });
+    const label = () => (submit.textContent = t('rb.progress.button', { stage: stageName() }));
+    label();
+    formLang.push(label);
     const uploaded = new Map<File, string>();
     const form = h(
       'form',
@@ -381,7 +390,7 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
           ids.push(ref);
         }
         const next = await rebuildApi.progress(c.id, { stage, on: on.value || null, ...(ids.length ? { photos: ids } : {}) }, { signal });
-        await after(next, t('rb.progress.done', { stage: stageName }));
+        await after(next, t('rb.progress.done', { stage: stageName() }));
       } catch (e2) {
         if (isAbort(e2)) return;
         setText(err, errorText(e2));
@@ -394,6 +403,7 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
   };
 
   const renderActions = () => {
+    formLang.length = 0;
     const acts = caseActions(user, c);
     const nodes: HTMLElement[] = [];
     if (acts.includes('approve')) nodes.push(approveForm());
@@ -423,5 +433,8 @@ export async function mount(root: HTMLElement, ctx: ScreenContext) {
   page.dataset.ready = 'true';
   // A language switch redraws everything but the open forms (what was typed stays; their labels are
   // table keys and follow by themselves).
-  ctx.onLang(render);
+  ctx.onLang(() => {
+    render();
+    for (const f of formLang) f();
+  });
 }
