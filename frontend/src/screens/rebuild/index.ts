@@ -309,8 +309,12 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       const mine = user.area_code && user.area_code.length === 6 && !user.area_code.endsWith('00') ? [user.area_code] : [];
       return [...new Set([...mine, ...fromCases])].sort();
     };
+    let drafted: number | null = null;
+    const showDrafted = () =>
+      done.replaceChildren(drafted === null ? '' : h('a', { class: 'link strong', href: `#/grants/${drafted}`, 'data-testid': 'rb-draft-link' }, t('rb.draft.open', { id: drafted })));
     const refresh = () => {
       const lang = getLang();
+      showDrafted();
       const list = counties();
       const wanted = county.value;
       county.replaceChildren(...list.map((c) => h('option', { value: c }, nameOf(c))));
@@ -384,7 +388,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       err.hidden = true;
-      done.replaceChildren();
+      drafted = null;
+      showDrafted();
       const eventId = Number(eventSel.value) || events[0]?.id;
       if (!eventId) {
         setLabel(err, 'rb.draft.needEvent');
@@ -411,7 +416,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       try {
         const made = await rebuildApi.draftStageList({ event_id: eventId, area_code: county.value, stage: s }, { signal });
         toast(t('rb.draft.done', { id: made.grant_list_id }));
-        done.replaceChildren(h('a', { class: 'link strong', href: `#/grants/${made.grant_list_id}`, 'data-testid': 'rb-draft-link' }, t('rb.draft.open', { id: made.grant_list_id })));
+        drafted = made.grant_list_id;
+        showDrafted();
         await load();
       } catch (e2) {
         if (isAbort(e2)) return;
