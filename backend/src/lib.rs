@@ -25,6 +25,7 @@ pub mod insurance;
 pub mod money;
 pub mod planner;
 pub mod plans;
+pub mod ratelimit;
 pub mod rebuild;
 pub mod routing;
 pub mod server;

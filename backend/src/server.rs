@@ -35,6 +35,7 @@ pub async fn serve(state: AppState, addr: &str) -> anyhow::Result<()> {
     let shutdown = shutdown_signal()?;
     let metrics = PrometheusBuilder::new().install_recorder().context("installing the metrics recorder")?;
     let listener = TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    state.follow_changes();
     let local = listener.local_addr()?;
     tracing::info!(addr = %local, backend = state.store.backend_name(), "listening on http://{local}");
     let app = router(state.clone(), metrics).into_make_service_with_connect_info::<SocketAddr>();

@@ -9,6 +9,7 @@ use crate::areas::service::EventOverlay;
 use crate::auth::SessionCache;
 use crate::auth::throttle::LoginThrottle;
 use crate::config::Settings;
+use crate::db::Change;
 use crate::depots::cache::ReferenceCache;
 use crate::disasters::service::EventMapOverlay;
 use crate::grants::limiter::ObjectionLimiter;
@@ -51,5 +52,36 @@ impl AppState {
             objections,
             event_overlay,
         }
+    }
+
+    /// Forgets this process's cached copy of what changed, and tells the other servers on the
+    /// database to forget theirs. The change is committed already: a failed announcement is
+    /// logged, and the others' copies expire within the cache time.
+    pub async fn changed(&self, change: Change) {
+        self.forget(Some(&change));
+        if let Err(error) = self.store.announce(&change).await {
+            tracing::warn!(%error, change = change.payload(), "announcing a change failed");
+        }
+    }
+
+    /// Forgets the cached copy of a change another server announced (None: changes may have been
+    /// missed, so everything).
+    pub fn forget(&self, change: Option<&Change>) {
+        match change {
+            Some(Change::Session(hash)) => self.sessions.forget(hash),
+            Some(Change::Sessions) => self.sessions.forget_all(),
+            Some(Change::Depot(id)) => self.references.forget_depot(*id),
+            Some(Change::Item(code)) => self.references.forget_item(code),
+            None => {
+                self.sessions.forget_all();
+                self.references.forget_all();
+            }
+        }
+    }
+
+    /// Hears the other servers' changes (PostgreSQL; a SQLite file has one server).
+    pub fn follow_changes(&self) {
+        let state = self.clone();
+        self.store.follow_changes(Arc::new(move |change| state.forget(change.as_ref())));
     }
 }

@@ -15,6 +15,7 @@ use crate::grants::store::GrantStore;
 use crate::households::store::HouseholdStore;
 use crate::insurance::store::InsuranceStore;
 use crate::plans::store::PlanStore;
+use crate::ratelimit::RateStore;
 use crate::rebuild::store::RebuildStore;
 use crate::winterspring::store::WinterSpringStore;
 
@@ -32,6 +33,7 @@ pub trait Store:
     + HouseholdStore
     + InsuranceStore
     + PlanStore
+    + RateStore
     + RebuildStore
     + WinterSpringStore
 {

@@ -39,6 +39,7 @@ const LEAVES: &[&str] = &[
     "planner",
     "routing",
     "upload",
+    "ratelimit",
 ];
 /// Crate-root macros and the module that defines them.
 const MACROS: &[(&str, &str)] = &[("text_column", "text_enum"), ("for_both_backends", "db")];

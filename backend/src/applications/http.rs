@@ -244,7 +244,7 @@ async fn object_to_notice(
     Json(body): Json<Value>,
 ) -> AppResult<Response> {
     let input: NoticeObjectionInput = parse_body(body)?;
-    if let Some(refusal) = state.objections.refuse(peer.ip()) {
+    if let Some(refusal) = state.objections.refuse(&*state.store, peer.ip()).await? {
         return Ok(refusal);
     }
     let objection_id = service::object(&*state.store, id, input).await?;

@@ -15,6 +15,7 @@ use utoipa_axum::routes;
 use super::departments::{self, Department, IssuedToken, TOKEN_PREFIX, TokenInput, TokenView};
 use super::service::{CreateUser, add_user, load_depots};
 use super::{Actor, Role, User, ValidSession, bearer_token, new_token, password, request_id_from, token_hash};
+use crate::db::Change;
 use crate::error::{AppError, AppResult};
 use crate::extract::parse_body;
 use crate::state::AppState;
@@ -57,7 +58,7 @@ async fn login(
     Json(request): Json<LoginRequest>,
 ) -> AppResult<Response> {
     let client = Some(peer.ip());
-    if let Some(seconds) = state.throttle.retry_after(&request.username, client) {
+    if let Some(seconds) = state.throttle.retry_after(&*state.store, &request.username, client).await? {
         let mut response =
             AppError::TooManyRequests(format!("too many failed logins; try again in {seconds} s")).into_response();
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
@@ -70,11 +71,11 @@ async fn login(
     };
     let verified = password::verify(request.password, stored).await?;
     let Some(mut user) = user.filter(|_| verified) else {
-        state.throttle.record_failure(&request.username, client);
+        state.throttle.record_failure(&*state.store, &request.username, client).await?;
         tracing::info!(client = ?client, "failed login");
         return Err(AppError::Unauthorized(LOGIN_FAILED.into()));
     };
-    state.throttle.record_success(&request.username);
+    state.throttle.record_success(&*state.store, &request.username).await?;
     load_depots(&*state.store, &mut user).await?;
     let token = new_token();
     let expires_at = Utc::now() + state.settings.token_ttl();
@@ -99,7 +100,7 @@ async fn logout(State(state): State<AppState>, actor: Actor, headers: HeaderMap)
     let audit = actor.audit("auth.logout", "user", actor.user.id.to_string());
     let hash = token_hash(token);
     state.store.revoke_session(&hash, &audit).await?;
-    state.sessions.forget(&hash);
+    state.changed(Change::Session(hash)).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -156,8 +157,8 @@ async fn set_user_active(
     let audit = actor.audit(action, "user", id.to_string()).with_after(serde_json::json!({"active": change.active}));
     let user = state.store.set_user_active(id, change.active, &audit).await?;
     let user = user.ok_or_else(|| AppError::NotFound(format!("no user {id}")))?;
-    // Cached sessions of the user would outlive the change by up to their cache time.
-    state.sessions.forget_all();
+    // Cached sessions of the user, on every server, would outlive the change by up to their cache time.
+    state.changed(Change::Sessions).await;
     Ok(Json(user))
 }
 

@@ -3,14 +3,19 @@
 //! [`for_both_backends!`]. Both backends accept `$1`-style parameters, `RETURNING` and `ON CONFLICT`,
 //! so the SQL is shared; schema differences live in the per-backend migrations.
 
+pub mod changes;
+
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
+
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+
+pub use changes::{Change, OnChange};
 
 /// What every store does beside the domains' own traits: identify itself, answer a ping, close,
 /// back up and checksum (the domains' store traits are implemented for both stores in their own
@@ -29,6 +34,10 @@ pub trait Database: Send + Sync + 'static {
     async fn backup(&self, path: &str) -> anyhow::Result<()>;
     /// Row count and SHA-256 of each key table, to verify a restore against its source.
     async fn checksums(&self) -> sqlx::Result<Vec<TableChecksum>>;
+    /// Tells the other servers on this database that something they may cache changed.
+    async fn announce(&self, change: &Change) -> sqlx::Result<()>;
+    /// Hears the other servers' announcements for as long as the process runs.
+    fn follow_changes(&self, on_change: OnChange);
 }
 
 /// Starts a write transaction, recording how long it waited for its connection and lock
@@ -177,6 +186,11 @@ impl Database for SqliteStore {
     async fn ping(&self) -> sqlx::Result<()> {
         sqlx::query("SELECT 1").execute(&self.readers).await.map(|_| ())
     }
+    /// One process serves a SQLite file: it forgets its own copies, and nobody else is listening.
+    async fn announce(&self, _change: &Change) -> sqlx::Result<()> {
+        Ok(())
+    }
+    fn follow_changes(&self, _on_change: OnChange) {}
     async fn close(&self) {
         self.writer.close().await;
         self.readers.close().await;
@@ -201,6 +215,17 @@ impl Database for PgStore {
     }
     async fn ping(&self) -> sqlx::Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+    }
+    async fn announce(&self, change: &Change) -> sqlx::Result<()> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(changes::CHANNEL)
+            .bind(change.payload())
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+    fn follow_changes(&self, on_change: OnChange) {
+        changes::listen_postgres(self.url.clone(), on_change);
     }
     async fn close(&self) {
         self.pool.close().await;

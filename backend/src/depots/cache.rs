@@ -1,7 +1,9 @@
 //! Items and depots looked up in the last few seconds (`JIUZAI_REFERENCE_CACHE_SECONDS`), so a stock
 //! movement — the hottest write — does not read them from the database every time. Both change
-//! rarely: this process forgets its copy the moment it changes one; another server process keeps
-//! its copy for at most the time to live. Unknown codes are not cached, so they cannot fill it.
+//! rarely: this process forgets its copy the moment it changes one, and other servers on the same
+//! PostgreSQL forget theirs when the change's announcement reaches them (`db::changes`; at most the
+//! time to live if it is lost). A movement checks its depots again inside its transaction, so a
+//! stale copy never lets one through. Unknown codes are not cached, so they cannot fill it.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,6 +58,15 @@ impl ReferenceCache {
     pub fn forget_item(&self, code: &str) {
         if let Some(cache) = &self.items {
             cache.invalidate(code);
+        }
+    }
+
+    pub fn forget_all(&self) {
+        if let Some(cache) = &self.items {
+            cache.invalidate_all();
+        }
+        if let Some(cache) = &self.depots {
+            cache.invalidate_all();
         }
     }
 

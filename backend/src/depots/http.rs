@@ -16,6 +16,7 @@ use super::store::MovementFilter;
 use super::{Depot, DepotDetail, DepotSummary, Item, Movement, StockLine, Tier, Transfer, can_read};
 use crate::areas::AreaCode;
 use crate::auth::{Actor, Role};
+use crate::db::Change;
 use crate::error::{AppError, AppResult};
 use crate::export::{Cell, Format, Table};
 use crate::extract::parse_body;
@@ -52,7 +53,9 @@ async fn list_items(State(state): State<AppState>, _actor: Actor) -> AppResult<J
     responses((status = 200, body = Item), (status = 403), (status = 422)))]
 async fn upsert_item(State(state): State<AppState>, actor: Actor, Json(item): Json<Item>) -> AppResult<Json<Item>> {
     actor.require_role(&[Role::Admin])?;
-    Ok(Json(service::save_item(&*state.store, &state.references, &actor, item).await?))
+    let saved = service::save_item(&*state.store, &state.references, &actor, item).await?;
+    state.changed(Change::Item(saved.code.clone())).await;
+    Ok(Json(saved))
 }
 
 // ---- depots ----------------------------------------------------------------------------------
@@ -126,6 +129,7 @@ async fn update_depot(
 ) -> AppResult<Json<DepotDetail>> {
     actor.require_role(&[Role::Admin, Role::Manager])?;
     service::update_depot(&*state.store, &state.references, &state.settings, &actor, id, input).await?;
+    state.changed(Change::Depot(id)).await;
     get_depot(State(state), actor, Path(id)).await
 }
 
@@ -439,6 +443,6 @@ async fn assign_user_depots(
 ) -> AppResult<Json<DepotAssignment>> {
     actor.require_role(&[Role::Admin])?;
     service::assign_keeper_depots(&*state.store, &actor, user_id, &assignment.depot_ids).await?;
-    state.sessions.forget_all();
+    state.changed(Change::Sessions).await;
     Ok(Json(assignment))
 }

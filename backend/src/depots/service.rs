@@ -34,6 +34,7 @@ impl From<StockError> for AppError {
             StockError::LotExpiryMismatch { .. } => AppError::invalid_field("expires_on", message),
             StockError::KeyReused => AppError::invalid_field("Idempotency-Key", message),
             StockError::AlreadyReceived => AppError::conflict(message),
+            StockError::InactiveDestination(_) => AppError::invalid_field("to_depot", message),
             StockError::Db(e) => e.into(),
         }
     }

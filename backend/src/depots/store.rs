@@ -38,6 +38,10 @@ pub enum StockError {
     KeyReused,
     #[error("the transfer was already received")]
     AlreadyReceived,
+    /// The receiving depot was closed (checked inside the movement's transaction, whatever a
+    /// server's cache still says).
+    #[error("depot {0} is not active")]
+    InactiveDestination(i64),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -247,6 +251,15 @@ impl DepotStore for Backends {
             Earlier::None => {}
             Earlier::Replay(entity) => return Ok(Applied::Replayed(entity.parse().unwrap_or_default())),
             Earlier::Conflict => return Err(StockError::KeyReused),
+        }
+        if let (MovementKind::TransferOut, Some(to_depot)) = (operation.kind, operation.to_depot) {
+            let status: Option<String> = sqlx::query_scalar("SELECT status FROM depots WHERE id = $1")
+                .bind(to_depot)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if status.as_deref() != Some("active") {
+                return Err(StockError::InactiveDestination(to_depot));
+            }
         }
         let lines = Self::change_stock(&mut tx, operation).await?;
         let transfer_id = match (operation.kind, operation.to_depot) {

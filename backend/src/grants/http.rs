@@ -353,7 +353,7 @@ async fn file_objection(
     disclosure::disclosed_or_404(&*state.store, id).await?;
     let input: ObjectionInput = parse_body(body)?;
     let objection = disclosure::checked_objection(&input)?;
-    if let Some(refusal) = state.objections.refuse(peer.ip()) {
+    if let Some(refusal) = state.objections.refuse(&*state.store, peer.ip()).await? {
         return Ok(refusal);
     }
     let receipt = disclosure::file_objection(&*state.store, id, objection).await?;

@@ -81,6 +81,16 @@ impl Database {
     }
 }
 
+impl Database {
+    /// Another handle on the same database (for a second server), which removes only its own
+    /// folder: the database itself goes with the first handle.
+    pub fn sharing(&self) -> Self {
+        let dir = std::env::temp_dir().join(unique_name("jiuzai_test"));
+        std::fs::create_dir_all(&dir).unwrap();
+        Database { url: self.url.clone(), store: self.store, dir, pg_name: None }
+    }
+}
+
 impl Drop for Database {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
@@ -165,6 +175,13 @@ impl Server {
         };
         server.wait_ready().await;
         server
+    }
+
+    /// A second server on this server's database, with the same settings (as behind a load
+    /// balancer).
+    pub async fn beside(&self) -> Server {
+        let envs: Vec<(&str, &str)> = self.envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        Server::start_on(self.db.sharing(), &envs).await
     }
 
     /// The server's process id.
