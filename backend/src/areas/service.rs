@@ -102,6 +102,11 @@ pub trait EventOverlay: Send + Sync {
 }
 
 /// Area code → name, for lists, files and pages that show places by name.
+/// The county an area lies in (422 for an area above a county).
+pub fn county_of(area: &AreaCode) -> AppResult<AreaCode> {
+    area.at_level(Level::County).ok_or_else(|| AppError::invalid_field("area_code", "a county or an area in one"))
+}
+
 pub async fn area_names(store: &(impl AreaStore + ?Sized)) -> sqlx::Result<HashMap<AreaCode, String>> {
     Ok(store.list_areas(&Default::default()).await?.into_iter().map(|a| (a.code, a.name)).collect())
 }

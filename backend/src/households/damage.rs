@@ -207,3 +207,29 @@ pub async fn summary<S: AreaStore + DisasterStore + HouseholdStore + ?Sized>(
     areas.sort_by(|a, b| a.code.cmp(&b.code));
     Ok(DamageSummary { event_id: id, level: level.to_owned(), areas })
 }
+
+/// A household in the caller's scope whose house the event damaged, with its damage record (422
+/// when it has none or the record says the house is not damaged): where rebuild cases and
+/// insurance claims start.
+pub async fn damaged_house<S: HouseholdStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    event_id: i64,
+    household_id: i64,
+) -> AppResult<(super::HouseholdRow, DamageRecord)> {
+    let household = store
+        .get_household(household_id)
+        .await?
+        .ok_or_else(|| AppError::invalid_field("household_id", format!("no household {household_id}")))?;
+    actor.require_area(&household.area_code)?;
+    let damage = store
+        .damage_records(event_id, Some(&household.area_code))
+        .await?
+        .into_iter()
+        .find(|d| d.household_id == household.id)
+        .ok_or_else(|| AppError::invalid_field("household_id", "the household has no damage record for this event"))?;
+    if damage.house_damage.0 == HouseDamage::None {
+        return Err(AppError::invalid_field("household_id", "the damage record says the house is not damaged"));
+    }
+    Ok((household, damage))
+}

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use super::rules::{self, ClaimStep, POLICY_COLUMNS};
 use super::store::{ClaimUpdate, InsuranceError, InsuranceStore, NewClaim, NewPolicy};
 use super::{ClaimRow, ClaimStatus, Policy};
-use crate::areas::service::area_names;
+use crate::areas::service::{area_names, county_of};
 use crate::areas::store::AreaStore;
 use crate::areas::{AreaCode, Level, code};
 use crate::auth::Actor;
@@ -21,7 +21,7 @@ use crate::disasters::service::event_or_404;
 use crate::disasters::store::DisasterStore;
 use crate::error::{AppError, AppResult};
 use crate::export::{Cell, Table};
-use crate::households::HouseDamage;
+use crate::households::damage::damaged_house;
 use crate::households::pii::Pii;
 use crate::households::store::{HouseholdFilter, HouseholdStore};
 use crate::money::Fen;
@@ -253,20 +253,7 @@ fn event_day(onset: chrono::DateTime<chrono::Utc>) -> NaiveDate {
 /// day the disaster struck (422 without one), for the damaged rooms it insures.
 pub async fn open_claim<S: Insured + ?Sized>(store: &S, actor: &Actor, input: ClaimInput) -> AppResult<i64> {
     let event = event_or_404(store, input.event_id).await?;
-    let household = store
-        .get_household(input.household_id)
-        .await?
-        .ok_or_else(|| AppError::invalid_field("household_id", format!("no household {}", input.household_id)))?;
-    actor.require_area(&household.area_code)?;
-    let damage = store
-        .damage_records(event.id, Some(&household.area_code))
-        .await?
-        .into_iter()
-        .find(|d| d.household_id == household.id)
-        .ok_or_else(|| AppError::invalid_field("household_id", "the household has no damage record for this event"))?;
-    if damage.house_damage.0 == HouseDamage::None {
-        return Err(AppError::invalid_field("household_id", "the damage record says the house is not damaged"));
-    }
+    let (household, damage) = damaged_house(store, actor, event.id, input.household_id).await?;
     let areas: Vec<AreaCode> = std::iter::successors(Some(household.area_code.clone()), AreaCode::parent).collect();
     let candidates = store.policies_for(household.id, &areas).await?;
     let day = event_day(event.onset_at);
@@ -379,10 +366,6 @@ pub struct Counting {
     pub area_code: AreaCode,
     pub percent: i64,
     pub own: bool,
-}
-
-fn county_of(area: &AreaCode) -> AppResult<AreaCode> {
-    area.at_level(Level::County).ok_or_else(|| AppError::invalid_field("area_code", "a county or an area in one"))
 }
 
 async fn counted_bp<S: InsuranceStore + ?Sized>(

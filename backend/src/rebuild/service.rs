@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use super::rules::{self, Targets};
 use super::store::{CaseError, NewCase, RebuildStore, Taken};
 use super::{Basis, CasePhoto, CaseRow, CaseStatus, CaseStep, CaseStepRecord, Mode, PaymentStage};
-use crate::areas::service::area_names;
+use crate::areas::service::{area_names, county_of};
 use crate::areas::store::AreaStore;
 use crate::areas::{AreaCode, Level};
 use crate::auth::Actor;
@@ -24,6 +24,7 @@ use crate::funds::AidType;
 use crate::funds::store::FundStore;
 use crate::grants::store::{GrantError, GrantStore, ListPhase, NewGrant, NewGrantList};
 use crate::grants::{ListStatus, ListStatusText};
+use crate::households::damage::damaged_house;
 use crate::households::registers::ExtraColumns;
 use crate::households::store::HouseholdStore;
 use crate::households::{HouseDamage, Programme};
@@ -271,27 +272,13 @@ pub struct CaseInput {
 /// A household enrolled in the housing programme (农村危房改造) is subsidised by that programme.
 pub async fn open<S: Cases + ?Sized>(store: &S, actor: &Actor, input: CaseInput) -> AppResult<i64> {
     let event = event_or_404(store, input.event_id).await?;
-    let household = store
-        .get_household(input.household_id)
-        .await?
-        .ok_or_else(|| AppError::invalid_field("household_id", format!("no household {}", input.household_id)))?;
-    actor.require_area(&household.area_code)?;
-    let damage = store
-        .damage_records(event.id, Some(&household.area_code))
-        .await?
-        .into_iter()
-        .find(|d| d.household_id == household.id)
-        .ok_or_else(|| AppError::invalid_field("household_id", "the household has no damage record for this event"))?;
+    let (household, damage) = damaged_house(store, actor, event.id, input.household_id).await?;
     let grade: HouseDamage = damage.house_damage.0;
-    match rules::mode_for(grade) {
-        None => return Err(AppError::invalid_field("household_id", "the damage record says the house is not damaged")),
-        Some(mode) if mode != input.mode => {
-            return Err(AppError::invalid_field(
-                "mode",
-                "a collapsed or severely damaged house is rebuilt, a generally damaged one repaired",
-            ));
-        }
-        Some(_) => {}
+    if rules::mode_for(grade) != Some(input.mode) {
+        return Err(AppError::invalid_field(
+            "mode",
+            "a collapsed or severely damaged house is rebuilt, a generally damaged one repaired",
+        ));
     }
     let standards = crate::funds::service::standards(store).await?;
     let (standard_fen, basis_text) = crate::households::rules::reconstruction(&standards, &damage.facts())
@@ -457,10 +444,6 @@ pub struct StageShares {
     /// Start, structure (a repair: completion), acceptance.
     pub percents: [i64; 3],
     pub own: bool,
-}
-
-fn county_of(area: &AreaCode) -> AppResult<AreaCode> {
-    area.at_level(Level::County).ok_or_else(|| AppError::invalid_field("area_code", "a county or an area in one"))
 }
 
 async fn shares_bp<S: Cases + ?Sized>(
