@@ -15,6 +15,8 @@ export type PlanRow = Schemas['PlanRow'];
 export type Plan = Schemas['Plan'];
 export type Shipment = Schemas['Shipment'];
 export type PlanRequest = Schemas['PlanRequest'];
+/** The complete new set of a draft's lines (PATCH /plans/{id}). */
+export type PlanEdit = Schemas['PlanEdit'];
 /** What a user can do to a plan (POST /plans/{id}/{action}). */
 export type PlanAction = 'submit' | 'approve' | 'reject' | 'dispatch' | 'cancel';
 /** A depot's place on the map (a feature of GET /map/depots.geojson, which the document does not describe). */
@@ -26,6 +28,8 @@ export const plansApi = {
   list: (q: { event_id?: number; status?: string } = {}, o: Opt = {}) => api.get<PlanRow[]>('/plans', { query: q, ...o }),
   get: (id: number, o: Opt = {}) => api.get<Plan>(`/plans/${id}`, o),
   create: (body: PlanRequest, o: Opt = {}) => api.post<Plan>('/plans', body, o),
+  /** Replaces a draft materials plan's lines with the complete new set (manager); answers the plan recomputed. */
+  edit: (id: number, body: PlanEdit, o: Opt = {}) => api.patch<Plan>(`/plans/${id}`, body, o),
   action: (id: number, action: PlanAction, body: unknown = {}, o: Opt = {}) =>
     api.post<Plan>(`/plans/${id}/${action}`, body, o),
   shipments: (q: { plan_id?: number; depot_id?: number } = {}, o: Opt = {}) => api.get<Shipment[]>('/shipments', { query: q, ...o }),

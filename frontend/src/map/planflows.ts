@@ -95,3 +95,10 @@ export function addPlanLayers(map: maplibregl.Map, counties: GeoJSON.FeatureColl
     paint: { 'circle-radius': 8, 'circle-color': PLAN_COLORS.depot, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 },
   });
 }
+
+/** The plan's flows, areas and depots anew (after its lines were edited), on layers already added. */
+export function setPlanData(map: maplibregl.Map, data: ReturnType<typeof planCollections>): void {
+  for (const [src, fc] of [[PLAN_SRC.flows, data.flows], [PLAN_SRC.areas, data.areas], [PLAN_SRC.depots, data.depots]] as const) {
+    (map.getSource(src) as maplibregl.GeoJSONSource | undefined)?.setData(fc as GeoJSON.FeatureCollection);
+  }
+}

@@ -9,7 +9,7 @@ import { formatDateTime, formatFen, formatInteger } from '../format';
 import { blockedZones, zonesDrawnAfter, type BlockedZone } from '../geo';
 import { getLang, t, type MsgKey } from '../i18n';
 import { BLOCK_LAYERS, setBlockageData } from '../map/planblockages';
-import { addPlanLayers, PLAN_COLORS, PLAN_LAYERS, planCollections } from '../map/planflows';
+import { addPlanLayers, PLAN_COLORS, PLAN_LAYERS, planCollections, setPlanData } from '../map/planflows';
 import { createMap, maplibregl } from '../map/setup';
 import { demandBasisText } from '../planbasis';
 import { dispatchSummary } from '../planlines';
@@ -60,7 +60,24 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const keeper = user.role === 'depot_staff';
   const myDepots = (user.depot_ids ?? []) as number[];
   /** A keeper prints the pick lists of their own depots; the others, every depot's. */
-  const linesView = createLinesView(labels, (p) => linesView.depots(p).filter((d) => !keeper || myDepots.includes(d)));
+  /** While a manager edits the lines, the plan's actions wait (submitting would send the old lines). */
+  let editing = false;
+  const linesView = createLinesView(labels, (p) => linesView.depots(p).filter((d) => !keeper || myDepots.includes(d)), {
+    canEdit: (p) => user.role === 'manager' && p.status === 'draft' && !p.funds,
+    save: (body) => plansApi.edit(id, body, { signal }),
+    started: () => {
+      editing = true;
+      renderActions();
+    },
+    done: (p) => {
+      editing = false;
+      if (!p) return renderActions();
+      // The server's plan: its lines, fills and totals everywhere on the screen, the map's flows too.
+      plan = p;
+      render();
+      refreshMap();
+    },
+  });
   /** The plan's depots that have not shipped yet (and, for a keeper, are theirs): what a dispatch sends. */
   const depotsToDispatch = (p: Plan) => {
     const shipped = new Set(shipments.map((s) => s.depot_id));
@@ -157,6 +174,10 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       ['reject', 'btn-outline'],
       ['cancel', 'btn-outline'],
     ];
+    if (editing) {
+      actionBox.replaceChildren(h('p', { class: 'muted', 'data-testid': 'plan-editing-note' }, t('planedit.finishFirst')));
+      return;
+    }
     actionBox.replaceChildren(...order.filter(([a]) => allowed.includes(a)).map(([a, c]) => btn(a, c)), needsReason ? reason : '');
   };
 
@@ -399,6 +420,11 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   };
 
   let pointsPromise: Promise<{ depots: Map<number, [number, number]>; counties: GeoJSON.FeatureCollection | null }> | null = null;
+  /** Where the map drew the depots and areas, to draw the flows again after an edit. */
+  let mapPoints: { depots: Map<number, [number, number]>; areas: Map<string, [number, number]> } | null = null;
+  const refreshMap = () => {
+    if (map && plan && mapPoints) setPlanData(map, planCollections(plan, mapPoints.depots, mapPoints.areas));
+  };
 
   const startMap = (el: HTMLElement) => {
     if (!plan || map) return;
@@ -413,6 +439,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       // Depots without a point of their own sit at their area.
       const depotPts = new Map(pts.depots);
       for (const d of depots.values()) if (!depotPts.has(d.id) && areaPts.has(d.area_code)) depotPts.set(d.id, areaPts.get(d.area_code)!);
+      mapPoints = { depots: depotPts, areas: areaPts };
       const data = planCollections(plan, depotPts, areaPts);
       addPlanLayers(m, pts.counties, data);
       // The event's blocked zones, above the counties and below the flows.

@@ -19,6 +19,7 @@ import {
 import { formatMinutes, type Plan, type PlanLine } from '../plans';
 import { printSheets } from '../print';
 import { toast } from '../toast';
+import { createLineEditor, type LineEditHooks } from './planedit';
 
 /** Names of depots, areas and items, and each item's counting unit (顶, 床 …). */
 export interface LineLabels extends LineNames {
@@ -123,12 +124,25 @@ export function printPickLists(plan: Plan, depotIds: readonly number[], labels: 
   printSheets(depotIds.map((d) => pickSheet(plan, d, labels)));
 }
 
-/** The lines table of the screen, grouping, sorting and the export and print buttons kept across renders. */
-export function createLinesView(labels: LineLabels, pickDepots: (plan: Plan) => number[]) {
+/**
+ * The lines table of the screen, grouping, sorting and the export and print buttons kept across
+ * renders; with `edit`, a manager edits a draft's lines in it (see planedit.ts).
+ */
+export function createLinesView(labels: LineLabels, pickDepots: (plan: Plan) => number[], edit?: LineEditHooks) {
   let grouping: LineGrouping = 'depot';
   let sort: LineSort = { key: 'area', dir: 1 };
   let plan: Plan | null = null;
   const host = h('section', { class: 'card plan-lines-card', 'data-testid': 'plan-lines' });
+  const editor = edit
+    ? createLineEditor(labels, {
+        ...edit,
+        done: (p) => {
+          if (p) plan = p;
+          edit.done(p);
+          render();
+        },
+      }, () => render())
+    : null;
 
   const groups = () => groupLines(plan?.lines ?? [], grouping, sort, labels);
   const columns = () => COLUMNS.filter((c) => c.key !== grouping);
@@ -160,8 +174,8 @@ export function createLinesView(labels: LineLabels, pickDepots: (plan: Plan) => 
     render();
   };
 
-  const headCells = () =>
-    columns().map((c) => {
+  const headCells = (keys: readonly LineSortKey[] = columns().map((c) => c.key)) =>
+    COLUMNS.filter((c) => keys.includes(c.key)).map((c) => {
       const on = sort.key === c.key;
       return h(
         'th',
@@ -258,21 +272,52 @@ export function createLinesView(labels: LineLabels, pickDepots: (plan: Plan) => 
     const seg = (g: LineGrouping, key: MsgKey) =>
       h('button', { type: 'button', class: `seg-tab${grouping === g ? ' active' : ''}`, 'aria-pressed': String(grouping === g), 'data-testid': `lines-group-by-${g}`, onclick: () => setGrouping(g) }, t(key));
     const hasLines = p.lines.length > 0;
+    const groupTabs = h('div', { class: 'seg-tabs compact', role: 'group', 'aria-label': t('lines.groupBy') }, seg('depot', 'lines.byDepot'), seg('area', 'lines.byArea'));
+    // Drawn anew, the table keeps where it was scrolled to (a line removed far down stays in view).
+    const scrolled = host.querySelector('.plan-lines-wrap')?.scrollTop ?? 0;
+    const keepScroll = () => {
+      const wrap = host.querySelector('.plan-lines-wrap');
+      if (wrap) wrap.scrollTop = scrolled;
+    };
+    if (editor?.active) {
+      host.dataset.editing = 'true';
+      host.replaceChildren(
+        h('div', { class: 'card-head' }, h('h2', {}, t('planedit.title')), h('div', { class: 'plan-actions lines-tools' }, groupTabs)),
+        ...editor.view(grouping, sort, (cols) => headCells(cols)),
+      );
+      return keepScroll();
+    }
+    delete host.dataset.editing;
+    const canEdit = !!edit?.canEdit(p);
     const tools = h(
       'div',
       { class: 'plan-actions lines-tools' },
-      h('div', { class: 'seg-tabs compact', role: 'group', 'aria-label': t('lines.groupBy') }, seg('depot', 'lines.byDepot'), seg('area', 'lines.byArea')),
+      groupTabs,
+      canEdit
+        ? h('button', {
+            type: 'button',
+            class: 'btn btn-primary btn-small',
+            'data-testid': 'lines-edit',
+            onclick: () => {
+              editor!.start(p);
+              edit!.started();
+              render();
+            },
+          }, t('planedit.edit'))
+        : '',
       h('button', { type: 'button', class: 'btn btn-outline btn-small', 'data-testid': 'lines-csv', disabled: !hasLines, onclick: exportCsv }, t('lines.csv')),
       h('button', { type: 'button', class: 'btn btn-outline btn-small', 'data-testid': 'lines-print', disabled: !hasLines, onclick: printLines }, t('lines.print')),
       h('button', { type: 'button', class: 'btn btn-outline btn-small', 'data-testid': 'lines-print-picks', disabled: !pickDepots(p).length, onclick: () => printPicks(pickDepots(p)) }, t('lines.printPick')),
     );
     host.replaceChildren(h('div', { class: 'card-head' }, h('h2', {}, t('lines.title')), tools), h('div', { class: 'table-wrap plan-lines-wrap' }, table()));
+    keepScroll();
   };
 
   return {
     /** The card for this plan; the same element across renders, so the grouping and sort stay. */
     card(p: Plan): HTMLElement {
       plan = p;
+      editor?.update(p);
       render();
       return host;
     },
