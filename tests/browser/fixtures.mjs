@@ -1,4 +1,5 @@
-// Test data set up through the API with Node's fetch (no browser): tokens, calls, a published grant list.
+// Test data set up through the API with Node's fetch (no browser): tokens, calls, a published grant list,
+// a fresh ID number.
 import assert from 'node:assert/strict';
 import { ORIGIN } from './harness.mjs';
 
@@ -47,4 +48,14 @@ export async function ensureDisclosure() {
     }
   }
   assert.fail('no grant list could be drafted for the demo event');
+}
+
+/** A valid resident ID number of 濂溪区 (GB 11643 check digit) that no earlier run used. */
+export function freshIdNumber() {
+  const day = new Date(Date.UTC(1950, 0, 1) + Math.floor(Math.random() * 60 * 365) * 86_400_000);
+  const birth = day.toISOString().slice(0, 10).replaceAll('-', '');
+  const body = `360402${birth}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * weights[i], 0);
+  return body + '10X98765432'[sum % 11];
 }

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { call, ensureDisclosure, token } from './fixtures.mjs';
+import { call, ensureDisclosure, freshIdNumber, token } from './fixtures.mjs';
 import { BASE, ORIGIN, REPO_ROOT, apiGet, openBrowser, signIn } from './harness.mjs';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'tests/artifacts');
@@ -197,16 +197,6 @@ test('the manager searches households and sees masked ID numbers only', { timeou
     await b.close();
   }
 });
-
-/** A valid resident ID number (GB 11643 check digit) that no earlier run used. */
-function freshIdNumber() {
-  const day = new Date(Date.UTC(1950, 0, 1) + Math.floor(Math.random() * 60 * 365) * 86_400_000);
-  const birth = day.toISOString().slice(0, 10).replaceAll('-', '');
-  const body = `360402${birth}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * weights[i], 0);
-  return body + '10X98765432'[sum % 11];
-}
 
 test('the reporter imports a household file: a bad row stops it, skipping imports the rest', { timeout: 120_000 }, async () => {
   const b = await openBrowser({ consoleErrors: false });

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { call, token } from './fixtures.mjs';
+import { call, freshIdNumber, token } from './fixtures.mjs';
 import { BASE, REPO_ROOT, openBrowser, signIn } from './harness.mjs';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'tests/artifacts/roles');
@@ -29,15 +29,6 @@ async function shoot(page, name, { at = null, locator = null } = {}) {
     await (locator ?? page).screenshot({ path: path.join(ARTIFACTS, `${name}-${lang}.png`) });
   }
   await page.getByTestId('lang-switch').click();
-}
-
-/** A valid resident ID number (GB 11643 check digit) that no earlier run used. */
-function freshIdNumber() {
-  const day = new Date(Date.UTC(1950, 0, 1) + Math.floor(Math.random() * 60 * 365) * 86_400_000);
-  const body = `360402${day.toISOString().slice(0, 10).replaceAll('-', '')}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * weights[i], 0);
-  return body + '10X98765432'[sum % 11];
 }
 
 test('the auditor filters the trail, sees his own sign-in, and reads plans and grant lists without buttons', { timeout: 180_000 }, async () => {
