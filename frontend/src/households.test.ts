@@ -9,6 +9,7 @@ import {
   importFieldLabel,
   householdEdits,
   householdSearch,
+  householdsApi,
   listActions,
   newProgressId,
   parseCount,
@@ -156,5 +157,9 @@ describe('household forms', () => {
       members: 4,
       bank_account: '6217001234',
     });
+  });
+  it('an edit is a PATCH of the changed fields that can wait in the outbox, with its key and what to call it', () => {
+    const label = { key: 'outbox.kind.household', params: { name: '张*' } } as const;
+    expect(householdsApi.updateWrite(7, { address: 'B' }, 'k-1', label)).toEqual({ method: 'PATCH', path: '/households/7', body: { address: 'B' }, key: 'k-1', label });
   });
 });

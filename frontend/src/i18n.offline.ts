@@ -25,6 +25,7 @@ export const OFFLINE_ZH = {
   'outbox.kind.movement': '{depot}{kind} {what}',
   'outbox.kind.receipt': '运单 #{id} 签收',
   'outbox.kind.damage': '{name} 的受灾登记',
+  'outbox.kind.household': '{name} 的家庭信息修改',
 
   'photos.title': '现场照片',
   'photos.add': '添加照片',
@@ -69,6 +70,7 @@ export const OFFLINE_EN: Record<keyof typeof OFFLINE_ZH, string> = {
   'outbox.kind.movement': '{kind} at {depot}: {what}',
   'outbox.kind.receipt': 'Receipt of shipment #{id}',
   'outbox.kind.damage': 'Damage record of {name}',
+  'outbox.kind.household': 'Changes to the household of {name}',
 
   'photos.title': 'Photos',
   'photos.add': 'Add photos',

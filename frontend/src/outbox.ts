@@ -5,7 +5,7 @@
 import { ApiError, errorText } from './errors';
 import { t, type MsgKey, type Params } from './i18n';
 
-export type WriteMethod = 'POST' | 'PUT';
+export type WriteMethod = 'POST' | 'PUT' | 'PATCH';
 
 /** What the user sees in the pending list, in their language at the time they look. */
 export interface WriteLabel {

@@ -4,11 +4,13 @@
 // outbox (its count in the header), is sent when the network returns, and the screen still opens
 // without a network; the form keeps a draft. Photos go with a report and show as thumbnails, for
 // the reporter and the assessor. A keeper's receipt and issue wait the same way, and the issue
-// the server refuses stays listed with its reason. Screenshots go to tests/artifacts/offline/.
+// the server refuses stays listed with its reason; so does an edit of a household, which the page
+// shows once it has been sent. Screenshots go to tests/artifacts/offline/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { call, freshIdNumber, token } from './fixtures.mjs';
 import { BASE, REPO_ROOT, apiGet, openBrowser, signIn } from './harness.mjs';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'tests/artifacts/offline');
@@ -251,6 +253,66 @@ test('a keeper without a network records a receipt and an issue; the refused iss
     await page.getByTestId('outbox-row').waitFor({ state: 'detached' });
     await page.getByTestId('outbox-close').click();
     assert.equal(await page.getByTestId('outbox-button').isVisible(), false);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a household edited without a network waits in the outbox and is saved when the network returns', { timeout: 180_000 }, async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const reporter = await token('reporter');
+  const made = await call(reporter, 'POST', '/households', { head_name: '离线户', head_id_number: freshIdNumber(), members: 3, area_code: '360402001', address: '十里街道某村5组（虚构）' });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const id = made.body.id;
+  const { context, page, problems, close } = await openBrowser({ width: 390, height: 844, consoleErrors: false });
+  try {
+    await signIn(page, 'reporter');
+    await page.goto(`${BASE}#/households/${id}`);
+    await page.locator('[data-testid="household-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByTestId('household-address').innerText(), '十里街道某村5组（虚构）');
+
+    await context.setOffline(true);
+    await page.getByTestId('outbox-button').waitFor({ state: 'visible' });
+    await page.getByTestId('hh-edit-open').click();
+    await page.getByTestId('hh-edit-address').fill('十里街道某村6组（离线修改，虚构）');
+    await page.getByTestId('hh-edit-members').fill('4');
+    await page.getByTestId('hh-edit-save').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="outbox-button"]')?.dataset.pending === '1', null, { timeout: 15_000 });
+    assert.match(await page.getByTestId('toasts').innerText(), /没有网络/);
+    const note = page.getByTestId('hh-edit-pending');
+    await note.waitFor({ state: 'visible' });
+    assert.equal(await note.getAttribute('data-state'), 'waiting');
+    assert.equal(await page.getByTestId('household-address').innerText(), '十里街道某村5组（虚构）', 'the page shows the household as the server has it');
+    assert.equal((await call(reporter, 'GET', `/households/${id}`)).body.address, '十里街道某村5组（虚构）', 'nothing reached the server');
+    await page.getByTestId('outbox-button').click();
+    await page.getByTestId('outbox-row').first().waitFor();
+    assert.equal(await page.getByTestId('outbox-row').count(), 1);
+    assert.match(await page.getByTestId('outbox-row').innerText(), /^离.户 的家庭信息修改/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-household-outbox-zh.png') });
+    await page.getByTestId('outbox-close').click();
+    await note.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-household-pending-zh.png') });
+    await setLang(page, 'en');
+    assert.match(await note.innerText(), /kept on this device/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-household-pending-en.png') });
+    await setLang(page, 'zh');
+
+    // The network returns: the edit is sent once, with its Idempotency-Key, and the page reads the household again.
+    const patches = [];
+    page.on('request', (r) => r.method() === 'PATCH' && r.url().endsWith(`/households/${id}`) && patches.push(r.headers()['idempotency-key']));
+    await context.setOffline(false);
+    await page.waitForFunction(() => document.querySelector('[data-testid="outbox-button"]')?.dataset.pending === '0', null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="household-address"]')?.textContent === '十里街道某村6组（离线修改，虚构）', null, { timeout: 15_000 });
+    assert.equal(await page.getByTestId('household-members-count').innerText(), '4');
+    await note.waitFor({ state: 'hidden' });
+    assert.equal(patches.length, 1, 'sent once');
+    assert.ok(patches[0], 'with an Idempotency-Key');
+    const stored = (await call(reporter, 'GET', `/households/${id}`)).body;
+    assert.equal(stored.address, '十里街道某村6组（离线修改，虚构）');
+    assert.equal(stored.members, 4);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-household-saved-zh.png') });
     assert.deepEqual(problems, []);
   } finally {
     await close();

@@ -1,6 +1,7 @@
 // One household (#/households/:id): its fields, members and programmes as the API gives them (ID
 // number and bank account masked), for managers and reporters of its area an edit form (PATCH, only
-// the changed fields, after a confirmation), and its damage records per event (householddamage.ts).
+// the changed fields, after a confirmation; without a network it waits in the outbox and the page
+// reads the household again once it is sent), and its damage records per event (householddamage.ts).
 import { disasterApi } from '../disaster';
 import { h, setLabel } from '../dom';
 import { errorText, isAbort } from '../errors';
@@ -9,6 +10,9 @@ import { errorField, formErrors, showServerErrors } from '../formerrors';
 import { confirmAction } from '../confirm';
 import { HOUSEHOLD_TYPES, householdEdits, householdsApi, parseCount, programmeText, type Household } from '../households';
 import { getLang, label, t, type MsgKey } from '../i18n';
+import { newUuid } from '../idempotency';
+import { labelText, type QueuedWrite, type WriteLabel } from '../outbox';
+import { myWrites, onOutboxChange, QUEUED, sendOrQueue } from '../outboxsync';
 import { hasRole, HOUSEHOLD_EDITORS } from '../roles';
 import type { ScreenContext } from '../screen';
 import { toast } from '../toast';
@@ -56,6 +60,30 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 
   let household: Household | null = null;
   let areaName = '';
+  /** The key of this household's edit waiting in the outbox, if one does. */
+  let waiting: string | null = null;
+  const pendingNote = h('div', { class: 'form-note hh-pending', role: 'status', 'data-testid': 'hh-edit-pending', hidden: true });
+  const editPath = `/households/${id}`;
+
+  /** The note of an edit waiting for the network, or refused when it was sent. */
+  const renderPending = (w: QueuedWrite | undefined) => {
+    pendingNote.hidden = !w;
+    pendingNote.dataset.state = w ? (w.failure ? 'refused' : 'waiting') : '';
+    pendingNote.classList.toggle('text-danger', !!w?.failure);
+    pendingNote.textContent = w ? (w.failure ? t('hhd.pendingRefused', { message: w.failure }) : t('hhd.pending')) : '';
+  };
+  /** Whether the waiting edit went: then the household is read again, as the server now has it. */
+  const checkWaiting = async () => {
+    if (!waiting) return renderPending(undefined);
+    const w = (await myWrites()).find((x) => x.key === waiting);
+    if (signal.aborted) return;
+    renderPending(w);
+    if (w) return;
+    waiting = null;
+    await load();
+    toast(t('hhd.saved'));
+  };
+  ctx.defer(onOutboxChange(() => void checkWaiting()));
 
   const render = () => {
     if (!household) return;
@@ -99,7 +127,12 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         .catch(() => '');
       status.replaceChildren();
       render();
-      if (canEdit && !editSlot.firstChild) editSlot.append(editCard());
+      if (canEdit && !editSlot.firstChild) {
+        editSlot.append(editCard());
+        // An edit made here earlier without a network may still wait (the page was reloaded offline).
+        waiting = (await myWrites()).filter((w) => w.method === 'PATCH' && w.path === editPath).pop()?.key ?? null;
+        await checkWaiting();
+      }
       if (!damageSlot.firstChild) damageSlot.append(damageCard(ctx, household, canEdit));
       page.dataset.ready = 'true';
     } catch (err) {
@@ -180,11 +213,19 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       });
       if (!yes) return;
       save.disabled = true;
+      const what: WriteLabel = { key: 'outbox.kind.household', params: { name: household!.head_name } };
+      const key = newUuid();
       try {
-        household = await householdsApi.update(id, edits, { signal });
-        render();
+        const saved = await sendOrQueue<Household>(householdsApi.updateWrite(id, edits, key, what), signal);
         form.hidden = true;
         setLabel(open, 'hhd.edit');
+        if (saved === QUEUED) {
+          waiting = key;
+          await checkWaiting();
+          return void toast(t('outbox.queued', { what: labelText(what) }));
+        }
+        household = saved;
+        render();
         toast(t('hhd.saved'));
       } catch (err) {
         if (!isAbort(err)) showServerErrors(errors, err, (f) => (EDIT_FIELDS as readonly string[]).includes(f ?? '') ? (f as EditField) : null);
@@ -192,11 +233,12 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         save.disabled = false;
       }
     });
-    return h('section', { class: 'card', 'data-testid': 'hh-edit-card' }, h('div', { class: 'card-head' }, h('h2', { i18n: 'hhd.editTitle' }), open), form);
+    return h('section', { class: 'card', 'data-testid': 'hh-edit-card' }, h('div', { class: 'card-head' }, h('h2', { i18n: 'hhd.editTitle' }), open), pendingNote, form);
   };
 
   void load();
   ctx.onLang(render);
+  ctx.onLang(() => void checkWaiting());
 }
 
 function editLabel(field: EditField): MsgKey {
