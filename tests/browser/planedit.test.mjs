@@ -9,35 +9,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { BASE, REPO_ROOT, apiGet, openBrowser, signIn } from './harness.mjs';
+import { REPO_ROOT, apiGet, openBrowser, signIn } from './harness.mjs';
+import { createMaterialsPlan } from './planning.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || path.join(REPO_ROOT, 'tests/artifacts/planedit');
-const EVENT_ID = 1;
-
-/** A receipt of blankets into the city depot, so that every run has stock to plan (as plans.test.mjs does). */
-function restockCityDepot(page) {
-  return page.evaluate(async () => {
-    const s = JSON.parse(sessionStorage.getItem('jiuzai.session'));
-    const res = await fetch('/api/v1/depots/1/movements', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
-      body: JSON.stringify({ kind: 'receipt', item: 'towel-quilt', quantity: 300, source: 'procured', note: 'planedit.test.mjs' }),
-    });
-    return res.status;
-  });
-}
-
 /** The signed-in manager plans emergency relief for the demo event; the draft's id. */
-async function createDraft(page) {
-  assert.equal(await restockCityDepot(page), 201);
-  await page.getByTestId('nav-plans').click();
-  await page.locator('[data-testid="plans-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
-  await page.getByTestId('plan-event').selectOption(String(EVENT_ID));
-  await page.getByTestId('plan-aid').selectOption('emergency');
-  await page.getByTestId('plan-create').click();
-  await page.locator('[data-testid="plan-screen"][data-status="draft"]').waitFor({ timeout: 60_000 });
-  return Number(await page.getByTestId('plan-screen').getAttribute('data-plan-id'));
-}
+const createDraft = (page) => createMaterialsPlan(page, 'planedit.test.mjs');
 
 const lineSel = (l) => `[data-testid="edit-line"][data-depot="${l.depot_id}"][data-area="${l.area_code}"][data-item="${l.item}"]`;
 /** The problems row under a line in edit mode. */

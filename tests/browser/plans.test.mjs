@@ -8,24 +8,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BASE, REPO_ROOT, apiGet, openBrowser, signIn } from './harness.mjs';
+import { EVENT_ID, createMaterialsPlan as createDraft } from './planning.mjs';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'tests/artifacts');
 const SCREENSHOT = path.join(ARTIFACTS, 'plan-map.png');
-const EVENT_ID = 1;
-
-/** Fixture: a receipt of blankets into the city depot, so that every run has stock to plan (runs use it up). */
-function restockCityDepot(page) {
-  return page.evaluate(async () => {
-    const s = JSON.parse(sessionStorage.getItem('jiuzai.session'));
-    const res = await fetch('/api/v1/depots/1/movements', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
-      body: JSON.stringify({ kind: 'receipt', item: 'towel-quilt', quantity: 300, source: 'procured', note: 'plans.test.mjs' }),
-    });
-    return res.status;
-  });
-}
-
 async function planStatus(page) {
   return page.getByTestId('plan-status').getAttribute('data-status');
 }
@@ -35,19 +21,8 @@ async function waitStatus(page, status) {
   assert.equal(await planStatus(page), status);
 }
 
-/** The signed-in manager restocks the city depot and plans emergency relief for the demo event; returns the draft's id. */
-async function createMaterialsPlan(page) {
-  assert.equal(await restockCityDepot(page), 201);
-  await page.getByTestId('nav-plans').click();
-  await page.locator('[data-testid="plans-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
-  await page.getByTestId('plan-event').selectOption(String(EVENT_ID));
-  await page.getByTestId('plan-aid').selectOption('emergency');
-  await page.getByTestId('plan-create').click();
-  await waitStatus(page, 'draft');
-  const planId = Number(await page.getByTestId('plan-screen').getAttribute('data-plan-id'));
-  assert.ok(planId > 0);
-  return planId;
-}
+/** The signed-in manager plans emergency relief for the demo event; returns the draft's id. */
+const createMaterialsPlan = (page) => createDraft(page, 'plans.test.mjs');
 
 test('plan → submit → approve → dispatch → receive, through the UI', { timeout: 240_000 }, async () => {
   const { page, problems, close } = await openBrowser({ height: 1000, consoleErrors: false });
