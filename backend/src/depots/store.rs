@@ -535,6 +535,17 @@ impl StockSteps for Backends {
                     Some((stored,)) => stored,
                     None => op.expires_on,
                 };
+                // The balance row first, then the lot, as every other movement locks them: in the
+                // other order a receipt and an issue of one lot deadlocked on PostgreSQL.
+                sqlx::query(
+                    "INSERT INTO stock_balances (depot_id, item_code, on_hand, reserved) VALUES ($1, $2, $3, 0)
+                     ON CONFLICT (depot_id, item_code) DO UPDATE SET on_hand = stock_balances.on_hand + excluded.on_hand",
+                )
+                .bind(depot)
+                .bind(item)
+                .bind(op.delta)
+                .execute(&mut **tx)
+                .await?;
                 sqlx::query(
                     "INSERT INTO stock_lots (depot_id, item_code, lot, expires_on, quantity) VALUES ($1, $2, $3, $4, $5)
                      ON CONFLICT (depot_id, item_code, lot) DO UPDATE SET quantity = stock_lots.quantity + excluded.quantity",
@@ -543,15 +554,6 @@ impl StockSteps for Backends {
                 .bind(item)
                 .bind(&lot)
                 .bind(expires_on)
-                .bind(op.delta)
-                .execute(&mut **tx)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO stock_balances (depot_id, item_code, on_hand, reserved) VALUES ($1, $2, $3, 0)
-                     ON CONFLICT (depot_id, item_code) DO UPDATE SET on_hand = stock_balances.on_hand + excluded.on_hand",
-                )
-                .bind(depot)
-                .bind(item)
                 .bind(op.delta)
                 .execute(&mut **tx)
                 .await?;
