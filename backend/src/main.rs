@@ -28,9 +28,14 @@ struct Cli {
     #[arg(long, env = "JIUZAI_PG_POOL_SIZE", global = true)]
     pg_pool_size: Option<u32>,
     /// Milliseconds a request waits for a database connection before it is answered 503 with
-    /// Retry-After (SQLite's single writer queue waits three times as long).
-    #[arg(long, env = "JIUZAI_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 10_000, global = true)]
+    /// Retry-After (SQLite's single writer queue waits three times as long). Also how long a
+    /// request waits while the database is down: under 5 s, so clients never hang.
+    #[arg(long, env = "JIUZAI_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 3_000, global = true)]
     db_acquire_timeout_ms: u64,
+    /// Connections kept apart for long reads (exports and registers), so that however many run
+    /// at once, stock movements and reports still find a connection.
+    #[arg(long, env = "JIUZAI_DB_LONG_READS", default_value_t = 2, global = true)]
+    db_long_reads: u32,
     /// Milliseconds one statement may take, lock waits included (PostgreSQL's statement_timeout,
     /// SQLite's busy timeout); beyond it the request is answered 503 with Retry-After.
     #[arg(long, env = "JIUZAI_DB_STATEMENT_TIMEOUT_MS", default_value_t = 30_000, global = true)]
@@ -145,6 +150,7 @@ async fn main() -> anyhow::Result<()> {
     let url = cli.database_url.clone().unwrap_or_else(db::default_url);
     let limits = jiuzai::db::Limits {
         pg_pool_size: cli.pg_pool_size,
+        long_reads: cli.db_long_reads,
         acquire_timeout: std::time::Duration::from_millis(cli.db_acquire_timeout_ms),
         statement_timeout: std::time::Duration::from_millis(cli.db_statement_timeout_ms),
     };

@@ -2,7 +2,8 @@
 //! waits at most the statement timeout and is answered 503 with Retry-After (never hanging),
 //! writes nothing, and the same request succeeds once the lock is gone (both stores); PostgreSQL
 //! killing every connection while clients write answers 503, never 500, and every write retried
-//! with its Idempotency-Key lands exactly once.
+//! with its Idempotency-Key lands exactly once; exports stuck on a slow read hold only the
+//! long-read pool's connections, and stock movements go on.
 
 mod common;
 
@@ -168,4 +169,49 @@ async fn postgres_connections_killed_mid_write_answer_503_and_lose_nothing() {
         kills > 0 && unavailable.load(Ordering::SeqCst) > 0,
         "no write met a killed connection: the test proved nothing"
     );
+}
+
+/// Exports that read for a long time (here: stuck behind a lock on the households table) must not
+/// take the connections stock movements need. With a pool of 4 and 6 stuck exports, a movement
+/// waited its full acquire timeout and was answered 503 before exports read on a pool of their own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_slow_exports_leave_connections_for_stock_movements() {
+    const EXPORTS: usize = 6;
+    let server = Server::start_with(
+        Store::Postgres,
+        &[("JIUZAI_PG_POOL_SIZE", "4"), ("JIUZAI_DB_LONG_READS", "2"), ("JIUZAI_DB_ACQUIRE_TIMEOUT_MS", "1000")],
+    )
+    .await;
+    let (manager, keeper) = (server.login("manager").await, server.login("depot").await);
+    let before = quilts_on_hand(&server, &keeper).await;
+    let register = "/api/v1/exports/registers/damaged-houses?event_id=1";
+    assert_eq!(server.download(register, Some(&manager)).await.0, StatusCode::OK);
+
+    let mut lock = sqlx::PgConnection::connect(&server.db.url).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut lock).await.unwrap();
+    sqlx::query("LOCK TABLE households IN ACCESS EXCLUSIVE MODE").execute(&mut lock).await.unwrap();
+    let exports = futures::future::join_all((0..EXPORTS).map(|_| server.download(register, Some(&manager))));
+    let movement = async {
+        // Once the exports have taken every connection they can and wait on the lock.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let started = Instant::now();
+        let path = format!("/api/v1/depots/{CITY_DEPOT}/movements");
+        let body = json!({"kind": "receipt", "item": "quilt", "quantity": 5, "lot": "LR1", "source": "procured"});
+        let (status, answer) = server.post(&path, &keeper, body).await;
+        let waited = started.elapsed();
+        sqlx::query("ROLLBACK").execute(&mut lock).await.unwrap();
+        (status, answer, waited)
+    };
+    let (exported, (status, answer, waited)) = tokio::join!(exports, movement);
+
+    assert_eq!(status, StatusCode::CREATED, "the movement beside {EXPORTS} stuck exports: {answer}");
+    assert!(waited < Duration::from_millis(900), "the movement waited {waited:?} for a connection");
+    assert_eq!(quilts_on_hand(&server, &keeper).await, before + 5);
+    let statuses: Vec<StatusCode> = exported.iter().map(|(status, _, _)| *status).collect();
+    assert!(
+        statuses.iter().all(|s| [StatusCode::OK, StatusCode::SERVICE_UNAVAILABLE].contains(s)),
+        "an export is a file or a 503 to retry: {statuses:?}"
+    );
+    assert!(statuses.contains(&StatusCode::OK), "the long-read pool served exports: {statuses:?}");
+    eprintln!("movement answered in {waited:?}; exports: {statuses:?}");
 }

@@ -17,6 +17,27 @@ use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 pub use changes::{Change, OnChange};
 
+tokio::task_local! {
+    static LONG_READ: ();
+}
+
+/// Runs `work` with its reads on the long-read pool. Exports and registers may read for seconds;
+/// however many run at once, they hold only that pool's few connections, never the ones stock
+/// movements and reports need (docs/RELIABILITY.md, "A database that takes too long").
+pub async fn long_read<F: std::future::Future>(work: F) -> F::Output {
+    LONG_READ.scope((), work).await
+}
+
+/// Route layer for exports and registers: `routes!(export).layer(from_fn(db::long_reads))` makes
+/// the route's reads [`long_read`]s.
+pub async fn long_reads(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    long_read(next.run(request)).await
+}
+
+fn in_long_read() -> bool {
+    LONG_READ.try_with(|_| ()).is_ok()
+}
+
 /// What every store does beside the domains' own traits: identify itself, answer a ping, close,
 /// back up and checksum (the domains' store traits are implemented for both stores in their own
 /// `store.rs`; `crate::store::Store` gathers them).
@@ -123,14 +144,18 @@ pub trait Backend {
 }
 
 /// SQLite in WAL mode. Writes go through a single connection (SQLite allows one writer at a time;
-/// queueing in the pool is cheaper and fairer than retrying on SQLITE_BUSY); reads use a pool.
+/// queueing in the pool is cheaper and fairer than retrying on SQLITE_BUSY); reads use a pool, and
+/// long reads ([`long_read`]) a small one of their own.
 pub struct SqliteStore {
     writer: SqlitePool,
     readers: SqlitePool,
+    long_readers: SqlitePool,
 }
 
 pub struct PgStore {
     pool: PgPool,
+    /// For reads inside [`long_read`].
+    long_reads: PgPool,
     /// For `pg_dump`.
     url: String,
 }
@@ -157,7 +182,7 @@ async fn left_no_transaction_open(conn: &mut sqlx::SqliteConnection) -> bool {
 
 impl SqliteStore {
     pub(crate) fn reader(&self) -> &SqlitePool {
-        &self.readers
+        if in_long_read() { &self.long_readers } else { &self.readers }
     }
     /// `BEGIN IMMEDIATE` takes the write lock up front, so a transaction never fails half-way
     /// when it upgrades from reading to writing.
@@ -168,7 +193,7 @@ impl SqliteStore {
 
 impl PgStore {
     pub(crate) fn reader(&self) -> &PgPool {
-        &self.pool
+        if in_long_read() { &self.long_reads } else { &self.pool }
     }
     pub(crate) async fn begin(&self) -> sqlx::Result<Transaction<'static, Postgres>> {
         timed_begin("postgres", self.pool.begin()).await
@@ -181,7 +206,11 @@ impl Database for SqliteStore {
         "sqlite"
     }
     fn pools(&self) -> Vec<PoolUse> {
-        vec![pool_use("writer", &self.writer), pool_use("readers", &self.readers)]
+        vec![
+            pool_use("writer", &self.writer),
+            pool_use("readers", &self.readers),
+            pool_use("long_reads", &self.long_readers),
+        ]
     }
     async fn ping(&self) -> sqlx::Result<()> {
         sqlx::query("SELECT 1").execute(&self.readers).await.map(|_| ())
@@ -194,6 +223,7 @@ impl Database for SqliteStore {
     async fn close(&self) {
         self.writer.close().await;
         self.readers.close().await;
+        self.long_readers.close().await;
     }
     async fn backup(&self, path: &str) -> anyhow::Result<()> {
         anyhow::ensure!(!Path::new(path).exists(), "{path} exists; choose a new file");
@@ -211,7 +241,7 @@ impl Database for PgStore {
         "postgres"
     }
     fn pools(&self) -> Vec<PoolUse> {
-        vec![pool_use("postgres", &self.pool)]
+        vec![pool_use("postgres", &self.pool), pool_use("long_reads", &self.long_reads)]
     }
     async fn ping(&self) -> sqlx::Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
@@ -229,6 +259,7 @@ impl Database for PgStore {
     }
     async fn close(&self) {
         self.pool.close().await;
+        self.long_reads.close().await;
     }
     async fn backup(&self, path: &str) -> anyhow::Result<()> {
         let status = tokio::process::Command::new("pg_dump")
@@ -288,6 +319,8 @@ pub enum Opened {
 pub struct Limits {
     /// Connections to PostgreSQL (default 4 per CPU core).
     pub pg_pool_size: Option<u32>,
+    /// Connections for long reads (exports, registers), beside the others, on either store.
+    pub long_reads: u32,
     /// Waiting for a free connection (SQLite's single writer queue waits three times as long).
     pub acquire_timeout: Duration,
     /// One statement, lock waits included (PostgreSQL `statement_timeout`, SQLite's busy timeout).
@@ -298,7 +331,8 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             pg_pool_size: None,
-            acquire_timeout: Duration::from_secs(10),
+            long_reads: 2,
+            acquire_timeout: Duration::from_secs(3),
             statement_timeout: Duration::from_secs(30),
         }
     }
@@ -314,11 +348,15 @@ pub async fn open(url: &str, limits: &Limits) -> anyhow::Result<Opened> {
         let pool = PgPoolOptions::new()
             .max_connections(limits.pg_pool_size.unwrap_or_else(default_pg_pool_size).max(1))
             .acquire_timeout(limits.acquire_timeout)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .context("connecting to PostgreSQL")?;
         sqlx::migrate!("../migrations/postgres").run(&pool).await.context("migrating PostgreSQL")?;
-        Ok(Opened::Postgres(PgStore { pool, url: url.to_owned() }))
+        let long_reads = PgPoolOptions::new()
+            .max_connections(limits.long_reads.max(1))
+            .acquire_timeout(limits.acquire_timeout)
+            .connect_lazy_with(options);
+        Ok(Opened::Postgres(PgStore { pool, long_reads, url: url.to_owned() }))
     } else {
         let options = sqlite_options(url)?.busy_timeout(limits.statement_timeout);
         let writer = SqlitePoolOptions::new()
@@ -329,13 +367,18 @@ pub async fn open(url: &str, limits: &Limits) -> anyhow::Result<Opened> {
             .await
             .context("opening SQLite database")?;
         sqlx::migrate!("../migrations/sqlite").run(&writer).await.context("migrating SQLite")?;
+        let read_only = options.read_only(true);
         let readers = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(limits.acquire_timeout)
-            .connect_with(options.read_only(true))
+            .connect_with(read_only.clone())
             .await
             .context("opening SQLite readers")?;
-        Ok(Opened::Sqlite(SqliteStore { writer, readers }))
+        let long_readers = SqlitePoolOptions::new()
+            .max_connections(limits.long_reads.max(1))
+            .acquire_timeout(limits.acquire_timeout)
+            .connect_lazy_with(read_only);
+        Ok(Opened::Sqlite(SqliteStore { writer, readers, long_readers }))
     }
 }
 

@@ -3,11 +3,13 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::UtoipaMethodRouterExt;
 use utoipa_axum::routes;
 
 use super::rules::{Alerts, CountyReadiness, MovementRequest};
@@ -17,6 +19,7 @@ use super::{Depot, DepotDetail, DepotSummary, Item, Movement, StockLine, Tier, T
 use crate::areas::AreaCode;
 use crate::auth::{Actor, Role};
 use crate::db::Change;
+use crate::db::long_reads;
 use crate::error::{AppError, AppResult};
 use crate::export::{Cell, Format, Table};
 use crate::extract::parse_body;
@@ -35,8 +38,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(stock_alerts))
         .routes(routes!(stock_readiness))
         .routes(routes!(map_depots))
-        .routes(routes!(export_stock_card))
-        .routes(routes!(export_ledger))
+        .routes(routes!(export_stock_card).layer(from_fn(long_reads)))
+        .routes(routes!(export_ledger).layer(from_fn(long_reads)))
         .routes(routes!(assign_user_depots))
 }
 

@@ -1,11 +1,13 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::UtoipaMethodRouterExt;
 use utoipa_axum::routes;
 
 use super::events::{self, BlockageInput, EventInput};
@@ -17,6 +19,7 @@ use super::verification::{self, AssessmentInput, OverrideInput, ThresholdInput};
 use super::{Assessment, Event, LevelChange, LossReport, Threshold};
 use crate::areas::AreaCode;
 use crate::auth::{Actor, Role};
+use crate::db::long_reads;
 use crate::error::{AppError, AppResult};
 use crate::export::{Cell, Format, Table};
 use crate::extract::parse_body;
@@ -36,7 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(level_history, override_level))
         .routes(routes!(list_thresholds))
         .routes(routes!(replace_thresholds))
-        .routes(routes!(export_event_summary))
+        .routes(routes!(export_event_summary).layer(from_fn(long_reads)))
         .routes(routes!(list_blockages, add_blockage))
         .routes(routes!(delete_blockage))
         .routes(routes!(list_photos, upload_photo))

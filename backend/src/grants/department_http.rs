@@ -11,11 +11,13 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
+use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::UtoipaMethodRouterExt;
 use utoipa_axum::routes;
 
 use super::handoff::{self, Identify};
@@ -23,6 +25,7 @@ use crate::areas::AreaCode;
 use crate::areas::code;
 use crate::audit::AuditEntry;
 use crate::auth::departments::{Department, HandoffProgramme};
+use crate::db::long_reads;
 use crate::disasters::service::event_or_404;
 use crate::error::{AppError, AppResult};
 use crate::export::Format;
@@ -30,7 +33,7 @@ use crate::households::pii::Pii;
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(department_handoff))
+    OpenApiRouter::new().routes(routes!(department_handoff).layer(from_fn(long_reads)))
 }
 
 // ---- reading with a department token ---------------------------------------------------------

@@ -8,11 +8,13 @@ use std::net::SocketAddr;
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::StatusCode;
+use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::UtoipaMethodRouterExt;
 use utoipa_axum::routes;
 
 use super::disclosure::{self, Disclosure, ObjectionInput, ObjectionReceipt};
@@ -23,6 +25,7 @@ use super::{ListStatus, Objection};
 use crate::areas::AreaCode;
 use crate::auth::departments::HandoffProgramme;
 use crate::auth::{Actor, Role};
+use crate::db::long_reads;
 use crate::disasters::service::event_or_404;
 use crate::error::AppResult;
 use crate::export::{Cell, Format, Table};
@@ -40,14 +43,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(publish_list))
         .routes(routes!(pay_list))
         .routes(routes!(cancel_list))
-        .routes(routes!(payment_file))
+        .routes(routes!(payment_file).layer(from_fn(long_reads)))
         .routes(routes!(list_objections))
         .routes(routes!(answer_objection))
         .routes(routes!(public_disclosures))
         .routes(routes!(public_disclosure))
-        .routes(routes!(public_disclosure_export))
+        .routes(routes!(public_disclosure_export).layer(from_fn(long_reads)))
         .routes(routes!(file_objection))
-        .routes(routes!(export_handoff))
+        .routes(routes!(export_handoff).layer(from_fn(long_reads)))
 }
 
 // ---- views -----------------------------------------------------------------------------------

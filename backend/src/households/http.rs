@@ -5,11 +5,13 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
+use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::UtoipaMethodRouterExt;
 use utoipa_axum::routes;
 
 use super::damage::{self, DamageSummary};
@@ -25,6 +27,7 @@ use super::{DamageInput, DamageRecord, Household, HouseholdType};
 use crate::areas::AreaCode;
 use crate::areas::code;
 use crate::auth::{Actor, Role};
+use crate::db::long_reads;
 use crate::disasters::service::event_or_404;
 use crate::error::{AppError, AppResult};
 use crate::export::Format;
@@ -42,8 +45,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_household, update_household))
         .routes(routes!(list_damage, record_damage))
         .routes(routes!(damage_summary))
-        .routes(routes!(dead_missing_register))
-        .routes(routes!(damaged_houses_register))
+        .routes(routes!(dead_missing_register).layer(from_fn(long_reads)))
+        .routes(routes!(damaged_houses_register).layer(from_fn(long_reads)))
 }
 
 const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Reporter, Role::Assessor, Role::Reviewer, Role::Auditor];

@@ -4,11 +4,13 @@
 use axum::Json;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
+use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::UtoipaMethodRouterExt;
 use utoipa_axum::routes;
 
 use super::service::{
@@ -17,6 +19,7 @@ use super::service::{
 use super::{ClaimStatus, Policy};
 use crate::areas::AreaCode;
 use crate::auth::{Actor, Role};
+use crate::db::long_reads;
 use crate::error::AppResult;
 use crate::export::Format;
 use crate::extract::parse_body;
@@ -39,7 +42,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(pay_claim))
         .routes(routes!(refuse_claim))
         .routes(routes!(get_counting, put_counting))
-        .routes(routes!(insurance_report))
+        .routes(routes!(insurance_report).layer(from_fn(long_reads)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -1,11 +1,13 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use axum::middleware::from_fn;
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::UtoipaMethodRouterExt;
 use utoipa_axum::routes;
 
 use super::rules::{ReceiptLine, TransportInput};
@@ -14,6 +16,7 @@ use super::store::ShipmentFilter;
 use super::workflow;
 use super::{Plan, PlanRequest, Shipment};
 use crate::auth::{Actor, Role};
+use crate::db::long_reads;
 use crate::depots::can_read;
 use crate::error::AppResult;
 use crate::export::{Cell, Format, Table};
@@ -32,7 +35,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_shipments))
         .routes(routes!(receive_shipment))
         .routes(routes!(set_transport))
-        .routes(routes!(export_time_to_aid))
+        .routes(routes!(export_time_to_aid).layer(from_fn(long_reads)))
 }
 
 // ---- computing a plan ------------------------------------------------------------------------

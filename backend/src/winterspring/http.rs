@@ -4,11 +4,13 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use axum::middleware::from_fn;
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::UtoipaMethodRouterExt;
 use utoipa_axum::routes;
 
 use super::service::{
@@ -20,6 +22,7 @@ use crate::applications::ApplicationStatus;
 use crate::applications::service::Application;
 use crate::areas::{AreaCode, Level};
 use crate::auth::{Actor, Role};
+use crate::db::long_reads;
 use crate::error::{AppError, AppResult};
 use crate::export::Format;
 use crate::extract::parse_body;
@@ -43,7 +46,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(campaign_summary))
         .routes(routes!(submit_figures))
         .routes(routes!(decide_figures))
-        .routes(routes!(campaign_table))
+        .routes(routes!(campaign_table).layer(from_fn(long_reads)))
         .routes(routes!(list_phases, set_phases))
         .routes(routes!(draft_phase_lists))
         .routes(routes!(list_received, record_received))

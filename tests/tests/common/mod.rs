@@ -304,6 +304,38 @@ impl Server {
         (status, String::from_utf8_lossy(&bytes).into_owned(), bytes)
     }
 
+    /// A new county depot in 永修 holding `quantity` of `item` in lot L1 (as `token`, a manager).
+    pub async fn depot_with_stock(&self, token: &str, name: &str, item: &str, quantity: i64) -> i64 {
+        let fields = json!({"name": name, "tier": "county", "area_code": "360425", "lon": 115.8, "lat": 29.2, "capacity_m3": 5000});
+        let (status, depot) = self.post("/api/v1/depots", token, fields).await;
+        assert_eq!(status, StatusCode::CREATED, "{depot}");
+        let id = depot["id"].as_i64().unwrap();
+        let receipt = json!({"kind": "receipt", "item": item, "quantity": quantity, "lot": "L1", "source": "procured"});
+        let (status, body) = self.post(&format!("/api/v1/depots/{id}/movements"), token, receipt).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        id
+    }
+
+    /// A new flood event (as a manager), for reports of its own.
+    pub async fn open_flood(&self, token: &str, name: &str) -> i64 {
+        let fields = json!({"name": name, "hazard": "flood", "onset_at": "2026-07-01T00:00:00Z"});
+        let (status, event) = self.post("/api/v1/events", token, fields).await;
+        assert_eq!(status, StatusCode::CREATED, "{event}");
+        event["id"].as_i64().unwrap()
+    }
+
+    /// The codes of the townships the caller sees.
+    pub async fn townships(&self, token: &str) -> Vec<String> {
+        let (_, areas) = self.get("/api/v1/areas", token).await;
+        areas
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["level"] == "township")
+            .map(|a| a["code"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     /// The newest audit records (read as admin).
     pub async fn audit(&self, query: &str) -> Vec<Value> {
         let token = self.login("admin").await;
