@@ -22,6 +22,10 @@ pub enum AppError {
     /// 409: the request conflicts with the current state (workflow state, stock).
     #[error("{message}")]
     Conflict { message: String, details: Option<Value> },
+    /// 412: an edit made against a version the record no longer has (`If-Match`): someone else
+    /// changed it since the editor read it.
+    #[error("{0}")]
+    Stale(String),
     #[error("request body too large")]
     PayloadTooLarge,
     /// 415: an upload of a type the endpoint does not take.
@@ -80,6 +84,7 @@ impl AppError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Stale(_) => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -98,6 +103,7 @@ impl AppError {
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
             Self::Conflict { .. } => "conflict",
+            Self::Stale(_) => "stale",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::Invalid { .. } => "invalid",

@@ -254,6 +254,45 @@ store_tests! {
         assert_eq!((report["imported"].as_i64(), report["skipped"].as_i64(), report["errors"].as_array().unwrap().len()), (Some(2), Some(4), 4));
     };
 
+    edits_queued_offline_neither_repeat_nor_overwrite_newer_ones => |store| async move {
+        // A phone queues an edit with the version it read and a key; a colleague edits meanwhile.
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let (status, created) = server.post("/api/v1/households", &manager, json!({"head_name": "离线一户", "head_id_number": "360425193501030123",
+            "members": 2, "area_code": TANXI, "address": "滩溪镇测试村"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let path = format!("/api/v1/households/{}", created["id"]);
+        let read = format!("\"{}\"", created["updated_at"].as_str().unwrap());
+        let edit = |body: Value, version: &str, key: Option<&str>| {
+            let mut request = server.http.patch(server.url(&path)).bearer_auth(&manager).header("If-Match", version).json(&body);
+            if let Some(key) = key {
+                request = request.header("Idempotency-Key", key);
+            }
+            async move {
+                let response = request.send().await.unwrap();
+                (response.status(), response.json::<Value>().await.unwrap())
+            }
+        };
+        let (status, first) = edit(json!({"members": 3}), &read, Some("phone-1")).await;
+        assert_eq!(status, StatusCode::OK, "{first}");
+        let (status, again) = edit(json!({"members": 3}), &read, Some("phone-1")).await;
+        assert_eq!((status, &again["updated_at"]), (StatusCode::OK, &first["updated_at"]), "a retry is the first answer: {again}");
+        let (status, reused) = edit(json!({"members": 4}), &read, Some("phone-1")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the key with another body: {reused}");
+        // The second phone read the household before the first edit: its edit must not win.
+        let (status, stale) = edit(json!({"members": 5}), &read, Some("phone-2")).await;
+        assert_eq!((status, stale["error"]["code"].as_str()), (StatusCode::PRECONDITION_FAILED, Some("stale")), "{stale}");
+        let (status, bad) = edit(json!({"members": 5}), "\"yesterday\"", None).await;
+        assert_eq!((status, error_fields(&bad)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["If-Match".to_owned()]), "{bad}");
+        let (_, now) = server.get(&path, &manager).await;
+        assert_eq!((now["members"].as_i64(), &now["updated_at"]), (Some(3), &first["updated_at"]), "only the first edit was saved");
+        let current = format!("\"{}\"", now["updated_at"].as_str().unwrap());
+        let (status, newer) = edit(json!({"members": 5}), &current, Some("phone-2b")).await;
+        assert_eq!((status, newer["members"].as_i64()), (StatusCode::OK, Some(5)), "{newer}");
+        let edits = server.audit(&format!("entity_type=household&entity_id={}&action=household.update", created["id"])).await;
+        assert_eq!(edits.len(), 2, "one audit record per saved edit");
+    };
+
     damage_records_roll_up_and_are_compared_with_the_reports => |store| async move {
         let server = Server::start(store).await;
         let manager = server.login("manager").await;

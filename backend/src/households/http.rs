@@ -4,9 +4,10 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -22,7 +23,7 @@ use super::registers::{self, Register};
 use super::registry::{self, HouseholdInputJson};
 use super::sees_names;
 use super::service::{ImportFailure, ImportJob, ImportMode, ImportReport, import_file};
-use super::store::{CellCount, HouseholdFilter};
+use super::store::{CellCount, EditGuard, HouseholdFilter};
 use super::{DamageInput, DamageRecord, Household, HouseholdType};
 use crate::areas::AreaCode;
 use crate::areas::code;
@@ -140,21 +141,41 @@ async fn get_household(State(state): State<AppState>, actor: Actor, Path(id): Pa
     Ok(Json(Household::view(&row, sees_names(&actor.user, &row.area_code))))
 }
 
-/// Edits a household (managers and reporters of its area); only the fields given change.
-#[utoipa::path(patch, path = "/api/v1/households/{id}", tag = "households", security(("bearer" = [])), params(("id" = i64, Path)),
+/// Edits a household (managers and reporters of its area); only the fields given change. Send the
+/// household's `updated_at` as read, quoted, in `If-Match`: if it changed since, the edit is refused
+/// (412) rather than overwrite the newer one. An `Idempotency-Key` makes a retry safe (an edit
+/// queued offline and sent twice is saved once).
+#[utoipa::path(patch, path = "/api/v1/households/{id}", tag = "households", security(("bearer" = [])),
+    params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "the household's updated_at as read, quoted"),
+           ("Idempotency-Key" = Option<String>, Header, description = "makes retries safe")),
     request_body = HouseholdInputJson,
-    responses((status = 200, body = Household), (status = 403), (status = 404), (status = 409), (status = 422)))]
+    responses((status = 200, body = Household), (status = 403), (status = 404), (status = 409),
+              (status = 412, description = "changed since it was read"), (status = 422)))]
 async fn update_household(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<i64>,
+    headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> AppResult<Json<Household>> {
     actor.require_role(REGISTRARS)?;
     registry::household_or_404(&*state.store, &actor, id).await?;
+    let claim = crate::idempotency::claim_from(&headers, format!("{}:household-edit:{id}", actor.user.id), &body)?;
+    let read_version = read_version(&headers)?;
     let input: HouseholdInputJson = parse_body(body)?;
-    let row = registry::update(&*state.store, &state.settings, &actor, id, input).await?;
+    let guard = EditGuard { claim: claim.as_ref(), read_version };
+    let row = registry::update(&*state.store, &state.settings, &actor, id, input, guard).await?;
     Ok(Json(Household::view(&row, sees_names(&actor.user, &row.area_code))))
+}
+
+/// The version an edit was made against: `If-Match: "<updated_at>"` (a weak `W/` tag is taken too).
+fn read_version(headers: &HeaderMap) -> AppResult<Option<DateTime<Utc>>> {
+    let Some(value) = headers.get(header::IF_MATCH) else { return Ok(None) };
+    let tag = value.to_str().unwrap_or_default().trim();
+    let tag = tag.strip_prefix("W/").unwrap_or(tag).trim_matches('"');
+    DateTime::parse_from_rfc3339(tag).map(|t| Some(t.with_timezone(&Utc))).map_err(|_| {
+        AppError::invalid_field("If-Match", "the household's updated_at as read, e.g. \"2026-07-01T08:00:00.123456Z\"")
+    })
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

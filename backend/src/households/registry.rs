@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::import::{Checker, HouseholdInput, NewHousehold};
 use super::pii::Pii;
 use super::service::area_levels;
-use super::store::{HouseholdFilter, HouseholdStore};
+use super::store::{EditGuard, Edited, HouseholdFilter, HouseholdStore};
 use super::{Enrolment, HouseholdRow, HouseholdType, Member, idnumber};
 use crate::areas::store::AreaStore;
 use crate::areas::{AreaCode, Level};
@@ -137,6 +137,7 @@ pub async fn update<S: AreaStore + HouseholdStore + ?Sized>(
     actor: &Actor,
     id: i64,
     input: HouseholdInputJson,
+    guard: EditGuard<'_>,
 ) -> AppResult<HouseholdRow> {
     let current = household_or_404(store, actor, id).await?;
     let areas = area_levels(store).await?;
@@ -200,8 +201,12 @@ pub async fn update<S: AreaStore + HouseholdStore + ?Sized>(
             json!({"area_code": next.area_code, "members": next.members, "household_type": next.household_type,
             "id_number": next.id_masked, "address": next.address}),
         );
-    if !store.update_household(id, &next, &audit).await? {
-        return Err(AppError::conflict("another household is registered with this ID number"));
+    match store.update_household(id, &next, guard, &audit).await? {
+        Edited::Saved | Edited::Replayed => household_or_404(store, actor, id).await,
+        Edited::KeyReused => Err(AppError::invalid_field("Idempotency-Key", crate::idempotency::KEY_REUSED)),
+        Edited::IdTaken => Err(AppError::conflict("another household is registered with this ID number")),
+        Edited::Stale => Err(AppError::Stale(
+            "this household was changed since you opened it: reload it and make your change again".into(),
+        )),
     }
-    household_or_404(store, actor, id).await
 }

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::Utc;
+use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::types::Json;
 
 use super::import::NewHousehold;
@@ -15,6 +15,7 @@ use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
 use crate::db::Backend;
 use crate::db::for_both_backends;
+use crate::idempotency::{Earlier, IdempotencyClaim};
 use macro_rules_attribute::apply;
 
 /// Rows per multi-row INSERT (17 parameters each: well under both databases' limits).
@@ -75,6 +76,27 @@ impl CellTally {
     }
 }
 
+/// What a household edit is sent with: its Idempotency-Key, and the version (`updated_at`) the
+/// editor read (`If-Match`), so an edit queued offline never overwrites a newer one.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EditGuard<'a> {
+    pub claim: Option<&'a IdempotencyClaim>,
+    pub read_version: Option<DateTime<Utc>>,
+}
+
+/// How a household edit went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edited {
+    Saved,
+    /// A retry of an edit already saved: nothing written again.
+    Replayed,
+    KeyReused,
+    /// Another household is registered with the new ID number.
+    IdTaken,
+    /// The household changed since the editor read it.
+    Stale,
+}
+
 /// Located households of one H3 cell, and those of them with a damage record in the event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellCount {
@@ -119,7 +141,13 @@ pub trait HouseholdStore {
         progress: &ImportProgress,
     ) -> sqlx::Result<InsertOutcome>;
     /// Replaces a household's fields; false when the ID number belongs to another household.
-    async fn update_household(&self, id: i64, row: &NewHousehold, audit: &AuditEntry) -> sqlx::Result<bool>;
+    async fn update_household(
+        &self,
+        id: i64,
+        row: &NewHousehold,
+        guard: EditGuard<'_>,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<Edited>;
     async fn get_household(&self, id: i64) -> sqlx::Result<Option<HouseholdRow>>;
     async fn list_households(&self, filter: &HouseholdFilter) -> sqlx::Result<Vec<HouseholdRow>>;
     async fn count_households(&self, filter: &HouseholdFilter) -> sqlx::Result<i64>;
@@ -201,24 +229,38 @@ impl HouseholdStore for Backends {
         Ok(outcome)
     }
 
-    async fn update_household(&self, id: i64, h: &NewHousehold, audit: &AuditEntry) -> sqlx::Result<bool> {
+    async fn update_household(
+        &self,
+        id: i64,
+        h: &NewHousehold,
+        guard: EditGuard<'_>,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<Edited> {
         let mut tx = self.begin().await?;
+        match Self::earlier_use(&mut *tx, guard.claim).await? {
+            Earlier::None => {}
+            Earlier::Replay(_) => return Ok(Edited::Replayed),
+            Earlier::Conflict => return Ok(Edited::KeyReused),
+        }
         let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM households WHERE id_hash = $1 AND id <> $2")
             .bind(&h.id_hash)
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
         if taken.is_some() {
-            return Ok(false);
+            return Ok(Edited::IdTaken);
         }
         // Lock the row before reading what it counted for, so a concurrent edit cannot make both
-        // take the same figures off the tally.
+        // take the same figures off the tally (nor both pass the version check).
         sqlx::query("UPDATE households SET updated_at = updated_at WHERE id = $1").bind(id).execute(&mut *tx).await?;
-        let (area_code, cell, members): (String, Option<i64>, i64) =
-            sqlx::query_as("SELECT area_code, cell, members FROM households WHERE id = $1")
+        let (area_code, cell, members, version): (String, Option<i64>, i64, DateTime<Utc>) =
+            sqlx::query_as("SELECT area_code, cell, members, updated_at FROM households WHERE id = $1")
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
+        if guard.read_version.is_some_and(|read| read.trunc_subsecs(6) != version.trunc_subsecs(6)) {
+            return Ok(Edited::Stale);
+        }
         let mut tally = CellTally::default();
         tally.add(&area_code, cell, members, -1);
         tally.add(&h.area_code, h.cell, h.members, 1);
@@ -226,11 +268,13 @@ impl HouseholdStore for Backends {
         let mut update = sqlx::QueryBuilder::new(format!("UPDATE households SET ({STORED_COLUMNS}, updated_at) = ("));
         let mut values = update.separated(", ");
         Self::push_household(&mut values, h);
-        values.push_bind(Utc::now());
+        // Microseconds, as PostgreSQL keeps them, so the version read back is the version written.
+        values.push_bind(Utc::now().trunc_subsecs(6));
         update.push(") WHERE id = ").push_bind(id);
         update.build().execute(&mut *tx).await?;
+        Self::record_use(&mut tx, guard.claim, &id.to_string()).await?;
         Self::commit_audited(tx, audit).await?;
-        Ok(true)
+        Ok(Edited::Saved)
     }
 
     async fn get_household(&self, id: i64) -> sqlx::Result<Option<HouseholdRow>> {
