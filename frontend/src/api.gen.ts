@@ -1147,7 +1147,12 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Edits a household (managers and reporters of its area); only the fields given change. */
+        /**
+         * Edits a household (managers and reporters of its area); only the fields given change. Send the
+         *     household's `updated_at` as read, quoted, in `If-Match`: if it changed since, the edit is refused
+         *     (412) rather than overwrite the newer one. An `Idempotency-Key` makes a retry safe (an edit
+         *     queued offline and sent twice is saved once).
+         */
         patch: operations["update_household"];
         trace?: never;
     };
@@ -11077,7 +11082,12 @@ export interface operations {
     update_household: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the household's updated_at as read, quoted */
+                "If-Match"?: string | null;
+                /** @description makes retries safe */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 id: number;
             };
@@ -11136,6 +11146,15 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description changed since it was read */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -26,6 +26,7 @@ describe('errorText', () => {
     expect(errorText(new ApiError(507, 'storage_full', 'disk full'))).toBe('服务器磁盘已满，本次未保存（查询不受影响），请联系管理员：disk full');
     expect(errorText(new ApiError(500, 'internal', ''))).toBe('服务器出错，请稍后重试：请求失败（500）');
     expect(errorText(new ApiError(0, 'network', 'fetch failed'))).toBe('无法连接服务器，请检查网络后重试');
+    expect(errorText(new ApiError(412, 'stale', 'this household was changed since you opened it'))).toBe('此记录在您打开后已被他人修改，请刷新后重新修改。');
     expect(errorText(new ApiError(400, 'bad_request', 'malformed JSON'))).toBe('malformed JSON');
     setLang('en');
     expect(errorText(new ApiError(422, 'invalid', 'a rejection needs a reason'))).toBe('Refused: a rejection needs a reason');

@@ -24,6 +24,7 @@ const STATUS_MEANINGS: Record<number, MsgKey> = {
   403: 'error.forbidden',
   404: 'error.notFound',
   409: 'error.conflict',
+  412: 'error.stale',
   413: 'error.tooLarge',
   415: 'error.unsupported',
   422: 'error.invalid',
@@ -32,10 +33,14 @@ const STATUS_MEANINGS: Record<number, MsgKey> = {
   507: 'error.storageFull',
 };
 
+/** Statuses whose meaning says everything: the server's words are left out. */
+const SAID_IN_FULL = new Set([412]);
+
 /** The text to show for a failed request: what its status means in the user's language, then the server's message. */
 export function errorText(err: unknown): string {
   if (!(err instanceof ApiError)) return String((err as Error)?.message ?? err);
   if (err.status === 0) return t('error.network');
+  if (SAID_IN_FULL.has(err.status)) return t(STATUS_MEANINGS[err.status]);
   const meaning = STATUS_MEANINGS[err.status] ?? (err.status >= 500 ? 'error.server' : undefined);
   const message = err.message || t('error.unknown', { status: err.status });
   return meaning ? t(meaning) + message : message;

@@ -160,6 +160,13 @@ describe('household forms', () => {
   });
   it('an edit is a PATCH of the changed fields that can wait in the outbox, with its key and what to call it', () => {
     const label = { key: 'outbox.kind.household', params: { name: '张*' } } as const;
-    expect(householdsApi.updateWrite(7, { address: 'B' }, 'k-1', label)).toEqual({ method: 'PATCH', path: '/households/7', body: { address: 'B' }, key: 'k-1', label });
+    expect(householdsApi.updateWrite(7, { address: 'B' }, '2026-07-01T08:00:00.123456Z', 'k-1', label)).toEqual({
+      method: 'PATCH',
+      path: '/households/7',
+      body: { address: 'B' },
+      key: 'k-1',
+      label,
+      ifMatch: '2026-07-01T08:00:00.123456Z',
+    });
   });
 });

@@ -115,8 +115,16 @@ export const householdsApi = {
   importProgress: (progressId: string, o: Opt = {}) => api.get<ImportProgress>(`/households/imports/${progressId}`, o),
   search: (query: HouseholdQuery, o: Opt = {}) => api.get<HouseholdPage>('/households', { query: { ...query }, ...o }),
   household: (id: number, o: Opt = {}) => api.get<Household>(`/households/${id}`, o),
-  /** Edits a household, only the fields given (answers the Household); sent with outboxsync.sendOrQueue. */
-  updateWrite: (id: number, body: HouseholdInput, key: string, label: WriteLabel): WriteRequest => ({ method: 'PATCH', path: `/households/${id}`, body, key, label }),
+  /** Edits a household as read at `readVersion` (its updated_at), only the fields given (answers the
+   *  Household; 412 if someone changed it since); sent with outboxsync.sendOrQueue. */
+  updateWrite: (id: number, body: HouseholdInput, readVersion: string, key: string, label: WriteLabel): WriteRequest => ({
+    method: 'PATCH',
+    path: `/households/${id}`,
+    body,
+    key,
+    label,
+    ifMatch: readVersion,
+  }),
   /** An event's damage records in an area's subtree (the API has no per-household filter). */
   damage: (eventId: number, areaCode: string, o: Opt = {}) =>
     api.get<DamageRecord[]>(`/events/${eventId}/household-damage`, { query: { area_code: areaCode }, ...o }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './errors';
 import { setLang } from './i18n';
-import { backoffMs, createOutbox, isTransient, labelText, type OutboxStore, type QueuedWrite } from './outbox';
+import { backoffMs, createOutbox, failureText, isStale, isTransient, labelText, type OutboxStore, type QueuedWrite } from './outbox';
 
 function memoryStore(): OutboxStore & { writes: QueuedWrite[] } {
   const s = {
@@ -72,6 +72,29 @@ describe('outbox', () => {
     expect((await box.flush('reporter')).sent).toBe(0);
     await box.retry('a');
     expect(store.writes[0].failure).toBeUndefined();
+  });
+
+  it('keeps the refusal as the server gave it, said in the language of whoever looks', async () => {
+    const store = memoryStore();
+    const box = createOutbox(store, async () => {
+      throw new ApiError(412, 'stale', 'the household changed since it was read');
+    });
+    setLang('zh');
+    await box.add(write('a', { method: 'PATCH', ifMatch: '2026-07-01T08:00:00Z' }));
+    await box.flush('reporter');
+    const [w] = store.writes;
+    expect(w.refusal).toEqual({ status: 412, code: 'stale', message: 'the household changed since it was read' });
+    expect(isStale(w)).toBe(true);
+    expect(failureText(w)).toBe('此记录在您打开后已被他人修改，请刷新后重新修改。');
+    setLang('en');
+    expect(failureText(w)).toMatch(/^Someone changed this record/);
+    expect(failureText(w)).not.toContain('since it was read');
+    setLang('zh');
+    // An entry kept before refusals were stored whole shows its words as they were.
+    expect(failureText({ ...w, refusal: undefined, failure: '状态冲突：closed' })).toBe('状态冲突：closed');
+    expect(isStale({ ...w, refusal: { status: 409, code: 'conflict', message: 'x' } })).toBe(false);
+    await box.retry('a');
+    expect(store.writes[0].refusal).toBeUndefined();
   });
 
   it('waits for the session when the server says it is gone', async () => {

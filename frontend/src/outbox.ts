@@ -28,6 +28,8 @@ export interface WriteRequest {
   label: WriteLabel;
   /** The key of a write still queued whose answer's id completes `path` (a photo of a queued report). */
   after?: string;
+  /** The version the write was made against (`If-Match`): a household's `updated_at` as read. */
+  ifMatch?: string;
 }
 
 export function labelText(label: WriteLabel): string {
@@ -39,8 +41,27 @@ export interface QueuedWrite extends WriteRequest {
   /** Who made it: only their session sends it (the token is read when sending). */
   user: string;
   queuedAt: string;
-  /** The server's refusal, when it refused the write on replay. */
+  /** The server's refusal, when it refused the write on replay, as said in the language of that moment. */
   failure?: string;
+  /** The same refusal as the server gave it, so it is said again in the language of the moment it is shown. */
+  refusal?: Refusal;
+}
+
+/** A refusal as the server answered it: the status and the error envelope's code and message. */
+export interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** What the server said of a refused write, in the user's language now (the words kept when it was refused, for older entries). */
+export function failureText(w: QueuedWrite): string {
+  return w.refusal ? errorText(new ApiError(w.refusal.status, w.refusal.code, w.refusal.message)) : (w.failure ?? '');
+}
+
+/** Refused because the record changed on the server since it was read (412): sending it again cannot succeed. */
+export function isStale(w: QueuedWrite): boolean {
+  return w.refusal?.status === 412;
 }
 
 export interface OutboxStore {
@@ -101,7 +122,8 @@ export function createOutbox(store: OutboxStore, send: SendWrite, changed: () =>
       } catch (err) {
         if (isTransient(err)) return { outcome: 'retry', sent, refused };
         if (err instanceof ApiError && err.status === 401) return { outcome: 'signedOut', sent, refused };
-        const failed = { ...next, failure: errorText(err) };
+        const refusal = err instanceof ApiError ? { status: err.status, code: err.code, message: err.message } : undefined;
+        const failed = { ...next, failure: errorText(err), refusal };
         refused.push(failed);
         await update((all) => all.map((w) => (w.key === next.key ? failed : w)));
         continue;
@@ -125,7 +147,7 @@ export function createOutbox(store: OutboxStore, send: SendWrite, changed: () =>
       });
       return running;
     },
-    retry: (key) => update((all) => all.map((w) => (w.key === key ? { ...w, failure: undefined } : w))),
+    retry: (key) => update((all) => all.map((w) => (w.key === key ? { ...w, failure: undefined, refusal: undefined } : w))),
     discard: (key) => update((all) => all.filter((w) => w.key !== key && w.after !== key)),
   };
 }

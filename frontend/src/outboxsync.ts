@@ -5,7 +5,7 @@ import { get, set } from 'idb-keyval';
 import { request } from './api';
 import { ApiError } from './errors';
 import { t } from './i18n';
-import { backoffMs, createOutbox, labelText, type QueuedWrite, type WriteRequest } from './outbox';
+import { backoffMs, createOutbox, failureText, labelText, type QueuedWrite, type WriteRequest } from './outbox';
 import { getSession } from './session';
 import { toast } from './toast';
 
@@ -31,7 +31,9 @@ export async function queueWrite(req: WriteRequest): Promise<void> {
 
 /** Send a write now, with its Idempotency-Key; no network fails as any request does. */
 export function sendWrite<T>(req: WriteRequest, signal?: AbortSignal): Promise<T> {
-  return request<T>(req.path, { method: req.method, body: req.body, headers: { 'Idempotency-Key': req.key }, signal });
+  const headers: Record<string, string> = { 'Idempotency-Key': req.key };
+  if (req.ifMatch) headers['If-Match'] = `"${req.ifMatch}"`;
+  return request<T>(req.path, { method: req.method, body: req.body, headers, signal });
 }
 
 /** Send a write now; when there is no network, keep it in the outbox and answer QUEUED. */
@@ -76,7 +78,7 @@ export async function syncOutbox(): Promise<void> {
   try {
     const result = await outbox.flush(user);
     if (result.sent) toast(t('outbox.sent', { n: result.sent }));
-    for (const w of result.refused) toast(t('outbox.refused', { what: labelText(w.label), message: w.failure ?? '' }), 'error', 12_000);
+    for (const w of result.refused) toast(t('outbox.refused', { what: labelText(w.label), message: failureText(w) }), 'error', 12_000);
     if (result.outcome === 'retry') scheduleRetry();
     else attempt = 0;
   } finally {

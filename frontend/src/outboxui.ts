@@ -1,11 +1,12 @@
 // The header's outbox button: how many writes wait for the network (and how many the server
 // refused), shown while there are any or the device is offline; it opens the list of them, where
-// a refused write can be sent again or dropped.
+// a refused write can be sent again or dropped (only dropped when the record changed since it was
+// read: sent again it would be refused again).
 import { confirmAction } from './confirm';
 import { h } from './dom';
 import { formatDateTime } from './format';
 import { getLang, onLangChange, t } from './i18n';
-import { labelText, type QueuedWrite } from './outbox';
+import { failureText, isStale, labelText, type QueuedWrite } from './outbox';
 import { discardWrite, myWrites, onOutboxChange, retryWrite, syncOutbox } from './outboxsync';
 
 /** One button for the page's life: each sign-in's header takes it (and its listeners) again. */
@@ -81,13 +82,13 @@ async function openOutbox(): Promise<void> {
 function row(w: QueuedWrite): HTMLElement {
   const what = labelText(w.label);
   const state = w.failure
-    ? h('div', { class: 'outbox-failure', 'data-testid': 'outbox-failure' }, t('outbox.refusedAs', { message: w.failure }))
+    ? h('div', { class: 'outbox-failure', 'data-testid': 'outbox-failure', 'data-status': String(w.refusal?.status ?? '') }, t('outbox.refusedAs', { message: failureText(w) }))
     : h('div', { class: 'muted small', i18n: w.after ? 'outbox.waitsForReport' : 'outbox.waiting' });
   const actions = w.failure
     ? h(
         'div',
         { class: 'outbox-actions' },
-        h('button', { type: 'button', class: 'btn btn-outline btn-small', 'data-testid': 'outbox-retry', i18n: 'outbox.retry', onclick: () => void retryWrite(w.key) }),
+        isStale(w) ? null : h('button', { type: 'button', class: 'btn btn-outline btn-small', 'data-testid': 'outbox-retry', i18n: 'outbox.retry', onclick: () => void retryWrite(w.key) }),
         h('button', {
           type: 'button',
           class: 'btn btn-outline btn-small',

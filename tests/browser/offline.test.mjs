@@ -5,7 +5,8 @@
 // without a network; the form keeps a draft. Photos go with a report and show as thumbnails, for
 // the reporter and the assessor. A keeper's receipt and issue wait the same way, and the issue
 // the server refuses stays listed with its reason; so does an edit of a household, which the page
-// shows once it has been sent. Screenshots go to tests/artifacts/offline/.
+// shows once it has been sent, and which is refused (412, said in the user's language, nothing
+// written) when someone else changed the household meanwhile. Screenshots go to tests/artifacts/offline/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -318,3 +319,128 @@ test('a household edited without a network waits in the outbox and is saved when
     await close();
   }
 });
+
+test('a household edit queued offline is refused when someone else changed the household meanwhile, and says so in Chinese', { timeout: 180_000 }, async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const STALE_ZH = '此记录在您打开后已被他人修改，请刷新后重新修改。';
+  const STALE_EN = /Someone changed this record after you opened it/;
+  const reporter = await token('reporter');
+  const made = await call(reporter, 'POST', '/households', { head_name: '冲突户', head_id_number: freshIdNumber(), members: 3, area_code: '360402001', address: '十里街道某村8组（虚构）' });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const id = made.body.id;
+  const { context, page, problems, close } = await openBrowser({ width: 390, height: 844, consoleErrors: false });
+  try {
+    await signIn(page, 'reporter');
+    await page.goto(`${BASE}#/households/${id}`);
+    await page.locator('[data-testid="household-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+
+    // The reporter edits without a network: the edit waits, made against the household as read.
+    await context.setOffline(true);
+    await page.getByTestId('outbox-button').waitFor({ state: 'visible' });
+    await page.getByTestId('hh-edit-open').click();
+    await page.getByTestId('hh-edit-address').fill('十里街道某村9组（离线修改，虚构）');
+    await page.getByTestId('hh-edit-members').fill('5');
+    await page.getByTestId('hh-edit-save').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="outbox-button"]')?.dataset.pending === '1', null, { timeout: 15_000 });
+    // The network comes back later than the note that the edit was kept goes.
+    await page.locator('[data-testid="toast"][data-kind="success"]').first().waitFor({ state: 'detached', timeout: 15_000 });
+
+    // Meanwhile the manager, online, changes the same household.
+    const manager = await token('manager');
+    const other = await call(manager, 'PATCH', `/households/${id}`, { address: '十里街道某村8组2号（他人修改，虚构）' });
+    assert.equal(other.status, 200, JSON.stringify(other.body));
+
+    // The network returns: the queued edit is sent with If-Match and refused (412), nothing of it written.
+    const answers = [];
+    page.on('response', async (r) => {
+      if (r.request().method() !== 'PATCH' || !r.url().endsWith(`/households/${id}`)) return;
+      answers.push({ status: r.status(), ifMatch: r.request().headers()['if-match'], body: await r.json().catch(() => null) });
+    });
+    await context.setOffline(false);
+    await page.waitForFunction(() => document.querySelector('[data-testid="outbox-button"]')?.dataset.failed === '1', null, { timeout: 30_000 });
+    assert.equal(await pending(page), '0');
+    await expectSoon(() => answers.length === 1 && answers[0].body !== null, 'the PATCH answer was read');
+    assert.equal(answers[0].status, 412);
+    assert.equal(answers[0].body?.error?.code, 'stale');
+    assert.match(answers[0].ifMatch ?? '', /^"\d{4}-\d\d-\d\dT/, 'sent with the updated_at as read');
+    const serverWords = answers[0].body.error.message;
+    const stored = (await call(reporter, 'GET', `/households/${id}`)).body;
+    assert.equal(stored.address, '十里街道某村8组2号（他人修改，虚构）', "the other user's change stays");
+    assert.equal(stored.members, 3, 'nothing of the refused edit was saved');
+
+    // The refusal is told in Chinese: the toast, the note on the page (which now shows the other change), the outbox.
+    const toastText = await page.locator('[data-testid="toast"][data-kind="error"]').first().innerText();
+    assert.ok(toastText.includes(STALE_ZH), toastText);
+    const note = page.getByTestId('hh-edit-pending');
+    await page.waitForFunction(() => document.querySelector('[data-testid="hh-edit-pending"]')?.dataset.state === 'stale', null, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="household-address"]')?.textContent === '十里街道某村8组2号（他人修改，虚构）', null, { timeout: 15_000 });
+    assert.equal(await page.getByTestId('household-members-count').innerText(), '3');
+    const noteText = await note.innerText();
+    assert.match(noteText, /^离线时保存的修改未能保存：此记录在您打开后已被他人修改。页面现已显示他人修改后的信息/);
+    assert.doesNotMatch(noteText, /[。.]{2}/, 'no doubled full stop');
+    for (const text of [toastText, noteText]) {
+      assert.doesNotMatch(text, /[A-Za-z]{3,}/, `no English words in: ${text}`);
+      assert.ok(!serverWords || !text.includes(serverWords), "the server's English words are left out");
+    }
+    await note.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-household-stale-zh.png') });
+
+    await page.getByTestId('outbox-button').click();
+    const failure = page.getByTestId('outbox-failure');
+    await failure.waitFor();
+    const failureText = await failure.innerText();
+    assert.equal(failureText, `服务器拒收：${STALE_ZH}`);
+    assert.doesNotMatch(failureText, /[A-Za-z]{3,}/);
+    assert.equal(await page.getByTestId('outbox-retry').count(), 0, 'sent again it would be refused again: only dropping is offered');
+    assert.equal(await page.getByTestId('outbox-discard').count(), 1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-household-stale-outbox-zh.png') });
+    await page.getByTestId('outbox-close').click();
+
+    // In English the same refusal is said in English, still without the server's words (the toast, said
+    // when it came, is closed first).
+    await page.locator('[data-testid="toast"][data-kind="error"] .toast-close').click();
+    await setLang(page, 'en');
+    await page.waitForFunction(() => /someone changed this household after you opened it/.test(document.querySelector('[data-testid="hh-edit-pending"]')?.textContent ?? ''), null, { timeout: 10_000 });
+    const noteEn = await note.innerText();
+    assert.ok(!serverWords || !noteEn.includes(serverWords), noteEn);
+    await note.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-household-stale-en.png') });
+    await page.getByTestId('outbox-button').click();
+    await failure.waitFor();
+    assert.match(await failure.innerText(), STALE_EN);
+    assert.ok(!serverWords || !(await failure.innerText()).includes(serverWords));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-household-stale-outbox-en.png') });
+
+    // Dropped: the note goes, and nothing claims the household was saved.
+    await page.getByTestId('outbox-discard').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.getByTestId('outbox-row').waitFor({ state: 'detached' });
+    await page.getByTestId('outbox-close').click();
+    await note.waitFor({ state: 'hidden' });
+    assert.doesNotMatch(await page.getByTestId('toasts').innerText(), /Household saved/);
+    await setLang(page, 'zh');
+
+    // Made again on the household as it now is, the edit is saved (against the new version).
+    await page.getByTestId('hh-edit-open').click();
+    assert.equal(await page.getByTestId('hh-edit-address').inputValue(), '十里街道某村8组2号（他人修改，虚构）');
+    await page.getByTestId('hh-edit-members').fill('5');
+    await page.getByTestId('hh-edit-save').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="household-members-count"]')?.textContent === '5', null, { timeout: 15_000 });
+    const after = (await call(reporter, 'GET', `/households/${id}`)).body;
+    assert.equal(after.members, 5);
+    assert.equal(after.address, '十里街道某村8组2号（他人修改，虚构）');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+async function expectSoon(check, what, ms = 10_000) {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) assert.fail(`not in time: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

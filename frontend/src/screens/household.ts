@@ -11,7 +11,7 @@ import { confirmAction } from '../confirm';
 import { HOUSEHOLD_TYPES, householdEdits, householdsApi, parseCount, programmeText, type Household } from '../households';
 import { getLang, label, t, type MsgKey } from '../i18n';
 import { newUuid } from '../idempotency';
-import { labelText, type QueuedWrite, type WriteLabel } from '../outbox';
+import { failureText, isStale, labelText, type QueuedWrite, type WriteLabel } from '../outbox';
 import { myWrites, onOutboxChange, QUEUED, sendOrQueue } from '../outboxsync';
 import { hasRole, HOUSEHOLD_EDITORS } from '../roles';
 import type { ScreenContext } from '../screen';
@@ -65,21 +65,42 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const pendingNote = h('div', { class: 'form-note hh-pending', role: 'status', 'data-testid': 'hh-edit-pending', hidden: true });
   const editPath = `/households/${id}`;
 
-  /** The note of an edit waiting for the network, or refused when it was sent. */
+  /** The key of a refused edit for which the household was read again (once per refusal). */
+  let reread: string | null = null;
+  /** The waiting edit was last seen refused: if it leaves the outbox, it was dropped. */
+  let dropped = false;
+  /** The note of an edit waiting for the network, or refused when it was sent (in the language of now). */
   const renderPending = (w: QueuedWrite | undefined) => {
     pendingNote.hidden = !w;
-    pendingNote.dataset.state = w ? (w.failure ? 'refused' : 'waiting') : '';
+    pendingNote.dataset.state = w ? (w.failure ? (isStale(w) ? 'stale' : 'refused') : 'waiting') : '';
     pendingNote.classList.toggle('text-danger', !!w?.failure);
-    pendingNote.textContent = w ? (w.failure ? t('hhd.pendingRefused', { message: w.failure }) : t('hhd.pending')) : '';
+    const message = w?.failure ? failureText(w) : '';
+    pendingNote.textContent = !w
+      ? ''
+      : !w.failure
+        ? t('hhd.pending')
+        : isStale(w)
+          ? t('hhd.pendingStale')
+          : t('hhd.pendingRefused', { message: message.replace(/[。.]+$/, '') });
   };
-  /** Whether the waiting edit went: then the household is read again, as the server now has it. */
+  /** Whether the waiting edit went: then the household is read again, as the server now has it
+   *  (also when it was refused because someone else changed the household meanwhile). */
   const checkWaiting = async () => {
     if (!waiting) return renderPending(undefined);
     const w = (await myWrites()).find((x) => x.key === waiting);
     if (signal.aborted) return;
     renderPending(w);
-    if (w) return;
+    if (w && isStale(w) && reread !== w.key) {
+      reread = w.key;
+      await load();
+    }
+    if (w) {
+      dropped = !!w.failure;
+      return;
+    }
     waiting = null;
+    // A refused edit that left the outbox was dropped by the user, not saved.
+    if (dropped) return void (dropped = false);
     await load();
     toast(t('hhd.saved'));
   };
@@ -216,7 +237,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       const what: WriteLabel = { key: 'outbox.kind.household', params: { name: household!.head_name } };
       const key = newUuid();
       try {
-        const saved = await sendOrQueue<Household>(householdsApi.updateWrite(id, edits, key, what), signal);
+        const saved = await sendOrQueue<Household>(householdsApi.updateWrite(id, edits, household!.updated_at, key, what), signal);
         form.hidden = true;
         setLabel(open, 'hhd.edit');
         if (saved === QUEUED) {
