@@ -9,6 +9,7 @@ import { APPLICATIONS_EN, APPLICATIONS_ZH } from './i18n.applications';
 import { OFFLINE_EN, OFFLINE_ZH } from './i18n.offline';
 import { WINTERSPRING_EN, WINTERSPRING_ZH } from './i18n.winterspring';
 import { REBUILD_EN, REBUILD_ZH } from './i18n.rebuild';
+import { CASES_EN, CASES_ZH } from './i18n.cases';
 
 export type Lang = 'zh' | 'en';
 export const LANGS: readonly Lang[] = ['zh', 'en'];
@@ -349,6 +350,7 @@ const zh = {
   ...OFFLINE_ZH,
   ...WINTERSPRING_ZH,
   ...REBUILD_ZH,
+  ...CASES_ZH,
 } as const;
 
 export type MsgKey = keyof typeof zh;
@@ -688,6 +690,7 @@ const en: Messages = {
   ...OFFLINE_EN,
   ...WINTERSPRING_EN,
   ...REBUILD_EN,
+  ...CASES_EN,
 };
 
 export type Table = Record<Lang, Partial<Record<string, string>>>;
