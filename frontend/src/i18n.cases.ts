@@ -71,6 +71,7 @@ export const CASES_ZH = {
   'cases.due.over.days': '超期 {n} 天',
   'cases.dueBy': '期限 {time}',
   'cases.updatedAt': '更新于 {time}',
+  'cases.answered': '已答复 {n}/{total}',
 
   'cases.title': '一门受理 · 救急难',
   'cases.sub': '乡镇（街道）窗口受理的各类社会救助申请和急难求助：按项目转介到审批部门，部门受理、答复后结果回到乡镇。超期的排在最前。',
@@ -355,6 +356,7 @@ export const CASES_EN: Record<keyof typeof CASES_ZH, string> = {
   'cases.due.over.days': '{n} days overdue',
   'cases.dueBy': 'Due {time}',
   'cases.updatedAt': 'Updated {time}',
+  'cases.answered': '{n} of {total} answered',
 
   'cases.title': 'One window · urgent help',
   'cases.sub': 'Requests for social assistance and urgent hardship taken in at the township window: referred per programme to the deciding departments, whose answers come back to the township. Overdue cases first.',

@@ -31,6 +31,11 @@ export const WINTER_SPRING_FILERS: readonly Role[] = ['reporter', 'manager'];
 export const REBUILD_USERS: readonly Role[] = ['manager', 'reporter', 'assessor', 'reviewer', 'auditor', 'admin'];
 /** Who takes the inspection (验收) of a finished house. */
 export const INSPECTORS: readonly Role[] = ['assessor'];
+/** One-window cases (一门受理): township staff (reporters, managers) take in, refer and close; county
+ *  staff (managers) answer for the programmes civil affairs decides; reviewers, admins and auditors read. */
+export const CASE_READERS: readonly Role[] = ['reporter', 'manager', 'reviewer', 'admin', 'auditor'];
+/** Who takes in a request at the window. */
+export const CASE_INTAKE: readonly Role[] = ['reporter', 'manager'];
 /** Allocation plans: managers plan, reviewers approve, auditors read. */
 export const PLANNERS: readonly Role[] = ['manager', 'reviewer', 'auditor'];
 /** A plan's page also opens for the keepers who dispatch their depot's part. */

@@ -25,10 +25,10 @@ describe('navTabs', () => {
     expect(hrefs(session('depot_staff'))).toEqual([]);
   });
   it('reporters get the report form and the household register, assessors the verification queue, reviewers the events', () => {
-    expect(hrefs(session('reporter'))).toEqual(['/map', '/report', '/households', '/applications', '/winter-spring', '/rebuild', '/shipments']);
+    expect(hrefs(session('reporter'))).toEqual(['/map', '/report', '/households', '/applications', '/winter-spring', '/rebuild', '/cases', '/shipments']);
     expect(hrefs(session('assessor'))).toEqual(['/map', '/verify', '/rebuild']);
     // (the households helper's tabs aside)
-    expect(hrefs(session('reviewer')).filter((x) => !['/grants', '/households', '/applications', '/winter-spring', '/rebuild'].includes(x))).toEqual(['/map', '/events', '/plans']);
+    expect(hrefs(session('reviewer')).filter((x) => !['/grants', '/households', '/applications', '/winter-spring', '/rebuild', '/cases'].includes(x))).toEqual(['/map', '/events', '/plans']);
     expect(hrefs(session('manager'))).not.toContain('/audit');
   });
   it('winter–spring relief: a tab for those who read it; the need form for those who record need', () => {
@@ -48,6 +48,20 @@ describe('navTabs', () => {
     expect(byPath('/rebuild/insurance').tab).toBe('/rebuild');
     // The insurance screen is matched before a case id.
     expect(routes.findIndex((r) => r.path === '/rebuild/insurance')).toBeLessThan(routes.findIndex((r) => r.path === '/rebuild/:id'));
+  });
+  it('one window: a tab for township and county staff and those who read; the intake for township staff; the desk and the receipt page without a login', () => {
+    const byPath = (p: string) => routes.find((r) => r.path === p)!;
+    for (const role of ['manager', 'reporter', 'reviewer', 'auditor', 'admin'] as Role[]) expect(hrefs(session(role))).toContain('/cases');
+    for (const role of ['assessor', 'depot_staff'] as Role[]) expect(hrefs(session(role, [4]))).not.toContain('/cases');
+    expect(canOpen(byPath('/cases/new'), session('reporter'))).toBe(true);
+    expect(canOpen(byPath('/cases/new'), session('reviewer'))).toBe(false);
+    expect(byPath('/cases/:id').tab).toBe('/cases');
+    expect(canOpen(byPath('/department'), null)).toBe(true);
+    expect(canOpen(byPath('/department/:id'), null)).toBe(true);
+    expect(canOpen(byPath('/public/case'), null)).toBe(true);
+    // The intake and the receipt page are matched before an id.
+    expect(routes.findIndex((r) => r.path === '/cases/new')).toBeLessThan(routes.findIndex((r) => r.path === '/cases/:id'));
+    expect(routes.findIndex((r) => r.path === '/public/case')).toBeLessThan(routes.findIndex((r) => r.path === '/public/:id'));
   });
   it('event sub-screens open for the right roles and highlight a tab the user has', () => {
     const byPath = (p: string) => routes.find((r) => r.path === p)!;

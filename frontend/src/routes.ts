@@ -4,6 +4,8 @@ import {
   ADMINS,
   APPLICATION_USERS,
   AUDITORS,
+  CASE_INTAKE,
+  CASE_READERS,
   DEPOT_READERS,
   EVENT_READERS,
   GRANT_USERS,
@@ -75,6 +77,8 @@ export const routes: Route[] = [
   { path: '/grants', titleKey: 'nav.grants', nav: true, roles: GRANT_USERS, load: () => import('./screens/grants') },
   { path: '/grants/:id', titleKey: 'nav.grant', tab: '/grants', roles: GRANT_USERS, load: () => import('./screens/grants') },
   { path: '/public', titleKey: 'nav.public', public: true, load: () => import('./screens/public') },
+  // The applicant's receipt page of a one-window case (no login), matched before a disclosure's id.
+  { path: '/public/case', titleKey: 'nav.caseReceipt', public: true, load: () => import('./screens/cases/receipt') },
   { path: '/public/:id', titleKey: 'nav.public', public: true, load: () => import('./screens/public') },
   // Household applications (户报 → 村评 → 审核公示 → 乡审 → 县定) and the village notices (public, no login).
   { path: '/applications', titleKey: 'nav.applications', nav: true, roles: APPLICATION_USERS, load: () => import('./screens/applications') },
@@ -92,6 +96,13 @@ export const routes: Route[] = [
   { path: '/rebuild/insurance', titleKey: 'nav.insurance', tab: '/rebuild', roles: REBUILD_USERS, load: () => import('./screens/rebuild/insurance') },
   { path: '/rebuild/:id', titleKey: 'nav.rebuildCase', tab: '/rebuild', roles: REBUILD_USERS, load: () => import('./screens/rebuild/case') },
   { path: '/rebuild/:id/inspect', titleKey: 'nav.rebuildInspect', tab: '/rebuild', roles: INSPECTORS, load: () => import('./screens/rebuild/inspect') },
+  // One window and urgent help (一门受理 / 救急难): the board, the intake, a case; the departments' desk
+  // (a department token, no login).
+  { path: '/cases', titleKey: 'nav.cases', nav: true, roles: CASE_READERS, load: () => import('./screens/cases/index') },
+  { path: '/cases/new', titleKey: 'nav.caseNew', tab: '/cases', roles: CASE_INTAKE, load: () => import('./screens/cases/new') },
+  { path: '/cases/:id', titleKey: 'nav.case', tab: '/cases', roles: CASE_READERS, load: () => import('./screens/cases/case') },
+  { path: '/department', titleKey: 'nav.department', public: true, load: () => import('./screens/cases/department') },
+  { path: '/department/:id', titleKey: 'nav.department', public: true, load: () => import('./screens/cases/department') },
   // Allocation plans (managers plan, reviewers approve), shipments (keepers dispatch, managers and reporters receive).
   { path: '/plans', titleKey: 'nav.plans', nav: true, roles: PLANNERS, load: () => import('./screens/plans') },
   { path: '/plans/:id', titleKey: 'nav.plan', tab: '/plans', roles: PLAN_READERS, load: () => import('./screens/plan') },

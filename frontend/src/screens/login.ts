@@ -127,6 +127,14 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       form,
       h('p', { class: 'login-footer muted', i18n: 'login.footer' }),
       h('p', { class: 'login-public' }, h('a', { class: 'link', href: '#/public', 'data-testid': 'public-link', i18n: 'public.link' })),
+      // The applicant's receipt page and the departments' desk (one-window cases) need no login either.
+      h(
+        'p',
+        { class: 'login-public' },
+        h('a', { class: 'link', href: '#/public/case', 'data-testid': 'pubcase-link', i18n: 'pubcase.link' }),
+        ' · ',
+        h('a', { class: 'link', href: '#/department', 'data-testid': 'dept-link', i18n: 'pubcase.deptLink' }),
+      ),
     ),
   );
   root.append(page);
