@@ -1,4 +1,4 @@
-// The administrator's settings (#/admin/users, #/admin/thresholds, #/admin/standards): one tab in
+// The administrator's settings (#/admin/users, #/admin/thresholds, #/admin/standards, #/admin/tokens): one tab in
 // the header, a section per page. Every change asks for confirmation first, and a refused value's
 // reason stands beside its field.
 import { h } from '../../dom';
@@ -6,12 +6,14 @@ import type { MsgKey } from '../../i18n';
 import type { ScreenContext } from '../../screen';
 import { standardsSection } from './standards';
 import { thresholdsSection } from './thresholds';
+import { tokensSection } from './tokens';
 import { usersSection } from './users';
 
 const SECTIONS: Record<string, { key: MsgKey; mount: (ctx: ScreenContext) => HTMLElement }> = {
   users: { key: 'admin.users', mount: usersSection },
   thresholds: { key: 'admin.thresholds', mount: thresholdsSection },
   standards: { key: 'admin.standards', mount: standardsSection },
+  tokens: { key: 'tok.tab', mount: tokensSection },
 };
 
 export function mount(root: HTMLElement, ctx: ScreenContext) {
