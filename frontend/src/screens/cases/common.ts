@@ -34,12 +34,18 @@ export function overdueBadge(c: Pick<Case, 'id'>, overdue: boolean): HTMLElement
   return overdue ? h('span', { class: 'badge badge-danger cs-overdue', title: t('cases.overdueTitle'), 'data-testid': `cs-overdue-${c.id}` }, `⚠ ${t('cases.overdue')}`) : '';
 }
 
+/** A time with "(Beijing time)" after it. */
+export function beijingTime(iso: string | null | undefined): string {
+  const lang = getLang();
+  return `${formatDateTime(iso, lang)}${lang === 'en' ? ' ' : ''}${t('common.beijing')}`;
+}
+
 /** "还剩 5 小时" / "超期 2 天", red once passed; the exact time in its title. */
 export function dueText(dueAt: string, now: Date = new Date()): HTMLElement {
   const w = dueWords(dueAt, now);
   return h(
     'span',
-    { class: `cs-due${w.late ? ' text-danger strong' : ''}`, title: `${t('cases.dueBy', { time: formatDateTime(dueAt, getLang()) })}${t('common.beijing')}`, 'data-late': String(w.late) },
+    { class: `cs-due${w.late ? ' text-danger strong' : ''}`, title: t('cases.dueBy', { time: beijingTime(dueAt) }), 'data-late': String(w.late) },
     t(w.key, w.params),
   );
 }
@@ -180,7 +186,6 @@ export function outcomeForm(opts: {
 
 /** The applicant's receipt slip, for paper: number, date, place, programmes, what happens next, where to follow it. */
 export function receiptSlip(c: Case, placeName: string): HTMLElement {
-  const lang = getLang();
   const url = receiptUrl(`${location.origin}${location.pathname}`, c.receipt_no);
   return h(
     'section',
@@ -189,7 +194,7 @@ export function receiptSlip(c: Case, placeName: string): HTMLElement {
     h('div', { class: 'cs-slip-no' }, h('span', { class: 'muted' }, t('cases.slip.no')), h('strong', { class: 'mono', 'data-testid': 'cs-slip-no' }, c.receipt_no)),
     factList(
       [
-        [t('cases.slip.date'), `${formatDateTime(c.created_at, lang)}${t('common.beijing')}`, 'date'],
+        [t('cases.slip.date'), beijingTime(c.created_at), 'date'],
         [t('cases.slip.place'), placeName, 'place'],
         [t('cases.slip.kind'), t(`cases.kind.${c.kind}` as MsgKey), 'kind'],
         [t('cases.slip.programmes'), c.programmes.map((p) => t(`cases.programmeLong.${p}` as MsgKey)).join('、'), 'programmes'],
@@ -198,7 +203,7 @@ export function receiptSlip(c: Case, placeName: string): HTMLElement {
       'cs-slip',
     ),
     h('h2', {}, t('cases.slip.next')),
-    h('p', {}, t('cases.slip.nextText', { due: `${formatDateTime(c.due_at, lang)}${t('common.beijing')}` })),
+    h('p', {}, t('cases.slip.nextText', { due: beijingTime(c.due_at) })),
     h('h2', {}, t('cases.slip.follow')),
     h('p', {}, t('cases.slip.followText')),
     h('p', { class: 'mono cs-slip-url', 'data-testid': 'cs-slip-url' }, url),

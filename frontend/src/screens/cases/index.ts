@@ -73,7 +73,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     const answered = c.referrals.filter((r) => ['granted', 'declined', 'transferred'].includes(r.status)).length;
     return h(
       'li',
-      { class: `cs-row${c.overdue ? ' cs-row-overdue' : ''}${c.kind === 'urgent' ? ' cs-row-urgent' : ''}`, 'data-testid': `cs-case-${c.id}`, 'data-status': c.status, 'data-overdue': String(c.overdue) },
+      { class: `cs-row${c.overdue ? ' cs-row-overdue' : ''}${c.kind === 'urgent' && isOpen(c) ? ' cs-row-urgent' : ''}`, 'data-testid': `cs-case-${c.id}`, 'data-status': c.status, 'data-overdue': String(c.overdue) },
       h(
         'a',
         { class: 'cs-row-link', href: `#/cases/${c.id}`, 'data-testid': `cs-case-link-${c.id}` },

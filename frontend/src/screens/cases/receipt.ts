@@ -10,7 +10,7 @@ import { getLang, t, type MsgKey } from '../../i18n';
 import type { ScreenContext } from '../../screen';
 import { langSwitch, logo } from '../../widgets';
 import { factList } from '../applications/common';
-import { setText } from './common';
+import { beijingTime, setText } from './common';
 
 export function mount(root: HTMLElement, ctx: ScreenContext) {
   const { signal } = ctx;
@@ -68,8 +68,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
           h('p', { class: `cs-plain cs-plain-${r.status}`, 'data-testid': 'pubcase-status' }, t(`pubcase.status.${r.status}` as MsgKey)),
           factList(
             [
-              [t('pubcase.received'), `${formatDateTime(r.received_at, lang)}${t('common.beijing')}`, 'received'],
-              ...(open ? ([[t('pubcase.due'), `${formatDateTime(r.due_at, lang)}${t('common.beijing')}`, 'due']] as Array<[string, string, string]>) : []),
+              [t('pubcase.received'), beijingTime(r.received_at), 'received'],
+              ...(open ? ([[t('pubcase.due'), beijingTime(r.due_at), 'due']] as Array<[string, string, string]>) : []),
             ],
             'pubcase-facts',
             'pubcase',
