@@ -83,7 +83,7 @@ export function referralTimeline(c: Case, now: Date = new Date()): HTMLElement {
     'ul',
     { class: 'cs-refs', 'data-testid': 'cs-referrals' },
     ...c.referrals.map((r) => {
-      const rows: Array<[string, Node | string, string]> = [[t('cases.ref.decider'), r.decided_by && isAnswered(r.status) ? `${t(`cases.decider.${r.programme}` as MsgKey)} · ${r.decided_by}` : t(`cases.decider.${r.programme}` as MsgKey), 'decider']];
+      const rows: Array<[string, Node | string, string]> = [[t('cases.ref.decider'), r.decided_by ? `${t(`cases.decider.${r.programme}` as MsgKey)} · ${r.decided_by}` : t(`cases.decider.${r.programme}` as MsgKey), 'decider']];
       const open = !isAnswered(r.status) && c.status !== 'closed';
       rows.push([
         t('cases.ref.due'),
