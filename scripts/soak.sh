@@ -12,5 +12,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export JIUZAI_SOAK_SECONDS=${JIUZAI_SOAK_SECONDS:-1800}
 cargo build --bin jiuzai >&2
 for store in ${SOAK_STORES:-sqlite postgres}; do
-  cargo test -p jiuzai-tests --test soak -- --exact "soak_${store}" --nocapture 2>&1 | grep -E "^soak |panicked|test result" || exit 1
+  cargo test -p jiuzai-tests --test soak -- --exact "soak_${store}" --nocapture 2>&1 | grep -E -A2 "^soak |panicked|test result" || exit 1
 done

@@ -210,7 +210,8 @@ async fn soak(store: Store) {
             next_sample += Duration::from_secs(1);
         }
         let Ok(permit) = in_flight.clone().try_acquire_owned() else {
-            panic!("{MAX_IN_FLIGHT} requests in flight at {at:?}: the server fell behind half its capacity");
+            errors.lock().unwrap().push(format!("{MAX_IN_FLIGHT} requests in flight at {at:?}: fell behind"));
+            continue;
         };
         let (work, errors, latencies) = (work.clone(), errors.clone(), latencies.clone());
         tasks.spawn(async move {
@@ -234,6 +235,14 @@ async fn soak(store: Store) {
     let mut first: Vec<Duration> = latencies.iter().filter(|(at, _)| *at < window).map(|(_, d)| *d).collect();
     let mut last: Vec<Duration> = latencies.iter().filter(|(at, _)| *at >= length - window).map(|(_, d)| *d).collect();
     let (p99_first, p99_last) = (p99(&mut first), p99(&mut last));
+    let trend: Vec<String> = (0..6)
+        .map(|sixth| {
+            let (from, to) = (window * sixth, window * (sixth + 1));
+            let mut part: Vec<Duration> =
+                latencies.iter().filter(|(at, _)| *at >= from && *at < to).map(|(_, d)| *d).collect();
+            if part.is_empty() { "-".to_owned() } else { format!("{:.1}", p99(&mut part).as_secs_f64() * 1000.0) }
+        })
+        .collect();
     let warm = *samples.iter().rfind(|s| s.at <= window).unwrap();
     let end = *samples.last().unwrap();
     let in_window = |from: Duration, to: Duration| samples.iter().filter(move |s| s.at >= from && s.at <= to);
@@ -244,10 +253,11 @@ async fn soak(store: Store) {
     let growth = (end.rss_kb as f64 - warm.rss_kb as f64) / warm.rss_kb as f64;
     eprintln!(
         "soak {store:?} {length:?}: capacity {capacity:.0}/s, soaked at {rate:.0}/s, {} requests, {} errors; \
-         p99 first {p99_first:?} last {p99_last:?}; RSS {} → {} kB ({:+.1} %); open files {files_first} → {files_last}; \
+         p99 first {p99_first:?} last {p99_last:?} (ms per sixth: {}); RSS {} → {} kB ({:+.1} %); open files {files_first} → {files_last}; \
          database connections {connections_first} → {connections_last}; client sockets {} before, {} after",
         latencies.len(),
         errors.len(),
+        trend.join(" "),
         warm.rss_kb,
         end.rss_kb,
         growth * 100.0,
