@@ -94,6 +94,7 @@ describe('plan line editing', () => {
         { field: 'lines', reason: 'depot 2 has 45 quilt available, the lines take 50' },
         { field: 'lines', reason: 'something else entirely' },
         { field: 'lines[9].depot_id', reason: 'depot 9 is unknown' },
+        { field: 'lines[2].quantity', reason: 'b needs 5 tent, the lines send 9' },
       ],
       sent,
     );
@@ -102,7 +103,7 @@ describe('plan line editing', () => {
       { kind: 'server', reason: 'must be a positive whole number' },
       { kind: 'overStock', available: 45, total: 50 },
     ]);
-    expect(got.byKey.get('o3')).toEqual([{ kind: 'overStock', available: 45, total: 50 }]);
+    expect(got.byKey.get('o3')).toEqual([{ kind: 'overStock', available: 45, total: 50 }, { kind: 'overNeed', need: 5, total: 9 }]);
     expect(got.other).toEqual(['something else entirely', 'depot 9 is unknown']);
     expect(serverProblems(null, sent)).toEqual({ byKey: new Map(), other: [] });
   });

@@ -168,10 +168,32 @@ export interface ServerProblems {
   other: string[];
 }
 
+/** A total over the limit, as the server words it, with the lines it concerns. */
+function overLimit(reason: string): { concerns: (l: EditLine) => boolean; problem: LineProblem } | null {
+  // "depot 3 has 40 tent available, the lines take 55"
+  const stock = /^depot (\d+) has (-?\d+) (\S+) available, the lines take (\d+)$/.exec(reason);
+  if (stock) {
+    return {
+      concerns: (l) => l.depot_id === Number(stock[1]) && l.item === stock[3],
+      problem: { kind: 'overStock', available: Number(stock[2]), total: Number(stock[4]) },
+    };
+  }
+  // "360402101 needs 120 tent, the lines send 130"
+  const need = /^(\S+) needs (\d+) (\S+), the lines send (\d+)$/.exec(reason);
+  if (need) {
+    return {
+      concerns: (l) => l.area_code === need[1] && l.item === need[3],
+      problem: { kind: 'overNeed', need: Number(need[2]), total: Number(need[4]) },
+    };
+  }
+  return null;
+}
+
 /**
  * A 422's details read onto the lines that were sent (`sent[i]` is the key of `lines[i]`):
- * `lines[3].quantity` names the fourth line; the whole-set refusals (field `lines`) name a depot
- * and item or an area and item in their words, and go to every line of those.
+ * `lines[3].quantity` names the fourth line (a total over a depot's stock or an area's need names
+ * each of its lines, with the figures, which are shown in the user's language); a refusal of the
+ * whole set (field `lines`) goes to the lines its depot or area and item name.
  */
 export function serverProblems(details: unknown, sent: readonly EditLine[]): ServerProblems {
   const byKey = new Map<string, LineProblem[]>();
@@ -182,23 +204,16 @@ export function serverProblems(details: unknown, sent: readonly EditLine[]): Ser
     const field = typeof d?.field === 'string' ? d.field : '';
     const reason = typeof d?.reason === 'string' ? d.reason : '';
     if (!reason) continue;
+    const over = overLimit(reason);
     const indexed = /^lines\[(\d+)\]/.exec(field);
     if (indexed) {
       const line = sent[Number(indexed[1])];
-      if (line) add(line.key, { kind: 'server', reason });
+      if (line) add(line.key, over?.problem ?? { kind: 'server', reason });
       else other.push(reason);
       continue;
     }
-    // "depot 3 has 40 tent available, the lines take 55"
-    const stock = /^depot (\d+) has (-?\d+) (\S+) available, the lines take (\d+)$/.exec(reason);
-    // "360402101 needs 120 tent, the lines send 130"
-    const need = /^(\S+) needs (\d+) (\S+), the lines send (\d+)$/.exec(reason);
-    const hit = stock
-      ? { lines: sent.filter((l) => l.depot_id === Number(stock[1]) && l.item === stock[3]), problem: { kind: 'overStock', available: Number(stock[2]), total: Number(stock[4]) } as const }
-      : need
-        ? { lines: sent.filter((l) => l.area_code === need[1] && l.item === need[3]), problem: { kind: 'overNeed', need: Number(need[2]), total: Number(need[4]) } as const }
-        : null;
-    if (hit?.lines.length) for (const l of hit.lines) add(l.key, hit.problem);
+    const hit = over ? sent.filter(over.concerns) : [];
+    if (over && hit.length) for (const l of hit) add(l.key, over.problem);
     else other.push(reason);
   }
   return { byKey, other };

@@ -164,6 +164,20 @@ store_tests! {
         assert!(areas.iter().all(|a| a["allocated"].as_i64().unwrap() <= a["demand"].as_i64().unwrap()));
         assert_eq!(plan["totals"]["allocated"].as_i64().unwrap(), lines.iter().map(|l| l["quantity"].as_i64().unwrap()).sum::<i64>());
 
+        // an edit sending an area more than it needs is refused on the lines that do, nothing written
+        let edit = |quantity: i64| {
+            let mut edited: Vec<Value> = lines.iter().map(|l| json!({"depot_id": l["depot_id"], "area_code": l["area_code"], "item": l["item"], "quantity": l["quantity"]})).collect();
+            edited[0]["quantity"] = json!(quantity);
+            json!({"lines": edited})
+        };
+        let need = areas.iter().find(|a| a["area_code"] == lines[0]["area_code"] && a["item"] == lines[0]["item"]).unwrap()["demand"].as_i64().unwrap();
+        let (status, refused) = server.call(Method::PATCH, &format!("/api/v1/plans/{id}"), Some(&manager), Some(edit(need + 1))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        let fields: Vec<&str> = refused["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+        assert!(fields.contains(&"lines[0].quantity"), "the refusal names the line: {refused}");
+        let (_, unchanged) = server.get(&format!("/api/v1/plans/{id}"), &manager).await;
+        assert_eq!(unchanged["lines"], plan["lines"], "nothing written");
+
         assert_eq!(step(&server, &reviewer, id, "approve", None).await.0, StatusCode::CONFLICT, "a draft is not approved");
         assert_eq!(step(&server, &manager, id, "dispatch", None).await.0, StatusCode::CONFLICT, "no dispatch before approval");
         assert_eq!(step(&server, &manager, id, "submit", None).await.0, StatusCode::OK);

@@ -439,8 +439,9 @@ pub async fn edit_draft<S: Planning + ?Sized>(
     let balances = store.balances().await?;
     let depots = store.list_depots().await?;
     let mut problems = Vec::new();
-    let mut per_depot_item: HashMap<(i64, String), i64> = HashMap::new();
-    let mut per_area_item: HashMap<(AreaCode, String), i64> = HashMap::new();
+    // Each total with the lines that make it up, so a refusal names those lines.
+    let mut per_depot_item: HashMap<(i64, String), (i64, Vec<usize>)> = HashMap::new();
+    let mut per_area_item: HashMap<(AreaCode, String), (i64, Vec<usize>)> = HashMap::new();
     let mut lines = Vec::new();
     for (i, line) in edit.lines.iter().enumerate() {
         let field = |name: &str| format!("lines[{i}].{name}");
@@ -461,13 +462,16 @@ pub async fn edit_draft<S: Planning + ?Sized>(
             ));
             continue;
         };
-        *per_depot_item.entry((line.depot_id, line.item.clone())).or_default() += line.quantity;
-        *per_area_item.entry((line.area_code.clone(), line.item.clone())).or_default() += line.quantity;
-        let original = plan
-            .lines
-            .iter()
-            .find(|l| l.depot_id == line.depot_id && l.area_code == line.area_code && l.item == line.item);
-        let minutes = original.map_or(0, |l| l.travel_minutes);
+        for (total, at) in [
+            per_depot_item.entry((line.depot_id, line.item.clone())).or_default(),
+            per_area_item.entry((line.area_code.clone(), line.item.clone())).or_default(),
+        ] {
+            *total += line.quantity;
+            at.push(i);
+        }
+        // The route from a depot to an area takes as long whatever it carries.
+        let route = plan.lines.iter().find(|l| l.depot_id == line.depot_id && l.area_code == line.area_code);
+        let minutes = route.map_or(0, |l| l.travel_minutes);
         lines.push(PlanLine {
             depot_id: line.depot_id,
             area_code: fill.area_code.clone(),
@@ -477,22 +481,26 @@ pub async fn edit_draft<S: Planning + ?Sized>(
             late: minutes > i64::from(settings.plan_deadline_minutes),
         });
     }
-    for ((depot, item), quantity) in &per_depot_item {
+    let over = |at: &[usize], reason: String, problems: &mut Vec<FieldError>| {
+        problems.extend(at.iter().map(|i| FieldError::new(format!("lines[{i}].quantity"), reason.clone())));
+    };
+    for ((depot, item), (quantity, at)) in &per_depot_item {
         let available = balances
             .iter()
             .find(|b| b.depot_id == *depot && &b.item_code == item)
             .map_or(0, |b| b.on_hand - b.reserved);
         if *quantity > available {
-            problems.push(FieldError::new(
-                "lines",
+            over(
+                at,
                 format!("depot {depot} has {available} {item} available, the lines take {quantity}"),
-            ));
+                &mut problems,
+            );
         }
     }
-    for ((area, item), quantity) in &per_area_item {
+    for ((area, item), (quantity, at)) in &per_area_item {
         let demand = plan.result.areas.iter().find(|a| &a.area_code == area && &a.item == item).map_or(0, |a| a.demand);
         if *quantity > demand {
-            problems.push(FieldError::new("lines", format!("{area} needs {demand} {item}, the lines send {quantity}")));
+            over(at, format!("{area} needs {demand} {item}, the lines send {quantity}"), &mut problems);
         }
     }
     if !problems.is_empty() {
@@ -500,7 +508,7 @@ pub async fn edit_draft<S: Planning + ?Sized>(
     }
     let mut result = plan.result.clone();
     for fill in &mut result.areas {
-        fill.allocated = per_area_item.get(&(fill.area_code.clone(), fill.item.clone())).copied().unwrap_or(0);
+        fill.allocated = per_area_item.get(&(fill.area_code.clone(), fill.item.clone())).map_or(0, |(total, _)| *total);
         fill.fill_rate = if fill.demand > 0 { fill.allocated as f64 / fill.demand as f64 } else { 1.0 };
     }
     result.totals = totals(&lines, &result);
