@@ -130,6 +130,11 @@ pub struct Settings {
         default_value = "冬令:50:12-01,春荒:50:03-01"
     )]
     pub winter_spring_phases: Vec<PhaseSpec>,
+    /// How long each step of a one-window case may take (docs/domain/one-window.md): `refer` (the
+    /// township refers a case), `urgent` (an urgent case's whole answer) and one per programme (the
+    /// department's answer), as name=Nh or name=Nd, comma-separated.
+    #[arg(long, env = "JIUZAI_CASE_DEADLINES", value_delimiter = ',', default_value = DEFAULT_CASE_DEADLINES)]
+    pub case_deadlines: Vec<CaseDeadline>,
     /// Objections one client address may file per hour on the public disclosure pages.
     #[arg(long, env = "JIUZAI_OBJECTIONS_PER_HOUR", default_value_t = 5)]
     pub objections_per_hour: u32,
@@ -198,6 +203,34 @@ impl std::str::FromStr for MonthDay {
         // A leap year accepts every real month-day.
         chrono::NaiveDate::from_ymd_opt(2024, month, day).ok_or_else(|| format!("{text}: no such day"))?;
         Ok(Self { month, day })
+    }
+}
+
+/// Illustrative defaults: the sources give no per-programme deadlines (docs/domain/one-window.md).
+pub const DEFAULT_CASE_DEADLINES: &str = "refer=48h,urgent=24h,dibao=30d,tekun=30d,medical=15d,education=15d,housing=30d,employment=15d,temporary=7d,disease_emergency=1d";
+
+/// One deadline of a case's steps: its name and its length in hours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseDeadline {
+    pub name: String,
+    pub hours: i64,
+}
+
+impl std::str::FromStr for CaseDeadline {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        let (name, length) = text.split_once('=').ok_or_else(|| format!("{text}: not name=Nh or name=Nd"))?;
+        let (number, unit) = length.trim().split_at(length.trim().len().saturating_sub(1));
+        let number: i64 = number.parse().map_err(|_| format!("{text}: the length is not a number"))?;
+        let hours = match unit {
+            "h" => number,
+            "d" => number * 24,
+            _ => return Err(format!("{text}: the length ends in h (hours) or d (days)")),
+        };
+        if hours <= 0 {
+            return Err(format!("{text}: the length must be positive"));
+        }
+        Ok(Self { name: name.trim().to_owned(), hours })
     }
 }
 

@@ -7,6 +7,7 @@ pub mod applications;
 pub mod areas;
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod clock;
 pub mod config;
 pub mod db;

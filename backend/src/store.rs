@@ -7,6 +7,7 @@ use crate::applications::store::ApplicationStore;
 use crate::areas::store::AreaStore;
 use crate::audit::store::AuditStore;
 use crate::auth::store::AuthStore;
+use crate::cases::store::CaseStore;
 use crate::db::{Database, Opened, PgStore, SqliteStore};
 use crate::depots::store::DepotStore;
 use crate::disasters::store::DisasterStore;
@@ -26,6 +27,7 @@ pub trait Store:
     + AreaStore
     + AuthStore
     + AuditStore
+    + CaseStore
     + DepotStore
     + DisasterStore
     + FundStore

@@ -24,6 +24,7 @@ const DOMAINS: &[&str] = &[
     "winterspring",
     "insurance",
     "rebuild",
+    "cases",
 ];
 /// Shared modules that know no domain.
 const LEAVES: &[&str] = &[

@@ -20,6 +20,7 @@ export const HOUSEHOLDS_ZH = {
   'programme.housing': '住房救助',
   'programme.employment': '就业救助',
   'programme.temporary': '临时救助',
+  'programme.disease_emergency': '疾病应急救助',
 
   'aidType.emergency': '应急救助',
   'aidType.transitional': '过渡期生活救助',
@@ -327,6 +328,7 @@ export const HOUSEHOLDS_EN: Record<keyof typeof HOUSEHOLDS_ZH, string> = {
   'programme.housing': 'Housing aid',
   'programme.employment': 'Employment aid',
   'programme.temporary': 'Temporary assistance',
+  'programme.disease_emergency': 'Disease emergency aid',
 
   'aidType.emergency': 'Emergency relief',
   'aidType.transitional': 'Transitional living aid',

@@ -179,6 +179,17 @@ fn matrix() -> Vec<Rule> {
         rule(M::DELETE, "/api/v1/handoff-tokens/999", None, "ADDDDDD"),
         // only a department token reads it (see the test below); logins are refused
         rule(M::GET, "/api/v1/department/handoffs?programme=housing&event_id=1", None, "DDDDDDD"),
+        // one-window cases: township staff take them in; the departments answer with their tokens
+        rule(M::POST, "/api/v1/cases", Some(json!({})), "DADADDD"),
+        rule(M::GET, "/api/v1/cases", None, "AADADAA"),
+        rule(M::GET, "/api/v1/cases/999", None, "AADADAA"),
+        rule(M::POST, "/api/v1/cases/999/refer", None, "DADADDD"),
+        rule(M::POST, "/api/v1/cases/999/outcome", Some(json!({})), "DADDDDD"),
+        rule(M::POST, "/api/v1/cases/999/close", Some(json!({})), "DADADDD"),
+        rule(M::GET, "/api/v1/department/cases", None, "DDDDDDD"),
+        rule(M::GET, "/api/v1/department/cases/999", None, "DDDDDDD"),
+        rule(M::POST, "/api/v1/department/cases/999/accept", None, "DDDDDDD"),
+        rule(M::POST, "/api/v1/department/cases/999/outcome", Some(json!({})), "DDDDDDD"),
         // the application chain: caseworkers (reporter, manager) file, assess and post notices; reviewers decide
         rule(M::GET, "/api/v1/applications", None, "AADADAA"),
         rule(M::POST, "/api/v1/applications", Some(json!({"event_id": 999})), "DADADDD"),
@@ -269,6 +280,11 @@ const OUTSIDE_THE_MATRIX: &[(&str, &str, &str)] = &[
         "POST",
         "/api/v1/transfers/{id}/receive",
         "the demo has no transfer and the depot check follows loading it (404 first); tested in stock.rs",
+    ),
+    (
+        "GET",
+        "/api/v1/public/cases/{receipt_no}",
+        "public, by receipt number and last four characters; tested in cases.rs",
     ),
     (
         "GET",
@@ -409,8 +425,10 @@ store_tests! {
         let mut failures = Vec::new();
         for rule in matrix().into_iter().filter(|r| !r.public) {
             let (status, body) = server.call(rule.method.clone(), rule.path, Some(&department), rule.body.clone()).await;
+            // Its own endpoints let it past authorization (a missing case is a 404, a bad body a 422).
             let own = rule.path.starts_with("/api/v1/department/");
-            if (own && status != StatusCode::OK) || (!own && status != StatusCode::FORBIDDEN) {
+            let allowed = ![StatusCode::UNAUTHORIZED, StatusCode::FORBIDDEN].contains(&status) && !status.is_server_error();
+            if (own && !allowed) || (!own && status != StatusCode::FORBIDDEN) {
                 failures.push(format!("{} {} with a department token: {status} {body}", rule.method, rule.path));
             }
         }

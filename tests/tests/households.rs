@@ -861,13 +861,14 @@ store_tests! {
 
         // issuing: admins only, bad input refused field by field and nothing written
         let tokens = "/api/v1/handoff-tokens";
+        let (_, demo_tokens) = server.get(tokens, &admin).await;
         let request = json!({"department": "永修县住房和城乡建设局", "programmes": ["housing", "temporary_assistance"], "area_code": "360425", "expires_in_days": 30});
         assert_eq!(server.post(tokens, &manager, request.clone()).await.0, StatusCode::FORBIDDEN);
         let (status, error) = server.post(tokens, &admin, json!({"department": " ", "programmes": [], "area_code": "999999", "expires_in_days": 0})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
         assert_eq!(error_fields(&error), ["department", "programmes", "area_code", "expires_in_days"]);
         assert_eq!(server.post(tokens, &admin, json!({"department": "x", "programmes": ["kindergarten"], "area_code": "360425"})).await.0, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(server.get(tokens, &admin).await.1, json!([]), "nothing was written");
+        assert_eq!(server.get(tokens, &admin).await.1, demo_tokens, "nothing was written");
         let (status, issued) = server.post(tokens, &admin, request).await;
         assert_eq!(status, StatusCode::CREATED, "{issued}");
         let secret = issued["token"].as_str().unwrap().to_owned();
@@ -914,8 +915,9 @@ store_tests! {
         assert!(reads.iter().all(|r| r["actor_name"] == format!("handoff-token:{id}") && r["after"]["department"] == "永修县住房和城乡建设局"));
         assert!(reads.iter().any(|r| r["after"]["format"] == "csv" && r["after"]["programme"] == "temporary-assistance" && r["after"]["rows"] == 2));
         let (_, listed) = server.get(tokens, &admin).await;
-        assert_eq!(listed.as_array().unwrap().len(), 1);
-        assert!(listed[0]["last_used_at"].is_string() && listed[0].get("token").is_none() && !listed.to_string().contains(&secret), "{listed}");
+        let ours = listed.as_array().unwrap().iter().find(|t| t["id"].as_i64() == Some(id)).expect("the issued token listed");
+        assert_eq!(listed.as_array().unwrap().len(), demo_tokens.as_array().unwrap().len() + 1);
+        assert!(ours["last_used_at"].is_string() && ours.get("token").is_none() && !listed.to_string().contains(&secret), "{listed}");
 
         // revoked: 401 everywhere, at once
         let (status, revoked) = server.call(Method::DELETE, &format!("{tokens}/{id}"), Some(&admin), None).await;
@@ -925,7 +927,7 @@ store_tests! {
         assert_eq!(server.call(Method::DELETE, &format!("{tokens}/{id}"), Some(&admin), None).await.0, StatusCode::OK, "revoking again changes nothing");
         assert_eq!(server.call(Method::DELETE, &format!("{tokens}/999"), Some(&admin), None).await.0, StatusCode::NOT_FOUND);
         assert_eq!(server.audit("action=handoff_token.revoke").await.len(), 1);
-        assert_eq!(server.audit("action=handoff_token.create").await.len(), 1);
+        assert_eq!(server.audit("action=handoff_token.create").await.len(), demo_tokens.as_array().unwrap().len() + 1);
         assert_eq!(server.audit("action=export.handoff").await.len(), 3, "refused reads are not hand-offs");
     };
 }

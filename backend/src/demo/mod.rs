@@ -17,6 +17,7 @@ use crate::config::Settings;
 use crate::store::Store;
 
 mod applications;
+mod cases;
 mod households;
 mod rebuild;
 mod winterspring;
@@ -133,6 +134,7 @@ pub async fn seed(store: &dyn Store, settings: &Settings, sources: &DemoSources)
     applications::seed_applications(store, settings).await?;
     winterspring::seed_campaign(store, settings).await?;
     rebuild::seed_cases(store, settings).await?;
+    cases::seed_cases(store, settings).await?;
     warn_demo_credentials();
     Ok(())
 }

@@ -99,11 +99,24 @@ pub enum Programme {
     Employment,
     /// 临时救助
     Temporary,
+    /// 疾病应急救助: emergency treatment paid for people who cannot pay (a one-window case asks
+    /// for it; a household record may note it was given).
+    DiseaseEmergency,
 }
 
+crate::decode_from_text!(Programme);
+
 impl Programme {
-    pub const ALL: [Self; 7] =
-        [Self::Dibao, Self::Tekun, Self::Medical, Self::Education, Self::Housing, Self::Employment, Self::Temporary];
+    pub const ALL: [Self; 8] = [
+        Self::Dibao,
+        Self::Tekun,
+        Self::Medical,
+        Self::Education,
+        Self::Housing,
+        Self::Employment,
+        Self::Temporary,
+        Self::DiseaseEmergency,
+    ];
 
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -114,6 +127,7 @@ impl Programme {
             Self::Housing => "住房救助",
             Self::Employment => "就业救助",
             Self::Temporary => "临时救助",
+            Self::DiseaseEmergency => "疾病应急救助",
         }
     }
 

@@ -38,6 +38,7 @@ use crate::state::AppState;
         (name = "households", description = "Household records, damage, grant lists, public disclosure (公示) and hand-offs"),
         (name = "disasters", description = "Events, loss reports, verification, summaries, response levels, blocked zones"),
         (name = "plans", description = "Allocation plans, approval, dispatch, shipments and receipt"),
+        (name = "cases", description = "One window and urgent help (一门受理 / 救急难): cases, referrals to departments, outcomes, the applicant's receipt"),
     )
 )]
 struct ApiDoc;
@@ -77,6 +78,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::winterspring::http::routes())
         .merge(crate::rebuild::http::routes())
         .merge(crate::insurance::http::routes())
+        .merge(crate::cases::http::routes())
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.
