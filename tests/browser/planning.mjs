@@ -22,7 +22,7 @@ export function restockCityDepot(page, note) {
 export async function createMaterialsPlan(page, note) {
   assert.equal(await restockCityDepot(page, note), 201);
   await page.getByTestId('nav-plans').click();
-  await page.locator('[data-testid="plans-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid="plans-screen"][data-ready="true"]').waitFor({ timeout: 60_000 });
   await page.getByTestId('plan-event').selectOption(String(EVENT_ID));
   await page.getByTestId('plan-aid').selectOption('emergency');
   await page.getByTestId('plan-create').click();

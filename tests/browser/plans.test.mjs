@@ -171,7 +171,7 @@ test('funds: register money, plan by the cost split with scaling shown, approve,
   try {
     await signIn(page, 'manager');
     await page.getByTestId('nav-plans').click();
-    await page.locator('[data-testid="plans-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="plans-screen"][data-ready="true"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('plan-event').selectOption(String(EVENT_ID));
 
     // The pools card lists the demo's money; a bad amount is refused in the form, a good one registered.
@@ -448,7 +448,7 @@ test('a plan says why each area needs what it gets: tents by the people in centr
 
     // A funds plan: each area's row names the split its money follows, as the plan says.
     await page.getByTestId('nav-plans').click();
-    await page.locator('[data-testid="plans-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="plans-screen"][data-ready="true"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('plan-event').selectOption(String(EVENT_ID));
     await page.getByTestId('plan-kind').selectOption('funds');
     await page.getByTestId('plan-aid').selectOption('emergency');
