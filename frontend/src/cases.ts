@@ -7,7 +7,7 @@
 import { parseYuan } from './applications';
 import { api } from './api';
 import type { MsgKey, Params } from './i18n';
-import { normaliseDigits } from './util';
+import { countByStatus, normaliseDigits } from './util';
 
 type Opt = { signal?: AbortSignal };
 
@@ -319,14 +319,7 @@ export function sortBoard<T extends Pick<Case, 'id' | 'status' | 'overdue' | 'du
 
 /** How many cases are in each status, and the overdue ones. */
 export function statusCounts(cases: ReadonlyArray<Pick<Case, 'status' | 'overdue'>>): Record<CaseStatus, number> & { overdue: number; total: number } {
-  const out = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<CaseStatus, number> & { overdue: number; total: number };
-  out.overdue = 0;
-  out.total = cases.length;
-  for (const c of cases) {
-    out[c.status] += 1;
-    if (c.overdue) out.overdue += 1;
-  }
-  return out;
+  return countByStatus(STATUSES, cases);
 }
 
 export function statusTone(s: CaseStatus): string {

@@ -10,7 +10,7 @@ import { api, download, fetchBlob } from './api';
 import { isYmd } from './dates';
 import type { MsgKey } from './i18n';
 import type { Schemas } from './schemas';
-import { normaliseDigits } from './util';
+import { countByStatus, normaliseDigits } from './util';
 
 type Opt = { signal?: AbortSignal };
 
@@ -110,14 +110,7 @@ export function sortCases<T extends Pick<Case, 'id' | 'status' | 'overdue'>>(cas
 
 /** How many cases are in each status (every status present, 0 when none), and the overdue ones. */
 export function statusCounts(cases: ReadonlyArray<Pick<Case, 'status' | 'overdue'>>): Record<CaseStatus, number> & { overdue: number; total: number } {
-  const out = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<CaseStatus, number> & { overdue: number; total: number };
-  out.overdue = 0;
-  out.total = cases.length;
-  for (const c of cases) {
-    out[c.status] += 1;
-    if (c.overdue) out.overdue += 1;
-  }
-  return out;
+  return countByStatus(STATUSES, cases);
 }
 
 /** The badge tone of a status. */
