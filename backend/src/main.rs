@@ -156,6 +156,8 @@ async fn main() -> anyhow::Result<()> {
     };
     let store = jiuzai::store::connect(&url, &limits).await?;
     let settings = cli.settings;
+    // A wrong deadline setting stops the start, rather than failing the first case taken in.
+    jiuzai::cases::rules::Deadlines::new(&settings.case_deadlines).map_err(anyhow::Error::msg)?;
     jiuzai::households::warn_if_default_keys(&settings);
     match cli.command {
         Command::Serve { addr, demo, sources } => {
