@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
+  alertActions,
+  alertCounts,
+  alertFactWords,
+  alertKind,
+  canScan,
+  checkAlertCase,
+  checkDismissal,
+  needKey,
+  openUrgentByTownship,
+  sortAlerts,
+  type AlertFacts,
+  type AssistanceAlert,
   caseActions,
   checkIntake,
   checkOutcome,
@@ -227,5 +239,106 @@ describe('who may do what', () => {
     expect(checkOutcome('granted', '-5', 'x')).toEqual({ field: 'amount', key: 'cases.err.amount' });
     expect(checkOutcome('declined', '', '  ')).toEqual({ field: 'reason', key: 'cases.err.reason' });
     expect(checkOutcome('maybe', '', 'x')).toEqual({ field: 'decision', key: 'cases.err.decision' });
+  });
+});
+
+// ---- detection alerts and the urgent cases on the map --------------------------------------------
+
+const facts = (over: Partial<AlertFacts> = {}): AlertFacts => ({ dead: 0, missing: 0, injured: 0, house: 'none', children: 0, poverty_class: null, ...over });
+const alert = (id: number, over: Partial<AssistanceAlert> = {}): AssistanceAlert => ({
+  id,
+  event_id: 1,
+  household_id: 100 + id,
+  area_code: '360402001001',
+  head_name: '李*乙',
+  need: 'hardship',
+  programmes: ['temporary', 'dibao'],
+  facts: facts({ dead: 1, house: 'collapsed' }),
+  status: 'open',
+  case_id: null,
+  resolution: null,
+  resolved_by: null,
+  raised_at: at(-id),
+  updated_at: at(-id),
+  ...over,
+});
+const words = (f: AlertFacts, lang: 'zh' | 'en') => alertFactWords(f).map((w) => translate(MESSAGES, lang, w.key, w.params));
+
+describe('detection alerts', () => {
+  it('say the need in words in both languages', () => {
+    expect(translate(MESSAGES, 'zh', needKey('hardship', true))).toBe('家中有人遇难或失踪、房屋倒塌，未纳入低保或特困');
+    expect(translate(MESSAGES, 'en', needKey('hardship', true))).toBe('A member dead or missing or the house collapsed; not in dibao or tekun');
+    for (const need of ['hardship', 'injury', 'schooling'])
+      for (const lang of ['zh', 'en'] as const)
+        for (const long of [false, true]) {
+          const text = translate(MESSAGES, lang, needKey(need, long));
+          expect(text).not.toBe(needKey(need, long));
+          // The Chinese words carry no Latin letters.
+          if (lang === 'zh') expect(text).not.toMatch(/[A-Za-z]/);
+        }
+  });
+  it('list the losses there are, then whether the household is in 低保 or 特困', () => {
+    expect(words(facts({ dead: 1, missing: 2, house: 'collapsed' }), 'zh')).toEqual(['遇难 1 人', '失踪 2 人', '住房倒塌', '未纳入低保、特困']);
+    expect(words(facts({ dead: 1, missing: 2, house: 'collapsed' }), 'en')).toEqual(['1 dead', '2 missing', 'House collapsed', 'Not in dibao or tekun']);
+    expect(words(facts({ injured: 1, house: 'general', poverty_class: 'dibao' }), 'zh')).toEqual(['受伤 1 人', '住房一般损坏', '低保户']);
+    expect(words(facts({ children: 1, house: 'severe', poverty_class: 'tekun' }), 'en')).toEqual(['House severely damaged', '1 child of preschool or school age', 'In tekun']);
+    expect(words(facts({ children: 3, poverty_class: 'dibao' }), 'en')).toEqual(['3 children of preschool or school age', 'In dibao']);
+    expect(alertFactWords(facts({ dead: 1, house: 'collapsed', injured: 2 })).map((w) => w.tone)).toEqual(['loss', 'loss', 'loss', 'plain']);
+    for (const w of alertFactWords(facts({ dead: 1, missing: 1, injured: 1, house: 'collapsed', children: 2, poverty_class: 'tekun' })))
+      expect(translate(MESSAGES, 'zh', w.key, w.params)).not.toMatch(/[A-Za-z]/);
+  });
+  it('hardship becomes an urgent case, the other needs an application', () => {
+    expect(alertKind('hardship')).toBe('urgent');
+    expect(alertKind('injury')).toBe('application');
+    expect(alertKind('schooling')).toBe('application');
+  });
+  it('township staff act on open alerts only; managers and admins run detection', () => {
+    expect(alertActions('reporter', alert(1))).toEqual(['case', 'dismiss']);
+    expect(alertActions('manager', alert(1))).toEqual(['case', 'dismiss']);
+    for (const role of ['reviewer', 'auditor', 'admin']) expect(alertActions(role, alert(1))).toEqual([]);
+    for (const status of ['converted', 'dismissed', 'withdrawn'] as const) expect(alertActions('manager', alert(1, { status }))).toEqual([]);
+    expect([canScan('manager'), canScan('admin'), canScan('reporter'), canScan('reviewer')]).toEqual([true, true, false, false]);
+  });
+  it('count per status, and order hardship first then the newest', () => {
+    const list = [
+      alert(1, { need: 'injury', programmes: ['medical'] }),
+      alert(2),
+      alert(3, { status: 'converted', case_id: 9 }),
+      alert(4, { need: 'schooling', programmes: ['education'], status: 'dismissed' }),
+      alert(5),
+    ];
+    const n = alertCounts(list);
+    expect([n.total, n.open, n.converted, n.dismissed, n.withdrawn]).toEqual([5, 3, 1, 1, 0]);
+    expect(sortAlerts(list).map((a) => a.id)).toEqual([2, 3, 5, 1, 4]);
+  });
+  it('opening a case: the phone is optional but checked, the description optional', () => {
+    expect(checkAlertCase('', '')).toEqual({ body: {} });
+    expect(checkAlertCase(' １３９ 0792 5555 ', ' 房屋倒塌，借住亲戚家 ')).toEqual({ body: { phone: '139 0792 5555', description: '房屋倒塌，借住亲戚家' } });
+    expect(checkAlertCase('12ab', '')).toEqual({ errors: new Map([['phone', 'cases.err.phone']]) });
+    expect(checkAlertCase('', 'x'.repeat(2001))).toEqual({ errors: new Map([['description', 'cases.err.descriptionLong']]) });
+  });
+  it('dismissing needs a reason of at most 1000 characters', () => {
+    expect(checkDismissal('  ')).toEqual({ key: 'cases.err.reason' });
+    expect(checkDismissal('字'.repeat(1001))).toEqual({ key: 'cases.err.reasonLong' });
+    expect(checkDismissal(' 已在外县纳入低保 ')).toEqual({ reason: '已在外县纳入低保' });
+  });
+});
+
+describe('urgent cases on the map', () => {
+  it('counts the open urgent cases per township (a village code cut to 9 digits), overdue first', () => {
+    const list = [
+      kase(1, { kind: 'urgent', area_code: '360425105201', due_at: at(5) }),
+      kase(2, { kind: 'urgent', area_code: '360425105', overdue: true, due_at: at(-3) }),
+      kase(3, { kind: 'urgent', area_code: '360425106', status: 'referred' }),
+      kase(4, { kind: 'urgent', area_code: '360425106', status: 'decided' }),
+      kase(5, { kind: 'urgent', area_code: '360425107', status: 'closed' }),
+      kase(6, { kind: 'application', area_code: '360425107' }),
+      kase(7, { kind: 'urgent', area_code: '360425105', status: 'accepted', due_at: at(1) }),
+    ];
+    const by = openUrgentByTownship(list);
+    expect([...by.keys()].sort()).toEqual(['360425105', '360425106']);
+    expect(by.get('360425105')!.map((c) => c.id)).toEqual([2, 7, 1]);
+    expect(by.get('360425106')!.map((c) => c.id)).toEqual([3]);
+    expect(openUrgentByTownship([]).size).toBe(0);
   });
 });

@@ -408,3 +408,160 @@ export function checkOutcome(decision: string, amountText: string, reasonText: s
 export function townshipOf(code: string): string {
   return code.length > 9 ? code.slice(0, 9) : code;
 }
+
+// ---- detection alerts (救急难 主动发现) ----------------------------------------------------------
+// After a household's damage record, and each night for every open event, the server looks for
+// households whose losses call for another programme and raises an alert; township staff turn an
+// alert into a case (source `detection`) or dismiss it with a reason.
+
+export const ALERT_STATUSES = ['open', 'converted', 'dismissed', 'withdrawn'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+/**
+ * hardship: a member dead or missing or the house collapsed, in neither 低保 nor 特困 (临时救助 now,
+ * 低保 to check); injury: a member injured (医疗救助); schooling: children of preschool or school age in
+ * an affected 低保 or 特困 household (教育救助).
+ */
+export const NEEDS = ['hardship', 'injury', 'schooling'] as const;
+export type AlertNeed = (typeof NEEDS)[number];
+export const HOUSE_DAMAGE = ['none', 'general', 'severe', 'collapsed'] as const;
+export type HouseDamage = (typeof HOUSE_DAMAGE)[number];
+
+/** What raised an alert: the household's losses in the event and what it already holds. */
+export interface AlertFacts {
+  dead: number;
+  missing: number;
+  injured: number;
+  house: HouseDamage;
+  /** Members of preschool or school age. */
+  children: number;
+  poverty_class: 'dibao' | 'tekun' | null;
+}
+
+export interface AssistanceAlert {
+  id: number;
+  event_id: number;
+  household_id: number;
+  area_code: string;
+  /** Full for managers and admins of the area, masked (李*乙) for everyone else. */
+  head_name: string;
+  need: AlertNeed;
+  /** The first to act on now, the others to check. */
+  programmes: Programme[];
+  facts: AlertFacts;
+  status: AlertStatus;
+  case_id?: number | null;
+  /** Why it was dismissed. */
+  resolution?: string | null;
+  resolved_by?: string | null;
+  raised_at: string;
+  updated_at: string;
+}
+
+/** What one run of detection did. */
+export interface DetectionOutcome {
+  events: number;
+  households: number;
+  raised: number;
+  refreshed: number;
+  withdrawn: number;
+}
+
+export interface AlertCaseInput {
+  phone?: string;
+  description?: string;
+}
+
+export const alertsApi = {
+  list: (query: { status?: AlertStatus; event_id?: number | null; area_code?: string } = {}, o: Opt = {}) =>
+    api.get<AssistanceAlert[]>('/alerts/assistance', { query: { ...query }, ...o }),
+  toCase: (id: number, body: AlertCaseInput, o: Opt = {}) => api.post<Case>(`/alerts/assistance/${id}/case`, body, o),
+  dismiss: (id: number, reason: string, o: Opt = {}) => api.post<AssistanceAlert>(`/alerts/assistance/${id}/dismiss`, { reason }, o),
+  /** Detection now, over one event or every open one (managers and admins). */
+  scan: (eventId: number | null, o: Opt = {}) => api.post<DetectionOutcome>('/alerts/assistance/scan', eventId ? { event_id: eventId } : {}, o),
+};
+
+/** The need in a few words (a badge) and in a sentence (what the server found). */
+export function needKey(need: string, long = false): MsgKey {
+  return `alerts.need${long ? 'Long' : ''}.${need}` as MsgKey;
+}
+
+/** The case an alert becomes: urgent for hardship (a death or a lost house cannot wait), else an application. */
+export function alertKind(need: AlertNeed): CaseKind {
+  return need === 'hardship' ? 'urgent' : 'application';
+}
+
+/** What raised an alert, as phrases: the losses (only those there are), then the household's standing. */
+export function alertFactWords(f: AlertFacts): Array<{ key: MsgKey; params: Params; tone: 'loss' | 'house' | 'plain' }> {
+  const out: Array<{ key: MsgKey; params: Params; tone: 'loss' | 'house' | 'plain' }> = [];
+  if (f.dead > 0) out.push({ key: 'alerts.fact.dead', params: { n: f.dead }, tone: 'loss' });
+  if (f.missing > 0) out.push({ key: 'alerts.fact.missing', params: { n: f.missing }, tone: 'loss' });
+  if (f.injured > 0) out.push({ key: 'alerts.fact.injured', params: { n: f.injured }, tone: 'loss' });
+  if (f.house && f.house !== 'none') out.push({ key: `alerts.fact.house.${f.house}` as MsgKey, params: {}, tone: f.house === 'collapsed' ? 'loss' : 'house' });
+  if (f.children > 0) out.push({ key: f.children === 1 ? 'alerts.fact.child' : 'alerts.fact.children', params: { n: f.children }, tone: 'plain' });
+  out.push({ key: `alerts.fact.poverty.${f.poverty_class ?? 'none'}` as MsgKey, params: {}, tone: 'plain' });
+  return out;
+}
+
+export type AlertAction = 'case' | 'dismiss';
+
+/** What township staff (reporters, managers) may do to an alert: only an open one (the server checks the area). */
+export function alertActions(role: string, a: Pick<AssistanceAlert, 'status'>): AlertAction[] {
+  return (role === 'reporter' || role === 'manager') && a.status === 'open' ? ['case', 'dismiss'] : [];
+}
+
+/** Who may run detection now. */
+export function canScan(role: string): boolean {
+  return role === 'manager' || role === 'admin';
+}
+
+/** How many alerts are in each status, and all. */
+export function alertCounts(alerts: ReadonlyArray<Pick<AssistanceAlert, 'status'>>): Record<AlertStatus, number> & { total: number } {
+  return countByStatus(ALERT_STATUSES, alerts);
+}
+
+/** Hardship first (it cannot wait), then the newest raised. */
+export function sortAlerts<T extends Pick<AssistanceAlert, 'id' | 'need' | 'raised_at'>>(alerts: readonly T[]): T[] {
+  const rank = (a: T) => (a.need === 'hardship' ? 0 : 1);
+  return [...alerts].sort((a, b) => rank(a) - rank(b) || Date.parse(b.raised_at) - Date.parse(a.raised_at) || b.id - a.id);
+}
+
+/** The case form of an alert checked: the phone (optional) and the description (optional, by default the server's words). */
+export function checkAlertCase(phoneText: string, descriptionText: string): { body: AlertCaseInput } | { errors: Map<'phone' | 'description', MsgKey> } {
+  const errors = new Map<'phone' | 'description', MsgKey>();
+  const phone = normaliseDigits(phoneText).trim();
+  if (phone && !validPhone(phone)) errors.set('phone', 'cases.err.phone');
+  const description = descriptionText.trim();
+  if ([...description].length > 2000) errors.set('description', 'cases.err.descriptionLong');
+  if (errors.size) return { errors };
+  const body: AlertCaseInput = {};
+  if (phone) body.phone = phone;
+  if (description) body.description = description;
+  return { body };
+}
+
+/** A dismissal's reason checked: required, at most 1000 characters. */
+export function checkDismissal(reasonText: string): { reason: string } | { key: MsgKey } {
+  const reason = reasonText.trim();
+  if (!reason) return { key: 'cases.err.reason' };
+  if ([...reason].length > 1000) return { key: 'cases.err.reasonLong' };
+  return { reason };
+}
+
+// ---- urgent cases on the map -----------------------------------------------------------------------
+
+/**
+ * The open urgent cases (kind `urgent`, neither decided nor closed) per township (a village's code
+ * cut to its township's 9 digits), each township's overdue ones first, then the soonest due.
+ */
+export function openUrgentByTownship<T extends Pick<Case, 'id' | 'kind' | 'status' | 'area_code' | 'overdue' | 'due_at' | 'updated_at'>>(cases: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const c of cases) {
+    if (c.kind !== 'urgent' || !isOpen(c)) continue;
+    const town = townshipOf(c.area_code);
+    const list = out.get(town);
+    if (list) list.push(c);
+    else out.set(town, [c]);
+  }
+  for (const [town, list] of out) out.set(town, sortBoard(list));
+  return out;
+}

@@ -63,6 +63,16 @@ describe('navTabs', () => {
     expect(routes.findIndex((r) => r.path === '/cases/new')).toBeLessThan(routes.findIndex((r) => r.path === '/cases/:id'));
     expect(routes.findIndex((r) => r.path === '/public/case')).toBeLessThan(routes.findIndex((r) => r.path === '/public/:id'));
   });
+  it('detection alerts: under the one-window tab, for everyone who reads cases, matched before a case id', () => {
+    const byPath = (p: string) => routes.find((r) => r.path === p)!;
+    const alerts = byPath('/cases/alerts');
+    expect(alerts.tab).toBe('/cases');
+    for (const role of ['manager', 'reporter', 'reviewer', 'auditor', 'admin'] as Role[]) expect(canOpen(alerts, session(role))).toBe(true);
+    for (const role of ['assessor', 'depot_staff'] as Role[]) expect(canOpen(alerts, session(role, [4]))).toBe(false);
+    expect(routes.findIndex((r) => r.path === '/cases/alerts')).toBeLessThan(routes.findIndex((r) => r.path === '/cases/:id'));
+    // No tab of its own: the reporter's tabs stay as they were.
+    expect(navTabs(session('reporter')).some((x) => x.href === '/cases/alerts')).toBe(false);
+  });
   it('event sub-screens open for the right roles and highlight a tab the user has', () => {
     const byPath = (p: string) => routes.find((r) => r.path === p)!;
     expect(canOpen(byPath('/events/:id/report'), session('reporter'))).toBe(true);

@@ -96,10 +96,12 @@ export const routes: Route[] = [
   { path: '/rebuild/insurance', titleKey: 'nav.insurance', tab: '/rebuild', roles: REBUILD_USERS, load: () => import('./screens/rebuild/insurance') },
   { path: '/rebuild/:id', titleKey: 'nav.rebuildCase', tab: '/rebuild', roles: REBUILD_USERS, load: () => import('./screens/rebuild/case') },
   { path: '/rebuild/:id/inspect', titleKey: 'nav.rebuildInspect', tab: '/rebuild', roles: INSPECTORS, load: () => import('./screens/rebuild/inspect') },
-  // One window and urgent help (一门受理 / 救急难): the board, the intake, a case; the departments' desk
+  // One window and urgent help (一门受理 / 救急难): the board, the intake, the detection alerts, a case; the departments' desk
   // (a department token, no login).
   { path: '/cases', titleKey: 'nav.cases', nav: true, roles: CASE_READERS, load: () => import('./screens/cases/index') },
   { path: '/cases/new', titleKey: 'nav.caseNew', tab: '/cases', roles: CASE_INTAKE, load: () => import('./screens/cases/new') },
+  // Detection alerts (主动发现): households whose losses call for another programme, to open a case or dismiss.
+  { path: '/cases/alerts', titleKey: 'nav.caseAlerts', tab: '/cases', roles: CASE_READERS, load: () => import('./screens/cases/alerts') },
   { path: '/cases/:id', titleKey: 'nav.case', tab: '/cases', roles: CASE_READERS, load: () => import('./screens/cases/case') },
   { path: '/department', titleKey: 'nav.department', public: true, load: () => import('./screens/cases/department') },
   { path: '/department/:id', titleKey: 'nav.department', public: true, load: () => import('./screens/cases/department') },

@@ -26,10 +26,10 @@ export function sortByNumber<T>(rows: readonly T[], key: (r: T) => number | null
     .map((x) => x.r);
 }
 
-/** How many items are in each status (every status present, 0 when none), the overdue ones and all. */
+/** How many items are in each status (every status present, 0 when none), the overdue ones (those that can be) and all. */
 export function countByStatus<S extends string>(
   statuses: readonly S[],
-  items: ReadonlyArray<{ status: S; overdue: boolean }>,
+  items: ReadonlyArray<{ status: S; overdue?: boolean }>,
 ): Record<S, number> & { overdue: number; total: number } {
   const counts = Object.fromEntries(statuses.map((s) => [s, 0])) as Record<string, number>;
   let overdue = 0;

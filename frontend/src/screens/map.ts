@@ -21,8 +21,9 @@ import { createHexLayer } from '../map/hex';
 import { addAreaLayers, COLORS, COUNTY_PALETTE, LAYERS, SRC_COUNTIES, SRC_TOWNSHIPS, TOWNSHIP_LAYERS } from '../map/layers';
 import { BLOCK_LAYERS, createBlockagePanel } from '../map/planblockages';
 import { areaPopup, overduePopup } from '../map/popup';
+import { createUrgentLayer } from '../map/urgent';
 import { ATTRIBUTION, createMap, maplibregl } from '../map/setup';
-import { EVENT_READERS, hasRole, HOUSEHOLD_READERS } from '../roles';
+import { CASE_READERS, EVENT_READERS, hasRole, HOUSEHOLD_READERS } from '../roles';
 import { parseHash } from '../router';
 import type { ScreenContext } from '../screen';
 import { READINESS_COLORS } from '../stockrules';
@@ -169,6 +170,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     ? createHexLayer(map, signal, () => eventPanel.eventId() ?? (Number.isInteger(wantedEvent) && wantedEvent > 0 ? wantedEvent : null), mapLoaded)
     : null;
   if (hexLayer) panel.querySelector('[data-testid="map-legend"]')?.append(hexLayer.section);
+  // Open urgent cases per township (those who read cases only).
+  const urgentLayer = hasRole(ctx.session!.user, CASE_READERS) ? createUrgentLayer(map, signal, { onOpen: () => popup?.remove() }) : null;
+  if (urgentLayer) panel.querySelector('[data-testid="map-legend"]')?.append(urgentLayer.section);
 
   let counties: AreaCollection | null = null;
   let townships: AreaCollection | null = null;
@@ -483,6 +487,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         if (!signal.aborted) buildPlaces(rows);
       });
       eventPanel.start(counties, townships);
+      urgentLayer?.start(townships);
       // Test hook: once both sources are drawn, report how many counties are on screen.
       map.once('idle', () => {
         if (signal.aborted) return;
@@ -501,12 +506,14 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     popup?.remove();
     eventPanel.relabel();
     search.relabel();
+    urgentLayer?.relabel();
     renderPanel();
   });
   ctx.defer(() => {
     eventPanel.destroy();
     blockages?.destroy();
     hexLayer?.destroy();
+    urgentLayer?.destroy();
     labels.destroy();
     popup?.remove();
     map.remove();

@@ -1,8 +1,9 @@
 // The case board (#/cases): the one-window cases of the caller's area, overdue first with a marker,
 // then the soonest due, the due time in words ("还剩 5 小时", "超期 2 天"); the counts per status are
-// the filters (?status=); each case opens its page. Township staff take in a new request from here.
+// the filters (?status=); each case opens its page. Township staff take in a new request from here;
+// the detection alerts (#/cases/alerts) open from here too, with the number still to check.
 import '../../styles/cases.css';
-import { casesApi, isOpen, programmeKey, sortBoard, STATUSES, statusCounts, townshipOf, type Case } from '../../cases';
+import { alertsApi, casesApi, isOpen, programmeKey, sortBoard, STATUSES, statusCounts, townshipOf, type Case } from '../../cases';
 import { disasterApi, type AreaRow } from '../../disaster';
 import { h } from '../../dom';
 import { errorText, isAbort } from '../../errors';
@@ -26,12 +27,18 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const status = h('div');
   const counts = h('div', { class: 'cs-counts', role: 'group', i18nAriaLabel: 'cases.filterLabel', 'data-testid': 'cs-counts' });
   const list = h('ul', { class: 'cs-board', 'data-testid': 'cs-board' });
+  const alertCount = h('strong', { class: 'cs-alerts-count', hidden: true, 'data-testid': 'cs-alerts-count' });
   inner.append(
     h(
       'div',
       { class: 'cs-head' },
       h('div', { class: 'page-title' }, h('h1', { i18n: 'cases.title' }), h('p', { class: 'muted page-sub', i18n: 'cases.sub' })),
-      hasRole(user, REPORTERS) ? h('a', { class: 'btn btn-primary', href: '#/cases/new', 'data-testid': 'cs-new', i18n: 'cases.new' }) : '',
+      h(
+        'div',
+        { class: 'cs-head-actions' },
+        h('a', { class: 'btn btn-outline', href: '#/cases/alerts', 'data-testid': 'cs-alerts-link', i18nTitle: 'alerts.boardLinkTitle' }, h('span', { i18n: 'alerts.boardLink' }), alertCount),
+        hasRole(user, REPORTERS) ? h('a', { class: 'btn btn-primary', href: '#/cases/new', 'data-testid': 'cs-new', i18n: 'cases.new' }) : '',
+      ),
     ),
     status,
     h('section', { class: 'card', 'data-testid': 'cs-board-card' }, counts, list),
@@ -107,6 +114,21 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     );
   };
 
+  // The alerts still to check, beside the link (the board works without them).
+  let openAlerts: number | null = null;
+  const renderAlertCount = () => {
+    alertCount.hidden = !openAlerts;
+    alertCount.dataset.count = String(openAlerts ?? 0);
+    alertCount.textContent = openAlerts ? formatInteger(openAlerts, getLang()) : '';
+  };
+  void alertsApi
+    .list({ status: 'open' }, { signal })
+    .then((rows) => {
+      openAlerts = rows.length;
+      renderAlertCount();
+    })
+    .catch(() => undefined);
+
   const load = async () => {
     status.replaceChildren(statusBlock(t('cases.loading')));
     try {
@@ -129,4 +151,5 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const timer = setInterval(() => cases.length && render(), 60_000);
   ctx.defer(() => clearInterval(timer));
   ctx.onLang(render);
+  ctx.onLang(renderAlertCount);
 }
