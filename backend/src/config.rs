@@ -135,6 +135,10 @@ pub struct Settings {
     /// department's answer), as name=Nh or name=Nd, comma-separated.
     #[arg(long, env = "JIUZAI_CASE_DEADLINES", value_delimiter = ',', default_value = DEFAULT_CASE_DEADLINES)]
     pub case_deadlines: Vec<CaseDeadline>,
+    /// Hours between detection runs over every open event's damage records (救急难 主动发现,
+    /// docs/domain/one-window.md); a damage record runs it at once for its household. 0: off.
+    #[arg(long, env = "JIUZAI_DETECTION_EVERY_HOURS", default_value_t = 24)]
+    pub detection_every_hours: u64,
     /// Objections one client address may file per hour on the public disclosure pages.
     #[arg(long, env = "JIUZAI_OBJECTIONS_PER_HOUR", default_value_t = 5)]
     pub objections_per_hour: u32,

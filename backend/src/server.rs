@@ -36,6 +36,7 @@ pub async fn serve(state: AppState, addr: &str) -> anyhow::Result<()> {
     let metrics = PrometheusBuilder::new().install_recorder().context("installing the metrics recorder")?;
     let listener = TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
     state.follow_changes();
+    spawn_detection(&state);
     let local = listener.local_addr()?;
     tracing::info!(addr = %local, backend = state.store.backend_name(), "listening on http://{local}");
     let app = router(state.clone(), metrics).into_make_service_with_connect_info::<SocketAddr>();
@@ -43,6 +44,29 @@ pub async fn serve(state: AppState, addr: &str) -> anyhow::Result<()> {
     tracing::info!("shutting down: closing the database");
     state.store.close().await;
     Ok(())
+}
+
+/// Detection over every open event's damage records every `detection_every_hours`, the first run
+/// one period after start (a damage record already runs it for its household). Several servers
+/// may all run it: an alert is raised once per event, household and need.
+fn spawn_detection(state: &AppState) {
+    let hours = state.settings.detection_every_hours;
+    if hours == 0 {
+        return;
+    }
+    let store = state.store.clone();
+    tokio::spawn(async move {
+        let period = std::time::Duration::from_secs(hours * 3600);
+        let mut every = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        loop {
+            every.tick().await;
+            let audit = crate::audit::AuditEntry::system("assistance_alert.scan", "event", "");
+            match crate::cases::alerts::scan(&*store, None, &audit).await {
+                Ok(outcome) => tracing::info!(?outcome, "periodic detection done"),
+                Err(e) => tracing::warn!(error = %e, "periodic detection failed"),
+            }
+        }
+    });
 }
 
 /// Resolves at the first SIGINT or SIGTERM; both are registered when this is called.

@@ -1,11 +1,12 @@
 //! One window and urgent help (一门受理 / 救急难) through the real binary, on both stores: a case taken
 //! in at a township, referred to the departments, accepted and answered by a department token and
 //! by county staff, back on the township's board and on the applicant's receipt page; and every
-//! refusal, with nothing written.
+//! refusal, with nothing written; and detection: damage records and household edits raise and
+//! withdraw alerts, an alert becomes a case with one call or is dismissed with a reason.
 
 mod common;
 
-use common::Server;
+use common::{Server, fixture};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -147,5 +148,116 @@ store_tests! {
             assert!(!server.audit(&format!("entity_type=case&action={action}")).await.is_empty(), "{action} audited");
         }
         assert_eq!(server.audit(&format!("entity_type=case&entity_id={id}&action=case.outcome")).await.len(), 2);
+    };
+
+    detection_raises_alerts_that_become_cases_or_are_dismissed => |store| async move {
+        let server = Server::start(store).await;
+        let admin = server.login("admin").await;
+        let manager = user(&server, &admin, "yongxiu_manager", "manager", "360425").await;
+        let caseworker = user(&server, &admin, "yongxiu_caseworker", "reporter", "360425").await;
+        let elsewhere = user(&server, &admin, "wuning_caseworker", "reporter", "360423").await;
+        let (status, report) = server
+            .post_raw("/api/v1/households/import", &manager, "text/csv", fixture("households/households-utf8.csv"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let household = |name: &'static str| {
+            let server = &server;
+            let manager = &manager;
+            async move { server.get(&format!("/api/v1/households?q={name}"), manager).await.1["households"][0]["id"].as_i64().unwrap() }
+        };
+        // 李测乙: a general household; 张测甲: in 低保 already.
+        let (general, dibao) = (household("李测乙").await, household("张测甲").await);
+        let record = |household: i64, extra: Value| {
+            let mut body = json!({"household_id": household, "house_damage": "general", "damaged_rooms": 1});
+            body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            body
+        };
+        let alerts = |token: &str, query: &str| {
+            let (server, path, token) = (&server, format!("/api/v1/alerts/assistance{query}"), token.to_owned());
+            async move {
+                let (status, list) = server.get(&path, &token).await;
+                assert_eq!(status, StatusCode::OK, "{list}");
+                list.as_array().unwrap().clone()
+            }
+        };
+        let of = |list: &[Value], household: i64, need: &str| -> Option<Value> {
+            list.iter().find(|a| a["household_id"] == household && a["need"] == need).cloned()
+        };
+
+        // a death in a general household: a hardship alert at once, suggesting 临时救助 and a 低保 check
+        let damage = "/api/v1/events/1/household-damage";
+        let (status, stored) = server.post(damage, &caseworker, record(general, json!({"house_damage": "collapsed", "dead": 1}))).await;
+        assert_eq!(status, StatusCode::CREATED, "{stored}");
+        let open = alerts(&caseworker, "").await;
+        let hardship = of(&open, general, "hardship").expect("a hardship alert");
+        assert_eq!(hardship["programmes"], json!(["temporary", "dibao"]));
+        assert_eq!((hardship["facts"]["dead"].as_i64(), hardship["facts"]["house"].as_str()), (Some(1), Some("collapsed")));
+        assert_eq!(hardship["head_name"], "李*乙", "a reporter sees the name masked");
+        assert!(of(&alerts(&elsewhere, "").await, general, "hardship").is_none(), "another county does not see it");
+
+        // in 低保 already: an injury is the healthcare bureau's, but no hardship alert
+        server.post(damage, &caseworker, record(dibao, json!({"dead": 1, "injured": 1}))).await;
+        let open = alerts(&caseworker, "").await;
+        assert!(of(&open, dibao, "hardship").is_none(), "{open:?}");
+        let injury = of(&open, dibao, "injury").expect("an injury alert");
+        assert_eq!(injury["programmes"], json!(["medical"]));
+        // a school-age child entered in the register: the schooling alert follows the edit
+        let members = json!({"members": 3, "member_list": [
+            {"relation": "户主", "age_group": "adult"}, {"relation": "配偶", "age_group": "adult"}, {"relation": "子女", "age_group": "school_age"}]});
+        let (status, edited) = server.call(Method::PATCH, &format!("/api/v1/households/{dibao}"), Some(&manager), Some(members)).await;
+        assert_eq!(status, StatusCode::OK, "{edited}");
+        let schooling = of(&alerts(&caseworker, "").await, dibao, "schooling").expect("a schooling alert");
+        assert_eq!(schooling["facts"]["children"], 1);
+        // the injured member recovered and the record says so: the injury alert is withdrawn
+        server.post(damage, &caseworker, record(dibao, json!({"dead": 1}))).await;
+        assert!(of(&alerts(&caseworker, "").await, dibao, "injury").is_none());
+        let withdrawn = alerts(&caseworker, "?status=withdrawn").await;
+        assert_eq!(of(&withdrawn, dibao, "injury").map(|a| a["id"].clone()), Some(injury["id"].clone()));
+
+        // bad input and the wrong caller: refused, nothing written
+        let cases_before = case_count(&server, &admin).await;
+        let id = hardship["id"].as_i64().unwrap();
+        let to_case = format!("/api/v1/alerts/assistance/{id}/case");
+        let (status, error) = server.post(&to_case, &caseworker, json!({"phone": "call me"})).await;
+        assert_eq!((status, error["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("phone")), "{error}");
+        assert_eq!(server.post(&to_case, &server.login("assessor").await, json!({})).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(server.post(&to_case, &elsewhere, json!({})).await.0, StatusCode::NOT_FOUND, "outside the caller's area");
+        assert_eq!(server.post("/api/v1/alerts/assistance/999999/case", &caseworker, json!({})).await.0, StatusCode::NOT_FOUND);
+        let (status, _) = server.post(&format!("/api/v1/alerts/assistance/{id}/dismiss"), &caseworker, json!({"reason": " "})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(case_count(&server, &admin).await, cases_before, "no case written");
+        assert!(of(&alerts(&caseworker, "").await, general, "hardship").is_some(), "still open");
+
+        // one call: the alert becomes an urgent case from detection, in the household's name
+        let (status, case) = server.post(&to_case, &caseworker, json!({})).await;
+        assert_eq!(status, StatusCode::CREATED, "{case}");
+        assert_eq!((case["source"].as_str(), case["kind"].as_str(), case["status"].as_str()), (Some("detection"), Some("urgent"), Some("received")));
+        assert_eq!((case["household_id"].as_i64(), case["programmes"].clone()), (Some(general), json!(["temporary", "dibao"])));
+        assert!(case["description"].as_str().unwrap().contains("死亡1人"), "{case}");
+        assert_eq!(case["id_number_masked"], "3604**********0128");
+        let converted = alerts(&caseworker, "?status=converted").await;
+        assert_eq!(of(&converted, general, "hardship").unwrap()["case_id"], case["id"]);
+        assert_eq!(server.post(&to_case, &caseworker, json!({})).await.0, StatusCode::CONFLICT, "converted once");
+        assert_eq!(case_count(&server, &admin).await, cases_before + 1);
+
+        // dismissed with a reason; a dismissed alert takes no second answer
+        let dismiss = format!("/api/v1/alerts/assistance/{}/dismiss", schooling["id"]);
+        let (status, dismissed) = server.post(&dismiss, &caseworker, json!({"reason": "子女已获县教育局资助"})).await;
+        assert_eq!((status, dismissed["status"].as_str(), dismissed["resolution"].as_str()), (StatusCode::OK, Some("dismissed"), Some("子女已获县教育局资助")), "{dismissed}");
+        assert_eq!(server.post(&dismiss, &caseworker, json!({"reason": "again"})).await.0, StatusCode::CONFLICT);
+        let to_case = format!("/api/v1/alerts/assistance/{}/case", schooling["id"]);
+        assert_eq!(server.post(&to_case, &caseworker, json!({})).await.0, StatusCode::CONFLICT);
+
+        // the periodic run over the whole event finds nothing new and changes no decision
+        let (status, outcome) = server.post("/api/v1/alerts/assistance/scan", &manager, json!({"event_id": 1})).await;
+        assert_eq!(status, StatusCode::OK, "{outcome}");
+        assert_eq!((outcome["raised"].as_i64(), outcome["refreshed"].as_i64(), outcome["withdrawn"].as_i64()), (Some(0), Some(0), Some(0)), "{outcome}");
+        assert!(outcome["households"].as_i64().unwrap() > 2, "{outcome}");
+        assert_eq!(of(&alerts(&caseworker, "?status=dismissed").await, dibao, "schooling").unwrap()["resolution"], "子女已获县教育局资助");
+
+        for action in ["assistance_alert.detect", "assistance_alert.dismiss"] {
+            assert!(!server.audit(&format!("action={action}")).await.is_empty(), "{action} audited");
+        }
+        assert_eq!(server.audit(&format!("entity_type=case&action=case.open&entity_id={}", case["id"])).await.len(), 1);
     };
 }

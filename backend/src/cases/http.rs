@@ -10,8 +10,10 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::alerts::{self, AlertCaseInput, AlertQuery, DetectionOutcome};
 use super::service::{self, CaseInput, CaseQuery, OutcomeInput, StaffOutcomeInput};
-use super::{Case, CaseReceipt};
+use super::{Alert, Case, CaseReceipt};
+use crate::audit::AuditEntry;
 use crate::auth::departments::Department;
 use crate::auth::{Actor, Role};
 use crate::error::AppResult;
@@ -30,6 +32,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(department_accept_case))
         .routes(routes!(department_answer_case))
         .routes(routes!(case_receipt))
+        .routes(routes!(alert_list))
+        .routes(routes!(alert_to_case))
+        .routes(routes!(alert_dismiss))
+        .routes(routes!(alert_scan))
 }
 
 /// Who may read cases: the township and county staff who work them, and auditors.
@@ -178,4 +184,74 @@ async fn case_receipt(
     Query(query): Query<ReceiptQuery>,
 ) -> AppResult<Json<CaseReceipt>> {
     Ok(Json(service::receipt(&*state.store, &receipt_no, &query.last4).await?))
+}
+
+// ---- detection alerts (救急难 主动发现) ---------------------------------------------------------
+
+/// The detection alerts of the caller's area (default: open ones), hardship first: households
+/// whose losses show a need for another programme they are not in.
+#[utoipa::path(get, path = "/api/v1/alerts/assistance", tag = "cases", security(("bearer" = [])), params(AlertQuery),
+    responses((status = 200, body = [Alert]), (status = 403), (status = 422)))]
+async fn alert_list(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<AlertQuery>,
+) -> AppResult<Json<Vec<Alert>>> {
+    actor.require_role(READERS)?;
+    Ok(Json(alerts::list(&*state.store, &actor, &query).await?))
+}
+
+/// Turns an open alert into a one-window case (source `detection`, the household's head as
+/// applicant); 409 when the alert was already converted, dismissed or withdrawn.
+#[utoipa::path(post, path = "/api/v1/alerts/assistance/{id}/case", tag = "cases", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = AlertCaseInput,
+    responses((status = 201, body = Case), (status = 403), (status = 404), (status = 409), (status = 422)))]
+async fn alert_to_case(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(body): Json<Value>,
+) -> AppResult<(StatusCode, Json<Case>)> {
+    actor.require_role(service::INTAKE)?;
+    let input: AlertCaseInput = parse_body(body)?;
+    let case_id = alerts::to_case(&*state.store, &state.settings, &actor, id, input).await?;
+    Ok((StatusCode::CREATED, Json(service::get_case(&*state.store, &actor, case_id).await?)))
+}
+
+/// Dismisses an open alert, with a reason.
+#[utoipa::path(post, path = "/api/v1/alerts/assistance/{id}/dismiss", tag = "cases", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = CloseInput,
+    responses((status = 200, body = Alert), (status = 403), (status = 404), (status = 409), (status = 422)))]
+async fn alert_dismiss(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(body): Json<Value>,
+) -> AppResult<Json<Alert>> {
+    actor.require_role(service::INTAKE)?;
+    let input: CloseInput = parse_body(body)?;
+    Ok(Json(alerts::dismiss(&*state.store, &actor, id, &input.reason).await?))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScanInput {
+    /// One event (default: every open event).
+    pub event_id: Option<i64>,
+}
+
+/// Runs detection now over every damage record of the open events (it also runs each night):
+/// county and city managers and admins.
+#[utoipa::path(post, path = "/api/v1/alerts/assistance/scan", tag = "cases", security(("bearer" = [])),
+    request_body = ScanInput, responses((status = 200, body = DetectionOutcome), (status = 403), (status = 422)))]
+async fn alert_scan(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(body): Json<Value>,
+) -> AppResult<Json<DetectionOutcome>> {
+    actor.require_role(&[Role::Admin, Role::Manager])?;
+    let input: ScanInput = parse_body(body)?;
+    let audit: AuditEntry =
+        actor.audit("assistance_alert.scan", "event", input.event_id.map(|e| e.to_string()).unwrap_or_default());
+    Ok(Json(alerts::scan(&*state.store, input.event_id, &audit).await?))
 }

@@ -4,6 +4,7 @@
 //! a deadline per programme; each department accepts its referral and answers with its decision,
 //! which comes back to the township. The applicant follows the case by receipt number.
 
+pub mod alerts;
 pub mod http;
 pub mod rules;
 pub mod service;
@@ -15,6 +16,8 @@ use utoipa::ToSchema;
 
 use crate::areas::AreaCode;
 pub use crate::households::Programme;
+use crate::households::rules::Need;
+use crate::households::{HouseDamage, HouseholdType};
 use crate::money::Fen;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, strum::VariantArray)]
@@ -190,4 +193,74 @@ pub struct ReceiptLine {
     pub programme: Programme,
     pub status: ReferralStatus,
     pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// Where a detection alert stands: `open` until staff act; `converted` into a case; `dismissed`
+/// with a reason; `withdrawn` when a later record no longer shows the need (it opens again if the
+/// need comes back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, strum::VariantArray)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertStatus {
+    Open,
+    Converted,
+    Dismissed,
+    Withdrawn,
+}
+
+crate::decode_from_text!(AlertStatus);
+
+/// What raised an alert: the household's losses in the event and what it already holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AlertFacts {
+    pub dead: i64,
+    pub missing: i64,
+    pub injured: i64,
+    pub house: HouseDamage,
+    /// Members of preschool or school age.
+    pub children: i64,
+    /// `dibao` or `tekun` when the household is in one.
+    pub poverty_class: Option<HouseholdType>,
+}
+
+/// An alert as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AlertRow {
+    pub id: i64,
+    pub event_id: i64,
+    pub household_id: i64,
+    pub area_code: AreaCode,
+    #[sqlx(try_from = "String")]
+    pub need: Need,
+    pub facts: sqlx::types::Json<AlertFacts>,
+    #[sqlx(try_from = "String")]
+    pub status: AlertStatus,
+    pub case_id: Option<i64>,
+    pub resolution: Option<String>,
+    pub resolved_by: Option<String>,
+    pub raised_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A detection alert as township staff see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = AssistanceAlert)]
+pub struct Alert {
+    pub id: i64,
+    pub event_id: i64,
+    pub household_id: i64,
+    pub area_code: AreaCode,
+    /// The household head: full for managers and admins of the area, masked for everyone else.
+    pub head_name: String,
+    pub need: Need,
+    /// What to act on: the first programme now, the others to check.
+    pub programmes: Vec<Programme>,
+    pub facts: AlertFacts,
+    pub status: AlertStatus,
+    /// The case it became.
+    pub case_id: Option<i64>,
+    /// Why it was dismissed.
+    pub resolution: Option<String>,
+    pub resolved_by: Option<String>,
+    pub raised_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }

@@ -1,12 +1,15 @@
 //! The rules of a case, pure: its deadlines, the status its referrals give it, who decides which
-//! programme, and the receipt number (docs/domain/one-window.md).
+//! programme, the receipt number, and how detection's findings change the alerts
+//! (docs/domain/one-window.md).
 
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 
-use super::{CaseKind, CaseStatus, Programme, Referral, ReferralStatus};
+use super::{AlertFacts, AlertRow, AlertStatus, CaseKind, CaseStatus, Programme, Referral, ReferralStatus};
+use crate::areas::AreaCode;
 use crate::auth::departments::HandoffProgramme;
 use crate::config::CaseDeadline;
+use crate::households::rules::Need;
 use crate::text_enum::enum_text;
 
 /// The deadlines in force: the township's, to refer a case, and each department's, to answer.
@@ -111,9 +114,116 @@ pub fn valid_phone(phone: &str) -> bool {
     (7..=20).contains(&digits) && phone.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+'))
 }
 
+/// A need detection found in one household's losses in the event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub household_id: i64,
+    pub area_code: AreaCode,
+    pub need: Need,
+    pub facts: AlertFacts,
+}
+
+/// What a detection run changes: new alerts, alerts whose facts changed (a withdrawn one opens
+/// again), and open alerts whose need is gone.
+#[derive(Debug, Default, PartialEq)]
+pub struct AlertChanges {
+    pub raise: Vec<Finding>,
+    /// Alert id and its facts now.
+    pub refresh: Vec<(i64, AlertFacts)>,
+    pub withdraw: Vec<i64>,
+}
+
+impl AlertChanges {
+    pub fn is_empty(&self) -> bool {
+        self.raise.is_empty() && self.refresh.is_empty() && self.withdraw.is_empty()
+    }
+}
+
+/// Compares what detection found in some households with their alerts in the event: a need is
+/// raised once (a converted or dismissed alert stays as staff left it), facts follow the latest
+/// record, and an open alert whose need is gone is withdrawn.
+pub fn alert_changes(existing: &[AlertRow], found: Vec<Finding>) -> AlertChanges {
+    let mut changes = AlertChanges::default();
+    for alert in existing {
+        let still = found.iter().any(|f| f.household_id == alert.household_id && f.need == alert.need);
+        if !still && alert.status == AlertStatus::Open {
+            changes.withdraw.push(alert.id);
+        }
+    }
+    for finding in found {
+        match existing.iter().find(|a| a.household_id == finding.household_id && a.need == finding.need) {
+            None => changes.raise.push(finding),
+            Some(alert) => {
+                let reopens = alert.status == AlertStatus::Withdrawn;
+                let changed = alert.status == AlertStatus::Open && alert.facts.0 != finding.facts;
+                if reopens || changed {
+                    changes.refresh.push((alert.id, finding.facts));
+                }
+            }
+        }
+    }
+    changes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn facts(dead: i64) -> AlertFacts {
+        AlertFacts {
+            dead,
+            missing: 0,
+            injured: 0,
+            house: crate::households::HouseDamage::None,
+            children: 0,
+            poverty_class: None,
+        }
+    }
+
+    fn alert(id: i64, household_id: i64, need: Need, status: AlertStatus, dead: i64) -> AlertRow {
+        AlertRow {
+            id,
+            event_id: 1,
+            household_id,
+            area_code: AreaCode::parse("360402001001").unwrap(),
+            need,
+            facts: sqlx::types::Json(facts(dead)),
+            status,
+            case_id: None,
+            resolution: None,
+            resolved_by: None,
+            raised_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn finding(household_id: i64, need: Need, dead: i64) -> Finding {
+        Finding { household_id, area_code: AreaCode::parse("360402001001").unwrap(), need, facts: facts(dead) }
+    }
+
+    #[test]
+    fn detection_raises_once_follows_the_facts_and_withdraws_what_is_gone() {
+        let existing = vec![
+            alert(1, 10, Need::Hardship, AlertStatus::Open, 1),
+            alert(2, 11, Need::Hardship, AlertStatus::Dismissed, 1),
+            alert(3, 12, Need::Injury, AlertStatus::Open, 0),
+            alert(4, 13, Need::Hardship, AlertStatus::Withdrawn, 1),
+            alert(5, 14, Need::Hardship, AlertStatus::Converted, 1),
+        ];
+        let found = vec![
+            finding(10, Need::Hardship, 2),  // one more dead: the open alert's facts follow
+            finding(11, Need::Hardship, 2),  // dismissed: staff decided, nothing changes
+            finding(13, Need::Hardship, 1),  // the need is back: it opens again
+            finding(14, Need::Hardship, 1),  // already a case
+            finding(15, Need::Schooling, 0), // new
+        ];
+        let changes = alert_changes(&existing, found);
+        assert_eq!(changes.raise, vec![finding(15, Need::Schooling, 0)]);
+        assert_eq!(changes.refresh, vec![(1, facts(2)), (4, facts(1))]);
+        assert_eq!(changes.withdraw, vec![3], "household 12's injury is no longer recorded");
+        let again = alert_changes(&existing[..1], vec![finding(10, Need::Hardship, 1)]);
+        assert!(again.is_empty(), "the same facts change nothing: {again:?}");
+    }
 
     fn deadlines() -> Deadlines {
         let specs: Vec<CaseDeadline> =

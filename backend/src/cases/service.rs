@@ -35,7 +35,9 @@ impl From<CaseError> for AppError {
             CaseError::NotFound => AppError::NotFound(message),
             CaseError::NoReferral(_) => AppError::Forbidden(message),
             CaseError::Db(e) => e.into(),
-            CaseError::WrongState(_) | CaseError::ReferralState(_) => AppError::conflict(message),
+            CaseError::WrongState(_) | CaseError::ReferralState(_) | CaseError::AlertState(_) => {
+                AppError::conflict(message)
+            }
         }
     }
 }
@@ -90,7 +92,7 @@ pub struct StaffOutcomeInput {
     pub reason: String,
 }
 
-fn text_problem(field: &str, text: &str, max: usize, problems: &mut Vec<FieldError>) -> String {
+pub(super) fn text_problem(field: &str, text: &str, max: usize, problems: &mut Vec<FieldError>) -> String {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > max {
         problems.push(FieldError::new(field, format!("1–{max} characters")));
@@ -123,7 +125,6 @@ pub async fn open_case<S: Cases + ?Sized>(
 ) -> AppResult<i64> {
     actor.require_role(INTAKE)?;
     actor.require_area(input.area_code.as_str())?;
-    let deadlines = Deadlines::new(&settings.case_deadlines).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     let mut problems = Vec::new();
     match store.get_area(input.area_code.as_str()).await? {
         Some(area) if matches!(area.level, Level::Township | Level::Village) => {}
@@ -162,39 +163,85 @@ pub async fn open_case<S: Cases + ?Sized>(
     if !problems.is_empty() {
         return Err(AppError::invalid("invalid case", problems));
     }
+    let intake = Intake {
+        area_code: input.area_code,
+        household_id: input.household_id,
+        name,
+        id_number,
+        phone,
+        kind: input.kind,
+        source: input.source,
+        programmes: input.programmes,
+        description,
+    };
+    file(store, settings, actor, intake, None).await
+}
+
+/// A case checked and ready to file.
+pub(super) struct Intake {
+    pub area_code: AreaCode,
+    pub household_id: Option<i64>,
+    pub name: String,
+    pub id_number: Option<IdNumber>,
+    /// Empty when not known (a case detection raised).
+    pub phone: String,
+    pub kind: CaseKind,
+    pub source: CaseSource,
+    pub programmes: Vec<Programme>,
+    pub description: String,
+}
+
+/// Files a checked case, due to be referred by the township's deadline; from an open detection
+/// alert, which it converts in the same transaction.
+pub(super) async fn file<S: Cases + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    actor: &Actor,
+    intake: Intake,
+    from_alert: Option<i64>,
+) -> AppResult<i64> {
+    let deadlines = Deadlines::new(&settings.case_deadlines).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     let pii = Pii::from_settings(settings);
     let now = Utc::now();
     // The applicant checks the receipt page with the last four characters of the ID number, or of
     // the phone number when no ID number was given.
-    let last4 = match &id_number {
+    let last4 = match &intake.id_number {
         Some(id) => id.as_str()[14..].to_owned(),
-        None => {
-            phone.chars().filter(char::is_ascii_digit).rev().take(4).collect::<Vec<_>>().into_iter().rev().collect()
-        }
+        None => intake
+            .phone
+            .chars()
+            .filter(char::is_ascii_digit)
+            .rev()
+            .take(4)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect(),
     };
+    let id_number = intake.id_number.as_ref();
     let case = NewCase {
         receipt_no: rules::receipt_number(now),
-        area_code: input.area_code.clone(),
-        household_id: input.household_id,
-        applicant_name_masked: idnumber::mask_name(&name),
-        applicant_name: name,
-        id_hash: id_number.as_ref().map(|id| pii.id_hash(id.as_str())),
-        id_masked: id_number.as_ref().map(IdNumber::masked),
-        id_encrypted: id_number.as_ref().map(|id| pii.encrypt(id.as_str())),
+        area_code: intake.area_code,
+        household_id: intake.household_id,
+        applicant_name_masked: idnumber::mask_name(&intake.name),
+        applicant_name: intake.name,
+        id_hash: id_number.map(|id| pii.id_hash(id.as_str())),
+        id_masked: id_number.map(IdNumber::masked),
+        id_encrypted: id_number.map(|id| pii.encrypt(id.as_str())),
         id_last4: Some(last4),
-        phone,
-        kind: input.kind,
-        source: input.source,
-        programmes: input.programmes.clone(),
-        description,
-        due_at: deadlines.refer_by(input.kind, now),
+        phone: intake.phone,
+        kind: intake.kind,
+        source: intake.source,
+        programmes: intake.programmes,
+        description: intake.description,
+        due_at: deadlines.refer_by(intake.kind, now),
         created_by: actor.user.username.clone(),
     };
     let audit = actor.audit("case.open", "case", "").with_after(json!({
         "area_code": case.area_code, "household_id": case.household_id, "kind": case.kind, "source": case.source,
-        "programmes": case.programmes, "receipt_no": case.receipt_no,
+        "programmes": case.programmes, "receipt_no": case.receipt_no, "from_alert": from_alert,
     }));
-    Ok(store.insert_assistance_case(&case, &audit).await?)
+    Ok(store.insert_assistance_case(&case, from_alert, &audit).await?)
 }
 
 /// Who reads a case, and so how much of the applicant they see.

@@ -6,8 +6,10 @@ use chrono::{DateTime, Utc};
 use macro_rules_attribute::apply;
 use sqlx::types::Json;
 
-use super::rules::{next_due, status_of};
-use super::{CaseKind, CaseRow, CaseSource, CaseStatus, Decision, Programme, Referral, ReferralStatus};
+use super::rules::{AlertChanges, next_due, status_of};
+use super::{
+    AlertRow, AlertStatus, CaseKind, CaseRow, CaseSource, CaseStatus, Decision, Programme, Referral, ReferralStatus,
+};
 use crate::areas::AreaCode;
 use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
@@ -56,6 +58,8 @@ pub enum CaseError {
     ReferralState((Programme, ReferralStatus)),
     #[error("the case has no {} referral", enum_text(*.0))]
     NoReferral(Programme),
+    #[error("the alert is {} now", enum_text(*.0))]
+    AlertState(AlertStatus),
     #[error("not found")]
     NotFound,
     #[error(transparent)]
@@ -71,16 +75,49 @@ pub struct CaseFilter {
     pub referred_to: Option<Vec<Programme>>,
 }
 
+/// Which alerts to list: an area subtree, and optionally a status and an event.
+#[derive(Debug, Clone, Default)]
+pub struct AlertFilter {
+    pub area_pattern: String,
+    pub status: Option<AlertStatus>,
+    pub event_id: Option<i64>,
+}
+
 #[async_trait::async_trait]
 pub trait CaseStore {
-    async fn insert_assistance_case(&self, case: &NewCase, audit: &AuditEntry) -> sqlx::Result<i64>;
+    /// Opens a case; from an open detection alert, which becomes `converted` in the same
+    /// transaction (`AlertState` when it is no longer open).
+    async fn insert_assistance_case(
+        &self,
+        case: &NewCase,
+        from_alert: Option<i64>,
+        audit: &AuditEntry,
+    ) -> Result<i64, CaseError>;
     async fn assistance_case(&self, id: i64) -> sqlx::Result<Option<(CaseRow, Vec<Programme>)>>;
     async fn assistance_case_by_receipt(&self, receipt_no: &str) -> sqlx::Result<Option<(CaseRow, Option<String>)>>;
     async fn assistance_cases(&self, filter: &CaseFilter) -> sqlx::Result<Vec<(CaseRow, Vec<Programme>)>>;
     async fn case_referrals(&self, case_ids: &[i64]) -> sqlx::Result<Vec<(i64, Referral)>>;
     /// Applies a step; the case's status and due time follow its referrals.
     async fn step_assistance_case(&self, id: i64, step: &Step, audit: &AuditEntry) -> Result<CaseStatus, CaseError>;
+
+    /// An event's alerts on these households (all of the event's when None).
+    async fn event_alerts(&self, event_id: i64, households: Option<&[i64]>) -> sqlx::Result<Vec<AlertRow>>;
+    async fn assistance_alerts(&self, filter: &AlertFilter) -> sqlx::Result<Vec<AlertRow>>;
+    async fn assistance_alert(&self, id: i64) -> sqlx::Result<Option<AlertRow>>;
+    /// Writes what a detection run found in an event, with its audit record when anything changed.
+    async fn apply_alert_changes(&self, event_id: i64, changes: &AlertChanges, audit: &AuditEntry) -> sqlx::Result<()>;
+    /// Dismisses an open alert with a reason (`AlertState` when it is no longer open).
+    async fn dismiss_assistance_alert(
+        &self,
+        id: i64,
+        reason: &str,
+        by: &str,
+        audit: &AuditEntry,
+    ) -> Result<(), CaseError>;
 }
+
+const ALERT_SELECT: &str = "SELECT id, event_id, household_id, area_code, need, facts, status, case_id, resolution, \
+     resolved_by, raised_at, updated_at FROM assistance_alerts";
 
 const CASE_SELECT: &str = "SELECT id, receipt_no, area_code, household_id, applicant_name, applicant_name_masked, id_masked, \
      phone, kind, source, description, status, due_at, created_by, created_at, updated_at, close_reason, programmes \
@@ -105,7 +142,12 @@ struct ReferralOf {
 
 #[apply(for_both_backends!)]
 impl CaseStore for Backends {
-    async fn insert_assistance_case(&self, case: &NewCase, audit: &AuditEntry) -> sqlx::Result<i64> {
+    async fn insert_assistance_case(
+        &self,
+        case: &NewCase,
+        from_alert: Option<i64>,
+        audit: &AuditEntry,
+    ) -> Result<i64, CaseError> {
         let mut tx = self.begin().await?;
         let now = Utc::now();
         let id: i64 = sqlx::query_scalar(
@@ -134,6 +176,21 @@ impl CaseStore for Backends {
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
+        if let Some(alert) = from_alert {
+            let converted = sqlx::query(
+                "UPDATE assistance_alerts SET status = 'converted', case_id = $1, resolved_by = $2, updated_at = $3
+                 WHERE id = $4 AND status = 'open'",
+            )
+            .bind(id)
+            .bind(&case.created_by)
+            .bind(now)
+            .bind(alert)
+            .execute(&mut *tx)
+            .await?;
+            if converted.rows_affected() == 0 {
+                return Err(Self::alert_state(&mut tx, alert).await?);
+            }
+        }
         Self::write_audit_created(&mut tx, audit, id).await?;
         tx.commit().await?;
         Ok(id)
@@ -325,5 +382,133 @@ impl CaseStore for Backends {
         .await?;
         Self::commit_audited(tx, audit).await?;
         Ok(next)
+    }
+
+    async fn event_alerts(&self, event_id: i64, households: Option<&[i64]>) -> sqlx::Result<Vec<AlertRow>> {
+        let Some(households) = households else {
+            let sql = format!("{ALERT_SELECT} WHERE event_id = $1 ORDER BY id");
+            return sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(event_id).fetch_all(self.reader()).await;
+        };
+        let mut found = Vec::new();
+        for chunk in households.chunks(500) {
+            let mut query =
+                sqlx::QueryBuilder::<<Self as Backend>::Db>::new(format!("{ALERT_SELECT} WHERE event_id = "));
+            query.push_bind(event_id).push(" AND household_id IN (");
+            let mut list = query.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            query.push(") ORDER BY id");
+            found.extend(query.build_query_as::<AlertRow>().fetch_all(self.reader()).await?);
+        }
+        Ok(found)
+    }
+
+    async fn assistance_alerts(&self, filter: &AlertFilter) -> sqlx::Result<Vec<AlertRow>> {
+        let mut query =
+            sqlx::QueryBuilder::<<Self as Backend>::Db>::new(format!("{ALERT_SELECT} WHERE area_code LIKE "));
+        query.push_bind(&filter.area_pattern);
+        if let Some(status) = filter.status {
+            query.push(" AND status = ").push_bind(enum_text(status));
+        }
+        if let Some(event_id) = filter.event_id {
+            query.push(" AND event_id = ").push_bind(event_id);
+        }
+        query.push(" ORDER BY raised_at DESC, id DESC");
+        query.build_query_as::<AlertRow>().fetch_all(self.reader()).await
+    }
+
+    async fn assistance_alert(&self, id: i64) -> sqlx::Result<Option<AlertRow>> {
+        let sql = format!("{ALERT_SELECT} WHERE id = $1");
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.reader()).await
+    }
+
+    async fn apply_alert_changes(&self, event_id: i64, changes: &AlertChanges, audit: &AuditEntry) -> sqlx::Result<()> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        let now = Utc::now();
+        for finding in &changes.raise {
+            // Two servers detecting at once raise it once.
+            sqlx::query(
+                "INSERT INTO assistance_alerts (event_id, household_id, area_code, need, facts, status, raised_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, 'open', $6, $6) ON CONFLICT (event_id, household_id, need) DO NOTHING",
+            )
+            .bind(event_id)
+            .bind(finding.household_id)
+            .bind(&finding.area_code)
+            .bind(enum_text(finding.need))
+            .bind(Json(&finding.facts))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (id, facts) in &changes.refresh {
+            sqlx::query(
+                "UPDATE assistance_alerts SET facts = $1, status = 'open', updated_at = $2
+                 WHERE id = $3 AND status IN ('open', 'withdrawn')",
+            )
+            .bind(Json(facts))
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for id in &changes.withdraw {
+            sqlx::query(
+                "UPDATE assistance_alerts SET status = 'withdrawn', updated_at = $1 WHERE id = $2 AND status = 'open'",
+            )
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Self::commit_audited(tx, audit).await
+    }
+
+    async fn dismiss_assistance_alert(
+        &self,
+        id: i64,
+        reason: &str,
+        by: &str,
+        audit: &AuditEntry,
+    ) -> Result<(), CaseError> {
+        let mut tx = self.begin().await?;
+        let dismissed = sqlx::query(
+            "UPDATE assistance_alerts SET status = 'dismissed', resolution = $1, resolved_by = $2, updated_at = $3
+             WHERE id = $4 AND status = 'open'",
+        )
+        .bind(reason)
+        .bind(by)
+        .bind(Utc::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if dismissed.rows_affected() == 0 {
+            return Err(Self::alert_state(&mut tx, id).await?);
+        }
+        Self::commit_audited(tx, audit).await?;
+        Ok(())
+    }
+}
+
+#[apply(for_both_backends!)]
+impl Backends {
+    /// Why an alert could not change: it is missing, or no longer open.
+    async fn alert_state(
+        tx: &mut sqlx::Transaction<'static, <Self as Backend>::Db>,
+        id: i64,
+    ) -> Result<CaseError, CaseError> {
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM assistance_alerts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        Ok(match status {
+            None => CaseError::NotFound,
+            Some(text) => {
+                CaseError::AlertState(crate::text_enum::parse_enum(text).map_err(|e| sqlx::Error::Decode(e.into()))?)
+            }
+        })
     }
 }

@@ -1,16 +1,19 @@
 //! Demo one-window cases (docs/domain/one-window.md): the demo township's requests at every status,
 //! referred to the education bureau (a department token the demo issues) and answered by it and by
-//! county civil-affairs staff. Taken through the services, as staff and the department would.
+//! county civil-affairs staff; and the detection alerts the flood raised, one turned into a case and
+//! one dismissed. Taken through the services, as staff and the department would.
 
 use chrono::NaiveDate;
 
 use super::actor;
 use crate::auth::departments::{self, Department, HandoffProgramme, TokenInput};
+use crate::cases::alerts::{self, AlertCaseInput, AlertQuery};
 use crate::cases::service::{self as cases, ApplicantInput, CaseInput, OutcomeInput, StaffOutcomeInput};
 use crate::cases::store::CaseFilter;
 use crate::cases::{CaseKind, CaseSource, Decision, Programme};
 use crate::config::Settings;
 use crate::households::idnumber;
+use crate::households::rules::Need;
 use crate::money::Fen;
 use crate::store::Store;
 
@@ -109,5 +112,24 @@ pub async fn seed_cases(store: &dyn Store, settings: &Settings) -> anyhow::Resul
     cases::staff_outcome(store, &staff, ids[3], dibao).await.map_err(err("answering 低保"))?;
     // Case 5: withdrawn.
     cases::close(store, &caseworker, ids[4], "申请人已由亲属赡养，撤回申请（虚构）").await.map_err(err("closing"))?;
+    seed_alerts(store, settings, &caseworker).await
+}
+
+/// Detection over the flood's damage records, as the nightly run would; in the caseworker's
+/// township one hardship alert becomes a case and one is dismissed, the rest stay open.
+async fn seed_alerts(store: &dyn Store, settings: &Settings, caseworker: &crate::auth::Actor) -> anyhow::Result<()> {
+    let audit = crate::audit::AuditEntry::system("assistance_alert.scan", "event", "");
+    let outcome = alerts::scan(store, None, &audit).await.map_err(err("detecting"))?;
+    tracing::info!(raised = outcome.raised, households = outcome.households, "demo detection alerts raised");
+    let open = alerts::list(store, caseworker, &AlertQuery::default()).await.map_err(err("listing alerts"))?;
+    let mut hardship = open.iter().filter(|a| a.need == Need::Hardship);
+    if let Some(first) = hardship.next() {
+        let input = AlertCaseInput { phone: Some("13907920088".into()), description: None };
+        alerts::to_case(store, settings, caseworker, first.id, input).await.map_err(err("converting an alert"))?;
+    }
+    if let Some(second) = hardship.next() {
+        let reason = "已在外县纳入低保，经核实无需临时救助（虚构）";
+        alerts::dismiss(store, caseworker, second.id, reason).await.map_err(err("dismissing an alert"))?;
+    }
     Ok(())
 }

@@ -12,9 +12,9 @@ use crate::auth::departments::HandoffProgramme;
 use crate::error::{AppError, AppResult};
 use crate::export::{Cell, Table};
 use crate::households::pii::Pii;
-use crate::households::rules::DamageFacts;
+use crate::households::rules::{DamageFacts, Need, poverty_class};
 use crate::households::store::HouseholdStore;
-use crate::households::{AgeGroup, DamageRecord, HouseDamage, HouseholdRow, HouseholdType, Programme, sees_names};
+use crate::households::{AgeGroup, DamageRecord, HouseDamage, HouseholdRow, sees_names};
 
 /// The stores a hand-off reads.
 pub trait Referring: Public + GrantStore + HouseholdStore {}
@@ -76,14 +76,14 @@ pub async fn table<S: Referring + ?Sized>(
                 .iter()
                 .filter_map(|h| {
                     let d = damage.get(&h.id)?.facts();
-                    let class = poverty_class(h, today)?;
+                    let class = poverty_class(&h.facts(today))?.label_zh();
                     let children: Vec<_> = h
                         .member_list
                         .0
                         .iter()
                         .filter(|m| matches!(m.age_group, AgeGroup::Preschool | AgeGroup::SchoolAge))
                         .collect();
-                    (d.affected() && !children.is_empty()).then(|| {
+                    h.needs(&d, today).contains(&Need::Schooling).then(|| {
                         let count = |group| children.iter().filter(|m| m.age_group == group).count() as i64;
                         let relations: Vec<&str> = children.iter().map(|m| m.relation.as_str()).collect();
                         let mut row = identity(h);
@@ -107,9 +107,7 @@ pub async fn table<S: Referring + ?Sized>(
                     let d = damage.get(&h.id)?.facts();
                     let hardship = d.house_lost() || d.crop_total_loss || d.dead + d.missing > 0;
                     hardship.then(|| {
-                        let facts = h.facts(today);
-                        let covered = facts.programmes.contains(&Programme::Dibao)
-                            || facts.programmes.contains(&Programme::Tekun);
+                        let covered = poverty_class(&h.facts(today)).is_some();
                         let paid = paid.get(&h.id).copied().unwrap_or(0);
                         let mut row = identity(h);
                         row.extend([
@@ -167,14 +165,14 @@ pub async fn table<S: Referring + ?Sized>(
                 .iter()
                 .filter_map(|h| {
                     let d = damage.get(&h.id)?;
-                    (d.injured > 0).then(|| {
+                    h.needs(&d.facts(), today).contains(&Need::Injury).then(|| {
                         let mut row = identity(h);
                         row.extend([
                             h.address.as_str().into(),
                             h.members.into(),
                             d.injured.into(),
                             h.kind().label_zh().into(),
-                            (if poverty_class(h, today).is_some() { "是" } else { "否" }).into(),
+                            (if poverty_class(&h.facts(today)).is_some() { "是" } else { "否" }).into(),
                             format!("受伤{}人", d.injured).into(),
                         ]);
                         row
@@ -187,18 +185,6 @@ pub async fn table<S: Referring + ?Sized>(
     let mut headers = vec!["户编号", "户主姓名", "身份证号", "所在地", "区划代码"];
     headers.extend(own_headers);
     Ok(Table { name: format!("handoff-{}-event-{event_id}", programme.file()), title: title.into(), headers, rows })
-}
-
-/// 低保户 or 特困户 when the household is one (by its type or a programme it is enrolled in).
-fn poverty_class(h: &HouseholdRow, today: chrono::NaiveDate) -> Option<&'static str> {
-    let enrolled = h.facts(today).programmes;
-    if h.kind() == HouseholdType::Tekun || enrolled.contains(&Programme::Tekun) {
-        Some("特困户")
-    } else if h.kind() == HouseholdType::Dibao || enrolled.contains(&Programme::Dibao) {
-        Some("低保户")
-    } else {
-        None
-    }
 }
 
 /// The household's losses in words, as a hand-off gives its reason.

@@ -165,6 +165,10 @@ async fn update_household(
     let input: HouseholdInputJson = parse_body(body)?;
     let guard = EditGuard { claim: claim.as_ref(), read_version };
     let row = registry::update(&*state.store, &state.settings, &actor, id, input, guard).await?;
+    // Enrolled in 低保 or a member found: detection follows the household as it is now.
+    if let Err(e) = crate::cases::alerts::after_household_edit(&*state.store, &actor, &row).await {
+        tracing::warn!(household = row.id, error = %e, "detection after a household edit failed");
+    }
     Ok(Json(Household::view(&row, sees_names(&actor.user, &row.area_code))))
 }
 
@@ -356,6 +360,10 @@ async fn record_damage(
     event_or_404(&*state.store, id).await?;
     let input: DamageInput = parse_body(body)?;
     let (stored, replaced) = damage::record(&*state.store, &actor, id, input).await?;
+    // The record stands even if detection fails; the nightly run raises what was missed.
+    if let Err(e) = crate::cases::alerts::after_damage(&*state.store, &actor, &stored).await {
+        tracing::warn!(household = stored.household_id, error = %e, "detection after a damage record failed");
+    }
     Ok((if replaced { StatusCode::OK } else { StatusCode::CREATED }, Json(stored)))
 }
 

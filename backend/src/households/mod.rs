@@ -211,6 +211,16 @@ impl HouseholdRow {
         self.household_type.0
     }
 
+    /// Members of preschool or school age (the children 教育救助 is for).
+    pub fn children_in_education(&self) -> usize {
+        self.member_list.0.iter().filter(|m| matches!(m.age_group, AgeGroup::Preschool | AgeGroup::SchoolAge)).count()
+    }
+
+    /// The needs for other programmes its losses in an event show.
+    pub fn needs(&self, damage: &rules::DamageFacts, today: NaiveDate) -> Vec<rules::Need> {
+        rules::needs(&self.facts(today), self.children_in_education(), damage)
+    }
+
     pub fn facts(&self, today: NaiveDate) -> rules::HouseholdFacts {
         rules::HouseholdFacts {
             kind: self.kind(),

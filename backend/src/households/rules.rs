@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{AidType, DamageInput, Exclusion, HouseDamage, HouseholdType, Programme};
@@ -51,6 +51,64 @@ impl DamageFacts {
     pub fn house_lost(&self) -> bool {
         matches!(self.house, HouseDamage::Collapsed | HouseDamage::Severe)
     }
+}
+
+/// 低保户 or 特困户 when the household is one, by its type or a programme it is enrolled in
+/// (`Dibao` or `Tekun`; 特困 first when both).
+pub fn poverty_class(household: &HouseholdFacts) -> Option<HouseholdType> {
+    if household.kind == HouseholdType::Tekun || household.programmes.contains(&Programme::Tekun) {
+        Some(HouseholdType::Tekun)
+    } else if household.kind == HouseholdType::Dibao || household.programmes.contains(&Programme::Dibao) {
+        Some(HouseholdType::Dibao)
+    } else {
+        None
+    }
+}
+
+/// A need for another social-assistance programme that a household's losses show
+/// (docs/domain/one-window.md#detection-主动发现). Detection raises an alert for each; the
+/// hand-off tables of the same programmes pick their households with the same rules.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema, strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Need {
+    /// A member dead or missing, or the house collapsed, in a household in neither 低保 nor 特困.
+    Hardship,
+    /// A member injured.
+    Injury,
+    /// Children of preschool or school age in an affected 低保 or 特困 household.
+    Schooling,
+}
+
+crate::decode_from_text!(Need);
+
+impl Need {
+    /// The programmes the need suggests, the first the one to act on now.
+    pub fn programmes(self) -> &'static [Programme] {
+        match self {
+            Self::Hardship => &[Programme::Temporary, Programme::Dibao],
+            Self::Injury => &[Programme::Medical],
+            Self::Schooling => &[Programme::Education],
+        }
+    }
+}
+
+/// The needs a household's losses in an event show; `children` counts its members of preschool
+/// or school age.
+pub fn needs(household: &HouseholdFacts, children: usize, damage: &DamageFacts) -> Vec<Need> {
+    let covered = poverty_class(household).is_some();
+    let mut needs = Vec::new();
+    if !covered && (damage.dead + damage.missing > 0 || damage.house == HouseDamage::Collapsed) {
+        needs.push(Need::Hardship);
+    }
+    if damage.injured > 0 {
+        needs.push(Need::Injury);
+    }
+    if covered && children > 0 && damage.affected() {
+        needs.push(Need::Schooling);
+    }
+    needs
 }
 
 /// Priority groups (docs/domain/relief-standards.md#priority-groups): 低保, 特困 (五保), 优抚 and disabled households.
@@ -308,6 +366,26 @@ mod tests {
 
     fn flood(aid: AidType, h: &HouseholdFacts, d: Option<&DamageFacts>) -> Result<Entitlement, Ineligible> {
         assess(&Standards::default(), aid, Hazard::Flood, h, d)
+    }
+
+    #[test]
+    fn needs_follow_the_losses_and_the_programmes_already_held() {
+        let general = household(HouseholdType::General, 4);
+        let bereaved = DamageFacts { dead: 1, ..damage(HouseDamage::None) };
+        assert_eq!(needs(&general, 0, &bereaved), vec![Need::Hardship]);
+        assert_eq!(needs(&general, 0, &damage(HouseDamage::Collapsed)), vec![Need::Hardship]);
+        // A severely damaged house is rebuild aid's, not hardship.
+        assert_eq!(needs(&general, 2, &damage(HouseDamage::Severe)), vec![]);
+        // In 低保 already (by type or by enrolment): no hardship alert, but the children's schooling.
+        let dibao = household(HouseholdType::Dibao, 4);
+        assert_eq!(needs(&dibao, 2, &bereaved), vec![Need::Schooling]);
+        let enrolled = HouseholdFacts { programmes: BTreeSet::from([Programme::Tekun]), ..general.clone() };
+        assert_eq!(poverty_class(&enrolled), Some(HouseholdType::Tekun));
+        assert_eq!(needs(&enrolled, 0, &bereaved), vec![]);
+        let injured = DamageFacts { injured: 2, missing: 1, ..damage(HouseDamage::None) };
+        assert_eq!(needs(&general, 1, &injured), vec![Need::Hardship, Need::Injury]);
+        // Not affected at all: no schooling need either.
+        assert_eq!(needs(&dibao, 2, &damage(HouseDamage::None)), vec![]);
     }
 
     #[test]

@@ -1,0 +1,20 @@
+-- Detection of households that fall through (救急难 主动发现, docs/domain/one-window.md): one alert
+-- per event, household and need, until turned into a case, dismissed or withdrawn. Kept in step
+-- with ../sqlite/0025_assistance_alerts.sql.
+
+CREATE TABLE assistance_alerts (
+    id           BIGSERIAL PRIMARY KEY,
+    event_id     BIGINT NOT NULL  REFERENCES events (id),
+    household_id BIGINT NOT NULL  REFERENCES households (id),
+    area_code    TEXT NOT NULL REFERENCES areas (code),
+    need         TEXT NOT NULL CHECK (need IN ('hardship', 'injury', 'schooling')),
+    facts        JSONB NOT NULL,       -- JSON: the losses and household facts that raised it
+    status       TEXT NOT NULL CHECK (status IN ('open', 'converted', 'dismissed', 'withdrawn')),
+    case_id      BIGINT REFERENCES  assistance_cases (id),
+    resolution   TEXT,                 -- why it was dismissed
+    resolved_by  TEXT,
+    raised_at    TIMESTAMPTZ NOT NULL,
+    updated_at   TIMESTAMPTZ NOT NULL,
+    UNIQUE (event_id, household_id, need)
+);
+CREATE INDEX assistance_alerts_area ON assistance_alerts (area_code, status);
