@@ -73,10 +73,24 @@ store_tests! {
         assert_eq!(server.post("/api/v1/cases", &server.login("assessor").await, intake(json!(["dibao"]))).await.0, StatusCode::FORBIDDEN);
         assert_eq!(case_count(&server, &admin).await, before, "nothing was written");
 
-        // intake: an urgent case, due for referral within a day
-        let (status, case) = server.post("/api/v1/cases", &caseworker, intake(json!(["education", "dibao"]))).await;
+        // intake: an urgent case, due for referral within a day; a phone's queued intake sent
+        // twice with its Idempotency-Key opens one case
+        let keyed = |body: Value, key: &'static str| {
+            let (server, caseworker) = (&server, &caseworker);
+            async move {
+                let response = server.http.post(server.url("/api/v1/cases")).bearer_auth(caseworker)
+                    .header("Idempotency-Key", key).json(&body).send().await.unwrap();
+                (response.status(), response.json::<Value>().await.unwrap())
+            }
+        };
+        let (status, case) = keyed(intake(json!(["education", "dibao"])), "intake-1").await;
         assert_eq!(status, StatusCode::CREATED, "{case}");
         let id = case["id"].as_i64().unwrap();
+        let (status, again) = keyed(intake(json!(["education", "dibao"])), "intake-1").await;
+        assert_eq!((status, again["id"].as_i64(), again["receipt_no"].clone()), (StatusCode::CREATED, Some(id), case["receipt_no"].clone()));
+        let (status, reused) = keyed(intake(json!(["dibao"])), "intake-1").await;
+        assert_eq!((status, reused["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("Idempotency-Key")), "{reused}");
+        assert_eq!(case_count(&server, &admin).await, before + 1, "one case for the key");
         assert_eq!((case["status"].as_str(), case["applicant_name"].as_str()), (Some("received"), Some("陈急难")));
         assert_eq!(case["id_number_masked"], "3604**********0123");
         let receipt = case["receipt_no"].as_str().unwrap().to_owned();

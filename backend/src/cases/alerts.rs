@@ -10,7 +10,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::rules::{self, Finding};
-use super::service::{Cases, INTAKE, Intake, file, text_problem};
+use super::service::{Cases, Filing, INTAKE, Intake, file, text_problem};
 use super::store::AlertFilter;
 use super::{Alert, AlertFacts, AlertRow, AlertStatus, CaseKind, CaseSource};
 use crate::areas::AreaCode;
@@ -307,7 +307,7 @@ pub async fn to_case<S: Detecting + ?Sized>(
         programmes: alert.need.programmes().to_vec(),
         description,
     };
-    file(store, settings, actor, intake, Some(alert.id)).await
+    file(store, settings, actor, intake, Filing { from_alert: Some(alert.id), claim: None }).await
 }
 
 /// Dismisses an open alert with a reason: 409 when it is no longer open.

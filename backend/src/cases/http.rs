@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -42,17 +42,21 @@ pub fn routes() -> OpenApiRouter<AppState> {
 const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Reporter, Role::Reviewer, Role::Auditor];
 
 /// Takes in a request for assistance (一门受理): township staff (reporters, managers) of its area.
-/// The answer carries the receipt number the applicant follows the case with.
+/// The answer carries the receipt number the applicant follows the case with. An Idempotency-Key
+/// makes a resend (a phone's queued intake) answer the case it first opened.
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])), request_body = CaseInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "makes retries safe")),
     responses((status = 201, body = Case), (status = 403), (status = 422)))]
 async fn file_case(
     State(state): State<AppState>,
     actor: Actor,
+    headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> AppResult<(StatusCode, Json<Case>)> {
     actor.require_role(service::INTAKE)?;
+    let claim = crate::idempotency::claim_from(&headers, format!("{}:case-open", actor.user.id), &body)?;
     let input: CaseInput = parse_body(body)?;
-    let id = service::open_case(&*state.store, &state.settings, &actor, input).await?;
+    let id = service::open_case(&*state.store, &state.settings, &actor, input, claim.as_ref()).await?;
     Ok((StatusCode::CREATED, Json(service::get_case(&*state.store, &actor, id).await?)))
 }
 

@@ -22,6 +22,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::households::idnumber::{self, IdNumber};
 use crate::households::pii::Pii;
 use crate::households::store::HouseholdStore;
+use crate::idempotency::IdempotencyClaim;
 use crate::money::Fen;
 
 /// What the case use-cases read and write.
@@ -38,6 +39,7 @@ impl From<CaseError> for AppError {
             CaseError::WrongState(_) | CaseError::ReferralState(_) | CaseError::AlertState(_) => {
                 AppError::conflict(message)
             }
+            CaseError::KeyReused => AppError::invalid_field("Idempotency-Key", message),
         }
     }
 }
@@ -116,12 +118,14 @@ fn checked_reason(decision: Decision, amount: Option<Fen>, reason: &str) -> AppR
     if problems.is_empty() { Ok(reason) } else { Err(AppError::invalid("invalid outcome", problems)) }
 }
 
-/// Takes in a request for assistance at a township's window: 201 with its receipt number.
+/// Takes in a request for assistance at a township's window: 201 with its receipt number. With an
+/// Idempotency-Key claim (a phone's queued intake sent again), the case the key first opened.
 pub async fn open_case<S: Cases + ?Sized>(
     store: &S,
     settings: &Settings,
     actor: &Actor,
     input: CaseInput,
+    claim: Option<&IdempotencyClaim>,
 ) -> AppResult<i64> {
     actor.require_role(INTAKE)?;
     actor.require_area(input.area_code.as_str())?;
@@ -174,7 +178,14 @@ pub async fn open_case<S: Cases + ?Sized>(
         programmes: input.programmes,
         description,
     };
-    file(store, settings, actor, intake, None).await
+    file(store, settings, actor, intake, Filing { from_alert: None, claim }).await
+}
+
+/// Where a case filing comes from, besides its contents.
+pub(super) struct Filing<'a> {
+    /// The open detection alert it converts.
+    pub from_alert: Option<i64>,
+    pub claim: Option<&'a IdempotencyClaim>,
 }
 
 /// A case checked and ready to file.
@@ -198,7 +209,7 @@ pub(super) async fn file<S: Cases + ?Sized>(
     settings: &Settings,
     actor: &Actor,
     intake: Intake,
-    from_alert: Option<i64>,
+    filing: Filing<'_>,
 ) -> AppResult<i64> {
     let deadlines = Deadlines::new(&settings.case_deadlines).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     let pii = Pii::from_settings(settings);
@@ -239,9 +250,15 @@ pub(super) async fn file<S: Cases + ?Sized>(
     };
     let audit = actor.audit("case.open", "case", "").with_after(json!({
         "area_code": case.area_code, "household_id": case.household_id, "kind": case.kind, "source": case.source,
-        "programmes": case.programmes, "receipt_no": case.receipt_no, "from_alert": from_alert,
+        "programmes": case.programmes, "receipt_no": case.receipt_no, "from_alert": filing.from_alert,
     }));
-    Ok(store.insert_assistance_case(&case, from_alert, &audit).await?)
+    match store.insert_assistance_case(&case, filing.from_alert, filing.claim, &audit).await {
+        // Two retries with one key raced: the loser finds the winner's case.
+        Err(CaseError::Db(e)) if filing.claim.is_some() && crate::idempotency::is_key_race(&e) => {
+            Ok(store.insert_assistance_case(&case, filing.from_alert, filing.claim, &audit).await?)
+        }
+        done => Ok(done?),
+    }
 }
 
 /// Who reads a case, and so how much of the applicant they see.

@@ -14,6 +14,7 @@ use crate::areas::AreaCode;
 use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
 use crate::db::{Backend, for_both_backends};
+use crate::idempotency::{Earlier, IdempotencyClaim};
 use crate::money::Fen;
 use crate::text_enum::enum_text;
 
@@ -60,6 +61,8 @@ pub enum CaseError {
     NoReferral(Programme),
     #[error("the alert is {} now", enum_text(*.0))]
     AlertState(AlertStatus),
+    #[error("{}", crate::idempotency::KEY_REUSED)]
+    KeyReused,
     #[error("not found")]
     NotFound,
     #[error(transparent)]
@@ -86,11 +89,13 @@ pub struct AlertFilter {
 #[async_trait::async_trait]
 pub trait CaseStore {
     /// Opens a case; from an open detection alert, which becomes `converted` in the same
-    /// transaction (`AlertState` when it is no longer open).
+    /// transaction (`AlertState` when it is no longer open). A retry with the claim's key answers
+    /// the case the first request opened.
     async fn insert_assistance_case(
         &self,
         case: &NewCase,
         from_alert: Option<i64>,
+        claim: Option<&IdempotencyClaim>,
         audit: &AuditEntry,
     ) -> Result<i64, CaseError>;
     async fn assistance_case(&self, id: i64) -> sqlx::Result<Option<(CaseRow, Vec<Programme>)>>;
@@ -146,9 +151,15 @@ impl CaseStore for Backends {
         &self,
         case: &NewCase,
         from_alert: Option<i64>,
+        claim: Option<&IdempotencyClaim>,
         audit: &AuditEntry,
     ) -> Result<i64, CaseError> {
         let mut tx = self.begin().await?;
+        match Self::earlier_use(&mut *tx, claim).await? {
+            Earlier::None => {}
+            Earlier::Replay(id) => return id.parse().map_err(|_| CaseError::NotFound),
+            Earlier::Conflict => return Err(CaseError::KeyReused),
+        }
         let now = Utc::now();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO assistance_cases (receipt_no, area_code, household_id, applicant_name, applicant_name_masked,
@@ -191,6 +202,7 @@ impl CaseStore for Backends {
                 return Err(Self::alert_state(&mut tx, alert).await?);
             }
         }
+        Self::record_use(&mut tx, claim, &id.to_string()).await?;
         Self::write_audit_created(&mut tx, audit, id).await?;
         tx.commit().await?;
         Ok(id)

@@ -89,7 +89,7 @@ pub async fn seed_cases(store: &dyn Store, settings: &Settings) -> anyhow::Resul
     ];
     let mut ids = Vec::new();
     for request in requests {
-        ids.push(cases::open_case(store, settings, &caseworker, request).await.map_err(err("taking in"))?);
+        ids.push(cases::open_case(store, settings, &caseworker, request, None).await.map_err(err("taking in"))?);
     }
     // Case 1 stays received; 2–5 are referred.
     for &id in &ids[1..] {
