@@ -4,6 +4,83 @@
  */
 
 export interface paths {
+    "/api/v1/alerts/assistance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The detection alerts of the caller's area (default: open ones), hardship first: households
+         *     whose losses show a need for another programme they are not in.
+         */
+        get: operations["alert_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/assistance/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Runs detection now over every damage record of the open events (it also runs each night):
+         *     county and city managers and admins.
+         */
+        post: operations["alert_scan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/assistance/{id}/case": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turns an open alert into a one-window case (source `detection`, the household's head as
+         *     applicant); 409 when the alert was already converted, dismissed or withdrawn.
+         */
+        post: operations["alert_to_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/assistance/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismisses an open alert, with a reason. */
+        post: operations["alert_dismiss"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/application-disclosures": {
         parameters: {
             query?: never;
@@ -286,7 +363,8 @@ export interface paths {
         put?: never;
         /**
          * Takes in a request for assistance (一门受理): township staff (reporters, managers) of its area.
-         *     The answer carries the receipt number the applicant follows the case with.
+         *     The answer carries the receipt number the applicant follows the case with. An Idempotency-Key
+         *     makes a resend (a phone's queued intake) answer the case it first opened.
          */
         post: operations["file_case"];
         delete?: never;
@@ -2511,6 +2589,35 @@ export interface components {
          * @enum {string}
          */
         AidType: "emergency" | "bereavement" | "transitional" | "winter_spring" | "reconstruction" | "drought";
+        AlertCaseInput: {
+            /** @description What happened, in staff's words; by default the losses the alert names. */
+            description?: string | null;
+            /** @description The household's phone, if staff reached it (the register holds none). */
+            phone?: string | null;
+        };
+        /** @description What raised an alert: the household's losses in the event and what it already holds. */
+        AlertFacts: {
+            /**
+             * Format: int64
+             * @description Members of preschool or school age.
+             */
+            children: number;
+            /** Format: int64 */
+            dead: number;
+            house: components["schemas"]["HouseDamage"];
+            /** Format: int64 */
+            injured: number;
+            /** Format: int64 */
+            missing: number;
+            poverty_class?: components["schemas"]["HouseholdType"] | null;
+        };
+        /**
+         * @description Where a detection alert stands: `open` until staff act; `converted` into a case; `dismissed`
+         *     with a reason; `withdrawn` when a later record no longer shows the need (it opens again if the
+         *     need comes back).
+         * @enum {string}
+         */
+        AlertStatus: "open" | "converted" | "dismissed" | "withdrawn";
         Alerts: {
             below_target: components["schemas"]["BelowTarget"][];
             expiring: components["schemas"]["Expiring"][];
@@ -2785,6 +2892,35 @@ export interface components {
             reasons?: {
                 [key: string]: string;
             };
+        };
+        /** @description A detection alert as township staff see it. */
+        AssistanceAlert: {
+            area_code: components["schemas"]["AreaCode"];
+            /**
+             * Format: int64
+             * @description The case it became.
+             */
+            case_id?: number | null;
+            /** Format: int64 */
+            event_id: number;
+            facts: components["schemas"]["AlertFacts"];
+            /** @description The household head: full for managers and admins of the area, masked for everyone else. */
+            head_name: string;
+            /** Format: int64 */
+            household_id: number;
+            /** Format: int64 */
+            id: number;
+            need: components["schemas"]["Need"];
+            /** @description What to act on: the first programme now, the others to check. */
+            programmes: components["schemas"]["Programme"][];
+            /** Format: date-time */
+            raised_at: string;
+            /** @description Why it was dismissed. */
+            resolution?: string | null;
+            resolved_by?: string | null;
+            status: components["schemas"]["AlertStatus"];
+            /** Format: date-time */
+            updated_at: string;
         };
         /** @description A case as staff and departments see it. */
         AssistanceCase: {
@@ -3415,6 +3551,17 @@ export interface components {
              */
             used_m3: number;
         };
+        /** @description What one detection run did. */
+        DetectionOutcome: {
+            /** @description Events looked at. */
+            events: number;
+            /** @description Households with a damage record looked at. */
+            households: number;
+            raised: number;
+            /** @description Alerts opened again or given newer facts. */
+            refreshed: number;
+            withdrawn: number;
+        };
         Disclosure: {
             /** @description Objections are taken while the list is published. */
             accepts_objections: boolean;
@@ -4006,6 +4153,13 @@ export interface components {
             /** Format: int64 */
             to_depot?: number | null;
         };
+        /**
+         * @description A need for another social-assistance programme that a household's losses show
+         *     (docs/domain/one-window.md#detection-主动发现). Detection raises an alert for each; the
+         *     hand-off tables of the same programmes pick their households with the same rules.
+         * @enum {string}
+         */
+        Need: "hardship" | "injury" | "schooling";
         /** @description An area's winter–spring need (受灾人员冬春生活需救助情况统计表). */
         NeedFigures: {
             /** Format: int64 */
@@ -4636,6 +4790,13 @@ export interface components {
             reason: string;
             row: number;
         };
+        ScanInput: {
+            /**
+             * Format: int64
+             * @description One event (default: every open event).
+             */
+            event_id?: number | null;
+        };
         Shipment: {
             area_code: components["schemas"]["AreaCode"];
             /** Format: int64 */
@@ -5005,6 +5166,387 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    alert_list: {
+        parameters: {
+            query?: {
+                /** @description Within this area (default: the caller's scope). */
+                area_code?: string | null;
+                /** @description Default `open`. */
+                status?: string | null;
+                event_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistanceAlert"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    alert_scan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScanInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetectionOutcome"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    alert_to_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertCaseInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistanceCase"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    alert_dismiss: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistanceAlert"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     post_notice: {
         parameters: {
             query?: never;
@@ -6404,7 +6946,10 @@ export interface operations {
     file_case: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes retries safe */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };

@@ -7,6 +7,7 @@
 import { parseYuan } from './applications';
 import { api } from './api';
 import type { MsgKey, Params } from './i18n';
+import type { Schemas } from './schemas';
 import { countByStatus, normaliseDigits } from './util';
 
 type Opt = { signal?: AbortSignal };
@@ -427,49 +428,12 @@ export const HOUSE_DAMAGE = ['none', 'general', 'severe', 'collapsed'] as const;
 export type HouseDamage = (typeof HOUSE_DAMAGE)[number];
 
 /** What raised an alert: the household's losses in the event and what it already holds. */
-export interface AlertFacts {
-  dead: number;
-  missing: number;
-  injured: number;
-  house: HouseDamage;
-  /** Members of preschool or school age. */
-  children: number;
-  poverty_class: 'dibao' | 'tekun' | null;
-}
-
-export interface AssistanceAlert {
-  id: number;
-  event_id: number;
-  household_id: number;
-  area_code: string;
-  /** Full for managers and admins of the area, masked (李*乙) for everyone else. */
-  head_name: string;
-  need: AlertNeed;
-  /** The first to act on now, the others to check. */
-  programmes: Programme[];
-  facts: AlertFacts;
-  status: AlertStatus;
-  case_id?: number | null;
-  /** Why it was dismissed. */
-  resolution?: string | null;
-  resolved_by?: string | null;
-  raised_at: string;
-  updated_at: string;
-}
-
+export type AlertFacts = Schemas['AlertFacts'];
+/** Head name full for managers and admins of the area, masked (李*乙) for everyone else. */
+export type AssistanceAlert = Schemas['AssistanceAlert'];
 /** What one run of detection did. */
-export interface DetectionOutcome {
-  events: number;
-  households: number;
-  raised: number;
-  refreshed: number;
-  withdrawn: number;
-}
-
-export interface AlertCaseInput {
-  phone?: string;
-  description?: string;
-}
+export type DetectionOutcome = Schemas['DetectionOutcome'];
+export type AlertCaseInput = Schemas['AlertCaseInput'];
 
 export const alertsApi = {
   list: (query: { status?: AlertStatus; event_id?: number | null; area_code?: string } = {}, o: Opt = {}) =>
