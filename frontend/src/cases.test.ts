@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  areaGroups,
+  shownCount,
+  casesApi,
+  intakeFieldLabels,
+  intakeLabel,
+  isIntakeWrite,
   alertActions,
   alertCounts,
   alertFactWords,
@@ -340,5 +346,47 @@ describe('urgent cases on the map', () => {
     expect(by.get('360425105')!.map((c) => c.id)).toEqual([2, 7, 1]);
     expect(by.get('360425106')!.map((c) => c.id)).toEqual([3]);
     expect(openUrgentByTownship([]).size).toBe(0);
+  });
+});
+
+describe('a queued intake', () => {
+  const body = { area_code: '110101001', applicant: { name: '王五', phone: '13800000000' }, kind: 'urgent', programmes: ['temporary'], description: '火灾', source: 'one_window' } as const;
+  it('is a POST of /cases with its key, named by the applicant', () => {
+    const w = casesApi.fileWrite({ ...body, programmes: [...body.programmes] }, 'k-1');
+    expect(w).toMatchObject({ method: 'POST', path: '/cases', key: 'k-1', label: { key: 'outbox.kind.case', params: { name: '王五' } } });
+    expect(isIntakeWrite(w)).toBe(true);
+    expect(isIntakeWrite({ method: 'POST', path: '/cases/3/refer' })).toBe(false);
+    expect(intakeLabel({ ...body, programmes: [...body.programmes] })).toEqual({ key: 'outbox.kind.case', params: { name: '王五' } });
+  });
+  it('names the fields a refusal named by their labels on the form, once each, leaving out unknown ones', () => {
+    expect(intakeFieldLabels(['applicant.phone', 'Idempotency-Key', 'programmes', 'applicant.phone'])).toEqual(['cases.form.phone', 'cases.form.programmes']);
+    expect(intakeFieldLabels([])).toEqual([]);
+  });
+});
+
+describe('the alert list', () => {
+  const counties = [
+    { code: '110102', name: '西城区' },
+    { code: '110101', name: '东城区' },
+  ];
+  const towns = [
+    { code: '110102001', name: '西长安街', parent_code: '110102' },
+    { code: '110101002', name: '景山', parent_code: '110101' },
+    { code: '110101001', name: '东华门', parent_code: '110101' },
+    { code: '120101001', name: '劝业场', parent_code: '120101' },
+  ];
+  it('groups the townships in scope under their counties, in code order', () => {
+    const all = areaGroups(towns, counties, '');
+    expect(all.map((g) => g.county.name)).toEqual(['东城区', '西城区', '120101']);
+    expect(all[0].townships.map((x) => x.name)).toEqual(['东华门', '景山']);
+    expect(areaGroups(towns, counties, '110000').map((g) => g.county.code)).toEqual(['110101', '110102']);
+    expect(areaGroups(towns, counties, '110101').map((g) => g.townships.length)).toEqual([2]);
+    expect(areaGroups(towns, counties, '110101002').flatMap((g) => g.townships.map((x) => x.code))).toEqual(['110101002']);
+  });
+  it('shows 50 at a time', () => {
+    expect(shownCount(241, 0)).toEqual({ show: 50, left: 191 });
+    expect(shownCount(241, 100)).toEqual({ show: 100, left: 141 });
+    expect(shownCount(241, 300)).toEqual({ show: 241, left: 0 });
+    expect(shownCount(12, 50)).toEqual({ show: 12, left: 0 });
   });
 });

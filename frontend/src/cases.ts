@@ -7,6 +7,7 @@
 import { parseYuan } from './applications';
 import { api } from './api';
 import type { MsgKey, Params } from './i18n';
+import type { WriteLabel, WriteRequest } from './outbox';
 import type { Schemas } from './schemas';
 import { countByStatus, normaliseDigits } from './util';
 
@@ -94,6 +95,8 @@ export const casesApi = {
   list: (query: { area_code?: string; status?: string } = {}, o: Opt = {}) => api.get<Case[]>('/cases', { query: { ...query }, ...o }),
   get: (id: number, o: Opt = {}) => api.get<Case>(`/cases/${id}`, o),
   file: (body: CaseInput, o: Opt = {}) => api.post<Case>('/cases', body, o),
+  /** An intake as a write with its Idempotency-Key (answers a Case); sent with outboxsync.sendOrQueue. */
+  fileWrite: (body: CaseInput, key: string): WriteRequest => ({ method: 'POST', path: '/cases', body, key, label: intakeLabel(body) }),
   refer: (id: number, o: Opt = {}) => api.post<Case>(`/cases/${id}/refer`, undefined, o),
   outcome: (id: number, body: OutcomeInput & { programme: StaffProgramme }, o: Opt = {}) => api.post<Case>(`/cases/${id}/outcome`, body, o),
   close: (id: number, reason: string, o: Opt = {}) => api.post<Case>(`/cases/${id}/close`, { reason }, o),
@@ -224,6 +227,77 @@ export function checkIntake(x: IntakeTyped): { body: CaseInput } | { errors: Map
       source: x.source as CaseSource,
     },
   };
+}
+
+/** A county and its townships, for an area filter (the county's own option filters the whole county). */
+export interface AreaGroup {
+  county: { code: string; name: string };
+  townships: Array<{ code: string; name: string }>;
+}
+
+/**
+ * The counties and townships within `own` (the caller's scope: a province, city, county or township
+ * code; '' for everywhere), grouped county → township in code order. A township whose county is
+ * not among `counties` is grouped under its county code.
+ */
+export function areaGroups(
+  townships: ReadonlyArray<{ code: string; name: string; parent_code?: string | null }>,
+  counties: ReadonlyArray<{ code: string; name: string }>,
+  own: string,
+): AreaGroup[] {
+  // A province or city code ends in zeros (110000, 110100): its areas start with what is before them.
+  const scope = own.length === 6 ? own.replace(/(00){1,2}$/, '') : own.slice(0, 9);
+  const within = (code: string) => !scope || code.startsWith(scope) || scope.startsWith(code);
+  const groups = new Map<string, AreaGroup>();
+  for (const c of [...counties].sort((a, b) => a.code.localeCompare(b.code))) if (within(c.code)) groups.set(c.code, { county: { code: c.code, name: c.name }, townships: [] });
+  for (const x of [...townships].sort((a, b) => a.code.localeCompare(b.code))) {
+    if (!within(x.code)) continue;
+    const parent = x.parent_code ?? x.code.slice(0, 6);
+    let g = groups.get(parent);
+    if (!g) groups.set(parent, (g = { county: { code: parent, name: parent }, townships: [] }));
+    g.townships.push({ code: x.code, name: x.name });
+  }
+  return [...groups.values()].filter((g) => g.townships.length).sort((a, b) => a.county.code.localeCompare(b.county.code));
+}
+
+/** How many of a long list to show: `step` at a time (50 on the alert list). */
+export function shownCount(total: number, shown: number, step = 50): { show: number; left: number } {
+  const show = Math.min(total, Math.max(step, shown));
+  return { show, left: total - show };
+}
+
+/** How a queued intake is named in the outbox: by the applicant. */
+export function intakeLabel(body: CaseInput): WriteLabel {
+  return { key: 'outbox.kind.case', params: { name: body.applicant.name } };
+}
+
+/** Whether a queued write is an intake (POST /cases). */
+export function isIntakeWrite(w: Pick<WriteRequest, 'method' | 'path'>): boolean {
+  return w.method === 'POST' && w.path === '/cases';
+}
+
+/** Each intake field's label on the form. */
+export const INTAKE_FIELD_LABEL: Record<IntakeField, MsgKey> = {
+  area: 'cases.form.area',
+  household: 'cases.form.household',
+  name: 'cases.form.name',
+  idNumber: 'cases.form.idNumber',
+  phone: 'cases.form.phone',
+  kind: 'cases.form.kind',
+  programmes: 'cases.form.programmes',
+  description: 'cases.form.description',
+  source: 'cases.form.source',
+};
+
+/** The labels of the intake fields a server refusal named (unknown fields are left out; each once). */
+export function intakeFieldLabels(fields: readonly string[]): MsgKey[] {
+  const out: MsgKey[] = [];
+  for (const f of fields) {
+    const field = intakeFieldOf(f);
+    const key = field ? INTAKE_FIELD_LABEL[field] : null;
+    if (key && !out.includes(key)) out.push(key);
+  }
+  return out;
 }
 
 /** The intake form's field a server error names (`applicant.id_number` …). */

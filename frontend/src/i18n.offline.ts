@@ -26,6 +26,9 @@ export const OFFLINE_ZH = {
   'outbox.kind.receipt': '运单 #{id} 签收',
   'outbox.kind.damage': '{name} 的受灾登记',
   'outbox.kind.household': '{name} 的家庭信息修改',
+  'outbox.kind.case': '{name} 的受理登记',
+  'outbox.fields': '需修改：{fields}',
+  'outbox.edit': '修改',
 
   'photos.title': '现场照片',
   'photos.add': '添加照片',
@@ -71,6 +74,9 @@ export const OFFLINE_EN: Record<keyof typeof OFFLINE_ZH, string> = {
   'outbox.kind.receipt': 'Receipt of shipment #{id}',
   'outbox.kind.damage': 'Damage record of {name}',
   'outbox.kind.household': 'Changes to the household of {name}',
+  'outbox.kind.case': 'Intake of {name}',
+  'outbox.fields': 'To correct: {fields}',
+  'outbox.edit': 'Edit',
 
   'photos.title': 'Photos',
   'photos.add': 'Add photos',

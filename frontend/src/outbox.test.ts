@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './errors';
 import { setLang } from './i18n';
-import { backoffMs, createOutbox, failureText, isStale, isTransient, labelText, type OutboxStore, type QueuedWrite } from './outbox';
+import { backoffMs, createOutbox, failureText, isStale, isTransient, labelText, refusedFields, type OutboxStore, type QueuedWrite } from './outbox';
 
 function memoryStore(): OutboxStore & { writes: QueuedWrite[] } {
   const s = {
@@ -26,6 +26,32 @@ const write = (key: string, extra: Partial<QueuedWrite> = {}): QueuedWrite => ({
 });
 
 describe('outbox', () => {
+  it('keeps the fields a refusal named, and hands each answer to the sent callback', async () => {
+    const store = memoryStore();
+    const answers: Array<[string, unknown]> = [];
+    const box = createOutbox(
+      store,
+      async (w) => {
+        if (w.key === 'a') throw new ApiError(422, 'validation', 'bad', [{ field: 'applicant.phone', reason: 'x' }, { field: 'applicant.phone', reason: 'y' }, { field: 'programmes', reason: 'z' }]);
+        return { id: 7, receipt_no: 'R-1' };
+      },
+      () => {},
+      (w, answer) => answers.push([w.key, answer]),
+    );
+    await box.add(write('a'));
+    await box.add(write('b'));
+    const r = await box.flush('reporter');
+    expect(r.sent).toBe(1);
+    expect(store.writes[0].refusal?.fields).toEqual(['applicant.phone', 'programmes']);
+    expect(answers).toEqual([['b', { id: 7, receipt_no: 'R-1' }]]);
+  });
+
+  it('reads the field names of an error envelope, once each', () => {
+    expect(refusedFields([{ field: 'a' }, { field: 'b' }, { field: 'a' }, { reason: 'no field' }, null])).toEqual(['a', 'b']);
+    expect(refusedFields(undefined)).toEqual([]);
+    expect(refusedFields('nope')).toEqual([]);
+  });
+
   it('sends the writes in the order they were made, then empties', async () => {
     const store = memoryStore();
     const sent: string[] = [];

@@ -52,6 +52,16 @@ export interface Refusal {
   status: number;
   code: string;
   message: string;
+  /** The fields the server named (error.details[].field), so a form's screen can name them in the user's language. */
+  fields?: string[];
+}
+
+/** The field names of an error envelope's details, in order, once each. */
+export function refusedFields(details: unknown): string[] {
+  if (!Array.isArray(details)) return [];
+  const out: string[] = [];
+  for (const d of details as Array<{ field?: unknown }>) if (typeof d?.field === 'string' && d.field && !out.includes(d.field)) out.push(d.field);
+  return out;
 }
 
 /** What the server said of a refused write, in the user's language now (the words kept when it was refused, for older entries). */
@@ -100,8 +110,9 @@ export interface Outbox {
   discard(key: string): Promise<void>;
 }
 
-export function createOutbox(store: OutboxStore, send: SendWrite, changed: () => void = () => {}): Outbox {
+export function createOutbox(store: OutboxStore, send: SendWrite, changed: () => void = () => {}, sent: (write: QueuedWrite, answer: unknown) => void = () => {}): Outbox {
   let running: Promise<FlushResult> | null = null;
+  const answered = sent;
 
   const update = async (edit: (writes: QueuedWrite[]) => QueuedWrite[]) => {
     await store.save(edit(await store.load()));
@@ -122,13 +133,15 @@ export function createOutbox(store: OutboxStore, send: SendWrite, changed: () =>
       } catch (err) {
         if (isTransient(err)) return { outcome: 'retry', sent, refused };
         if (err instanceof ApiError && err.status === 401) return { outcome: 'signedOut', sent, refused };
-        const refusal = err instanceof ApiError ? { status: err.status, code: err.code, message: err.message } : undefined;
+        const fields = err instanceof ApiError ? refusedFields(err.details) : [];
+        const refusal = err instanceof ApiError ? { status: err.status, code: err.code, message: err.message, ...(fields.length ? { fields } : {}) } : undefined;
         const failed = { ...next, failure: errorText(err), refusal };
         refused.push(failed);
         await update((all) => all.map((w) => (w.key === next.key ? failed : w)));
         continue;
       }
       sent += 1;
+      answered(next, answer);
       const id = (answer as { id?: unknown } | null)?.id;
       await update((all) =>
         all

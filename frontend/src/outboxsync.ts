@@ -11,12 +11,20 @@ import { toast } from './toast';
 
 const STORE_KEY = 'jiuzai.outbox';
 const listeners = new Set<() => void>();
+/** The server's answers to writes sent from the queue in this page's life, by key (a queued intake's case and receipt number). */
+const answers = new Map<string, unknown>();
 
 const outbox = createOutbox(
   { load: async () => (await get<QueuedWrite[]>(STORE_KEY)) ?? [], save: (writes) => set(STORE_KEY, writes) },
   sendWrite,
   () => listeners.forEach((f) => f()),
+  (write, answer) => answers.set(write.key, answer),
 );
+
+/** What the server answered to a queued write sent in this page's life; undefined if not sent (or dropped). */
+export function sentAnswer<T>(key: string): T | undefined {
+  return answers.get(key) as T | undefined;
+}
 
 /** The answer of sendOrQueue when the write waits in the outbox. */
 export const QUEUED = Symbol('queued');

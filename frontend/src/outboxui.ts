@@ -2,6 +2,7 @@
 // refused), shown while there are any or the device is offline; it opens the list of them, where
 // a refused write can be sent again or dropped (only dropped when the record changed since it was
 // read: sent again it would be refused again).
+import { intakeFieldLabels, isIntakeWrite } from './cases';
 import { confirmAction } from './confirm';
 import { h } from './dom';
 import { formatDateTime } from './format';
@@ -82,13 +83,28 @@ async function openOutbox(): Promise<void> {
 function row(w: QueuedWrite): HTMLElement {
   const what = labelText(w.label);
   const state = w.failure
-    ? h('div', { class: 'outbox-failure', 'data-testid': 'outbox-failure', 'data-status': String(w.refusal?.status ?? '') }, t('outbox.refusedAs', { message: failureText(w) }))
+    ? h(
+        'div',
+        { class: 'outbox-failure', 'data-testid': 'outbox-failure', 'data-status': String(w.refusal?.status ?? '') },
+        t('outbox.refusedAs', { message: failureText(w) }),
+        ...fieldNames(w).map((names) => h('div', { 'data-testid': 'outbox-fields' }, t('outbox.fields', { fields: names }))),
+      )
     : h('div', { class: 'muted small', i18n: w.after ? 'outbox.waitsForReport' : 'outbox.waiting' });
   const actions = w.failure
     ? h(
         'div',
         { class: 'outbox-actions' },
-        isStale(w) ? null : h('button', { type: 'button', class: 'btn btn-outline btn-small', 'data-testid': 'outbox-retry', i18n: 'outbox.retry', onclick: () => void retryWrite(w.key) }),
+        // An intake the server refused goes back to its form to be corrected (sent again unchanged it would be refused again).
+        isIntakeWrite(w)
+          ? h('a', {
+              class: 'btn btn-outline btn-small',
+              'data-testid': 'outbox-edit',
+              href: `#/cases/new?outbox=${encodeURIComponent(w.key)}`,
+              i18n: 'outbox.edit',
+              onclick: (ev: Event) => (ev.currentTarget as HTMLElement).closest('dialog')?.close(),
+            })
+          : null,
+        isStale(w) || isIntakeWrite(w) ? null : h('button', { type: 'button', class: 'btn btn-outline btn-small', 'data-testid': 'outbox-retry', i18n: 'outbox.retry', onclick: () => void retryWrite(w.key) }),
         h('button', {
           type: 'button',
           class: 'btn btn-outline btn-small',
@@ -108,4 +124,11 @@ function row(w: QueuedWrite): HTMLElement {
     state,
     actions,
   );
+}
+
+/** The fields a refused write named, in the user's language (for the kinds whose forms name them: an intake). */
+function fieldNames(w: QueuedWrite): string[] {
+  if (!isIntakeWrite(w)) return [];
+  const names = intakeFieldLabels(w.refusal?.fields ?? []).map((k) => t(k));
+  return names.length ? [names.join(getLang() === 'zh' ? '、' : ', ')] : [];
 }

@@ -300,3 +300,56 @@ test('proactive detection: the caseworker opens a case from an alert on a phone,
     await b.close();
   }
 });
+
+test('the city manager narrows the open alerts to a township (kept in the address) and sees them 50 at a time', { timeout: 300_000 }, async () => {
+  const manager = await token('manager');
+  const all = (await call(manager, 'GET', '/alerts/assistance?status=open')).body;
+  assert.ok(Array.isArray(all), JSON.stringify(all).slice(0, 200));
+  const b = await openBrowser(PHONE);
+  try {
+    const { page, problems } = b;
+    await signIn(page, 'manager');
+    await page.goto(`${BASE}#/cases/alerts`);
+    await ready(page, 'al-screen');
+    const screen = page.getByTestId('al-screen');
+    const total = Number(await screen.getAttribute('data-total'));
+    assert.equal(total, all.length, 'every open alert is counted');
+    assert.equal(Number(await screen.getAttribute('data-shown')), Math.min(50, total), '50 at a time');
+    if (total > 50) {
+      assert.ok(await page.getByTestId('al-more').isVisible());
+      await page.getByTestId('al-more').scrollIntoViewIfNeeded();
+      await shots(page, 'alerts-more-390');
+      await page.getByTestId('al-more').click();
+      assert.equal(Number(await screen.getAttribute('data-shown')), Math.min(100, total));
+    }
+
+    // The township of the most alerted place, chosen by its name; the list and the address follow.
+    const byTown = new Map();
+    for (const a of all) byTown.set(a.area_code.slice(0, 9), (byTown.get(a.area_code.slice(0, 9)) ?? 0) + 1);
+    const [town] = [...byTown].sort((x, y) => y[1] - x[1])[0] ?? [];
+    assert.ok(town, 'an open alert exists');
+    const option = page.locator(`[data-testid="al-area"] option[value="${town}"]`);
+    assert.doesNotMatch(await option.innerText(), /^\d+$/, 'the township is named, not coded');
+    await page.getByTestId('al-area').selectOption(town);
+    await page.waitForFunction((code) => document.querySelector('[data-testid="al-screen"]')?.dataset.area === code && document.querySelector('[data-testid="al-screen"]')?.dataset.ready === 'true', town, { timeout: 30_000 });
+    assert.match(page.url(), new RegExp(`area=${town}`));
+    const expected = (await call(manager, 'GET', `/alerts/assistance?status=open&area_code=${town}`)).body.length;
+    assert.equal(Number(await screen.getAttribute('data-total')), expected);
+    for (const code of await page.locator('[data-testid="al-list"] > li[data-id]').evaluateAll((els) => els.map((e) => e.querySelector('[data-testid^="al-place-"]')?.getAttribute('title') ?? '')))
+      assert.ok(code.startsWith(town), `${code} is in ${town}`);
+    await noOverflow(page, 'the filtered alert list at 390 px');
+    await page.getByTestId('al-counts').scrollIntoViewIfNeeded();
+    await shots(page, 'alerts-filtered-390');
+    // Opened again from the address, the filter holds.
+    await page.reload();
+    await ready(page, 'al-screen');
+    assert.equal(await page.getByTestId('al-area').inputValue(), town);
+    assert.equal(await rawKeys(page), '');
+    await page.setViewportSize(DESK);
+    await page.getByTestId('al-counts').scrollIntoViewIfNeeded();
+    await shots(page, 'alerts-filtered-1440');
+    assert.deepEqual(problems, []);
+  } finally {
+    await b.close();
+  }
+});

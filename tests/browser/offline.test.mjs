@@ -437,6 +437,128 @@ test('a household edit queued offline is refused when someone else changed the h
   }
 });
 
+/** Fills the one-window intake (#/cases/new, already open) for `name`. */
+async function fillIntake(page, name) {
+  await page.getByTestId('cs-name').fill(name);
+  await page.getByTestId('cs-phone').fill('139 0792 6666');
+  await page.getByTestId('cs-kind-urgent').check();
+  await page.getByTestId('cs-programme-temporary').check();
+  await page.getByTestId('cs-description').fill('离线受理：房屋被冲毁，急需临时救助（虚构）。');
+}
+
+async function openIntake(page) {
+  await page.goto(`${BASE}#/cases/new`);
+  await page.locator('[data-testid="cs-intake-screen"][data-ready="true"]').waitFor({ timeout: 30_000 });
+}
+
+test('an intake taken in on a phone without a network waits with its key and opens one case when the network returns', { timeout: 240_000 }, async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const applicant = `离线申请人${Date.now() % 1_000_000}`;
+  const { context, page, problems, close } = await openBrowser({ width: 390, height: 844, consoleErrors: false });
+  const posts = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/cases') posts.push(r.headers()['idempotency-key']);
+  });
+  try {
+    await signIn(page, 'caseworker');
+    await openIntake(page);
+    await fillIntake(page, applicant);
+    await context.setOffline(true);
+    await page.getByTestId('cs-submit').click();
+    const queued = page.getByTestId('cs-queued');
+    await queued.waitFor({ timeout: 15_000 });
+    assert.match(await page.getByTestId('cs-queued-no').innerText(), /回执号：提交后生成/, 'no receipt number before the server answers');
+    assert.equal(await page.getByTestId('cs-receipt-no').count(), 0);
+    assert.match(await queued.innerText(), new RegExp(applicant));
+    await page.waitForFunction(() => document.querySelector('[data-testid="outbox-button"]')?.dataset.pending === '1', null, { timeout: 15_000 });
+    const key = await queued.getAttribute('data-key');
+    assert.match(key ?? '', /^[0-9a-f-]{36}$/);
+    // The outbox names the intake by its applicant.
+    await page.getByTestId('outbox-button').click();
+    assert.match(await page.getByTestId('outbox-row').first().innerText(), new RegExp(`${applicant} 的受理登记`));
+    await page.getByTestId('outbox-close').click();
+    await page.locator('[data-testid="toast"]').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => {});
+    await page.screenshot({ path: path.join(ARTIFACTS, 'intake-queued-390-zh.png') });
+    await setLang(page, 'en');
+    assert.match(await page.getByTestId('cs-queued-no').innerText(), /Receipt number: given when sent/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'intake-queued-390-en.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'intake-queued-1440-en.png') });
+    await setLang(page, 'zh');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'intake-queued-1440-zh.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+
+    // The network returns: sent once, with the key made when the form was submitted; the receipt shows.
+    await context.setOffline(false);
+    await page.getByTestId('cs-receipt').waitFor({ timeout: 30_000 });
+    const receiptNo = (await page.getByTestId('cs-receipt-no').innerText()).trim();
+    assert.match(receiptNo, /^\d{8}-[0-9A-HJ-NP-Z]{8}$/);
+    assert.ok(await page.getByTestId('cs-receipt-print').isVisible());
+    assert.deepEqual(posts.filter(Boolean).filter((k) => k === key).length >= 1, true);
+    assert.ok(posts.every((k) => k === key), `every POST /cases carried the one key: ${JSON.stringify(posts)}`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="outbox-button"]')?.dataset.pending === '0', null, { timeout: 15_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'intake-sent-390-zh.png') });
+
+    const cases = (await call(await token('caseworker'), 'GET', '/cases')).body;
+    const mine = cases.filter((c) => c.applicant_name === applicant);
+    assert.equal(mine.length, 1, `exactly one case for ${applicant}`);
+    assert.equal(mine[0].receipt_no, receiptNo);
+    assert.equal(Number(await page.getByTestId('cs-receipt').getAttribute('data-case-id')), mine[0].id);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a queued intake the server refuses shows the fields it named, in the language of the moment, with Edit and Drop', { timeout: 240_000 }, async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const applicant = `被拒申请人${Date.now() % 1_000_000}`;
+  const { context, page, problems, close } = await openBrowser({ width: 390, height: 844, consoleErrors: false });
+  try {
+    await signIn(page, 'caseworker');
+    await openIntake(page);
+    await fillIntake(page, applicant);
+    await context.setOffline(true);
+    await page.getByTestId('cs-submit').click();
+    await page.getByTestId('cs-queued').waitFor({ timeout: 15_000 });
+    // The server refuses it when it arrives (a stand-in answer: the phone's number is no longer in service).
+    await page.route('**/api/v1/cases', (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({ status: 422, contentType: 'application/json', body: JSON.stringify({ error: { code: 'validation', message: 'invalid input', details: [{ field: 'applicant.phone', reason: 'not a phone number' }] } }) })
+        : route.continue(),
+    );
+    await context.setOffline(false);
+    await page.getByTestId('cs-queued-refused').waitFor({ timeout: 30_000 });
+    assert.match(await page.getByTestId('cs-queued-fields').innerText(), /需修改：联系电话/);
+    await setLang(page, 'en');
+    assert.match(await page.getByTestId('cs-queued-fields').innerText(), /To correct: Phone/);
+    await page.getByTestId('outbox-button').click();
+    assert.match(await page.getByTestId('outbox-fields').innerText(), /To correct: Phone/);
+    assert.equal(await page.getByTestId('outbox-retry').count(), 0, 'sent unchanged it would be refused again');
+    assert.ok(await page.getByTestId('outbox-edit').isVisible());
+    await page.screenshot({ path: path.join(ARTIFACTS, 'intake-refused-outbox-390-en.png') });
+    await page.getByTestId('outbox-close').click();
+    await setLang(page, 'zh');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'intake-refused-390-zh.png') });
+
+    // Edit: the form again, filled, the phone marked; corrected and sent (the server answers again).
+    await page.unroute('**/api/v1/cases');
+    await page.getByTestId('cs-queued-edit').click();
+    await page.getByTestId('cs-editing-queued').waitFor();
+    assert.equal(await page.getByTestId('cs-name').inputValue(), applicant);
+    await page.getByTestId('cs-phone-error').waitFor({ state: 'visible' });
+    await page.getByTestId('cs-phone').fill('139 0792 7777');
+    await page.getByTestId('cs-submit').click();
+    await page.getByTestId('cs-receipt').waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="outbox-button"]')?.hidden !== false || document.querySelector('[data-testid="outbox-button"]')?.dataset.failed === '0', null, { timeout: 15_000 });
+    const cases = (await call(await token('caseworker'), 'GET', '/cases')).body;
+    assert.equal(cases.filter((c) => c.applicant_name === applicant).length, 1);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 async function expectSoon(check, what, ms = 10_000) {
   const until = Date.now() + ms;
   while (!check()) {

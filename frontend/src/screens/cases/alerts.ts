@@ -2,7 +2,8 @@
 // another programme, found by the server after each damage record and every night. Each alert shows
 // the head of household, the township, the need in words, the losses and the programmes to act on
 // (the first) and to check (the others). The counts per status are the filters (?status=, open by
-// default), an event narrows them (?event=). Township staff (reporters, managers) open a case from
+// default), an event narrows them (?event=), and so does an area (?area=, a county or township
+// chosen by name, county → township). The list shows 50 at a time, with a button for the next 50. Township staff (reporters, managers) open a case from
 // an open alert (an optional phone, confirmed; then the new case's page) or dismiss it with a reason
 // (confirmed); a converted alert links to its case. Managers and admins run detection now.
 import '../../styles/cases.css';
@@ -13,11 +14,13 @@ import {
   alertFactWords,
   alertKind,
   alertsApi,
+  areaGroups,
   canScan,
   checkAlertCase,
   checkDismissal,
   needKey,
   programmeKey,
+  shownCount,
   sortAlerts,
   townshipOf,
   type AlertStatus,
@@ -56,6 +59,10 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 
   let filter: AlertStatus = isAlertStatus(ctx.params.get('status')) ? (ctx.params.get('status') as AlertStatus) : 'open';
   let eventId: number | null = Number(ctx.params.get('event')) > 0 ? Number(ctx.params.get('event')) : null;
+  /** A county or township code within the caller's scope (?area=), or '' for all of it. */
+  let areaCode = /^[0-9]{6}([0-9]{3}([0-9]{3})?)?$/.test(ctx.params.get('area') ?? '') ? ctx.params.get('area')! : '';
+  /** How many of the filtered alerts are shown: 50 at a time. */
+  let shown = 0;
   let alerts: AssistanceAlert[] = [];
   let events: DisasterEvent[] = [];
   const names = new Map<string, string>();
@@ -66,6 +73,11 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const counts = h('div', { class: 'cs-counts al-counts', role: 'group', i18nAriaLabel: 'alerts.filterLabel', 'data-testid': 'al-counts' });
   const list = h('ul', { class: 'al-list', 'data-testid': 'al-list' });
   const eventSelect = h('select', { class: 'select', id: 'al-event', 'data-testid': 'al-event' });
+  const areaSelect = h('select', { class: 'select', id: 'al-area', 'data-testid': 'al-area' });
+  const more = h('button', { type: 'button', class: 'btn btn-outline al-more', 'data-testid': 'al-more', hidden: true });
+  const shownNote = h('span', { class: 'muted small', 'data-testid': 'al-shown', hidden: true });
+  const counties = new Map<string, string>();
+  let groups: ReturnType<typeof areaGroups> = [];
   const scanResult = h('p', { class: 'al-scan-result', role: 'status', hidden: true, 'data-testid': 'al-scan-result' });
   const scanBtn = canScan(user.role) ? h('button', { type: 'button', class: 'btn btn-outline', 'data-testid': 'al-scan', i18n: 'alerts.scan.button', i18nTitle: 'alerts.scan.hint' }) : null;
   inner.append(
@@ -81,8 +93,19 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     h(
       'section',
       { class: 'card', 'data-testid': 'al-card' },
-      h('div', { class: 'al-filters' }, counts, h('div', { class: 'al-event' }, h('label', { for: 'al-event', i18n: 'alerts.event' }), eventSelect)),
+      h(
+        'div',
+        { class: 'al-filters' },
+        counts,
+        h(
+          'div',
+          { class: 'al-selects' },
+          h('div', { class: 'al-event' }, h('label', { for: 'al-area', i18n: 'alerts.area' }), areaSelect),
+          h('div', { class: 'al-event' }, h('label', { for: 'al-event', i18n: 'alerts.event' }), eventSelect),
+        ),
+      ),
       list,
+      h('div', { class: 'al-more-bar' }, shownNote, more),
     ),
   );
 
@@ -93,6 +116,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     const q = new URLSearchParams();
     if (filter !== 'open') q.set('status', filter);
     if (eventId) q.set('event', String(eventId));
+    if (areaCode) q.set('area', areaCode);
     const s = q.toString();
     history.replaceState(null, '', `#/cases/alerts${s ? `?${s}` : ''}`);
   };
@@ -114,6 +138,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
             onclick: () => {
               if (filter === s) return;
               filter = s;
+              shown = 0;
               closeForm();
               setUrl();
               render();
@@ -133,8 +158,45 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     );
     eventSelect.value = eventId ? String(eventId) : '';
   };
+  const renderAreas = () => {
+    areaSelect.replaceChildren(
+      h('option', { value: '', i18n: 'alerts.areaAll' }),
+      ...groups.map((g) =>
+        h(
+          'optgroup',
+          { label: g.county.name },
+          h('option', { value: g.county.code }, t('alerts.areaCounty', { county: g.county.name })),
+          ...g.townships.map((x) => h('option', { value: x.code }, x.name)),
+        ),
+      ),
+    );
+    // A village code (from a link) keeps its township's name on the list.
+    if (areaCode && !groups.some((g) => g.county.code === areaCode || g.townships.some((x) => x.code === areaCode)))
+      areaSelect.append(h('option', { value: areaCode }, names.get(areaCode.slice(0, 9)) ?? areaCode));
+    areaSelect.value = areaCode;
+  };
+  areaSelect.addEventListener('change', () => {
+    areaCode = areaSelect.value;
+    shown = 0;
+    closeForm();
+    setUrl();
+    void load();
+  });
+  more.addEventListener('click', () => {
+    const before = list.children.length;
+    shown = before + 50;
+    render();
+    // The first of the new rows takes the focus, so a phone carries on from where it was.
+    const first = list.children[before] as HTMLElement | undefined;
+    if (first) {
+      first.tabIndex = -1;
+      first.focus();
+    }
+  });
+
   eventSelect.addEventListener('change', () => {
     eventId = Number(eventSelect.value) || null;
+    shown = 0;
     closeForm();
     setUrl();
     void load();
@@ -369,29 +431,44 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   // ---- the list --------------------------------------------------------------------------------
   const render = () => {
     renderCounts();
-    const rows = sortAlerts(alerts.filter((a) => a.status === filter));
+    const all = sortAlerts(alerts.filter((a) => a.status === filter));
+    // The alert whose form is open stays on the page.
+    const openAt = open ? all.findIndex((a) => a.id === open!.id) : -1;
+    const page_ = shownCount(all.length, Math.max(shown, openAt + 1));
+    const rows = all.slice(0, page_.show);
     if (open && !rows.some((a) => a.id === open!.id)) closeForm();
     page.dataset.status = filter;
     page.dataset.shown = String(rows.length);
+    page.dataset.total = String(all.length);
+    page.dataset.area = areaCode;
     list.replaceChildren(
       ...(rows.length ? rows.map(row) : [h('li', { class: 'empty-line muted', 'data-testid': 'al-empty', i18n: filter === 'open' ? 'alerts.emptyOpen' : 'alerts.empty' })]),
     );
+    const lang = getLang();
+    more.hidden = page_.left <= 0;
+    more.textContent = t('alerts.more', { n: formatInteger(Math.min(50, page_.left), lang), left: formatInteger(page_.left, lang) });
+    shownNote.hidden = page_.left <= 0;
+    shownNote.textContent = t('alerts.shown', { shown: formatInteger(rows.length, lang), total: formatInteger(all.length, lang) });
   };
 
   const load = async () => {
     status.replaceChildren(statusBlock(t('alerts.loading')));
     page.dataset.ready = 'false';
     try {
-      const [lists, evs, towns] = await Promise.all([
-        Promise.all(ALERT_STATUSES.map((s) => alertsApi.list({ status: s, event_id: eventId }, { signal }))),
+      const [lists, evs, towns, cs] = await Promise.all([
+        Promise.all(ALERT_STATUSES.map((s) => alertsApi.list({ status: s, event_id: eventId, ...(areaCode ? { area_code: areaCode } : {}) }, { signal }))),
         events.length ? Promise.resolve(events) : disasterApi.events({ signal }).catch(() => [] as DisasterEvent[]),
         names.size ? Promise.resolve([] as AreaRow[]) : disasterApi.areas({ level: 'township' }, { signal }).catch(() => [] as AreaRow[]),
+        counties.size ? Promise.resolve([] as AreaRow[]) : disasterApi.areas({ level: 'county' }, { signal }).catch(() => [] as AreaRow[]),
       ]);
       alerts = lists.flat();
       events = evs;
       for (const a of towns) names.set(a.code, a.name);
+      for (const c of cs) counties.set(c.code, c.name);
+      if (towns.length) groups = areaGroups(towns, [...counties].map(([code, name]) => ({ code, name })), user.area_code ?? '');
       status.replaceChildren();
       renderEvents();
+      renderAreas();
       render();
       page.dataset.ready = 'true';
     } catch (err) {
@@ -435,6 +512,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   void load();
   ctx.onLang(() => {
     renderOutcome();
-    if (page.dataset.ready === 'true') render();
+    if (page.dataset.ready === 'true') {
+      renderAreas();
+      render();
+    }
   });
 }

@@ -3,14 +3,22 @@
 // checked to its GB 11643 check digit, phone), the kind (urgent stands out), the programmes asked
 // for, the hardship and the source. On 201 the receipt number is shown large with how the applicant
 // follows the case, and the receipt slip prints. The server's field errors show beside their fields.
+// On a weak network the intake goes through the outbox (outboxsync.ts) with one Idempotency-Key per
+// intake: with no network it waits on the device (shown as queued, the receipt number to come from the
+// server), is sent once when the network returns, and then its receipt shows here. A queued intake the
+// server refuses shows the fields it named, to edit (here, or #/cases/new?outbox=KEY) or drop.
 import '../../styles/cases.css';
-import { casesApi, checkIntake, intakeFieldOf, KINDS, PROGRAMMES, SOURCES, type Case, type IntakeField } from '../../cases';
+import { casesApi, checkIntake, intakeFieldLabels, intakeFieldOf, isIntakeWrite, KINDS, PROGRAMMES, SOURCES, type Case, type CaseInput, type IntakeField } from '../../cases';
+import { confirmAction } from '../../confirm';
 import { disasterApi, type AreaRow } from '../../disaster';
 import { h } from '../../dom';
-import { errorText, isAbort } from '../../errors';
+import { ApiError, errorText, isAbort } from '../../errors';
 import { errorField, formErrors, showServerErrors } from '../../formerrors';
-import { townshipOptions, type AreaOption } from '../../households';
-import { t, type MsgKey } from '../../i18n';
+import { householdsApi, townshipOptions, type AreaOption } from '../../households';
+import { getLang, t, type MsgKey } from '../../i18n';
+import { keepKeyAfter, keyForSubmission, newUuid, type PendingSubmission } from '../../idempotency';
+import { failureText, labelText, type QueuedWrite, type WriteRequest } from '../../outbox';
+import { discardWrite, myWrites, onOutboxChange, QUEUED, sendOrQueue, sentAnswer } from '../../outboxsync';
 import { clearPrintSheets, printSheets } from '../../print';
 import type { ScreenContext } from '../../screen';
 import { toast } from '../../toast';
@@ -82,11 +90,13 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     formError,
     h('div', { class: 'form-actions', style: 'gap:8px;flex-wrap:wrap' }, h('a', { class: 'btn btn-ghost', href: '#/cases', i18n: 'cases.form.cancel' }), submit),
   );
+  const editNote = h('p', { class: 'notice', 'data-testid': 'cs-editing-queued', hidden: true });
   const formCard = h('section', { class: 'card', 'data-testid': 'cs-form-card' }, h('div', { class: 'card-body' }, form));
   const done = h('div', { 'data-testid': 'cs-done', hidden: true });
   inner.append(
     h('a', { class: 'link crumb', href: '#/cases', i18n: 'cases.back' }),
     h('div', { class: 'page-title' }, h('h1', { i18n: 'cases.form.title' }), h('p', { class: 'muted page-sub', i18n: 'cases.form.sub' })),
+    editNote,
     formCard,
     done,
   );
@@ -95,6 +105,128 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
 
   // ---- after 201: the receipt -------------------------------------------------------------------
   let filed: Case | null = null;
+  /** The intake waiting in the outbox (no network when it was submitted), until the server answers. */
+  let queued: WriteRequest | null = null;
+  /** The refused queued intake this form is correcting (#/cases/new?outbox=KEY): dropped once the new one is sent or queued. */
+  let replacing: QueuedWrite | null = null;
+  /** One Idempotency-Key per intake, kept across retries of the same body. */
+  let pending: PendingSubmission | null = null;
+  const showEditNote = () => {
+    editNote.hidden = !replacing;
+    editNote.textContent = replacing ? t('cases.queued.editing', { name: (replacing.body as CaseInput).applicant?.name ?? '' }) : '';
+  };
+  const another = () => {
+    filed = null;
+    queued = null;
+    pending = null;
+    form.reset();
+    picker.set(null);
+    done.hidden = true;
+    formCard.hidden = false;
+    name.focus();
+  };
+
+  /** Put a queued intake's body back in the form, its refused fields marked. */
+  const fill = (w: QueuedWrite) => {
+    const b = w.body as CaseInput;
+    if (townships.some((o) => o.code === b.area_code)) area.value = b.area_code;
+    name.value = b.applicant?.name ?? '';
+    idNumber.value = b.applicant?.id_number ?? '';
+    phone.value = b.applicant?.phone ?? '';
+    for (const i of kinds.querySelectorAll<HTMLInputElement>('input')) i.checked = i.value === b.kind;
+    for (const i of programmes.querySelectorAll<HTMLInputElement>('input')) i.checked = (b.programmes ?? []).includes(i.value as never);
+    description.value = b.description ?? '';
+    source.value = b.source;
+    picker.set(null);
+    if (b.household_id) householdsApi.household(b.household_id, { signal }).then((x) => picker.set(x), () => {});
+    errors.clear();
+    for (const f of w.refusal?.fields ?? []) {
+      const field = intakeFieldOf(f);
+      if (field) errors.byField.set(field, { key: 'cases.queued.fieldRefused' });
+    }
+    errors.form = w.failure ? { text: t('cases.queued.refused', { message: failureText(w) }) } : null;
+    errors.render();
+  };
+
+  const edit = (w: QueuedWrite) => {
+    replacing = w;
+    queued = null;
+    pending = null;
+    fill(w);
+    showEditNote();
+    done.hidden = true;
+    formCard.hidden = false;
+    page.scrollTop = 0;
+  };
+
+  // ---- queued: kept on the device until the network returns ----------------------------------------
+  const showQueued = (w: QueuedWrite | undefined) => {
+    const q = queued;
+    if (!q) return;
+    const body = q.body as CaseInput;
+    const fields = intakeFieldLabels(w?.refusal?.fields ?? []).map((k) => t(k));
+    const sep = getLang() === 'zh' ? '、' : ', ';
+    const state = !w
+      ? h('p', { class: 'muted', 'data-testid': 'cs-queued-gone', i18n: 'cases.queued.gone' })
+      : w.failure
+        ? h(
+            'div',
+            { class: 'outbox-failure', 'data-testid': 'cs-queued-refused', 'data-status': String(w.refusal?.status ?? '') },
+            h('p', {}, t('cases.queued.refused', { message: failureText(w) })),
+            fields.length ? h('p', { 'data-testid': 'cs-queued-fields' }, t('outbox.fields', { fields: fields.join(sep) })) : null,
+          )
+        : h('p', { class: 'muted small', 'data-testid': 'cs-queued-waiting', i18n: 'cases.queued.waiting' });
+    done.replaceChildren(
+      h(
+        'section',
+        { class: 'card cs-receipt cs-queued', 'data-testid': 'cs-queued', 'data-key': q.key, 'data-failed': String(Boolean(w?.failure)) },
+        h('p', { class: 'cs-receipt-title', i18n: w?.failure ? 'cases.queued.refusedTitle' : 'cases.queued.title' }),
+        h('p', { class: 'cs-queued-what' }, h('strong', {}, body.applicant.name), ' · ', t(`cases.kind.${body.kind}` as MsgKey)),
+        h('p', { class: 'cs-queued-no', 'data-testid': 'cs-queued-no', i18n: 'cases.queued.no' }),
+        h('p', { class: 'cs-receipt-how', i18n: w?.failure ? 'cases.queued.refusedHow' : 'cases.queued.how' }),
+        state,
+        h(
+          'div',
+          { class: 'cs-receipt-actions' },
+          w?.failure ? h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'cs-queued-edit', i18n: 'cases.queued.edit', onclick: () => edit(w) }) : null,
+          w?.failure
+            ? h('button', {
+                type: 'button',
+                class: 'btn btn-outline',
+                'data-testid': 'cs-queued-drop',
+                i18n: 'cases.queued.drop',
+                onclick: async () => {
+                  const yes = await confirmAction({ title: t('cases.queued.dropTitle'), body: [h('p', {}, labelText(w.label))], confirmKey: 'outbox.discard', danger: true });
+                  if (!yes) return;
+                  queued = null;
+                  await discardWrite(w.key);
+                  another();
+                },
+              })
+            : null,
+          h('button', { type: 'button', class: w?.failure ? 'btn btn-ghost' : 'btn btn-primary', 'data-testid': 'cs-receipt-another', i18n: 'cases.receipt.another', onclick: another }),
+        ),
+      ),
+    );
+  };
+
+  /** Look at the queued intake again: still waiting, refused, or sent (then its receipt). */
+  const checkQueued = async () => {
+    const q = queued;
+    if (!q) return;
+    const w = (await myWrites()).find((x) => x.key === q.key);
+    if (queued !== q) return;
+    const answer = w ? undefined : sentAnswer<Case>(q.key);
+    if (answer) {
+      queued = null;
+      filed = answer;
+      showReceipt();
+      return;
+    }
+    showQueued(w);
+  };
+  const stopWatching = onOutboxChange(() => void checkQueued());
+  ctx.defer(() => void stopWatching());
   const showReceipt = () => {
     const c = filed;
     if (!c) return;
@@ -115,14 +247,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
             class: 'btn btn-ghost',
             'data-testid': 'cs-receipt-another',
             i18n: 'cases.receipt.another',
-            onclick: () => {
-              filed = null;
-              form.reset();
-              picker.set(null);
-              done.hidden = true;
-              formCard.hidden = false;
-              name.focus();
-            },
+            onclick: another,
           }),
         ),
       ),
@@ -152,15 +277,32 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     }
     errors.render();
     submit.disabled = true;
+    pending = keyForSubmission(pending, JSON.stringify(checked.body), newUuid);
+    const write = casesApi.fileWrite(checked.body, pending.key);
     try {
-      filed = await casesApi.file(checked.body, { signal });
-      toast(t('cases.receipt.done', { no: filed.receipt_no }));
+      const saved = await sendOrQueue<Case>(write, signal);
+      pending = null;
+      if (replacing) {
+        const old = replacing;
+        replacing = null;
+        showEditNote();
+        await discardWrite(old.key);
+      }
       formCard.hidden = true;
       done.hidden = false;
-      showReceipt();
       page.scrollTop = 0;
+      if (saved === QUEUED) {
+        queued = write;
+        toast(t('outbox.queued', { what: labelText(write.label) }));
+        page.dataset.queued = String(Number(page.dataset.queued ?? '0') + 1);
+        return void (await checkQueued());
+      }
+      filed = saved;
+      toast(t('cases.receipt.done', { no: filed.receipt_no }));
+      showReceipt();
     } catch (err) {
       if (isAbort(err)) return;
+      if (!keepKeyAfter(err instanceof ApiError ? err.status : 0)) pending = null;
       showServerErrors(errors, err, intakeFieldOf);
     } finally {
       submit.disabled = false;
@@ -176,6 +318,16 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       area.replaceChildren(...(townships.length ? townships.map((o) => h('option', { value: o.code }, o.text)) : [h('option', { value: '', i18n: 'cases.form.areaNone' })]));
       const wanted = ctx.params.get('area') ?? (own.length >= 9 ? own.slice(0, 9) : '');
       if (townships.some((o) => o.code === wanted)) area.value = wanted;
+      const key = ctx.params.get('outbox');
+      return key
+        ? myWrites().then((ws) => {
+            const w = ws.find((x) => x.key === key && isIntakeWrite(x));
+            if (w) edit(w);
+          })
+        : undefined;
+    })
+    .then(() => {
+      if (signal.aborted) return;
       page.dataset.ready = 'true';
     })
     .catch((err) => {
@@ -187,6 +339,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   ctx.onLang(() => {
     picker.relabel();
     errors.render();
-    showReceipt();
+    showEditNote();
+    if (queued) void checkQueued();
+    else showReceipt();
   });
 }
