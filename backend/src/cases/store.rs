@@ -124,9 +124,8 @@ pub trait CaseStore {
 const ALERT_SELECT: &str = "SELECT id, event_id, household_id, area_code, need, facts, status, case_id, resolution, \
      resolved_by, raised_at, updated_at FROM assistance_alerts";
 
-const CASE_SELECT: &str = "SELECT id, receipt_no, area_code, household_id, applicant_name, applicant_name_masked, id_masked, \
-     phone, kind, source, description, status, due_at, created_by, created_at, updated_at, close_reason, programmes \
-     FROM assistance_cases";
+const CASE_COLUMNS: &str = "id, receipt_no, area_code, household_id, applicant_name, applicant_name_masked, id_masked, \
+     phone, kind, source, description, status, due_at, created_by, created_at, updated_at, close_reason, programmes";
 
 const REFERRAL_COLUMNS: &str =
     "case_id, programme, status, due_at, accepted_at, decided_at, decided_by, amount_fen, reason";
@@ -136,6 +135,14 @@ struct CaseWithProgrammes {
     #[sqlx(flatten)]
     row: CaseRow,
     programmes: Json<Vec<Programme>>,
+}
+
+/// A case with the applicant's check for the receipt page, read only there.
+#[derive(sqlx::FromRow)]
+struct CaseWithLast4 {
+    #[sqlx(flatten)]
+    case: CaseWithProgrammes,
+    id_last4: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -209,7 +216,7 @@ impl CaseStore for Backends {
     }
 
     async fn assistance_case(&self, id: i64) -> sqlx::Result<Option<(CaseRow, Vec<Programme>)>> {
-        let sql = format!("{CASE_SELECT} WHERE id = $1");
+        let sql = format!("SELECT {CASE_COLUMNS} FROM assistance_cases WHERE id = $1");
         let found = sqlx::query_as::<_, CaseWithProgrammes>(sqlx::AssertSqlSafe(sql))
             .bind(id)
             .fetch_optional(self.reader())
@@ -218,24 +225,18 @@ impl CaseStore for Backends {
     }
 
     async fn assistance_case_by_receipt(&self, receipt_no: &str) -> sqlx::Result<Option<(CaseRow, Option<String>)>> {
-        let sql = format!("{CASE_SELECT} WHERE receipt_no = $1");
-        let Some(found) = sqlx::query_as::<_, CaseWithProgrammes>(sqlx::AssertSqlSafe(sql))
+        let sql = format!("SELECT {CASE_COLUMNS}, id_last4 FROM assistance_cases WHERE receipt_no = $1");
+        let found = sqlx::query_as::<_, CaseWithLast4>(sqlx::AssertSqlSafe(sql))
             .bind(receipt_no)
             .fetch_optional(self.reader())
-            .await?
-        else {
-            return Ok(None);
-        };
-        let last4: Option<String> = sqlx::query_scalar("SELECT id_last4 FROM assistance_cases WHERE id = $1")
-            .bind(found.row.id)
-            .fetch_one(self.reader())
             .await?;
-        Ok(Some((found.row, last4)))
+        Ok(found.map(|c| (c.case.row, c.id_last4)))
     }
 
     async fn assistance_cases(&self, filter: &CaseFilter) -> sqlx::Result<Vec<(CaseRow, Vec<Programme>)>> {
-        let mut query =
-            sqlx::QueryBuilder::<<Self as Backend>::Db>::new(format!("{CASE_SELECT} WHERE area_code LIKE "));
+        let mut query = sqlx::QueryBuilder::<<Self as Backend>::Db>::new(format!(
+            "SELECT {CASE_COLUMNS} FROM assistance_cases WHERE area_code LIKE "
+        ));
         query.push_bind(&filter.area_pattern);
         if let Some(status) = filter.status {
             query.push(" AND status = ").push_bind(enum_text(status));
