@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { call, freshIdNumber, token } from './fixtures.mjs';
-import { BASE, REPO_ROOT, openBrowser, signIn } from './harness.mjs';
+import { BASE, REPO_ROOT, openBrowser, ready, shotsInBothLanguages, signIn } from './harness.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || path.join(REPO_ROOT, 'tests/artifacts/cases');
 const COUNTY = '360425';
@@ -22,58 +22,9 @@ const TOWNSHIP = '360425105';
 const PHONE = { width: 390, height: 844 };
 const DESK = { width: 1440, height: 900 };
 
-const ready = (page, screen) => page.locator(`[data-testid="${screen}"][data-ready="true"]`).first().waitFor({ timeout: 30_000 });
-const isEnglish = async (page) => (await page.locator('html').getAttribute('lang')).startsWith('en');
-const setLang = async (page, lang) => {
-  if ((await isEnglish(page)) !== (lang === 'en')) await page.getByTestId('lang-switch').first().click();
-};
-/** Nothing sticks out past the window's right edge unless a box of its own clips it (as phone.test.mjs checks). */
-const noOverflow = async (page, what) => {
-  const out = await page.evaluate(() => {
-    const vw = document.documentElement.clientWidth;
-    const found = [];
-    if (document.documentElement.scrollWidth > vw) found.push(`document ${document.documentElement.scrollWidth}px`);
-    const pageLevel = (el) => el === document.documentElement || el === document.body || el.matches('#app, .app-shell, .workspace, .page, .public-page');
-    for (const el of document.querySelectorAll('body *')) {
-      const r = el.getBoundingClientRect();
-      if (!r.width || !r.height || r.right <= vw + 1 || getComputedStyle(el).visibility === 'hidden') continue;
-      let clipped = false;
-      for (let a = el.parentElement; a && !pageLevel(a); a = a.parentElement) {
-        if (getComputedStyle(a).overflowX !== 'visible' && a.getBoundingClientRect().right <= vw + 1) {
-          clipped = true;
-          break;
-        }
-      }
-      if (!clipped) found.push(`${el.tagName.toLowerCase()}${el.dataset.testid ? `[${el.dataset.testid}]` : ''}.${String(el.className).split(' ')[0]} right=${Math.round(r.right)}`);
-    }
-    for (const el of document.querySelectorAll('.workspace, .page, .public-page')) if (el.scrollWidth > el.clientWidth + 1) found.push(`${el.className} scrolls sideways`);
-    return found.slice(0, 8);
-  });
-  assert.deepEqual(out, [], `${what}: wider than the window`);
-};
+const shots = (page, name) => shotsInBothLanguages(page, SHOTS, name, rawKeys);
 /** The untranslated keys a screen shows (cases.… / dept.… / pubcase.… as text), none expected. */
 const rawKeys = (page) => page.evaluate(() => (document.body.innerText.match(/\b(cases|dept|pubcase)\.[a-zA-Z]+(\.[a-zA-Z_]+)?/g) ?? []).join(' '));
-/** Shots of the window and of the whole screen in both languages, back in Chinese after. */
-async function shots(page, name) {
-  await mkdir(SHOTS, { recursive: true });
-  const size = page.viewportSize();
-  for (const lang of ['zh', 'en']) {
-    await setLang(page, lang);
-    await page.waitForTimeout(250);
-    await noOverflow(page, `${name} (${lang})`);
-    assert.equal(await rawKeys(page), '', `${name} (${lang}): untranslated keys`);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${lang}.png`) });
-    const height = await page.evaluate(() => {
-      const screen = document.querySelector('.page, .public-page');
-      return Math.ceil((screen?.scrollHeight ?? 0) + (screen?.getBoundingClientRect().top ?? 0));
-    });
-    await page.setViewportSize({ width: size.width, height: Math.max(size.height, height) });
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-whole-${lang}.png`) });
-    await page.setViewportSize(size);
-  }
-  await setLang(page, 'zh');
-}
 const confirm = async (page) => {
   await page.getByTestId('confirm-dialog').waitFor();
   const facts = await page.getByTestId('confirm-dialog').innerText();

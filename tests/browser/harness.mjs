@@ -1,6 +1,7 @@
 // What every browser test shares: the server under test, Debian's Chromium started with the flags
 // this closed network needs, and a fresh profile per browser. Never downloads a browser.
-import { mkdtemp, rm } from 'node:fs/promises';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,4 +82,61 @@ export function apiGet(page, p) {
     const res = await fetch(url, { headers: { Authorization: `Bearer ${s.token}` } });
     return { status: res.status, body: await res.json() };
   }, `/api/v1${p}`);
+}
+
+// ---- screens: readiness, language, width and shots ----------------------------------------------
+
+/** Waits for a screen to say it is ready; the suite shares one server, so up to 60 s. */
+export const ready = (page, screen) => page.locator(`[data-testid="${screen}"][data-ready="true"]`).first().waitFor({ timeout: 60_000 });
+export const isEnglish = async (page) => (await page.locator('html').getAttribute('lang')).startsWith('en');
+export const setLang = async (page, lang) => {
+  if ((await isEnglish(page)) !== (lang === 'en')) await page.getByTestId('lang-switch').first().click();
+};
+/** Nothing sticks out past the window's right edge unless a box of its own clips it (as phone.test.mjs checks). */
+export const noOverflow = async (page, what) => {
+  const out = await page.evaluate(() => {
+    const vw = document.documentElement.clientWidth;
+    const found = [];
+    if (document.documentElement.scrollWidth > vw) found.push(`document ${document.documentElement.scrollWidth}px`);
+    const pageLevel = (el) => el === document.documentElement || el === document.body || el.matches('#app, .app-shell, .workspace, .page, .public-page');
+    for (const el of document.querySelectorAll('body *')) {
+      const r = el.getBoundingClientRect();
+      if (!r.width || !r.height || r.right <= vw + 1 || getComputedStyle(el).visibility === 'hidden') continue;
+      let clipped = false;
+      for (let a = el.parentElement; a && !pageLevel(a); a = a.parentElement) {
+        if (getComputedStyle(a).overflowX !== 'visible' && a.getBoundingClientRect().right <= vw + 1) {
+          clipped = true;
+          break;
+        }
+      }
+      if (!clipped) found.push(`${el.tagName.toLowerCase()}${el.dataset.testid ? `[${el.dataset.testid}]` : ''}.${String(el.className).split(' ')[0]} right=${Math.round(r.right)}`);
+    }
+    for (const el of document.querySelectorAll('.workspace, .page, .public-page')) if (el.scrollWidth > el.clientWidth + 1) found.push(`${el.className} scrolls sideways`);
+    return found.slice(0, 8);
+  });
+  assert.deepEqual(out, [], `${what}: wider than the window`);
+};
+/**
+ * Shots of the window and of the whole screen in both languages into `dir`, back in Chinese after;
+ * each checked for width and for untranslated keys (`rawKeys(page)` answers them as text).
+ */
+export async function shotsInBothLanguages(page, dir, name, rawKeys) {
+  await mkdir(dir, { recursive: true });
+  const size = page.viewportSize();
+  for (const lang of ['zh', 'en']) {
+    await setLang(page, lang);
+    await page.waitForTimeout(250);
+    await noOverflow(page, `${name} (${lang})`);
+    assert.equal(await rawKeys(page), '', `${name} (${lang}): untranslated keys`);
+    await page.screenshot({ path: path.join(dir, `${name}-${lang}.png`) });
+    const height = await page.evaluate(() => {
+      const screen = document.querySelector('.page, .public-page');
+      return Math.ceil((screen?.scrollHeight ?? 0) + (screen?.getBoundingClientRect().top ?? 0));
+    });
+    await page.setViewportSize({ width: size.width, height: Math.max(size.height, height) });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(dir, `${name}-whole-${lang}.png`) });
+    await page.setViewportSize(size);
+  }
+  await setLang(page, 'zh');
 }
