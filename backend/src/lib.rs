@@ -8,6 +8,7 @@ pub mod areas;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod checks;
 pub mod clock;
 pub mod config;
 pub mod db;

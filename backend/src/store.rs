@@ -8,6 +8,7 @@ use crate::areas::store::AreaStore;
 use crate::audit::store::AuditStore;
 use crate::auth::store::AuthStore;
 use crate::cases::store::CaseStore;
+use crate::checks::store::CheckStore;
 use crate::db::{Database, Opened, PgStore, SqliteStore};
 use crate::depots::store::DepotStore;
 use crate::disasters::store::DisasterStore;
@@ -28,6 +29,7 @@ pub trait Store:
     + AuthStore
     + AuditStore
     + CaseStore
+    + CheckStore
     + DepotStore
     + DisasterStore
     + FundStore

@@ -25,6 +25,7 @@ const DOMAINS: &[&str] = &[
     "insurance",
     "rebuild",
     "cases",
+    "checks",
 ];
 /// Shared modules that know no domain.
 const LEAVES: &[&str] = &[

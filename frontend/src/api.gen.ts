@@ -443,6 +443,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cross-programme checks (交叉比对): what the programmes' records disagree on in the caller's area
+         *     — one person in two households, one bank account on several households, an aid item paid
+         *     twice, grants above the standard or without a loss, stock far off the people served — each
+         *     with the records it names, open or resolved. Names masked except for managers and admins of
+         *     the area; ID numbers and accounts always masked.
+         */
+        get: operations["list_check_findings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checks.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same findings as `GET /api/v1/checks`, as a CSV file (UTF-8 with a byte-order mark).
+         *     Audited.
+         */
+        get: operations["export_check_findings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checks/{key}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolves a finding with the reason it is in order (audited): it stays resolved for as long as
+         *     the checks find the same key. 404 when the checks do not find it now; 409 when it is resolved
+         *     already; 422 for an empty reason (nothing written).
+         */
+        post: operations["resolve_check_finding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/department/cases": {
         parameters: {
             query?: never;
@@ -3232,6 +3296,56 @@ export interface components {
         };
         /** @enum {string} */
         Category: "shelter" | "bedding_clothing" | "equipment" | "food" | "water" | "hygiene" | "other";
+        /** @description A finding as the API shows it. */
+        CheckFinding: {
+            area_code: components["schemas"]["AreaCode"];
+            case_ids: number[];
+            depot_ids: number[];
+            /** Format: int64 */
+            event_id?: number | null;
+            grant_ids: number[];
+            household_ids: number[];
+            households: components["schemas"]["CheckHousehold"][];
+            key: string;
+            kind: components["schemas"]["CheckKind"];
+            kind_zh: string;
+            list_ids: number[];
+            /** @description Why it is in order (resolved findings). */
+            reason?: string | null;
+            /** Format: date-time */
+            resolved_at?: string | null;
+            resolved_by?: string | null;
+            shipment_ids: number[];
+            status: components["schemas"]["CheckStatus"];
+            summary: string;
+        };
+        /**
+         * @description A household a finding names, as the reader may see it: the name masked unless the reader is
+         *     a manager or admin of its area; the ID number and bank account always masked.
+         */
+        CheckHousehold: {
+            area_code: components["schemas"]["AreaCode"];
+            bank_account_masked?: string | null;
+            head_name: string;
+            /** Format: int64 */
+            id: number;
+            id_number_masked: string;
+            name_masked: boolean;
+        };
+        /**
+         * @description What a check looks for.
+         * @enum {string}
+         */
+        CheckKind: "person_in_two_households" | "bank_shared" | "double_grant" | "above_standard" | "grant_without_loss" | "stock_vs_served";
+        CheckResolveInput: {
+            /** @description Why the finding is in order, e.g. "two brothers share the account of their late father; verified". */
+            reason: string;
+        };
+        /**
+         * @description Whether a finding is open or has been resolved with a reason.
+         * @enum {string}
+         */
+        CheckStatus: "open" | "resolved";
         /** @description A claim as county staff follow it: the household masked, the policy, the amounts and dates. */
         Claim: {
             area_code: components["schemas"]["AreaCode"];
@@ -7381,6 +7495,270 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_check_findings: {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["CheckKind"] | null;
+                status?: components["schemas"]["CheckStatus"] | null;
+                /** @description Findings in this area's subtree (default: the caller's scope). */
+                area_code?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckFinding"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_check_findings: {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["CheckKind"] | null;
+                status?: components["schemas"]["CheckStatus"] | null;
+                /** @description Findings in this area's subtree (default: the caller's scope). */
+                area_code?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resolve_check_finding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the finding's key */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckResolveInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckFinding"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

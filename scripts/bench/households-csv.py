@@ -35,6 +35,9 @@ def id_number(i: int) -> str:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    # Optional: in every block of this many rows, the last two share one bank account (prefix 62179,
+    # which no other row has), for the cross-programme checks' benchmark (scripts/bench-checks.sh).
+    shared_every = int(sys.argv[2]) if len(sys.argv) > 2 else 0
     root = pathlib.Path(__file__).resolve().parents[2]
     divisions = json.loads((root / "geodata/jiujiang_divisions.json").read_text(encoding="utf-8"))
     townships = [(t["code"], t["name"]) for c in divisions["counties"] for t in c["townships"]]
@@ -55,6 +58,8 @@ def main() -> None:
         kind = TYPES[rng.randrange(len(TYPES))]
         programmes = "低保@2020-01-01;医疗救助" if kind == "低保" else ""
         account = f"62170{i:014d}" if rng.random() < 0.8 else ""
+        if shared_every and i % shared_every >= shared_every - 2:
+            account = f"62179{i // shared_every:014d}"
         located = rng.random() < 0.9
         # 4 km ≈ 0.036° of latitude and 0.041° of longitude at 29.5° N
         lon = f"{rng.gauss(centre[code][0], 0.041):.5f}" if located else ""

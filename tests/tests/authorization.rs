@@ -261,6 +261,10 @@ fn matrix() -> Vec<Rule> {
             expected: "AAAAAAA",
             public: true,
         },
+        // cross-programme checks: managers, reviewers and reporters of their area, admins and auditors read; managers and reviewers resolve
+        rule(M::GET, "/api/v1/checks", None, "AADADAA"),
+        rule(M::GET, "/api/v1/checks.csv?kind=unknown", None, "AADADAA"), // a bad query: the export would be audited
+        rule(M::POST, "/api/v1/checks/bank_shared:0/resolve", Some(json!({})), "AADDDAD"),
         Rule { method: M::GET, path: "/api/v1/health", body: None, expected: "AAAAAAA", public: true },
         Rule { method: M::GET, path: "/api/v1/public/disclosures", body: None, expected: "AAAAAAA", public: true },
     ]

@@ -18,6 +18,7 @@ use crate::store::Store;
 
 mod applications;
 mod cases;
+mod checks;
 mod households;
 mod rebuild;
 mod winterspring;
@@ -135,6 +136,7 @@ pub async fn seed(store: &dyn Store, settings: &Settings, sources: &DemoSources)
     winterspring::seed_campaign(store, settings).await?;
     rebuild::seed_cases(store, settings).await?;
     cases::seed_cases(store, settings).await?;
+    checks::seed_findings(store, settings).await?;
     warn_demo_credentials();
     Ok(())
 }

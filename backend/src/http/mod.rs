@@ -39,6 +39,7 @@ use crate::state::AppState;
         (name = "disasters", description = "Events, loss reports, verification, summaries, response levels, blocked zones"),
         (name = "plans", description = "Allocation plans, approval, dispatch, shipments and receipt"),
         (name = "cases", description = "One window and urgent help (一门受理 / 救急难): cases, referrals to departments, outcomes, the applicant's receipt"),
+        (name = "checks", description = "Cross-programme checks (交叉比对): one person in two households, shared bank accounts, aid paid twice, grants above the standard or without a loss, stock against the people served"),
     )
 )]
 struct ApiDoc;
@@ -79,6 +80,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::rebuild::http::routes())
         .merge(crate::insurance::http::routes())
         .merge(crate::cases::http::routes())
+        .merge(crate::checks::http::routes())
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.
