@@ -142,7 +142,7 @@ fn found(kind: CheckKind, key: String, area_code: AreaCode, summary: String) -> 
     }
 }
 
-/// 1. One person in two households: the households the applicant's one-window cases were filed
+/// Check 1: one person in two households: the households the applicant's one-window cases were filed
 /// for and the household the same ID number is head of, when they are two or more. (Two heads
 /// cannot share an ID number: the register's ID hash is unique.)
 pub fn person_in_two_households(cases: &[CaseIdentity]) -> Vec<Found> {
@@ -191,7 +191,7 @@ pub fn person_in_two_households(cases: &[CaseIdentity]) -> Vec<Found> {
     findings
 }
 
-/// 2. One bank account on two or more households (so with different heads: a head's ID number is
+/// Check 2: one bank account on two or more households (so with different heads: a head's ID number is
 /// registered once).
 pub fn shared_bank(holders: &[BankHolder]) -> Vec<Found> {
     let mut by_account: HashMap<&[u8; 16], Vec<&BankHolder>> = HashMap::with_capacity(holders.len());
@@ -241,7 +241,7 @@ fn grant_finding(kind: CheckKind, key: String, lines: &[&GrantLine], summary: St
     finding
 }
 
-/// 3. One aid item paid twice to a household for one event: on a list paying it at once (phase 0)
+/// Check 3: one aid item paid twice to a household for one event: on a list paying it at once (phase 0)
 /// and again on the lists of its payment phases. (Two lines of the same phase cannot exist: the
 /// grants are unique per event, aid item, household and phase.)
 pub fn double_grants(grants: &[GrantLine]) -> Vec<Found> {
@@ -275,7 +275,7 @@ fn no_loss_rule(rule: &str) -> bool {
     matches!(rule, "damage.no_record" | "damage.not_affected")
 }
 
-/// 4. A household's grants of an aid item for an event (all lists and phases together) above its
+/// Check 4: a household's grants of an aid item for an event (all lists and phases together) above its
 /// standard: the one an approved application or a rebuild case set, else what the register's
 /// rules (`households::rules::assess`) give under the standards in force.
 pub fn above_standard(data: &GrantData) -> Vec<Found> {
@@ -317,7 +317,7 @@ pub fn above_standard(data: &GrantData) -> Vec<Found> {
     findings
 }
 
-/// 5. Relief granted for an event to a household whose damage record for it shows no loss, or
+/// Check 5: relief granted for an event to a household whose damage record for it shows no loss, or
 /// that has none.
 pub fn grants_without_loss(data: &GrantData) -> Vec<Found> {
     let mut groups: BTreeMap<(i64, i64), Vec<&GrantLine>> = BTreeMap::new();
@@ -364,7 +364,7 @@ pub fn far_off(units: i64, expected: i64, factor: i64) -> bool {
     units > expected * factor || units * factor < expected
 }
 
-/// 6. Stock received in an area from emergency materials plans against the people granted
+/// Check 6: stock received in an area from emergency materials plans against the people granted
 /// emergency aid there (the emergency persons of the damage records of the households with an
 /// emergency grant for the event, in the area's subtree): one finding per event, area and item
 /// whose units are far off what the item's emergency norm gives those people.
