@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -20,8 +20,8 @@ pub enum AppError {
     #[error("{0}")]
     NotFound(String),
     /// 409: the request conflicts with the current state (workflow state, stock).
-    #[error("{message}")]
-    Conflict { message: String, details: Option<Value> },
+    #[error("{}", said.text)]
+    Conflict { said: Said, details: Option<Value> },
     /// 412: an edit made against a version the record no longer has (`If-Match`): someone else
     /// changed it since the editor read it.
     #[error("{0}")]
@@ -47,17 +47,58 @@ pub enum AppError {
     Internal(#[source] anyhow::Error),
 }
 
+/// What a refusal says: a stable code that clients translate (the dashboard's i18n.refusals.ts),
+/// the values it names, and the same in English for every other reader. Made with [`said!`]; there
+/// is no refusal without a code (no conversion from plain text), so none reaches a Chinese screen
+/// in English.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Said {
+    pub code: &'static str,
+    pub params: Map<String, Value>,
+    pub text: String,
+}
+
+impl std::error::Error for Said {}
+
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// A [`Said`]: `said!("figures_locked", "the figures of {area} are locked: …", area = code)` gives the
+/// code, the parameters by name (as JSON) and the English text formatted with them.
+#[macro_export]
+macro_rules! said {
+    ($code:literal, $text:literal $(, $name:ident = $value:expr)* $(,)?) => {{
+        // `count = count` binds again what is already bound: the macro cannot tell.
+        $( #[allow(clippy::redundant_locals)] let $name = $value; )*
+        #[allow(unused_mut)]
+        let mut params = ::serde_json::Map::new();
+        $( params.insert(stringify!($name).to_owned(), ::serde_json::json!($name)); )*
+        $crate::error::Said { code: $code, params, text: format!($text) }
+    }};
+}
+
 /// One reason why a request is invalid, pointing at the field (and the row or feature) at fault.
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct FieldError {
     /// Dotted path of the offending field, e.g. `features[3].geometry`.
     pub field: String,
+    /// In English.
     pub reason: String,
+    /// The reason's stable code, for clients to say it in their language.
+    pub refusal: &'static str,
+    /// The values the reason names, by the names its translations use.
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    #[schema(value_type = Object)]
+    pub params: Map<String, Value>,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self { field: field.into(), reason: reason.into() }
+    pub fn new(field: impl Into<String>, reason: impl Into<Said>) -> Self {
+        let Said { code, params, text } = reason.into();
+        Self { field: field.into(), reason: text, refusal: code, params }
     }
 }
 
@@ -68,13 +109,13 @@ impl AppError {
         Self::Invalid { message: message.into(), details }
     }
 
-    pub fn invalid_field(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        let reason = reason.into();
-        Self::Invalid { message: reason.clone(), details: vec![FieldError::new(field, reason)] }
+    pub fn invalid_field(field: impl Into<String>, reason: impl Into<Said>) -> Self {
+        let error = FieldError::new(field, reason);
+        Self::Invalid { message: error.reason.clone(), details: vec![error] }
     }
 
-    pub fn conflict(message: impl Into<String>) -> Self {
-        Self::Conflict { message: message.into(), details: None }
+    pub fn conflict(said: impl Into<Said>) -> Self {
+        Self::Conflict { said: said.into(), details: None }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -121,6 +162,14 @@ impl AppError {
             _ => None,
         }
     }
+
+    /// The refusal's stable code and parameters, where it has them (a 422's are per field).
+    fn said(&self) -> Option<&Said> {
+        match self {
+            Self::Conflict { said, .. } => Some(said),
+            _ => None,
+        }
+    }
 }
 
 /// The JSON error envelope, also used for errors produced outside handlers (404 fallback, 413, 405).
@@ -132,7 +181,14 @@ pub struct ErrorBody {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     pub code: String,
+    /// In English; clients translate `refusal` with `params` where it is given.
     pub message: String,
+    /// What exactly was refused, as a stable code (409; a 422 has one per field in `details`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub params: Option<Map<String, Value>>,
     /// 422: the list of offending fields; 409: an object (e.g. `available`); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(schema_with = details_schema)]
@@ -147,7 +203,25 @@ fn details_schema() -> utoipa::openapi::schema::Schema {
 }
 
 pub fn error_response(status: StatusCode, code: &str, message: &str, details: Option<Value>) -> Response {
-    let body = ErrorBody { error: ErrorDetail { code: code.to_owned(), message: message.to_owned(), details } };
+    refusal_response(status, code, message, details, None)
+}
+
+fn refusal_response(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    details: Option<Value>,
+    said: Option<&Said>,
+) -> Response {
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: code.to_owned(),
+            message: message.to_owned(),
+            refusal: said.map(|s| s.code.to_owned()),
+            params: said.filter(|s| !s.params.is_empty()).map(|s| s.params.clone()),
+            details,
+        },
+    };
     (status, axum::Json(body)).into_response()
 }
 
@@ -159,7 +233,7 @@ impl IntoResponse for AppError {
         if let Self::Internal(err) = &self {
             tracing::error!(error = %format!("{err:#}"), "internal error");
         }
-        let mut response = error_response(self.status(), self.code(), &self.to_string(), self.details());
+        let mut response = refusal_response(self.status(), self.code(), &self.to_string(), self.details(), self.said());
         if let Self::Unavailable(_) = self {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, RETRY_AFTER_SECONDS.into());
         }

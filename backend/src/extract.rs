@@ -22,7 +22,11 @@ pub fn parse_body<T: DeserializeOwned>(body: Value) -> AppResult<T> {
             (parent, Some(name)) => format!("{parent}.{name}"),
             (path, None) => path.to_owned(),
         };
-        AppError::invalid_field(field, reason)
+        let said = match missing {
+            Some(_) => crate::said!("required", "{detail}", detail = reason),
+            None => crate::said!("body_format", "{detail}", detail = reason),
+        };
+        AppError::invalid_field(field, said)
     })
 }
 

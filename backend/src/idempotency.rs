@@ -34,6 +34,11 @@ pub enum Earlier {
 
 pub const KEY_REUSED: &str = "this Idempotency-Key was used with a different request";
 
+/// The refusal of a key sent again with another request.
+pub fn key_reused() -> crate::error::Said {
+    crate::error::Said { code: "idempotency_key_reused", params: Default::default(), text: KEY_REUSED.to_owned() }
+}
+
 /// The `Idempotency-Key` header, if any, as a claim on this request body.
 pub fn claim_from(headers: &HeaderMap, scope: String, body: &Value) -> AppResult<Option<IdempotencyClaim>> {
     let Some(value) = headers.get("idempotency-key") else { return Ok(None) };

@@ -262,7 +262,7 @@ async fn import_households(
         Err(ImportFailure::File(e)) => anyhow::bail!("{}: {}", e.field, e.reason),
         Err(ImportFailure::Rows(report)) => {
             for e in report.errors.iter().take(50) {
-                eprintln!("row {}: {}: {}", e.row, e.field, e.reason);
+                eprintln!("{e}");
             }
             anyhow::bail!(
                 "{} error(s); nothing was imported (use --mode skip_invalid to import the good rows)",
@@ -272,7 +272,7 @@ async fn import_households(
         Err(ImportFailure::Other(e)) => anyhow::bail!("{e}: {}", error_details(&e)),
     };
     for e in report.errors.iter().take(50) {
-        eprintln!("row {}: {}: {}", e.row, e.field, e.reason);
+        eprintln!("{e}");
     }
     println!(
         "imported {} households, skipped {} rows in {:.1} s",

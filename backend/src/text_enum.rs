@@ -6,8 +6,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Parses a stored or submitted text into an enum; the error names the value.
-pub fn parse_enum<T: DeserializeOwned>(text: String) -> Result<T, String> {
-    serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|_| format!("unexpected value {text:?}"))
+pub fn parse_enum<T: DeserializeOwned>(text: String) -> Result<T, crate::error::Said> {
+    serde_json::from_value(serde_json::Value::String(text.clone()))
+        .map_err(|_| crate::said!("value_unknown", "unexpected value {value:?}", value = text))
 }
 
 /// The text of a unit enum variant, as stored and as the API spells it.
@@ -27,8 +28,8 @@ macro_rules! text_column {
         #[serde(transparent)]
         pub struct $wrapper(pub $inner);
         impl TryFrom<String> for $wrapper {
-            type Error = String;
-            fn try_from(text: String) -> Result<Self, String> {
+            type Error = $crate::error::Said;
+            fn try_from(text: String) -> Result<Self, $crate::error::Said> {
                 $crate::text_enum::parse_enum(text).map($wrapper)
             }
         }
@@ -41,8 +42,8 @@ macro_rules! text_column {
 macro_rules! decode_from_text {
     ($($enum_:ty),+ $(,)?) => {$(
         impl TryFrom<String> for $enum_ {
-            type Error = String;
-            fn try_from(text: String) -> Result<Self, String> {
+            type Error = $crate::error::Said;
+            fn try_from(text: String) -> Result<Self, $crate::error::Said> {
                 $crate::text_enum::parse_enum(text)
             }
         }
@@ -63,6 +64,6 @@ mod tests {
     fn round_trips_and_refuses_unknown_values() {
         assert_eq!(enum_text(Colour::DeepRed), "deep_red");
         assert_eq!(parse_enum::<Colour>("deep_red".into()), Ok(Colour::DeepRed));
-        assert_eq!(parse_enum::<Colour>("draft".into()), Err("unexpected value \"draft\"".into()));
+        assert_eq!(parse_enum::<Colour>("draft".into()).unwrap_err().code, "value_unknown");
     }
 }

@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::error::{AppError, FieldError, error_response};
+use crate::error::{AppError, FieldError, Said, error_response};
 
 /// A domain's columns: canonical name → accepted headers (the second one Chinese); the first
 /// `required` must be present.
@@ -34,14 +34,25 @@ pub enum FileKind {
 }
 
 /// A file that cannot be read as a table at all.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileError {
     pub field: &'static str,
-    pub reason: String,
+    pub reason: Said,
 }
 
-fn file_error(field: &'static str, reason: impl Into<String>) -> FileError {
-    FileError { field, reason: reason.into() }
+/// A file that is not the table it claims to be; `detail` (in English, from the reader) says why.
+fn unreadable(detail: String) -> Said {
+    crate::said!("file_unreadable", "{detail}", detail = detail)
+}
+
+fn file_error(field: &'static str, reason: Said) -> FileError {
+    FileError { field, reason }
+}
+
+impl From<FileError> for AppError {
+    fn from(error: FileError) -> Self {
+        AppError::invalid_field(error.field, error.reason)
+    }
 }
 
 /// One data row: its number in the file and its values by canonical column.
@@ -59,25 +70,38 @@ impl RawRow {
     }
 }
 
-/// An error in one row of an import, pointing at the column at fault.
+/// An error in one row of an import, pointing at the column at fault (with its refusal's code
+/// and values, as a field of a 422 has them).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct RowError {
     pub row: usize,
-    pub field: String,
-    pub reason: String,
+    #[serde(flatten)]
+    pub error: FieldError,
 }
 
 impl RowError {
-    pub fn new(row: usize, field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self { row, field: field.into(), reason: reason.into() }
+    pub fn new(row: usize, field: impl Into<String>, reason: impl Into<Said>) -> Self {
+        Self { row, error: FieldError::new(field, reason) }
+    }
+
+    pub fn of(row: usize, error: FieldError) -> Self {
+        Self { row, error }
+    }
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "row {}: {}: {}", self.row, self.error.field, self.error.reason)
     }
 }
 
 /// The answer to an all-or-nothing import with invalid rows: 422, nothing stored, each row's error
 /// both in the error's details and as the report's `errors`.
 pub fn rows_rejected(errors: &[RowError], skipped: usize) -> Response {
-    let details: Vec<FieldError> =
-        errors.iter().map(|e| FieldError::new(format!("rows[{}].{}", e.row, e.field), e.reason.clone())).collect();
+    let details: Vec<FieldError> = errors
+        .iter()
+        .map(|e| FieldError { field: format!("rows[{}].{}", e.row, e.error.field), ..e.error.clone() })
+        .collect();
     let body = json!({
         "error": {"code": "invalid", "message": format!("{} row(s) are invalid; nothing was imported", errors.len()), "details": details},
         "imported": 0, "skipped": skipped, "errors": errors,
@@ -94,7 +118,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, FileError> {
     encoding_rs::GBK
         .decode_without_bom_handling_and_without_replacement(bytes)
         .map(|text| Cow::Owned(text.into_owned()))
-        .ok_or_else(|| file_error("encoding", "the file is neither UTF-8 nor GBK text"))
+        .ok_or_else(|| file_error("encoding", crate::said!("file_encoding", "the file is neither UTF-8 nor GBK text")))
 }
 
 /// Reads a table file (CSV or XLSX) row by row, handing each data row to `visit` as it is
@@ -114,7 +138,8 @@ pub fn each_row(
             let mut count = 0;
             let records = reader.records().map(|record| {
                 count += 1;
-                let record = record.map_err(|e| file_error("file", format!("not a readable CSV file: {e}")))?;
+                let record =
+                    record.map_err(|e| file_error("file", unreadable(format!("not a readable CSV file: {e}"))))?;
                 let line = record.position().map_or(count, |p| p.line() as usize);
                 let read = record.position().map_or(0.0, |p| p.byte() as f64 / length);
                 Ok(TableRow { line, cells: record.iter().map(str::to_owned).collect(), read_fraction: read })
@@ -147,7 +172,7 @@ fn visit_table(
 ) -> Result<usize, FileError> {
     let mut rows = table.filter(|r| r.as_ref().map_or(true, |row| row.cells.iter().any(|c| !c.trim().is_empty())));
     let Some(TableRow { cells: headers, .. }) = rows.next().transpose()? else {
-        return Err(file_error("file", "the file is empty"));
+        return Err(file_error("file", crate::said!("file_empty", "the file is empty")));
     };
     let mut index: Vec<(usize, &'static str)> = Vec::new();
     let mut seen = HashSet::new();
@@ -155,7 +180,10 @@ fn visit_table(
         let header = header.trim().trim_start_matches('\u{feff}').to_lowercase();
         if let Some((column, _)) = columns.all.iter().find(|(_, names)| names.contains(&header.as_str())) {
             if !seen.insert(*column) {
-                return Err(file_error("header", format!("the column {column} appears twice")));
+                return Err(file_error(
+                    "header",
+                    crate::said!("column_twice", "the column {column} appears twice", column = column),
+                ));
             }
             index.push((i, column));
         }
@@ -170,7 +198,13 @@ fn visit_table(
         let expected: Vec<String> = columns.all.iter().map(|(c, names)| format!("{c} ({})", names[1])).collect();
         return Err(file_error(
             "header",
-            format!("missing column(s): {}; the columns are {}", missing.join(", "), expected.join(", ")),
+            crate::said!(
+                "columns_missing",
+                "missing column(s): {list}; the columns are {expected}",
+                list = missing.join(", "),
+                expected = expected.join(", "),
+                columns = missing
+            ),
         ));
     }
     let mut count = 0;
@@ -189,11 +223,11 @@ fn visit_table(
 fn xlsx_rows(bytes: &[u8], columns: Columns, visit: &mut dyn FnMut(RawRow)) -> Result<usize, FileError> {
     use calamine::{Data, Reader, Xlsx};
     let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| file_error("file", format!("not a readable XLSX file: {e}")))?;
+        .map_err(|e| file_error("file", unreadable(format!("not a readable XLSX file: {e}"))))?;
     let range = workbook
         .worksheet_range_at(0)
-        .ok_or_else(|| file_error("file", "the workbook has no sheet"))?
-        .map_err(|e| file_error("file", format!("the first sheet cannot be read: {e}")))?;
+        .ok_or_else(|| file_error("file", crate::said!("workbook_empty", "the workbook has no sheet")))?
+        .map_err(|e| file_error("file", unreadable(format!("the first sheet cannot be read: {e}"))))?;
     let first_row = range.start().map_or(0, |(r, _)| r as usize);
     let first_col = range.start().map_or(0, |(_, c)| c as usize);
     let text = |cell: &Data| -> String {
@@ -260,7 +294,9 @@ pub async fn read_upload<S: Send + Sync>(request: Request, state: &S) -> Result<
                 };
             }
         }
-        return Err(AppError::invalid_field("file", "the form has no file part").into_response());
+        return Err(
+            AppError::invalid_field("file", crate::said!("no_file_part", "the form has no file part")).into_response()
+        );
     }
     let bytes = axum::body::Bytes::from_request(request, state).await.map_err(IntoResponse::into_response)?.to_vec();
     match file_kind(&content_type, None, &bytes) {

@@ -2213,6 +2213,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shipments/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The photos of a shipment's receipt. */
+        get: operations["list_receipt_photos"];
+        put?: never;
+        /**
+         * Attaches a photo to a shipment's receipt (the goods as unloaded, the signed waybill): JPEG, PNG
+         *     or WebP, the raw file as the body with its own Content-Type, up to the configured size; by
+         *     whoever may sign for the shipment at its destination.
+         */
+        post: operations["upload_receipt_photo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shipments/{id}/photos/{photo_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One photo of a shipment's receipt, as the image. */
+        get: operations["get_receipt_photo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shipments/{id}/receive": {
         parameters: {
             query?: never;
@@ -3244,18 +3283,11 @@ export interface components {
         /** @enum {string} */
         CaseKind: "application" | "referral" | "urgent";
         /** @description A photo of a case (progress or inspection), stored on disk under its SHA-256. */
-        CasePhoto: {
-            /** Format: int64 */
-            bytes: number;
+        CasePhoto: components["schemas"]["PhotoFile"] & {
             /** Format: int64 */
             case_id: number;
-            content_type: string;
             /** Format: int64 */
             id: number;
-            sha256: string;
-            /** Format: date-time */
-            uploaded_at: string;
-            uploaded_by: string;
         };
         /** @description What the applicant sees by receipt number: no names, no numbers. */
         CaseReceipt: {
@@ -3296,6 +3328,28 @@ export interface components {
         };
         /** @enum {string} */
         Category: "shelter" | "bedding_clothing" | "equipment" | "food" | "water" | "hygiene" | "other";
+        /** @description What a finding is about in figures, so that a screen can name it in the reader's language. */
+        CheckFigures: {
+            /** @description The grant lines the finding names (the grant checks), with their amounts. */
+            grants: components["schemas"]["CheckGrant"][];
+            /**
+             * Format: int64
+             * @description person_in_two_households: the household whose head is the cases' applicant (none when the
+             *     applicant heads no household and the cases name two).
+             */
+            head_household_id?: number | null;
+            /**
+             * @description grant_without_loss: the household has no damage record for the event (else its record
+             *     shows no loss).
+             */
+            no_damage_record: boolean;
+            /**
+             * Format: int64
+             * @description above_standard: what the household's standard gives, in fen.
+             */
+            standard_fen?: number | null;
+            stock?: components["schemas"]["CheckStock"] | null;
+        };
         /** @description A finding as the API shows it. */
         CheckFinding: {
             area_code: components["schemas"]["AreaCode"];
@@ -3303,6 +3357,7 @@ export interface components {
             depot_ids: number[];
             /** Format: int64 */
             event_id?: number | null;
+            figures: components["schemas"]["CheckFigures"];
             grant_ids: number[];
             household_ids: number[];
             households: components["schemas"]["CheckHousehold"][];
@@ -3318,6 +3373,21 @@ export interface components {
             shipment_ids: number[];
             status: components["schemas"]["CheckStatus"];
             summary: string;
+        };
+        /** @description A grant line a finding names. */
+        CheckGrant: {
+            aid_type: components["schemas"]["AidType"];
+            /** Format: int64 */
+            amount_fen: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            list_id: number;
+            /**
+             * Format: int64
+             * @description 0: paid at once; 1, 2, …: a payment phase.
+             */
+            phase: number;
         };
         /**
          * @description A household a finding names, as the reader may see it: the name masked unless the reader is
@@ -3346,6 +3416,33 @@ export interface components {
          * @enum {string}
          */
         CheckStatus: "open" | "resolved";
+        /**
+         * @description The units of an item received in an area against what its emergency norm gives the people
+         *     granted emergency aid there.
+         */
+        CheckStock: {
+            /**
+             * Format: int64
+             * @description What the norm gives the people served (rounded up).
+             */
+            expected: number;
+            /**
+             * Format: int64
+             * @description The households granted emergency aid in the area.
+             */
+            households: number;
+            item_code: string;
+            item_name_en: string;
+            item_name_zh: string;
+            /**
+             * Format: int64
+             * @description The emergency persons (需紧急生活救助人数) of the households granted emergency aid in the area.
+             */
+            persons: number;
+            /** Format: int64 */
+            received: number;
+            unit: string;
+        };
         /** @description A claim as county staff follow it: the household masked, the policy, the amounts and dates. */
         Claim: {
             area_code: components["schemas"]["AreaCode"];
@@ -3756,7 +3853,11 @@ export interface components {
         ErrorDetail: {
             code: string;
             details?: components["schemas"]["FieldError"][] | Record<string, unknown>;
+            /** @description In English; clients translate `refusal` with `params` where it is given. */
             message: string;
+            params?: Record<string, unknown> | null;
+            /** @description What exactly was refused, as a stable code (409; a 422 has one per field in `details`). */
+            refusal?: string | null;
         };
         Event: {
             /** @description County codes expected to report (their initial-report deadline is tracked). */
@@ -3829,7 +3930,12 @@ export interface components {
         FieldError: {
             /** @description Dotted path of the offending field, e.g. `features[3].geometry`. */
             field: string;
+            /** @description The values the reason names, by the names its translations use. */
+            params?: Record<string, unknown>;
+            /** @description In English. */
             reason: string;
+            /** @description The reason's stable code, for clients to say it in their language. */
+            refusal: string;
         };
         /** @description Money put up by one level for one aid type, for one event or for any event. */
         FundPool: {
@@ -4585,14 +4691,21 @@ export interface components {
             /** @description Default: the settings' phases (冬令 50% from 1 December, 春荒 50% from 1 March). */
             phases?: components["schemas"]["PhaseInput"][] | null;
         };
-        Photo: {
-            /** Format: int64 */
-            bytes: number;
-            content_type: string;
+        /** @description A photo of a loss report. */
+        Photo: components["schemas"]["PhotoFile"] & {
             /** Format: int64 */
             id: number;
             /** Format: int64 */
             report_id: number;
+        };
+        /**
+         * @description A photo's file and who uploaded it, whichever record it belongs to (a loss report, a rebuild
+         *     case, a shipment's receipt): the image is on disk, named by its SHA-256 (`photos::store_image`).
+         */
+        PhotoFile: {
+            /** Format: int64 */
+            bytes: number;
+            content_type: string;
             sha256: string;
             /** Format: date-time */
             uploaded_at: string;
@@ -4898,10 +5011,11 @@ export interface components {
         };
         /** @enum {string} */
         Role: "admin" | "manager" | "depot_staff" | "reporter" | "assessor" | "reviewer" | "auditor";
-        /** @description An error in one row of an import, pointing at the column at fault. */
-        RowError: {
-            field: string;
-            reason: string;
+        /**
+         * @description An error in one row of an import, pointing at the column at fault (with its refusal's code
+         *     and values, as a field of a 422 has them).
+         */
+        RowError: components["schemas"]["FieldError"] & {
             row: number;
         };
         ScanInput: {
@@ -4943,6 +5057,16 @@ export interface components {
              * @description None until the destination confirms receipt.
              */
             received?: number | null;
+        };
+        /**
+         * @description A photo taken when a shipment arrived (the goods as unloaded, the signed waybill), kept with
+         *     its receipt; stored on disk under its SHA-256.
+         */
+        ShipmentPhoto: components["schemas"]["PhotoFile"] & {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            shipment_id: number;
         };
         /** @enum {string} */
         Source: "procured" | "donated" | "agreement";
@@ -17188,6 +17312,237 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Shipment"][];
                 };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_receipt_photos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShipmentPhoto"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    upload_receipt_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/jpeg": number[];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShipmentPhoto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_receipt_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                photo_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request */
             400: {

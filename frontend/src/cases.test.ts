@@ -12,7 +12,7 @@ import {
   alertKind,
   canScan,
   checkAlertCase,
-  checkDismissal,
+  checkReason,
   needKey,
   openUrgentByTownship,
   sortAlerts,
@@ -324,9 +324,9 @@ describe('detection alerts', () => {
     expect(checkAlertCase('', 'x'.repeat(2001))).toEqual({ errors: new Map([['description', 'cases.err.descriptionLong']]) });
   });
   it('dismissing needs a reason of at most 1000 characters', () => {
-    expect(checkDismissal('  ')).toEqual({ key: 'cases.err.reason' });
-    expect(checkDismissal('字'.repeat(1001))).toEqual({ key: 'cases.err.reasonLong' });
-    expect(checkDismissal(' 已在外县纳入低保 ')).toEqual({ reason: '已在外县纳入低保' });
+    expect(checkReason('  ')).toEqual({ key: 'cases.err.reason' });
+    expect(checkReason('字'.repeat(1001))).toEqual({ key: 'cases.err.reasonLong' });
+    expect(checkReason(' 已在外县纳入低保 ')).toEqual({ reason: '已在外县纳入低保' });
   });
 });
 

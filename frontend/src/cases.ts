@@ -577,8 +577,8 @@ export function checkAlertCase(phoneText: string, descriptionText: string): { bo
   return { body };
 }
 
-/** A dismissal's reason checked: required, at most 1000 characters. */
-export function checkDismissal(reasonText: string): { reason: string } | { key: MsgKey } {
+/** A reason (an alert's dismissal, a check's resolution) checked: required, at most 1000 characters. */
+export function checkReason(reasonText: string): { reason: string } | { key: MsgKey } {
   const reason = reasonText.trim();
   if (!reason) return { key: 'cases.err.reason' };
   if ([...reason].length > 1000) return { key: 'cases.err.reasonLong' };

@@ -10,6 +10,7 @@ import { OFFLINE_EN, OFFLINE_ZH } from './i18n.offline';
 import { WINTERSPRING_EN, WINTERSPRING_ZH } from './i18n.winterspring';
 import { REBUILD_EN, REBUILD_ZH } from './i18n.rebuild';
 import { CASES_EN, CASES_ZH } from './i18n.cases';
+import { CHECKS_EN, CHECKS_ZH } from './i18n.checks';
 
 export type Lang = 'zh' | 'en';
 export const LANGS: readonly Lang[] = ['zh', 'en'];
@@ -47,6 +48,7 @@ const zh = {
   'error.storageFull': '服务器磁盘已满，本次未保存（查询不受影响），请联系管理员：',
   'error.server': '服务器出错，请稍后重试：',
   'error.sessionExpired': '登录已失效，请重新登录',
+  'error.fieldRefused': '此项未被接受，请检查后重填',
 
   'header.logout': '退出',
   'header.logoutTitle': '退出登录',
@@ -351,6 +353,7 @@ const zh = {
   ...WINTERSPRING_ZH,
   ...REBUILD_ZH,
   ...CASES_ZH,
+  ...CHECKS_ZH,
 } as const;
 
 export type MsgKey = keyof typeof zh;
@@ -387,6 +390,7 @@ const en: Messages = {
   'error.storageFull': 'The server\'s disk is full; nothing was saved (reading still works). Tell the administrator: ',
   'error.server': 'Server error, try again later: ',
   'error.sessionExpired': 'Your session has ended. Please sign in again.',
+  'error.fieldRefused': 'Not accepted: check it and try again',
 
   'header.logout': 'Sign out',
   'header.logoutTitle': 'Sign out',
@@ -691,6 +695,7 @@ const en: Messages = {
   ...WINTERSPRING_EN,
   ...REBUILD_EN,
   ...CASES_EN,
+  ...CHECKS_EN,
 };
 
 export type Table = Record<Lang, Partial<Record<string, string>>>;

@@ -83,7 +83,7 @@ describe('outbox', () => {
   it('keeps a refused write, marked with the server message, and sends the next ones', async () => {
     const store = memoryStore();
     const box = createOutbox(store, async (w) => {
-      if (w.key === 'a') throw new ApiError(409, 'conflict', 'the event is closed');
+      if (w.key === 'a') throw new ApiError(409, 'conflict', 'the event is closed', undefined, undefined, 'event_closed');
     });
     await box.add(write('a'));
     await box.add(write('b'));
@@ -93,7 +93,8 @@ describe('outbox', () => {
     expect(r.refused.map((w) => w.key)).toEqual(['a']);
     expect(store.writes).toHaveLength(1);
     expect(store.writes[0].key).toBe('a');
-    expect(store.writes[0].failure).toContain('the event is closed');
+    expect(store.writes[0].failure).toContain('此灾害事件已结束');
+    expect(failureText(store.writes[0])).toBe('状态冲突：此灾害事件已结束');
     // Not sent again until the user asks.
     expect((await box.flush('reporter')).sent).toBe(0);
     await box.retry('a');

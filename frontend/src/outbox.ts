@@ -54,6 +54,10 @@ export interface Refusal {
   message: string;
   /** The fields the server named (error.details[].field), so a form's screen can name them in the user's language. */
   fields?: string[];
+  /** What exactly was refused (error.refusal, error.params, error.details), to say it in the language of the moment. */
+  said?: string;
+  params?: Record<string, unknown>;
+  details?: unknown;
 }
 
 /** The field names of an error envelope's details, in order, once each. */
@@ -66,7 +70,8 @@ export function refusedFields(details: unknown): string[] {
 
 /** What the server said of a refused write, in the user's language now (the words kept when it was refused, for older entries). */
 export function failureText(w: QueuedWrite): string {
-  return w.refusal ? errorText(new ApiError(w.refusal.status, w.refusal.code, w.refusal.message)) : (w.failure ?? '');
+  const r = w.refusal;
+  return r ? errorText(new ApiError(r.status, r.code, r.message, r.details, undefined, r.said ?? null, r.params)) : (w.failure ?? '');
 }
 
 /** Refused because the record changed on the server since it was read (412): sending it again cannot succeed. */
@@ -134,7 +139,17 @@ export function createOutbox(store: OutboxStore, send: SendWrite, changed: () =>
         if (isTransient(err)) return { outcome: 'retry', sent, refused };
         if (err instanceof ApiError && err.status === 401) return { outcome: 'signedOut', sent, refused };
         const fields = err instanceof ApiError ? refusedFields(err.details) : [];
-        const refusal = err instanceof ApiError ? { status: err.status, code: err.code, message: err.message, ...(fields.length ? { fields } : {}) } : undefined;
+        const refusal =
+          err instanceof ApiError
+            ? {
+                status: err.status,
+                code: err.code,
+                message: err.message,
+                ...(fields.length ? { fields } : {}),
+                ...(err.refusal ? { said: err.refusal, params: err.params } : {}),
+                ...(err.details !== undefined ? { details: err.details } : {}),
+              }
+            : undefined;
         const failed = { ...next, failure: errorText(err), refusal };
         refused.push(failed);
         await update((all) => all.map((w) => (w.key === next.key ? failed : w)));

@@ -72,13 +72,21 @@ export function thumbnail(blob: Blob, alt: string, signal: AbortSignal): HTMLIma
   return h('img', { class: 'photo-thumb', src: url, alt, 'data-testid': 'photo-thumb' });
 }
 
-/** The thumbnails of a report's photos, each opening its full image. */
-export function photoStrip(eventId: number, reportId: number, alt: (n: number) => string, signal: AbortSignal): HTMLElement {
-  const strip = h('div', { class: 'photo-strip', 'data-testid': `photos-${reportId}`, 'aria-busy': 'true' });
+/** Where a strip's photos come from: a record's photo list and each photo's image path. */
+export interface PhotoSource {
+  list(o: Opt): Promise<Array<{ id: number }>>;
+  imagePath(photoId: number): string;
+  /** The strip's test id. */
+  testid: string;
+}
+
+/** The thumbnails of a record's photos, each opening its full image; hidden while there are none. */
+export function photoStrip(source: PhotoSource, alt: (n: number) => string, signal: AbortSignal): HTMLElement {
+  const strip = h('div', { class: 'photo-strip', 'data-testid': source.testid, 'aria-busy': 'true' });
   void (async () => {
     try {
-      const photos = await photoApi.list(eventId, reportId, { signal });
-      const images = await Promise.all(photos.map((p) => fetchBlob(`/photos/${p.id}`, signal)));
+      const photos = await source.list({ signal });
+      const images = await Promise.all(photos.map((p) => fetchBlob(source.imagePath(p.id), signal)));
       strip.replaceChildren(
         ...images.map((blob, i) => {
           const img = thumbnail(blob, alt(i + 1), signal);
@@ -103,7 +111,12 @@ export function photoStrips(eventId: number, signal: AbortSignal): (report: { id
   return (report, area) => {
     let strip = made.get(report.id);
     if (!strip) {
-      strip = photoStrip(eventId, report.id, (n) => t('photos.alt', { area, version: report.version, n }), signal);
+      const source: PhotoSource = {
+        list: (o) => photoApi.list(eventId, report.id, o),
+        imagePath: (id) => `/photos/${id}`,
+        testid: `photos-${report.id}`,
+      };
+      strip = photoStrip(source, (n) => t('photos.alt', { area, version: report.version, n }), signal);
       made.set(report.id, strip);
     }
     return strip;

@@ -89,22 +89,23 @@ describe('plan line editing', () => {
     const sent = typed(startEdit(LINES), 'o0', '13').filter((l) => l.key !== 'o1');
     const got = serverProblems(
       [
-        { field: 'lines[1].quantity', reason: 'must be a positive whole number' },
-        { field: 'lines', reason: 'a needs 12 tent, the lines send 13' },
-        { field: 'lines', reason: 'depot 2 has 45 quilt available, the lines take 50' },
+        { field: 'lines[1].quantity', reason: 'must be a positive whole number', refusal: 'positive_whole' },
+        { field: 'lines', reason: 'a needs 12 tent, the lines send 13', refusal: 'plan_over_need', params: { area: 'a', demand: 12, item: 'tent', quantity: 13 } },
+        { field: 'lines', reason: 'depot 2 has 45 quilt available, the lines take 50', refusal: 'plan_over_stock', params: { depot: 2, available: 45, item: 'quilt', quantity: 50 } },
         { field: 'lines', reason: 'something else entirely' },
-        { field: 'lines[9].depot_id', reason: 'depot 9 is unknown' },
-        { field: 'lines[2].quantity', reason: 'b needs 5 tent, the lines send 9' },
+        { field: 'lines[9].depot_id', reason: 'depot 9 is unknown', refusal: 'plan_depot_unusable', params: { depot: 9 } },
+        { field: 'lines[2].quantity', reason: 'b needs 5 tent, the lines send 9', refusal: 'plan_over_need', params: { area: 'b', demand: 5, item: 'tent', quantity: 9 } },
       ],
       sent,
     );
     expect(got.byKey.get('o0')).toEqual([{ kind: 'overNeed', need: 12, total: 13 }]);
     expect(got.byKey.get('o2')).toEqual([
-      { kind: 'server', reason: 'must be a positive whole number' },
+      { kind: 'server', reason: '请填写正整数' },
       { kind: 'overStock', available: 45, total: 50 },
     ]);
     expect(got.byKey.get('o3')).toEqual([{ kind: 'overStock', available: 45, total: 50 }, { kind: 'overNeed', need: 5, total: 9 }]);
-    expect(got.other).toEqual(['something else entirely', 'depot 9 is unknown']);
+    // Without a code, Chinese says only that the field was not accepted (never the English).
+    expect(got.other).toEqual(['此项未被接受，请检查后重填', '调出库 9 不存在、未启用或不在您的范围内']);
     expect(serverProblems(null, sent)).toEqual({ byKey: new Map(), other: [] });
   });
 });

@@ -4,6 +4,7 @@
 // for the confirmation, the body to send, and the server's refusal read back onto the lines.
 // Pure, so it is tested without a DOM or the API.
 import type { Plan, PlanEdit, PlanLine } from './plans';
+import { detailReason } from './errors';
 
 export type { PlanEdit };
 
@@ -168,22 +169,18 @@ export interface ServerProblems {
   other: string[];
 }
 
-/** A total over the limit, as the server words it, with the lines it concerns. */
-function overLimit(reason: string): { concerns: (l: EditLine) => boolean; problem: LineProblem } | null {
-  // "depot 3 has 40 tent available, the lines take 55"
-  const stock = /^depot (\d+) has (-?\d+) (\S+) available, the lines take (\d+)$/.exec(reason);
-  if (stock) {
+/** A total over the limit (by the server's refusal code and values), with the lines it concerns. */
+function overLimit(refusal: unknown, p: Record<string, unknown>): { concerns: (l: EditLine) => boolean; problem: LineProblem } | null {
+  if (refusal === 'plan_over_stock') {
     return {
-      concerns: (l) => l.depot_id === Number(stock[1]) && l.item === stock[3],
-      problem: { kind: 'overStock', available: Number(stock[2]), total: Number(stock[4]) },
+      concerns: (l) => l.depot_id === Number(p.depot) && l.item === p.item,
+      problem: { kind: 'overStock', available: Number(p.available), total: Number(p.quantity) },
     };
   }
-  // "360402101 needs 120 tent, the lines send 130"
-  const need = /^(\S+) needs (\d+) (\S+), the lines send (\d+)$/.exec(reason);
-  if (need) {
+  if (refusal === 'plan_over_need') {
     return {
-      concerns: (l) => l.area_code === need[1] && l.item === need[3],
-      problem: { kind: 'overNeed', need: Number(need[2]), total: Number(need[4]) },
+      concerns: (l) => l.area_code === p.area && l.item === p.item,
+      problem: { kind: 'overNeed', need: Number(p.demand), total: Number(p.quantity) },
     };
   }
   return null;
@@ -200,11 +197,11 @@ export function serverProblems(details: unknown, sent: readonly EditLine[]): Ser
   const other: string[] = [];
   const add = (key: string, p: LineProblem) => byKey.set(key, [...(byKey.get(key) ?? []), p]);
   if (!Array.isArray(details)) return { byKey, other };
-  for (const d of details as Array<{ field?: unknown; reason?: unknown }>) {
+  for (const d of details as Array<{ field?: unknown; refusal?: unknown; params?: Record<string, unknown> }>) {
     const field = typeof d?.field === 'string' ? d.field : '';
-    const reason = typeof d?.reason === 'string' ? d.reason : '';
+    const reason = detailReason(d);
     if (!reason) continue;
-    const over = overLimit(reason);
+    const over = overLimit(d.refusal, d.params ?? {});
     const indexed = /^lines\[(\d+)\]/.exec(field);
     if (indexed) {
       const line = sent[Number(indexed[1])];

@@ -1,6 +1,6 @@
 // Types and calls of the planning API (allocation plans, shipments, blocked zones), plus pure helpers.
 import { api } from './api';
-import type { WriteRequest } from './outbox';
+import type { WriteLabel, WriteRequest } from './outbox';
 import type { Schemas } from './schemas';
 import { AID_TYPES } from './stockrules';
 
@@ -14,6 +14,8 @@ export type PlanRow = Schemas['PlanRow'];
 /** A plan with its result: lines, fill rates, bottlenecks, time to aid (GET /plans/{id}). */
 export type Plan = Schemas['Plan'];
 export type Shipment = Schemas['Shipment'];
+/** A photo taken when a shipment arrived (GET /shipments/{id}/photos). */
+export type ShipmentPhoto = Schemas['ShipmentPhoto'];
 export type PlanRequest = Schemas['PlanRequest'];
 /** The complete new set of a draft's lines (PATCH /plans/{id}). */
 export type PlanEdit = Schemas['PlanEdit'];
@@ -41,6 +43,15 @@ export const plansApi = {
     key,
     label: { key: 'outbox.kind.receipt', params: { id } },
   }),
+  /** A photo of a shipment's receipt (the raw image as the body); sent with outboxsync.sendOrQueue after the receipt. */
+  receiptPhotoWrite: (id: number, photo: Blob, key: string, label: WriteLabel): WriteRequest => ({
+    method: 'POST',
+    path: `/shipments/${id}/photos`,
+    body: photo,
+    key,
+    label,
+  }),
+  receiptPhotos: (id: number, o: Opt = {}) => api.get<ShipmentPhoto[]>(`/shipments/${id}/photos`, o),
   transport: (id: number, body: { vehicle_plate: string; driver_name: string; driver_phone: string }, o: Opt = {}) => api.put<Shipment>(`/shipments/${id}/transport`, body, o),
   depotPoints: (o: Opt = {}) => api.get<{ features: DepotPoint[] }>('/map/depots.geojson', o),
   blockages: (eventId: number, o: Opt = {}) => api.get<GeoJSON.FeatureCollection>(`/events/${eventId}/blockages`, o),

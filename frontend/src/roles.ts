@@ -36,6 +36,10 @@ export const INSPECTORS: readonly Role[] = ['assessor'];
 export const CASE_READERS: readonly Role[] = ['reporter', 'manager', 'reviewer', 'admin', 'auditor'];
 /** Who takes in a request at the window. */
 export const CASE_INTAKE: readonly Role[] = ['reporter', 'manager'];
+/** Cross-programme checks (交叉比对): managers, reviewers and reporters read their area's findings, admins
+ *  and auditors everything; managers, reviewers and admins resolve them. */
+export const CHECK_READERS: readonly Role[] = ['reporter', 'manager', 'reviewer', 'admin', 'auditor'];
+export const CHECK_RESOLVERS: readonly Role[] = ['manager', 'reviewer', 'admin'];
 /** Allocation plans: managers plan, reviewers approve, auditors read. */
 export const PLANNERS: readonly Role[] = ['manager', 'reviewer', 'auditor'];
 /** A plan's page also opens for the keepers who dispatch their depot's part. */

@@ -73,6 +73,13 @@ describe('navTabs', () => {
     // No tab of its own: the reporter's tabs stay as they were.
     expect(navTabs(session('reporter')).some((x) => x.href === '/cases/alerts')).toBe(false);
   });
+  it('cross-programme checks: under the one-window tab, for the roles that read them, matched before a case id', () => {
+    const checks = routes.find((r) => r.path === '/cases/checks')!;
+    expect(checks.tab).toBe('/cases');
+    for (const role of ['manager', 'reporter', 'reviewer', 'auditor', 'admin'] as Role[]) expect(canOpen(checks, session(role))).toBe(true);
+    for (const role of ['assessor', 'depot_staff'] as Role[]) expect(canOpen(checks, session(role, [4]))).toBe(false);
+    expect(routes.findIndex((r) => r.path === '/cases/checks')).toBeLessThan(routes.findIndex((r) => r.path === '/cases/:id'));
+  });
   it('event sub-screens open for the right roles and highlight a tab the user has', () => {
     const byPath = (p: string) => routes.find((r) => r.path === p)!;
     expect(canOpen(byPath('/events/:id/report'), session('reporter'))).toBe(true);

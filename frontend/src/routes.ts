@@ -6,6 +6,7 @@ import {
   AUDITORS,
   CASE_INTAKE,
   CASE_READERS,
+  CHECK_READERS,
   DEPOT_READERS,
   EVENT_READERS,
   GRANT_USERS,
@@ -102,6 +103,8 @@ export const routes: Route[] = [
   { path: '/cases/new', titleKey: 'nav.caseNew', tab: '/cases', roles: CASE_INTAKE, load: () => import('./screens/cases/new') },
   // Detection alerts (主动发现): households whose losses call for another programme, to open a case or dismiss.
   { path: '/cases/alerts', titleKey: 'nav.caseAlerts', tab: '/cases', roles: CASE_READERS, load: () => import('./screens/cases/alerts') },
+  // Cross-programme checks (交叉比对): where the programmes' records disagree, to resolve with a reason.
+  { path: '/cases/checks', titleKey: 'nav.checks', tab: '/cases', roles: CHECK_READERS, load: () => import('./screens/cases/checks') },
   { path: '/cases/:id', titleKey: 'nav.case', tab: '/cases', roles: CASE_READERS, load: () => import('./screens/cases/case') },
   { path: '/department', titleKey: 'nav.department', public: true, load: () => import('./screens/cases/department') },
   { path: '/department/:id', titleKey: 'nav.department', public: true, load: () => import('./screens/cases/department') },

@@ -95,10 +95,10 @@ describe('server errors and refusals', () => {
     expect(needFieldOf('whatever')).toBeNull();
   });
   it('the locked area and the second record are said in the reader’s words', () => {
-    const locked = new ApiError(409, 'conflict', 'the need figures of 360404 were accepted on 2026-12-03; they are locked');
+    const locked = new ApiError(409, 'conflict', 'the need figures of 360404 were accepted on 2026-12-03; they are locked', undefined, undefined, 'need_figures_locked', { area: '360404', date: '2026-12-03' });
     expect(needRefusal(locked)).toEqual({ key: 'ws.err.locked', params: { area: '360404', date: '2026-12-03' } });
-    expect(needRefusal(new ApiError(409, 'conflict', 'household 7 has a need record in campaign 1'))).toEqual({ key: 'ws.err.duplicate' });
-    expect(needRefusal(new ApiError(422, 'invalid', 'locked'))).toBeNull();
+    expect(needRefusal(new ApiError(409, 'conflict', 'the household already has a need record', undefined, undefined, 'need_record_exists'))).toEqual({ key: 'ws.err.duplicate' });
+    expect(needRefusal(new ApiError(409, 'conflict', 'locked'))).toBeNull();
     expect(needRefusal(new Error('x'))).toBeNull();
   });
 });
@@ -243,9 +243,9 @@ describe('payment phases', () => {
   });
 
   it('says the refusals in the reader\'s words', () => {
-    expect(phaseRefusal(new ApiError(409, 'conflict', "a grant list already pays one of the county's phases; its phases can no longer change"))).toEqual({ key: 'ws.phase.err.locked' });
-    expect(phaseRefusal(new ApiError(409, 'conflict', 'the lists of phase 冬令 are drafted already'))).toEqual({ key: 'ws.phase.err.drafted' });
-    expect(phaseRefusal(new ApiError(422, 'invalid', 'invalid', [{ field: 'phase_id', reason: 'the county has decided no need record to pay yet' }]))).toEqual({ key: 'ws.phase.err.nothingDecided' });
+    expect(phaseRefusal(new ApiError(409, 'conflict', 'its phases can no longer change', undefined, undefined, 'phases_in_use'))).toEqual({ key: 'ws.phase.err.locked' });
+    expect(phaseRefusal(new ApiError(409, 'conflict', 'drafted already', undefined, undefined, 'phase_drafted', { phase: '冬令' }))).toEqual({ key: 'ws.phase.err.drafted' });
+    expect(phaseRefusal(new ApiError(422, 'invalid', 'invalid', [{ field: 'phase_id', reason: 'the county has decided no need record to pay yet', refusal: 'nothing_decided' }]))).toEqual({ key: 'ws.phase.err.nothingDecided' });
     expect(phaseRefusal(new ApiError(422, 'invalid', 'invalid phases', [{ field: 'phases', reason: 'x' }]))).toBeNull();
   });
 

@@ -6,7 +6,7 @@
 import { atOrAbove, checkPersons, levelOf, parseYuan, type Application } from './applications';
 import { api, download } from './api';
 import { daysBetween, isYmd } from './dates';
-import { ApiError, serverFieldErrors } from './errors';
+import { ApiError, refusedFor } from './errors';
 import { formatFen, formatInteger } from './format';
 import type { KeyedMsg, Lang, Msg } from './i18n';
 import type { Schemas } from './schemas';
@@ -232,14 +232,11 @@ export function needFieldOf(field: string | null): NeedField | null {
  * (the generic status text then applies).
  */
 export function needRefusal(err: unknown): KeyedMsg | null {
-  if (!(err instanceof ApiError) || err.status !== 409) return null;
-  const m = err.message;
-  if (/locked/i.test(m)) {
-    const area = /figures of (\d{6,12})/.exec(m)?.[1];
-    const date = /accepted (?:these figures )?on (\d{4}-\d{2}-\d{2})/.exec(m)?.[1];
-    return { key: 'ws.err.locked', params: { area: area ?? '', date: date ?? '' } };
+  if (!(err instanceof ApiError)) return null;
+  if (err.refusal === 'need_figures_locked') {
+    return { key: 'ws.err.locked', params: { area: String(err.params.area ?? ''), date: String(err.params.date ?? '') } };
   }
-  if (/need record|already/i.test(m)) return { key: 'ws.err.duplicate' };
+  if (err.refusal === 'need_record_exists') return { key: 'ws.err.duplicate' };
   return null;
 }
 
@@ -377,11 +374,9 @@ export function phaseFieldOf(field: string | null): PhaseField | null {
  */
 export function phaseRefusal(err: unknown): KeyedMsg | null {
   if (!(err instanceof ApiError)) return null;
-  if (err.status === 409 && /no longer change|already pays/i.test(err.message)) return { key: 'ws.phase.err.locked' };
-  if (err.status === 409 && /drafted already/i.test(err.message)) return { key: 'ws.phase.err.drafted' };
-  if (err.status === 422 && (/decided no need|nothing decided/i.test(err.message) || serverFieldErrors(err.details).some((d) => /decided no need/i.test(d.reason)))) {
-    return { key: 'ws.phase.err.nothingDecided' };
-  }
+  if (err.refusal === 'phases_in_use') return { key: 'ws.phase.err.locked' };
+  if (err.refusal === 'phase_drafted') return { key: 'ws.phase.err.drafted' };
+  if (refusedFor(err.details).includes('nothing_decided')) return { key: 'ws.phase.err.nothingDecided' };
   return null;
 }
 

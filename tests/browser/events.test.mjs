@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { BASE, ORIGIN, REPO_ROOT, openBrowser, signIn } from './harness.mjs';
+import { BASE, ORIGIN, REPO_ROOT, apiPost, openBrowser, signIn } from './harness.mjs';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'tests/artifacts');
 const RUICHANG = '360481';
@@ -280,18 +280,6 @@ test('the assessor enters a verified value with a reason for a 永修 township a
     await b.close();
   }
 });
-
-/** POST an API path with the page's own session token; answers { status, body }. */
-async function apiPost(page, p, body) {
-  return page.evaluate(
-    async ([url, payload]) => {
-      const s = JSON.parse(sessionStorage.getItem('jiuzai.session'));
-      const r = await fetch(url, { method: 'POST', headers: { Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(payload) });
-      return { status: r.status, body: await r.json().catch(() => null) };
-    },
-    [`/api/v1${p}`, body],
-  );
-}
 
 test('figures sent back reach the reporter with the reason and the verified values, and the assessor sees the history', { timeout: 240_000 }, async () => {
   const assessor = await openBrowser({ height: 1100 });

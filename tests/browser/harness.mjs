@@ -84,6 +84,18 @@ export function apiGet(page, p) {
   }, `/api/v1${p}`);
 }
 
+/** POST an API path with the page's own session token; answers { status, body }. */
+export function apiPost(page, p, body) {
+  return page.evaluate(
+    async ([url, payload]) => {
+      const s = JSON.parse(sessionStorage.getItem('jiuzai.session'));
+      const r = await fetch(url, { method: 'POST', headers: { Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(payload) });
+      return { status: r.status, body: await r.json().catch(() => null) };
+    },
+    [`/api/v1${p}`, body],
+  );
+}
+
 // ---- screens: readiness, language, width and shots ----------------------------------------------
 
 /** Waits for a screen to say it is ready; the suite shares one server, so up to 60 s. */

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { REPO_ROOT, apiGet, openBrowser, signIn } from './harness.mjs';
+import { REPO_ROOT, apiGet, apiPost, openBrowser, signIn } from './harness.mjs';
 import { createMaterialsPlan } from './planning.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || path.join(REPO_ROOT, 'tests/artifacts/planedit');
@@ -147,6 +147,22 @@ test('a manager lowers one line and removes another; the plan shows the server\'
     assert.equal(await page.getByTestId('line-row').count(), saved.lines.length);
     assert.equal(await page.locator(`[data-testid="line-row"][data-depot="${target.depot_id}"][data-area="${target.area_code}"][data-item="${target.item}"]`).getAttribute('data-quantity'), String(target.quantity));
     assert.deepEqual((await apiGet(page, `/plans/${planId}`)).body.lines, saved.lines, 'the refused edit changed nothing');
+
+    // A refusal the screen cannot foresee (the plan submitted meanwhile, from another tab) is said
+    // in Chinese by its code, never in the server's English.
+    await startEditing(page);
+    await page.locator(lineSel(target)).getByTestId('edit-qty').fill(String(target.quantity - 1));
+    assert.equal((await apiPost(page, `/plans/${planId}/submit`, null)).status, 200);
+    await page.getByTestId('edit-save').click();
+    await page.getByTestId('confirm-ok').click();
+    const refusal = page.getByTestId('edit-error');
+    await page.waitForFunction(() => /只有草稿/.test(document.querySelector('[data-testid="edit-error"]')?.textContent ?? ''), null, { timeout: 30_000 });
+    const said = await refusal.textContent();
+    assert.match(said, /待审批/, `the plan's state in words: ${said}`);
+    assert.doesNotMatch(said, /[A-Za-z]{3,}/, `no English in the Chinese screen: ${said}`);
+    await switchTo(page, 'en');
+    assert.match(await refusal.textContent(), /Only a draft can be edited/);
+    await switchTo(page, 'zh');
     assert.deepEqual(problems, []);
   } finally {
     await close();

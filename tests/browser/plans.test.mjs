@@ -111,8 +111,22 @@ test('plan → submit → approve → dispatch → receive, through the UI', { t
     await page.getByTestId(`receive-submit-${ship.id}`).click();
     assert.equal(await page.getByTestId(`receive-error-${ship.id}`).isVisible(), true, 'the signer is asked for');
     await page.getByTestId(`receive-signer-${ship.id}`).fill('王村长');
+    // A photo of the goods as unloaded goes with the receipt and shows on the received card.
+    const photo = { name: '卸货.png', mimeType: 'image/png', buffer: await readFile(path.join(REPO_ROOT, 'frontend/public/icon-192.png')) };
+    await page.getByTestId(`receipt-photos-${ship.id}`).setInputFiles(photo);
+    await page.locator(`[data-testid="receipt-photos-${ship.id}-chosen"][data-count="1"]`).waitFor();
+    // On a phone the form, its photo and the signer fit the screen's width.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const cardBox = await page.getByTestId(`shipment-${ship.id}`).boundingBox();
+    assert.ok(cardBox.width <= 390, `the receipt card fits a phone (${cardBox.width} px)`);
+    await page.getByTestId(`receive-form-${ship.id}`).screenshot({ path: path.join(ARTIFACTS, 'phone-receipt-form-zh.png') });
+    await page.setViewportSize({ width: 1440, height: 1000 });
     await page.getByTestId(`receive-submit-${ship.id}`).click();
     await page.locator(`[data-testid="shipment-${ship.id}"][data-status="received"]`).waitFor({ timeout: 30_000 });
+    await page.locator(`[data-testid="receipt-photos-${ship.id}-shown"][data-count="1"] img`).waitFor({ timeout: 30_000 });
+    await page.getByTestId(`shipment-${ship.id}`).screenshot({ path: path.join(ARTIFACTS, 'desktop-receipt-photo-zh.png') });
+    const photos = (await apiGet(page, `/shipments/${ship.id}/photos`)).body;
+    assert.deepEqual(photos.map((p) => [p.content_type, p.uploaded_by]), [['image/png', 'manager']]);
     const after = (await apiGet(page, `/shipments?plan_id=${planId}`)).body.find((s) => s.id === ship.id);
     assert.equal(after.status, 'received');
     assert.equal(after.received_signer, '王村长');

@@ -123,7 +123,7 @@ test('the admin changes a standard and sees it; a bad value shows its reason bes
     await page.getByTestId('std-save').click();
     await page.getByTestId('confirm-ok').click();
     await page.getByTestId('std-emergency_per_person-error').waitFor({ state: 'visible', timeout: 15_000 });
-    assert.match(await page.getByTestId('std-emergency_per_person-error').innerText(), /negative/);
+    assert.match(await page.getByTestId('std-emergency_per_person-error').innerText(), /不能为负数/);
     assert.equal(await valueOf('emergency_per_person'), emergency);
     // A split not adding up to 100 %: the reason beside each share of that split.
     await page.getByTestId('std-emergency_per_person').fill(String(emergency / 100));
@@ -132,6 +132,7 @@ test('the admin changes a standard and sees it; a bad value shows its reason bes
     await page.getByTestId('confirm-ok').click();
     await page.getByTestId('std-split_local_county-error').waitFor({ state: 'visible', timeout: 15_000 });
     assert.equal(await page.getByTestId('std-split_local_city-error').isVisible(), true);
+    assert.match(await page.getByTestId('std-split_local_county-error').innerText(), /之和须为 10,000（100%），现为 16,000/);
     // Not a number: refused before anything is sent.
     await page.getByTestId('std-split_local_city').fill('abc');
     await page.getByTestId('std-save').click();

@@ -126,6 +126,10 @@ fn matrix() -> Vec<Rule> {
         rule(M::GET, "/api/v1/shipments", None, "AAAAAAA"),
         rule(M::POST, "/api/v1/shipments/999/receive", Some(json!({"lines": []})), "DADADDD"),
         rule(M::PUT, "/api/v1/shipments/999/transport", Some(json!({})), "DAADDDD"),
+        // receipt photos: taken by whoever signs for the shipment; read by whoever may read it (404 when not)
+        rule(M::POST, "/api/v1/shipments/999/photos", None, "DADADDD"),
+        rule(M::GET, "/api/v1/shipments/999/photos", None, "AAAAAAA"),
+        rule(M::GET, "/api/v1/shipments/999/photos/1", None, "AAAAAAA"),
         rule(M::GET, "/api/v1/standards", None, "AAAAAAA"),
         rule(M::POST, "/api/v1/standards", Some(json!({"changes": [{"key": "no_such", "value": 1}]})), "ADDDDDD"),
         rule(M::GET, "/api/v1/funds?event_id=1", None, "AAAAAAA"),

@@ -45,7 +45,8 @@ store_tests! {
         let all = findings(&server, &manager, "").await;
 
         // The planted findings: a shared account, a grant above the standard, a grant without a
-        // loss in 湖口; a winter–spring household paid at once and in a phase.
+        // loss, one person in two households and stock beyond the people served in 湖口; a
+        // winter–spring household paid at once and in a phase.
         let bank: Vec<&Value> = of_kind(&all, "bank_shared").into_iter().filter(|f| in_area(f, HUKOU)).collect();
         assert_eq!(bank.len(), 1, "{all:?}");
         let bank = bank[0].clone();
@@ -67,6 +68,21 @@ store_tests! {
         assert_eq!(double.len(), 1, "{all:?}");
         assert!(double[0]["key"].as_str().unwrap().contains(":winter_spring:"), "{}", double[0]);
         assert_eq!(double[0]["list_ids"].as_array().unwrap().len(), 2);
+        let phases: Vec<i64> = double[0]["figures"]["grants"].as_array().unwrap().iter().map(|g| g["phase"].as_i64().unwrap()).collect();
+        assert!(phases.contains(&0) && phases.iter().any(|p| *p > 0), "{}", double[0]);
+        assert!(above[0]["figures"]["standard_fen"].as_i64().unwrap() < above[0]["figures"]["grants"][0]["amount_fen"].as_i64().unwrap());
+        // A case filed for a household by the head of another; towel quilts received far beyond
+        // the people granted emergency aid.
+        let person: Vec<&Value> = of_kind(&all, "person_in_two_households").into_iter().filter(|f| in_area(f, HUKOU)).collect();
+        assert_eq!(person.len(), 1, "{all:?}");
+        assert_eq!((person[0]["household_ids"].as_array().unwrap().len(), person[0]["case_ids"].as_array().unwrap().len()), (2, 1));
+        assert!(person[0]["household_ids"].as_array().unwrap().contains(&person[0]["figures"]["head_household_id"]), "{}", person[0]);
+        let stock: Vec<&Value> = of_kind(&all, "stock_vs_served").into_iter().filter(|f| in_area(f, HUKOU)).collect();
+        assert_eq!(stock.len(), 1, "{all:?}");
+        let figures = &stock[0]["figures"]["stock"];
+        assert_eq!(figures["item_code"], "towel-quilt", "{}", stock[0]);
+        assert!(figures["received"].as_i64().unwrap() > 2 * figures["expected"].as_i64().unwrap(), "{}", stock[0]);
+        assert_eq!(stock[0]["shipment_ids"].as_array().unwrap().len(), 1);
 
         // Filters, and names masked for the auditor.
         let only_bank = findings(&server, &manager, "?kind=bank_shared").await;

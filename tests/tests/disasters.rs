@@ -178,6 +178,9 @@ store_tests! {
         let (status, body) = report(&server, &reporter, event, json!({"area_code": "360425100", "stage": "update", "indicators": {"affected": 90, "dead": 1}})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert!(body["error"]["details"][0]["reason"].as_str().unwrap().contains("affected"));
+        assert_eq!(body["error"]["details"][0]["refusal"], "explain_jump", "{body}");
+        assert_eq!(body["error"]["details"][0]["params"]["indicators"], json!(["affected"]));
+        assert_eq!(body["error"]["details"][0]["params"]["version"], 1);
         let (status, _) = report(&server, &reporter, event, json!({"area_code": "360425100", "stage": "update", "indicators": {"affected": 90, "dead": 1}, "explanation": "重复统计已剔除"})).await;
         assert_eq!(status, StatusCode::CREATED);
         let (status, _) = server.call(Method::PATCH, &format!("/api/v1/events/{event}"), Some(&manager), Some(json!({"status": "closed"}))).await;

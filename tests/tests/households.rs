@@ -832,7 +832,7 @@ store_tests! {
         };
         let (status, report) = import(&server, &manager, "", CSV, file(-1)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", report["error"]);
-        assert_eq!(report["errors"], json!([{"row": rows + 1, "field": "members", "reason": "a household has at least 1 member"}]));
+        assert_eq!(report["errors"], json!([{"row": rows + 1, "field": "members", "reason": "a household has at least 1 member", "refusal": "members_min"}]));
         assert_eq!(total_in(&server, &manager, TANXI).await, before, "the batches already written were rolled back");
         let (status, report) = import(&server, &manager, "?mode=skip_invalid", CSV, file(-1)).await;
         assert_eq!(status, StatusCode::OK, "{}", report["error"]);
@@ -842,7 +842,7 @@ store_tests! {
         let (status, report) = import(&server, &manager, "", CSV, file(2)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(report["errors"].as_array().unwrap().len(), rows as usize - 1, "the last row was not imported before");
-        assert_eq!(report["errors"][0], json!({"row": 2, "field": "head_id_number", "reason": "a household with this ID number is already registered"}));
+        assert_eq!(report["errors"][0], json!({"row": 2, "field": "head_id_number", "reason": "a household with this ID number is already registered", "refusal": "id_registered"}));
         assert_eq!(total_in(&server, &manager, TANXI).await, before + rows - 1);
         let (_, cells) = server.get(&format!("/api/v1/households/hexagons?area_code={TANXI}"), &manager).await;
         assert_eq!(cells["features"][0]["properties"]["households"], rows - 1);

@@ -209,6 +209,9 @@ async fn postgres_restart_under_load_loses_nothing() {
         tokio::time::sleep(Duration::from_millis(1500)).await;
         let stopped = Instant::now();
         cluster.control("stop").await;
+        let (status, health) = server.call(Method::GET, "/api/v1/health", None, None).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "health says the database is down while it is: {health}");
+        assert_eq!(health["error"]["code"], "unavailable", "{health}");
         tokio::time::sleep(DOWN.saturating_sub(stopped.elapsed())).await;
         cluster.control("start").await;
         stopped.elapsed()

@@ -233,6 +233,30 @@ store_tests! {
         }
         let (status, body) = server.call(Method::PUT, &transport, Some(&manager), Some(truck)).await;
         assert_eq!(status, StatusCode::CONFLICT, "the goods have arrived: {body}");
+        // the receipt's photos: by whoever signs at the destination, read by the depot that sent it,
+        // not found by anyone else; a refused upload writes nothing
+        let from_keepers_depot = shipments.iter().find(|s| s["depot_id"] == 1).expect("a shipment from the city depot");
+        let photos = format!("/api/v1/shipments/{}/photos", from_keepers_depot["id"]);
+        let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        png.extend_from_slice(b"the goods as unloaded");
+        let (status, photo) = server.post_raw(&photos, &reporter, "image/png", png.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{photo}");
+        assert_eq!((photo["shipment_id"].clone(), photo["uploaded_by"].clone()), (from_keepers_depot["id"].clone(), json!("reporter")));
+        assert_eq!(server.post_raw(&photos, &reporter, "image/png", b"<svg/>".to_vec()).await.0, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(server.post_raw(&photos, &keeper, "image/png", png.clone()).await.0, StatusCode::FORBIDDEN);
+        let (status, listed) = server.get(&photos, &keeper).await;
+        assert_eq!((status, listed.as_array().unwrap().len()), (StatusCode::OK, 1), "{listed}");
+        let image = server.http.get(server.url(&format!("{photos}/{}", photo["id"]))).bearer_auth(&keeper).send().await.unwrap();
+        assert_eq!(image.headers()["content-type"], "image/png");
+        assert_eq!(image.bytes().await.unwrap().to_vec(), png);
+        let admin = server.login("admin").await;
+        server.post("/api/v1/users", &admin, json!({"username": "elsewhere", "password": "demo", "role": "reporter", "area_code": "360481"})).await;
+        let elsewhere = server.login("elsewhere").await;
+        assert_eq!(server.get(&photos, &elsewhere).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(server.get(&format!("{photos}/{}", photo["id"]), &elsewhere).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(server.get("/api/v1/shipments/999999/photos", &reporter).await.0, StatusCode::NOT_FOUND);
+        let (_, trail) = server.get("/api/v1/audit?action=shipment.photo", &server.login("auditor").await).await;
+        assert_eq!(trail["records"].as_array().unwrap().len(), 1, "one upload, audited: {trail}");
         let (_, plan) = server.get(&format!("/api/v1/plans/{id}"), &manager).await;
         assert_eq!(plan["status"], "completed");
         let times = plan["time_to_aid"].as_array().unwrap();
@@ -248,6 +272,8 @@ store_tests! {
     bad_plan_requests_are_refused => |store| async move {
         let server = Server::start(store).await;
         let manager = server.login("manager").await;
+        // The demo has a plan of its own (the checks' stock finding).
+        let plans_before = server.get("/api/v1/plans", &manager).await.1;
         let (status, event) = server.post("/api/v1/events", &manager, json!({"name": "无数据", "hazard": "flood", "onset_at": "2026-07-01T00:00:00Z"})).await;
         assert_eq!(status, StatusCode::CREATED);
         let (status, body) = create_plan(&server, &manager, json!({"event_id": event["id"], "aid_type": "emergency", "kind": "materials"})).await;
@@ -265,8 +291,7 @@ store_tests! {
         assert_eq!(create_plan(&server, &manager, json!({"event_id": 999, "aid_type": "emergency", "kind": "materials"})).await.0, StatusCode::NOT_FOUND);
         let reporter = server.login("reporter").await;
         assert_eq!(create_plan(&server, &reporter, json!({"event_id": DEMO_EVENT, "aid_type": "emergency", "kind": "materials"})).await.0, StatusCode::FORBIDDEN);
-        let (_, plans) = server.get("/api/v1/plans", &manager).await;
-        assert!(plans.as_array().unwrap().is_empty(), "nothing may be written");
+        assert_eq!(server.get("/api/v1/plans", &manager).await.1, plans_before, "nothing may be written");
 
         let (status, body) = server.post(&format!("/api/v1/events/{DEMO_EVENT}/blockages"), &manager,
             json!({"name": "bad", "geometry": {"type": "Polygon", "coordinates": [[[116.0, 29.0], [116.1, 29.1], [116.1, 29.0], [116.0, 29.1], [116.0, 29.0]]]}})).await;

@@ -58,6 +58,17 @@ impl Workload {
         Self { server, http, manager, reporter, depot, event, townships, sent: AtomicUsize::new(0) }
     }
 
+    /// What the n-th request of the mix does, to tell which kind slows down.
+    fn kind(n: usize) -> &'static str {
+        match n % 10 {
+            0 | 3 | 7 => "stock",
+            1 | 8 => "summary",
+            2 => "map",
+            4 | 6 => "movement",
+            _ => "report",
+        }
+    }
+
     /// The n-th request of the mix; Ok(latency) for a 2xx answer, Err(what went wrong) otherwise.
     async fn send(&self, n: usize) -> Result<Duration, String> {
         let (method, path, token, body): (Method, String, &str, Option<Value>) = match n % 10 {
@@ -136,6 +147,9 @@ struct Sample {
     sockets: usize,
     /// Connections the server holds to PostgreSQL (SQLite's database is among its files).
     connections: usize,
+    /// SQLite: the database file and its write-ahead log (a starved checkpoint shows as a growing log).
+    database_kb: u64,
+    wal_kb: u64,
 }
 
 impl Sample {
@@ -166,7 +180,12 @@ impl Sample {
             }
             None => 0,
         };
-        Self { at, rss_kb, files: targets.len() - sockets, sockets, connections }
+        let file_kb = |suffix: &str| match server.db.url.strip_prefix("sqlite://") {
+            Some(path) => std::fs::metadata(format!("{path}{suffix}")).map_or(0, |m| m.len() / 1024),
+            None => 0,
+        };
+        let (database_kb, wal_kb) = (file_kb(""), file_kb("-wal"));
+        Self { at, rss_kb, files: targets.len() - sockets, sockets, connections, database_kb, wal_kb }
     }
 
     /// Sockets to clients: all but the listener and the database connections.
@@ -195,7 +214,7 @@ async fn soak(store: Store) {
 
     let started = Instant::now();
     let errors = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let latencies = Arc::new(std::sync::Mutex::new(Vec::<(Duration, Duration)>::new()));
+    let latencies = Arc::new(std::sync::Mutex::new(Vec::<(Duration, &'static str, Duration)>::new()));
     let in_flight = Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT));
     let mut samples = Vec::new();
     let mut next_sample = Duration::ZERO;
@@ -215,8 +234,9 @@ async fn soak(store: Store) {
         };
         let (work, errors, latencies) = (work.clone(), errors.clone(), latencies.clone());
         tasks.spawn(async move {
-            match work.send(work.next()).await {
-                Ok(took) => latencies.lock().unwrap().push((at, took)),
+            let n = work.next();
+            match work.send(n).await {
+                Ok(took) => latencies.lock().unwrap().push((at, Workload::kind(n), took)),
                 Err(e) => errors.lock().unwrap().push(e),
             }
             drop(permit);
@@ -232,16 +252,30 @@ async fn soak(store: Store) {
 
     let errors = errors.lock().unwrap().clone();
     let latencies = latencies.lock().unwrap().clone();
-    let mut first: Vec<Duration> = latencies.iter().filter(|(at, _)| *at < window).map(|(_, d)| *d).collect();
-    let mut last: Vec<Duration> = latencies.iter().filter(|(at, _)| *at >= length - window).map(|(_, d)| *d).collect();
-    let (p99_first, p99_last) = (p99(&mut first), p99(&mut last));
-    let trend: Vec<String> = (0..6)
-        .map(|sixth| {
-            let (from, to) = (window * sixth, window * (sixth + 1));
-            let mut part: Vec<Duration> =
-                latencies.iter().filter(|(at, _)| *at >= from && *at < to).map(|(_, d)| *d).collect();
-            if part.is_empty() { "-".to_owned() } else { format!("{:.1}", p99(&mut part).as_secs_f64() * 1000.0) }
-        })
+    let p99_between = |from: Duration, to: Duration, kind: Option<&str>| {
+        let mut part: Vec<Duration> = latencies
+            .iter()
+            .filter(|(at, k, _)| *at >= from && *at < to && kind.is_none_or(|kind| kind == *k))
+            .map(|(_, _, d)| *d)
+            .collect();
+        (!part.is_empty()).then(|| p99(&mut part))
+    };
+    let (p99_first, p99_last) =
+        (p99_between(Duration::ZERO, window, None).unwrap(), p99_between(length - window, length, None).unwrap());
+    // Per sixth, overall and for each kind of request, so that a slowdown names what slowed.
+    let by_sixth = |kind: Option<&str>| {
+        (0..6)
+            .map(|sixth| match p99_between(window * sixth, window * (sixth + 1), kind) {
+                Some(p) => format!("{:.1}", p.as_secs_f64() * 1000.0),
+                None => "-".to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let trend = by_sixth(None);
+    let trend_by_kind: Vec<String> = ["stock", "summary", "map", "movement", "report"]
+        .iter()
+        .map(|k| format!("{k} {}", by_sixth(Some(k))))
         .collect();
     let warm = *samples.iter().rfind(|s| s.at <= window).unwrap();
     let end = *samples.last().unwrap();
@@ -253,11 +287,17 @@ async fn soak(store: Store) {
     let growth = (end.rss_kb as f64 - warm.rss_kb as f64) / warm.rss_kb as f64;
     eprintln!(
         "soak {store:?} {length:?}: capacity {capacity:.0}/s, soaked at {rate:.0}/s, {} requests, {} errors; \
-         p99 first {p99_first:?} last {p99_last:?} (ms per sixth: {}); RSS {} → {} kB ({:+.1} %); open files {files_first} → {files_last}; \
+         p99 first {p99_first:?} last {p99_last:?} (ms per sixth: {}; by kind: {}); SQLite file {} → {} kB, its log {} → {} kB (largest {} kB); RSS {} → {} kB ({:+.1} %); open files {files_first} → {files_last}; \
          database connections {connections_first} → {connections_last}; client sockets {} before, {} after",
         latencies.len(),
         errors.len(),
-        trend.join(" "),
+        trend,
+        trend_by_kind.join(", "),
+        warm.database_kb,
+        end.database_kb,
+        warm.wal_kb,
+        end.wal_kb,
+        samples.iter().map(|s| s.wal_kb).max().unwrap(),
         warm.rss_kb,
         end.rss_kb,
         growth * 100.0,

@@ -170,6 +170,9 @@ store_tests! {
         let (status, response) = post_movement(&server, &manager, depot, None, json!({"kind": "issue", "item": "quilt", "quantity": 11})).await;
         assert_eq!(status, StatusCode::CONFLICT, "{response}");
         assert_eq!(response["error"]["details"]["available"], 10);
+        // The refusal's stable code and values, for the dashboard to say in its reader's language.
+        assert_eq!(response["error"]["refusal"], "stock_insufficient", "{response}");
+        assert_eq!(response["error"]["params"], json!({"available": 10}));
         let (status, _) = post_movement(&server, &manager, 9999, None, json!({"kind": "issue", "item": "quilt", "quantity": 1})).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         let (status, _) = post_movement(&server, &manager, depot, Some("k"), json!({"kind": "issue", "item": "quilt", "quantity": 1})).await;

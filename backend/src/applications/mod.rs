@@ -114,8 +114,8 @@ pub struct ApplicationRow {
 pub struct OptionalClass(pub Option<HardshipClass>);
 
 impl TryFrom<Option<String>> for OptionalClass {
-    type Error = String;
-    fn try_from(text: Option<String>) -> Result<Self, String> {
+    type Error = crate::error::Said;
+    fn try_from(text: Option<String>) -> Result<Self, crate::error::Said> {
         text.map(HardshipClass::try_from).transpose().map(OptionalClass)
     }
 }
@@ -169,8 +169,8 @@ pub struct StepRecord {
 pub struct ActingFor(pub Option<Level>);
 
 impl TryFrom<Option<String>> for ActingFor {
-    type Error = String;
-    fn try_from(text: Option<String>) -> Result<Self, String> {
+    type Error = crate::error::Said;
+    fn try_from(text: Option<String>) -> Result<Self, crate::error::Said> {
         text.map(Level::try_from).transpose().map(ActingFor)
     }
 }

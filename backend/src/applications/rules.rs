@@ -7,6 +7,7 @@ use super::{ApplicationStatus, Step};
 use crate::areas::Level;
 use crate::error::FieldError;
 use crate::money::Fen;
+use crate::said;
 
 /// The status an application must be in for `step` to be taken.
 pub fn status_before(step: Step) -> ApplicationStatus {
@@ -78,12 +79,16 @@ pub fn due(
 pub fn check_claim(persons: i64, members: i64, reason: &str) -> Vec<FieldError> {
     let mut problems = Vec::new();
     if persons < 1 {
-        problems.push(FieldError::new("persons", "at least one person"));
+        problems.push(FieldError::new("persons", said!("persons_min", "at least one person")));
     } else if persons > members {
-        problems.push(FieldError::new("persons", format!("the household has {members} members")));
+        problems.push(FieldError::new(
+            "persons",
+            said!("persons_exceed_members", "the household has {members} members", members = members),
+        ));
     }
     if reason.trim().is_empty() || reason.chars().count() > 2000 {
-        problems.push(FieldError::new("reason", "required, at most 2000 characters"));
+        problems
+            .push(FieldError::new("reason", said!("text_required", "required, at most {max} characters", max = 2000)));
     }
     problems
 }
@@ -93,15 +98,21 @@ pub fn check_claim(persons: i64, members: i64, reason: &str) -> Vec<FieldError> 
 pub fn check_assessment(recommend: bool, minutes: &str, votes_for: i64, votes_against: i64) -> Vec<FieldError> {
     let mut problems = Vec::new();
     if minutes.trim().is_empty() || minutes.chars().count() > 5000 {
-        problems.push(FieldError::new("minutes", "the meeting's minutes are required, at most 5000 characters"));
+        problems.push(FieldError::new(
+            "minutes",
+            said!("minutes_required", "the meeting's minutes are required, at most 5000 characters"),
+        ));
     }
     for (field, votes) in [("votes_for", votes_for), ("votes_against", votes_against)] {
         if !(0..=10_000).contains(&votes) {
-            problems.push(FieldError::new(field, "a count of votes, 0 to 10000"));
+            problems.push(FieldError::new(field, said!("votes_range", "a count of votes, 0 to 10000")));
         }
     }
     if recommend && votes_for <= votes_against {
-        problems.push(FieldError::new("votes_for", "a recommendation needs more votes for than against"));
+        problems.push(FieldError::new(
+            "votes_for",
+            said!("votes_majority", "a recommendation needs more votes for than against"),
+        ));
     }
     problems
 }
@@ -110,8 +121,8 @@ pub fn check_assessment(recommend: bool, minutes: &str, votes_for: i64, votes_ag
 pub fn require_reason(reason: Option<&str>, why: &str) -> Result<String, FieldError> {
     match reason.map(str::trim).filter(|r| !r.is_empty()) {
         Some(reason) if reason.chars().count() <= 2000 => Ok(reason.to_owned()),
-        Some(_) => Err(FieldError::new("reason", "at most 2000 characters")),
-        None => Err(FieldError::new("reason", format!("a reason is required {why}"))),
+        Some(_) => Err(FieldError::new("reason", said!("text_max", "at most {max} characters", max = 2000))),
+        None => Err(FieldError::new("reason", said!("reason_required", "a reason is required {why}", why = why))),
     }
 }
 
@@ -120,7 +131,7 @@ pub fn require_reason(reason: Option<&str>, why: &str) -> Result<String, FieldEr
 pub fn decided_amount(standard: Fen, requested: Option<Fen>, reason: Option<&str>) -> Result<(Fen, bool), FieldError> {
     let amount = requested.unwrap_or(standard);
     if amount <= Fen::ZERO {
-        return Err(FieldError::new("amount_fen", "the amount must be positive"));
+        return Err(FieldError::new("amount_fen", said!("amount_positive", "must be a positive amount in fen")));
     }
     let above = amount > standard;
     if above {

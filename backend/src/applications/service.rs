@@ -41,13 +41,47 @@ impl<T: ApplicationStore + AreaStore + DisasterStore + FundStore + GrantStore + 
 
 impl From<ApplicationError> for AppError {
     fn from(error: ApplicationError) -> Self {
-        let message = error.to_string();
-        match error {
-            ApplicationError::NotFound => AppError::NotFound(message),
-            ApplicationError::NothingToPost => AppError::invalid_field("area_code", message),
-            ApplicationError::Db(e) => e.into(),
-            _ => AppError::conflict(message),
-        }
+        use crate::said;
+        AppError::conflict(match error {
+            ApplicationError::NotFound => return AppError::NotFound(error.to_string()),
+            ApplicationError::Db(e) => return e.into(),
+            ApplicationError::NothingToPost => {
+                return AppError::invalid_field(
+                    "area_code",
+                    said!("nothing_to_post", "no recommended application of the area waits for a village notice"),
+                );
+            }
+            ApplicationError::WrongState(status) => said!(
+                "application_state",
+                "the application is {application_status}",
+                application_status = enum_text(status)
+            ),
+            ApplicationError::AlreadyOpen => {
+                said!("application_open", "the household already has an open application for this aid in this event")
+            }
+            ApplicationError::AlreadyInCampaign => {
+                said!("need_record_exists", "the household already has a need record in this campaign; edit that one")
+            }
+            ApplicationError::AlreadyGranted => {
+                said!("household_has_aid", "the household already has this aid for this event")
+            }
+            ApplicationError::NoticeRunning(end) => said!(
+                "notice_running",
+                "the village notice (审核公示) runs until {end}; the township reviews after it ends",
+                end = end
+            ),
+            ApplicationError::OpenObjections(count) => said!(
+                "application_objections",
+                "{count} objection(s) to the application are still open; answer them first",
+                count = count
+            ),
+            ApplicationError::NoticeEnded(end) => said!(
+                "notice_ended",
+                "the village notice (审核公示) ended at {end}; it takes no more objections",
+                end = end
+            ),
+            ApplicationError::Answered => said!("objection_answered", "the objection has already been answered"),
+        })
     }
 }
 
@@ -242,18 +276,21 @@ fn check_phone(phone: Option<&str>) -> Result<Option<String>, FieldError> {
         Some(phone) if (5..=20).contains(&phone.len()) && phone.chars().all(|c| c.is_ascii_digit() || c == '-') => {
             Ok(Some(phone.to_owned()))
         }
-        Some(_) => Err(FieldError::new("phone", "digits and dashes, 5 to 20 characters")),
+        Some(_) => Err(FieldError::new("phone", crate::said!("phone_digits", "5 to 20 digits or dashes"))),
     }
 }
 
 fn check_attachments(attachments: &[String]) -> Vec<FieldError> {
     let mut problems = Vec::new();
     if attachments.len() > 10 {
-        problems.push(FieldError::new("attachments", "at most 10"));
+        problems.push(FieldError::new("attachments", crate::said!("attachments_max", "at most {max}", max = 10)));
     }
     for (i, a) in attachments.iter().enumerate() {
         if a.trim().is_empty() || a.chars().count() > 300 {
-            problems.push(FieldError::new(format!("attachments[{i}]"), "a reference of 1 to 300 characters"));
+            problems.push(FieldError::new(
+                format!("attachments[{i}]"),
+                crate::said!("text_required", "required, at most {max} characters", max = 300),
+            ));
         }
     }
     problems
@@ -283,7 +320,7 @@ async fn standard_of<S: Chain + ?Sized>(
     let standards = crate::funds::service::standards(store).await?;
     let damage = damage_of(store, event_id, household).await?;
     claim_standard(&standards, aid, persons, damage.as_ref().map(DamageRecord::facts).as_ref(), class)
-        .map_err(|rule| AppError::invalid_field("aid_type", format!("{}: {}", rule.rule, rule.message)))
+        .map_err(|rule| AppError::invalid_field("aid_type", rule))
 }
 
 /// 户报: a caseworker files a household's application on its behalf. Winter–spring need is filed
@@ -292,7 +329,10 @@ pub async fn file<S: Chain + ?Sized>(store: &S, actor: &Actor, input: Applicatio
     if input.aid_type == AidType::WinterSpring {
         return Err(AppError::invalid_field(
             "aid_type",
-            "winter–spring need is filed in its campaign: POST /api/v1/winter-spring/campaigns/{id}/needs",
+            crate::said!(
+                "winter_spring_in_campaign",
+                "winter–spring need is filed in its campaign: POST /api/v1/winter-spring/campaigns/{{id}}/needs"
+            ),
         ));
     }
     file_claim(store, actor, input, None).await
@@ -320,7 +360,7 @@ async fn file_claim<S: Chain + ?Sized>(
     let household = store
         .get_household(input.household_id)
         .await?
-        .ok_or_else(|| AppError::invalid_field("household_id", format!("no household {}", input.household_id)))?;
+        .ok_or_else(|| AppError::invalid_field("household_id", crate::households::no_household(input.household_id)))?;
     let mut step = step_by(actor, Step::Apply, &household.area_code)?;
     input.aid_type.require_for(event.hazard.0)?;
     let mut problems = rules::check_claim(input.persons, household.members, &input.reason);
@@ -335,9 +375,12 @@ async fn file_claim<S: Chain + ?Sized>(
     }
     if let Some(list) = store.granted_households(event.id, &enum_text(input.aid_type)).await?.get(&household.id) {
         return Err(AppError::Conflict {
-            message: format!(
-                "the household already has {} for this event (grant list {list})",
-                input.aid_type.label_zh()
+            said: crate::said!(
+                "already_granted",
+                "the household already has {aid} for this event (grant list {list})",
+                aid = input.aid_type.label_zh(),
+                aid_type = enum_text(input.aid_type),
+                list = list
             ),
             details: Some(json!({"grant_list_id": list})),
         });
@@ -444,7 +487,7 @@ pub async fn assess<S: Chain + ?Sized>(
     problems.extend(
         check_attachments(&photos)
             .into_iter()
-            .map(|p| FieldError::new(p.field.replace("attachments", "photos"), p.reason)),
+            .map(|p| FieldError { field: p.field.replace("attachments", "photos"), ..p }),
     );
     let reason = if recommend {
         None
@@ -502,16 +545,24 @@ pub async fn post_notice<S: Chain + ?Sized>(
     let event = event_or_404(store, input.event_id).await?;
     let mut step = step_by(actor, Step::Disclosure, &input.area_code)?;
     if !matches!(input.area_code.level(), Level::Village | Level::Township) {
-        return Err(AppError::invalid_field("area_code", "a notice is posted in a village or a township"));
+        return Err(AppError::invalid_field(
+            "area_code",
+            crate::said!("notice_area_level", "a notice is posted in a village or a township"),
+        ));
     }
-    store
-        .get_area(&input.area_code)
-        .await?
-        .ok_or_else(|| AppError::invalid_field("area_code", format!("unknown area {}", input.area_code)))?;
+    store.get_area(&input.area_code).await?.ok_or_else(|| {
+        AppError::invalid_field(
+            "area_code",
+            crate::said!("area_unknown", "unknown area {area}", area = &input.area_code),
+        )
+    })?;
     let (start, end) = PublishInput { start: input.start, days: input.days }.period(settings, Utc::now())?;
     let location = input.location.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned);
     if location.as_ref().is_some_and(|l| l.chars().count() > 200) {
-        return Err(AppError::invalid_field("location", "at most 200 characters"));
+        return Err(AppError::invalid_field(
+            "location",
+            crate::said!("text_max", "at most {max} characters", max = 200),
+        ));
     }
     step.details = json!({"disclosure_start": start, "disclosure_end": end, "location": location});
     let notice = NewNotice {
@@ -636,10 +687,9 @@ pub async fn decide<S: Chain + ?Sized>(
     let (amount, above_standard) = rules::decided_amount(standard, input.amount_fen, input.reason.as_deref())
         .map_err(|p| AppError::invalid("invalid decision", vec![p]))?;
     let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
-    let county = row
-        .area_code
-        .at_level(Level::County)
-        .ok_or_else(|| AppError::invalid_field("area_code", "the application's area lies in no county"))?;
+    let county = row.area_code.at_level(Level::County).ok_or_else(|| {
+        AppError::invalid_field("area_code", crate::said!("no_county", "the application's area lies in no county"))
+    })?;
     step.decision = Some("approve".into());
     step.reason = reason.clone();
     step.details =
@@ -847,7 +897,7 @@ pub async fn answer<S: Chain + ?Sized>(
         .ok_or_else(|| AppError::NotFound(format!("no notice {}", objection.disclosure_id)))?;
     let mut step = step_by(actor, Step::Objection, &notice.area_code)?;
     let answer = rules::require_reason(Some(&input.answer), "to answer an objection")
-        .map_err(|p| AppError::invalid("invalid answer", vec![FieldError::new("answer", p.reason)]))?;
+        .map_err(|p| AppError::invalid("invalid answer", vec![FieldError { field: "answer".into(), ..p }]))?;
     let upheld = input.decision == ObjectionDecision::Upheld;
     step.decision = Some(if upheld { "upheld" } else { "dismissed" }.into());
     step.reason = Some(answer.clone());

@@ -1,6 +1,7 @@
 //! Rules of the official division codes: 6 digits for province/city/county, 9 for township,
 //! 12 for village. The code itself encodes the hierarchy, which is what area scopes rely on.
 
+use crate::error::Said;
 use serde::{Deserialize, Serialize};
 
 #[derive(
@@ -57,9 +58,9 @@ impl Level {
 crate::decode_from_text!(Level);
 
 /// Checks the shape of a code and returns the level it encodes.
-pub fn level_of(code: &str) -> Result<Level, String> {
+pub fn level_of(code: &str) -> Result<Level, Said> {
     if !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("code {code:?} must contain digits only"));
+        return Err(crate::said!("area_code_digits", "code {code:?} must contain digits only", code = code));
     }
     match code.len() {
         6 if code.ends_with("0000") => Ok(Level::Province),
@@ -67,7 +68,12 @@ pub fn level_of(code: &str) -> Result<Level, String> {
         6 => Ok(Level::County),
         9 => Ok(Level::Township),
         12 => Ok(Level::Village),
-        n => Err(format!("code {code:?} has {n} digits; expected 6, 9 or 12")),
+        n => Err(crate::said!(
+            "area_code_length",
+            "code {code:?} has {digits} digits; expected 6, 9 or 12",
+            code = code,
+            digits = n
+        )),
     }
 }
 
@@ -106,7 +112,7 @@ pub fn subtree_pattern(scope: &str) -> String {
 pub struct AreaCode(String);
 
 impl AreaCode {
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, Said> {
         level_of(text).map(|_| Self(text.to_owned()))
     }
 
@@ -135,8 +141,8 @@ impl AreaCode {
 }
 
 impl TryFrom<String> for AreaCode {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
+    type Error = Said;
+    fn try_from(text: String) -> Result<Self, Said> {
         level_of(&text).map(|_| Self(text))
     }
 }
@@ -150,8 +156,8 @@ impl From<&str> for AreaCode {
 }
 
 impl std::str::FromStr for AreaCode {
-    type Err = String;
-    fn from_str(text: &str) -> Result<Self, String> {
+    type Err = Said;
+    fn from_str(text: &str) -> Result<Self, Said> {
         Self::parse(text)
     }
 }

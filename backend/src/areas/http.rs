@@ -41,7 +41,10 @@ impl AreaQuery {
         if let Some(level) = &self.level
             && super::Level::parse(level).is_none()
         {
-            return Err(AppError::invalid_field("level", format!("unknown level {level:?}")));
+            return Err(AppError::invalid_field(
+                "level",
+                crate::said!("level_unknown", "unknown level {text:?}", text = level),
+            ));
         }
         Ok(AreaFilter { level: self.level, parent_code: self.parent, scope_pattern: actor.user.scope_pattern() })
     }

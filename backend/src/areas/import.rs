@@ -12,7 +12,8 @@ use serde_json::{Map, Value};
 
 use super::AreaCode;
 use super::{Crs, Level, PreparedArea, gcj02};
-use crate::error::FieldError;
+use crate::error::{FieldError, Said};
+use crate::said;
 
 /// Validates a parsed GeoJSON document and prepares its areas for storage (parents are checked
 /// against the database by the caller). `Err` carries every problem found, each naming its feature.
@@ -29,7 +30,10 @@ pub fn prepare_areas(root: &Value, crs: Crs, resolution: Resolution) -> Result<V
     let mut seen = std::collections::HashSet::new();
     for area in &areas {
         if !seen.insert(area.code.as_str()) {
-            errors.push(FieldError::new(format!("code {}", area.code), "appears more than once in the file"));
+            errors.push(FieldError::new(
+                format!("code {}", area.code),
+                said!("area_twice", "appears more than once in the file"),
+            ));
         }
     }
     if errors.is_empty() { Ok(areas) } else { Err(errors) }
@@ -44,7 +48,10 @@ fn features_of(root: &Value) -> Result<Vec<RawFeature<'_>>, Vec<FieldError>> {
     match kind {
         "FeatureCollection" => {
             let Some(features) = root.get("features").and_then(Value::as_array) else {
-                return Err(vec![FieldError::new("features", "a FeatureCollection needs a features array")]);
+                return Err(vec![FieldError::new(
+                    "features",
+                    said!("geojson_shape", "a FeatureCollection needs a features array"),
+                )]);
             };
             Ok(features
                 .iter()
@@ -56,7 +63,11 @@ fn features_of(root: &Value) -> Result<Vec<RawFeature<'_>>, Vec<FieldError>> {
         "Polygon" | "MultiPolygon" | "Point" => Ok(vec![("geometry".into(), properties_of(root), Some(root))]),
         other => Err(vec![FieldError::new(
             "type",
-            format!("expected a FeatureCollection, a Feature or a geometry with properties.adcode, got {other:?}"),
+            said!(
+                "geojson_shape",
+                "expected a FeatureCollection, a Feature or a geometry with properties.adcode, got {other:?}",
+                other = other
+            ),
         )]),
     }
 }
@@ -78,7 +89,7 @@ fn prepare(
 ) -> Result<PreparedArea, Vec<FieldError>> {
     let mut errors = Vec::new();
     let Some(code) = text_property(&properties, &["code", "adcode"]) else {
-        return Err(vec![FieldError::new(format!("{path}.properties.code"), "missing area code")]);
+        return Err(vec![FieldError::new(format!("{path}.properties.code"), said!("required", "required"))]);
     };
     let path = format!("{path} ({code})");
     let code = match AreaCode::parse(&code) {
@@ -93,12 +104,20 @@ fn prepare(
             Some(level) => {
                 errors.push(FieldError::new(
                     format!("{path}.properties.level"),
-                    format!("level {} does not match the code, which is a {}", level.as_str(), implied_level.as_str()),
+                    said!(
+                        "level_mismatch",
+                        "level {level} does not match the code, which is a {implied}",
+                        level = level.as_str(),
+                        implied = implied_level.as_str()
+                    ),
                 ));
                 level
             }
             None => {
-                errors.push(FieldError::new(format!("{path}.properties.level"), format!("unknown level {text:?}")));
+                errors.push(FieldError::new(
+                    format!("{path}.properties.level"),
+                    said!("level_unknown", "unknown level {text:?}", text = &text),
+                ));
                 implied_level
             }
         },
@@ -109,7 +128,7 @@ fn prepare(
             .map_err(|_| {
                 errors.push(FieldError::new(
                     format!("{path}.properties.parent_code"),
-                    format!("malformed parent code {parent:?}"),
+                    said!("parent_malformed", "malformed parent code {parent:?}", parent = &parent),
                 ))
             })
             .ok(),
@@ -121,7 +140,10 @@ fn prepare(
         Some(v) => match v.as_i64().filter(|p| *p >= 0) {
             Some(p) => Some(p),
             None => {
-                errors.push(FieldError::new(format!("{path}.properties.population"), "must be a non-negative integer"));
+                errors.push(FieldError::new(
+                    format!("{path}.properties.population"),
+                    said!("population_whole", "must be a non-negative integer"),
+                ));
                 None
             }
         },
@@ -129,11 +151,17 @@ fn prepare(
 
     let geometry = match geometry {
         None if level.needs_polygon() => {
-            errors.push(FieldError::new(format!("{path}.geometry"), format!("a {} needs a polygon", level.as_str())));
+            errors.push(FieldError::new(
+                format!("{path}.geometry"),
+                said!("polygon_needed", "a {level} needs a polygon", level = level.as_str()),
+            ));
             None
         }
         None => {
-            errors.push(FieldError::new(format!("{path}.geometry"), "missing geometry (a point or polygon is needed)"));
+            errors.push(FieldError::new(
+                format!("{path}.geometry"),
+                said!("geometry_missing", "missing geometry (a point or polygon is needed)"),
+            ));
             None
         }
         Some(value) => match read_geometry(&format!("{path}.geometry"), value, level, crs) {
@@ -175,7 +203,7 @@ fn prepare(
 /// asked; orients rings as RFC 7946 wants (exterior counter-clockwise).
 fn read_geometry(field: &str, value: &Value, level: Level, crs: Crs) -> Result<Geometry, Vec<FieldError>> {
     let mut parsed: geojson::Geometry = serde_json::from_value(value.clone())
-        .map_err(|e| vec![FieldError::new(field, format!("invalid GeoJSON geometry: {e}"))])?;
+        .map_err(|e| vec![FieldError::new(field, geometry_invalid(format!("invalid GeoJSON geometry: {e}")))])?;
     let type_name = parsed.value.type_name();
     let polygons: Vec<&mut Vec<Vec<geojson::Position>>> = match &mut parsed.value {
         GeometryValue::Polygon { coordinates } => vec![coordinates],
@@ -186,30 +214,39 @@ fn read_geometry(field: &str, value: &Value, level: Level, crs: Crs) -> Result<G
                 if level.needs_polygon() { "a Polygon or MultiPolygon" } else { "a Point, Polygon or MultiPolygon" };
             return Err(vec![FieldError::new(
                 field,
-                format!("a {} needs {expected}, got {type_name}", level.as_str()),
+                said!(
+                    "geometry_type",
+                    "a {level} needs {expected}, got {type_name}",
+                    level = level.as_str(),
+                    expected = expected,
+                    type_name = type_name
+                ),
             )]);
         }
     };
     let mut errors = Vec::new();
     for (p, polygon) in polygons.into_iter().enumerate() {
         if polygon.is_empty() {
-            errors.push(FieldError::new(field, format!("polygon {p} has no rings")));
+            errors.push(FieldError::new(field, geometry_invalid(format!("polygon {p} has no rings"))));
         }
         for (r, ring) in polygon.iter_mut().enumerate() {
             if ring.len() < 4 {
                 errors.push(FieldError::new(
                     field,
-                    format!("polygon {p} ring {r} has {} positions; at least 4 are needed", ring.len()),
+                    geometry_invalid(format!(
+                        "polygon {p} ring {r} has {} positions; at least 4 are needed",
+                        ring.len()
+                    )),
                 ));
             } else if ring.first() != ring.last() {
                 errors.push(FieldError::new(
                     field,
-                    format!("polygon {p} ring {r} is not closed (first and last positions differ)"),
+                    geometry_invalid(format!("polygon {p} ring {r} is not closed (first and last positions differ)")),
                 ));
             }
             for position in ring.iter_mut() {
                 if let Err(reason) = check_and_convert(position, crs) {
-                    errors.push(FieldError::new(field, format!("polygon {p} ring {r}: {reason}")));
+                    errors.push(FieldError::new(field, geometry_invalid(format!("polygon {p} ring {r}: {reason}"))));
                     break;
                 }
             }
@@ -218,31 +255,37 @@ fn read_geometry(field: &str, value: &Value, level: Level, crs: Crs) -> Result<G
     if let GeometryValue::Point { coordinates } = &mut parsed.value
         && let Err(reason) = check_and_convert(coordinates, crs)
     {
-        errors.push(FieldError::new(field, reason));
+        errors.push(FieldError::new(field, geometry_invalid(reason)));
     }
     if !errors.is_empty() {
         return Err(errors);
     }
     let geometry: Geometry = Geometry::try_from(&parsed.value)
-        .map_err(|e| vec![FieldError::new(field, format!("invalid geometry: {e}"))])?;
+        .map_err(|e| vec![FieldError::new(field, geometry_invalid(format!("invalid geometry: {e}")))])?;
     let geometry = match geometry {
         Geometry::Polygon(p) => Geometry::MultiPolygon(geo::MultiPolygon::new(vec![p])),
         other => other,
     };
     if let Geometry::MultiPolygon(mp) = &geometry {
         if let Err(problem) = mp.check_validation() {
-            return Err(vec![FieldError::new(field, format!("invalid polygon: {problem}"))]);
+            return Err(vec![FieldError::new(field, geometry_invalid(format!("invalid polygon: {problem}")))]);
         }
         return Ok(Geometry::MultiPolygon(mp.orient(Direction::Default)));
     }
     Ok(geometry)
 }
 
+/// The refusal of a geometry that is not a valid shape; `detail` says why (in English, from the
+/// geometry's checks: the dashboard says only that the shape is invalid).
+fn geometry_invalid(detail: String) -> Said {
+    said!("geometry_invalid", "{detail}", detail = detail)
+}
+
 /// A polygon drawn by a user (e.g. a blocked zone): same checks as area polygons, WGS84.
 pub fn read_polygon(field: &str, value: &Value) -> Result<geo::MultiPolygon, Vec<FieldError>> {
     match read_geometry(field, value, Level::County, Crs::Wgs84)? {
         Geometry::MultiPolygon(mp) => Ok(mp),
-        _ => Err(vec![FieldError::new(field, "a Polygon or MultiPolygon is needed")]),
+        _ => Err(vec![FieldError::new(field, said!("polygon_needed", "a {level} needs a polygon", level = "zone"))]),
     }
 }
 
@@ -263,8 +306,9 @@ fn check_and_convert(position: &mut geojson::Position, crs: Crs) -> Result<(), S
     Ok(())
 }
 
-pub fn cell_of(lon: f64, lat: f64, resolution: Resolution) -> Result<i64, String> {
-    let latlng = LatLng::new(lat, lon).map_err(|e| format!("invalid point: {e}"))?;
+pub fn cell_of(lon: f64, lat: f64, resolution: Resolution) -> Result<i64, Said> {
+    let latlng = LatLng::new(lat, lon)
+        .map_err(|e| crate::said!("point_invalid", "invalid point: {detail}", detail = e.to_string()))?;
     Ok(u64::from(latlng.to_cell(resolution)) as i64)
 }
 

@@ -40,7 +40,7 @@ pub async fn store_areas(
     audit: AuditEntry,
 ) -> AppResult<ImportSummary> {
     if areas.is_empty() {
-        return Err(AppError::invalid_field("features", "the file contains no areas"));
+        return Err(AppError::invalid_field("features", crate::said!("file_no_areas", "the file contains no areas")));
     }
     let mut known = store.area_codes().await?;
     known.extend(areas.iter().map(|a| a.code.clone()));
@@ -65,9 +65,10 @@ async fn keep_stored_names(store: &(impl AreaStore + ?Sized), areas: &mut [Prepa
     for area in areas.iter_mut().filter(|a| a.name.is_empty()) {
         match store.get_area(&area.code).await? {
             Some(stored) => area.name = stored.name,
-            None => {
-                problems.push(FieldError::new(format!("{}.properties.name", area.code), "missing name for a new area"))
-            }
+            None => problems.push(FieldError::new(
+                format!("{}.properties.name", area.code),
+                crate::said!("area_name_required", "missing name for a new area"),
+            )),
         }
     }
     if problems.is_empty() { Ok(()) } else { Err(AppError::invalid("areas without a name", problems)) }
@@ -77,15 +78,22 @@ fn check_parents(areas: &[PreparedArea], known: &HashSet<AreaCode>) -> AppResult
     let problems: Vec<FieldError> = areas
         .iter()
         .filter_map(|area| match &area.parent_code {
-            None if area.level != Level::Province => {
-                Some(FieldError::new(format!("{}.parent_code", area.code), "only a province may have no parent"))
-            }
-            Some(parent) if !known.contains(parent) => {
-                Some(FieldError::new(format!("{}.parent_code", area.code), format!("unknown parent area {parent}")))
-            }
+            None if area.level != Level::Province => Some(FieldError::new(
+                format!("{}.parent_code", area.code),
+                crate::said!("parent_required", "only a province may have no parent"),
+            )),
+            Some(parent) if !known.contains(parent) => Some(FieldError::new(
+                format!("{}.parent_code", area.code),
+                crate::said!("parent_unknown", "unknown parent area {parent}", parent = parent),
+            )),
             Some(parent) if !parent.contains(&area.code) || parent == &area.code => Some(FieldError::new(
                 format!("{}.parent_code", area.code),
-                format!("{parent} cannot be the parent of {}", area.code),
+                crate::said!(
+                    "parent_wrong",
+                    "{parent} cannot be the parent of {area}",
+                    parent = parent,
+                    area = &area.code
+                ),
             )),
             _ => None,
         })
@@ -104,7 +112,9 @@ pub trait EventOverlay: Send + Sync {
 /// Area code → name, for lists, files and pages that show places by name.
 /// The county an area lies in (422 for an area above a county).
 pub fn county_of(area: &AreaCode) -> AppResult<AreaCode> {
-    area.at_level(Level::County).ok_or_else(|| AppError::invalid_field("area_code", "a county or an area in one"))
+    area.at_level(Level::County).ok_or_else(|| {
+        AppError::invalid_field("area_code", crate::said!("county_or_below", "a county or an area in one"))
+    })
 }
 
 pub async fn area_names(store: &(impl AreaStore + ?Sized)) -> sqlx::Result<HashMap<AreaCode, String>> {

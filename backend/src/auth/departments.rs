@@ -137,7 +137,10 @@ pub async fn issue(
     let mut problems = Vec::new();
     let department = input.department.trim().to_owned();
     if department.is_empty() || department.chars().count() > 100 {
-        problems.push(FieldError::new("department", "1–100 characters"));
+        problems.push(FieldError::new(
+            "department",
+            crate::said!("text_required", "required, at most {max} characters", max = 100),
+        ));
     }
     let mut programmes: Vec<HandoffProgramme> = Vec::new();
     for programme in input.programmes {
@@ -146,14 +149,18 @@ pub async fn issue(
         }
     }
     if programmes.is_empty() {
-        problems.push(FieldError::new("programmes", "at least one hand-off programme"));
+        problems
+            .push(FieldError::new("programmes", crate::said!("handoff_programme", "at least one hand-off programme")));
     }
     if store.get_area(&input.area_code).await?.is_none() {
-        problems.push(FieldError::new("area_code", format!("unknown area {}", input.area_code)));
+        problems.push(FieldError::new(
+            "area_code",
+            crate::said!("area_unknown", "unknown area {area}", area = &input.area_code),
+        ));
     }
     let days = input.expires_in_days.unwrap_or(DEFAULT_DAYS);
     if !(1..=MAX_DAYS).contains(&days) {
-        problems.push(FieldError::new("expires_in_days", format!("1–{MAX_DAYS} days")));
+        problems.push(FieldError::new("expires_in_days", crate::said!("token_days", "1–{max} days", max = MAX_DAYS)));
     }
     if !problems.is_empty() {
         return Err(AppError::invalid("invalid hand-off token", problems));

@@ -151,7 +151,10 @@ async fn set_user_active(
     actor.require_role(&[Role::Admin])?;
     let change: UserChange = parse_body(body)?;
     if id == actor.user.id && !change.active {
-        return Err(AppError::invalid_field("active", "an admin does not deactivate their own account"));
+        return Err(AppError::invalid_field(
+            "active",
+            crate::said!("deactivate_self", "an admin does not deactivate their own account"),
+        ));
     }
     let action = if change.active { "user.activate" } else { "user.deactivate" };
     let audit = actor.audit(action, "user", id.to_string()).with_after(serde_json::json!({"active": change.active}));

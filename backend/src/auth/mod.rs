@@ -121,7 +121,7 @@ impl Actor {
                 Ok(code::subtree_pattern(area))
             }
             None if self.user.role.has_global_scope() => Ok("%".to_owned()),
-            None => Err(AppError::invalid_field("area_code", "required")),
+            None => Err(AppError::invalid_field("area_code", crate::said!("required", "required"))),
         }
     }
 

@@ -38,23 +38,31 @@ pub async fn add_user(
     let username = request.username.trim().to_owned();
     if username.is_empty() || username.len() > 64 || !username.chars().all(|c| c.is_alphanumeric() || "._-".contains(c))
     {
-        problems.push(FieldError::new("username", "1–64 letters, digits, '.', '_' or '-'"));
+        problems.push(FieldError::new(
+            "username",
+            crate::said!("username_format", "1–64 letters, digits, '.', '_' or '-'"),
+        ));
     }
     if request.password.chars().count() < 4 {
-        problems.push(FieldError::new("password", "at least 4 characters"));
+        problems.push(FieldError::new("password", crate::said!("password_short", "at least 4 characters")));
     }
     match (&request.area_code, request.role.has_global_scope()) {
-        (None, false) => problems.push(FieldError::new("area_code", "required for this role")),
-        (Some(code), _) if store.get_area(code).await?.is_none() => {
-            problems.push(FieldError::new("area_code", format!("unknown area {code}")))
+        (None, false) => {
+            problems.push(FieldError::new("area_code", crate::said!("role_area_required", "required for this role")))
         }
+        (Some(code), _) if store.get_area(code).await?.is_none() => problems
+            .push(FieldError::new("area_code", crate::said!("area_unknown", "unknown area {area}", area = code))),
         _ => {}
     }
     if !problems.is_empty() {
         return Err(AppError::invalid("invalid user", problems));
     }
     if store.find_credentials(&username).await?.is_some() {
-        return Err(AppError::conflict(format!("username {username} is taken")));
+        return Err(AppError::conflict(crate::said!(
+            "username_taken",
+            "username {username} is taken",
+            username = &username
+        )));
     }
     let new_user = NewUser {
         display_name: request.display_name.filter(|d| !d.trim().is_empty()).unwrap_or_else(|| username.clone()),

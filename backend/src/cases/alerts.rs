@@ -274,7 +274,11 @@ pub async fn to_case<S: Detecting + ?Sized>(
     actor.require_role(INTAKE)?;
     let alert = alert_in_scope(store, actor, id).await?;
     if alert.status != AlertStatus::Open {
-        return Err(AppError::conflict(format!("the alert is {} now", crate::text_enum::enum_text(alert.status))));
+        return Err(AppError::conflict(crate::said!(
+            "alert_state",
+            "the alert is {alert_status} now",
+            alert_status = crate::text_enum::enum_text(alert.status)
+        )));
     }
     let household = store
         .get_household(alert.household_id)
@@ -283,7 +287,7 @@ pub async fn to_case<S: Detecting + ?Sized>(
     let mut problems = Vec::new();
     let phone = input.phone.as_deref().map(str::trim).unwrap_or_default().to_owned();
     if !phone.is_empty() && !rules::valid_phone(&phone) {
-        problems.push(FieldError::new("phone", "7–20 digits, with spaces, dashes or a leading +"));
+        problems.push(FieldError::new("phone", super::service::phone_format()));
     }
     let description = match input.description.as_deref() {
         Some(text) => text_problem("description", text, 2000, &mut problems),

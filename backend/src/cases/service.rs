@@ -31,15 +31,28 @@ impl<T: AreaStore + CaseStore + HouseholdStore + ?Sized> Cases for T {}
 
 impl From<CaseError> for AppError {
     fn from(error: CaseError) -> Self {
-        let message = error.to_string();
+        use crate::text_enum::enum_text;
         match error {
-            CaseError::NotFound => AppError::NotFound(message),
-            CaseError::NoReferral(_) => AppError::Forbidden(message),
+            CaseError::NotFound => AppError::NotFound(error.to_string()),
+            CaseError::NoReferral(_) => AppError::Forbidden(error.to_string()),
             CaseError::Db(e) => e.into(),
-            CaseError::WrongState(_) | CaseError::ReferralState(_) | CaseError::AlertState(_) => {
-                AppError::conflict(message)
-            }
-            CaseError::KeyReused => AppError::invalid_field("Idempotency-Key", message),
+            CaseError::WrongState(status) => AppError::conflict(crate::said!(
+                "case_state",
+                "the case is {one_window_status} now",
+                one_window_status = enum_text(status)
+            )),
+            CaseError::ReferralState((programme, status)) => AppError::conflict(crate::said!(
+                "referral_state",
+                "the {programme} referral is {referral_status} now",
+                programme = enum_text(programme),
+                referral_status = enum_text(status)
+            )),
+            CaseError::AlertState(status) => AppError::conflict(crate::said!(
+                "alert_state",
+                "the alert is {alert_status} now",
+                alert_status = enum_text(status)
+            )),
+            CaseError::KeyReused => AppError::invalid_field("Idempotency-Key", crate::idempotency::key_reused()),
         }
     }
 }
@@ -94,10 +107,18 @@ pub struct StaffOutcomeInput {
     pub reason: String,
 }
 
+/// The refusal of a phone number that is not one.
+pub(super) fn phone_format() -> crate::error::Said {
+    crate::said!("phone_format", "7–20 digits, with spaces, dashes or a leading +")
+}
+
 pub(super) fn text_problem(field: &str, text: &str, max: usize, problems: &mut Vec<FieldError>) -> String {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > max {
-        problems.push(FieldError::new(field, format!("1–{max} characters")));
+        problems.push(FieldError::new(
+            field,
+            crate::said!("text_required", "required, at most {max} characters", max = max),
+        ));
     }
     text.to_owned()
 }
@@ -108,10 +129,11 @@ fn checked_reason(decision: Decision, amount: Option<Fen>, reason: &str) -> AppR
     let reason = text_problem("reason", reason, 1000, &mut problems);
     match (decision, amount) {
         (Decision::Granted, Some(amount)) if amount.0 < 0 => {
-            problems.push(FieldError::new("amount_fen", "not below 0"));
+            problems.push(FieldError::new("amount_fen", crate::said!("negative", "cannot be negative")));
         }
         (Decision::Declined | Decision::Transferred, Some(_)) => {
-            problems.push(FieldError::new("amount_fen", "only a grant has an amount"));
+            problems
+                .push(FieldError::new("amount_fen", crate::said!("amount_only_granted", "only a grant has an amount")));
         }
         _ => {}
     }
@@ -132,16 +154,23 @@ pub async fn open_case<S: Cases + ?Sized>(
     let mut problems = Vec::new();
     match store.get_area(input.area_code.as_str()).await? {
         Some(area) if matches!(area.level, Level::Township | Level::Village) => {}
-        Some(_) => {
-            problems.push(FieldError::new("area_code", "a township or village, where the request was handed in"))
-        }
-        None => problems.push(FieldError::new("area_code", "no such area")),
+        Some(_) => problems.push(FieldError::new(
+            "area_code",
+            crate::said!("case_area_level", "a township or village, where the request was handed in"),
+        )),
+        None => problems.push(FieldError::new(
+            "area_code",
+            crate::said!("area_unknown", "unknown area {area}", area = &input.area_code),
+        )),
     }
     if let Some(household_id) = input.household_id {
         let household = store.get_household(household_id).await?;
         let township = input.area_code.at_level(Level::Township).unwrap_or_else(|| input.area_code.clone());
         if !household.is_some_and(|h| code::within(township.as_str(), h.area_code.as_str())) {
-            problems.push(FieldError::new("household_id", "no such household in this township"));
+            problems.push(FieldError::new(
+                "household_id",
+                crate::said!("household_not_in_township", "no such household in this township"),
+            ));
         }
     }
     let name = text_problem("applicant.name", &input.applicant.name, 50, &mut problems);
@@ -149,7 +178,7 @@ pub async fn open_case<S: Cases + ?Sized>(
         Some(text) => match IdNumber::parse(text) {
             Ok(id) => Some(id),
             Err(e) => {
-                problems.push(FieldError::new("applicant.id_number", e.to_string()));
+                problems.push(FieldError::new("applicant.id_number", e));
                 None
             }
         },
@@ -157,11 +186,12 @@ pub async fn open_case<S: Cases + ?Sized>(
     };
     let phone = input.applicant.phone.trim().to_owned();
     if !rules::valid_phone(&phone) {
-        problems.push(FieldError::new("applicant.phone", "7–20 digits, with spaces, dashes or a leading +"));
+        problems.push(FieldError::new("applicant.phone", phone_format()));
     }
     let distinct: BTreeSet<Programme> = input.programmes.iter().copied().collect();
     if input.programmes.is_empty() || distinct.len() != input.programmes.len() {
-        problems.push(FieldError::new("programmes", "at least one programme, each once"));
+        problems
+            .push(FieldError::new("programmes", crate::said!("programmes_once", "at least one programme, each once")));
     }
     let description = text_problem("description", &input.description, 2000, &mut problems);
     if !problems.is_empty() {
@@ -388,7 +418,10 @@ pub async fn staff_outcome<S: Cases + ?Sized>(
     actor.require_role(&[Role::Manager])?;
     case_in_scope(store, actor, id).await?;
     if !rules::decided_by_staff(input.programme) {
-        return Err(AppError::invalid_field("programme", "this programme's department answers with its own token"));
+        return Err(AppError::invalid_field(
+            "programme",
+            crate::said!("department_answers", "this programme's department answers with its own token"),
+        ));
     }
     let reason = checked_reason(input.decision, input.amount_fen, &input.reason)?;
     let step = Step::Answer {

@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::areas::AreaCode;
+use crate::funds::AidType;
+use crate::money::Fen;
 
 /// What a check looks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
@@ -92,6 +94,58 @@ pub struct Found {
     pub depot_ids: Vec<i64>,
     /// The figures, in words.
     pub summary: String,
+    /// The figures for a screen to put in its own words (see `FindingFigures`).
+    pub figures: FindingFigures,
+}
+
+/// What a finding is about in figures, so that a screen can name it in the reader's language.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = CheckFigures)]
+pub struct FindingFigures {
+    /// person_in_two_households: the household whose head is the cases' applicant (none when the
+    /// applicant heads no household and the cases name two).
+    pub head_household_id: Option<i64>,
+    /// The grant lines the finding names (the grant checks), with their amounts.
+    pub grants: Vec<FindingGrant>,
+    /// grant_without_loss: the household has no damage record for the event (else its record
+    /// shows no loss).
+    pub no_damage_record: bool,
+    /// above_standard: what the household's standard gives, in fen.
+    #[schema(value_type = Option<i64>)]
+    pub standard_fen: Option<Fen>,
+    /// stock_vs_served: the item and its figures.
+    pub stock: Option<FindingStock>,
+}
+
+/// A grant line a finding names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = CheckGrant)]
+pub struct FindingGrant {
+    pub id: i64,
+    pub list_id: i64,
+    pub aid_type: AidType,
+    #[schema(value_type = i64)]
+    pub amount_fen: Fen,
+    /// 0: paid at once; 1, 2, …: a payment phase.
+    pub phase: i64,
+}
+
+/// The units of an item received in an area against what its emergency norm gives the people
+/// granted emergency aid there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = CheckStock)]
+pub struct FindingStock {
+    pub item_code: String,
+    pub item_name_zh: String,
+    pub item_name_en: String,
+    pub unit: String,
+    pub received: i64,
+    /// What the norm gives the people served (rounded up).
+    pub expected: i64,
+    /// The emergency persons (需紧急生活救助人数) of the households granted emergency aid in the area.
+    pub persons: i64,
+    /// The households granted emergency aid in the area.
+    pub households: i64,
 }
 
 /// A household a finding names, as the reader may see it: the name masked unless the reader is
@@ -124,6 +178,7 @@ pub struct Finding {
     pub shipment_ids: Vec<i64>,
     pub depot_ids: Vec<i64>,
     pub summary: String,
+    pub figures: FindingFigures,
     pub status: FindingStatus,
     /// Why it is in order (resolved findings).
     pub reason: Option<String>,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
 
-use super::{CheckKind, Found};
+use super::{CheckKind, FindingGrant, FindingStock, Found};
 use crate::areas::AreaCode;
 use crate::depots::Norm;
 use crate::disasters::Hazard;
@@ -95,6 +95,7 @@ pub struct Received {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemNorm {
     pub name_zh: String,
+    pub name_en: String,
     pub unit: String,
     pub norm: Norm,
 }
@@ -139,6 +140,7 @@ fn found(kind: CheckKind, key: String, area_code: AreaCode, summary: String) -> 
         shipment_ids: Vec::new(),
         depot_ids: Vec::new(),
         summary,
+        figures: Default::default(),
     }
 }
 
@@ -186,6 +188,7 @@ pub fn person_in_two_households(cases: &[CaseIdentity]) -> Vec<Found> {
         );
         finding.household_ids = households.keys().copied().collect();
         finding.case_ids = case_ids;
+        finding.figures.head_household_id = head;
         findings.push(finding);
     }
     findings
@@ -238,6 +241,16 @@ fn grant_finding(kind: CheckKind, key: String, lines: &[&GrantLine], summary: St
     finding.household_ids = vec![first.household_id];
     finding.grant_ids = ids(lines.iter().map(|g| g.id));
     finding.list_ids = ids(lines.iter().map(|g| g.list_id));
+    finding.figures.grants = lines
+        .iter()
+        .map(|g| FindingGrant {
+            id: g.id,
+            list_id: g.list_id,
+            aid_type: g.aid,
+            amount_fen: g.amount_fen,
+            phase: g.phase,
+        })
+        .collect();
     finding
 }
 
@@ -307,12 +320,14 @@ pub fn above_standard(data: &GrantData) -> Vec<Found> {
             joined(&ids(lines.iter().map(|g| g.list_id))),
             standard.yuan(),
         );
-        findings.push(grant_finding(
+        let mut finding = grant_finding(
             CheckKind::AboveStandard,
             format!("above_standard:{event_id}:{}:{household_id}", enum_text(aid)),
             &lines,
             summary,
-        ));
+        );
+        finding.figures.standard_fen = Some(standard);
+        findings.push(finding);
     }
     findings
 }
@@ -326,7 +341,8 @@ pub fn grants_without_loss(data: &GrantData) -> Vec<Found> {
     }
     let mut findings = Vec::new();
     for ((event_id, household_id), lines) in groups {
-        let why = match data.damage.get(&(event_id, household_id)) {
+        let damage = data.damage.get(&(event_id, household_id));
+        let why = match damage {
             None => "it has no damage record for the event",
             Some(damage) if !damage.affected() => "its damage record shows no loss",
             Some(_) => continue,
@@ -339,12 +355,14 @@ pub fn grants_without_loss(data: &GrantData) -> Vec<Found> {
             total.yuan(),
             joined(&ids(lines.iter().map(|g| g.list_id))),
         );
-        findings.push(grant_finding(
+        let mut finding = grant_finding(
             CheckKind::GrantWithoutLoss,
             format!("grant_without_loss:{event_id}:{household_id}"),
             &lines,
             summary,
-        ));
+        );
+        finding.figures.no_damage_record = damage.is_none();
+        findings.push(finding);
     }
     findings
 }
@@ -419,6 +437,16 @@ pub fn stock_vs_served(received: &[Received], data: &GrantData, items: &HashMap<
             finding.household_ids = served.iter().copied().collect();
             finding.shipment_ids = shipments.into_iter().collect();
             finding.depot_ids = depots.into_iter().collect();
+            finding.figures.stock = Some(FindingStock {
+                item_code: item_code.clone(),
+                item_name_zh: item.name_zh.clone(),
+                item_name_en: item.name_en.clone(),
+                unit: item.unit.clone(),
+                received: units,
+                expected,
+                persons,
+                households,
+            });
             findings.push(finding);
         }
     }
@@ -513,6 +541,7 @@ mod tests {
         assert!(found[0].key.starts_with("person_in_two_households:"));
         assert!(!found[0].key.contains("aa"), "the keyed hash is not shown");
         assert!(found[0].summary.contains("head of household 7"), "{}", found[0].summary);
+        assert_eq!(found[0].figures.head_household_id, Some(7));
         // The key does not depend on the case ids: a third case keeps it.
         let again = person_in_two_households(&[case(1, Some(8), Some(7)), case(9, Some(8), Some(7))]);
         assert_eq!(again[0].key, found[0].key);
@@ -558,6 +587,8 @@ mod tests {
         assert_eq!(found[0].grant_ids, vec![1, 2]);
         assert_eq!(found[0].list_ids, vec![10, 11]);
         assert_eq!(found[0].event_id, Some(1));
+        let phases: Vec<(i64, Fen)> = found[0].figures.grants.iter().map(|g| (g.phase, g.amount_fen)).collect();
+        assert_eq!(phases, vec![(0, Fen(39_000)), (1, Fen(19_500))]);
     }
 
     #[test]
@@ -572,6 +603,7 @@ mod tests {
         assert_eq!(found[0].key, "above_standard:1:emergency:2");
         assert_eq!(found[0].grant_ids, vec![2]);
         assert!(found[0].summary.contains("¥1,800") || found[0].summary.contains("1800"), "{}", found[0].summary);
+        assert_eq!(found[0].figures.standard_fen, Some(Fen(90_000)));
 
         // A standard another path set wins over the register's rules.
         d.set_standards.insert(
@@ -619,6 +651,7 @@ mod tests {
         );
         assert!(found[0].summary.contains("shows no loss"));
         assert!(found[1].summary.contains("no damage record"));
+        assert_eq!((found[0].figures.no_damage_record, found[1].figures.no_damage_record), (false, true));
         assert_eq!(found[1].grant_ids, vec![3, 4]);
         assert_eq!(found[1].list_ids, vec![10, 11]);
     }
@@ -644,6 +677,7 @@ mod tests {
             "quilt".to_owned(),
             ItemNorm {
                 name_zh: "棉被".into(),
+                name_en: "Cotton quilt".into(),
                 unit: "床".into(),
                 norm: Norm { basis: NormBasis::Person, per_thousand: 1000 },
             },
@@ -677,6 +711,8 @@ mod tests {
         assert_eq!(found[0].shipment_ids, vec![1, 2]);
         assert_eq!(found[0].household_ids, vec![1, 2]);
         assert!(found[0].summary.contains("40 床") && found[0].summary.contains("gives 5"), "{}", found[0].summary);
+        let stock = found[0].figures.stock.as_ref().expect("the stock's figures");
+        assert_eq!((stock.received, stock.expected, stock.persons, stock.households), (40, 5, 5, 2));
         assert!(found[1].household_ids.is_empty());
     }
 }

@@ -146,7 +146,7 @@ async fn received<S: Checking + ?Sized>(store: &S) -> AppResult<(Vec<Received>, 
         .filter_map(|item| {
             let norm = *item.norms.0.get(&MaterialAidType::Emergency)?;
             matches!(norm.basis, NormBasis::Person | NormBasis::Household)
-                .then(|| (item.code, ItemNorm { name_zh: item.name_zh, unit: item.unit, norm }))
+                .then(|| (item.code, ItemNorm { name_zh: item.name_zh, name_en: item.name_en, unit: item.unit, norm }))
         })
         .collect();
     Ok((received, norms))
@@ -265,6 +265,7 @@ async fn view<S: Checking + ?Sized>(
                 shipment_ids: f.shipment_ids,
                 depot_ids: f.depot_ids,
                 summary: f.summary,
+                figures: f.figures,
             }
         })
         .collect())
@@ -281,10 +282,16 @@ pub async fn resolve<S: Checking + ?Sized>(
 ) -> AppResult<Finding> {
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(AppError::invalid_field("reason", "required: why the finding is in order"));
+        return Err(AppError::invalid_field(
+            "reason",
+            crate::said!("finding_reason", "required: why the finding is in order"),
+        ));
     }
     if reason.chars().count() > 1000 {
-        return Err(AppError::invalid_field("reason", "at most 1,000 characters"));
+        return Err(AppError::invalid_field(
+            "reason",
+            crate::said!("text_max", "at most {max} characters", max = 1000),
+        ));
     }
     let missing = || AppError::NotFound(format!("no finding {key}"));
     let kind: CheckKind = key.split(':').next().and_then(|k| parse_enum(k.to_owned()).ok()).ok_or_else(missing)?;
@@ -310,7 +317,11 @@ pub async fn resolve<S: Checking + ?Sized>(
         resolved_at: now,
     };
     if !store.resolve_check(&resolution, &audit).await? {
-        return Err(AppError::conflict(format!("finding {key} is resolved already")));
+        return Err(AppError::conflict(crate::said!(
+            "finding_resolved",
+            "finding {key} is resolved already",
+            key = key
+        )));
     }
     let resolutions: HashMap<String, Resolution> = [(
         key.to_owned(),

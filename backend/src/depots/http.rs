@@ -255,7 +255,7 @@ async fn stock_alerts(
 ) -> AppResult<Json<Alerts>> {
     let days = query.expiring_within_days.unwrap_or(state.settings.expiry_alert_days);
     if !(0..=3650).contains(&days) {
-        return Err(AppError::invalid_field("expiring_within_days", "0–3650"));
+        return Err(AppError::invalid_field("expiring_within_days", crate::said!("days_range", "0–3650")));
     }
     Ok(Json(service::snapshot(&*state.store, &actor.user).await?.alerts(crate::clock::today(), days)))
 }

@@ -9,7 +9,8 @@ use utoipa::ToSchema;
 
 use super::{Balance, Depot, DepotSummary, Item, Lot, LotRow, MaterialAidType, MovementKind, Target, Tier};
 use crate::areas::{AreaCode, code};
-use crate::error::FieldError;
+use crate::error::{FieldError, Said};
+use crate::said;
 
 /// The body of `POST /api/v1/depots/{id}/movements`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -104,18 +105,21 @@ const MAX_TEXT: usize = 500;
 pub fn item_problems(item: &Item) -> Vec<FieldError> {
     let mut problems = Vec::new();
     if item.code.is_empty() || !item.code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        problems.push(FieldError::new("code", "lower-case letters, digits and '-'"));
+        problems.push(FieldError::new("code", said!("item_code_format", "lower-case letters, digits and '-'")));
     }
     for (field, value) in [("name_zh", &item.name_zh), ("name_en", &item.name_en), ("unit", &item.unit)] {
         if value.trim().is_empty() {
-            problems.push(FieldError::new(field, "required"));
+            problems.push(FieldError::new(field, said!("required", "required")));
         }
     }
     if item.unit_volume_dm3 < 0 || item.unit_weight_g < 0 || item.shelf_life_days.is_some_and(|d| d <= 0) {
-        problems.push(FieldError::new("unit_volume_dm3", "volume, weight and shelf life cannot be negative"));
+        problems.push(FieldError::new(
+            "unit_volume_dm3",
+            said!("item_sizes_negative", "volume, weight and shelf life cannot be negative"),
+        ));
     }
     if item.norms.values().any(|n| n.per_thousand < 0) {
-        problems.push(FieldError::new("norms", "norms cannot be negative"));
+        problems.push(FieldError::new("norms", said!("norms_negative", "norms cannot be negative")));
     }
     problems
 }
@@ -130,21 +134,21 @@ pub fn validate(
     default_lot: &str,
 ) -> Result<StockOperation, Vec<FieldError>> {
     let mut problems = Vec::new();
-    let mut problem = |field: &str, reason: String| problems.push(FieldError::new(field, reason));
+    let mut problem = |field: &str, reason: Said| problems.push(FieldError::new(field, reason));
     if item.is_none() {
-        problem("item", format!("unknown item {:?}", request.item));
+        problem("item", said!("item_unknown", "unknown item {item:?}", item = &request.item));
     }
     let lot = request.lot.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned);
     if lot.as_ref().is_some_and(|l| l.chars().count() > 64) {
-        problem("lot", "at most 64 characters".into());
+        problem("lot", said!("text_max", "at most {max} characters", max = 64));
     }
     let note = request.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
     if note.as_ref().is_some_and(|n| n.chars().count() > MAX_TEXT) {
-        problem("note", format!("at most {MAX_TEXT} characters"));
+        problem("note", said!("text_max", "at most {max} characters", max = MAX_TEXT));
     }
-    let positive = |problem: &mut dyn FnMut(&str, String)| {
+    let positive = |problem: &mut dyn FnMut(&str, Said)| {
         if request.quantity <= 0 {
-            problem("quantity", "must be a positive whole number".into());
+            problem("quantity", said!("positive_whole", "must be a positive whole number"));
         }
     };
     let mut operation = StockOperation {
@@ -169,7 +173,7 @@ pub fn validate(
             operation.lot = Some(lot.unwrap_or_else(|| default_lot.to_owned()));
             operation.expires_on = match (request.expires_on, item.and_then(|i| i.shelf_life_days)) {
                 (Some(date), _) if date < today => {
-                    problem("expires_on", format!("{date} is in the past"));
+                    problem("expires_on", said!("date_past", "{date} is in the past", date = date));
                     None
                 }
                 (Some(date), _) => Some(date),
@@ -177,12 +181,15 @@ pub fn validate(
                 (None, None) => None,
             };
             match request.source {
-                None => problem("source", "required for a receipt: procured, donated or agreement".into()),
+                None => problem(
+                    "source",
+                    said!("source_required", "required for a receipt: procured, donated or agreement"),
+                ),
                 Some(source) => operation.source = Some(label(source)),
             }
             let donor = request.donor.as_deref().map(str::trim).filter(|d| !d.is_empty());
             if request.source == Some(Source::Donated) && donor.is_none() {
-                problem("donor", "required for donated stock".into());
+                problem("donor", said!("donor_required", "required for donated stock"));
             }
             operation.donor = donor.map(str::to_owned);
         }
@@ -191,9 +198,13 @@ pub fn validate(
             positive(&mut problem);
             operation.kind = MovementKind::TransferOut;
             match request.to_depot {
-                None => problem("to_depot", "required for a transfer".into()),
-                Some(to) if to == depot_id => problem("to_depot", "cannot transfer to the same depot".into()),
-                Some(to) if !to_depot_exists => problem("to_depot", format!("unknown depot {to}")),
+                None => problem("to_depot", said!("to_depot_required", "required for a transfer")),
+                Some(to) if to == depot_id => {
+                    problem("to_depot", said!("transfer_same_depot", "cannot transfer to the same depot"))
+                }
+                Some(to) if !to_depot_exists => {
+                    problem("to_depot", said!("depot_unknown", "unknown depot {depot}", depot = to))
+                }
                 Some(to) => operation.to_depot = Some(to),
             }
         }
@@ -201,15 +212,18 @@ pub fn validate(
             operation.kind = MovementKind::Adjustment;
             operation.delta = request.quantity;
             if request.quantity == 0 {
-                problem("quantity", "an adjustment must change the quantity".into());
+                problem("quantity", said!("adjustment_zero", "an adjustment must change the quantity"));
             }
             match request.reason {
-                None => problem("reason", "required: count, damaged, expired, lost or found".into()),
+                None => problem(
+                    "reason",
+                    said!("adjust_reason_required", "required: count, damaged, expired, lost or found"),
+                ),
                 Some(reason) => operation.reason = Some(label(reason)),
             }
             if request.quantity > 0 {
                 if operation.lot.is_none() {
-                    problem("lot", "required when adding stock".into());
+                    problem("lot", said!("lot_required", "required when adding stock"));
                 }
                 operation.expires_on = request.expires_on;
             }

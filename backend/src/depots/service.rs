@@ -19,22 +19,39 @@ use crate::auth::{Actor, Role, User};
 use crate::config::Settings;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::idempotency::IdempotencyClaim;
+use crate::said;
 
 impl From<StockError> for AppError {
     fn from(error: StockError) -> Self {
-        let message = error.to_string();
         match error {
-            StockError::Insufficient { available } => {
-                AppError::Conflict { message, details: Some(serde_json::json!({ "available": available })) }
+            StockError::Insufficient { available } => AppError::Conflict {
+                said: said!("stock_insufficient", "only {available} available", available = available),
+                details: Some(serde_json::json!({ "available": available })),
+            },
+            StockError::LotShort { lot, available } => AppError::Conflict {
+                said: said!("lot_short", "lot {lot} holds only {available}", lot = lot.clone(), available = available),
+                details: Some(serde_json::json!({ "lot": lot, "available": available })),
+            },
+            StockError::UnknownLot(lot) => {
+                AppError::invalid_field("lot", said!("lot_unknown", "unknown lot {lot}", lot = lot))
             }
-            StockError::LotShort { lot, available } => {
-                AppError::Conflict { message, details: Some(serde_json::json!({ "lot": lot, "available": available })) }
+            StockError::LotExpiryMismatch { lot, expires_on } => AppError::invalid_field(
+                "expires_on",
+                said!(
+                    "lot_expiry_mismatch",
+                    "lot {lot} already expires on {expires}",
+                    lot = lot,
+                    expires = expires_on.map_or_else(|| "—".to_owned(), |d| d.to_string())
+                ),
+            ),
+            StockError::KeyReused => AppError::invalid_field("Idempotency-Key", crate::idempotency::key_reused()),
+            StockError::AlreadyReceived => {
+                AppError::conflict(said!("transfer_already_received", "the transfer was already received"))
             }
-            StockError::UnknownLot(_) => AppError::invalid_field("lot", message),
-            StockError::LotExpiryMismatch { .. } => AppError::invalid_field("expires_on", message),
-            StockError::KeyReused => AppError::invalid_field("Idempotency-Key", message),
-            StockError::AlreadyReceived => AppError::conflict(message),
-            StockError::InactiveDestination(_) => AppError::invalid_field("to_depot", message),
+            StockError::InactiveDestination(depot) => AppError::invalid_field(
+                "to_depot",
+                said!("depot_inactive", "depot {depot} is not active", depot = depot),
+            ),
             StockError::Db(e) => e.into(),
         }
     }
@@ -125,7 +142,7 @@ async fn depot_fields<S: AreaStore + DepotStore + ?Sized>(
     current_targets: Vec<Target>,
 ) -> AppResult<DepotFields> {
     let mut problems = Vec::new();
-    let mut need = |field: &str| problems.push(FieldError::new(field, "required"));
+    let mut need = |field: &str| problems.push(FieldError::new(field, said!("required", "required")));
     let name = input.name.or_else(|| current.map(|d| d.name.clone())).unwrap_or_default();
     if name.trim().is_empty() {
         need("name");
@@ -141,16 +158,16 @@ async fn depot_fields<S: AreaStore + DepotStore + ?Sized>(
     }
     let capacity_m3 = input.capacity_m3.or(current.map(|d| d.capacity_m3)).unwrap_or(-1);
     if capacity_m3 < 0 {
-        problems.push(FieldError::new("capacity_m3", "required, a whole number of m³ ≥ 0"));
+        problems.push(FieldError::new("capacity_m3", said!("capacity_required", "required, a whole number of m³ ≥ 0")));
     }
     let status = input.status.or_else(|| current.map(|d| d.status.clone())).unwrap_or_else(|| "active".into());
     if !["active", "inactive"].contains(&status.as_str()) {
-        problems.push(FieldError::new("status", "active or inactive"));
+        problems.push(FieldError::new("status", said!("depot_status", "active or inactive")));
     }
     match &area_code {
-        None => problems.push(FieldError::new("area_code", "required")),
+        None => problems.push(FieldError::new("area_code", said!("required", "required"))),
         Some(code) if store.get_area(code).await?.is_none() => {
-            problems.push(FieldError::new("area_code", format!("unknown area {code:?}")))
+            problems.push(FieldError::new("area_code", said!("area_unknown", "unknown area {area}", area = code)))
         }
         Some(_) => {}
     }
@@ -164,10 +181,11 @@ async fn depot_fields<S: AreaStore + DepotStore + ?Sized>(
     let items = store.list_items().await?;
     for target in &targets {
         if !items.iter().any(|i| i.code == target.item) {
-            problems.push(FieldError::new("targets", format!("unknown item {:?}", target.item)));
+            problems
+                .push(FieldError::new("targets", said!("item_unknown", "unknown item {item:?}", item = &target.item)));
         }
         if target.quantity < 0 {
-            problems.push(FieldError::new("targets", "quantities cannot be negative"));
+            problems.push(FieldError::new("targets", said!("negative", "cannot be negative")));
         }
     }
     if !problems.is_empty() {
@@ -365,12 +383,15 @@ pub async fn assign_keeper_depots<S: AuthStore + DepotStore + ?Sized>(
     let user =
         users.iter().find(|u| u.id == user_id).ok_or_else(|| AppError::NotFound(format!("no user {user_id}")))?;
     if user.role != Role::DepotStaff {
-        return Err(AppError::invalid_field("user", "only depot staff are bound to depots"));
+        return Err(AppError::invalid_field("user", said!("depot_staff_only", "only depot staff are bound to depots")));
     }
     let depots = store.list_depots().await?;
     let unknown: Vec<i64> = depot_ids.iter().copied().filter(|id| !depots.iter().any(|d| d.id == *id)).collect();
     if !unknown.is_empty() {
-        return Err(AppError::invalid_field("depot_ids", format!("unknown depots {unknown:?}")));
+        return Err(AppError::invalid_field(
+            "depot_ids",
+            said!("depots_unknown", "unknown depots {depots:?}", depots = unknown),
+        ));
     }
     let audit = actor
         .audit("user.assign_depots", "user", user_id.to_string())

@@ -45,17 +45,20 @@ async fn event_fields<S: AreaStore + ?Sized>(
     let mut problems = Vec::new();
     let name = input.name.or_else(|| current.map(|e| e.name.clone())).unwrap_or_default().trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
-        problems.push(FieldError::new("name", "required, at most 200 characters"));
+        problems.push(FieldError::new(
+            "name",
+            crate::said!("text_required", "required, at most {max} characters", max = 200),
+        ));
     }
     let hazard = input.hazard.or(current.map(|e| e.hazard.0));
     let onset_at = input.onset_at.or(current.map(|e| e.onset_at));
     if hazard.is_none() {
-        problems.push(FieldError::new("hazard", "required"));
+        problems.push(FieldError::new("hazard", crate::said!("required", "required")));
     }
     match onset_at {
-        None => problems.push(FieldError::new("onset_at", "required (RFC 3339, UTC)")),
+        None => problems.push(FieldError::new("onset_at", crate::said!("time_required", "required (RFC 3339, UTC)"))),
         Some(t) if t > Utc::now() + chrono::Duration::hours(1) => {
-            problems.push(FieldError::new("onset_at", "cannot be in the future"))
+            problems.push(FieldError::new("onset_at", crate::said!("in_future", "cannot be in the future")))
         }
         _ => {}
     }
@@ -63,8 +66,14 @@ async fn event_fields<S: AreaStore + ?Sized>(
     for area in &affected {
         match store.get_area(area).await? {
             Some(a) if a.level == Level::County => {}
-            Some(_) => problems.push(FieldError::new("affected_areas", format!("{area} is not a county"))),
-            None => problems.push(FieldError::new("affected_areas", format!("unknown area {area}"))),
+            Some(_) => problems.push(FieldError::new(
+                "affected_areas",
+                crate::said!("not_county", "{area} is not a county", area = area),
+            )),
+            None => problems.push(FieldError::new(
+                "affected_areas",
+                crate::said!("area_unknown", "unknown area {area}", area = area),
+            )),
         }
     }
     if !problems.is_empty() {
@@ -105,7 +114,10 @@ pub async fn edit<S: AreaStore + DisasterStore + ?Sized>(
 ) -> AppResult<Event> {
     let event = event_to_change(store, actor, id).await?;
     if event.status.0 == EventStatus::Closed && input.status != Some(EventStatus::Active) {
-        return Err(AppError::conflict("the event is closed; reopen it (status active) to change it"));
+        return Err(AppError::conflict(crate::said!(
+            "event_closed_reopen",
+            "the event is closed; reopen it (status active) to change it"
+        )));
     }
     let fields = event_fields(store, input, Some(&event)).await?;
     actor.require_areas(fields.affected_areas.iter().map(AreaCode::as_str))?;

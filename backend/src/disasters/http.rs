@@ -441,5 +441,5 @@ async fn upload_photo(
     responses((status = 200, description = "the image"), (status = 403), (status = 404)))]
 async fn get_photo(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Response> {
     let (photo, bytes) = photos::image(&*state.store, &actor, id).await?;
-    Ok(([(header::CONTENT_TYPE, photo.content_type)], bytes).into_response())
+    Ok(([(header::CONTENT_TYPE, photo.file.content_type)], bytes).into_response())
 }

@@ -141,28 +141,35 @@ impl Indicator {
 pub fn parse_figures(value: &serde_json::Value) -> Result<Figures, Vec<crate::error::FieldError>> {
     use crate::error::FieldError;
     let Some(object) = value.as_object() else {
-        return Err(vec![FieldError::new("indicators", "must be an object of indicator: number")]);
+        return Err(vec![FieldError::new(
+            "indicators",
+            crate::said!("figures_not_object", "must be an object of indicator: number"),
+        )]);
     };
     let mut figures = Figures::new();
     let mut problems = Vec::new();
     for (key, raw) in object {
         let field = format!("indicators.{key}");
         let Ok(indicator) = crate::text_enum::parse_enum::<Indicator>(key.clone()) else {
-            problems.push(FieldError::new(field, "unknown indicator"));
+            problems.push(FieldError::new(field, crate::said!("indicator_unknown", "unknown indicator")));
             continue;
         };
         if raw.is_null() {
             continue; // not reported
         }
         let Some(number) = raw.as_f64() else {
-            problems.push(FieldError::new(field, "must be a number"));
+            problems.push(FieldError::new(field, crate::said!("not_a_number", "must be a number")));
             continue;
         };
         let scaled = number * indicator.scale() as f64;
         if !number.is_finite() || number < 0.0 {
-            problems.push(FieldError::new(field, "cannot be negative"));
+            problems.push(FieldError::new(field, crate::said!("negative", "cannot be negative")));
         } else if (scaled - scaled.round()).abs() > 1e-6 || scaled > 1e15 {
-            let rule = if indicator.scale() == 1 { "must be a whole number" } else { "at most two decimals" };
+            let rule = if indicator.scale() == 1 {
+                crate::said!("not_whole", "must be a whole number")
+            } else {
+                crate::said!("two_decimals", "at most two decimals")
+            };
             problems.push(FieldError::new(field, rule));
         } else {
             figures.insert(indicator, scaled.round() as i64);

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use super::EventStatus;
 use super::LossReport;
 use super::service::event_or_404;
-use super::store::{DisasterStore, Photo};
+use super::store::{DisasterStore, Photo, PhotoFile};
 use crate::auth::Actor;
 use crate::config::Settings;
 use crate::error::{AppError, AppResult};
@@ -53,39 +53,26 @@ pub async fn attach<S: DisasterStore + ?Sized>(
     let event = event_or_404(store, event_id).await?;
     report_in_event(store, actor, event_id, report_id).await?;
     if event.status.0 == EventStatus::Closed {
-        return Err(AppError::conflict("the event is closed"));
+        return Err(AppError::conflict(crate::disasters::service::event_closed()));
     }
-    let image =
-        store_image(settings, &PathBuf::from(event_id.to_string()).join(report_id.to_string()), declared_type, bytes)
-            .await?;
-    let mut photo = Photo {
-        id: 0,
-        report_id,
-        content_type: image.content_type.into(),
-        bytes: image.bytes,
-        sha256: image.sha256,
-        path: image.path,
-        uploaded_by: actor.user.username.clone(),
-        uploaded_at: Utc::now(),
-    };
+    let dir = PathBuf::from(event_id.to_string()).join(report_id.to_string());
+    let file = store_image(settings, &dir, declared_type, bytes, &actor.user.username).await?;
     let audit = actor
         .audit("report_photo.upload", "report_photo", "")
-        .with_after(serde_json::json!({"report_id": report_id, "sha256": photo.sha256, "bytes": photo.bytes}));
-    photo.id = store.add_photo(&photo, &audit).await?;
-    Ok(photo)
-}
-
-/// An image as stored on disk.
-pub struct StoredImage {
-    pub content_type: &'static str,
-    pub bytes: i64,
-    pub sha256: String,
-    pub path: String,
+        .with_after(serde_json::json!({"report_id": report_id, "sha256": file.sha256, "bytes": file.bytes}));
+    let id = store.add_photo(report_id, &file, &audit).await?;
+    Ok(Photo { id, report_id, file })
 }
 
 /// Checks a photo (JPEG, PNG or WebP by its first bytes, agreeing with the declared type, up to
 /// the configured size) and stores it under `dir` in the photo folder, named by its SHA-256.
-pub async fn store_image(settings: &Settings, dir: &Path, declared_type: &str, bytes: &[u8]) -> AppResult<StoredImage> {
+pub async fn store_image(
+    settings: &Settings,
+    dir: &Path,
+    declared_type: &str,
+    bytes: &[u8],
+    uploaded_by: &str,
+) -> AppResult<PhotoFile> {
     if bytes.len() > settings.max_photo_bytes {
         return Err(AppError::PayloadTooLarge);
     }
@@ -100,7 +87,14 @@ pub async fn store_image(settings: &Settings, dir: &Path, declared_type: &str, b
     let path = dir.join(format!("{sha256}.{extension}"));
     tokio::fs::create_dir_all(&dir).await.map_err(|e| AppError::Internal(e.into()))?;
     tokio::fs::write(&path, bytes).await.map_err(|e| AppError::Internal(e.into()))?;
-    Ok(StoredImage { content_type, bytes: bytes.len() as i64, sha256, path: path.display().to_string() })
+    Ok(PhotoFile {
+        content_type: content_type.into(),
+        bytes: bytes.len() as i64,
+        sha256,
+        path: path.display().to_string(),
+        uploaded_by: uploaded_by.into(),
+        uploaded_at: Utc::now(),
+    })
 }
 
 /// A stored image's bytes (404 when the file is gone).
@@ -117,7 +111,7 @@ pub async fn image<S: DisasterStore + ?Sized>(store: &S, actor: &Actor, id: i64)
     if !actor.user.can_reach(&report.area_code) {
         return Err(not_found());
     }
-    let bytes = read_image(&photo.path).await?;
+    let bytes = read_image(&photo.file.path).await?;
     Ok((photo, bytes))
 }
 

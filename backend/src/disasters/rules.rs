@@ -27,7 +27,12 @@ pub fn check_consistency(figures: &Figures) -> Vec<FieldError> {
     {
         problems.push(FieldError::new(
             field(Relocated),
-            format!("relocated ({total}) must equal relocated_central + relocated_dispersed ({})", central + dispersed),
+            crate::said!(
+                "relocated_sum",
+                "relocated ({total}) must equal relocated_central + relocated_dispersed ({sum})",
+                total = total,
+                sum = central + dispersed
+            ),
         ));
     }
     for (smaller, larger) in [
@@ -39,8 +44,15 @@ pub fn check_consistency(figures: &Figures) -> Vec<FieldError> {
         if let (Some(s), Some(l)) = (get(smaller), get(larger))
             && s > l
         {
-            problems
-                .push(FieldError::new(field(smaller), format!("{} cannot exceed {}", smaller.name(), larger.name())));
+            problems.push(FieldError::new(
+                field(smaller),
+                crate::said!(
+                    "indicator_exceeds",
+                    "{indicator} cannot exceed {other}",
+                    indicator = smaller.name(),
+                    other = larger.name()
+                ),
+            ));
         }
     }
     if let Some(affected) = get(Affected) {
@@ -48,7 +60,12 @@ pub fn check_consistency(figures: &Figures) -> Vec<FieldError> {
         if casualties > affected {
             problems.push(FieldError::new(
                 field(Dead),
-                format!("dead + missing ({casualties}) cannot exceed affected ({affected})"),
+                crate::said!(
+                    "casualties_exceed_affected",
+                    "dead + missing ({casualties}) cannot exceed affected ({affected})",
+                    casualties = casualties,
+                    affected = affected
+                ),
             ));
         }
     }
@@ -60,7 +77,14 @@ pub fn check_consistency(figures: &Figures) -> Vec<FieldError> {
         {
             problems.push(FieldError::new(
                 field(households),
-                format!("{} ({h}) cannot exceed {} ({r})", households.name(), rooms.name()),
+                crate::said!(
+                    "households_exceed_rooms",
+                    "{indicator} ({households}) cannot exceed {other} ({rooms})",
+                    indicator = households.name(),
+                    households = h,
+                    other = rooms.name(),
+                    rooms = r
+                ),
             ));
         }
     }
@@ -73,10 +97,11 @@ pub fn check_consistency(figures: &Figures) -> Vec<FieldError> {
         if (complete && sum != direct) || sum > direct {
             problems.push(FieldError::new(
                 field(DirectLossWan),
-                format!(
-                    "sector losses add up to {} but direct_loss_wan is {}",
-                    DirectLossWan.display(sum),
-                    DirectLossWan.display(direct)
+                crate::said!(
+                    "sector_losses_sum",
+                    "sector losses add up to {sum} but direct_loss_wan is {direct}",
+                    sum = DirectLossWan.display(sum),
+                    direct = DirectLossWan.display(direct)
                 ),
             ));
         }

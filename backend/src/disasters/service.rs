@@ -21,18 +21,28 @@ use crate::areas::store::AreaStore;
 use crate::areas::{Area, Level, code};
 use crate::auth::Actor;
 use crate::config::Settings;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Said};
 use crate::idempotency::IdempotencyClaim;
+use crate::said;
 use crate::text_enum::enum_text;
 
 impl From<FiguresError> for AppError {
     fn from(error: FiguresError) -> Self {
         match error {
-            FiguresError::Locked(_) => AppError::conflict(error.to_string()),
-            FiguresError::KeyReused => AppError::invalid_field("Idempotency-Key", error.to_string()),
+            FiguresError::Locked(area) => AppError::conflict(crate::said!(
+                "figures_locked",
+                "the figures of {area} are locked: the next level accepted them",
+                area = area
+            )),
+            FiguresError::KeyReused => AppError::invalid_field("Idempotency-Key", crate::idempotency::key_reused()),
             FiguresError::Db(e) => e.into(),
         }
     }
+}
+
+/// The refusal of any change to a closed event's figures.
+pub fn event_closed() -> Said {
+    said!("event_closed", "the event is closed")
 }
 
 pub async fn event_or_404(store: &(impl DisasterStore + ?Sized), id: i64) -> AppResult<Event> {
@@ -287,7 +297,7 @@ pub async fn build_summary<S: AreaStore + DisasterStore + ?Sized>(
     level: &str,
 ) -> AppResult<EventSummary> {
     if !matches!(level, "county" | "township" | "city") {
-        return Err(AppError::invalid_field("level", "county, township or city"));
+        return Err(AppError::invalid_field("level", said!("summary_level", "county, township or city")));
     }
     let Summarized { areas, summaries, .. } = summarize(store, settings, &event).await?;
     let responses = responses(&summaries);
@@ -381,12 +391,14 @@ pub struct ReportInput {
 
 /// The area must exist, be a county or below, and lie in the caller's scope.
 pub async fn reportable_area(store: &(impl AreaStore + ?Sized), actor: &Actor, area_code: &str) -> AppResult<Area> {
-    let area = store
-        .get_area(area_code)
-        .await?
-        .ok_or_else(|| AppError::invalid_field("area_code", format!("unknown area {area_code}")))?;
+    let area = store.get_area(area_code).await?.ok_or_else(|| {
+        AppError::invalid_field("area_code", said!("area_unknown", "unknown area {area}", area = area_code))
+    })?;
     if area.level < Level::County {
-        return Err(AppError::invalid_field("area_code", "figures are reported for counties, townships and villages"));
+        return Err(AppError::invalid_field(
+            "area_code",
+            said!("figures_area_level", "figures are reported for counties, townships and villages"),
+        ));
     }
     actor.require_area(area_code)?;
     Ok(area)
@@ -421,16 +433,21 @@ pub async fn file_report<S: AreaStore + DisasterStore + ?Sized>(
         return Err(AppError::invalid("inconsistent figures", problems));
     }
     if event.status.0 == EventStatus::Closed {
-        return Err(AppError::conflict("the event is closed"));
+        return Err(AppError::conflict(event_closed()));
     }
     if input.stage == Stage::DroughtFollowup && event.hazard.0 != Hazard::Drought {
-        return Err(AppError::invalid_field("stage", "drought follow-ups are for drought events"));
+        return Err(AppError::invalid_field(
+            "stage",
+            said!("drought_followup_hazard", "drought follow-ups are for drought events"),
+        ));
     }
-    let previous = store.reports(event.id, Versions { area_code: Some(&input.area_code), latest_only: false }).await?;
-    if input.stage != Stage::Initial && !previous.iter().any(|r| r.stage.0 == Stage::Initial) {
-        return Err(AppError::conflict(format!(
-            "{} has no initial report yet; file the initial report (初报) first",
-            input.area_code
+    // Only the latest version is compared with; the first an area files is always its initial report.
+    let previous = store.reports(event.id, Versions { area_code: Some(&input.area_code), latest_only: true }).await?;
+    if input.stage != Stage::Initial && previous.is_empty() {
+        return Err(AppError::conflict(said!(
+            "initial_report_first",
+            "{area} has no initial report yet; file the initial report (初报) first",
+            area = &input.area_code
         )));
     }
     let description = input.description.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
@@ -441,13 +458,15 @@ pub async fn file_report<S: AreaStore + DisasterStore + ?Sized>(
         }
         let changed = rules::changes_needing_explanation(&figures, &latest.indicators.0, settings.report_jump_factor);
         if !changed.is_empty() && explanation.is_none() {
-            let names: Vec<String> = changed.iter().map(|i| i.name()).collect();
+            let indicators: Vec<String> = changed.iter().map(|i| i.name()).collect();
             return Err(AppError::invalid_field(
                 "explanation",
-                format!(
-                    "these figures fell or jumped sharply since version {}: {}; explain why",
-                    latest.version,
-                    names.join(", ")
+                said!(
+                    "explain_jump",
+                    "these figures fell or jumped sharply since version {version}: {list}; explain why",
+                    version = latest.version,
+                    list = indicators.join(", "),
+                    indicators = indicators
                 ),
             ));
         }
@@ -469,7 +488,10 @@ pub async fn file_report<S: AreaStore + DisasterStore + ?Sized>(
             Err(FiguresError::Db(e)) if crate::idempotency::is_key_race(&e) => {
                 attempts += 1;
                 if attempts == REPORT_ATTEMPTS {
-                    return Err(AppError::conflict("the same report was filed at the same moment; send it again"));
+                    return Err(AppError::conflict(said!(
+                        "filed_at_once",
+                        "the same report was filed at the same moment; send it again"
+                    )));
                 }
             }
             other => break other?,

@@ -54,13 +54,15 @@ pub struct Versions<'a> {
 impl Versions<'_> {
     pub const LATEST: Self = Self { area_code: None, latest_only: true };
 
-    /// The query over `table` (loss_reports or assessments): $1 the event, $2 the area or NULL.
-    fn sql(&self, table: &str, columns: &str) -> String {
-        // The unique (event_id, area_code, version) index answers the inner MAX per area.
+    /// The query over `kind`'s table: $1 the event, $2 the area or NULL.
+    fn sql(&self, kind: Figured, columns: &str) -> String {
+        let (table, kind) = (kind.table(), kind.name());
+        // latest_versions names each area's latest version, so the latest read touches one row per
+        // area however long the history grows (migrations/sqlite/0027_latest_versions.sql).
         let latest = if self.latest_only {
             format!(
-                "JOIN (SELECT area_code AS latest_area, MAX(version) AS latest_version FROM {table} WHERE event_id = $1 GROUP BY area_code) latest \
-                     ON latest.latest_area = t.area_code AND latest.latest_version = t.version"
+                "JOIN latest_versions latest ON latest.event_id = t.event_id AND latest.kind = '{kind}' \
+                     AND latest.area_code = t.area_code AND latest.version = t.version"
             )
         } else {
             String::new()
@@ -68,6 +70,30 @@ impl Versions<'_> {
         format!(
             "SELECT {columns} FROM {table} t {latest} WHERE t.event_id = $1 AND ($2 IS NULL OR t.area_code = $2) ORDER BY t.area_code, t.version"
         )
+    }
+}
+
+/// What an area's figures come as: the reporter's versions or the assessor's.
+#[derive(Debug, Clone, Copy)]
+enum Figured {
+    Report,
+    Assessment,
+}
+
+impl Figured {
+    fn table(self) -> &'static str {
+        match self {
+            Self::Report => "loss_reports",
+            Self::Assessment => "assessments",
+        }
+    }
+
+    /// Its `kind` in latest_versions.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Report => "report",
+            Self::Assessment => "assessment",
+        }
     }
 }
 
@@ -116,10 +142,10 @@ pub struct Blockage {
     pub created_at: DateTime<Utc>,
 }
 
+/// A photo's file and who uploaded it, whichever record it belongs to (a loss report, a rebuild
+/// case, a shipment's receipt): the image is on disk, named by its SHA-256 (`photos::store_image`).
 #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Photo {
-    pub id: i64,
-    pub report_id: i64,
+pub struct PhotoFile {
     pub content_type: String,
     pub bytes: i64,
     pub sha256: String,
@@ -129,9 +155,19 @@ pub struct Photo {
     pub uploaded_at: DateTime<Utc>,
 }
 
+/// A photo of a loss report.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Photo {
+    pub id: i64,
+    pub report_id: i64,
+    #[serde(flatten)]
+    #[sqlx(flatten)]
+    pub file: PhotoFile,
+}
+
 #[async_trait::async_trait]
 pub trait DisasterStore {
-    async fn add_photo(&self, photo: &Photo, audit: &AuditEntry) -> sqlx::Result<i64>;
+    async fn add_photo(&self, report_id: i64, file: &PhotoFile, audit: &AuditEntry) -> sqlx::Result<i64>;
     async fn photos(&self, report_id: i64) -> sqlx::Result<Vec<Photo>>;
     async fn get_photo(&self, id: i64) -> sqlx::Result<Option<Photo>>;
     async fn get_report(&self, id: i64) -> sqlx::Result<Option<LossReport>>;
@@ -185,28 +221,75 @@ pub trait DisasterStore {
 const EVENT_COLUMNS: &str =
     "id, name, hazard, onset_at, status, description, affected_areas, created_by, created_at, updated_at";
 
-const PHOTO_COLUMNS: &str = "id, report_id, content_type, bytes, sha256, path, uploaded_by, uploaded_at";
+/// The tables photos are kept in, each with the column naming the record a photo belongs to: a
+/// loss report, a rebuild case, a shipment's receipt. Each photo is a file on disk named by its
+/// SHA-256 (`photos::store_image`); its row says whose it is and who took it.
+#[derive(Debug, Clone, Copy)]
+pub enum PhotoTable {
+    Report,
+    RebuildCase,
+    Shipment,
+}
+
+impl PhotoTable {
+    const fn table_and_owner(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Report => ("report_photos", "report_id"),
+            Self::RebuildCase => ("rebuild_case_photos", "case_id"),
+            Self::Shipment => ("shipment_photos", "shipment_id"),
+        }
+    }
+}
 
 #[apply(for_both_backends!)]
-impl DisasterStore for Backends {
-    async fn add_photo(&self, photo: &Photo, audit: &AuditEntry) -> sqlx::Result<i64> {
+impl Backends {
+    /// Adds a photo's row with its audit record, in one transaction; returns its id.
+    pub(crate) async fn insert_photo(
+        &self,
+        table: PhotoTable,
+        owner_id: i64,
+        file: &PhotoFile,
+        audit: &AuditEntry,
+    ) -> sqlx::Result<i64> {
+        let (table, owner) = table.table_and_owner();
+        let sql = format!(
+            "INSERT INTO {table} ({owner}, content_type, bytes, sha256, path, uploaded_by, uploaded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+        );
         let mut tx = self.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO report_photos (report_id, content_type, bytes, sha256, path, uploaded_by, uploaded_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(photo.report_id)
-        .bind(&photo.content_type)
-        .bind(photo.bytes)
-        .bind(&photo.sha256)
-        .bind(&photo.path)
-        .bind(&photo.uploaded_by)
-        .bind(photo.uploaded_at)
-        .fetch_one(&mut *tx)
-        .await?;
+        let id: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(owner_id)
+            .bind(&file.content_type)
+            .bind(file.bytes)
+            .bind(&file.sha256)
+            .bind(&file.path)
+            .bind(&file.uploaded_by)
+            .bind(file.uploaded_at)
+            .fetch_one(&mut *tx)
+            .await?;
         Self::write_audit_created(&mut tx, audit, id).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// The photos of one record, oldest first.
+    pub(crate) async fn photos_of<T>(&self, table: PhotoTable, owner_id: i64) -> sqlx::Result<Vec<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, <<Self as crate::db::Backend>::Db as sqlx::Database>::Row> + Send + Unpin,
+    {
+        let (table, owner) = table.table_and_owner();
+        let sql = format!(
+            "SELECT id, {owner}, content_type, bytes, sha256, path, uploaded_by, uploaded_at
+             FROM {table} WHERE {owner} = $1 ORDER BY id"
+        );
+        sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql)).bind(owner_id).fetch_all(self.reader()).await
+    }
+}
+
+#[apply(for_both_backends!)]
+impl DisasterStore for Backends {
+    async fn add_photo(&self, report_id: i64, file: &PhotoFile, audit: &AuditEntry) -> sqlx::Result<i64> {
+        self.insert_photo(PhotoTable::Report, report_id, file, audit).await
     }
 
     async fn get_report(&self, id: i64) -> sqlx::Result<Option<LossReport>> {
@@ -220,13 +303,16 @@ impl DisasterStore for Backends {
     }
 
     async fn photos(&self, report_id: i64) -> sqlx::Result<Vec<Photo>> {
-        let sql = format!("SELECT {PHOTO_COLUMNS} FROM report_photos WHERE report_id = $1 ORDER BY id");
-        sqlx::query_as::<_, Photo>(sqlx::AssertSqlSafe(sql)).bind(report_id).fetch_all(self.reader()).await
+        self.photos_of(PhotoTable::Report, report_id).await
     }
 
     async fn get_photo(&self, id: i64) -> sqlx::Result<Option<Photo>> {
-        let sql = format!("SELECT {PHOTO_COLUMNS} FROM report_photos WHERE id = $1");
-        sqlx::query_as::<_, Photo>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.reader()).await
+        sqlx::query_as::<_, Photo>(
+            "SELECT id, report_id, content_type, bytes, sha256, path, uploaded_by, uploaded_at FROM report_photos WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.reader())
+        .await
     }
 
     async fn blockages(&self, event_id: i64) -> sqlx::Result<Vec<Blockage>> {
@@ -339,13 +425,7 @@ impl DisasterStore for Backends {
             Earlier::Conflict => return Err(FiguresError::KeyReused),
         }
         Self::ensure_open(&mut tx, report.event_id, &report.area_code).await?;
-        let version: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(version), 0) + 1 FROM loss_reports WHERE event_id = $1 AND area_code = $2",
-        )
-        .bind(report.event_id)
-        .bind(&report.area_code)
-        .fetch_one(&mut *tx)
-        .await?;
+        let version = Self::next_version(&mut tx, Figured::Report, report.event_id, &report.area_code).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO loss_reports (event_id, area_code, version, stage, indicators, description, explanation, reported_by, reported_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -374,7 +454,7 @@ impl DisasterStore for Backends {
     }
 
     async fn reports(&self, event_id: i64, versions: Versions<'_>) -> sqlx::Result<Vec<LossReport>> {
-        sqlx::query_as::<_, LossReport>(sqlx::AssertSqlSafe(versions.sql("loss_reports", REPORT_COLUMNS)))
+        sqlx::query_as::<_, LossReport>(sqlx::AssertSqlSafe(versions.sql(Figured::Report, REPORT_COLUMNS)))
             .bind(event_id)
             .bind(versions.area_code)
             .fetch_all(self.reader())
@@ -384,13 +464,8 @@ impl DisasterStore for Backends {
     async fn insert_assessment(&self, assessment: &NewAssessment, audit: &AuditEntry) -> Result<i64, FiguresError> {
         let mut tx = self.begin().await?;
         Self::ensure_open(&mut tx, assessment.event_id, &assessment.area_code).await?;
-        let version: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(version), 0) + 1 FROM assessments WHERE event_id = $1 AND area_code = $2",
-        )
-        .bind(assessment.event_id)
-        .bind(&assessment.area_code)
-        .fetch_one(&mut *tx)
-        .await?;
+        let version =
+            Self::next_version(&mut tx, Figured::Assessment, assessment.event_id, &assessment.area_code).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO assessments (event_id, area_code, version, indicators, reasons, report_id, assessed_by, assessed_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -417,7 +492,7 @@ impl DisasterStore for Backends {
     }
 
     async fn assessments(&self, event_id: i64, versions: Versions<'_>) -> sqlx::Result<Vec<Assessment>> {
-        sqlx::query_as::<_, Assessment>(sqlx::AssertSqlSafe(versions.sql("assessments", ASSESSMENT_COLUMNS)))
+        sqlx::query_as::<_, Assessment>(sqlx::AssertSqlSafe(versions.sql(Figured::Assessment, ASSESSMENT_COLUMNS)))
             .bind(event_id)
             .bind(versions.area_code)
             .fetch_all(self.reader())
@@ -599,5 +674,24 @@ impl Backends {
             Some(code) => Err(FiguresError::Locked(code)),
             None => Ok(()),
         }
+    }
+
+    /// The area's next version of `kind`, recorded as its latest in the same transaction.
+    async fn next_version(
+        tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>,
+        kind: Figured,
+        event_id: i64,
+        area_code: &str,
+    ) -> sqlx::Result<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO latest_versions (event_id, kind, area_code, version) VALUES ($1, $2, $3, 1)
+             ON CONFLICT (event_id, kind, area_code) DO UPDATE SET version = latest_versions.version + 1
+             RETURNING version",
+        )
+        .bind(event_id)
+        .bind(kind.name())
+        .bind(area_code)
+        .fetch_one(&mut **tx)
+        .await
     }
 }

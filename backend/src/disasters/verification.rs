@@ -18,6 +18,7 @@ use crate::areas::store::AreaStore;
 use crate::auth::{Actor, Role};
 use crate::config::Settings;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::said;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -44,7 +45,7 @@ pub async fn assess<S: AreaStore + DisasterStore + ?Sized>(
     reportable_area(store, actor, &input.area_code).await?;
     let figures = parse_figures(&input.indicators).map_err(|p| AppError::invalid("invalid figures", p))?;
     if event.status.0 == EventStatus::Closed {
-        return Err(AppError::conflict("the event is closed"));
+        return Err(AppError::conflict(crate::disasters::service::event_closed()));
     }
     let reports = store.reports(id, Versions { area_code: Some(&input.area_code), latest_only: true }).await?;
     let latest = reports.last();
@@ -57,18 +58,27 @@ pub async fn assess<S: AreaStore + DisasterStore + ?Sized>(
                 reasons.insert(indicator, reason.trim().to_owned());
             }
             Ok(_) => {}
-            Err(_) => problems.push(FieldError::new(format!("reasons.{key}"), "unknown indicator")),
+            Err(_) => problems
+                .push(FieldError::new(format!("reasons.{key}"), said!("indicator_unknown", "unknown indicator"))),
         }
     }
     for (indicator, value) in &figures {
         if reported.get(indicator) != Some(value) && !reasons.contains_key(indicator) {
             problems.push(FieldError::new(
                 format!("reasons.{}", indicator.name()),
-                format!(
-                    "verified {} differs from the reported {}; give a reason",
-                    indicator.display(*value),
-                    reported.get(indicator).map_or("(not reported)".into(), |v| indicator.display(*v))
-                ),
+                match reported.get(indicator) {
+                    Some(reported) => said!(
+                        "verified_differs",
+                        "verified {verified} differs from the reported {reported}; give a reason",
+                        verified = indicator.display(*value),
+                        reported = indicator.display(*reported)
+                    ),
+                    None => said!(
+                        "verified_unreported",
+                        "verified {verified} differs from the reported (not reported); give a reason",
+                        verified = indicator.display(*value)
+                    ),
+                },
             ));
         }
     }
@@ -124,7 +134,7 @@ pub async fn accept<S: AreaStore + DisasterStore + ?Sized>(
     require_upper_level(store, actor, id, area_code).await?;
     let audit = actor.audit("figures.accept", "event_area", format!("{id}/{area_code}"));
     if !store.accept_area(id, area_code, &audit).await? {
-        return Err(AppError::conflict(format!("{area_code} is already accepted")));
+        return Err(AppError::conflict(said!("already_accepted", "{area} is already accepted", area = area_code)));
     }
     Ok(store.acceptances(id).await?)
 }
@@ -139,13 +149,13 @@ pub async fn send_back<S: AreaStore + DisasterStore + ?Sized>(
 ) -> AppResult<Vec<Acceptance>> {
     require_upper_level(store, actor, id, area_code).await?;
     if reason.trim().is_empty() {
-        return Err(AppError::invalid_field("reason", "say why the figures go back"));
+        return Err(AppError::invalid_field("reason", said!("return_reason", "say why the figures go back")));
     }
     let audit = actor
         .audit("figures.return", "event_area", format!("{id}/{area_code}"))
         .with_after(serde_json::json!({"reason": reason}));
     if !store.return_area(id, area_code, reason.trim(), &audit).await? {
-        return Err(AppError::conflict(format!("{area_code} was not accepted")));
+        return Err(AppError::conflict(said!("not_accepted", "{area} was not accepted", area = area_code)));
     }
     Ok(store.acceptances(id).await?)
 }
@@ -167,14 +177,15 @@ pub async fn override_level<S: AreaStore + DisasterStore + ?Sized>(
     input: OverrideInput,
 ) -> AppResult<Vec<LevelChange>> {
     event_or_404(store, id).await?;
-    let area =
-        store.get_area(&input.area_code).await?.ok_or_else(|| AppError::invalid_field("area_code", "unknown area"))?;
+    let area = store.get_area(&input.area_code).await?.ok_or_else(|| {
+        AppError::invalid_field("area_code", said!("area_unknown", "unknown area {area}", area = &input.area_code))
+    })?;
     actor.require_area(&area.code)?;
     if input.level.is_some_and(|l| !(1..=4).contains(&l)) {
-        return Err(AppError::invalid_field("level", "1 (I) to 4 (IV), or null to clear"));
+        return Err(AppError::invalid_field("level", said!("override_level", "1 (I) to 4 (IV), or null to clear")));
     }
     if input.reason.trim().is_empty() {
-        return Err(AppError::invalid_field("reason", "an override needs a reason"));
+        return Err(AppError::invalid_field("reason", said!("override_reason", "an override needs a reason")));
     }
     let source = if input.level.is_some() { "override" } else { "override_cleared" };
     let audit = actor
@@ -201,22 +212,25 @@ pub async fn replace_thresholds<S: DisasterStore + ?Sized>(
     input: Vec<ThresholdInput>,
 ) -> AppResult<Vec<Threshold>> {
     if !matches!(admin_level, "province" | PROVINCIAL_PLAN | "city" | "county") {
-        return Err(AppError::invalid_field("admin_level", "province, provincial, city or county"));
+        return Err(AppError::invalid_field(
+            "admin_level",
+            said!("threshold_plan", "province, provincial, city or county"),
+        ));
     }
     let known = rules::criteria(&Figures::new());
     let mut problems = Vec::new();
     for (i, t) in input.iter().enumerate() {
         if !(1..=4).contains(&t.response_level) {
-            problems.push(FieldError::new(format!("[{i}].response_level"), "1 to 4"));
+            problems.push(FieldError::new(format!("[{i}].response_level"), said!("response_level_range", "1 to 4")));
         }
         if !known.contains_key(t.criterion.as_str()) {
             problems.push(FieldError::new(
                 format!("[{i}].criterion"),
-                format!("one of {:?}", known.keys().collect::<Vec<_>>()),
+                said!("criterion_unknown", "one of {choices:?}", choices = known.keys().collect::<Vec<_>>()),
             ));
         }
         if t.lower_bound < 0 {
-            problems.push(FieldError::new(format!("[{i}].lower_bound"), "cannot be negative"));
+            problems.push(FieldError::new(format!("[{i}].lower_bound"), said!("negative", "cannot be negative")));
         }
     }
     if !problems.is_empty() {

@@ -77,16 +77,11 @@ async fn change_standards(
     actor.require_role(&[Role::Admin])?;
     let input: StandardChanges = parse_body(body)?;
     if input.changes.is_empty() {
-        return Err(AppError::invalid_field("changes", "no change given"));
+        return Err(AppError::invalid_field("changes", crate::said!("no_change", "no change given")));
     }
     let current = standards(&*state.store).await?;
     let changes: Vec<(String, i64)> = input.changes.into_iter().map(|c| (c.key, c.value)).collect();
-    let next = current.changed(&changes).map_err(|problems| {
-        AppError::invalid(
-            "invalid relief standards",
-            problems.into_iter().map(|p| FieldError::new(p.key, p.message)).collect(),
-        )
-    })?;
+    let next = current.changed(&changes).map_err(|problems| AppError::invalid("invalid relief standards", problems))?;
     let before: Vec<(&String, Option<i64>)> = changes
         .iter()
         .map(|(key, _)| (key, crate::text_enum::parse_enum::<StandardKey>(key.clone()).ok().map(|k| current.get(k))))
@@ -141,19 +136,27 @@ async fn create_pool(
     let mut problems = Vec::new();
     let source_level: Result<SourceLevel, _> = crate::text_enum::parse_enum(input.source_level.clone());
     if source_level.is_err() {
-        problems.push(FieldError::new("source_level", "central, province, city or county"));
+        problems
+            .push(FieldError::new("source_level", crate::said!("source_level", "central, province, city or county")));
     }
     if crate::text_enum::parse_enum::<AidType>(input.aid_type.clone()).is_err() {
         problems.push(FieldError::new(
             "aid_type",
-            "emergency, bereavement, transitional, winter_spring, reconstruction or drought",
+            crate::said!(
+                "aid_type_unknown",
+                "emergency, bereavement, transitional, winter_spring, reconstruction or drought"
+            ),
         ));
     }
     if input.amount_fen <= Fen::ZERO {
-        problems.push(FieldError::new("amount_fen", "must be a positive amount in fen"));
+        problems
+            .push(FieldError::new("amount_fen", crate::said!("amount_positive", "must be a positive amount in fen")));
     }
     if input.name.trim().is_empty() || input.name.chars().count() > 200 {
-        problems.push(FieldError::new("name", "1 to 200 characters"));
+        problems.push(FieldError::new(
+            "name",
+            crate::said!("text_required", "required, at most {max} characters", max = 200),
+        ));
     }
     let (Ok(source_level), true) = (source_level, problems.is_empty()) else {
         return Err(AppError::invalid("invalid fund pool", problems));

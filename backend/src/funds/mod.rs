@@ -54,7 +54,10 @@ impl AidType {
         if self.applies_to(hazard) {
             Ok(())
         } else {
-            Err(crate::error::AppError::invalid_field("aid_type", "drought relief is for drought events"))
+            Err(crate::error::AppError::invalid_field(
+                "aid_type",
+                crate::said!("drought_relief_hazard", "drought relief is for drought events"),
+            ))
         }
     }
 

@@ -13,7 +13,9 @@ use super::{AidType, HardshipClass, ResponseScope, SourceLevel};
 use crate::areas::AreaCode;
 use crate::areas::code;
 use crate::disasters::{Figures, Indicator};
+use crate::error::FieldError;
 use crate::money::Fen;
+use crate::said;
 
 /// One adjustable number of the relief rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
@@ -157,13 +159,6 @@ impl Default for Standards {
     }
 }
 
-/// Why a change to the standards is refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StandardProblem {
-    pub key: String,
-    pub message: String,
-}
-
 impl Standards {
     /// The defaults overridden by stored `(key, value)` rows; rows of keys no longer known are ignored.
     pub fn with_stored(rows: impl IntoIterator<Item = (String, i64)>) -> Self {
@@ -191,21 +186,22 @@ impl Standards {
 
     /// Applies changes, all or none: known keys, no negative amounts, and every cost split still
     /// adding up to 100%.
-    pub fn changed(&self, changes: &[(String, i64)]) -> Result<Standards, Vec<StandardProblem>> {
+    pub fn changed(&self, changes: &[(String, i64)]) -> Result<Standards, Vec<FieldError>> {
         let mut next = self.clone();
         let mut problems = Vec::new();
         for (key, value) in changes {
+            let mut refused = |said| problems.push(FieldError::new(key.clone(), said));
             match crate::text_enum::parse_enum::<StandardKey>(key.clone()) {
-                Err(_) => problems.push(StandardProblem { key: key.clone(), message: "not a relief standard".into() }),
-                Ok(_) if *value < 0 => {
-                    problems.push(StandardProblem { key: key.clone(), message: "must not be negative".into() })
+                Err(_) => refused(said!("standard_unknown", "not a relief standard")),
+                Ok(_) if *value < 0 => refused(said!("negative", "cannot be negative")),
+                Ok(k) if k.is_weight() && *value > 100_000 => {
+                    refused(said!("weight_max", "a weight is at most 100000 (1000%)"))
                 }
-                Ok(k) if k.is_weight() && *value > 100_000 => problems
-                    .push(StandardProblem { key: key.clone(), message: "a weight is at most 100000 (1000%)".into() }),
-                Ok(k) if !k.is_weight() && k.definition().1 == Unit::BasisPoints && *value > 10_000 => problems
-                    .push(StandardProblem { key: key.clone(), message: "a share is at most 10000 (100%)".into() }),
+                Ok(k) if !k.is_weight() && k.definition().1 == Unit::BasisPoints && *value > 10_000 => {
+                    refused(said!("share_max", "a share is at most 10000 (100%)"))
+                }
                 Ok(k) if k == StandardKey::TransitionalDays && *value > 366 => {
-                    problems.push(StandardProblem { key: key.clone(), message: "at most 366 days".into() })
+                    refused(said!("days_max", "at most {max} days", max = 366))
                 }
                 Ok(k) => {
                     next.0.insert(k, *value);
@@ -215,10 +211,14 @@ impl Standards {
         for scope in [ResponseScope::National, ResponseScope::Provincial, ResponseScope::Local] {
             let total: i64 = next.split(scope).iter().map(|(_, bp)| bp).sum();
             if total != 10_000 {
-                problems.push(StandardProblem {
-                    key: format!("split_{}", crate::text_enum::enum_text(scope)),
-                    message: format!("the shares of a cost split must add up to 10000 (100%), these add up to {total}"),
-                });
+                problems.push(FieldError::new(
+                    format!("split_{}", crate::text_enum::enum_text(scope)),
+                    said!(
+                        "split_total",
+                        "the shares of a cost split must add up to 10000 (100%), these add up to {total}",
+                        total = total
+                    ),
+                ));
             }
         }
         if problems.is_empty() { Ok(next) } else { Err(problems) }
@@ -606,10 +606,10 @@ mod tests {
         let raised = s.changed(&[("winter_spring_per_person".into(), 150 * 100)]).unwrap();
         assert_eq!(raised.get(StandardKey::WinterSpringPerPerson), 15_000);
         let problems = s.changed(&[("winter_spring_per_person".into(), 150 * 100), ("no_such".into(), 1)]).unwrap_err();
-        assert_eq!(problems[0].key, "no_such");
+        assert_eq!(problems[0].field, "no_such");
         assert!(s.changed(&[("emergency_per_person".into(), -1)]).is_err());
         let unbalanced = s.changed(&[("split_national_central".into(), 8000)]).unwrap_err();
-        assert_eq!(unbalanced[0].key, "split_national");
+        assert_eq!(unbalanced[0].field, "split_national");
         let rebalanced =
             s.changed(&[("split_national_central".into(), 8000), ("split_national_county".into(), 0)]).unwrap();
         assert_eq!(rebalanced.split(ResponseScope::National).len(), 3, "a zero share drops the level");

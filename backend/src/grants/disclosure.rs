@@ -171,11 +171,17 @@ pub fn checked_objection(input: &ObjectionInput) -> AppResult<CheckedObjection<'
 pub fn objection_text<'a>(text: &'a str, contact: Option<&'a str>) -> AppResult<(&'a str, Option<&'a str>)> {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > 2000 {
-        return Err(AppError::invalid_field("text", "required, at most 2000 characters"));
+        return Err(AppError::invalid_field(
+            "text",
+            crate::said!("text_required", "required, at most {max} characters", max = 2000),
+        ));
     }
     let contact = contact.map(str::trim).filter(|c| !c.is_empty());
     if contact.is_some_and(|c| c.chars().count() > 100) {
-        return Err(AppError::invalid_field("contact", "at most 100 characters"));
+        return Err(AppError::invalid_field(
+            "contact",
+            crate::said!("text_max", "at most {max} characters", max = 100),
+        ));
     }
     Ok((text, contact))
 }

@@ -22,6 +22,7 @@ use crate::households::store::HouseholdStore;
 use crate::households::{DamageRecord, HouseholdRow};
 use crate::money::Fen;
 use crate::plans::store::PlanStore;
+use crate::said;
 use crate::text_enum::enum_text;
 
 /// The stores a grant list is drafted from and written to.
@@ -56,12 +57,11 @@ pub async fn draft_list<S: Drafting + ?Sized>(
     input.aid_type.require_for(event.hazard.0)?;
     let area_code = match input.area_code.clone().or_else(|| actor.user.area_code.clone()) {
         Some(area) => area,
-        None => return Err(AppError::invalid_field("area_code", "required")),
+        None => return Err(AppError::invalid_field("area_code", said!("required", "required"))),
     };
-    let area = store
-        .get_area(&area_code)
-        .await?
-        .ok_or_else(|| AppError::invalid_field("area_code", format!("unknown area {area_code}")))?;
+    let area = store.get_area(&area_code).await?.ok_or_else(|| {
+        AppError::invalid_field("area_code", said!("area_unknown", "unknown area {area}", area = &area_code))
+    })?;
     actor.require_area(&area.code)?;
     let aid_text = enum_text(input.aid_type);
     let granted = store.granted_households(input.event_id, &aid_text).await?;
@@ -74,36 +74,51 @@ pub async fn draft_list<S: Drafting + ?Sized>(
             for (i, id) in ids.iter().enumerate() {
                 let field = format!("household_ids[{i}]");
                 if !seen.insert(*id) {
-                    problems.push(FieldError::new(field, format!("household {id} is named twice")));
+                    problems.push(FieldError::new(
+                        field,
+                        said!("household_twice", "household {household} is named twice", household = id),
+                    ));
                     continue;
                 }
                 if paid_elsewhere.contains(id) {
                     return Err(AppError::Conflict {
-                        message: format!("household {id} has a rebuild case, which pays its subsidy by stage"),
+                        said: crate::said!(
+                            "rebuild_case_pays",
+                            "household {household} has a rebuild case, which pays its subsidy by stage",
+                            household = id
+                        ),
                         details: Some(json!({"household_id": id})),
                     });
                 }
                 if let Some(list) = granted.get(id) {
                     return Err(AppError::Conflict {
-                        message: format!(
-                            "household {id} already has {} for this event (grant list {list})",
-                            input.aid_type.label_zh()
+                        said: crate::said!(
+                            "household_already_granted",
+                            "household {household} already has {aid} for this event (grant list {list})",
+                            household = id,
+                            aid = input.aid_type.label_zh(),
+                            aid_type = crate::text_enum::enum_text(input.aid_type),
+                            list = list
                         ),
                         details: Some(json!({"household_id": id, "grant_list_id": list})),
                     });
                 }
                 match assessed.iter().find(|(h, _)| h.id == *id) {
                     Some((_, Ok(entitlement))) => chosen.push((*id, entitlement.clone())),
-                    Some((_, Err(rule))) => {
-                        problems.push(FieldError::new(field, format!("{}: {}", rule.rule, rule.message)))
-                    }
+                    Some((_, Err(rule))) => problems.push(FieldError::new(field, rule.clone())),
                     None => {
                         let rule = match store.get_household(*id).await? {
-                            None => format!("no household {id}"),
-                            Some(h) if !code::within(&area.code, &h.area_code) => {
-                                format!("household {id} is outside area {}", area.code)
-                            }
-                            Some(_) => "damage.no_record: the household has no damage record for this event".to_owned(),
+                            None => crate::households::no_household(*id),
+                            Some(h) if !code::within(&area.code, &h.area_code) => said!(
+                                "household_outside_area",
+                                "household {household} is outside area {area}",
+                                household = id,
+                                area = &area.code
+                            ),
+                            Some(_) => said!(
+                                "damage.no_record",
+                                "damage.no_record: the household has no damage record for this event"
+                            ),
                         };
                         problems.push(FieldError::new(field, rule));
                     }
@@ -124,22 +139,38 @@ pub async fn draft_list<S: Drafting + ?Sized>(
         }
     }
     if chosen.is_empty() {
-        return Err(AppError::invalid_field("household_ids", "no eligible household without this aid in the area"));
+        return Err(AppError::invalid_field(
+            "household_ids",
+            said!("no_eligible_household", "no eligible household without this aid in the area"),
+        ));
     }
     let total: Fen = chosen.iter().map(|(_, e)| e.amount_fen).sum();
-    let budget = match input.budget_fen {
-        Some(budget) => Some((budget, "the budget")),
-        None => disbursed_budget(store, input.event_id, input.aid_type, &area.code)
-            .await?
-            .map(|b| (b, "the disbursed funds left for this area")),
+    let over = |budget: Fen| match input.budget_fen {
+        Some(_) => said!(
+            "over_budget",
+            "the list needs {needed} but the budget comes to {budget}",
+            needed = total.yuan(),
+            total_fen = total,
+            budget_fen = budget,
+            budget = budget.yuan()
+        ),
+        None => said!(
+            "over_disbursed",
+            "the list needs {needed} but the disbursed funds left for this area come to {budget}",
+            needed = total.yuan(),
+            total_fen = total,
+            budget_fen = budget,
+            budget = budget.yuan()
+        ),
     };
-    if let Some((budget, what)) = budget
+    let budget = match input.budget_fen {
+        Some(budget) => Some(budget),
+        None => disbursed_budget(store, input.event_id, input.aid_type, &area.code).await?,
+    };
+    if let Some(budget) = budget
         && total > budget
     {
-        return Err(AppError::invalid_field(
-            "budget_fen",
-            format!("the list needs {} but {what} come to {}", total.yuan(), budget.yuan()),
-        ));
+        return Err(AppError::invalid_field("budget_fen", over(budget)));
     }
     let grants: Vec<NewGrant> = chosen
         .into_iter()

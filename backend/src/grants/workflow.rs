@@ -21,6 +21,7 @@ use crate::households::pii::Pii;
 use crate::households::store::HouseholdStore;
 use crate::households::{HouseholdRow, sees_names};
 use crate::money::Fen;
+use crate::said;
 use crate::text_enum::enum_text;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -130,14 +131,27 @@ pub async fn detail<S: GrantStore + ?Sized>(store: &S, actor: &Actor, id: i64) -
 
 impl From<GrantError> for AppError {
     fn from(error: GrantError) -> Self {
-        let message = error.to_string();
         match error {
-            GrantError::WrongState(_) | GrantError::AlreadyGranted | GrantError::OpenObjections(_) => {
-                AppError::conflict(message)
+            GrantError::WrongState(status) => {
+                AppError::conflict(said!("grant_list_state", "the grant list is {list_status}", list_status = status))
             }
-            GrantError::DisclosureRunning(end) => {
-                AppError::Conflict { message, details: Some(json!({ "disclosure_end": end })) }
-            }
+            GrantError::AlreadyGranted => AppError::conflict(said!(
+                "list_household_already_granted",
+                "a household on the list already has this aid for this event"
+            )),
+            GrantError::OpenObjections(count) => AppError::conflict(said!(
+                "open_objections",
+                "{count} objection(s) are still open; answer them first",
+                count = count
+            )),
+            GrantError::DisclosureRunning(end) => AppError::Conflict {
+                said: said!(
+                    "disclosure_running",
+                    "the public disclosure (公示) runs until {end}; payment waits until it ends",
+                    end = end
+                ),
+                details: Some(json!({ "disclosure_end": end })),
+            },
             GrantError::NotFound => AppError::NotFound("no such grant list, line or objection".into()),
             GrantError::Db(e) => e.into(),
         }
@@ -215,7 +229,7 @@ pub async fn reject<S: GrantStore + ?Sized>(store: &S, actor: &Actor, id: i64, r
     actor.require_not_author(list.author_id, "a grant list is reviewed")?;
     let reason = reason.trim().to_owned();
     if reason.is_empty() {
-        return Err(AppError::invalid_field("reason", "say why the list goes back"));
+        return Err(AppError::invalid_field("reason", said!("list_return_reason", "say why the list goes back")));
     }
     let stamp = Stamp {
         reviewer: Some(actor.user.username.clone()),
@@ -254,11 +268,17 @@ impl PublishInput {
         let minimum = settings.disclosure_days;
         let days = self.days.unwrap_or(minimum);
         if days < minimum || days > 60 {
-            return Err(AppError::invalid_field("days", format!("a disclosure lasts {minimum} to 60 days")));
+            return Err(AppError::invalid_field(
+                "days",
+                said!("disclosure_days", "a disclosure lasts {minimum} to 60 days", minimum = minimum),
+            ));
         }
         let start = self.start.unwrap_or(now);
         if start > now + Duration::minutes(5) || start < now - Duration::days(30) {
-            return Err(AppError::invalid_field("start", "the posting date is today or up to 30 days back"));
+            return Err(AppError::invalid_field(
+                "start",
+                said!("posting_date", "the posting date is today or up to 30 days back"),
+            ));
         }
         Ok((start, start + Duration::days(days)))
     }
@@ -306,10 +326,11 @@ pub async fn pay<S: GrantStore + ?Sized>(store: &S, actor: &Actor, id: i64) -> A
 /// Cancels a list not yet published; its households can be listed again.
 pub async fn cancel<S: GrantStore + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<GrantList> {
     if list_or_404(store, actor, id).await?.source == ListSource::Applications {
-        return Err(AppError::conflict(
+        return Err(AppError::conflict(said!(
+            "application_list_cancel",
             "a list of the county's approved applications is not cancelled: each line answers a decision, \
-             withdrawn after an objection to its notice",
-        ));
+             withdrawn after an objection to its notice"
+        )));
     }
     step(
         store,
@@ -357,7 +378,10 @@ pub async fn answer_objection<S: GrantStore + ?Sized>(
     }
     let answer = input.answer.trim();
     if answer.is_empty() || answer.chars().count() > 2000 {
-        return Err(AppError::invalid_field("answer", "required, at most 2000 characters"));
+        return Err(AppError::invalid_field(
+            "answer",
+            said!("text_required", "required, at most {max} characters", max = 2000),
+        ));
     }
     let decision = match input.decision {
         Decision::Dismissed => "dismissed",
@@ -401,9 +425,10 @@ pub async fn payment_lines<S: AuditStore + GrantStore + HouseholdStore + ?Sized>
             }
         }
         other => {
-            return Err(AppError::conflict(format!(
-                "the grant list is {}; the payment file follows the disclosure",
-                enum_text(other)
+            return Err(AppError::conflict(said!(
+                "payment_file_state",
+                "the grant list is {list_status}; the payment file follows the disclosure",
+                list_status = enum_text(other)
             )));
         }
     }

@@ -29,11 +29,11 @@ pub async fn record<S: DisasterStore + HouseholdStore + ?Sized>(
     let event = event_or_404(store, id).await?;
     let household = match store.get_household(input.household_id).await? {
         Some(h) => h,
-        None => return Err(AppError::invalid_field("household_id", format!("no household {}", input.household_id))),
+        None => return Err(AppError::invalid_field("household_id", super::no_household(input.household_id))),
     };
     actor.require_area(&household.area_code)?;
     if event.status.0 == crate::disasters::EventStatus::Closed {
-        return Err(AppError::conflict("the event is closed"));
+        return Err(AppError::conflict(crate::disasters::service::event_closed()));
     }
     let problems = rules::check_damage(&input, household.members);
     let mut exclusions = input.exclusions.clone();
@@ -147,7 +147,7 @@ pub async fn summary<S: AreaStore + DisasterStore + HouseholdStore + ?Sized>(
     level: &str,
 ) -> AppResult<DamageSummary> {
     if !matches!(level, "township" | "county" | "city") {
-        return Err(AppError::invalid_field("level", "township, county or city"));
+        return Err(AppError::invalid_field("level", crate::said!("summary_level", "county, township or city")));
     }
     let event = event_or_404(store, id).await?;
     let summarized = crate::disasters::service::summarize(store, settings, &event).await?;
@@ -220,16 +220,24 @@ pub async fn damaged_house<S: HouseholdStore + ?Sized>(
     let household = store
         .get_household(household_id)
         .await?
-        .ok_or_else(|| AppError::invalid_field("household_id", format!("no household {household_id}")))?;
+        .ok_or_else(|| AppError::invalid_field("household_id", super::no_household(household_id)))?;
     actor.require_area(&household.area_code)?;
     let damage = store
         .damage_records(event_id, Some(&household.area_code))
         .await?
         .into_iter()
         .find(|d| d.household_id == household.id)
-        .ok_or_else(|| AppError::invalid_field("household_id", "the household has no damage record for this event"))?;
+        .ok_or_else(|| {
+            AppError::invalid_field(
+                "household_id",
+                crate::said!("no_damage_record", "the household has no damage record for this event"),
+            )
+        })?;
     if damage.house_damage.0 == HouseDamage::None {
-        return Err(AppError::invalid_field("household_id", "the damage record says the house is not damaged"));
+        return Err(AppError::invalid_field(
+            "household_id",
+            crate::said!("house_not_damaged", "the damage record says the house is not damaged"),
+        ));
     }
     Ok((household, damage))
 }

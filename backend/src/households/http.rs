@@ -90,7 +90,7 @@ async fn list_households(
     let limit = query.limit.unwrap_or(50).clamp(1, 500);
     let id_hash = match query.id_number.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(text) => {
-            let id = IdNumber::parse(text).map_err(|e| AppError::invalid_field("id_number", e.to_string()))?;
+            let id = IdNumber::parse(text).map_err(|e| AppError::invalid_field("id_number", e))?;
             Some(Pii::from_settings(&state.settings).id_hash(id.as_str()))
         }
         None => None,
@@ -178,7 +178,10 @@ fn read_version(headers: &HeaderMap) -> AppResult<Option<DateTime<Utc>>> {
     let tag = value.to_str().unwrap_or_default().trim();
     let tag = tag.strip_prefix("W/").unwrap_or(tag).trim_matches('"');
     DateTime::parse_from_rfc3339(tag).map(|t| Some(t.with_timezone(&Utc))).map_err(|_| {
-        AppError::invalid_field("If-Match", "the household's updated_at as read, e.g. \"2026-07-01T08:00:00.123456Z\"")
+        AppError::invalid_field(
+            "If-Match",
+            crate::said!("if_match_format", "the household's updated_at as read, e.g. \"2026-07-01T08:00:00.123456Z\""),
+        )
     })
 }
 
@@ -259,7 +262,7 @@ pub struct ImportQuery {
 /// The answer to a failed import: a row failure carries its report beside the error.
 fn import_failure_response(failure: ImportFailure) -> Response {
     match failure {
-        ImportFailure::File(e) => AppError::invalid_field(e.field, e.reason).into_response(),
+        ImportFailure::File(e) => AppError::from(e).into_response(),
         ImportFailure::Rows(report) => rows_rejected(&report.errors, report.skipped),
         ImportFailure::Other(e) => e.into_response(),
     }
@@ -283,7 +286,10 @@ async fn import_households(
 ) -> AppResult<Response> {
     actor.require_role(REGISTRARS)?;
     if let Some(id) = query.progress_id.as_deref().filter(|id| !valid_progress_id(id)) {
-        return Err(AppError::invalid_field("progress_id", format!("{id:?} is not 8–64 letters, digits, '-' or '_'")));
+        return Err(AppError::invalid_field(
+            "progress_id",
+            crate::said!("progress_id_format", "{id:?} is not 8–64 letters, digits, '-' or '_'", id = id),
+        ));
     }
     let (bytes, kind) = match read_upload(request, &state).await {
         Ok(upload) => upload,

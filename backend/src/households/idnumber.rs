@@ -11,16 +11,34 @@ const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 const CHECK_CHARS: &[u8; 11] = b"10X98765432";
 
 /// Why an ID number is not valid. The messages never repeat the number itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdError {
-    #[error("an ID number has 18 characters")]
     Length,
-    #[error("the first 17 characters of an ID number are digits; the last is a digit or X")]
     Characters,
-    #[error("the birth date in the ID number is not a real date")]
     BirthDate,
-    #[error("the check digit does not match (GB 11643)")]
     CheckDigit,
+}
+
+impl std::error::Error for IdError {}
+
+impl std::fmt::Display for IdError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::error::Said::from(*self).text)
+    }
+}
+
+impl From<IdError> for crate::error::Said {
+    fn from(error: IdError) -> Self {
+        match error {
+            IdError::Length => crate::said!("id_length", "an ID number has 18 characters"),
+            IdError::Characters => crate::said!(
+                "id_characters",
+                "the first 17 characters of an ID number are digits; the last is a digit or X"
+            ),
+            IdError::BirthDate => crate::said!("id_birth_date", "the birth date in the ID number is not a real date"),
+            IdError::CheckDigit => crate::said!("id_check_digit", "the check digit does not match (GB 11643)"),
+        }
+    }
 }
 
 /// The check character (0–9 or X) for the first 17 digits of an ID number.

@@ -10,7 +10,8 @@ use super::idnumber::{IdNumber, mask_account, mask_name};
 use super::pii::Pii;
 use super::{Enrolment, HouseholdType, Member, Programme};
 use crate::areas::{AreaCode, Level};
-use crate::error::FieldError;
+use crate::error::{FieldError, Said};
+use crate::said;
 pub use crate::upload::RowError;
 use crate::upload::{Columns, RawRow};
 
@@ -105,60 +106,72 @@ impl Checker<'_> {
     pub fn name(&self, name: &str, problems: &mut Vec<FieldError>) -> String {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 50 {
-            problems.push(FieldError::new("head_name", "required, at most 50 characters"));
+            problems.push(FieldError::new(
+                "head_name",
+                said!("text_required", "required, at most {max} characters", max = 50),
+            ));
         } else if name.chars().any(|c| c.is_ascii_digit() || c.is_control()) {
-            problems.push(FieldError::new("head_name", "a name has no digits"));
+            problems.push(FieldError::new("head_name", said!("name_digits", "a name has no digits")));
         }
         name.to_owned()
     }
 
     pub fn id_number(&self, text: &str, problems: &mut Vec<FieldError>) -> Option<IdNumber> {
         if text.trim().is_empty() {
-            problems.push(FieldError::new("head_id_number", "required"));
+            problems.push(FieldError::new("head_id_number", said!("required", "required")));
             return None;
         }
-        IdNumber::parse(text).map_err(|e| problems.push(FieldError::new("head_id_number", e.to_string()))).ok()
+        IdNumber::parse(text).map_err(|e| problems.push(FieldError::new("head_id_number", e))).ok()
     }
 
     pub fn members(&self, members: i64, problems: &mut Vec<FieldError>) {
         if members < 1 {
-            problems.push(FieldError::new("members", "a household has at least 1 member"));
+            problems.push(FieldError::new("members", said!("members_min", "a household has at least 1 member")));
         } else if members > 50 {
-            problems.push(FieldError::new("members", "at most 50 members"));
+            problems.push(FieldError::new("members", said!("members_max", "at most {max} members", max = 50)));
         }
     }
 
     pub fn member_list(&self, list: &[Member], members: i64, problems: &mut Vec<FieldError>) {
         if list.len() as i64 > members.max(0) {
-            problems.push(FieldError::new("member_list", "lists more members than the household has"));
+            problems.push(FieldError::new(
+                "member_list",
+                said!("member_list_long", "lists more members than the household has"),
+            ));
         }
         if list.iter().any(|m| m.relation.trim().is_empty() || m.relation.chars().count() > 20) {
-            problems.push(FieldError::new("member_list", "each member needs a relation (at most 20 characters)"));
+            problems.push(FieldError::new(
+                "member_list",
+                said!("member_relation", "each member needs a relation (at most 20 characters)"),
+            ));
         }
     }
 
     pub fn address(&self, address: &str, problems: &mut Vec<FieldError>) -> String {
         let address = address.trim();
         if address.is_empty() || address.chars().count() > 200 {
-            problems.push(FieldError::new("address", "required, at most 200 characters"));
+            problems.push(FieldError::new(
+                "address",
+                said!("text_required", "required, at most {max} characters", max = 200),
+            ));
         }
         address.to_owned()
     }
 
     pub fn area(&self, code: &str, problems: &mut Vec<FieldError>) -> Option<AreaCode> {
         let code = code.trim();
-        let mut refuse = |reason: String| {
+        let mut refuse = |reason: Said| {
             problems.push(FieldError::new("area_code", reason));
             None
         };
         match self.areas.get_key_value(code) {
-            None if code.is_empty() => refuse("required".into()),
-            None => refuse(format!("unknown area {code}")),
+            None if code.is_empty() => refuse(said!("required", "required")),
+            None => refuse(said!("area_unknown", "unknown area {area}", area = code)),
             Some((_, Level::Township | Level::Village)) if !(self.can_reach)(code) => {
-                refuse(format!("area {code} is outside your scope"))
+                refuse(said!("area_out_of_scope", "area {area} is outside your scope", area = code))
             }
             Some((known, Level::Township | Level::Village)) => Some(known.clone()),
-            Some(_) => refuse("households belong to a township or village".into()),
+            Some(_) => refuse(said!("household_area_level", "households belong to a township or village")),
         }
     }
 
@@ -178,14 +191,14 @@ impl Checker<'_> {
             (Some(_), Some(_)) => {
                 problems.push(FieldError::new(
                     "lon",
-                    "the location must lie in China (WGS84 longitude 73–136, latitude 3–54)",
+                    said!("location_outside", "the location must lie in China (WGS84 longitude 73–136, latitude 3–54)"),
                 ));
                 None
             }
             _ => {
                 problems.push(FieldError::new(
                     if lon.is_none() { "lon" } else { "lat" },
-                    "give both longitude and latitude, or neither",
+                    said!("location_half", "give both longitude and latitude, or neither"),
                 ));
                 None
             }
@@ -198,17 +211,26 @@ impl Checker<'_> {
             return None;
         }
         if !account.chars().all(|c| c.is_ascii_digit()) || !(10..=30).contains(&account.len()) {
-            problems.push(FieldError::new("bank_account", "an account number has 10 to 30 digits"));
+            problems.push(FieldError::new(
+                "bank_account",
+                said!("bank_account_digits", "an account number has 10 to 30 digits"),
+            ));
         }
         Some(account)
     }
 
     pub fn programmes(&self, list: &[Enrolment], problems: &mut Vec<FieldError>) {
         if list.iter().any(|e| e.until.is_some_and(|u| u < e.since)) {
-            problems.push(FieldError::new("programmes", "an enrolment cannot end before it starts"));
+            problems.push(FieldError::new(
+                "programmes",
+                said!("enrolment_ends_first", "an enrolment cannot end before it starts"),
+            ));
         }
         if list.iter().any(|e| e.since > self.today) {
-            problems.push(FieldError::new("programmes", "an enrolment cannot start in the future"));
+            problems.push(FieldError::new(
+                "programmes",
+                said!("enrolment_future", "an enrolment cannot start in the future"),
+            ));
         }
     }
 
@@ -219,7 +241,7 @@ impl Checker<'_> {
         let id_number = self.id_number(row.get("head_id_number"), &mut problems);
         let members = match row.get("members") {
             "" => {
-                problems.push(FieldError::new("members", "required"));
+                problems.push(FieldError::new("members", said!("required", "required")));
                 0
             }
             text => match parse_whole(text) {
@@ -228,7 +250,7 @@ impl Checker<'_> {
                     n
                 }
                 None => {
-                    problems.push(FieldError::new("members", "a whole number of people"));
+                    problems.push(FieldError::new("members", said!("not_whole", "must be a whole number")));
                     0
                 }
             },
@@ -241,7 +263,12 @@ impl Checker<'_> {
                 let known: Vec<&str> = HouseholdType::ALL.iter().map(|t| t.label_zh()).collect();
                 problems.push(FieldError::new(
                     "household_type",
-                    format!("unknown household type {text:?}; one of {}", known.join(", ")),
+                    said!(
+                        "household_type_unknown",
+                        "unknown household type {text:?}; one of {choices}",
+                        text = text,
+                        choices = known.join(", ")
+                    ),
                 ));
                 HouseholdType::General
             }),
@@ -255,7 +282,7 @@ impl Checker<'_> {
         let coordinate = |column: &'static str, problems: &mut Vec<FieldError>| match row.get(column) {
             "" => None,
             text => text.parse::<f64>().ok().filter(|v| v.is_finite()).or_else(|| {
-                problems.push(FieldError::new(column, "a decimal number of degrees (WGS84)"));
+                problems.push(FieldError::new(column, said!("degrees", "a decimal number of degrees (WGS84)")));
                 None
             }),
         };
@@ -295,23 +322,32 @@ fn parse_whole(text: &str) -> Option<i64> {
 
 /// `低保;医疗救助@2023-05-01` — programme names (Chinese or codes) separated by semicolons,
 /// each optionally with its start date after `@` or `:` (default: today).
-pub fn parse_programmes(text: &str, today: NaiveDate) -> Result<Vec<Enrolment>, String> {
+pub fn parse_programmes(text: &str, today: NaiveDate) -> Result<Vec<Enrolment>, Said> {
     let mut list: Vec<Enrolment> = Vec::new();
     for item in text.split([';', '；', '、']).map(str::trim).filter(|s| !s.is_empty()) {
         let (name, since) = match item.split_once(['@', ':', '：']) {
             Some((name, date)) => {
                 let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
-                    .map_err(|_| format!("{item:?}: the date is YYYY-MM-DD"))?;
+                    .map_err(|_| crate::said!("programme_date", "{item:?}: the date is YYYY-MM-DD", item = item))?;
                 (name.trim(), date)
             }
             None => (item, today),
         };
         let programme = Programme::parse(name).ok_or_else(|| {
             let known: Vec<&str> = Programme::ALL.iter().map(|p| p.label_zh()).collect();
-            format!("unknown programme {name:?}; one of {}", known.join(", "))
+            crate::said!(
+                "programme_unknown",
+                "unknown programme {name:?}; one of {known}",
+                name = name,
+                known = known.join("、")
+            )
         })?;
         if list.iter().any(|e| e.programme == programme) {
-            return Err(format!("{} is listed twice", programme.label_zh()));
+            return Err(crate::said!(
+                "programme_twice",
+                "{programme} is listed twice",
+                programme = crate::text_enum::enum_text(programme)
+            ));
         }
         list.push(Enrolment { programme, since, until: None });
     }
@@ -377,7 +413,9 @@ mod tests {
         let wrong = "name,id,members\n张某甲,1,3\n";
         let error = read_rows(wrong.as_bytes(), FileKind::Csv).unwrap_err();
         assert_eq!(error.field, "header");
-        assert!(error.reason.contains("head_name") && error.reason.contains("area_code"), "{}", error.reason);
+        let said = &error.reason.text;
+        assert!(said.contains("head_name") && said.contains("area_code"), "{said}");
+        assert_eq!(error.reason.code, "columns_missing");
         assert_eq!(read_rows(b"", FileKind::Csv).unwrap_err().field, "file");
         let twice = "head_name,户主姓名,head_id_number,members,area_code,address\n";
         assert_eq!(read_rows(twice.as_bytes(), FileKind::Csv).unwrap_err().field, "header");

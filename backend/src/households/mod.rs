@@ -430,3 +430,8 @@ pub struct DamageInput {
     #[serde(default)]
     pub exclusions: Vec<Exclusion>,
 }
+
+/// The refusal of a step naming a household that does not exist.
+pub fn no_household(id: i64) -> crate::error::Said {
+    crate::said!("household_unknown", "no household {household}", household = id)
+}

@@ -103,7 +103,10 @@ pub async fn register<S: AreaStore + HouseholdStore + ?Sized>(
         .audit("household.create", "household", "")
         .with_after(json!({"area_code": area_code, "id_number": sealed.id_masked}));
     if !store.insert_household(&sealed, &audit).await? {
-        return Err(AppError::conflict("a household with this ID number is already registered"));
+        return Err(AppError::conflict(crate::said!(
+            "id_registered",
+            "a household with this ID number is already registered"
+        )));
     }
     let filter = HouseholdFilter { id_hash: Some(sealed.id_hash.clone()), limit: 1, ..Default::default() };
     store.list_households(&filter).await?.pop().ok_or_else(|| AppError::NotFound("household vanished".into()))
@@ -203,8 +206,10 @@ pub async fn update<S: AreaStore + HouseholdStore + ?Sized>(
         );
     match store.update_household(id, &next, guard, &audit).await? {
         Edited::Saved | Edited::Replayed => household_or_404(store, actor, id).await,
-        Edited::KeyReused => Err(AppError::invalid_field("Idempotency-Key", crate::idempotency::KEY_REUSED)),
-        Edited::IdTaken => Err(AppError::conflict("another household is registered with this ID number")),
+        Edited::KeyReused => Err(AppError::invalid_field("Idempotency-Key", crate::idempotency::key_reused())),
+        Edited::IdTaken => {
+            Err(AppError::conflict(crate::said!("id_taken", "another household is registered with this ID number")))
+        }
         Edited::Stale => Err(AppError::Stale(
             "this household was changed since you opened it: reload it and make your change again".into(),
         )),

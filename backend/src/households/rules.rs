@@ -137,6 +137,21 @@ pub struct Ineligible {
     pub message: String,
 }
 
+/// A refusal naming the rule: its code is the rule's id, which the dashboard translates.
+impl From<Ineligible> for crate::error::Said {
+    fn from(ineligible: Ineligible) -> Self {
+        let text = format!("{}: {}", ineligible.rule, ineligible.message);
+        match ineligible.rule.strip_prefix("reconstruction.excluded.") {
+            // One refusal for the five exclusions, naming which.
+            Some(exclusion) => {
+                let params = [("exclusion".to_owned(), serde_json::json!(exclusion))].into_iter().collect();
+                crate::error::Said { code: "reconstruction.excluded", params, text }
+            }
+            None => Self { code: ineligible.rule, params: Default::default(), text },
+        }
+    }
+}
+
 fn ineligible(rule: &'static str, message: impl Into<String>) -> Ineligible {
     Ineligible { rule, message: message.into() }
 }
@@ -306,22 +321,26 @@ pub fn check_damage(input: &DamageInput, members: i64) -> Vec<FieldError> {
         ("injured", input.injured),
     ] {
         if value < 0 {
-            problems.push(FieldError::new(field, "cannot be negative"));
+            problems.push(FieldError::new(field, crate::said!("negative", "cannot be negative")));
         }
     }
     if input.damaged_rooms > 100 {
-        problems.push(FieldError::new("damaged_rooms", "at most 100 rooms"));
+        problems.push(FieldError::new("damaged_rooms", crate::said!("rooms_max", "at most {max} rooms", max = 100)));
     }
     match input.house_damage {
-        HouseDamage::None if input.damaged_rooms > 0 => {
-            problems.push(FieldError::new("damaged_rooms", "no rooms are damaged when the house is not"))
-        }
-        HouseDamage::None if !input.exclusions.is_empty() => {
-            problems.push(FieldError::new("exclusions", "exclusions apply to damaged houses"))
-        }
-        HouseDamage::Collapsed | HouseDamage::Severe | HouseDamage::General if input.damaged_rooms == 0 => {
-            problems.push(FieldError::new("damaged_rooms", "a damaged house has at least one damaged room"))
-        }
+        HouseDamage::None if input.damaged_rooms > 0 => problems.push(FieldError::new(
+            "damaged_rooms",
+            crate::said!("rooms_undamaged_house", "no rooms are damaged when the house is not"),
+        )),
+        HouseDamage::None if !input.exclusions.is_empty() => problems.push(FieldError::new(
+            "exclusions",
+            crate::said!("exclusions_undamaged", "exclusions apply to damaged houses"),
+        )),
+        HouseDamage::Collapsed | HouseDamage::Severe | HouseDamage::General if input.damaged_rooms == 0 => problems
+            .push(FieldError::new(
+                "damaged_rooms",
+                crate::said!("damaged_house_rooms", "a damaged house has at least one damaged room"),
+            )),
         _ => {}
     }
     for (field, persons) in [
@@ -331,11 +350,21 @@ pub fn check_damage(input: &DamageInput, members: i64) -> Vec<FieldError> {
         ("injured", input.injured),
     ] {
         if persons > members {
-            problems.push(FieldError::new(field, format!("the household has {members} members")));
+            problems.push(FieldError::new(
+                field,
+                crate::said!("persons_exceed_members", "the household has {members} members", members = members),
+            ));
         }
     }
     if input.dead + input.missing > members {
-        problems.push(FieldError::new("dead", format!("dead and missing exceed the household's {} members", members)));
+        problems.push(FieldError::new(
+            "dead",
+            crate::said!(
+                "casualties_exceed_members",
+                "dead and missing exceed the household's {members} members",
+                members = members
+            ),
+        ));
     }
     problems
 }

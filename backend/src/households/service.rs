@@ -113,11 +113,11 @@ pub async fn import_file(
                 Ok(input) => {
                     let key = input.id_number.key();
                     if let Some(first) = first_row_of.get(&key) {
-                        errors.push(RowError {
-                            row: raw.row,
-                            field: "head_id_number".into(),
-                            reason: format!("the same ID number as row {first}"),
-                        });
+                        errors.push(RowError::new(
+                            raw.row,
+                            "head_id_number",
+                            crate::said!("id_in_row", "the same ID number as row {row}", row = first),
+                        ));
                         return;
                     }
                     first_row_of.insert(key, raw.row);
@@ -131,16 +131,15 @@ pub async fn import_file(
                         sending = sender.blocking_send(ImportMessage::Batch(std::mem::take(&mut batch))).is_ok();
                     }
                 }
-                Err(problems) => errors.extend(problems.into_iter().map(|p| RowError {
-                    row: raw.row,
-                    field: p.field,
-                    reason: p.reason,
-                })),
+                Err(problems) => errors.extend(problems.into_iter().map(|p| RowError::of(raw.row, p))),
             }
         })?;
         reading.read(total, 1.0);
         if total == 0 {
-            return Err(FileError { field: "file", reason: "the file has headers but no rows".into() });
+            return Err(FileError {
+                field: "file",
+                reason: crate::said!("file_no_rows", "the file has headers but no rows"),
+            });
         }
         let failed = all_or_nothing && !errors.is_empty();
         if sending && !failed && !batch.is_empty() {
@@ -166,11 +165,11 @@ pub async fn import_file(
         return Err(ImportFailure::Rows(ImportReport { imported: 0, skipped: total, errors }));
     }
     for index in &outcome.duplicates {
-        errors.push(RowError {
-            row: sent_rows[*index],
-            field: "head_id_number".into(),
-            reason: "a household with this ID number is already registered".into(),
-        });
+        errors.push(RowError::new(
+            sent_rows[*index],
+            "head_id_number",
+            crate::said!("id_registered", "a household with this ID number is already registered"),
+        ));
     }
     errors.sort_by_key(|e| e.row);
     if all_or_nothing && !outcome.duplicates.is_empty() {

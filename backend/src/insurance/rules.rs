@@ -101,7 +101,10 @@ pub fn policy_line(row: &RawRow) -> Result<PolicyLine, Vec<FieldError>> {
     let mut text = |column: &'static str, what: &str| {
         let value = row.get(column);
         if value.is_empty() || value.chars().count() > 100 {
-            problems.push(FieldError::new(column, format!("{what}, 1 to 100 characters")));
+            problems.push(FieldError::new(
+                column,
+                crate::said!("text_required", "{what}, required, at most {max} characters", what = what, max = 100),
+            ));
         }
         value.to_owned()
     };
@@ -110,7 +113,10 @@ pub fn policy_line(row: &RawRow) -> Result<PolicyLine, Vec<FieldError>> {
     let area_code = match AreaCode::parse(row.get("area_code")) {
         Ok(code) if code.level() >= Level::Township => Some(code),
         Ok(_) => {
-            problems.push(FieldError::new("area_code", "a township or village"));
+            problems.push(FieldError::new(
+                "area_code",
+                crate::said!("household_area_level", "households belong to a township or village"),
+            ));
             None
         }
         Err(reason) => {
@@ -120,12 +126,15 @@ pub fn policy_line(row: &RawRow) -> Result<PolicyLine, Vec<FieldError>> {
     };
     let sum_per_room = Fen::parse_yuan(row.get("sum_per_room")).filter(|f| *f > Fen::ZERO);
     if sum_per_room.is_none() {
-        problems.push(FieldError::new("sum_per_room", "the sum insured per room in yuan, above 0 (e.g. 20000)"));
+        problems.push(FieldError::new(
+            "sum_per_room",
+            crate::said!("sum_per_room", "the sum insured per room in yuan, above 0 (e.g. 20000)"),
+        ));
     }
     let mut day = |column: &'static str| {
         let parsed = date(row.get(column));
         if parsed.is_none() {
-            problems.push(FieldError::new(column, "a date such as 2026-01-01"));
+            problems.push(FieldError::new(column, crate::said!("date_format", "a date such as 2026-01-01")));
         }
         parsed
     };
@@ -133,14 +142,15 @@ pub fn policy_line(row: &RawRow) -> Result<PolicyLine, Vec<FieldError>> {
     if let (Some(start), Some(end)) = (starts_on, ends_on)
         && start > end
     {
-        problems.push(FieldError::new("ends_on", "the policy ends before it starts"));
+        problems
+            .push(FieldError::new("ends_on", crate::said!("policy_ends_first", "the policy ends before it starts")));
     }
     let id_number = match row.get("head_id_number") {
         "" => None,
         id => match IdNumber::parse(id) {
             Ok(id) => Some(id),
             Err(reason) => {
-                problems.push(FieldError::new("head_id_number", reason.to_string()));
+                problems.push(FieldError::new("head_id_number", reason));
                 None
             }
         },
@@ -150,13 +160,17 @@ pub fn policy_line(row: &RawRow) -> Result<PolicyLine, Vec<FieldError>> {
         rooms => match rooms.parse::<i32>() {
             Ok(n) if (1..=100).contains(&n) => Some(n),
             _ => {
-                problems.push(FieldError::new("rooms", "a whole number of rooms, 1 to 100"));
+                problems
+                    .push(FieldError::new("rooms", crate::said!("rooms_range", "a whole number of rooms, 1 to 100")));
                 None
             }
         },
     };
     if rooms.is_some() && id_number.is_none() {
-        problems.push(FieldError::new("rooms", "rooms are insured per household: give the head's ID number"));
+        problems.push(FieldError::new(
+            "rooms",
+            crate::said!("rooms_need_head", "rooms are insured per household: give the head's ID number"),
+        ));
     }
     match (area_code, sum_per_room, starts_on, ends_on) {
         (Some(area_code), Some(sum_per_room), Some(starts_on), Some(ends_on)) if problems.is_empty() => {

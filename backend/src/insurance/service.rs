@@ -33,12 +33,21 @@ impl<T: AreaStore + DisasterStore + HouseholdStore + InsuranceStore + ?Sized> In
 
 impl From<InsuranceError> for AppError {
     fn from(error: InsuranceError) -> Self {
-        let message = error.to_string();
-        match error {
-            InsuranceError::NotFound => AppError::NotFound(message),
-            InsuranceError::Db(e) => e.into(),
-            _ => AppError::conflict(message),
-        }
+        AppError::conflict(match error {
+            InsuranceError::NotFound => return AppError::NotFound(error.to_string()),
+            InsuranceError::Db(e) => return e.into(),
+            InsuranceError::ClaimExists => {
+                crate::said!("claim_exists", "the house has a claim for this disaster already")
+            }
+            InsuranceError::PolicyExists => {
+                crate::said!("policy_exists", "a policy of this number covers the area or household already")
+            }
+            InsuranceError::WrongState(status) => crate::said!(
+                "claim_state",
+                "the claim is {claim_status} now",
+                claim_status = crate::text_enum::enum_text(status)
+            ),
+        })
     }
 }
 
@@ -60,12 +69,15 @@ pub async fn import_policies<S: Insured + ?Sized>(
     bytes: &[u8],
     kind: FileKind,
 ) -> AppResult<Result<PolicyImport, Vec<RowError>>> {
-    let rows = read_rows(bytes, kind, POLICY_COLUMNS).map_err(|e| AppError::invalid_field(e.field, e.reason))?;
+    let rows = read_rows(bytes, kind, POLICY_COLUMNS)?;
     if rows.is_empty() {
-        return Err(AppError::invalid_field("file", "the file has headers but no rows"));
+        return Err(AppError::invalid_field("file", crate::said!("file_no_rows", "the file has headers but no rows")));
     }
     if rows.len() > MAX_POLICY_ROWS {
-        return Err(AppError::invalid_field("file", format!("at most {MAX_POLICY_ROWS} rows per file")));
+        return Err(AppError::invalid_field(
+            "file",
+            crate::said!("file_rows_max", "at most {max} rows per file", max = MAX_POLICY_ROWS),
+        ));
     }
     let names = area_names(store).await?;
     let pii = Pii::from_settings(settings);
@@ -81,16 +93,24 @@ pub async fn import_policies<S: Insured + ?Sized>(
         let line = match rules::policy_line(row) {
             Ok(line) => line,
             Err(problems) => {
-                errors.extend(problems.into_iter().map(|p| RowError::new(row.row, p.field, p.reason)));
+                errors.extend(problems.into_iter().map(|p| RowError::of(row.row, p)));
                 continue;
             }
         };
         if !names.contains_key(&line.area_code) {
-            errors.push(RowError::new(row.row, "area_code", format!("no area {}", line.area_code)));
+            errors.push(RowError::new(
+                row.row,
+                "area_code",
+                crate::said!("area_unknown", "unknown area {area}", area = &line.area_code),
+            ));
             continue;
         }
         if !actor.user.can_reach(&line.area_code) {
-            errors.push(RowError::new(row.row, "area_code", format!("area {} is outside your scope", line.area_code)));
+            errors.push(RowError::new(
+                row.row,
+                "area_code",
+                crate::said!("area_out_of_scope", "area {area} is outside your scope", area = &line.area_code),
+            ));
             continue;
         }
         let (household_id, area_code) = match &line.id_number {
@@ -104,12 +124,16 @@ pub async fn import_policies<S: Insured + ?Sized>(
                         errors.push(RowError::new(
                             row.row,
                             "head_id_number",
-                            "the household lives outside the row's area",
+                            crate::said!("household_outside_row_area", "the household lives outside the row's area"),
                         ));
                         continue;
                     }
                     None => {
-                        errors.push(RowError::new(row.row, "head_id_number", "no registered household has this head"));
+                        errors.push(RowError::new(
+                            row.row,
+                            "head_id_number",
+                            crate::said!("head_unregistered", "no registered household has this head"),
+                        ));
                         continue;
                     }
                 }
@@ -117,7 +141,11 @@ pub async fn import_policies<S: Insured + ?Sized>(
         };
         let key = (line.policy_number.clone(), policy_key(household_id, &area_code));
         if existing.contains(&key) || !seen.insert(key) {
-            errors.push(RowError::new(row.row, "policy_number", "this policy covers the area or household already"));
+            errors.push(RowError::new(
+                row.row,
+                "policy_number",
+                crate::said!("policy_exists", "a policy of this number covers the area or household already"),
+            ));
             continue;
         }
         policies.push(NewPolicy {
@@ -258,7 +286,10 @@ pub async fn open_claim<S: Insured + ?Sized>(store: &S, actor: &Actor, input: Cl
     let candidates = store.policies_for(household.id, &areas).await?;
     let day = event_day(event.onset_at);
     let policy = rules::policy_for(&candidates, household.id, &household.area_code, day).ok_or_else(|| {
-        AppError::invalid_field("household_id", format!("no housing insurance policy covers the house on {day}"))
+        AppError::invalid_field(
+            "household_id",
+            crate::said!("no_policy", "no housing insurance policy covers the house on {day}", day = day),
+        )
     })?;
     let (rooms, cap) = rules::cap(damage.damaged_rooms, policy);
     let claim = NewClaim {
@@ -313,7 +344,12 @@ pub async fn survey<S: Insured + ?Sized>(store: &S, actor: &Actor, id: i64, inpu
     if input.assessed_fen < Fen::ZERO || input.assessed_fen > row.cap_fen {
         return Err(AppError::invalid_field(
             "assessed_fen",
-            format!("from 0 to the claim's cap of {} (rooms insured × sum per room)", row.cap_fen.yuan()),
+            crate::said!(
+                "assessed_range",
+                "from 0 to the claim's cap of {cap} (rooms insured × sum per room)",
+                cap = row.cap_fen.yuan(),
+                cap_fen = row.cap_fen
+            ),
         ));
     }
     step.assessed = Some(input.assessed_fen);
@@ -331,11 +367,16 @@ pub async fn pay<S: Insured + ?Sized>(store: &S, actor: &Actor, id: i64, input: 
     if input.payout_fen <= Fen::ZERO || input.payout_fen > assessed {
         return Err(AppError::invalid_field(
             "payout_fen",
-            format!("above 0 and no more than the assessed {}", assessed.yuan()),
+            crate::said!(
+                "payout_range",
+                "above 0 and no more than the assessed {assessed}",
+                assessed_fen = assessed,
+                assessed = assessed.yuan()
+            ),
         ));
     }
     if input.paid_on < row.reported_on || input.paid_on > crate::clock::today() {
-        return Err(AppError::invalid_field("paid_on", "between the report and today"));
+        return Err(AppError::invalid_field("paid_on", crate::said!("paid_on_range", "between the report and today")));
     }
     step.payout = Some(input.payout_fen);
     step.paid_on = Some(input.paid_on);
@@ -407,11 +448,14 @@ pub async fn set_counting<S: Insured + ?Sized>(
     input: CountingInput,
 ) -> AppResult<Counting> {
     if input.area_code.level() != Level::County {
-        return Err(AppError::invalid_field("area_code", "a county sets its counting rule"));
+        return Err(AppError::invalid_field(
+            "area_code",
+            crate::said!("county_counting", "a county sets its counting rule"),
+        ));
     }
     actor.require_area(&input.area_code)?;
     if !(0..=100).contains(&input.percent) {
-        return Err(AppError::invalid_field("percent", "0 to 100"));
+        return Err(AppError::invalid_field("percent", crate::said!("percent_range", "a share from 0 to 100 %")));
     }
     let audit = actor
         .audit("insurance.counting", "area", input.area_code.to_string())

@@ -1,8 +1,8 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::from_fn;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -14,10 +14,9 @@ use super::rules::{ReceiptLine, TransportInput};
 use super::service::{self, PlanEdit};
 use super::store::ShipmentFilter;
 use super::workflow;
-use super::{Plan, PlanRequest, Shipment};
+use super::{Plan, PlanRequest, Shipment, ShipmentPhoto};
 use crate::auth::{Actor, Role};
 use crate::db::long_reads;
-use crate::depots::can_read;
 use crate::error::AppResult;
 use crate::export::{Cell, Format, Table};
 use crate::extract::parse_body;
@@ -34,6 +33,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel_plan))
         .routes(routes!(list_shipments))
         .routes(routes!(receive_shipment))
+        .routes(routes!(list_receipt_photos, upload_receipt_photo))
+        .routes(routes!(get_receipt_photo))
         .routes(routes!(set_transport))
         .routes(routes!(export_time_to_aid).layer(from_fn(long_reads)))
 }
@@ -190,18 +191,8 @@ async fn list_shipments(
     actor: Actor,
     Query(query): Query<ShipmentQuery>,
 ) -> AppResult<Json<Vec<Shipment>>> {
-    let depots = state.store.list_depots().await?;
-    let shipments =
-        state.store.shipments(ShipmentFilter { id: None, plan_id: query.plan_id, depot_id: query.depot_id }).await?;
-    Ok(Json(
-        shipments
-            .into_iter()
-            .filter(|s| {
-                actor.user.can_reach(&s.area_code)
-                    || depots.iter().any(|d| d.id == s.depot_id && can_read(&actor.user, d))
-            })
-            .collect(),
-    ))
+    let filter = ShipmentFilter { id: None, plan_id: query.plan_id, depot_id: query.depot_id };
+    Ok(Json(workflow::readable_shipments(&*state.store, &actor, filter).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -224,6 +215,49 @@ async fn receive_shipment(
 ) -> AppResult<Json<Shipment>> {
     actor.require_role(&[Role::Manager, Role::Reporter])?;
     Ok(Json(workflow::receive(&*state.store, &actor, id, &input.lines, input.signer.as_deref()).await?))
+}
+
+/// Attaches a photo to a shipment's receipt (the goods as unloaded, the signed waybill): JPEG, PNG
+/// or WebP, the raw file as the body with its own Content-Type, up to the configured size; by
+/// whoever may sign for the shipment at its destination.
+#[utoipa::path(post, path = "/api/v1/shipments/{id}/photos", tag = "plans", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 201, body = ShipmentPhoto), (status = 403), (status = 404), (status = 413), (status = 415)))]
+async fn upload_receipt_photo(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> AppResult<(StatusCode, Json<ShipmentPhoto>)> {
+    actor.require_role(&[Role::Manager, Role::Reporter])?;
+    let declared = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let photo = workflow::attach_receipt_photo(&*state.store, &state.settings, &actor, id, declared, &body).await?;
+    Ok((StatusCode::CREATED, Json(photo)))
+}
+
+/// The photos of a shipment's receipt.
+#[utoipa::path(get, path = "/api/v1/shipments/{id}/photos", tag = "plans", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = [ShipmentPhoto]), (status = 404)))]
+async fn list_receipt_photos(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<ShipmentPhoto>>> {
+    Ok(Json(workflow::receipt_photos(&*state.store, &actor, id).await?))
+}
+
+/// One photo of a shipment's receipt, as the image.
+#[utoipa::path(get, path = "/api/v1/shipments/{id}/photos/{photo_id}", tag = "plans", security(("bearer" = [])),
+    params(("id" = i64, Path), ("photo_id" = i64, Path)),
+    responses((status = 200, description = "the image"), (status = 404)))]
+async fn get_receipt_photo(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((id, photo_id)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let (photo, bytes) = workflow::receipt_photo_image(&*state.store, &actor, id, photo_id).await?;
+    Ok(([(header::CONTENT_TYPE, photo.file.content_type)], bytes).into_response())
 }
 
 /// Records the vehicle and driver of a shipment on the road (the keeper of its depot, or a

@@ -266,6 +266,17 @@ pub struct Shipment {
     pub lines: Vec<ShipmentLine>,
 }
 
+/// A photo taken when a shipment arrived (the goods as unloaded, the signed waybill), kept with
+/// its receipt; stored on disk under its SHA-256.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct ShipmentPhoto {
+    pub id: i64,
+    pub shipment_id: i64,
+    #[serde(flatten)]
+    #[sqlx(flatten)]
+    pub file: crate::disasters::store::PhotoFile,
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanRequest {

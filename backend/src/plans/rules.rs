@@ -25,12 +25,13 @@ pub fn received_quantities(
     let mut problems = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         match shipment.lines.iter().find(|l| l.item == line.item) {
-            None => {
-                problems.push(FieldError::new(format!("lines[{i}].item"), format!("{} was not shipped", line.item)))
-            }
+            None => problems.push(FieldError::new(
+                format!("lines[{i}].item"),
+                crate::said!("not_shipped", "{item} was not shipped", item = &line.item),
+            )),
             Some(shipped) if line.quantity < 0 || line.quantity > shipped.quantity => problems.push(FieldError::new(
                 format!("lines[{i}].quantity"),
-                format!("between 0 and the {} shipped", shipped.quantity),
+                crate::said!("received_range", "between 0 and the {shipped} shipped", shipped = shipped.quantity),
             )),
             Some(_) => {
                 received.insert(line.item.clone(), line.quantity);
@@ -62,13 +63,16 @@ pub fn transport(input: &TransportInput) -> Result<Transport, Vec<FieldError>> {
     let (plate, name, phone) = (input.vehicle_plate.trim(), input.driver_name.trim(), input.driver_phone.trim());
     let mut problems = Vec::new();
     if !(2..=16).contains(&plate.chars().count()) {
-        problems.push(FieldError::new("vehicle_plate", "2 to 16 characters"));
+        problems.push(FieldError::new("vehicle_plate", crate::said!("plate_length", "2 to 16 characters")));
     }
     if name.is_empty() || name.chars().count() > 50 {
-        problems.push(FieldError::new("driver_name", "required, at most 50 characters"));
+        problems.push(FieldError::new(
+            "driver_name",
+            crate::said!("text_required", "required, at most {max} characters", max = 50),
+        ));
     }
     if !(5..=20).contains(&phone.len()) || !phone.chars().all(|c| c.is_ascii_digit() || c == '-') {
-        problems.push(FieldError::new("driver_phone", "5 to 20 digits or dashes"));
+        problems.push(FieldError::new("driver_phone", crate::said!("phone_digits", "5 to 20 digits or dashes")));
     }
     if !problems.is_empty() {
         return Err(problems);

@@ -23,17 +23,33 @@ use crate::depots::store::DepotStore;
 use crate::depots::{Depot, can_read};
 use crate::disasters::service::{Authority, event_or_404, summarize};
 use crate::disasters::store::DisasterStore;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, FieldError, Said};
 use crate::funds::rules::{BasisLine, entitlement, surveyed_entitlement};
 use crate::funds::store::FundStore;
 use crate::funds::{ResponseScope, SourceLevel};
 use crate::money::Fen;
 use crate::planner::{AreaDemand, ItemProblem, plan_item};
 use crate::routing::{Point, TravelTimes};
+use crate::said;
 
 /// The stores a plan is computed from and written to.
 pub trait Planning: AreaStore + DisasterStore + DepotStore + FundStore + PlanStore {}
 impl<T: AreaStore + DisasterStore + DepotStore + FundStore + PlanStore + ?Sized> Planning for T {}
+
+/// A plan from a campaign's surveyed need, with no need record in the planner's scope.
+fn no_need_records() -> Said {
+    said!("no_need_records", "no need to plan from: the campaign has no need record in your scope for this event")
+}
+
+/// A plan from loss figures, with none of `indicators` reported in the planner's scope.
+fn no_figures(indicators: Vec<String>) -> Said {
+    said!(
+        "no_figures",
+        "no figures to plan from: no area in your scope has reported {list} for this event",
+        list = indicators.join(" or "),
+        indicators = indicators
+    )
+}
 
 /// Computes a draft plan for the author and stores it; answers its id. A winter–spring plan counts
 /// the campaign survey `surveyed` (the caller reads it; none: nothing to plan from).
@@ -48,35 +64,43 @@ pub async fn create_plan<S: Planning + ?Sized>(
     let aid: AidType = crate::text_enum::parse_enum(request.aid_type.clone()).map_err(|_| {
         AppError::invalid_field(
             "aid_type",
-            "emergency, bereavement, transitional, winter_spring, reconstruction or drought",
+            said!("aid_type_unknown", "emergency, bereavement, transitional, winter_spring, reconstruction or drought"),
         )
     })?;
     let kind: PlanKind = crate::text_enum::parse_enum(request.kind.clone())
-        .map_err(|_| AppError::invalid_field("kind", "materials or funds"))?;
+        .map_err(|_| AppError::invalid_field("kind", said!("plan_kind", "materials or funds")))?;
     let event = event_or_404(store, request.event_id).await?;
     aid.require_for(event.hazard.0)?;
     let material = match (kind, aid.materials()) {
         (PlanKind::Materials, Some(material)) => Some(material),
         (PlanKind::Materials, None) => {
-            return Err(AppError::invalid_field("kind", "housing reconstruction is funds only"));
+            return Err(AppError::invalid_field(
+                "kind",
+                said!("reconstruction_funds_only", "housing reconstruction is funds only"),
+            ));
         }
         (PlanKind::Funds, _) => None,
     };
     let scope: Option<ResponseScope> = match &request.response_scope {
-        Some(text) => Some(
-            crate::text_enum::parse_enum(text.clone())
-                .map_err(|_| AppError::invalid_field("response_scope", "national, provincial or local"))?,
-        ),
+        Some(text) => Some(crate::text_enum::parse_enum(text.clone()).map_err(|_| {
+            AppError::invalid_field("response_scope", said!("response_scope", "national, provincial or local"))
+        })?),
         None => None,
     };
     let floor_percent = request.reserve_floor_percent.unwrap_or(settings.reserve_floor_percent);
     if !(0..=100).contains(&floor_percent) {
-        return Err(AppError::invalid_field("reserve_floor_percent", "a share from 0 to 100 %"));
+        return Err(AppError::invalid_field(
+            "reserve_floor_percent",
+            said!("percent_range", "a share from 0 to 100 %"),
+        ));
     }
     if aid == AidType::WinterSpring && surveyed.is_none() {
         return Err(AppError::invalid_field(
             "event_id",
-            "no winter–spring campaign covers this event: winter–spring plans count a campaign's surveyed need",
+            said!(
+                "no_campaign",
+                "no winter–spring campaign covers this event: winter–spring plans count a campaign's surveyed need"
+            ),
         ));
     }
     let (lines, mut result) = match material {
@@ -151,20 +175,11 @@ async fn planning_input<S: Planning + ?Sized>(
     .filter(|p| actor.user.can_reach(&p.area_code))
     .collect();
     if points.is_empty() && surveyed.is_some() {
-        return Err(AppError::invalid_field(
-            "event_id",
-            "no need to plan from: the campaign has no need record in your scope for this event",
-        ));
+        return Err(AppError::invalid_field("event_id", no_need_records()));
     }
     if points.is_empty() {
         let basis: Vec<String> = super::needs::basis_indicators(material).iter().map(|i| i.name()).collect();
-        return Err(AppError::invalid_field(
-            "event_id",
-            format!(
-                "no figures to plan from: no area in your scope has reported {} for this event",
-                basis.join(" or ")
-            ),
-        ));
+        return Err(AppError::invalid_field("event_id", no_figures(basis)));
     }
     let depots: Vec<Depot> =
         store.list_depots().await?.into_iter().filter(|d| d.status == "active" && can_read(&actor.user, d)).collect();
@@ -348,20 +363,11 @@ async fn funds_plan<S: Planning + ?Sized>(
         .collect(),
     };
     if areas.is_empty() && surveyed.is_some() {
-        return Err(AppError::invalid_field(
-            "event_id",
-            "no need to plan from: the campaign has no need record in your scope for this event",
-        ));
+        return Err(AppError::invalid_field("event_id", no_need_records()));
     }
     if areas.is_empty() {
         let names: Vec<String> = basis.iter().map(|i| i.name()).collect();
-        return Err(AppError::invalid_field(
-            "event_id",
-            format!(
-                "no figures to plan from: no area in your scope has reported {} for this event",
-                names.join(" or ")
-            ),
-        ));
+        return Err(AppError::invalid_field("event_id", no_figures(names)));
     }
     let mut available: BTreeMap<SourceLevel, Fen> = BTreeMap::new();
     for pool in store.fund_pools(Some(event.id), Some(&crate::text_enum::enum_text(aid))).await? {
@@ -425,15 +431,19 @@ pub async fn edit_draft<S: Planning + ?Sized>(
     edit: PlanEdit,
 ) -> AppResult<()> {
     if plan.row.status != PlanStatus::Draft {
-        return Err(AppError::conflict(format!(
-            "only a draft can be edited; this plan is {}",
-            plan.row.status.as_str()
+        return Err(AppError::conflict(said!(
+            "plan_not_draft",
+            "only a draft can be edited; this plan is {plan_status}",
+            plan_status = plan.row.status.as_str()
         )));
     }
     if plan.result.funds.is_some() {
         return Err(AppError::invalid_field(
             "lines",
-            "a funds plan follows the standards and the fund pools: change those and plan again",
+            said!(
+                "funds_plan_lines",
+                "a funds plan follows the standards and the fund pools: change those and plan again"
+            ),
         ));
     }
     let balances = store.balances().await?;
@@ -446,19 +456,29 @@ pub async fn edit_draft<S: Planning + ?Sized>(
     for (i, line) in edit.lines.iter().enumerate() {
         let field = |name: &str| format!("lines[{i}].{name}");
         if line.quantity <= 0 {
-            problems.push(FieldError::new(field("quantity"), "must be a positive whole number"));
+            problems
+                .push(FieldError::new(field("quantity"), said!("positive_whole", "must be a positive whole number")));
         }
         // As when the plan was computed: only active depots in the editor's scope supply it.
         if !depots.iter().any(|d| d.id == line.depot_id && d.status == "active" && can_read(&actor.user, d)) {
             problems.push(FieldError::new(
                 field("depot_id"),
-                format!("depot {} is unknown, inactive or outside your scope", line.depot_id),
+                said!(
+                    "plan_depot_unusable",
+                    "depot {depot} is unknown, inactive or outside your scope",
+                    depot = line.depot_id
+                ),
             ));
         }
         let Some(fill) = plan.result.areas.iter().find(|a| a.area_code == line.area_code && a.item == line.item) else {
             problems.push(FieldError::new(
                 field("area_code"),
-                format!("{} has no demand for {} in this plan", line.area_code, line.item),
+                said!(
+                    "plan_no_demand",
+                    "{area} has no demand for {item} in this plan",
+                    area = &line.area_code,
+                    item = &line.item
+                ),
             ));
             continue;
         };
@@ -481,7 +501,7 @@ pub async fn edit_draft<S: Planning + ?Sized>(
             late: minutes > i64::from(settings.plan_deadline_minutes),
         });
     }
-    let over = |at: &[usize], reason: String, problems: &mut Vec<FieldError>| {
+    let over = |at: &[usize], reason: Said, problems: &mut Vec<FieldError>| {
         problems.extend(at.iter().map(|i| FieldError::new(format!("lines[{i}].quantity"), reason.clone())));
     };
     for ((depot, item), (quantity, at)) in &per_depot_item {
@@ -492,7 +512,14 @@ pub async fn edit_draft<S: Planning + ?Sized>(
         if *quantity > available {
             over(
                 at,
-                format!("depot {depot} has {available} {item} available, the lines take {quantity}"),
+                said!(
+                    "plan_over_stock",
+                    "depot {depot} has {available} {item} available, the lines take {quantity}",
+                    depot = depot,
+                    available = available,
+                    item = item,
+                    quantity = quantity
+                ),
                 &mut problems,
             );
         }
@@ -500,7 +527,15 @@ pub async fn edit_draft<S: Planning + ?Sized>(
     for ((area, item), (quantity, at)) in &per_area_item {
         let demand = plan.result.areas.iter().find(|a| &a.area_code == area && &a.item == item).map_or(0, |a| a.demand);
         if *quantity > demand {
-            over(at, format!("{area} needs {demand} {item}, the lines send {quantity}"), &mut problems);
+            let reason = said!(
+                "plan_over_need",
+                "{area} needs {demand} {item}, the lines send {quantity}",
+                area = area,
+                demand = demand,
+                item = item,
+                quantity = quantity
+            );
+            over(at, reason, &mut problems);
         }
     }
     if !problems.is_empty() {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use sqlx::types::Json;
 
-use super::{PlanLine, PlanResult, PlanRow, PlanStatus, Shipment, ShipmentLine};
+use super::{PlanLine, PlanResult, PlanRow, PlanStatus, Shipment, ShipmentLine, ShipmentPhoto};
 use crate::areas::AreaCode;
 use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
@@ -16,6 +16,7 @@ use crate::depots::MovementKind;
 use crate::depots::rules::StockOperation;
 use crate::depots::store::StockError;
 use crate::depots::store::StockSteps;
+use crate::disasters::store::{PhotoFile, PhotoTable};
 use crate::funds::store::DrawError;
 use crate::funds::store::FundSteps;
 use macro_rules_attribute::apply;
@@ -127,6 +128,8 @@ pub trait PlanStore {
         transport: &super::rules::Transport,
         audit: &AuditEntry,
     ) -> Result<(), PlanError>;
+    async fn add_shipment_photo(&self, shipment_id: i64, file: &PhotoFile, audit: &AuditEntry) -> sqlx::Result<i64>;
+    async fn shipment_photos(&self, shipment_id: i64) -> sqlx::Result<Vec<ShipmentPhoto>>;
 }
 
 const PLAN_COLUMNS: &str = "id, event_id, aid_type, kind, status, author_id, author_name, reviewer_name, reason, result, \
@@ -493,6 +496,14 @@ impl PlanStore for Backends {
         }
         Self::commit_audited(tx, audit).await?;
         Ok(())
+    }
+
+    async fn add_shipment_photo(&self, shipment_id: i64, file: &PhotoFile, audit: &AuditEntry) -> sqlx::Result<i64> {
+        self.insert_photo(PhotoTable::Shipment, shipment_id, file, audit).await
+    }
+
+    async fn shipment_photos(&self, shipment_id: i64) -> sqlx::Result<Vec<ShipmentPhoto>> {
+        self.photos_of(PhotoTable::Shipment, shipment_id).await
     }
 }
 

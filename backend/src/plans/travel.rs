@@ -65,7 +65,10 @@ async fn region(store: &(impl AreaStore + ?Sized)) -> AppResult<MultiPolygon<f64
         }
     }
     if polygons.is_empty() {
-        return Err(AppError::conflict("no county polygons are loaded, so travel times cannot be computed"));
+        return Err(AppError::conflict(crate::said!(
+            "no_polygons",
+            "no county polygons are loaded, so travel times cannot be computed"
+        )));
     }
     Ok(MultiPolygon::new(polygons))
 }

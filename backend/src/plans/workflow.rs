@@ -4,26 +4,45 @@
 
 use super::rules::{ReceiptLine, received_quantities};
 use super::store::{PlanError, PlanStore, ShipmentFilter};
-use super::{Plan, PlanResult, PlanStatus, Shipment, TimeToAid};
+use super::{Plan, PlanResult, PlanStatus, Shipment, ShipmentPhoto, TimeToAid};
 use crate::areas::AreaCode;
 use crate::auth::{Actor, Role, User};
-use crate::depots::can_operate;
+use crate::config::Settings;
 use crate::depots::store::DepotStore;
+use crate::depots::{can_operate, can_read};
 use crate::disasters::service::event_or_404;
 use crate::disasters::store::DisasterStore;
 use crate::error::{AppError, AppResult};
 use crate::money::Fen;
+use crate::said;
 
 impl From<PlanError> for AppError {
     fn from(error: PlanError) -> Self {
         match error {
-            PlanError::WrongState(_) | PlanError::AlreadyReceived => AppError::conflict(error.to_string()),
-            PlanError::Stock { depot_id, ref item, available } => AppError::Conflict {
-                message: format!("stock changed and the plan no longer fits: {error}"),
+            PlanError::WrongState(status) => {
+                AppError::conflict(said!("plan_state", "the plan is {plan_status}", plan_status = status))
+            }
+            PlanError::AlreadyReceived => {
+                AppError::conflict(said!("shipment_already_received", "the shipment was already received"))
+            }
+            PlanError::Stock { depot_id, item, available } => AppError::Conflict {
+                said: said!(
+                    "plan_stock_changed",
+                    "stock changed and the plan no longer fits: depot {depot} has only {available} of {item} available",
+                    depot = depot_id,
+                    available = available,
+                    item = item.clone()
+                ),
                 details: Some(serde_json::json!({"depot_id": depot_id, "item": item, "available": available})),
             },
-            PlanError::Funds(_, level, available_fen) => AppError::Conflict {
-                message: error.to_string(),
+            PlanError::Funds(shortage, level, available_fen) => AppError::Conflict {
+                said: said!(
+                    "plan_funds_changed",
+                    "the funds changed and the plan no longer fits: {shortage}",
+                    shortage = shortage,
+                    level = level,
+                    available_fen = available_fen
+                ),
                 details: Some(serde_json::json!({"source_level": level, "available_fen": available_fen})),
             },
             PlanError::Db(e) => e.into(),
@@ -71,7 +90,10 @@ pub async fn plan_to_change<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64
 pub async fn submit<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<Plan> {
     let plan = plan_to_change(store, actor, id).await?;
     if plan.lines.is_empty() && plan.result.funds.as_ref().is_none_or(|f| f.allocated_fen == Fen::ZERO) {
-        return Err(AppError::conflict("the plan has nothing to approve: no lines, or no money from the fund pools"));
+        return Err(AppError::conflict(said!(
+            "plan_empty",
+            "the plan has nothing to approve: no lines, or no money from the fund pools"
+        )));
     }
     let audit = actor.audit("plan.submit", "plan", id.to_string());
     store.transition(id, &[PlanStatus::Draft], PlanStatus::Submitted, None, None, &audit).await?;
@@ -93,7 +115,7 @@ pub async fn reject<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64, reason
     actor.require_not_author(plan.row.author_id, "a plan is reviewed")?;
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(AppError::invalid_field("reason", "a rejection needs a reason"));
+        return Err(AppError::invalid_field("reason", said!("rejection_reason", "a rejection needs a reason")));
     }
     let audit = actor.audit("plan.reject", "plan", id.to_string()).with_after(serde_json::json!({"reason": reason}));
     let reviewer = Some(actor.user.username.as_str());
@@ -116,9 +138,10 @@ pub async fn dispatch<S: Steps + ?Sized>(
         plan_to_change(store, actor, id).await?
     };
     if plan.row.status != PlanStatus::Approved {
-        return Err(AppError::conflict(format!(
-            "only an approved plan is dispatched; this plan is {}",
-            plan.row.status.as_str()
+        return Err(AppError::conflict(said!(
+            "plan_not_approved",
+            "only an approved plan is dispatched; this plan is {plan_status}",
+            plan_status = plan.row.status.as_str()
         )));
     }
     if plan.result.funds.is_some() {
@@ -176,13 +199,82 @@ pub async fn receive<S: Steps + ?Sized>(
         received_quantities(&shipment, lines).map_err(|problems| AppError::invalid("invalid receipt", problems))?;
     let signer = signer.map(str::trim).filter(|s| !s.is_empty());
     if signer.is_some_and(|s| s.chars().count() > 50) {
-        return Err(AppError::invalid_field("signer", "at most 50 characters"));
+        return Err(AppError::invalid_field("signer", said!("text_max", "at most {max} characters", max = 50)));
     }
     let audit = actor
         .audit("shipment.receive", "shipment", id.to_string())
         .with_after(serde_json::json!({"received": received, "signer": signer}));
     store.receive_shipment(id, &received, signer, &audit).await?;
     shipment_or_404(store, id).await
+}
+
+/// Shipments whoever may read them: the destination's staff and those who may read the depot
+/// that sent them.
+pub async fn readable_shipments<S: Steps + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    filter: ShipmentFilter,
+) -> AppResult<Vec<Shipment>> {
+    let depots = store.list_depots().await?;
+    let shipments = store.shipments(filter).await?;
+    Ok(shipments
+        .into_iter()
+        .filter(|s| {
+            actor.user.can_reach(&s.area_code) || depots.iter().any(|d| d.id == s.depot_id && can_read(&actor.user, d))
+        })
+        .collect())
+}
+
+/// One shipment the caller may read; one outside their reach answers as one that does not exist.
+async fn readable_shipment<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<Shipment> {
+    readable_shipments(store, actor, ShipmentFilter { id: Some(id), ..Default::default() })
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::NotFound(format!("no shipment {id}")))
+}
+
+/// Attaches a photo to a shipment's receipt (the goods as unloaded, the signed waybill): JPEG,
+/// PNG or WebP up to the configured size, by whoever may sign for it at its destination.
+pub async fn attach_receipt_photo<S: Steps + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    actor: &Actor,
+    id: i64,
+    declared_type: &str,
+    bytes: &[u8],
+) -> AppResult<ShipmentPhoto> {
+    let shipment = shipment_or_404(store, id).await?;
+    actor.require_area(&shipment.area_code)?;
+    let dir = std::path::PathBuf::from("shipments").join(id.to_string());
+    let file =
+        crate::disasters::photos::store_image(settings, &dir, declared_type, bytes, &actor.user.username).await?;
+    let audit = actor
+        .audit("shipment.photo", "shipment_photo", "")
+        .with_after(serde_json::json!({"shipment_id": id, "sha256": file.sha256, "bytes": file.bytes}));
+    let photo_id = store.add_shipment_photo(id, &file, &audit).await?;
+    Ok(ShipmentPhoto { id: photo_id, shipment_id: id, file })
+}
+
+/// The photos of a shipment's receipt, for whoever may read the shipment.
+pub async fn receipt_photos<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<Vec<ShipmentPhoto>> {
+    readable_shipment(store, actor, id).await?;
+    Ok(store.shipment_photos(id).await?)
+}
+
+/// One receipt photo and its image, for whoever may read the shipment.
+pub async fn receipt_photo_image<S: Steps + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    id: i64,
+    photo_id: i64,
+) -> AppResult<(ShipmentPhoto, Vec<u8>)> {
+    let photo = receipt_photos(store, actor, id)
+        .await?
+        .into_iter()
+        .find(|p| p.id == photo_id)
+        .ok_or_else(|| AppError::NotFound(format!("no photo {photo_id} of shipment {id}")))?;
+    let bytes = crate::disasters::photos::read_image(&photo.file.path).await?;
+    Ok((photo, bytes))
 }
 
 /// Records the vehicle and driver of a shipment on the road, for its waybill: the keeper of its

@@ -73,7 +73,7 @@ async fn get_case_photo(
 ) -> AppResult<Response> {
     actor.require_role(READERS)?;
     let (photo, bytes) = service::photo_image(&*state.store, &actor, id, photo_id).await?;
-    Ok(([(header::CONTENT_TYPE, photo.content_type)], bytes).into_response())
+    Ok(([(header::CONTENT_TYPE, photo.file.content_type)], bytes).into_response())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

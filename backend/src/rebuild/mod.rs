@@ -160,11 +160,7 @@ pub struct CaseStepRecord {
 pub struct CasePhoto {
     pub id: i64,
     pub case_id: i64,
-    pub content_type: String,
-    pub bytes: i64,
-    pub sha256: String,
-    #[serde(skip)]
-    pub path: String,
-    pub uploaded_by: String,
-    pub uploaded_at: DateTime<Utc>,
+    #[serde(flatten)]
+    #[sqlx(flatten)]
+    pub file: crate::disasters::store::PhotoFile,
 }

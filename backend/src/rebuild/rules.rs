@@ -60,14 +60,20 @@ pub fn check_inspection(findings: &str, photos: &[String]) -> Vec<FieldError> {
     let mut problems = Vec::new();
     let length = findings.trim().chars().count();
     if !(1..=1000).contains(&length) {
-        problems.push(FieldError::new("findings", "what the inspection found, 1 to 1000 characters"));
+        problems.push(FieldError::new(
+            "findings",
+            crate::said!("text_required", "required, at most {max} characters", max = 1000),
+        ));
     }
     if photos.is_empty() || photos.len() > 20 {
-        problems.push(FieldError::new("photos", "1 to 20 photo references"));
+        problems.push(FieldError::new("photos", crate::said!("photos_count", "1 to 20 photo references")));
     }
     for (i, photo) in photos.iter().enumerate() {
         if photo.trim().is_empty() || photo.chars().count() > 300 {
-            problems.push(FieldError::new(format!("photos[{i}]"), "a reference of 1 to 300 characters"));
+            problems.push(FieldError::new(
+                format!("photos[{i}]"),
+                crate::said!("text_required", "required, at most {max} characters", max = 300),
+            ));
         }
     }
     problems
@@ -89,11 +95,17 @@ pub fn stage_due(mode: Mode, status: CaseStatus, stage: PaymentStage) -> bool {
 /// PaymentStage shares in percent: three, none negative, adding up to 100.
 pub fn check_shares(percents: &[i64]) -> Vec<FieldError> {
     if percents.len() != 3 || percents.iter().any(|p| *p < 0) {
-        return vec![FieldError::new("percents", "three shares (start, structure, acceptance), none negative")];
+        return vec![FieldError::new(
+            "percents",
+            crate::said!("three_shares", "three shares (start, structure, acceptance), none negative"),
+        )];
     }
     let total: i64 = percents.iter().sum();
     if total != 100 {
-        return vec![FieldError::new("percents", format!("the shares add up to 100%; these add up to {total}%"))];
+        return vec![FieldError::new(
+            "percents",
+            crate::said!("shares_total", "the shares add up to 100%; these add up to {total}%", total = total),
+        )];
     }
     Vec::new()
 }

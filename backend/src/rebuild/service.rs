@@ -44,12 +44,19 @@ impl<T: AreaStore + DisasterStore + FundStore + GrantStore + HouseholdStore + In
 
 impl From<CaseError> for AppError {
     fn from(error: CaseError) -> Self {
-        let message = error.to_string();
-        match error {
-            CaseError::NotFound => AppError::NotFound(message),
-            CaseError::Db(e) => e.into(),
-            _ => AppError::conflict(message),
-        }
+        AppError::conflict(match error {
+            CaseError::NotFound => return AppError::NotFound(error.to_string()),
+            CaseError::Db(e) => return e.into(),
+            CaseError::AlreadyOpen => crate::said!(
+                "rebuild_case_exists",
+                "the household already has a rebuild case; no house is subsidised twice"
+            ),
+            CaseError::WrongState(status) => crate::said!(
+                "rebuild_case_state",
+                "the case is {case_status} now",
+                case_status = crate::text_enum::enum_text(status)
+            ),
+        })
     }
 }
 
@@ -201,25 +208,16 @@ pub async fn attach_photo<S: Cases + ?Sized>(
 ) -> AppResult<CasePhoto> {
     let row = case_or_404(store, actor, id).await?;
     if row.status == CaseStatus::Accepted {
-        return Err(AppError::conflict("the case is accepted: its record is closed"));
+        return Err(AppError::conflict(crate::said!("case_closed", "the case is accepted: its record is closed")));
     }
     let dir = std::path::PathBuf::from("rebuild").join(id.to_string());
-    let image = crate::disasters::photos::store_image(settings, &dir, declared_type, bytes).await?;
-    let mut photo = CasePhoto {
-        id: 0,
-        case_id: id,
-        content_type: image.content_type.into(),
-        bytes: image.bytes,
-        sha256: image.sha256,
-        path: image.path,
-        uploaded_by: actor.user.username.clone(),
-        uploaded_at: Utc::now(),
-    };
+    let file =
+        crate::disasters::photos::store_image(settings, &dir, declared_type, bytes, &actor.user.username).await?;
     let audit = actor
         .audit("rebuild.photo", "rebuild_case_photo", "")
-        .with_after(json!({"case_id": id, "sha256": photo.sha256, "bytes": photo.bytes}));
-    photo.id = store.add_case_photo(&photo, &audit).await?;
-    Ok(photo)
+        .with_after(json!({"case_id": id, "sha256": file.sha256, "bytes": file.bytes}));
+    let photo_id = store.add_case_photo(id, &file, &audit).await?;
+    Ok(CasePhoto { id: photo_id, case_id: id, file })
 }
 
 /// A case photo's image, for whoever may read the case.
@@ -236,7 +234,7 @@ pub async fn photo_image<S: Cases + ?Sized>(
         .into_iter()
         .find(|p| p.id == photo_id)
         .ok_or_else(|| AppError::NotFound(format!("no photo {photo_id} of case {id}")))?;
-    let bytes = crate::disasters::photos::read_image(&photo.path).await?;
+    let bytes = crate::disasters::photos::read_image(&photo.file.path).await?;
     Ok((photo, bytes))
 }
 
@@ -277,14 +275,21 @@ pub async fn open<S: Cases + ?Sized>(store: &S, actor: &Actor, input: CaseInput)
     if rules::mode_for(grade) != Some(input.mode) {
         return Err(AppError::invalid_field(
             "mode",
-            "a collapsed or severely damaged house is rebuilt, a generally damaged one repaired",
+            crate::said!(
+                "rebuild_mode",
+                "a collapsed or severely damaged house is rebuilt, a generally damaged one repaired"
+            ),
         ));
     }
     let standards = crate::funds::service::standards(store).await?;
     let (standard_fen, basis_text) = crate::households::rules::reconstruction(&standards, &damage.facts())
-        .map_err(|rule| AppError::invalid_field("household_id", format!("{}: {}", rule.rule, rule.message)))?;
+        .map_err(|rule| AppError::invalid_field("household_id", rule))?;
     if let Some(list) = store.granted_households(event.id, "reconstruction").await?.get(&household.id) {
-        return Err(AppError::conflict(format!("the household has rebuild aid on grant list {list} already")));
+        return Err(AppError::conflict(crate::said!(
+            "rebuild_aid_listed",
+            "the household has rebuild aid on grant list {list} already",
+            list = list
+        )));
     }
     let renovation = household.facts(crate::clock::today()).programmes.iter().any(|p| *p == Programme::Housing);
     let basis = if renovation { Basis::DangerRenovation } else { Basis::Relief };
@@ -350,7 +355,9 @@ pub async fn approve<S: Cases + ?Sized>(
         Basis::Relief => Fen(row.standard_fen.0.saturating_sub(counted.0).max(0)),
     };
     let (amount, above) = match input.amount_fen {
-        Some(amount) if amount < Fen::ZERO => return Err(AppError::invalid_field("amount_fen", "cannot be negative")),
+        Some(amount) if amount < Fen::ZERO => {
+            return Err(AppError::invalid_field("amount_fen", crate::said!("negative", "cannot be negative")));
+        }
         Some(amount) if amount > standard => {
             let reason = crate::applications::rules::require_reason(input.reason.as_deref(), "above the standard")
                 .map_err(|p| AppError::invalid("invalid approval", vec![p]))?;
@@ -399,7 +406,7 @@ pub async fn progress<S: Cases + ?Sized>(store: &S, actor: &Actor, id: i64, inpu
     };
     let on = input.on.unwrap_or_else(crate::clock::today);
     if on > crate::clock::today() {
-        return Err(AppError::invalid_field("on", "not in the future"));
+        return Err(AppError::invalid_field("on", crate::said!("in_future", "cannot be in the future")));
     }
     let mut taken = taken(actor, &row, step, true)?;
     taken.details = json!({"on": on, "photos": input.photos.unwrap_or_default()});
@@ -492,7 +499,10 @@ pub async fn set_stage_shares<S: Cases + ?Sized>(
     input: StageSharesInput,
 ) -> AppResult<StageShares> {
     if input.area_code.level() != Level::County {
-        return Err(AppError::invalid_field("area_code", "a county sets its stage shares"));
+        return Err(AppError::invalid_field(
+            "area_code",
+            crate::said!("county_shares", "a county sets its stage shares"),
+        ));
     }
     actor.require_area(&input.area_code)?;
     let problems = rules::check_shares(&input.percents);
@@ -545,13 +555,24 @@ pub async fn draft_stage_list<S: Cases + ?Sized>(
             let mut chosen = Vec::new();
             for id in ids {
                 let case = cases.iter().find(|c| c.id == *id).ok_or_else(|| {
-                    AppError::invalid_field("case_ids", format!("no case {id} of this event in {county}"))
+                    AppError::invalid_field(
+                        "case_ids",
+                        crate::said!(
+                            "case_unknown",
+                            "no case {case} of this event in {area}",
+                            case = id,
+                            area = &county
+                        ),
+                    )
                 })?;
                 if !open(case) {
-                    return Err(AppError::conflict(format!(
-                        "case {id} is {}: its {} payment is not due, or is listed already",
-                        crate::text_enum::enum_text(case.status),
-                        stage.label_zh()
+                    return Err(AppError::conflict(crate::said!(
+                        "stage_not_due",
+                        "case {case} is {case_status}: its {stage_zh} payment is not due, or is listed already",
+                        case_status = crate::text_enum::enum_text(case.status),
+                        case = id,
+                        stage_zh = stage.label_zh(),
+                        rebuild_stage = crate::text_enum::enum_text(stage)
                     )));
                 }
                 chosen.push(case);
@@ -563,7 +584,13 @@ pub async fn draft_stage_list<S: Cases + ?Sized>(
     if chosen.is_empty() {
         return Err(AppError::invalid_field(
             "stage",
-            format!("no case of {county} is due a {} payment", stage.label_zh()),
+            crate::said!(
+                "no_case_due",
+                "no case of {area} is due a {stage_zh} payment",
+                area = &county,
+                stage_zh = stage.label_zh(),
+                rebuild_stage = crate::text_enum::enum_text(stage)
+            ),
         ));
     }
     let grants: Vec<NewGrant> = chosen
@@ -590,9 +617,12 @@ pub async fn draft_stage_list<S: Cases + ?Sized>(
         "households": grants.len(), "total_fen": total,
     }));
     store.create_grant_list(&list, &grants, &audit).await.map_err(|e| match e {
-        GrantError::AlreadyGranted => {
-            AppError::conflict(format!("a {} payment of these cases is listed already", stage.label_zh()))
-        }
+        GrantError::AlreadyGranted => AppError::conflict(crate::said!(
+            "stage_listed",
+            "a {stage_zh} payment of these cases is listed already",
+            stage_zh = stage.label_zh(),
+            rebuild_stage = crate::text_enum::enum_text(stage)
+        )),
         other => other.into(),
     })
 }

@@ -11,6 +11,7 @@ use crate::areas::AreaCode;
 use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
 use crate::db::for_both_backends;
+use crate::disasters::store::{PhotoFile, PhotoTable};
 use crate::money::Fen;
 use crate::text_enum::enum_text;
 
@@ -78,7 +79,7 @@ pub trait RebuildStore {
     async fn listed_stages(&self, event_id: i64) -> sqlx::Result<Vec<(i64, i32)>>;
     /// A household's stage grants in the event: ordinal, amount, list and the list's status.
     async fn stage_grants(&self, event_id: i64, household_id: i64) -> sqlx::Result<Vec<(i32, Fen, i64, String)>>;
-    async fn add_case_photo(&self, photo: &CasePhoto, audit: &AuditEntry) -> sqlx::Result<i64>;
+    async fn add_case_photo(&self, case_id: i64, file: &PhotoFile, audit: &AuditEntry) -> sqlx::Result<i64>;
     async fn case_photos(&self, case_id: i64) -> sqlx::Result<Vec<CasePhoto>>;
 }
 
@@ -255,33 +256,11 @@ impl RebuildStore for Backends {
         .await
     }
 
-    async fn add_case_photo(&self, photo: &CasePhoto, audit: &AuditEntry) -> sqlx::Result<i64> {
-        let mut tx = self.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO rebuild_case_photos (case_id, content_type, bytes, sha256, path, uploaded_by, uploaded_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(photo.case_id)
-        .bind(&photo.content_type)
-        .bind(photo.bytes)
-        .bind(&photo.sha256)
-        .bind(&photo.path)
-        .bind(&photo.uploaded_by)
-        .bind(photo.uploaded_at)
-        .fetch_one(&mut *tx)
-        .await?;
-        Self::write_audit_created(&mut tx, audit, id).await?;
-        tx.commit().await?;
-        Ok(id)
+    async fn add_case_photo(&self, case_id: i64, file: &PhotoFile, audit: &AuditEntry) -> sqlx::Result<i64> {
+        self.insert_photo(PhotoTable::RebuildCase, case_id, file, audit).await
     }
 
     async fn case_photos(&self, case_id: i64) -> sqlx::Result<Vec<CasePhoto>> {
-        sqlx::query_as(
-            "SELECT id, case_id, content_type, bytes, sha256, path, uploaded_by, uploaded_at
-             FROM rebuild_case_photos WHERE case_id = $1 ORDER BY id",
-        )
-        .bind(case_id)
-        .fetch_all(self.reader())
-        .await
+        self.photos_of(PhotoTable::RebuildCase, case_id).await
     }
 }

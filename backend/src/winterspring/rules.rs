@@ -14,6 +14,7 @@ use crate::config::Settings;
 use crate::error::FieldError;
 use crate::funds::HardshipClass;
 use crate::money::Fen;
+use crate::said;
 
 /// A campaign's dates (docs/domain/winter-spring.md#survey-and-reporting-calendar).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -81,17 +82,23 @@ pub fn of_year(onset: NaiveDate, year: i32) -> bool {
 pub fn check_needs(needs: &WinterSpringNeeds, persons: i64) -> Vec<FieldError> {
     let mut problems = Vec::new();
     if !(0..=8).contains(&needs.food_months) {
-        problems.push(FieldError::new("needs.food_months", "0 to 8 months of grain"));
+        problems.push(FieldError::new("needs.food_months", said!("food_months", "0 to 8 months of grain")));
     }
     let pieces = persons.max(1) * 3;
     for (field, value) in [("needs.clothing", needs.clothing), ("needs.quilts", needs.quilts)] {
         if !(0..=pieces).contains(&value) {
-            problems.push(FieldError::new(field, format!("0 to {pieces} pieces (3 per person)")));
+            problems.push(FieldError::new(
+                field,
+                said!("pieces_range", "0 to {pieces} pieces (3 per person)", pieces = pieces),
+            ));
         }
     }
     let none = needs.food_months == 0 && needs.clothing == 0 && needs.quilts == 0 && !needs.heating && !needs.housing;
     if none && problems.is_empty() {
-        problems.push(FieldError::new("needs", "name at least one need: grain, clothing, quilts, heating or housing"));
+        problems.push(FieldError::new(
+            "needs",
+            said!("need_named", "name at least one need: grain, clothing, quilts, heating or housing"),
+        ));
     }
     problems
 }
@@ -216,28 +223,42 @@ pub fn default_phases(settings: &Settings, calendar: &Calendar) -> Vec<PhaseInpu
 pub fn check_phases(phases: &[PhaseInput], calendar: &Calendar) -> Vec<FieldError> {
     let mut problems = Vec::new();
     if !(1..=6).contains(&phases.len()) {
-        problems.push(FieldError::new("phases", "1 to 6 phases"));
+        problems.push(FieldError::new("phases", said!("phases_count", "1 to 6 phases")));
         return problems;
     }
     for (i, phase) in phases.iter().enumerate() {
         if phase.name.trim().is_empty() || phase.name.chars().count() > 20 {
-            problems.push(FieldError::new(format!("phases[{i}].name"), "a name of 1 to 20 characters"));
+            problems.push(FieldError::new(
+                format!("phases[{i}].name"),
+                said!("text_required", "required, at most {max} characters", max = 20),
+            ));
         }
         if !(1..=100).contains(&phase.share_percent) {
-            problems.push(FieldError::new(format!("phases[{i}].share_percent"), "1 to 100"));
+            problems.push(FieldError::new(format!("phases[{i}].share_percent"), said!("share_range", "1 to 100")));
         }
         if phase.starts_on < calendar.relief_start || phase.starts_on > calendar.relief_end {
             problems.push(FieldError::new(
                 format!("phases[{i}].starts_on"),
-                format!("within the relief period, {} to {}", calendar.relief_start, calendar.relief_end),
+                said!(
+                    "phase_in_period",
+                    "within the relief period, {from} to {to}",
+                    from = calendar.relief_start,
+                    to = calendar.relief_end
+                ),
             ));
         } else if i > 0 && phase.starts_on <= phases[i - 1].starts_on {
-            problems.push(FieldError::new(format!("phases[{i}].starts_on"), "after the phase before it"));
+            problems.push(FieldError::new(
+                format!("phases[{i}].starts_on"),
+                said!("phase_order", "after the phase before it"),
+            ));
         }
     }
     let total: i64 = phases.iter().map(|p| p.share_percent).sum();
     if total != 100 {
-        problems.push(FieldError::new("phases", format!("the shares add up to 100%; these add up to {total}%")));
+        problems.push(FieldError::new(
+            "phases",
+            said!("shares_total", "the shares add up to 100%; these add up to {total}%", total = total),
+        ));
     }
     problems
 }

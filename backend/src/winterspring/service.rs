@@ -38,12 +38,34 @@ impl<T: Chain + WinterSpringStore + ?Sized> Campaigns for T {}
 
 impl From<CampaignError> for AppError {
     fn from(error: CampaignError) -> Self {
-        let message = error.to_string();
-        match error {
-            CampaignError::Db(e) => e.into(),
-            _ => AppError::conflict(message),
-        }
+        use crate::said;
+        AppError::conflict(match error {
+            CampaignError::Db(e) => return e.into(),
+            CampaignError::PhasesInUse => said!(
+                "phases_in_use",
+                "a grant list already pays one of the county's phases; its phases can no longer change"
+            ),
+            CampaignError::Overlaps(campaign) => said!(
+                "campaign_overlaps",
+                "campaign {campaign} of the same year already covers part of this area",
+                campaign = campaign
+            ),
+            CampaignError::Accepted(at) => {
+                said!(
+                    "campaign_figures_locked",
+                    "the level above accepted these figures on {at}; they are locked",
+                    at = at
+                )
+            }
+            CampaignError::NothingSubmitted => {
+                said!("nothing_submitted", "there are no submitted figures of this area waiting for a decision")
+            }
+        })
     }
+}
+
+fn phase_drafted(phase: &str) -> crate::error::Said {
+    crate::said!("phase_drafted", "the lists of phase {phase} are drafted already", phase = phase)
 }
 
 // ---- campaigns -------------------------------------------------------------------------------
@@ -158,15 +180,20 @@ pub async fn create<S: Campaigns + ?Sized>(
 ) -> AppResult<Campaign> {
     actor.require_area(&input.area_code)?;
     if !(2000..=2100).contains(&input.year) {
-        return Err(AppError::invalid_field("year", "a year from 2000 to 2100"));
+        return Err(AppError::invalid_field("year", crate::said!("year_range", "a year from 2000 to 2100")));
     }
     if !matches!(input.area_code.level(), Level::City | Level::County) {
-        return Err(AppError::invalid_field("area_code", "a campaign is run by a city or a county"));
+        return Err(AppError::invalid_field(
+            "area_code",
+            crate::said!("campaign_area_level", "a campaign is run by a city or a county"),
+        ));
     }
-    store
-        .get_area(&input.area_code)
-        .await?
-        .ok_or_else(|| AppError::invalid_field("area_code", format!("unknown area {}", input.area_code)))?;
+    store.get_area(&input.area_code).await?.ok_or_else(|| {
+        AppError::invalid_field(
+            "area_code",
+            crate::said!("area_unknown", "unknown area {area}", area = &input.area_code),
+        )
+    })?;
     let single_crop = settings.winter_spring_single_crop_counties.iter().any(|c| c == input.area_code.as_str());
     let campaign = NewCampaign {
         year: input.year,
@@ -308,10 +335,12 @@ pub struct NeedRevision {
 async fn require_open<S: Campaigns + ?Sized>(store: &S, row: &CampaignRow, area: &AreaCode) -> AppResult<()> {
     let submissions = store.submissions(row.id).await?;
     match rules::locked_by(&submissions, area) {
-        Some(s) => Err(AppError::conflict(format!(
-            "the need figures of {} were accepted on {}; they are locked",
-            s.area_code,
-            s.decided_at.map(|at| at.with_timezone(&beijing()).format("%Y-%m-%d").to_string()).unwrap_or_default()
+        Some(s) => Err(AppError::conflict(crate::said!(
+            "need_figures_locked",
+            "the need figures of {area} were accepted on {date}; they are locked",
+            area = &s.area_code,
+            date =
+                s.decided_at.map(|at| at.with_timezone(&beijing()).format("%Y-%m-%d").to_string()).unwrap_or_default()
         ))),
         None => Ok(()),
     }
@@ -324,12 +353,16 @@ pub async fn file_need<S: Campaigns + ?Sized>(store: &S, actor: &Actor, id: i64,
     let household = store
         .get_household(input.household_id)
         .await?
-        .ok_or_else(|| AppError::invalid_field("household_id", format!("no household {}", input.household_id)))?;
+        .ok_or_else(|| AppError::invalid_field("household_id", crate::households::no_household(input.household_id)))?;
     actor.require_area(&household.area_code)?;
     if !row.area_code.contains(household.area_code.as_str()) {
         return Err(AppError::invalid_field(
             "household_id",
-            format!("the household lives outside the campaign's area {}", row.area_code),
+            crate::said!(
+                "household_outside_campaign",
+                "the household lives outside the campaign's area {area}",
+                area = &row.area_code
+            ),
         ));
     }
     let problems = rules::check_needs(&input.needs, input.persons);
@@ -344,7 +377,11 @@ pub async fn file_need<S: Campaigns + ?Sized>(store: &S, actor: &Actor, id: i64,
         Some(event_id) => {
             return Err(AppError::invalid_field(
                 "event_id",
-                format!("event {event_id} is not one of the campaign's disasters"),
+                crate::said!(
+                    "event_not_in_campaign",
+                    "event {event} is not one of the campaign's disasters",
+                    event = event_id
+                ),
             ));
         }
         None => {
@@ -359,7 +396,10 @@ pub async fn file_need<S: Campaigns + ?Sized>(store: &S, actor: &Actor, id: i64,
             affecting.ok_or_else(|| {
                 AppError::invalid_field(
                     "household_id",
-                    "the household has no damage record in the year's disasters; record its damage first",
+                    crate::said!(
+                        "no_damage_in_year",
+                        "the household has no damage record in the year's disasters; record its damage first"
+                    ),
                 )
             })?
         }
@@ -478,7 +518,7 @@ pub async fn summary<S: Campaigns + ?Sized>(
 ) -> AppResult<CampaignSummary> {
     let row = campaign_or_404(store, actor, id).await?;
     if level > Level::Township || level < Level::City {
-        return Err(AppError::invalid_field("level", "township, county or city"));
+        return Err(AppError::invalid_field("level", crate::said!("summary_level", "county, township or city")));
     }
     let scope = narrower(actor, &row.area_code);
     let lines = campaign_lines(store, id, &crate::areas::code::subtree_pattern(&scope)).await?;
@@ -530,7 +570,11 @@ pub async fn submit<S: Campaigns + ?Sized>(
     if !matches!(area.level(), Level::County | Level::City) || !row.area_code.contains(area.as_str()) {
         return Err(AppError::invalid_field(
             "area_code",
-            format!("a county or the city of the campaign's area {}", row.area_code),
+            crate::said!(
+                "campaign_county_or_city",
+                "a county or the city of the campaign's area {area}",
+                area = &row.area_code
+            ),
         ));
     }
     let lines = campaign_lines(store, id, &crate::areas::code::subtree_pattern(area)).await?;
@@ -652,7 +696,10 @@ pub async fn set_phases<S: Campaigns + ?Sized>(
     let county = &input.area_code;
     actor.require_area(county)?;
     if county.level() != Level::County || !row.area_code.contains(county.as_str()) {
-        return Err(AppError::invalid_field("area_code", format!("a county of the campaign's area {}", row.area_code)));
+        return Err(AppError::invalid_field(
+            "area_code",
+            crate::said!("campaign_county", "a county of the campaign's area {area}", area = &row.area_code),
+        ));
     }
     // A county with one harvest a year runs its relief to July, also inside a city's campaign.
     let single_crop = settings.winter_spring_single_crop_counties.iter().any(|c| c == county.as_str());
@@ -725,9 +772,12 @@ pub async fn draft_phase<S: Campaigns + ?Sized>(
     }
     if by_event.is_empty() {
         return Err(if drafted.is_empty() {
-            AppError::invalid_field("phase_id", "the county has decided no need record to pay yet")
+            AppError::invalid_field(
+                "phase_id",
+                crate::said!("nothing_decided", "the county has decided no need record to pay yet"),
+            )
         } else {
-            AppError::conflict(format!("the lists of phase {} are drafted already", phase.name))
+            AppError::conflict(phase_drafted(&phase.name))
         });
     }
     for (event_id, mut grants) in by_event {
@@ -746,9 +796,7 @@ pub async fn draft_phase<S: Campaigns + ?Sized>(
             "households": grants.len(), "total_fen": total,
         }));
         store.create_grant_list(&list, &grants, &audit).await.map_err(|e| match e {
-            GrantError::AlreadyGranted => {
-                AppError::conflict(format!("the lists of phase {} are drafted already", phase.name))
-            }
+            GrantError::AlreadyGranted => AppError::conflict(phase_drafted(&phase.name)),
             other => other.into(),
         })?;
     }
@@ -782,33 +830,45 @@ pub async fn record_received<S: Campaigns + ?Sized>(
     let household = store
         .get_household(input.household_id)
         .await?
-        .ok_or_else(|| AppError::invalid_field("household_id", format!("no household {}", input.household_id)))?;
+        .ok_or_else(|| AppError::invalid_field("household_id", crate::households::no_household(input.household_id)))?;
     actor.require_area(&household.area_code)?;
     let mut problems = Vec::new();
     if !row.area_code.contains(household.area_code.as_str()) {
-        problems.push(FieldError::new("household_id", "the household lives outside the campaign's area"));
+        problems.push(FieldError::new(
+            "household_id",
+            crate::said!(
+                "household_outside_campaign",
+                "the household lives outside the campaign's area {area}",
+                area = &row.area_code
+            ),
+        ));
     }
     let money = input.money_fen.unwrap_or_default();
     let value = input.goods_value_fen.unwrap_or_default();
     let goods = input.goods.as_deref().map(str::trim).unwrap_or_default().to_owned();
     for (field, amount) in [("money_fen", money), ("goods_value_fen", value)] {
         if amount < Fen::ZERO {
-            problems.push(FieldError::new(field, "cannot be negative"));
+            problems.push(FieldError::new(field, crate::said!("negative", "cannot be negative")));
         }
     }
     if money.0 == 0 && goods.is_empty() {
-        problems.push(FieldError::new("goods", "name the goods or the money received"));
+        problems.push(FieldError::new("goods", crate::said!("goods_or_money", "name the goods or the money received")));
     }
     if goods.chars().count() > 200 {
-        problems.push(FieldError::new("goods", "at most 200 characters"));
+        problems.push(FieldError::new("goods", crate::said!("text_max", "at most {max} characters", max = 200)));
     }
     if value.0 > 0 && goods.is_empty() {
-        problems.push(FieldError::new("goods_value_fen", "a value needs the goods it is for"));
+        problems.push(FieldError::new(
+            "goods_value_fen",
+            crate::said!("value_needs_goods", "a value needs the goods it is for"),
+        ));
     }
     let calendar = calendar_of(&row);
     if input.received_on < calendar.survey_start || input.received_on > calendar.relief_end {
-        problems
-            .push(FieldError::new("received_on", format!("from {} to {}", calendar.survey_start, calendar.relief_end)));
+        problems.push(FieldError::new(
+            "received_on",
+            crate::said!("date_between", "from {from} to {to}", from = calendar.survey_start, to = calendar.relief_end),
+        ));
     }
     if !problems.is_empty() {
         return Err(AppError::invalid("invalid record of aid received", problems));

@@ -2,7 +2,7 @@
 // nothing or skipping bad rows, the server's progress while a large file runs, then what was
 // imported and every row refused with its reason.
 import { h } from '../dom';
-import { ApiError, errorText, isAbort } from '../errors';
+import { ApiError, detailReason, errorText, isAbort } from '../errors';
 import { formatInteger } from '../format';
 import { householdsApi, importFieldLabel, newProgressId, rejectedImport, type ImportMode, type ImportReport } from '../households';
 import { getLang, t } from '../i18n';
@@ -106,7 +106,7 @@ export function importCard(signal: AbortSignal, onImported: () => void): HTMLEle
 function errorTable(report: ImportReport): HTMLElement[] {
   if (!report.errors.length) return [];
   const rows = report.errors.slice(0, ERRORS_SHOWN).map((e) =>
-    h('tr', {}, h('td', { class: 'num' }, String(e.row)), h('td', {}, importFieldLabel(e.field, getLang())), h('td', {}, e.reason)),
+    h('tr', {}, h('td', { class: 'num' }, String(e.row)), h('td', {}, importFieldLabel(e.field, getLang())), h('td', {}, detailReason(e))),
   );
   const table = h(
     'table',

@@ -1,6 +1,7 @@
 // Shipments: a depot keeper's approved plan parts to dispatch ("发运") and outgoing shipments;
 // managers' and reporters' incoming shipments with a receive form (prefilled with the shipped
-// amounts); a receipt signed without a network waits in the outbox.
+// amounts, a signer and optional photos); a receipt and its photos sent without a network wait in
+// the outbox.
 import { confirmAction } from '../confirm';
 import { disasterApi, type AreaRow } from '../disaster';
 import { h } from '../dom';
@@ -12,6 +13,8 @@ import { labelText } from '../outbox';
 import { QUEUED, sendOrQueue } from '../outboxsync';
 import { dispatchSummary } from '../planlines';
 import { clearPrintSheets } from '../print';
+import { photoPicker, sendChosen, type PhotoPicker } from '../photopicker';
+import { photoStrip } from '../photos';
 import { plansApi, receiveErrors, type Plan, type PlanRow, type Shipment } from '../plans';
 import type { ScreenContext } from '../screen';
 import { stockApi, type DepotEntry, type Item } from '../stock';
@@ -38,6 +41,27 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   let areas = new Map<string, AreaRow>();
   let items = new Map<string, Item>();
   let version = 0;
+  // Made once per shipment on this screen: a re-render (a reload, a language switch) keeps the
+  // chosen photos and does not fetch the received ones again.
+  const pickers = new Map<number, PhotoPicker>();
+  const strips = new Map<number, HTMLElement>();
+  const pickerOf = (id: number) => {
+    let picker = pickers.get(id);
+    if (!picker) {
+      picker = photoPicker(ctx, `receipt-photos-${id}`, { title: 'photos.receiptTitle', hint: 'photos.receiptHint' });
+      pickers.set(id, picker);
+    }
+    return picker;
+  };
+  const stripOf = (id: number) => {
+    let strip = strips.get(id);
+    if (!strip) {
+      const source = { list: (o: { signal?: AbortSignal }) => plansApi.receiptPhotos(id, o), imagePath: (p: number) => `/shipments/${id}/photos/${p}`, testid: `receipt-photos-${id}-shown` };
+      strip = photoStrip(source, (n) => t('photos.receiptAlt', { id, n }), signal);
+      strips.set(id, strip);
+    }
+    return strip;
+  };
   const depotName = (d: number) => depots.get(d)?.name ?? `#${d}`;
   const areaName = (c: string) => areas.get(c)?.name ?? c;
   const itemName = (c: string) => {
@@ -104,11 +128,14 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       h('tbody', {}, ...rows),
     );
     const signed = s.received_signer ? h('p', { class: 'muted', 'data-testid': `receive-signed-${s.id}` }, t('common.labelled', { label: t('waybill.signer'), value: s.received_signer })) : '';
+    const picker = open ? pickerOf(s.id) : null;
     const form = h(
       'form',
       { class: 'ship-receive', 'data-testid': `receive-form-${s.id}` },
       table,
+      picker ? picker.node : '',
       open ? h('div', { class: 'form-actions' }, h('label', { class: 'inline-field' }, h('span', { i18n: 'waybill.signer' }), signer), confirm) : signed,
+      s.status === 'received' ? stripOf(s.id) : '',
       err,
     );
     form.addEventListener('submit', async (ev) => {
@@ -124,7 +151,14 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       confirm.disabled = true;
       try {
         const write = plansApi.receiveWrite(s.id, s.lines.map((l, i) => ({ item: l.item, quantity: Number(inputs[i].value) })), signer.value.trim(), newUuid());
-        if ((await sendOrQueue<Shipment>(write, signal)) === QUEUED) return void toast(t('outbox.queued', { what: labelText(write.label) }));
+        const queued = (await sendOrQueue<Shipment>(write, signal)) === QUEUED;
+        if (picker) {
+          await sendChosen(picker, async (photo) => {
+            const label = { key: 'outbox.kind.receiptPhoto', params: { id: s.id, name: photo.name } } as const;
+            return (await sendOrQueue(plansApi.receiptPhotoWrite(s.id, photo.blob, newUuid(), label), signal)) !== QUEUED;
+          });
+        }
+        if (queued) return void toast(t('outbox.queued', { what: labelText(write.label) }));
         toast(t('ship.done', { id: s.id }));
         await load();
       } catch (e) {

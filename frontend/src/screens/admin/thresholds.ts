@@ -3,7 +3,7 @@
 import { adminApi, RESPONSE_LEVELS, THRESHOLD_LEVELS, thresholdErrorRow, thresholdInputs, thresholdTable, type Threshold } from '../../admin';
 import { confirmAction } from '../../confirm';
 import { h } from '../../dom';
-import { ApiError, errorText, isAbort } from '../../errors';
+import { ApiError, detailReason, errorText, isAbort } from '../../errors';
 import { label, t, type MsgKey } from '../../i18n';
 import type { ScreenContext } from '../../screen';
 import { toast } from '../../toast';
@@ -128,8 +128,8 @@ export function thresholdsSection(ctx: ScreenContext): HTMLElement {
         const i = thresholdErrorRow(d.field);
         const sent = i === null ? undefined : body[i];
         const input = sent && inputs.get(sent.criterion)?.[sent.response_level - 1];
-        if (input) cellError(input, d.reason ?? '');
-        else leftovers.push(d.reason ?? '');
+        if (input) cellError(input, detailReason(d));
+        else leftovers.push(detailReason(d));
       }
       formError.hidden = false;
       formError.textContent = leftovers.length ? leftovers.join('; ') : details.length ? t('admin.fixErrors') : errorText(err);

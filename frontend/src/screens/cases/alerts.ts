@@ -14,21 +14,17 @@ import {
   alertFactWords,
   alertKind,
   alertsApi,
-  areaGroups,
   canScan,
   checkAlertCase,
-  checkDismissal,
   needKey,
   programmeKey,
-  shownCount,
   sortAlerts,
-  townshipOf,
   type AlertStatus,
   type AssistanceAlert,
   type DetectionOutcome,
 } from '../../cases';
 import { confirmAction } from '../../confirm';
-import { disasterApi, sortEvents, type AreaRow, type DisasterEvent } from '../../disaster';
+import { disasterApi, sortEvents, type DisasterEvent } from '../../disaster';
 import { h, setLabel } from '../../dom';
 import { ApiError, errorText, isAbort } from '../../errors';
 import { formatDateTime, formatInteger } from '../../format';
@@ -41,6 +37,7 @@ import { toast } from '../../toast';
 import { statusBlock } from '../../widgets';
 import { factList } from '../applications/common';
 import { setText } from './common';
+import { areaParam, areaPicker, moreBar, reasonForm } from './listparts';
 
 function isAlertStatus(s: string | null): s is AlertStatus {
   return (ALERT_STATUSES as readonly string[]).includes(s ?? '');
@@ -60,12 +57,11 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   let filter: AlertStatus = isAlertStatus(ctx.params.get('status')) ? (ctx.params.get('status') as AlertStatus) : 'open';
   let eventId: number | null = Number(ctx.params.get('event')) > 0 ? Number(ctx.params.get('event')) : null;
   /** A county or township code within the caller's scope (?area=), or '' for all of it. */
-  let areaCode = /^[0-9]{6}([0-9]{3}([0-9]{3})?)?$/.test(ctx.params.get('area') ?? '') ? ctx.params.get('area')! : '';
+  let areaCode = areaParam(ctx.params);
   /** How many of the filtered alerts are shown: 50 at a time. */
   let shown = 0;
   let alerts: AssistanceAlert[] = [];
   let events: DisasterEvent[] = [];
-  const names = new Map<string, string>();
   /** The one form open (an alert's case or dismissal): kept across redraws so what was typed stays. */
   let open: { id: number; kind: 'case' | 'dismiss'; node: HTMLElement } | null = null;
 
@@ -73,11 +69,16 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   const counts = h('div', { class: 'cs-counts al-counts', role: 'group', i18nAriaLabel: 'alerts.filterLabel', 'data-testid': 'al-counts' });
   const list = h('ul', { class: 'al-list', 'data-testid': 'al-list' });
   const eventSelect = h('select', { class: 'select', id: 'al-event', 'data-testid': 'al-event' });
-  const areaSelect = h('select', { class: 'select', id: 'al-area', 'data-testid': 'al-area' });
-  const more = h('button', { type: 'button', class: 'btn btn-outline al-more', 'data-testid': 'al-more', hidden: true });
-  const shownNote = h('span', { class: 'muted small', 'data-testid': 'al-shown', hidden: true });
-  const counties = new Map<string, string>();
-  let groups: ReturnType<typeof areaGroups> = [];
+  const areas = areaPicker({ id: 'al-area', testid: 'al-area', scope: user.area_code ?? '' });
+  const areaSelect = areas.select;
+  const bar = moreBar({
+    testid: 'al',
+    list,
+    show: (count) => {
+      shown = count;
+      render();
+    },
+  });
   const scanResult = h('p', { class: 'al-scan-result', role: 'status', hidden: true, 'data-testid': 'al-scan-result' });
   const scanBtn = canScan(user.role) ? h('button', { type: 'button', class: 'btn btn-outline', 'data-testid': 'al-scan', i18n: 'alerts.scan.button', i18nTitle: 'alerts.scan.hint' }) : null;
   inner.append(
@@ -105,11 +106,11 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         ),
       ),
       list,
-      h('div', { class: 'al-more-bar' }, shownNote, more),
+      bar.el,
     ),
   );
 
-  const place = (code: string) => names.get(townshipOf(code)) ?? code;
+  const place = areas.place;
   const eventName = (id: number) => events.find((e) => e.id === id)?.name ?? `#${id}`;
   const factText = (a: AssistanceAlert) => alertFactWords(a.facts).map((f) => t(f.key, f.params)).join(getLang() === 'zh' ? '，' : '; ');
   const setUrl = () => {
@@ -158,40 +159,13 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     );
     eventSelect.value = eventId ? String(eventId) : '';
   };
-  const renderAreas = () => {
-    areaSelect.replaceChildren(
-      h('option', { value: '', i18n: 'alerts.areaAll' }),
-      ...groups.map((g) =>
-        h(
-          'optgroup',
-          { label: g.county.name },
-          h('option', { value: g.county.code }, t('alerts.areaCounty', { county: g.county.name })),
-          ...g.townships.map((x) => h('option', { value: x.code }, x.name)),
-        ),
-      ),
-    );
-    // A village code (from a link) keeps its township's name on the list.
-    if (areaCode && !groups.some((g) => g.county.code === areaCode || g.townships.some((x) => x.code === areaCode)))
-      areaSelect.append(h('option', { value: areaCode }, names.get(areaCode.slice(0, 9)) ?? areaCode));
-    areaSelect.value = areaCode;
-  };
+  const renderAreas = () => areas.render(areaCode);
   areaSelect.addEventListener('change', () => {
     areaCode = areaSelect.value;
     shown = 0;
     closeForm();
     setUrl();
     void load();
-  });
-  more.addEventListener('click', () => {
-    const before = list.children.length;
-    shown = before + 50;
-    render();
-    // The first of the new rows takes the focus, so a phone carries on from where it was.
-    const first = list.children[before] as HTMLElement | undefined;
-    if (first) {
-      first.tabIndex = -1;
-      first.focus();
-    }
   });
 
   eventSelect.addEventListener('change', () => {
@@ -373,60 +347,40 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     return h('div', { class: 'al-form-wrap' }, form);
   };
 
-  const dismissForm = (a: AssistanceAlert) => {
-    const formError = h('p', { class: 'form-error', role: 'alert', hidden: true, 'data-testid': 'al-form-error' });
-    const errors = formErrors<'reason'>(formError);
-    const reason = h('textarea', { class: 'input textarea', rows: 2, maxlength: 1000 });
-    const submit = h('button', { type: 'submit', class: 'btn btn-danger', 'data-testid': 'al-dismiss-submit', i18n: 'alerts.dismiss.submit' });
-    const form = h(
-      'form',
-      { novalidate: true, class: 'cs-form al-form', 'data-testid': `al-dismiss-form-${a.id}` },
-      errorField(errors, 'reason', 'alerts.dismiss.reason', reason, 'al-reason', h('span', { class: 'field-hint', i18n: 'alerts.dismiss.reasonHint' })),
-      formError,
-      formButtons(submit),
-    );
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      errors.clear();
-      const checked = checkDismissal(reason.value);
-      if ('key' in checked) {
-        errors.byField.set('reason', { key: checked.key });
-        errors.render();
-        reason.focus();
-        return;
-      }
-      errors.render();
-      const ok = await confirmAction({
-        title: t('alerts.dismiss.confirmTitle', { name: a.head_name }),
-        body: [
-          factList([
-            [t('cases.f.applicant'), a.head_name, 'applicant'],
-            [t('cases.f.area'), place(a.area_code), 'area'],
-            [t('alerts.f.need'), t(needKey(a.need, true)), 'need'],
-            [t('alerts.dismiss.reason'), checked.reason, 'reason'],
-          ]),
-          h('p', { class: 'muted small' }, t('alerts.dismiss.confirmText')),
-        ],
-        confirmKey: 'alerts.dismiss.confirm',
-        danger: true,
-      });
-      if (!ok) return;
-      submit.disabled = true;
-      try {
-        const next = await alertsApi.dismiss(a.id, checked.reason, { signal });
+  const dismissForm = (a: AssistanceAlert) =>
+    reasonForm({
+      prefix: 'al',
+      testid: `al-dismiss-form-${a.id}`,
+      submitTestid: 'al-dismiss-submit',
+      labelKey: 'alerts.dismiss.reason',
+      hintKey: 'alerts.dismiss.reasonHint',
+      submitKey: 'alerts.dismiss.submit',
+      danger: true,
+      cancel: () => (closeForm(), render()),
+      confirm: (reason) =>
+        confirmAction({
+          title: t('alerts.dismiss.confirmTitle', { name: a.head_name }),
+          body: [
+            factList([
+              [t('cases.f.applicant'), a.head_name, 'applicant'],
+              [t('cases.f.area'), place(a.area_code), 'area'],
+              [t('alerts.f.need'), t(needKey(a.need, true)), 'need'],
+              [t('alerts.dismiss.reason'), reason, 'reason'],
+            ]),
+            h('p', { class: 'muted small' }, t('alerts.dismiss.confirmText')),
+          ],
+          confirmKey: 'alerts.dismiss.confirm',
+          danger: true,
+        }),
+      send: async (reason) => {
+        const next = await alertsApi.dismiss(a.id, reason, { signal });
         alerts = sortAlerts([...alerts.filter((x) => x.id !== a.id), next]);
         closeForm();
         toast(t('alerts.dismiss.done', { name: a.head_name }));
         render();
-      } catch (err) {
-        if (isAbort(err) || stale(err)) return;
-        showServerErrors(errors, err, (f) => (f === 'reason' ? 'reason' : null));
-      } finally {
-        submit.disabled = false;
-      }
+      },
+      stale,
     });
-    return h('div', { class: 'al-form-wrap' }, form);
-  };
 
   // ---- the list --------------------------------------------------------------------------------
   const render = () => {
@@ -434,8 +388,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     const all = sortAlerts(alerts.filter((a) => a.status === filter));
     // The alert whose form is open stays on the page.
     const openAt = open ? all.findIndex((a) => a.id === open!.id) : -1;
-    const page_ = shownCount(all.length, Math.max(shown, openAt + 1));
-    const rows = all.slice(0, page_.show);
+    const rows = all.slice(0, bar.count(all.length, Math.max(shown, openAt + 1)));
     if (open && !rows.some((a) => a.id === open!.id)) closeForm();
     page.dataset.status = filter;
     page.dataset.shown = String(rows.length);
@@ -444,28 +397,20 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     list.replaceChildren(
       ...(rows.length ? rows.map(row) : [h('li', { class: 'empty-line muted', 'data-testid': 'al-empty', i18n: filter === 'open' ? 'alerts.emptyOpen' : 'alerts.empty' })]),
     );
-    const lang = getLang();
-    more.hidden = page_.left <= 0;
-    more.textContent = t('alerts.more', { n: formatInteger(Math.min(50, page_.left), lang), left: formatInteger(page_.left, lang) });
-    shownNote.hidden = page_.left <= 0;
-    shownNote.textContent = t('alerts.shown', { shown: formatInteger(rows.length, lang), total: formatInteger(all.length, lang) });
+    bar.render(rows.length, all.length);
   };
 
   const load = async () => {
     status.replaceChildren(statusBlock(t('alerts.loading')));
     page.dataset.ready = 'false';
     try {
-      const [lists, evs, towns, cs] = await Promise.all([
+      const [lists, evs] = await Promise.all([
         Promise.all(ALERT_STATUSES.map((s) => alertsApi.list({ status: s, event_id: eventId, ...(areaCode ? { area_code: areaCode } : {}) }, { signal }))),
         events.length ? Promise.resolve(events) : disasterApi.events({ signal }).catch(() => [] as DisasterEvent[]),
-        names.size ? Promise.resolve([] as AreaRow[]) : disasterApi.areas({ level: 'township' }, { signal }).catch(() => [] as AreaRow[]),
-        counties.size ? Promise.resolve([] as AreaRow[]) : disasterApi.areas({ level: 'county' }, { signal }).catch(() => [] as AreaRow[]),
+        areas.load(signal),
       ]);
       alerts = lists.flat();
       events = evs;
-      for (const a of towns) names.set(a.code, a.name);
-      for (const c of cs) counties.set(c.code, c.name);
-      if (towns.length) groups = areaGroups(towns, [...counties].map(([code, name]) => ({ code, name })), user.area_code ?? '');
       status.replaceChildren();
       renderEvents();
       renderAreas();

@@ -1,7 +1,8 @@
 // The case board (#/cases): the one-window cases of the caller's area, overdue first with a marker,
 // then the soonest due, the due time in words ("还剩 5 小时", "超期 2 天"); the counts per status are
 // the filters (?status=); each case opens its page. Township staff take in a new request from here;
-// the detection alerts (#/cases/alerts) open from here too, with the number still to check.
+// the detection alerts (#/cases/alerts) open from here too, with the number still to check, and so
+// do the cross-programme checks (#/cases/checks).
 import '../../styles/cases.css';
 import { alertsApi, casesApi, isOpen, programmeKey, sortBoard, STATUSES, statusCounts, townshipOf, type Case } from '../../cases';
 import { disasterApi, type AreaRow } from '../../disaster';
@@ -9,7 +10,7 @@ import { h } from '../../dom';
 import { errorText, isAbort } from '../../errors';
 import { formatDateTime, formatInteger } from '../../format';
 import { getLang, t, type MsgKey } from '../../i18n';
-import { REPORTERS, hasRole } from '../../roles';
+import { CHECK_READERS, REPORTERS, hasRole } from '../../roles';
 import type { ScreenContext } from '../../screen';
 import { statusBlock } from '../../widgets';
 import { dueText, kindBadge, overdueBadge, statusBadge } from './common';
@@ -37,6 +38,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         'div',
         { class: 'cs-head-actions' },
         h('a', { class: 'btn btn-outline', href: '#/cases/alerts', 'data-testid': 'cs-alerts-link', i18nTitle: 'alerts.boardLinkTitle' }, h('span', { i18n: 'alerts.boardLink' }), alertCount),
+        hasRole(user, CHECK_READERS) ? h('a', { class: 'btn btn-outline', href: '#/cases/checks', 'data-testid': 'cs-checks-link', i18n: 'checks.boardLink', i18nTitle: 'checks.boardLinkTitle' }) : '',
         hasRole(user, REPORTERS) ? h('a', { class: 'btn btn-primary', href: '#/cases/new', 'data-testid': 'cs-new', i18n: 'cases.new' }) : '',
       ),
     ),

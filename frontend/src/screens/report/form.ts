@@ -18,7 +18,7 @@ import { toast } from '../../toast';
 import { areaPicker, type AreaPicker } from './area';
 import { draftBox } from './draft';
 import { figureFields, type FigureFields } from './figures';
-import { photoPicker } from './photopicker';
+import { photoPicker, sendChosen } from '../../photopicker';
 import { errorNode, latest, type ReportState } from './state';
 
 export interface ReportForm {
@@ -64,7 +64,7 @@ export function reportForm(
   description.addEventListener('input', () => errors.dismiss('description'));
   // Registered after the figures and the texts: the first of those with a message gets the focus.
   const area = areaPicker(ctx, state, errors, on);
-  const photos = photoPicker(ctx);
+  const photos = photoPicker(ctx, 'report-photos');
   const draftNote = h('div', { class: 'field-hint draft-note', 'data-testid': 'report-draft-note', hidden: true });
 
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'report-submit', i18n: 'report.submit' });
@@ -167,24 +167,13 @@ export function reportForm(
   form.addEventListener('change', keepDraft);
 
   /** The chosen photos, sent to the saved report or queued behind the queued one. */
-  const sendPhotos = async (areaName: string, report: { id: number } | { queuedKey: string }) => {
-    let uploaded = 0;
-    for (const photo of photos.chosen()) {
+  const sendPhotos = (areaName: string, report: { id: number } | { queuedKey: string }) =>
+    sendChosen(photos, async (photo) => {
       const label: WriteLabel = { key: 'outbox.kind.photo', params: { area: areaName, name: photo.name } };
-      try {
-        if ('id' in report) {
-          if ((await sendOrQueue(photoApi.uploadWrite(eventId, report.id, photo.blob, newUuid(), label), signal)) !== QUEUED) uploaded += 1;
-        } else {
-          await queueWrite({ ...photoApi.uploadWrite(eventId, '{after}', photo.blob, newUuid(), label), after: report.queuedKey });
-        }
-      } catch (err) {
-        if (isAbort(err)) return;
-        toast(t('photos.failed', { name: photo.name, message: errorText(err) }), 'error');
-      }
-    }
-    photos.clear();
-    if (uploaded) toast(t('photos.uploaded', { n: uploaded }));
-  };
+      if ('id' in report) return (await sendOrQueue(photoApi.uploadWrite(eventId, report.id, photo.blob, newUuid(), label), signal)) !== QUEUED;
+      await queueWrite({ ...photoApi.uploadWrite(eventId, '{after}', photo.blob, newUuid(), label), after: report.queuedKey });
+      return false;
+    });
 
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
