@@ -26,7 +26,12 @@ fn city_item(seed: u64, depots: usize, areas: usize) -> ItemProblem {
     let demands: Vec<AreaDemand> = (0..areas)
         .map(|_| {
             let tier = u8::from(random.random_range(0..=4) == 0);
-            AreaDemand { quantity: random.random_range(10..=500) as i64, tier, weight: i64::from(tier) * 2 + 1 }
+            AreaDemand {
+                quantity: random.random_range(10..=500) as i64,
+                tier,
+                weight: i64::from(tier) * 2 + 1,
+                fill_weight: jiuzai::planner::FULL_WEIGHT,
+            }
         })
         .collect();
     let wanted: i64 = demands.iter().map(|d| d.quantity).sum();
@@ -46,7 +51,7 @@ fn city_item(seed: u64, depots: usize, areas: usize) -> ItemProblem {
                 .collect()
         })
         .collect();
-    ItemProblem { supplies, demands, minutes, deadline_minutes: 240 }
+    ItemProblem { supplies, demands, minutes, deadline_minutes: 240, policy: jiuzai::planner::Policy::StrictTiers }
 }
 
 /// One benchmark size: how many depots, areas and items (seeds) it plans, and how often each item

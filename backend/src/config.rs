@@ -77,6 +77,14 @@ pub struct Settings {
     /// (docs/domain/reserves.md#reserve-floor). A plan may set its own.
     #[arg(long, env = "JIUZAI_RESERVE_FLOOR_PERCENT", default_value_t = 30, value_parser = clap::value_parser!(i64).range(0..=100))]
     pub reserve_floor_percent: i64,
+    /// How a materials plan weighs areas when stock is short, unless the plan chooses
+    /// (docs/domain/planning.md#policy): strict_tiers (the most severe response first) or
+    /// weighted (fill ÷ the response level's weight raised evenly over all areas).
+    #[arg(long, env = "JIUZAI_PLAN_POLICY", default_value = "strict_tiers", value_parser = ["strict_tiers", "weighted"])]
+    pub plan_policy: String,
+    /// The weighted policy's weights by response level, Ⅰ, Ⅱ, Ⅲ, Ⅳ and none, each in (0, 1].
+    #[arg(long, env = "JIUZAI_FILL_WEIGHTS", default_value = "1.0,0.9,0.8,0.7,0.6")]
+    pub fill_weights: FillWeights,
     /// Days the village has to assess an application (村评), from the day it was filed.
     #[arg(long, env = "JIUZAI_APPLICATION_ASSESS_DAYS", default_value_t = 3, value_parser = clap::value_parser!(i64).range(1..=60))]
     pub application_assess_days: i64,
@@ -207,6 +215,67 @@ impl std::str::FromStr for MonthDay {
         // A leap year accepts every real month-day.
         chrono::NaiveDate::from_ymd_opt(2024, month, day).ok_or_else(|| format!("{text}: no such day"))?;
         Ok(Self { month, day })
+    }
+}
+
+/// The weighted policy's weight of each response level: an area's fill counts as fill ÷ weight,
+/// so an area at weight 0.6 is as well served at 60 % as a Ⅰ-level area at 100 %.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FillWeights {
+    pub level_1: f64,
+    pub level_2: f64,
+    pub level_3: f64,
+    pub level_4: f64,
+    pub none: f64,
+}
+
+impl FillWeights {
+    /// The weights with their field names, from Ⅰ to none.
+    pub fn named(&self) -> [(&'static str, f64); 5] {
+        [
+            ("level_1", self.level_1),
+            ("level_2", self.level_2),
+            ("level_3", self.level_3),
+            ("level_4", self.level_4),
+            ("none", self.none),
+        ]
+    }
+
+    /// The fields outside (0, 1], by name.
+    pub fn out_of_range(&self) -> Vec<&'static str> {
+        self.named().into_iter().filter(|(_, w)| !(*w > 0.0 && *w <= 1.0)).map(|(name, _)| name).collect()
+    }
+
+    /// The weight of a plan's tier (4 for a Ⅰ-level response … 1 for Ⅳ, 0 without one) in
+    /// thousandths, the planner's unit.
+    pub fn thousandths(&self, tier: u8) -> i64 {
+        let weight = match tier {
+            4.. => self.level_1,
+            3 => self.level_2,
+            2 => self.level_3,
+            1 => self.level_4,
+            0 => self.none,
+        };
+        ((weight * 1000.0).round() as i64).clamp(1, 1000)
+    }
+}
+
+impl std::str::FromStr for FillWeights {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        let values: Vec<f64> = text
+            .split(',')
+            .map(|v| v.trim().parse().map_err(|_| format!("{text}: {v} is not a number")))
+            .collect::<Result<_, _>>()?;
+        let [level_1, level_2, level_3, level_4, none] = values[..] else {
+            return Err(format!("{text}: five weights, for Ⅰ, Ⅱ, Ⅲ, Ⅳ and none"));
+        };
+        let weights = Self { level_1, level_2, level_3, level_4, none };
+        match weights.out_of_range().first() {
+            Some(name) => Err(format!("{text}: the weight for {name} is outside (0, 1]")),
+            None => Ok(weights),
+        }
     }
 }
 

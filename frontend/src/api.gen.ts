@@ -1738,6 +1738,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/plans/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The policies side by side for a materials plan request, before it is made (manager): each
+         *     one's equity audit and totals from the same demand, stock and roads. Stores nothing.
+         */
+        post: operations["compare_policies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/plans/{id}": {
         parameters: {
             query?: never;
@@ -1824,6 +1844,27 @@ export interface paths {
         put?: never;
         /** Rejects a submitted plan with a reason (reviewer). */
         post: operations["reject_plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/{id}/replan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Computes a draft again from today's demand, stock and roads (after a blocked zone is drawn or
+         *     removed, or stock changed), under the rules it was made with (manager); answers the lines that
+         *     changed and the plan's figures before and after.
+         */
+        post: operations["replan"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3846,6 +3887,34 @@ export interface components {
             /** Format: date */
             until?: string | null;
         };
+        Equity: {
+            /** Format: int64 */
+            delivered: number;
+            /** Format: int64 */
+            demand: number;
+            /**
+             * Format: int64
+             * @description Σ units × minutes until served: on the road for what the plan sends, the whole horizon
+             *     for what it cannot.
+             */
+            deprivation_unit_minutes: number;
+            /**
+             * Format: double
+             * @description Gini coefficient of the fill rates over areas and items, each weighted by its demand as a
+             *     share of the item's total (so every item counts alike): 0 is equal, 1 is all to one.
+             */
+            gini: number;
+            /** Format: int64 */
+            horizon_minutes: number;
+            most_delivered?: components["schemas"]["Yardstick"] | null;
+            /** @description Fill rates per tier, highest first. */
+            tiers: components["schemas"]["TierEquity"][];
+            /**
+             * Format: int64
+             * @description Σ quantity × minutes on the road.
+             */
+            travel_unit_minutes: number;
+        };
         /** @description The JSON error envelope, also used for errors produced outside handlers (404 fallback, 413, 405). */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -3926,6 +3995,14 @@ export interface components {
             /** Format: int64 */
             quantity: number;
         };
+        /**
+         * @description A plan's policy with the weights it used (kept for strict tiers too, so a comparison or a
+         *     re-plan can switch).
+         */
+        Fairness: {
+            policy: components["schemas"]["PlanPolicy"];
+            weights: components["schemas"]["FillWeights"];
+        };
         /** @description One reason why a request is invalid, pointing at the field (and the row or feature) at fault. */
         FieldError: {
             /** @description Dotted path of the offending field, e.g. `features[3].geometry`. */
@@ -3936,6 +4013,22 @@ export interface components {
             reason: string;
             /** @description The reason's stable code, for clients to say it in their language. */
             refusal: string;
+        };
+        /**
+         * @description The weighted policy's weight of each response level: an area's fill counts as fill ÷ weight,
+         *     so an area at weight 0.6 is as well served at 60 % as a Ⅰ-level area at 100 %.
+         */
+        FillWeights: {
+            /** Format: double */
+            level_1: number;
+            /** Format: double */
+            level_2: number;
+            /** Format: double */
+            level_3: number;
+            /** Format: double */
+            level_4: number;
+            /** Format: double */
+            none: number;
         };
         /** @description Money put up by one level for one aid type, for one event or for any event. */
         FundPool: {
@@ -4250,6 +4343,20 @@ export interface components {
             /** Format: int64 */
             entitled_fen: number;
             level: components["schemas"]["SourceLevel"];
+        };
+        LineChange: {
+            area_code: components["schemas"]["AreaCode"];
+            /** Format: int64 */
+            depot_id: number;
+            item: string;
+            /** Format: int64 */
+            quantity_after: number;
+            /** Format: int64 */
+            quantity_before: number;
+            /** Format: int64 */
+            travel_minutes_after?: number | null;
+            /** Format: int64 */
+            travel_minutes_before?: number | null;
         };
         LineEdit: {
             area_code: components["schemas"]["AreaCode"];
@@ -4720,6 +4827,19 @@ export interface components {
             /** @description The complete new set of lines. */
             lines: components["schemas"]["LineEdit"][];
         };
+        /** @description A plan's figures before and after a change, so the change's cost reads as their difference. */
+        PlanFigures: {
+            /** Format: int64 */
+            deprivation_unit_minutes: number;
+            /**
+             * Format: double
+             * @description The lowest fill over the plan's area × item needs.
+             */
+            min_fill: number;
+            totals: components["schemas"]["Totals"];
+            /** Format: int64 */
+            travel_unit_minutes: number;
+        };
         PlanLine: {
             area_code: components["schemas"]["AreaCode"];
             /** Format: int64 */
@@ -4731,6 +4851,12 @@ export interface components {
             /** Format: int64 */
             travel_minutes: number;
         };
+        /**
+         * @description How a plan weighs the areas against each other when stock is short
+         *     (docs/domain/planning.md#policy).
+         * @enum {string}
+         */
+        PlanPolicy: "strict_tiers" | "weighted";
         PlanRequest: {
             /** @description emergency, transitional, winter_spring (materials or funds); bereavement, reconstruction, drought (funds only) */
             aid_type: string;
@@ -4738,6 +4864,8 @@ export interface components {
             event_id: number;
             /** @description materials or funds */
             kind: string;
+            /** @description Materials plans: strict_tiers or weighted. Default: JIUZAI_PLAN_POLICY (strict_tiers). */
+            policy?: string | null;
             /**
              * Format: int64
              * @description Materials plans: the share (0–100 %) of each item left in depots whose own area has no
@@ -4750,11 +4878,14 @@ export interface components {
              *     when the province has started its own relief response.
              */
             response_scope?: string | null;
+            weights?: components["schemas"]["FillWeights"] | null;
         };
         /** @description What the planner worked out besides the lines; stored with the plan. */
         PlanResult: {
             areas: components["schemas"]["AreaFill"][];
             bottlenecks: components["schemas"]["Bottleneck"][];
+            equity?: components["schemas"]["Equity"] | null;
+            fairness?: components["schemas"]["Fairness"] | null;
             funds?: components["schemas"]["FundsPlan"] | null;
             reserve_floor?: components["schemas"]["ReserveFloor"] | null;
             survey?: components["schemas"]["SurveyedNeed"] | null;
@@ -4820,6 +4951,12 @@ export interface components {
         /** @description What an import stored. */
         PolicyImport: {
             imported: number;
+        };
+        /** @description One policy's outcome in a comparison. */
+        PolicyOption: {
+            equity: components["schemas"]["Equity"];
+            fairness: components["schemas"]["Fairness"];
+            totals: components["schemas"]["Totals"];
         };
         PoolInput: {
             aid_type: string;
@@ -4978,6 +5115,15 @@ export interface components {
         ReferralStatus: "referred" | "accepted" | "granted" | "declined" | "transferred";
         RefusalInput: {
             reason: string;
+        };
+        /** @description What a re-plan changed. */
+        Replanned: {
+            after: components["schemas"]["PlanFigures"];
+            before: components["schemas"]["PlanFigures"];
+            /** @description The lines added, removed or changed (quantity 0 where a line is new or gone). */
+            changes: components["schemas"]["LineChange"][];
+            /** Format: int64 */
+            unchanged_lines: number;
         };
         ReportInput: {
             area_code: components["schemas"]["AreaCode"];
@@ -5257,6 +5403,24 @@ export interface components {
         };
         /** @enum {string} */
         Tier: "central" | "provincial" | "city" | "county" | "township";
+        TierEquity: {
+            /** Format: double */
+            max_fill: number;
+            /** Format: double */
+            median_fill: number;
+            /** Format: double */
+            min_fill: number;
+            /**
+             * Format: int64
+             * @description Area × item needs in the tier.
+             */
+            needs: number;
+            /**
+             * Format: int32
+             * @description 4 for a Ⅰ-level response … 1 for Ⅳ, 0 without one.
+             */
+            tier: number;
+        };
         TimeToAid: {
             area_code: components["schemas"]["AreaCode"];
             /** Format: int64 */
@@ -5394,6 +5558,18 @@ export interface components {
              * @description Quilts (被).
              */
             quilts: number;
+        };
+        Yardstick: {
+            /** Format: int64 */
+            delivered: number;
+            /** Format: int64 */
+            deprivation_unit_minutes: number;
+            /** Format: double */
+            gini: number;
+            /** Format: double */
+            min_fill: number;
+            /** Format: int64 */
+            travel_unit_minutes: number;
         };
     };
     responses: never;
@@ -14908,6 +15084,102 @@ export interface operations {
             };
         };
     };
+    compare_policies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyOption"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_plan: {
         parameters: {
             query?: never;
@@ -15461,6 +15733,91 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    replan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Replanned"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

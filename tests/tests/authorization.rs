@@ -117,6 +117,13 @@ fn matrix() -> Vec<Rule> {
         rule(M::POST, "/api/v1/plans", Some(json!({"event_id": 1, "aid_type": "bad", "kind": "materials"})), "DADDDDD"),
         rule(M::GET, "/api/v1/plans/999", None, "AAAAAAA"),
         rule(M::PATCH, "/api/v1/plans/999", Some(json!({"lines": []})), "DADDDDD"),
+        rule(
+            M::POST,
+            "/api/v1/plans/compare",
+            Some(json!({"event_id": 1, "aid_type": "bad", "kind": "materials"})),
+            "DADDDDD",
+        ),
+        rule(M::POST, "/api/v1/plans/999/replan", None, "DADDDDD"),
         rule(M::POST, "/api/v1/plans/999/approve", None, "DDDDDAD"),
         rule(M::POST, "/api/v1/plans/999/reject", Some(json!({"reason": ""})), "DDDDDAD"),
         rule(M::POST, "/api/v1/plans/999/submit", None, "DADDDDD"),
@@ -385,7 +392,7 @@ store_tests! {
 
         // 永修's manager reads it, but may not change what the other counties get.
         assert_eq!(server.get(&format!("/api/v1/plans/{id}"), &yongxiu).await.0, StatusCode::OK);
-        for (method, action, body) in [(Method::POST, "submit", None), (Method::POST, "cancel", None), (Method::PATCH, "", Some(json!({"lines": []})))] {
+        for (method, action, body) in [(Method::POST, "submit", None), (Method::POST, "cancel", None), (Method::POST, "replan", None), (Method::PATCH, "", Some(json!({"lines": []})))] {
             let path = if action.is_empty() { format!("/api/v1/plans/{id}") } else { format!("/api/v1/plans/{id}/{action}") };
             let (status, body) = server.call(method.clone(), &path, Some(&yongxiu), body).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: {body}");

@@ -350,4 +350,115 @@ store_tests! {
         assert_eq!(status, StatusCode::OK, "{cancelled}");
         assert_eq!(reserved(&server, &manager, 1).await, before);
     };
+
+    the_policy_is_the_plans_choice_with_its_equity_audit_and_a_comparison => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let body = |extra: Value| {
+            let mut body = json!({"event_id": DEMO_EVENT, "aid_type": "emergency", "kind": "materials"});
+            body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            body
+        };
+        let (_, plans_before) = server.get("/api/v1/plans", &manager).await;
+        // bad input: an unknown policy, and weights outside (0, 1], each naming its field; nothing written
+        for (extra, field) in [
+            (json!({"policy": "loudest_first"}), "policy"),
+            (json!({"policy": "weighted", "weights": {"level_1": 1.0, "level_2": 0.0, "level_3": 0.8, "level_4": 0.7, "none": 0.6}}), "weights.level_2"),
+            (json!({"policy": "weighted", "weights": {"level_1": 1.5, "level_2": 0.9, "level_3": 0.8, "level_4": 0.7, "none": 0.6}}), "weights.level_1"),
+        ] {
+            for path in ["/api/v1/plans", "/api/v1/plans/compare"] {
+                let (status, response) = server.post(path, &manager, body(extra.clone())).await;
+                assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path} {extra}: {response}");
+                assert_eq!(response["error"]["details"][0]["field"], field, "{response}");
+            }
+        }
+        assert_eq!(server.get("/api/v1/plans", &manager).await.1, plans_before, "nothing may be written");
+
+        // every plan carries its policy and its audit; the default is strict tiers
+        let (status, strict) = create_plan(&server, &manager, body(json!({}))).await;
+        assert_eq!(status, StatusCode::CREATED, "{strict}");
+        assert_eq!(strict["fairness"]["policy"], "strict_tiers");
+        assert_eq!(strict["fairness"]["weights"]["none"], 0.6);
+        let equity = &strict["equity"];
+        assert_eq!(equity["delivered"], strict["totals"]["allocated"]);
+        let tiers = equity["tiers"].as_array().unwrap();
+        assert!(!tiers.is_empty() && tiers.windows(2).all(|t| t[0]["tier"].as_u64() > t[1]["tier"].as_u64()), "{equity}");
+        for tier in tiers {
+            let (min, median, max) = (tier["min_fill"].as_f64().unwrap(), tier["median_fill"].as_f64().unwrap(), tier["max_fill"].as_f64().unwrap());
+            assert!(0.0 <= min && min <= median && median <= max && max <= 1.0, "{tier}");
+        }
+        let gini = equity["gini"].as_f64().unwrap();
+        assert!((0.0..1.0).contains(&gini), "{equity}");
+        // the yardstick delivers the same total (every policy delivers the most the stock allows) no slower
+        let yardstick = &equity["most_delivered"];
+        assert_eq!(yardstick["delivered"], equity["delivered"], "{equity}");
+        assert!(yardstick["travel_unit_minutes"].as_i64() <= equity["travel_unit_minutes"].as_i64(), "{equity}");
+
+        // the comparison: both policies from the same input, nothing stored
+        let (status, options) = server.post("/api/v1/plans/compare", &manager, body(json!({}))).await;
+        assert_eq!(status, StatusCode::OK, "{options}");
+        let options = options.as_array().unwrap();
+        let policies: Vec<&str> = options.iter().map(|o| o["fairness"]["policy"].as_str().unwrap()).collect();
+        assert_eq!(policies, ["strict_tiers", "weighted"]);
+        assert_eq!(options[0]["equity"], strict["equity"], "the comparison's strict tiers is the plan just made");
+        let lowest = |equity: &Value| equity["tiers"].as_array().unwrap().last().unwrap()["min_fill"].as_f64().unwrap();
+        assert!(lowest(&options[1]["equity"]) >= lowest(&options[0]["equity"]), "weighted never serves the lowest tier worse: {options:?}");
+        let (status, weighted) = create_plan(&server, &manager, body(json!({"policy": "weighted"}))).await;
+        assert_eq!(status, StatusCode::CREATED, "{weighted}");
+        assert_eq!(weighted["equity"], options[1]["equity"]);
+        let (_, plans) = server.get("/api/v1/plans", &manager).await;
+        assert_eq!(plans.as_array().unwrap().len(), plans_before.as_array().unwrap().len() + 2, "the comparison stored nothing");
+    };
+
+    a_new_blocked_zone_is_planned_around_and_its_cost_shown => |store| async move {
+        let server = Server::start(store).await;
+        let (manager, reviewer) = (server.login("manager").await, server.login("reviewer").await);
+        let plan = emergency_plan(&server, &manager).await;
+        let id = plan["id"].as_i64().unwrap();
+        // nothing changed: nothing to change
+        let (status, same) = step(&server, &manager, id, "replan", None).await;
+        assert_eq!(status, StatusCode::OK, "{same}");
+        assert_eq!(same["changes"], json!([]), "{same}");
+        assert_eq!(same["unchanged_lines"].as_u64(), Some(plan["lines"].as_array().unwrap().len() as u64));
+
+        // a washed-out road around the first line's township
+        let target = plan["lines"][0]["area_code"].as_str().unwrap().to_owned();
+        let (_, area) = server.get(&format!("/api/v1/areas/{target}"), &manager).await;
+        let (lon, lat) = (area["lon"].as_f64().unwrap(), area["lat"].as_f64().unwrap());
+        let d = 0.03;
+        let (status, zone) = server.post(&format!("/api/v1/events/{DEMO_EVENT}/blockages"), &manager, json!({"name": "决口淹没区",
+            "geometry": {"type": "Polygon", "coordinates": [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]]}})).await;
+        assert_eq!(status, StatusCode::CREATED, "{zone}");
+        let (status, replanned) = step(&server, &manager, id, "replan", None).await;
+        assert_eq!(status, StatusCode::OK, "{replanned}");
+        let changes = replanned["changes"].as_array().unwrap();
+        assert!(changes.iter().any(|c| c["area_code"] == target && c["quantity_after"] == 0 && c["quantity_before"].as_i64() > Some(0)), "{replanned}");
+        assert!(changes.iter().all(|c| c["quantity_before"] != c["quantity_after"] || c["travel_minutes_before"] != c["travel_minutes_after"]));
+        let (before, after) = (&replanned["before"], &replanned["after"]);
+        assert_eq!(before["totals"], plan["totals"]);
+        assert!(after["totals"]["unreachable_areas"].as_i64() > before["totals"]["unreachable_areas"].as_i64(), "{replanned}");
+        assert_eq!(after["min_fill"], 0.0, "the cut-off township gets nothing: {replanned}");
+        // the draft now holds the new lines
+        let (_, stored) = server.get(&format!("/api/v1/plans/{id}"), &manager).await;
+        assert_eq!(stored["totals"], after["totals"]);
+        assert!(stored["lines"].as_array().unwrap().iter().all(|l| l["area_code"] != target));
+        let auditor = server.login("auditor").await;
+        let (_, trail) = server.get(&format!("/api/v1/audit?entity_type=plan&entity_id={id}&action=plan.replan"), &auditor).await;
+        assert!(trail.to_string().contains("plan.replan"), "the re-plan is audited: {trail}");
+
+        // the zone removed, a re-plan restores the first plan
+        let (status, _) = server.call(Method::DELETE, &format!("/api/v1/events/{DEMO_EVENT}/blockages/{}", zone["id"]), Some(&manager), None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (_, restored) = step(&server, &manager, id, "replan", None).await;
+        assert_eq!(restored["after"]["totals"], plan["totals"], "{restored}");
+
+        // only a draft is planned again: approved is a 409 and changes nothing
+        assert_eq!(step(&server, &manager, id, "submit", None).await.0, StatusCode::OK);
+        assert_eq!(step(&server, &reviewer, id, "approve", None).await.0, StatusCode::OK);
+        let (status, body) = step(&server, &manager, id, "replan", None).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert_eq!(body["error"]["refusal"], "replan_not_draft", "{body}");
+        assert_eq!(server.get(&format!("/api/v1/plans/{id}"), &manager).await.1["lines"], plan["lines"]);
+        assert_eq!(step(&server, &reviewer, id, "replan", None).await.0, StatusCode::FORBIDDEN);
+    };
 }

@@ -1,28 +1,34 @@
 //! The exact allocation planner: for one item, how much each depot sends to each area. Pure: no
 //! I/O; items are independent problems.
 //!
-//! The objective is lexicographic and exact on integers:
-//! 1. Fairness, tier by tier from the highest: maximise the tier's minimum fill rate x_a / D_a
-//!    over its areas with demand that a depot with stock can reach, keeping the targets already
-//!    fixed for higher tiers. **Rounding rule:** the tier's fill λ* is the largest λ for which
-//!    some flow gives every area of the tier at least ⌈λ·D_a⌉ units; those ⌈λ*·D_a⌉ become the
-//!    areas' targets, which every later step keeps. λ* is one of the fractions k/D_a, and it is
-//!    exactly the tier's minimum fill in the final plan. Unreachable areas (demand, but no route
-//!    from any depot with stock) are reported and do not drag their tier's minimum to zero.
-//! 2. Then the most delivered in total, every area between its target and its demand.
+//! The objective is lexicographic and exact on integers (docs/domain/planning.md):
+//! 1. Fairness, by the plan's [`Policy`]. Strict tiers: tier by tier from the highest, the tier's
+//!    areas are raised evenly; weighted: all areas together, each area's fill divided by its
+//!    weight. Raising evenly is progressive filling (leximin with rounding): the free areas rise to
+//!    the largest common level λ for which some flow gives every one of them its target
+//!    min(D_a, ⌈λ·s_a⌉) (s_a = D_a for strict tiers, D_a × weight for weighted); the bottleneck
+//!    that stops them (the areas behind the minimum cut) is fixed at those targets, and the others
+//!    rise on from there, until every area is fixed. **Rounding rule:** a target is the ceiling
+//!    of the level times the area's scale, and λ is one of the fractions k/s_a, so the first level
+//!    of each tier (or of the weighted plan) is exactly the best minimum any integer plan reaches.
+//!    Unreachable areas (demand, but no route from any depot with stock) are reported and do not
+//!    hold anyone back.
+//! 2. Then the most delivered in total, every area between its target and its demand. (Every
+//!    policy delivers the same total: a flow that meets the targets extends to a maximum flow.)
 //! 3. Then the least priority-weighted travel time, Σ quantity × weight × minutes.
 //!
 //! Methods. Whether targets can be met is a max-flow question (source → depot: its supply;
 //! depot → area where a route exists; area → sink: its target), answered by Dinic's algorithm;
 //! fair targets computed from totals alone may not be routable, and the flow is what settles it.
-//! λ* comes from Newton's method on cuts: start at λ = 1; while the targets at λ cannot be met,
-//! the minimum cut names areas whose targets exceed what the depots reaching them hold, and the
-//! next λ is the largest fraction k/D_a at which those areas fit (an exact one-dimensional
-//! search). Every feasible λ fits that cut too, so the steps never pass λ*, and they strictly
-//! decrease, so a few max-flows settle it (one or two at city scale); each tier starts from the previous tier's flow. Step 2
-//! continues that flow with the area capacities raised to the demands. Step 3 is a min-cost flow
-//! with fixed node balances (the source sends the step-2 total, each area takes its target, the
-//! rest runs over area → sink arcs capped at demand − target), solved by network simplex.
+//! λ comes from Newton's method on cuts: start with every free area full; while the targets
+//! cannot be met, the minimum cut names areas whose targets exceed what the depots reaching them
+//! hold, and the next λ is the largest fraction at which those areas fit (an exact
+//! one-dimensional search). Every feasible λ fits that cut too, so the steps never pass the best
+//! level, and they strictly decrease, so a few max-flows settle it; each round starts from the
+//! previous round's flow. Step 2 continues that flow with the area capacities raised to the
+//! demands. Step 3 is a min-cost flow with fixed node balances (the source sends the step-2
+//! total, each area takes its target, the rest runs over area → sink arcs capped at demand −
+//! target), solved by network simplex.
 //!
 //! Among equally good plans the choice depends only on the input and its order, so the same
 //! problem always gives the same plan; lines come ordered by depot, then area.
@@ -46,6 +52,23 @@ pub struct ItemProblem {
     pub minutes: Vec<Vec<Option<u32>>>,
     /// Lines that take longer are marked late.
     pub deadline_minutes: u32,
+    #[serde(default)]
+    pub policy: Policy,
+}
+
+/// How a plan weighs the areas against each other (docs/domain/planning.md#policy).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Policy {
+    /// Tier by tier from the highest: a tier's areas are raised evenly as far as the stock and the
+    /// roads allow before any lower tier receives anything.
+    #[default]
+    StrictTiers,
+    /// All areas together: each area's fill divided by its `fill_weight` is raised evenly, so the
+    /// worst-hit are served first without the rest starving.
+    Weighted,
+    /// No fairness: the most delivered at the least travel time (the yardstick for what fairness costs).
+    MostDelivered,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +79,17 @@ pub struct AreaDemand {
     pub tier: u8,
     /// How much a minute of this area's travel time counts; below 1 counts as 1.
     pub weight: i64,
+    /// Weighted policy: the area's fill counts as fill ÷ (fill_weight / 1,000), so 1,000 is full
+    /// weight; values outside 1..=1,000 count as the nearest end.
+    #[serde(default = "full_weight")]
+    pub fill_weight: i64,
+}
+
+/// The weight of an area the weighted policy does not discount.
+pub const FULL_WEIGHT: i64 = 1_000;
+
+fn full_weight() -> i64 {
+    FULL_WEIGHT
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +97,8 @@ pub struct ItemPlan {
     pub lines: Vec<Line>,
     /// Units per area.
     pub allocated: Vec<i64>,
+    /// The units fairness held each area to (step 1's targets); the rest went by total and time.
+    pub fair_floor: Vec<i64>,
     /// Per tier that has areas to serve, highest first.
     pub tier_fill: Vec<TierFill>,
     pub total_delivered: i64,
@@ -98,6 +134,7 @@ pub struct Ratio {
 }
 
 impl Ratio {
+    pub const ZERO: Ratio = Ratio { num: 0, den: 1 };
     pub const ONE: Ratio = Ratio { num: 1, den: 1 };
 
     /// # Panics
@@ -147,7 +184,7 @@ pub fn plan_item(problem: &ItemProblem) -> ItemPlan {
     let instance = Instance::new(problem);
     let Instance { nodes, supply, demand, routes, reachable, .. } = &instance;
     let mut flows = Flows::new(&instance);
-    let (targets, tier_fill) = flows.fair_targets(&instance);
+    let targets = flows.fair_targets(&instance);
     let delivered = flows.most_delivered(&instance);
     let quantities = cheapest_routing(&instance, &targets, delivered);
 
@@ -175,7 +212,29 @@ pub fn plan_item(problem: &ItemProblem) -> ItemPlan {
     let bottlenecks = (0..nodes.depots)
         .filter(|&depot| supply[depot] > 0 && shipped[depot] == supply[depot] && reaches_a_short_area[depot])
         .collect();
-    ItemPlan { lines, allocated, tier_fill, total_delivered: delivered, weighted_minutes, unreachable, bottlenecks }
+    let tier_fill = instance
+        .tiers()
+        .into_iter()
+        .map(|tier| TierFill {
+            tier,
+            min_fill: instance
+                .reachable_areas()
+                .filter(|&a| problem.demands[a].tier == tier)
+                .map(|a| Ratio::new(allocated[a], demand[a]))
+                .min()
+                .expect("a tier has areas"),
+        })
+        .collect();
+    ItemPlan {
+        lines,
+        allocated,
+        fair_floor: targets,
+        tier_fill,
+        total_delivered: delivered,
+        weighted_minutes,
+        unreachable,
+        bottlenecks,
+    }
 }
 
 /// The problem with negative quantities read as zero and the usable routes listed.
@@ -216,6 +275,43 @@ impl<'a> Instance<'a> {
 
     fn reachable_areas(&self) -> impl Iterator<Item = usize> + '_ {
         (0..self.nodes.areas).filter(|&a| self.reachable[a])
+    }
+
+    /// The tiers of the reachable areas, highest first.
+    fn tiers(&self) -> Vec<u8> {
+        let mut tiers: Vec<u8> = self.reachable_areas().map(|a| self.problem.demands[a].tier).collect();
+        tiers.sort_unstable_by(|a, b| b.cmp(a));
+        tiers.dedup();
+        tiers
+    }
+
+    /// A reachable area as the fairness step raises it: by fill (strict tiers) or by fill ÷ weight.
+    fn share(&self, area: usize) -> Share {
+        let demand = self.demand[area];
+        let scale = match self.problem.policy {
+            Policy::Weighted => demand * self.problem.demands[area].fill_weight.clamp(1, FULL_WEIGHT),
+            Policy::StrictTiers | Policy::MostDelivered => demand,
+        };
+        Share { area, demand, scale }
+    }
+}
+
+/// An area in the fairness step: at level λ its target is min(demand, ⌈λ·scale⌉).
+#[derive(Debug, Clone, Copy)]
+struct Share {
+    area: usize,
+    demand: i64,
+    scale: i64,
+}
+
+impl Share {
+    fn target(self, level: Ratio) -> i64 {
+        level.ceil_times(self.scale).min(self.demand)
+    }
+
+    /// The lowest level at which the area has all it wants.
+    fn full(self) -> Ratio {
+        Ratio::new(self.demand, self.scale)
     }
 }
 
@@ -278,43 +374,62 @@ impl Flows {
         Self { network, sink_arc }
     }
 
-    /// Step 1: each tier's fill and the targets it fixes. Leaves a flow that meets all targets.
-    fn fair_targets(&mut self, instance: &Instance) -> (Vec<i64>, Vec<TierFill>) {
-        let Instance { problem, nodes, supply, demand, .. } = instance;
-        let tier_of = |area: usize| problem.demands[area].tier;
-        let mut targets = vec![0; nodes.areas];
-        let mut tiers: Vec<u8> = instance.reachable_areas().map(tier_of).collect();
-        tiers.sort_unstable_by(|a, b| b.cmp(a));
-        tiers.dedup();
-        let mut fills = Vec::with_capacity(tiers.len());
-        for tier in tiers {
-            let members: Vec<usize> = instance.reachable_areas().filter(|&a| tier_of(a) == tier).collect();
+    /// Step 1: the targets fairness fixes, by the problem's policy. Leaves a flow that meets them.
+    fn fair_targets(&mut self, instance: &Instance) -> Vec<i64> {
+        let mut targets = vec![0; instance.nodes.areas];
+        match instance.problem.policy {
+            Policy::StrictTiers => {
+                for tier in instance.tiers() {
+                    let members = instance.reachable_areas().filter(|&a| instance.problem.demands[a].tier == tier);
+                    self.raise_evenly(instance, members.map(|a| instance.share(a)).collect(), &mut targets);
+                }
+            }
+            Policy::Weighted => {
+                let members = instance.reachable_areas().map(|a| instance.share(a)).collect();
+                self.raise_evenly(instance, members, &mut targets);
+            }
+            Policy::MostDelivered => {}
+        }
+        targets
+    }
+
+    /// Progressive filling: the free areas rise together to the highest level the flow allows;
+    /// the bottleneck that stops them is fixed there and the rest rise on. Fixes `targets` for
+    /// every area of `free`, keeping the targets already fixed.
+    fn raise_evenly(&mut self, instance: &Instance, mut free: Vec<Share>, targets: &mut [i64]) {
+        let Instance { nodes, supply, .. } = instance;
+        while !free.is_empty() {
             let met_so_far = self.network.snapshot();
-            let mut fill = Ratio::ONE;
+            let mut level = free.iter().map(|s| s.full()).max().expect("free areas");
+            let mut bottleneck: Option<Vec<bool>> = None;
             loop {
-                for &area in &members {
-                    self.network.set_capacity(self.sink_arc[area], fill.ceil_times(demand[area]));
+                for share in &free {
+                    self.network.set_capacity(self.sink_arc[share.area], share.target(level));
                 }
                 self.network.augment(Nodes::SOURCE, nodes.sink());
-                let short = members.iter().any(|&a| self.network.flow(self.sink_arc[a]) < fill.ceil_times(demand[a]));
-                if !short {
+                if free.iter().all(|s| self.network.flow(self.sink_arc[s.area]) >= s.target(level)) {
                     break;
                 }
                 // The areas the minimum cut separates from the source need more than their depots hold.
                 let source_side = self.network.reachable_from(Nodes::SOURCE);
                 let held: i64 = (0..nodes.depots).filter(|&d| !source_side[nodes.depot(d)]).map(|d| supply[d]).sum();
                 let fixed: i64 = (0..nodes.areas).filter(|&a| !source_side[nodes.area(a)]).map(|a| targets[a]).sum();
-                let cut: Vec<i64> =
-                    members.iter().filter(|&&a| !source_side[nodes.area(a)]).map(|&a| demand[a]).collect();
-                fill = largest_fill(&cut, held - fixed);
+                let cut: Vec<Share> = free.iter().filter(|s| !source_side[nodes.area(s.area)]).copied().collect();
+                level = largest_fill(&cut, held - fixed);
+                let mut behind = vec![false; nodes.areas];
+                for share in &cut {
+                    behind[share.area] = true;
+                }
+                bottleneck = Some(behind);
                 self.network.restore(&met_so_far);
             }
-            for &area in &members {
-                targets[area] = fill.ceil_times(demand[area]);
+            // Without a bottleneck every free area is full.
+            let stops = |share: &Share| bottleneck.as_ref().is_none_or(|behind| behind[share.area]);
+            for share in free.iter().filter(|s| stops(s)) {
+                targets[share.area] = share.target(level);
             }
-            fills.push(TierFill { tier, min_fill: fill });
+            free.retain(|s| !stops(s));
         }
-        (targets, fills)
     }
 
     /// Step 2: raises every area's capacity to its demand and fills up; returns the total.
@@ -327,23 +442,42 @@ impl Flows {
     }
 }
 
-/// The largest λ ∈ [0, 1] among the fractions k/D of `demands` with Σ ⌈λ·D⌉ ≤ `budget` (≥ 0).
-fn largest_fill(demands: &[i64], budget: i64) -> Ratio {
-    let total: i64 = demands.iter().sum();
-    if total <= budget {
-        return Ratio::ONE;
-    }
-    // Σ ⌈λ·D⌉ lies in [λ·total, λ·total + count), so the answer lies in this narrow range, and as
-    // the sum only steps up just after the fractions k/D, it is one of those in the range.
-    let low = Ratio::new((budget - demands.len() as i64).max(0), total);
-    let high = Ratio::new(budget, total);
-    let mut candidates: Vec<Ratio> = demands
+/// The largest level λ among the fractions k/scale of `shares` (and their full levels) with
+/// Σ min(D, ⌈λ·scale⌉) ≤ `budget` (≥ 0); the highest full level when everything fits.
+fn largest_fill(shares: &[Share], budget: i64) -> Ratio {
+    let needed = |level: Ratio| shares.iter().map(|s| s.target(level)).sum::<i64>();
+    let mut fulls: Vec<Ratio> = shares.iter().map(|s| s.full()).collect();
+    fulls.sort_unstable();
+    fulls.dedup();
+    // The sum stops growing where an area becomes full; find the stretch [floor, ceiling) between
+    // two such levels that holds the answer.
+    let mut floor = Ratio::ZERO;
+    let Some(ceiling) = fulls.into_iter().find(|&full| {
+        let over = needed(full) > budget;
+        if !over {
+            floor = full;
+        }
+        over
+    }) else {
+        return floor;
+    };
+    // Within it the full areas count their demand and the rising ones ⌈λ·scale⌉, whose sum lies in
+    // [λ·S, λ·S + n): so λ lies in a narrow range, and as the sum only steps up just after the
+    // fractions k/scale, it is one of those in the range (or the floor itself).
+    let rising: Vec<&Share> = shares.iter().filter(|s| s.full() > floor).collect();
+    let left = budget - shares.iter().filter(|s| s.full() <= floor).map(|s| s.demand).sum::<i64>();
+    let scale: i64 = rising.iter().map(|s| s.scale).sum();
+    let low = floor.max(Ratio::new((left - rising.len() as i64).max(0), scale));
+    let high = Ratio::new(left, scale);
+    let mut candidates: Vec<Ratio> = rising
         .iter()
-        .flat_map(|&d| (low.ceil_times(d)..=high.floor_times(d)).map(move |k| Ratio::new(k, d)))
+        .flat_map(|s| (low.ceil_times(s.scale)..=high.floor_times(s.scale)).map(move |k| Ratio::new(k, s.scale)))
+        .filter(|&level| level < ceiling)
+        .chain([floor])
         .collect();
     candidates.sort_unstable();
     candidates.dedup();
-    let fitting = candidates.partition_point(|fill| demands.iter().map(|&d| fill.ceil_times(d)).sum::<i64>() <= budget);
+    let fitting = candidates.partition_point(|&level| needed(level) <= budget);
     candidates[fitting - 1]
 }
 
@@ -395,7 +529,11 @@ mod tests {
     use super::*;
 
     fn area(quantity: i64, tier: u8) -> AreaDemand {
-        AreaDemand { quantity, tier, weight: 1 }
+        AreaDemand { quantity, tier, weight: 1, fill_weight: FULL_WEIGHT }
+    }
+
+    fn weighted(quantity: i64, fill_weight: i64) -> AreaDemand {
+        AreaDemand { quantity, tier: 0, weight: 1, fill_weight }
     }
 
     fn problem(supplies: &[i64], demands: &[AreaDemand], minutes: &[&[Option<u32>]]) -> ItemProblem {
@@ -404,7 +542,16 @@ mod tests {
             demands: demands.to_vec(),
             minutes: minutes.iter().map(|row| row.to_vec()).collect(),
             deadline_minutes: 720,
+            policy: Policy::StrictTiers,
         }
+    }
+
+    fn with_policy(policy: Policy, problem: ItemProblem) -> ItemProblem {
+        ItemProblem { policy, ..problem }
+    }
+
+    fn shares(demands: &[i64]) -> Vec<Share> {
+        demands.iter().enumerate().map(|(area, &demand)| Share { area, demand, scale: demand }).collect()
     }
 
     fn fills(plan: &ItemPlan) -> Vec<(u8, i64, i64)> {
@@ -477,7 +624,7 @@ mod tests {
         assert_eq!(routes, [(0, 0, 5), (1, 1, 5)]);
         assert_eq!(plan.weighted_minutes, 100);
 
-        let heavy = AreaDemand { quantity: 5, tier: 0, weight: 3 };
+        let heavy = AreaDemand { quantity: 5, tier: 0, weight: 3, fill_weight: FULL_WEIGHT };
         let plan = plan_item(&problem(&[5, 5], &[area(5, 0), heavy], &[&[Some(10), Some(10)], &[Some(60), Some(60)]]));
         let routes: Vec<(usize, usize, i64)> = plan.lines.iter().map(|l| (l.depot, l.area, l.quantity)).collect();
         assert_eq!(routes, [(0, 1, 5), (1, 0, 5)]);
@@ -510,29 +657,115 @@ mod tests {
     }
 
     #[test]
-    fn largest_fill_is_exact() {
-        assert_eq!(largest_fill(&[10, 10, 4], 12), Ratio::new(1, 2));
-        assert_eq!(largest_fill(&[10, 5, 5], 10), Ratio::new(2, 5));
-        assert_eq!(largest_fill(&[7], 0), Ratio::new(0, 1));
-        assert_eq!(largest_fill(&[3, 3], 6), Ratio::ONE);
-        // 500,005 + ⌈500,005 × 999,983 / 1,000,003⌉ = 500,005 + 499,995
-        assert_eq!(largest_fill(&[1_000_003, 999_983], 1_000_000), Ratio::new(500_005, 1_000_003));
+    fn after_the_minimum_the_next_worst_areas_rise_as_far_as_they_can() {
+        // Depot 0 alone reaches area 0 and holds 2 for its 10 (fill 1/5); depot 1's 12 serve
+        // areas 1 and 2 equally (6 each) instead of stopping them at 1/5 and sending the rest
+        // to the nearer one.
+        let plan = plan_item(&problem(
+            &[2, 12],
+            &[area(10, 0), area(10, 0), area(10, 0)],
+            &[&[Some(5), None, None], &[None, Some(5), Some(50)]],
+        ));
+        assert_eq!(plan.allocated, [2, 6, 6]);
+        assert_eq!(plan.fair_floor, [2, 6, 6]);
+        assert_eq!(fills(&plan), [(0, 1, 5)]);
+        // Pure most-delivered-soonest sends depot 1's 12 to the nearer area instead.
+        let fastest = plan_item(&with_policy(
+            Policy::MostDelivered,
+            problem(
+                &[2, 12],
+                &[area(10, 0), area(10, 0), area(10, 0)],
+                &[&[Some(5), None, None], &[None, Some(5), Some(50)]],
+            ),
+        ));
+        assert_eq!(fastest.allocated, [2, 10, 2]);
+        assert_eq!(fastest.total_delivered, plan.total_delivered);
+        assert!(fastest.weighted_minutes < plan.weighted_minutes);
     }
 
-    /// The lexicographic key of a vector of area totals: per tier (highest first) its minimum fill
-    /// over the reachable areas with demand, then the total.
-    fn key(tiers: &[u8], demand: &[i64], eligible: &[bool], tier_of: &[u8], amounts: &[i64]) -> (Vec<Ratio>, i64) {
-        let fills = tiers
+    #[test]
+    fn a_strict_tier_is_raised_evenly_before_the_next_receives_anything() {
+        // Tier 1 takes 12 of 16 in two equal halves; tier 0 gets the 4 left.
+        let plan =
+            plan_item(&problem(&[16], &[area(6, 1), area(6, 1), area(10, 0)], &[&[Some(50), Some(90), Some(5)]]));
+        assert_eq!(plan.allocated, [6, 6, 4]);
+    }
+
+    #[test]
+    fn weighted_serves_the_worst_hit_first_without_starving_the_rest() {
+        // 10 units for two areas of 10: strict tiers give the Ⅰ-level area all 10; weighted with
+        // 1.0 against 0.6 raises fill ÷ weight evenly: fill ÷ weight = 5/8 would need 6.25 and
+        // 3.75, rounded up 7 + 4 > 10, so it settles at 3/5: 6 and 4 (fills 3/5 and 2/5).
+        let demands = [AreaDemand { tier: 4, ..weighted(10, 1_000) }, AreaDemand { tier: 0, ..weighted(10, 600) }];
+        let minutes: &[&[Option<u32>]] = &[&[Some(10), Some(10)]];
+        let strict = plan_item(&problem(&[10], &demands, minutes));
+        assert_eq!(strict.allocated, [10, 0]);
+        let plan = plan_item(&with_policy(Policy::Weighted, problem(&[10], &demands, minutes)));
+        assert_eq!(plan.allocated, [6, 4]);
+        assert_eq!(fills(&plan), [(4, 3, 5), (0, 2, 5)]);
+        // Enough for everyone: both full, whatever the weights.
+        let plan = plan_item(&with_policy(Policy::Weighted, problem(&[20], &demands, minutes)));
+        assert_eq!(plan.allocated, [10, 10]);
+    }
+
+    #[test]
+    fn weighted_areas_with_small_needs_are_filled_and_the_rest_share_what_is_left() {
+        // The 0.6 area's 2 count as 2 × 0.6: it gets 1 while the others get 5 each (λ = 1/2,000);
+        // the unit the rounding leaves over goes by travel time.
+        let demands = [weighted(10, 1_000), weighted(10, 1_000), weighted(2, 600)];
+        let plan = plan_item(&with_policy(Policy::Weighted, problem(&[12], &demands, &[&[Some(1), Some(1), Some(1)]])));
+        assert_eq!(plan.allocated.iter().sum::<i64>(), 12);
+        assert_eq!(plan.allocated[0].min(plan.allocated[1]), 5);
+        assert!(plan.allocated[2] >= 1);
+    }
+
+    #[test]
+    fn largest_fill_is_exact() {
+        assert_eq!(largest_fill(&shares(&[10, 10, 4]), 12), Ratio::new(1, 2));
+        assert_eq!(largest_fill(&shares(&[10, 5, 5]), 10), Ratio::new(2, 5));
+        assert_eq!(largest_fill(&shares(&[7]), 0), Ratio::new(0, 1));
+        assert_eq!(largest_fill(&shares(&[3, 3]), 6), Ratio::ONE);
+        // 500,005 + ⌈500,005 × 999,983 / 1,000,003⌉ = 500,005 + 499,995
+        assert_eq!(largest_fill(&shares(&[1_000_003, 999_983]), 1_000_000), Ratio::new(500_005, 1_000_003));
+        // Weighted: scales 10 × 1,000 and 10 × 600; the second is full from λ = 1/600 on.
+        let weighted = [Share { area: 0, demand: 10, scale: 10_000 }, Share { area: 1, demand: 10, scale: 6_000 }];
+        assert_eq!(largest_fill(&weighted, 10), Ratio::new(3, 5_000));
+        assert_eq!(largest_fill(&weighted, 20), Ratio::new(1, 600));
+        assert_eq!(largest_fill(&weighted, 17), Ratio::new(7, 6_000));
+    }
+
+    /// The levels fairness raises one after another: per tier (highest first) for strict tiers,
+    /// all areas at once for weighted, none for the most delivered; each as (area, scale).
+    fn levels(problem: &ItemProblem, eligible: &[bool]) -> Vec<Vec<(usize, i64)>> {
+        let demand = |a: usize| problem.demands[a].quantity;
+        let areas: Vec<usize> = (0..problem.demands.len()).filter(|&a| eligible[a]).collect();
+        match problem.policy {
+            Policy::StrictTiers => {
+                let mut tiers: Vec<u8> = areas.iter().map(|&a| problem.demands[a].tier).collect();
+                tiers.sort_unstable_by(|a, b| b.cmp(a));
+                tiers.dedup();
+                tiers
+                    .into_iter()
+                    .map(|t| areas.iter().filter(|&&a| problem.demands[a].tier == t).map(|&a| (a, demand(a))).collect())
+                    .collect()
+            }
+            Policy::Weighted if !areas.is_empty() => {
+                vec![areas.iter().map(|&a| (a, demand(a) * problem.demands[a].fill_weight.clamp(1, 1_000))).collect()]
+            }
+            Policy::Weighted | Policy::MostDelivered => Vec::new(),
+        }
+    }
+
+    /// The level an allocation reaches over a set of areas: the smallest amount ÷ scale among the
+    /// areas not yet full, or the highest full level when all are (which no short area reaches).
+    fn level_of(problem: &ItemProblem, level: &[(usize, i64)], amounts: &[i64]) -> Ratio {
+        let demand = |a: usize| problem.demands[a].quantity;
+        level
             .iter()
-            .map(|&tier| {
-                (0..demand.len())
-                    .filter(|&a| eligible[a] && tier_of[a] == tier)
-                    .map(|a| Ratio::new(amounts[a], demand[a]))
-                    .min()
-                    .expect("a tier with areas")
-            })
-            .collect();
-        (fills, amounts.iter().sum())
+            .filter(|&&(a, _)| amounts[a] < demand(a))
+            .map(|&(a, scale)| Ratio::new(amounts[a], scale))
+            .min()
+            .unwrap_or_else(|| level.iter().map(|&(a, scale)| Ratio::new(demand(a), scale)).max().expect("areas"))
     }
 
     /// Cheapest way to give each area exactly `amounts`, by exhaustive search over depot splits
@@ -582,18 +815,12 @@ mod tests {
         split(problem, amounts, 0, 0, &mut supply.to_vec(), amounts[0], &mut HashMap::new())
     }
 
-    /// Every integer allocation, checked against Hall's condition: (tier fills, total, cost).
-    fn brute_force(problem: &ItemProblem) -> (Vec<TierFill>, i64, i64) {
+    /// Every feasible integer allocation (Hall's condition over the areas).
+    fn feasible_allocations(problem: &ItemProblem) -> Vec<Vec<i64>> {
         let supply: Vec<i64> = problem.supplies.iter().map(|s| (*s).max(0)).collect();
         let demand: Vec<i64> = problem.demands.iter().map(|d| d.quantity.max(0)).collect();
         let areas = demand.len();
         let reaches = |depot: usize, area: usize| supply[depot] > 0 && problem.minutes[depot][area].is_some();
-        let eligible: Vec<bool> =
-            (0..areas).map(|a| demand[a] > 0 && (0..supply.len()).any(|d| reaches(d, a))).collect();
-        let tier_of: Vec<u8> = problem.demands.iter().map(|d| d.tier).collect();
-        let mut tiers: Vec<u8> = (0..areas).filter(|&a| eligible[a]).map(|a| tier_of[a]).collect();
-        tiers.sort_unstable_by(|a, b| b.cmp(a));
-        tiers.dedup();
         let feasible = |amounts: &[i64]| {
             (0u32..1 << areas).all(|subset| {
                 let inside = |a: usize| subset & (1 << a) != 0;
@@ -605,20 +832,11 @@ mod tests {
                 wanted <= held
             })
         };
-        let mut best: Option<(Vec<Ratio>, i64)> = None;
-        let mut best_amounts: Vec<Vec<i64>> = Vec::new();
+        let mut all = Vec::new();
         let mut amounts = vec![0; areas];
         loop {
             if feasible(&amounts) {
-                let this = key(&tiers, &demand, &eligible, &tier_of, &amounts);
-                match best.as_ref().map(|b| this.cmp(b)) {
-                    None | Some(Ordering::Greater) => {
-                        best = Some(this);
-                        best_amounts = vec![amounts.clone()];
-                    }
-                    Some(Ordering::Equal) => best_amounts.push(amounts.clone()),
-                    Some(Ordering::Less) => {}
-                }
+                all.push(amounts.clone());
             }
             // the next vector of amounts, odometer style
             let Some(a) = (0..areas).find(|&a| amounts[a] < demand[a]) else { break };
@@ -627,11 +845,37 @@ mod tests {
                 *lower = 0;
             }
         }
-        let (fills, total) = best.expect("zero amounts are always feasible");
-        let cost =
-            best_amounts.iter().filter_map(|amounts| cheapest(problem, &supply, amounts)).min().expect("feasible");
-        let tier_fill = tiers.iter().zip(fills).map(|(&tier, min_fill)| TierFill { tier, min_fill }).collect();
-        (tier_fill, total, cost)
+        all
+    }
+
+    /// Checks the plan against every integer allocation: each fairness level reaches the best any
+    /// allocation reaches while keeping the plan's floors of the levels before it; the total is the
+    /// most any allocation delivers; and no allocation above the plan's floors with that total is
+    /// cheaper.
+    fn check_against_brute_force(problem: &ItemProblem, plan: &ItemPlan) -> Result<(), TestCaseError> {
+        let supply: Vec<i64> = problem.supplies.iter().map(|s| (*s).max(0)).collect();
+        let all = feasible_allocations(problem);
+        let eligible: Vec<bool> = (0..problem.demands.len())
+            .map(|a| problem.demands[a].quantity > 0 && !plan.unreachable.contains(&a))
+            .collect();
+        let mut kept: Vec<usize> = Vec::new();
+        for level in levels(problem, &eligible) {
+            let keeps = |x: &Vec<i64>| kept.iter().all(|&a| x[a] >= plan.fair_floor[a]);
+            let best = all.iter().filter(|x| keeps(x)).map(|x| level_of(problem, &level, x)).max();
+            prop_assert_eq!(Some(level_of(problem, &level, &plan.allocated)), best);
+            kept.extend(level.iter().map(|&(a, _)| a));
+        }
+        let total = all.iter().map(|x| x.iter().sum::<i64>()).max().expect("zero is feasible");
+        prop_assert_eq!(plan.total_delivered, total);
+        let above_floors = |x: &&Vec<i64>| x.iter().zip(&plan.fair_floor).all(|(x, floor)| x >= floor);
+        let cost = all
+            .iter()
+            .filter(|x| x.iter().sum::<i64>() == total)
+            .filter(above_floors)
+            .filter_map(|x| cheapest(problem, &supply, x))
+            .min();
+        prop_assert_eq!(Some(plan.weighted_minutes), cost);
+        Ok(())
     }
 
     /// Checks the plan's own consistency and returns the targets its tier fills imply.
@@ -677,8 +921,6 @@ mod tests {
     fn check_optimal_given_fills(problem: &ItemProblem, plan: &ItemPlan) -> Result<(), TestCaseError> {
         let (depots, areas) = (problem.supplies.len(), problem.demands.len());
         let nodes = Nodes { depots, areas };
-        let fill_of =
-            |tier: u8| plan.tier_fill.iter().find(|t| t.tier == tier).map_or(Ratio::new(0, 1), |t| t.min_fill);
         let mut residual: Vec<(usize, usize, i64)> = Vec::new();
         let mut shipped = vec![0; depots];
         let mut on_route = HashMap::new();
@@ -706,11 +948,7 @@ mod tests {
         }
         for area in 0..areas {
             let demand = problem.demands[area];
-            let target = if plan.unreachable.contains(&area) {
-                0
-            } else {
-                fill_of(demand.tier).ceil_times(demand.quantity.max(0))
-            };
+            let target = plan.fair_floor[area];
             prop_assert!(plan.allocated[area] >= target);
             if plan.allocated[area] < demand.quantity {
                 residual.push((nodes.area(area), nodes.sink(), 0));
@@ -750,35 +988,39 @@ mod tests {
         Ok(())
     }
 
+    fn policies() -> impl Strategy<Value = Policy> {
+        prop_oneof![Just(Policy::StrictTiers), Just(Policy::Weighted), Just(Policy::MostDelivered)]
+    }
+
+    /// Fill weights as the settings give them: 0.6 to 1.0 by tier, in thousandths.
+    fn fill_weights() -> impl Strategy<Value = i64> {
+        prop_oneof![Just(1_000i64), Just(900), Just(800), Just(700), Just(600)]
+    }
+
     fn medium_problems() -> impl Strategy<Value = ItemProblem> {
-        (2usize..=8, 5usize..=30).prop_flat_map(|(depots, areas)| {
-            let demand = (0i64..=60, 0u8..3, 1i64..=4).prop_map(|(quantity, tier, weight)| AreaDemand {
-                quantity,
-                tier,
-                weight,
-            });
+        (2usize..=8, 5usize..=30, policies()).prop_flat_map(|(depots, areas, policy)| {
+            let demand = (0i64..=60, 0u8..3, 1i64..=4, fill_weights())
+                .prop_map(|(quantity, tier, weight, fill_weight)| AreaDemand { quantity, tier, weight, fill_weight });
             let minutes = prop::option::weighted(0.8, 1u32..=300);
             (
                 prop::collection::vec(0i64..=150, depots),
                 prop::collection::vec(demand, areas),
                 prop::collection::vec(prop::collection::vec(minutes, areas), depots),
             )
-                .prop_map(|(supplies, demands, minutes)| ItemProblem {
+                .prop_map(move |(supplies, demands, minutes)| ItemProblem {
                     supplies,
                     demands,
                     minutes,
                     deadline_minutes: 120,
+                    policy,
                 })
         })
     }
 
     fn small_problems() -> impl Strategy<Value = ItemProblem> {
-        (1usize..=3, 1usize..=4, 1u8..=2).prop_flat_map(|(depots, areas, tiers)| {
-            let demand = (0i64..=6, 0..tiers, 1i64..=3).prop_map(|(quantity, tier, weight)| AreaDemand {
-                quantity,
-                tier,
-                weight,
-            });
+        (1usize..=3, 1usize..=4, 1u8..=2, policies()).prop_flat_map(|(depots, areas, tiers, policy)| {
+            let demand = (0i64..=6, 0..tiers, 1i64..=3, fill_weights())
+                .prop_map(|(quantity, tier, weight, fill_weight)| AreaDemand { quantity, tier, weight, fill_weight });
             let minutes = prop::option::weighted(0.75, 1u32..=60);
             (
                 prop::collection::vec(0i64..=6, depots),
@@ -786,11 +1028,12 @@ mod tests {
                 prop::collection::vec(prop::collection::vec(minutes, areas), depots),
                 0u32..=60,
             )
-                .prop_map(|(supplies, demands, minutes, deadline_minutes)| ItemProblem {
+                .prop_map(move |(supplies, demands, minutes, deadline_minutes)| ItemProblem {
                     supplies,
                     demands,
                     minutes,
                     deadline_minutes,
+                    policy,
                 })
         })
     }
@@ -798,11 +1041,24 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
         #[test]
-        fn largest_fill_is_the_best_fraction_that_fits(demands in prop::collection::vec(1i64..=12, 1..=5), share in 0i64..=100) {
-            let budget = demands.iter().sum::<i64>() * share / 100;
-            let fits = |fill: &Ratio| demands.iter().map(|&d| fill.ceil_times(d)).sum::<i64>() <= budget;
-            let best = demands.iter().flat_map(|&d| (0..=d).map(move |k| Ratio::new(k, d))).filter(fits).max();
-            prop_assert_eq!(Some(largest_fill(&demands, budget)), best);
+        fn largest_fill_is_the_best_fraction_that_fits(
+            areas in prop::collection::vec((1i64..=12, fill_weights()), 1..=5),
+            share in 0i64..=100,
+        ) {
+            let shares: Vec<Share> = areas
+                .iter()
+                .enumerate()
+                .map(|(area, &(demand, weight))| Share { area, demand, scale: demand * weight })
+                .collect();
+            let budget = areas.iter().map(|(d, _)| d).sum::<i64>() * share / 100;
+            let fits = |level: &Ratio| shares.iter().map(|s| s.target(*level)).sum::<i64>() <= budget;
+            let best = shares
+                .iter()
+                .flat_map(|s| (0..=s.scale).map(move |k| Ratio::new(k, s.scale)))
+                .filter(|level| *level <= shares.iter().map(|s| s.full()).max().expect("areas"))
+                .filter(fits)
+                .max();
+            prop_assert_eq!(Some(largest_fill(&shares, budget)), best);
         }
     }
 
@@ -812,10 +1068,7 @@ mod tests {
         fn agrees_with_brute_force_on_small_instances(problem in small_problems()) {
             let plan = plan_item(&problem);
             check_plan(&problem, &plan)?;
-            let (tier_fill, total, cost) = brute_force(&problem);
-            prop_assert_eq!(&plan.tier_fill, &tier_fill);
-            prop_assert_eq!(plan.total_delivered, total);
-            prop_assert_eq!(plan.weighted_minutes, cost);
+            check_against_brute_force(&problem, &plan)?;
             prop_assert_eq!(plan_item(&problem), plan);
         }
 

@@ -25,7 +25,9 @@ use crate::state::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_plans, create_plan))
+        .routes(routes!(compare_policies))
         .routes(routes!(get_plan, edit_plan))
+        .routes(routes!(replan))
         .routes(routes!(submit_plan))
         .routes(routes!(approve_plan))
         .routes(routes!(reject_plan))
@@ -71,15 +73,50 @@ async fn create_plan(
 ) -> AppResult<(StatusCode, Json<Plan>)> {
     actor.require_role(&[Role::Manager])?;
     let request: PlanRequest = parse_body(body)?;
-    // Winter–spring plans count their campaign's survey, which that domain reads.
-    let surveyed = if request.aid_type == "winter_spring" {
-        let event = crate::disasters::service::event_or_404(&*state.store, request.event_id).await?;
-        crate::winterspring::service::surveyed_need(&*state.store, &event).await?
-    } else {
-        None
-    };
+    let surveyed = surveyed_need(&state, &request.aid_type, request.event_id).await?;
     let id = service::create_plan(&*state.store, &state.settings, &state.travel, &actor, request, surveyed).await?;
     Ok((StatusCode::CREATED, Json(workflow::plan_or_404(&*state.store, id).await?)))
+}
+
+/// Winter–spring plans count their campaign's survey, which that domain reads.
+async fn surveyed_need(state: &AppState, aid_type: &str, event_id: i64) -> AppResult<Option<super::SurveyedNeed>> {
+    if aid_type != "winter_spring" {
+        return Ok(None);
+    }
+    let event = crate::disasters::service::event_or_404(&*state.store, event_id).await?;
+    crate::winterspring::service::surveyed_need(&*state.store, &event).await
+}
+
+/// The policies side by side for a materials plan request, before it is made (manager): each
+/// one's equity audit and totals from the same demand, stock and roads. Stores nothing.
+#[utoipa::path(post, path = "/api/v1/plans/compare", tag = "plans", security(("bearer" = [])), request_body = PlanRequest,
+    responses((status = 200, body = [service::PolicyOption]), (status = 403), (status = 404), (status = 422)))]
+async fn compare_policies(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(body): Json<Value>,
+) -> AppResult<Json<Vec<service::PolicyOption>>> {
+    actor.require_role(&[Role::Manager])?;
+    let request: PlanRequest = parse_body(body)?;
+    let surveyed = surveyed_need(&state, &request.aid_type, request.event_id).await?;
+    let travel = &state.travel;
+    Ok(Json(service::compare_policies(&*state.store, &state.settings, travel, &actor, request, surveyed).await?))
+}
+
+/// Computes a draft again from today's demand, stock and roads (after a blocked zone is drawn or
+/// removed, or stock changed), under the rules it was made with (manager); answers the lines that
+/// changed and the plan's figures before and after.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/replan", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = service::Replanned), (status = 403), (status = 404), (status = 409)))]
+async fn replan(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Json<service::Replanned>> {
+    actor.require_role(&[Role::Manager])?;
+    let plan = workflow::plan_to_change(&*state.store, &actor, id).await?;
+    let surveyed = surveyed_need(&state, &plan.row.aid_type, plan.row.event_id).await?;
+    Ok(Json(service::replan(&*state.store, &state.settings, &state.travel, &actor, &plan, surveyed).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),

@@ -5,6 +5,7 @@
 //! (`crate::funds`) goes the same way, but approval commits money from the fund pools and
 //! disbursement (dispatch) completes it.
 
+pub mod equity;
 pub mod http;
 pub mod needs;
 pub mod rules;
@@ -157,6 +158,47 @@ pub struct PlanResult {
     /// A winter–spring plan's campaign survey, which it counted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survey: Option<SurveyedNeed>,
+    /// How a materials plan weighed the areas (none in plans made before the choice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fairness: Option<Fairness>,
+    /// The equity audit of a materials plan (none in plans made before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equity: Option<equity::Equity>,
+}
+
+/// How a plan weighs the areas against each other when stock is short
+/// (docs/domain/planning.md#policy).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, strum::IntoStaticStr, strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum PlanPolicy {
+    /// The most severe response first: a tier is served as evenly as it can be before the next.
+    StrictTiers,
+    /// Fill ÷ the response level's weight, raised evenly over all areas.
+    Weighted,
+}
+
+impl PlanPolicy {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn planner(self) -> crate::planner::Policy {
+        match self {
+            Self::StrictTiers => crate::planner::Policy::StrictTiers,
+            Self::Weighted => crate::planner::Policy::Weighted,
+        }
+    }
+}
+
+/// A plan's policy with the weights it used (kept for strict tiers too, so a comparison or a
+/// re-plan can switch).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Fairness {
+    pub policy: PlanPolicy,
+    pub weights: crate::config::FillWeights,
 }
 
 /// The stock a materials plan did not take: a share of each item in every depot whose own area has
@@ -292,6 +334,11 @@ pub struct PlanRequest {
     /// Materials plans: the share (0–100 %) of each item left in depots whose own area has no
     /// response in force. Default: JIUZAI_RESERVE_FLOOR_PERCENT (30).
     pub reserve_floor_percent: Option<i64>,
+    /// Materials plans: strict_tiers or weighted. Default: JIUZAI_PLAN_POLICY (strict_tiers).
+    pub policy: Option<String>,
+    /// Materials plans, weighted policy: the weight of each response level, in (0, 1]. Default:
+    /// JIUZAI_FILL_WEIGHTS (1.0, 0.9, 0.8, 0.7, 0.6).
+    pub weights: Option<crate::config::FillWeights>,
 }
 
 #[cfg(test)]
@@ -301,6 +348,9 @@ mod tests {
     #[test]
     fn stored_text_is_the_api_spelling() {
         for variant in <PlanStatus as strum::VariantArray>::VARIANTS {
+            assert_eq!(variant.as_str(), crate::text_enum::enum_text(*variant));
+        }
+        for variant in <PlanPolicy as strum::VariantArray>::VARIANTS {
             assert_eq!(variant.as_str(), crate::text_enum::enum_text(*variant));
         }
     }

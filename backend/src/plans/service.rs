@@ -5,20 +5,21 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::equity::{self, Equity, Served};
 use super::needs::{DemandPoint, demand_points, item_demand, norm_persons, surveyed_points};
 use super::store::{NewPlan, PlanStore};
 use super::travel::TravelCache;
 use super::{
-    AidType, AreaFill, Bottleneck, DemandBasis, HeldBack, Plan, PlanKind, PlanLine, PlanRequest, PlanResult,
-    PlanStatus, ReserveFloor, SurveyedNeed, Totals, Unreachable,
+    AidType, AreaFill, Bottleneck, DemandBasis, Fairness, HeldBack, Plan, PlanKind, PlanLine, PlanPolicy, PlanRequest,
+    PlanResult, PlanStatus, ReserveFloor, SurveyedNeed, Totals, Unreachable,
 };
 use crate::areas::AreaCode;
 use crate::areas::store::AreaStore;
 use crate::auth::Actor;
-use crate::config::Settings;
+use crate::config::{FillWeights, Settings};
 use crate::depots::store::DepotStore;
 use crate::depots::{Depot, can_read};
 use crate::disasters::service::{Authority, event_or_404, summarize};
@@ -28,7 +29,7 @@ use crate::funds::rules::{BasisLine, entitlement, surveyed_entitlement};
 use crate::funds::store::FundStore;
 use crate::funds::{ResponseScope, SourceLevel};
 use crate::money::Fen;
-use crate::planner::{AreaDemand, ItemProblem, plan_item};
+use crate::planner::{AreaDemand, ItemProblem, Policy, plan_item};
 use crate::routing::{Point, TravelTimes};
 use crate::said;
 
@@ -61,6 +62,37 @@ pub async fn create_plan<S: Planning + ?Sized>(
     request: PlanRequest,
     surveyed: Option<SurveyedNeed>,
 ) -> AppResult<i64> {
+    let checked = check_request(store, settings, &request, surveyed.as_ref()).await?;
+    let (lines, result) = compute_plan(store, settings, travel, actor, &checked, surveyed).await?;
+    let plan = NewPlan {
+        event_id: checked.event.id,
+        aid_type: request.aid_type,
+        kind: request.kind,
+        author_id: actor.user.id,
+        author_name: actor.user.username.clone(),
+        result,
+        lines,
+    };
+    Ok(store.create_plan(&plan, &actor.audit("plan.create", "plan", "")).await?)
+}
+
+/// A plan request, checked: what it plans, for which event, under which rules.
+struct Checked {
+    event: crate::disasters::Event,
+    aid: AidType,
+    /// Materials plans: the item norms' aid type; None for funds plans.
+    material: Option<crate::depots::MaterialAidType>,
+    scope: Option<ResponseScope>,
+    floor_percent: i64,
+    fairness: Fairness,
+}
+
+async fn check_request<S: Planning + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    request: &PlanRequest,
+    surveyed: Option<&SurveyedNeed>,
+) -> AppResult<Checked> {
     let aid: AidType = crate::text_enum::parse_enum(request.aid_type.clone()).map_err(|_| {
         AppError::invalid_field(
             "aid_type",
@@ -69,6 +101,7 @@ pub async fn create_plan<S: Planning + ?Sized>(
     })?;
     let kind: PlanKind = crate::text_enum::parse_enum(request.kind.clone())
         .map_err(|_| AppError::invalid_field("kind", said!("plan_kind", "materials or funds")))?;
+    let fairness = fairness(settings, request.policy.as_deref(), request.weights)?;
     let event = event_or_404(store, request.event_id).await?;
     aid.require_for(event.hazard.0)?;
     let material = match (kind, aid.materials()) {
@@ -103,34 +136,225 @@ pub async fn create_plan<S: Planning + ?Sized>(
             ),
         ));
     }
-    let (lines, mut result) = match material {
+    Ok(Checked { event, aid, material, scope, floor_percent, fairness })
+}
+
+/// The plan's policy and weights, or the settings' defaults; weights outside (0, 1] name their field.
+fn fairness(settings: &Settings, policy: Option<&str>, weights: Option<FillWeights>) -> AppResult<Fairness> {
+    let policy: PlanPolicy = crate::text_enum::parse_enum(policy.unwrap_or(&settings.plan_policy).to_owned())
+        .map_err(|_| AppError::invalid_field("policy", said!("plan_policy", "strict_tiers or weighted")))?;
+    let weights = weights.unwrap_or(settings.fill_weights);
+    let outside: Vec<FieldError> = weights
+        .out_of_range()
+        .into_iter()
+        .map(|name| {
+            FieldError::new(format!("weights.{name}"), said!("fill_weight_range", "a weight above 0 and at most 1"))
+        })
+        .collect();
+    if !outside.is_empty() {
+        return Err(AppError::invalid("weights outside (0, 1]", outside));
+    }
+    Ok(Fairness { policy, weights })
+}
+
+/// Computes what `checked` asks for, storing nothing: the lines and the result.
+async fn compute_plan<S: Planning + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    travel: &TravelCache,
+    actor: &Actor,
+    checked: &Checked,
+    surveyed: Option<SurveyedNeed>,
+) -> AppResult<(Vec<PlanLine>, PlanResult)> {
+    let (lines, mut result) = match checked.material {
         Some(material) => {
-            let asked = Asked { event: &event, aid, surveyed: surveyed.as_ref() };
-            let input = planning_input(store, settings, travel, actor, asked, floor_percent).await?;
-            let (per_household, deadline) = (settings.persons_per_household, settings.plan_deadline_minutes);
+            let asked = Asked { event: &checked.event, aid: checked.aid, surveyed: surveyed.as_ref() };
+            let input = planning_input(store, settings, travel, actor, asked, checked.floor_percent).await?;
+            let rules = PlanRules::new(settings, material, checked.fairness);
             // The planner is seconds of CPU at city scale: off the async workers, so the server
             // keeps answering other requests while it runs.
             tokio::task::spawn_blocking(move || {
-                let (lines, mut result) = compute(&input, material, per_household, deadline);
+                let (lines, mut result) = compute(&input, &rules);
                 result.reserve_floor = Some(input.floor);
                 (lines, result)
             })
             .await
             .map_err(|e| AppError::Internal(e.into()))?
         }
-        None => (Vec::new(), funds_plan(store, settings, actor, &event, aid, scope, surveyed.as_ref()).await?),
+        None => (
+            Vec::new(),
+            funds_plan(store, settings, actor, &checked.event, checked.aid, checked.scope, surveyed.as_ref()).await?,
+        ),
     };
     result.survey = surveyed;
-    let plan = NewPlan {
-        event_id: event.id,
-        aid_type: request.aid_type,
-        kind: request.kind,
-        author_id: actor.user.id,
-        author_name: actor.user.username.clone(),
-        result,
-        lines,
+    Ok((lines, result))
+}
+
+/// The policies side by side for one materials plan request, before it is made: each one's
+/// equity audit and totals from the same demand, stock and roads. Stores nothing.
+pub async fn compare_policies<S: Planning + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    travel: &TravelCache,
+    actor: &Actor,
+    request: PlanRequest,
+    surveyed: Option<SurveyedNeed>,
+) -> AppResult<Vec<PolicyOption>> {
+    let checked = check_request(store, settings, &request, surveyed.as_ref()).await?;
+    let Some(material) = checked.material else {
+        return Err(AppError::invalid_field(
+            "kind",
+            said!("compare_materials_only", "policies weigh materials: a funds plan follows the standards"),
+        ));
     };
-    Ok(store.create_plan(&plan, &actor.audit("plan.create", "plan", "")).await?)
+    let asked = Asked { event: &checked.event, aid: checked.aid, surveyed: surveyed.as_ref() };
+    let input = planning_input(store, settings, travel, actor, asked, checked.floor_percent).await?;
+    let weights = checked.fairness.weights;
+    let rules: Vec<PlanRules> = <PlanPolicy as strum::VariantArray>::VARIANTS
+        .iter()
+        .map(|&policy| PlanRules::new(settings, material, Fairness { policy, weights }))
+        .collect();
+    tokio::task::spawn_blocking(move || {
+        rules
+            .iter()
+            .map(|rules| {
+                let (_, result) = compute(&input, rules);
+                PolicyOption {
+                    fairness: rules.fairness,
+                    totals: result.totals,
+                    equity: result.equity.expect("computed"),
+                }
+            })
+            .collect()
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// One policy's outcome in a comparison.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PolicyOption {
+    pub fairness: Fairness,
+    pub totals: Totals,
+    pub equity: Equity,
+}
+
+/// Computes a draft again from today's demand, stock and roads (after a blocked zone is drawn or
+/// removed, or stock changed), under the rules it was made with; stores the new lines and answers
+/// what changed and what the change cost.
+pub async fn replan<S: Planning + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    travel: &TravelCache,
+    actor: &Actor,
+    plan: &Plan,
+    surveyed: Option<SurveyedNeed>,
+) -> AppResult<Replanned> {
+    if plan.row.status != PlanStatus::Draft {
+        return Err(AppError::conflict(said!(
+            "replan_not_draft",
+            "only a draft can be planned again; this plan is {plan_status}",
+            plan_status = plan.row.status.as_str()
+        )));
+    }
+    if plan.result.funds.is_some() {
+        return Err(AppError::conflict(said!(
+            "replan_funds_plan",
+            "a funds plan follows the standards and the fund pools: make a new one"
+        )));
+    }
+    let request = PlanRequest {
+        event_id: plan.row.event_id,
+        aid_type: plan.row.aid_type.clone(),
+        kind: plan.row.kind.clone(),
+        response_scope: None,
+        reserve_floor_percent: plan.result.reserve_floor.as_ref().map(|f| f.percent),
+        policy: plan.result.fairness.map(|f| f.policy.as_str().to_owned()),
+        weights: plan.result.fairness.map(|f| f.weights),
+    };
+    let checked = check_request(store, settings, &request, surveyed.as_ref()).await?;
+    let (lines, result) = compute_plan(store, settings, travel, actor, &checked, surveyed).await?;
+    let changes = line_changes(&plan.lines, &lines);
+    let replanned = Replanned {
+        unchanged_lines: (lines.len() - changes.iter().filter(|c| c.quantity_after > 0).count()) as i64,
+        changes,
+        before: PlanFigures::of(&plan.result),
+        after: PlanFigures::of(&result),
+    };
+    let audit = actor.audit("plan.replan", "plan", plan.row.id.to_string()).with_before(&plan.lines).with_after(&lines);
+    store.edit_draft(plan.row.id, &lines, &result, &audit).await?;
+    Ok(replanned)
+}
+
+/// What a re-plan changed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Replanned {
+    /// The lines added, removed or changed (quantity 0 where a line is new or gone).
+    pub changes: Vec<LineChange>,
+    pub unchanged_lines: i64,
+    pub before: PlanFigures,
+    pub after: PlanFigures,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct LineChange {
+    pub depot_id: i64,
+    pub area_code: AreaCode,
+    pub item: String,
+    pub quantity_before: i64,
+    pub quantity_after: i64,
+    pub travel_minutes_before: Option<i64>,
+    pub travel_minutes_after: Option<i64>,
+}
+
+/// A plan's figures before and after a change, so the change's cost reads as their difference.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct PlanFigures {
+    pub totals: Totals,
+    /// The lowest fill over the plan's area × item needs.
+    pub min_fill: f64,
+    pub travel_unit_minutes: i64,
+    pub deprivation_unit_minutes: i64,
+}
+
+impl PlanFigures {
+    fn of(result: &PlanResult) -> Self {
+        let equity = result.equity.as_ref();
+        Self {
+            totals: result.totals.clone(),
+            min_fill: result.areas.iter().map(|a| a.fill_rate).fold(1.0, f64::min),
+            travel_unit_minutes: equity.map_or(0, |e| e.travel_unit_minutes),
+            deprivation_unit_minutes: equity.map_or(0, |e| e.deprivation_unit_minutes),
+        }
+    }
+}
+
+/// The lines whose quantity or route time differ between `before` and `after`, by depot, area and item.
+fn line_changes(before: &[PlanLine], after: &[PlanLine]) -> Vec<LineChange> {
+    let key = |l: &PlanLine| (l.depot_id, l.area_code.clone(), l.item.clone());
+    let mut changes: BTreeMap<(i64, AreaCode, String), LineChange> = BTreeMap::new();
+    for (line, is_after) in before.iter().map(|l| (l, false)).chain(after.iter().map(|l| (l, true))) {
+        let change = changes.entry(key(line)).or_insert_with(|| LineChange {
+            depot_id: line.depot_id,
+            area_code: line.area_code.clone(),
+            item: line.item.clone(),
+            quantity_before: 0,
+            quantity_after: 0,
+            travel_minutes_before: None,
+            travel_minutes_after: None,
+        });
+        if is_after {
+            change.quantity_after = line.quantity;
+            change.travel_minutes_after = Some(line.travel_minutes);
+        } else {
+            change.quantity_before = line.quantity;
+            change.travel_minutes_before = Some(line.travel_minutes);
+        }
+    }
+    changes
+        .into_values()
+        .filter(|c| c.quantity_before != c.quantity_after || c.travel_minutes_before != c.travel_minutes_after)
+        .collect()
 }
 
 /// Everything a materials plan is computed from, read once.
@@ -238,16 +462,34 @@ fn reserve_floor(free: i64, percent: i64) -> i64 {
     (free * percent + 99) / 100
 }
 
-/// Runs the exact planner item by item.
-fn compute(
-    input: &PlanningInput,
-    aid: crate::depots::MaterialAidType,
+/// What a materials plan is computed under besides its input.
+struct PlanRules {
+    material: crate::depots::MaterialAidType,
+    fairness: Fairness,
     persons_per_household: f64,
-    deadline: u32,
-) -> (Vec<PlanLine>, PlanResult) {
+    deadline_minutes: u32,
+}
+
+impl PlanRules {
+    fn new(settings: &Settings, material: crate::depots::MaterialAidType, fairness: Fairness) -> Self {
+        Self {
+            material,
+            fairness,
+            persons_per_household: settings.persons_per_household,
+            deadline_minutes: settings.plan_deadline_minutes,
+        }
+    }
+}
+
+/// Runs the exact planner item by item, with the equity audit against the most delivered in the
+/// least time from the same stock.
+fn compute(input: &PlanningInput, rules: &PlanRules) -> (Vec<PlanLine>, PlanResult) {
+    let aid = rules.material;
     let mut lines = Vec::new();
     let mut result = PlanResult::default();
-    for item in input.items.iter().filter(|i| i.norms.get(&aid).is_some_and(|n| n.per_thousand > 0)) {
+    let (mut served, mut fastest) = (Vec::new(), Vec::new());
+    let items = input.items.iter().filter(|i| i.norms.get(&aid).is_some_and(|n| n.per_thousand > 0));
+    for (item_index, item) in items.enumerate() {
         let norm = item.norms[&aid];
         let bases: Vec<DemandBasis> = input
             .points
@@ -263,7 +505,7 @@ fn compute(
             .zip(&bases)
             .map(|(p, basis)| {
                 let covered = input.covered.get(&(p.area_code.clone(), item.code.clone())).copied().unwrap_or(0);
-                (item_demand(&norm, basis.persons, persons_per_household) - covered).max(0)
+                (item_demand(&norm, basis.persons, rules.persons_per_household) - covered).max(0)
             })
             .collect();
         if demands.iter().all(|d| *d == 0) {
@@ -279,12 +521,38 @@ fn compute(
                 .points
                 .iter()
                 .zip(&demands)
-                .map(|(p, quantity)| AreaDemand { quantity: *quantity, tier: p.tier, weight: i64::from(p.tier) + 1 })
+                .map(|(p, quantity)| AreaDemand {
+                    quantity: *quantity,
+                    tier: p.tier,
+                    weight: i64::from(p.tier) + 1,
+                    fill_weight: rules.fairness.weights.thousandths(p.tier),
+                })
                 .collect(),
             minutes: input.minutes.clone(),
-            deadline_minutes: deadline,
+            deadline_minutes: rules.deadline_minutes,
+            policy: rules.fairness.policy.planner(),
         };
         let planned = plan_item(&problem);
+        // The yardstick: every minute counts alike, and no fairness.
+        let mut quickest = problem.clone();
+        quickest.policy = Policy::MostDelivered;
+        for demand in &mut quickest.demands {
+            demand.weight = 1;
+        }
+        let quickest = plan_item(&quickest);
+        for (plan, rows) in [(&planned, &mut served), (&quickest, &mut fastest)] {
+            let mut unit_minutes = vec![0; demands.len()];
+            for line in &plan.lines {
+                unit_minutes[line.area] += line.quantity * i64::from(line.minutes);
+            }
+            rows.extend((0..demands.len()).filter(|&a| demands[a] > 0).map(|a| Served {
+                item: item_index,
+                tier: input.points[a].tier,
+                demand: demands[a],
+                allocated: plan.allocated[a],
+                unit_minutes: unit_minutes[a],
+            }));
+        }
         for line in &planned.lines {
             lines.push(PlanLine {
                 depot_id: input.depots[line.depot].id,
@@ -319,6 +587,8 @@ fn compute(
         );
     }
     result.totals = totals(&lines, &result);
+    result.fairness = Some(rules.fairness);
+    result.equity = Some(equity::audit(&served, i64::from(rules.deadline_minutes), Some(&fastest)));
     (lines, result)
 }
 
