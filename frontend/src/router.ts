@@ -48,3 +48,17 @@ export function navigate(path: string, params?: Record<string, string | undefine
     location.hash = hash;
   }
 }
+
+/**
+ * Keep a screen's own state in the address (`#/map?event=3`) without a new render (replaceState
+ * fires no hashchange), but only while the address still shows the screen's `path`; answers whether
+ * it did. Going elsewhere (a tab clicked) changes `location.hash` at once, while its hashchange, which
+ * leaves the screen and aborts its signal, comes a task later: an answer landing in between must not
+ * write the old screen's address over the new one, or the router renders the old screen again.
+ */
+export function replaceHash(path: string, params?: Record<string, string | undefined>): boolean {
+  if (parseHash(location.hash).path !== path) return false;
+  const hash = formatHash(path, params);
+  if (location.hash !== hash) history.replaceState(null, '', hash);
+  return true;
+}

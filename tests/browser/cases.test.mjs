@@ -304,3 +304,40 @@ test('admin: a department token issued on the settings screen (confirmed, shown 
     await b.close();
   }
 });
+
+// The board tab clicked while the map (the home screen) is still loading: the click changes the
+// address at once, its hashchange comes a task later (much later on a loaded machine). The map's
+// answer landing in between once wrote `#/map?event=1` over `#/cases`, and the router showed the map
+// again (the board never came). Here the hashchange is held back and the map's events answer lets
+// go right after the click, inside that window.
+test('the case board tab clicked while the map is still loading opens the board, and the map leaves the address alone', { timeout: 120_000 }, async () => {
+  const b = await openBrowser({ ...DESK, serviceWorkers: 'block' });
+  try {
+    const { page, context, problems } = b;
+    await context.addInitScript(() => {
+      const add = window.addEventListener.bind(window);
+      window.addEventListener = (type, fn, opts) => (type === 'hashchange' ? add(type, (e) => setTimeout(() => fn(e), 400), opts) : add(type, fn, opts));
+    });
+    let release;
+    const held = new Promise((r) => (release = r));
+    let asked;
+    const eventsAsked = new Promise((r) => (asked = r));
+    await page.route('**/api/v1/events', async (route) => {
+      asked();
+      await held;
+      await route.continue();
+    });
+    await signIn(page, 'caseworker');
+    await eventsAsked;
+    await page.getByTestId('nav-cases').click();
+    release();
+    await ready(page, 'cs-board-screen');
+    // Past the delayed hashchange and the map's late answer: still the board, at its own address.
+    await page.waitForTimeout(1_000);
+    assert.equal(await page.evaluate(() => location.hash), '#/cases');
+    assert.equal(await page.locator('[data-testid="cs-board-screen"][data-ready="true"]').count(), 1);
+    assert.deepEqual(problems, []);
+  } finally {
+    await b.close();
+  }
+});

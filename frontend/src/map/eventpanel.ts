@@ -36,7 +36,7 @@ import { formatDateTime } from '../format';
 import type { AreaCollection } from '../geo';
 import { getLang, t, type MsgKey } from '../i18n';
 import { EVENT_READERS, hasRole } from '../roles';
-import { formatHash } from '../router';
+import { replaceHash } from '../router';
 import type { User } from '../session';
 import { DEPOT_LAYER } from './depots';
 import {
@@ -320,11 +320,10 @@ export function createEventPanel(map: MlMap, opts: EventPanelOptions): EventPane
     opts.onChange();
   };
 
-  const rememberInHash = (id: number | null) => {
-    // Keep the choice in the address without re-mounting the screen (replaceState fires no hashchange).
-    // "none" keeps a cleared choice cleared on reload (no event is then opened by itself).
-    history.replaceState(null, '', formatHash('/map', { event: id === null ? 'none' : String(id) }));
-  };
+  /** Keep the choice in the address without re-mounting the screen; false when the address has
+   *  already moved on to another screen (whose hashchange has not come yet). "none" keeps a cleared
+   *  choice cleared on reload (no event is then opened by itself). */
+  const rememberInHash = (id: number | null): boolean => replaceHash('/map', { event: id === null ? 'none' : String(id) });
 
   const showEvent = async (id: number) => {
     const seq = ++loadSeq;
@@ -453,8 +452,9 @@ export function createEventPanel(map: MlMap, opts: EventPanelOptions): EventPane
         const pick = await defaultEvent();
         // The user may have chosen meanwhile.
         if (pick === null || signal.aborted || current !== null || select.value !== '') return;
+        // Not when the user has just gone elsewhere: the map is being left.
+        if (!rememberInHash(pick)) return;
         select.value = String(pick);
-        rememberInHash(pick);
         void showEvent(pick);
       });
     },

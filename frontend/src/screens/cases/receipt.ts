@@ -7,6 +7,7 @@ import { h, setLabel } from '../../dom';
 import { ApiError, errorText, isAbort } from '../../errors';
 import { formatDateTime } from '../../format';
 import { getLang, t, type MsgKey } from '../../i18n';
+import { replaceHash } from '../../router';
 import type { ScreenContext } from '../../screen';
 import { langSwitch, logo } from '../../widgets';
 import { factList } from '../applications/common';
@@ -114,7 +115,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     render();
     try {
       shown = await casesApi.receipt(n, l4, { signal });
-      history.replaceState(null, '', `#/public/case?no=${encodeURIComponent(n)}`);
+      // Kept in the address unless the user has gone elsewhere meanwhile.
+      replaceHash('/public/case', { no: n });
       render();
     } catch (e) {
       if (isAbort(e)) return;
