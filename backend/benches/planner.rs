@@ -9,7 +9,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use jiuzai::planner::{AreaDemand, ItemProblem, TierFill, plan_item};
+use jiuzai::planner::{AreaDemand, FULL_WEIGHT, ItemProblem, Policy, TierFill, plan_item};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
@@ -30,7 +30,7 @@ fn city_item(seed: u64, depots: usize, areas: usize) -> ItemProblem {
                 quantity: random.random_range(10..=500) as i64,
                 tier,
                 weight: i64::from(tier) * 2 + 1,
-                fill_weight: jiuzai::planner::FULL_WEIGHT,
+                fill_weight: FULL_WEIGHT,
             }
         })
         .collect();
@@ -51,7 +51,7 @@ fn city_item(seed: u64, depots: usize, areas: usize) -> ItemProblem {
                 .collect()
         })
         .collect();
-    ItemProblem { supplies, demands, minutes, deadline_minutes: 240, policy: jiuzai::planner::Policy::StrictTiers }
+    ItemProblem { supplies, demands, minutes, deadline_minutes: 240, policy: Policy::StrictTiers }
 }
 
 /// One benchmark size: how many depots, areas and items (seeds) it plans, and how often each item
@@ -117,21 +117,31 @@ fn write_json(path: &Path, value: &impl Serialize) {
 }
 
 /// `PLANNER_BENCH_SCALES=small,city,province` picks the sizes (default: city);
+/// `PLANNER_BENCH_POLICY=weighted` plans them weighted (tier 1 at weight 1.0, tier 0 at 0.6)
+/// instead of by strict tiers;
 /// `PLANNER_BENCH_OUT=dir` also writes each instance and the planner's result there as JSON.
 fn main() {
     let wanted = std::env::var("PLANNER_BENCH_SCALES").unwrap_or_else(|_| "city".into());
     let out = std::env::var_os("PLANNER_BENCH_OUT").map(PathBuf::from);
+    let weighted = std::env::var("PLANNER_BENCH_POLICY").is_ok_and(|p| p == "weighted");
     if let Some(dir) = &out {
         fs::create_dir_all(dir).expect("output directory");
     }
     for scale in SCALES.iter().filter(|s| wanted.split(',').any(|w| w.trim() == s.name)) {
         let Scale { name, depots, areas, items, runs } = *scale;
         println!(
-            "planner {name}: {depots} depots × {areas} areas over 300 × 150 km, ~10% routes missing, 2 tiers, supply ≈ 70% of demand"
+            "planner {name}: {depots} depots × {areas} areas over 300 × 150 km, ~10% routes missing, 2 tiers, supply ≈ 70% of demand, {}",
+            if weighted { "weighted (tier 1 at 1.0, tier 0 at 0.6)" } else { "strict tiers" }
         );
         let mut times = Vec::new();
         for seed in 1..=items {
-            let problem = city_item(seed, depots, areas);
+            let mut problem = city_item(seed, depots, areas);
+            if weighted {
+                problem.policy = Policy::Weighted;
+                for demand in &mut problem.demands {
+                    demand.fill_weight = if demand.tier > 0 { FULL_WEIGHT } else { 600 };
+                }
+            }
             // Several runs where they are cheap; the fastest keeps the printed figure steady on a busy machine.
             let mut wall_ms = Vec::new();
             let mut plan = None;

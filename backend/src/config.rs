@@ -326,3 +326,21 @@ impl std::str::FromStr for PhaseSpec {
         Ok(Self { name: name.trim().to_owned(), percent, starts: starts.parse()? })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_weights_parse_from_the_setting_and_refuse_what_is_outside_zero_to_one() {
+        let weights: FillWeights = "1.0, 0.9,0.8,0.7,0.6".parse().expect("the default parses");
+        assert_eq!(weights, Settings::default().fill_weights);
+        assert_eq!([4, 3, 2, 1, 0].map(|tier| weights.thousandths(tier)), [1000, 900, 800, 700, 600]);
+        assert!("1.0,0.9,0.8,0.7".parse::<FillWeights>().unwrap_err().contains("five weights"));
+        assert!("1.0,0.9,0.8,0.7,0".parse::<FillWeights>().unwrap_err().contains("none"));
+        assert!("1.2,0.9,0.8,0.7,0.6".parse::<FillWeights>().unwrap_err().contains("level_1"));
+        assert!("1.0,x,0.8,0.7,0.6".parse::<FillWeights>().unwrap_err().contains("not a number"));
+        let odd = FillWeights { level_2: f64::NAN, ..weights };
+        assert_eq!(odd.out_of_range(), ["level_2"]);
+    }
+}

@@ -4884,6 +4884,12 @@ export interface components {
         PlanResult: {
             areas: components["schemas"]["AreaFill"][];
             bottlenecks: components["schemas"]["Bottleneck"][];
+            /**
+             * Format: date-time
+             * @description When the lines were last computed from the roads and stock (made, or planned again); a
+             *     blocked zone drawn later makes the draft stale. None in plans made before re-planning.
+             */
+            computed_at?: string | null;
             equity?: components["schemas"]["Equity"] | null;
             fairness?: components["schemas"]["Fairness"] | null;
             funds?: components["schemas"]["FundsPlan"] | null;

@@ -1,6 +1,7 @@
 // Types and calls of the planning API (allocation plans, shipments, blocked zones), plus pure helpers.
 import { api } from './api';
 import type { WriteLabel, WriteRequest } from './outbox';
+import type { PolicyOption, Replanned } from './planequity';
 import type { Schemas } from './schemas';
 import { AID_TYPES } from './stockrules';
 
@@ -30,6 +31,10 @@ export const plansApi = {
   list: (q: { event_id?: number; status?: string } = {}, o: Opt = {}) => api.get<PlanRow[]>('/plans', { query: q, ...o }),
   get: (id: number, o: Opt = {}) => api.get<Plan>(`/plans/${id}`, o),
   create: (body: PlanRequest, o: Opt = {}) => api.post<Plan>('/plans', body, o),
+  /** Both policies' equity audits for a materials plan request, storing nothing. */
+  compare: (body: PlanRequest, o: Opt = {}) => api.post<PolicyOption[]>('/plans/compare', body, o),
+  /** Computes a draft again from today's roads and stock; answers what changed. */
+  replan: (id: number, o: Opt = {}) => api.post<Replanned>(`/plans/${id}/replan`, {}, o),
   /** Replaces a draft materials plan's lines with the complete new set (manager); answers the plan recomputed. */
   edit: (id: number, body: PlanEdit, o: Opt = {}) => api.patch<Plan>(`/plans/${id}`, body, o),
   action: (id: number, action: PlanAction, body: unknown = {}, o: Opt = {}) =>

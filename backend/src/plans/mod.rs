@@ -164,6 +164,10 @@ pub struct PlanResult {
     /// The equity audit of a materials plan (none in plans made before it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub equity: Option<equity::Equity>,
+    /// When the lines were last computed from the roads and stock (made, or planned again); a
+    /// blocked zone drawn later makes the draft stale. None in plans made before re-planning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed_at: Option<DateTime<Utc>>,
 }
 
 /// How a plan weighs the areas against each other when stock is short

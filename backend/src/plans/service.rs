@@ -29,9 +29,10 @@ use crate::funds::rules::{BasisLine, entitlement, surveyed_entitlement};
 use crate::funds::store::FundStore;
 use crate::funds::{ResponseScope, SourceLevel};
 use crate::money::Fen;
-use crate::planner::{AreaDemand, ItemProblem, Policy, plan_item};
+use crate::planner::{AreaDemand, ItemPlan, ItemProblem, Policy, plan_item};
 use crate::routing::{Point, TravelTimes};
 use crate::said;
+use rayon::prelude::*;
 
 /// The stores a plan is computed from and written to.
 pub trait Planning: AreaStore + DisasterStore + DepotStore + FundStore + PlanStore {}
@@ -187,6 +188,7 @@ async fn compute_plan<S: Planning + ?Sized>(
         ),
     };
     result.survey = surveyed;
+    result.computed_at = Some(chrono::Utc::now());
     Ok((lines, result))
 }
 
@@ -481,66 +483,43 @@ impl PlanRules {
     }
 }
 
-/// Runs the exact planner item by item, with the equity audit against the most delivered in the
-/// least time from the same stock.
+/// One item's planning problem with what explains its demand.
+struct ItemInput<'a> {
+    item: &'a crate::depots::Item,
+    bases: Vec<DemandBasis>,
+    demands: Vec<i64>,
+    problem: ItemProblem,
+}
+
+/// Runs the exact planner on every item (the items share no stock, so on every core at once), with
+/// the equity audit against the most delivered in the least time from the same stock.
 fn compute(input: &PlanningInput, rules: &PlanRules) -> (Vec<PlanLine>, PlanResult) {
     let aid = rules.material;
+    let items: Vec<ItemInput> = input
+        .items
+        .iter()
+        .filter(|i| i.norms.get(&aid).is_some_and(|n| n.per_thousand > 0))
+        .filter_map(|item| item_input(input, rules, item))
+        .collect();
+    let planned: Vec<(ItemPlan, ItemPlan)> = items
+        .par_iter()
+        .map(|i| {
+            // The yardstick: every minute counts alike, and no fairness.
+            let mut quickest = i.problem.clone();
+            quickest.policy = Policy::MostDelivered;
+            for demand in &mut quickest.demands {
+                demand.weight = 1;
+            }
+            (plan_item(&i.problem), plan_item(&quickest))
+        })
+        .collect();
     let mut lines = Vec::new();
     let mut result = PlanResult::default();
     let (mut served, mut fastest) = (Vec::new(), Vec::new());
-    let items = input.items.iter().filter(|i| i.norms.get(&aid).is_some_and(|n| n.per_thousand > 0));
-    for (item_index, item) in items.enumerate() {
-        let norm = item.norms[&aid];
-        let bases: Vec<DemandBasis> = input
-            .points
-            .iter()
-            .map(|p| {
-                let (indicator, persons) = norm_persons(&norm, p);
-                DemandBasis { indicator, persons, norm }
-            })
-            .collect();
-        let demands: Vec<i64> = input
-            .points
-            .iter()
-            .zip(&bases)
-            .map(|(p, basis)| {
-                let covered = input.covered.get(&(p.area_code.clone(), item.code.clone())).copied().unwrap_or(0);
-                (item_demand(&norm, basis.persons, rules.persons_per_household) - covered).max(0)
-            })
-            .collect();
-        if demands.iter().all(|d| *d == 0) {
-            continue;
-        }
-        let problem = ItemProblem {
-            supplies: input
-                .depots
-                .iter()
-                .map(|d| input.available.get(&(d.id, item.code.clone())).copied().unwrap_or(0).max(0))
-                .collect(),
-            demands: input
-                .points
-                .iter()
-                .zip(&demands)
-                .map(|(p, quantity)| AreaDemand {
-                    quantity: *quantity,
-                    tier: p.tier,
-                    weight: i64::from(p.tier) + 1,
-                    fill_weight: rules.fairness.weights.thousandths(p.tier),
-                })
-                .collect(),
-            minutes: input.minutes.clone(),
-            deadline_minutes: rules.deadline_minutes,
-            policy: rules.fairness.policy.planner(),
-        };
-        let planned = plan_item(&problem);
-        // The yardstick: every minute counts alike, and no fairness.
-        let mut quickest = problem.clone();
-        quickest.policy = Policy::MostDelivered;
-        for demand in &mut quickest.demands {
-            demand.weight = 1;
-        }
-        let quickest = plan_item(&quickest);
-        for (plan, rows) in [(&planned, &mut served), (&quickest, &mut fastest)] {
+    for (item_index, (ItemInput { item, bases, demands, .. }, (planned, quickest))) in
+        items.iter().zip(&planned).enumerate()
+    {
+        for (plan, rows) in [(planned, &mut served), (quickest, &mut fastest)] {
             let mut unit_minutes = vec![0; demands.len()];
             for line in &plan.lines {
                 unit_minutes[line.area] += line.quantity * i64::from(line.minutes);
@@ -590,6 +569,54 @@ fn compute(input: &PlanningInput, rules: &PlanRules) -> (Vec<PlanLine>, PlanResu
     result.fairness = Some(rules.fairness);
     result.equity = Some(equity::audit(&served, i64::from(rules.deadline_minutes), Some(&fastest)));
     (lines, result)
+}
+
+/// An item's demand per area (the norm's people, less what approved plans cover) and its
+/// planning problem; None when no area needs it.
+fn item_input<'a>(input: &PlanningInput, rules: &PlanRules, item: &'a crate::depots::Item) -> Option<ItemInput<'a>> {
+    let norm = item.norms[&rules.material];
+    let bases: Vec<DemandBasis> = input
+        .points
+        .iter()
+        .map(|p| {
+            let (indicator, persons) = norm_persons(&norm, p);
+            DemandBasis { indicator, persons, norm }
+        })
+        .collect();
+    let demands: Vec<i64> = input
+        .points
+        .iter()
+        .zip(&bases)
+        .map(|(p, basis)| {
+            let covered = input.covered.get(&(p.area_code.clone(), item.code.clone())).copied().unwrap_or(0);
+            (item_demand(&norm, basis.persons, rules.persons_per_household) - covered).max(0)
+        })
+        .collect();
+    if demands.iter().all(|d| *d == 0) {
+        return None;
+    }
+    let problem = ItemProblem {
+        supplies: input
+            .depots
+            .iter()
+            .map(|d| input.available.get(&(d.id, item.code.clone())).copied().unwrap_or(0).max(0))
+            .collect(),
+        demands: input
+            .points
+            .iter()
+            .zip(&demands)
+            .map(|(p, quantity)| AreaDemand {
+                quantity: *quantity,
+                tier: p.tier,
+                weight: i64::from(p.tier) + 1,
+                fill_weight: rules.fairness.weights.thousandths(p.tier),
+            })
+            .collect(),
+        minutes: input.minutes.clone(),
+        deadline_minutes: rules.deadline_minutes,
+        policy: rules.fairness.policy.planner(),
+    };
+    Some(ItemInput { item, bases, demands, problem })
 }
 
 /// A funds plan: each lowest reporting area's entitlement under the standards in force, split

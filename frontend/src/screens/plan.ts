@@ -23,6 +23,8 @@ import { fundsAreasTable, fundsLevelsTable, fundsTotals, mixedSplits } from './p
 import { surveyNote } from './winterspring/plannote';
 import { createLinesView, dispatchSummaryView, listText, type LineLabels } from './planlines';
 import { planStatusBadge } from './plans';
+import { equityView, replanView } from './planequity';
+import type { Replanned } from '../planequity';
 
 const MAX_ROWS = 400;
 
@@ -47,8 +49,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   let fillItem = '';
   /** The event's blocked zones (drawn on the plan map; a draft computed before one is stale). */
   let zones: GeoJSON.Feature[] = [];
-  /** Zones drawn after a materials draft was computed, newest first. */
-  const staleZones = (p: Plan): BlockedZone[] => (p.status === 'draft' && !p.funds ? zonesDrawnAfter(blockedZones({ type: 'FeatureCollection', features: zones }), p.created_at) : []);
+  /** Zones drawn after a materials draft was computed (made, or planned again), newest first. */
+  const staleZones = (p: Plan): BlockedZone[] => (p.status === 'draft' && !p.funds ? zonesDrawnAfter(blockedZones({ type: 'FeatureCollection', features: zones }), p.computed_at ?? p.created_at) : []);
 
   const depotName = (d: number) => depots.get(d)?.name ?? `#${d}`;
   const areaName = (c: string) => areas.get(c)?.name ?? c;
@@ -85,6 +87,26 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   };
 
   const actionBox = h('div', { class: 'plan-actions', 'data-testid': 'plan-actions' });
+  /** What the last re-plan changed, shown until the user leaves the plan. */
+  let replanned: Replanned | null = null;
+  const canReplan = (p: Plan) => user.role === 'manager' && p.status === 'draft' && !p.funds;
+  const replan = async (p: Plan) => {
+    const ok = await confirmAction({ title: t('replan.title', { id: p.id }), body: [h('p', {}, t('replan.confirmText'))], confirmKey: 'replan.confirm' });
+    if (!ok) return;
+    actionError.hidden = true;
+    actionBox.querySelectorAll('button').forEach((b) => (b.disabled = true));
+    try {
+      replanned = await plansApi.replan(id, { signal });
+      toast(t('replan.done'));
+      await load();
+      refreshMap();
+    } catch (err) {
+      if (isAbort(err)) return;
+      actionError.hidden = false;
+      actionError.textContent = errorText(err);
+      actionBox.querySelectorAll('button').forEach((b) => (b.disabled = false));
+    }
+  };
   const actionError = h('div', { class: 'form-error', role: 'alert', hidden: true, 'data-testid': 'plan-error' });
 
   const act = async (action: PlanAction, body: unknown = {}) => {
@@ -178,7 +200,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       actionBox.replaceChildren(h('p', { class: 'muted', 'data-testid': 'plan-editing-note' }, t('planedit.finishFirst')));
       return;
     }
-    actionBox.replaceChildren(...order.filter(([a]) => allowed.includes(a)).map(([a, c]) => btn(a, c)), needsReason ? reason : '');
+    const replanBtn = canReplan(p) ? h('button', { type: 'button', class: 'btn btn-outline', 'data-testid': 'plan-replan', i18n: 'replan.action', onclick: () => void replan(p) }) : '';
+    actionBox.replaceChildren(...order.filter(([a]) => allowed.includes(a)).map(([a, c]) => btn(a, c)), replanBtn, needsReason ? reason : '');
   };
 
   const cell = (text: string | Node, cls?: string) => h('td', { class: cls }, text);
@@ -349,6 +372,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
           h('strong', { i18n: 'plan.stale.title' }),
           h('p', {}, t('plan.stale.text', { computed: formatDateTime(p.created_at, lang), name: stale[0].name || t('block.unnamed'), time: formatDateTime(stale[0].created_at, lang) })),
           stale.length > 1 ? h('p', {}, t('plan.stale.more', { n: stale.length - 1, names: listText(stale.slice(1).map((z) => z.name || t('block.unnamed'))) })) : '',
+          canReplan(p) ? h('button', { type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'plan-stale-replan', i18n: 'replan.action', onclick: () => void replan(p) }) : '',
         )
       : '';
     if (p.funds) {
@@ -382,6 +406,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         title,
         staleBanner,
         h('div', { class: 'plan-layout' }, mapCard, side),
+        replanned ? section('replan.heading', replanView(replanned, labels, lang), 'plan-replan-card') : '',
+        p.equity ? section('equity.title', equityView(p.equity, p.fairness, lang), 'plan-equity-card') : '',
         linesView.card(p),
         section(
           'plan.fillTable',

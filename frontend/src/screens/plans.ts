@@ -13,6 +13,8 @@ import { AID_TYPES } from '../stockrules';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
 import { fundPoolsCard } from './fundpools';
+import { POLICIES } from '../planequity';
+import { comparisonView } from './planequity';
 
 export function planStatusBadge(status: string): HTMLElement {
   return h('span', { class: `badge ${planStatusClass(status)}`, 'data-status': status, i18n: `plan.status.${status}` as MsgKey });
@@ -90,6 +92,16 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   // Blank: the server's default share (JIUZAI_RESERVE_FLOOR_PERCENT).
   const floorInput = h('input', { type: 'number', class: 'input', id: 'plan-floor', min: '0', max: '100', step: '1', inputmode: 'numeric', 'data-testid': 'plan-floor', i18nPlaceholder: 'plans.floorDefault' });
   const floorField = h('div', { class: 'field', title: t('plans.floorHint') }, h('label', { for: 'plan-floor', i18n: 'plans.floor' }), floorInput);
+  // Blank: the server's default policy (JIUZAI_PLAN_POLICY).
+  const policySel = h(
+    'select',
+    { class: 'select', id: 'plan-policy', 'data-testid': 'plan-policy' },
+    h('option', { value: '', i18n: 'plans.policy.default' }),
+    ...POLICIES.map((p) => h('option', { value: p, i18n: `equity.policy.${p}` as MsgKey })),
+  );
+  const policyField = h('div', { class: 'field' }, h('label', { for: 'plan-policy', i18n: 'plans.policy' }), policySel);
+  const compareBtn = h('button', { type: 'button', class: 'btn btn-outline', 'data-testid': 'plan-compare', i18n: 'plans.compare' });
+  const compareBox = h('div', { class: 'plan-compare', 'data-testid': 'plan-compare-box' });
   // Reconstruction is funds only; the cost split matters only for money.
   const syncKind = () => {
     const funds = kindSel.value === 'funds';
@@ -98,6 +110,9 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     aidSel.replaceChildren(...aids.map((a) => h('option', { value: a, selected: a === chosen, i18n: `plans.aid.${a}` as MsgKey })));
     scopeField.hidden = !funds;
     floorField.hidden = funds;
+    policyField.hidden = funds;
+    compareBtn.hidden = funds;
+    compareBox.replaceChildren();
   };
   kindSel.addEventListener('change', syncKind);
   syncKind();
@@ -112,9 +127,37 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     h('div', { class: 'field' }, h('label', { for: 'plan-aid', i18n: 'plans.aidType' }), aidSel),
     scopeField,
     floorField,
-    h('div', { class: 'field field-button' }, createBtn),
+    policyField,
+    h('div', { class: 'field field-button' }, createBtn, compareBtn),
     progress,
   );
+  /** The request the form describes. */
+  const request = () => {
+    const kind = kindSel.value === 'funds' ? 'funds' : 'materials';
+    const scope = kind === 'funds' && scopeSel.value ? { response_scope: scopeSel.value } : {};
+    const floor = kind === 'materials' && floorInput.value.trim() !== '' ? { reserve_floor_percent: Number(floorInput.value) } : {};
+    const policy = kind === 'materials' && policySel.value ? { policy: policySel.value } : {};
+    return { event_id: Number(eventSel.value), aid_type: aidSel.value, kind, ...scope, ...floor, ...policy };
+  };
+  // A comparison answers for the event, item and floor it was asked with.
+  for (const el of [eventSel, aidSel, floorInput]) el.addEventListener('change', () => compareBox.replaceChildren());
+  compareBtn.addEventListener('click', async () => {
+    if (!Number(eventSel.value)) return;
+    compareBtn.disabled = createBtn.disabled = true;
+    error.hidden = true;
+    compareBox.replaceChildren(statusBlock(t('plans.comparing')));
+    try {
+      const options = await plansApi.compare(request(), { signal });
+      compareBox.replaceChildren(comparisonView(options, getLang()));
+    } catch (err) {
+      if (isAbort(err)) return;
+      compareBox.replaceChildren();
+      error.hidden = false;
+      error.textContent = errorText(err);
+    } finally {
+      compareBtn.disabled = createBtn.disabled = false;
+    }
+  });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const eventId = Number(eventSel.value);
@@ -123,10 +166,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     progress.hidden = false;
     error.hidden = true;
     try {
-      const kind = kindSel.value === 'funds' ? 'funds' : 'materials';
-      const scope = kind === 'funds' && scopeSel.value ? { response_scope: scopeSel.value } : {};
-      const floor = kind === 'materials' && floorInput.value.trim() !== '' ? { reserve_floor_percent: Number(floorInput.value) } : {};
-      const plan = await plansApi.create({ event_id: eventId, aid_type: aidSel.value, kind, ...scope, ...floor }, { signal });
+      const plan = await plansApi.create(request(), { signal });
       toast(`${t('plan.heading', { id: plan.id })} · ${t('plan.status.draft')}`);
       navigate(`/plans/${plan.id}`);
     } catch (err) {
@@ -143,7 +183,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   eventSel.addEventListener('change', () => void pools.reload());
   inner.append(
     h('div', { class: 'page-title' }, h('h1', { i18n: 'plans.title' }), h('p', { class: 'muted page-sub', i18n: 'plans.sub' })),
-    isManager ? h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { i18n: 'plans.create' })), h('div', { class: 'card-body' }, form, error)) : '',
+    isManager ? h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { i18n: 'plans.create' })), h('div', { class: 'card-body' }, form, error, compareBox)) : '',
     h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { i18n: 'nav.plans' }), queue, statusFilter), listBox),
     pools.card,
   );
