@@ -25,6 +25,23 @@ async fn step(server: &Server, token: &str, plan: i64, action: &str, body: Optio
     server.call(Method::POST, &format!("/api/v1/plans/{plan}/{action}"), Some(token), body).await
 }
 
+/// A blocked zone drawn across an area's point (a washed-out road around a township); the zone.
+async fn block_around(server: &Server, manager: &str, area_code: &str) -> Value {
+    let (_, area) = server.get(&format!("/api/v1/areas/{area_code}"), manager).await;
+    let (lon, lat) = (area["lon"].as_f64().unwrap(), area["lat"].as_f64().unwrap());
+    let d = 0.03;
+    let ring = [[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]];
+    let (status, zone) = server
+        .post(
+            &format!("/api/v1/events/{DEMO_EVENT}/blockages"),
+            manager,
+            json!({"name": "决口淹没区", "geometry": {"type": "Polygon", "coordinates": [ring]}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{zone}");
+    zone
+}
+
 async fn reserved(server: &Server, token: &str, depot: i64) -> i64 {
     let (_, stock) = server.get(&format!("/api/v1/depots/{depot}/stock"), token).await;
     stock.as_array().unwrap().iter().map(|l| l["reserved"].as_i64().unwrap()).sum()
@@ -305,12 +322,7 @@ store_tests! {
         let manager = server.login("manager").await;
         let plan = emergency_plan(&server, &manager).await;
         let target = plan["lines"][0]["area_code"].as_str().unwrap().to_owned();
-        let (_, area) = server.get(&format!("/api/v1/areas/{target}"), &manager).await;
-        let (lon, lat) = (area["lon"].as_f64().unwrap(), area["lat"].as_f64().unwrap());
-        let d = 0.03;
-        let (status, zone) = server.post(&format!("/api/v1/events/{DEMO_EVENT}/blockages"), &manager, json!({"name": "决口淹没区",
-            "geometry": {"type": "Polygon", "coordinates": [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]]}})).await;
-        assert_eq!(status, StatusCode::CREATED, "{zone}");
+        let zone = block_around(&server, &manager, &target).await;
         let cut_off = emergency_plan(&server, &manager).await;
         assert!(cut_off["unreachable"].as_array().unwrap().iter().any(|u| u["area_code"] == target), "{}", cut_off["unreachable"]);
         assert!(cut_off["lines"].as_array().unwrap().iter().all(|l| l["area_code"] != target));
@@ -423,12 +435,7 @@ store_tests! {
 
         // a washed-out road around the first line's township
         let target = plan["lines"][0]["area_code"].as_str().unwrap().to_owned();
-        let (_, area) = server.get(&format!("/api/v1/areas/{target}"), &manager).await;
-        let (lon, lat) = (area["lon"].as_f64().unwrap(), area["lat"].as_f64().unwrap());
-        let d = 0.03;
-        let (status, zone) = server.post(&format!("/api/v1/events/{DEMO_EVENT}/blockages"), &manager, json!({"name": "决口淹没区",
-            "geometry": {"type": "Polygon", "coordinates": [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]]}})).await;
-        assert_eq!(status, StatusCode::CREATED, "{zone}");
+        let zone = block_around(&server, &manager, &target).await;
         let (status, replanned) = step(&server, &manager, id, "replan", None).await;
         assert_eq!(status, StatusCode::OK, "{replanned}");
         let changes = replanned["changes"].as_array().unwrap();

@@ -252,13 +252,9 @@ pub async fn replan<S: Planning + ?Sized>(
     plan: &Plan,
     surveyed: Option<SurveyedNeed>,
 ) -> AppResult<Replanned> {
-    if plan.row.status != PlanStatus::Draft {
-        return Err(AppError::conflict(said!(
-            "replan_not_draft",
-            "only a draft can be planned again; this plan is {plan_status}",
-            plan_status = plan.row.status.as_str()
-        )));
-    }
+    require_draft(plan, |status| {
+        said!("replan_not_draft", "only a draft can be planned again; this plan is {plan_status}", plan_status = status)
+    })?;
     if plan.result.funds.is_some() {
         return Err(AppError::conflict(said!(
             "replan_funds_plan",
@@ -286,6 +282,14 @@ pub async fn replan<S: Planning + ?Sized>(
     let audit = actor.audit("plan.replan", "plan", plan.row.id.to_string()).with_before(&plan.lines).with_after(&lines);
     store.edit_draft(plan.row.id, &lines, &result, &audit).await?;
     Ok(replanned)
+}
+
+/// A plan past its draft refuses the change with what `refusal` says of its status (409).
+fn require_draft(plan: &Plan, refusal: impl FnOnce(&str) -> Said) -> AppResult<()> {
+    if plan.row.status == PlanStatus::Draft {
+        return Ok(());
+    }
+    Err(AppError::conflict(refusal(plan.row.status.as_str())))
 }
 
 /// What a re-plan changed.
@@ -727,13 +731,9 @@ pub async fn edit_draft<S: Planning + ?Sized>(
     plan: &Plan,
     edit: PlanEdit,
 ) -> AppResult<()> {
-    if plan.row.status != PlanStatus::Draft {
-        return Err(AppError::conflict(said!(
-            "plan_not_draft",
-            "only a draft can be edited; this plan is {plan_status}",
-            plan_status = plan.row.status.as_str()
-        )));
-    }
+    require_draft(plan, |status| {
+        said!("plan_not_draft", "only a draft can be edited; this plan is {plan_status}", plan_status = status)
+    })?;
     if plan.result.funds.is_some() {
         return Err(AppError::invalid_field(
             "lines",
