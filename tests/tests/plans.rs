@@ -384,6 +384,10 @@ store_tests! {
                 assert_eq!(response["error"]["details"][0]["field"], field, "{response}");
             }
         }
+        // a funds plan follows the standards: there is nothing to compare
+        let (status, response) = server.post("/api/v1/plans/compare", &manager, json!({"event_id": DEMO_EVENT, "aid_type": "emergency", "kind": "funds"})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{response}");
+        assert_eq!(response["error"]["details"][0]["refusal"], "compare_materials_only", "{response}");
         assert_eq!(server.get("/api/v1/plans", &manager).await.1, plans_before, "nothing may be written");
 
         // every plan carries its policy and its audit; the default is strict tiers
