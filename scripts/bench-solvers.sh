@@ -48,7 +48,8 @@ fi
 
 log "load before: $(uptime)"
 log "planner bench ($SCALES), writing the instances to $OUT"
-PLANNER_BENCH_OUT=$OUT PLANNER_BENCH_SCALES=$SCALES cargo bench -p jiuzai --bench planner >&2
+# One item at a time, so each item's time and memory compare with the solvers' (which use one core).
+RAYON_NUM_THREADS=1 PLANNER_BENCH_OUT=$OUT PLANNER_BENCH_SCALES=$SCALES cargo bench -p jiuzai --bench planner >&2
 log "versions: $(rustc --version); $("$VENV/bin/pip" freeze --disable-pip-version-check | grep -E '^(ortools|highspy|numpy)==' | tr '\n' ' ')"
 args=("$OUT" --runs "$RUNS" --province-runs "$PROVINCE_RUNS")
 [[ -n ${BENCH_SOLVERS_JSON:-} ]] && args+=(--json "$BENCH_SOLVERS_JSON")

@@ -9,9 +9,10 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use jiuzai::planner::{AreaDemand, FULL_WEIGHT, ItemProblem, Policy, TierFill, plan_item};
+use jiuzai::planner::{AreaDemand, FULL_WEIGHT, ItemPlan, ItemProblem, Policy, TierFill, plan_item};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// Depots and areas scattered over a 300 × 150 km region; travel time follows distance (with a
@@ -116,44 +117,78 @@ fn write_json(path: &Path, value: &impl Serialize) {
     out.flush().expect("written");
 }
 
+/// One item planned: its problem, the plan, every timed run and the peak memory of one plan.
+struct Timed {
+    seed: u64,
+    problem: ItemProblem,
+    plan: ItemPlan,
+    wall_ms: Vec<f64>,
+    extra_peak_mib: Option<f64>,
+}
+
+/// Plans `problem` `runs` times. The peak memory of one plan is measured only when items are
+/// planned one at a time (the peak is the process's, so parallel plans would blur together).
+fn time_item(seed: u64, problem: ItemProblem, runs: usize, serial: bool) -> Timed {
+    let before = if serial { reset_peak_memory() } else { None };
+    let mut wall_ms = Vec::new();
+    let mut plan = None;
+    for _ in 0..runs {
+        let started = Instant::now();
+        plan = Some(plan_item(&problem));
+        wall_ms.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    let extra_peak_mib =
+        before.zip(memory_kib("VmHWM")).map(|(before, peak)| peak.saturating_sub(before) as f64 / 1024.0);
+    Timed { seed, problem, plan: plan.expect("planned"), wall_ms, extra_peak_mib }
+}
+
 /// `PLANNER_BENCH_SCALES=small,city,province` picks the sizes (default: city);
+/// `PLANNER_BENCH_ITEMS=n` plans only the first n items of each;
 /// `PLANNER_BENCH_POLICY=weighted` plans them weighted (tier 1 at weight 1.0, tier 0 at 0.6)
 /// instead of by strict tiers;
 /// `PLANNER_BENCH_OUT=dir` also writes each instance and the planner's result there as JSON.
+/// Items are planned in parallel, one per core as the plans service does; `RAYON_NUM_THREADS=1`
+/// plans them one after another (for per-item times and memory against the other solvers).
 fn main() {
     let wanted = std::env::var("PLANNER_BENCH_SCALES").unwrap_or_else(|_| "city".into());
     let out = std::env::var_os("PLANNER_BENCH_OUT").map(PathBuf::from);
     let weighted = std::env::var("PLANNER_BENCH_POLICY").is_ok_and(|p| p == "weighted");
+    let item_limit: Option<u64> =
+        std::env::var("PLANNER_BENCH_ITEMS").ok().map(|n| n.parse().expect("PLANNER_BENCH_ITEMS is a count"));
     if let Some(dir) = &out {
         fs::create_dir_all(dir).expect("output directory");
     }
+    let threads = rayon::current_num_threads();
     for scale in SCALES.iter().filter(|s| wanted.split(',').any(|w| w.trim() == s.name)) {
         let Scale { name, depots, areas, items, runs } = *scale;
+        let items = item_limit.map_or(items, |limit| limit.min(items));
         println!(
-            "planner {name}: {depots} depots × {areas} areas over 300 × 150 km, ~10% routes missing, 2 tiers, supply ≈ 70% of demand, {}",
+            "planner {name}: {depots} depots × {areas} areas over 300 × 150 km, ~10% routes missing, 2 tiers, supply ≈ 70% of demand, {}; {items} items on {threads} threads",
             if weighted { "weighted (tier 1 at 1.0, tier 0 at 0.6)" } else { "strict tiers" }
         );
-        let mut times = Vec::new();
-        for seed in 1..=items {
-            let mut problem = city_item(seed, depots, areas);
-            if weighted {
-                problem.policy = Policy::Weighted;
-                for demand in &mut problem.demands {
-                    demand.fill_weight = if demand.tier > 0 { FULL_WEIGHT } else { 600 };
+        let problems: Vec<(u64, ItemProblem)> = (1..=items)
+            .into_par_iter()
+            .map(|seed| {
+                let mut problem = city_item(seed, depots, areas);
+                if weighted {
+                    problem.policy = Policy::Weighted;
+                    for demand in &mut problem.demands {
+                        demand.fill_weight = if demand.tier > 0 { FULL_WEIGHT } else { 600 };
+                    }
                 }
-            }
-            // Several runs where they are cheap; the fastest keeps the printed figure steady on a busy machine.
-            let mut wall_ms = Vec::new();
-            let mut plan = None;
-            let before = reset_peak_memory();
-            for _ in 0..runs {
-                let started = Instant::now();
-                plan = Some(plan_item(&problem));
-                wall_ms.push(started.elapsed().as_secs_f64() * 1e3);
-            }
-            let extra_peak_mib =
-                before.zip(memory_kib("VmHWM")).map(|(before, peak)| peak.saturating_sub(before) as f64 / 1024.0);
-            let plan = plan.expect("planned");
+                (seed, problem)
+            })
+            .collect();
+        let before = reset_peak_memory();
+        let started = Instant::now();
+        // Several runs where they are cheap; the fastest keeps the printed figure steady on a busy machine.
+        let timed: Vec<Timed> =
+            problems.into_par_iter().map(|(seed, problem)| time_item(seed, problem, runs, threads == 1)).collect();
+        let all_ms = started.elapsed().as_secs_f64() * 1e3;
+        let batch_peak_mib =
+            before.zip(memory_kib("VmHWM")).map(|(before, peak)| peak.saturating_sub(before) as f64 / 1024.0);
+        let mut times = Vec::new();
+        for Timed { seed, problem, plan, wall_ms, extra_peak_mib } in &timed {
             let fastest = wall_ms.iter().copied().fold(f64::INFINITY, f64::min);
             times.push(fastest);
             let fills: Vec<String> = plan
@@ -173,7 +208,7 @@ fn main() {
                 let routes = problem.minutes.iter().flatten().filter(|m| m.is_some()).count();
                 write_json(
                     &dir.join(format!("{instance}.instance.json")),
-                    &InstanceFile { name: &instance, seed, problem: &problem },
+                    &InstanceFile { name: &instance, seed: *seed, problem },
                 );
                 let result = ResultFile {
                     name: &instance,
@@ -184,18 +219,19 @@ fn main() {
                     total_delivered: plan.total_delivered,
                     weighted_minutes: plan.weighted_minutes,
                     lines: plan.lines.len(),
-                    wall_ms,
-                    extra_peak_mib,
+                    wall_ms: wall_ms.clone(),
+                    extra_peak_mib: *extra_peak_mib,
                 };
                 write_json(&dir.join(format!("{instance}.planner.json")), &result);
             }
         }
         times.sort_by(f64::total_cmp);
         println!(
-            "  per item: median {:.1} ms, worst {:.1} ms; all {items} items {:.1} ms",
+            "  per item: median {:.1} ms, worst {:.1} ms; all {items} items ({runs} run{} each) {all_ms:.1} ms wall on {threads} threads, peak memory {} above the instances",
             times[times.len() / 2],
             times[times.len() - 1],
-            times.iter().sum::<f64>()
+            if runs == 1 { "" } else { "s" },
+            batch_peak_mib.map_or("unmeasured".into(), |m| format!("{m:.0} MiB")),
         );
     }
 }

@@ -9,6 +9,8 @@ pub(super) struct FlowNetwork {
     /// capacity is the flow on its partner.
     partner: Vec<usize>,
     residual: Vec<i64>,
+    /// Where each arc, numbered in the order added, sits.
+    at: Vec<usize>,
     level: Vec<u32>,
     next_arc: Vec<usize>,
 }
@@ -16,8 +18,13 @@ pub(super) struct FlowNetwork {
 const UNREACHED: u32 = u32::MAX;
 
 impl FlowNetwork {
-    /// `arcs` as (tail, head, capacity). Returns the network and where each arc went.
-    pub fn new(nodes: usize, arcs: &[(usize, usize, i64)]) -> (Self, Vec<usize>) {
+    /// `arcs` as (tail, head, capacity), numbered from 0 in this order.
+    pub fn new(nodes: usize, arcs: &[(usize, usize, i64)]) -> Self {
+        let no_flow = vec![0; arcs.len()];
+        Self::with_flows(nodes, arcs, &no_flow)
+    }
+
+    fn with_flows(nodes: usize, arcs: &[(usize, usize, i64)], flows: &[i64]) -> Self {
         let mut first_arc = vec![0; nodes + 1];
         for &(tail, head, _) in arcs {
             first_arc[tail + 1] += 1;
@@ -31,29 +38,43 @@ impl FlowNetwork {
         let mut head = vec![0; total];
         let mut partner = vec![0; total];
         let mut residual = vec![0; total];
-        let mut position = Vec::with_capacity(arcs.len());
-        for &(tail, to, capacity) in arcs {
+        let mut at = Vec::with_capacity(arcs.len());
+        for (&(tail, to, capacity), &flow) in arcs.iter().zip(flows) {
             let (forward, backward) = (fill[tail], fill[to]);
             fill[tail] += 1;
             fill[to] += 1;
-            (head[forward], partner[forward], residual[forward]) = (to as u32, backward, capacity);
-            (head[backward], partner[backward]) = (tail as u32, forward);
-            position.push(forward);
+            (head[forward], partner[forward], residual[forward]) = (to as u32, backward, capacity - flow);
+            (head[backward], partner[backward], residual[backward]) = (tail as u32, forward, flow);
+            at.push(forward);
         }
-        let network =
-            Self { first_arc, head, partner, residual, level: vec![UNREACHED; nodes], next_arc: vec![0; nodes] };
-        (network, position)
+        Self { first_arc, head, partner, residual, at, level: vec![UNREACHED; nodes], next_arc: vec![0; nodes] }
+    }
+
+    /// Adds arcs with no flow, numbered after those so far; the flow on the others stays.
+    pub fn add_arcs(&mut self, arcs: &[(usize, usize, i64)]) {
+        let (mut all, mut flows): (Vec<_>, Vec<_>) = self
+            .at
+            .iter()
+            .map(|&forward| {
+                let backward = self.partner[forward];
+                let flow = self.residual[backward];
+                ((self.head[backward] as usize, self.head[forward] as usize, self.residual[forward] + flow), flow)
+            })
+            .unzip();
+        all.extend_from_slice(arcs);
+        flows.resize(all.len(), 0);
+        *self = Self::with_flows(self.level.len(), &all, &flows);
     }
 
     pub fn flow(&self, arc: usize) -> i64 {
-        self.residual[self.partner[arc]]
+        self.residual[self.partner[self.at[arc]]]
     }
 
     /// The capacity must not be below the arc's current flow.
     pub fn set_capacity(&mut self, arc: usize, capacity: i64) {
         let flow = self.flow(arc);
         debug_assert!(flow <= capacity, "capacity {capacity} below flow {flow}");
-        self.residual[arc] = capacity - flow;
+        self.residual[self.at[arc]] = capacity - flow;
     }
 
     /// The whole flow state, to return to with `restore`.
@@ -143,18 +164,23 @@ mod tests {
     fn finds_the_maximum_and_resumes_after_capacities_rise() {
         // source 0, a 1, b 2, sink 3
         let arcs = [(0, 1, 3), (0, 2, 2), (1, 2, 5), (1, 3, 2), (2, 3, 1)];
-        let (mut network, at) = FlowNetwork::new(4, &arcs);
+        let mut network = FlowNetwork::new(4, &arcs);
         assert_eq!(network.augment(0, 3), 3);
         let reached = network.reachable_from(0);
         assert_eq!(reached, [true, true, true, false]);
-        network.set_capacity(at[4], 4);
+        network.set_capacity(4, 4);
         assert_eq!(network.augment(0, 3), 2);
-        assert_eq!(network.flow(at[3]) + network.flow(at[4]), 5);
+        assert_eq!(network.flow(3) + network.flow(4), 5);
         let saved = network.snapshot();
-        network.set_capacity(at[0], 10);
-        network.set_capacity(at[3], 10);
+        network.set_capacity(0, 10);
+        network.set_capacity(3, 10);
         assert_eq!(network.augment(0, 3), 7);
         network.restore(&saved);
-        assert_eq!(network.flow(at[3]) + network.flow(at[4]), 5);
+        assert_eq!(network.flow(3) + network.flow(4), 5);
+        // A second arc source → b keeps the flow so far and lets one more through b.
+        network.add_arcs(&[(0, 2, 1)]);
+        assert_eq!(network.flow(3) + network.flow(4), 5);
+        assert_eq!(network.augment(0, 3), 1);
+        assert_eq!(network.flow(5), 1);
     }
 }

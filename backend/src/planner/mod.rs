@@ -41,7 +41,7 @@ use std::cmp::Ordering;
 use serde::{Deserialize, Serialize};
 
 use maxflow::FlowNetwork;
-use simplex::{Arc, UNBOUNDED, min_cost_flow};
+use simplex::{Arc, MinCostFlow, UNBOUNDED};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemProblem {
@@ -181,12 +181,24 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
 /// # Panics
 /// If `minutes` is not depots × areas.
 pub fn plan_item(problem: &ItemProblem) -> ItemPlan {
-    let instance = Instance::new(problem);
-    let Instance { nodes, supply, demand, routes, reachable, .. } = &instance;
+    plan_with_candidates(problem, CANDIDATES_PER_AREA)
+}
+
+/// How many of its nearest depots each area starts with as routes; others are priced in when a
+/// cut or the potentials show they matter. Each simplex round costs a pass over the whole tree, so
+/// fewer rounds beat fewer routes: at province scale 8 per area, with up to 3 routes per area
+/// priced in each round, was the fastest of 4, 8 and 16 with 1, 3 and 8 (docs/PERFORMANCE.md).
+const CANDIDATES_PER_AREA: usize = 8;
+const ENTERING_PER_AREA: usize = 3;
+
+fn plan_with_candidates(problem: &ItemProblem, candidates_per_area: usize) -> ItemPlan {
+    let instance = Instance::new(problem, candidates_per_area);
+    let Instance { nodes, supply, demand, reachable, .. } = &instance;
     let mut flows = Flows::new(&instance);
     let targets = flows.fair_targets(&instance);
     let delivered = flows.most_delivered(&instance);
-    let quantities = cheapest_routing(&instance, &targets, delivered);
+    let mut routes = flows.routes;
+    let quantities = cheapest_routing(&instance, &mut routes, &targets, delivered);
 
     let mut lines = Vec::new();
     let mut allocated = vec![0; nodes.areas];
@@ -204,13 +216,12 @@ pub fn plan_item(problem: &ItemProblem) -> ItemPlan {
             late: route.minutes > problem.deadline_minutes,
         });
     }
+    lines.sort_unstable_by_key(|line| (line.depot, line.area));
     let unreachable = (0..nodes.areas).filter(|&a| demand[a] > 0 && !reachable[a]).collect();
-    let mut reaches_a_short_area = vec![false; nodes.depots];
-    for route in routes.iter().filter(|r| allocated[r.area] < demand[r.area]) {
-        reaches_a_short_area[route.depot] = true;
-    }
+    let short: Vec<usize> = instance.reachable_areas().filter(|&a| allocated[a] < demand[a]).collect();
     let bottlenecks = (0..nodes.depots)
-        .filter(|&depot| supply[depot] > 0 && shipped[depot] == supply[depot] && reaches_a_short_area[depot])
+        .filter(|&depot| supply[depot] > 0 && shipped[depot] == supply[depot])
+        .filter(|&depot| short.iter().any(|&area| problem.minutes[depot][area].is_some()))
         .collect();
     let tier_fill = instance
         .tiers()
@@ -237,40 +248,97 @@ pub fn plan_item(problem: &ItemProblem) -> ItemPlan {
     }
 }
 
-/// The problem with negative quantities read as zero and the usable routes listed.
+/// The problem with negative quantities read as zero, and the routes each area starts with.
+///
+/// Only routes from a depot with stock to an area with demand can carry anything. A province
+/// has millions of them, so the flows hold a few per area (the nearest depots) and price in the
+/// others: a minimum cut is trusted only when no route crosses it, and the cheapest routing only
+/// when no route has a negative reduced cost (docs/domain/planning.md#scale).
 struct Instance<'a> {
     problem: &'a ItemProblem,
     nodes: Nodes,
     supply: Vec<i64>,
     demand: Vec<i64>,
-    /// From a depot with stock to an area with demand: the only arcs that can carry anything.
-    routes: Vec<Route>,
+    /// The nearest depots of each area, ordered by depot, then area.
+    candidates: Vec<Route>,
     /// Per area: has demand and at least one route.
     reachable: Vec<bool>,
+    /// No route costs more (weight × minutes).
+    cost_bound: i64,
 }
 
 impl<'a> Instance<'a> {
-    fn new(problem: &'a ItemProblem) -> Self {
+    fn new(problem: &'a ItemProblem, candidates_per_area: usize) -> Self {
         let nodes = Nodes { depots: problem.supplies.len(), areas: problem.demands.len() };
         assert_eq!(problem.minutes.len(), nodes.depots, "one row of minutes per depot");
         assert!(problem.minutes.iter().all(|row| row.len() == nodes.areas), "one column of minutes per area");
         let supply: Vec<i64> = problem.supplies.iter().map(|s| (*s).max(0)).collect();
         let demand: Vec<i64> = problem.demands.iter().map(|d| d.quantity.max(0)).collect();
-        let routes: Vec<Route> = (0..nodes.depots)
-            .filter(|&depot| supply[depot] > 0)
-            .flat_map(|depot| (0..nodes.areas).map(move |area| (depot, area)))
-            .filter(|&(_, area)| demand[area] > 0)
-            .filter_map(|(depot, area)| problem.minutes[depot][area].map(|minutes| Route { depot, area, minutes }))
-            .collect();
-        let mut reachable = vec![false; nodes.areas];
-        for route in &routes {
-            reachable[route.area] = true;
+        let wanted: Vec<usize> = (0..nodes.areas).filter(|&a| demand[a] > 0).collect();
+        // Per area its nearest depots so far, nearest first (a short insertion-sorted list).
+        let mut nearest = vec![Vec::with_capacity(candidates_per_area); nodes.areas];
+        let mut cost_bound = 0;
+        for depot in (0..nodes.depots).filter(|&d| supply[d] > 0) {
+            let row = &problem.minutes[depot];
+            for &area in &wanted {
+                let Some(minutes) = row[area] else { continue };
+                cost_bound = cost_bound.max(i64::from(minutes));
+                let list: &mut Vec<(u32, usize)> = &mut nearest[area];
+                if list.len() == candidates_per_area && list.last().is_some_and(|&(m, _)| m <= minutes) {
+                    continue;
+                }
+                list.truncate(candidates_per_area - 1);
+                let at = list.partition_point(|&(m, _)| m <= minutes);
+                list.insert(at, (minutes, depot));
+            }
         }
-        Self { problem, nodes, supply, demand, routes, reachable }
+        let reachable: Vec<bool> = nearest.iter().map(|list| !list.is_empty()).collect();
+        let mut candidates: Vec<Route> = nearest
+            .iter()
+            .enumerate()
+            .flat_map(|(area, list)| list.iter().map(move |&(minutes, depot)| Route { depot, area, minutes }))
+            .collect();
+        candidates.sort_unstable_by_key(|r| (r.depot, r.area));
+        let mut instance = Self { problem, nodes, supply, demand, candidates, reachable, cost_bound: 0 };
+        instance.cost_bound = cost_bound * wanted.iter().map(|&a| instance.weight(a)).max().unwrap_or(1);
+        instance
     }
 
     fn weight(&self, area: usize) -> i64 {
         self.problem.demands[area].weight.max(1)
+    }
+
+    fn cost(&self, route: &Route) -> i64 {
+        self.weight(route.area) * i64::from(route.minutes)
+    }
+
+    /// Per area of `areas`, the `per_area` routes from a depot with stock that `better` prefers
+    /// most, among the depots `from` allows and the routes `wanted` accepts: the whole routing
+    /// table is scanned, row by row.
+    fn best_routes(
+        &self,
+        from: impl Fn(usize) -> bool,
+        areas: &[usize],
+        per_area: usize,
+        wanted: impl Fn(&Route) -> bool,
+        better: impl Fn(&Route, &Route) -> bool,
+    ) -> Vec<Route> {
+        let mut best: Vec<Vec<Route>> = vec![Vec::new(); areas.len()];
+        for depot in (0..self.nodes.depots).filter(|&d| self.supply[d] > 0 && from(d)) {
+            let row = &self.problem.minutes[depot];
+            for (held, &area) in best.iter_mut().zip(areas) {
+                let Some(minutes) = row[area] else { continue };
+                let route = Route { depot, area, minutes };
+                if held.len() == per_area && held.last().is_some_and(|worst| !better(&route, worst)) || !wanted(&route)
+                {
+                    continue;
+                }
+                held.truncate(per_area - 1);
+                let at = held.partition_point(|h| !better(&route, h));
+                held.insert(at, route);
+            }
+        }
+        best.into_iter().flatten().collect()
     }
 
     fn reachable_areas(&self) -> impl Iterator<Item = usize> + '_ {
@@ -315,7 +383,7 @@ impl Share {
     }
 }
 
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct Route {
     depot: usize,
     area: usize,
@@ -354,24 +422,49 @@ struct Flows {
     network: FlowNetwork,
     /// The area → sink arc of each reachable area.
     sink_arc: Vec<usize>,
+    /// The routes the network holds: the candidates, then those priced in.
+    routes: Vec<Route>,
 }
 
 impl Flows {
     fn new(instance: &Instance) -> Self {
-        let Instance { nodes, supply, routes, .. } = instance;
+        let Instance { nodes, supply, candidates, .. } = instance;
         let mut arcs: Vec<(usize, usize, i64)> = (0..nodes.depots)
             .filter(|&depot| supply[depot] > 0)
             .map(|depot| (Nodes::SOURCE, nodes.depot(depot), supply[depot]))
             .collect();
-        arcs.extend(routes.iter().map(|r| (nodes.depot(r.depot), nodes.area(r.area), UNBOUNDED)));
-        let first_sink_arc = arcs.len();
-        arcs.extend(instance.reachable_areas().map(|a| (nodes.area(a), nodes.sink(), 0)));
-        let (network, position) = FlowNetwork::new(nodes.count(), &arcs);
         let mut sink_arc = vec![usize::MAX; nodes.areas];
-        for (area, at) in instance.reachable_areas().zip(&position[first_sink_arc..]) {
-            sink_arc[area] = *at;
+        for area in instance.reachable_areas() {
+            sink_arc[area] = arcs.len();
+            arcs.push((nodes.area(area), nodes.sink(), 0));
         }
-        Self { network, sink_arc }
+        arcs.extend(candidates.iter().map(|r| (nodes.depot(r.depot), nodes.area(r.area), UNBOUNDED)));
+        let network = FlowNetwork::new(nodes.count(), &arcs);
+        Self { network, sink_arc, routes: candidates.clone() }
+    }
+
+    /// The source side of the minimum cut of the current maximum flow, if no route outside the
+    /// network crosses it; otherwise the crossing routes (the nearest per cut-off area), with
+    /// which the flow can grow.
+    fn minimum_cut(&self, instance: &Instance) -> Result<Vec<bool>, Vec<Route>> {
+        let nodes = instance.nodes;
+        let source_side = self.network.reachable_from(Nodes::SOURCE);
+        let cut_off: Vec<usize> = instance.reachable_areas().filter(|&a| !source_side[nodes.area(a)]).collect();
+        let crossing = instance.best_routes(
+            |d| source_side[nodes.depot(d)],
+            &cut_off,
+            1,
+            |_| true,
+            |route, held| route.minutes < held.minutes,
+        );
+        if crossing.is_empty() { Ok(source_side) } else { Err(crossing) }
+    }
+
+    /// Adds routes to the network with no flow.
+    fn add_routes(&mut self, nodes: Nodes, routes: Vec<Route>) {
+        let arcs: Vec<_> = routes.iter().map(|r| (nodes.depot(r.depot), nodes.area(r.area), UNBOUNDED)).collect();
+        self.network.add_arcs(&arcs);
+        self.routes.extend(routes);
     }
 
     /// Step 1: the targets fairness fixes, by the problem's policy. Leaves a flow that meets them.
@@ -399,7 +492,7 @@ impl Flows {
     fn raise_evenly(&mut self, instance: &Instance, mut free: Vec<Share>, targets: &mut [i64]) {
         let Instance { nodes, supply, .. } = instance;
         while !free.is_empty() {
-            let met_so_far = self.network.snapshot();
+            let mut met_so_far = self.network.snapshot();
             let mut level = free.iter().map(|s| s.full()).max().expect("free areas");
             let mut bottleneck: Option<Vec<bool>> = None;
             loop {
@@ -410,8 +503,18 @@ impl Flows {
                 if free.iter().all(|s| self.network.flow(self.sink_arc[s.area]) >= s.target(level)) {
                     break;
                 }
-                // The areas the minimum cut separates from the source need more than their depots hold.
-                let source_side = self.network.reachable_from(Nodes::SOURCE);
+                // The areas the minimum cut separates from the source need more than their depots
+                // hold; unless a route outside the network crosses the cut: then it is priced in
+                // and the same level tried again.
+                let source_side = match self.minimum_cut(instance) {
+                    Ok(source_side) => source_side,
+                    Err(crossing) => {
+                        self.network.restore(&met_so_far);
+                        self.add_routes(*nodes, crossing);
+                        met_so_far = self.network.snapshot();
+                        continue;
+                    }
+                };
                 let held: i64 = (0..nodes.depots).filter(|&d| !source_side[nodes.depot(d)]).map(|d| supply[d]).sum();
                 let fixed: i64 = (0..nodes.areas).filter(|&a| !source_side[nodes.area(a)]).map(|a| targets[a]).sum();
                 let cut: Vec<Share> = free.iter().filter(|s| !source_side[nodes.area(s.area)]).copied().collect();
@@ -437,7 +540,13 @@ impl Flows {
         for area in instance.reachable_areas() {
             self.network.set_capacity(self.sink_arc[area], instance.demand[area]);
         }
-        self.network.augment(Nodes::SOURCE, instance.nodes.sink());
+        loop {
+            self.network.augment(Nodes::SOURCE, instance.nodes.sink());
+            match self.minimum_cut(instance) {
+                Ok(_) => break,
+                Err(crossing) => self.add_routes(instance.nodes, crossing),
+            }
+        }
         instance.reachable_areas().map(|a| self.network.flow(self.sink_arc[a])).sum()
     }
 }
@@ -482,9 +591,11 @@ fn largest_fill(shares: &[Share], budget: i64) -> Ratio {
 }
 
 /// Step 3: the cheapest way to deliver `delivered` units with every area between its target and
-/// its demand. Returns the quantity on each route.
-fn cheapest_routing(instance: &Instance, targets: &[i64], delivered: i64) -> Vec<i64> {
-    let Instance { nodes, supply, demand, routes, .. } = instance;
+/// its demand, over `routes` (those that carried the max flow) and any other route that would
+/// lower the cost, priced in until none would (which proves the routing optimal over all routes).
+/// Returns the quantity on each route, `routes` extended by those priced in.
+fn cheapest_routing(instance: &Instance, routes: &mut Vec<Route>, targets: &[i64], delivered: i64) -> Vec<i64> {
+    let Instance { nodes, supply, demand, .. } = instance;
     if delivered == 0 {
         return vec![0; routes.len()];
     }
@@ -494,30 +605,43 @@ fn cheapest_routing(instance: &Instance, targets: &[i64], delivered: i64) -> Vec
         balance[nodes.area(area)] = -targets[area];
     }
     balance[nodes.sink()] = -(delivered - targets.iter().sum::<i64>());
-    let mut arcs: Vec<Arc> = routes
-        .iter()
-        .map(|r| Arc {
-            tail: nodes.depot(r.depot),
-            head: nodes.area(r.area),
-            capacity: UNBOUNDED,
-            cost: instance.weight(r.area) * i64::from(r.minutes),
-        })
+    let route_arc = |r: &Route| Arc {
+        tail: nodes.depot(r.depot),
+        head: nodes.area(r.area),
+        capacity: UNBOUNDED,
+        cost: instance.cost(r),
+    };
+    let mut arcs: Vec<Arc> = (0..nodes.depots)
+        .filter(|&d| supply[d] > 0)
+        .map(|d| Arc { tail: Nodes::SOURCE, head: nodes.depot(d), capacity: supply[d], cost: 0 })
         .collect();
-    arcs.extend((0..nodes.depots).filter(|&d| supply[d] > 0).map(|d| Arc {
-        tail: Nodes::SOURCE,
-        head: nodes.depot(d),
-        capacity: supply[d],
-        cost: 0,
-    }));
     arcs.extend(instance.reachable_areas().map(|a| Arc {
         tail: nodes.area(a),
         head: nodes.sink(),
         capacity: demand[a] - targets[a],
         cost: 0,
     }));
-    let mut flows = min_cost_flow(&balance, &arcs);
-    flows.truncate(routes.len());
-    flows
+    let first_route = arcs.len();
+    arcs.extend(routes.iter().map(route_arc));
+    let mut solver = MinCostFlow::new(&balance, &arcs, instance.cost_bound);
+    let areas: Vec<usize> = instance.reachable_areas().collect();
+    loop {
+        solver.solve();
+        let reduced = |r: &Route| solver.reduced_cost(nodes.depot(r.depot), nodes.area(r.area), instance.cost(r));
+        let entering: Vec<Route> = instance.best_routes(
+            |_| true,
+            &areas,
+            ENTERING_PER_AREA,
+            |r| reduced(r) < 0,
+            |route, held| reduced(route) < reduced(held),
+        );
+        if entering.is_empty() {
+            break;
+        }
+        solver.add_arcs(&entering.iter().map(route_arc).collect::<Vec<_>>());
+        routes.extend(entering);
+    }
+    (0..routes.len()).map(|r| solver.flow(first_route + r)).collect()
 }
 
 #[cfg(test)]
@@ -1070,6 +1194,10 @@ mod tests {
             check_plan(&problem, &plan)?;
             check_against_brute_force(&problem, &plan)?;
             prop_assert_eq!(plan_item(&problem), plan);
+            // Starting from each area's nearest depot alone, the rest priced in as needed.
+            let priced_in = plan_with_candidates(&problem, 1);
+            check_plan(&problem, &priced_in)?;
+            check_against_brute_force(&problem, &priced_in)?;
         }
 
         #[test]
@@ -1077,6 +1205,19 @@ mod tests {
             let plan = plan_item(&problem);
             check_plan(&problem, &plan)?;
             check_optimal_given_fills(&problem, &plan)?;
+        }
+
+        #[test]
+        fn routes_priced_in_give_the_plan_all_routes_give(problem in medium_problems(), nearest in 1usize..=3) {
+            let all = plan_with_candidates(&problem, problem.supplies.len());
+            let priced_in = plan_with_candidates(&problem, nearest);
+            check_plan(&problem, &priced_in)?;
+            check_optimal_given_fills(&problem, &priced_in)?;
+            prop_assert_eq!(&priced_in.fair_floor, &all.fair_floor);
+            prop_assert_eq!(&priced_in.tier_fill, &all.tier_fill);
+            prop_assert_eq!(priced_in.total_delivered, all.total_delivered);
+            prop_assert_eq!(priced_in.weighted_minutes, all.weighted_minutes);
+            prop_assert_eq!(&priced_in.unreachable, &all.unreachable);
         }
     }
 }

@@ -23,26 +23,61 @@ pub(super) struct Arc {
 }
 
 /// A cheapest flow with `balance[u]` leaving node `u` (negative: arriving), given that one exists.
-/// Costs must be non-negative. Returns the flow on each arc.
-///
-/// # Panics
-/// If the balances sum to non-zero or cannot be met.
-pub(super) fn min_cost_flow(balance: &[i64], arcs: &[Arc]) -> Vec<i64> {
-    assert_eq!(balance.iter().sum::<i64>(), 0, "balances must sum to zero");
-    // Interleave the arcs (as LEMON does) so each search block sees arcs from all over the network.
-    let skip = (arcs.len() / balance.len().max(1)).max(3);
-    let mut order = Vec::with_capacity(arcs.len());
-    for first in 0..skip.min(arcs.len()) {
-        order.extend((first..arcs.len()).step_by(skip));
+/// Costs must be non-negative. Arcs may be added after solving and the problem solved again from
+/// the tree it ended with (column generation: only the arcs that can matter are ever held).
+pub(super) struct MinCostFlow {
+    simplex: Simplex,
+    /// Where each arc, in the order given, sits among the simplex's arcs.
+    position: Vec<usize>,
+}
+
+impl MinCostFlow {
+    /// `cost_bound`: no arc, given now or added later, costs more.
+    pub fn new(balance: &[i64], arcs: &[Arc], cost_bound: i64) -> Self {
+        assert_eq!(balance.iter().sum::<i64>(), 0, "balances must sum to zero");
+        // Interleave the arcs (as LEMON does) so each search block sees arcs from all over the network.
+        let skip = (arcs.len() / balance.len().max(1)).max(3);
+        let mut order = Vec::with_capacity(arcs.len());
+        for first in 0..skip.min(arcs.len()) {
+            order.extend((first..arcs.len()).step_by(skip));
+        }
+        let simplex = Simplex::new(balance, order.iter().map(|&i| &arcs[i]), cost_bound);
+        let mut position = vec![0; arcs.len()];
+        for (at, &i) in order.iter().enumerate() {
+            position[i] = at;
+        }
+        Self { simplex, position }
     }
-    let mut simplex = Simplex::new(balance, order.iter().map(|&i| &arcs[i]));
-    simplex.run();
-    assert!(simplex.flow[arcs.len()..].iter().all(|&f| f == 0), "the balances cannot be met");
-    let mut flow = vec![0; arcs.len()];
-    for (position, &i) in order.iter().enumerate() {
-        flow[i] = simplex.flow[position];
+
+    /// Runs the simplex to the optimum of the arcs held so far.
+    ///
+    /// # Panics
+    /// If the balances cannot be met.
+    pub fn solve(&mut self) {
+        self.simplex.run();
+        assert!(self.simplex.artificial().all(|e| self.simplex.flow[e] == 0), "the balances cannot be met");
     }
-    flow
+
+    /// Adds arcs with no flow; numbered after those given so far. The current tree stays a basis.
+    pub fn add_arcs(&mut self, arcs: &[Arc]) {
+        for arc in arcs {
+            self.position.push(self.simplex.source.len());
+            self.simplex.push_arc(arc);
+            self.simplex.flow.push(0);
+            self.simplex.state.push(STATE_LOWER);
+        }
+        self.simplex.block_size = Simplex::block_size(self.simplex.source.len());
+    }
+
+    pub fn flow(&self, arc: usize) -> i64 {
+        self.simplex.flow[self.position[arc]]
+    }
+
+    /// What an arc not held would gain per unit at the current potentials; negative: it would
+    /// lower the cost. None negative over every possible arc proves the solution optimal for all.
+    pub fn reduced_cost(&self, tail: usize, head: usize, cost: i64) -> i64 {
+        cost + self.simplex.potential[tail] - self.simplex.potential[head]
+    }
 }
 
 struct Simplex {
@@ -53,7 +88,8 @@ struct Simplex {
     cost: Vec<i64>,
     flow: Vec<i64>,
     state: Vec<i8>,
-    real_arcs: usize,
+    /// The artificial arcs, one per node, follow the arcs first given.
+    first_artificial: usize,
     // Nodes: the real ones, then the root. The tree: each node's parent and the arc to it
     // (`pred`, `pred_dir` telling whether it points up or down), a preorder `thread` (circular,
     // with its reverse), subtree sizes and each subtree's last node in thread order.
@@ -79,15 +115,14 @@ struct Simplex {
 }
 
 impl Simplex {
-    fn new<'a>(balance: &[i64], arcs: impl ExactSizeIterator<Item = &'a Arc> + Clone) -> Self {
+    fn new<'a>(balance: &[i64], arcs: impl ExactSizeIterator<Item = &'a Arc> + Clone, cost_bound: i64) -> Self {
         let nodes = balance.len();
         let root = nodes;
         let real_arcs = arcs.len();
         let all_arcs = real_arcs + nodes;
-        let max_cost = arcs.clone().map(|a| a.cost).max().unwrap_or(0);
-        debug_assert!(arcs.clone().all(|a| a.cost >= 0 && a.capacity >= 0));
+        debug_assert!(arcs.clone().all(|a| (0..=cost_bound).contains(&a.cost) && a.capacity >= 0));
         // Dearer than any path of real arcs, so flow leaves the artificial arcs when it can.
-        let artificial_cost = (max_cost + 1).checked_mul(nodes as i64 + 1).expect("costs too large");
+        let artificial_cost = (cost_bound + 1).checked_mul(nodes as i64 + 1).expect("costs too large");
         let mut simplex = Self {
             source: Vec::with_capacity(all_arcs),
             target: Vec::with_capacity(all_arcs),
@@ -95,7 +130,7 @@ impl Simplex {
             cost: Vec::with_capacity(all_arcs),
             flow: vec![0; all_arcs],
             state: vec![STATE_LOWER; all_arcs],
-            real_arcs,
+            first_artificial: real_arcs,
             parent: vec![NONE; nodes + 1],
             pred: vec![NONE; nodes + 1],
             pred_dir: vec![DIR_UP; nodes + 1],
@@ -111,14 +146,11 @@ impl Simplex {
             u_out: 0,
             delta: 0,
             next_arc: 0,
-            block_size: ((real_arcs as f64).sqrt() as usize).max(10),
+            block_size: Self::block_size(all_arcs),
             dirty_revs: Vec::new(),
         };
         for arc in arcs {
-            simplex.source.push(arc.tail);
-            simplex.target.push(arc.head);
-            simplex.capacity.push(arc.capacity);
-            simplex.cost.push(arc.cost);
+            simplex.push_arc(arc);
         }
         simplex.thread[root] = 0;
         simplex.rev_thread[0] = root;
@@ -151,6 +183,21 @@ impl Simplex {
         simplex
     }
 
+    fn block_size(arcs: usize) -> usize {
+        ((arcs as f64).sqrt() as usize).max(10)
+    }
+
+    fn push_arc(&mut self, arc: &Arc) {
+        self.source.push(arc.tail);
+        self.target.push(arc.head);
+        self.capacity.push(arc.capacity);
+        self.cost.push(arc.cost);
+    }
+
+    fn artificial(&self) -> std::ops::Range<usize> {
+        self.first_artificial..self.first_artificial + self.potential.len() - 1
+    }
+
     fn run(&mut self) {
         while self.find_entering_arc() {
             self.find_join_node();
@@ -169,12 +216,13 @@ impl Simplex {
     }
 
     /// Block search: scan arcs in blocks from where the last search stopped and take the most
-    /// violating arc of the first block that has one.
+    /// violating arc of the first block that has one. Artificial arcs are scanned too: once out of
+    /// the tree their cost keeps them out, and arcs added later follow them.
     fn find_entering_arc(&mut self) -> bool {
         let mut best = 0;
         let mut count = self.block_size;
         let start = self.next_arc;
-        for e in (start..self.real_arcs).chain(0..start) {
+        for e in (start..self.source.len()).chain(0..start) {
             let violation = i64::from(self.state[e]) * self.reduced_cost(e);
             if violation < best {
                 best = violation;
@@ -407,6 +455,12 @@ mod tests {
 
     use super::*;
 
+    fn min_cost_flow(balance: &[i64], arcs: &[Arc]) -> Vec<i64> {
+        let mut solver = MinCostFlow::new(balance, arcs, arcs.iter().map(|a| a.cost).max().unwrap_or(0));
+        solver.solve();
+        (0..arcs.len()).map(|arc| solver.flow(arc)).collect()
+    }
+
     /// Bellman–Ford from a virtual node joined to all: is there a negative cycle of residual arcs?
     fn has_negative_cycle(nodes: usize, arcs: &[Arc], flow: &[i64]) -> bool {
         let mut residual = Vec::new();
@@ -466,6 +520,26 @@ mod tests {
                 net[arc.head] -= f;
             }
             prop_assert_eq!(net, balance);
+            prop_assert!(!has_negative_cycle(nodes, &arcs, &flow));
+        }
+
+        #[test]
+        fn arcs_added_after_solving_are_priced_in_from_the_last_tree(
+            (nodes, arcs, balance) in problems(),
+            held in 0usize..30,
+        ) {
+            // Solve with the first arcs and the artificial ones alone, then add the rest: the
+            // second solve must reach the same cost as solving everything at once.
+            let held = held.min(arcs.len());
+            let cost_bound = arcs.iter().map(|a| a.cost).max().unwrap_or(0);
+            let mut solver = MinCostFlow::new(&balance, &arcs[..held], cost_bound);
+            solver.simplex.run();
+            solver.add_arcs(&arcs[held..]);
+            solver.solve();
+            let cost = |flow: &dyn Fn(usize) -> i64| (0..arcs.len()).map(|i| flow(i) * arcs[i].cost).sum::<i64>();
+            let all_at_once = min_cost_flow(&balance, &arcs);
+            prop_assert_eq!(cost(&|i| solver.flow(i)), cost(&|i| all_at_once[i]));
+            let flow: Vec<i64> = (0..arcs.len()).map(|i| solver.flow(i)).collect();
             prop_assert!(!has_negative_cycle(nodes, &arcs, &flow));
         }
     }
