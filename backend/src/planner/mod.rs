@@ -275,32 +275,21 @@ impl<'a> Instance<'a> {
         let supply: Vec<i64> = problem.supplies.iter().map(|s| (*s).max(0)).collect();
         let demand: Vec<i64> = problem.demands.iter().map(|d| d.quantity.max(0)).collect();
         let wanted: Vec<usize> = (0..nodes.areas).filter(|&a| demand[a] > 0).collect();
-        // Per area its nearest depots so far, nearest first (a short insertion-sorted list).
-        let mut nearest = vec![Vec::with_capacity(candidates_per_area); nodes.areas];
-        let mut cost_bound = 0;
-        for depot in (0..nodes.depots).filter(|&d| supply[d] > 0) {
-            let row = &problem.minutes[depot];
-            for &area in &wanted {
-                let Some(minutes) = row[area] else { continue };
-                cost_bound = cost_bound.max(i64::from(minutes));
-                let list: &mut Vec<(u32, usize)> = &mut nearest[area];
-                if list.len() == candidates_per_area && list.last().is_some_and(|&(m, _)| m <= minutes) {
-                    continue;
-                }
-                list.truncate(candidates_per_area - 1);
-                let at = list.partition_point(|&(m, _)| m <= minutes);
-                list.insert(at, (minutes, depot));
-            }
+        let longest = (0..nodes.depots)
+            .filter(|&d| supply[d] > 0)
+            .flat_map(|d| wanted.iter().filter_map(move |&a| problem.minutes[d][a]))
+            .max()
+            .map_or(0, i64::from);
+        let reachable = vec![false; nodes.areas];
+        let mut instance = Self { problem, nodes, supply, demand, candidates: Vec::new(), reachable, cost_bound: 0 };
+        instance.cost_bound = longest * wanted.iter().map(|&a| instance.weight(a)).max().unwrap_or(1);
+        let mut candidates =
+            instance.best_routes(|_| true, &wanted, candidates_per_area, |_| true, |r, held| r.minutes < held.minutes);
+        for route in &candidates {
+            instance.reachable[route.area] = true;
         }
-        let reachable: Vec<bool> = nearest.iter().map(|list| !list.is_empty()).collect();
-        let mut candidates: Vec<Route> = nearest
-            .iter()
-            .enumerate()
-            .flat_map(|(area, list)| list.iter().map(move |&(minutes, depot)| Route { depot, area, minutes }))
-            .collect();
         candidates.sort_unstable_by_key(|r| (r.depot, r.area));
-        let mut instance = Self { problem, nodes, supply, demand, candidates, reachable, cost_bound: 0 };
-        instance.cost_bound = cost_bound * wanted.iter().map(|&a| instance.weight(a)).max().unwrap_or(1);
+        instance.candidates = candidates;
         instance
     }
 
