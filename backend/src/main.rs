@@ -16,6 +16,11 @@ use jiuzai::state::AppState;
 use jiuzai::store::Store;
 use jiuzai::{areas, db};
 
+/// glibc's allocator spent a fifth of a large import's store loop consolidating freed strings
+/// (docs/PERFORMANCE.md, "Household import").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "jiuzai", version, about = "Disaster relief logistics and reserve management (救灾)")]
 struct Cli {

@@ -846,6 +846,25 @@ store_tests! {
         assert_eq!(total_in(&server, &manager, TANXI).await, before + rows - 1);
         let (_, cells) = server.get(&format!("/api/v1/households/hexagons?area_code={TANXI}"), &manager).await;
         assert_eq!(cells["features"][0]["properties"]["households"], rows - 1);
+
+        // skipping invalid rows: a file of registered and new ID numbers (a batch of both, then one of
+        // new ones) stores the new ones and names each registered one; an address keeps tabs, line breaks and backslashes
+        let mut csv = String::from("head_name,head_id_number,members,area_code,address,lon,lat\n");
+        for i in rows - 2000..rows + 4000 {
+            csv.push_str(&format!("批量测{},{},1,{TANXI},\"滩溪\t镇\\{i}\r\n号\\.\",115.7,29.1\n", ["甲", "乙", "丙"][i as usize % 3], synthetic_id(i)));
+        }
+        let (status, report) = import(&server, &manager, "?mode=skip_invalid", CSV, csv.into_bytes()).await;
+        assert_eq!(status, StatusCode::OK, "{}", report["error"]);
+        assert_eq!((report["imported"].as_i64(), report["skipped"].as_i64()), (Some(4001), Some(1999)));
+        let refused: Vec<i64> = report["errors"].as_array().unwrap().iter().map(|e| e["row"].as_i64().unwrap()).collect();
+        // each record spans two lines (the address's line break); a row is the line it starts on
+        assert_eq!(refused, (0..1999).map(|k| 2 + 2 * k).collect::<Vec<_>>(), "the registered ones, by row");
+        assert_eq!(total_in(&server, &manager, TANXI).await, before + rows + 4000);
+        let (_, cells) = server.get(&format!("/api/v1/households/hexagons?area_code={TANXI}"), &manager).await;
+        assert_eq!(cells["features"][0]["properties"]["households"], rows + 4000);
+        let (_, found) = server.get(&format!("/api/v1/households?area_code={TANXI}&limit=1"), &manager).await;
+        let address = found["households"][0]["address"].as_str().unwrap();
+        assert!(address.starts_with("滩溪\t镇\\") && address.ends_with("\r\n号\\."), "{address:?}");
     };
 
     department_tokens_read_their_hand_offs_and_nothing_else => |store| async move {

@@ -1,7 +1,7 @@
-//! Households, damage records, grant lists, grants and objections in SQL. Imports insert in
-//! batches inside one transaction; the ID hash is UNIQUE, so a duplicate is refused by the
-//! database even when two imports race; a household is granted an aid type once per event
-//! (UNIQUE (event_id, aid_type, household_id)).
+//! Households, damage records, grant lists, grants and objections in SQL. Imports write in
+//! batches inside one transaction (COPY on PostgreSQL); the ID hash is UNIQUE, so a duplicate is
+//! refused by the database even when two imports race; a household is granted an aid type once
+//! per event (UNIQUE (event_id, aid_type, household_id)).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -179,7 +179,7 @@ impl HouseholdStore for Backends {
     async fn insert_household(&self, household: &NewHousehold, audit: &AuditEntry) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
         let mut tally = CellTally::default();
-        if Self::insert_batch(&mut tx, std::slice::from_ref(household), &mut tally).await?.is_empty() {
+        if !Self::insert_batches(&mut tx, std::slice::from_ref(household), &mut tally).await?.is_empty() {
             return Ok(false);
         }
         Self::apply_tally(&mut tx, &tally).await?;
@@ -200,16 +200,10 @@ impl HouseholdStore for Backends {
         let audit = loop {
             match messages.recv().await {
                 Some(ImportMessage::Batch(rows)) => {
-                    for chunk in rows.chunks(BATCH) {
-                        let inserted = Self::insert_batch(&mut tx, chunk, &mut tally).await?;
-                        outcome.inserted += inserted.len();
-                        for (i, row) in chunk.iter().enumerate() {
-                            if !inserted.contains(&row.id_hash) {
-                                outcome.duplicates.push(sent + i);
-                            }
-                        }
-                        sent += chunk.len();
-                    }
+                    let duplicates = Self::import_batch(&mut tx, &rows, &mut tally).await?;
+                    outcome.inserted += rows.len() - duplicates.len();
+                    outcome.duplicates.extend(duplicates.into_iter().map(|i| sent + i));
+                    sent += rows.len();
                     progress.stored(sent);
                 }
                 Some(ImportMessage::Finish(audit)) => break audit,
@@ -492,26 +486,46 @@ impl Backends {
             .push_bind(&h.bank_encrypted);
     }
 
-    /// One multi-row INSERT of at most [`BATCH`] households; answers the ID hashes inserted (the
-    /// others are already registered) and tallies them.
-    async fn insert_batch(
+    /// Inserts households in multi-row INSERTs of [`BATCH`]; answers the indexes of those whose ID
+    /// number is already registered (not inserted), and tallies the others.
+    async fn insert_batches(
         tx: &mut sqlx::Transaction<'static, <Self as Backend>::Db>,
         rows: &[NewHousehold],
         tally: &mut CellTally,
-    ) -> sqlx::Result<std::collections::HashSet<String>> {
+    ) -> sqlx::Result<Vec<usize>> {
         let now = Utc::now();
-        let mut builder = sqlx::QueryBuilder::<<Self as Backend>::Db>::new(format!(
-            "INSERT INTO households ({STORED_COLUMNS}, created_at, updated_at) "
-        ));
+        let mut chunks = rows.chunks(BATCH);
+        let mut next = chunks.next().map(|chunk| (chunk, Self::household_insert(chunk, now)));
+        let mut duplicates = Vec::new();
+        let mut first = 0;
+        while let Some((chunk, mut insert)) = next.take() {
+            // Bind the next statement's values while the database runs this one.
+            let (inserted, following) =
+                tokio::join!(insert.build_query_scalar::<String>().fetch_all(&mut **tx), async {
+                    chunks.next().map(|chunk| (chunk, Self::household_insert(chunk, now)))
+                });
+            next = following;
+            let inserted: std::collections::HashSet<String> = inserted?.into_iter().collect();
+            tally.add_inserted(chunk, &inserted);
+            duplicates.extend(
+                chunk.iter().enumerate().filter(|(_, h)| !inserted.contains(&h.id_hash)).map(|(i, _)| first + i),
+            );
+            first += chunk.len();
+        }
+        Ok(duplicates)
+    }
+
+    /// One multi-row INSERT of households that skips those already registered and answers the ID
+    /// hashes it inserted.
+    fn household_insert(rows: &[NewHousehold], now: DateTime<Utc>) -> sqlx::QueryBuilder<<Self as Backend>::Db> {
+        let mut builder =
+            sqlx::QueryBuilder::new(format!("{} ({STORED_COLUMNS}, created_at, updated_at) ", Self::INSERT_HOUSEHOLDS));
         builder.push_values(rows, |mut b, h| {
             Self::push_household(&mut b, h);
             b.push_bind(now).push_bind(now);
         });
         builder.push(" ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash");
-        let inserted: std::collections::HashSet<String> =
-            builder.build_query_scalar::<String>().fetch_all(&mut **tx).await?.into_iter().collect();
-        tally.add_inserted(rows, &inserted);
-        Ok(inserted)
+        builder
     }
 
     async fn apply_tally(
@@ -533,5 +547,146 @@ impl Backends {
             builder.build().execute(&mut **tx).await?;
         }
         Ok(())
+    }
+}
+
+impl crate::db::SqliteStore {
+    /// OR FAIL: a multi-row INSERT whose constraints may abort it half-way needs a statement journal
+    /// (migrations/sqlite/0029_household_area_deferred.sql); a failed one fails its transaction.
+    const INSERT_HOUSEHOLDS: &str = "INSERT OR FAIL INTO households";
+
+    /// An import's batch: see [`Self::insert_batches`].
+    async fn import_batch(
+        tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+        rows: &[NewHousehold],
+        tally: &mut CellTally,
+    ) -> sqlx::Result<Vec<usize>> {
+        Self::insert_batches(tx, rows, tally).await
+    }
+}
+
+impl crate::db::PgStore {
+    const INSERT_HOUSEHOLDS: &str = "INSERT INTO households";
+
+    /// An import's batch, as [`Self::insert_batches`] answers it. COPY writes rows at the cost of
+    /// `psql \copy`, less than a multi-row INSERT … ON CONFLICT, but it cannot skip a registered ID
+    /// number: a batch holding one fails the COPY as a whole (undone to its savepoint), and goes the
+    /// INSERT way, which tells which rows were registered.
+    async fn import_batch(
+        tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+        rows: &[NewHousehold],
+        tally: &mut CellTally,
+    ) -> sqlx::Result<Vec<usize>> {
+        let mut attempt = sqlx::Acquire::begin(&mut **tx).await?;
+        let copied = async {
+            let mut copy = attempt
+                .copy_in_raw(&format!("COPY households ({STORED_COLUMNS}, created_at, updated_at) FROM STDIN"))
+                .await?;
+            copy.send(copy_text(rows, Utc::now()).into_bytes()).await?;
+            copy.finish().await
+        }
+        .await;
+        match copied {
+            Ok(_) => {
+                attempt.commit().await?;
+                for h in rows {
+                    tally.add(&h.area_code, h.cell, h.members, 1);
+                }
+                Ok(Vec::new())
+            }
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                attempt.rollback().await?;
+                Self::insert_batches(tx, rows, tally).await
+            }
+            Err(error) => Err(error),
+        }
+    }
+}
+
+/// Households as lines of PostgreSQL's COPY text format, in the order of [`STORED_COLUMNS`] then
+/// `created_at` and `updated_at`: tab-separated, `\N` for NULL, backslash escapes.
+fn copy_text(rows: &[NewHousehold], now: DateTime<Utc>) -> String {
+    use std::fmt::Write;
+    fn text(out: &mut String, value: &str) {
+        for c in value.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\t' => out.push_str("\\t"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                c => out.push(c),
+            }
+        }
+        out.push('\t');
+    }
+    fn optional_text(out: &mut String, value: Option<&str>) {
+        match value {
+            Some(value) => text(out, value),
+            None => out.push_str("\\N\t"),
+        }
+    }
+    fn number(out: &mut String, value: Option<impl std::fmt::Display>) {
+        match value {
+            Some(value) => write!(out, "{value}\t").expect("writing to a String"),
+            None => out.push_str("\\N\t"),
+        }
+    }
+    let now = now.format("%Y-%m-%d %H:%M:%S%.6f+00").to_string();
+    let mut out = String::with_capacity(rows.len() * 400);
+    for h in rows {
+        text(&mut out, &h.head_name);
+        text(&mut out, &h.name_masked);
+        text(&mut out, &h.id_hash);
+        text(&mut out, &h.id_masked);
+        text(&mut out, &h.id_encrypted);
+        number(&mut out, Some(h.members));
+        text(&mut out, &serde_json::to_string(&h.member_list).expect("members as JSON"));
+        text(&mut out, &h.address);
+        text(&mut out, &h.area_code);
+        number(&mut out, h.lon);
+        number(&mut out, h.lat);
+        number(&mut out, h.cell);
+        text(&mut out, &h.household_type);
+        text(&mut out, &serde_json::to_string(&h.programmes).expect("programmes as JSON"));
+        optional_text(&mut out, h.bank_masked.as_deref());
+        optional_text(&mut out, h.bank_encrypted.as_deref());
+        text(&mut out, &now);
+        text(&mut out, &now);
+        out.pop();
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_text_escapes_what_would_split_a_field_and_writes_null_as_backslash_n() {
+        let household = NewHousehold {
+            head_name: "张三".into(),
+            name_masked: "张*".into(),
+            id_hash: "h".into(),
+            id_masked: "3604**".into(),
+            id_encrypted: "e".into(),
+            members: 2,
+            member_list: Vec::new(),
+            address: "村\\1\t号\r\n\\.".into(),
+            area_code: "360425".parse().unwrap(),
+            lon: Some(115.5),
+            lat: None,
+            cell: None,
+            household_type: "general".into(),
+            programmes: Vec::new(),
+            bank_masked: None,
+            bank_encrypted: Some("b".into()),
+        };
+        let now = DateTime::parse_from_rfc3339("2026-12-05T08:00:00.25Z").unwrap().to_utc();
+        let stamp = "2026-12-05 08:00:00.250000+00";
+        assert_eq!(
+            copy_text(&[household.clone(), household], now),
+            format!("张三\t张*\th\t3604**\te\t2\t[]\t村\\\\1\\t号\\r\\n\\\\.\t360425\t115.5\t\\N\t\\N\tgeneral\t[]\t\\N\tb\t{stamp}\t{stamp}\n").repeat(2)
+        );
     }
 }
