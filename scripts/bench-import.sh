@@ -2,8 +2,9 @@
 # Benchmarks the household import (`jiuzai households import`, the CLI entry point that the HTTP
 # endpoint shares) of N generated households on SQLite and on PostgreSQL with a release build, next
 # to `psql \copy` of the same CSV into a plain table with the file's columns (the baseline) and
-# SQLite's `.import` of it, and to `psql \copy` of the rows as the import stored them (hashed,
-# masked, encrypted) into the households table itself: the database's floor for this import. Then
+# SQLite's `.import` of it, and to each database's floor for this import: the rows as the import
+# stored them (hashed, masked, encrypted) written into the households table itself, by `psql \copy`
+# on PostgreSQL and `sqlite3 .import` on SQLite. Then
 # times the H3 hexagon aggregation of the imported households (GET /api/v1/households/hexagons,
 # server time) and a registrar's searches (GET /api/v1/households) on each store.
 #
@@ -162,22 +163,53 @@ psql -q "$PG_BASE/$db" -c "$PLAIN" >/dev/null
 read -r seconds rss < <(measured "$WORK/copy.time")
 row postgres "psql \\copy into a plain table (baseline)" "$seconds" "$rss (psql)"
 
+# The columns of a stored household (all but its id): what the floors below copy.
+STORED="head_name, name_masked, id_hash, id_masked, id_encrypted, members, member_list, address, area_code, lon, lat, cell,
+  household_type, programmes, bank_masked, bank_encrypted, created_at, updated_at"
+
 # The database's own floor: psql \copy of the rows the import stored (hashed, masked, encrypted,
 # about three times the CSV) into the real households table, with its indexes and checks.
 if [[ -n ${SEALED_FROM:-} ]]; then
   log "floor: psql \\copy of the stored rows into the households table"
-  columns="head_name, name_masked, id_hash, id_masked, id_encrypted, members, member_list, address, area_code, lon, lat, cell,
-    household_type, programmes, bank_masked, bank_encrypted, created_at, updated_at"
-  psql -q "$SEALED_FROM" -c "\\copy (SELECT $columns FROM households) TO '$WORK/sealed.csv' WITH (FORMAT csv)"
+  psql -q "$SEALED_FROM" -c "\\copy (SELECT $STORED FROM households) TO '$WORK/sealed.csv' WITH (FORMAT csv)"
   db="${TAG}_floor"
   psql -q "$PG_BASE/$PG_ADMIN_DB" -c "CREATE DATABASE $db" >/dev/null
   DATABASES+=("$db")
   DATABASE_URL="$PG_BASE/$db" "$BIN" demo seed >"$WORK/seed-floor.log" 2>&1 || { cat "$WORK/seed-floor.log" >&2; die "seeding failed"; }
   psql -q "$PG_BASE/$db" -c "TRUNCATE households, household_cells CASCADE" -c "CHECKPOINT" >/dev/null 2>&1
-  /usr/bin/time -v psql -q "$PG_BASE/$db" -c "\\copy households ($columns) FROM '$WORK/sealed.csv' WITH (FORMAT csv)" \
+  /usr/bin/time -v psql -q "$PG_BASE/$db" -c "\\copy households ($STORED) FROM '$WORK/sealed.csv' WITH (FORMAT csv)" \
     >/dev/null 2>"$WORK/floor.time"
   read -r seconds rss < <(measured "$WORK/floor.time")
   row postgres "psql \\copy of the stored rows ($(du -m "$WORK/sealed.csv" | cut -f1) MB) into the households table (the database's floor)" "$seconds" "$rss (psql)"
+fi
+
+# SQLite's floor: `sqlite3 .import` (its own bulk loader, one prepared INSERT per row in one
+# transaction, as \copy is PostgreSQL's) of the rows the import stored, id included, into the
+# households table of a freshly seeded database, with the server writer's settings (journal,
+# synchronous, foreign keys, and the page cache of WRITER_CACHE in backend/src/db/mod.rs). `.import`
+# has no NULL: the unlocated households' empty coordinates load as empty strings. Next to it, the
+# same rows copied by SQLite itself from the imported database (INSERT … SELECT, no file at all).
+if [[ " $STORES " == *" sqlite "* ]]; then
+  sqlite3 "$WORK/bench.db" ".mode csv" ".once '$WORK/stored.csv'" "SELECT * FROM households"
+  settings=("PRAGMA foreign_keys = ON" "PRAGMA synchronous = FULL" "PRAGMA cache_size = -65536")
+  fresh_floor() {
+    rm -f "$WORK"/floor.db*
+    DATABASE_URL="sqlite://$WORK/floor.db" "$BIN" demo seed >"$WORK/seed-floor-sqlite.log" 2>&1 \
+      || { cat "$WORK/seed-floor-sqlite.log" >&2; die "seeding failed"; }
+    sqlite3 "$WORK/floor.db" "DELETE FROM household_cells" "DELETE FROM households" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+  }
+  log "floor: sqlite3 .import of the stored rows into the households table"
+  fresh_floor
+  /usr/bin/time -v sqlite3 "$WORK/floor.db" "${settings[@]}" ".mode csv" ".import '$WORK/stored.csv' households" \
+    >/dev/null 2>"$WORK/sqlite-floor.time"
+  read -r seconds rss < <(measured "$WORK/sqlite-floor.time")
+  row sqlite "sqlite3 .import of the stored rows ($(du -m "$WORK/stored.csv" | cut -f1) MB) into the households table (the database's floor)" "$seconds" "$rss (sqlite3)"
+  log "SQLite copying the stored rows from the imported database"
+  fresh_floor
+  /usr/bin/time -v sqlite3 "$WORK/floor.db" "${settings[@]}" "ATTACH '$WORK/bench.db' AS imported" \
+    "INSERT INTO households ($STORED) SELECT $STORED FROM imported.households" >/dev/null 2>"$WORK/sqlite-copy.time"
+  read -r seconds rss < <(measured "$WORK/sqlite-copy.time")
+  row sqlite "the stored rows copied by SQLite from the imported database (INSERT … SELECT, no file)" "$seconds" "$rss (sqlite3)"
 fi
 
 log "baseline: sqlite3 .import into a plain table"
