@@ -531,7 +531,8 @@ test('a queued intake the server refuses shows the fields it named, in the langu
     await page.getByTestId('cs-queued-refused').waitFor({ timeout: 30_000 });
     assert.match(await page.getByTestId('cs-queued-fields').innerText(), /需修改：联系电话/);
     await setLang(page, 'en');
-    assert.match(await page.getByTestId('cs-queued-fields').innerText(), /To correct: Phone/);
+    // The language switch re-renders on the next frame: wait for the English text rather than read at once.
+    await page.getByTestId('cs-queued-fields').filter({ hasText: /To correct: Phone/ }).waitFor({ timeout: 5_000 });
     await page.getByTestId('outbox-button').click();
     assert.match(await page.getByTestId('outbox-fields').innerText(), /To correct: Phone/);
     assert.equal(await page.getByTestId('outbox-retry').count(), 0, 'sent unchanged it would be refused again');
