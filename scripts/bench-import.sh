@@ -185,8 +185,9 @@ fi
 
 # SQLite's floor: `sqlite3 .import` (its own bulk loader, one prepared INSERT per row in one
 # transaction, as \copy is PostgreSQL's) of the rows the import stored, id included, into the
-# households table of a freshly seeded database, with the server writer's settings (journal,
-# synchronous, foreign keys, and the page cache of WRITER_CACHE in backend/src/db/mod.rs). `.import`
+# households table of a freshly seeded database, with the server writer's settings during an import
+# (journal, synchronous, foreign keys, and the page cache of `import_cache` in
+# backend/src/households/store.rs). `.import`
 # has no NULL: the unlocated households' empty coordinates load as empty strings. Next to it, the
 # same rows copied by SQLite itself from the imported database (INSERT … SELECT, no file at all).
 if [[ " $STORES " == *" sqlite "* ]]; then

@@ -363,9 +363,7 @@ pub async fn open(url: &str, limits: &Limits) -> anyhow::Result<Opened> {
             .max_connections(1)
             .acquire_timeout(limits.acquire_timeout * 3)
             .after_release(|conn, _| Box::pin(async move { Ok(left_no_transaction_open(conn).await) }))
-            // With SQLite's default 2 MiB of pages, a large transaction (an import of a million
-            // households) spills dirty pages to the WAL and reads them back: 1.7× the time.
-            .connect_with(options.clone().pragma("cache_size", WRITER_CACHE))
+            .connect_with(options.clone())
             .await
             .context("opening SQLite database")?;
         sqlx::migrate!("../migrations/sqlite").run(&writer).await.context("migrating SQLite")?;
@@ -383,9 +381,6 @@ pub async fn open(url: &str, limits: &Limits) -> anyhow::Result<Opened> {
         Ok(Opened::Sqlite(SqliteStore { writer, readers, long_readers }))
     }
 }
-
-/// The SQLite writer's page cache, in KiB (SQLite's negative form); one writer per store.
-const WRITER_CACHE: &str = "-65536";
 
 fn sqlite_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
     let options = SqliteConnectOptions::from_str(url).context("invalid SQLite URL")?;
