@@ -1203,7 +1203,10 @@ mod tests {
             check_plan(&problem, &priced_in)?;
             check_optimal_given_fills(&problem, &priced_in)?;
             prop_assert_eq!(&priced_in.fair_floor, &all.fair_floor);
-            prop_assert_eq!(&priced_in.tier_fill, &all.tier_fill);
+            // Without fairness, plans with the same total and time may fill tiers differently.
+            if problem.policy != Policy::MostDelivered {
+                prop_assert_eq!(&priced_in.tier_fill, &all.tier_fill);
+            }
             prop_assert_eq!(priced_in.total_delivered, all.total_delivered);
             prop_assert_eq!(priced_in.weighted_minutes, all.weighted_minutes);
             prop_assert_eq!(&priced_in.unreachable, &all.unreachable);
