@@ -9,26 +9,28 @@ no route, the deadline) and NAME.planner.json (the planner's tier fills as exact
 delivered, Σ quantity × weight × minutes, wall times of its runs).
 
 The problem, per item, lexicographically (backend/src/planner/mod.rs):
-  1. tier by tier from the highest, the largest fill λ such that every reachable area a of the tier
-     can get ⌈λ·D_a⌉ units while the higher tiers keep their targets. λ is one of the fractions
-     k/D_a (the rounding rule); the targets ⌈λ·D_a⌉ are kept by every later step;
-  2. the most delivered in total, every area between its target and its demand;
-  3. the least Σ quantity × weight × minutes delivering that total.
+  1. fairness, level by level: for strict tiers one level per tier from the highest, an area's
+     scale s_a its demand D_a; for the weighted policy one level of all areas, s_a = D_a × its
+     fill weight (1..1,000); for the most delivered no level. A level's value is the largest λ
+     such that every reachable area a of it can get its target min(D_a, ⌈λ·s_a⌉) while the areas
+     of the levels before it keep the planner's floors. λ is one of the breakpoints k/s_a (the
+     rounding rule). The planner then raises the rest of the level on (leximin); its floors must
+     reach the targets at λ, which is what is compared here (the next-worst areas after the
+     minimum are checked against brute force in the planner's property tests);
+  2. the most delivered in total, every area between its floor and its demand;
+  3. the least Σ quantity × weight × minutes delivering that total, above the planner's floors.
 Only depots with stock, areas with demand and routes with a travel time take part; an area that no
-depot with stock reaches is left out of its tier (the planner reports it as unreachable).
+depot with stock reaches is left out of its level (the planner reports it as unreachable).
 
-HiGHS (highspy) solves it as a sequence of LPs on one model, re-solved warm after each change:
-  1a. max t s.t. flow into each area of the tier ≥ t·D_a (higher tiers at their targets): the LP
-      optimum t_LP, an upper bound on λ;
-  1b. the rounding rule: λ is the largest fraction k/D_a ≤ t_LP whose targets ⌈λ·D_a⌉ are feasible,
-      found by bisection over those fractions with feasibility LPs (the flow polytope is totally
-      unimodular, so an LP-feasible integer target vector has an integer flow);
-  2.  max Σ flow with the area rows between target and demand;
-  3.  min Σ w·m·flow with Σ flow ≥ the step-2 total.
-OR-Tools solves steps 1 and 2 with SimpleMaxFlow (step 1 by the same bisection over the fractions
-k/D_a in [0, 1], each a max flow with area → sink capacities ⌈λ·D_a⌉; step 2 one max flow with
-the capacities at the demands, which is the same value as with the targets as lower bounds since
-augmenting never lowers an area's inflow) and step 3 with SimpleMinCostFlow on the fixed targets.
+A level's λ is found by bisection over the breakpoints (largest_level), each probe a feasibility
+question: HiGHS answers it with an LP (the flow polytope is totally unimodular, so an LP-feasible
+integer target vector has an integer flow), OR-Tools with a max flow whose area → sink capacities
+are the targets. HiGHS first narrows the range with the LP relaxation (max t with the flow into
+each area ≥ min(D_a, t·s_a), in stages between the areas' full levels D_a/s_a); its step 2 is an
+LP for the most delivered and step 3 an LP for the least cost with Σ flow ≥ that total, one model
+re-solved warm after each change. OR-Tools' step 2 is one max flow with the capacities at the
+demands (the same value as with the floors as lower bounds, since augmenting never lowers an
+area's inflow) and step 3 SimpleMinCostFlow with the floors as fixed balances.
 
 ortools ships its own copy of HiGHS, whose symbols clash with highspy's in one process, so every
 solve runs in a forked child that imports only its own solver; the parent imports neither. The
@@ -61,6 +63,9 @@ class Instance:
         self.demand = np.maximum(np.array([d["quantity"] for d in demands], dtype=np.int64), 0)
         self.tier = np.array([d["tier"] for d in demands], dtype=np.int64)
         self.weight = np.maximum(np.array([d["weight"] for d in demands], dtype=np.int64), 1)
+        self.policy = raw.get("policy", "strict_tiers")
+        fill_weight = np.clip(np.array([d.get("fill_weight", 1000) for d in demands], dtype=np.int64), 1, 1000)
+        self.scale = self.demand * fill_weight if self.policy == "weighted" else self.demand.copy()
         self.depots, self.areas = len(self.supply), len(self.demand)
         minutes = np.array(raw["minutes"], dtype=np.float64).reshape(self.depots, self.areas)  # null → nan
         usable = ~np.isnan(minutes) & (self.supply[:, None] > 0) & (self.demand[None, :] > 0)
@@ -71,38 +76,61 @@ class Instance:
         self.reachable[self.route_area] = True
         self.tiers = sorted({int(t) for t in self.tier[self.reachable]}, reverse=True)
 
-    def members(self, tier):
-        return np.nonzero(self.reachable & (self.tier == tier))[0]
+    def levels(self):
+        """The fairness levels in order, each as (label, member areas)."""
+        if self.policy == "weighted":
+            return [("weighted", np.nonzero(self.reachable)[0])] if self.reachable.any() else []
+        if self.policy == "most_delivered":
+            return []
+        return [(f"tier {t}", np.nonzero(self.reachable & (self.tier == t))[0]) for t in self.tiers]
 
 
-def fractions_of(demands):
-    """Every fraction k/D for D in demands, 0 ≤ k ≤ D, once each, ascending: (num, den, value)."""
-    den = np.repeat(demands, demands + 1)
-    starts = np.cumsum(demands + 1) - (demands + 1)
-    num = np.arange(len(den)) - np.repeat(starts, demands + 1)
-    value = num / den  # IEEE division is correctly rounded: equal fractions give equal floats
-    value, first = np.unique(value, return_index=True)
-    return num[first], den[first], value
+class Level:
+    """One fairness level: its areas' demands and scales; a level λ targets min(D, ⌈λ·s⌉)."""
 
+    def __init__(self, demand, scale):
+        self.demand = [int(d) for d in demand]
+        self.scale = [int(x) for x in scale]
+        self.top = max(Fraction(d, x) for d, x in zip(self.demand, self.scale))  # every area full
 
-def ceil_targets(num, den, demand):
-    """⌈num/den × demand⌉ per area, exactly."""
-    return -((-int(num) * demand) // int(den))
+    def targets(self, level):
+        num, den = level.numerator, level.denominator
+        return np.array([min(d, -((-num * x) // den)) for d, x in zip(self.demand, self.scale)], dtype=np.int64)
 
+    def breakpoint_from(self, level, above):
+        """The smallest breakpoint k/s ≥ level (> level if above), or None past every full level."""
+        num, den = level.numerator, level.denominator
+        best = None
+        for d, x in zip(self.demand, self.scale):
+            k = (num * x) // den + 1 if above else -((-num * x) // den)
+            if k <= d and (best is None or k * best[1] < best[0] * x):
+                best = (k, x)
+        return None if best is None else Fraction(*best)
 
-def largest_fitting(num, den, fits, low=0):
-    """The largest index i ≥ low with fits(i), given fits(low) and fits monotone decreasing."""
-    high = len(num)  # first index known not to fit
-    if fits(high - 1):
-        return high - 1
-    high -= 1
-    while high - low > 1:
-        middle = (low + high) // 2
-        if fits(middle):
-            low = middle
-        else:
-            high = middle
-    return low
+    def own(self, floors):
+        """The level the floors reach: the smallest floor ÷ scale among areas not full, else the top."""
+        short = [Fraction(int(f), x) for f, d, x in zip(floors, self.demand, self.scale) if f < d]
+        return min(short) if short else self.top
+
+    def largest(self, fits, low=Fraction(0), high=None):
+        """The largest breakpoint λ whose targets fit, given that low's do and high's (if given) do not.
+
+        Bisection on the real line: the targets only change at breakpoints, so a midpoint's targets
+        are those of the first breakpoint at or above it."""
+        if high is None:
+            if fits(self.targets(self.top)):
+                return self.top
+            high = self.top
+        while True:
+            following = self.breakpoint_from(low, above=True)
+            if following is None or following >= high:
+                return low
+            middle = (low + high) / 2
+            probe = self.breakpoint_from(middle, above=False)
+            if probe is not None and probe < high and fits(self.targets(probe)):
+                low = probe
+            else:
+                high = middle
 
 
 class Clock:
@@ -152,50 +180,58 @@ def solve_highs(inst):
         clock(h.run)
         return h.getModelStatus()
 
-    targets = np.zeros(inst.areas, dtype=np.int64)
-    fills, lp_fills = [], []
-    for tier in inst.tiers:
-        members = inst.members(tier)
-        # 1a: max t with flow into each member ≥ t·D_a
+    def relaxation(members, level):
+        """1a: the LP optimum of max t with the flow into each member ≥ min(D_a, t·s_a), an upper
+        bound on λ; in stages between the full levels, areas full below the stage held at D_a. The
+        column is t × the largest scale, so its values are quantities: weighted levels are of the
+        order 1e-5, which HiGHS's tolerances would otherwise treat as nothing."""
+        unit = max(level.scale)
+        below, t = Fraction(0), 0.0
+        for full in sorted({Fraction(d, x) for d, x in zip(level.demand, level.scale)}):
+            for a, d, x in zip(members, level.demand, level.scale):
+                held = Fraction(d, x) <= below
+                h.changeCoeff(inst.depots + int(a), t_col, 0.0 if held else -x / unit)
+                h.changeRowBounds(inst.depots + int(a), float(d) if held else 0.0, float(d))
+            h.changeColBounds(t_col, float(below * unit), float(full * unit))
+            h.changeColCost(t_col, 1.0)
+            status = run()
+            assert status == highspy.HighsModelStatus.kOptimal, f"{inst.name}: relaxation {status}"
+            t = h.getInfo().objective_function_value / unit
+            if t < float(full) * (1 - 1e-12):
+                break
+            below = full
         for a in members:
-            h.changeCoeff(inst.depots + int(a), t_col, -float(inst.demand[a]))
-        h.changeColBounds(t_col, 0.0, 1.0)
-        h.changeColCost(t_col, 1.0)
-        status = run()
-        assert status == highspy.HighsModelStatus.kOptimal, f"{inst.name}: tier {tier} LP {status}"
-        t_lp = h.getInfo().objective_function_value
-        lp_fills.append(t_lp)
-        # 1b: the largest k/D_a ≤ t_LP whose ceilings are feasible
+            h.changeCoeff(inst.depots + int(a), t_col, 0.0)
         h.changeColBounds(t_col, 0.0, 0.0)
         h.changeColCost(t_col, 0.0)
-        num, den, value = fractions_of(inst.demand[members])
-        keep = value <= t_lp + 1e-9
-        num, den = num[keep], den[keep]
+        return t
 
+    levels, lp_levels = [], []
+    for label, members in inst.levels():
+        level = Level(inst.demand[members], inst.scale[members])
         rows = (inst.depots + members).astype(np.int32)
         upper = inst.demand[members].astype(np.float64)
 
-        def set_targets(i):
-            wanted = ceil_targets(num[i], den[i], inst.demand[members])
-            h.changeRowsBounds(len(members), rows, wanted.astype(np.float64), upper)
-
-        def fits(i):
-            set_targets(i)
+        def fits(targets):
+            h.changeRowsBounds(len(members), rows, targets.astype(np.float64), upper)
             return run() == highspy.HighsModelStatus.kOptimal
 
-        # ⌊t_LP·D_a⌋/D_a for the tightest member fits (its targets lie below the LP's flow): start there
-        floor_fill = min(Fraction(int(np.floor((t_lp - 1e-9) * d)), int(d)) for d in inst.demand[members])
-        low = int(np.searchsorted(num / den, float(floor_fill), side="left"))
-        low = min(low, len(num) - 1)
-        if not fits(low):
-            low = 0
-        best = largest_fitting(num, den, fits, low)
-        fill = Fraction(int(num[best]), int(den[best]))
-        set_targets(best)
-        targets[members] = ceil_targets(num[best], den[best], inst.demand[members])
-        for a in members:
-            h.changeCoeff(inst.depots + int(a), t_col, 0.0)
-        fills.append((tier, fill))
+        t_lp = relaxation(members, level)
+        lp_levels.append(t_lp)
+        # 1b: the largest breakpoint ≤ t_LP whose targets fit. ⌊t_LP·s_a⌋/s_a for the tightest
+        # area not full fits (its targets lie below the LP's flow): the search starts there.
+        if t_lp >= float(level.top) * (1 - 1e-12) and fits(level.targets(level.top)):
+            value = level.top
+        else:
+            t_low = t_lp * (1 - 1e-9)
+            short = [Fraction(int(np.floor(t_low * x)), x) for d, x in zip(level.demand, level.scale) if t_low * x < d]
+            low = min(short, default=Fraction(0))
+            if not fits(level.targets(low)):
+                low = Fraction(0)
+            value = level.largest(fits, low, Fraction(t_lp) * (1 + Fraction(1, 10**9)) + Fraction(1, 10**15))
+        levels.append((label, value))
+        # the later levels and steps keep the planner's floors for this level's areas
+        h.changeRowsBounds(len(members), rows, inst.floors[members].astype(np.float64), upper)
     # 2: most delivered
     h.changeColsCost(routes, np.arange(routes, dtype=np.int32), np.ones(routes))
     status = run()
@@ -208,7 +244,7 @@ def solve_highs(inst):
     status = run()
     assert status == highspy.HighsModelStatus.kOptimal, f"{inst.name}: step 3 {status}"
     cost = h.getInfo().objective_function_value
-    return {"fills": fills, "lp_fills": lp_fills, "total": total, "cost": cost, "solver_s": clock.solver}
+    return {"levels": levels, "lp_levels": lp_levels, "total": total, "cost": cost, "solver_s": clock.solver}
 
 
 def solve_ortools(inst):
@@ -236,22 +272,20 @@ def solve_ortools(inst):
         assert status == flow.OPTIMAL, status
         return flow.optimal_flow()
 
-    targets = np.zeros(inst.areas, dtype=np.int64)
-    fills = []
+    floors = np.zeros(inst.areas, dtype=np.int64)
+    levels = []
     flow_started = time.perf_counter()
     flow_solver_before = clock.solver
-    for tier in inst.tiers:
-        members = inst.members(tier)
-        num, den, _ = fractions_of(inst.demand[members])
+    for label, members in inst.levels():
+        level = Level(inst.demand[members], inst.scale[members])
 
-        def fits(i):
-            caps = targets.copy()
-            caps[members] = ceil_targets(num[i], den[i], inst.demand[members])
+        def fits(targets):
+            caps = floors.copy()
+            caps[members] = targets
             return max_flow_with(caps) == caps.sum()
 
-        best = largest_fitting(num, den, fits)
-        targets[members] = ceil_targets(num[best], den[best], inst.demand[members])
-        fills.append((tier, Fraction(int(num[best]), int(den[best]))))
+        levels.append((label, level.largest(fits)))
+        floors[members] = inst.floors[members]
     total = max_flow_with(inst.demand)
     steps12_s = time.perf_counter() - flow_started
     steps12_solver_s = clock.solver - flow_solver_before
@@ -261,13 +295,13 @@ def solve_ortools(inst):
     cheapest = min_cost_flow.SimpleMinCostFlow()
     tails = np.concatenate([np.full(inst.depots, source), depot_node[inst.route_depot], area_node[reachable]])
     heads = np.concatenate([depot_node, area_node[inst.route_area], np.full(len(reachable), sink)])
-    capacities = np.concatenate([inst.supply, np.full(routes, big), (inst.demand - targets)[reachable]])
+    capacities = np.concatenate([inst.supply, np.full(routes, big), (inst.demand - floors)[reachable]])
     costs = np.concatenate([np.zeros(inst.depots, dtype=np.int64), inst.route_cost, np.zeros(len(reachable), dtype=np.int64)])
     cheapest.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
     supplies = np.zeros(sink + 1, dtype=np.int64)
     supplies[source] = total
-    supplies[area_node] = -targets
-    supplies[sink] = -(total - targets.sum())
+    supplies[area_node] = -floors
+    supplies[sink] = -(total - floors.sum())
     cheapest.set_nodes_supplies(np.arange(sink + 1), supplies)
     mcf_solver_before = clock.solver
     status = clock(cheapest.solve)
@@ -275,7 +309,7 @@ def solve_ortools(inst):
     mcf_solver_s = clock.solver - mcf_solver_before
     mcf_s = time.perf_counter() - mcf_started
     return {
-        "fills": fills,
+        "levels": levels,
         "total": total,
         "cost": cheapest.optimal_cost(),
         "solver_s": clock.solver,
@@ -325,12 +359,20 @@ def close(a, b, rel=1e-6):
     return abs(a - b) <= rel * max(1.0, abs(a), abs(b))
 
 
+def planner_levels(inst):
+    """The level the planner's floors reach in each fairness level."""
+    return [(label, Level(inst.demand[m], inst.scale[m]).own(inst.floors[m])) for label, m in inst.levels()]
+
+
 def compare(inst, planner, answer):
     """The disagreements between the planner's result and one solver's answer."""
     problems = []
-    planner_fills = [(t["tier"], Fraction(t["min_fill"]["num"], t["min_fill"]["den"])) for t in planner["tier_fill"]]
-    if planner_fills != answer["fills"]:
-        problems.append(f"tier fills: planner {planner_fills}, solver {answer['fills']}")
+    if planner_levels(inst) != answer["levels"]:
+        problems.append(f"levels: planner {planner_levels(inst)}, solver {answer['levels']}")
+    if inst.policy == "strict_tiers":
+        planner_fills = [(f"tier {t['tier']}", Fraction(t["min_fill"]["num"], t["min_fill"]["den"])) for t in planner["tier_fill"]]
+        if planner_fills != answer["levels"]:
+            problems.append(f"tier fills: planner {planner_fills}, solver {answer['levels']}")
     if not close(planner["total_delivered"], answer["total"]):
         problems.append(f"total: planner {planner['total_delivered']}, solver {answer['total']}")
     if not close(planner["weighted_minutes"], answer["cost"]):
@@ -350,8 +392,9 @@ def main():
     solvers = [s for s in args.solvers.split(",") if s]
 
     def order(path):
-        scale, _, seed = path.name.removesuffix(".instance.json").rpartition("-")
-        return SCALE_ORDER.get(scale, 9), scale, int(seed)
+        """small, city, province; strict tiers before weighted; by seed."""
+        scale, *policy, seed = path.name.removesuffix(".instance.json").split("-")
+        return SCALE_ORDER.get(scale, 9), scale, policy, int(seed)
 
     rows, failures = [], []
     for path in sorted(args.dir.glob("*.instance.json"), key=order):
@@ -359,6 +402,7 @@ def main():
             inst = Instance(json.load(file))
         with open(path.with_name(inst.name + ".planner.json")) as file:
             planner = json.load(file)
+        inst.floors = np.array(planner["fair_floor"], dtype=np.int64)
         runs = args.province_runs if inst.name.startswith("province") else args.runs
         row = {
             "instance": path.name,
@@ -366,7 +410,7 @@ def main():
             "areas": inst.areas,
             "routes": len(inst.route_depot),
             "planner_ms": statistics.median(planner["wall_ms"]),
-            "planner_fills": [f"{t['min_fill']['num']}/{t['min_fill']['den']}" for t in planner["tier_fill"]],
+            "planner_levels": [f"{label} {value.numerator}/{value.denominator}" for label, value in planner_levels(inst)],
         }
         for solver in solvers:
             if solver == "highs" and row["routes"] > args.highs_max_routes:
@@ -385,7 +429,7 @@ def main():
                 "runs": runs,
             }
             if solver == "highs":
-                row[solver]["lp_fills"] = answers[0]["lp_fills"]
+                row[solver]["lp_levels"] = answers[0]["lp_levels"]
             if solver == "ortools":
                 for key in ("steps12_s", "steps12_solver_s", "mcf_s", "mcf_solver_s"):
                     row[solver][key[:-2] + "_ms"] = median(key) * 1e3
@@ -400,7 +444,7 @@ def main():
 
 
 def print_table(rows, solvers):
-    header = "| instance | depots × areas | routes | tier fills (planner) | planner ms |"
+    header = "| instance | depots × areas | routes | fair levels (planner) | planner ms |"
     rule = "|---|---|---|---|---|"
     if "highs" in solvers:
         header += " HiGHS ms (solver / end to end) | HiGHS extra MiB |"
@@ -417,7 +461,7 @@ def print_table(rows, solvers):
             row["instance"].removesuffix(".instance.json"),
             f"{row['depots']} × {row['areas']:,}",
             f"{row['routes']:,}",
-            ", ".join(row["planner_fills"]),
+            ", ".join(row["planner_levels"]),
             f"{row['planner_ms']:.1f}",
         ]
         if "highs" in solvers and "skipped" in row["highs"]:

@@ -89,6 +89,8 @@ struct ResultFile<'a> {
     areas: usize,
     routes: usize,
     tier_fill: &'a [TierFill],
+    /// The units fairness holds each area to (what the solvers check the policy's levels against).
+    fair_floor: &'a [i64],
     total_delivered: i64,
     weighted_minutes: i64,
     lines: usize,
@@ -204,7 +206,7 @@ fn main() {
                 plan.lines.iter().filter(|l| l.late).count(),
             );
             if let Some(dir) = &out {
-                let instance = format!("{name}-{seed}");
+                let instance = if weighted { format!("{name}-weighted-{seed}") } else { format!("{name}-{seed}") };
                 let routes = problem.minutes.iter().flatten().filter(|m| m.is_some()).count();
                 write_json(
                     &dir.join(format!("{instance}.instance.json")),
@@ -216,6 +218,7 @@ fn main() {
                     areas,
                     routes,
                     tier_fill: &plan.tier_fill,
+                    fair_floor: &plan.fair_floor,
                     total_delivered: plan.total_delivered,
                     weighted_minutes: plan.weighted_minutes,
                     lines: plan.lines.len(),
