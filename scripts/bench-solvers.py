@@ -22,7 +22,7 @@ The problem, per item, lexicographically (backend/src/planner/mod.rs):
 Only depots with stock, areas with demand and routes with a travel time take part; an area that no
 depot with stock reaches is left out of its level (the planner reports it as unreachable).
 
-A level's λ is found by bisection over the breakpoints (largest_level), each probe a feasibility
+A level's λ is found by bisection over the breakpoints (Level.largest), each probe a feasibility
 question: HiGHS answers it with an LP (the flow polytope is totally unimodular, so an LP-feasible
 integer target vector has an integer flow), OR-Tools with a max flow whose area → sink capacities
 are the targets. HiGHS first narrows the range with the LP relaxation (max t with the flow into
@@ -184,7 +184,7 @@ def solve_highs(inst):
         """1a: the LP optimum of max t with the flow into each member ≥ min(D_a, t·s_a), an upper
         bound on λ; in stages between the full levels, areas full below the stage held at D_a. The
         column is t × the largest scale, so its values are quantities: weighted levels are of the
-        order 1e-5, which HiGHS's tolerances would otherwise treat as nothing."""
+        order 1e-3, and HiGHS's tolerances stopped the LP at 1.5e-5 in those units."""
         unit = max(level.scale)
         below, t = Fraction(0), 0.0
         for full in sorted({Fraction(d, x) for d, x in zip(level.demand, level.scale)}):
