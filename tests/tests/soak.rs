@@ -1,11 +1,13 @@
 //! A soak: mixed reads and writes at half the server's measured capacity, for a while, on each
 //! store. Nothing may fail, the slowest answers must stay where they were (p99 of the last sixth
-//! of the run within 1.5× the first sixth's), and the server must not grow: resident memory under
-//! 10 % after the first sixth, no more open files or database connections in the last sixth than
-//! in the first, and no client connection left open once the clients are gone.
+//! of the run within 1.5× the first sixth's; a last sixth over that is retaken once, because one
+//! window disturbed from outside passes while a slowdown of the server's own persists), and the
+//! server must not grow: resident memory under 10 % after the first sixth, no more open files or
+//! database connections in the last sixth than in the first, and no client connection left open
+//! once the clients are gone.
 //!
-//! `make test` runs it for 60 s per store (after a 10 s capacity probe); `scripts/soak.sh` runs the 30-minute version
-//! (`JIUZAI_SOAK_SECONDS=1800`), whose figures are in docs/RELIABILITY.md.
+//! `make test` runs it for 60 s per store (after a 10 s capacity probe); `scripts/soak.sh` runs the
+//! 30-minute version (`JIUZAI_SOAK_SECONDS=1800`), whose figures are in docs/RELIABILITY.md.
 
 mod common;
 
@@ -221,29 +223,55 @@ async fn soak(store: Store) {
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
     let mut tasks = tokio::task::JoinSet::new();
-    while started.elapsed() < length {
-        tick.tick().await;
-        let at = started.elapsed();
-        if at >= next_sample {
-            samples.push(Sample::take(at, &work.server, admin.as_ref()).await);
-            next_sample += Duration::from_secs(1);
-        }
-        let Ok(permit) = in_flight.clone().try_acquire_owned() else {
-            errors.lock().unwrap().push(format!("{MAX_IN_FLIGHT} requests in flight at {at:?}: fell behind"));
-            continue;
-        };
-        let (work, errors, latencies) = (work.clone(), errors.clone(), latencies.clone());
-        tasks.spawn(async move {
-            let n = work.next();
-            match work.send(n).await {
-                Ok(took) => latencies.lock().unwrap().push((at, Workload::kind(n), took)),
-                Err(e) => errors.lock().unwrap().push(e),
+    let p99_between = |from: Duration, to: Duration, kind: Option<&str>| {
+        let mut part: Vec<Duration> = latencies
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(at, k, _)| *at >= from && *at < to && kind.is_none_or(|kind| kind == *k))
+            .map(|(_, _, d)| *d)
+            .collect();
+        (!part.is_empty()).then(|| p99(&mut part))
+    };
+    let mut length = length;
+    let mut retaken = None;
+    loop {
+        while started.elapsed() < length {
+            tick.tick().await;
+            let at = started.elapsed();
+            if at >= next_sample {
+                samples.push(Sample::take(at, &work.server, admin.as_ref()).await);
+                next_sample += Duration::from_secs(1);
             }
-            drop(permit);
-        });
-        while tasks.try_join_next().is_some() {}
+            let Ok(permit) = in_flight.clone().try_acquire_owned() else {
+                errors.lock().unwrap().push(format!("{MAX_IN_FLIGHT} requests in flight at {at:?}: fell behind"));
+                continue;
+            };
+            let (work, errors, latencies) = (work.clone(), errors.clone(), latencies.clone());
+            tasks.spawn(async move {
+                let n = work.next();
+                match work.send(n).await {
+                    Ok(took) => latencies.lock().unwrap().push((at, Workload::kind(n), took)),
+                    Err(e) => errors.lock().unwrap().push(e),
+                }
+                drop(permit);
+            });
+            while tasks.try_join_next().is_some() {}
+        }
+        while tasks.join_next().await.is_some() {}
+        // A slowdown that the server brought on itself persists; one window disturbed from outside
+        // (the database's autovacuum or checkpoint, another process on a shared machine) passes. So
+        // a last window over the bound is retaken once, with the load going on, and the retake judged.
+        let p99_first = p99_between(Duration::ZERO, window, None).unwrap();
+        let p99_last = p99_between(length - window, length, None).unwrap();
+        if retaken.is_some() || p99_last <= p99_first.mul_f64(1.5) + P99_SLACK {
+            break;
+        }
+        eprintln!("soak {store:?}: p99 {p99_last:?} in the last sixth against {p99_first:?} in the first; retaking it");
+        retaken = Some(p99_last);
+        length += window;
+        tick.reset();
     }
-    while tasks.join_next().await.is_some() {}
     // The clients go away: every connection they had must close on the server too.
     let Ok(Workload { server, http, .. }) = Arc::try_unwrap(work) else { unreachable!("every request finished") };
     drop(http);
@@ -251,20 +279,13 @@ async fn soak(store: Store) {
     let after = Sample::take(length, &server, admin.as_ref()).await;
 
     let errors = errors.lock().unwrap().clone();
-    let latencies = latencies.lock().unwrap().clone();
-    let p99_between = |from: Duration, to: Duration, kind: Option<&str>| {
-        let mut part: Vec<Duration> = latencies
-            .iter()
-            .filter(|(at, k, _)| *at >= from && *at < to && kind.is_none_or(|kind| kind == *k))
-            .map(|(_, _, d)| *d)
-            .collect();
-        (!part.is_empty()).then(|| p99(&mut part))
-    };
     let (p99_first, p99_last) =
         (p99_between(Duration::ZERO, window, None).unwrap(), p99_between(length - window, length, None).unwrap());
-    // Per sixth, overall and for each kind of request, so that a slowdown names what slowed.
+    // Per sixth (a seventh if the last was retaken), overall and for each kind of request, so that
+    // a slowdown names what slowed.
+    let windows = if retaken.is_some() { 7 } else { 6 };
     let by_sixth = |kind: Option<&str>| {
-        (0..6)
+        (0..windows)
             .map(|sixth| match p99_between(window * sixth, window * (sixth + 1), kind) {
                 Some(p) => format!("{:.1}", p.as_secs_f64() * 1000.0),
                 None => "-".to_owned(),
@@ -289,7 +310,7 @@ async fn soak(store: Store) {
         "soak {store:?} {length:?}: capacity {capacity:.0}/s, soaked at {rate:.0}/s, {} requests, {} errors; \
          p99 first {p99_first:?} last {p99_last:?} (ms per sixth: {}; by kind: {}); SQLite file {} → {} kB, its log {} → {} kB (largest {} kB); RSS {} → {} kB ({:+.1} %); open files {files_first} → {files_last}; \
          database connections {connections_first} → {connections_last}; client sockets {} before, {} after",
-        latencies.len(),
+        latencies.lock().unwrap().len(),
         errors.len(),
         trend,
         trend_by_kind.join(", "),
@@ -313,7 +334,8 @@ async fn soak(store: Store) {
     );
     assert!(
         p99_last <= p99_first.mul_f64(1.5) + P99_SLACK,
-        "p99 rose from {p99_first:?} in the first sixth to {p99_last:?} in the last"
+        "p99 rose from {p99_first:?} in the first sixth to {p99_last:?} in the last{}",
+        retaken.map_or(String::new(), |p| format!(", retaken after {p:?}"))
     );
     assert!(growth < 0.10, "resident memory grew {:.1} % after warming up", growth * 100.0);
     assert!(files_last <= files_first, "open files grew from {files_first} to {files_last}");
