@@ -184,8 +184,12 @@ fn main() {
         let before = reset_peak_memory();
         let started = Instant::now();
         // Several runs where they are cheap; the fastest keeps the printed figure steady on a busy machine.
-        let timed: Vec<Timed> =
-            problems.into_par_iter().map(|(seed, problem)| time_item(seed, problem, runs, threads == 1)).collect();
+        // One item per task, as the plans service does.
+        let timed: Vec<Timed> = problems
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|(seed, problem)| time_item(seed, problem, runs, threads == 1))
+            .collect();
         let all_ms = started.elapsed().as_secs_f64() * 1e3;
         let batch_peak_mib =
             before.zip(memory_kib("VmHWM")).map(|(before, peak)| peak.saturating_sub(before) as f64 / 1024.0);

@@ -259,6 +259,8 @@ struct Instance<'a> {
     nodes: Nodes,
     supply: Vec<i64>,
     demand: Vec<i64>,
+    /// Per area: what a minute of travel to it costs (its weight, at least 1).
+    weights: Vec<i64>,
     /// The nearest depots of each area, ordered by depot, then area.
     candidates: Vec<Route>,
     /// Per area: has demand and at least one route.
@@ -275,16 +277,23 @@ impl<'a> Instance<'a> {
         let supply: Vec<i64> = problem.supplies.iter().map(|s| (*s).max(0)).collect();
         let demand: Vec<i64> = problem.demands.iter().map(|d| d.quantity.max(0)).collect();
         let wanted: Vec<usize> = (0..nodes.areas).filter(|&a| demand[a] > 0).collect();
-        let longest = (0..nodes.depots)
-            .filter(|&d| supply[d] > 0)
-            .flat_map(|d| wanted.iter().filter_map(move |&a| problem.minutes[d][a]))
-            .max()
-            .map_or(0, i64::from);
+        let weights = problem.demands.iter().map(|d| d.weight.max(1)).collect();
         let reachable = vec![false; nodes.areas];
-        let mut instance = Self { problem, nodes, supply, demand, candidates: Vec::new(), reachable, cost_bound: 0 };
-        instance.cost_bound = longest * wanted.iter().map(|&a| instance.weight(a)).max().unwrap_or(1);
-        let mut candidates =
-            instance.best_routes(|_| true, &wanted, candidates_per_area, |_| true, |r, held| r.minutes < held.minutes);
+        let mut instance =
+            Self { problem, nodes, supply, demand, weights, candidates: Vec::new(), reachable, cost_bound: 0 };
+        // The scan for the nearest depots sees every route, so it also finds the longest.
+        let longest = std::cell::Cell::new(0);
+        let mut candidates = instance.best_routes(
+            |_| true,
+            &wanted,
+            candidates_per_area,
+            i64::MAX,
+            |r| {
+                longest.set(longest.get().max(r.minutes));
+                i64::from(r.minutes)
+            },
+        );
+        instance.cost_bound = i64::from(longest.get()) * wanted.iter().map(|&a| instance.weight(a)).max().unwrap_or(1);
         for route in &candidates {
             instance.reachable[route.area] = true;
         }
@@ -294,40 +303,46 @@ impl<'a> Instance<'a> {
     }
 
     fn weight(&self, area: usize) -> i64 {
-        self.problem.demands[area].weight.max(1)
+        self.weights[area]
     }
 
     fn cost(&self, route: &Route) -> i64 {
         self.weight(route.area) * i64::from(route.minutes)
     }
 
-    /// Per area of `areas`, the `per_area` routes from a depot with stock that `better` prefers
-    /// most, among the depots `from` allows and the routes `wanted` accepts: the whole routing
-    /// table is scanned, row by row.
+    /// Per area of `areas`, the `per_area` routes from a depot with stock (among the depots `from`
+    /// allows) with the lowest `score` under `below`, ties to the lower depot: the whole routing
+    /// table is scanned, row by row, so each cell costs one score and one comparison with the bar
+    /// its area has set so far.
     fn best_routes(
         &self,
         from: impl Fn(usize) -> bool,
         areas: &[usize],
         per_area: usize,
-        wanted: impl Fn(&Route) -> bool,
-        better: impl Fn(&Route, &Route) -> bool,
+        below: i64,
+        score: impl Fn(&Route) -> i64,
     ) -> Vec<Route> {
-        let mut best: Vec<Vec<Route>> = vec![Vec::new(); areas.len()];
+        let mut best: Vec<Vec<(i64, Route)>> = vec![Vec::new(); areas.len()];
+        // What a route must score under to be held: `below`, then the worst held once full.
+        let mut bar = vec![below; areas.len()];
         for depot in (0..self.nodes.depots).filter(|&d| self.supply[d] > 0 && from(d)) {
             let row = &self.problem.minutes[depot];
-            for (held, &area) in best.iter_mut().zip(areas) {
+            for ((held, bar), &area) in best.iter_mut().zip(&mut bar).zip(areas) {
                 let Some(minutes) = row[area] else { continue };
                 let route = Route { depot, area, minutes };
-                if held.len() == per_area && held.last().is_some_and(|worst| !better(&route, worst)) || !wanted(&route)
-                {
+                let route_score = score(&route);
+                if route_score >= *bar {
                     continue;
                 }
-                held.truncate(per_area - 1);
-                let at = held.partition_point(|h| !better(&route, h));
-                held.insert(at, route);
+                let at = held.partition_point(|(held_score, _)| *held_score <= route_score);
+                held.insert(at, (route_score, route));
+                held.truncate(per_area);
+                if held.len() == per_area {
+                    *bar = held[per_area - 1].0;
+                }
             }
         }
-        best.into_iter().flatten().collect()
+        best.into_iter().flatten().map(|(_, route)| route).collect()
     }
 
     fn reachable_areas(&self) -> impl Iterator<Item = usize> + '_ {
@@ -439,13 +454,8 @@ impl Flows {
         let nodes = instance.nodes;
         let source_side = self.network.reachable_from(Nodes::SOURCE);
         let cut_off: Vec<usize> = instance.reachable_areas().filter(|&a| !source_side[nodes.area(a)]).collect();
-        let crossing = instance.best_routes(
-            |d| source_side[nodes.depot(d)],
-            &cut_off,
-            1,
-            |_| true,
-            |route, held| route.minutes < held.minutes,
-        );
+        let crossing =
+            instance.best_routes(|d| source_side[nodes.depot(d)], &cut_off, 1, i64::MAX, |r| i64::from(r.minutes));
         if crossing.is_empty() { Ok(source_side) } else { Err(crossing) }
     }
 
@@ -617,13 +627,7 @@ fn cheapest_routing(instance: &Instance, routes: &mut Vec<Route>, targets: &[i64
     loop {
         solver.solve();
         let reduced = |r: &Route| solver.reduced_cost(nodes.depot(r.depot), nodes.area(r.area), instance.cost(r));
-        let entering: Vec<Route> = instance.best_routes(
-            |_| true,
-            &areas,
-            ENTERING_PER_AREA,
-            |r| reduced(r) < 0,
-            |route, held| reduced(route) < reduced(held),
-        );
+        let entering: Vec<Route> = instance.best_routes(|_| true, &areas, ENTERING_PER_AREA, 0, reduced);
         if entering.is_empty() {
             break;
         }

@@ -209,6 +209,10 @@ impl Simplex {
                 self.update_potential();
             }
         }
+        // Shifting the larger side of the tree moves the root's potential; back to zero, so no
+        // drift can build up over the solves of a long pricing.
+        let root = self.potential[self.potential.len() - 1];
+        self.potential.iter_mut().for_each(|p| *p -= root);
     }
 
     fn reduced_cost(&self, e: usize) -> i64 {
@@ -435,15 +439,22 @@ impl Simplex {
         }
     }
 
-    /// Shifts the potentials of the re-hung subtree so the entering arc's reduced cost is zero.
+    /// Makes the entering arc's reduced cost zero by shifting the potentials of the re-hung
+    /// subtree, or, when that is the larger part of the tree, of all the other nodes the other
+    /// way: only differences of potentials matter, and the subtree is one stretch of the thread
+    /// and the rest of the tree the remainder of the circle.
     fn update_potential(&mut self) {
         let sigma = self.potential[self.v_in]
             - self.potential[self.u_in]
             - i64::from(self.pred_dir[self.u_in]) * self.cost[self.in_arc];
-        let end = self.thread[self.last_succ[self.u_in]];
-        let mut u = self.u_in;
+        let after_subtree = self.thread[self.last_succ[self.u_in]];
+        let (mut u, end, shift) = if 2 * self.succ_num[self.u_in] <= self.potential.len() {
+            (self.u_in, after_subtree, sigma)
+        } else {
+            (after_subtree, self.u_in, -sigma)
+        };
         while u != end {
-            self.potential[u] += sigma;
+            self.potential[u] += shift;
             u = self.thread[u];
         }
     }
