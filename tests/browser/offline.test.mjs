@@ -296,7 +296,8 @@ test('a household edited without a network waits in the outbox and is saved when
     await note.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(ARTIFACTS, 'phone-household-pending-zh.png') });
     await setLang(page, 'en');
-    assert.match(await note.innerText(), /kept on this device/);
+    // The note is written again from the outbox (IndexedDB, asynchronous) when the language changes.
+    await page.waitForFunction(() => /kept on this device/.test(document.querySelector('[data-testid="hh-edit-pending"]')?.textContent ?? ''), null, { timeout: 10_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'phone-household-pending-en.png') });
     await setLang(page, 'zh');
 
