@@ -233,6 +233,7 @@ async fn soak(store: Store) {
             .collect();
         (!part.is_empty()).then(|| p99(&mut part))
     };
+    let p99_held = |first: Duration, last: Duration| last <= first.mul_f64(1.5) + P99_SLACK;
     let mut length = length;
     let mut retaken = None;
     loop {
@@ -264,7 +265,7 @@ async fn soak(store: Store) {
         // a last window over the bound is retaken once, with the load going on, and the retake judged.
         let p99_first = p99_between(Duration::ZERO, window, None).unwrap();
         let p99_last = p99_between(length - window, length, None).unwrap();
-        if retaken.is_some() || p99_last <= p99_first.mul_f64(1.5) + P99_SLACK {
+        if retaken.is_some() || p99_held(p99_first, p99_last) {
             break;
         }
         eprintln!("soak {store:?}: p99 {p99_last:?} in the last sixth against {p99_first:?} in the first; retaking it");
@@ -333,7 +334,7 @@ async fn soak(store: Store) {
         server.log_text().lines().filter(|l| l.contains("ERROR")).take(5).collect::<Vec<_>>().join("\n")
     );
     assert!(
-        p99_last <= p99_first.mul_f64(1.5) + P99_SLACK,
+        p99_held(p99_first, p99_last),
         "p99 rose from {p99_first:?} in the first sixth to {p99_last:?} in the last{}",
         retaken.map_or(String::new(), |p| format!(", retaken after {p:?}"))
     );
