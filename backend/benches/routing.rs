@@ -1,13 +1,15 @@
 //! Travel-time benchmark on a synthetic region shaped and sized like Jiujiang (~19,000 km² within
 //! lon 113.94–116.90, lat 28.69–30.08) at resolution 8: building the grid, deriving a blocked
 //! variant, and 100 origins × 2,000 destinations. Target for the matrix: under 200 ms in release.
+//! Then the re-plan's travel: the same matrix from kept paths (`Reach`) after a zone of a few
+//! kilometres is drawn and removed again, beside a new search on the same zones.
 //! Run with `cargo bench -p jiuzai --bench routing`.
 
 use std::time::{Duration, Instant};
 
 use geo::{LineString, MultiPolygon, Polygon, polygon};
 use h3o::LatLng;
-use jiuzai::routing::{GridModel, GridSettings, Point, TravelTimes};
+use jiuzai::routing::{GridModel, GridSettings, Point, Reach, TravelTimes};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -85,6 +87,46 @@ fn main() {
             origins.len(),
             destinations.len(),
             ms(elapsed),
+        );
+    }
+
+    // Kept paths, searched once to every cell.
+    let (search, _) = fastest(3, || Reach::new(flooded.clone(), &origins));
+    println!("  kept paths: searched to every cell from {} origins in {:.1} ms", origins.len(), ms(search));
+    // A zone of about 3 × 3 km drawn and removed again: in open country just north of the river's
+    // one open crossing, where many routes pass, and on the crossing itself.
+    let zones = [
+        (
+            "north of the crossing",
+            polygon![(x: 115.41, y: 29.36), (x: 115.44, y: 29.36), (x: 115.44, y: 29.39), (x: 115.41, y: 29.39), (x: 115.41, y: 29.36)],
+        ),
+        (
+            "on the crossing",
+            polygon![(x: 115.39, y: 29.29), (x: 115.46, y: 29.29), (x: 115.46, y: 29.35), (x: 115.39, y: 29.35), (x: 115.39, y: 29.29)],
+        ),
+    ];
+    let before = flooded.minutes(&origins, &destinations);
+    for (place, zone) in zones {
+        let washed = open.with_blocked(floods().into_iter().chain([zone]).collect()).expect("valid zones");
+        let after = washed.minutes(&origins, &destinations);
+        let changed = after.iter().flatten().zip(before.iter().flatten()).filter(|(a, b)| a != b).count();
+        let mut reach = Some(Reach::new(flooded.clone(), &origins));
+        let (mut drawn, mut removed) = (Vec::new(), Vec::new());
+        for _ in 0..5 {
+            for (model, expected, times) in [(&washed, &after, &mut drawn), (&flooded, &before, &mut removed)] {
+                let started = Instant::now();
+                let repaired = reach.take().expect("kept").update(model.clone(), &origins);
+                let matrix = repaired.minutes(&destinations);
+                times.push(started.elapsed());
+                assert_eq!(&matrix, expected, "repaired paths differ from a new search");
+                reach = Some(repaired);
+            }
+        }
+        let best = |times: &[Duration]| ms(*times.iter().min().expect("timed"));
+        println!(
+            "  a zone {place} ({changed} pairs change): drawn, repaired in {:.1} ms; removed, {:.1} ms",
+            best(&drawn),
+            best(&removed),
         );
     }
 }

@@ -30,7 +30,7 @@ use crate::funds::store::FundStore;
 use crate::funds::{ResponseScope, SourceLevel};
 use crate::money::Fen;
 use crate::planner::{AreaDemand, ItemPlan, ItemProblem, Policy, plan_item};
-use crate::routing::{Point, TravelTimes};
+use crate::routing::Point;
 use crate::said;
 use rayon::prelude::*;
 
@@ -453,12 +453,9 @@ async fn planning_input<S: Planning + ?Sized>(
         .into_iter()
         .flatten()
         .collect();
-    let model = travel.model(store, settings, blocked).await?;
     let origins: Vec<Point> = depots.iter().map(|d| Point::new(d.lon, d.lat)).collect();
     let destinations: Vec<Point> = points.iter().map(|p| Point::new(p.lon, p.lat)).collect();
-    let minutes = tokio::task::spawn_blocking(move || model.minutes(&origins, &destinations))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let minutes = travel.minutes(store, settings, event.id, blocked, origins, destinations).await?;
     Ok(PlanningInput { points, depots, items: store.list_items().await?, available, floor, covered, minutes })
 }
 

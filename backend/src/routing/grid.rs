@@ -27,8 +27,8 @@ use super::{Point, TravelTimes};
 
 /// How far (in rings of cells) a point may be moved onto the nearest open cell.
 const SNAP_RINGS: u32 = 3;
-const NO_CELL: u32 = u32::MAX;
-const UNREACHED: u32 = u32::MAX;
+pub(super) const NO_CELL: u32 = u32::MAX;
+pub(super) const UNREACHED: u32 = u32::MAX;
 const MS_PER_HOUR: f64 = 3_600_000.0;
 const MS_PER_MINUTE: f64 = 60_000.0;
 
@@ -57,17 +57,18 @@ pub enum GridError {
 }
 
 /// What does not change when blockages do: cells, speeds and adjacency.
-struct Grid {
+pub(super) struct Grid {
     resolution: Resolution,
     /// Sorted, so a cell's index is a binary search away.
     cells: Vec<CellIndex>,
     centres: Vec<LatLng>,
     speed_kmh: Vec<f64>,
-    /// Up to 6 neighbours per cell (indices into `cells`), padded with `NO_CELL`.
-    neighbours: Vec<[u32; 6]>,
+    /// Up to 6 neighbours per cell (indices into `cells`), padded with `NO_CELL`; a neighbour's
+    /// edge takes as long both ways.
+    pub(super) neighbours: Vec<[u32; 6]>,
     /// Travel time to each neighbour in milliseconds: integers keep the heap small and exact,
     /// and half a millisecond per step is far below the whole minutes reported.
-    edge_ms: Vec<[u32; 6]>,
+    pub(super) edge_ms: Vec<[u32; 6]>,
 }
 
 impl Grid {
@@ -79,15 +80,75 @@ impl Grid {
     fn minutes_within(&self, cell: usize, from: LatLng, to: LatLng) -> f64 {
         from.distance_km(to) / self.speed_kmh[cell] * 60.0
     }
+
+    /// Whole minutes (rounded up) from `origin` to `destination`, given the milliseconds `ms`
+    /// between `origin`'s cell and every cell; None where there is no way through.
+    pub(super) fn trip_minutes(&self, origin: &Anchor, destination: &Anchor, ms: &[u32]) -> Option<u32> {
+        let minutes = if destination.cell == origin.cell {
+            self.minutes_within(origin.cell, origin.at, destination.at)
+        } else {
+            let between = ms[destination.cell];
+            if between == UNREACHED {
+                return None;
+            }
+            origin.access_minutes + f64::from(between) / MS_PER_MINUTE + destination.access_minutes
+        };
+        Some(minutes.ceil().min(f64::from(u32::MAX)) as u32)
+    }
+
+    /// Dijkstra's loop over the cells not `blocked`, from what `heap` holds (each entry's time
+    /// already in `ms`), until it is empty or `stop` says so of a settled cell. Records in
+    /// `parent` which cell each cell is reached from, when asked. A search from one cell, and the
+    /// repair of kept paths after zones change (`paths.rs`), are both this loop.
+    pub(super) fn settle(
+        &self,
+        blocked: &[bool],
+        ms: &mut [u32],
+        mut parent: Option<&mut [u32]>,
+        heap: &mut BinaryHeap<Reverse<u64>>,
+        mut stop: impl FnMut(usize) -> bool,
+    ) {
+        while let Some(Reverse(packed)) = heap.pop() {
+            let (here, cell) = ((packed >> 32) as u32, (packed & u64::from(u32::MAX)) as usize);
+            if here != ms[cell] {
+                continue; // a stale entry: the cell was reached faster since
+            }
+            if stop(cell) {
+                return;
+            }
+            for (&next, &edge) in self.neighbours[cell].iter().zip(&self.edge_ms[cell]) {
+                if next == NO_CELL {
+                    break;
+                }
+                let next = next as usize;
+                if blocked[next] {
+                    continue;
+                }
+                let arrival = here.saturating_add(edge);
+                if arrival < ms[next] {
+                    ms[next] = arrival;
+                    if let Some(parent) = parent.as_deref_mut() {
+                        parent[next] = cell as u32;
+                    }
+                    heap.push(Reverse(entry(arrival, next)));
+                }
+            }
+        }
+    }
+}
+
+/// A heap entry packs (milliseconds, cell) into one integer: ordered by time, then by cell.
+pub(super) fn entry(ms: u32, cell: usize) -> u64 {
+    (u64::from(ms) << 32) | cell as u64
 }
 
 /// A travel-time model on an H3 grid; cheap to clone, and `with_blocked` shares the grid.
 #[derive(Clone)]
 pub struct GridModel {
-    grid: Arc<Grid>,
+    pub(super) grid: Arc<Grid>,
     blocked_zones: Vec<Polygon<f64>>,
     /// Per cell of the grid.
-    blocked: Vec<bool>,
+    pub(super) blocked: Vec<bool>,
 }
 
 impl fmt::Debug for GridModel {
@@ -102,8 +163,8 @@ impl fmt::Debug for GridModel {
 
 /// Where a point joins the grid.
 #[derive(Clone, Copy)]
-struct Anchor {
-    cell: usize,
+pub(super) struct Anchor {
+    pub(super) cell: usize,
     at: LatLng,
     /// Between the point and the centre of its cell.
     access_minutes: f64,
@@ -166,7 +227,7 @@ impl GridModel {
         self.grid.cells.iter().zip(&self.blocked).filter(|(_, blocked)| **blocked).map(|(cell, _)| *cell)
     }
 
-    fn locate(&self, point: Point) -> Option<Anchor> {
+    pub(super) fn locate(&self, point: Point) -> Option<Anchor> {
         if self.blocked_zones.iter().any(|zone| zone.intersects(&point)) {
             return None;
         }
@@ -189,35 +250,14 @@ impl GridModel {
         ms.fill(UNREACHED);
         heap.clear();
         ms[from] = 0;
-        // Entries pack (milliseconds, cell) into one integer: ordered by time, then by cell.
-        heap.push(Reverse(from as u64));
+        heap.push(Reverse(entry(0, from)));
         let mut remaining = target_count;
-        while let Some(Reverse(entry)) = heap.pop() {
-            let (here, cell) = ((entry >> 32) as u32, (entry & u64::from(u32::MAX)) as usize);
-            if here != ms[cell] {
-                continue; // a stale entry: the cell was reached faster since
-            }
+        self.grid.settle(&self.blocked, ms, None, heap, |cell| {
             if targets[cell] {
                 remaining -= 1;
-                if remaining == 0 {
-                    return;
-                }
             }
-            for (&next, &edge) in self.grid.neighbours[cell].iter().zip(&self.grid.edge_ms[cell]) {
-                if next == NO_CELL {
-                    break;
-                }
-                let next = next as usize;
-                if self.blocked[next] {
-                    continue;
-                }
-                let arrival = here.saturating_add(edge);
-                if arrival < ms[next] {
-                    ms[next] = arrival;
-                    heap.push(Reverse((u64::from(arrival) << 32) | next as u64));
-                }
-            }
-        }
+            remaining == 0
+        });
     }
 
     /// The rows of the matrix for some origins.
@@ -233,22 +273,7 @@ impl GridModel {
                 if target_count > 0 {
                     self.search(origin.cell, targets, target_count, &mut search);
                 }
-                destinations
-                    .iter()
-                    .map(|destination| {
-                        let destination = destination.as_ref()?;
-                        let minutes = if destination.cell == origin.cell {
-                            self.grid.minutes_within(origin.cell, origin.at, destination.at)
-                        } else {
-                            let between = search.ms[destination.cell];
-                            if between == UNREACHED {
-                                return None;
-                            }
-                            origin.access_minutes + f64::from(between) / MS_PER_MINUTE + destination.access_minutes
-                        };
-                        Some(minutes.ceil().min(f64::from(u32::MAX)) as u32)
-                    })
-                    .collect()
+                destinations.iter().map(|d| self.grid.trip_minutes(&origin, d.as_ref()?, &search.ms)).collect()
             })
             .collect()
     }
