@@ -687,7 +687,7 @@ impl Backends {
         step: &StepTaken,
         now: DateTime<Utc>,
     ) -> sqlx::Result<()> {
-        for chunk in application_ids.chunks(crate::households::store::BATCH) {
+        for chunk in application_ids.chunks(crate::db::BATCH) {
             let mut builder = sqlx::QueryBuilder::<<Self as Backend>::Db>::new(
                 "INSERT INTO application_steps (application_id, step, decision, reason, details, actor_id, actor_name, acting_for, at) ",
             );

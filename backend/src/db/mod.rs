@@ -17,6 +17,10 @@ use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 pub use changes::{Change, OnChange};
 
+/// Rows per multi-row INSERT: at most 17 parameters a row, well under both databases' limits
+/// (SQLite 32,766, PostgreSQL 65,535), and one round trip per thousand rows instead of one per row.
+pub(crate) const BATCH: usize = 1000;
+
 tokio::task_local! {
     static LONG_READ: ();
 }

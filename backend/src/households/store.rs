@@ -13,13 +13,9 @@ use super::progress::ImportProgress;
 use super::{DamageRecord, Exclusion, HouseholdRow};
 use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
-use crate::db::Backend;
-use crate::db::for_both_backends;
+use crate::db::{BATCH, Backend, for_both_backends};
 use crate::idempotency::{Earlier, IdempotencyClaim};
 use macro_rules_attribute::apply;
-
-/// Rows per multi-row INSERT (17 parameters each: well under both databases' limits).
-pub(crate) const BATCH: usize = 1000;
 
 #[derive(Debug, Default, Clone)]
 pub struct HouseholdFilter {

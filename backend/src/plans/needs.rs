@@ -1,11 +1,10 @@
 //! What each area needs, per item: the people (or households) to serve under an aid type, from
 //! the best figures of the areas that reported them, times the item norms (pure, no I/O).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{Counted, Survey, SurveyedNeed};
 use crate::areas::AreaCode;
-use crate::areas::code;
 use crate::depots::{MaterialAidType, Norm};
 use crate::disasters::{Figures, Indicator};
 
@@ -37,7 +36,9 @@ pub fn basis_indicators(aid: MaterialAidType) -> &'static [Indicator] {
 
 /// The tier of an area: from the most severe response level in force over it (Ⅰ = 1 → tier 4).
 fn tier(area: &AreaCode, levels: &HashMap<AreaCode, Option<i64>>) -> u8 {
-    let level = levels.iter().filter(|(c, l)| l.is_some() && code::within(c, area)).filter_map(|(_, l)| *l).min();
+    let level = std::iter::successors(Some(area.clone()), AreaCode::parent)
+        .filter_map(|a| levels.get(&a).copied().flatten())
+        .min();
     level.map_or(0, |l| (5 - l) as u8)
 }
 
@@ -107,11 +108,10 @@ pub fn demand_points(
 /// townships that report below it), in code order.
 pub fn lowest_reporting(own_figures: &HashMap<AreaCode, Figures>, count: impl Fn(&Figures) -> bool) -> Vec<&AreaCode> {
     let reporting: Vec<&AreaCode> = own_figures.iter().filter(|(_, f)| count(f)).map(|(code, _)| code).collect();
-    let mut lowest: Vec<&AreaCode> = reporting
-        .iter()
-        .copied()
-        .filter(|area| !reporting.iter().any(|other| other != area && code::within(area, other)))
-        .collect();
+    // Every area above a reporting one; a city's villages make this linear where comparing pairs is not.
+    let above: HashSet<AreaCode> =
+        reporting.iter().flat_map(|area| std::iter::successors(area.parent(), AreaCode::parent)).collect();
+    let mut lowest: Vec<&AreaCode> = reporting.into_iter().filter(|area| !above.contains(*area)).collect();
     lowest.sort();
     lowest
 }

@@ -196,19 +196,22 @@ impl PlanStore for Backends {
         aid_type: &str,
         states: &[PlanStatus],
     ) -> sqlx::Result<Vec<PlanLine>> {
-        let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
-        let rows: Vec<(String, i64, AreaCode, String, i64, i64, bool)> = sqlx::query_as(
-            "SELECT p.status, l.depot_id, l.area_code, l.item_code, l.quantity, l.travel_minutes, l.late
-             FROM plan_lines l JOIN plans p ON p.id = l.plan_id WHERE p.event_id = $1 AND p.aid_type = $2",
-        )
-        .bind(event_id)
-        .bind(aid_type)
-        .fetch_all(self.reader())
-        .await?;
+        // The states are filtered in SQL: drafts (every re-plan and new plan) are most of the lines.
+        let mut query = sqlx::QueryBuilder::<<Self as crate::db::Backend>::Db>::new(
+            "SELECT l.depot_id, l.area_code, l.item_code, l.quantity, l.travel_minutes, l.late
+             FROM plan_lines l JOIN plans p ON p.id = l.plan_id WHERE p.event_id = ",
+        );
+        query.push_bind(event_id).push(" AND p.aid_type = ").push_bind(aid_type).push(" AND p.status IN (");
+        let mut listed = query.separated(", ");
+        for state in states {
+            listed.push_bind(state.as_str());
+        }
+        query.push(")");
+        let rows: Vec<(i64, AreaCode, String, i64, i64, bool)> =
+            query.build_query_as().fetch_all(self.reader()).await?;
         Ok(rows
             .into_iter()
-            .filter(|r| states.contains(&r.0.as_str()))
-            .map(|(_, depot_id, area_code, item, quantity, travel_minutes, late)| PlanLine {
+            .map(|(depot_id, area_code, item, quantity, travel_minutes, late)| PlanLine {
                 depot_id,
                 area_code,
                 item,
@@ -523,20 +526,20 @@ impl Backends {
         plan_id: i64,
         lines: &[PlanLine],
     ) -> sqlx::Result<()> {
-        for line in lines {
-            sqlx::query(
-                "INSERT INTO plan_lines (plan_id, depot_id, area_code, item_code, quantity, travel_minutes, late)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(plan_id)
-            .bind(line.depot_id)
-            .bind(&line.area_code)
-            .bind(&line.item)
-            .bind(line.quantity)
-            .bind(line.travel_minutes)
-            .bind(line.late)
-            .execute(&mut **tx)
-            .await?;
+        for chunk in lines.chunks(crate::db::BATCH) {
+            let mut insert = sqlx::QueryBuilder::<<Self as crate::db::Backend>::Db>::new(
+                "INSERT INTO plan_lines (plan_id, depot_id, area_code, item_code, quantity, travel_minutes, late) ",
+            );
+            insert.push_values(chunk, |mut row, line| {
+                row.push_bind(plan_id)
+                    .push_bind(line.depot_id)
+                    .push_bind(&line.area_code)
+                    .push_bind(&line.item)
+                    .push_bind(line.quantity)
+                    .push_bind(line.travel_minutes)
+                    .push_bind(line.late);
+            });
+            insert.build().execute(&mut **tx).await?;
         }
         Ok(())
     }
