@@ -456,12 +456,19 @@ store_tests! {
         let auditor = server.login("auditor").await;
         let (_, trail) = server.get(&format!("/api/v1/audit?entity_type=plan&entity_id={id}&action=plan.replan"), &auditor).await;
         assert!(trail.to_string().contains("plan.replan"), "the re-plan is audited: {trail}");
+        // with the lines it rewrote, not the whole plan twice
+        let record = &trail["records"][0];
+        let written = changes.iter().filter(|c| c["quantity_after"].as_i64() > Some(0)).count();
+        assert_eq!(record["after"].as_array().unwrap().len(), written, "{record}");
+        assert!(record["before"].as_array().unwrap().len() < plan["lines"].as_array().unwrap().len(), "{record}");
 
         // the zone removed, a re-plan restores the first plan
         let (status, _) = server.call(Method::DELETE, &format!("/api/v1/events/{DEMO_EVENT}/blockages/{}", zone["id"]), Some(&manager), None).await;
         assert_eq!(status, StatusCode::NO_CONTENT);
         let (_, restored) = step(&server, &manager, id, "replan", None).await;
         assert_eq!(restored["after"]["totals"], plan["totals"], "{restored}");
+        let (_, stored) = server.get(&format!("/api/v1/plans/{id}"), &manager).await;
+        assert_eq!(stored["lines"], plan["lines"], "the lines rewritten in place are the first plan's again");
 
         // only a draft is planned again: approved is a 409 and changes nothing
         assert_eq!(step(&server, &manager, id, "submit", None).await.0, StatusCode::OK);

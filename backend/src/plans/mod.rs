@@ -54,7 +54,7 @@ impl PlanStatus {
 
 crate::decode_from_text!(PlanStatus);
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
 pub struct PlanLine {
     pub depot_id: i64,
     pub area_code: AreaCode,

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use super::equity::{self, Equity, Served};
 use super::needs::{DemandPoint, demand_points, item_demand, norm_persons, surveyed_points};
+use super::rules::LinesDelta;
 use super::store::{NewPlan, PlanStore};
 use super::travel::TravelCache;
 use super::{
@@ -272,15 +273,17 @@ pub async fn replan<S: Planning + ?Sized>(
     };
     let checked = check_request(store, settings, &request, surveyed.as_ref()).await?;
     let (lines, result) = compute_plan(store, settings, travel, actor, &checked, surveyed).await?;
-    let changes = line_changes(&plan.lines, &lines);
+    let delta = LinesDelta::between(&plan.lines, &lines);
+    let changes = line_changes(&delta.before, &delta.after);
     let replanned = Replanned {
         unchanged_lines: (lines.len() - changes.iter().filter(|c| c.quantity_after > 0).count()) as i64,
         changes,
         before: PlanFigures::of(&plan.result),
         after: PlanFigures::of(&result),
     };
-    let audit = actor.audit("plan.replan", "plan", plan.row.id.to_string()).with_before(&plan.lines).with_after(&lines);
-    store.edit_draft(plan.row.id, &lines, &result, &audit).await?;
+    let audit =
+        actor.audit("plan.replan", "plan", plan.row.id.to_string()).with_before(&delta.before).with_after(&delta.after);
+    store.edit_draft(plan.row.id, &delta, &result, &audit).await?;
     Ok(replanned)
 }
 
@@ -843,8 +846,10 @@ pub async fn edit_draft<S: Planning + ?Sized>(
         fill.fill_rate = if fill.demand > 0 { fill.allocated as f64 / fill.demand as f64 } else { 1.0 };
     }
     result.totals = totals(&lines, &result);
-    let audit = actor.audit("plan.edit", "plan", plan.row.id.to_string()).with_before(&plan.lines).with_after(&lines);
-    Ok(store.edit_draft(plan.row.id, &lines, &result, &audit).await?)
+    let delta = LinesDelta::between(&plan.lines, &lines);
+    let audit =
+        actor.audit("plan.edit", "plan", plan.row.id.to_string()).with_before(&delta.before).with_after(&delta.after);
+    Ok(store.edit_draft(plan.row.id, &delta, &result, &audit).await?)
 }
 
 #[cfg(test)]

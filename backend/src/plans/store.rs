@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use sqlx::types::Json;
 
+use super::rules::LinesDelta;
 use super::{PlanLine, PlanResult, PlanRow, PlanStatus, Shipment, ShipmentLine, ShipmentPhoto};
 use crate::areas::AreaCode;
 use crate::audit::AuditEntry;
@@ -84,11 +85,11 @@ pub trait PlanStore {
         aid_type: &str,
         states: &[PlanStatus],
     ) -> sqlx::Result<Vec<PlanLine>>;
-    /// Replaces a draft's lines and result.
+    /// Rewrites the lines of a draft that `delta` touches, and its result.
     async fn edit_draft(
         &self,
         id: i64,
-        lines: &[PlanLine],
+        delta: &LinesDelta,
         result: &PlanResult,
         audit: &AuditEntry,
     ) -> Result<(), PlanError>;
@@ -225,7 +226,7 @@ impl PlanStore for Backends {
     async fn edit_draft(
         &self,
         id: i64,
-        lines: &[PlanLine],
+        delta: &LinesDelta,
         result: &PlanResult,
         audit: &AuditEntry,
     ) -> Result<(), PlanError> {
@@ -240,8 +241,8 @@ impl PlanStore for Backends {
         if changed == 0 {
             return Err(PlanError::WrongState(Self::status_of(&mut tx, id).await?));
         }
-        sqlx::query("DELETE FROM plan_lines WHERE plan_id = $1").bind(id).execute(&mut *tx).await?;
-        Self::insert_lines(&mut tx, id, lines).await?;
+        Self::delete_lines(&mut tx, id, &delta.before).await?;
+        Self::insert_lines(&mut tx, id, &delta.after).await?;
         Self::commit_audited(tx, audit).await?;
         Ok(())
     }
@@ -519,6 +520,24 @@ impl Backends {
                 query.push(format!(" AND {column} = ")).push_bind(value);
             }
         }
+    }
+
+    async fn delete_lines(
+        tx: &mut sqlx::Transaction<'static, <Self as crate::db::Backend>::Db>,
+        plan_id: i64,
+        lines: &[PlanLine],
+    ) -> sqlx::Result<()> {
+        for chunk in lines.chunks(crate::db::BATCH) {
+            let mut delete =
+                sqlx::QueryBuilder::<<Self as crate::db::Backend>::Db>::new("DELETE FROM plan_lines WHERE plan_id = ");
+            delete.push_bind(plan_id).push(" AND (depot_id, area_code, item_code) IN (");
+            delete.push_values(chunk, |mut key, line| {
+                key.push_bind(line.depot_id).push_bind(&line.area_code).push_bind(&line.item);
+            });
+            delete.push(")");
+            delete.build().execute(&mut **tx).await?;
+        }
+        Ok(())
     }
 
     async fn insert_lines(

@@ -2,6 +2,8 @@
 //! dispatch, cancellation and the receipt of its shipments; every step writes its audit record.
 //! Handlers check the caller's role; these functions apply who may do what to which plan.
 
+use std::collections::HashMap;
+
 use super::rules::{ReceiptLine, received_quantities};
 use super::store::{PlanError, PlanStore, ShipmentFilter};
 use super::{Plan, PlanResult, PlanStatus, Shipment, ShipmentPhoto, TimeToAid};
@@ -55,8 +57,8 @@ pub trait Steps: DepotStore + DisasterStore + PlanStore {}
 impl<T: DepotStore + DisasterStore + PlanStore + ?Sized> Steps for T {}
 
 pub async fn plan_or_404<S: Steps + ?Sized>(store: &S, id: i64) -> AppResult<Plan> {
-    let (row, lines) = store.get_plan(id).await?.ok_or_else(|| AppError::NotFound(format!("no plan {id}")))?;
-    let result = row.result.0.clone();
+    let (mut row, lines) = store.get_plan(id).await?.ok_or_else(|| AppError::NotFound(format!("no plan {id}")))?;
+    let result = std::mem::take(&mut row.result.0); // the row's copy is never read again, nor shown
     let mut plan = Plan { row, lines, result, time_to_aid: Vec::new() };
     plan.time_to_aid = time_to_aid(store, &plan).await?;
     Ok(plan)
@@ -312,10 +314,14 @@ pub async fn time_to_aid<S: Steps + ?Sized>(store: &S, plan: &Plan) -> AppResult
     };
     areas.sort_unstable();
     areas.dedup();
+    let mut by_area: HashMap<&AreaCode, Vec<&Shipment>> = HashMap::new();
+    for shipment in &shipments {
+        by_area.entry(&shipment.area_code).or_default().push(shipment);
+    }
     Ok(areas
         .into_iter()
         .map(|area| {
-            let own: Vec<&Shipment> = shipments.iter().filter(|s| &s.area_code == area).collect();
+            let own = by_area.get(area).map_or(&[][..], Vec::as_slice);
             let all_received = !own.is_empty() && own.iter().all(|s| s.received_at.is_some());
             TimeToAid {
                 area_code: area.clone(),
