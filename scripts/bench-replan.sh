@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Re-planning after a new blocked zone, end to end through the API (docs/PERFORMANCE.md#re-planning),
-# in one run: first the demo city's emergency plan as seeded, then the city scale: the demo plus
-# VILLAGES synthetic villages (imported as points), one loss report each in a new event, depots topped
-# up to DEPOTS active ones holding STOCK_SHARE of the emergency demand. For each: an emergency
-# materials plan made FRESH times, then ROUNDS times a ~3×3 km zone drawn around its first line's
-# area, the plan re-planned, the zone removed, re-planned again. Everything goes through the HTTP API
-# as the demo users (admin imports areas; manager does the rest).
+# Re-planning after a new blocked zone, end to end through the API, in one run
+# (docs/PERFORMANCE.md#re-planning-at-city-scale). First the demo city's emergency plan as seeded,
+# then the city scale: the demo plus VILLAGES synthetic villages (imported as points), one loss
+# report each in a new event, depots topped up to DEPOTS active ones holding STOCK_SHARE of the
+# emergency demand. For each: an emergency materials plan made FRESH times, then ROUNDS times a
+# ~3×3 km zone drawn around its first line's area, the plan re-planned, the zone removed, re-planned
+# again. Everything goes through the HTTP API as the demo users (admin imports areas; manager does
+# the rest).
 # Needs a release build (cargo build --release --bin jiuzai) and the county polygons (make geodata).
 # SQLite in a scratch folder by default; DATABASE_URL=… uses that (empty) database instead, and
 # BENCH_PG=postgres://postgres@127.0.0.1:5432 makes a fresh database jiuzai_bench_replan there,

@@ -1,7 +1,7 @@
 //! The travel model for planning: one H3 grid over the region's counties, built once and shared;
 //! each plan adds its event's blocked zones (cheap: the grid is reused). The depots' paths of the
 //! events planned last are kept, so that the next plan for the event after a zone is drawn or
-//! removed repairs them instead of searching again (docs/domain/planning.md#re-planning).
+//! removed repairs them instead of searching again (docs/domain/planning.md#planning-again).
 
 use std::sync::{Arc, Mutex};
 
@@ -13,7 +13,7 @@ use crate::config::Settings;
 use crate::error::{AppError, AppResult};
 use crate::routing::{GridModel, GridSettings, Point, Reach};
 
-/// Memory for the depots' kept paths, over the events planned last (18 MB is one event with 100
+/// Memory for the depots' kept paths, over the events planned last (24 MB is one event with 100
 /// depots over Jiujiang).
 const KEPT_PATHS_BYTES: usize = 256 << 20;
 
