@@ -747,6 +747,11 @@ pub async fn edit_draft<S: Planning + ?Sized>(
     }
     let balances = store.balances().await?;
     let depots = store.list_depots().await?;
+    // Looked up by key: a city plan has some 15,000 lines and 16,000 area × item needs.
+    let fills: HashMap<(&AreaCode, &str), &AreaFill> =
+        plan.result.areas.iter().map(|a| ((&a.area_code, a.item.as_str()), a)).collect();
+    let routes: HashMap<(i64, &AreaCode), i64> =
+        plan.lines.iter().map(|l| ((l.depot_id, &l.area_code), l.travel_minutes)).collect();
     let mut problems = Vec::new();
     // Each total with the lines that make it up, so a refusal names those lines.
     let mut per_depot_item: HashMap<(i64, String), (i64, Vec<usize>)> = HashMap::new();
@@ -769,7 +774,7 @@ pub async fn edit_draft<S: Planning + ?Sized>(
                 ),
             ));
         }
-        let Some(fill) = plan.result.areas.iter().find(|a| a.area_code == line.area_code && a.item == line.item) else {
+        let Some(fill) = fills.get(&(&line.area_code, line.item.as_str())) else {
             problems.push(FieldError::new(
                 field("area_code"),
                 said!(
@@ -789,8 +794,7 @@ pub async fn edit_draft<S: Planning + ?Sized>(
             at.push(i);
         }
         // The route from a depot to an area takes as long whatever it carries.
-        let route = plan.lines.iter().find(|l| l.depot_id == line.depot_id && l.area_code == line.area_code);
-        let minutes = route.map_or(0, |l| l.travel_minutes);
+        let minutes = routes.get(&(line.depot_id, &line.area_code)).copied().unwrap_or(0);
         lines.push(PlanLine {
             depot_id: line.depot_id,
             area_code: fill.area_code.clone(),
@@ -824,7 +828,7 @@ pub async fn edit_draft<S: Planning + ?Sized>(
         }
     }
     for ((area, item), (quantity, at)) in &per_area_item {
-        let demand = plan.result.areas.iter().find(|a| &a.area_code == area && &a.item == item).map_or(0, |a| a.demand);
+        let demand = fills.get(&(area, item.as_str())).map_or(0, |a| a.demand);
         if *quantity > demand {
             let reason = said!(
                 "plan_over_need",
