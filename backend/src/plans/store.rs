@@ -208,19 +208,7 @@ impl PlanStore for Backends {
             listed.push_bind(state.as_str());
         }
         query.push(")");
-        let rows: Vec<(i64, AreaCode, String, i64, i64, bool)> =
-            query.build_query_as().fetch_all(self.reader()).await?;
-        Ok(rows
-            .into_iter()
-            .map(|(depot_id, area_code, item, quantity, travel_minutes, late)| PlanLine {
-                depot_id,
-                area_code,
-                item,
-                quantity,
-                travel_minutes,
-                late,
-            })
-            .collect())
+        query.build_query_as::<PlanLine>().fetch_all(self.reader()).await
     }
 
     async fn edit_draft(
