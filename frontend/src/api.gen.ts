@@ -3744,6 +3744,7 @@ export interface components {
             capacity_m3: number;
             contact_name?: string | null;
             contact_phone?: string | null;
+            fleet?: components["schemas"]["Fleet"] | null;
             /** Format: int64 */
             id: number;
             /** Format: double */
@@ -3774,6 +3775,7 @@ export interface components {
             capacity_m3?: number | null;
             contact_name?: string | null;
             contact_phone?: string | null;
+            fleet?: components["schemas"]["Fleet"] | null;
             /** Format: double */
             lat?: number | null;
             /** Format: double */
@@ -4029,6 +4031,44 @@ export interface components {
             level_4: number;
             /** Format: double */
             none: number;
+        };
+        /**
+         * @description A depot's own trucks for a plan's first wave, one trip each (docs/domain/planning.md#trucks):
+         *     a plan loads no more onto them, over all its items, than they carry by weight and by volume.
+         */
+        Fleet: {
+            /**
+             * Format: int64
+             * @description What one truck carries per trip, kg (1–100,000).
+             */
+            load_kg: number;
+            /**
+             * Format: int64
+             * @description Its cargo space per trip, m³ (1–500).
+             */
+            load_m3: number;
+            /**
+             * Format: int64
+             * @description Trucks ready to leave, 1–1,000.
+             */
+            trucks: number;
+        };
+        /** @description What a plan loads onto one depot's trucks. */
+        FleetLoad: {
+            /** Format: int64 */
+            depot_id: number;
+            fleet: components["schemas"]["Fleet"];
+            /** @description The trucks held back stock the plan would otherwise have sent from this depot. */
+            limiting: boolean;
+            /** Format: double */
+            load_kg: number;
+            /** Format: double */
+            load_m3: number;
+            /**
+             * Format: int64
+             * @description Trucks the plan's lines from this depot fill.
+             */
+            trucks_needed: number;
         };
         /** @description Money put up by one level for one aid type, for one event or for any event. */
         FundPool: {
@@ -4892,6 +4932,8 @@ export interface components {
             computed_at?: string | null;
             equity?: components["schemas"]["Equity"] | null;
             fairness?: components["schemas"]["Fairness"] | null;
+            /** @description What a materials plan loads onto each depot's trucks, for the depots that count theirs. */
+            fleet?: components["schemas"]["FleetLoad"][];
             funds?: components["schemas"]["FundsPlan"] | null;
             reserve_floor?: components["schemas"]["ReserveFloor"] | null;
             survey?: components["schemas"]["SurveyedNeed"] | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatFen, formatInteger, formatPercent, formatPopulation, formatQuantity, formatSigned, formatVolume, unitLabel } from './format';
+import { formatDate, formatDateTime, formatFen, formatInteger, formatPercent, formatPopulation, formatQuantity, formatSigned, formatVolume, formatWeight, unitLabel } from './format';
 
 describe('formatPopulation', () => {
   it('uses 万 in Chinese for large numbers', () => {
@@ -59,6 +59,10 @@ describe('stock formatting', () => {
   it('volumes, units and quantities', () => {
     expect(formatVolume(699.14, 'zh')).toBe('699.1 m³');
     expect(formatVolume(2500, 'en')).toBe('2,500 m³');
+    expect(formatWeight(6480, 'zh')).toBe('6.5 t');
+    expect(formatWeight(12_000, 'en')).toBe('12 t');
+    expect(formatWeight(820.25, 'en')).toBe('820.3 kg');
+    expect(formatWeight(undefined, 'en')).toBe('—');
     expect(unitLabel('顶', 'zh')).toBe('顶');
     expect(unitLabel('顶', 'en')).toBe('pcs');
     expect(unitLabel('箱', 'en')).toBe('cases');

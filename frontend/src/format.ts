@@ -77,6 +77,13 @@ export function formatVolume(m3: number | null | undefined, lang: Lang): string 
   return `${new Intl.NumberFormat(locale(lang), { maximumFractionDigits: 1 }).format(m3)} m³`;
 }
 
+/** Weight in tonnes from 1 t up, one decimal at most ("6.5 t"), in kilograms below ("820 kg"). */
+export function formatWeight(kg: number | null | undefined, lang: Lang): string {
+  if (kg === null || kg === undefined || !Number.isFinite(kg)) return DASH;
+  const number = (n: number) => new Intl.NumberFormat(locale(lang), { maximumFractionDigits: 1 }).format(n);
+  return kg >= 1000 ? `${number(kg / 1000)} t` : `${number(kg)} kg`;
+}
+
 // Chinese measure words of the item catalogue, shown in English.
 const UNIT_EN: Record<string, string> = {
   顶: 'pcs', 床: 'pcs', 件: 'pcs', 张: 'pcs', 个: 'pcs', 把: 'pcs', 台: 'units', 套: 'sets', 箱: 'cases', 袋: 'bags',

@@ -165,6 +165,88 @@ store_tests! {
         assert_eq!(reserved_before - reserved_after, planned.values().sum::<i64>(), "only the first plan's reservations were shipped");
     };
 
+    a_depots_trucks_bound_what_a_plan_loads_on_it_over_all_items => |store| async move {
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let (_, items) = server.get("/api/v1/items", &manager).await;
+        let unit = |code: &str| {
+            let item = items.as_array().unwrap().iter().find(|i| i["code"] == code).unwrap();
+            (item["unit_weight_g"].as_i64().unwrap(), item["unit_volume_dm3"].as_i64().unwrap())
+        };
+        // grams and dm³ the plan's lines load at `depot`
+        let load = |plan: &Value, depot: i64| {
+            plan["lines"].as_array().unwrap().iter().filter(|l| l["depot_id"] == depot).fold((0, 0), |(g, v), l| {
+                let (grams, dm3) = unit(l["item"].as_str().unwrap());
+                let quantity = l["quantity"].as_i64().unwrap();
+                (g + grams * quantity, v + dm3 * quantity)
+            })
+        };
+        // the demo's depots count their trucks: none does here until the test says
+        let (_, depots) = server.get("/api/v1/depots", &manager).await;
+        for depot in depots.as_array().unwrap() {
+            assert!(depot["fleet"]["trucks"].as_i64().is_some(), "{depot}");
+            let path = format!("/api/v1/depots/{}", depot["id"]);
+            assert_eq!(server.call(Method::PATCH, &path, Some(&manager), Some(json!({"fleet": null}))).await.0, StatusCode::OK);
+        }
+        let first = emergency_plan(&server, &manager).await;
+        assert_eq!(first["fleet"], Value::Null, "no depot counts its trucks: {}", first["fleet"]);
+        // tents load first, so a truck too small for the tents the busiest depot sends takes only tents
+        let tents = |plan: &Value, depot: i64| -> i64 { plan["lines"].as_array().unwrap().iter().filter(|l| l["depot_id"] == depot && l["item"] == "tent-12m2").map(|l| l["quantity"].as_i64().unwrap()).sum() };
+        let depot = first["lines"].as_array().unwrap().iter().map(|l| l["depot_id"].as_i64().unwrap()).max_by_key(|&d| tents(&first, d)).unwrap();
+        let (grams, dm3) = load(&first, depot);
+        let (tent_g, _) = unit("tent-12m2");
+        assert!(tents(&first, depot) * tent_g > 2_000_000, "the depot sends more than 2 t of tents: {}", first["lines"]);
+
+        // bad figures are refused and write nothing
+        let path = format!("/api/v1/depots/{depot}");
+        for (fleet, field) in [
+            (json!({"trucks": 0, "load_kg": 1000, "load_m3": 10}), "fleet.trucks"),
+            (json!({"trucks": 1, "load_kg": 1000, "load_m3": 501}), "fleet.load_m3"),
+        ] {
+            let (status, refused) = server.call(Method::PATCH, &path, Some(&manager), Some(json!({"fleet": fleet}))).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+            assert_eq!(refused["error"]["details"][0]["field"], field, "{refused}");
+        }
+        let (status, refused) = server.call(Method::PATCH, &path, Some(&manager), Some(json!({"fleet": {"trucks": 1, "load_kg": 1000}}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a fleet without its volume: {refused}");
+        assert_eq!(server.get(&path, &manager).await.1["fleet"], Value::Null, "nothing written");
+
+        // one truck that takes half those tents by weight, and the whole first load by volume
+        let truck = json!({"trucks": 1, "load_kg": tents(&first, depot) * tent_g / 2 / 1000, "load_m3": (dm3 / 1000 + 1).clamp(1, 500)});
+        let (status, body) = server.call(Method::PATCH, &path, Some(&manager), Some(json!({"fleet": truck}))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(server.get(&path, &manager).await.1["fleet"], truck);
+        let second = emergency_plan(&server, &manager).await;
+        let (loaded_g, loaded_dm3) = load(&second, depot);
+        assert!(loaded_g <= truck["load_kg"].as_i64().unwrap() * 1000, "{loaded_g} g on a truck of {truck}");
+        assert!(loaded_dm3 <= truck["load_m3"].as_i64().unwrap() * 1000, "{loaded_dm3} dm³ on a truck of {truck}");
+        assert_eq!(tents(&second, depot), truck["load_kg"].as_i64().unwrap() * 1000 / tent_g, "the truck is filled with tents: {}", second["lines"]);
+        assert!(loaded_g - tents(&second, depot) * tent_g < tent_g, "nothing but tents, and what fits in the room they leave: {}", second["lines"]);
+        let fleet = second["fleet"].as_array().unwrap();
+        let entry = fleet.iter().find(|f| f["depot_id"] == depot).unwrap_or_else(|| panic!("{fleet:?}"));
+        assert_eq!((entry["trucks_needed"].as_i64(), entry["limiting"].as_bool()), (Some(1), Some(true)), "{entry}");
+        assert_eq!(entry["load_kg"].as_f64().unwrap(), loaded_g as f64 / 1000.0);
+
+        // an edit that loads more onto the truck is refused on that depot's lines, nothing written
+        let id = second["id"].as_i64().unwrap();
+        let mut edited: Vec<Value> = second["lines"].as_array().unwrap().iter().map(|l| json!({"depot_id": l["depot_id"], "area_code": l["area_code"], "item": l["item"], "quantity": l["quantity"]})).collect();
+        let short = second["areas"].as_array().unwrap().iter().find(|a| a["item"] == "tent-12m2" && a["allocated"].as_i64() < a["demand"].as_i64()).expect("the truck leaves some area short of tents");
+        edited.push(json!({"depot_id": depot, "area_code": short["area_code"], "item": "tent-12m2", "quantity": 1}));
+        let (status, refused) = server.call(Method::PATCH, &format!("/api/v1/plans/{id}"), Some(&manager), Some(json!({"lines": edited}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        let field = format!("lines[{}].quantity", edited.len() - 1);
+        assert!(refused["error"]["details"].as_array().unwrap().iter().any(|d| d["refusal"] == "plan_over_fleet" && d["field"] == field), "{refused}");
+        assert_eq!(server.get(&format!("/api/v1/plans/{id}"), &manager).await.1["lines"], second["lines"], "nothing written");
+
+        // null stops counting the trucks: the next plan loads the depot as the first did
+        let (status, _) = server.call(Method::PATCH, &path, Some(&manager), Some(json!({"fleet": null}))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(server.get(&path, &manager).await.1["fleet"], Value::Null);
+        let third = emergency_plan(&server, &manager).await;
+        assert_eq!(load(&third, depot), (grams, dm3));
+        assert_eq!(third["fleet"], Value::Null);
+    };
+
     plan_approve_dispatch_receive => |store| async move {
         let server = Server::start(store).await;
         let manager = server.login("manager").await;

@@ -276,8 +276,18 @@ const CITY_DEPOT_FACTOR: i64 = 6;
 /// Jiujiang's urban centre (WGS84), where the city depot stands in the demo.
 const CITY_DEPOT_POINT: (f64, f64) = (115.993, 29.712);
 
+/// A demo depot's own trucks: the city's 8 heavy trucks (10 t, 45 m³), a county's 3 light ones
+/// (5 t, 20 m³). Illustrative: the sources give no fleet sizes.
+fn demo_fleet(tier: &str) -> crate::depots::Fleet {
+    match tier {
+        "city" => crate::depots::Fleet { trucks: 8, load_kg: 10_000, load_m3: 45 },
+        _ => crate::depots::Fleet { trucks: 3, load_kg: 5_000, load_m3: 20 },
+    }
+}
+
 /// A city depot and one depot at each county seat, stocked through the ledger (receipts with lots,
-/// some expiring soon so alerts show), with reserve targets. Does nothing if depots exist.
+/// some expiring soon so alerts show), with reserve targets and their own trucks. Does nothing if
+/// depots exist.
 pub async fn seed_depots(store: &dyn Store, settings: &Settings) -> anyhow::Result<()> {
     use crate::depots::rules::StockOperation;
     use crate::depots::store::DepotFields;
@@ -325,6 +335,7 @@ pub async fn seed_depots(store: &dyn Store, settings: &Settings) -> anyhow::Resu
             contact_name: Some("值班室".into()),
             contact_phone: Some(format!("0792-82{:05}", 10_000 + index * 37)),
             status: "active".into(),
+            fleet: Some(demo_fleet(tier)),
             targets: COUNTY_STOCK
                 .iter()
                 .map(|(item, _, target)| Target { item: (*item).into(), quantity: scaled(*target) })

@@ -105,6 +105,22 @@ impl Category {
     pub fn as_str(self) -> &'static str {
         self.into()
     }
+
+    /// Where the category goes when a depot's trucks cannot take everything a plan would send:
+    /// lower first. The national reserve's aim, "有安全住所、有饭吃、有衣穿、有洁净水喝" (a safe
+    /// shelter, food, clothes, clean water), in its own order, then the rest
+    /// (docs/domain/planning.md#trucks).
+    pub fn loading_rank(self) -> u8 {
+        match self {
+            Self::Shelter => 0,
+            Self::Food => 1,
+            Self::BeddingClothing => 2,
+            Self::Water => 3,
+            Self::Hygiene => 4,
+            Self::Equipment => 5,
+            Self::Other => 6,
+        }
+    }
 }
 
 #[derive(
@@ -153,6 +169,22 @@ pub struct Depot {
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
     pub status: String,
+    /// The depot's own trucks; None where its transport is not counted (plans then ship any load).
+    #[sqlx(json(nullable))]
+    pub fleet: Option<Fleet>,
+}
+
+/// A depot's own trucks for a plan's first wave, one trip each (docs/domain/planning.md#trucks):
+/// a plan loads no more onto them, over all its items, than they carry by weight and by volume.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Fleet {
+    /// Trucks ready to leave, 1–1,000.
+    pub trucks: i64,
+    /// What one truck carries per trip, kg (1–100,000).
+    pub load_kg: i64,
+    /// Its cargo space per trip, m³ (1–500).
+    pub load_m3: i64,
 }
 
 /// A depot with its current load, as listed and mapped.

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Balance, Depot, DepotSummary, Item, Lot, LotRow, MaterialAidType, MovementKind, Target, Tier};
+use super::{Balance, Depot, DepotSummary, Fleet, Item, Lot, LotRow, MaterialAidType, MovementKind, Target, Tier};
 use crate::areas::{AreaCode, code};
 use crate::error::{FieldError, Said};
 use crate::said;
@@ -122,6 +122,21 @@ pub fn item_problems(item: &Item) -> Vec<FieldError> {
         problems.push(FieldError::new("norms", said!("norms_negative", "norms cannot be negative")));
     }
     problems
+}
+
+/// What is wrong with a depot's trucks (nothing when each figure is within its range).
+pub fn fleet_problems(fleet: &Fleet) -> Vec<FieldError> {
+    [
+        ("fleet.trucks", fleet.trucks, 1_000),
+        ("fleet.load_kg", fleet.load_kg, 100_000),
+        ("fleet.load_m3", fleet.load_m3, 500),
+    ]
+    .into_iter()
+    .filter(|(_, value, most)| !(1..=*most).contains(value))
+    .map(|(field, _, most)| {
+        FieldError::new(field, said!("fleet_range", "a whole number from 1 to {most}", most = most))
+    })
+    .collect()
 }
 
 /// Checks a request against the rules of its kind. `default_lot` names a receipt without a lot.
@@ -589,6 +604,7 @@ mod tests {
             capacity_m3: 10,
             contact_name: None,
             contact_phone: None,
+            fleet: None,
             status: "active".into(),
         }
     }

@@ -8,9 +8,9 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::cache::ReferenceCache;
-use super::rules::{CountyReadiness, MovementRequest, Snapshot, item_problems, validate};
+use super::rules::{CountyReadiness, MovementRequest, Snapshot, fleet_problems, item_problems, validate};
 use super::store::{Applied, DepotFields, DepotStore, MovementFilter, StockError};
-use super::{Depot, Item, Lot, Movement, StockLine, Target, Tier, Transfer, can_operate, can_read};
+use super::{Depot, Fleet, Item, Lot, Movement, StockLine, Target, Tier, Transfer, can_operate, can_read};
 use crate::areas::import::cell_of;
 use crate::areas::store::{AreaFilter, AreaStore};
 use crate::areas::{AreaCode, Level};
@@ -130,6 +130,17 @@ pub struct DepotInput {
     pub status: Option<String>,
     /// Reserve plan: how much of each item the depot should hold (replaces the old targets).
     pub targets: Option<Vec<Target>>,
+    /// The depot's own trucks; null stops counting them, omitted keeps them.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Fleet>)]
+    pub fleet: Option<Option<Fleet>>,
+}
+
+/// Tells a field sent as null (Some(None)) from one left out (None, by `serde(default)`).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// Merges `input` over `current` (None for a new depot) and checks the result.
@@ -177,6 +188,8 @@ async fn depot_fields<S: AreaStore + DepotStore + ?Sized>(
             .unwrap_or_default(),
         _ => 0,
     };
+    let fleet = input.fleet.unwrap_or_else(|| current.and_then(|d| d.fleet));
+    problems.extend(fleet.iter().flat_map(fleet_problems));
     let targets = input.targets.unwrap_or(current_targets);
     let items = store.list_items().await?;
     for target in &targets {
@@ -204,6 +217,7 @@ async fn depot_fields<S: AreaStore + DepotStore + ?Sized>(
         contact_name: input.contact_name.or_else(|| current.and_then(|d| d.contact_name.clone())),
         contact_phone: input.contact_phone.or_else(|| current.and_then(|d| d.contact_phone.clone())),
         status,
+        fleet,
         targets,
     })
 }
@@ -238,7 +252,7 @@ pub async fn update_depot<S: AreaStore + DepotStore + ?Sized>(
     let audit = actor
         .audit("depot.update", "depot", id.to_string())
         .with_before(serde_json::json!({"depot": depot, "targets": targets}))
-        .with_after(serde_json::json!({"name": fields.name, "status": fields.status, "capacity_m3": fields.capacity_m3, "targets": fields.targets}));
+        .with_after(serde_json::json!({"name": fields.name, "status": fields.status, "capacity_m3": fields.capacity_m3, "fleet": fields.fleet, "targets": fields.targets}));
     store.update_depot(id, &fields, &audit).await?;
     cache.forget_depot(id);
     Ok(())

@@ -7,7 +7,7 @@ use sqlx::Transaction;
 use sqlx::types::Json;
 
 use super::rules::{StockOperation, pick_lots};
-use super::{Balance, Depot, Item, Lot, LotRow, Movement, MovementKind, MovementLine, Target, Transfer};
+use super::{Balance, Depot, Fleet, Item, Lot, LotRow, Movement, MovementKind, MovementLine, Target, Transfer};
 use crate::areas::AreaCode;
 use crate::audit::AuditEntry;
 use crate::audit::store::AuditSteps;
@@ -59,6 +59,7 @@ pub struct DepotFields {
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
     pub status: String,
+    pub fleet: Option<Fleet>,
     pub targets: Vec<Target>,
 }
 
@@ -99,7 +100,7 @@ pub trait DepotStore {
 }
 
 const DEPOT_COLUMNS: &str = "depots.id, depots.name, depots.tier, depots.area_code, areas.name AS area_name, depots.lon, \
-     depots.lat, depots.capacity_m3, depots.contact_name, depots.contact_phone, depots.status";
+     depots.lat, depots.capacity_m3, depots.contact_name, depots.contact_phone, depots.status, depots.fleet";
 const MOVEMENT_COLUMNS: &str = "id, depot_id, kind, item_code, quantity, source, donor, reason, note, to_depot_id, \
      transfer_id, reference, actor_name, created_at";
 const TRANSFER_COLUMNS: &str = "transfers.id, from_depot_id, f.name AS from_depot_name, to_depot_id, t.name AS to_depot_name, \
@@ -169,8 +170,8 @@ impl DepotStore for Backends {
         let mut tx = self.begin().await?;
         let now = Utc::now();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO depots (name, tier, area_code, lon, lat, cell, capacity_m3, contact_name, contact_phone, status, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+            "INSERT INTO depots (name, tier, area_code, lon, lat, cell, capacity_m3, contact_name, contact_phone, status, fleet, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
         )
         .bind(&fields.name)
         .bind(&fields.tier)
@@ -182,6 +183,7 @@ impl DepotStore for Backends {
         .bind(&fields.contact_name)
         .bind(&fields.contact_phone)
         .bind(&fields.status)
+        .bind(fields.fleet.map(Json))
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
@@ -195,7 +197,7 @@ impl DepotStore for Backends {
         let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE depots SET name = $1, tier = $2, area_code = $3, lon = $4, lat = $5, cell = $6, capacity_m3 = $7,
-               contact_name = $8, contact_phone = $9, status = $10, updated_at = $11 WHERE id = $12",
+               contact_name = $8, contact_phone = $9, status = $10, fleet = $11, updated_at = $12 WHERE id = $13",
         )
         .bind(&fields.name)
         .bind(&fields.tier)
@@ -207,6 +209,7 @@ impl DepotStore for Backends {
         .bind(&fields.contact_name)
         .bind(&fields.contact_phone)
         .bind(&fields.status)
+        .bind(fields.fleet.map(Json))
         .bind(Utc::now())
         .bind(id)
         .execute(&mut *tx)

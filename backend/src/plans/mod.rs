@@ -6,6 +6,7 @@
 //! disbursement (dispatch) completes it.
 
 pub mod equity;
+pub mod fleet;
 pub mod http;
 pub mod needs;
 pub mod rules;
@@ -164,6 +165,9 @@ pub struct PlanResult {
     /// The equity audit of a materials plan (none in plans made before it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub equity: Option<equity::Equity>,
+    /// What a materials plan loads onto each depot's trucks, for the depots that count theirs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fleet: Vec<fleet::FleetLoad>,
     /// When the lines were last computed from the roads and stock (made, or planned again); a
     /// blocked zone drawn later makes the draft stale. None in plans made before re-planning.
     #[serde(default, skip_serializing_if = "Option::is_none")]

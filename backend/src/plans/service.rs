@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::equity::{self, Equity, Served};
+use super::fleet::{self, Load};
 use super::needs::{DemandPoint, demand_points, item_demand, norm_persons, surveyed_points};
 use super::rules::LinesDelta;
 use super::store::{NewPlan, PlanStore};
@@ -22,7 +23,7 @@ use crate::areas::store::AreaStore;
 use crate::auth::Actor;
 use crate::config::{FillWeights, Settings};
 use crate::depots::store::DepotStore;
-use crate::depots::{Depot, can_read};
+use crate::depots::{Depot, Item, can_read};
 use crate::disasters::service::{Authority, event_or_404, summarize};
 use crate::disasters::store::DisasterStore;
 use crate::error::{AppError, AppResult, FieldError, Said};
@@ -370,7 +371,7 @@ fn line_changes(before: &[PlanLine], after: &[PlanLine]) -> Vec<LineChange> {
 struct PlanningInput {
     points: Vec<DemandPoint>,
     depots: Vec<Depot>,
-    items: Vec<crate::depots::Item>,
+    items: Vec<Item>,
     /// What the depots can give, after the reserve floor.
     available: HashMap<(i64, String), i64>,
     floor: ReserveFloor,
@@ -489,7 +490,7 @@ impl PlanRules {
 
 /// One item's planning problem with what explains its demand.
 struct ItemInput<'a> {
-    item: &'a crate::depots::Item,
+    item: &'a Item,
     bases: Vec<DemandBasis>,
     demands: Vec<i64>,
     problem: ItemProblem,
@@ -497,28 +498,36 @@ struct ItemInput<'a> {
 
 /// Runs the exact planner on every item (the items share no stock, so on every core at once, each
 /// item a task of its own so that a core that is done takes the next instead of a fixed half), with
-/// the equity audit against the most delivered in the least time from the same stock.
+/// the equity audit against the most delivered in the least time from the same stock. Where that
+/// loads a depot's trucks beyond what they carry, the items are planned again one after another in
+/// their loading order, each from what the trucks have room left for (`load_in_order`).
 fn compute(input: &PlanningInput, rules: &PlanRules) -> (Vec<PlanLine>, PlanResult) {
     let aid = rules.material;
-    let items: Vec<ItemInput> = input
+    let mut items: Vec<ItemInput> = input
         .items
         .iter()
         .filter(|i| i.norms.get(&aid).is_some_and(|n| n.per_thousand > 0))
         .filter_map(|item| item_input(input, rules, item))
         .collect();
-    let planned: Vec<(ItemPlan, ItemPlan)> = items
-        .par_iter()
-        .with_max_len(1)
-        .map(|i| {
-            // The yardstick: every minute counts alike, and no fairness.
-            let mut quickest = i.problem.clone();
-            quickest.policy = Policy::MostDelivered;
-            for demand in &mut quickest.demands {
-                demand.weight = 1;
+    let mut planned: Vec<(ItemPlan, ItemPlan)> =
+        items.par_iter().with_max_len(1).map(|i| plan_with_yardstick(&i.problem)).collect();
+    let mut limiting = HashSet::new();
+    if input.depots.iter().any(|d| d.fleet.is_some()) {
+        let mut loads = vec![Load::default(); input.depots.len()];
+        for (i, (plan, _)) in items.iter().zip(&planned) {
+            for line in &plan.lines {
+                loads[line.depot].add(Load::of(i.item, line.quantity));
             }
-            (plan_item(&i.problem), plan_item(&quickest))
-        })
-        .collect();
+        }
+        let overloaded = input
+            .depots
+            .iter()
+            .zip(&loads)
+            .any(|(d, load)| d.fleet.is_some_and(|fleet| !load.fits_in(Load::carried_by(&fleet))));
+        if overloaded {
+            (planned, limiting) = load_in_order(&input.depots, &mut items);
+        }
+    }
     let mut lines = Vec::new();
     let mut result = PlanResult::default();
     let (mut served, mut fastest) = (Vec::new(), Vec::new());
@@ -574,12 +583,61 @@ fn compute(input: &PlanningInput, rules: &PlanRules) -> (Vec<PlanLine>, PlanResu
     result.totals = totals(&lines, &result);
     result.fairness = Some(rules.fairness);
     result.equity = Some(equity::audit(&served, i64::from(rules.deadline_minutes), Some(&fastest)));
+    let catalogue: HashMap<&str, &Item> = input.items.iter().map(|i| (i.code.as_str(), i)).collect();
+    result.fleet = fleet::fleet_loads(&input.depots, &fleet::loads(&lines, &catalogue), |id| limiting.contains(&id));
     (lines, result)
+}
+
+/// An item's plan and its yardstick: the same stock with every minute counting alike and no
+/// fairness (the most delivered in the least time).
+fn plan_with_yardstick(problem: &ItemProblem) -> (ItemPlan, ItemPlan) {
+    let mut quickest = problem.clone();
+    quickest.policy = Policy::MostDelivered;
+    for demand in &mut quickest.demands {
+        demand.weight = 1;
+    }
+    rayon::join(|| plan_item(problem), || plan_item(&quickest))
+}
+
+/// Plans the items one after another in their loading order (`Category::loading_rank`, then code),
+/// each depot with trucks offering an item no more than its trucks still have room for. Answers
+/// the plans in the items' order and the ids of the depots whose trucks held stock back.
+fn load_in_order(depots: &[Depot], items: &mut [ItemInput]) -> (Vec<(ItemPlan, ItemPlan)>, HashSet<i64>) {
+    let mut room: Vec<Option<Load>> = depots.iter().map(|d| d.fleet.as_ref().map(Load::carried_by)).collect();
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| (items[i].item.category.loading_rank(), items[i].item.code.as_str()));
+    let mut planned: Vec<Option<(ItemPlan, ItemPlan)>> = items.iter().map(|_| None).collect();
+    let mut limiting = HashSet::new();
+    for index in order {
+        let input = &mut items[index];
+        let mut held_back = Vec::new();
+        for (depot, supply) in input.problem.supplies.iter_mut().enumerate() {
+            let fitting = room[depot].map_or(i64::MAX, |room| room.units_of(input.item));
+            if fitting < *supply {
+                *supply = fitting;
+                held_back.push(depot);
+            }
+        }
+        let plans = plan_with_yardstick(&input.problem);
+        let mut sent = vec![0; depots.len()];
+        for line in &plans.0.lines {
+            sent[line.depot] += line.quantity;
+        }
+        for (depot, room) in room.iter_mut().enumerate() {
+            if let Some(room) = room {
+                *room = room.less(Load::of(input.item, sent[depot]));
+            }
+        }
+        // The trucks held stock back where the plan took all they could carry.
+        limiting.extend(held_back.into_iter().filter(|&d| sent[d] == input.problem.supplies[d]).map(|d| depots[d].id));
+        planned[index] = Some(plans);
+    }
+    (planned.into_iter().map(|p| p.expect("every item planned")).collect(), limiting)
 }
 
 /// An item's demand per area (the norm's people, less what approved plans cover) and its
 /// planning problem; None when no area needs it.
-fn item_input<'a>(input: &PlanningInput, rules: &PlanRules, item: &'a crate::depots::Item) -> Option<ItemInput<'a>> {
+fn item_input<'a>(input: &PlanningInput, rules: &PlanRules, item: &'a Item) -> Option<ItemInput<'a>> {
     let norm = item.norms[&rules.material];
     let bases: Vec<DemandBasis> = input
         .points
@@ -841,6 +899,26 @@ pub async fn edit_draft<S: Planning + ?Sized>(
             over(at, reason, &mut problems);
         }
     }
+    let items = store.list_items().await?;
+    let catalogue: HashMap<&str, &Item> = items.iter().map(|i| (i.code.as_str(), i)).collect();
+    let loads = fleet::loads(&lines, &catalogue);
+    for depot in fleet::overloaded(&depots, &loads) {
+        let fleet = depot.fleet.expect("overloaded depots have trucks");
+        let (load_kg, load_m3) = loads[&depot.id].whole_kg_m3();
+        let at: Vec<usize> =
+            edit.lines.iter().enumerate().filter(|(_, l)| l.depot_id == depot.id).map(|(i, _)| i).collect();
+        let reason = said!(
+            "plan_over_fleet",
+            "depot {depot}'s {trucks} trucks carry {capacity_kg} kg and {capacity_m3} m³; the lines load {load_kg} kg and {load_m3} m³",
+            depot = depot.id,
+            trucks = fleet.trucks,
+            capacity_kg = fleet.trucks * fleet.load_kg,
+            capacity_m3 = fleet.trucks * fleet.load_m3,
+            load_kg = load_kg,
+            load_m3 = load_m3
+        );
+        over(&at, reason, &mut problems);
+    }
     if !problems.is_empty() {
         return Err(AppError::invalid("invalid plan lines", problems));
     }
@@ -850,6 +928,9 @@ pub async fn edit_draft<S: Planning + ?Sized>(
         fill.fill_rate = if fill.demand > 0 { fill.allocated as f64 / fill.demand as f64 } else { 1.0 };
     }
     result.totals = totals(&lines, &result);
+    // Whether trucks held stock back is what the computation found; the edit keeps it.
+    let limiting: HashSet<i64> = plan.result.fleet.iter().filter(|f| f.limiting).map(|f| f.depot_id).collect();
+    result.fleet = fleet::fleet_loads(&depots, &loads, |id| limiting.contains(&id));
     let delta = LinesDelta::between(&plan.lines, &lines);
     let audit =
         actor.audit("plan.edit", "plan", plan.row.id.to_string()).with_before(&delta.before).with_after(&delta.after);
@@ -858,7 +939,9 @@ pub async fn edit_draft<S: Planning + ?Sized>(
 
 #[cfg(test)]
 mod tests {
-    use super::reserve_floor;
+    use super::*;
+    use crate::depots::{Category, Fleet, Tier};
+    use crate::planner::FULL_WEIGHT;
 
     #[test]
     fn a_floor_keeps_its_share_rounded_up() {
@@ -868,5 +951,75 @@ mod tests {
         assert_eq!(reserve_floor(500, 0), 0);
         assert_eq!(reserve_floor(500, 100), 500);
         assert_eq!(reserve_floor(0, 30), 0);
+    }
+
+    fn item(code: &str, category: Category, grams: i64) -> Item {
+        Item {
+            code: code.into(),
+            name_zh: code.into(),
+            name_en: code.into(),
+            category,
+            unit: "件".into(),
+            unit_volume_dm3: 1,
+            unit_weight_g: grams,
+            shelf_life_days: None,
+            norms: sqlx::types::Json(Default::default()),
+        }
+    }
+
+    fn depot(id: i64, fleet: Option<Fleet>) -> Depot {
+        Depot {
+            id,
+            name: format!("depot {id}"),
+            tier: Tier::County,
+            area_code: "360425".into(),
+            area_name: String::new(),
+            lon: 0.0,
+            lat: 0.0,
+            capacity_m3: 100,
+            contact_name: None,
+            contact_phone: None,
+            status: "active".into(),
+            fleet,
+        }
+    }
+
+    /// Two depots, one area wanting 100 of the item; the near depot (with the trucks) holds 50.
+    fn input(item: &Item) -> ItemInput<'_> {
+        ItemInput {
+            item,
+            bases: Vec::new(),
+            demands: vec![100],
+            problem: ItemProblem {
+                supplies: vec![50, 50],
+                demands: vec![AreaDemand { quantity: 100, tier: 0, weight: 1, fill_weight: FULL_WEIGHT }],
+                minutes: vec![vec![Some(30)], vec![Some(90)]],
+                deadline_minutes: 720,
+                policy: Policy::StrictTiers,
+            },
+        }
+    }
+
+    #[test]
+    fn trucks_take_shelter_before_food_and_the_rest_comes_from_depots_without_a_limit() {
+        // One truck of 100 kg at depot 1: tents (30 kg) load first, then food (1 kg) in the 10 kg left.
+        let (food, tents) = (item("food", Category::Food, 1_000), item("tent", Category::Shelter, 30_000));
+        let depots = [depot(1, Some(Fleet { trucks: 1, load_kg: 100, load_m3: 500 })), depot(2, None)];
+        let mut items = [input(&food), input(&tents)];
+        let (plans, limiting) = load_in_order(&depots, &mut items);
+        let sent = |plan: &ItemPlan, depot: usize| -> i64 {
+            plan.lines.iter().filter(|l| l.depot == depot).map(|l| l.quantity).sum()
+        };
+        let (food_plan, tent_plan) = (&plans[0].0, &plans[1].0);
+        assert_eq!((sent(tent_plan, 0), sent(food_plan, 0)), (3, 10), "3 tents of 30 kg, then 10 kg of food");
+        assert_eq!(
+            (sent(tent_plan, 1), sent(food_plan, 1)),
+            (50, 50),
+            "the depot without trucks counted gives all it has"
+        );
+        assert_eq!(limiting, HashSet::from([1]));
+        assert_eq!((items[0].problem.supplies[0], items[1].problem.supplies[0]), (10, 3), "what each item was offered");
+        // the yardstick is held to the same trucks
+        assert_eq!(sent(&plans[1].1, 0), 3);
     }
 }

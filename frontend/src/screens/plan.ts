@@ -5,7 +5,7 @@ import { confirmAction } from '../confirm';
 import { disasterApi, type AreaRow } from '../disaster';
 import { h } from '../dom';
 import { errorText, isAbort } from '../errors';
-import { formatDateTime, formatFen, formatInteger } from '../format';
+import { formatDateTime, formatFen, formatInteger, formatVolume, formatWeight } from '../format';
 import { blockedZones, zonesDrawnAfter, type BlockedZone } from '../geo';
 import { getLang, t, type MsgKey } from '../i18n';
 import { BLOCK_LAYERS, setBlockageData } from '../map/planblockages';
@@ -286,6 +286,30 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
           floor.held.length ? h('ul', { class: 'chip-list' }, ...floor.held.map((x) => h('li', {}, `${x.depot_name} · ${itemName(x.item)} ${formatInteger(x.quantity, lang)}`))) : '',
         )
       : '';
+    // What each depot's trucks carry (only depots that count theirs), the full ones first: a full
+    // depot's trucks held stock back.
+    const loads = [...(p.fleet ?? [])].sort((a, b) => Number(b.limiting) - Number(a.limiting) || b.trucks_needed / b.fleet.trucks - a.trucks_needed / a.fleet.trucks);
+    const fleet = loads.length
+      ? h(
+          'div',
+          {},
+          h(
+            'ul',
+            { class: 'fleet-list', 'data-testid': 'plan-fleet' },
+            ...loads.map((f) =>
+              h(
+                'li',
+                { 'data-testid': `fleet-${f.depot_id}`, 'data-limiting': String(f.limiting) },
+                h('span', { class: 'fleet-depot' }, h('strong', {}, depotName(f.depot_id)), f.limiting ? h('span', { class: 'badge badge-warn', i18n: 'plan.fleet.limiting' }) : ''),
+                h('span', { class: 'num' }, t('plan.fleet.trucks', { needed: formatInteger(f.trucks_needed, lang), trucks: formatInteger(f.fleet.trucks, lang) })),
+                h('span', { class: 'num' }, `${formatWeight(f.load_kg, lang)} / ${formatWeight(f.fleet.trucks * f.fleet.load_kg, lang)}`),
+                h('span', { class: 'num' }, `${formatVolume(f.load_m3, lang)} / ${formatVolume(f.fleet.trucks * f.fleet.load_m3, lang)}`),
+              ),
+            ),
+          ),
+          loads.some((f) => f.limiting) ? h('p', { class: 'muted plan-note', 'data-testid': 'plan-fleet-note', i18n: 'plan.fleet.order' }) : '',
+        )
+      : '';
     const unreachable = p.unreachable?.length
       ? h('ul', { class: 'chip-list', 'data-testid': 'plan-unreachable' }, ...p.unreachable.map((u) => h('li', {}, `${areaName(u.area_code)} · ${itemName(u.item)} ${formatInteger(u.demand, lang)}`)))
       : h('p', { class: 'muted', 'data-testid': 'plan-unreachable', i18n: 'plan.noUnreachable' });
@@ -398,6 +422,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
         {},
         section('plan.totals', h('div', { class: 'card-body' }, totals, h('div', { class: 'plan-action-row' }, actionBox, actionError)), 'plan-summary'),
         section('plan.bottlenecks', h('div', { class: 'card-body plan-chips' }, bottlenecks)),
+        fleet ? section('plan.fleet', h('div', { class: 'card-body' }, fleet), 'plan-fleet-card') : '',
         section('plan.unreachable', h('div', { class: 'card-body plan-chips' }, unreachable)),
         floor ? section('plan.floor', h('div', { class: 'card-body plan-chips' }, held)) : '',
       );

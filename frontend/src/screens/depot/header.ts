@@ -10,6 +10,7 @@ import { TIER_ORDER } from '../../stock';
 import { capacityShare, readinessColor } from '../../stockrules';
 import { toast } from '../../toast';
 import { badge, shareBar } from '../../widgets';
+import { fleetStat } from './fleet';
 import type { DepotState } from './state';
 
 export function depotHeader(ctx: ScreenContext, state: DepotState): { node: HTMLElement; render(): void } {
@@ -45,6 +46,10 @@ export function depotHeader(ctx: ScreenContext, state: DepotState): { node: HTML
   const stat = (labelKey: MsgKey, value: Node | string, extra?: Node, testid?: string) =>
     h('div', { class: 'stat', 'data-testid': testid }, h('div', { class: 'stat-label', i18n: labelKey }), h('div', { class: 'stat-value' }, value), extra ?? '');
 
+  const fleet = fleetStat(ctx, (updated) => {
+    state.depot = updated;
+    render();
+  });
   const render = () => {
     if (!state.depot) return;
     const lang = getLang();
@@ -96,6 +101,7 @@ export function depotHeader(ctx: ScreenContext, state: DepotState): { node: HTML
           'depot-readiness',
         ),
         stat('depot.stockUnits', formatInteger(d.stock_units, lang), undefined, 'depot-units'),
+        fleet.stat(d),
       ),
       exports,
     );
