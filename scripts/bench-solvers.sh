@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compares the exact planner with HiGHS and OR-Tools on the same instances (the planner bench sizes),
-# under both fairness policies: the planner bench generates the instances from fixed seeds, times the
+# under both fairness policies and after a road blockage (the re-plan): the planner bench generates the instances from fixed seeds, times the
 # planner on them and writes them with its results as JSON; scripts/bench-solvers.py solves each
 # again with HiGHS (a sequence of LPs) and with OR-Tools (max flow for the fair levels and the total,
 # min-cost flow for the travel time), checks that the fair levels (and for strict tiers the tier
@@ -16,6 +16,8 @@
 # Knobs (environment):
 #   BENCH_SOLVERS_SCALES=small,city,province   which instance sizes (city 100 × 2,000, province 1,000 × 20,000; 10 items each)
 #   BENCH_SOLVERS_POLICIES=strict_tiers,weighted  which policies (weighted: tier 1 at fill weight 1.0, tier 0 at 0.6)
+#   BENCH_SOLVERS_REPLAN=small,city   at which sizes each item is also planned again after a blockage
+#                                 (instances SCALE[-weighted]-replan-SEED; see blocked() in backend/benches/planner.rs)
 #   BENCH_SOLVERS_RUNS=3          solves per instance and solver on small and city (median reported)
 #   BENCH_SOLVERS_PROVINCE_RUNS=1 ... on the province instance
 #   BENCH_SOLVERS_OUT=dir         write the instances there and keep them (default: a temp dir, removed)
@@ -27,6 +29,7 @@ cd "$ROOT"
 
 SCALES=${BENCH_SOLVERS_SCALES:-small,city,province}
 POLICIES=${BENCH_SOLVERS_POLICIES:-strict_tiers,weighted}
+REPLAN=${BENCH_SOLVERS_REPLAN:-small,city}
 RUNS=${BENCH_SOLVERS_RUNS:-3}
 PROVINCE_RUNS=${BENCH_SOLVERS_PROVINCE_RUNS:-1}
 VENV=$ROOT/.venv-bench
@@ -51,10 +54,14 @@ fi
 
 log "load before: $(uptime)"
 for policy in ${POLICIES//,/ }; do
-  log "planner bench ($SCALES, $policy), writing the instances to $OUT"
-  # One item at a time, so each item's time and memory compare with the solvers' (which use one core).
-  RAYON_NUM_THREADS=1 PLANNER_BENCH_POLICY=$policy PLANNER_BENCH_OUT=$OUT PLANNER_BENCH_SCALES=$SCALES \
-    cargo bench -p jiuzai --bench planner >&2
+  for scale in ${SCALES//,/ }; do
+    replan=0
+    [[ ,$REPLAN, == *,$scale,* ]] && replan=1
+    log "planner bench ($scale, $policy, re-plan $replan), writing the instances to $OUT"
+    # One item at a time, so each item's time and memory compare with the solvers' (which use one core).
+    RAYON_NUM_THREADS=1 PLANNER_BENCH_POLICY=$policy PLANNER_BENCH_OUT=$OUT PLANNER_BENCH_SCALES=$scale \
+      PLANNER_BENCH_REPLAN=$replan cargo bench -p jiuzai --bench planner >&2
+  done
 done
 log "versions: $(rustc --version); $("$VENV/bin/pip" freeze --disable-pip-version-check | grep -E '^(ortools|highspy|numpy)==' | tr '\n' ' ')"
 args=("$OUT" --runs "$RUNS" --province-runs "$PROVINCE_RUNS")

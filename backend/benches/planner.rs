@@ -2,7 +2,8 @@
 //! distance, ~10% of the routes missing, two priority tiers, supply ≈ 70% of demand. City scale
 //! (100 depots × 2,000 areas) by default; target: well under a second per item in release. Run with
 //! `cargo bench -p jiuzai --bench planner`. With `PLANNER_BENCH_OUT=dir` it also writes the
-//! instances it times and its results as JSON for `scripts/bench-solvers.py`.
+//! instances it times and its results as JSON for `scripts/bench-solvers.py`. With
+//! `PLANNER_BENCH_REPLAN=1` each item is planned again after a road blockage (below).
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
@@ -15,9 +16,16 @@ use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 use serde::Serialize;
 
+/// A generated item: the problem and where its depots and areas lie (metres), for the blockage.
+struct Generated {
+    problem: ItemProblem,
+    depot_at: Vec<(f64, f64)>,
+    area_at: Vec<(f64, f64)>,
+}
+
 /// Depots and areas scattered over a 300 × 150 km region; travel time follows distance (with a
 /// random detour factor), so nearby depots are contested as in a real city.
-fn city_item(seed: u64, depots: usize, areas: usize) -> ItemProblem {
+fn city_item(seed: u64, depots: usize, areas: usize) -> Generated {
     // seeded, so every run plans the same instances
     let mut random = StdRng::seed_from_u64(seed);
     let place =
@@ -52,7 +60,51 @@ fn city_item(seed: u64, depots: usize, areas: usize) -> ItemProblem {
                 .collect()
         })
         .collect();
-    ItemProblem { supplies, demands, minutes, deadline_minutes: 240, policy: Policy::StrictTiers }
+    let problem = ItemProblem { supplies, demands, minutes, deadline_minutes: 240, policy: Policy::StrictTiers };
+    Generated { problem, depot_at, area_at }
+}
+
+/// Radius of the blocked zone, and the minutes a route loses going round it.
+const BLOCKED_RADIUS_M: f64 = 10_000.0;
+const DETOUR_MINUTES: u32 = 30;
+
+/// The item after a road blockage, as the re-plan sees it: a zone of 10 km radius drawn on the
+/// depot that delivered most in `plan`. Routes starting or ending inside it are cut (that depot's
+/// stock and the areas round it are out of reach); routes whose straight line crosses it go round
+/// it and take 30 minutes longer. A stand-in for the road grid, which the plans service repairs
+/// (routing::Reach); what the solvers compare is the plan on the changed matrix.
+fn blocked(generated: &Generated, plan: &ItemPlan) -> ItemProblem {
+    let mut delivered = vec![0i64; generated.depot_at.len()];
+    for line in &plan.lines {
+        delivered[line.depot] += line.quantity;
+    }
+    let busiest = (0..delivered.len()).max_by_key(|&d| (delivered[d], std::cmp::Reverse(d))).expect("depots");
+    let centre = generated.depot_at[busiest];
+    let inside = |(x, y): (f64, f64)| (x - centre.0).hypot(y - centre.1) <= BLOCKED_RADIUS_M;
+    let crosses = |from: (f64, f64), to: (f64, f64)| {
+        // the distance from the centre to the segment from → to
+        let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+        let length2 = dx * dx + dy * dy;
+        let t = if length2 == 0.0 {
+            0.0
+        } else {
+            (((centre.0 - from.0) * dx + (centre.1 - from.1) * dy) / length2).clamp(0.0, 1.0)
+        };
+        inside((from.0 + t * dx, from.1 + t * dy))
+    };
+    let mut problem = generated.problem.clone();
+    for (depot, row) in problem.minutes.iter_mut().enumerate() {
+        let from = generated.depot_at[depot];
+        for (area, minutes) in row.iter_mut().enumerate() {
+            let to = generated.area_at[area];
+            if inside(from) || inside(to) {
+                *minutes = None;
+            } else if crosses(from, to) {
+                *minutes = minutes.map(|m| m + DETOUR_MINUTES);
+            }
+        }
+    }
+    problem
 }
 
 /// One benchmark size: how many depots, areas and items (seeds) it plans, and how often each item
@@ -144,10 +196,57 @@ fn time_item(seed: u64, problem: ItemProblem, runs: usize, serial: bool) -> Time
     Timed { seed, problem, plan: plan.expect("planned"), wall_ms, extra_peak_mib }
 }
 
+/// Prints one item's figures and, with `out`, writes its instance and result for the solvers.
+fn report(instance: &str, timed: &Timed, depots: usize, areas: usize, out: Option<&Path>) {
+    let Timed { seed, problem, plan, wall_ms, extra_peak_mib } = timed;
+    let fastest = wall_ms.iter().copied().fold(f64::INFINITY, f64::min);
+    let fills: Vec<String> = plan
+        .tier_fill
+        .iter()
+        .map(|t| format!("tier {} ≥ {:.4}", t.tier, t.min_fill.num as f64 / t.min_fill.den as f64))
+        .collect();
+    println!(
+        "  {instance}: {fastest:>8.1} ms  ({} lines, {} delivered, {} weighted minutes, {}, {} late lines)",
+        plan.lines.len(),
+        plan.total_delivered,
+        plan.weighted_minutes,
+        fills.join(", "),
+        plan.lines.iter().filter(|l| l.late).count(),
+    );
+    let Some(dir) = out else { return };
+    let routes = problem.minutes.iter().flatten().filter(|m| m.is_some()).count();
+    write_json(&dir.join(format!("{instance}.instance.json")), &InstanceFile { name: instance, seed: *seed, problem });
+    let result = ResultFile {
+        name: instance,
+        depots,
+        areas,
+        routes,
+        tier_fill: &plan.tier_fill,
+        fair_floor: &plan.fair_floor,
+        total_delivered: plan.total_delivered,
+        weighted_minutes: plan.weighted_minutes,
+        lines: plan.lines.len(),
+        wall_ms: wall_ms.clone(),
+        extra_peak_mib: *extra_peak_mib,
+    };
+    write_json(&dir.join(format!("{instance}.planner.json")), &result);
+}
+
+fn fastest_ms(timed: &Timed) -> f64 {
+    timed.wall_ms.iter().copied().fold(f64::INFINITY, f64::min)
+}
+
+fn median(mut times: Vec<f64>) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
 /// `PLANNER_BENCH_SCALES=small,city,province` picks the sizes (default: city);
 /// `PLANNER_BENCH_ITEMS=n` plans only the first n items of each;
 /// `PLANNER_BENCH_POLICY=weighted` plans them weighted (tier 1 at weight 1.0, tier 0 at 0.6)
 /// instead of by strict tiers;
+/// `PLANNER_BENCH_REPLAN=1` also plans each item again after a blockage (`blocked`), named
+/// `SCALE[-weighted]-replan-SEED`, and prints what the blockage cost;
 /// `PLANNER_BENCH_OUT=dir` also writes each instance and the planner's result there as JSON.
 /// Items are planned in parallel, one per core as the plans service does; `RAYON_NUM_THREADS=1`
 /// plans them one after another (for per-item times and memory against the other solvers).
@@ -155,6 +254,7 @@ fn main() {
     let wanted = std::env::var("PLANNER_BENCH_SCALES").unwrap_or_else(|_| "city".into());
     let out = std::env::var_os("PLANNER_BENCH_OUT").map(PathBuf::from);
     let weighted = std::env::var("PLANNER_BENCH_POLICY").is_ok_and(|p| p == "weighted");
+    let replan = std::env::var("PLANNER_BENCH_REPLAN").is_ok_and(|r| r == "1");
     let item_limit: Option<u64> =
         std::env::var("PLANNER_BENCH_ITEMS").ok().map(|n| n.parse().expect("PLANNER_BENCH_ITEMS is a count"));
     if let Some(dir) = &out {
@@ -164,81 +264,67 @@ fn main() {
     for scale in SCALES.iter().filter(|s| wanted.split(',').any(|w| w.trim() == s.name)) {
         let Scale { name, depots, areas, items, runs } = *scale;
         let items = item_limit.map_or(items, |limit| limit.min(items));
+        let policy_name = if weighted { format!("{name}-weighted") } else { name.to_string() };
         println!(
             "planner {name}: {depots} depots × {areas} areas over 300 × 150 km, ~10% routes missing, 2 tiers, supply ≈ 70% of demand, {}; {items} items on {threads} threads",
             if weighted { "weighted (tier 1 at 1.0, tier 0 at 0.6)" } else { "strict tiers" }
         );
-        let problems: Vec<(u64, ItemProblem)> = (1..=items)
+        let generated: Vec<(u64, Generated)> = (1..=items)
             .into_par_iter()
             .map(|seed| {
-                let mut problem = city_item(seed, depots, areas);
+                let mut generated = city_item(seed, depots, areas);
                 if weighted {
-                    problem.policy = Policy::Weighted;
-                    for demand in &mut problem.demands {
+                    generated.problem.policy = Policy::Weighted;
+                    for demand in &mut generated.problem.demands {
                         demand.fill_weight = if demand.tier > 0 { FULL_WEIGHT } else { 600 };
                     }
                 }
-                (seed, problem)
+                (seed, generated)
             })
             .collect();
         let before = reset_peak_memory();
         let started = Instant::now();
         // Several runs where they are cheap; the fastest keeps the printed figure steady on a busy machine.
         // One item per task, as the plans service does.
-        let timed: Vec<Timed> = problems
+        let timed: Vec<(Timed, Option<Timed>)> = generated
             .into_par_iter()
             .with_max_len(1)
-            .map(|(seed, problem)| time_item(seed, problem, runs, threads == 1))
+            .map(|(seed, generated)| {
+                let first = time_item(seed, generated.problem.clone(), runs, threads == 1);
+                let again = replan.then(|| time_item(seed, blocked(&generated, &first.plan), runs, threads == 1));
+                (first, again)
+            })
             .collect();
         let all_ms = started.elapsed().as_secs_f64() * 1e3;
         let batch_peak_mib =
             before.zip(memory_kib("VmHWM")).map(|(before, peak)| peak.saturating_sub(before) as f64 / 1024.0);
-        let mut times = Vec::new();
-        for Timed { seed, problem, plan, wall_ms, extra_peak_mib } in &timed {
-            let fastest = wall_ms.iter().copied().fold(f64::INFINITY, f64::min);
-            times.push(fastest);
-            let fills: Vec<String> = plan
-                .tier_fill
-                .iter()
-                .map(|t| format!("tier {} ≥ {:.4}", t.tier, t.min_fill.num as f64 / t.min_fill.den as f64))
-                .collect();
-            println!(
-                "  item {seed}: {fastest:>8.1} ms  ({} lines, {} delivered, {}, {} late lines)",
-                plan.lines.len(),
-                plan.total_delivered,
-                fills.join(", "),
-                plan.lines.iter().filter(|l| l.late).count(),
-            );
-            if let Some(dir) = &out {
-                let instance = if weighted { format!("{name}-weighted-{seed}") } else { format!("{name}-{seed}") };
-                let routes = problem.minutes.iter().flatten().filter(|m| m.is_some()).count();
-                write_json(
-                    &dir.join(format!("{instance}.instance.json")),
-                    &InstanceFile { name: &instance, seed: *seed, problem },
+        for (first, again) in &timed {
+            report(&format!("{policy_name}-{}", first.seed), first, depots, areas, out.as_deref());
+            if let Some(again) = again {
+                report(&format!("{policy_name}-replan-{}", again.seed), again, depots, areas, out.as_deref());
+                println!(
+                    "    the blockage cost {} units and {:+} weighted minutes",
+                    first.plan.total_delivered - again.plan.total_delivered,
+                    again.plan.weighted_minutes - first.plan.weighted_minutes,
                 );
-                let result = ResultFile {
-                    name: &instance,
-                    depots,
-                    areas,
-                    routes,
-                    tier_fill: &plan.tier_fill,
-                    fair_floor: &plan.fair_floor,
-                    total_delivered: plan.total_delivered,
-                    weighted_minutes: plan.weighted_minutes,
-                    lines: plan.lines.len(),
-                    wall_ms: wall_ms.clone(),
-                    extra_peak_mib: *extra_peak_mib,
-                };
-                write_json(&dir.join(format!("{instance}.planner.json")), &result);
             }
         }
-        times.sort_by(f64::total_cmp);
+        let times: Vec<f64> = timed.iter().map(|(first, _)| fastest_ms(first)).collect();
         println!(
-            "  per item: median {:.1} ms, worst {:.1} ms; all {items} items ({runs} run{} each) {all_ms:.1} ms wall on {threads} threads, peak memory {} above the instances",
-            times[times.len() / 2],
-            times[times.len() - 1],
+            "  per item: median {:.1} ms, worst {:.1} ms; all {items} items ({runs} run{} each{}) {all_ms:.1} ms wall on {threads} threads, peak memory {} above the instances",
+            median(times.clone()),
+            times.iter().copied().fold(0.0, f64::max),
             if runs == 1 { "" } else { "s" },
+            if replan { ", and again after the blockage" } else { "" },
             batch_peak_mib.map_or("unmeasured".into(), |m| format!("{m:.0} MiB")),
         );
+        if replan {
+            let again: Vec<f64> = timed.iter().filter_map(|(_, again)| again.as_ref().map(fastest_ms)).collect();
+            println!(
+                "  after the blockage, per item: median {:.1} ms, worst {:.1} ms",
+                median(again.clone()),
+                again.iter().copied().fold(0.0, f64::max)
+            );
+        }
     }
 }
