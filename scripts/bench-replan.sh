@@ -6,7 +6,9 @@
 # emergency demand. For each: an emergency materials plan made FRESH times, then ROUNDS times a
 # ~3×3 km zone drawn around its first line's area, the plan re-planned, the zone removed, re-planned
 # again. Everything goes through the HTTP API as the demo users (admin imports areas; manager does
-# the rest).
+# the rest). TRUCKS=demo (default) keeps the demo depots' own trucks, so a plan that overloads them
+# plans items in their loading order (docs/domain/planning.md#trucks); TRUCKS=none clears them
+# first, as before depots counted trucks.
 # Needs a release build (cargo build --release --bin jiuzai) and the county polygons (make geodata).
 # SQLite in a scratch folder by default; DATABASE_URL=… uses that (empty) database instead, and
 # BENCH_PG=postgres://postgres@127.0.0.1:5432 makes a fresh database jiuzai_bench_replan there,
@@ -14,7 +16,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ROUNDS="${ROUNDS:-20}" FRESH="${FRESH:-3}" VILLAGES="${VILLAGES:-2000}" DEPOTS="${DEPOTS:-100}"
-export STOCK_SHARE="${STOCK_SHARE:-0.7}" WORKERS="${WORKERS:-8}"
+export STOCK_SHARE="${STOCK_SHARE:-0.7}" WORKERS="${WORKERS:-8}" TRUCKS="${TRUCKS:-demo}"
 BIN="${JIUZAI_BIN:-$ROOT/target/release/jiuzai}"
 WORK="$(mktemp -d)"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -65,6 +67,10 @@ def parallel(fn, jobs):
 admin = call("POST", "/auth/login", {"username": "admin", "password": "demo"})[1]["token"]
 manager = call("POST", "/auth/login", {"username": "manager", "password": "demo"})[1]["token"]
 rng = random.Random(42)
+if env["TRUCKS"] == "none":
+    for depot in call("GET", "/depots", None, manager)[1]:
+        call("PATCH", f"/depots/{depot['id']}", {"fleet": None}, manager)
+print(f"trucks: {env['TRUCKS']}")
 def p(xs, q): xs = sorted(xs); return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
 def stat(xs): return f"median {statistics.median(xs):.0f} ms, p95 {p(xs, .95):.0f} ms"
 def measure(label, event, request):

@@ -525,7 +525,7 @@ fn compute(input: &PlanningInput, rules: &PlanRules) -> (Vec<PlanLine>, PlanResu
             .zip(&loads)
             .any(|(d, load)| d.fleet.is_some_and(|fleet| !load.fits_in(Load::carried_by(&fleet))));
         if overloaded {
-            (planned, limiting) = load_in_order(&input.depots, &mut items);
+            (planned, limiting) = load_in_order(&input.depots, &mut items, planned);
         }
     }
     let mut lines = Vec::new();
@@ -600,14 +600,27 @@ fn plan_with_yardstick(problem: &ItemProblem) -> (ItemPlan, ItemPlan) {
 }
 
 /// Plans the items one after another in their loading order (`Category::loading_rank`, then code),
-/// each depot with trucks offering an item no more than its trucks still have room for. Answers
-/// the plans in the items' order and the ids of the depots whose trucks held stock back.
-fn load_in_order(depots: &[Depot], items: &mut [ItemInput]) -> (Vec<(ItemPlan, ItemPlan)>, HashSet<i64>) {
+/// each depot with trucks offering an item no more than its trucks still have room for. An item
+/// whose plan and yardstick in `independent` (planned without the trucks) already fit keeps them:
+/// a plan that is best over the larger supply and feasible under the smaller one is best there too.
+/// Answers the plans in the items' order and the ids of the depots whose trucks held stock back.
+fn load_in_order(
+    depots: &[Depot],
+    items: &mut [ItemInput],
+    independent: Vec<(ItemPlan, ItemPlan)>,
+) -> (Vec<(ItemPlan, ItemPlan)>, HashSet<i64>) {
     let mut room: Vec<Option<Load>> = depots.iter().map(|d| d.fleet.as_ref().map(Load::carried_by)).collect();
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by_key(|&i| (items[i].item.category.loading_rank(), items[i].item.code.as_str()));
-    let mut planned: Vec<Option<(ItemPlan, ItemPlan)>> = items.iter().map(|_| None).collect();
+    let mut planned: Vec<Option<(ItemPlan, ItemPlan)>> = independent.into_iter().map(Some).collect();
     let mut limiting = HashSet::new();
+    let sent = |plan: &ItemPlan| {
+        let mut sent = vec![0; depots.len()];
+        for line in &plan.lines {
+            sent[line.depot] += line.quantity;
+        }
+        sent
+    };
     for index in order {
         let input = &mut items[index];
         let mut held_back = Vec::new();
@@ -618,11 +631,13 @@ fn load_in_order(depots: &[Depot], items: &mut [ItemInput]) -> (Vec<(ItemPlan, I
                 held_back.push(depot);
             }
         }
-        let plans = plan_with_yardstick(&input.problem);
-        let mut sent = vec![0; depots.len()];
-        for line in &plans.0.lines {
-            sent[line.depot] += line.quantity;
-        }
+        let supplies = &input.problem.supplies;
+        let fits = |plan: &ItemPlan| sent(plan).iter().zip(supplies).all(|(sent, supply)| sent <= supply);
+        let plans = match planned[index].take() {
+            Some(plans) if fits(&plans.0) && fits(&plans.1) => plans,
+            _ => plan_with_yardstick(&input.problem),
+        };
+        let sent = sent(&plans.0);
         for (depot, room) in room.iter_mut().enumerate() {
             if let Some(room) = room {
                 *room = room.less(Load::of(input.item, sent[depot]));
@@ -1006,7 +1021,8 @@ mod tests {
         let (food, tents) = (item("food", Category::Food, 1_000), item("tent", Category::Shelter, 30_000));
         let depots = [depot(1, Some(Fleet { trucks: 1, load_kg: 100, load_m3: 500 })), depot(2, None)];
         let mut items = [input(&food), input(&tents)];
-        let (plans, limiting) = load_in_order(&depots, &mut items);
+        let independent = items.iter().map(|i| plan_with_yardstick(&i.problem)).collect();
+        let (plans, limiting) = load_in_order(&depots, &mut items, independent);
         let sent = |plan: &ItemPlan, depot: usize| -> i64 {
             plan.lines.iter().filter(|l| l.depot == depot).map(|l| l.quantity).sum()
         };
