@@ -73,6 +73,18 @@ export function errorField<F extends string>(errors: FormErrors<F>, name: F, lab
 }
 
 /**
+ * Before sending: shows the fields' messages, and when any field has one, asks above the button for
+ * them to be fixed and focuses the first. Answers whether the form may be sent.
+ */
+export function readyToSend<F extends string>(errors: FormErrors<F>): boolean {
+  const ready = errors.byField.size === 0;
+  if (!ready) errors.form = { key: 'admin.fixErrors' };
+  errors.render();
+  if (!ready) errors.firstInvalid()?.focus();
+  return ready;
+}
+
+/**
  * A refused request's messages: each field error beside the field(s) `fieldOf` names for it (one
  * error may concern several, e.g. the shares of a split), the others and any other failure above
  * the button. Renders.

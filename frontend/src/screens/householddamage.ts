@@ -9,7 +9,7 @@ import { disasterApi, eventOption, sortEvents, type DisasterEvent } from '../dis
 import { h, setLabel } from '../dom';
 import { errorText, isAbort } from '../errors';
 import { formatDateTime, formatInteger } from '../format';
-import { errorField, formErrors, showServerErrors } from '../formerrors';
+import { errorField, formErrors, readyToSend, showServerErrors } from '../formerrors';
 import { DAMAGE_COUNTS, EXCLUSIONS, HOUSE_DAMAGE, householdsApi, parseCount, type DamageInput, type DamageRecord, type Household } from '../households';
 import { getLang, label, t, type MsgKey } from '../i18n';
 import { newUuid } from '../idempotency';
@@ -122,13 +122,7 @@ export function damageCard(ctx: ScreenContext, household: Household, canRecord: 
       if (n === null) errors.byField.set(c, { key: 'dmg.notNumber' });
       else body[c] = n;
     }
-    if (errors.byField.size) {
-      errors.form = { key: 'admin.fixErrors' };
-      errors.render();
-      errors.firstInvalid()?.focus();
-      return;
-    }
-    errors.render();
+    if (!readyToSend(errors)) return;
     const yes = await confirmAction({
       title: t(record ? 'hhd.replace' : 'hhd.record'),
       body: [h('p', {}, t(record ? 'hhd.confirmReplace' : 'hhd.confirmDamage', { event: event.name }))],

@@ -5,7 +5,7 @@ import { adminApi, formatStandard, parseStandardInput, splitGroup, standardChang
 import { confirmAction } from '../../confirm';
 import { h } from '../../dom';
 import { errorText, isAbort } from '../../errors';
-import { formErrors, showServerErrors } from '../../formerrors';
+import { formErrors, readyToSend, showServerErrors } from '../../formerrors';
 import { getLang, label, t } from '../../i18n';
 import type { ScreenContext } from '../../screen';
 import { toast } from '../../toast';
@@ -92,12 +92,7 @@ export function standardsSection(ctx: ScreenContext): HTMLElement {
       if (value === null) errors.byField.set(s.key, { key: s.unit === 'days' ? 'std.notWhole' : 'std.notNumber' });
       else typed.set(s.key, value);
     }
-    if (errors.byField.size) {
-      errors.form = { key: 'admin.fixErrors' };
-      errors.render();
-      errors.firstInvalid()?.focus();
-      return;
-    }
+    if (!readyToSend(errors)) return;
     const changes = standardChanges(standards, typed);
     if (!changes.length) {
       errors.form = { key: 'admin.noChange' };

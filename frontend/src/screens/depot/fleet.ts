@@ -4,7 +4,7 @@
 import { api } from '../../api';
 import { confirmAction } from '../../confirm';
 import { h } from '../../dom';
-import { errorField, formErrors, showServerErrors } from '../../formerrors';
+import { errorField, formErrors, readyToSend, showServerErrors } from '../../formerrors';
 import { formatInteger, formatVolume, formatWeight } from '../../format';
 import { getLang, t } from '../../i18n';
 import type { ScreenContext } from '../../screen';
@@ -97,13 +97,7 @@ function build(ctx: ScreenContext, depot: DepotDetail, open: boolean, opened: (o
     FIELDS.forEach((f, i) => {
       if (!Number.isInteger(numbers[i]) || numbers[i] < 1) errors.byField.set(f, { key: 'fleet.whole' });
     });
-    if (errors.byField.size) {
-      errors.form = { key: 'admin.fixErrors' };
-      errors.render();
-      errors.firstInvalid()?.focus();
-      return;
-    }
-    errors.render();
+    if (!readyToSend(errors)) return;
     const [trucks, load_kg, load_m3] = numbers;
     void send({ trucks, load_kg, load_m3 }, save);
   });
