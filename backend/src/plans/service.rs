@@ -1038,4 +1038,24 @@ mod tests {
         // the yardstick is held to the same trucks
         assert_eq!(sent(&plans[1].1, 0), 3);
     }
+
+    #[test]
+    fn first_plans_that_fit_under_the_trucks_stand_and_only_the_item_over_them_changes() {
+        // 2 t of room: the tents (1.5 t from depot 1) fit, then 500 kg of food for 50 units.
+        let (food, tents) = (item("food", Category::Food, 1_000), item("tent", Category::Shelter, 30_000));
+        let depots = [depot(1, Some(Fleet { trucks: 1, load_kg: 2_000, load_m3: 500 })), depot(2, None)];
+        let mut items = [input(&food), input(&tents)];
+        let independent: Vec<_> = items.iter().map(|i| plan_with_yardstick(&i.problem)).collect();
+        let (plans, limiting) = load_in_order(&depots, &mut items, independent.clone());
+        assert_eq!(plans, independent, "both fit: nothing planned again");
+        assert!(limiting.is_empty());
+        // 1.52 t: the tents still fit and keep their plan; the food is planned again for the 20 kg left
+        let depots = [depot(1, Some(Fleet { trucks: 1, load_kg: 1_520, load_m3: 500 })), depot(2, None)];
+        let mut items = [input(&food), input(&tents)];
+        let (plans, limiting) = load_in_order(&depots, &mut items, independent.clone());
+        assert_eq!(plans[1], independent[1]);
+        assert_ne!(plans[0], independent[0]);
+        assert_eq!(plans[0].0.lines.iter().filter(|l| l.depot == 0).map(|l| l.quantity).sum::<i64>(), 20);
+        assert_eq!(limiting, HashSet::from([1]));
+    }
 }
