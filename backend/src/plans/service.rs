@@ -513,18 +513,13 @@ fn compute(input: &PlanningInput, rules: &PlanRules) -> (Vec<PlanLine>, PlanResu
         items.par_iter().with_max_len(1).map(|i| plan_with_yardstick(&i.problem)).collect();
     let mut limiting = HashSet::new();
     if input.depots.iter().any(|d| d.fleet.is_some()) {
-        let mut loads = vec![Load::default(); input.depots.len()];
+        let mut loads: BTreeMap<i64, Load> = BTreeMap::new();
         for (i, (plan, _)) in items.iter().zip(&planned) {
             for line in &plan.lines {
-                loads[line.depot].add(Load::of(i.item, line.quantity));
+                loads.entry(input.depots[line.depot].id).or_default().add(Load::of(i.item, line.quantity));
             }
         }
-        let overloaded = input
-            .depots
-            .iter()
-            .zip(&loads)
-            .any(|(d, load)| d.fleet.is_some_and(|fleet| !load.fits_in(Load::carried_by(&fleet))));
-        if overloaded {
+        if !fleet::overloaded(&input.depots, &loads).is_empty() {
             (planned, limiting) = load_in_order(&input.depots, &mut items, planned);
         }
     }
