@@ -4033,8 +4033,9 @@ export interface components {
             none: number;
         };
         /**
-         * @description A depot's own trucks for a plan's first wave, one trip each (docs/domain/planning.md#trucks):
-         *     a plan loads no more onto them, over all its items, than they carry by weight and by volume.
+         * @description A depot's own trucks for a plan's first wave (docs/domain/planning.md#trucks): a plan loads no
+         *     more onto them, over all its items, than they carry by weight and by volume in the round trips
+         *     each makes before the plan's deadline.
          */
         Fleet: {
             /**
@@ -4047,6 +4048,12 @@ export interface components {
              * @description Its cargo space per trip, m³ (1–500).
              */
             load_m3: number;
+            /**
+             * Format: int64
+             * @description Round trips each truck makes within the plan's deadline, 1–24 (the depot keeper knows the
+             *     roads and the loading time; one when the areas are far).
+             */
+            trips: number;
             /**
              * Format: int64
              * @description Trucks ready to leave, 1–1,000.

@@ -41,11 +41,13 @@ test('a plan shows what each depot’s trucks carry; the manager edits and clear
     assert.deepEqual((await apiGet(page, `/depots/${depotId}`)).body.fleet, demoFleet, 'nothing sent');
     await page.screenshot({ path: path.join(SHOTS, 'depot-fleet-refused-zh.png') });
 
-    // One truck more is saved and shown.
+    // One truck more, each making two round trips, is saved and shown.
     await page.getByTestId('fleet-trucks').fill(String(demoFleet.trucks + 1));
+    await page.getByTestId('fleet-trips').fill('2');
     await page.getByTestId('fleet-save').click();
     await page.waitForFunction((n) => document.querySelector('[data-testid="depot-fleet-value"]')?.textContent.startsWith(`${n} 辆`), demoFleet.trucks + 1);
-    assert.equal((await apiGet(page, `/depots/${depotId}`)).body.fleet.trucks, demoFleet.trucks + 1);
+    assert.match(await page.getByTestId('depot-fleet-value').textContent(), /每车 2 趟/);
+    assert.deepEqual((await apiGet(page, `/depots/${depotId}`)).body.fleet, { ...demoFleet, trucks: demoFleet.trucks + 1, trips: 2 });
 
     // Clearing asks first: going back keeps the trucks, confirming clears them.
     await page.getByTestId('fleet-edit').click();
@@ -57,7 +59,7 @@ test('a plan shows what each depot’s trucks carry; the manager edits and clear
     await page.waitForFunction(() => document.querySelector('[data-testid="depot-fleet-value"]')?.textContent.startsWith('未登记'));
     assert.equal((await apiGet(page, `/depots/${depotId}`)).body.fleet, null);
 
-    // The demo's trucks back, through the form.
+    // The demo's trucks back, through the form (a new fleet starts at one trip per truck).
     await page.getByTestId('fleet-edit').click();
     await page.getByTestId('fleet-trucks').fill(String(demoFleet.trucks));
     await page.getByTestId('fleet-load-kg').fill(String(demoFleet.load_kg));

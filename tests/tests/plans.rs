@@ -200,19 +200,20 @@ store_tests! {
         // bad figures are refused and write nothing
         let path = format!("/api/v1/depots/{depot}");
         for (fleet, field) in [
-            (json!({"trucks": 0, "load_kg": 1000, "load_m3": 10}), "fleet.trucks"),
-            (json!({"trucks": 1, "load_kg": 1000, "load_m3": 501}), "fleet.load_m3"),
+            (json!({"trucks": 0, "load_kg": 1000, "load_m3": 10, "trips": 1}), "fleet.trucks"),
+            (json!({"trucks": 1, "load_kg": 1000, "load_m3": 501, "trips": 1}), "fleet.load_m3"),
+            (json!({"trucks": 1, "load_kg": 1000, "load_m3": 10, "trips": 25}), "fleet.trips"),
         ] {
             let (status, refused) = server.call(Method::PATCH, &path, Some(&manager), Some(json!({"fleet": fleet}))).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
             assert_eq!(refused["error"]["details"][0]["field"], field, "{refused}");
         }
-        let (status, refused) = server.call(Method::PATCH, &path, Some(&manager), Some(json!({"fleet": {"trucks": 1, "load_kg": 1000}}))).await;
+        let (status, refused) = server.call(Method::PATCH, &path, Some(&manager), Some(json!({"fleet": {"trucks": 1, "load_kg": 1000, "trips": 1}}))).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a fleet without its volume: {refused}");
         assert_eq!(server.get(&path, &manager).await.1["fleet"], Value::Null, "nothing written");
 
         // one truck that takes half those tents by weight, and the whole first load by volume
-        let truck = json!({"trucks": 1, "load_kg": tents(&first, depot) * tent_g / 2 / 1000, "load_m3": (dm3 / 1000 + 1).clamp(1, 500)});
+        let truck = json!({"trucks": 1, "load_kg": tents(&first, depot) * tent_g / 2 / 1000, "load_m3": (dm3 / 1000 + 1).clamp(1, 500), "trips": 1});
         let (status, body) = server.call(Method::PATCH, &path, Some(&manager), Some(json!({"fleet": truck}))).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(server.get(&path, &manager).await.1["fleet"], truck);
@@ -238,6 +239,19 @@ store_tests! {
         assert!(refused["error"]["details"].as_array().unwrap().iter().any(|d| d["refusal"] == "plan_over_fleet" && d["field"] == field), "{refused}");
         assert_eq!(server.get(&format!("/api/v1/plans/{id}"), &manager).await.1["lines"], second["lines"], "nothing written");
 
+        // a second trip before the deadline carries a second load of tents, on the same one truck
+        let mut twice = truck.clone();
+        twice["trips"] = json!(2);
+        let (status, body) = server.call(Method::PATCH, &path, Some(&manager), Some(json!({"fleet": twice}))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let doubled = emergency_plan(&server, &manager).await;
+        let load_g = truck["load_kg"].as_i64().unwrap() * 1000;
+        let (doubled_g, _) = load(&doubled, depot);
+        assert!(doubled_g <= 2 * load_g, "{doubled_g} g on one truck making 2 trips of {load_g} g");
+        assert_eq!(tents(&doubled, depot), (2 * load_g / tent_g).min(tents(&first, depot)), "{}", doubled["lines"]);
+        assert!(tents(&doubled, depot) > tents(&second, depot), "the second trip carries more tents: {}", doubled["lines"]);
+        let entry = doubled["fleet"].as_array().unwrap().iter().find(|f| f["depot_id"] == depot).cloned().unwrap_or_default();
+        assert_eq!(entry["trucks_needed"].as_i64(), Some(1), "one truck making both trips: {entry}");
         // null stops counting the trucks: the next plan loads the depot as the first did
         let (status, _) = server.call(Method::PATCH, &path, Some(&manager), Some(json!({"fleet": null}))).await;
         assert_eq!(status, StatusCode::OK);

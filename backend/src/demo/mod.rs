@@ -277,11 +277,11 @@ const CITY_DEPOT_FACTOR: i64 = 6;
 const CITY_DEPOT_POINT: (f64, f64) = (115.993, 29.712);
 
 /// A demo depot's own trucks: the city's 8 heavy trucks (10 t, 45 m³), a county's 3 light ones
-/// (5 t, 20 m³). Illustrative: the sources give no fleet sizes.
+/// (5 t, 20 m³), one trip each. Illustrative: the sources give no fleet sizes.
 fn demo_fleet(tier: &str) -> crate::depots::Fleet {
     match tier {
-        "city" => crate::depots::Fleet { trucks: 8, load_kg: 10_000, load_m3: 45 },
-        _ => crate::depots::Fleet { trucks: 3, load_kg: 5_000, load_m3: 20 },
+        "city" => crate::depots::Fleet { trucks: 8, load_kg: 10_000, load_m3: 45, trips: 1 },
+        _ => crate::depots::Fleet { trucks: 3, load_kg: 5_000, load_m3: 20, trips: 1 },
     }
 }
 

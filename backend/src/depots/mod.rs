@@ -174,8 +174,9 @@ pub struct Depot {
     pub fleet: Option<Fleet>,
 }
 
-/// A depot's own trucks for a plan's first wave, one trip each (docs/domain/planning.md#trucks):
-/// a plan loads no more onto them, over all its items, than they carry by weight and by volume.
+/// A depot's own trucks for a plan's first wave (docs/domain/planning.md#trucks): a plan loads no
+/// more onto them, over all its items, than they carry by weight and by volume in the round trips
+/// each makes before the plan's deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fleet {
@@ -185,6 +186,9 @@ pub struct Fleet {
     pub load_kg: i64,
     /// Its cargo space per trip, m³ (1–500).
     pub load_m3: i64,
+    /// Round trips each truck makes within the plan's deadline, 1–24 (the depot keeper knows the
+    /// roads and the loading time; one when the areas are far).
+    pub trips: i64,
 }
 
 /// A depot with its current load, as listed and mapped.

@@ -130,6 +130,7 @@ pub fn fleet_problems(fleet: &Fleet) -> Vec<FieldError> {
         ("fleet.trucks", fleet.trucks, 1_000),
         ("fleet.load_kg", fleet.load_kg, 100_000),
         ("fleet.load_m3", fleet.load_m3, 500),
+        ("fleet.trips", fleet.trips, 24),
     ]
     .into_iter()
     .filter(|(_, value, most)| !(1..=*most).contains(value))

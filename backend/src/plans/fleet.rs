@@ -23,9 +23,10 @@ impl Load {
         Self { grams: item.unit_weight_g * quantity, dm3: item.unit_volume_dm3 * quantity }
     }
 
-    /// What all the trucks of `fleet` carry on one trip.
+    /// What all the trucks of `fleet` carry in all their trips.
     pub fn carried_by(fleet: &Fleet) -> Self {
-        Self { grams: fleet.trucks * fleet.load_kg * 1_000, dm3: fleet.trucks * fleet.load_m3 * 1_000 }
+        let truckloads = fleet.trucks * fleet.trips;
+        Self { grams: truckloads * fleet.load_kg * 1_000, dm3: truckloads * fleet.load_m3 * 1_000 }
     }
 
     pub fn add(&mut self, other: Self) {
@@ -49,10 +50,11 @@ impl Load {
         fitting(self.grams, item.unit_weight_g).min(fitting(self.dm3, item.unit_volume_dm3))
     }
 
-    /// Trucks of `fleet` that this load fills, by weight or by volume, whichever needs more.
+    /// Trucks of `fleet` this load needs, each making its trips: the truckloads it fills, by
+    /// weight or by volume, whichever needs more, over the trips a truck makes.
     pub fn trucks(self, fleet: &Fleet) -> i64 {
-        let per_truck = Self::carried_by(&Fleet { trucks: 1, ..*fleet });
-        ceil_div(self.grams, per_truck.grams).max(ceil_div(self.dm3, per_truck.dm3))
+        let truckload = Self::carried_by(&Fleet { trucks: 1, trips: 1, ..*fleet });
+        ceil_div(ceil_div(self.grams, truckload.grams).max(ceil_div(self.dm3, truckload.dm3)), fleet.trips)
     }
 
     /// The weight in kg and the volume in m³, each rounded up to a whole number.
@@ -141,7 +143,7 @@ mod tests {
         }
     }
 
-    const FLEET: Fleet = Fleet { trucks: 2, load_kg: 1_000, load_m3: 10 };
+    const FLEET: Fleet = Fleet { trucks: 2, load_kg: 1_000, load_m3: 10, trips: 1 };
 
     #[test]
     fn units_fit_by_the_tighter_measure_and_a_weightless_item_by_the_other() {
@@ -162,5 +164,18 @@ mod tests {
         assert_eq!(Load::default().trucks(&FLEET), 0);
         assert!(quilts.fits_in(Load::carried_by(&FLEET)));
         assert!(!Load::of(&item("quilt", 2_000, 50), 401).fits_in(Load::carried_by(&FLEET)));
+    }
+
+    #[test]
+    fn each_trip_a_truck_makes_carries_a_truckload_more() {
+        let three_trips = Fleet { trips: 3, ..FLEET };
+        assert_eq!(Load::carried_by(&three_trips), Load { grams: 6_000_000, dm3: 60_000 });
+        let quilts = |n| Load::of(&item("quilt", 2_000, 50), n);
+        // 201 quilts fill 2 truckloads by volume: one truck making its 3 trips takes them.
+        assert_eq!(quilts(201).trucks(&three_trips), 1);
+        // 1,000 quilts (50 m³) are 5 truckloads: 2 trucks, one making 3 trips and one 2.
+        assert_eq!(quilts(1_000).trucks(&three_trips), 2);
+        assert!(quilts(1_200).fits_in(Load::carried_by(&three_trips)));
+        assert!(!quilts(1_201).fits_in(Load::carried_by(&three_trips)));
     }
 }

@@ -919,11 +919,12 @@ pub async fn edit_draft<S: Planning + ?Sized>(
             edit.lines.iter().enumerate().filter(|(_, l)| l.depot_id == depot.id).map(|(i, _)| i).collect();
         let reason = said!(
             "plan_over_fleet",
-            "depot {depot}'s {trucks} trucks carry {capacity_kg} kg and {capacity_m3} m³; the lines load {load_kg} kg and {load_m3} m³",
+            "depot {depot}'s {trucks} trucks, {trips} trips each, carry {capacity_kg} kg and {capacity_m3} m³; the lines load {load_kg} kg and {load_m3} m³",
             depot = depot.id,
             trucks = fleet.trucks,
-            capacity_kg = fleet.trucks * fleet.load_kg,
-            capacity_m3 = fleet.trucks * fleet.load_m3,
+            trips = fleet.trips,
+            capacity_kg = fleet.trucks * fleet.trips * fleet.load_kg,
+            capacity_m3 = fleet.trucks * fleet.trips * fleet.load_m3,
             load_kg = load_kg,
             load_m3 = load_m3
         );
@@ -1014,7 +1015,7 @@ mod tests {
     fn trucks_take_shelter_before_food_and_the_rest_comes_from_depots_without_a_limit() {
         // One truck of 100 kg at depot 1: tents (30 kg) load first, then food (1 kg) in the 10 kg left.
         let (food, tents) = (item("food", Category::Food, 1_000), item("tent", Category::Shelter, 30_000));
-        let depots = [depot(1, Some(Fleet { trucks: 1, load_kg: 100, load_m3: 500 })), depot(2, None)];
+        let depots = [depot(1, Some(Fleet { trucks: 1, load_kg: 100, load_m3: 500, trips: 1 })), depot(2, None)];
         let mut items = [input(&food), input(&tents)];
         let independent = items.iter().map(|i| plan_with_yardstick(&i.problem)).collect();
         let (plans, limiting) = load_in_order(&depots, &mut items, independent);
@@ -1038,14 +1039,14 @@ mod tests {
     fn first_plans_that_fit_under_the_trucks_stand_and_only_the_item_over_them_changes() {
         // 2 t of room: the tents (1.5 t from depot 1) fit, then 500 kg of food for 50 units.
         let (food, tents) = (item("food", Category::Food, 1_000), item("tent", Category::Shelter, 30_000));
-        let depots = [depot(1, Some(Fleet { trucks: 1, load_kg: 2_000, load_m3: 500 })), depot(2, None)];
+        let depots = [depot(1, Some(Fleet { trucks: 1, load_kg: 2_000, load_m3: 500, trips: 1 })), depot(2, None)];
         let mut items = [input(&food), input(&tents)];
         let independent: Vec<_> = items.iter().map(|i| plan_with_yardstick(&i.problem)).collect();
         let (plans, limiting) = load_in_order(&depots, &mut items, independent.clone());
         assert_eq!(plans, independent, "both fit: nothing planned again");
         assert!(limiting.is_empty());
         // 1.52 t: the tents still fit and keep their plan; the food is planned again for the 20 kg left
-        let depots = [depot(1, Some(Fleet { trucks: 1, load_kg: 1_520, load_m3: 500 })), depot(2, None)];
+        let depots = [depot(1, Some(Fleet { trucks: 1, load_kg: 1_520, load_m3: 500, trips: 1 })), depot(2, None)];
         let mut items = [input(&food), input(&tents)];
         let (plans, limiting) = load_in_order(&depots, &mut items, independent.clone());
         assert_eq!(plans[1], independent[1]);

@@ -19,6 +19,7 @@ import type { ScreenContext } from '../screen';
 import { stockApi, type DepotEntry, type Item } from '../stock';
 import { toast } from '../toast';
 import { dataTable, statusBlock } from '../widgets';
+import { truckloads } from './depot/fleet';
 import { fundsAreasTable, fundsLevelsTable, fundsTotals, mixedSplits } from './planfunds';
 import { surveyNote } from './winterspring/plannote';
 import { createLinesView, dispatchSummaryView, listText, type LineLabels } from './planlines';
@@ -302,8 +303,8 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
                 { 'data-testid': `fleet-${f.depot_id}`, 'data-limiting': String(f.limiting) },
                 h('span', { class: 'fleet-depot' }, h('strong', {}, depotName(f.depot_id)), f.limiting ? h('span', { class: 'badge badge-warn', i18n: 'plan.fleet.limiting' }) : ''),
                 h('span', { class: 'num' }, t('plan.fleet.trucks', { needed: formatInteger(f.trucks_needed, lang), trucks: formatInteger(f.fleet.trucks, lang) })),
-                h('span', { class: 'num' }, `${formatWeight(f.load_kg, lang)} / ${formatWeight(f.fleet.trucks * f.fleet.load_kg, lang)}`),
-                h('span', { class: 'num' }, `${formatVolume(f.load_m3, lang)} / ${formatVolume(f.fleet.trucks * f.fleet.load_m3, lang)}`),
+                h('span', { class: 'num' }, `${formatWeight(f.load_kg, lang)} / ${formatWeight(truckloads(f.fleet) * f.fleet.load_kg, lang)}`),
+                h('span', { class: 'num' }, `${formatVolume(f.load_m3, lang)} / ${formatVolume(truckloads(f.fleet) * f.fleet.load_m3, lang)}`),
               ),
             ),
           ),

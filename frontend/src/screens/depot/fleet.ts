@@ -1,5 +1,5 @@
-// The depot's own trucks (本库运力): what a plan may load onto them in its first wave, one trip each,
-// over all its items (docs/domain/planning.md#trucks). Shown to everyone who sees the depot; a
+// The depot's own trucks (本库运力): what a plan may load onto them in its first wave, in the round
+// trips each makes before the deadline, over all its items (docs/domain/planning.md#trucks). Shown to everyone who sees the depot; a
 // manager or an admin sets or clears them here.
 import { api } from '../../api';
 import { confirmAction } from '../../confirm';
@@ -12,14 +12,19 @@ import type { DepotDetail } from '../../stock';
 import { toast } from '../../toast';
 
 type Fleet = NonNullable<DepotDetail['fleet']>;
-type Field = 'trucks' | 'load_kg' | 'load_m3';
-const FIELDS: readonly Field[] = ['trucks', 'load_kg', 'load_m3'];
+type Field = 'trucks' | 'load_kg' | 'load_m3' | 'trips';
+const FIELDS: readonly Field[] = ['trucks', 'load_kg', 'load_m3', 'trips'];
 
-/** "3 × 8 t, 40 m³ each" / "未登记" */
+/** Truckloads the trucks carry before the deadline: each truck makes its trips. */
+export function truckloads(fleet: Fleet): number {
+  return fleet.trucks * fleet.trips;
+}
+
+/** "3 × 8 t, 40 m³ each; round trips per truck: 2" / "未登记" */
 export function fleetText(fleet: Fleet | null | undefined): string {
   const lang = getLang();
   if (!fleet) return t('fleet.none');
-  return t('fleet.summary', { trucks: formatInteger(fleet.trucks, lang), kg: formatWeight(fleet.load_kg, lang), m3: formatVolume(fleet.load_m3, lang) });
+  return t('fleet.summary', { trucks: formatInteger(fleet.trucks, lang), kg: formatWeight(fleet.load_kg, lang), m3: formatVolume(fleet.load_m3, lang), trips: formatInteger(fleet.trips, lang) });
 }
 
 /**
@@ -49,9 +54,10 @@ function build(ctx: ScreenContext, depot: DepotDetail, open: boolean, opened: (o
 
   const formError = h('div', { class: 'form-error', role: 'alert', hidden: true, 'data-testid': 'fleet-form-error' });
   const errors = formErrors<Field>(formError);
+  // A new fleet starts at one trip per truck, the usual first wave.
   const input = (field: Field) =>
-    h('input', { type: 'number', class: 'input', min: '1', step: '1', inputmode: 'numeric', value: depot.fleet ? String(depot.fleet[field]) : '' }) as HTMLInputElement;
-  const inputs = { trucks: input('trucks'), load_kg: input('load_kg'), load_m3: input('load_m3') };
+    h('input', { type: 'number', class: 'input', min: '1', step: '1', inputmode: 'numeric', value: depot.fleet ? String(depot.fleet[field]) : field === 'trips' ? '1' : '' }) as HTMLInputElement;
+  const inputs = { trucks: input('trucks'), load_kg: input('load_kg'), load_m3: input('load_m3'), trips: input('trips') };
   const save = h('button', { type: 'submit', class: 'btn btn-primary btn-small', 'data-testid': 'fleet-save', i18n: 'fleet.save' }) as HTMLButtonElement;
   const clear = depot.fleet
     ? (h('button', { type: 'button', class: 'btn btn-outline btn-small', 'data-testid': 'fleet-clear', i18n: 'fleet.clear' }) as HTMLButtonElement)
@@ -66,6 +72,7 @@ function build(ctx: ScreenContext, depot: DepotDetail, open: boolean, opened: (o
       errorField(errors, 'trucks', 'fleet.trucks', inputs.trucks, 'fleet-trucks'),
       errorField(errors, 'load_kg', 'fleet.loadKg', inputs.load_kg, 'fleet-load-kg'),
       errorField(errors, 'load_m3', 'fleet.loadM3', inputs.load_m3, 'fleet-load-m3'),
+      errorField(errors, 'trips', 'fleet.trips', inputs.trips, 'fleet-trips'),
     ),
     formError,
     h('div', { class: 'form-actions' }, save, clear ?? ''),
@@ -98,8 +105,8 @@ function build(ctx: ScreenContext, depot: DepotDetail, open: boolean, opened: (o
       if (!Number.isInteger(numbers[i]) || numbers[i] < 1) errors.byField.set(f, { key: 'fleet.whole' });
     });
     if (!readyToSend(errors)) return;
-    const [trucks, load_kg, load_m3] = numbers;
-    void send({ trucks, load_kg, load_m3 }, save);
+    const [trucks, load_kg, load_m3, trips] = numbers;
+    void send({ trucks, load_kg, load_m3, trips }, save);
   });
   clear?.addEventListener('click', async () => {
     // Plans then load this depot without a limit: asked first.
