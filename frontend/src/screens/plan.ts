@@ -302,7 +302,12 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
                 'li',
                 { 'data-testid': `fleet-${f.depot_id}`, 'data-limiting': String(f.limiting) },
                 h('span', { class: 'fleet-depot' }, h('strong', {}, depotName(f.depot_id)), f.limiting ? h('span', { class: 'badge badge-warn', i18n: 'plan.fleet.limiting' }) : ''),
-                h('span', { class: 'num' }, t('plan.fleet.trucks', { needed: formatInteger(f.trucks_needed, lang), trucks: formatInteger(f.fleet.trucks, lang) })),
+                h(
+                  'span',
+                  { class: 'num' },
+                  t('plan.fleet.trucks', { needed: formatInteger(f.trucks_needed, lang), trucks: formatInteger(f.fleet.trucks, lang) }),
+                  f.fleet.trips > 1 ? ` · ${t('plan.fleet.trips', { trips: formatInteger(f.fleet.trips, lang) })}` : '',
+                ),
                 h('span', { class: 'num' }, `${formatWeight(f.load_kg, lang)} / ${formatWeight(truckloads(f.fleet) * f.fleet.load_kg, lang)}`),
                 h('span', { class: 'num' }, `${formatVolume(f.load_m3, lang)} / ${formatVolume(truckloads(f.fleet) * f.fleet.load_m3, lang)}`),
               ),
