@@ -3,14 +3,15 @@
 //! (100 depots × 2,000 areas) by default; target: well under a second per item in release. Run with
 //! `cargo bench -p jiuzai --bench planner`. With `PLANNER_BENCH_OUT=dir` it also writes the
 //! instances it times and its results as JSON for `scripts/bench-solvers.py`. With
-//! `PLANNER_BENCH_REPLAN=1` each item is planned again after a road blockage (below).
+//! `PLANNER_BENCH_REPLAN=1` each item is planned again after a road blockage (below), from
+//! nothing and from the routing of the plan before.
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use jiuzai::planner::{AreaDemand, FULL_WEIGHT, ItemPlan, ItemProblem, Policy, TierFill, plan_item};
+use jiuzai::planner::{AreaDemand, FULL_WEIGHT, ItemPlan, ItemProblem, Policy, Routing, TierFill, plan_item_from};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
@@ -176,29 +177,32 @@ struct Timed {
     seed: u64,
     problem: ItemProblem,
     plan: ItemPlan,
+    routing: Option<Routing>,
     wall_ms: Vec<f64>,
     extra_peak_mib: Option<f64>,
 }
 
-/// Plans `problem` `runs` times. The peak memory of one plan is measured only when items are
-/// planned one at a time (the peak is the process's, so parallel plans would blur together).
-fn time_item(seed: u64, problem: ItemProblem, runs: usize, serial: bool) -> Timed {
+/// Plans `problem` `runs` times, from `previous`'s routing when given. The peak memory of one
+/// plan is measured only when items are planned one at a time (the peak is the process's, so
+/// parallel plans would blur together).
+fn time_item(seed: u64, problem: ItemProblem, previous: Option<&Routing>, runs: usize, serial: bool) -> Timed {
     let before = if serial { reset_peak_memory() } else { None };
     let mut wall_ms = Vec::new();
-    let mut plan = None;
+    let mut planned = None;
     for _ in 0..runs {
         let started = Instant::now();
-        plan = Some(plan_item(&problem));
+        planned = Some(plan_item_from(&problem, previous));
         wall_ms.push(started.elapsed().as_secs_f64() * 1e3);
     }
     let extra_peak_mib =
         before.zip(memory_kib("VmHWM")).map(|(before, peak)| peak.saturating_sub(before) as f64 / 1024.0);
-    Timed { seed, problem, plan: plan.expect("planned"), wall_ms, extra_peak_mib }
+    let (plan, routing) = planned.expect("planned");
+    Timed { seed, problem, plan, routing, wall_ms, extra_peak_mib }
 }
 
 /// Prints one item's figures and, with `out`, writes its instance and result for the solvers.
 fn report(instance: &str, timed: &Timed, depots: usize, areas: usize, out: Option<&Path>) {
-    let Timed { seed, problem, plan, wall_ms, extra_peak_mib } = timed;
+    let Timed { seed, problem, plan, wall_ms, extra_peak_mib, .. } = timed;
     let fastest = wall_ms.iter().copied().fold(f64::INFINITY, f64::min);
     let fills: Vec<String> = plan
         .tier_fill
@@ -230,6 +234,13 @@ fn report(instance: &str, timed: &Timed, depots: usize, areas: usize, out: Optio
         extra_peak_mib: *extra_peak_mib,
     };
     write_json(&dir.join(format!("{instance}.planner.json")), &result);
+}
+
+/// A plan started from another plan's routing reaches the optimum planned from nothing reaches.
+fn assert_same_optimum(resumed: &ItemPlan, fresh: &ItemPlan) {
+    assert_eq!(resumed.fair_floor, fresh.fair_floor, "the same fair floors");
+    assert_eq!(resumed.total_delivered, fresh.total_delivered, "the same total");
+    assert_eq!(resumed.weighted_minutes, fresh.weighted_minutes, "the same travel time");
 }
 
 fn fastest_ms(timed: &Timed) -> f64 {
@@ -286,12 +297,18 @@ fn main() {
         let started = Instant::now();
         // Several runs where they are cheap; the fastest keeps the printed figure steady on a busy machine.
         // One item per task, as the plans service does.
-        let timed: Vec<(Timed, Option<Timed>)> = generated
+        let timed: Vec<(Timed, Option<(Timed, Timed)>)> = generated
             .into_par_iter()
             .with_max_len(1)
             .map(|(seed, generated)| {
-                let first = time_item(seed, generated.problem.clone(), runs, threads == 1);
-                let again = replan.then(|| time_item(seed, blocked(&generated, &first.plan), runs, threads == 1));
+                let first = time_item(seed, generated.problem.clone(), None, runs, threads == 1);
+                let again = replan.then(|| {
+                    let problem = blocked(&generated, &first.plan);
+                    let again = time_item(seed, problem.clone(), None, runs, threads == 1);
+                    let resumed = time_item(seed, problem, first.routing.as_ref(), runs, threads == 1);
+                    assert_same_optimum(&resumed.plan, &again.plan);
+                    (again, resumed)
+                });
                 (first, again)
             })
             .collect();
@@ -300,7 +317,7 @@ fn main() {
             before.zip(memory_kib("VmHWM")).map(|(before, peak)| peak.saturating_sub(before) as f64 / 1024.0);
         for (first, again) in &timed {
             report(&format!("{policy_name}-{}", first.seed), first, depots, areas, out.as_deref());
-            if let Some(again) = again {
+            if let Some((again, _)) = again {
                 report(&format!("{policy_name}-replan-{}", again.seed), again, depots, areas, out.as_deref());
                 println!(
                     "    the blockage cost {} units and {:+} weighted minutes",
@@ -319,11 +336,16 @@ fn main() {
             batch_peak_mib.map_or("unmeasured".into(), |m| format!("{m:.0} MiB")),
         );
         if replan {
-            let again: Vec<f64> = timed.iter().filter_map(|(_, again)| again.as_ref().map(fastest_ms)).collect();
+            let again: Vec<f64> =
+                timed.iter().filter_map(|(_, again)| again.as_ref().map(|a| fastest_ms(&a.0))).collect();
+            let resumed: Vec<f64> =
+                timed.iter().filter_map(|(_, again)| again.as_ref().map(|a| fastest_ms(&a.1))).collect();
             println!(
-                "  after the blockage, per item: median {:.1} ms, worst {:.1} ms",
+                "  after the blockage, per item: median {:.1} ms, worst {:.1} ms; resumed from the plan before: median {:.1} ms, worst {:.1} ms (the same optimum)",
                 median(again.clone()),
-                again.iter().copied().fold(0.0, f64::max)
+                again.iter().copied().fold(0.0, f64::max),
+                median(resumed.clone()),
+                resumed.iter().copied().fold(0.0, f64::max),
             );
         }
     }

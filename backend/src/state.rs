@@ -14,7 +14,7 @@ use crate::depots::cache::ReferenceCache;
 use crate::disasters::service::EventMapOverlay;
 use crate::grants::limiter::ObjectionLimiter;
 use crate::households::progress::ImportBoard;
-use crate::plans::travel::TravelCache;
+use crate::plans::cache::PlanningCache;
 use crate::store::SharedStore;
 
 #[derive(Clone)]
@@ -22,7 +22,8 @@ pub struct AppState {
     pub store: SharedStore,
     pub settings: Arc<Settings>,
     pub throttle: Arc<LoginThrottle>,
-    pub travel: Arc<TravelCache>,
+    /// What planning keeps between requests (travel paths, routings).
+    pub planning: Arc<PlanningCache>,
     pub sessions: SessionCache,
     pub references: ReferenceCache,
     /// Household imports in progress, for their importers to poll.
@@ -45,7 +46,7 @@ impl AppState {
             store,
             settings,
             throttle,
-            travel: Default::default(),
+            planning: Default::default(),
             sessions,
             references,
             imports: Default::default(),

@@ -157,6 +157,6 @@ async fn import_areas(
     let audit = actor.audit("areas.import", "areas", "import");
     let summary =
         import_document(&*state.store, &document, query.crs, state.settings.coverage_resolution(), audit).await?;
-    state.travel.reset().await; // the travel grid covers the counties: rebuild it
+    state.planning.travel.reset().await; // the travel grid covers the counties: rebuild it
     Ok(Json(summary))
 }

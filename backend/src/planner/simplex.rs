@@ -69,6 +69,27 @@ impl MinCostFlow {
         self.simplex.block_size = Simplex::block_size(self.simplex.source.len());
     }
 
+    /// A problem over the same nodes as `previous` (other balances, capacities, costs or arcs),
+    /// started from the tree `previous` ended with rather than from the all-artificial one: the
+    /// previous flows stay where the new problem still allows them, and what no longer fits is
+    /// carried by artificial arcs that the simplex then drives out. The optimum is the same as
+    /// from [`MinCostFlow::new`] (the start only changes the pivots on the way); when the node
+    /// counts differ it is that start.
+    pub fn resume(previous: &MinCostFlow, balance: &[i64], arcs: &[Arc], cost_bound: i64) -> Self {
+        let mut next = Self::new(balance, arcs, cost_bound);
+        if previous.simplex.potential.len() == next.simplex.potential.len() {
+            next.simplex.start_from(&previous.simplex, balance);
+        }
+        next
+    }
+
+    /// The memory the solver holds, to bound how many are kept.
+    pub fn bytes(&self) -> usize {
+        let arcs = self.simplex.source.len();
+        let nodes = self.simplex.potential.len();
+        arcs * (4 * size_of::<usize>() + 3 * size_of::<i64>() + 1) + nodes * (7 * size_of::<usize>() + 9)
+    }
+
     pub fn flow(&self, arc: usize) -> i64 {
         self.simplex.flow[self.position[arc]]
     }
@@ -90,6 +111,8 @@ struct Simplex {
     state: Vec<i8>,
     /// The artificial arcs, one per node, follow the arcs first given.
     first_artificial: usize,
+    /// What an artificial arc from the root costs (those to it cost nothing).
+    artificial_cost: i64,
     // Nodes: the real ones, then the root. The tree: each node's parent and the arc to it
     // (`pred`, `pred_dir` telling whether it points up or down), a preorder `thread` (circular,
     // with its reverse), subtree sizes and each subtree's last node in thread order.
@@ -131,6 +154,7 @@ impl Simplex {
             flow: vec![0; all_arcs],
             state: vec![STATE_LOWER; all_arcs],
             first_artificial: real_arcs,
+            artificial_cost,
             parent: vec![NONE; nodes + 1],
             pred: vec![NONE; nodes + 1],
             pred_dir: vec![DIR_UP; nodes + 1],
@@ -181,6 +205,131 @@ impl Simplex {
             }
         }
         simplex
+    }
+
+    /// Replaces the all-artificial start with `old`'s final tree where this problem allows it.
+    /// Every node keeps its parent through the same arc (the same tail and head) when this problem
+    /// has that arc; arcs out of the tree keep their bound. Going up from the leaves, each tree
+    /// arc must then carry its subtree's net balance: where that is outside the arc's bounds, or
+    /// at the bound that would make the tree not strongly feasible, the arc leaves the tree at its
+    /// nearer bound and the subtree hangs from the root by its artificial arc, turned to carry
+    /// what is left (strongly feasible too, so the simplex cannot cycle). Costs and potentials are
+    /// this problem's.
+    fn start_from(&mut self, old: &Simplex, balance: &[i64]) {
+        let nodes = balance.len();
+        let root = nodes;
+        let first_artificial = self.first_artificial;
+        let old_arc: std::collections::HashMap<(usize, usize), usize> = (0..old.source.len())
+            .filter(|e| !old.artificial().contains(e))
+            .map(|e| ((old.source[e], old.target[e]), e))
+            .collect();
+        let mut new_of_old = vec![NONE; old.source.len()];
+        for e in 0..first_artificial {
+            let Some(&o) = old_arc.get(&(self.source[e], self.target[e])) else { continue };
+            new_of_old[o] = e;
+            if old.state[o] == STATE_UPPER && self.capacity[e] < UNBOUNDED {
+                self.state[e] = STATE_UPPER;
+                self.flow[e] = self.capacity[e];
+            }
+        }
+        for u in 0..nodes {
+            let e = new_of_old[old.pred[u]];
+            if e != NONE {
+                self.parent[u] = old.parent[u];
+                self.pred[u] = e;
+                self.pred_dir[u] = old.pred_dir[u];
+                self.state[e] = STATE_TREE;
+            }
+            let artificial = first_artificial + u;
+            self.state[artificial] = STATE_LOWER;
+            self.flow[artificial] = 0;
+        }
+        // What each node must pass on over its tree arcs, the arcs at a bound taken as given.
+        let mut net: Vec<i64> = balance.to_vec();
+        net.push(0);
+        for e in 0..first_artificial {
+            if self.state[e] == STATE_UPPER {
+                net[self.source[e]] -= self.flow[e];
+                net[self.target[e]] += self.flow[e];
+            }
+        }
+        let preorder = self.preorder();
+        for &u in preorder.iter().rev().filter(|&&u| u != root) {
+            let p = self.parent[u];
+            if p != root {
+                let e = self.pred[u];
+                let dir = i64::from(self.pred_dir[u]);
+                let flow = dir * net[u];
+                let fits = if dir == i64::from(DIR_UP) {
+                    0 <= flow && flow < self.capacity[e]
+                } else {
+                    0 < flow && flow <= self.capacity[e]
+                };
+                if fits {
+                    self.flow[e] = flow;
+                    net[p] += net[u];
+                    continue;
+                }
+                let bound = flow.clamp(0, self.capacity[e]);
+                self.flow[e] = bound;
+                self.state[e] = if bound == 0 { STATE_LOWER } else { STATE_UPPER };
+                net[u] -= dir * bound;
+                net[p] += dir * bound;
+            }
+            let artificial = first_artificial + u;
+            self.parent[u] = root;
+            self.pred[u] = artificial;
+            self.state[artificial] = STATE_TREE;
+            self.flow[artificial] = net[u].abs();
+            if net[u] >= 0 {
+                (self.source[artificial], self.target[artificial]) = (u, root);
+                self.pred_dir[u] = DIR_UP;
+                self.cost[artificial] = 0;
+            } else {
+                (self.source[artificial], self.target[artificial]) = (root, u);
+                self.pred_dir[u] = DIR_DOWN;
+                self.cost[artificial] = self.artificial_cost;
+            }
+        }
+        // The thread, subtree figures and potentials of the tree as it now stands.
+        let preorder = self.preorder();
+        self.potential[root] = 0;
+        for (at, &u) in preorder.iter().enumerate() {
+            let next = preorder[(at + 1) % preorder.len()];
+            self.thread[u] = next;
+            self.rev_thread[next] = u;
+            if u != root {
+                let p = self.parent[u];
+                self.potential[u] = self.potential[p] - i64::from(self.pred_dir[u]) * self.cost[self.pred[u]];
+            }
+        }
+        self.succ_num.fill(1);
+        for &u in preorder.iter().rev() {
+            if u != root {
+                let p = self.parent[u];
+                self.succ_num[p] += self.succ_num[u];
+            }
+        }
+        for (at, &u) in preorder.iter().enumerate() {
+            self.last_succ[u] = preorder[at + self.succ_num[u] - 1];
+        }
+        self.next_arc = 0;
+    }
+
+    /// The nodes in depth-first order from the root, by the parent links.
+    fn preorder(&self) -> Vec<usize> {
+        let root = self.potential.len() - 1;
+        let mut children = vec![Vec::new(); root + 1];
+        for u in (0..root).rev() {
+            children[self.parent[u]].push(u);
+        }
+        let mut order = Vec::with_capacity(root + 1);
+        let mut stack = vec![root];
+        while let Some(u) = stack.pop() {
+            order.push(u);
+            stack.extend(children[u].iter().copied());
+        }
+        order
     }
 
     fn block_size(arcs: usize) -> usize {
@@ -519,8 +668,64 @@ mod tests {
             })
     }
 
+    /// Arcs and the balances a flow over them meets.
+    type Problem = (Vec<Arc>, Vec<i64>);
+    /// An arc's capacity, cost and flow in a problem, and whether the problem has it.
+    type Side = (i64, i64, i64, bool);
+
+    /// Two problems over the same nodes that share some arcs (the same tail and head, perhaps
+    /// another capacity or cost), each with balances a random flow can meet.
+    fn related_problems() -> impl Strategy<Value = (usize, [Problem; 2])> {
+        (2usize..9)
+            .prop_flat_map(|nodes| {
+                let side = || (0i64..8, 0i64..20, 0i64..8, prop::bool::weighted(0.75));
+                let arc = (0..nodes, 0..nodes, prop::bool::weighted(0.2), side(), side());
+                (Just(nodes), prop::collection::vec(arc, 1..30))
+            })
+            .prop_map(|(nodes, raw)| {
+                let problem = |second: bool| {
+                    let mut balance = vec![0; nodes];
+                    let mut arcs = Vec::new();
+                    for &(tail, head, unlimited, first_side, second_side) in &raw {
+                        let (capacity, cost, flow, held): Side = if second { second_side } else { first_side };
+                        if !held {
+                            continue;
+                        }
+                        let flow = flow.min(capacity);
+                        balance[tail] += flow;
+                        balance[head] -= flow;
+                        arcs.push(Arc { tail, head, capacity: if unlimited { UNBOUNDED } else { capacity }, cost });
+                    }
+                    (arcs, balance)
+                };
+                (nodes, [problem(false), problem(true)])
+            })
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn a_solve_resumed_from_another_problems_tree_reaches_the_same_optimum(
+            (nodes, [(first_arcs, first_balance), (arcs, balance)]) in related_problems(),
+        ) {
+            let bound = |arcs: &[Arc]| arcs.iter().map(|a| a.cost).max().unwrap_or(0);
+            let mut first = MinCostFlow::new(&first_balance, &first_arcs, bound(&first_arcs));
+            first.solve();
+            let mut resumed = MinCostFlow::resume(&first, &balance, &arcs, bound(&arcs));
+            resumed.solve();
+            let flow: Vec<i64> = (0..arcs.len()).map(|i| resumed.flow(i)).collect();
+            let mut net = vec![0; nodes];
+            for (arc, &f) in arcs.iter().zip(&flow) {
+                prop_assert!(0 <= f && f <= arc.capacity);
+                net[arc.tail] += f;
+                net[arc.head] -= f;
+            }
+            prop_assert_eq!(net, balance.clone());
+            prop_assert!(!has_negative_cycle(nodes, &arcs, &flow));
+            let cost = |flow: &[i64]| arcs.iter().zip(flow).map(|(a, f)| a.cost * f).sum::<i64>();
+            prop_assert_eq!(cost(&flow), cost(&min_cost_flow(&balance, &arcs)));
+        }
+
         #[test]
         fn flows_meet_the_balances_and_leave_no_cheaper_cycle((nodes, arcs, balance) in problems()) {
             let flow = min_cost_flow(&balance, &arcs);

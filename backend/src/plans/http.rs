@@ -74,7 +74,7 @@ async fn create_plan(
     actor.require_role(&[Role::Manager])?;
     let request: PlanRequest = parse_body(body)?;
     let surveyed = surveyed_need(&state, &request.aid_type, request.event_id).await?;
-    let id = service::create_plan(&*state.store, &state.settings, &state.travel, &actor, request, surveyed).await?;
+    let id = service::create_plan(&*state.store, &state.settings, &state.planning, &actor, request, surveyed).await?;
     Ok((StatusCode::CREATED, Json(workflow::plan_or_404(&*state.store, id).await?)))
 }
 
@@ -99,8 +99,8 @@ async fn compare_policies(
     actor.require_role(&[Role::Manager])?;
     let request: PlanRequest = parse_body(body)?;
     let surveyed = surveyed_need(&state, &request.aid_type, request.event_id).await?;
-    let travel = &state.travel;
-    Ok(Json(service::compare_policies(&*state.store, &state.settings, travel, &actor, request, surveyed).await?))
+    let cache = &state.planning;
+    Ok(Json(service::compare_policies(&*state.store, &state.settings, cache, &actor, request, surveyed).await?))
 }
 
 /// Computes a draft again from today's demand, stock and roads (after a blocked zone is drawn or
@@ -116,7 +116,7 @@ async fn replan(
     actor.require_role(&[Role::Manager])?;
     let plan = workflow::plan_to_change(&*state.store, &actor, id).await?;
     let surveyed = surveyed_need(&state, &plan.row.aid_type, plan.row.event_id).await?;
-    Ok(Json(service::replan(&*state.store, &state.settings, &state.travel, &actor, &plan, surveyed).await?))
+    Ok(Json(service::replan(&*state.store, &state.settings, &state.planning, &actor, &plan, surveyed).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),

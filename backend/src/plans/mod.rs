@@ -5,6 +5,7 @@
 //! (`crate::funds`) goes the same way, but approval commits money from the fund pools and
 //! disbursement (dispatch) completes it.
 
+pub mod cache;
 pub mod equity;
 pub mod fleet;
 pub mod http;

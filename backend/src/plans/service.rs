@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::cache::{ItemRoutings, Loading, PlanningCache, Routings};
 use super::equity::{self, Equity, Served};
 use super::fleet::{self, Load};
 use super::needs::{DemandPoint, demand_points, item_demand, norm_persons, surveyed_points};
@@ -31,7 +32,7 @@ use crate::funds::rules::{BasisLine, entitlement, surveyed_entitlement};
 use crate::funds::store::FundStore;
 use crate::funds::{ResponseScope, SourceLevel};
 use crate::money::Fen;
-use crate::planner::{AreaDemand, ItemPlan, ItemProblem, Policy, plan_item};
+use crate::planner::{AreaDemand, ItemPlan, ItemProblem, Policy, plan_item_from};
 use crate::routing::Point;
 use crate::said;
 use rayon::prelude::*;
@@ -60,13 +61,14 @@ fn no_figures(indicators: Vec<String>) -> Said {
 pub async fn create_plan<S: Planning + ?Sized>(
     store: &S,
     settings: &Settings,
-    travel: &TravelCache,
+    cache: &PlanningCache,
     actor: &Actor,
     request: PlanRequest,
     surveyed: Option<SurveyedNeed>,
 ) -> AppResult<i64> {
     let checked = check_request(store, settings, &request, surveyed.as_ref()).await?;
-    let (lines, result) = compute_plan(store, settings, travel, actor, &checked, surveyed).await?;
+    let (lines, result, routings) =
+        compute_plan(store, settings, cache, actor, &checked, surveyed, Default::default()).await?;
     let plan = NewPlan {
         event_id: checked.event.id,
         aid_type: request.aid_type,
@@ -76,7 +78,9 @@ pub async fn create_plan<S: Planning + ?Sized>(
         result,
         lines,
     };
-    Ok(store.create_plan(&plan, &actor.audit("plan.create", "plan", "")).await?)
+    let id = store.create_plan(&plan, &actor.audit("plan.create", "plan", "")).await?;
+    cache.keep_routings(id, routings);
+    Ok(id)
 }
 
 /// A plan request, checked: what it plans, for which event, under which rules.
@@ -160,26 +164,28 @@ fn fairness(settings: &Settings, policy: Option<&str>, weights: Option<FillWeigh
     Ok(Fairness { policy, weights })
 }
 
-/// Computes what `checked` asks for, storing nothing: the lines and the result.
+/// Computes what `checked` asks for, storing nothing: the lines, the result and the routings the
+/// items ended with, started from the `previous` ones where they are given.
 async fn compute_plan<S: Planning + ?Sized>(
     store: &S,
     settings: &Settings,
-    travel: &TravelCache,
+    cache: &PlanningCache,
     actor: &Actor,
     checked: &Checked,
     surveyed: Option<SurveyedNeed>,
-) -> AppResult<(Vec<PlanLine>, PlanResult)> {
-    let (lines, mut result) = match checked.material {
+    previous: std::sync::Arc<Routings>,
+) -> AppResult<(Vec<PlanLine>, PlanResult, Routings)> {
+    let (lines, mut result, routings) = match checked.material {
         Some(material) => {
             let asked = Asked { event: &checked.event, aid: checked.aid, surveyed: surveyed.as_ref() };
-            let input = planning_input(store, settings, travel, actor, asked, checked.floor_percent).await?;
+            let input = planning_input(store, settings, &cache.travel, actor, asked, checked.floor_percent).await?;
             let rules = PlanRules::new(settings, material, checked.fairness);
             // The planner is seconds of CPU at city scale: off the async workers, so the server
             // keeps answering other requests while it runs.
             tokio::task::spawn_blocking(move || {
-                let (lines, mut result) = compute(&input, &rules);
+                let (lines, mut result, routings) = compute(&input, &rules, &previous);
                 result.reserve_floor = Some(input.floor);
-                (lines, result)
+                (lines, result, routings)
             })
             .await
             .map_err(|e| AppError::Internal(e.into()))?
@@ -187,11 +193,12 @@ async fn compute_plan<S: Planning + ?Sized>(
         None => (
             Vec::new(),
             funds_plan(store, settings, actor, &checked.event, checked.aid, checked.scope, surveyed.as_ref()).await?,
+            Routings::default(),
         ),
     };
     result.survey = surveyed;
     result.computed_at = Some(chrono::Utc::now());
-    Ok((lines, result))
+    Ok((lines, result, routings))
 }
 
 /// The policies side by side for one materials plan request, before it is made: each one's
@@ -199,7 +206,7 @@ async fn compute_plan<S: Planning + ?Sized>(
 pub async fn compare_policies<S: Planning + ?Sized>(
     store: &S,
     settings: &Settings,
-    travel: &TravelCache,
+    cache: &PlanningCache,
     actor: &Actor,
     request: PlanRequest,
     surveyed: Option<SurveyedNeed>,
@@ -212,7 +219,7 @@ pub async fn compare_policies<S: Planning + ?Sized>(
         ));
     };
     let asked = Asked { event: &checked.event, aid: checked.aid, surveyed: surveyed.as_ref() };
-    let input = planning_input(store, settings, travel, actor, asked, checked.floor_percent).await?;
+    let input = planning_input(store, settings, &cache.travel, actor, asked, checked.floor_percent).await?;
     let weights = checked.fairness.weights;
     let rules: Vec<PlanRules> = <PlanPolicy as strum::VariantArray>::VARIANTS
         .iter()
@@ -222,7 +229,7 @@ pub async fn compare_policies<S: Planning + ?Sized>(
         rules
             .iter()
             .map(|rules| {
-                let (_, result) = compute(&input, rules);
+                let (_, result, _) = compute(&input, rules, &Routings::default());
                 PolicyOption {
                     fairness: rules.fairness,
                     totals: result.totals,
@@ -244,12 +251,13 @@ pub struct PolicyOption {
 }
 
 /// Computes a draft again from today's demand, stock and roads (after a blocked zone is drawn or
-/// removed, or stock changed), under the rules it was made with; stores the new lines and answers
-/// what changed and what the change cost.
+/// removed, or stock changed), under the rules it was made with, each item's routing started from
+/// where its last computation here ended; stores the new lines and answers what changed and what
+/// the change cost.
 pub async fn replan<S: Planning + ?Sized>(
     store: &S,
     settings: &Settings,
-    travel: &TravelCache,
+    cache: &PlanningCache,
     actor: &Actor,
     plan: &Plan,
     surveyed: Option<SurveyedNeed>,
@@ -273,7 +281,8 @@ pub async fn replan<S: Planning + ?Sized>(
         weights: plan.result.fairness.map(|f| f.weights),
     };
     let checked = check_request(store, settings, &request, surveyed.as_ref()).await?;
-    let (lines, result) = compute_plan(store, settings, travel, actor, &checked, surveyed).await?;
+    let previous = cache.routings(plan.row.id);
+    let (lines, result, routings) = compute_plan(store, settings, cache, actor, &checked, surveyed, previous).await?;
     let delta = LinesDelta::between(&plan.lines, &lines);
     let changes = line_changes(&delta.before, &delta.after);
     let replanned = Replanned {
@@ -285,6 +294,7 @@ pub async fn replan<S: Planning + ?Sized>(
     let audit =
         actor.audit("plan.replan", "plan", plan.row.id.to_string()).with_before(&delta.before).with_after(&delta.after);
     store.edit_draft(plan.row.id, &delta, &result, &audit).await?;
+    cache.keep_routings(plan.row.id, routings);
     Ok(replanned)
 }
 
@@ -500,8 +510,9 @@ struct ItemInput<'a> {
 /// item a task of its own so that a core that is done takes the next instead of a fixed half), with
 /// the equity audit against the most delivered in the least time from the same stock. Where that
 /// loads a depot's trucks beyond what they carry, the items are planned again one after another in
-/// their loading order, each from what the trucks have room left for (`load_in_order`).
-fn compute(input: &PlanningInput, rules: &PlanRules) -> (Vec<PlanLine>, PlanResult) {
+/// their loading order, each from what the trucks have room left for (`load_in_order`). Each
+/// item's routings start from its `previous` ones; answers those it ended with.
+fn compute(input: &PlanningInput, rules: &PlanRules, previous: &Routings) -> (Vec<PlanLine>, PlanResult, Routings) {
     let aid = rules.material;
     let mut items: Vec<ItemInput> = input
         .items
@@ -509,8 +520,15 @@ fn compute(input: &PlanningInput, rules: &PlanRules) -> (Vec<PlanLine>, PlanResu
         .filter(|i| i.norms.get(&aid).is_some_and(|n| n.per_thousand > 0))
         .filter_map(|item| item_input(input, rules, item))
         .collect();
-    let mut planned: Vec<(ItemPlan, ItemPlan)> =
-        items.par_iter().with_max_len(1).map(|i| plan_with_yardstick(&i.problem)).collect();
+    let (mut planned, first_routings): (Vec<(ItemPlan, ItemPlan)>, Vec<ItemRoutings>) = items
+        .par_iter()
+        .with_max_len(1)
+        .map(|i| plan_with_yardstick(&i.problem, previous.item(&i.item.code, Loading::AllStock)))
+        .unzip();
+    let mut routings = Routings::default();
+    for (item, item_routings) in items.iter().zip(first_routings) {
+        routings.insert(&item.item.code, Loading::AllStock, item_routings);
+    }
     let mut limiting = HashSet::new();
     if input.depots.iter().any(|d| d.fleet.is_some()) {
         let mut loads: BTreeMap<i64, Load> = BTreeMap::new();
@@ -520,7 +538,7 @@ fn compute(input: &PlanningInput, rules: &PlanRules) -> (Vec<PlanLine>, PlanResu
             }
         }
         if !fleet::overloaded(&input.depots, &loads).is_empty() {
-            (planned, limiting) = load_in_order(&input.depots, &mut items, planned);
+            (planned, limiting) = load_in_order(&input.depots, &mut items, planned, previous, &mut routings);
         }
     }
     let mut lines = Vec::new();
@@ -580,29 +598,36 @@ fn compute(input: &PlanningInput, rules: &PlanRules) -> (Vec<PlanLine>, PlanResu
     result.equity = Some(equity::audit(&served, i64::from(rules.deadline_minutes), Some(&fastest)));
     let catalogue: HashMap<&str, &Item> = input.items.iter().map(|i| (i.code.as_str(), i)).collect();
     result.fleet = fleet::fleet_loads(&input.depots, &fleet::loads(&lines, &catalogue), |id| limiting.contains(&id));
-    (lines, result)
+    (lines, result, routings)
 }
 
 /// An item's plan and its yardstick: the same stock with every minute counting alike and no
-/// fairness (the most delivered in the least time).
-fn plan_with_yardstick(problem: &ItemProblem) -> (ItemPlan, ItemPlan) {
+/// fairness (the most delivered in the least time); each started from its `previous` routing.
+fn plan_with_yardstick(problem: &ItemProblem, previous: Option<&ItemRoutings>) -> ((ItemPlan, ItemPlan), ItemRoutings) {
     let mut quickest = problem.clone();
     quickest.policy = Policy::MostDelivered;
     for demand in &mut quickest.demands {
         demand.weight = 1;
     }
-    rayon::join(|| plan_item(problem), || plan_item(&quickest))
+    let ((plan, plan_routing), (yardstick, yardstick_routing)) = rayon::join(
+        || plan_item_from(problem, previous.and_then(|p| p.plan.as_ref())),
+        || plan_item_from(&quickest, previous.and_then(|p| p.yardstick.as_ref())),
+    );
+    ((plan, yardstick), ItemRoutings { plan: plan_routing, yardstick: yardstick_routing })
 }
 
 /// Plans the items one after another in their loading order (`Category::loading_rank`, then code),
 /// each depot with trucks offering an item no more than its trucks still have room for. An item
 /// whose plan and yardstick in `independent` (planned without the trucks) already fit keeps them:
 /// a plan that is best over the larger supply and feasible under the smaller one is best there too.
-/// Answers the plans in the items' order and the ids of the depots whose trucks held stock back.
+/// Answers the plans in the items' order and the ids of the depots whose trucks held stock back;
+/// the routings of the items planned again go into `routings`, started from their `previous` ones.
 fn load_in_order(
     depots: &[Depot],
     items: &mut [ItemInput],
     independent: Vec<(ItemPlan, ItemPlan)>,
+    previous: &Routings,
+    routings: &mut Routings,
 ) -> (Vec<(ItemPlan, ItemPlan)>, HashSet<i64>) {
     let mut room: Vec<Option<Load>> = depots.iter().map(|d| d.fleet.as_ref().map(Load::carried_by)).collect();
     let mut order: Vec<usize> = (0..items.len()).collect();
@@ -630,7 +655,13 @@ fn load_in_order(
         let fits = |plan: &ItemPlan| sent(plan).iter().zip(supplies).all(|(sent, supply)| sent <= supply);
         let plans = match planned[index].take() {
             Some(plans) if fits(&plans.0) && fits(&plans.1) => plans,
-            _ => plan_with_yardstick(&input.problem),
+            _ => {
+                let code = &input.item.code;
+                let (plans, item_routings) =
+                    plan_with_yardstick(&input.problem, previous.item(code, Loading::WithinTrucks));
+                routings.insert(code, Loading::WithinTrucks, item_routings);
+                plans
+            }
         };
         let sent = sent(&plans.0);
         for (depot, room) in room.iter_mut().enumerate() {
@@ -1011,14 +1042,26 @@ mod tests {
         }
     }
 
+    fn first_plans(items: &[ItemInput]) -> Vec<(ItemPlan, ItemPlan)> {
+        items.iter().map(|i| plan_with_yardstick(&i.problem, None).0).collect()
+    }
+
+    fn load(
+        depots: &[Depot],
+        items: &mut [ItemInput],
+        independent: Vec<(ItemPlan, ItemPlan)>,
+    ) -> (Vec<(ItemPlan, ItemPlan)>, HashSet<i64>) {
+        load_in_order(depots, items, independent, &Routings::default(), &mut Routings::default())
+    }
+
     #[test]
     fn trucks_take_shelter_before_food_and_the_rest_comes_from_depots_without_a_limit() {
         // One truck of 100 kg at depot 1: tents (30 kg) load first, then food (1 kg) in the 10 kg left.
         let (food, tents) = (item("food", Category::Food, 1_000), item("tent", Category::Shelter, 30_000));
         let depots = [depot(1, Some(Fleet { trucks: 1, load_kg: 100, load_m3: 500, trips: 1 })), depot(2, None)];
         let mut items = [input(&food), input(&tents)];
-        let independent = items.iter().map(|i| plan_with_yardstick(&i.problem)).collect();
-        let (plans, limiting) = load_in_order(&depots, &mut items, independent);
+        let independent = first_plans(&items);
+        let (plans, limiting) = load(&depots, &mut items, independent);
         let sent = |plan: &ItemPlan, depot: usize| -> i64 {
             plan.lines.iter().filter(|l| l.depot == depot).map(|l| l.quantity).sum()
         };
@@ -1041,14 +1084,14 @@ mod tests {
         let (food, tents) = (item("food", Category::Food, 1_000), item("tent", Category::Shelter, 30_000));
         let depots = [depot(1, Some(Fleet { trucks: 1, load_kg: 2_000, load_m3: 500, trips: 1 })), depot(2, None)];
         let mut items = [input(&food), input(&tents)];
-        let independent: Vec<_> = items.iter().map(|i| plan_with_yardstick(&i.problem)).collect();
-        let (plans, limiting) = load_in_order(&depots, &mut items, independent.clone());
+        let independent = first_plans(&items);
+        let (plans, limiting) = load(&depots, &mut items, independent.clone());
         assert_eq!(plans, independent, "both fit: nothing planned again");
         assert!(limiting.is_empty());
         // 1.52 t: the tents still fit and keep their plan; the food is planned again for the 20 kg left
         let depots = [depot(1, Some(Fleet { trucks: 1, load_kg: 1_520, load_m3: 500, trips: 1 })), depot(2, None)];
         let mut items = [input(&food), input(&tents)];
-        let (plans, limiting) = load_in_order(&depots, &mut items, independent.clone());
+        let (plans, limiting) = load(&depots, &mut items, independent.clone());
         assert_eq!(plans[1], independent[1]);
         assert_ne!(plans[0], independent[0]);
         assert_eq!(plans[0].0.lines.iter().filter(|l| l.depot == 0).map(|l| l.quantity).sum::<i64>(), 20);
