@@ -45,7 +45,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use maxflow::FlowNetwork;
-use simplex::{Arc, MinCostFlow, UNBOUNDED};
+use simplex::{Arc, Basis, MinCostFlow, UNBOUNDED};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemProblem {
@@ -197,17 +197,18 @@ pub fn plan_item_from(problem: &ItemProblem, previous: Option<&Routing>) -> (Ite
     plan_with_candidates(problem, CANDIDATES_PER_AREA, previous)
 }
 
-/// The final state of a plan's cheapest routing (step 3): its simplex tree and the routes it held.
-/// Only a starting point for another plan: any routing of any problem gives the same optimum.
+/// Where a plan's cheapest routing (step 3) ended: its simplex basis and the routes it held, by
+/// depot and area. Only a starting point for another plan: any routing of any problem gives the
+/// same optimum.
 pub struct Routing {
-    solver: MinCostFlow,
-    routes: Vec<Route>,
+    basis: Basis,
+    routes: Vec<(u32, u32)>,
 }
 
 impl Routing {
     /// The memory it holds, to bound how many are kept.
     pub fn bytes(&self) -> usize {
-        self.solver.bytes() + self.routes.len() * size_of::<Route>()
+        self.basis.bytes() + self.routes.len() * size_of::<(u32, u32)>()
     }
 }
 
@@ -639,9 +640,10 @@ fn cheapest_routing(
     }
     if let Some(previous) = previous {
         let held: HashSet<(usize, usize)> = routes.iter().map(|r| (r.depot, r.area)).collect();
-        routes.extend(previous.routes.iter().filter(|r| !held.contains(&(r.depot, r.area))).filter_map(|r| {
-            let minutes = instance.problem.minutes.get(r.depot)?.get(r.area).copied().flatten()?;
-            (supply[r.depot] > 0 && reachable[r.area]).then_some(Route { minutes, ..*r })
+        let again = previous.routes.iter().map(|&(depot, area)| (depot as usize, area as usize));
+        routes.extend(again.filter(|key| !held.contains(key)).filter_map(|(depot, area)| {
+            let minutes = instance.problem.minutes.get(depot)?.get(area).copied().flatten()?;
+            (supply[depot] > 0 && reachable[area]).then_some(Route { depot, area, minutes })
         }));
     }
     let mut balance = vec![0; nodes.count()];
@@ -669,7 +671,7 @@ fn cheapest_routing(
     let first_route = arcs.len();
     arcs.extend(routes.iter().map(route_arc));
     let mut solver = match previous {
-        Some(previous) => MinCostFlow::resume(&previous.solver, &balance, &arcs, instance.cost_bound),
+        Some(previous) => MinCostFlow::resume(&previous.basis, &balance, &arcs, instance.cost_bound),
         None => MinCostFlow::new(&balance, &arcs, instance.cost_bound),
     };
     let areas: Vec<usize> = instance.reachable_areas().collect();
@@ -684,7 +686,8 @@ fn cheapest_routing(
         routes.extend(entering);
     }
     let quantities = (0..routes.len()).map(|r| solver.flow(first_route + r)).collect();
-    (quantities, Some(Routing { solver, routes: routes.clone() }))
+    let held = routes.iter().map(|r| (r.depot as u32, r.area as u32)).collect();
+    (quantities, Some(Routing { basis: solver.basis(), routes: held }))
 }
 
 #[cfg(test)]

@@ -70,24 +70,28 @@ impl MinCostFlow {
     }
 
     /// A problem over the same nodes as `previous` (other balances, capacities, costs or arcs),
-    /// started from the tree `previous` ended with rather than from the all-artificial one: the
-    /// previous flows stay where the new problem still allows them, and what no longer fits is
-    /// carried by artificial arcs that the simplex then drives out. The optimum is the same as
-    /// from [`MinCostFlow::new`] (the start only changes the pivots on the way); when the node
-    /// counts differ it is that start.
-    pub fn resume(previous: &MinCostFlow, balance: &[i64], arcs: &[Arc], cost_bound: i64) -> Self {
+    /// started from that basis rather than from the all-artificial tree: the previous flows stay
+    /// where the new problem still allows them, and what no longer fits is carried by artificial
+    /// arcs that the simplex then drives out. The optimum is the same as from
+    /// [`MinCostFlow::new`] (the start only changes the pivots on the way); when the node counts
+    /// differ it is that start.
+    pub fn resume(previous: &Basis, balance: &[i64], arcs: &[Arc], cost_bound: i64) -> Self {
         let mut next = Self::new(balance, arcs, cost_bound);
-        if previous.simplex.potential.len() == next.simplex.potential.len() {
-            next.simplex.start_from(&previous.simplex, balance);
+        if previous.tree.len() == balance.len() {
+            next.simplex.start_from(previous, balance);
         }
         next
     }
 
-    /// The memory the solver holds, to bound how many are kept.
-    pub fn bytes(&self) -> usize {
-        let arcs = self.simplex.source.len();
-        let nodes = self.simplex.potential.len();
-        arcs * (4 * size_of::<usize>() + 3 * size_of::<i64>() + 1) + nodes * (7 * size_of::<usize>() + 9)
+    /// Where the solver stands: its tree and the arcs at their upper bound, by tail and head.
+    pub fn basis(&self) -> Basis {
+        let simplex = &self.simplex;
+        let real = |e: usize| !simplex.artificial().contains(&e);
+        let key = |e: usize| (simplex.source[e] as u32, simplex.target[e] as u32);
+        Basis {
+            tree: simplex.pred[..simplex.potential.len() - 1].iter().map(|&e| real(e).then(|| key(e))).collect(),
+            upper: (0..simplex.source.len()).filter(|&e| real(e) && simplex.state[e] == STATE_UPPER).map(key).collect(),
+        }
     }
 
     pub fn flow(&self, arc: usize) -> i64 {
@@ -98,6 +102,21 @@ impl MinCostFlow {
     /// lower the cost. None negative over every possible arc proves the solution optimal for all.
     pub fn reduced_cost(&self, tail: usize, head: usize, cost: i64) -> i64 {
         cost + self.simplex.potential[tail] - self.simplex.potential[head]
+    }
+}
+
+/// A simplex basis, apart from the arcs' numbering: another problem over the same nodes can start
+/// from it ([`MinCostFlow::resume`]). Only a starting point: it carries no costs or flows.
+pub(super) struct Basis {
+    /// Per node, the arc to its parent by tail and head; None: the artificial arc to the root.
+    tree: Vec<Option<(u32, u32)>>,
+    /// The arcs out of the tree at their upper bound.
+    upper: Vec<(u32, u32)>,
+}
+
+impl Basis {
+    pub fn bytes(&self) -> usize {
+        self.tree.len() * size_of::<Option<(u32, u32)>>() + self.upper.len() * size_of::<(u32, u32)>()
     }
 }
 
@@ -207,7 +226,7 @@ impl Simplex {
         simplex
     }
 
-    /// Replaces the all-artificial start with `old`'s final tree where this problem allows it.
+    /// Replaces the all-artificial start with the `old` basis where this problem allows it.
     /// Every node keeps its parent through the same arc (the same tail and head) when this problem
     /// has that arc; arcs out of the tree keep their bound. Going up from the leaves, each tree
     /// arc must then carry its subtree's net balance: where that is outside the arc's bounds, or
@@ -215,29 +234,26 @@ impl Simplex {
     /// nearer bound and the subtree hangs from the root by its artificial arc, turned to carry
     /// what is left (strongly feasible too, so the simplex cannot cycle). Costs and potentials are
     /// this problem's.
-    fn start_from(&mut self, old: &Simplex, balance: &[i64]) {
+    fn start_from(&mut self, old: &Basis, balance: &[i64]) {
         let nodes = balance.len();
         let root = nodes;
         let first_artificial = self.first_artificial;
-        let old_arc: std::collections::HashMap<(usize, usize), usize> = (0..old.source.len())
-            .filter(|e| !old.artificial().contains(e))
-            .map(|e| ((old.source[e], old.target[e]), e))
-            .collect();
-        let mut new_of_old = vec![NONE; old.source.len()];
-        for e in 0..first_artificial {
-            let Some(&o) = old_arc.get(&(self.source[e], self.target[e])) else { continue };
-            new_of_old[o] = e;
-            if old.state[o] == STATE_UPPER && self.capacity[e] < UNBOUNDED {
+        let arc: std::collections::HashMap<(u32, u32), usize> =
+            (0..first_artificial).map(|e| ((self.source[e] as u32, self.target[e] as u32), e)).collect();
+        for e in old.upper.iter().filter_map(|key| arc.get(key)).copied() {
+            if self.capacity[e] < UNBOUNDED {
                 self.state[e] = STATE_UPPER;
                 self.flow[e] = self.capacity[e];
             }
         }
         for u in 0..nodes {
-            let e = new_of_old[old.pred[u]];
-            if e != NONE {
-                self.parent[u] = old.parent[u];
+            if let Some(&(tail, head)) = old.tree[u].as_ref()
+                && let Some(&e) = arc.get(&(tail, head))
+            {
+                let up = tail as usize == u;
+                self.parent[u] = if up { head as usize } else { tail as usize };
                 self.pred[u] = e;
-                self.pred_dir[u] = old.pred_dir[u];
+                self.pred_dir[u] = if up { DIR_UP } else { DIR_DOWN };
                 self.state[e] = STATE_TREE;
             }
             let artificial = first_artificial + u;
@@ -711,7 +727,7 @@ mod tests {
             let bound = |arcs: &[Arc]| arcs.iter().map(|a| a.cost).max().unwrap_or(0);
             let mut first = MinCostFlow::new(&first_balance, &first_arcs, bound(&first_arcs));
             first.solve();
-            let mut resumed = MinCostFlow::resume(&first, &balance, &arcs, bound(&arcs));
+            let mut resumed = MinCostFlow::resume(&first.basis(), &balance, &arcs, bound(&arcs));
             resumed.solve();
             let flow: Vec<i64> = (0..arcs.len()).map(|i| resumed.flow(i)).collect();
             let mut net = vec![0; nodes];

@@ -12,7 +12,7 @@ use moka::sync::Cache;
 use super::travel::TravelCache;
 use crate::planner::Routing;
 
-/// Memory for kept routings: a city plan (8 items, 100 depots × 2,000 villages) holds ~30 MB.
+/// Memory for kept routings: a city plan (8 items, 100 depots × 2,000 villages) holds ~3 MB.
 const KEPT_ROUTINGS_BYTES: u64 = 128 << 20;
 
 pub struct PlanningCache {
