@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::Server;
+use common::{Server, Store};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -593,4 +593,66 @@ store_tests! {
         assert_eq!(server.get(&format!("/api/v1/plans/{id}"), &manager).await.1["lines"], plan["lines"]);
         assert_eq!(step(&server, &reviewer, id, "replan", None).await.0, StatusCode::FORBIDDEN);
     };
+
+    fleets_stored_before_trips_read_after_their_migration => |store| async move {
+        // Migration 0031 gives one trip to the fleets stored before depots counted trips: on the
+        // depots and in the truck loads of the plans made since.
+        let mut server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let plan = emergency_plan(&server, &manager).await;
+        let id = plan["id"].as_i64().unwrap();
+        assert!(!plan["fleet"].as_array().unwrap().is_empty(), "the demo depots count their trucks: {plan}");
+        server.terminate();
+        let (before_trips, dir) = match store {
+            Store::Sqlite => (
+                "UPDATE depots SET fleet = json_remove(fleet, '$.trips') WHERE fleet IS NOT NULL;
+                 UPDATE plans SET result = (
+                     SELECT json_set(plans.result, '$.fleet', json_group_array(json(json_remove(load.value, '$.fleet.trips'))))
+                     FROM (SELECT value FROM json_each(plans.result, '$.fleet') ORDER BY key) AS load
+                 ) WHERE json_array_length(result, '$.fleet') > 0;",
+                "sqlite",
+            ),
+            Store::Postgres => (
+                "UPDATE depots SET fleet = fleet - 'trips' WHERE fleet IS NOT NULL;
+                 UPDATE plans SET result = jsonb_set(result, '{fleet}', (
+                     SELECT jsonb_agg(load #- '{fleet,trips}' ORDER BY position)
+                     FROM jsonb_array_elements(result -> 'fleet') WITH ORDINALITY AS loads (load, position)
+                 )) WHERE jsonb_typeof(result -> 'fleet') = 'array' AND jsonb_array_length(result -> 'fleet') > 0;",
+                "postgres",
+            ),
+        };
+        execute(store, &server.db.url, before_trips).await;
+        // as a build before 0031 left them, the rows do not read
+        server.crash_and_restart().await;
+        let manager = server.login("manager").await;
+        assert_eq!(server.get(&format!("/api/v1/plans/{id}"), &manager).await.0, StatusCode::INTERNAL_SERVER_ERROR);
+        server.terminate();
+        let migration = std::fs::read_to_string(common::repo_root().join("migrations").join(dir).join("0031_fleet_trips.sql")).unwrap();
+        execute(store, &server.db.url, &migration).await;
+        server.crash_and_restart().await;
+        let manager = server.login("manager").await;
+        let (status, migrated) = server.get(&format!("/api/v1/plans/{id}"), &manager).await;
+        assert_eq!(status, StatusCode::OK, "{migrated}");
+        assert_eq!(migrated["fleet"], plan["fleet"], "every load back with one trip");
+        let (_, depots) = server.get("/api/v1/depots", &manager).await;
+        let fleets: Vec<&Value> = depots.as_array().unwrap().iter().filter(|d| !d["fleet"].is_null()).collect();
+        assert!(!fleets.is_empty() && fleets.iter().all(|d| d["fleet"]["trips"] == 1), "{depots}");
+    };
+}
+
+/// Runs `sql` (several statements) on the database at `url`.
+async fn execute(store: Store, url: &str, sql: &str) {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    match store {
+        Store::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+            sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+        Store::Postgres => {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+    }
 }

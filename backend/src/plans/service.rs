@@ -946,6 +946,7 @@ pub async fn edit_draft<S: Planning + ?Sized>(
     for depot in fleet::overloaded(&depots, &loads) {
         let fleet = depot.fleet.expect("overloaded depots have trucks");
         let (load_kg, load_m3) = loads[&depot.id].whole_kg_m3();
+        let (capacity_kg, capacity_m3) = Load::carried_by(&fleet).whole_kg_m3();
         let at: Vec<usize> =
             edit.lines.iter().enumerate().filter(|(_, l)| l.depot_id == depot.id).map(|(i, _)| i).collect();
         let reason = said!(
@@ -954,8 +955,8 @@ pub async fn edit_draft<S: Planning + ?Sized>(
             depot = depot.id,
             trucks = fleet.trucks,
             trips = fleet.trips,
-            capacity_kg = fleet.trucks * fleet.trips * fleet.load_kg,
-            capacity_m3 = fleet.trucks * fleet.trips * fleet.load_m3,
+            capacity_kg = capacity_kg,
+            capacity_m3 = capacity_m3,
             load_kg = load_kg,
             load_m3 = load_m3
         );
