@@ -2,8 +2,8 @@
 # Re-planning after a new blocked zone, end to end through the API, in one run
 # (docs/PERFORMANCE.md#re-planning-at-city-scale). First the demo city's emergency plan as seeded,
 # then the city scale: the demo plus VILLAGES synthetic villages (imported as points), one loss
-# report each in a new event, depots topped up to DEPOTS active ones holding STOCK_SHARE of the
-# emergency demand. For each: an emergency materials plan made FRESH times, then ROUNDS times a
+# report each in a new event, ITEMS emergency items (the catalogue's 8 and copies of them under new
+# codes), depots topped up to DEPOTS active ones holding STOCK_SHARE of the emergency demand. For each: an emergency materials plan made FRESH times, then ROUNDS times a
 # ~3×3 km zone drawn around its first line's area, the plan re-planned, the zone removed, re-planned
 # again. Everything goes through the HTTP API as the demo users (admin imports areas; manager does
 # the rest). TRUCKS=demo (default) keeps the demo depots' own trucks, so a plan that overloads them
@@ -16,7 +16,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ROUNDS="${ROUNDS:-20}" FRESH="${FRESH:-3}" VILLAGES="${VILLAGES:-2000}" DEPOTS="${DEPOTS:-100}"
-export STOCK_SHARE="${STOCK_SHARE:-0.7}" WORKERS="${WORKERS:-8}" TRUCKS="${TRUCKS:-demo}"
+export STOCK_SHARE="${STOCK_SHARE:-0.7}" WORKERS="${WORKERS:-8}" TRUCKS="${TRUCKS:-demo}" ITEMS="${ITEMS:-10}"
 BIN="${JIUZAI_BIN:-$ROOT/target/release/jiuzai}"
 WORK="$(mktemp -d)"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -108,6 +108,13 @@ def measure(label, event, request):
     print(f"  re-plan after it is removed: {stat(removed)} ({statistics.median(changed_back):.0f} lines change)")
 measure("demo city", 1, {"event_id": 1, "aid_type": "emergency", "kind": "materials"})
 seed_started = time.perf_counter()
+
+# The city's emergency items: the catalogue's, and copies of them under new codes up to ITEMS.
+catalogue = [i for i in call("GET", "/items", None, manager)[1] if "emergency" in i["norms"]]
+for n in range(max(0, int(env["ITEMS"]) - len(catalogue))):
+    model = catalogue[n % len(catalogue)]
+    call("POST", "/items", {**model, "code": f"bench-{n + 1}-{model['code']}", "name_zh": f"{model['name_zh']}（基准）",
+                            "name_en": f"{model['name_en']} (bench)"}, admin)
 
 # Villages: points jittered around their township's point, kept inside the township's county polygon
 # (WGS84, from the map layer) so that every village lies on the travel grid.
