@@ -18,16 +18,15 @@ use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 use serde::Serialize;
 
-/// A generated item: the problem and where its depots and areas lie (metres), for the blockage.
-struct Generated {
-    problem: ItemProblem,
+/// Where a generated item's depots and areas lie (metres), for the blockage.
+struct Places {
     depot_at: Vec<(f64, f64)>,
     area_at: Vec<(f64, f64)>,
 }
 
 /// Depots and areas scattered over a 300 × 150 km region; travel time follows distance (with a
 /// random detour factor), so nearby depots are contested as in a real city.
-fn city_item(seed: u64, depots: usize, areas: usize) -> Generated {
+fn city_item(seed: u64, depots: usize, areas: usize) -> (ItemProblem, Places) {
     // seeded, so every run plans the same instances
     let mut random = StdRng::seed_from_u64(seed);
     let place =
@@ -63,7 +62,7 @@ fn city_item(seed: u64, depots: usize, areas: usize) -> Generated {
         })
         .collect();
     let problem = ItemProblem { supplies, demands, minutes, deadline_minutes: 240, policy: Policy::StrictTiers };
-    Generated { problem, depot_at, area_at }
+    (problem, Places { depot_at, area_at })
 }
 
 /// Radius of the blocked zone, and the minutes a route loses going round it.
@@ -75,13 +74,13 @@ const DETOUR_MINUTES: u32 = 30;
 /// stock and the areas round it are out of reach); routes whose straight line crosses it go round
 /// it and take 30 minutes longer. A stand-in for the road grid, which the plans service repairs
 /// (routing::Reach); what the solvers compare is the plan on the changed matrix.
-fn blocked(generated: &Generated, plan: &ItemPlan) -> ItemProblem {
-    let mut delivered = vec![0i64; generated.depot_at.len()];
+fn blocked(problem: &ItemProblem, places: &Places, plan: &ItemPlan) -> ItemProblem {
+    let mut delivered = vec![0i64; places.depot_at.len()];
     for line in &plan.lines {
         delivered[line.depot] += line.quantity;
     }
     let busiest = (0..delivered.len()).max_by_key(|&d| (delivered[d], std::cmp::Reverse(d))).expect("depots");
-    let centre = generated.depot_at[busiest];
+    let centre = places.depot_at[busiest];
     let inside = |(x, y): (f64, f64)| (x - centre.0).hypot(y - centre.1) <= BLOCKED_RADIUS_M;
     let crosses = |from: (f64, f64), to: (f64, f64)| {
         // the distance from the centre to the segment from → to
@@ -94,11 +93,11 @@ fn blocked(generated: &Generated, plan: &ItemPlan) -> ItemProblem {
         };
         inside((from.0 + t * dx, from.1 + t * dy))
     };
-    let mut problem = generated.problem.clone();
+    let mut problem = problem.clone();
     for (depot, row) in problem.minutes.iter_mut().enumerate() {
-        let from = generated.depot_at[depot];
+        let from = places.depot_at[depot];
         for (area, minutes) in row.iter_mut().enumerate() {
-            let to = generated.area_at[area];
+            let to = places.area_at[area];
             if inside(from) || inside(to) {
                 *minutes = None;
             } else if crosses(from, to) {
@@ -281,17 +280,17 @@ fn main() {
             "planner {name}: {depots} depots × {areas} areas over 300 × 150 km, ~10% routes missing, 2 tiers, supply ≈ 70% of demand, {}; {items} items on {threads} threads",
             if weighted { "weighted (tier 1 at 1.0, tier 0 at 0.6)" } else { "strict tiers" }
         );
-        let generated: Vec<(u64, Generated)> = (1..=items)
+        let generated: Vec<(u64, ItemProblem, Places)> = (1..=items)
             .into_par_iter()
             .map(|seed| {
-                let mut generated = city_item(seed, depots, areas);
+                let (mut problem, places) = city_item(seed, depots, areas);
                 if weighted {
-                    generated.problem.policy = Policy::Weighted;
-                    for demand in &mut generated.problem.demands {
+                    problem.policy = Policy::Weighted;
+                    for demand in &mut problem.demands {
                         demand.fill_weight = if demand.tier > 0 { FULL_WEIGHT } else { 600 };
                     }
                 }
-                (seed, generated)
+                (seed, problem, places)
             })
             .collect();
         let before = reset_peak_memory();
@@ -301,10 +300,12 @@ fn main() {
         let timed: Vec<(Timed, Option<(Timed, Timed)>)> = generated
             .into_par_iter()
             .with_max_len(1)
-            .map(|(seed, generated)| {
-                let first = time_item(seed, generated.problem.clone(), None, runs, threads == 1);
+            .map(|(seed, problem, places)| {
+                // Moved, not copied: a province item's matrix is 160 MB, and a copy would count as
+                // planning memory.
+                let first = time_item(seed, problem, None, runs, threads == 1);
                 let again = replan.then(|| {
-                    let problem = blocked(&generated, &first.plan);
+                    let problem = blocked(&first.problem, &places, &first.plan);
                     let again = time_item(seed, problem.clone(), None, runs, threads == 1);
                     let resumed = time_item(seed, problem, first.routing.as_ref(), runs, threads == 1);
                     assert_same_optimum(&resumed.plan, &again.plan);
