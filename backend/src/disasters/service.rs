@@ -17,7 +17,7 @@ use super::store::{FiguresError, NewReport};
 use super::{Event, EventStatus, Hazard, LossReport, Stage, Threshold};
 use crate::areas::AreaCode;
 use crate::areas::service::EventOverlay;
-use crate::areas::store::AreaStore;
+use crate::areas::store::{AreaFilter, AreaStore};
 use crate::areas::{Area, Level, code};
 use crate::auth::Actor;
 use crate::config::Settings;
@@ -180,13 +180,18 @@ pub async fn summarize<S: AreaStore + DisasterStore + ?Sized>(
     settings: &Settings,
     event: &Event,
 ) -> AppResult<Summarized> {
-    let areas = store.list_areas(&Default::default()).await?;
+    // Read at once, on as many connections: a plan made or re-planned at city scale waits on these.
     // Only each area's latest version counts, and its time is the area's latest report time.
-    let reports = store.reports(event.id, Versions::LATEST).await?;
-    let assessments = store.assessments(event.id, Versions::LATEST).await?;
-    let thresholds = store.thresholds().await?;
-    let history = store.level_history(event.id).await?;
-    let accepted: Vec<AreaCode> = store.acceptances(event.id).await?.into_iter().map(|a| a.area_code).collect();
+    let every_area = AreaFilter::default();
+    let (areas, reports, assessments, thresholds, history, acceptances) = tokio::try_join!(
+        store.list_areas(&every_area),
+        store.reports(event.id, Versions::LATEST),
+        store.assessments(event.id, Versions::LATEST),
+        store.thresholds(),
+        store.level_history(event.id),
+        store.acceptances(event.id),
+    )?;
+    let accepted: Vec<AreaCode> = acceptances.into_iter().map(|a| a.area_code).collect();
 
     let reported_own: HashMap<AreaCode, Figures> =
         latest_by_area(&reports, |r| &r.area_code).into_iter().map(|(k, r)| (k, r.indicators.0)).collect();

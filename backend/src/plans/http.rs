@@ -114,8 +114,8 @@ async fn replan(
     Path(id): Path<i64>,
 ) -> AppResult<Json<service::Replanned>> {
     actor.require_role(&[Role::Manager])?;
-    let plan = workflow::plan_to_change(&*state.store, &actor, id).await?;
-    let surveyed = surveyed_need(&state, &plan.row.aid_type, plan.row.event_id).await?;
+    let plan = workflow::row_to_change(&*state.store, &actor, id).await?;
+    let surveyed = surveyed_need(&state, &plan.aid_type, plan.event_id).await?;
     Ok(Json(service::replan(&*state.store, &state.settings, &state.planning, &actor, &plan, surveyed).await?))
 }
 

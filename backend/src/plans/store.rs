@@ -76,7 +76,10 @@ pub struct NewPlan {
 #[async_trait::async_trait]
 pub trait PlanStore {
     async fn create_plan(&self, plan: &NewPlan, audit: &AuditEntry) -> sqlx::Result<i64>;
-    async fn get_plan(&self, id: i64) -> sqlx::Result<Option<(PlanRow, Vec<PlanLine>)>>;
+    /// A plan without its lines.
+    async fn get_plan_row(&self, id: i64) -> sqlx::Result<Option<PlanRow>>;
+    /// A plan's lines, by item, area and depot.
+    async fn plan_lines(&self, id: i64) -> sqlx::Result<Vec<PlanLine>>;
     async fn list_plans(&self, event_id: Option<i64>, status: Option<&str>) -> sqlx::Result<Vec<PlanRow>>;
     /// Lines of the plans of an event and aid type in the given states (what is already covered).
     async fn lines_in_states(
@@ -163,21 +166,19 @@ impl PlanStore for Backends {
         Ok(id)
     }
 
-    async fn get_plan(&self, id: i64) -> sqlx::Result<Option<(PlanRow, Vec<PlanLine>)>> {
+    async fn get_plan_row(&self, id: i64) -> sqlx::Result<Option<PlanRow>> {
         let sql = format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = $1");
-        let Some(row) =
-            sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.reader()).await?
-        else {
-            return Ok(None);
-        };
-        let lines = sqlx::query_as::<_, PlanLine>(
+        sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.reader()).await
+    }
+
+    async fn plan_lines(&self, id: i64) -> sqlx::Result<Vec<PlanLine>> {
+        sqlx::query_as::<_, PlanLine>(
             "SELECT depot_id, area_code, item_code, quantity, travel_minutes, late FROM plan_lines
              WHERE plan_id = $1 ORDER BY item_code, area_code, depot_id",
         )
         .bind(id)
         .fetch_all(self.reader())
-        .await?;
-        Ok(Some((row, lines)))
+        .await
     }
 
     async fn list_plans(&self, event_id: Option<i64>, status: Option<&str>) -> sqlx::Result<Vec<PlanRow>> {

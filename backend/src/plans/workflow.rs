@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::rules::{ReceiptLine, received_quantities};
 use super::store::{PlanError, PlanStore, ShipmentFilter};
-use super::{Plan, PlanResult, PlanStatus, Shipment, ShipmentPhoto, TimeToAid};
+use super::{Plan, PlanResult, PlanRow, PlanStatus, Shipment, ShipmentPhoto, TimeToAid};
 use crate::areas::AreaCode;
 use crate::auth::{Actor, Role, User};
 use crate::config::Settings;
@@ -57,7 +57,9 @@ pub trait Steps: DepotStore + DisasterStore + PlanStore {}
 impl<T: DepotStore + DisasterStore + PlanStore + ?Sized> Steps for T {}
 
 pub async fn plan_or_404<S: Steps + ?Sized>(store: &S, id: i64) -> AppResult<Plan> {
-    let (mut row, lines) = store.get_plan(id).await?.ok_or_else(|| AppError::NotFound(format!("no plan {id}")))?;
+    // The row and the lines at once, on two connections: a city plan's 20,000 lines take about
+    // as long to read as its row's result.
+    let (mut row, lines) = tokio::try_join!(row_or_404(store, id), async { Ok(store.plan_lines(id).await?) })?;
     let result = std::mem::take(&mut row.result.0); // the row's copy is never read again, nor shown
     let mut plan = Plan { row, lines, result, time_to_aid: Vec::new() };
     plan.time_to_aid = time_to_aid(store, &plan).await?;
@@ -74,18 +76,40 @@ pub fn concerns(user: &User, result: &PlanResult) -> bool {
         || areas.into_iter().any(|a| user.can_reach(a))
 }
 
+async fn row_or_404<S: Steps + ?Sized>(store: &S, id: i64) -> AppResult<PlanRow> {
+    store.get_plan_row(id).await?.ok_or_else(|| AppError::NotFound(format!("no plan {id}")))
+}
+
 /// A plan the caller may read; one that does not concern them is not found.
 pub async fn plan_to_read<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<Plan> {
     let plan = plan_or_404(store, id).await?;
-    if concerns(&actor.user, &plan.result) { Ok(plan) } else { Err(AppError::NotFound(format!("no plan {id}"))) }
+    may_read(actor, id, &plan.result)?;
+    Ok(plan)
+}
+
+fn may_read(actor: &Actor, id: i64, result: &PlanResult) -> AppResult<()> {
+    if concerns(&actor.user, result) { Ok(()) } else { Err(AppError::NotFound(format!("no plan {id}"))) }
 }
 
 /// A plan the caller may change (edit, submit, approve, reject, ship, cancel): every area it
 /// provides for is in their scope, so one county's staff cannot change what another county gets.
 pub async fn plan_to_change<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<Plan> {
-    let plan = plan_to_read(store, actor, id).await?;
-    actor.require_areas(plan.result.areas())?;
+    let plan = plan_or_404(store, id).await?;
+    may_change(actor, id, &plan.result)?;
     Ok(plan)
+}
+
+/// As [`plan_to_change`], the plan's row (its result inside) without its lines: for a change that
+/// reads them alongside its own work.
+pub async fn row_to_change<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<PlanRow> {
+    let row = row_or_404(store, id).await?;
+    may_change(actor, id, &row.result)?;
+    Ok(row)
+}
+
+fn may_change(actor: &Actor, id: i64, result: &PlanResult) -> AppResult<()> {
+    may_read(actor, id, result)?;
+    actor.require_areas(result.areas())
 }
 
 /// Submits a draft for approval; a plan that gives nothing is refused.
