@@ -412,7 +412,7 @@ async fn planning_input<S: Planning + ?Sized>(
 ) -> AppResult<PlanningInput> {
     let Asked { event, aid, surveyed } = asked;
     let material = aid.materials().expect("checked by the caller");
-    // Read at once, on as many connections: at city scale these reads are a third of a re-plan.
+    // Read at once, on as many connections: on PostgreSQL each read is a round trip of its own.
     let covering = [PlanStatus::Approved, PlanStatus::Dispatched, PlanStatus::Completed];
     let aid_text = crate::text_enum::enum_text(aid);
     let (summarized, (all_depots, balances, covered_lines, blockages, items)) =
