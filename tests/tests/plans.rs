@@ -594,6 +594,39 @@ store_tests! {
         assert_eq!(step(&server, &reviewer, id, "replan", None).await.0, StatusCode::FORBIDDEN);
     };
 
+    a_plan_rewritten_on_another_server_is_planned_again_from_its_stored_lines => |store| async move {
+        // A server keeps the lines it stored a plan with, to spare reading them back on a re-plan;
+        // once another server (or an edit) has rewritten them, only the stored ones may count.
+        let server = Server::start(store).await;
+        let other = server.beside().await;
+        let manager = server.login("manager").await;
+        let plan = emergency_plan(&server, &manager).await;
+        let id = plan["id"].as_i64().unwrap();
+        let target = plan["lines"][0]["area_code"].as_str().unwrap().to_owned();
+        block_around(&server, &manager, &target).await;
+        let (status, elsewhere) = step(&other, &manager, id, "replan", None).await;
+        assert_eq!(status, StatusCode::OK, "{elsewhere}");
+        assert_ne!(elsewhere["changes"], json!([]), "the zone changes the plan: {elsewhere}");
+        let (_, stored) = server.get(&format!("/api/v1/plans/{id}"), &manager).await;
+
+        // re-planned here, each change starts from the stored lines (none reach the zone now)
+        let (status, here) = step(&server, &manager, id, "replan", None).await;
+        assert_eq!(status, StatusCode::OK, "{here}");
+        let (_, after) = server.get(&format!("/api/v1/plans/{id}"), &manager).await;
+        let quantity = |plan: &Value, change: &Value| {
+            let same = |l: &&Value| ["depot_id", "area_code", "item"].iter().all(|k| l[k] == change[k]);
+            plan["lines"].as_array().unwrap().iter().find(same).map_or(0, |l| l["quantity"].as_i64().unwrap())
+        };
+        let changes = here["changes"].as_array().unwrap();
+        for change in changes {
+            assert_eq!(Some(quantity(&stored, change)), change["quantity_before"].as_i64(), "{change}");
+            assert_eq!(Some(quantity(&after, change)), change["quantity_after"].as_i64(), "{change}");
+        }
+        let written = changes.iter().filter(|c| c["quantity_after"].as_i64() > Some(0)).count() as u64;
+        assert_eq!(here["unchanged_lines"].as_u64().map(|n| n + written), Some(after["lines"].as_array().unwrap().len() as u64));
+        assert!(after["lines"].as_array().unwrap().iter().all(|l| l["area_code"] != target));
+    };
+
     fleets_stored_before_trips_read_after_their_migration => |store| async move {
         // Migration 0031 gives one trip to the fleets stored before depots counted trips: on the
         // depots and in the truck loads of the plans made since.

@@ -283,7 +283,7 @@ async fn plant_stock_beyond_the_served(store: &dyn Store, demo: &Demo) -> anyhow
     let audit = demo.manager.audit("plan.create", "plan", "").with_after(json!({
         "event_id": demo.event_id, "area_code": township, "item": STOCK_ITEM, "quantity": quantity, "synthetic": true,
     }));
-    let id = store.create_plan(&plan, &audit).await?;
+    let id = store.create_plan(&plan, &audit).await?.id;
     workflow::submit(store, &demo.manager, id).await.map_err(err("submitting the plan"))?;
     workflow::approve(store, &reviewer, id).await.map_err(err("approving the plan"))?;
     for shipment in workflow::dispatch(store, &demo.manager, id, None).await.map_err(err("dispatching the plan"))? {

@@ -265,6 +265,10 @@ pub struct PlanRow {
     pub approved_at: Option<DateTime<Utc>>,
     pub dispatched_at: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
+    /// When the plan or its lines were last written: what lines kept in memory are checked against.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

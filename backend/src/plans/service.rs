@@ -3,12 +3,14 @@
 //! planner item by item (materials), or each area's entitlement split by level (funds); and a manager's
 //! edit of a draft's lines, held to the same supply and demand.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::cache::{ItemRoutings, Loading, PlanningCache, Routings};
+use super::cache::{ItemRoutings, KeptPlan, Loading, PlanningCache, Routings};
 use super::equity::{self, Equity, Served};
 use super::fleet::{self, Load};
 use super::needs::{DemandPoint, demand_points, item_demand, norm_persons, surveyed_points};
@@ -78,9 +80,9 @@ pub async fn create_plan<S: Planning + ?Sized>(
         result,
         lines,
     };
-    let id = store.create_plan(&plan, &actor.audit("plan.create", "plan", "")).await?;
-    cache.keep_routings(id, routings);
-    Ok(id)
+    let written = store.create_plan(&plan, &actor.audit("plan.create", "plan", "")).await?;
+    cache.keep(written.id, KeptPlan::new(routings, plan.lines, written.at));
+    Ok(written.id)
 }
 
 /// A plan request, checked: what it plans, for which event, under which rules.
@@ -173,7 +175,7 @@ async fn compute_plan<S: Planning + ?Sized>(
     actor: &Actor,
     checked: &Checked,
     surveyed: Option<SurveyedNeed>,
-    previous: std::sync::Arc<Routings>,
+    previous: Arc<Routings>,
 ) -> AppResult<(Vec<PlanLine>, PlanResult, Routings)> {
     let (lines, mut result, routings) = match checked.material {
         Some(material) => {
@@ -282,11 +284,18 @@ pub async fn replan<S: Planning + ?Sized>(
         weights: before.fairness.map(|f| f.weights),
     };
     let checked = check_request(store, settings, &request, surveyed.as_ref()).await?;
-    let previous = cache.routings(plan.id);
-    // The plan's lines as they stand are read while the new ones are computed: at city scale
-    // the read is a fifth of a re-plan.
+    let kept = cache.kept(plan.id);
+    let previous = kept.as_ref().map(|k| Arc::clone(&k.routings)).unwrap_or_default();
+    // The plan's lines as they stand: as this server stored them, or (stored elsewhere or edited
+    // since) read while the new ones are computed; at city scale ~20,000 lines.
+    let lines_kept = kept.as_deref().and_then(|k| k.lines_of(plan));
     let (lines_before, (lines, result, routings)) = tokio::try_join!(
-        async { Ok(store.plan_lines(plan.id).await?) },
+        async {
+            AppResult::Ok(match lines_kept {
+                Some(lines) => Cow::Borrowed(lines),
+                None => Cow::Owned(store.plan_lines(plan.id).await?),
+            })
+        },
         compute_plan(store, settings, cache, actor, &checked, surveyed, previous)
     )?;
     let delta = LinesDelta::between(&lines_before, &lines);
@@ -299,8 +308,8 @@ pub async fn replan<S: Planning + ?Sized>(
     };
     let audit =
         actor.audit("plan.replan", "plan", plan.id.to_string()).with_before(&delta.before).with_after(&delta.after);
-    store.edit_draft(plan.id, &delta, &result, &audit).await?;
-    cache.keep_routings(plan.id, routings);
+    let written = store.edit_draft(plan.id, &delta, &result, &audit).await?;
+    cache.keep(plan.id, KeptPlan::new(routings, lines, written));
     Ok(replanned)
 }
 
@@ -986,7 +995,8 @@ pub async fn edit_draft<S: Planning + ?Sized>(
     let delta = LinesDelta::between(&plan.lines, &lines);
     let audit =
         actor.audit("plan.edit", "plan", plan.row.id.to_string()).with_before(&delta.before).with_after(&delta.after);
-    Ok(store.edit_draft(plan.row.id, &delta, &result, &audit).await?)
+    store.edit_draft(plan.row.id, &delta, &result, &audit).await?;
+    Ok(())
 }
 
 #[cfg(test)]

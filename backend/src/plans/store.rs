@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 
 use super::rules::LinesDelta;
@@ -73,9 +73,15 @@ pub struct NewPlan {
     pub lines: Vec<PlanLine>,
 }
 
+/// A plan as just stored: its id, and its `updated_at` as the database holds it.
+pub struct Written {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+}
+
 #[async_trait::async_trait]
 pub trait PlanStore {
-    async fn create_plan(&self, plan: &NewPlan, audit: &AuditEntry) -> sqlx::Result<i64>;
+    async fn create_plan(&self, plan: &NewPlan, audit: &AuditEntry) -> sqlx::Result<Written>;
     /// A plan without its lines.
     async fn get_plan_row(&self, id: i64) -> sqlx::Result<Option<PlanRow>>;
     /// A plan's lines, by item, area and depot.
@@ -88,14 +94,15 @@ pub trait PlanStore {
         aid_type: &str,
         states: &[PlanStatus],
     ) -> sqlx::Result<Vec<PlanLine>>;
-    /// Rewrites the lines of a draft that `delta` touches, and its result.
+    /// Rewrites the lines of a draft that `delta` touches, and its result; answers its new
+    /// `updated_at` as the database holds it.
     async fn edit_draft(
         &self,
         id: i64,
         delta: &LinesDelta,
         result: &PlanResult,
         audit: &AuditEntry,
-    ) -> Result<(), PlanError>;
+    ) -> Result<DateTime<Utc>, PlanError>;
     /// Moves the plan from one of `from` to `to`, stamping the step's time and the reviewer or reason.
     async fn transition(
         &self,
@@ -137,16 +144,16 @@ pub trait PlanStore {
 }
 
 const PLAN_COLUMNS: &str = "id, event_id, aid_type, kind, status, author_id, author_name, reviewer_name, reason, result, \
-     created_at, submitted_at, approved_at, dispatched_at, completed_at";
+     created_at, submitted_at, approved_at, dispatched_at, completed_at, updated_at";
 
 #[apply(for_both_backends!)]
 impl PlanStore for Backends {
-    async fn create_plan(&self, plan: &NewPlan, audit: &AuditEntry) -> sqlx::Result<i64> {
+    async fn create_plan(&self, plan: &NewPlan, audit: &AuditEntry) -> sqlx::Result<Written> {
         let mut tx = self.begin().await?;
         let now = Utc::now();
-        let id: i64 = sqlx::query_scalar(
+        let (id, at): (i64, DateTime<Utc>) = sqlx::query_as(
             "INSERT INTO plans (event_id, aid_type, kind, status, author_id, author_name, result, created_at, updated_at)
-             VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $7) RETURNING id",
+             VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $7) RETURNING id, updated_at",
         )
         .bind(plan.event_id)
         .bind(&plan.aid_type)
@@ -163,7 +170,7 @@ impl PlanStore for Backends {
         audit.after =
             serde_json::to_value(serde_json::json!({"lines": plan.lines.len(), "totals": plan.result.totals})).ok();
         Self::commit_audited(tx, &audit).await?;
-        Ok(id)
+        Ok(Written { id, at })
     }
 
     async fn get_plan_row(&self, id: i64) -> sqlx::Result<Option<PlanRow>> {
@@ -218,22 +225,23 @@ impl PlanStore for Backends {
         delta: &LinesDelta,
         result: &PlanResult,
         audit: &AuditEntry,
-    ) -> Result<(), PlanError> {
+    ) -> Result<DateTime<Utc>, PlanError> {
         let mut tx = self.begin().await?;
-        let changed = sqlx::query("UPDATE plans SET result = $1, updated_at = $2 WHERE id = $3 AND status = 'draft'")
-            .bind(Json(result))
-            .bind(Utc::now())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if changed == 0 {
+        let written: Option<DateTime<Utc>> = sqlx::query_scalar(
+            "UPDATE plans SET result = $1, updated_at = $2 WHERE id = $3 AND status = 'draft' RETURNING updated_at",
+        )
+        .bind(Json(result))
+        .bind(Utc::now())
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(at) = written else {
             return Err(PlanError::WrongState(Self::status_of(&mut tx, id).await?));
-        }
+        };
         Self::delete_lines(&mut tx, id, &delta.before).await?;
         Self::insert_lines(&mut tx, id, &delta.after).await?;
         Self::commit_audited(tx, audit).await?;
-        Ok(())
+        Ok(at)
     }
 
     async fn transition(
