@@ -627,6 +627,53 @@ store_tests! {
         assert!(after["lines"].as_array().unwrap().iter().all(|l| l["area_code"] != target));
     };
 
+    an_edit_and_a_re_plan_at_once_never_mix_their_lines => |store| async move {
+        // Each change is worked out from the plan as read and written later. When another change
+        // was written in between, the later one is refused (409) instead of being laid over it:
+        // written over, its delta would mix two sets of lines (or collide with them).
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let plan = emergency_plan(&server, &manager).await;
+        let id = plan["id"].as_i64().unwrap();
+        let path = format!("/api/v1/plans/{id}");
+        let mut refused = 0;
+        for round in 0..6 {
+            let (_, before) = server.get(&path, &manager).await;
+            let lines = before["lines"].as_array().unwrap();
+            let target = lines[round * 7 % lines.len()]["area_code"].as_str().unwrap().to_owned();
+            block_around(&server, &manager, &target).await;
+            // the edit: one less on every line (lines of one dropped); the re-plan avoids the new zone
+            let edited: Vec<Value> = lines
+                .iter()
+                .filter(|l| l["quantity"].as_i64().unwrap() > 1)
+                .map(|l| json!({"depot_id": l["depot_id"], "area_code": l["area_code"], "item": l["item"], "quantity": l["quantity"].as_i64().unwrap() - 1}))
+                .collect();
+            let (replanned, edit) = tokio::join!(
+                step(&server, &manager, id, "replan", None),
+                server.call(Method::PATCH, &path, Some(&manager), Some(json!({"lines": edited}))),
+            );
+            for (status, body) in [replanned, edit] {
+                let changed = status == StatusCode::CONFLICT && body["error"]["refusal"] == "plan_changed";
+                assert!(status == StatusCode::OK || changed, "round {round}: {status} {body}");
+                refused += usize::from(changed);
+            }
+            // whichever was written, the stored lines are exactly those of the stored result
+            let (_, after) = server.get(&path, &manager).await;
+            let mut sent: HashMap<(String, String), i64> = HashMap::new();
+            for line in after["lines"].as_array().unwrap() {
+                let key = (line["area_code"].as_str().unwrap().to_owned(), line["item"].as_str().unwrap().to_owned());
+                *sent.entry(key).or_default() += line["quantity"].as_i64().unwrap();
+            }
+            for fill in after["areas"].as_array().unwrap() {
+                let key = (fill["area_code"].as_str().unwrap().to_owned(), fill["item"].as_str().unwrap().to_owned());
+                assert_eq!(sent.remove(&key).unwrap_or(0), fill["allocated"].as_i64().unwrap(), "round {round}: {key:?}");
+            }
+            assert!(sent.is_empty(), "round {round}: lines to areas the result has no need for: {sent:?}");
+        }
+        // the re-plan takes far longer than the edit, so the two meet
+        assert!(refused > 0, "the edit and the re-plan never met in 6 rounds");
+    };
+
     fleets_stored_before_trips_read_after_their_migration => |store| async move {
         // Migration 0031 gives one trip to the fleets stored before depots counted trips: on the
         // depots and in the truck loads of the plans made since.

@@ -308,7 +308,7 @@ pub async fn replan<S: Planning + ?Sized>(
     };
     let audit =
         actor.audit("plan.replan", "plan", plan.id.to_string()).with_before(&delta.before).with_after(&delta.after);
-    let written = store.edit_draft(plan.id, &delta, &result, &audit).await?;
+    let written = store.edit_draft(plan.id, plan.updated_at, &delta, &result, &audit).await?;
     cache.keep(plan.id, KeptPlan::new(routings, lines, written));
     Ok(replanned)
 }
@@ -995,7 +995,7 @@ pub async fn edit_draft<S: Planning + ?Sized>(
     let delta = LinesDelta::between(&plan.lines, &lines);
     let audit =
         actor.audit("plan.edit", "plan", plan.row.id.to_string()).with_before(&delta.before).with_after(&delta.after);
-    store.edit_draft(plan.row.id, &delta, &result, &audit).await?;
+    store.edit_draft(plan.row.id, plan.row.updated_at, &delta, &result, &audit).await?;
     Ok(())
 }
 

@@ -26,6 +26,9 @@ use macro_rules_attribute::apply;
 pub enum PlanError {
     #[error("the plan is {0}")]
     WrongState(String),
+    /// A change computed from the plan as it was read, written after another change.
+    #[error("the plan changed since it was read")]
+    Changed,
     #[error("depot {depot_id} has only {available} of {item} available")]
     Stock { depot_id: i64, item: String, available: i64 },
     #[error("the shipment was already received")]
@@ -95,10 +98,12 @@ pub trait PlanStore {
         states: &[PlanStatus],
     ) -> sqlx::Result<Vec<PlanLine>>;
     /// Rewrites the lines of a draft that `delta` touches, and its result; answers its new
-    /// `updated_at` as the database holds it.
+    /// `updated_at` as the database holds it. `read_at`: the `updated_at` of the plan the delta
+    /// was computed from; when the plan has been written since, nothing is ([`PlanError::Changed`]).
     async fn edit_draft(
         &self,
         id: i64,
+        read_at: DateTime<Utc>,
         delta: &LinesDelta,
         result: &PlanResult,
         audit: &AuditEntry,
@@ -222,21 +227,25 @@ impl PlanStore for Backends {
     async fn edit_draft(
         &self,
         id: i64,
+        read_at: DateTime<Utc>,
         delta: &LinesDelta,
         result: &PlanResult,
         audit: &AuditEntry,
     ) -> Result<DateTime<Utc>, PlanError> {
         let mut tx = self.begin().await?;
         let written: Option<DateTime<Utc>> = sqlx::query_scalar(
-            "UPDATE plans SET result = $1, updated_at = $2 WHERE id = $3 AND status = 'draft' RETURNING updated_at",
+            "UPDATE plans SET result = $1, updated_at = $2 WHERE id = $3 AND status = 'draft' AND updated_at = $4
+             RETURNING updated_at",
         )
         .bind(Json(result))
         .bind(Utc::now())
         .bind(id)
+        .bind(read_at)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(at) = written else {
-            return Err(PlanError::WrongState(Self::status_of(&mut tx, id).await?));
+            let status = Self::status_of(&mut tx, id).await?;
+            return Err(if status == "draft" { PlanError::Changed } else { PlanError::WrongState(status) });
         };
         Self::delete_lines(&mut tx, id, &delta.before).await?;
         Self::insert_lines(&mut tx, id, &delta.after).await?;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::rules::{ReceiptLine, received_quantities};
 use super::store::{PlanError, PlanStore, ShipmentFilter};
-use super::{Plan, PlanResult, PlanRow, PlanStatus, Shipment, ShipmentPhoto, TimeToAid};
+use super::{Plan, PlanLine, PlanResult, PlanRow, PlanStatus, Shipment, ShipmentPhoto, TimeToAid};
 use crate::areas::AreaCode;
 use crate::auth::{Actor, Role, User};
 use crate::config::Settings;
@@ -24,6 +24,10 @@ impl From<PlanError> for AppError {
             PlanError::WrongState(status) => {
                 AppError::conflict(said!("plan_state", "the plan is {plan_status}", plan_status = status))
             }
+            PlanError::Changed => AppError::conflict(said!(
+                "plan_changed",
+                "the plan was changed by someone else while this change was worked out: open it again and repeat the change"
+            )),
             PlanError::AlreadyReceived => {
                 AppError::conflict(said!("shipment_already_received", "the shipment was already received"))
             }
@@ -59,7 +63,11 @@ impl<T: DepotStore + DisasterStore + PlanStore + ?Sized> Steps for T {}
 pub async fn plan_or_404<S: Steps + ?Sized>(store: &S, id: i64) -> AppResult<Plan> {
     // The row and the lines at once, on two connections: a city plan's 20,000 lines take about
     // as long to read as its row's result.
-    let (mut row, lines) = tokio::try_join!(row_or_404(store, id), async { Ok(store.plan_lines(id).await?) })?;
+    let (row, lines) = tokio::try_join!(row_or_404(store, id), async { Ok(store.plan_lines(id).await?) })?;
+    plan_of(store, row, lines).await
+}
+
+async fn plan_of<S: Steps + ?Sized>(store: &S, mut row: PlanRow, lines: Vec<PlanLine>) -> AppResult<Plan> {
     let result = std::mem::take(&mut row.result.0); // the row's copy is never read again, nor shown
     let mut plan = Plan { row, lines, result, time_to_aid: Vec::new() };
     plan.time_to_aid = time_to_aid(store, &plan).await?;
@@ -94,9 +102,11 @@ fn may_read(actor: &Actor, id: i64, result: &PlanResult) -> AppResult<()> {
 /// A plan the caller may change (edit, submit, approve, reject, ship, cancel): every area it
 /// provides for is in their scope, so one county's staff cannot change what another county gets.
 pub async fn plan_to_change<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<Plan> {
-    let plan = plan_or_404(store, id).await?;
-    may_change(actor, id, &plan.result)?;
-    Ok(plan)
+    // The row before the lines, not beside them: an edit writes only if the plan's `updated_at`
+    // is still the row's, so the lines it starts from must be no older than the row.
+    let row = row_to_change(store, actor, id).await?;
+    let lines = store.plan_lines(id).await?;
+    plan_of(store, row, lines).await
 }
 
 /// As [`plan_to_change`], the plan's row (its result inside) without its lines: for a change that
