@@ -9,9 +9,9 @@ use std::ops::{Index, IndexMut};
 /// An arc with unlimited capacity; high enough that no flow reaches it, low enough not to overflow.
 pub(super) const UNBOUNDED: i64 = i64::MAX / 4;
 
-/// Nodes and arcs are numbered in 32 bits: every pivot chases these numbers round the tree (half
-/// of a province plan's time goes to walking the thread), and halved they stay in a core's own
-/// cache: a province plan ~20% faster (docs/PERFORMANCE.md, "Session 16").
+/// Nodes and arcs are numbered in 32 bits: every pivot chases these numbers round the tree, and
+/// halved they stay in a core's own cache: a province plan ~20% faster (docs/PERFORMANCE.md,
+/// "Session 16").
 type Id = u32;
 const NONE: Id = Id::MAX;
 const STATE_UPPER: i8 = -1;

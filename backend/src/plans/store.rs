@@ -245,7 +245,11 @@ impl PlanStore for Backends {
         .await?;
         let Some(at) = written else {
             let status = Self::status_of(&mut tx, id).await?;
-            return Err(if status == "draft" { PlanError::Changed } else { PlanError::WrongState(status) });
+            return Err(if status == PlanStatus::Draft.as_str() {
+                PlanError::Changed
+            } else {
+                PlanError::WrongState(status)
+            });
         };
         Self::delete_lines(&mut tx, id, &delta.before).await?;
         Self::insert_lines(&mut tx, id, &delta.after).await?;
