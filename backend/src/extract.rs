@@ -4,6 +4,8 @@
 //! right learns nothing from validation; a body that does not fit is a 422 field error named by its
 //! path (`area_code`, `lines[2].quantity`), or `body` when the body as a whole does not fit.
 
+use axum::http::{HeaderMap, header};
+use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -27,6 +29,20 @@ pub fn parse_body<T: DeserializeOwned>(body: Value) -> AppResult<T> {
             None => crate::said!("body_format", "{detail}", detail = reason),
         };
         AppError::invalid_field(field, said)
+    })
+}
+
+/// The version a change was made against: the record's `updated_at` as the editor read it, quoted,
+/// in `If-Match` (a weak `W/` tag is taken too); none when the header is absent.
+pub fn if_match_version(headers: &HeaderMap) -> AppResult<Option<DateTime<Utc>>> {
+    let Some(value) = headers.get(header::IF_MATCH) else { return Ok(None) };
+    let tag = value.to_str().unwrap_or_default().trim();
+    let tag = tag.strip_prefix("W/").unwrap_or(tag).trim_matches('"');
+    DateTime::parse_from_rfc3339(tag).map(|t| Some(t.with_timezone(&Utc))).map_err(|_| {
+        AppError::invalid_field(
+            "If-Match",
+            crate::said!("if_match_format", "the record's updated_at as read, e.g. \"2026-07-01T08:00:00.123456Z\""),
+        )
     })
 }
 

@@ -1773,7 +1773,9 @@ export interface paths {
         head?: never;
         /**
          * Replaces a draft's lines (its author or another manager); re-checked against the depots'
-         *     available stock and the areas' demand.
+         *     available stock and the areas' demand. With the plan's `updated_at` as read, quoted, in
+         *     `If-Match`, a plan changed since (another manager's edit or re-plan) is refused (412) rather
+         *     than overwritten.
          */
         patch: operations["edit_plan"];
         trace?: never;
@@ -1862,7 +1864,8 @@ export interface paths {
         /**
          * Computes a draft again from today's demand, stock and roads (after a blocked zone is drawn or
          *     removed, or stock changed), under the rules it was made with (manager); answers the lines that
-         *     changed and the plan's figures before and after.
+         *     changed and the plan's figures before and after. With the plan's `updated_at` as read, quoted,
+         *     in `If-Match`, a plan changed since is refused (412) rather than planned over.
          */
         post: operations["replan"];
         delete?: never;
@@ -4970,6 +4973,12 @@ export interface components {
             status: components["schemas"]["PlanStatus"];
             /** Format: date-time */
             submitted_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When the plan or its lines were last written: the version an edit or re-plan is made
+             *     against (`If-Match`), and what lines kept in memory are checked against.
+             */
+            updated_at: string;
         };
         /** @enum {string} */
         PlanStatus: "draft" | "submitted" | "approved" | "rejected" | "dispatched" | "completed" | "cancelled";
@@ -15305,7 +15314,10 @@ export interface operations {
     edit_plan: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the plan's updated_at as read, quoted */
+                "If-Match"?: string | null;
+            };
             path: {
                 id: number;
             };
@@ -15364,6 +15376,15 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description changed since it was read */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15818,7 +15839,10 @@ export interface operations {
     replan: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the plan's updated_at as read, quoted */
+                "If-Match"?: string | null;
+            };
             path: {
                 id: number;
             };
@@ -15873,6 +15897,15 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description changed since it was read */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

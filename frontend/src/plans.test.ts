@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fillPercent, flowWidth, formatMinutes, planActions, receiveErrors } from './plans';
+import { ApiError } from './errors';
+import { changedMeanwhile, fillPercent, flowWidth, formatMinutes, planActions, receiveErrors } from './plans';
 import { draftPolygon } from './map/planblockages';
 
 describe('plans helpers', () => {
@@ -9,6 +10,12 @@ describe('plans helpers', () => {
     expect(planActions({ status: 'submitted', author_id: 5 }, { id: 5, role: 'reviewer' })).toEqual([]);
     expect(planActions({ status: 'approved', author_id: 2 }, { id: 3, role: 'depot_staff', depot_ids: [1] }, [1, 2])).toEqual(['dispatch']);
     expect(planActions({ status: 'approved', author_id: 2 }, { id: 3, role: 'depot_staff', depot_ids: [9] }, [1, 2])).toEqual([]);
+  });
+  it('a change refused because someone else changed the plan first is told apart from other refusals', () => {
+    expect(changedMeanwhile(new ApiError(412, 'stale', 'changed since read'))).toBe(true);
+    expect(changedMeanwhile(new ApiError(409, 'conflict', 'met', undefined, undefined, 'plan_changed'))).toBe(true);
+    expect(changedMeanwhile(new ApiError(409, 'conflict', 'not a draft', undefined, undefined, 'plan_not_draft'))).toBe(false);
+    expect(changedMeanwhile(new Error('network'))).toBe(false);
   });
   it('formats and scales', () => {
     expect(fillPercent(0.275)).toBe('28%');

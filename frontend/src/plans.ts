@@ -1,5 +1,6 @@
 // Types and calls of the planning API (allocation plans, shipments, blocked zones), plus pure helpers.
 import { api } from './api';
+import { ApiError } from './errors';
 import type { WriteLabel, WriteRequest } from './outbox';
 import type { PolicyOption, Replanned } from './planequity';
 import type { Schemas } from './schemas';
@@ -26,6 +27,11 @@ export type PlanAction = 'submit' | 'approve' | 'reject' | 'dispatch' | 'cancel'
 export interface DepotPoint { type: 'Feature'; geometry: { type: 'Point'; coordinates: [number, number] }; properties: { id: number; name: string } }
 
 type Opt = { signal?: AbortSignal };
+/** Whether a change was refused because someone else changed the plan since it was read: 412, or
+ * 409 plan_changed when the two changes met at the server. */
+export const changedMeanwhile = (err: unknown): boolean => err instanceof ApiError && (err.status === 412 || err.refusal === 'plan_changed');
+/** The version a change is made against: the record's `updated_at` as read. */
+const asRead = (updatedAt: string) => ({ 'If-Match': `"${updatedAt}"` });
 
 export const plansApi = {
   list: (q: { event_id?: number; status?: string } = {}, o: Opt = {}) => api.get<PlanRow[]>('/plans', { query: q, ...o }),
@@ -33,10 +39,12 @@ export const plansApi = {
   create: (body: PlanRequest, o: Opt = {}) => api.post<Plan>('/plans', body, o),
   /** Both policies' equity audits for a materials plan request, storing nothing. */
   compare: (body: PlanRequest, o: Opt = {}) => api.post<PolicyOption[]>('/plans/compare', body, o),
-  /** Computes a draft again from today's roads and stock; answers what changed. */
-  replan: (id: number, o: Opt = {}) => api.post<Replanned>(`/plans/${id}/replan`, {}, o),
-  /** Replaces a draft materials plan's lines with the complete new set (manager); answers the plan recomputed. */
-  edit: (id: number, body: PlanEdit, o: Opt = {}) => api.patch<Plan>(`/plans/${id}`, body, o),
+  /** Computes a draft again from today's roads and stock; answers what changed. `readAt`: the plan's
+   * `updated_at` as shown, so a plan someone changed since is refused (412), not planned over. */
+  replan: (id: number, readAt: string, o: Opt = {}) => api.post<Replanned>(`/plans/${id}/replan`, {}, { ...o, headers: asRead(readAt) }),
+  /** Replaces a draft materials plan's lines with the complete new set (manager); answers the plan
+   * recomputed. `readAt` as for `replan`: another manager's change meanwhile is never overwritten. */
+  edit: (id: number, body: PlanEdit, readAt: string, o: Opt = {}) => api.patch<Plan>(`/plans/${id}`, body, { ...o, headers: asRead(readAt) }),
   action: (id: number, action: PlanAction, body: unknown = {}, o: Opt = {}) =>
     api.post<Plan>(`/plans/${id}/${action}`, body, o),
   shipments: (q: { plan_id?: number; depot_id?: number } = {}, o: Opt = {}) => api.get<Shipment[]>('/shipments', { query: q, ...o }),

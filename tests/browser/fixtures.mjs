@@ -12,10 +12,10 @@ export async function token(username) {
   return (await res.json()).token;
 }
 
-export async function call(tok, method, p, body) {
+export async function call(tok, method, p, body, headers = {}) {
   const res = await fetch(`${API}${p}`, {
     method,
-    headers: { ...(tok ? { authorization: `Bearer ${tok}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: { ...(tok ? { authorization: `Bearer ${tok}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();

@@ -3,12 +3,15 @@
 // The manager computes a draft, lowers one line and removes another, saves after a confirmation
 // that sums the change, and sees the server's totals; a quantity above an area's need is refused
 // on its line, first by the screen's own check, then (the request rewritten on its way) by the
-// server, whose refusal lands on the same line; discarding restores the plan's lines. On a phone
-// the edit mode fits the screen in both languages. Screenshots go to tests/artifacts/planedit/.
+// server, whose refusal lands on the same line; discarding restores the plan's lines. A second
+// manager's change saved while the first edits or re-plans is never overwritten: the screen shows
+// the plan as it now is and says why. On a phone the edit mode fits the screen in both languages.
+// Screenshots go to tests/artifacts/planedit/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { call, token } from './fixtures.mjs';
 import { REPO_ROOT, apiGet, apiPost, openBrowser, signIn } from './harness.mjs';
 import { createMaterialsPlan } from './planning.mjs';
 
@@ -244,6 +247,65 @@ test('adding a line, and the edit mode on a phone and a desktop in both language
     await page.getByTestId('edit-cancel').click();
     await page.locator('[data-testid="plan-lines"]:not([data-editing])').waitFor();
     assert.equal(await page.getByTestId('line-row').count(), plan.lines.length, 'discarded: the plan\'s lines again');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('another manager\'s change saved meanwhile is kept: the edit and the re-plan are refused and the screen shows the plan as it now is', { timeout: 240_000 }, async () => {
+  await mkdir(SHOTS, { recursive: true });
+  const other = await token('manager');
+  const { page, problems, close } = await openBrowser({ width: 1440, height: 900, consoleErrors: false });
+  try {
+    await signIn(page, 'manager');
+    const planId = await createDraft(page);
+    const plan = (await apiGet(page, `/plans/${planId}`)).body;
+    const [mine, theirs] = [...plan.lines].filter((l) => l.quantity > 1).sort((a, b) => b.quantity - a.quantity);
+    assert.ok(mine && theirs, 'two lines to change');
+    /** The other manager, from their own screen: one less on `line`, on the plan as they read it. */
+    const otherLowers = async (line) => {
+      const now = (await call(other, 'GET', `/plans/${planId}`)).body;
+      const lines = now.lines.map((l) => ({ depot_id: l.depot_id, area_code: l.area_code, item: l.item, quantity: l.quantity - (lineSel(l) === lineSel(line) ? 1 : 0) }));
+      const saved = await call(other, 'PATCH', `/plans/${planId}`, { lines }, { 'if-match': `"${now.updated_at}"` });
+      assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    };
+
+    // This manager edits one line while the other saves a change to another.
+    await startEditing(page);
+    await page.locator(lineSel(mine)).getByTestId('edit-qty').fill(String(mine.quantity - 1));
+    await otherLowers(theirs);
+    await page.getByTestId('edit-save').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.locator('[data-testid="plan-lines"]:not([data-editing])').waitFor({ timeout: 30_000 });
+    const error = page.getByTestId('plan-error');
+    await error.waitFor({ state: 'visible' });
+    assert.match(await error.textContent(), /他人已修改/);
+    const stored = (await apiGet(page, `/plans/${planId}`)).body;
+    const quantityOf = (lines, l) => lines.find((x) => lineSel(x) === lineSel(l))?.quantity;
+    assert.equal(quantityOf(stored.lines, theirs), theirs.quantity - 1, 'the other manager\'s change is kept');
+    assert.equal(quantityOf(stored.lines, mine), mine.quantity, 'this one was not made');
+    const row = (l) => page.locator(`[data-testid="line-row"][data-depot="${l.depot_id}"][data-area="${l.area_code}"][data-item="${l.item}"]`);
+    assert.equal(await row(theirs).getAttribute('data-quantity'), String(theirs.quantity - 1), 'the screen shows the plan as it now is');
+    await page.getByTestId('plan-summary').screenshot({ path: path.join(SHOTS, 'changed-meanwhile-1440-zh.png') });
+
+    // The same for a re-plan, in English: the other manager saves first; planning again is refused.
+    await switchTo(page, 'en');
+    await otherLowers(mine);
+    await page.getByTestId('plan-replan').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.waitForFunction(() => /Someone else changed this plan/.test(document.querySelector('[data-testid="plan-error"]')?.textContent ?? ''), null, { timeout: 60_000 });
+    assert.equal(await row(mine).getAttribute('data-quantity'), String(mine.quantity - 1), 'the other manager\'s lines, not a re-plan over them');
+    assert.equal(await page.getByTestId('replan-result').count(), 0, 'nothing re-planned');
+    assert.equal(quantityOf((await apiGet(page, `/plans/${planId}`)).body.lines, mine), mine.quantity - 1);
+    await page.getByTestId('plan-summary').screenshot({ path: path.join(SHOTS, 'changed-meanwhile-1440-en.png') });
+
+    // On the plan as it now is, the same re-plan goes through.
+    await page.getByTestId('plan-replan').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.getByTestId('replan-result').waitFor({ timeout: 60_000 });
+    assert.equal(await error.isVisible(), false);
+    await switchTo(page, 'zh');
     assert.deepEqual(problems, []);
   } finally {
     await close();

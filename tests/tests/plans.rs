@@ -595,8 +595,8 @@ store_tests! {
     };
 
     a_plan_rewritten_on_another_server_is_planned_again_from_its_stored_lines => |store| async move {
-        // A server keeps the lines it stored a plan with, to spare reading them back on a re-plan;
-        // once another server (or an edit) has rewritten them, only the stored ones may count.
+        // A server keeps the row and lines it stored a plan with, to spare reading them back on a
+        // re-plan; once another server (or an edit) has rewritten them, only the stored ones count.
         let server = Server::start(store).await;
         let other = server.beside().await;
         let manager = server.login("manager").await;
@@ -612,6 +612,9 @@ store_tests! {
         // re-planned here, each change starts from the stored lines (none reach the zone now)
         let (status, here) = step(&server, &manager, id, "replan", None).await;
         assert_eq!(status, StatusCode::OK, "{here}");
+        // and from the stored figures, not those this server kept from the plan's creation
+        assert_ne!(stored["totals"], plan["totals"]);
+        assert_eq!(here["before"]["totals"], stored["totals"], "{here}");
         let (_, after) = server.get(&format!("/api/v1/plans/{id}"), &manager).await;
         let quantity = |plan: &Value, change: &Value| {
             let same = |l: &&Value| ["depot_id", "area_code", "item"].iter().all(|k| l[k] == change[k]);
@@ -672,6 +675,69 @@ store_tests! {
         }
         // the re-plan takes far longer than the edit, so the two meet
         assert!(refused > 0, "the edit and the re-plan never met in 6 rounds");
+    };
+
+    a_change_made_on_the_plan_as_read_never_overwrites_one_made_since => |store| async move {
+        // Two managers open the same draft; one lowers a line and saves. The other's edit, and their
+        // re-plan, carry the plan's updated_at as they read it (If-Match): both are refused (412)
+        // and write nothing, where without the header the last edit would silently replace the first.
+        let server = Server::start(store).await;
+        let manager = server.login("manager").await;
+        let plan = emergency_plan(&server, &manager).await;
+        let id = plan["id"].as_i64().unwrap();
+        let path = format!("/api/v1/plans/{id}");
+        let read = format!("\"{}\"", plan["updated_at"].as_str().unwrap());
+        let lines = plan["lines"].as_array().unwrap();
+        let body_with = |lowered: usize| {
+            let lines: Vec<Value> = lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let quantity = l["quantity"].as_i64().unwrap() - i64::from(i == lowered);
+                    json!({"depot_id": l["depot_id"], "area_code": l["area_code"], "item": l["item"], "quantity": quantity})
+                })
+                .filter(|l| l["quantity"].as_i64().unwrap() > 0)
+                .collect();
+            json!({"lines": lines})
+        };
+        let send = |method: Method, path: String, version: String, body: Option<Value>| {
+            let (server, manager) = (&server, &manager);
+            async move {
+                let mut request = server.http.request(method, server.url(&path)).bearer_auth(manager).header("If-Match", version);
+                if let Some(body) = body {
+                    request = request.json(&body);
+                }
+                let response = request.send().await.unwrap();
+                let status = response.status();
+                (status, response.json::<Value>().await.unwrap_or(Value::Null))
+            }
+        };
+        // the first manager's edit, on the plan as read: saved
+        let (status, first) = send(Method::PATCH, path.clone(), read.clone(), Some(body_with(0))).await;
+        assert_eq!(status, StatusCode::OK, "{first}");
+        assert_ne!(first["updated_at"], plan["updated_at"]);
+        // the second manager's, on the same reading: refused, the first one's lines kept
+        let (status, second) = send(Method::PATCH, path.clone(), read.clone(), Some(body_with(1))).await;
+        assert_eq!((status, second["error"]["code"].as_str()), (StatusCode::PRECONDITION_FAILED, Some("stale")), "{second}");
+        let (status, replanned) = send(Method::POST, format!("{path}/replan"), read.clone(), None).await;
+        assert_eq!(status, StatusCode::PRECONDITION_FAILED, "{replanned}");
+        let (_, now) = server.get(&path, &manager).await;
+        assert_eq!((&now["lines"], &now["updated_at"]), (&first["lines"], &first["updated_at"]), "nothing written");
+        // a version that is no time: 422 on its header
+        let (status, bad) = send(Method::PATCH, path.clone(), "\"yesterday\"".into(), Some(body_with(1))).await;
+        assert_eq!((status, bad["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("If-Match")), "{bad}");
+        // on the plan as it now is, both go through
+        let current = format!("\"{}\"", now["updated_at"].as_str().unwrap());
+        let (status, replanned) = send(Method::POST, format!("{path}/replan"), current, None).await;
+        assert_eq!(status, StatusCode::OK, "{replanned}");
+        let (_, after) = server.get(&path, &manager).await;
+        let weak = format!("W/\"{}\"", after["updated_at"].as_str().unwrap());
+        let kept: Vec<Value> = after["lines"].as_array().unwrap()[1..]
+            .iter()
+            .map(|l| json!({"depot_id": l["depot_id"], "area_code": l["area_code"], "item": l["item"], "quantity": l["quantity"]}))
+            .collect();
+        let (status, edited) = send(Method::PATCH, path.clone(), weak, Some(json!({"lines": kept}))).await;
+        assert_eq!(status, StatusCode::OK, "{edited}");
     };
 
     fleets_stored_before_trips_read_after_their_migration => |store| async move {

@@ -4,10 +4,9 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -32,7 +31,7 @@ use crate::db::long_reads;
 use crate::disasters::service::event_or_404;
 use crate::error::{AppError, AppResult};
 use crate::export::Format;
-use crate::extract::parse_body;
+use crate::extract::{if_match_version, parse_body};
 use crate::state::AppState;
 use crate::text_enum::enum_text;
 use crate::upload::{read_upload, rows_rejected};
@@ -161,7 +160,7 @@ async fn update_household(
     actor.require_role(REGISTRARS)?;
     registry::household_or_404(&*state.store, &actor, id).await?;
     let claim = crate::idempotency::claim_from(&headers, format!("{}:household-edit:{id}", actor.user.id), &body)?;
-    let read_version = read_version(&headers)?;
+    let read_version = if_match_version(&headers)?;
     let input: HouseholdInputJson = parse_body(body)?;
     let guard = EditGuard { claim: claim.as_ref(), read_version };
     let row = registry::update(&*state.store, &state.settings, &actor, id, input, guard).await?;
@@ -170,19 +169,6 @@ async fn update_household(
         tracing::warn!(household = row.id, error = %e, "detection after a household edit failed");
     }
     Ok(Json(Household::view(&row, sees_names(&actor.user, &row.area_code))))
-}
-
-/// The version an edit was made against: `If-Match: "<updated_at>"` (a weak `W/` tag is taken too).
-fn read_version(headers: &HeaderMap) -> AppResult<Option<DateTime<Utc>>> {
-    let Some(value) = headers.get(header::IF_MATCH) else { return Ok(None) };
-    let tag = value.to_str().unwrap_or_default().trim();
-    let tag = tag.strip_prefix("W/").unwrap_or(tag).trim_matches('"');
-    DateTime::parse_from_rfc3339(tag).map(|t| Some(t.with_timezone(&Utc))).map_err(|_| {
-        AppError::invalid_field(
-            "If-Match",
-            crate::said!("if_match_format", "the household's updated_at as read, e.g. \"2026-07-01T08:00:00.123456Z\""),
-        )
-    })
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -1,8 +1,8 @@
 //! What planning keeps between requests in this process: the travel model with the depots' kept
-//! paths (`travel.rs`), and for each recent plan the routing each item ended with and the lines
-//! it was stored with, so that planning it again after a zone is drawn or removed, or stock
-//! changed, starts from there instead of from nothing and need not read its lines back
-//! (docs/domain/planning.md#planning-again). Only starting points: a plan made without them, on
+//! paths (`travel.rs`), and for each recent plan the routing each item ended with and the row
+//! and lines it was stored with, so that planning it again after a zone is drawn or removed, or
+//! stock changed, starts from there instead of from nothing and need not read its result and
+//! lines back (docs/domain/planning.md#planning-again). Only starting points: a plan made without them, on
 //! another server or after this one restarted, is the same plan, found slower.
 
 use std::collections::HashMap;
@@ -15,8 +15,8 @@ use super::travel::TravelCache;
 use super::{PlanLine, PlanRow};
 use crate::planner::Routing;
 
-/// Memory for kept plans: a city plan (8 items, 100 depots × 2,000 villages) holds ~3 MB of
-/// routings and ~2 MB of lines.
+/// Memory for kept plans: a city plan (10 items, 100 depots × 2,000 villages) holds ~3 MB of
+/// routings, ~2 MB of lines and ~3 MB of result.
 const KEPT_PLANS_BYTES: u64 = 128 << 20;
 
 pub struct PlanningCache {
@@ -48,25 +48,32 @@ impl PlanningCache {
 /// A plan as this server last computed and stored it.
 pub struct KeptPlan {
     pub routings: Arc<Routings>,
+    /// The plan's row as stored, its result inside; its `updated_at` is the version of all this.
+    row: Arc<PlanRow>,
     lines: Vec<PlanLine>,
-    /// The plan's `updated_at` as stored with these lines.
-    written: DateTime<Utc>,
 }
 
 impl KeptPlan {
-    pub fn new(routings: Routings, lines: Vec<PlanLine>, written: DateTime<Utc>) -> Self {
-        Self { routings: Arc::new(routings), lines, written }
+    pub fn new(routings: Routings, row: PlanRow, lines: Vec<PlanLine>) -> Self {
+        Self { routings: Arc::new(routings), row: Arc::new(row), lines }
     }
 
-    /// The plan's lines, unless it was written since (an edit, or another server): then its
-    /// `updated_at` is another.
+    /// The plan's row as it is stored at `version` (its `updated_at`), unless it was written since
+    /// (an edit, a step of its workflow, or another server): then its `updated_at` is another.
+    pub fn row_at(&self, version: DateTime<Utc>) -> Option<Arc<PlanRow>> {
+        (version == self.row.updated_at).then(|| Arc::clone(&self.row))
+    }
+
+    /// The plan's lines, under the same condition.
     pub fn lines_of(&self, plan: &PlanRow) -> Option<&[PlanLine]> {
-        (plan.updated_at == self.written).then_some(&self.lines)
+        (plan.updated_at == self.row.updated_at).then_some(&self.lines)
     }
 
     fn bytes(&self) -> usize {
         let line = |l: &PlanLine| size_of::<PlanLine>() + l.item.len() + l.area_code.as_str().len();
-        self.routings.bytes() + self.lines.iter().map(line).sum::<usize>()
+        let fill = |f: &super::AreaFill| size_of::<super::AreaFill>() + f.item.len() + f.area_code.as_str().len();
+        let result = self.row.result.areas.iter().map(fill).sum::<usize>();
+        self.routings.bytes() + self.lines.iter().map(line).sum::<usize>() + result
     }
 }
 

@@ -19,7 +19,7 @@ use crate::auth::{Actor, Role};
 use crate::db::long_reads;
 use crate::error::AppResult;
 use crate::export::{Cell, Format, Table};
-use crate::extract::parse_body;
+use crate::extract::{if_match_version, parse_body};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -105,18 +105,24 @@ async fn compare_policies(
 
 /// Computes a draft again from today's demand, stock and roads (after a blocked zone is drawn or
 /// removed, or stock changed), under the rules it was made with (manager); answers the lines that
-/// changed and the plan's figures before and after.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/replan", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = service::Replanned), (status = 403), (status = 404), (status = 409)))]
+/// changed and the plan's figures before and after. With the plan's `updated_at` as read, quoted,
+/// in `If-Match`, a plan changed since is refused (412) rather than planned over.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/replan", tag = "plans", security(("bearer" = [])),
+    params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "the plan's updated_at as read, quoted")),
+    responses((status = 200, body = service::Replanned), (status = 403), (status = 404), (status = 409),
+              (status = 412, description = "changed since it was read"), (status = 422)))]
 async fn replan(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<i64>,
+    headers: HeaderMap,
 ) -> AppResult<Json<service::Replanned>> {
     actor.require_role(&[Role::Manager])?;
-    let plan = workflow::row_to_change(&*state.store, &actor, id).await?;
+    let read_version = if_match_version(&headers)?;
+    let plan = workflow::row_to_replan(&*state.store, &state.planning, &actor, id).await?;
     let surveyed = surveyed_need(&state, &plan.aid_type, plan.event_id).await?;
-    Ok(Json(service::replan(&*state.store, &state.settings, &state.planning, &actor, &plan, surveyed).await?))
+    let planning = &state.planning;
+    Ok(Json(service::replan(&*state.store, &state.settings, planning, &actor, &plan, read_version, surveyed).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
@@ -126,18 +132,24 @@ async fn get_plan(State(state): State<AppState>, actor: Actor, Path(id): Path<i6
 }
 
 /// Replaces a draft's lines (its author or another manager); re-checked against the depots'
-/// available stock and the areas' demand.
-#[utoipa::path(patch, path = "/api/v1/plans/{id}", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path)),
-    request_body = PlanEdit, responses((status = 200, body = Plan), (status = 403), (status = 404), (status = 409), (status = 422)))]
+/// available stock and the areas' demand. With the plan's `updated_at` as read, quoted, in
+/// `If-Match`, a plan changed since (another manager's edit or re-plan) is refused (412) rather
+/// than overwritten.
+#[utoipa::path(patch, path = "/api/v1/plans/{id}", tag = "plans", security(("bearer" = [])),
+    params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "the plan's updated_at as read, quoted")),
+    request_body = PlanEdit, responses((status = 200, body = Plan), (status = 403), (status = 404), (status = 409),
+              (status = 412, description = "changed since it was read"), (status = 422)))]
 async fn edit_plan(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<i64>,
+    headers: HeaderMap,
     Json(edit): Json<PlanEdit>,
 ) -> AppResult<Json<Plan>> {
     actor.require_role(&[Role::Manager])?;
+    let read_version = if_match_version(&headers)?;
     let plan = workflow::plan_to_change(&*state.store, &actor, id).await?;
-    service::edit_draft(&*state.store, &state.settings, &actor, &plan, edit).await?;
+    service::edit_draft(&*state.store, &state.settings, &actor, &plan, read_version, edit).await?;
     Ok(Json(workflow::plan_or_404(&*state.store, id).await?))
 }
 

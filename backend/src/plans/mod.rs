@@ -265,10 +265,25 @@ pub struct PlanRow {
     pub approved_at: Option<DateTime<Utc>>,
     pub dispatched_at: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
-    /// When the plan or its lines were last written: what lines kept in memory are checked against.
-    #[serde(skip)]
-    #[schema(ignore)]
+    /// When the plan or its lines were last written: the version an edit or re-plan is made
+    /// against (`If-Match`), and what lines kept in memory are checked against.
     pub updated_at: DateTime<Utc>,
+}
+
+impl PlanRow {
+    /// This row as a change of its result stored it, at the plan's new version.
+    pub fn changed(&self, result: PlanResult, updated_at: DateTime<Utc>) -> PlanRow {
+        PlanRow {
+            aid_type: self.aid_type.clone(),
+            kind: self.kind.clone(),
+            author_name: self.author_name.clone(),
+            reviewer_name: self.reviewer_name.clone(),
+            reason: self.reason.clone(),
+            result: Json(result),
+            updated_at,
+            ..*self
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

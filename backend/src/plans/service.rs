@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -81,7 +82,8 @@ pub async fn create_plan<S: Planning + ?Sized>(
         lines,
     };
     let written = store.create_plan(&plan, &actor.audit("plan.create", "plan", "")).await?;
-    cache.keep(written.id, KeptPlan::new(routings, plan.lines, written.at));
+    let (row, lines) = plan.into_row(&written);
+    cache.keep(written.id, KeptPlan::new(routings, row, lines));
     Ok(written.id)
 }
 
@@ -262,11 +264,13 @@ pub async fn replan<S: Planning + ?Sized>(
     cache: &PlanningCache,
     actor: &Actor,
     plan: &PlanRow,
+    read_version: Option<DateTime<Utc>>,
     surveyed: Option<SurveyedNeed>,
 ) -> AppResult<Replanned> {
     require_draft(plan, |status| {
         said!("replan_not_draft", "only a draft can be planned again; this plan is {plan_status}", plan_status = status)
     })?;
+    require_as_read(plan, read_version)?;
     let before = &plan.result.0;
     if before.funds.is_some() {
         return Err(AppError::conflict(said!(
@@ -298,8 +302,16 @@ pub async fn replan<S: Planning + ?Sized>(
         },
         compute_plan(store, settings, cache, actor, &checked, surveyed, previous)
     )?;
-    let delta = LinesDelta::between(&lines_before, &lines);
-    let changes = line_changes(&delta.before, &delta.after);
+    // The result (~4 MB of JSON at city scale) is serialized beside the comparison of the lines,
+    // not inside the write.
+    let ((delta, changes), stored) = rayon::join(
+        || {
+            let delta = LinesDelta::between(&lines_before, &lines);
+            let changes = line_changes(&delta.before, &delta.after);
+            (delta, changes)
+        },
+        || serialized(&result),
+    );
     let replanned = Replanned {
         unchanged_lines: (lines.len() - changes.iter().filter(|c| c.quantity_after > 0).count()) as i64,
         changes,
@@ -308,8 +320,8 @@ pub async fn replan<S: Planning + ?Sized>(
     };
     let audit =
         actor.audit("plan.replan", "plan", plan.id.to_string()).with_before(&delta.before).with_after(&delta.after);
-    let written = store.edit_draft(plan.id, plan.updated_at, &delta, &result, &audit).await?;
-    cache.keep(plan.id, KeptPlan::new(routings, lines, written));
+    let written = store.edit_draft(plan.id, plan.updated_at, &delta, &stored?, &audit).await?;
+    cache.keep(plan.id, KeptPlan::new(routings, plan.changed(result, written), lines));
     Ok(replanned)
 }
 
@@ -319,6 +331,18 @@ fn require_draft(plan: &PlanRow, refusal: impl FnOnce(&str) -> Said) -> AppResul
         return Ok(());
     }
     Err(AppError::conflict(refusal(plan.status.as_str())))
+}
+
+/// A change made against the plan as its editor read it (`read_version`, its `updated_at`) is
+/// refused (412) once the plan has been written since: another manager's edit or re-plan is never
+/// overwritten by one worked out on the lines before it.
+fn require_as_read(plan: &PlanRow, read_version: Option<DateTime<Utc>>) -> AppResult<()> {
+    match read_version {
+        Some(read) if read.trunc_subsecs(6) != plan.updated_at.trunc_subsecs(6) => Err(AppError::Stale(
+            "this plan was changed since you read it: read it again and repeat the change if it is still needed".into(),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// What a re-plan changed.
@@ -848,11 +872,13 @@ pub async fn edit_draft<S: Planning + ?Sized>(
     settings: &Settings,
     actor: &Actor,
     plan: &Plan,
+    read_version: Option<DateTime<Utc>>,
     edit: PlanEdit,
 ) -> AppResult<()> {
     require_draft(&plan.row, |status| {
         said!("plan_not_draft", "only a draft can be edited; this plan is {plan_status}", plan_status = status)
     })?;
+    require_as_read(&plan.row, read_version)?;
     if plan.result.funds.is_some() {
         return Err(AppError::invalid_field(
             "lines",
@@ -995,8 +1021,13 @@ pub async fn edit_draft<S: Planning + ?Sized>(
     let delta = LinesDelta::between(&plan.lines, &lines);
     let audit =
         actor.audit("plan.edit", "plan", plan.row.id.to_string()).with_before(&delta.before).with_after(&delta.after);
-    store.edit_draft(plan.row.id, plan.row.updated_at, &delta, &result, &audit).await?;
+    store.edit_draft(plan.row.id, plan.row.updated_at, &delta, &serialized(&result)?, &audit).await?;
     Ok(())
+}
+
+/// A plan's result as the store keeps it.
+fn serialized(result: &PlanResult) -> AppResult<Box<serde_json::value::RawValue>> {
+    serde_json::value::to_raw_value(result).map_err(|e| AppError::Internal(e.into()))
 }
 
 #[cfg(test)]

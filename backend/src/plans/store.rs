@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use serde_json::value::RawValue;
 use sqlx::types::Json;
 
 use super::rules::LinesDelta;
@@ -76,6 +77,31 @@ pub struct NewPlan {
     pub lines: Vec<PlanLine>,
 }
 
+impl NewPlan {
+    /// The draft's row as `written` stored it, its result inside; its lines stay here.
+    pub fn into_row(self, written: &Written) -> (PlanRow, Vec<PlanLine>) {
+        let row = PlanRow {
+            id: written.id,
+            event_id: self.event_id,
+            aid_type: self.aid_type,
+            kind: self.kind,
+            status: PlanStatus::Draft,
+            author_id: self.author_id,
+            author_name: self.author_name,
+            reviewer_name: None,
+            reason: None,
+            result: Json(self.result),
+            created_at: written.at,
+            submitted_at: None,
+            approved_at: None,
+            dispatched_at: None,
+            completed_at: None,
+            updated_at: written.at,
+        };
+        (row, self.lines)
+    }
+}
+
 /// A plan as just stored: its id, and its `updated_at` as the database holds it.
 pub struct Written {
     pub id: i64,
@@ -87,6 +113,8 @@ pub trait PlanStore {
     async fn create_plan(&self, plan: &NewPlan, audit: &AuditEntry) -> sqlx::Result<Written>;
     /// A plan without its lines.
     async fn get_plan_row(&self, id: i64) -> sqlx::Result<Option<PlanRow>>;
+    /// A plan's `updated_at` alone: its version, which every write of the plan changes.
+    async fn plan_version(&self, id: i64) -> sqlx::Result<Option<DateTime<Utc>>>;
     /// A plan's lines, by item, area and depot.
     async fn plan_lines(&self, id: i64) -> sqlx::Result<Vec<PlanLine>>;
     async fn list_plans(&self, event_id: Option<i64>, status: Option<&str>) -> sqlx::Result<Vec<PlanRow>>;
@@ -100,12 +128,14 @@ pub trait PlanStore {
     /// Rewrites the lines of a draft that `delta` touches, and its result; answers its new
     /// `updated_at` as the database holds it. `read_at`: the `updated_at` of the plan the delta
     /// was computed from; when the plan has been written since, nothing is ([`PlanError::Changed`]).
+    /// `result` comes serialized: at city scale that is ~4 MB of JSON, which the caller writes
+    /// beside other work rather than inside the write.
     async fn edit_draft(
         &self,
         id: i64,
         read_at: DateTime<Utc>,
         delta: &LinesDelta,
-        result: &PlanResult,
+        result: &RawValue,
         audit: &AuditEntry,
     ) -> Result<DateTime<Utc>, PlanError>;
     /// Moves the plan from one of `from` to `to`, stamping the step's time and the reviewer or reason.
@@ -183,6 +213,10 @@ impl PlanStore for Backends {
         sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.reader()).await
     }
 
+    async fn plan_version(&self, id: i64) -> sqlx::Result<Option<DateTime<Utc>>> {
+        sqlx::query_scalar("SELECT updated_at FROM plans WHERE id = $1").bind(id).fetch_optional(self.reader()).await
+    }
+
     async fn plan_lines(&self, id: i64) -> sqlx::Result<Vec<PlanLine>> {
         sqlx::query_as::<_, PlanLine>(
             "SELECT depot_id, area_code, item_code, quantity, travel_minutes, late FROM plan_lines
@@ -229,7 +263,7 @@ impl PlanStore for Backends {
         id: i64,
         read_at: DateTime<Utc>,
         delta: &LinesDelta,
-        result: &PlanResult,
+        result: &RawValue,
         audit: &AuditEntry,
     ) -> Result<DateTime<Utc>, PlanError> {
         let mut tx = self.begin().await?;

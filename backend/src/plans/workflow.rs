@@ -3,7 +3,9 @@
 //! Handlers check the caller's role; these functions apply who may do what to which plan.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use super::cache::PlanningCache;
 use super::rules::{ReceiptLine, received_quantities};
 use super::store::{PlanError, PlanStore, ShipmentFilter};
 use super::{Plan, PlanLine, PlanResult, PlanRow, PlanStatus, Shipment, ShipmentPhoto, TimeToAid};
@@ -26,7 +28,7 @@ impl From<PlanError> for AppError {
             }
             PlanError::Changed => AppError::conflict(said!(
                 "plan_changed",
-                "the plan was changed by someone else while this change was worked out: open it again and repeat the change"
+                "the plan was changed by someone else while this change was worked out, so it was not made: read the plan again and repeat the change if it is still needed"
             )),
             PlanError::AlreadyReceived => {
                 AppError::conflict(said!("shipment_already_received", "the shipment was already received"))
@@ -113,6 +115,26 @@ pub async fn plan_to_change<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64
 /// reads them alongside its own work.
 pub async fn row_to_change<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<PlanRow> {
     let row = row_or_404(store, id).await?;
+    may_change(actor, id, &row.result)?;
+    Ok(row)
+}
+
+/// As [`row_to_change`], for a re-plan: the row this server stored last, while the plan is still
+/// at that version, instead of its result read back (~4 MB of JSON at city scale).
+pub async fn row_to_replan<S: Steps + ?Sized>(
+    store: &S,
+    cache: &PlanningCache,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<Arc<PlanRow>> {
+    let kept = match cache.kept(id) {
+        Some(kept) => store.plan_version(id).await?.and_then(|version| kept.row_at(version)),
+        None => None,
+    };
+    let row = match kept {
+        Some(row) => row,
+        None => Arc::new(row_or_404(store, id).await?),
+    };
     may_change(actor, id, &row.result)?;
     Ok(row)
 }

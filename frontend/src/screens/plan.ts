@@ -13,7 +13,7 @@ import { addPlanLayers, PLAN_COLORS, PLAN_LAYERS, planCollections, setPlanData }
 import { createMap, maplibregl } from '../map/setup';
 import { demandBasisText } from '../planbasis';
 import { dispatchSummary } from '../planlines';
-import { fillPercent, formatMinutes, planActions, plansApi, type Plan, type PlanAction, type Shipment } from '../plans';
+import { changedMeanwhile, fillPercent, formatMinutes, planActions, plansApi, type Plan, type PlanAction, type Shipment } from '../plans';
 import { clearPrintSheets } from '../print';
 import type { ScreenContext } from '../screen';
 import { stockApi, type DepotEntry, type Item } from '../stock';
@@ -67,9 +67,10 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
   let editing = false;
   const linesView = createLinesView(labels, (p) => linesView.depots(p).filter((d) => !keeper || myDepots.includes(d)), {
     canEdit: (p) => user.role === 'manager' && p.status === 'draft' && !p.funds,
-    save: (body) => plansApi.edit(id, body, { signal }),
+    save: (body, p) => plansApi.edit(id, body, p.updated_at, { signal }),
     started: () => {
       editing = true;
+      actionError.hidden = true;
       renderActions();
     },
     done: (p) => {
@@ -80,6 +81,7 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
       render();
       refreshMap();
     },
+    changedMeanwhile: () => void showChangedMeanwhile(),
   });
   /** The plan's depots that have not shipped yet (and, for a keeper, are theirs): what a dispatch sends. */
   const depotsToDispatch = (p: Plan) => {
@@ -97,16 +99,26 @@ export function mount(root: HTMLElement, ctx: ScreenContext) {
     actionError.hidden = true;
     actionBox.querySelectorAll('button').forEach((b) => (b.disabled = true));
     try {
-      replanned = await plansApi.replan(id, { signal });
+      replanned = await plansApi.replan(id, p.updated_at, { signal });
       toast(t('replan.done'));
       await load();
       refreshMap();
     } catch (err) {
       if (isAbort(err)) return;
+      if (changedMeanwhile(err)) return showChangedMeanwhile();
       actionError.hidden = false;
       actionError.textContent = errorText(err);
       actionBox.querySelectorAll('button').forEach((b) => (b.disabled = false));
     }
+  };
+  /** Someone else changed the plan since this user read it: the screen shows the plan as it now is
+   * (with the other change's lines), and says why this user's change was not made. */
+  const showChangedMeanwhile = async () => {
+    editing = false;
+    replanned = null;
+    await load();
+    actionError.hidden = false;
+    actionError.textContent = t('plan.changedMeanwhile');
   };
   const actionError = h('div', { class: 'form-error', role: 'alert', hidden: true, 'data-testid': 'plan-error' });
 

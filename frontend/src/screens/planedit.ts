@@ -23,7 +23,7 @@ import {
   type PlanEdit,
 } from '../planedit';
 import { groupLines, lineDepots, type LineGrouping, type LineSort } from '../planlines';
-import type { Plan, PlanLine } from '../plans';
+import { changedMeanwhile, type Plan, type PlanLine } from '../plans';
 import { toast } from '../toast';
 import type { LineLabels } from './planlines';
 
@@ -31,12 +31,15 @@ import type { LineLabels } from './planlines';
 export interface LineEditHooks {
   /** Whether the signed-in user may edit this plan's lines now (a manager, a draft materials plan). */
   canEdit(p: Plan): boolean;
-  /** Sends the new lines; resolves with the plan as the server now has it. */
-  save(body: PlanEdit): Promise<Plan>;
+  /** Sends the new lines of plan `p` as read; resolves with the plan as the server now has it. */
+  save(body: PlanEdit, p: Plan): Promise<Plan>;
   /** Editing began (the plan's own actions wait until it ends). */
   started(): void;
   /** Editing ended: with the saved plan (fills and totals the server's), or null when discarded. */
   done(p: Plan | null): void;
+  /** Someone else changed the plan since it was read (412, or 409 plan_changed when the two changes
+   * met): editing ends and the screen shows the plan as it now is, saying why. */
+  changedMeanwhile(): void;
 }
 
 /** Columns of the edit table: the one grouped by is left out, as in the table it replaces. */
@@ -322,7 +325,7 @@ export function createLineEditor(labels: LineLabels, hooks: LineEditHooks, reren
     notice = null;
     rerender();
     try {
-      const saved = await hooks.save(editBody(sent));
+      const saved = await hooks.save(editBody(sent), p);
       saving = false;
       plan = null;
       toast(t('planedit.saved'));
@@ -330,6 +333,11 @@ export function createLineEditor(labels: LineLabels, hooks: LineEditHooks, reren
     } catch (err) {
       saving = false;
       if (isAbort(err)) return;
+      if (changedMeanwhile(err)) {
+        plan = null;
+        hooks.changedMeanwhile();
+        return;
+      }
       if (err instanceof ApiError && err.status === 422) {
         const got = serverProblems(err.details, sent);
         server = got.byKey;
