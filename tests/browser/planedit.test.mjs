@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { call, token } from './fixtures.mjs';
-import { REPO_ROOT, apiGet, apiPost, openBrowser, signIn } from './harness.mjs';
+import { REPO_ROOT, apiGet, apiPost, noOverflow, openBrowser, signIn } from './harness.mjs';
 import { createMaterialsPlan } from './planning.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || path.join(REPO_ROOT, 'tests/artifacts/planedit');
@@ -288,6 +288,12 @@ test('another manager\'s change saved meanwhile is kept: the edit and the re-pla
     const row = (l) => page.locator(`[data-testid="line-row"][data-depot="${l.depot_id}"][data-area="${l.area_code}"][data-item="${l.item}"]`);
     assert.equal(await row(theirs).getAttribute('data-quantity'), String(theirs.quantity - 1), 'the screen shows the plan as it now is');
     await page.getByTestId('plan-summary').screenshot({ path: path.join(SHOTS, 'changed-meanwhile-1440-zh.png') });
+    // On a phone the message fits beside the plan's actions.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await error.scrollIntoViewIfNeeded();
+    await noOverflow(page, 'the changed-meanwhile message on a phone');
+    await page.screenshot({ path: path.join(SHOTS, 'changed-meanwhile-390-zh.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
 
     // The same for a re-plan, in English: the other manager saves first; planning again is refused.
     await switchTo(page, 'en');
