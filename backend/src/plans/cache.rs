@@ -2,8 +2,8 @@
 //! paths (`travel.rs`), and for each recent plan the routing each item ended with and the row
 //! and lines it was stored with, so that planning it again after a zone is drawn or removed, or
 //! stock changed, starts from there instead of from nothing and need not read its result and
-//! lines back (docs/domain/planning.md#planning-again). Only starting points: a plan made without them, on
-//! another server or after this one restarted, is the same plan, found slower.
+//! lines back (docs/domain/planning.md#planning-again). Only starting points: a plan made without
+//! them, on another server or after this one restarted, is the same plan, found slower.
 
 use std::collections::HashMap;
 use std::sync::Arc;
