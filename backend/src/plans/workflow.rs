@@ -111,9 +111,8 @@ pub async fn plan_to_change<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64
     plan_of(store, row, lines).await
 }
 
-/// As [`plan_to_change`], the plan's row (its result inside) without its lines: for a change that
-/// reads them alongside its own work.
-pub async fn row_to_change<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<PlanRow> {
+/// As [`plan_to_change`], the plan's row (its result inside) without its lines.
+async fn row_to_change<S: Steps + ?Sized>(store: &S, actor: &Actor, id: i64) -> AppResult<PlanRow> {
     let row = row_or_404(store, id).await?;
     may_change(actor, id, &row.result)?;
     Ok(row)
@@ -131,12 +130,13 @@ pub async fn row_to_replan<S: Steps + ?Sized>(
         Some(kept) => store.plan_version(id).await?.and_then(|version| kept.row_at(version)),
         None => None,
     };
-    let row = match kept {
-        Some(row) => row,
-        None => Arc::new(row_or_404(store, id).await?),
-    };
-    may_change(actor, id, &row.result)?;
-    Ok(row)
+    match kept {
+        Some(row) => {
+            may_change(actor, id, &row.result)?;
+            Ok(row)
+        }
+        None => Ok(Arc::new(row_to_change(store, actor, id).await?)),
+    }
 }
 
 fn may_change(actor: &Actor, id: i64, result: &PlanResult) -> AppResult<()> {
