@@ -1273,10 +1273,9 @@ mod tests {
         let (resumed, _) = plan_item_from(after, routing.as_ref());
         let fresh = plan_item(after);
         check_plan(after, &resumed)?;
+        // The floors fix the fairness; tier fills may differ among equally good plans (see
+        // routes_priced_in_give_the_plan_all_routes_give).
         prop_assert_eq!(&resumed.fair_floor, &fresh.fair_floor);
-        if after.policy != Policy::MostDelivered {
-            prop_assert_eq!(&resumed.tier_fill, &fresh.tier_fill);
-        }
         prop_assert_eq!(resumed.total_delivered, fresh.total_delivered);
         prop_assert_eq!(resumed.weighted_minutes, fresh.weighted_minutes);
         Ok(resumed)
@@ -1322,12 +1321,11 @@ mod tests {
             check_plan(&problem, &priced_in)?;
             check_optimal_given_fills(&problem, &priced_in)?;
             prop_assert_eq!(&priced_in.fair_floor, &all.fair_floor);
-            // Without fairness, plans with the same total and time may fill tiers differently.
-            if problem.policy != Policy::MostDelivered {
-                prop_assert_eq!(&priced_in.tier_fill, &all.tier_fill);
-            }
             prop_assert_eq!(priced_in.total_delivered, all.total_delivered);
             prop_assert_eq!(priced_in.weighted_minutes, all.weighted_minutes);
+            // Not the tier fills: equally good plans (the same floors, total and time) may place
+            // the units left above the integer floors differently, and so differ in their lowest
+            // fill (the case kept in proptest-regressions: 7/13 against 26/47, both optimal).
             prop_assert_eq!(&priced_in.unreachable, &all.unreachable);
         }
     }
