@@ -594,8 +594,8 @@ impl crate::db::SqliteStore {
 
     /// Runs a chunk's INSERT and tells which rows went in. Without `RETURNING`: SQLite would hand
     /// back each ID hash as a row of its own, for nothing in the usual case where all rows go in
-    /// (a tenth of the import's time against its floor, docs/PERFORMANCE.md). Only when fewer
-    /// went in does it read the hashes of the rows above the largest id before: the transaction
+    /// (~8% of a million-row import, docs/PERFORMANCE.md "Session 19"). Only when fewer went in
+    /// does it read the hashes of the rows above the largest id before: the transaction
     /// holds SQLite's one write lock, and a new rowid is the largest plus one, so those are
     /// exactly the rows this statement inserted.
     async fn insert_chunk(
