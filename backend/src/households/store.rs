@@ -70,6 +70,13 @@ impl CellTally {
         }
     }
 
+    /// Counts every row of a batch the database took whole.
+    fn add_all(&mut self, rows: &[NewHousehold]) {
+        for h in rows {
+            self.add(&h.area_code, h.cell, h.members, 1);
+        }
+    }
+
     fn add(&mut self, area_code: &str, cell: Option<i64>, members: i64, sign: i64) {
         if let Some(cell) = cell {
             let (households, people) = self.0.entry((area_code.to_owned(), cell)).or_default();
@@ -521,11 +528,7 @@ impl Backends {
             });
             next = following;
             match inserted? {
-                ChunkInserted::All => {
-                    for h in chunk {
-                        tally.add(&h.area_code, h.cell, h.members, 1);
-                    }
-                }
+                ChunkInserted::All => tally.add_all(chunk),
                 ChunkInserted::Only(inserted) => {
                     tally.add_inserted(chunk, &inserted);
                     duplicates.extend(
@@ -667,9 +670,7 @@ impl crate::db::PgStore {
         match copied {
             Ok(_) => {
                 attempt.commit().await?;
-                for h in rows {
-                    tally.add(&h.area_code, h.cell, h.members, 1);
-                }
+                tally.add_all(rows);
                 Ok(Vec::new())
             }
             Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
